@@ -1,0 +1,40 @@
+package io.citadel.engine;
+
+import io.citadel.engine.resource.Resource;
+import io.citadel.protocol.OneM2mException;
+import io.citadel.protocol.ResourceType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Checks that every {@code acpi} entry names an existing ACP here, and stores it as that ACP's ri. */
+final class AcpiValidator {
+    private final Addressing addressing;
+
+    AcpiValidator(Addressing addressing) {
+        this.addressing = addressing;
+    }
+
+    void canonicalize(Map<String, Object> attrs) {
+        if (!(attrs.get("acpi") instanceof List<?> acpi)) {
+            return;
+        }
+        List<String> ris = new ArrayList<>();
+        for (Object id : acpi) {
+            Resource acp;
+            try {
+                Target t = addressing.resolve(String.valueOf(id));
+                acp = t.virtual() == Target.Virtual.NONE && t.attribute() == null ? t.resource() : null;
+            } catch (OneM2mException e) {
+                acp = null;
+            }
+            if (acp == null || acp.type() != ResourceType.ACCESS_CONTROL_POLICY) {
+                throw OneM2mException.badRequest("acpi entry '" + id + "' is not an accessControlPolicy of this CSE");
+            }
+            if (!ris.contains(acp.ri())) {
+                ris.add(acp.ri());
+            }
+        }
+        attrs.put("acpi", List.copyOf(ris));
+    }
+}

@@ -1,0 +1,130 @@
+package io.citadel.engine;
+
+import io.citadel.engine.resource.Resource;
+import io.citadel.engine.types.CreateDraft;
+import io.citadel.engine.types.TypeBehaviour;
+import io.citadel.protocol.OneM2mException;
+import io.citadel.protocol.Operation;
+import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResourceType;
+import io.citadel.protocol.ResponsePrimitive;
+import io.citadel.protocol.ResponseStatusCode;
+import io.citadel.protocol.ResultContent;
+import io.citadel.protocol.Timestamps;
+import io.citadel.protocol.schema.ResourceSchema;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** CREATE: checks, authorizes, then stores the new resource and its side effects in one transaction. */
+final class CreateOperation {
+    private final EngineParts parts;
+
+    CreateOperation(EngineParts parts) {
+        this.parts = parts;
+    }
+
+    ResponsePrimitive execute(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
+        if (target.virtual() != Target.Virtual.NONE || target.attribute() != null) {
+            throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, "cannot create under a virtual resource or attribute");
+        }
+        Resource parent = target.resource();
+        ResourceType type = ResourceType.of(req.resourceType())
+                .orElseThrow(() -> OneM2mException.badRequest("unknown resource type " + req.resourceType()));
+        ResourceSchema schema = parts.schema();
+        if (!schema.allowsChild(parent.type(), type)) {
+            throw new OneM2mException(ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE,
+                    type.jsonKey() + " cannot be created under " + parent.type().jsonKey());
+        }
+        if (!schema.isSupported(type) || type == ResourceType.CSE_BASE) {
+            throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED, type.jsonKey() + " is not supported yet");
+        }
+        Map<String, Object> requested = Content.single(req.content(), type);
+        Map<String, Object> attrs = new LinkedHashMap<>(schema.validate(type, Operation.CREATE, requested,
+                ctx.textualContent()));
+        TypeBehaviour behaviour = parts.behaviour(type);
+        Instant now = Instant.now();
+        String rawFrom = req.from();
+        if (type == ResourceType.AE) {
+            if (parent.type() != ResourceType.CSE_BASE) {
+                throw new OneM2mException(ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE, "an AE registers on the CSEBase");
+            }
+            parts.accessControl().requireRegistrationAllowed(parts.aeBehaviour().stemFor(rawFrom));
+        } else {
+            parts.accessControl().require(originator, Operation.CREATE.permissionBit(), type.code(), parent, false, ctx);
+        }
+        String name = (String) attrs.remove("rn");
+        if (name != null && Addressing.isVirtual(name)) {
+            throw OneM2mException.badRequest("resource name '" + name + "' is reserved");
+        }
+        parts.acpiValidator().canonicalize(attrs);
+        if (attrs.containsKey("cr")) {
+            attrs.put("cr", rawFrom);
+        }
+        attrs.remove("et");
+        Object et = requested.get("et");
+        if (et instanceof String s) {
+            Instant when = Timestamps.parse(s).orElseThrow();
+            if (!when.isAfter(now)) {
+                throw OneM2mException.badRequest("expirationTime " + s + " is not in the future");
+            }
+            attrs.put("et", s);
+        }
+        CreateDraft draft = new CreateDraft(parent, attrs, rawFrom, originator.normalized(),
+                Ids.next(type.shortName()), now);
+        behaviour.prepareCreate(draft);
+        Resource created = Writes.await(parts.store().write(tx -> {
+            if (tx.findById(parent.ri()).isEmpty()) {
+                throw OneM2mException.notFound("parent resource was deleted");
+            }
+            String rn = name != null ? name : draft.ri();
+            String path = parent.path() + "/" + rn;
+            if (tx.findByPath(path).isPresent()) {
+                throw new OneM2mException(ResponseStatusCode.CONFLICT, "a resource named '" + rn + "' already exists here");
+            }
+            if (tx.findById(draft.ri()).isPresent()) {
+                throw type == ResourceType.AE
+                        ? new OneM2mException(ResponseStatusCode.ORIGINATOR_HAS_ALREADY_REGISTERED,
+                                "an AE with AE-ID " + draft.ri() + " is already registered")
+                        : new OneM2mException(ResponseStatusCode.CONFLICT, "resource ID collision, retry");
+            }
+            Resource r = new Resource(draft.ri(), type, parent.ri(), rn, path, tx.nextSequence(), draft.creator(),
+                    universal(draft, type, rn, parent, now));
+            tx.insert(r);
+            behaviour.afterCreate(tx, r);
+            return r;
+        }));
+        return respond(req, created, requested);
+    }
+
+    private static Map<String, Object> universal(CreateDraft draft, ResourceType type, String rn, Resource parent,
+                                                 Instant now) {
+        Map<String, Object> all = new LinkedHashMap<>();
+        String ts = Timestamps.format(now);
+        all.put("ty", (long) type.code());
+        all.put("ri", draft.ri());
+        all.put("rn", rn);
+        all.put("pi", parent.ri());
+        all.put("ct", ts);
+        all.put("lt", ts);
+        all.putAll(draft.attributes());
+        return all;
+    }
+
+    private ResponsePrimitive respond(RequestPrimitive req, Resource created, Map<String, Object> requested) {
+        ResultContent rcn = req.resultContent() == null ? ResultContent.ATTRIBUTES
+                : ResultContent.of(req.resultContent()).orElseThrow();
+        Representation rep = parts.representation();
+        boolean structured = req.desiredIdResultType() != 2;
+        String address = Representation.address(created, structured);
+        Object content = switch (rcn) {
+            case NOTHING -> null;
+            case HIERARCHICAL_ADDRESS -> Map.of("m2m:uri", address);
+            case HIERARCHICAL_ADDRESS_AND_ATTRIBUTES -> Map.of("m2m:rce", Map.of(
+                    created.type().jsonKey(), created.attributes(), "uri", address));
+            case MODIFIED_ATTRIBUTES -> rep.modified(created, requested);
+            default -> rep.full(created);
+        };
+        return ResponsePrimitive.of(ResponseStatusCode.CREATED, req, content).withContentLocation(created.path());
+    }
+}

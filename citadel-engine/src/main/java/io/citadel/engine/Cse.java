@@ -1,0 +1,191 @@
+package io.citadel.engine;
+
+import io.citadel.engine.resource.Resource;
+import io.citadel.engine.store.ResourceStore;
+import io.citadel.engine.store.StoreException;
+import io.citadel.engine.types.AeBehaviour;
+import io.citadel.engine.types.ContainerBehaviour;
+import io.citadel.engine.types.ContentInstanceBehaviour;
+import io.citadel.engine.types.FixedBehaviour;
+import io.citadel.engine.types.TypeBehaviour;
+import io.citadel.protocol.OneM2mException;
+import io.citadel.protocol.Operation;
+import io.citadel.protocol.ReleaseVersion;
+import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResourceType;
+import io.citadel.protocol.ResponsePrimitive;
+import io.citadel.protocol.ResponseStatusCode;
+import io.citadel.protocol.ResultContent;
+import io.citadel.protocol.schema.ResourceSchema;
+import io.citadel.security.OriginatorIds;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The CSE: the one request pipeline every binding feeds. validate → identify → resolve target →
+ * authorize (inside each operation, before any state changes) → handle → encode (by the binding).
+ * Thread-safe; blocking (a write returns when it is durable).
+ */
+public final class Cse implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("citadel.engine");
+
+    private final CseSettings settings;
+    private final EngineParts parts;
+    private final CreateOperation create;
+    private final RetrieveOperation retrieve;
+    private final UpdateOperation update;
+    private final DeleteOperation delete;
+    private final ExpiryReaper reaper;
+
+    public Cse(CseSettings settings, ResourceStore store) {
+        this.settings = settings;
+        ResourceSchema schema = ResourceSchema.standard();
+        ResourceRepository repository = new ResourceRepository(store, 200_000);
+        OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
+        Addressing addressing = new Addressing(settings, repository);
+        AeBehaviour ae = new AeBehaviour(Ids::next, ids::normalize);
+        Map<ResourceType, TypeBehaviour> behaviours = new EnumMap<>(ResourceType.class);
+        for (TypeBehaviour b : List.of(ae, new ContainerBehaviour(), new ContentInstanceBehaviour(),
+                FixedBehaviour.plain(ResourceType.ACCESS_CONTROL_POLICY),
+                FixedBehaviour.unchangeable(ResourceType.CSE_BASE))) {
+            behaviours.put(b.type(), b);
+        }
+        this.parts = new EngineParts(settings, schema, store, repository, addressing,
+                new AccessControl(settings, repository, ids), new AcpiValidator(addressing),
+                new Representation(schema), behaviours, ae);
+        this.create = new CreateOperation(parts);
+        this.retrieve = new RetrieveOperation(parts);
+        this.update = new UpdateOperation(parts);
+        this.delete = new DeleteOperation(parts);
+        new CseBootstrap(settings, schema, store, repository).ensureCseBase();
+        this.reaper = new ExpiryReaper(store, delete);
+    }
+
+    public CseSettings settings() {
+        return settings;
+    }
+
+    /** Handles one request. Never throws: every failure becomes an error response with {@code m2m:dbg}. */
+    public ResponsePrimitive handle(RequestPrimitive request, RequestContext ctx) {
+        try {
+            validate(request, ctx);
+            Originator originator = identify(request, ctx);
+            Target target = parts.addressing().resolve(request.to());
+            return switch (request.operation()) {
+                case CREATE -> create.execute(request, originator, target, ctx);
+                case RETRIEVE -> retrieve.execute(request, originator, target, ctx);
+                case UPDATE -> update.execute(request, originator, target, ctx);
+                case DELETE -> delete.execute(request, originator, target, ctx);
+                case NOTIFY -> throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED,
+                        "NOTIFY to this CSE is not supported yet");
+            };
+        } catch (OneM2mException e) {
+            return ResponsePrimitive.error(e.status(), request.requestId(), request.releaseVersion(), e.getMessage());
+        } catch (StoreException e) {
+            String incident = UUID.randomUUID().toString();
+            LOG.log(Level.ERROR, "storage failure, incident " + incident, e);
+            return ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, request.requestId(),
+                    request.releaseVersion(), "storage failure (incident " + incident + ")");
+        } catch (RuntimeException e) {
+            String incident = UUID.randomUUID().toString();
+            LOG.log(Level.ERROR, "unexpected failure, incident " + incident, e);
+            return ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, request.requestId(),
+                    request.releaseVersion(), "internal error (incident " + incident + ")");
+        }
+    }
+
+    /** Receiver checks that need no resource (TS-0004 §7.3.2.1 steps 1-7). */
+    private static void validate(RequestPrimitive req, RequestContext ctx) {
+        if (req.requestId() == null || req.requestId().isEmpty()) {
+            throw OneM2mException.badRequest("Request Identifier (rqi / X-M2M-RI) is missing");
+        }
+        if (req.requestId().length() > 256) {
+            throw OneM2mException.badRequest("Request Identifier is longer than 256 characters");
+        }
+        if (req.releaseVersion() == null) {
+            throw new OneM2mException(ResponseStatusCode.RELEASE_VERSION_NOT_SUPPORTED,
+                    "Release Version Indicator (rvi / X-M2M-RVI) missing: Release 1 is not supported; use one of "
+                            + ReleaseVersion.SUPPORTED);
+        }
+        if (!ReleaseVersion.isSupported(req.releaseVersion())) {
+            throw new OneM2mException(ResponseStatusCode.RELEASE_VERSION_NOT_SUPPORTED,
+                    "release version '" + req.releaseVersion() + "' is not supported; use one of " + ReleaseVersion.SUPPORTED);
+        }
+        if (req.requestExpiration() != null && !req.requestExpiration().isAfter(ctx.receivedAt())) {
+            throw new OneM2mException(ResponseStatusCode.REQUEST_TIMEOUT, "the request expired before it was received");
+        }
+        boolean aeRegistration = req.operation() == Operation.CREATE && req.resourceType() != null
+                && req.resourceType() == ResourceType.AE.code();
+        if ((req.from() == null || req.from().isEmpty()) && !aeRegistration) {
+            throw OneM2mException.badRequest("'From' (X-M2M-Origin) is missing");
+        }
+        if (req.from() != null && (req.from().length() > 1024 || !req.from().matches("[\\x21-\\x7e]*"))) {
+            throw OneM2mException.badRequest("'From' is not a valid identifier");
+        }
+        if (req.operation() == Operation.CREATE && req.resourceType() == null) {
+            throw OneM2mException.badRequest("CREATE needs the resource type (ty)");
+        }
+        if (req.operation() != Operation.CREATE && req.resourceType() != null) {
+            throw OneM2mException.badRequest("resource type (ty) is only allowed in CREATE");
+        }
+        if (req.resultContent() != null) {
+            ResultContent rcn = ResultContent.of(req.resultContent())
+                    .orElseThrow(() -> OneM2mException.badRequest("unsupported rcn " + req.resultContent()));
+            if (!rcn.isValidFor(req.operation(), req.isDiscovery())) {
+                throw OneM2mException.badRequest("rcn " + rcn.code() + " is not valid for this operation");
+            }
+        }
+        if (req.filterCriteria() != null && req.operation() == Operation.CREATE) {
+            throw OneM2mException.badRequest("filter criteria are not allowed in CREATE");
+        }
+    }
+
+    /** Identify stage. No security association yet: nobody is authenticated (acaf rules never match). */
+    private Originator identify(RequestPrimitive req, RequestContext ctx) {
+        String raw = req.from();
+        if (raw == null || raw.isEmpty()) {
+            return new Originator(raw, "", false, false);
+        }
+        String normalized = parts.accessControl().ids().normalize(raw);
+        boolean registered = isRegisteredHere(normalized)
+                || normalized.equals(parts.accessControl().ids().normalize(settings.administrator()));
+        return new Originator(raw, normalized, ctx.authenticatedId() != null && ctx.authenticatedId().equals(normalized),
+                registered);
+    }
+
+    private boolean isRegisteredHere(String normalized) {
+        String prefix = settings.cseId() + "/";
+        String stem = normalized.startsWith(prefix) ? normalized.substring(prefix.length())
+                : normalized.startsWith("/S") ? normalized.substring(1) : null;
+        if (stem == null || stem.contains("/")) {
+            return false;
+        }
+        return parts.repository().findById(stem).filter(r -> r.type() == ResourceType.AE).isPresent();
+    }
+
+    /** Deletes every resource and recreates the CSEBase (Upper Tester "Reset"). */
+    public void reset() {
+        parts.store().wipe();
+        parts.repository().clear();
+        new CseBootstrap(settings, parts.schema(), parts.store(), parts.repository()).ensureCseBase();
+    }
+
+    /** The CSEBase as stored. */
+    public Resource cseBase() {
+        return parts.repository().findByPath(settings.cseName()).orElseThrow();
+    }
+
+    /** Runs one expiry pass now (the reaper also runs every second); returns how many were deleted. */
+    public int expireNow(Instant now) {
+        return reaper.reap(now);
+    }
+
+    @Override
+    public void close() {
+        reaper.close();
+    }
+}

@@ -1,0 +1,55 @@
+package io.citadel.engine;
+
+import io.citadel.engine.resource.Resource;
+import io.citadel.engine.types.TypeBehaviour;
+import io.citadel.protocol.OneM2mException;
+import io.citadel.protocol.Operation;
+import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResponsePrimitive;
+import io.citadel.protocol.ResponseStatusCode;
+import io.citadel.protocol.ResultContent;
+import java.util.Optional;
+
+/** DELETE of a resource and its subtree (also the deletion of expired resources). */
+final class DeleteOperation {
+    private final EngineParts parts;
+
+    DeleteOperation(EngineParts parts) {
+        this.parts = parts;
+    }
+
+    ResponsePrimitive execute(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
+        if (target.attribute() != null) {
+            throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, "an attribute cannot be deleted");
+        }
+        Resource resource = target.resource();
+        if (target.virtual() != Target.Virtual.NONE) {
+            parts.accessControl().require(originator, Operation.DELETE.permissionBit(), null, resource, false, ctx);
+            resource = parts.repository().edgeInstance(resource, target.virtual() == Target.Virtual.LATEST)
+                    .orElseThrow(() -> OneM2mException.notFound("the container has no content instance"));
+        } else {
+            if (!parts.behaviour(resource.type()).isDeletable()) {
+                throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, resource.type().jsonKey() + " cannot be deleted");
+            }
+            parts.accessControl().require(originator, Operation.DELETE.permissionBit(), null, resource, false, ctx);
+        }
+        Resource deleted = delete(resource.ri()).orElseThrow(() -> OneM2mException.notFound("resource was already deleted"));
+        ResultContent rcn = req.resultContent() == null ? ResultContent.NOTHING
+                : ResultContent.of(req.resultContent()).orElseThrow();
+        Object content = rcn == ResultContent.ATTRIBUTES ? parts.representation().full(deleted) : null;
+        return ResponsePrimitive.of(ResponseStatusCode.DELETED, req, content);
+    }
+
+    /** Deletes durably; empty if it was gone already. */
+    Optional<Resource> delete(String ri) {
+        return Writes.await(parts.store().write(tx -> {
+            Optional<Resource> fresh = tx.findById(ri);
+            fresh.ifPresent(r -> {
+                TypeBehaviour behaviour = parts.behaviour(r.type());
+                behaviour.beforeDelete(tx, r);
+                tx.deleteSubtree(r);
+            });
+            return fresh;
+        }));
+    }
+}

@@ -1,0 +1,94 @@
+package io.citadel.engine;
+
+import io.citadel.engine.resource.Resource;
+import io.citadel.protocol.OneM2mException;
+import io.citadel.protocol.schema.ResourceSchema;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Renders resources into Content: whole, partial, with children or child references. */
+final class Representation {
+    private final ResourceSchema schema;
+
+    Representation(ResourceSchema schema) {
+        this.schema = schema;
+    }
+
+    /** {@code {"m2m:cnt": {...}}}. */
+    Map<String, Object> wrap(Resource r, Map<String, Object> attributes) {
+        Map<String, Object> out = new LinkedHashMap<>(2);
+        out.put(r.type().jsonKey(), attributes);
+        return out;
+    }
+
+    Map<String, Object> full(Resource r) {
+        return wrap(r, new LinkedHashMap<>(r.attributes()));
+    }
+
+    /** Only the named attributes; 4000 if the type has no such attribute. Absent ones are left out. */
+    Map<String, Object> partial(Resource r, Collection<String> names) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        for (String name : names) {
+            if (!schema.hasAttribute(r.type(), name)) {
+                throw OneM2mException.badRequest("'" + name + "' is not an attribute of " + r.type().jsonKey());
+            }
+            Object v = r.get(name);
+            if (v != null) {
+                attrs.put(name, v);
+            }
+        }
+        return wrap(r, attrs);
+    }
+
+    /** The attributes of {@code after} that the CSE set or changed compared to what was requested. */
+    Map<String, Object> modified(Resource after, Map<String, Object> requested) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        after.attributes().forEach((k, v) -> {
+            if (!requested.containsKey(k) || !java.util.Objects.equals(requested.get(k), v)) {
+                attrs.put(k, v);
+            }
+        });
+        return wrap(after, attrs);
+    }
+
+    /** Child reference {@code {"nm":…, "typ":…, "val":…}}. */
+    Map<String, Object> reference(Resource r, boolean structured) {
+        Map<String, Object> ref = new LinkedHashMap<>(4);
+        ref.put("nm", r.name());
+        ref.put("typ", r.type().code());
+        ref.put("val", address(r, structured));
+        return ref;
+    }
+
+    static String address(Resource r, boolean structured) {
+        return structured ? r.path() : r.ri();
+    }
+
+    List<Map<String, Object>> references(List<Resource> children, boolean structured) {
+        List<Map<String, Object>> refs = new ArrayList<>(children.size());
+        for (Resource c : children) {
+            refs.add(reference(c, structured));
+        }
+        return refs;
+    }
+
+    /** Attributes plus the children grouped under their own keys ({@code "m2m:cin":[…]}). */
+    Map<String, Object> withChildren(Resource r, List<Resource> children, boolean includeAttributes) {
+        Map<String, Object> attrs = includeAttributes ? new LinkedHashMap<>(r.attributes()) : new LinkedHashMap<>();
+        for (Resource c : children) {
+            @SuppressWarnings("unchecked")
+            List<Object> list = (List<Object>) attrs.computeIfAbsent(c.type().jsonKey(), k -> new ArrayList<>());
+            list.add(new LinkedHashMap<>(c.attributes()));
+        }
+        return wrap(r, attrs);
+    }
+
+    Map<String, Object> withChildReferences(Resource r, List<Resource> children, boolean structured) {
+        Map<String, Object> attrs = new LinkedHashMap<>(r.attributes());
+        attrs.put("ch", references(children, structured));
+        return wrap(r, attrs);
+    }
+}

@@ -1,0 +1,79 @@
+package io.citadel.engine;
+
+import io.citadel.engine.resource.Resource;
+import io.citadel.engine.types.TypeBehaviour;
+import io.citadel.protocol.OneM2mException;
+import io.citadel.protocol.Operation;
+import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResponsePrimitive;
+import io.citadel.protocol.ResponseStatusCode;
+import io.citadel.protocol.ResultContent;
+import io.citadel.protocol.Timestamps;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** UPDATE, including the acpi-only rule authorized by selfPrivileges (TS-0001 §9.6.1.3.2). */
+final class UpdateOperation {
+    private final EngineParts parts;
+
+    UpdateOperation(EngineParts parts) {
+        this.parts = parts;
+    }
+
+    ResponsePrimitive execute(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
+        if (target.virtual() != Target.Virtual.NONE || target.attribute() != null) {
+            throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, "a virtual resource or attribute cannot be updated");
+        }
+        Resource current = target.resource();
+        TypeBehaviour behaviour = parts.behaviour(current.type());
+        if (!behaviour.isUpdatable()) {
+            throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, current.type().jsonKey() + " cannot be updated");
+        }
+        Map<String, Object> requested = Content.single(req.content(), current.type());
+        Map<String, Object> changes = new LinkedHashMap<>(parts.schema().validate(current.type(), Operation.UPDATE,
+                requested, ctx.textualContent()));
+        boolean acpiUpdate = changes.containsKey("acpi");
+        if (acpiUpdate && changes.size() > 1) {
+            throw OneM2mException.badRequest("an UPDATE of acpi must not change other attributes");
+        }
+        parts.accessControl().require(originator, Operation.UPDATE.permissionBit(), null, current, acpiUpdate, ctx);
+        parts.acpiValidator().canonicalize(changes);
+        Instant now = Instant.now();
+        if (changes.get("et") instanceof String s && !Timestamps.parse(s).orElseThrow().isAfter(now)) {
+            throw OneM2mException.badRequest("expirationTime " + s + " is not in the future");
+        }
+        behaviour.checkUpdate(current, changes);
+        Resource updated = Writes.await(parts.store().write(tx -> {
+            Resource fresh = tx.findById(current.ri()).orElseThrow(() -> OneM2mException.notFound("resource was deleted"));
+            Map<String, Object> all = new LinkedHashMap<>(changes);
+            all.put("lt", Timestamps.format(now));
+            if (fresh.get("st") instanceof Number st) {
+                all.put("st", st.longValue() + 1);
+            }
+            Resource next = behaviour.afterUpdate(tx, fresh.with(all));
+            tx.update(next);
+            return next;
+        }));
+        ResultContent rcn = req.resultContent() == null ? ResultContent.ATTRIBUTES
+                : ResultContent.of(req.resultContent()).orElseThrow();
+        Object content = switch (rcn) {
+            case NOTHING -> null;
+            case MODIFIED_ATTRIBUTES -> modified(updated, changes);
+            default -> parts.representation().full(updated);
+        };
+        return ResponsePrimitive.of(ResponseStatusCode.UPDATED, req, content);
+    }
+
+    private Map<String, Object> modified(Resource updated, Map<String, Object> changes) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        for (String k : changes.keySet()) {
+            attrs.put(k, updated.get(k));
+        }
+        attrs.put("lt", updated.get("lt"));
+        if (updated.get("st") != null) {
+            attrs.put("st", updated.get("st"));
+        }
+        return parts.representation().wrap(updated, attrs);
+    }
+}

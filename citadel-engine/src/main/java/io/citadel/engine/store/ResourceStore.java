@@ -1,0 +1,42 @@
+package io.citadel.engine.store;
+
+import io.citadel.engine.resource.Resource;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Durable resource storage. Reads are safe from any thread; all writes go through {@link #write}, which
+ * runs mutations one after another on a single writer and commits them in groups.
+ */
+public interface ResourceStore extends AutoCloseable {
+    Optional<Resource> findById(String ri);
+
+    Optional<Resource> findByPath(String path);
+
+    Optional<Resource> edgeChild(String parentId, int type, boolean latest);
+
+    /** Direct children in creation order, optionally of the given types only (empty = all). */
+    List<Resource> children(String parentId, List<Integer> types, int limit);
+
+    /**
+     * Descendants of {@code root} (not the root) in path order, up to {@code limit}, at most
+     * {@code maxDepth} levels below it (0 = unlimited).
+     */
+    List<Resource> descendants(Resource root, int maxDepth, int limit);
+
+    /** IDs of resources whose expiration time is before {@code now}, oldest first. */
+    List<String> expired(Instant now, int limit);
+
+    /** Runs the mutation on the writer; the future completes after the commit (or exceptionally). */
+    <T> CompletableFuture<T> write(Mutation<T> mutation);
+
+    void setChangeListener(ChangeListener listener);
+
+    /** Deletes everything (Upper Tester reset). */
+    void wipe();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,63 @@
+package io.citadel.engine.types;
+
+import io.citadel.engine.resource.Resource;
+import io.citadel.engine.store.StoreTransaction;
+import io.citadel.protocol.ResourceType;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code <container>}: counters start at zero; new limits apply at once. */
+public final class ContainerBehaviour implements TypeBehaviour {
+    @Override
+    public ResourceType type() {
+        return ResourceType.CONTAINER;
+    }
+
+    @Override
+    public void prepareCreate(CreateDraft draft) {
+        draft.attributes().put("st", 0L);
+        draft.attributes().put("cni", 0L);
+        draft.attributes().put("cbs", 0L);
+    }
+
+    @Override
+    public Resource afterUpdate(StoreTransaction tx, Resource updated) {
+        return enforceLimits(tx, updated);
+    }
+
+    /**
+     * Deletes the oldest instances until {@code cni <= mni} and {@code cbs <= mbs}; returns the container
+     * with its counters adjusted (not yet written).
+     */
+    static Resource enforceLimits(StoreTransaction tx, Resource container) {
+        long mni = container.getLong("mni", Long.MAX_VALUE);
+        long mbs = container.getLong("mbs", Long.MAX_VALUE);
+        long cni = container.getLong("cni", 0);
+        long cbs = container.getLong("cbs", 0);
+        while (cni > mni || cbs > mbs) {
+            int batch = (int) Math.min(256, Math.max(1, cni - Math.min(mni, cni)));
+            List<Resource> oldest = tx.oldestChildren(container.ri(), ResourceType.CONTENT_INSTANCE.code(), batch);
+            if (oldest.isEmpty()) {
+                cni = 0;
+                cbs = 0;
+                break;
+            }
+            for (Resource cin : oldest) {
+                if (cni <= mni && cbs <= mbs) {
+                    break;
+                }
+                tx.deleteSubtree(cin);
+                cni--;
+                cbs -= cin.getLong("cs", 0);
+            }
+        }
+        if (cni == container.getLong("cni", 0) && cbs == container.getLong("cbs", 0)) {
+            return container;
+        }
+        Map<String, Object> counters = new HashMap<>();
+        counters.put("cni", Math.max(0, cni));
+        counters.put("cbs", Math.max(0, cbs));
+        return container.with(counters);
+    }
+}

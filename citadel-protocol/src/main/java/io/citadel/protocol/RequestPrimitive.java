@@ -1,0 +1,85 @@
+package io.citadel.protocol;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A decoded oneM2M request primitive, independent of the binding it arrived on.
+ *
+ * @param to the target as received (CSE-relative, SP-relative or absolute, maybe with {@code #attr})
+ * @param from the originator; null when absent (allowed only for CREATE of an AE)
+ * @param resourceType {@code ty}, only for CREATE; null otherwise
+ * @param content the Content parameter as a generic tree (Map/List/String/Number/Boolean); null if absent
+ * @param resultContent {@code rcn}; null when absent
+ * @param filterCriteria {@code fc}; null when absent
+ * @param attributeList partial-retrieve attribute names ({@code atrl}); empty when absent
+ * @param desiredIdResultType {@code drt}: 1 structured (default), 2 unstructured
+ * @param requestExpiration {@code rqet}; null when absent
+ */
+public record RequestPrimitive(
+        Operation operation, String to, String from, String requestId, String releaseVersion,
+        Integer resourceType, Object content, Integer resultContent, FilterCriteria filterCriteria,
+        List<String> attributeList, int desiredIdResultType, Instant requestExpiration,
+        List<String> roleIds, List<String> tokens, List<String> tokenIds, String vendorInfo) {
+
+    public RequestPrimitive {
+        attributeList = attributeList == null ? List.of() : List.copyOf(attributeList);
+        roleIds = roleIds == null ? List.of() : List.copyOf(roleIds);
+        tokens = tokens == null ? List.of() : List.copyOf(tokens);
+        tokenIds = tokenIds == null ? List.of() : List.copyOf(tokenIds);
+    }
+
+    public boolean isDiscovery() {
+        return operation == Operation.RETRIEVE && filterCriteria != null && filterCriteria.isDiscovery();
+    }
+
+    public static Builder builder(Operation operation, String to) {
+        return new Builder(operation, to);
+    }
+
+    /** Mutable builder; bindings fill it while decoding. */
+    public static final class Builder {
+        private final Operation operation;
+        private final String to;
+        private String from;
+        private String requestId;
+        private String releaseVersion;
+        private Integer resourceType;
+        private Object content;
+        private Integer resultContent;
+        private FilterCriteria filterCriteria;
+        private List<String> attributeList = List.of();
+        private int desiredIdResultType = 1;
+        private Instant requestExpiration;
+        private List<String> roleIds = List.of();
+        private List<String> tokens = List.of();
+        private List<String> tokenIds = List.of();
+        private String vendorInfo;
+
+        private Builder(Operation operation, String to) {
+            this.operation = operation;
+            this.to = to;
+        }
+
+        public Builder from(String v) { this.from = v; return this; }
+        public Builder requestId(String v) { this.requestId = v; return this; }
+        public Builder releaseVersion(String v) { this.releaseVersion = v; return this; }
+        public Builder resourceType(Integer v) { this.resourceType = v; return this; }
+        public Builder content(Object v) { this.content = v; return this; }
+        public Builder resultContent(Integer v) { this.resultContent = v; return this; }
+        public Builder filterCriteria(FilterCriteria v) { this.filterCriteria = v; return this; }
+        public Builder attributeList(List<String> v) { this.attributeList = v; return this; }
+        public Builder desiredIdResultType(int v) { this.desiredIdResultType = v; return this; }
+        public Builder requestExpiration(Instant v) { this.requestExpiration = v; return this; }
+        public Builder roleIds(List<String> v) { this.roleIds = v; return this; }
+        public Builder tokens(List<String> v) { this.tokens = v; return this; }
+        public Builder tokenIds(List<String> v) { this.tokenIds = v; return this; }
+        public Builder vendorInfo(String v) { this.vendorInfo = v; return this; }
+
+        public RequestPrimitive build() {
+            return new RequestPrimitive(operation, to, from, requestId, releaseVersion, resourceType, content,
+                    resultContent, filterCriteria, attributeList, desiredIdResultType, requestExpiration,
+                    roleIds, tokens, tokenIds, vendorInfo);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.citadel.security;
+
+/**
+ * Normalises originator IDs and {@code acor} entries to one comparable form: SP-relative
+ * ({@code /cse-id/Cxyz}, {@code /Sxyz}, {@code /cse-id}) for this SP, absolute ({@code //sp/...}) for
+ * others. An AE-ID-Stem {@code Cxyz} from an AE registered here becomes {@code /<own-cse-id>/Cxyz}.
+ *
+ * @param cseId this CSE's SP-relative CSE-ID, e.g. {@code /id-in}
+ * @param spId this CSE's M2M-SP-ID, e.g. {@code //citadel.example}
+ */
+public record OriginatorIds(String cseId, String spId) {
+
+    public OriginatorIds {
+        if (!cseId.startsWith("/") || cseId.startsWith("//") || !spId.startsWith("//")) {
+            throw new IllegalArgumentException("cseId must be SP-relative and spId must start with //");
+        }
+    }
+
+    /** Normalises an originator (or acor entry); {@code all} and empty strings are returned unchanged. */
+    public String normalize(String id) {
+        if (id == null || id.isEmpty() || id.equals("all")) {
+            return id;
+        }
+        if (id.startsWith(spId + "/")) {
+            return id.substring(spId.length());
+        }
+        if (id.startsWith("//") || id.startsWith("/")) {
+            return id;
+        }
+        if (id.startsWith("S")) {
+            return "/" + id;
+        }
+        return cseId + "/" + id;
+    }
+}

@@ -1,0 +1,136 @@
+package io.citadel.server;
+
+import io.citadel.binding.http.HttpBinding;
+import io.citadel.binding.http.HttpSettings;
+import io.citadel.engine.Cse;
+import io.citadel.engine.CseSettings;
+import io.citadel.store.jdbc.JdbcResourceStore;
+import io.citadel.store.jdbc.StoreSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/** Wires configuration, storage, engine and bindings; owns their lifecycle. */
+public final class CitadelServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger("citadel.server");
+    private final JdbcResourceStore store;
+    private final Cse cse;
+    private final HttpBinding http;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http) {
+        this.store = store;
+        this.cse = cse;
+        this.http = http;
+    }
+
+    static CitadelServer start(Configuration config, PrintStream announce) throws InterruptedException {
+        Path dataDir = Path.of(config.get(ConfigKey.DATA_DIR));
+        prepareDataDir(dataDir);
+        String admin = AdminIdentity.resolve(config.get(ConfigKey.ADMIN_ORIGINATOR), dataDir, announce);
+        String host = config.get(ConfigKey.HTTP_HOST);
+        int port = config.getInt(ConfigKey.HTTP_PORT);
+        StoreSettings storeSettings = storeSettings(config, dataDir);
+        JdbcResourceStore store = new JdbcResourceStore(storeSettings);
+        Cse cse = null;
+        try {
+            CseSettings settings = cseSettings(config, admin, host, port);
+            cse = new Cse(settings, store);
+            HttpSettings httpSettings = new HttpSettings(host, port, config.getInt(ConfigKey.MAX_BODY),
+                    config.getInt(ConfigKey.WORKERS), 10_000, 120);
+            boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);
+            HttpBinding[] holder = new HttpBinding[1];
+            Cse engine = cse;
+            holder[0] = new HttpBinding(cse, httpSettings, ut ? new LazyUpperTester(engine, () -> holder[0].port()) : null);
+            CitadelServer server = new CitadelServer(store, cse, holder[0]);
+            String line = "Citadel CSE " + settings.cseId() + " (" + settings.cseName() + ") listening on http://"
+                    + host + ":" + holder[0].port() + "/ storage=" + (config.get(ConfigKey.DB_URL) == null ? "embedded H2 in "
+                    + dataDir.toAbsolutePath() : "PostgreSQL") + (ut ? " upper-tester=on" : "");
+            LOG.info(line);
+            announce.println(line);
+            announce.flush();
+            return server;
+        } catch (RuntimeException | InterruptedException e) {
+            if (cse != null) {
+                cse.close();
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    private static void prepareDataDir(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            try {
+                Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+        }
+    }
+
+    private static StoreSettings storeSettings(Configuration config, Path dataDir) {
+        boolean sync = config.getBoolean(ConfigKey.STORAGE_SYNC);
+        String url = config.get(ConfigKey.DB_URL);
+        if (url == null || url.isBlank()) {
+            return StoreSettings.embedded(dataDir, sync);
+        }
+        String password = System.getenv("CITADEL_DB_PASSWORD");
+        String file = config.get(ConfigKey.DB_PASSWORD_FILE);
+        if (file != null) {
+            try {
+                password = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --db-password-file " + file);
+            }
+        }
+        return new StoreSettings(url, config.get(ConfigKey.DB_USER), password, 8, sync);
+    }
+
+    private static CseSettings cseSettings(Configuration config, String admin, String host, int port) {
+        int type = switch (config.get(ConfigKey.CSE_TYPE).toUpperCase(Locale.ROOT)) {
+            case "IN" -> 1;
+            case "MN" -> 2;
+            case "ASN" -> 3;
+            default -> throw new IllegalArgumentException("--cse-type must be IN, MN or ASN");
+        };
+        String allowed = config.get(ConfigKey.REGISTRATION_ALLOWED);
+        List<String> patterns = allowed == null || allowed.isBlank() ? List.of()
+                : Arrays.stream(allowed.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        String poaHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        return new CseSettings(config.get(ConfigKey.CSE_ID), config.get(ConfigKey.CSE_NAME), config.get(ConfigKey.SP_ID),
+                type, admin, patterns, List.of("http://" + poaHost + ":" + port + "/"), config.getInt(ConfigKey.MAX_RESULTS));
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public Cse cse() {
+        return cse;
+    }
+
+    void awaitTermination() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        cse.close();
+        store.close();
+        stopped.countDown();
+    }
+}

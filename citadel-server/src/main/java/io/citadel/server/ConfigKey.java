@@ -1,0 +1,61 @@
+package io.citadel.server;
+
+/** Every setting: its flag/file name, environment variable, default and help. The reference in one place. */
+enum ConfigKey {
+    CONFIG("config", null, "path of a properties file with any of these settings (key=value)"),
+    HTTP_HOST("http-host", "127.0.0.1", "interface the HTTP binding listens on (0.0.0.0 for all)"),
+    HTTP_PORT("http-port", "8080", "HTTP port (0 = any free port)"),
+    DATA_DIR("data-dir", "./data", "directory of the embedded database and generated identities"),
+    CSE_ID("cse-id", "/id-in", "SP-relative CSE-ID"),
+    CSE_NAME("cse-name", "cse-in", "resource name of the CSEBase"),
+    SP_ID("sp-id", "//citadel.example", "M2M-SP-ID (lower-case FQDN with leading //)"),
+    CSE_TYPE("cse-type", "IN", "IN, MN or ASN"),
+    ADMIN_ORIGINATOR("admin-originator", null,
+            "originator with full access; generated at first start (printed once, kept in data-dir) when unset"),
+    UPPER_TESTER("upper-tester", "false", "enable POST /__ut__ (test automation; never in production)"),
+    REGISTRATION_ALLOWED("registration-allowed", "C*,S*",
+            "comma-separated AE-ID-Stem patterns that may register ('*' never crosses '/'); empty = none"),
+    DB_URL("db-url", null, "JDBC URL (jdbc:postgresql://host/db); unset = embedded H2 in data-dir"),
+    DB_USER("db-user", "citadel", "database user"),
+    DB_PASSWORD_FILE("db-password-file", null,
+            "file holding the database password (or env CITADEL_DB_PASSWORD); never on the command line"),
+    STORAGE_SYNC("storage-sync", "false", "force every commit to the device (survives power loss; slower)"),
+    MAX_BODY("max-body", "1048576", "largest request body in bytes"),
+    WORKERS("workers", "64", "threads running requests"),
+    MAX_RESULTS("max-results", "1000", "most resources in one discovery or child listing");
+
+    private final String name;
+    private final String defaultValue;
+    private final String help;
+
+    ConfigKey(String name, String defaultValue, String help) {
+        this.name = name;
+        this.defaultValue = defaultValue;
+        this.help = help;
+    }
+
+    String flag() {
+        return name;
+    }
+
+    String env() {
+        return "CITADEL_" + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    }
+
+    String defaultValue() {
+        return defaultValue;
+    }
+
+    String help() {
+        return help;
+    }
+
+    static ConfigKey ofFlag(String flag) {
+        for (ConfigKey k : values()) {
+            if (k.name.equals(flag)) {
+                return k;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,191 @@
+package io.citadel.store.jdbc;
+
+import io.citadel.engine.store.ChangeListener;
+import io.citadel.engine.store.ChangeListener.Change;
+import io.citadel.engine.store.Mutation;
+import io.citadel.engine.store.StoreException;
+import io.citadel.store.jdbc.ConnectionPool.PooledConnection;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The single writer. Takes every queued mutation (up to {@value #MAX_BATCH}), runs each under its own
+ * savepoint so that a failing one is undone alone, commits once, flushes the commit to the database file,
+ * tells the listener, then completes the futures. Mutations are applied in submission order.
+ */
+final class GroupCommitWriter implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("citadel.store");
+    private static final int MAX_BATCH = 512;
+    private static final int MAX_QUEUE = 100_000;
+
+    private final StoreSettings settings;
+    private final Dialect dialect;
+    private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>(MAX_QUEUE);
+    private final Thread thread;
+    private volatile ChangeListener listener = changes -> { };
+    private volatile boolean running = true;
+    private PooledConnection connection;
+    private long sequence;
+
+    private record Pending<T>(Mutation<T> mutation, CompletableFuture<T> future) {
+        @SuppressWarnings("unchecked")
+        void complete(Object value) {
+            future.complete((T) value);
+        }
+    }
+
+    GroupCommitWriter(StoreSettings settings, Dialect dialect) {
+        this.settings = settings;
+        this.dialect = dialect;
+        this.connection = new PooledConnection(ConnectionPool.open(settings, false));
+        this.sequence = maxSequence();
+        this.thread = new Thread(this::run, "citadel-store-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private long maxSequence() {
+        try (Statement st = connection.connection().createStatement();
+             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM resources")) {
+            rs.next();
+            long max = rs.getLong(1);
+            connection.connection().commit();
+            return max;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the sequence: " + e.getMessage(), e);
+        }
+    }
+
+    void setListener(ChangeListener listener) {
+        this.listener = listener;
+    }
+
+    <T> CompletableFuture<T> submit(Mutation<T> mutation) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        if (!running) {
+            future.completeExceptionally(new StoreException("store is closed", null));
+        } else if (!queue.offer(new Pending<>(mutation, future))) {
+            future.completeExceptionally(new StoreException("write queue full", null));
+        }
+        return future;
+    }
+
+    private void run() {
+        List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                commitBatch(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "store writer failure", e);
+                batch.forEach(p -> p.future().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+        connection.close();
+    }
+
+    private void commitBatch(List<Pending<?>> batch) {
+        Connection c = connection.connection();
+        List<Object> results = new ArrayList<>(batch.size());
+        List<Throwable> failures = new ArrayList<>(batch.size());
+        List<Change> changes = new ArrayList<>();
+        long startSequence = sequence;
+        WriterTransaction tx = new WriterTransaction(connection, sequence);
+        try {
+            for (Pending<?> p : batch) {
+                Savepoint sp = batch.size() > 1 ? c.setSavepoint() : null;
+                tx.reset(sequence);
+                try {
+                    results.add(p.mutation().apply(tx));
+                    failures.add(null);
+                    changes.addAll(tx.changes());
+                    sequence = tx.sequence();
+                    if (sp != null) {
+                        c.releaseSavepoint(sp);
+                    }
+                } catch (RuntimeException e) {
+                    if (sp != null) {
+                        c.rollback(sp);
+                    } else {
+                        c.rollback();
+                    }
+                    results.add(null);
+                    failures.add(e);
+                }
+            }
+            c.commit();
+            String flush = dialect.flushAfterCommit(settings.syncCommits());
+            if (flush != null && !changes.isEmpty()) {
+                try (Statement st = c.createStatement()) {
+                    st.execute(flush);
+                }
+            }
+        } catch (SQLException e) {
+            sequence = startSequence;
+            rollbackQuietly(c);
+            reconnect();
+            StoreException failure = new StoreException("commit failed: " + e.getMessage(), e);
+            batch.forEach(p -> p.future().completeExceptionally(failure));
+            return;
+        }
+        try {
+            listener.committed(changes);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "change listener failed", e);
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (failures.get(i) != null) {
+                batch.get(i).future().completeExceptionally(failures.get(i));
+            } else {
+                batch.get(i).complete(results.get(i));
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is being replaced
+        }
+    }
+
+    private void reconnect() {
+        connection.close();
+        try {
+            connection = new PooledConnection(ConnectionPool.open(settings, false));
+        } catch (StoreException e) {
+            LOG.log(Level.ERROR, "database unreachable; writes fail until it is back");
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

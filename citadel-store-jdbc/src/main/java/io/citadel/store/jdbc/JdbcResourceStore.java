@@ -1,0 +1,181 @@
+package io.citadel.store.jdbc;
+
+import io.citadel.engine.resource.Resource;
+import io.citadel.engine.store.ChangeListener;
+import io.citadel.engine.store.Mutation;
+import io.citadel.engine.store.ResourceStore;
+import io.citadel.engine.store.StoreException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@link ResourceStore} over JDBC (embedded H2 or PostgreSQL). Reads use a small pool; writes run one
+ * after another on a single {@link GroupCommitWriter}, which commits them in groups: a write's future
+ * completes only after its commit, so a success response means the data is in the database file.
+ */
+public final class JdbcResourceStore implements ResourceStore {
+    static final String BY_ID = "SELECT " + Rows.COLUMNS + " FROM resources WHERE ri = ?";
+    static final String BY_PATH = "SELECT " + Rows.COLUMNS + " FROM resources WHERE path = ?";
+    static final String LATEST = "SELECT " + Rows.COLUMNS + " FROM resources WHERE pi = ? AND ty = ? ORDER BY seq DESC LIMIT 1";
+    static final String OLDEST = "SELECT " + Rows.COLUMNS + " FROM resources WHERE pi = ? AND ty = ? ORDER BY seq ASC LIMIT ?";
+
+    private final ConnectionPool reads;
+    private final GroupCommitWriter writer;
+
+    public JdbcResourceStore(StoreSettings settings) {
+        Dialect dialect = Dialect.ofUrl(settings.jdbcUrl());
+        Migrations.run(settings, dialect);
+        this.reads = new ConnectionPool(settings, settings.readConnections());
+        this.writer = new GroupCommitWriter(settings, dialect);
+    }
+
+    @Override
+    public Optional<Resource> findById(String ri) {
+        return reads.with(c -> one(c.prepare(BY_ID), ri));
+    }
+
+    @Override
+    public Optional<Resource> findByPath(String path) {
+        return reads.with(c -> one(c.prepare(BY_PATH), path));
+    }
+
+    @Override
+    public Optional<Resource> edgeChild(String parentId, int type, boolean latest) {
+        return reads.with(c -> {
+            PreparedStatement ps = c.prepare(latest ? LATEST : OLDEST);
+            ps.setString(1, parentId);
+            ps.setInt(2, type);
+            if (!latest) {
+                ps.setInt(3, 1);
+            }
+            return first(ps);
+        });
+    }
+
+    @Override
+    public List<Resource> children(String parentId, List<Integer> types, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + Rows.COLUMNS + " FROM resources WHERE pi = ?");
+        if (!types.isEmpty()) {
+            sql.append(" AND ty IN (");
+            for (int i = 0; i < types.size(); i++) {
+                sql.append(i == 0 ? "?" : ",?");
+            }
+            sql.append(')');
+        }
+        sql.append(" ORDER BY seq LIMIT ?");
+        return reads.with(c -> {
+            PreparedStatement ps = c.prepare(sql.toString());
+            int i = 1;
+            ps.setString(i++, parentId);
+            for (Integer t : types) {
+                ps.setInt(i++, t);
+            }
+            ps.setInt(i, limit);
+            return all(ps);
+        });
+    }
+
+    @Override
+    public List<Resource> descendants(Resource root, int maxDepth, int limit) {
+        int rootDepth = depth(root.path());
+        return reads.with(c -> {
+            PreparedStatement ps = c.prepare("SELECT " + Rows.COLUMNS
+                    + " FROM resources WHERE path > ? AND path < ? ORDER BY path LIMIT ?");
+            ps.setString(1, root.path() + "/");
+            ps.setString(2, root.path() + "0"); // '0' is the character after '/'
+            ps.setInt(3, maxDepth == 0 ? limit : Math.max(limit, limit * 4));
+            List<Resource> out = new ArrayList<>();
+            for (Resource r : all(ps)) {
+                if (maxDepth == 0 || depth(r.path()) - rootDepth <= maxDepth) {
+                    out.add(r);
+                    if (out.size() >= limit) {
+                        break;
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private static int depth(String path) {
+        int n = 0;
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) == '/') {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public List<String> expired(Instant now, int limit) {
+        return reads.with(c -> {
+            PreparedStatement ps = c.prepare("SELECT ri FROM resources WHERE et IS NOT NULL AND et <= ? ORDER BY et LIMIT ?");
+            ps.setLong(1, now.toEpochMilli());
+            ps.setInt(2, limit);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        });
+    }
+
+    @Override
+    public <T> CompletableFuture<T> write(Mutation<T> mutation) {
+        return writer.submit(mutation);
+    }
+
+    @Override
+    public void setChangeListener(ChangeListener listener) {
+        writer.setListener(listener);
+    }
+
+    @Override
+    public void wipe() {
+        writer.submit(tx -> {
+            ((WriterTransaction) tx).deleteAll();
+            return null;
+        }).join();
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        reads.close();
+    }
+
+    static Optional<Resource> one(PreparedStatement ps, String key) throws SQLException {
+        ps.setString(1, key);
+        return first(ps);
+    }
+
+    static Optional<Resource> first(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(Rows.read(rs)) : Optional.empty();
+        }
+    }
+
+    static List<Resource> all(PreparedStatement ps) throws SQLException {
+        List<Resource> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(Rows.read(rs));
+            }
+        }
+        return out;
+    }
+
+    /** Wraps SQL failures of the writer. */
+    static StoreException failure(String what, SQLException e) {
+        return new StoreException(what + ": " + e.getMessage(), e);
+    }
+}

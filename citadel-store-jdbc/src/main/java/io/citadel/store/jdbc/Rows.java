@@ -1,0 +1,54 @@
+package io.citadel.store.jdbc;
+
+import io.citadel.engine.resource.Resource;
+import io.citadel.protocol.ResourceType;
+import io.citadel.protocol.Timestamps;
+import io.citadel.protocol.codec.ContentCodec;
+import io.citadel.protocol.codec.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Map;
+
+/** Maps resources to rows and back. The body column holds the attributes as JSON. */
+final class Rows {
+    static final String COLUMNS = "ri, pi, rn, ty, path, seq, et, creator, body";
+    private static final ContentCodec JSON = ContentCodec.of(Serialization.JSON);
+
+    private Rows() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static Resource read(ResultSet rs) throws SQLException {
+        ResourceType type = ResourceType.of(rs.getInt(4))
+                .orElseThrow(() -> new SQLException("unknown resource type in store"));
+        Map<String, Object> attrs = (Map<String, Object>) JSON.decode(rs.getString(9).getBytes(StandardCharsets.UTF_8));
+        return new Resource(rs.getString(1), type, rs.getString(2), rs.getString(3), rs.getString(5), rs.getLong(6),
+                rs.getString(8), attrs);
+    }
+
+    /** Binds the columns in {@link #COLUMNS} order starting at index 1. */
+    static void bindAll(PreparedStatement ps, Resource r) throws SQLException {
+        ps.setString(1, r.ri());
+        ps.setString(2, r.parentId());
+        ps.setString(3, r.name());
+        ps.setInt(4, r.type().code());
+        ps.setString(5, r.path());
+        ps.setLong(6, r.seq());
+        Long et = expiry(r);
+        if (et == null) {
+            ps.setNull(7, Types.BIGINT);
+        } else {
+            ps.setLong(7, et);
+        }
+        ps.setString(8, r.creator());
+        ps.setString(9, new String(JSON.encode(r.attributes()), StandardCharsets.UTF_8));
+    }
+
+    static Long expiry(Resource r) {
+        String et = r.expirationTime();
+        return et == null ? null : Timestamps.parse(et).map(java.time.Instant::toEpochMilli).orElse(null);
+    }
+}

@@ -1,0 +1,29 @@
+package io.citadel.store.jdbc;
+
+/**
+ * How to reach the database.
+ *
+ * @param password may be null (H2 embedded, PostgreSQL trust/peer auth); never logged
+ * @param readConnections connections kept for concurrent reads
+ * @param syncCommits also force each group commit to the storage device (power-loss durability)
+ */
+public record StoreSettings(String jdbcUrl, String user, String password, int readConnections, boolean syncCommits) {
+
+    public StoreSettings {
+        if (readConnections < 1) {
+            throw new IllegalArgumentException("readConnections must be at least 1");
+        }
+        Dialect.ofUrl(jdbcUrl);
+    }
+
+    /** The embedded default: an H2 file database in {@code dataDir}. */
+    public static StoreSettings embedded(java.nio.file.Path dataDir, boolean syncCommits) {
+        return new StoreSettings("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("citadel")
+                + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000", "citadel", null, 8, syncCommits);
+    }
+
+    @Override
+    public String toString() {
+        return "StoreSettings[" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? "none" : "****") + "]";
+    }
+}

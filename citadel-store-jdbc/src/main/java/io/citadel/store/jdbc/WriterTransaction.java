@@ -1,0 +1,140 @@
+package io.citadel.store.jdbc;
+
+import io.citadel.engine.resource.Resource;
+import io.citadel.engine.store.ChangeListener.Change;
+import io.citadel.engine.store.StoreTransaction;
+import io.citadel.store.jdbc.ConnectionPool.PooledConnection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The writer connection seen by one mutation; records the changes for the cache after commit. */
+final class WriterTransaction implements StoreTransaction {
+    private final PooledConnection connection;
+    private final List<Change> changes = new ArrayList<>();
+    private long sequence;
+
+    WriterTransaction(PooledConnection connection, long sequence) {
+        this.connection = connection;
+        this.sequence = sequence;
+    }
+
+    List<Change> changes() {
+        return changes;
+    }
+
+    long sequence() {
+        return sequence;
+    }
+
+    /** Starts recording for the next mutation. */
+    void reset(long seq) {
+        changes.clear();
+        this.sequence = seq;
+    }
+
+    @Override
+    public Optional<Resource> findById(String ri) {
+        try {
+            return JdbcResourceStore.one(connection.prepare(JdbcResourceStore.BY_ID), ri);
+        } catch (SQLException e) {
+            throw JdbcResourceStore.failure("read by id", e);
+        }
+    }
+
+    @Override
+    public Optional<Resource> findByPath(String path) {
+        try {
+            return JdbcResourceStore.one(connection.prepare(JdbcResourceStore.BY_PATH), path);
+        } catch (SQLException e) {
+            throw JdbcResourceStore.failure("read by path", e);
+        }
+    }
+
+    @Override
+    public Optional<Resource> edgeChild(String parentId, int type, boolean latest) {
+        List<Resource> one = latest ? List.of() : oldestChildren(parentId, type, 1);
+        if (!latest) {
+            return one.stream().findFirst();
+        }
+        try {
+            PreparedStatement ps = connection.prepare(JdbcResourceStore.LATEST);
+            ps.setString(1, parentId);
+            ps.setInt(2, type);
+            return JdbcResourceStore.first(ps);
+        } catch (SQLException e) {
+            throw JdbcResourceStore.failure("read latest child", e);
+        }
+    }
+
+    @Override
+    public List<Resource> oldestChildren(String parentId, int type, int limit) {
+        try {
+            PreparedStatement ps = connection.prepare(JdbcResourceStore.OLDEST);
+            ps.setString(1, parentId);
+            ps.setInt(2, type);
+            ps.setInt(3, limit);
+            return JdbcResourceStore.all(ps);
+        } catch (SQLException e) {
+            throw JdbcResourceStore.failure("read oldest children", e);
+        }
+    }
+
+    @Override
+    public long nextSequence() {
+        return ++sequence;
+    }
+
+    @Override
+    public void insert(Resource resource) {
+        try {
+            PreparedStatement ps = connection.prepare("INSERT INTO resources (" + Rows.COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)");
+            Rows.bindAll(ps, resource);
+            ps.executeUpdate();
+            changes.add(new Change(resource, false));
+        } catch (SQLException e) {
+            throw JdbcResourceStore.failure("insert", e);
+        }
+    }
+
+    @Override
+    public void update(Resource resource) {
+        try {
+            PreparedStatement ps = connection.prepare("UPDATE resources SET ri = ?, pi = ?, rn = ?, ty = ?, path = ?,"
+                    + " seq = ?, et = ?, creator = ?, body = ? WHERE ri = ?");
+            Rows.bindAll(ps, resource);
+            ps.setString(10, resource.ri());
+            if (ps.executeUpdate() != 1) {
+                throw new SQLException("resource " + resource.ri() + " vanished during update");
+            }
+            changes.add(new Change(resource, false));
+        } catch (SQLException e) {
+            throw JdbcResourceStore.failure("update", e);
+        }
+    }
+
+    @Override
+    public int deleteSubtree(Resource resource) {
+        try {
+            PreparedStatement ps = connection.prepare("DELETE FROM resources WHERE ri = ? OR (path > ? AND path < ?)");
+            ps.setString(1, resource.ri());
+            ps.setString(2, resource.path() + "/");
+            ps.setString(3, resource.path() + "0");
+            int n = ps.executeUpdate();
+            changes.add(new Change(resource, true));
+            return n;
+        } catch (SQLException e) {
+            throw JdbcResourceStore.failure("delete", e);
+        }
+    }
+
+    void deleteAll() {
+        try {
+            connection.prepare("DELETE FROM resources").executeUpdate();
+        } catch (SQLException e) {
+            throw JdbcResourceStore.failure("wipe", e);
+        }
+    }
+}
