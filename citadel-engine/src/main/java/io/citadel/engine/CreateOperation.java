@@ -15,6 +15,7 @@ import io.citadel.protocol.schema.ResourceSchema;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** CREATE: checks, authorizes, then stores the new resource and its side effects in one transaction. */
 final class CreateOperation {
@@ -79,7 +80,11 @@ final class CreateOperation {
             }
             String rn = name != null ? name : draft.ri();
             String path = parent.path() + "/" + rn;
-            if (tx.findByPath(path).isPresent()) {
+            Optional<Resource> existing = tx.findByPath(path);
+            if (existing.isPresent() && Expiry.hasExpired(existing.get(), now)) {
+                parts.behaviour(existing.get().type()).beforeDelete(tx, existing.get());
+                tx.deleteSubtree(existing.get()); // expired but not yet reaped: it no longer holds the name
+            } else if (existing.isPresent()) {
                 throw new OneM2mException(ResponseStatusCode.CONFLICT, "a resource named '" + rn + "' already exists here");
             }
             if (tx.findById(draft.ri()).isPresent()) {

@@ -5,7 +5,6 @@ import io.citadel.engine.store.ChangeListener;
 import io.citadel.engine.store.ChangeListener.Change;
 import io.citadel.engine.store.ResourceStore;
 import io.citadel.protocol.ResourceType;
-import io.citadel.protocol.Timestamps;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -105,14 +104,7 @@ final class ResourceRepository implements ChangeListener {
     }
 
     private static Optional<Resource> live(Resource r) {
-        String et = r.expirationTime();
-        if (et != null) {
-            Optional<Instant> when = Timestamps.parse(et);
-            if (when.isPresent() && !when.get().isAfter(Instant.now())) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(r);
+        return Expiry.hasExpired(r, Instant.now()) ? Optional.empty() : Optional.of(r);
     }
 
     @Override

@@ -78,8 +78,8 @@ final class HttpRequestDecoder {
     /** Maps the request path to {@code To}: {@code /~/x} SP-relative, {@code /_/x} absolute, else CSE-relative. */
     static String toParameter(String rawPath) {
         String lower = rawPath.toLowerCase(Locale.ROOT);
-        if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00") || lower.contains("%23")) {
-            throw OneM2mException.badRequest("encoded '/', '\\', '#' or NUL in the path is not allowed");
+        if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")) {
+            throw OneM2mException.badRequest("encoded slash, backslash or NUL in the path is not allowed");
         }
         String path = QueryStringDecoder.decodeComponent(rawPath);
         if (path.equals("/") || path.isEmpty()) {

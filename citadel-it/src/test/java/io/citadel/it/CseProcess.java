@@ -1,0 +1,93 @@
+package io.citadel.it;
+
+import io.citadel.client.OneM2mHttpClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real Citadel server in its own JVM process on an ephemeral loopback port, for tests.
+ * {@link #kill()} sends SIGKILL (no shutdown hooks run), {@link #close()} stops it normally.
+ */
+public final class CseProcess implements AutoCloseable {
+    public static final String ADMIN = "CAdminTest";
+    private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/");
+
+    private final Process process;
+    private final int port;
+    private final StringBuffer output = new StringBuffer();
+
+    private CseProcess(Process process, int port, StringBuffer output) {
+        this.process = process;
+        this.port = port;
+        this.output.append(output);
+    }
+
+    /** Starts a CSE on the embedded store in {@code dataDir}; extra flags are appended. */
+    public static CseProcess start(Path dataDir, String... extraFlags) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "io.citadel.server.Main", "serve", "--http-port", "0", "--data-dir", dataDir.toString(),
+                "--admin-originator", ADMIN));
+        cmd.addAll(List.of(extraFlags));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        StringBuffer out = new StringBuffer();
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    out.append(line).append('\n');
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        port.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+            port.completeExceptionally(new IllegalStateException("CSE exited before listening:\n" + out));
+        }, "cse-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return new CseProcess(p, port.get(60, TimeUnit.SECONDS), out);
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw new IllegalStateException("CSE did not start: " + e.getMessage() + "\n" + out, e);
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public OneM2mHttpClient client() {
+        return OneM2mHttpClient.connect("127.0.0.1", port);
+    }
+
+    /** SIGKILL: the process gets no chance to flush or clean up. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
