@@ -29,6 +29,21 @@ class StoreContractTest {
     static final String PG_ADMIN_URL = System.getenv().getOrDefault("CITADEL_TEST_PG_URL",
             "jdbc:postgresql://127.0.0.1:5432/postgres");
 
+    private static final List<String> CREATED = new ArrayList<>();
+
+    @org.junit.jupiter.api.AfterAll
+    static void dropTestDatabases() throws SQLException {
+        if (CREATED.isEmpty()) {
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, "postgres", "");
+             Statement st = c.createStatement()) {
+            for (String db : CREATED) {
+                st.execute("DROP DATABASE IF EXISTS " + db);
+            }
+        }
+    }
+
     static Stream<String> databases() {
         return Stream.of("h2", "postgresql");
     }
@@ -41,6 +56,7 @@ class StoreContractTest {
         try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, "postgres", "");
              Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + db);
+            CREATED.add(db);
         } catch (SQLException e) {
             if ("true".equals(System.getenv("CI"))) {
                 throw new AssertionError("PostgreSQL is required in CI but unreachable at " + PG_ADMIN_URL, e);
