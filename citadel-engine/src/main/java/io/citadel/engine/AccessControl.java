@@ -12,6 +12,8 @@ import io.citadel.security.GoverningPolicy;
 import io.citadel.security.OriginatorIds;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /**
@@ -23,6 +25,11 @@ final class AccessControl {
     private final ResourceRepository repository;
     private final OriginatorIds ids;
     private final AccessDecider decider;
+    private final Map<String, ParsedAcp> parsed = new ConcurrentHashMap<>();
+
+    /** The rules of one version of an ACP; valid while the repository hands out that same instance. */
+    private record ParsedAcp(Resource source, List<AccessControlRule> privileges, List<AccessControlRule> selfPrivileges) {
+    }
 
     AccessControl(CseSettings settings, ResourceRepository repository, OriginatorIds ids) {
         this.settings = settings;
@@ -76,7 +83,7 @@ final class AccessControl {
         }
         if (governed.type() == ResourceType.ACCESS_CONTROL_POLICY) {
             return new GoverningPolicy.Rules(List.of(new GoverningPolicy.NamedRules(governed.ri(),
-                    AccessControlRule.parseSet(governed.get("pvs"), ids))));
+                    rulesOf(governed).selfPrivileges())));
         }
         if (governed.type() == ResourceType.CSE_BASE) {
             return new GoverningPolicy.CseBaseDefault(originator.registered());
@@ -88,9 +95,27 @@ final class AccessControl {
         for (Object id : acpi) {
             repository.findById(String.valueOf(id))
                     .filter(r -> r.type() == ResourceType.ACCESS_CONTROL_POLICY)
-                    .ifPresent(acp -> rules.add(new GoverningPolicy.NamedRules(acp.ri(),
-                            AccessControlRule.parseSet(acp.get(selfPrivileges ? "pvs" : "pv"), ids))));
+                    .ifPresent(acp -> {
+                        ParsedAcp p = rulesOf(acp);
+                        rules.add(new GoverningPolicy.NamedRules(acp.ri(),
+                                selfPrivileges ? p.selfPrivileges() : p.privileges()));
+                    });
         }
         return new GoverningPolicy.Rules(rules);
+    }
+
+    /** Parses an ACP's rules once per stored version instead of on every request. */
+    private ParsedAcp rulesOf(Resource acp) {
+        ParsedAcp cached = parsed.get(acp.ri());
+        if (cached != null && cached.source() == acp) {
+            return cached;
+        }
+        ParsedAcp fresh = new ParsedAcp(acp, AccessControlRule.parseSet(acp.get("pv"), ids),
+                AccessControlRule.parseSet(acp.get("pvs"), ids));
+        if (parsed.size() >= 10_000) {
+            parsed.clear();
+        }
+        parsed.put(acp.ri(), fresh);
+        return fresh;
     }
 }

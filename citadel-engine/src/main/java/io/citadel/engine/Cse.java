@@ -32,6 +32,7 @@ import java.util.UUID;
  */
 public final class Cse implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("citadel.engine");
+    private static final java.util.regex.Pattern PRINTABLE_ID = java.util.regex.Pattern.compile("[\\x21-\\x7e]*");
 
     private final CseSettings settings;
     private final EngineParts parts;
@@ -123,7 +124,7 @@ public final class Cse implements AutoCloseable {
         if ((req.from() == null || req.from().isEmpty()) && !aeRegistration) {
             throw OneM2mException.badRequest("'From' (X-M2M-Origin) is missing");
         }
-        if (req.from() != null && (req.from().length() > 1024 || !req.from().matches("[\\x21-\\x7e]*"))) {
+        if (req.from() != null && (req.from().length() > 1024 || !PRINTABLE_ID.matcher(req.from()).matches())) {
             throw OneM2mException.badRequest("'From' is not a valid identifier");
         }
         if (req.operation() == Operation.CREATE && req.resourceType() == null) {

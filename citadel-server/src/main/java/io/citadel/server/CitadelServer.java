@@ -50,7 +50,7 @@ public final class CitadelServer implements AutoCloseable {
             boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);
             HttpBinding[] holder = new HttpBinding[1];
             Cse engine = cse;
-            holder[0] = new HttpBinding(cse, httpSettings, ut ? new LazyUpperTester(engine, () -> holder[0].port()) : null);
+            holder[0] = new HttpBinding(cse, httpSettings, ut ? new CseUpperTester(engine, () -> holder[0].port()) : null);
             CitadelServer server = new CitadelServer(store, cse, holder[0]);
             String line = "Citadel CSE " + settings.cseId() + " (" + settings.cseName() + ") listening on http://"
                     + host + ":" + holder[0].port() + "/ storage=" + (config.get(ConfigKey.DB_URL) == null ? "embedded H2 in "

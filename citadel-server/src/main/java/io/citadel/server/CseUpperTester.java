@@ -2,13 +2,15 @@ package io.citadel.server;
 
 import io.citadel.binding.http.UpperTester;
 import io.citadel.engine.Cse;
+import java.util.function.IntSupplier;
 
 /** Upper Tester commands: {@code Status}, {@code Reset}, {@code GetConfig <key>}. */
 final class CseUpperTester implements UpperTester {
     private final Cse cse;
-    private final int httpPort;
+    private final IntSupplier httpPort;
 
-    CseUpperTester(Cse cse, int httpPort) {
+    /** @param httpPort the bound port, read when asked (the binding starts after the tester exists) */
+    CseUpperTester(Cse cse, IntSupplier httpPort) {
         this.cse = cse;
         this.httpPort = httpPort;
     }
@@ -36,7 +38,7 @@ final class CseUpperTester implements UpperTester {
             case "cseName", "CSE-NAME" -> new Result(true, s.cseName());
             case "spId", "SP-ID" -> new Result(true, s.spId());
             case "cseType" -> new Result(true, String.valueOf(s.cseType()));
-            case "httpPort" -> new Result(true, String.valueOf(httpPort));
+            case "httpPort" -> new Result(true, String.valueOf(httpPort.getAsInt()));
             case "releaseVersions" -> new Result(true, String.join(",", io.citadel.protocol.ReleaseVersion.SUPPORTED));
             default -> new Result(false, "unknown key");
         };

@@ -47,15 +47,19 @@ public final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public Optional<Resource> edgeChild(String parentId, int type, boolean latest) {
-        return reads.with(c -> {
-            PreparedStatement ps = c.prepare(latest ? LATEST : OLDEST);
-            ps.setString(1, parentId);
-            ps.setInt(2, type);
-            if (!latest) {
-                ps.setInt(3, 1);
-            }
-            return first(ps);
-        });
+        return reads.with(c -> edge(c, parentId, type, latest));
+    }
+
+    /** The newest or oldest child of a type, on the given connection (shared by readers and the writer). */
+    static Optional<Resource> edge(ConnectionPool.PooledConnection c, String parentId, int type, boolean latest)
+            throws SQLException {
+        PreparedStatement ps = c.prepare(latest ? LATEST : OLDEST);
+        ps.setString(1, parentId);
+        ps.setInt(2, type);
+        if (!latest) {
+            ps.setInt(3, 1);
+        }
+        return first(ps);
     }
 
     @Override

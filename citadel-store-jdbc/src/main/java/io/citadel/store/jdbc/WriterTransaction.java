@@ -55,17 +55,10 @@ final class WriterTransaction implements StoreTransaction {
 
     @Override
     public Optional<Resource> edgeChild(String parentId, int type, boolean latest) {
-        List<Resource> one = latest ? List.of() : oldestChildren(parentId, type, 1);
-        if (!latest) {
-            return one.stream().findFirst();
-        }
         try {
-            PreparedStatement ps = connection.prepare(JdbcResourceStore.LATEST);
-            ps.setString(1, parentId);
-            ps.setInt(2, type);
-            return JdbcResourceStore.first(ps);
+            return JdbcResourceStore.edge(connection, parentId, type, latest);
         } catch (SQLException e) {
-            throw JdbcResourceStore.failure("read latest child", e);
+            throw JdbcResourceStore.failure("read edge child", e);
         }
     }
 
