@@ -48,7 +48,7 @@ public class AccessDecisionBenchmark {
         policy = new GoverningPolicy.Rules(List.of(new GoverningPolicy.NamedRules("acp",
                 AccessControlRule.parseSet(Map.of("acr", acr), ids))));
         decider = new AccessDecider("/id-in/CAdmin");
-        request = new AccessRequest("/id-in/Csensor42", false, 2, null, 3, "127.0.0.1", Instant.now());
+        request = AccessRequest.of("/id-in/Csensor42", false, 2, null, 3, "127.0.0.1", Instant.now());
     }
 
     @Benchmark

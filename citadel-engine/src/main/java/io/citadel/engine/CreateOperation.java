@@ -52,7 +52,9 @@ final class CreateOperation {
             }
             parts.accessControl().requireRegistrationAllowed(parts.aeBehaviour().stemFor(rawFrom));
         } else {
-            parts.accessControl().require(originator, Operation.CREATE.permissionBit(), type.code(), parent, false, ctx);
+            Object specialization = requested.get(type == ResourceType.FLEX_CONTAINER ? "cnd" : "mgd");
+            parts.accessControl().require(originator, Operation.CREATE.permissionBit(), type.code(),
+                    specialization instanceof String s ? s : null, parent, false, ctx);
         }
         String name = (String) attrs.remove("rn");
         if (name != null && Addressing.isVirtual(name)) {

@@ -3,6 +3,7 @@ package io.citadel.engine;
 import io.citadel.engine.resource.Resource;
 import io.citadel.engine.store.ResourceStore;
 import io.citadel.engine.store.StoreException;
+import io.citadel.engine.types.AccessControlPolicyBehaviour;
 import io.citadel.engine.types.AeBehaviour;
 import io.citadel.engine.types.ContainerBehaviour;
 import io.citadel.engine.types.ContentInstanceBehaviour;
@@ -18,6 +19,8 @@ import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.protocol.ResultContent;
 import io.citadel.protocol.schema.ResourceSchema;
 import io.citadel.security.OriginatorIds;
+import io.citadel.security.TokenVerifier;
+import java.time.Duration;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -41,22 +44,33 @@ public final class Cse implements AutoCloseable {
     private final UpdateOperation update;
     private final DeleteOperation delete;
     private final ExpiryReaper reaper;
+    private final TokenService tokens;
+    private final RevocationList revocations;
 
     public Cse(CseSettings settings, ResourceStore store) {
+        this(settings, store, SecurityOptions.none());
+    }
+
+    public Cse(CseSettings settings, ResourceStore store, SecurityOptions security) {
         this.settings = settings;
+        this.revocations = security.revocations();
         ResourceSchema schema = ResourceSchema.standard();
         ResourceRepository repository = new ResourceRepository(store, 200_000);
         OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
+        this.tokens = new TokenService(new TokenVerifier(security.trustedIssuers(), security.decryptionKeys(), ids,
+                Duration.ofSeconds(5)), security.revocations());
         Addressing addressing = new Addressing(settings, repository);
         AeBehaviour ae = new AeBehaviour(Ids::next, ids::normalize);
         Map<ResourceType, TypeBehaviour> behaviours = new EnumMap<>(ResourceType.class);
         for (TypeBehaviour b : List.of(ae, new ContainerBehaviour(), new ContentInstanceBehaviour(),
-                FixedBehaviour.plain(ResourceType.ACCESS_CONTROL_POLICY),
+                new AccessControlPolicyBehaviour(ids), FixedBehaviour.plain(ResourceType.DYNAMIC_AUTHORIZATION_CONSULTATION),
                 FixedBehaviour.unchangeable(ResourceType.CSE_BASE))) {
             behaviours.put(b.type(), b);
         }
         this.parts = new EngineParts(settings, schema, store, repository, addressing,
-                new AccessControl(settings, repository, ids), new AcpiValidator(addressing),
+                new AccessControl(settings, repository, ids, security,
+                        new DynamicAuthorization(settings, store, repository, schema, tokens, security)),
+                new AcpiValidator(addressing),
                 new Representation(schema), behaviours, ae);
         this.create = new CreateOperation(parts);
         this.retrieve = new RetrieveOperation(parts);
@@ -74,9 +88,12 @@ public final class Cse implements AutoCloseable {
     public ResponsePrimitive handle(RequestPrimitive request, RequestContext ctx) {
         try {
             validate(request, ctx);
-            Originator originator = identify(request, ctx);
+            String normalized = request.from() == null || request.from().isEmpty() ? ""
+                    : parts.accessControl().ids().normalize(request.from());
+            TokenService.Admitted admitted = tokens.admit(request, normalized, ctx.receivedAt());
+            Originator originator = identify(request, normalized, admitted, ctx);
             Target target = parts.addressing().resolve(request.to());
-            return switch (request.operation()) {
+            ResponsePrimitive response = switch (request.operation()) {
                 case CREATE -> create.execute(request, originator, target, ctx);
                 case RETRIEVE -> retrieve.execute(request, originator, target, ctx);
                 case UPDATE -> update.execute(request, originator, target, ctx);
@@ -84,7 +101,11 @@ public final class Cse implements AutoCloseable {
                 case NOTIFY -> throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED,
                         "NOTIFY to this CSE is not supported yet");
             };
+            return admitted.assigned().isEmpty() ? response : response.withAssignedTokenIds(admitted.assigned());
         } catch (OneM2mException e) {
+            if (e.content() != null) {
+                return ResponsePrimitive.error(e.status(), request.requestId(), request.releaseVersion(), e.content());
+            }
             return ResponsePrimitive.error(e.status(), request.requestId(), request.releaseVersion(), e.getMessage());
         } catch (StoreException e) {
             String incident = UUID.randomUUID().toString();
@@ -145,17 +166,20 @@ public final class Cse implements AutoCloseable {
         }
     }
 
-    /** Identify stage. No security association yet: nobody is authenticated (acaf rules never match). */
-    private Originator identify(RequestPrimitive req, RequestContext ctx) {
+    /**
+     * Identify stage: the originator, whether a security association proved it (none does yet, so acaf
+     * rules never match), and the tokens it holds.
+     */
+    private Originator identify(RequestPrimitive req, String normalized, TokenService.Admitted admitted,
+                                RequestContext ctx) {
         String raw = req.from();
         if (raw == null || raw.isEmpty()) {
-            return new Originator(raw, "", false, false);
+            return new Originator(raw, "", false, false, List.of(), false);
         }
-        String normalized = parts.accessControl().ids().normalize(raw);
         boolean registered = isRegisteredHere(normalized)
                 || normalized.equals(parts.accessControl().ids().normalize(settings.administrator()));
         return new Originator(raw, normalized, ctx.authenticatedId() != null && ctx.authenticatedId().equals(normalized),
-                registered);
+                registered, admitted.tokens(), req.tokenRequestIndicator());
     }
 
     private boolean isRegisteredHere(String normalized) {
@@ -166,6 +190,11 @@ public final class Cse implements AutoCloseable {
             return false;
         }
         return parts.repository().findById(stem).filter(r -> r.type() == ResourceType.AE).isPresent();
+    }
+
+    /** Revokes a token: it is refused from now on, cached or presented again. */
+    public void revokeToken(String tokenId) {
+        revocations.revoke(tokenId);
     }
 
     /** Deletes every resource and recreates the CSEBase (Upper Tester "Reset"). */

@@ -1,5 +1,8 @@
 package io.citadel.engine;
 
+import io.citadel.security.AccessToken;
+import java.util.List;
+
 /**
  * The originator of a request after the identify stage.
  *
@@ -7,6 +10,19 @@ package io.citadel.engine;
  * @param normalized SP-relative or absolute form used for access decisions
  * @param authenticated whether a security association proved this identity (feeds {@code acaf})
  * @param registered whether it is an AE or CSE registered with this CSE (or the administrator)
+ * @param tokens verified tokens it presented ({@code tkns}) or referred to ({@code ltids})
+ * @param tokenRequestIndicator {@code tqi}: it can fetch tokens from a DAS itself (indirect flow)
  */
-record Originator(String raw, String normalized, boolean authenticated, boolean registered) {
+record Originator(String raw, String normalized, boolean authenticated, boolean registered,
+                  List<AccessToken> tokens, boolean tokenRequestIndicator) {
+
+    Originator {
+        tokens = List.copyOf(tokens);
+    }
+
+    Originator withTokens(List<AccessToken> more) {
+        List<AccessToken> all = new java.util.ArrayList<>(tokens);
+        all.addAll(more);
+        return new Originator(raw, normalized, authenticated, registered, all, tokenRequestIndicator);
+    }
 }

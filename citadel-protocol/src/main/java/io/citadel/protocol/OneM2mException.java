@@ -7,14 +7,26 @@ package io.citadel.protocol;
 public class OneM2mException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final ResponseStatusCode status;
+    private final transient Object content;
 
     public OneM2mException(ResponseStatusCode status, String message) {
+        this(status, message, null);
+    }
+
+    /** @param content a response content to send instead of {@code m2m:dbg} (e.g. {@code tqf}) */
+    public OneM2mException(ResponseStatusCode status, String message, Object content) {
         super(message, null, false, false);
         this.status = status;
+        this.content = content;
     }
 
     public ResponseStatusCode status() {
         return status;
+    }
+
+    /** The response content to send instead of {@code m2m:dbg}, or null. */
+    public Object content() {
+        return content;
     }
 
     public static OneM2mException badRequest(String message) {

@@ -16,7 +16,7 @@ public final class QueryParameters {
     private static final Set<String> FILTER_NAMES = Set.of("crb", "cra", "ms", "us", "sts", "stb", "exb", "exa",
             "lbl", "ty", "sza", "szb", "cty", "fu", "fo", "lim", "lvl", "ofst");
     private static final Set<String> NOT_SUPPORTED = Set.of("rt", "rp", "da", "smf", "cfs", "cfq", "arp",
-            "sqi", "asi", "auri", "tqi", "ltids", "lbq", "chty", "pty", "clbl", "palb", "gid", "grtm");
+            "sqi", "asi", "auri", "lbq", "chty", "pty", "clbl", "palb", "gid", "grtm");
 
     private QueryParameters() {
     }
@@ -39,6 +39,8 @@ public final class QueryParameters {
                 case "rids" -> builder.roleIds(plusList(values));
                 case "tids" -> builder.tokenIds(plusList(values));
                 case "tkns" -> builder.tokens(plusList(values));
+                case "ltids" -> builder.localTokenIds(plusList(values));
+                case "tqi" -> builder.tokenRequestIndicator(bool(name, single(name, values)));
                 default -> {
                     anyFilter = true;
                     fc.add(name, values, now);
@@ -51,6 +53,14 @@ public final class QueryParameters {
             }
             builder.filterCriteria(fc.build());
         }
+    }
+
+    private static boolean bool(String name, String value) {
+        return switch (value) {
+            case "true", "1" -> true;
+            case "false", "0" -> false;
+            default -> throw OneM2mException.badRequest("parameter '" + name + "' must be true or false");
+        };
     }
 
     private static String single(String name, List<String> values) {

@@ -15,18 +15,23 @@ import java.util.List;
  * @param attributeList partial-retrieve attribute names ({@code atrl}); empty when absent
  * @param desiredIdResultType {@code drt}: 1 structured (default), 2 unstructured
  * @param requestExpiration {@code rqet}; null when absent
+ * @param tokens {@code tkns}: compact JWS/JWE tokens (HTTP: the {@code Authorization} header)
+ * @param localTokenIds {@code ltids}: IDs this CSE assigned to tokens it verified earlier
+ * @param tokenRequestIndicator {@code tqi}: the originator can fetch tokens from a DAS itself
  */
 public record RequestPrimitive(
         Operation operation, String to, String from, String requestId, String releaseVersion,
         Integer resourceType, Object content, Integer resultContent, FilterCriteria filterCriteria,
         List<String> attributeList, int desiredIdResultType, Instant requestExpiration,
-        List<String> roleIds, List<String> tokens, List<String> tokenIds, String vendorInfo) {
+        List<String> roleIds, List<String> tokens, List<String> tokenIds, String vendorInfo,
+        List<String> localTokenIds, boolean tokenRequestIndicator) {
 
     public RequestPrimitive {
         attributeList = attributeList == null ? List.of() : List.copyOf(attributeList);
         roleIds = roleIds == null ? List.of() : List.copyOf(roleIds);
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
         tokenIds = tokenIds == null ? List.of() : List.copyOf(tokenIds);
+        localTokenIds = localTokenIds == null ? List.of() : List.copyOf(localTokenIds);
     }
 
     public boolean isDiscovery() {
@@ -55,6 +60,8 @@ public record RequestPrimitive(
         private List<String> tokens = List.of();
         private List<String> tokenIds = List.of();
         private String vendorInfo;
+        private List<String> localTokenIds = List.of();
+        private boolean tokenRequestIndicator;
 
         private Builder(Operation operation, String to) {
             this.operation = operation;
@@ -75,11 +82,13 @@ public record RequestPrimitive(
         public Builder tokens(List<String> v) { this.tokens = v; return this; }
         public Builder tokenIds(List<String> v) { this.tokenIds = v; return this; }
         public Builder vendorInfo(String v) { this.vendorInfo = v; return this; }
+        public Builder localTokenIds(List<String> v) { this.localTokenIds = v; return this; }
+        public Builder tokenRequestIndicator(boolean v) { this.tokenRequestIndicator = v; return this; }
 
         public RequestPrimitive build() {
             return new RequestPrimitive(operation, to, from, requestId, releaseVersion, resourceType, content,
                     resultContent, filterCriteria, attributeList, desiredIdResultType, requestExpiration,
-                    roleIds, tokens, tokenIds, vendorInfo);
+                    roleIds, tokens, tokenIds, vendorInfo, localTokenIds, tokenRequestIndicator);
         }
     }
 }

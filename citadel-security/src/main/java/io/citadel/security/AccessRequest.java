@@ -1,16 +1,33 @@
 package io.citadel.security;
 
 import java.time.Instant;
+import java.util.Set;
 
 /**
- * What is asked: who (normalised originator, whether the security association authenticated it), which
- * operation bit (CREATE 1 ... DISCOVERY 32), the type to be created (CREATE only, else null), from where
- * and when.
+ * What is asked: who (normalised originator, whether the security association authenticated it, the
+ * roles it validly holds), which operation bit (CREATE 1 ... DISCOVERY 32), on what, from where and when.
  *
+ * @param createdType the type to be created (CREATE only, else null)
+ * @param createdSpecialization {@code cnd}/{@code mgd} of the created resource, for {@code acod.spty}
  * @param targetType the type of the target resource (the parent, for CREATE)
+ * @param targetIds the target's identifiers ({@code ri} and its SP-relative form), for token {@code ris}
  * @param peerAddress the transport peer address as the binding saw it (never a client-supplied header)
+ * @param roles Role-IDs the originator holds by valid {@code <role>} resources (token roles are added
+ *     by the decider)
  */
 public record AccessRequest(String originator, boolean authenticated, int operationBit, Integer createdType,
-                            Integer targetType,
-                            String peerAddress, Instant time) {
+                            String createdSpecialization, Integer targetType, Set<String> targetIds,
+                            String peerAddress, Instant time, Set<String> roles) {
+
+    public AccessRequest {
+        targetIds = targetIds == null ? Set.of() : Set.copyOf(targetIds);
+        roles = roles == null ? Set.of() : Set.copyOf(roles);
+    }
+
+    /** A request without roles, specialization or target IDs (tests, benchmarks, registration). */
+    public static AccessRequest of(String originator, boolean authenticated, int operationBit, Integer createdType,
+                                   Integer targetType, String peerAddress, Instant time) {
+        return new AccessRequest(originator, authenticated, operationBit, createdType, null, targetType, Set.of(),
+                peerAddress, time, Set.of());
+    }
 }

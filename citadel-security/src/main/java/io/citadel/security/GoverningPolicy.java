@@ -34,4 +34,11 @@ public sealed interface GoverningPolicy {
      */
     record Registration(java.util.List<String> allowedStems, String requestedStem) implements GoverningPolicy {
     }
+
+    /**
+     * A policy plus privileges a Dynamic Authorization Server granted for this resource (dynamic ACPs,
+     * TS-0003 §7.3.2.2 step 5), which are consulted when the policy itself denies.
+     */
+    record WithGrants(GoverningPolicy base, List<NamedRules> grants) implements GoverningPolicy {
+    }
 }

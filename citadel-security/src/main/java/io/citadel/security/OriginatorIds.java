@@ -16,9 +16,12 @@ public record OriginatorIds(String cseId, String spId) {
         }
     }
 
-    /** Normalises an originator (or acor entry); {@code all} and empty strings are returned unchanged. */
+    /**
+     * Normalises an originator (or acor entry); {@code all}, Role-IDs ({@code x@issuer}) and empty strings
+     * are returned unchanged.
+     */
     public String normalize(String id) {
-        if (id == null || id.isEmpty() || id.equals("all")) {
+        if (id == null || id.isEmpty() || id.equals("all") || id.indexOf('@') >= 0) { // Role-IDs stay as they are
             return id;
         }
         if (id.startsWith(spId + "/")) {

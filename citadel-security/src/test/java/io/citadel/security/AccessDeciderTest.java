@@ -12,7 +12,7 @@ class AccessDeciderTest {
     private final AccessDecider decider = new AccessDecider("/id-in/CAdmin");
 
     private AccessRequest request(String originator, int op) {
-        return new AccessRequest(ids.normalize(originator), false, op, null, 3, "127.0.0.1", Instant.now());
+        return AccessRequest.of(ids.normalize(originator), false, op, null, 3, "127.0.0.1", Instant.now());
     }
 
     private GoverningPolicy rules(Map<String, Object> setOfAcrs) {
@@ -49,15 +49,18 @@ class AccessDeciderTest {
     void authentication_flag_needs_an_authenticated_originator() {
         GoverningPolicy p = rules(Map.of("acr", List.of(Map.of("acor", List.of("Cx"), "acop", 63L, "acaf", true))));
         assertThat(decider.decide(request("Cx", 2), p).permitted()).isFalse();
-        AccessRequest authenticated = new AccessRequest("/id-in/Cx", true, 2, null, 3, "127.0.0.1", Instant.now());
+        AccessRequest authenticated = AccessRequest.of("/id-in/Cx", true, 2, null, 3, "127.0.0.1", Instant.now());
         assertThat(decider.decide(authenticated, p).permitted()).isTrue();
     }
 
     @Test
-    void contexts_that_cannot_be_evaluated_fail_closed() {
+    void defective_contexts_fail_closed() {
         GoverningPolicy p = rules(Map.of("acr", List.of(Map.of("acor", List.of("Cx"), "acop", 63L,
-                "acco", List.of(Map.of("acip", Map.of("ipv4", List.of("127.0.0.0/8"))))))));
+                "acco", List.of(Map.of("acip", Map.of("ipv4", List.of("127.0.0.0/33"))))))));
         assertThat(decider.decide(request("Cx", 2), p).permitted()).isFalse();
+        GoverningPolicy unknownMember = rules(Map.of("acr", List.of(Map.of("acor", List.of("Cx"), "acop", 63L,
+                "acco", List.of(Map.of("acui", List.of("u1")))))));
+        assertThat(decider.decide(request("Cx", 2), unknownMember).permitted()).isFalse();
     }
 
     @Test
@@ -75,7 +78,7 @@ class AccessDeciderTest {
     void object_details_restrict_created_types() {
         GoverningPolicy p = rules(Map.of("acr", List.of(Map.of("acor", List.of("Cx"), "acop", 1L,
                 "acod", List.of(Map.of("chty", List.of(4L)))))));
-        assertThat(decider.decide(new AccessRequest("/id-in/Cx", false, 1, 4, 3, null, Instant.now()), p).permitted()).isTrue();
-        assertThat(decider.decide(new AccessRequest("/id-in/Cx", false, 1, 3, 3, null, Instant.now()), p).permitted()).isFalse();
+        assertThat(decider.decide(AccessRequest.of("/id-in/Cx", false, 1, 4, 3, null, Instant.now()), p).permitted()).isTrue();
+        assertThat(decider.decide(AccessRequest.of("/id-in/Cx", false, 1, 3, 3, null, Instant.now()), p).permitted()).isFalse();
     }
 }

@@ -25,9 +25,11 @@ public final class CitadelServer implements AutoCloseable {
     private final JdbcResourceStore store;
     private final Cse cse;
     private final HttpBinding http;
+    private final HttpOutbound outbound;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http) {
+    private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http, HttpOutbound outbound) {
+        this.outbound = outbound;
         this.store = store;
         this.cse = cse;
         this.http = http;
@@ -41,17 +43,18 @@ public final class CitadelServer implements AutoCloseable {
         int port = config.getInt(ConfigKey.HTTP_PORT);
         StoreSettings storeSettings = storeSettings(config, dataDir);
         JdbcResourceStore store = new JdbcResourceStore(storeSettings);
+        HttpOutbound outbound = new HttpOutbound();
         Cse cse = null;
         try {
             CseSettings settings = cseSettings(config, admin, host, port);
-            cse = new Cse(settings, store);
+            cse = new Cse(settings, store, SecurityConfiguration.load(config, dataDir, outbound));
             HttpSettings httpSettings = new HttpSettings(host, port, config.getInt(ConfigKey.MAX_BODY),
                     config.getInt(ConfigKey.WORKERS), 10_000, 120);
             boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);
             HttpBinding[] holder = new HttpBinding[1];
             Cse engine = cse;
             holder[0] = new HttpBinding(cse, httpSettings, ut ? new CseUpperTester(engine, () -> holder[0].port()) : null);
-            CitadelServer server = new CitadelServer(store, cse, holder[0]);
+            CitadelServer server = new CitadelServer(store, cse, holder[0], outbound);
             String line = "Citadel CSE " + settings.cseId() + " (" + settings.cseName() + ") listening on http://"
                     + host + ":" + holder[0].port() + "/ storage=" + (config.get(ConfigKey.DB_URL) == null ? "embedded H2 in "
                     + dataDir.toAbsolutePath() : "PostgreSQL") + (ut ? " upper-tester=on" : "");
@@ -63,6 +66,7 @@ public final class CitadelServer implements AutoCloseable {
             if (cse != null) {
                 cse.close();
             }
+            outbound.close();
             store.close();
             throw e;
         }
@@ -130,6 +134,7 @@ public final class CitadelServer implements AutoCloseable {
     public void close() {
         http.close();
         cse.close();
+        outbound.close();
         store.close();
         stopped.countDown();
     }

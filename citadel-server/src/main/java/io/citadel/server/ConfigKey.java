@@ -22,7 +22,15 @@ enum ConfigKey {
     STORAGE_SYNC("storage-sync", "false", "force every commit to the device (survives power loss; slower)"),
     MAX_BODY("max-body", "1048576", "largest request body in bytes"),
     WORKERS("workers", "64", "threads running requests"),
-    MAX_RESULTS("max-results", "1000", "most resources in one discovery or child listing");
+    MAX_RESULTS("max-results", "1000", "most resources in one discovery or child listing"),
+    TRUSTED_ISSUERS("trusted-issuers", null,
+            "JSON file of trusted token issuers (DAS): id, public JWKS, allowed algorithms; unset = tokens refused"),
+    TOKEN_DECRYPTION_KEYS("token-decryption-keys", null, "JWKS file with this CSE's private keys for encrypted tokens"),
+    LOCATION_TABLE("location-table", null,
+            "TSV file mapping peer CIDR blocks to latitude, longitude, country for aclr; unset = location unknown"),
+    AUDIT("audit", "denials", "access decisions written to the citadel.audit log: off, denials or all"),
+    DAS_TIMEOUT_MS("das-timeout-ms", "2000", "longest wait for a Dynamic Authorization Server; then deny"),
+    MAX_GRANT_LIFETIME("max-grant-lifetime", "PT24H", "cap on privileges a DAS grants (ISO 8601 duration)");
 
     private final String name;
     private final String defaultValue;

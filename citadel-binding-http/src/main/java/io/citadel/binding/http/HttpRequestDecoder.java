@@ -61,6 +61,10 @@ final class HttpRequestDecoder {
             Map<String, List<String>> params = new QueryStringDecoder(uri).parameters();
             QueryParameters.apply(params, b, op, now);
         }
+        String authorization = h.get(HttpHeaderNames.AUTHORIZATION);
+        if (authorization != null) {
+            b.tokens(tokens(authorization));
+        }
         Serialization serialization = ct.serialization() != null ? ct.serialization() : Serialization.JSON;
         boolean textual = false;
         if (http.content().isReadable()) {
@@ -114,6 +118,22 @@ final class HttpRequestDecoder {
     }
 
     record ContentTypeInfo(Serialization serialization, Integer ty) {
+    }
+
+    /**
+     * The Tokens parameter (TS-0009): compact JWTs joined by {@code +}. An OAuth2-style {@code Bearer} prefix
+     * is tolerated; any other scheme (e.g. Basic) is refused rather than ignored.
+     */
+    static List<String> tokens(String header) {
+        String value = header.strip();
+        if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            value = value.substring(7).strip();
+        }
+        List<String> out = List.of(value.split("\\+", -1));
+        if (out.size() > 16 || out.stream().anyMatch(t -> t.isEmpty() || !t.matches("[A-Za-z0-9_=.-]+"))) {
+            throw OneM2mException.badRequest("Authorization must carry up to 16 compact JWTs joined by '+'");
+        }
+        return out;
     }
 
     static ContentTypeInfo contentType(String header) {

@@ -26,6 +26,10 @@ final class HttpResponses {
         if (rsp.releaseVersion() != null) {
             http.headers().set("X-M2M-RVI", rsp.releaseVersion());
         }
+        if (!rsp.assignedTokenIds().isEmpty()) {
+            http.headers().set("X-M2M-ATI", rsp.assignedTokenIds().entrySet().stream()
+                    .map(e -> e.getKey() + ":" + e.getValue()).collect(java.util.stream.Collectors.joining("+")));
+        }
         if (rsp.contentLocation() != null) {
             http.headers().set(HttpHeaderNames.CONTENT_LOCATION, "/" + rsp.contentLocation());
         }

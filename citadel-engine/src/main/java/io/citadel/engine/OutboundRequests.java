@@ -1,0 +1,21 @@
+package io.citadel.engine;
+
+import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResponsePrimitive;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The engine's port for requests it originates (DAS consultations now; notifications and forwarding
+ * later). A binding-specific implementation picks the protocol from the target URI's scheme.
+ */
+@FunctionalInterface
+public interface OutboundRequests {
+
+    /** For a CSE that sends nothing: every call fails at once. */
+    OutboundRequests NONE = (uri, request, timeout) ->
+            CompletableFuture.failedFuture(new IllegalStateException("no outbound binding configured"));
+
+    /** Sends and completes with the response, or exceptionally (unreachable, timeout, bad answer). */
+    CompletableFuture<ResponsePrimitive> send(String uri, RequestPrimitive request, Duration timeout);
+}

@@ -1,0 +1,46 @@
+package io.citadel.engine.types;
+
+import io.citadel.engine.resource.Resource;
+import io.citadel.protocol.OneM2mException;
+import io.citadel.protocol.ResourceType;
+import io.citadel.security.AccessControlRule;
+import io.citadel.security.OriginatorIds;
+import java.util.Map;
+
+/**
+ * {@code <accessControlPolicy>}: rules the decider could not evaluate are refused when written (4000, with
+ * the reason), so that a typo in a time window or CIDR block never silently turns into "deny everything"
+ * or, worse, is read as something else. Stored rules that still fail to compile are FALSE at decision time.
+ */
+public final class AccessControlPolicyBehaviour implements TypeBehaviour {
+    private final OriginatorIds ids;
+
+    public AccessControlPolicyBehaviour(OriginatorIds ids) {
+        this.ids = ids;
+    }
+
+    @Override
+    public ResourceType type() {
+        return ResourceType.ACCESS_CONTROL_POLICY;
+    }
+
+    @Override
+    public void prepareCreate(CreateDraft draft) {
+        check(draft.attributes());
+    }
+
+    @Override
+    public void checkUpdate(Resource current, Map<String, Object> changes) {
+        check(changes);
+    }
+
+    private void check(Map<String, Object> attributes) {
+        for (String name : new String[] {"pv", "pvs"}) {
+            if (attributes.get(name) != null) {
+                AccessControlRule.firstDefect(AccessControlRule.parseSet(attributes.get(name), ids)).ifPresent(d -> {
+                    throw OneM2mException.badRequest("attribute '" + name + "' " + d);
+                });
+            }
+        }
+    }
+}
