@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Checks that every {@code acpi} entry names an existing ACP here, and stores it as that ACP's ri. */
+/**
+ * Checks that every {@code acpi} entry names an existing ACP here and every {@code daci} entry an existing
+ * dynamicAuthorizationConsultation, and stores each as that resource's ri.
+ */
 final class AcpiValidator {
     private final Addressing addressing;
 
@@ -16,7 +19,12 @@ final class AcpiValidator {
     }
 
     void canonicalize(Map<String, Object> attrs) {
-        if (!(attrs.get("acpi") instanceof List<?> acpi)) {
+        canonicalize(attrs, "acpi", ResourceType.ACCESS_CONTROL_POLICY);
+        canonicalize(attrs, "daci", ResourceType.DYNAMIC_AUTHORIZATION_CONSULTATION);
+    }
+
+    private void canonicalize(Map<String, Object> attrs, String name, ResourceType type) {
+        if (!(attrs.get(name) instanceof List<?> acpi)) {
             return;
         }
         List<String> ris = new ArrayList<>();
@@ -28,13 +36,13 @@ final class AcpiValidator {
             } catch (OneM2mException e) {
                 acp = null;
             }
-            if (acp == null || acp.type() != ResourceType.ACCESS_CONTROL_POLICY) {
-                throw OneM2mException.badRequest("acpi entry '" + id + "' is not an accessControlPolicy of this CSE");
+            if (acp == null || acp.type() != type) {
+                throw OneM2mException.badRequest(name + " entry '" + id + "' is not a " + type.jsonKey() + " of this CSE");
             }
             if (!ris.contains(acp.ri())) {
                 ris.add(acp.ri());
             }
         }
-        attrs.put("acpi", List.copyOf(ris));
+        attrs.put(name, List.copyOf(ris));
     }
 }

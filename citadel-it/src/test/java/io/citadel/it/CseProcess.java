@@ -23,20 +23,40 @@ public final class CseProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
-    private final StringBuffer output = new StringBuffer();
+
+    private final StringBuffer live;
 
     private CseProcess(Process process, int port, StringBuffer output) {
         this.process = process;
         this.port = port;
-        this.output.append(output);
+        this.live = output;
+    }
+
+    /** Everything the process printed so far (stdout and stderr). */
+    public String output() {
+        return live.toString();
     }
 
     /** Starts a CSE on the embedded store in {@code dataDir}; extra flags are appended. */
     public static CseProcess start(Path dataDir, String... extraFlags) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.citadel.server.Main", "serve", "--http-port", "0", "--data-dir", dataDir.toString(),
+        List<String> args = new ArrayList<>(List.of("serve", "--http-port", "0", "--data-dir", dataDir.toString(),
                 "--admin-originator", ADMIN));
-        cmd.addAll(List.of(extraFlags));
+        args.addAll(List.of(extraFlags));
+        return launch(args);
+    }
+
+    /** Starts a Dynamic Authorization Server ({@code citadel das serve}) on an ephemeral port. */
+    public static CseProcess startDas(Path dataDir, String... extraFlags) throws IOException {
+        List<String> args = new ArrayList<>(List.of("das", "serve", "--port", "0", "--data-dir", dataDir.toString()));
+        args.addAll(List.of(extraFlags));
+        return launch(args);
+    }
+
+    /** Runs {@code citadel <args>} in its own JVM until it prints that it is listening. */
+    static CseProcess launch(List<String> mainArgs) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "io.citadel.server.Main"));
+        cmd.addAll(mainArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         StringBuffer out = new StringBuffer();
         CompletableFuture<Integer> port = new CompletableFuture<>();

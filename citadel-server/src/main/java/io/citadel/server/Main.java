@@ -23,8 +23,15 @@ public final class Main {
             out.print(Configuration.help());
             return list.isEmpty() ? 2 : 0;
         }
+        if (list.get(0).equals("das")) {
+            configureLogging();
+            return io.citadel.das.DasCli.run(list.subList(1, list.size()), out, err);
+        }
+        if (list.get(0).equals("revoke-token")) {
+            return revokeToken(list.subList(1, list.size()), out, err);
+        }
         if (!list.get(0).equals("serve")) {
-            err.println("unknown command '" + list.get(0) + "'; try: citadel serve --help");
+            err.println("unknown command '" + list.get(0) + "'; try: citadel serve --help, citadel das, citadel revoke-token");
             return 2;
         }
         configureLogging();
@@ -40,6 +47,24 @@ public final class Main {
         } catch (Exception e) {
             err.println("citadel: failed to start: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /** {@code citadel revoke-token TOKEN-ID [--data-dir d]}: a running CSE refuses it within a second. */
+    private static int revokeToken(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || args.get(0).startsWith("--")) {
+            err.println("usage: citadel revoke-token TOKEN-ID [--data-dir DIR]");
+            return 2;
+        }
+        try {
+            Configuration config = Configuration.resolve(args.subList(1, args.size()), System.getenv());
+            java.nio.file.Path dir = java.nio.file.Path.of(config.get(ConfigKey.DATA_DIR));
+            FileRevocationList.append(dir.resolve("revoked-tokens"), args.get(0));
+            out.println("token " + args.get(0) + " revoked");
+            return 0;
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            err.println("citadel: " + e.getMessage());
+            return 2;
         }
     }
 
