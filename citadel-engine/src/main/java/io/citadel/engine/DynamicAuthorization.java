@@ -215,7 +215,15 @@ final class DynamicAuthorization {
             Thread.currentThread().interrupt();
             failures.add("interrupted while consulting the DAS");
             return Optional.empty();
-        } catch (ExecutionException | RuntimeException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                failures.add("DAS " + dap + " did not answer within " + timeout.toMillis() + " ms");
+                return Optional.empty();
+            }
+            failures.add("DAS " + dap + " is not reachable");
+            LOG.log(Level.WARNING, "DAS " + dap + " not reachable: " + e.getCause().getClass().getSimpleName());
+            return Optional.empty();
+        } catch (RuntimeException e) {
             failures.add("DAS " + dap + " is not reachable");
             LOG.log(Level.WARNING, "DAS " + dap + " not reachable: " + e.getClass().getSimpleName());
             return Optional.empty();

@@ -16,6 +16,9 @@ public interface OutboundRequests {
     OutboundRequests NONE = (uri, request, timeout) ->
             CompletableFuture.failedFuture(new IllegalStateException("no outbound binding configured"));
 
-    /** Sends and completes with the response, or exceptionally (unreachable, timeout, bad answer). */
+    /**
+     * Sends and completes with the response, or exceptionally: with a {@link java.util.concurrent.TimeoutException}
+     * when no answer came in time, with anything else when the target is unreachable or answered nonsense.
+     */
     CompletableFuture<ResponsePrimitive> send(String uri, RequestPrimitive request, Duration timeout);
 }

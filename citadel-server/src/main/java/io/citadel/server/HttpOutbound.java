@@ -67,6 +67,11 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
             Object content = bytes.length == 0 ? null : json.decode(bytes);
             return new ResponsePrimitive(status, rsp.headers().firstValue("X-M2M-RI").orElse(null),
                     rsp.headers().firstValue("X-M2M-RVI").orElse(null), content, null, null);
+        }).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            // the engine's contract: a TimeoutException means "no answer in time", anything else "unreachable"
+            return CompletableFuture.failedFuture(cause instanceof java.net.http.HttpTimeoutException
+                    ? new java.util.concurrent.TimeoutException("no response within " + timeout.toMillis() + " ms") : cause);
         });
     }
 
