@@ -59,13 +59,23 @@ public final class TokenIssuer {
             }
             ECKey key = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, key.toJSONString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+            // written whole to a private temporary file, then linked into place: two processes starting at once
+            // never see a half-written key, and the second one uses the first one's key
+            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".das-signing", ".tmp");
             try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not POSIX
+                try {
+                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException ignored) {
+                    // not POSIX
+                }
+                Files.writeString(tmp, key.toJSONString(), StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+                Files.createLink(file, tmp);
+                return key;
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                return ECKey.parse(Files.readString(file, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(tmp);
             }
-            return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the DAS signing key " + file, e);
         } catch (ParseException | JOSEException e) {
