@@ -33,6 +33,10 @@ public class AccessDecisionBenchmark {
     @Param({"1", "100", "10000"})
     int rules;
 
+    /** Whether every rule also carries a context (time window and IPv4 block) that the last one satisfies. */
+    @Param({"false", "true"})
+    boolean contexts;
+
     private AccessDecider decider;
     private AccessRequest request;
     private GoverningPolicy policy;
@@ -41,10 +45,13 @@ public class AccessDecisionBenchmark {
     public void setUp() {
         OriginatorIds ids = new OriginatorIds("/id-in", "//citadel.example");
         List<Object> acr = new ArrayList<>();
+        List<Object> acco = List.of(Map.of("actw", List.of("* * * * * 0-6 *"), "acip", Map.of("ipv4", List.of("127.0.0.0/8"))));
         for (int i = 0; i < rules - 1; i++) {
-            acr.add(Map.of("acor", List.of("Cother" + i + "*"), "acop", 63L));
+            acr.add(contexts ? Map.of("acor", List.of("Cother" + i + "*"), "acop", 63L, "acco", acco)
+                    : Map.of("acor", List.of("Cother" + i + "*"), "acop", 63L));
         }
-        acr.add(Map.of("acor", List.of("Csensor*"), "acop", 2L));
+        acr.add(contexts ? Map.of("acor", List.of("Csensor*"), "acop", 2L, "acco", acco)
+                : Map.of("acor", List.of("Csensor*"), "acop", 2L));
         policy = new GoverningPolicy.Rules(List.of(new GoverningPolicy.NamedRules("acp",
                 AccessControlRule.parseSet(Map.of("acr", acr), ids))));
         decider = new AccessDecider("/id-in/CAdmin");

@@ -134,11 +134,12 @@ class AccessControlTest {
     }
 
     @Test
-    void rules_with_contexts_or_authentication_flag_fail_closed() {
+    void rules_outside_their_time_window_or_needing_authentication_do_not_permit() {
         OneM2mHttpClient owner = register("Cown8");
         OneM2mHttpClient friend = register("Cfriend8");
+        int nextYear = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getYear() + 1;
         Map<String, Object> timed = Map.of("acor", List.of("Cfriend8"), "acop", 63,
-                "acco", List.of(Map.of("actw", List.of("* * * * * * *"))));
+                "acco", List.of(Map.of("actw", List.of("* * * * * * " + nextYear))));
         Map<String, Object> authOnly = Map.of("acor", List.of("Cfriend8"), "acop", 63, "acaf", true);
         owner.create("cse-in/Cown8", 1, Map.of("m2m:acp", Map.of("rn", "ctx",
                 "pv", Map.of("acr", List.of(timed, authOnly)), "pvs", Map.of("acr", List.of(rule(List.of("Cown8"), 63))))));
