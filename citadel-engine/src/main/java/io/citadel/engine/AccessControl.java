@@ -97,7 +97,7 @@ final class AccessControl {
         Resource governed = governed(target);
         AccessRequest request = new AccessRequest(originator.normalized(), originator.authenticated(), operationBit,
                 createdType, specialization, target.type().code(), targetIds(target, governed), ctx.peerAddress(),
-                ctx.receivedAt(), Set.of());
+                ctx.receivedAt(), originator.roles());
         return decider.decide(request, governing(governed, selfPrivileges, originator), originator.tokens());
     }
 

@@ -45,6 +45,7 @@ public final class Cse implements AutoCloseable {
     private final DeleteOperation delete;
     private final ExpiryReaper reaper;
     private final TokenService tokens;
+    private final RoleDirectory roles;
     private final RevocationList revocations;
 
     public Cse(CseSettings settings, ResourceStore store) {
@@ -57,13 +58,16 @@ public final class Cse implements AutoCloseable {
         ResourceSchema schema = ResourceSchema.standard();
         ResourceRepository repository = new ResourceRepository(store, 200_000);
         OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
-        this.tokens = new TokenService(new TokenVerifier(security.trustedIssuers(), security.decryptionKeys(), ids,
-                Duration.ofSeconds(5)), security.revocations());
+        TokenVerifier verifier = new TokenVerifier(security.trustedIssuers(), security.decryptionKeys(), ids,
+                Duration.ofSeconds(5));
+        this.tokens = new TokenService(verifier, security.revocations());
         Addressing addressing = new Addressing(settings, repository);
+        this.roles = new RoleDirectory(settings, repository, verifier, ids);
         AeBehaviour ae = new AeBehaviour(Ids::next, ids::normalize);
         Map<ResourceType, TypeBehaviour> behaviours = new EnumMap<>(ResourceType.class);
         for (TypeBehaviour b : List.of(ae, new ContainerBehaviour(), new ContentInstanceBehaviour(),
                 new AccessControlPolicyBehaviour(ids), FixedBehaviour.plain(ResourceType.DYNAMIC_AUTHORIZATION_CONSULTATION),
+                FixedBehaviour.plain(ResourceType.ROLE),
                 FixedBehaviour.unchangeable(ResourceType.CSE_BASE))) {
             behaviours.put(b.type(), b);
         }
@@ -174,12 +178,13 @@ public final class Cse implements AutoCloseable {
                                 RequestContext ctx) {
         String raw = req.from();
         if (raw == null || raw.isEmpty()) {
-            return new Originator(raw, "", false, false, List.of(), false);
+            return new Originator(raw, "", false, false, List.of(), false, java.util.Set.of());
         }
         boolean registered = isRegisteredHere(normalized)
                 || normalized.equals(parts.accessControl().ids().normalize(settings.administrator()));
         return new Originator(raw, normalized, ctx.authenticatedId() != null && ctx.authenticatedId().equals(normalized),
-                registered, admitted.tokens(), req.tokenRequestIndicator());
+                registered, admitted.tokens(), req.tokenRequestIndicator(),
+                roles.validRoles(req.roleIds(), normalized, ctx.receivedAt()));
     }
 
     private boolean isRegisteredHere(String normalized) {

@@ -12,17 +12,19 @@ import java.util.List;
  * @param registered whether it is an AE or CSE registered with this CSE (or the administrator)
  * @param tokens verified tokens it presented ({@code tkns}) or referred to ({@code ltids})
  * @param tokenRequestIndicator {@code tqi}: it can fetch tokens from a DAS itself (indirect flow)
+ * @param roles Role-IDs from {@code rids} that valid {@code <role>} resources give it
  */
 record Originator(String raw, String normalized, boolean authenticated, boolean registered,
-                  List<AccessToken> tokens, boolean tokenRequestIndicator) {
+                  List<AccessToken> tokens, boolean tokenRequestIndicator, java.util.Set<String> roles) {
 
     Originator {
         tokens = List.copyOf(tokens);
+        roles = java.util.Set.copyOf(roles);
     }
 
     Originator withTokens(List<AccessToken> more) {
         List<AccessToken> all = new java.util.ArrayList<>(tokens);
         all.addAll(more);
-        return new Originator(raw, normalized, authenticated, registered, all, tokenRequestIndicator);
+        return new Originator(raw, normalized, authenticated, registered, all, tokenRequestIndicator, roles);
     }
 }

@@ -25,6 +25,7 @@ final class ResourceRepository implements ChangeListener {
     private final Map<String, String> idByPath = new ConcurrentHashMap<>();
     private final Map<String, Resource> latestInstance = new ConcurrentHashMap<>();
     private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong roleChanges = new AtomicLong();
 
     ResourceRepository(ResourceStore store, int capacity) {
         this.store = store;
@@ -112,6 +113,9 @@ final class ResourceRepository implements ChangeListener {
         commits.incrementAndGet();
         for (Change change : changes) {
             Resource r = change.resource();
+            if (r.type() == ResourceType.ROLE) {
+                roleChanges.incrementAndGet();
+            }
             if (change.deleted()) {
                 forget(r);
             } else if (r.type() == ResourceType.CONTENT_INSTANCE) {
@@ -138,8 +142,14 @@ final class ResourceRepository implements ChangeListener {
         latestInstance.clear();
     }
 
+    /** Grows whenever a {@code <role>} is created, updated or deleted (and on a wipe). */
+    long roleVersion() {
+        return roleChanges.get();
+    }
+
     /** Drops everything cached (after a wipe). */
     void clear() {
+        roleChanges.incrementAndGet();
         commits.incrementAndGet();
         byId.clear();
         idByPath.clear();

@@ -163,6 +163,42 @@ class TokenTest {
         assertThat(withTokens(cse.client().as("Ceve"), token).rsc()).isEqualTo(4103);
     }
 
+    @Test
+    void roles_from_role_resources_match_role_entries_in_acor() {
+        OneM2mHttpClient admin = cse.client().as(CseProcess.ADMIN);
+        OneM2mHttpClient owner = cse.client().as("Cowner");
+        String now = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(java.time.ZoneOffset.UTC)
+                .format(Instant.now().minusSeconds(60));
+        String later = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(java.time.ZoneOffset.UTC)
+                .format(Instant.now().plusSeconds(3600));
+        String past = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(java.time.ZoneOffset.UTC)
+                .format(Instant.now().minusSeconds(30));
+        assertThat(admin.create("cse-in", 31, role("r-bob", "reader@das.example", "/id-das", "Cbob", now, later)).rsc()).isEqualTo(2001);
+        assertThat(admin.create("cse-in", 31, role("r-old", "old@das.example", "/id-das", "Cbob", now, past)).rsc()).isEqualTo(2001);
+        assertThat(admin.create("cse-in", 31, role("r-evil", "evil@das.example", "/id-evil", "Cbob", now, later)).rsc()).isEqualTo(2001);
+        // only the administrator (as Authorization Authority) may create roles
+        assertThat(owner.create("cse-in", 31, role("r-self", "self@das.example", "/id-das", "Cowner", now, later)).rsc()).isEqualTo(4103);
+        assertThat(owner.create("cse-in/owner", 1, Map.of("m2m:acp", Map.of("rn", "byrole",
+                "pv", Map.of("acr", List.of(Map.of("acor", List.of("Cowner"), "acop", 63),
+                        Map.of("acor", List.of("reader@das.example", "old@das.example", "evil@das.example"), "acop", 2))),
+                "pvs", Map.of("acr", List.of(Map.of("acor", List.of("Cowner"), "acop", 63)))))).rsc()).isEqualTo(2001);
+        assertThat(owner.create("cse-in/owner", 3, container("rolebox", Map.of("acpi", List.of("cse-in/owner/byrole")))).rsc())
+                .isEqualTo(2001);
+        assertThat(bob.retrieve("cse-in/owner/rolebox").rsc()).isEqualTo(4103);
+        assertThat(bob.retrieve("cse-in/owner/rolebox?rids=reader@das.example").rsc()).isEqualTo(2000);
+        assertThat(cse.client().as("Ceve").retrieve("cse-in/owner/rolebox?rids=reader@das.example").rsc()).isEqualTo(4103);
+        assertThat(bob.retrieve("cse-in/owner/rolebox?rids=old@das.example").rsc()).as("expired role").isEqualTo(4103);
+        assertThat(bob.retrieve("cse-in/owner/rolebox?rids=evil@das.example").rsc()).as("untrusted issuer").isEqualTo(4103);
+        assertThat(bob.retrieve("cse-in/owner/rolebox?rids=nobody@das.example").rsc()).isEqualTo(4103);
+        // deleting the role takes it away at once
+        assertThat(admin.delete("cse-in/r-bob").rsc()).isEqualTo(2002);
+        assertThat(bob.retrieve("cse-in/owner/rolebox?rids=reader@das.example").rsc()).isEqualTo(4103);
+    }
+
+    static Map<String, Object> role(String rn, String rlid, String issuer, String holder, String from, String until) {
+        return Map.of("m2m:rol", Map.of("rn", rn, "rlid", rlid, "tkis", issuer, "tkhd", holder, "tknb", from, "tkna", until));
+    }
+
     /** Runs the jwcrypto helper with Debian's python3 (python3-jwcrypto). Fails loudly when it is missing. */
     static String python(String... args) throws Exception {
         Path script = Path.of(TokenTest.class.getResource("/jwcrypto_token.py").toURI());

@@ -71,6 +71,11 @@ public final class TokenVerifier {
         this.clockSkew = clockSkew;
     }
 
+    /** Whether tokens and roles from this issuer are accepted at all. */
+    public boolean isTrusted(String issuerId) {
+        return issuerId != null && issuers.containsKey(ids.normalize(issuerId));
+    }
+
     public boolean hasTrustedIssuers() {
         return !issuers.isEmpty();
     }

@@ -1,0 +1,82 @@
+package io.citadel.engine;
+
+import io.citadel.engine.resource.Resource;
+import io.citadel.protocol.ResourceType;
+import io.citadel.protocol.Timestamps;
+import io.citadel.security.OriginatorIds;
+import io.citadel.security.TokenVerifier;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The local Role Repository: {@code <role>} resources under the CSEBase (TS-0003 §7.4). A Role-ID named in
+ * {@code rids} is held only if a role with that {@code rlid} names the originator as holder, was issued by a
+ * trusted issuer, and is within its validity window; any other Role-ID is simply not held (fail closed).
+ */
+final class RoleDirectory {
+    private final CseSettings settings;
+    private final ResourceRepository repository;
+    private final TokenVerifier issuers;
+    private final OriginatorIds ids;
+    private volatile Map<String, List<String>> byRoleId;
+    private volatile long seenCommits = -1;
+
+    RoleDirectory(CseSettings settings, ResourceRepository repository, TokenVerifier issuers, OriginatorIds ids) {
+        this.settings = settings;
+        this.repository = repository;
+        this.issuers = issuers;
+        this.ids = ids;
+    }
+
+    Set<String> validRoles(List<String> roleIds, String originator, Instant now) {
+        if (roleIds.isEmpty() || originator.isEmpty()) {
+            return Set.of();
+        }
+        Map<String, List<String>> index = index();
+        Set<String> held = new LinkedHashSet<>();
+        for (String rid : roleIds) {
+            for (String ri : index.getOrDefault(rid, List.of())) {
+                Optional<Resource> role = repository.findById(ri).filter(r -> r.type() == ResourceType.ROLE);
+                if (role.isPresent() && holds(role.get(), originator, now)) {
+                    held.add(rid);
+                    break;
+                }
+            }
+        }
+        return held;
+    }
+
+    private boolean holds(Resource role, String originator, Instant now) {
+        Object holder = role.get("tkhd");
+        Optional<Instant> from = Timestamps.parse(String.valueOf(role.get("tknb")));
+        Optional<Instant> until = Timestamps.parse(String.valueOf(role.get("tkna")));
+        return holder instanceof String h && ids.normalize(h).equals(originator)
+                && issuers.isTrusted((String) role.get("tkis"))
+                && from.isPresent() && until.isPresent() && !now.isBefore(from.get()) && now.isBefore(until.get());
+    }
+
+    /** rlid → role resource IDs; rebuilt only after a role changed. */
+    private Map<String, List<String>> index() {
+        long commits = repository.roleVersion();
+        Map<String, List<String>> current = byRoleId;
+        if (current != null && commits == seenCommits) {
+            return current;
+        }
+        Map<String, List<String>> fresh = new HashMap<>();
+        repository.findById(settings.cseBaseId()).ifPresent(cb -> {
+            for (Resource r : repository.children(cb, List.of(ResourceType.ROLE.code()), 100_000)) {
+                if (r.get("rlid") instanceof String rlid) {
+                    fresh.computeIfAbsent(rlid, k -> new java.util.ArrayList<>()).add(r.ri());
+                }
+            }
+        });
+        byRoleId = fresh;
+        seenCommits = commits;
+        return fresh;
+    }
+}
