@@ -28,6 +28,7 @@ final class AccessControl {
     private final OriginatorIds ids;
     private final AccessDecider decider;
     private final DynamicAuthorization dynamic;
+    private final DistributedAuthorization distributed;
     private final AuditLog audit;
     private final Map<String, ParsedAcp> parsed = new ConcurrentHashMap<>();
 
@@ -36,11 +37,13 @@ final class AccessControl {
     }
 
     AccessControl(CseSettings settings, ResourceRepository repository, OriginatorIds ids, SecurityOptions security,
-                  DynamicAuthorization dynamic) {
+                  DynamicAuthorization dynamic, DistributedAuthorization distributed) {
         this.settings = settings;
         this.repository = repository;
         this.ids = ids;
         this.dynamic = dynamic;
+        this.distributed = distributed;
+        distributed.bind(this);
         this.audit = security.audit();
         this.decider = new AccessDecider(ids.normalize(settings.administrator()), settings.spId(),
                 security.locations(), this::isGroupMember);
@@ -75,6 +78,14 @@ final class AccessControl {
                     d = again.permitted() ? AccessDecision.permit("after DAS consultation: " + again.reason())
                             : AccessDecision.deny(d.reason() + "; " + o.summary());
                 }
+                if (!d.permitted()) {
+                    Optional<AccessDecision> remote = distributed.consult(originator, operationBit, createdType, target,
+                            governed(target), ctx);
+                    if (remote.isPresent()) {
+                        d = remote.get().permitted() ? AccessDecision.permit("distributed: " + remote.get().reason())
+                                : AccessDecision.deny(d.reason() + "; " + remote.get().reason());
+                    }
+                }
             } catch (OneM2mException e) {
                 audit.record(originator.normalized(), target.ri(), opName(operationBit), AccessDecision.deny(e.getMessage()));
                 throw e;
@@ -99,6 +110,29 @@ final class AccessControl {
                 createdType, specialization, target.type().code(), targetIds(target, governed), ctx.peerAddress(),
                 ctx.receivedAt(), originator.roles());
         return decider.decide(request, governing(governed, selfPrivileges, originator), originator.tokens());
+    }
+
+    /** The decision against the given ACPs only (a PDP judging a target that lives elsewhere). */
+    AccessDecision decideAgainst(List<String> acpIds, Originator originator, int operationBit, Integer createdType,
+                                 RequestContext ctx) {
+        List<GoverningPolicy.NamedRules> rules = new ArrayList<>();
+        for (String id : acpIds) {
+            repository.findById(id).filter(r -> r.type() == ResourceType.ACCESS_CONTROL_POLICY)
+                    .ifPresent(acp -> rules.add(new GoverningPolicy.NamedRules(acp.ri(), rulesOf(acp).privileges())));
+        }
+        AccessRequest request = new AccessRequest(originator.normalized(), originator.authenticated(), operationBit,
+                createdType, null, null, Set.of(), ctx.peerAddress(), ctx.receivedAt(), originator.roles());
+        return decider.decide(request, new GoverningPolicy.Rules(rules), originator.tokens());
+    }
+
+    /** The decision against rules fetched from a policy point (PRP). */
+    AccessDecision decideRules(List<GoverningPolicy.NamedRules> rules, Originator originator, int operationBit,
+                               Integer createdType, Resource target, RequestContext ctx) {
+        Resource governed = governed(target);
+        AccessRequest request = new AccessRequest(originator.normalized(), originator.authenticated(), operationBit,
+                createdType, null, target.type().code(), targetIds(target, governed), ctx.peerAddress(),
+                ctx.receivedAt(), originator.roles());
+        return decider.decide(request, new GoverningPolicy.Rules(rules), originator.tokens());
     }
 
     /** AE registration: the service-subscription stand-in. */

@@ -63,19 +63,24 @@ public final class Cse implements AutoCloseable {
         this.tokens = new TokenService(verifier, security.revocations());
         Addressing addressing = new Addressing(settings, repository);
         this.roles = new RoleDirectory(settings, repository, verifier, ids);
+        DistributedAuthorization distributed = new DistributedAuthorization(settings, repository, addressing, ids,
+                security, tokens, roles);
         AeBehaviour ae = new AeBehaviour(Ids::next, ids::normalize);
         Map<ResourceType, TypeBehaviour> behaviours = new EnumMap<>(ResourceType.class);
         for (TypeBehaviour b : List.of(ae, new ContainerBehaviour(), new ContentInstanceBehaviour(),
                 new AccessControlPolicyBehaviour(ids), FixedBehaviour.plain(ResourceType.DYNAMIC_AUTHORIZATION_CONSULTATION),
-                FixedBehaviour.plain(ResourceType.ROLE),
+                FixedBehaviour.plain(ResourceType.ROLE), FixedBehaviour.plain(ResourceType.AUTHORIZATION_DECISION),
+                FixedBehaviour.plain(ResourceType.AUTHORIZATION_POLICY),
+                FixedBehaviour.plain(ResourceType.AUTHORIZATION_INFORMATION),
                 FixedBehaviour.unchangeable(ResourceType.CSE_BASE))) {
             behaviours.put(b.type(), b);
         }
         this.parts = new EngineParts(settings, schema, store, repository, addressing,
                 new AccessControl(settings, repository, ids, security,
-                        new DynamicAuthorization(settings, store, repository, schema, tokens, security)),
+                        new DynamicAuthorization(settings, store, repository, schema, tokens, security),
+                        distributed),
                 new AcpiValidator(addressing),
-                new Representation(schema), behaviours, ae);
+                new Representation(schema), behaviours, ae, distributed);
         this.create = new CreateOperation(parts);
         this.retrieve = new RetrieveOperation(parts);
         this.update = new UpdateOperation(parts);

@@ -11,7 +11,7 @@ import java.util.Map;
 record EngineParts(CseSettings settings, ResourceSchema schema, ResourceStore store, ResourceRepository repository,
                    Addressing addressing, AccessControl accessControl, AcpiValidator acpiValidator,
                    Representation representation, Map<ResourceType, TypeBehaviour> behaviours,
-                   AeBehaviour aeBehaviour) {
+                   AeBehaviour aeBehaviour, DistributedAuthorization distributed) {
 
     TypeBehaviour behaviour(ResourceType type) {
         TypeBehaviour b = behaviours.get(type);

@@ -38,6 +38,18 @@ final class UpdateOperation {
             throw OneM2mException.badRequest("an UPDATE of acpi must not change other attributes");
         }
         parts.accessControl().require(originator, Operation.UPDATE.permissionBit(), null, current, acpiUpdate, ctx);
+        if (DistributedAuthorization.isAuthorizationPoint(current.type())) {
+            Map<String, Object> invocation = new LinkedHashMap<>(changes);
+            invocation.keySet().removeAll(java.util.Set.of("et", "lbl", "acpi"));
+            if (!invocation.isEmpty()) {
+                if (invocation.size() != changes.size()) {
+                    throw OneM2mException.badRequest("an UPDATE that invokes an authorization point must not also change et, lbl or acpi");
+                }
+                // the request attributes run the bound procedure and are never stored (TS-0003 §7.5: no leak)
+                return ResponsePrimitive.of(ResponseStatusCode.UPDATED, req,
+                        parts.distributed().invoke(current, invocation, ctx.receivedAt()));
+            }
+        }
         parts.acpiValidator().canonicalize(changes);
         Instant now = Instant.now();
         if (changes.get("et") instanceof String s && !Timestamps.parse(s).orElseThrow().isAfter(now)) {

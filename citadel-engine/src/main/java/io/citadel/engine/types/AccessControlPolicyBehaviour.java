@@ -27,11 +27,40 @@ public final class AccessControlPolicyBehaviour implements TypeBehaviour {
     @Override
     public void prepareCreate(CreateDraft draft) {
         check(draft.attributes());
+        checkSources(draft.attributes());
     }
 
     @Override
     public void checkUpdate(Resource current, Map<String, Object> changes) {
         check(changes);
+        Map<String, Object> after = new java.util.HashMap<>(current.attributes());
+        changes.forEach((k, v) -> {
+            if (v == null) {
+                after.remove(k);
+            } else {
+                after.put(k, v);
+            }
+        });
+        checkSources(after);
+    }
+
+    /**
+     * TS-0001 §9.6.2: privileges come from {@code pv} or from a remote PDP ({@code adri}) or PRP
+     * ({@code apri}), which apply only when {@code pv} is absent; {@code adri} and {@code apri} exclude each other.
+     */
+    private static void checkSources(Map<String, Object> attrs) {
+        boolean pv = attrs.get("pv") != null;
+        boolean adri = attrs.get("adri") != null;
+        boolean apri = attrs.get("apri") != null;
+        if (adri && apri) {
+            throw OneM2mException.badRequest("an accessControlPolicy may name decision points (adri) or policy points (apri), not both");
+        }
+        if (!pv && !adri && !apri) {
+            throw OneM2mException.badRequest("an accessControlPolicy needs privileges (pv), or adri/apri naming where decisions or policies come from");
+        }
+        if (pv && (adri || apri)) {
+            throw OneM2mException.badRequest("adri/apri apply only to an accessControlPolicy without pv");
+        }
     }
 
     private void check(Map<String, Object> attributes) {

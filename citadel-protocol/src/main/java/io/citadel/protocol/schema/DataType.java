@@ -66,6 +66,8 @@ public abstract class DataType {
             case "serializations" -> new ListType("a list of 'xml', 'json', 'cbor'", new EnumStringType(SERIALIZATIONS), false);
             case "creator" -> new CreatorType();
             case "acrset" -> new AcrSetType();
+            case "jwtlist" -> new ListType("a non-empty list of compact JWS/JWE tokens",
+                    new StringType("a compact JWT", Pattern.compile("[A-Za-z0-9_=.-]{1,16384}"), 16384), true);
             case "object" -> new ObjectType();
             case "any" -> new AnyType();
             default -> throw new IllegalArgumentException("unknown datatype " + token);
