@@ -193,7 +193,9 @@ final class AccessControl {
             return new GoverningPolicy.CseBaseDefault(originator.registered());
         }
         if (!(governed.get("acpi") instanceof List<?> acpi) || acpi.isEmpty()) {
-            return new GoverningPolicy.CreatorOnly(governed.creator());
+            // Rel-4 custodian: when set, it replaces the creator in the default policy
+            return new GoverningPolicy.CreatorOnly(governed.get("cstn") instanceof String custodian
+                    ? ids.normalize(custodian) : governed.creator());
         }
         List<GoverningPolicy.NamedRules> rules = new ArrayList<>();
         for (Object id : acpi) {

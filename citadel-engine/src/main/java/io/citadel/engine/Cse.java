@@ -69,7 +69,8 @@ public final class Cse implements AutoCloseable {
         Map<ResourceType, TypeBehaviour> behaviours = new EnumMap<>(ResourceType.class);
         for (TypeBehaviour b : List.of(ae, new ContainerBehaviour(), new ContentInstanceBehaviour(),
                 new AccessControlPolicyBehaviour(ids), FixedBehaviour.plain(ResourceType.DYNAMIC_AUTHORIZATION_CONSULTATION),
-                FixedBehaviour.plain(ResourceType.ROLE), FixedBehaviour.plain(ResourceType.AUTHORIZATION_DECISION),
+                FixedBehaviour.plain(ResourceType.ROLE), FixedBehaviour.plain(ResourceType.TOKEN),
+                FixedBehaviour.plain(ResourceType.AUTHORIZATION_DECISION),
                 FixedBehaviour.plain(ResourceType.AUTHORIZATION_POLICY),
                 FixedBehaviour.plain(ResourceType.AUTHORIZATION_INFORMATION),
                 FixedBehaviour.unchangeable(ResourceType.CSE_BASE))) {
@@ -99,7 +100,12 @@ public final class Cse implements AutoCloseable {
             validate(request, ctx);
             String normalized = request.from() == null || request.from().isEmpty() ? ""
                     : parts.accessControl().ids().normalize(request.from());
-            TokenService.Admitted admitted = tokens.admit(request, normalized, ctx.receivedAt());
+            List<String> stored = roles.storedTokens(request.tokenIds());
+            if (stored.size() < request.tokenIds().size()) {
+                throw new OneM2mException(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE,
+                        "token rejected: a token ID in tids names no <token> in this CSE's token repository");
+            }
+            TokenService.Admitted admitted = tokens.admit(request, stored, normalized, ctx.receivedAt());
             Originator originator = identify(request, normalized, admitted, ctx);
             Target target = parts.addressing().resolve(request.to());
             ResponsePrimitive response = switch (request.operation()) {

@@ -113,7 +113,7 @@ final class ResourceRepository implements ChangeListener {
         commits.incrementAndGet();
         for (Change change : changes) {
             Resource r = change.resource();
-            if (r.type() == ResourceType.ROLE) {
+            if (r.type() == ResourceType.ROLE || r.type() == ResourceType.TOKEN) {
                 roleChanges.incrementAndGet();
             }
             if (change.deleted()) {
@@ -142,7 +142,7 @@ final class ResourceRepository implements ChangeListener {
         latestInstance.clear();
     }
 
-    /** Grows whenever a {@code <role>} is created, updated or deleted (and on a wipe). */
+    /** Grows whenever a {@code <role>} or {@code <token>} is created, updated or deleted (and on a wipe). */
     long roleVersion() {
         return roleChanges.get();
     }

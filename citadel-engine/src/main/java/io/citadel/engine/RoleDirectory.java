@@ -14,7 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The local Role Repository: {@code <role>} resources under the CSEBase (TS-0003 §7.4). A Role-ID named in
+ * The local Role and Token Repository: {@code <role>} and {@code <token>} resources under the CSEBase
+ * (TS-0003 §7.4). Tokens found by {@code tids} are verified exactly like presented ones. A Role-ID named in
  * {@code rids} is held only if a role with that {@code rlid} names the originator as holder, was issued by a
  * trusted issuer, and is within its validity window; any other Role-ID is simply not held (fail closed).
  */
@@ -25,12 +26,31 @@ final class RoleDirectory {
     private final OriginatorIds ids;
     private volatile Map<String, List<String>> byRoleId;
     private volatile long seenCommits = -1;
+    private volatile Map<String, List<String>> byTokenId;
+    private volatile long seenTokenCommits = -1;
 
     RoleDirectory(CseSettings settings, ResourceRepository repository, TokenVerifier issuers, OriginatorIds ids) {
         this.settings = settings;
         this.repository = repository;
         this.issuers = issuers;
         this.ids = ids;
+    }
+
+    /** The stored JWTs ({@code tkob}) of the local {@code <token>} resources with these token IDs. */
+    List<String> storedTokens(List<String> tokenIds) {
+        if (tokenIds.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<String>> index = tokenIndex();
+        List<String> out = new java.util.ArrayList<>();
+        for (String tid : tokenIds) {
+            for (String ri : index.getOrDefault(tid, List.of())) {
+                repository.findById(ri).filter(r -> r.type() == ResourceType.TOKEN)
+                        .map(r -> r.get("tkob")).filter(String.class::isInstance).map(String.class::cast)
+                        .ifPresent(out::add);
+            }
+        }
+        return out;
     }
 
     Set<String> validRoles(List<String> roleIds, String originator, Instant now) {
@@ -60,23 +80,41 @@ final class RoleDirectory {
                 && from.isPresent() && until.isPresent() && !now.isBefore(from.get()) && now.isBefore(until.get());
     }
 
-    /** rlid → role resource IDs; rebuilt only after a role changed. */
+    /** rlid → role resource IDs; rebuilt only after a role or token changed. */
     private Map<String, List<String>> index() {
         long commits = repository.roleVersion();
         Map<String, List<String>> current = byRoleId;
         if (current != null && commits == seenCommits) {
             return current;
         }
+        Map<String, List<String>> fresh = build(ResourceType.ROLE, "rlid");
+        byRoleId = fresh;
+        seenCommits = commits;
+        return fresh;
+    }
+
+    /** tkid → token resource IDs. */
+    private Map<String, List<String>> tokenIndex() {
+        long commits = repository.roleVersion();
+        Map<String, List<String>> current = byTokenId;
+        if (current != null && commits == seenTokenCommits) {
+            return current;
+        }
+        Map<String, List<String>> fresh = build(ResourceType.TOKEN, "tkid");
+        byTokenId = fresh;
+        seenTokenCommits = commits;
+        return fresh;
+    }
+
+    private Map<String, List<String>> build(ResourceType type, String key) {
         Map<String, List<String>> fresh = new HashMap<>();
         repository.findById(settings.cseBaseId()).ifPresent(cb -> {
-            for (Resource r : repository.children(cb, List.of(ResourceType.ROLE.code()), 100_000)) {
-                if (r.get("rlid") instanceof String rlid) {
-                    fresh.computeIfAbsent(rlid, k -> new java.util.ArrayList<>()).add(r.ri());
+            for (Resource r : repository.children(cb, List.of(type.code()), 100_000)) {
+                if (r.get(key) instanceof String id) {
+                    fresh.computeIfAbsent(id, k -> new java.util.ArrayList<>()).add(r.ri());
                 }
             }
         });
-        byRoleId = fresh;
-        seenCommits = commits;
         return fresh;
     }
 }

@@ -45,7 +45,12 @@ final class TokenService {
     }
 
     Admitted admit(RequestPrimitive req, String originator, Instant now) {
-        if (req.tokens().isEmpty() && req.localTokenIds().isEmpty()) {
+        return admit(req, List.of(), originator, now);
+    }
+
+    /** @param stored JWTs of {@code <token>} resources that the request's {@code tids} named */
+    Admitted admit(RequestPrimitive req, List<String> stored, String originator, Instant now) {
+        if (req.tokens().isEmpty() && req.localTokenIds().isEmpty() && stored.isEmpty()) {
             return Admitted.NONE;
         }
         if (originator == null || originator.isEmpty()) {
@@ -53,7 +58,9 @@ final class TokenService {
         }
         List<AccessToken> tokens = new ArrayList<>();
         Map<String, String> assigned = new LinkedHashMap<>();
-        for (String jwt : req.tokens()) {
+        List<String> all = new ArrayList<>(req.tokens());
+        all.addAll(stored);
+        for (String jwt : all) {
             String digest = digest(jwt);
             AccessToken token = byDigest.get(digest);
             if (token == null || !token.holder().equals(originator)) {

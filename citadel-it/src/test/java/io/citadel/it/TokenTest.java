@@ -195,6 +195,30 @@ class TokenTest {
         assertThat(bob.retrieve("cse-in/owner/rolebox?rids=reader@das.example").rsc()).isEqualTo(4103);
     }
 
+    @Test
+    void tokens_stored_in_the_token_repository_are_found_by_tids() throws Exception {
+        OneM2mHttpClient admin = cse.client().as(CseProcess.ADMIN);
+        String token = sign(claims("stored1@das.example").build());
+        assertThat(admin.create("cse-in", 32, Map.of("m2m:tk", Map.of("rn", "tk1", "tkid", "stored1@das.example",
+                "tkob", token))).rsc()).isEqualTo(2001);
+        String forged = sign(claims("stored2@das.example").claim("azp", "//citadel.example/id-in/Ceve").build());
+        assertThat(admin.create("cse-in", 32, Map.of("m2m:tk", Map.of("rn", "tk2", "tkid", "stored2@das.example",
+                "tkob", forged))).rsc()).isEqualTo(2001);
+        assertThat(bob.retrieve("cse-in/owner/box?tids=stored1@das.example").rsc()).isEqualTo(2000);
+        assertThat(bob.retrieve("cse-in/owner/box?tids=stored2@das.example").rsc()).as("held by Ceve").isEqualTo(4103);
+        assertThat(bob.retrieve("cse-in/owner/box?tids=unknown@das.example").rsc()).isEqualTo(4103);
+        assertThat(cse.client().as("Ceve").retrieve("cse-in/owner/box?tids=stored1@das.example").rsc()).isEqualTo(4103);
+    }
+
+    @Test
+    void a_custodian_replaces_the_creator_in_the_default_policy() {
+        OneM2mHttpClient owner = cse.client().as("Cowner");
+        assertThat(owner.create("cse-in/owner", 3, container("custody")).rsc()).isEqualTo(2001);
+        assertThat(owner.update("cse-in/owner/custody", Map.of("m2m:cnt", Map.of("cstn", "Ccustodian"))).rsc()).isEqualTo(2004);
+        assertThat(cse.client().as("Ccustodian").retrieve("cse-in/owner/custody").rsc()).isEqualTo(2000);
+        assertThat(owner.retrieve("cse-in/owner/custody").rsc()).isEqualTo(4103);
+    }
+
     static Map<String, Object> role(String rn, String rlid, String issuer, String holder, String from, String until) {
         return Map.of("m2m:rol", Map.of("rn", rn, "rlid", rlid, "tkis", issuer, "tkhd", holder, "tknb", from, "tkna", until));
     }
