@@ -185,7 +185,7 @@ final class DistributedAuthorization {
         for (Resource acp : remoteGoverned) {
             Set<String> held = new HashSet<>(originator.roles());
             for (String pip : strings(acp.get("airi"))) {
-                ask(pip, ResourceType.AUTHORIZATION_INFORMATION, Map.of("fr", absolute(originator.normalized()),
+                ask(pip, ResourceType.AUTHORIZATION_INFORMATION, Map.of("fr", ids.absolute(originator.normalized()),
                         "rids", List.copyOf(held.isEmpty() ? Set.of("none@none") : held)), notes)
                         .filter(r -> sus(r) == OK).ifPresent(r -> held.addAll(strings(r.get("rids"))));
             }
@@ -194,8 +194,8 @@ final class DistributedAuthorization {
             for (String pdp : strings(acp.get("adri"))) {
                 Map<String, Object> req = new LinkedHashMap<>();
                 req.put("to", settings.cseId() + "/" + target.ri());
-                req.put("fr", absolute(originator.normalized()));
-                req.put("op", (long) operationCode(operationBit));
+                req.put("fr", ids.absolute(originator.normalized()));
+                req.put("op", (long) Operation.ofPermissionBit(operationBit).orElse(Operation.RETRIEVE).code());
                 if (operationBit == Operation.DISCOVERY_BIT) {
                     req.put("fu", 1L);
                 }
@@ -206,8 +206,8 @@ final class DistributedAuthorization {
                     req.put("rids", List.copyOf(held));
                 }
                 req.put("rtm", Timestamps.format(ctx.receivedAt()));
-                if (ctx.peerAddress() != null) {
-                    req.put("oip", Map.of(ctx.peerAddress().indexOf(':') >= 0 ? "ip6" : "ip4", ctx.peerAddress()));
+                if (ctx.peerIpAddress() != null) {
+                    req.put("oip", ctx.peerIpAddress());
                 }
                 Optional<Map<?, ?>> answer = ask(pdp, ResourceType.AUTHORIZATION_DECISION, req, notes);
                 if (answer.isEmpty() || sus(answer.get()) == NOT_APPLICABLE) {
@@ -271,19 +271,7 @@ final class DistributedAuthorization {
         return Optional.empty();
     }
 
-    private String absolute(String normalized) {
-        return normalized.startsWith("//") ? normalized : settings.spId() + normalized;
-    }
 
-    private static int operationCode(int bit) {
-        return switch (bit) {
-            case 1 -> 1;
-            case 4 -> 3;
-            case 8 -> 4;
-            case 16 -> 5;
-            default -> 2;
-        };
-    }
 
     private static int operationBit(int code, Object filterUsage) {
         return switch (code) {

@@ -55,6 +55,7 @@ final class DynamicAuthorization {
     private final ResourceSchema schema;
     private final TokenService tokens;
     private final SecurityOptions security;
+    private final io.citadel.security.OriginatorIds ids;
     private final Semaphore inFlight = new Semaphore(MAX_CONCURRENT);
     private final Map<String, Instant> recentDenials = new ConcurrentHashMap<>();
     private volatile Map<String, Set<String>> grants;
@@ -71,6 +72,7 @@ final class DynamicAuthorization {
         this.schema = schema;
         this.tokens = tokens;
         this.security = security;
+        this.ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
     }
 
     /** IDs of the dynamic ACPs granted for a resource (may include expired or deleted ones). */
@@ -174,30 +176,18 @@ final class DynamicAuthorization {
 
     private Map<String, Object> request(Originator originator, int operationBit, Resource target, RequestContext ctx) {
         Map<String, Object> dreq = new LinkedHashMap<>();
-        dreq.put("or", absolute(originator.normalized()));
+        dreq.put("or", ids.absolute(originator.normalized()));
         dreq.put("trt", (long) target.type().code());
-        dreq.put("op", (long) operationCode(operationBit));
+        dreq.put("op", (long) Operation.ofPermissionBit(operationBit).orElse(Operation.RETRIEVE).code());
         dreq.put("trid", settings.cseId() + "/" + target.ri());
-        if (ctx.peerAddress() != null) {
-            dreq.put("oip", Map.of(ctx.peerAddress().indexOf(':') >= 0 ? "ip6" : "ip4", ctx.peerAddress()));
+        if (ctx.peerIpAddress() != null) {
+            dreq.put("oip", ctx.peerIpAddress());
         }
         dreq.put("rts", Timestamps.format(ctx.receivedAt()));
         return dreq;
     }
 
-    private String absolute(String normalized) {
-        return normalized.startsWith("//") ? normalized : settings.spId() + normalized;
-    }
 
-    private static int operationCode(int bit) {
-        return switch (bit) {
-            case 1 -> 1;
-            case 4 -> 3;
-            case 8 -> 4;
-            case 16 -> 5;
-            default -> 2; // RETRIEVE and DISCOVERY
-        };
-    }
 
     private Optional<Outcome> ask(String dap, Map<String, Object> dreq, Originator originator, Resource governed,
                                   List<String> failures) {
@@ -279,8 +269,7 @@ final class DynamicAuthorization {
         requested.put("pv", dai.get("gp"));
         requested.put("pvs", Map.of("acr", List.of(Map.of("acor", List.of(settings.cseId()), "acop", 14L))));
         Map<String, Object> attrs = schema.validate(ResourceType.ACCESS_CONTROL_POLICY, Operation.CREATE, requested, false);
-        AccessControlRule.firstDefect(AccessControlRule.parseSet(attrs.get("pv"), new io.citadel.security.OriginatorIds(
-                settings.cseId(), settings.spId()))).ifPresent(d -> {
+        AccessControlRule.firstDefect(AccessControlRule.parseSet(attrs.get("pv"), ids)).ifPresent(d -> {
                     throw OneM2mException.badRequest(d);
                 });
         String ri = Ids.next("acp");

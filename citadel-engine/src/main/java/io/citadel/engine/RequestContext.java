@@ -15,4 +15,9 @@ public record RequestContext(String peerAddress, String authenticatedId, boolean
     public static RequestContext local() {
         return new RequestContext("127.0.0.1", null, false, Instant.now());
     }
+
+    /** The peer address as an {@code m2m:ipAddress} ({@code ip4} or {@code ip6}), or null when unknown. */
+    public java.util.Map<String, Object> peerIpAddress() {
+        return peerAddress == null ? null : java.util.Map.of(peerAddress.indexOf(':') >= 0 ? "ip6" : "ip4", peerAddress);
+    }
 }

@@ -24,10 +24,8 @@ final class RoleDirectory {
     private final ResourceRepository repository;
     private final TokenVerifier issuers;
     private final OriginatorIds ids;
-    private volatile Map<String, List<String>> byRoleId;
-    private volatile long seenCommits = -1;
-    private volatile Map<String, List<String>> byTokenId;
-    private volatile long seenTokenCommits = -1;
+    private final Index roleIndex = new Index(ResourceType.ROLE, "rlid");
+    private final Index tokenIndex = new Index(ResourceType.TOKEN, "tkid");
 
     RoleDirectory(CseSettings settings, ResourceRepository repository, TokenVerifier issuers, OriginatorIds ids) {
         this.settings = settings;
@@ -41,7 +39,7 @@ final class RoleDirectory {
         if (tokenIds.isEmpty()) {
             return List.of();
         }
-        Map<String, List<String>> index = tokenIndex();
+        Map<String, List<String>> index = tokenIndex.get();
         List<String> out = new java.util.ArrayList<>();
         for (String tid : tokenIds) {
             for (String ri : index.getOrDefault(tid, List.of())) {
@@ -57,7 +55,7 @@ final class RoleDirectory {
         if (roleIds.isEmpty() || originator.isEmpty()) {
             return Set.of();
         }
-        Map<String, List<String>> index = index();
+        Map<String, List<String>> index = roleIndex.get();
         Set<String> held = new LinkedHashSet<>();
         for (String rid : roleIds) {
             for (String ri : index.getOrDefault(rid, List.of())) {
@@ -80,30 +78,29 @@ final class RoleDirectory {
                 && from.isPresent() && until.isPresent() && !now.isBefore(from.get()) && now.isBefore(until.get());
     }
 
-    /** rlid → role resource IDs; rebuilt only after a role or token changed. */
-    private Map<String, List<String>> index() {
-        long commits = repository.roleVersion();
-        Map<String, List<String>> current = byRoleId;
-        if (current != null && commits == seenCommits) {
-            return current;
-        }
-        Map<String, List<String>> fresh = build(ResourceType.ROLE, "rlid");
-        byRoleId = fresh;
-        seenCommits = commits;
-        return fresh;
-    }
+    /** ID → resource IDs of one type under the CSEBase; rebuilt only after a role or token changed. */
+    private final class Index {
+        private final ResourceType type;
+        private final String key;
+        private volatile Map<String, List<String>> byId;
+        private volatile long seen = -1;
 
-    /** tkid → token resource IDs. */
-    private Map<String, List<String>> tokenIndex() {
-        long commits = repository.roleVersion();
-        Map<String, List<String>> current = byTokenId;
-        if (current != null && commits == seenTokenCommits) {
-            return current;
+        Index(ResourceType type, String key) {
+            this.type = type;
+            this.key = key;
         }
-        Map<String, List<String>> fresh = build(ResourceType.TOKEN, "tkid");
-        byTokenId = fresh;
-        seenTokenCommits = commits;
-        return fresh;
+
+        Map<String, List<String>> get() {
+            long version = repository.roleVersion();
+            Map<String, List<String>> current = byId;
+            if (current != null && version == seen) {
+                return current;
+            }
+            Map<String, List<String>> fresh = build(type, key);
+            byId = fresh;
+            seen = version;
+            return fresh;
+        }
     }
 
     private Map<String, List<String>> build(ResourceType type, String key) {

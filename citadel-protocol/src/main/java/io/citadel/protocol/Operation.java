@@ -29,6 +29,19 @@ public enum Operation {
         return permissionBit;
     }
 
+    /** The operation an acop bit stands for; DISCOVERY (32) is a RETRIEVE. */
+    public static Optional<Operation> ofPermissionBit(int bit) {
+        if (bit == DISCOVERY_BIT) {
+            return Optional.of(RETRIEVE);
+        }
+        for (Operation op : values()) {
+            if (op.permissionBit == bit) {
+                return Optional.of(op);
+            }
+        }
+        return Optional.empty();
+    }
+
     public static Optional<Operation> of(int code) {
         for (Operation op : values()) {
             if (op.code == code) {

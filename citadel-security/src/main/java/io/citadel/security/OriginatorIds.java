@@ -35,4 +35,9 @@ public record OriginatorIds(String cseId, String spId) {
         }
         return cseId + "/" + id;
     }
+
+    /** The absolute form ({@code //sp/...}) of a normalised ID, as sent to other CSEs and servers. */
+    public String absolute(String normalized) {
+        return normalized.startsWith("//") ? normalized : spId + normalized;
+    }
 }
