@@ -26,16 +26,18 @@ public final class CitadelServer implements AutoCloseable {
     private final Cse cse;
     private final HttpBinding http;
     private final HttpOutbound outbound;
+    private final EmbeddedDas das;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http, HttpOutbound outbound) {
+    private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http, HttpOutbound outbound, EmbeddedDas das) {
         this.outbound = outbound;
+        this.das = das;
         this.store = store;
         this.cse = cse;
         this.http = http;
     }
 
-    static CitadelServer start(Configuration config, PrintStream announce) throws InterruptedException {
+    static CitadelServer start(Configuration config, PrintStream announce) throws InterruptedException, IOException {
         Path dataDir = Path.of(config.get(ConfigKey.DATA_DIR));
         prepareDataDir(dataDir);
         String admin = AdminIdentity.resolve(config.get(ConfigKey.ADMIN_ORIGINATOR), dataDir, announce);
@@ -45,21 +47,32 @@ public final class CitadelServer implements AutoCloseable {
         JdbcResourceStore store = new JdbcResourceStore(storeSettings);
         HttpOutbound outbound = new HttpOutbound();
         Cse cse = null;
+        EmbeddedDas das = null;
         try {
             CseSettings settings = cseSettings(config, admin, host, port);
-            cse = new Cse(settings, store, SecurityConfiguration.load(config, dataDir, outbound));
+            io.citadel.engine.SecurityOptions security = SecurityConfiguration.load(config, dataDir, outbound);
+            if (config.get(ConfigKey.DAS_PORT) != null) {
+                das = EmbeddedDas.start(config, dataDir.resolve("das"), host);
+                List<io.citadel.security.TrustedIssuer> trusted = new java.util.ArrayList<>(security.trustedIssuers());
+                trusted.add(das.trustedIssuer());
+                security = security.with(trusted, security.decryptionKeys());
+            }
+            cse = new Cse(settings, store, security);
             HttpSettings httpSettings = new HttpSettings(host, port, config.getInt(ConfigKey.MAX_BODY),
                     config.getInt(ConfigKey.WORKERS), 10_000, 120);
             boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);
             HttpBinding[] holder = new HttpBinding[1];
             Cse engine = cse;
             holder[0] = new HttpBinding(cse, httpSettings, ut ? new CseUpperTester(engine, () -> holder[0].port()) : null);
-            CitadelServer server = new CitadelServer(store, cse, holder[0], outbound);
+            CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das);
             String line = "Citadel CSE " + settings.cseId() + " (" + settings.cseName() + ") listening on http://"
                     + host + ":" + holder[0].port() + "/ storage=" + (config.get(ConfigKey.DB_URL) == null ? "embedded H2 in "
                     + dataDir.toAbsolutePath() : "PostgreSQL") + (ut ? " upper-tester=on" : "");
             LOG.info(line);
             announce.println(line);
+            if (das != null) {
+                announce.println("Citadel DAS " + das.trustedIssuer().issuerId() + " (in process) listening on port " + das.port());
+            }
             announce.flush();
             return server;
         } catch (RuntimeException | InterruptedException e) {
@@ -67,6 +80,9 @@ public final class CitadelServer implements AutoCloseable {
                 cse.close();
             }
             outbound.close();
+            if (das != null) {
+                das.close();
+            }
             store.close();
             throw e;
         }
@@ -135,6 +151,9 @@ public final class CitadelServer implements AutoCloseable {
         http.close();
         cse.close();
         outbound.close();
+        if (das != null) {
+            das.close();
+        }
         store.close();
         stopped.countDown();
     }

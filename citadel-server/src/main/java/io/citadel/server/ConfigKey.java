@@ -30,7 +30,11 @@ enum ConfigKey {
             "TSV file mapping peer CIDR blocks to latitude, longitude, country for aclr; unset = location unknown"),
     AUDIT("audit", "denials", "access decisions written to the citadel.audit log: off, denials or all"),
     DAS_TIMEOUT_MS("das-timeout-ms", "2000", "longest wait for a Dynamic Authorization Server; then deny"),
-    MAX_GRANT_LIFETIME("max-grant-lifetime", "PT24H", "cap on privileges a DAS grants (ISO 8601 duration)");
+    MAX_GRANT_LIFETIME("max-grant-lifetime", "PT24H", "cap on privileges a DAS grants (ISO 8601 duration)"),
+    DAS_PORT("das-port", null,
+            "also run the Dynamic Authorization Server in this process on this port (0 = any), policies in"
+                    + " data-dir/das; this CSE then trusts its tokens"),
+    DAS_ID("das-id", "/id-das", "issuer ID of the in-process DAS");
 
     private final String name;
     private final String defaultValue;
