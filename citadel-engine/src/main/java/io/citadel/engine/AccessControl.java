@@ -55,7 +55,7 @@ final class AccessControl {
 
     void require(Originator originator, int operationBit, Integer createdType, Resource target,
                  boolean selfPrivileges, RequestContext ctx) {
-        require(originator, operationBit, createdType, null, target, selfPrivileges, ctx);
+        require(originator, operationBit, createdType, null, target, selfPrivileges, ctx, null);
     }
 
     /**
@@ -63,10 +63,12 @@ final class AccessControl {
      *
      * @param createdSpecialization {@code cnd}/{@code mgd} of the resource a CREATE makes, for acod spty
      * @param selfPrivileges true for an UPDATE of {@code acpi}: the current ACPs' selfPrivileges decide
+     * @param attributes the attributes the request touches, or null for the whole resource (Rel-4 aca)
      */
     void require(Originator originator, int operationBit, Integer createdType, String createdSpecialization,
-                 Resource target, boolean selfPrivileges, RequestContext ctx) {
-        AccessDecision d = decide(originator, operationBit, createdType, createdSpecialization, target, selfPrivileges, ctx);
+                 Resource target, boolean selfPrivileges, RequestContext ctx, Set<String> attributes) {
+        AccessDecision d = decide(originator, operationBit, createdType, createdSpecialization, target, selfPrivileges,
+                ctx, attributes);
         if (!d.permitted() && !selfPrivileges && target.type() != ResourceType.ACCESS_CONTROL_POLICY) {
             try {
                 Optional<DynamicAuthorization.Outcome> outcome = dynamic.consult(originator, operationBit, target,
@@ -74,7 +76,7 @@ final class AccessControl {
                 if (outcome.isPresent()) {
                     DynamicAuthorization.Outcome o = outcome.get();
                     AccessDecision again = decide(originator.withTokens(o.tokens()), operationBit, createdType,
-                            createdSpecialization, target, false, ctx);
+                            createdSpecialization, target, false, ctx, attributes);
                     d = again.permitted() ? AccessDecision.permit("after DAS consultation: " + again.reason())
                             : AccessDecision.deny(d.reason() + "; " + o.summary());
                 }
@@ -100,15 +102,15 @@ final class AccessControl {
     /** The static decision only (no DAS, no audit): for per-child checks in discovery and listings. */
     AccessDecision decide(Originator originator, int operationBit, Integer createdType, Resource target,
                           boolean selfPrivileges, RequestContext ctx) {
-        return decide(originator, operationBit, createdType, null, target, selfPrivileges, ctx);
+        return decide(originator, operationBit, createdType, null, target, selfPrivileges, ctx, null);
     }
 
     private AccessDecision decide(Originator originator, int operationBit, Integer createdType, String specialization,
-                                  Resource target, boolean selfPrivileges, RequestContext ctx) {
+                                  Resource target, boolean selfPrivileges, RequestContext ctx, Set<String> attributes) {
         Resource governed = governed(target);
         AccessRequest request = new AccessRequest(originator.normalized(), originator.authenticated(), operationBit,
                 createdType, specialization, target.type().code(), targetIds(target, governed), ctx.peerAddress(),
-                ctx.receivedAt(), originator.roles());
+                ctx.receivedAt(), originator.roles(), attributes);
         return decider.decide(request, governing(governed, selfPrivileges, originator), originator.tokens());
     }
 

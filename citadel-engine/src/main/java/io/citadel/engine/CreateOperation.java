@@ -54,7 +54,7 @@ final class CreateOperation {
         } else {
             Object specialization = requested.get(type == ResourceType.FLEX_CONTAINER ? "cnd" : "mgd");
             parts.accessControl().require(originator, Operation.CREATE.permissionBit(), type.code(),
-                    specialization instanceof String s ? s : null, parent, false, ctx);
+                    specialization instanceof String s ? s : null, parent, false, ctx, requested.keySet());
         }
         String name = (String) attrs.remove("rn");
         if (name != null && Addressing.isVirtual(name)) {

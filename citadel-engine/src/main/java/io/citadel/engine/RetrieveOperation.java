@@ -33,7 +33,10 @@ final class RetrieveOperation {
             resource = parts.repository().edgeInstance(resource, target.virtual() == Target.Virtual.LATEST)
                     .orElseThrow(() -> OneM2mException.notFound("the container has no content instance"));
         } else {
-            parts.accessControl().require(originator, Operation.RETRIEVE.permissionBit(), null, resource, false, ctx);
+            java.util.Set<String> partial = target.attribute() != null ? java.util.Set.of(target.attribute())
+                    : req.attributeList().isEmpty() ? null : java.util.Set.copyOf(req.attributeList());
+            parts.accessControl().require(originator, Operation.RETRIEVE.permissionBit(), null, null, resource, false, ctx,
+                    partial);
             if (resource.type() == ResourceType.CONTENT_INSTANCE) {
                 parts.repository().findById(resource.parentId()).ifPresent(RetrieveOperation::refuseIfRetrievalDisabled);
             }

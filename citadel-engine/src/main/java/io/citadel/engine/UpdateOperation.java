@@ -37,7 +37,8 @@ final class UpdateOperation {
         if (acpiUpdate && changes.size() > 1) {
             throw OneM2mException.badRequest("an UPDATE of acpi must not change other attributes");
         }
-        parts.accessControl().require(originator, Operation.UPDATE.permissionBit(), null, current, acpiUpdate, ctx);
+        parts.accessControl().require(originator, Operation.UPDATE.permissionBit(), null, null, current, acpiUpdate, ctx,
+                changes.keySet());
         if (DistributedAuthorization.isAuthorizationPoint(current.type())) {
             Map<String, Object> invocation = new LinkedHashMap<>(changes);
             invocation.keySet().removeAll(java.util.Set.of("et", "lbl", "acpi"));

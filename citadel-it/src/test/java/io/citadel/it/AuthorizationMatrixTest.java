@@ -122,13 +122,28 @@ class AuthorizationMatrixTest {
     }
 
     @Test
+    void attribute_level_rules_permit_only_within_their_attributes() throws Exception {
+        String box = container("{\"acor\":[\"Creader\"],\"acop\":6,\"aca\":[\"lbl\",\"mni\"]}");
+        OneM2mHttpClient reader = owner.as("Creader");
+        assertThat(reader.retrieve(box).rsc()).as("whole resource").isEqualTo(4103);
+        assertThat(reader.retrieve(box + "?atrl=lbl+mni").rsc()).isEqualTo(2000);
+        assertThat(reader.retrieve(box + "%23mni").rsc()).isEqualTo(2000);
+        assertThat(reader.retrieve(box + "%23cni").rsc()).isEqualTo(4103);
+        assertThat(reader.retrieve(box + "?atrl=lbl+acpi").rsc()).isEqualTo(4103);
+        assertThat(reader.update(box, Map.of("m2m:cnt", Map.of("lbl", List.of("x")))).rsc()).isEqualTo(2004);
+        assertThat(reader.update(box, Map.of("m2m:cnt", Map.of("mbs", 10))).rsc()).isEqualTo(4103);
+        assertThat(reader.update(box, Map.of("m2m:cnt", Map.of("mni", 5, "mbs", 10))).rsc()).isEqualTo(4103);
+    }
+
+    @Test
     void rules_that_cannot_be_evaluated_are_refused_when_written() {
         for (String bad : List.of("{\"acor\":[\"Cx\"],\"acop\":2,\"acco\":[{\"actw\":[\"* * 25 * * * *\"]}]}",
                 "{\"acor\":[\"Cx\"],\"acop\":2,\"acco\":[{\"acip\":{\"ipv4\":[\"10.0.0.0/33\"]}}]}",
                 "{\"acor\":[\"Cx\"],\"acop\":2,\"acco\":[{\"acip\":{\"ipv4\":[\"example.com\"]}}]}",
                 "{\"acor\":[\"Cx\"],\"acop\":2,\"acco\":[{\"aclr\":{\"accr\":[91,0,5]}}]}",
                 "{\"acor\":[\"Cx\"],\"acop\":2,\"acco\":[{\"acui\":[\"u\"]}]}",
-                "{\"acor\":[\"Cx\"],\"acop\":1,\"acod\":[{\"ty\":3,\"spty\":\"x\",\"chty\":[4]}]}")) {
+                "{\"acor\":[\"Cx\"],\"acop\":1,\"acod\":[{\"ty\":3,\"spty\":\"x\",\"chty\":[4]}]}",
+                "{\"acor\":[\"Cx\"],\"acop\":2,\"aca\":[]}")) {
             OneM2mResponse r = owner.create("cse-in/owner", 1, acp("bad" + SEQ.incrementAndGet(), bad));
             assertThat(r.rsc()).as(bad).isEqualTo(4000);
             assertThat(r.text()).doesNotContain("Exception");

@@ -12,13 +12,15 @@ import java.util.Optional;
  * @param originators acor entries, normalised
  * @param contexts compiled acco entries (empty = no restriction)
  * @param objectDetails compiled acod entries (empty = no restriction)
+ * @param attributes Rel-4 {@code aca}: the only attributes the rule lets a request touch, or null (all)
  * @param defect why the rule cannot be evaluated, or null
  */
 public record AccessControlRule(List<String> originators, int operations, boolean authenticationRequired,
-                                List<AccessContext> contexts, List<ObjectDetail> objectDetails, String defect) {
+                                List<AccessContext> contexts, List<ObjectDetail> objectDetails,
+                                java.util.Set<String> attributes, String defect) {
 
     public static AccessControlRule simple(List<String> originators, int operations) {
-        return new AccessControlRule(List.copyOf(originators), operations, false, List.of(), List.of(), null);
+        return new AccessControlRule(List.copyOf(originators), operations, false, List.of(), List.of(), null, null);
     }
 
     /** Compiles a structurally validated {@code m2m:setOfAcrs}; malformed parts become defective rules. */
@@ -29,7 +31,7 @@ public record AccessControlRule(List<String> originators, int operations, boolea
         List<AccessControlRule> out = new ArrayList<>(acrs.size());
         for (Object r : acrs) {
             out.add(r instanceof Map<?, ?> m ? compile(m, ids)
-                    : new AccessControlRule(List.of(), 0, true, List.of(), List.of(), "rule is not an object"));
+                    : new AccessControlRule(List.of(), 0, true, List.of(), List.of(), null, "rule is not an object"));
         }
         return List.copyOf(out);
     }
@@ -49,6 +51,8 @@ public record AccessControlRule(List<String> originators, int operations, boolea
                 ? l.stream().map(String::valueOf).map(ids::normalize).toList() : List.of();
         int acop = r.get("acop") instanceof Number n ? n.intValue() : 0;
         boolean acaf = Boolean.TRUE.equals(r.get("acaf")) || "true".equals(r.get("acaf"));
+        java.util.Set<String> aca = r.get("aca") instanceof List<?> l
+                ? java.util.Set.copyOf(l.stream().map(String::valueOf).toList()) : null;
         try {
             List<AccessContext> contexts = new ArrayList<>();
             if (r.get("acco") != null) {
@@ -62,9 +66,12 @@ public record AccessControlRule(List<String> originators, int operations, boolea
                     details.add(ObjectDetail.parse(map(d, "acod")));
                 }
             }
-            return new AccessControlRule(acor, acop, acaf, List.copyOf(contexts), List.copyOf(details), null);
+            if (aca != null && aca.isEmpty()) {
+                throw new IllegalArgumentException("aca must name at least one attribute");
+            }
+            return new AccessControlRule(acor, acop, acaf, List.copyOf(contexts), List.copyOf(details), aca, null);
         } catch (IllegalArgumentException e) {
-            return new AccessControlRule(acor, acop, acaf, List.of(), List.of(), e.getMessage());
+            return new AccessControlRule(acor, acop, acaf, List.of(), List.of(), aca, e.getMessage());
         }
     }
 

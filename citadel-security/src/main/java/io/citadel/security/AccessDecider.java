@@ -94,7 +94,7 @@ public final class AccessDecider {
         }
         return roles == null ? request : new AccessRequest(request.originator(), request.authenticated(),
                 request.operationBit(), request.createdType(), request.createdSpecialization(), request.targetType(),
-                request.targetIds(), request.peerAddress(), request.time(), roles);
+                request.targetIds(), request.peerAddress(), request.time(), roles, request.attributes());
     }
 
     private AccessDecision decidePolicy(AccessRequest request, GoverningPolicy policy) {
@@ -166,6 +166,10 @@ public final class AccessDecider {
             }
             if (rule.authenticationRequired() && !request.authenticated()) {
                 return false;
+            }
+            if (rule.attributes() != null
+                    && (request.attributes() == null || !rule.attributes().containsAll(request.attributes()))) {
+                return false; // Rel-4 aca: only requests that stay within the listed attributes
             }
             if (!originatorMatches(rule.originators())) {
                 return false;

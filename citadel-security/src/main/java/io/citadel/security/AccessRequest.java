@@ -14,14 +14,24 @@ import java.util.Set;
  * @param peerAddress the transport peer address as the binding saw it (never a client-supplied header)
  * @param roles Role-IDs the originator holds by valid {@code <role>} resources (token roles are added
  *     by the decider)
+ * @param attributes the attributes the request touches (created, updated or partially retrieved), or
+ *     null when it concerns the whole resource; rules with {@code aca} permit only within their list
  */
 public record AccessRequest(String originator, boolean authenticated, int operationBit, Integer createdType,
                             String createdSpecialization, Integer targetType, Set<String> targetIds,
-                            String peerAddress, Instant time, Set<String> roles) {
+                            String peerAddress, Instant time, Set<String> roles, Set<String> attributes) {
 
     public AccessRequest {
         targetIds = targetIds == null ? Set.of() : Set.copyOf(targetIds);
         roles = roles == null ? Set.of() : Set.copyOf(roles);
+        attributes = attributes == null ? null : Set.copyOf(attributes);
+    }
+
+    public AccessRequest(String originator, boolean authenticated, int operationBit, Integer createdType,
+                         String createdSpecialization, Integer targetType, Set<String> targetIds,
+                         String peerAddress, Instant time, Set<String> roles) {
+        this(originator, authenticated, operationBit, createdType, createdSpecialization, targetType, targetIds,
+                peerAddress, time, roles, null);
     }
 
     /** A request without roles, specialization or target IDs (tests, benchmarks, registration). */

@@ -262,7 +262,8 @@ public abstract class DataType {
 
     /** m2m:setOfAcrs: {@code {"acr":[{"acor":[...],"acop":n, "acco":[...]?, "acaf":b?, "acod":[...]?}]}}. */
     static final class AcrSetType extends DataType {
-        private static final Set<String> RULE_MEMBERS = Set.of("acor", "acop", "acco", "acaf", "acod");
+        private static final Set<String> RULE_MEMBERS = Set.of("acor", "acop", "acco", "acaf", "acod", "aca");
+        private final DataType attributeNames = parse("idlist");
         private final DataType originators = parse("idlist");
 
         AcrSetType() {
@@ -292,7 +293,7 @@ public abstract class DataType {
             if (!(value instanceof Map<?, ?> rule) || !RULE_MEMBERS.containsAll(rule.keySet())
                     || !rule.containsKey("acor") || !rule.containsKey("acop")) {
                 throw OneM2mException.badRequest("attribute '" + attribute
-                        + "': each rule needs 'acor' and 'acop' and may have only acor, acop, acco, acaf, acod");
+                        + "': each rule needs 'acor' and 'acop' and may have only acor, acop, acco, acaf, acod, aca");
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("acor", originators.check(attribute + ".acor", rule.get("acor"), textual));
@@ -303,6 +304,9 @@ public abstract class DataType {
             out.put("acop", acop);
             if (rule.containsKey("acaf")) {
                 out.put("acaf", new BooleanType().check(attribute + ".acaf", rule.get("acaf"), textual));
+            }
+            if (rule.containsKey("aca")) {
+                out.put("aca", attributeNames.check(attribute + ".aca", rule.get("aca"), textual));
             }
             for (String structured : List.of("acco", "acod")) {
                 if (rule.containsKey(structured)) {
