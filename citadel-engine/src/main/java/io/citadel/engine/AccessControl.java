@@ -109,8 +109,9 @@ final class AccessControl {
                                   Resource target, boolean selfPrivileges, RequestContext ctx, Set<String> attributes) {
         Resource governed = governed(target);
         AccessRequest request = new AccessRequest(originator.normalized(), originator.authenticated(), operationBit,
-                createdType, specialization, target.type().code(), targetIds(target, governed), ctx.peerAddress(),
-                ctx.receivedAt(), originator.roles(), attributes);
+                createdType, specialization, target.type().code(),
+                originator.tokens().isEmpty() ? Set.of() : targetIds(target, governed), // only tokens need them
+                ctx.peerAddress(), ctx.receivedAt(), originator.roles(), attributes);
         return decider.decide(request, governing(governed, selfPrivileges, originator), originator.tokens());
     }
 
