@@ -182,20 +182,47 @@ public final class Cse implements AutoCloseable {
     }
 
     /**
-     * Identify stage: the originator, whether a security association proved it (none does yet, so acaf
-     * rules never match), and the tokens it holds.
+     * Identify stage: binds the originator to what the hop's security association proved (TS-0003 §7.2.1,
+     * digest §3.6), then collects its tokens and roles.
+     * <ul>
+     * <li>With an association: {@code From} must be one of the IDs bound to the credential (also for AE
+     * registration), else 4106; such an originator is authenticated (feeds {@code acaf}).</li>
+     * <li>Without one: a CSE-ID as {@code From} gets 4107, unless the operator listed it as an insecure
+     * peer (lab setups).</li>
+     * </ul>
      */
     private Originator identify(RequestPrimitive req, String normalized, TokenService.Admitted admitted,
                                 RequestContext ctx) {
         String raw = req.from();
+        SecurityAssociation sa = ctx.association();
         if (raw == null || raw.isEmpty()) {
+            if (sa != null) {
+                throw new OneM2mException(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
+                        "over a security association the AE-ID to register must be given in 'From'");
+            }
             return new Originator(raw, "", false, false, List.of(), false, java.util.Set.of());
+        }
+        if (sa != null && !sa.allows(normalized)) {
+            throw new OneM2mException(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
+                    "'From' is not an identity of the credential this connection authenticated (" + sa.credentialId() + ")");
+        }
+        if (sa == null && isCseId(normalized) && !settings.insecureCsePeers().contains(normalized)) {
+            throw new OneM2mException(ResponseStatusCode.SECURITY_ASSOCIATION_REQUIRED,
+                    "a CSE must send requests over a security association (TLS)");
         }
         boolean registered = isRegisteredHere(normalized)
                 || normalized.equals(parts.accessControl().ids().normalize(settings.administrator()));
-        return new Originator(raw, normalized, ctx.authenticatedId() != null && ctx.authenticatedId().equals(normalized),
-                registered, admitted.tokens(), req.tokenRequestIndicator(),
+        return new Originator(raw, normalized, sa != null, registered, admitted.tokens(), req.tokenRequestIndicator(),
                 roles.validRoles(req.roleIds(), normalized, ctx.receivedAt()));
+    }
+
+    /** A CSE-ID in normalised form: {@code /cse} (not an S-stem AE) or {@code //sp/cse}. */
+    static boolean isCseId(String normalized) {
+        if (normalized.startsWith("//")) {
+            int slash = normalized.indexOf('/', 2);
+            return slash > 2 && normalized.indexOf('/', slash + 1) < 0 && !normalized.startsWith("S", slash + 1);
+        }
+        return normalized.length() > 1 && normalized.indexOf('/', 1) < 0 && normalized.charAt(1) != 'S';
     }
 
     private boolean isRegisteredHere(String normalized) {

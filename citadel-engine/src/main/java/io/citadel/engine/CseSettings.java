@@ -14,9 +14,17 @@ import java.util.Objects;
  * @param registrationAllowed patterns ({@code *} never crosses {@code /}) of AE-ID-Stems allowed to register
  * @param pointOfAccess URIs where this CSE is reachable, for the CSEBase {@code poa}
  * @param maxResults upper bound of resources in one discovery or rcn=4/5/6/8 answer
+ * @param insecureCsePeers normalised CSE-IDs allowed to send requests without a security association
+ *     (lab setups only; empty by default, so every other CSE gets 4107 without TLS)
  */
 public record CseSettings(String cseId, String cseName, String spId, int cseType, String administrator,
-                          List<String> registrationAllowed, List<String> pointOfAccess, int maxResults) {
+                          List<String> registrationAllowed, List<String> pointOfAccess, int maxResults,
+                          List<String> insecureCsePeers) {
+
+    public CseSettings(String cseId, String cseName, String spId, int cseType, String administrator,
+                       List<String> registrationAllowed, List<String> pointOfAccess, int maxResults) {
+        this(cseId, cseName, spId, cseType, administrator, registrationAllowed, pointOfAccess, maxResults, List.of());
+    }
 
     public CseSettings {
         Objects.requireNonNull(cseId, "cseId");
@@ -37,6 +45,7 @@ public record CseSettings(String cseId, String cseName, String spId, int cseType
         }
         registrationAllowed = List.copyOf(registrationAllowed);
         pointOfAccess = List.copyOf(pointOfAccess);
+        insecureCsePeers = List.copyOf(insecureCsePeers);
         if (maxResults < 1) {
             throw new IllegalArgumentException("maxResults must be positive");
         }

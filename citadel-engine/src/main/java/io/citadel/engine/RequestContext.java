@@ -6,11 +6,12 @@ import java.time.Instant;
  * What the binding knows about a request beyond the primitive.
  *
  * @param peerAddress transport peer address (IP literal), never taken from a header
- * @param authenticatedId identity the security association proved, or null when there is none
+ * @param association what the hop's security association proved, or null when the request came without one
  * @param textualContent true when the content came in XML (all leaves text)
  * @param receivedAt when the binding received the request
  */
-public record RequestContext(String peerAddress, String authenticatedId, boolean textualContent, Instant receivedAt) {
+public record RequestContext(String peerAddress, SecurityAssociation association, boolean textualContent,
+                             Instant receivedAt) {
 
     public static RequestContext local() {
         return new RequestContext("127.0.0.1", null, false, Instant.now());

@@ -27,11 +27,14 @@ public final class CitadelServer implements AutoCloseable {
     private final HttpBinding http;
     private final HttpOutbound outbound;
     private final EmbeddedDas das;
+    private final HttpBinding psk;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http, HttpOutbound outbound, EmbeddedDas das) {
+    private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http, HttpOutbound outbound, EmbeddedDas das,
+                          HttpBinding psk) {
         this.outbound = outbound;
         this.das = das;
+        this.psk = psk;
         this.store = store;
         this.cse = cse;
         this.http = http;
@@ -64,7 +67,17 @@ public final class CitadelServer implements AutoCloseable {
             HttpBinding[] holder = new HttpBinding[1];
             Cse engine = cse;
             holder[0] = new HttpBinding(cse, httpSettings, ut ? new CseUpperTester(engine, () -> holder[0].port()) : null);
-            CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das);
+            HttpBinding psk = null;
+            if (config.get(ConfigKey.PSK_PORT) != null) {
+                io.citadel.tls.PskStore pskStore = CredentialStores.psk(config, dataDir);
+                io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
+                long handshake = config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS);
+                HttpSettings pskSettings = new HttpSettings(host, config.getInt(ConfigKey.PSK_PORT),
+                        config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS), 10_000, 120);
+                psk = new HttpBinding(cse, pskSettings, null,
+                        () -> new io.citadel.tls.PskTlsHandler(pskStore, ids::normalize, handshake));
+            }
+            CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das, psk);
             String line = "Citadel CSE " + settings.cseId() + " (" + settings.cseName() + ") listening on http://"
                     + host + ":" + holder[0].port() + "/ storage=" + (config.get(ConfigKey.DB_URL) == null ? "embedded H2 in "
                     + dataDir.toAbsolutePath() : "PostgreSQL") + (ut ? " upper-tester=on" : "");
@@ -72,6 +85,9 @@ public final class CitadelServer implements AutoCloseable {
             announce.println(line);
             if (das != null) {
                 announce.println("Citadel DAS " + das.trustedIssuer().issuerId() + " (in process) listening on port " + das.port());
+            }
+            if (psk != null) {
+                announce.println("Citadel TLS-PSK listening on port " + psk.port());
             }
             announce.flush();
             return server;
@@ -130,8 +146,13 @@ public final class CitadelServer implements AutoCloseable {
         List<String> patterns = allowed == null || allowed.isBlank() ? List.of()
                 : Arrays.stream(allowed.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         String poaHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(config.get(ConfigKey.CSE_ID),
+                config.get(ConfigKey.SP_ID));
+        List<String> insecure = Arrays.stream(config.get(ConfigKey.INSECURE_CSE_PEERS).split(",")).map(String::trim)
+                .filter(x -> !x.isEmpty()).map(ids::normalize).toList();
         return new CseSettings(config.get(ConfigKey.CSE_ID), config.get(ConfigKey.CSE_NAME), config.get(ConfigKey.SP_ID),
-                type, admin, patterns, List.of("http://" + poaHost + ":" + port + "/"), config.getInt(ConfigKey.MAX_RESULTS));
+                type, admin, patterns, List.of("http://" + poaHost + ":" + port + "/"), config.getInt(ConfigKey.MAX_RESULTS),
+                insecure);
     }
 
     public int httpPort() {
@@ -149,6 +170,9 @@ public final class CitadelServer implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        if (psk != null) {
+            psk.close();
+        }
         cse.close();
         outbound.close();
         if (das != null) {

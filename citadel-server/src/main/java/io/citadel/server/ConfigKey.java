@@ -34,7 +34,14 @@ enum ConfigKey {
     DAS_PORT("das-port", null,
             "also run the Dynamic Authorization Server in this process on this port (0 = any), policies in"
                     + " data-dir/das; this CSE then trusts its tokens"),
-    DAS_ID("das-id", "/id-das", "issuer ID of the in-process DAS");
+    DAS_ID("das-id", "/id-das", "issuer ID of the in-process DAS"),
+    PSK_PORT("psk-port", null, "port of the TLS-PSK listener (RFC 4279; same interface as HTTP); unset = off"),
+    CREDENTIALS_DIR("credentials-dir", null, "directory of the encrypted credential store; default data-dir/credentials"),
+    CREDENTIALS_PASSWORD_FILE("credentials-password-file", null,
+            "file with the credential store password (or env CITADEL_CREDENTIALS_PASSWORD); never on the command line"),
+    HANDSHAKE_TIMEOUT_MS("handshake-timeout-ms", "10000", "a TLS handshake not done by then closes the connection"),
+    INSECURE_CSE_PEERS("insecure-cse-peers", "",
+            "comma-separated CSE-IDs accepted without TLS (lab only); every other CSE-ID without TLS gets 4107");
 
     private final String name;
     private final String defaultValue;

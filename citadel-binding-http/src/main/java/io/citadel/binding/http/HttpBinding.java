@@ -33,6 +33,15 @@ public final class HttpBinding implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
 
     public HttpBinding(Cse cse, HttpSettings settings, UpperTester upperTester) throws InterruptedException {
+        this(cse, settings, upperTester, null);
+    }
+
+    /**
+     * @param security makes the handler that secures each new connection (e.g. TLS-PSK), first in the
+     *     pipeline; null for plain HTTP
+     */
+    public HttpBinding(Cse cse, HttpSettings settings, UpperTester upperTester,
+                       java.util.function.Supplier<io.netty.channel.ChannelHandler> security) throws InterruptedException {
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(16_384), r -> {
@@ -55,6 +64,9 @@ public final class HttpBinding implements AutoCloseable {
                             return;
                         }
                         ch.closeFuture().addListener(f -> connections.decrementAndGet());
+                        if (security != null) {
+                            ch.pipeline().addLast("security", security.get());
+                        }
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, 0, settings.idleTimeoutSeconds(), TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec(8192, 16384, 8192))

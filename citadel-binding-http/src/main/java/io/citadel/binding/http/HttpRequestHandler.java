@@ -65,7 +65,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             send(ctx, ResponsePrimitive.error(e.status(), rqi, rvi, e.getMessage()), responseSerialization, keepAlive);
             return;
         }
-        RequestContext context = new RequestContext(peer(ctx), null, decoded.textual(), now);
+        RequestContext context = new RequestContext(peer(ctx), ctx.channel().attr(io.citadel.tls.PskTlsHandler.ASSOCIATION).get(),
+                decoded.textual(), now);
         Serialization out = responseSerialization;
         try {
             workers.execute(() -> {

@@ -1,0 +1,72 @@
+package io.citadel.server;
+
+import io.citadel.tls.PskStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.logging.Logger;
+
+/**
+ * Opens the encrypted credential store. Its password comes from {@code --credentials-password-file} or
+ * {@code CITADEL_CREDENTIALS_PASSWORD}; when neither is given, a random one is generated once into
+ * {@code store.pass} (0600) next to the store, which protects against copies of the store alone but not
+ * against someone who can read the whole directory (software level; a PKCS#11 token is the stronger level).
+ */
+final class CredentialStores {
+    private static final Logger LOG = Logger.getLogger("citadel.server");
+
+    private CredentialStores() {
+    }
+
+    static Path directory(Configuration config, Path dataDir) {
+        String dir = config.get(ConfigKey.CREDENTIALS_DIR);
+        return dir != null ? Path.of(dir) : dataDir.resolve("credentials");
+    }
+
+    static PskStore psk(Configuration config, Path dataDir) {
+        Path dir = directory(config, dataDir);
+        char[] password = password(config, dir);
+        try {
+            return PskStore.open(dir, password);
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
+    }
+
+    private static char[] password(Configuration config, Path dir) {
+        String file = config.get(ConfigKey.CREDENTIALS_PASSWORD_FILE);
+        try {
+            if (file != null) {
+                return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip().toCharArray();
+            }
+            String env = System.getenv("CITADEL_CREDENTIALS_PASSWORD");
+            if (env != null && !env.isEmpty()) {
+                return env.toCharArray();
+            }
+            Files.createDirectories(dir);
+            Path generated = dir.resolve("store.pass");
+            if (!Files.exists(generated)) {
+                byte[] random = new byte[32];
+                new SecureRandom().nextBytes(random);
+                Files.writeString(generated, Base64.getUrlEncoder().withoutPadding().encodeToString(random),
+                        StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+                try {
+                    Files.setPosixFilePermissions(generated, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException ignored) {
+                    // not POSIX
+                }
+                LOG.warning("credential store password generated into " + generated
+                        + "; give --credentials-password-file to keep it elsewhere");
+            }
+            return Files.readString(generated, StandardCharsets.UTF_8).strip().toCharArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the credential store password", e);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.citadel.server;
+
+import io.citadel.tls.PskCredential;
+import io.citadel.tls.PskStore;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * {@code citadel credentials psk add|list|rotate|revoke}: manages pre-shared keys in the encrypted store.
+ * A new or rotated key is generated here (256 bits) and printed once, in hex, for provisioning the device
+ * (e.g. {@code openssl s_client -psk <hex>}); it is never written anywhere in clear.
+ */
+final class CredentialsCommand {
+    private CredentialsCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.size() < 2 || !args.get(0).equals("psk")) {
+            err.println("usage: citadel credentials psk add --identity KPSAID --allow ID[,ID] [--expires ISO-INSTANT]"
+                    + " | list | rotate KPSAID | revoke KPSAID   [--data-dir DIR] [--credentials-dir DIR]");
+            return 2;
+        }
+        String verb = args.get(1);
+        List<String> rest = new ArrayList<>(args.subList(2, args.size()));
+        String identity = null;
+        String allow = null;
+        String expires = null;
+        List<String> config = new ArrayList<>();
+        for (int i = 0; i < rest.size(); i++) {
+            String a = rest.get(i);
+            switch (a) {
+                case "--identity" -> identity = rest.get(++i);
+                case "--allow" -> allow = rest.get(++i);
+                case "--expires" -> expires = rest.get(++i);
+                default -> {
+                    if (a.startsWith("--") && i + 1 < rest.size()) {
+                        config.add(a);
+                        config.add(rest.get(++i));
+                    } else {
+                        identity = identity == null ? a : identity;
+                    }
+                }
+            }
+        }
+        try {
+            Configuration c = Configuration.resolve(config, System.getenv());
+            PskStore store = CredentialStores.psk(c, Path.of(c.get(ConfigKey.DATA_DIR)));
+            switch (verb) {
+                case "add" -> {
+                    if (identity == null || allow == null) {
+                        err.println("add needs --identity and --allow");
+                        return 2;
+                    }
+                    PskCredential cred = new PskCredential(identity, Arrays.stream(allow.split(",")).map(String::trim)
+                            .filter(s -> !s.isEmpty()).toList(), expires == null ? null : Instant.parse(expires));
+                    return provision(store, cred, out);
+                }
+                case "rotate" -> {
+                    String id = identity;
+                    PskCredential cred = store.list().stream().filter(p -> p.identity().equals(id)).findFirst()
+                            .orElseThrow(() -> new IllegalArgumentException("no PSK " + id));
+                    return provision(store, cred, out);
+                }
+                case "revoke" -> {
+                    boolean done = identity != null && store.revoke(identity);
+                    out.println(done ? "revoked " + identity + " (live sessions that used it are closed)" : "no PSK " + identity);
+                    return done ? 0 : 1;
+                }
+                case "list" -> {
+                    for (PskCredential p : store.list()) {
+                        out.println(p.identity() + "\t" + String.join(",", p.allowed()) + "\t"
+                                + (p.notAfter() == null ? "no expiry" : p.notAfter()));
+                    }
+                    return 0;
+                }
+                default -> {
+                    err.println("unknown verb '" + verb + "'");
+                    return 2;
+                }
+            }
+        } catch (IllegalArgumentException | IllegalStateException | DateTimeParseException e) {
+            err.println("citadel: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static int provision(PskStore store, PskCredential cred, PrintStream out) {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        try {
+            store.put(cred, key);
+            out.println("psk-identity: " + cred.identity());
+            out.println("psk (hex, shown only now): " + HexFormat.of().formatHex(key));
+            return 0;
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+}
