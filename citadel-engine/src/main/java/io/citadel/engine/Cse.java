@@ -222,7 +222,8 @@ public final class Cse implements AutoCloseable {
             int slash = normalized.indexOf('/', 2);
             return slash > 2 && normalized.indexOf('/', slash + 1) < 0 && !normalized.startsWith("S", slash + 1);
         }
-        return normalized.length() > 1 && normalized.indexOf('/', 1) < 0 && normalized.charAt(1) != 'S';
+        return normalized.startsWith("/") && normalized.length() > 1 && normalized.indexOf('/', 1) < 0
+                && normalized.charAt(1) != 'S';
     }
 
     private boolean isRegisteredHere(String normalized) {
