@@ -6,34 +6,55 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the README's authorization walk-through exactly as written (with {@code ./citadel} standing for this
+ * Runs the README's walk-throughs exactly as written (with {@code ./citadel} standing for this
  * build and the two ports swapped for free ones), so the README stays true.
  */
-class ReadmeAuthorizationWalkthroughTest {
+class ReadmeWalkthroughTest {
     @TempDir
     Path work;
 
     @Test
     void the_readme_steps_work_as_written() throws Exception {
+        int dasPort = freePort();
+        String text = runBlock("authz-walkthrough", Map.of("8090", dasPort));
+        assertThat(text).containsPattern("(?i)X-M2M-RSC: 2000");
+        assertThat(text).containsPattern("(?i)X-M2M-RSC: 4103");
+        assertThat(text).contains("DAS http://127.0.0.1:" + dasPort + "/das/dynaAuth denied");
+        assertThat(text).contains("\"m2m:tqf\"").contains("\"dreq\"");
+    }
+
+    @Test
+    void the_readme_psk_steps_work_as_written() throws Exception {
+        String text = runBlock("psk-walkthrough", Map.of("8443", freePort()));
+        assertThat(text).containsPattern("(?i)X-M2M-RSC: 2001");
+        assertThat(text).containsPattern("(?i)X-M2M-RSC: 4106");
+        assertThat(text).containsPattern("(?i)X-M2M-RSC: 4107");
+        assertThat(text).contains("revoked sensor1@psk.example");
+    }
+
+    /** Runs the README block between the markers with bash; port 8080 and the given ports are swapped for free ones. */
+    private String runBlock(String marker, Map<String, Integer> ports) throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
-        int begin = readme.indexOf("<!-- authz-walkthrough:begin -->");
-        int end = readme.indexOf("<!-- authz-walkthrough:end -->");
+        int begin = readme.indexOf("<!-- " + marker + ":begin -->");
+        int end = readme.indexOf("<!-- " + marker + ":end -->");
         assertThat(begin).isPositive();
         String block = readme.substring(begin, end);
         String script = block.substring(block.indexOf("```sh") + 5, block.lastIndexOf("```"));
         int csePort = freePort();
-        int dasPort = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // its own session (setsid), so that at exit "kill 0" stops the servers it started and nothing else
         String prelude = "set -e\ntrap 'rc=$?; trap \"\" TERM; kill 0; wait; exit $rc' EXIT\n"
                 + "citadel() { '" + java + "' -cp '" + System.getProperty("java.class.path") + "' io.citadel.server.Main \"$@\"; }\n";
-        String body = script.replace("./citadel", "citadel").replace("8080", String.valueOf(csePort))
-                .replace("8090", String.valueOf(dasPort));
+        String body = script.replace("./citadel", "citadel").replace("8080", String.valueOf(csePort));
+        for (Map.Entry<String, Integer> p : ports.entrySet()) {
+            body = body.replace(p.getKey(), String.valueOf(p.getValue()));
+        }
         Path file = work.resolve("walkthrough.sh");
         Files.writeString(file, prelude + body);
         Path log = work.resolve("walkthrough.log");
@@ -46,10 +67,7 @@ class ReadmeAuthorizationWalkthroughTest {
         String text = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(finished).as(text).isTrue();
         assertThat(p.exitValue()).as(text).isZero();
-        assertThat(text).containsPattern("(?i)X-M2M-RSC: 2000");
-        assertThat(text).containsPattern("(?i)X-M2M-RSC: 4103");
-        assertThat(text).contains("DAS http://127.0.0.1:" + dasPort + "/das/dynaAuth denied");
-        assertThat(text).contains("\"m2m:tqf\"").contains("\"dreq\"");
+        return text;
     }
 
     private static int freePort() throws Exception {
