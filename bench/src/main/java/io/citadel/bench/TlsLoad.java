@@ -1,0 +1,162 @@
+package io.citadel.bench;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.tls.BasicTlsPSKIdentity;
+import org.bouncycastle.tls.CipherSuite;
+import org.bouncycastle.tls.PSKTlsClient;
+import org.bouncycastle.tls.TlsClientProtocol;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+
+/**
+ * Load over loopback with one client for both modes, so the ratio compares the server, not two clients:
+ * keep-alive RETRIEVEs over plain HTTP and over TLS-PSK, and full TLS-PSK handshakes per second.
+ * <pre>java -cp ... io.citadel.bench.TlsLoad PLAIN_PORT PSK_PORT IDENTITY KEY_HEX PATH ORIGINATOR SECONDS THREADS</pre>
+ */
+public final class TlsLoad {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private TlsLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int plainPort = Integer.parseInt(args[0]);
+        int pskPort = Integer.parseInt(args[1]);
+        String identity = args[2];
+        byte[] key = HexFormat.of().parseHex(args[3]);
+        String path = args[4];
+        String from = args[5];
+        int seconds = Integer.parseInt(args[6]);
+        int threads = Integer.parseInt(args[7]);
+        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: cse\r\nX-M2M-Origin: " + from
+                + "\r\nX-M2M-RI: b\r\nX-M2M-RVI: 3\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        run("warm-up plain", 3, threads, () -> keepAlive(new Socket("127.0.0.1", plainPort), null, request));
+        run("warm-up psk", 3, threads, () -> keepAlive(new Socket("127.0.0.1", pskPort), psk(identity, key), request));
+        double plain = run("RETRIEVE plain HTTP", seconds, threads, () -> keepAlive(new Socket("127.0.0.1", plainPort), null, request));
+        double tls = run("RETRIEVE TLS-PSK (ECDHE-PSK-CHACHA20)", seconds, threads,
+                () -> keepAlive(new Socket("127.0.0.1", pskPort), psk(identity, key), request));
+        System.out.printf("ratio TLS-PSK/plain = %.2f%n", tls / plain);
+        run("full TLS-PSK handshakes", seconds, threads, () -> handshake(pskPort, identity, key));
+    }
+
+    interface Loop {
+        long run() throws Exception; // returns completed operations when the deadline passes
+    }
+
+    private static volatile long deadline;
+
+    private static double run(String name, int seconds, int threads, Loop loop) throws InterruptedException {
+        AtomicLong done = new AtomicLong();
+        AtomicBoolean failed = new AtomicBoolean();
+        deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    done.addAndGet(loop.run());
+                } catch (Exception e) {
+                    failed.set(true);
+                    System.err.println(name + ": " + e);
+                }
+            });
+            t.start();
+            ts.add(t);
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        double rate = done.get() / (double) seconds;
+        System.out.printf("RESULT %s: %.0f /s (%d in %d s, %d connections)%s%n", name, rate, done.get(), seconds, threads,
+                failed.get() ? " WITH ERRORS" : "");
+        return rate;
+    }
+
+    /** Marks a connection as TLS-PSK; the handshake happens in {@link #keepAlive}. */
+    private static TlsClientProtocol psk(String identity, byte[] key) {
+        pskIdentity = identity;
+        pskKey = key;
+        return new TlsClientProtocol();
+    }
+
+    private static long keepAlive(Socket socket, TlsClientProtocol tls, byte[] request) throws IOException {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            InputStream in;
+            OutputStream out;
+            if (tls != null) {
+                TlsClientProtocol p = new TlsClientProtocol(socket.getInputStream(), socket.getOutputStream());
+                p.connect(client(pskIdentity, pskKey));
+                in = new BufferedInputStream(p.getInputStream(), 16384);
+                out = p.getOutputStream();
+            } else {
+                in = new BufferedInputStream(socket.getInputStream(), 16384);
+                out = socket.getOutputStream();
+            }
+            long n = 0;
+            while (System.nanoTime() < deadline) {
+                out.write(request);
+                out.flush();
+                readResponse(in);
+                n++;
+            }
+            return n;
+        }
+    }
+
+    private static volatile String pskIdentity;
+    private static volatile byte[] pskKey;
+
+    private static PSKTlsClient client(String identity, byte[] key) {
+        return new PSKTlsClient(new BcTlsCrypto(RANDOM), new BasicTlsPSKIdentity(identity, key)) {
+            @Override
+            protected int[] getSupportedCipherSuites() {
+                return new int[] {CipherSuite.TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256};
+            }
+        };
+    }
+
+    private static long handshake(int port, String identity, byte[] key) throws IOException {
+        long n = 0;
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                TlsClientProtocol p = new TlsClientProtocol(s.getInputStream(), s.getOutputStream());
+                p.connect(client(identity, key));
+                p.close();
+            }
+            n++;
+        }
+        return n;
+    }
+
+    /** Reads one HTTP/1.1 response with Content-Length. */
+    private static void readResponse(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            head.append((char) c);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        if (c < 0) {
+            throw new IOException("connection closed");
+        }
+        String h = head.toString().toLowerCase(java.util.Locale.ROOT);
+        int i = h.indexOf("content-length:");
+        int length = i < 0 ? 0 : Integer.parseInt(h.substring(i + 15, h.indexOf('\r', i)).trim());
+        long skipped = in.readNBytes(length).length;
+        if (skipped != length) {
+            throw new IOException("short body");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# TLS-PSK vs plain HTTP, same Java client, same run: keep-alive RETRIEVE rates and full PSK handshakes/s.
+# Usage: bench/tls.sh [seconds=10] [connections=32]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+secs=${1:-10}; conns=${2:-32}
+port=18281; pskport=18282
+work=$(mktemp -d); trap 'kill $cse_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+"$here/citadel" --help >/dev/null 2>&1 || true   # builds on first use
+jar="$here/citadel-server/target/citadel.jar"
+key=$(java -jar "$jar" credentials psk add --identity bench@psk.example --allow Cbench --data-dir "$work/data" 2>/dev/null \
+      | sed -n 's/^psk (hex, shown only now): //p')
+java -Xmx1g -jar "$jar" serve --http-port $port --psk-port $pskport --data-dir "$work/data" \
+  --admin-originator CAdminBench > "$work/cse.log" 2>&1 & cse_pid=$!
+for _ in $(seq 1 60); do grep -q "TLS-PSK listening" "$work/cse.log" && break; sleep 0.5; done
+H=(-H "X-M2M-RI: 1" -H "X-M2M-RVI: 3" -H "X-M2M-Origin: Cbench")
+curl -sf -X POST "http://127.0.0.1:$port/cse-in" "${H[@]}" -H 'Content-Type: application/json;ty=2' \
+  -d '{"m2m:ae":{"rn":"bench","api":"Nbench","rr":false,"srv":["3"]}}' >/dev/null
+curl -sf -X POST "http://127.0.0.1:$port/cse-in/bench" "${H[@]}" -H 'Content-Type: application/json;ty=3' \
+  -d '{"m2m:cnt":{"rn":"data"}}' >/dev/null
+curl -sf -X POST "http://127.0.0.1:$port/cse-in/bench/data" "${H[@]}" -H 'Content-Type: application/json;ty=4' \
+  -d '{"m2m:cin":{"con":"21.5"}}' >/dev/null
+mvn -q -B -o -pl bench dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
+java -cp "$here/bench/target/classes:$(cat "$work/cp.txt")" io.citadel.bench.TlsLoad $port $pskport \
+  bench@psk.example "$key" /cse-in/bench/data/la Cbench "$secs" "$conns"
