@@ -28,11 +28,13 @@ public final class CitadelServer implements AutoCloseable {
     private final HttpOutbound outbound;
     private final EmbeddedDas das;
     private final HttpBinding psk;
+    private final HttpBinding tls;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http, HttpOutbound outbound, EmbeddedDas das,
-                          HttpBinding psk) {
+                          HttpBinding psk, HttpBinding tls) {
         this.outbound = outbound;
+        this.tls = tls;
         this.das = das;
         this.psk = psk;
         this.store = store;
@@ -77,7 +79,13 @@ public final class CitadelServer implements AutoCloseable {
                 psk = new HttpBinding(cse, pskSettings, null,
                         () -> new io.citadel.tls.PskTlsHandler(pskStore, ids::normalize, handshake));
             }
-            CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das, psk);
+            HttpBinding tls = null;
+            if (config.get(ConfigKey.TLS_PORT) != null) {
+                tls = new HttpBinding(cse, new HttpSettings(host, config.getInt(ConfigKey.TLS_PORT),
+                        config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS), 10_000, 120), null,
+                        certificateTls(config, settings));
+            }
+            CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das, psk, tls);
             String line = "Citadel CSE " + settings.cseId() + " (" + settings.cseName() + ") listening on http://"
                     + host + ":" + holder[0].port() + "/ storage=" + (config.get(ConfigKey.DB_URL) == null ? "embedded H2 in "
                     + dataDir.toAbsolutePath() : "PostgreSQL") + (ut ? " upper-tester=on" : "");
@@ -88,6 +96,9 @@ public final class CitadelServer implements AutoCloseable {
             }
             if (psk != null) {
                 announce.println("Citadel TLS-PSK listening on port " + psk.port());
+            }
+            if (tls != null) {
+                announce.println("Citadel TLS (certificates) listening on port " + tls.port());
             }
             announce.flush();
             return server;
@@ -155,6 +166,36 @@ public final class CitadelServer implements AutoCloseable {
                 insecure);
     }
 
+    private static java.util.function.Supplier<io.netty.channel.ChannelHandler> certificateTls(Configuration config,
+                                                                                             CseSettings settings) {
+        for (ConfigKey k : List.of(ConfigKey.TLS_CERT, ConfigKey.TLS_KEY, ConfigKey.TLS_TRUST)) {
+            if (config.get(k) == null) {
+                throw new IllegalArgumentException("--tls-port needs --" + k.flag());
+            }
+        }
+        String password = null;
+        if (config.get(ConfigKey.TLS_KEY_PASSWORD_FILE) != null) {
+            try {
+                password = Files.readString(Path.of(config.get(ConfigKey.TLS_KEY_PASSWORD_FILE)), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --tls-key-password-file");
+            }
+        }
+        String auth = config.get(ConfigKey.TLS_CLIENT_AUTH);
+        if (!auth.equals("required") && !auth.equals("optional")) {
+            throw new IllegalArgumentException("--tls-client-auth must be required or optional");
+        }
+        io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
+        try {
+            return io.citadel.tls.CertificateTls.server(new java.io.File(config.get(ConfigKey.TLS_CERT)),
+                    new java.io.File(config.get(ConfigKey.TLS_KEY)), password, new java.io.File(config.get(ConfigKey.TLS_TRUST)),
+                    auth.equals("required"), settings.spId().substring(2), ids::normalize,
+                    config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("TLS configuration unusable: " + e.getMessage());
+        }
+    }
+
     public int httpPort() {
         return http.port();
     }
@@ -172,6 +213,9 @@ public final class CitadelServer implements AutoCloseable {
         http.close();
         if (psk != null) {
             psk.close();
+        }
+        if (tls != null) {
+            tls.close();
         }
         cse.close();
         outbound.close();

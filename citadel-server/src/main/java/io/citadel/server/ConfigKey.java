@@ -39,6 +39,12 @@ enum ConfigKey {
     CREDENTIALS_DIR("credentials-dir", null, "directory of the encrypted credential store; default data-dir/credentials"),
     CREDENTIALS_PASSWORD_FILE("credentials-password-file", null,
             "file with the credential store password (or env CITADEL_CREDENTIALS_PASSWORD); never on the command line"),
+    TLS_PORT("tls-port", null, "port of the certificate TLS listener (TLS 1.3/1.2, ECDHE-ECDSA); unset = off"),
+    TLS_CERT("tls-cert", null, "PEM file: this CSE's certificate followed by its CA chain"),
+    TLS_KEY("tls-key", null, "PEM file: this CSE's PKCS#8 private key (encrypted when tls-key-password-file is given)"),
+    TLS_KEY_PASSWORD_FILE("tls-key-password-file", null, "file holding the password of an encrypted tls-key"),
+    TLS_TRUST("tls-trust", null, "PEM file of trust anchors for client certificates (name constraints are honoured)"),
+    TLS_CLIENT_AUTH("tls-client-auth", "optional", "client certificates: required or optional"),
     HANDSHAKE_TIMEOUT_MS("handshake-timeout-ms", "10000", "a TLS handshake not done by then closes the connection"),
     INSECURE_CSE_PEERS("insecure-cse-peers", "",
             "comma-separated CSE-IDs accepted without TLS (lab only); every other CSE-ID without TLS gets 4107");

@@ -27,6 +27,9 @@ public final class Main {
             configureLogging();
             return io.citadel.das.DasCli.run(list.subList(1, list.size()), out, err);
         }
+        if (list.get(0).equals("pki")) {
+            return PkiCommand.run(list.subList(1, list.size()), out, err);
+        }
         if (list.get(0).equals("credentials")) {
             return CredentialsCommand.run(list.subList(1, list.size()), out, err);
         }

@@ -1,0 +1,214 @@
+package io.citadel.tls;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.NameConstraints;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A test and operator PKI per the oneM2M certificate profile (TS-0003 §10.1, digest §4): P-256 keys,
+ * ECDSA-SHA256 signatures, a CA whose name constraints limit it to one M2M Service Provider's domain, and
+ * end-entity certificates of the CSE-ID flavour (dNSName {@code <cse-id>.<sp-domain>}), AE-ID flavour (URI
+ * {@code onem2m://<sp-domain>/<cse-id>/<ae-id>}, the absolute AE-ID with a scheme so that X.509 name constraints
+ * apply) and FQDN flavour (dNSName, plus IP addresses for servers reached by address).
+ */
+public final class CertificateAuthority {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final KeyPair keys;
+    private final X509Certificate certificate;
+
+    private CertificateAuthority(KeyPair keys, X509Certificate certificate) {
+        this.keys = keys;
+        this.certificate = certificate;
+    }
+
+    /** An end-entity credential: key pair and certificate (chain = this plus the CA's). */
+    public record Issued(PrivateKey key, X509Certificate certificate, X509Certificate ca) {
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    /** A new CA for {@code spDomain} (e.g. {@code citadel.example}), name-constrained to it. */
+    public static CertificateAuthority create(String spDomain, Duration validity) {
+        try {
+            KeyPair kp = p256();
+            X500Name name = new X500Name("CN=Citadel test CA for " + spDomain);
+            Instant now = Instant.now();
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minusSeconds(60)),
+                    Date.from(now.plus(validity)), name, kp.getPublic());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
+            b.addExtension(Extension.nameConstraints, true, new NameConstraints(new GeneralSubtree[] {
+                new GeneralSubtree(new GeneralName(GeneralName.dNSName, spDomain)),
+                new GeneralSubtree(new GeneralName(GeneralName.uniformResourceIdentifier, spDomain)),
+                new GeneralSubtree(new GeneralName(GeneralName.iPAddress, new org.bouncycastle.asn1.DEROctetString(
+                        new byte[] {127, 0, 0, 0, (byte) 255, 0, 0, 0}))),
+            }, null));
+            return new CertificateAuthority(kp, sign(b, kp.getPrivate()));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot create the CA: " + e.getMessage(), e);
+        }
+    }
+
+    /** CSE-ID certificate: dNSName {@code <cse-id without slash>.<sp-domain>}. */
+    public Issued issueCse(String cseId, String spDomain, Duration validity) {
+        String dns = cseId.replaceFirst("^/", "") + "." + spDomain;
+        return issue("CN=" + dns, List.of(new GeneralName(GeneralName.dNSName, dns)), validity, true, true);
+    }
+
+    /** AE-ID certificate: URI {@code onem2m://<sp-domain>/<cse-id>/<ae-id>}. */
+    public Issued issueAe(String aeId, String cseId, String spDomain, Duration validity) {
+        String uri = "onem2m://" + spDomain + "/" + cseId.replaceFirst("^/", "") + "/" + aeId;
+        return issue("CN=" + aeId, List.of(new GeneralName(GeneralName.uniformResourceIdentifier, uri)), validity, false, true);
+    }
+
+    /** FQDN (server) certificate with optional IP addresses. */
+    public Issued issueServer(String dns, List<String> ips, Duration validity) {
+        List<GeneralName> names = new ArrayList<>(List.of(new GeneralName(GeneralName.dNSName, dns)));
+        ips.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
+        return issue("CN=" + dns, names, validity, true, false);
+    }
+
+    /** Any validity window, e.g. one that has already ended (tests of expired certificates). */
+    public Issued issue(String subject, List<GeneralName> names, Instant notBefore, Instant notAfter, boolean server,
+                        boolean client) {
+        try {
+            KeyPair kp = p256();
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(), Date.from(notBefore),
+                    Date.from(notAfter), new X500Name(subject), kp.getPublic());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            List<KeyPurposeId> purposes = new ArrayList<>();
+            if (server) {
+                purposes.add(KeyPurposeId.id_kp_serverAuth);
+            }
+            if (client) {
+                purposes.add(KeyPurposeId.id_kp_clientAuth);
+            }
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes.toArray(KeyPurposeId[]::new)));
+            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+            b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
+            return new Issued(kp.getPrivate(), sign(b, keys.getPrivate()), certificate);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot issue " + subject + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Issued issue(String subject, List<GeneralName> names, Duration validity, boolean server, boolean client) {
+        Instant now = Instant.now();
+        return issue(subject, names, now.minusSeconds(60), now.plus(validity), server, client);
+    }
+
+    // ---------------------------------------------------------------- files
+
+    /** Writes {@code ca.pem} and {@code ca.key} (0600) into {@code dir}. */
+    public void save(Path dir) {
+        write(dir.resolve("ca.pem"), pem(certificate), false);
+        write(dir.resolve("ca.key"), pem(keys.getPrivate()), true);
+    }
+
+    public static CertificateAuthority load(Path dir) {
+        try (PEMParser certs = new PEMParser(Files.newBufferedReader(dir.resolve("ca.pem")));
+             PEMParser key = new PEMParser(Files.newBufferedReader(dir.resolve("ca.key")))) {
+            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                    (org.bouncycastle.cert.X509CertificateHolder) certs.readObject());
+            Object k = key.readObject();
+            JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
+            KeyPair kp = k instanceof org.bouncycastle.openssl.PEMKeyPair pair ? conv.getKeyPair(pair)
+                    : new KeyPair(cert.getPublicKey(), conv.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) k));
+            return new CertificateAuthority(kp, cert);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot read the CA in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes {@code <name>.pem} (certificate then CA) and {@code <name>.key} (PKCS#8, 0600). */
+    public static void save(Issued issued, Path dir, String name) {
+        write(dir.resolve(name + ".pem"), pem(issued.certificate()) + pem(issued.ca()), false);
+        write(dir.resolve(name + ".key"), pem(issued.key()), true);
+    }
+
+    public static String pem(Object o) {
+        StringWriter w = new StringWriter();
+        try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
+            pw.writeObject(o instanceof PrivateKey k ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k, null).generate() : o);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    private static void write(Path file, String text, boolean secret) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, text, StandardCharsets.US_ASCII);
+            if (secret) {
+                try {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException ignored) {
+                    // not POSIX
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static KeyPair p256() throws GeneralSecurityException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        return g.generateKeyPair();
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(127, RANDOM).add(BigInteger.ONE);
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) throws GeneralSecurityException {
+        try {
+            return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException(e);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.citadel.tls;
+
+import io.citadel.engine.SecurityAssociation;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslProvider;
+import java.io.File;
+import java.net.URI;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * The Certificate-Based SAEF on TCP (TS-0003 §8.2.2.2): TLS 1.3 and 1.2 with ECDHE-ECDSA (the oneM2M-mandatory
+ * TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 and AEAD suites), client certificates validated against the
+ * configured trust anchors with RFC 5280 path validation (name constraints included). The client
+ * certificate's subjectAltName becomes the session's identity (digest §3.6): an AE-ID URI
+ * ({@code onem2m://sp/cse/ae} or {@code //sp/cse/ae}) or a CSE-ID dNSName ({@code <cse>.<sp-domain>}).
+ */
+public final class CertificateTls {
+    static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    static final List<String> CIPHERS = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256");
+
+    private CertificateTls() {
+    }
+
+    /**
+     * @param chain PEM: this CSE's certificate then its CA chain
+     * @param key PEM: PKCS#8 private key (encrypted when {@code keyPassword} is given)
+     * @param trust PEM: trust anchors for client certificates
+     * @param spDomain this SP's domain (e.g. {@code citadel.example}), to read CSE-ID dNSNames
+     */
+    public static Supplier<ChannelHandler> server(File chain, File key, String keyPassword, File trust, boolean clientAuthRequired,
+                                                  String spDomain, UnaryOperator<String> normalize, long handshakeTimeoutMillis)
+            throws SSLException {
+        ConstrainedTrustManager trustManager;
+        try {
+            trustManager = new ConstrainedTrustManager(trust);
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new SSLException("cannot read the trust anchors " + trust + ": " + e.getMessage(), e);
+        }
+        SslContext context = SslContextBuilder.forServer(chain, key, keyPassword).sslProvider(SslProvider.JDK)
+                .trustManager(trustManager).clientAuth(clientAuthRequired ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
+                .protocols(PROTOCOLS).ciphers(CIPHERS).build();
+        return () -> new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                SslHandler ssl = context.newHandler(ch.alloc());
+                ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+                ch.pipeline().addLast("tls", ssl).addLast("tls-identity", new IdentityFromCertificate(spDomain, normalize));
+            }
+        };
+    }
+
+    /** Sets {@link PskTlsHandler#ASSOCIATION} from the verified client certificate once the handshake is done. */
+    static final class IdentityFromCertificate extends ChannelInboundHandlerAdapter {
+        private final String spDomain;
+        private final UnaryOperator<String> normalize;
+
+        IdentityFromCertificate(String spDomain, UnaryOperator<String> normalize) {
+            this.spDomain = spDomain.toLowerCase(Locale.ROOT);
+            this.normalize = normalize;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof SslHandshakeCompletionEvent done) {
+                if (!done.isSuccess()) {
+                    ctx.close();
+                    return;
+                }
+                SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+                try {
+                    Certificate[] peer = ssl.engine().getSession().getPeerCertificates();
+                    if (peer.length > 0 && peer[0] instanceof X509Certificate leaf) {
+                        ctx.channel().attr(PskTlsHandler.ASSOCIATION).set(associationOf(leaf));
+                    }
+                } catch (SSLPeerUnverifiedException noClientCertificate) {
+                    // optional client authentication and none given: a TLS session without an identity
+                }
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        SecurityAssociation associationOf(X509Certificate cert) throws CertificateParsingException {
+            Set<String> ids = new LinkedHashSet<>();
+            String credential = null;
+            Collection<List<?>> names = cert.getSubjectAlternativeNames();
+            for (List<?> n : names == null ? List.<List<?>>of() : names) {
+                int type = (Integer) n.get(0);
+                String value = String.valueOf(n.get(1));
+                if (type == 6) { // URI: the absolute AE-ID
+                    String absolute = absoluteAeId(value);
+                    if (absolute != null) {
+                        ids.add(normalize.apply(absolute));
+                        credential = credential == null ? "33-" + absolute.substring(2) : credential;
+                    }
+                } else if (type == 2) { // dNSName: <cse-id>.<sp-domain>
+                    String dns = value.toLowerCase(Locale.ROOT);
+                    if (dns.endsWith("." + spDomain) && dns.indexOf('.') == dns.length() - spDomain.length() - 1) {
+                        String cse = value.substring(0, value.length() - spDomain.length() - 1);
+                        ids.add(normalize.apply("//" + spDomain + "/" + cse));
+                        credential = credential == null ? "32-" + dns : credential;
+                    }
+                }
+            }
+            return new SecurityAssociation(credential == null ? "30-" + cert.getSerialNumber().toString(16) : credential, ids);
+        }
+
+        /** {@code onem2m://sp/cse/ae} or {@code //sp/cse/ae} → {@code //sp/cse/ae}; anything else → null. */
+        static String absoluteAeId(String uri) {
+            try {
+                URI u = URI.create(uri);
+                if (u.getHost() == null || u.getPath() == null || u.getPath().length() < 2) {
+                    return null;
+                }
+                return "//" + u.getHost() + u.getPath();
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+    }
+}

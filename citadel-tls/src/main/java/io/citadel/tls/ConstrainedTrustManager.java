@@ -1,0 +1,125 @@
+package io.citadel.tls;
+
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.X509TrustManager;
+import java.security.cert.PKIXCertPathValidatorResult;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
+import org.bouncycastle.asn1.x509.NameConstraintValidatorException;
+import org.bouncycastle.asn1.x509.NameConstraints;
+import org.bouncycastle.asn1.x509.PKIXNameConstraintValidator;
+
+/**
+ * Validates client certificates with RFC 5280 path validation against trust anchors whose own name
+ * constraints are enforced. (A JDK trust manager built from a key store drops the constraints of the trust
+ * anchor itself, so a CA limited to {@code citadel.example} could vouch for {@code evil.example}.) Also
+ * requires the clientAuth extended key usage when the certificate has that extension.
+ */
+final class ConstrainedTrustManager implements X509TrustManager {
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    private static final String NAME_CONSTRAINTS = "2.5.29.30";
+    private final Set<TrustAnchor> anchors = new HashSet<>();
+    private final Map<X509Certificate, NameConstraints> constraints = new HashMap<>();
+    private final X509Certificate[] issuers;
+
+    ConstrainedTrustManager(File pem) throws IOException, GeneralSecurityException {
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        List<X509Certificate> certs;
+        try (InputStream in = new FileInputStream(pem)) {
+            certs = cf.generateCertificates(in).stream().map(X509Certificate.class::cast).toList();
+        }
+        if (certs.isEmpty()) {
+            throw new GeneralSecurityException("no trust anchor in " + pem);
+        }
+        for (X509Certificate c : certs) {
+            byte[] ext = c.getExtensionValue(NAME_CONSTRAINTS);
+            if (ext != null) {
+                constraints.put(c, NameConstraints.getInstance(ASN1OctetString.getInstance(ext).getOctets()));
+            }
+            anchors.add(new TrustAnchor(c, null)); // the JDK's PKIX cannot take them; enforced below
+        }
+        issuers = certs.toArray(X509Certificate[]::new);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        if (chain == null || chain.length == 0) {
+            throw new CertificateException("no client certificate");
+        }
+        List<String> eku = chain[0].getExtendedKeyUsage();
+        if (eku != null && !eku.contains(CLIENT_AUTH)) {
+            throw new CertificateException("certificate is not for client authentication");
+        }
+        try {
+            // the path without any certificate that is itself a trust anchor
+            List<X509Certificate> path = Arrays.stream(chain).filter(c -> anchors.stream()
+                    .noneMatch(a -> a.getTrustedCert().equals(c))).toList();
+            PKIXParameters params = new PKIXParameters(anchors);
+            params.setRevocationEnabled(false);
+            PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
+                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+            NameConstraints nc = constraints.get(result.getTrustAnchor().getTrustedCert());
+            if (nc != null) {
+                enforce(nc, path);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new CertificateException("client certificate rejected: " + e.getMessage(), e);
+        }
+    }
+
+    /** The trust anchor's name constraints over every name of every certificate in the path. */
+    private static void enforce(NameConstraints nc, List<X509Certificate> path) throws CertificateException {
+        PKIXNameConstraintValidator validator = new PKIXNameConstraintValidator();
+        if (nc.getPermittedSubtrees() != null) {
+            validator.intersectPermittedSubtree(nc.getPermittedSubtrees());
+        }
+        if (nc.getExcludedSubtrees() != null) {
+            for (GeneralSubtree excluded : nc.getExcludedSubtrees()) {
+                validator.addExcludedSubtree(excluded);
+            }
+        }
+        for (X509Certificate cert : path) {
+            try {
+                Collection<List<?>> names = cert.getSubjectAlternativeNames();
+                for (List<?> n : names == null ? List.<List<?>>of() : names) {
+                    int tag = (Integer) n.get(0);
+                    GeneralName name = n.get(1) instanceof String v
+                            ? (tag == GeneralName.iPAddress ? new GeneralName(GeneralName.iPAddress, v) : new GeneralName(tag, v))
+                            : GeneralName.getInstance(n.get(1));
+                    validator.checkPermitted(name);
+                    validator.checkExcluded(name);
+                }
+            } catch (NameConstraintValidatorException | RuntimeException e) {
+                throw new CertificateException("a name in the certificate is outside its CA's name constraints");
+            }
+        }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        throw new CertificateException("this trust manager checks clients only");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return issuers.clone();
+    }
+}
