@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 /**
  * Load over loopback with one client for both modes, so the ratio compares the server, not two clients:
  * keep-alive RETRIEVEs over plain HTTP and over TLS-PSK, and full TLS-PSK handshakes per second.
- * <pre>java -cp ... io.citadel.bench.TlsLoad PLAIN_PORT PSK_PORT IDENTITY KEY_HEX PATH ORIGINATOR SECONDS THREADS</pre>
+ * <pre>java -cp ... io.citadel.bench.TlsLoad PLAIN_PORT PSK_PORT IDENTITY KEY_HEX PATH ORIGINATOR SECONDS THREADS
+ *     [TLS_PORT CA_PEM CLIENT_PEM CLIENT_KEY]</pre>
  */
 public final class TlsLoad {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -47,6 +49,72 @@ public final class TlsLoad {
                 () -> keepAlive(new Socket("127.0.0.1", pskPort), psk(identity, key), request));
         System.out.printf("ratio TLS-PSK/plain = %.2f%n", tls / plain);
         run("full TLS-PSK handshakes", seconds, threads, () -> handshake(pskPort, identity, key));
+        if (args.length >= 12) {
+            javax.net.ssl.SSLContext mtls = mutualTls(Path.of(args[9]), Path.of(args[10]), Path.of(args[11]));
+            int tlsPort = Integer.parseInt(args[8]);
+            double cert = run("RETRIEVE mutual TLS (JDK client, ECDHE-ECDSA)", seconds, threads,
+                    () -> keepAliveOver(mtls.getSocketFactory().createSocket("127.0.0.1", tlsPort), request));
+            System.out.printf("ratio mutual-TLS/plain = %.2f%n", cert / plain);
+            run("full TLS 1.3 ECDHE-ECDSA handshakes with client certificate", seconds, threads, () -> {
+                long n = 0;
+                while (System.nanoTime() < deadline) {
+                    try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) mtls.getSocketFactory()
+                            .createSocket("127.0.0.1", tlsPort)) {
+                        s.startHandshake();
+                    }
+                    n++;
+                }
+                return n;
+            });
+        }
+    }
+
+    private static long keepAliveOver(Socket socket, byte[] request) throws IOException {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 16384);
+            OutputStream out = socket.getOutputStream();
+            long n = 0;
+            while (System.nanoTime() < deadline) {
+                out.write(request);
+                out.flush();
+                readResponse(in);
+                n++;
+            }
+            return n;
+        }
+    }
+
+    /** A client context with the PEM client certificate and key, trusting the PEM CA; no session reuse. */
+    private static javax.net.ssl.SSLContext mutualTls(Path ca, Path certPem, Path keyPem) throws Exception {
+        java.security.cert.CertificateFactory cf = java.security.cert.CertificateFactory.getInstance("X.509");
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = java.nio.file.Files.newInputStream(ca)) {
+            trust.setCertificateEntry("ca", cf.generateCertificate(in));
+        }
+        java.security.cert.Certificate[] chain;
+        try (var in = java.nio.file.Files.newInputStream(certPem)) {
+            chain = cf.generateCertificates(in).toArray(java.security.cert.Certificate[]::new);
+        }
+        java.security.PrivateKey key;
+        try (var parser = new org.bouncycastle.openssl.PEMParser(java.nio.file.Files.newBufferedReader(keyPem))) {
+            key = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter()
+                    .getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) parser.readObject());
+        }
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        char[] pw = "bench".toCharArray();
+        ks.setKeyEntry("client", key, pw, chain);
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(ks, pw);
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), RANDOM);
+        ctx.getClientSessionContext().setSessionCacheSize(1); // full handshakes, not resumptions
+        ctx.getClientSessionContext().setSessionTimeout(1);
+        return ctx;
     }
 
     interface Loop {
