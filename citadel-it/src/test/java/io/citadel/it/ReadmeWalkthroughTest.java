@@ -38,6 +38,13 @@ class ReadmeWalkthroughTest {
         assertThat(text).contains("revoked sensor1@psk.example");
     }
 
+    @Test
+    void the_readme_certificate_steps_work_as_written() throws Exception {
+        String text = runBlock("cert-walkthrough", Map.of("8444", freePort()));
+        assertThat(text).containsPattern("(?i)X-M2M-RSC: 2001");
+        assertThat(text).containsPattern("(?i)X-M2M-RSC: 4106");
+    }
+
     /** Runs the README block between the markers with bash; port 8080 and the given ports are swapped for free ones. */
     private String runBlock(String marker, Map<String, Integer> ports) throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
