@@ -14,6 +14,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true"); // before any TLS class loads
         System.exit(run(args, System.out, System.err));
     }
 

@@ -41,6 +41,14 @@ public final class CertificateTls {
             "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256");
 
+    static {
+        // client-initiated TLS 1.2 renegotiation is a CPU DoS vector (testssl: "Secure Client-Initiated
+        // Renegotiation VULNERABLE"); the JDK reads this before its first TLS context
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
+
     private CertificateTls() {
     }
 
