@@ -168,6 +168,9 @@ public final class CitadelServer implements AutoCloseable {
 
     private static java.util.function.Supplier<io.netty.channel.ChannelHandler> certificateTls(Configuration config,
                                                                                              CseSettings settings) {
+        if (config.get(ConfigKey.KEY_STORE) != null) {
+            return vaultTls(config, settings);
+        }
         for (ConfigKey k : List.of(ConfigKey.TLS_CERT, ConfigKey.TLS_KEY, ConfigKey.TLS_TRUST)) {
             if (config.get(k) == null) {
                 throw new IllegalArgumentException("--tls-port needs --" + k.flag());
@@ -193,6 +196,33 @@ public final class CitadelServer implements AutoCloseable {
                     config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
         } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("TLS configuration unusable: " + e.getMessage());
+        }
+    }
+
+    /** TLS with the key in a vault: a PKCS#11 token or an encrypted PKCS#12 file. */
+    private static java.util.function.Supplier<io.netty.channel.ChannelHandler> vaultTls(Configuration config,
+                                                                                        CseSettings settings) {
+        if (config.get(ConfigKey.TLS_TRUST) == null) {
+            throw new IllegalArgumentException("--tls-port needs --tls-trust");
+        }
+        io.citadel.security.vault.KeyVault vault = KeyVaults.open(config);
+        String alias = config.get(ConfigKey.TLS_KEY_ALIAS);
+        char[] pin = vault.entryPassword();
+        try {
+            if (!vault.keyStore().isKeyEntry(alias)) {
+                throw new IllegalArgumentException("no key '" + alias + "' in " + vault.level());
+            }
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+            kmf.init(vault.keyStore(), pin);
+            LOG.info("TLS key '" + alias + "' protected by " + vault.level());
+            io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
+            return io.citadel.tls.CertificateTls.server(kmf, new java.io.File(config.get(ConfigKey.TLS_TRUST)),
+                    "required".equals(config.get(ConfigKey.TLS_CLIENT_AUTH)), settings.spId().substring(2), ids::normalize,
+                    config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
+        } catch (java.security.GeneralSecurityException | javax.net.ssl.SSLException e) {
+            throw new IllegalArgumentException("TLS key store unusable: " + e.getMessage());
+        } finally {
+            java.util.Arrays.fill(pin, '\0');
         }
     }
 

@@ -43,6 +43,13 @@ enum ConfigKey {
     TLS_CERT("tls-cert", null, "PEM file: this CSE's certificate followed by its CA chain"),
     TLS_KEY("tls-key", null, "PEM file: this CSE's PKCS#8 private key (encrypted when tls-key-password-file is given)"),
     TLS_KEY_PASSWORD_FILE("tls-key-password-file", null, "file holding the password of an encrypted tls-key"),
+    KEY_STORE("key-store", null, "where the TLS key lives: pkcs11 (a token, e.g. SoftHSM2) or pkcs12 (encrypted file);"
+            + " unset = the tls-key PEM file"),
+    PKCS11_LIBRARY("pkcs11-library", "/usr/lib/softhsm/libsofthsm2.so", "PKCS#11 module for key-store pkcs11"),
+    PKCS11_SLOT_INDEX("pkcs11-slot-index", "0", "slot list index of the token"),
+    KEY_STORE_FILE("key-store-file", null, "the PKCS#12 file for key-store pkcs12"),
+    KEY_STORE_PIN_FILE("key-store-pin-file", null, "file holding the token PIN or PKCS#12 password (or env CITADEL_KEY_STORE_PIN)"),
+    TLS_KEY_ALIAS("tls-key-alias", "cse-tls", "alias of the TLS key and certificate chain in the key store"),
     TLS_TRUST("tls-trust", null, "PEM file of trust anchors for client certificates (name constraints are honoured)"),
     TLS_CLIENT_AUTH("tls-client-auth", "optional", "client certificates: required or optional"),
     HANDSHAKE_TIMEOUT_MS("handshake-timeout-ms", "10000", "a TLS handshake not done by then closes the connection"),

@@ -108,6 +108,24 @@ public final class CertificateAuthority {
         return issue("CN=" + dns, names, validity, true, false);
     }
 
+    /** A CSE-ID certificate for a key pair made elsewhere (e.g. generated inside a PKCS#11 token). */
+    public X509Certificate certifyCse(java.security.PublicKey key, String cseId, String spDomain, Duration validity) {
+        String dns = cseId.replaceFirst("^/", "") + "." + spDomain;
+        try {
+            Instant now = Instant.now();
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(), Date.from(now.minusSeconds(60)),
+                    Date.from(now.plus(validity)), new X500Name("CN=" + dns), key);
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
+                KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, dns)));
+            return sign(b, keys.getPrivate());
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot certify " + dns + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Any validity window, e.g. one that has already ended (tests of expired certificates). */
     public Issued issue(String subject, List<GeneralName> names, Instant notBefore, Instant notAfter, boolean server,
                         boolean client) {

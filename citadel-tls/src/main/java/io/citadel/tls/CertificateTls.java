@@ -67,7 +67,32 @@ public final class CertificateTls {
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
             throw new SSLException("cannot read the trust anchors " + trust + ": " + e.getMessage(), e);
         }
-        SslContext context = SslContextBuilder.forServer(chain, key, keyPassword).sslProvider(SslProvider.JDK)
+        return handlers(SslContextBuilder.forServer(chain, key, keyPassword), trustManager, clientAuthRequired, spDomain,
+                normalize, handshakeTimeoutMillis);
+    }
+
+    /**
+     * The same with the server key held by a key vault (e.g. a PKCS#11 token: the TLS signature is computed
+     * in the token, the key never leaves it).
+     */
+    public static Supplier<ChannelHandler> server(javax.net.ssl.KeyManagerFactory keys, File trust, boolean clientAuthRequired,
+                                                  String spDomain, UnaryOperator<String> normalize, long handshakeTimeoutMillis)
+            throws SSLException {
+        ConstrainedTrustManager trustManager;
+        try {
+            trustManager = new ConstrainedTrustManager(trust);
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new SSLException("cannot read the trust anchors " + trust + ": " + e.getMessage(), e);
+        }
+        return handlers(SslContextBuilder.forServer(keys), trustManager, clientAuthRequired, spDomain, normalize,
+                handshakeTimeoutMillis);
+    }
+
+    private static Supplier<ChannelHandler> handlers(SslContextBuilder builder, ConstrainedTrustManager trustManager,
+                                                     boolean clientAuthRequired, String spDomain,
+                                                     UnaryOperator<String> normalize, long handshakeTimeoutMillis)
+            throws SSLException {
+        SslContext context = builder.sslProvider(SslProvider.JDK)
                 .trustManager(trustManager).clientAuth(clientAuthRequired ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
                 .protocols(PROTOCOLS).ciphers(CIPHERS).build();
         return () -> new ChannelInitializer<Channel>() {

@@ -1,0 +1,74 @@
+package io.citadel.security.vault;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Provider;
+import java.security.Security;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
+
+/**
+ * A PKCS#11 token through the JDK's SunPKCS11 provider (tested with SoftHSM2). The provider configuration
+ * Citadel writes makes every private and secret key it creates or imports sensitive, non-extractable and
+ * token-resident, so no key can be read out through this process; ECDSA, HMAC and AES-GCM run in the token.
+ */
+public final class Pkcs11KeyVault extends AbstractKeyVault {
+    private final String description;
+
+    private Pkcs11KeyVault(KeyStore store, Provider provider, char[] pin, String description) {
+        super(store, provider, pin);
+        this.description = description;
+    }
+
+    /**
+     * @param library the PKCS#11 module, e.g. {@code /usr/lib/softhsm/libsofthsm2.so}
+     * @param slotListIndex which slot of the module's list (0 = the first with a token)
+     */
+    public static Pkcs11KeyVault open(String library, int slotListIndex, char[] pin, Path workDir) {
+        try {
+            Files.createDirectories(workDir);
+            Path cfg = workDir.resolve("citadel-pkcs11.cfg");
+            Files.writeString(cfg, String.join("\n",
+                    "name = Citadel" + Integer.toHexString(library.hashCode() ^ slotListIndex),
+                    "library = " + library,
+                    "slotListIndex = " + slotListIndex,
+                    "attributes(*,CKO_PRIVATE_KEY,*) = {",
+                    "  CKA_TOKEN = true", "  CKA_SENSITIVE = true", "  CKA_EXTRACTABLE = false", "}",
+                    "attributes(*,CKO_SECRET_KEY,*) = {",
+                    "  CKA_TOKEN = true", "  CKA_SENSITIVE = true", "  CKA_EXTRACTABLE = false", "}", ""),
+                    StandardCharsets.US_ASCII);
+            Provider provider = Security.getProvider("SunPKCS11").configure(cfg.toString());
+            Security.addProvider(provider);
+            KeyStore ks = KeyStore.getInstance("PKCS11", provider);
+            ks.load(null, pin);
+            return new Pkcs11KeyVault(ks, provider, pin, "pkcs11 (" + library + ", slot index " + slotListIndex + ")");
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new IllegalStateException("cannot open the PKCS#11 token: " + e.getMessage(), e);
+        }
+    }
+
+    public Provider provider() {
+        return provider;
+    }
+
+    @Override
+    public String level() {
+        return description;
+    }
+
+    @Override
+    public void generateSecretKey(String alias, String algorithm, int bits) {
+        try {
+            KeyGenerator g = KeyGenerator.getInstance(algorithm, provider);
+            g.init(bits);
+            SecretKey key = g.generateKey();
+            store.setKeyEntry(alias, key, null, null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate " + algorithm + " key '" + alias + "' in the token", e);
+        }
+    }
+}
