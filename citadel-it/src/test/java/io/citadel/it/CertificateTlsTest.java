@@ -33,6 +33,17 @@ class CertificateTlsTest {
     static Path pki;
     static CseProcess cse;
     static int tlsPort;
+    static String doomedSerial;
+
+    static void pki(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.citadel.server.Main", "pki"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -46,11 +57,15 @@ class CertificateTlsTest {
                 "onem2m://" + SP + "/id-in/Cold")), now.minusSeconds(7200), now.minusSeconds(3600), false, true), pki, "expired");
         CertificateAuthority.save(ca.issue("CN=Cevil", List.of(new GeneralName(GeneralName.uniformResourceIdentifier,
                 "onem2m://evil.example/id-in/Cevil")), now.minusSeconds(60), now.plusSeconds(3600), false, true), pki, "outside");
+        Issued doomed = ca.issueAe("Cdoomed", "/id-in", SP, Duration.ofDays(1));
+        CertificateAuthority.save(doomed, pki, "Cdoomed");
+        doomedSerial = doomed.certificate().getSerialNumber().toString(16);
+        pki("crl", "--dir", pki.toString(), "--out", pki.resolve("ca.crl").toString());
         CertificateAuthority rogue = CertificateAuthority.create(SP, Duration.ofDays(1));
         CertificateAuthority.save(rogue.issueAe("Cae1", "/id-in", SP, Duration.ofDays(1)), pki, "rogue");
         cse = CseProcess.start(dataDir, "--tls-port", "0", "--tls-cert", pki.resolve("cse-in.pem").toString(),
                 "--tls-key", pki.resolve("cse-in.key").toString(), "--tls-trust", pki.resolve("ca.pem").toString(),
-                "--handshake-timeout-ms", "700");
+                "--handshake-timeout-ms", "700", "--tls-crl", pki.resolve("ca.crl").toString(), "--tls-crl-required", "true");
         Pattern p = Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)");
         Matcher m = p.matcher(cse.output());
         for (long end = System.currentTimeMillis() + 10_000; !m.find() && System.currentTimeMillis() < end; ) {
@@ -133,6 +148,23 @@ class CertificateTlsTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(20, TimeUnit.SECONDS);
         assertThat(out).contains("Cipher is ECDHE-ECDSA-AES128-SHA256").contains("Verify return code: 0 (ok)");
+    }
+
+    @Test
+    void a_revoked_certificate_is_refused_and_its_live_session_ends() throws Exception {
+        assertThat(curl("Cdoomed", "POST", "/cse-in", "Cdoomed", "application/json;ty=2", ae("doomed"))).isEqualTo("2001");
+        Process session = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + tlsPort, "-quiet",
+                "-cert", pki.resolve("Cdoomed.pem").toString(), "-key", pki.resolve("Cdoomed.key").toString(),
+                "-CAfile", pki.resolve("ca.pem").toString()).redirectErrorStream(true).start();
+        Thread.sleep(1000);
+        assertThat(session.isAlive()).isTrue();
+        pki("crl", "--dir", pki.toString(), "--revoke", doomedSerial, "--out", pki.resolve("ca.crl").toString());
+        boolean ended = session.waitFor(6, TimeUnit.SECONDS);
+        session.destroyForcibly();
+        assertThat(ended).as("the live session of the revoked certificate was closed").isTrue();
+        Thread.sleep(1100);
+        assertThat(curl("Cdoomed", "GET", "/cse-in", "Cdoomed", null, null)).startsWith("curl exit");
+        assertThat(curl("Cae1", "GET", "/cse-in", "Cae1", null, null)).doesNotStartWith("curl");
     }
 
     @Test

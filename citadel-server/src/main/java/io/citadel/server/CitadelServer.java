@@ -192,11 +192,16 @@ public final class CitadelServer implements AutoCloseable {
         try {
             return io.citadel.tls.CertificateTls.server(new java.io.File(config.get(ConfigKey.TLS_CERT)),
                     new java.io.File(config.get(ConfigKey.TLS_KEY)), password, new java.io.File(config.get(ConfigKey.TLS_TRUST)),
-                    auth.equals("required"), settings.spId().substring(2), ids::normalize,
+                    crls(config), auth.equals("required"), settings.spId().substring(2), ids::normalize,
                     config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
         } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("TLS configuration unusable: " + e.getMessage());
         }
+    }
+
+    private static io.citadel.tls.RevocationList crls(Configuration config) {
+        return config.get(ConfigKey.TLS_CRL) == null ? null
+                : new io.citadel.tls.RevocationList(Path.of(config.get(ConfigKey.TLS_CRL)), config.getBoolean(ConfigKey.TLS_CRL_REQUIRED));
     }
 
     /** TLS with the key in a vault: a PKCS#11 token or an encrypted PKCS#12 file. */
@@ -216,7 +221,7 @@ public final class CitadelServer implements AutoCloseable {
             kmf.init(vault.keyStore(), pin);
             LOG.info("TLS key '" + alias + "' protected by " + vault.level());
             io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
-            return io.citadel.tls.CertificateTls.server(kmf, new java.io.File(config.get(ConfigKey.TLS_TRUST)),
+            return io.citadel.tls.CertificateTls.server(kmf, new java.io.File(config.get(ConfigKey.TLS_TRUST)), crls(config),
                     "required".equals(config.get(ConfigKey.TLS_CLIENT_AUTH)), settings.spId().substring(2), ids::normalize,
                     config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
         } catch (java.security.GeneralSecurityException | javax.net.ssl.SSLException e) {

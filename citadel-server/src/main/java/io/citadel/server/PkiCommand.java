@@ -16,6 +16,7 @@ import java.util.Map;
  *   citadel pki cse    --dir pki --sp citadel.example --cse-id /id-in --out pki/cse-in [--days 90]
  *   citadel pki ae     --dir pki --sp citadel.example --cse-id /id-in --ae-id Cae1 --out pki/Cae1
  *   citadel pki server --dir pki --dns localhost [--ip 127.0.0.1] --out pki/server
+ *   citadel pki crl    --dir pki --revoke SERIAL-HEX[,...] --out pki/ca.crl [--days 7]
  * </pre>
  */
 final class PkiCommand {
@@ -48,13 +49,24 @@ final class PkiCommand {
                         required(o, "sp"), days), o, out);
                 case "server" -> save(CertificateAuthority.load(dir).issueServer(required(o, "dns"),
                         o.containsKey("ip") ? List.of(o.get("ip").split(",")) : List.of(), days), o, out);
+                case "crl" -> {
+                    java.util.List<java.math.BigInteger> serials = java.util.Arrays.stream(o.getOrDefault("revoke", "").split(","))
+                            .map(String::trim).filter(x -> !x.isEmpty()).map(x -> new java.math.BigInteger(x, 16)).toList();
+                    Path target = Path.of(required(o, "out"));
+                    var crl = CertificateAuthority.load(dir).crl(serials, Duration.ofDays(Long.parseLong(o.getOrDefault("days", "7"))));
+                    java.nio.file.Path tmp = java.nio.file.Files.createTempFile(target.toAbsolutePath().getParent(), ".crl", ".pem");
+                    java.nio.file.Files.writeString(tmp, CertificateAuthority.pem(crl));
+                    java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    out.println("CRL with " + serials.size() + " revoked certificate(s) written to " + target);
+                }
                 default -> {
                     err.println("unknown pki command " + args.get(0));
                     return 2;
                 }
             }
             return 0;
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
             err.println("citadel pki: " + e.getMessage());
             return 2;
         }

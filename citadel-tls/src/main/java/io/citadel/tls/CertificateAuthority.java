@@ -157,6 +157,24 @@ public final class CertificateAuthority {
         return issue(subject, names, now.minusSeconds(60), now.plus(validity), server, client);
     }
 
+    /** A CRL signed by this CA listing the given serial numbers, valid for {@code validity}. */
+    public java.security.cert.X509CRL crl(List<BigInteger> revoked, Duration validity) {
+        try {
+            Instant now = Instant.now();
+            org.bouncycastle.cert.X509v2CRLBuilder b = new org.bouncycastle.cert.X509v2CRLBuilder(
+                    org.bouncycastle.asn1.x500.X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
+                    Date.from(now.minusSeconds(60)));
+            b.setNextUpdate(Date.from(now.plus(validity)));
+            for (BigInteger serial : revoked) {
+                b.addCRLEntry(serial, Date.from(now.minusSeconds(1)), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+            }
+            return new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(
+                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot sign the CRL: " + e.getMessage(), e);
+        }
+    }
+
     // ---------------------------------------------------------------- files
 
     /** Writes {@code ca.pem} and {@code ca.key} (0600) into {@code dir}. */

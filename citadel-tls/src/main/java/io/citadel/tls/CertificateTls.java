@@ -61,13 +61,20 @@ public final class CertificateTls {
     public static Supplier<ChannelHandler> server(File chain, File key, String keyPassword, File trust, boolean clientAuthRequired,
                                                   String spDomain, UnaryOperator<String> normalize, long handshakeTimeoutMillis)
             throws SSLException {
+        return server(chain, key, keyPassword, trust, null, clientAuthRequired, spDomain, normalize, handshakeTimeoutMillis);
+    }
+
+    /** @param crls revocation lists for client certificates, or null */
+    public static Supplier<ChannelHandler> server(File chain, File key, String keyPassword, File trust, RevocationList crls,
+                                                  boolean clientAuthRequired, String spDomain, UnaryOperator<String> normalize,
+                                                  long handshakeTimeoutMillis) throws SSLException {
         ConstrainedTrustManager trustManager;
         try {
-            trustManager = new ConstrainedTrustManager(trust);
+            trustManager = new ConstrainedTrustManager(trust, crls);
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
             throw new SSLException("cannot read the trust anchors " + trust + ": " + e.getMessage(), e);
         }
-        return handlers(SslContextBuilder.forServer(chain, key, keyPassword), trustManager, clientAuthRequired, spDomain,
+        return handlers(SslContextBuilder.forServer(chain, key, keyPassword), trustManager, crls, clientAuthRequired, spDomain,
                 normalize, handshakeTimeoutMillis);
     }
 
@@ -75,21 +82,21 @@ public final class CertificateTls {
      * The same with the server key held by a key vault (e.g. a PKCS#11 token: the TLS signature is computed
      * in the token, the key never leaves it).
      */
-    public static Supplier<ChannelHandler> server(javax.net.ssl.KeyManagerFactory keys, File trust, boolean clientAuthRequired,
-                                                  String spDomain, UnaryOperator<String> normalize, long handshakeTimeoutMillis)
-            throws SSLException {
+    public static Supplier<ChannelHandler> server(javax.net.ssl.KeyManagerFactory keys, File trust, RevocationList crls,
+                                                  boolean clientAuthRequired, String spDomain, UnaryOperator<String> normalize,
+                                                  long handshakeTimeoutMillis) throws SSLException {
         ConstrainedTrustManager trustManager;
         try {
-            trustManager = new ConstrainedTrustManager(trust);
+            trustManager = new ConstrainedTrustManager(trust, crls);
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
             throw new SSLException("cannot read the trust anchors " + trust + ": " + e.getMessage(), e);
         }
-        return handlers(SslContextBuilder.forServer(keys), trustManager, clientAuthRequired, spDomain, normalize,
+        return handlers(SslContextBuilder.forServer(keys), trustManager, crls, clientAuthRequired, spDomain, normalize,
                 handshakeTimeoutMillis);
     }
 
     private static Supplier<ChannelHandler> handlers(SslContextBuilder builder, ConstrainedTrustManager trustManager,
-                                                     boolean clientAuthRequired, String spDomain,
+                                                     RevocationList crls, boolean clientAuthRequired, String spDomain,
                                                      UnaryOperator<String> normalize, long handshakeTimeoutMillis)
             throws SSLException {
         SslContext context = builder.sslProvider(SslProvider.JDK)
@@ -100,7 +107,7 @@ public final class CertificateTls {
             protected void initChannel(Channel ch) {
                 SslHandler ssl = context.newHandler(ch.alloc());
                 ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
-                ch.pipeline().addLast("tls", ssl).addLast("tls-identity", new IdentityFromCertificate(spDomain, normalize));
+                ch.pipeline().addLast("tls", ssl).addLast("tls-identity", new IdentityFromCertificate(spDomain, normalize, crls));
             }
         };
     }
@@ -109,10 +116,20 @@ public final class CertificateTls {
     static final class IdentityFromCertificate extends ChannelInboundHandlerAdapter {
         private final String spDomain;
         private final UnaryOperator<String> normalize;
+        private final RevocationList crls;
+        private java.util.concurrent.ScheduledFuture<?> revocationCheck;
 
-        IdentityFromCertificate(String spDomain, UnaryOperator<String> normalize) {
+        IdentityFromCertificate(String spDomain, UnaryOperator<String> normalize, RevocationList crls) {
             this.spDomain = spDomain.toLowerCase(Locale.ROOT);
             this.normalize = normalize;
+            this.crls = crls;
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            if (revocationCheck != null) {
+                revocationCheck.cancel(false);
+            }
         }
 
         @Override
@@ -127,6 +144,13 @@ public final class CertificateTls {
                     Certificate[] peer = ssl.engine().getSession().getPeerCertificates();
                     if (peer.length > 0 && peer[0] instanceof X509Certificate leaf) {
                         ctx.channel().attr(PskTlsHandler.ASSOCIATION).set(associationOf(leaf));
+                        if (crls != null) { // a certificate revoked during the session ends it within a second
+                            revocationCheck = ctx.executor().scheduleAtFixedRate(() -> {
+                                if (crls.isRevoked(leaf)) {
+                                    ctx.close();
+                                }
+                            }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+                        }
                     }
                 } catch (SSLPeerUnverifiedException noClientCertificate) {
                     // optional client authentication and none given: a TLS session without an identity

@@ -40,7 +40,15 @@ final class ConstrainedTrustManager implements X509TrustManager {
     private final Map<X509Certificate, NameConstraints> constraints = new HashMap<>();
     private final X509Certificate[] issuers;
 
+    private final RevocationList crls;
+
     ConstrainedTrustManager(File pem) throws IOException, GeneralSecurityException {
+        this(pem, null);
+    }
+
+    /** @param crls certificate revocation lists to check, or null for none */
+    ConstrainedTrustManager(File pem, RevocationList crls) throws IOException, GeneralSecurityException {
+        this.crls = crls;
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         List<X509Certificate> certs;
         try (InputStream in = new FileInputStream(pem)) {
@@ -79,6 +87,9 @@ final class ConstrainedTrustManager implements X509TrustManager {
             NameConstraints nc = constraints.get(result.getTrustAnchor().getTrustedCert());
             if (nc != null) {
                 enforce(nc, path);
+            }
+            if (crls != null) {
+                crls.check(path, result.getTrustAnchor().getTrustedCert());
             }
         } catch (GeneralSecurityException e) {
             throw new CertificateException("client certificate rejected: " + e.getMessage(), e);
