@@ -168,6 +168,18 @@ class CertificateTlsTest {
     }
 
     @Test
+    void plain_http_refuses_to_listen_beyond_loopback_unless_told_to() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "io.citadel.server.Main", "serve", "--http-host", "0.0.0.0",
+                "--http-port", "0", "--data-dir", pki.resolve("plain-data").toString(), "--admin-originator", "CAdminTest")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(out).contains("plain HTTP on 0.0.0.0");
+    }
+
+    @Test
     void a_silent_connection_is_closed_after_the_handshake_timeout() throws Exception {
         try (Socket s = new Socket("127.0.0.1", tlsPort)) {
             s.setSoTimeout(10_000);

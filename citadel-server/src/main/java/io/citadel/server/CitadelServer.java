@@ -47,6 +47,10 @@ public final class CitadelServer implements AutoCloseable {
         prepareDataDir(dataDir);
         String admin = AdminIdentity.resolve(config.get(ConfigKey.ADMIN_ORIGINATOR), dataDir, announce);
         String host = config.get(ConfigKey.HTTP_HOST);
+        if (!isLoopback(host) && !config.getBoolean(ConfigKey.ALLOW_PLAIN_HTTP)) {
+            throw new IllegalArgumentException("plain HTTP on " + host + " would expose unencrypted, unauthenticated traffic;"
+                    + " use --psk-port/--tls-port, or --allow-plain-http true if the network is protected otherwise");
+        }
         int port = config.getInt(ConfigKey.HTTP_PORT);
         StoreSettings storeSettings = storeSettings(config, dataDir);
         JdbcResourceStore store = new JdbcResourceStore(storeSettings);
@@ -96,6 +100,8 @@ public final class CitadelServer implements AutoCloseable {
             }
             if (psk != null) {
                 announce.println("Citadel TLS-PSK listening on port " + psk.port());
+                LOG.info("pre-shared keys protected by software (encrypted PKCS#12 in "
+                        + CredentialStores.directory(config, dataDir) + ")");
             }
             if (tls != null) {
                 announce.println("Citadel TLS (certificates) listening on port " + tls.port());
@@ -197,6 +203,10 @@ public final class CitadelServer implements AutoCloseable {
         } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("TLS configuration unusable: " + e.getMessage());
         }
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     private static io.citadel.tls.RevocationList crls(Configuration config) {

@@ -5,6 +5,8 @@ enum ConfigKey {
     CONFIG("config", null, "path of a properties file with any of these settings (key=value)"),
     HTTP_HOST("http-host", "127.0.0.1", "interface the HTTP binding listens on (0.0.0.0 for all)"),
     HTTP_PORT("http-port", "8080", "HTTP port (0 = any free port)"),
+    ALLOW_PLAIN_HTTP("allow-plain-http", "false",
+            "let plain (unencrypted) HTTP listen on a non-loopback interface; without it the CSE refuses to start so"),
     DATA_DIR("data-dir", "./data", "directory of the embedded database and generated identities"),
     CSE_ID("cse-id", "/id-in", "SP-relative CSE-ID"),
     CSE_NAME("cse-name", "cse-in", "resource name of the CSEBase"),
