@@ -72,17 +72,19 @@ public final class TlsLoad {
     private static long keepAliveOver(Socket socket, byte[] request) throws IOException {
         try (socket) {
             socket.setTcpNoDelay(true);
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 16384);
-            OutputStream out = socket.getOutputStream();
-            long n = 0;
-            while (System.nanoTime() < deadline) {
-                out.write(request);
-                out.flush();
-                readResponse(in);
-                n++;
-            }
-            return n;
+            return loop(new BufferedInputStream(socket.getInputStream(), 16384), socket.getOutputStream(), request);
         }
+    }
+
+    private static long loop(InputStream in, OutputStream out, byte[] request) throws IOException {
+        long n = 0;
+        while (System.nanoTime() < deadline) {
+            out.write(request);
+            out.flush();
+            readResponse(in);
+            n++;
+        }
+        return n;
     }
 
     /** A client context with the PEM client certificate and key, trusting the PEM CA; no session reuse. */
@@ -157,27 +159,14 @@ public final class TlsLoad {
     }
 
     private static long keepAlive(Socket socket, TlsClientProtocol tls, byte[] request) throws IOException {
+        if (tls == null) {
+            return keepAliveOver(socket, request);
+        }
         try (socket) {
             socket.setTcpNoDelay(true);
-            InputStream in;
-            OutputStream out;
-            if (tls != null) {
-                TlsClientProtocol p = new TlsClientProtocol(socket.getInputStream(), socket.getOutputStream());
-                p.connect(client(pskIdentity, pskKey));
-                in = new BufferedInputStream(p.getInputStream(), 16384);
-                out = p.getOutputStream();
-            } else {
-                in = new BufferedInputStream(socket.getInputStream(), 16384);
-                out = socket.getOutputStream();
-            }
-            long n = 0;
-            while (System.nanoTime() < deadline) {
-                out.write(request);
-                out.flush();
-                readResponse(in);
-                n++;
-            }
-            return n;
+            TlsClientProtocol p = new TlsClientProtocol(socket.getInputStream(), socket.getOutputStream());
+            p.connect(client(pskIdentity, pskKey));
+            return loop(new BufferedInputStream(p.getInputStream(), 16384), p.getOutputStream(), request);
         }
     }
 

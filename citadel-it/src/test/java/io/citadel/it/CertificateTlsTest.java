@@ -66,13 +66,7 @@ class CertificateTlsTest {
         cse = CseProcess.start(dataDir, "--tls-port", "0", "--tls-cert", pki.resolve("cse-in.pem").toString(),
                 "--tls-key", pki.resolve("cse-in.key").toString(), "--tls-trust", pki.resolve("ca.pem").toString(),
                 "--handshake-timeout-ms", "700", "--tls-crl", pki.resolve("ca.crl").toString(), "--tls-crl-required", "true");
-        Pattern p = Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)");
-        Matcher m = p.matcher(cse.output());
-        for (long end = System.currentTimeMillis() + 10_000; !m.find() && System.currentTimeMillis() < end; ) {
-            Thread.sleep(50);
-            m = p.matcher(cse.output());
-        }
-        tlsPort = Integer.parseInt(m.group(1));
+        tlsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
     }
 
     @AfterAll

@@ -32,6 +32,17 @@ public final class CseProcess implements AutoCloseable {
         this.live = output;
     }
 
+    /** Waits (up to 10 s) for a line matching {@code pattern} and returns its first group, e.g. a port. */
+    public String awaitAnnounced(java.util.regex.Pattern pattern) throws InterruptedException {
+        for (long end = System.currentTimeMillis() + 10_000; System.currentTimeMillis() < end; Thread.sleep(50)) {
+            java.util.regex.Matcher m = pattern.matcher(output());
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        throw new IllegalStateException("not announced: " + pattern + "\n" + output());
+    }
+
     /** Everything the process printed so far (stdout and stderr). */
     public String output() {
         return live.toString();

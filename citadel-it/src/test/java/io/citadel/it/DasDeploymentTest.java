@@ -62,15 +62,8 @@ class DasDeploymentTest {
         cli("policy", "add", "--data-dir", cseDir.resolve("das").toString(), "--id", "g", "--originator",
                 "//citadel.example/id-in/Cguest*", "--target", "/id-in/*", "--ops", "2", "--grant", "token");
         try (CseProcess cse = CseProcess.start(cseDir, "--das-port", "0")) {
-            Pattern announced = Pattern.compile("DAS /id-das \\(in process\\) listening on port (\\d+)");
-            Matcher m = announced.matcher(cse.output());
-            for (long end = System.currentTimeMillis() + 10_000; !m.find() && System.currentTimeMillis() < end; ) {
-                Thread.sleep(50); // the line follows the CSE's own "listening" line
-                m = announced.matcher(cse.output());
-            }
-            m = announced.matcher(cse.output());
-            assertThat(m.find()).as(cse.output()).isTrue();
-            String box = linkedBox(cse, Integer.parseInt(m.group(1)));
+            String box = linkedBox(cse, Integer.parseInt(cse.awaitAnnounced(
+                    Pattern.compile("DAS /id-das \\(in process\\) listening on port (\\d+)"))));
             assertThat(cse.client().as("Cguest1").retrieve(box).rsc()).isEqualTo(2000);
             assertThat(cse.client().as("Cother").retrieve(box).rsc()).isEqualTo(4103);
         }

@@ -39,13 +39,7 @@ class PskTlsTest {
         mnKey = provision("add", "--identity", "mn1@psk.example", "--allow", "/id-mn");
         provision("add", "--identity", "doomed@psk.example", "--allow", "Cdoomed");
         cse = CseProcess.start(dataDir, "--psk-port", "0", "--handshake-timeout-ms", "700");
-        Pattern p = Pattern.compile("TLS-PSK listening on port (\\d+)");
-        Matcher m = p.matcher(cse.output());
-        for (long end = System.currentTimeMillis() + 10_000; !m.find() && System.currentTimeMillis() < end; ) {
-            Thread.sleep(50);
-            m = p.matcher(cse.output());
-        }
-        pskPort = Integer.parseInt(m.group(1));
+        pskPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS-PSK listening on port (\\d+)")));
     }
 
     @AfterAll

@@ -91,13 +91,7 @@ class SecureEnvironmentTest {
         Files.writeString(pinFile, PIN);
         try (CseProcess cse = CseProcess.start(work.resolve("data"), "--tls-port", "0", "--key-store", "pkcs11",
                 "--key-store-pin-file", pinFile.toString(), "--tls-trust", work.resolve("pki/ca.pem").toString())) {
-            Pattern p = Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)");
-            Matcher m = p.matcher(cse.output());
-            for (long end = System.currentTimeMillis() + 10_000; !m.find() && System.currentTimeMillis() < end; ) {
-                Thread.sleep(50);
-                m = p.matcher(cse.output());
-            }
-            int port = Integer.parseInt(m.group(1));
+            int port = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
             assertThat(cse.output()).contains("TLS key 'cse-tls' protected by pkcs11");
             String out = run("curl", "-s", "-i", "--cacert", work.resolve("pki/ca.pem").toString(), "--resolve",
                     "id-in.citadel.example:" + port + ":127.0.0.1", "-H", "X-M2M-Origin: CAdminTest", "-H", "X-M2M-RI: 1",

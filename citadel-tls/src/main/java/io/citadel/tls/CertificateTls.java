@@ -68,12 +68,7 @@ public final class CertificateTls {
     public static Supplier<ChannelHandler> server(File chain, File key, String keyPassword, File trust, RevocationList crls,
                                                   boolean clientAuthRequired, String spDomain, UnaryOperator<String> normalize,
                                                   long handshakeTimeoutMillis) throws SSLException {
-        ConstrainedTrustManager trustManager;
-        try {
-            trustManager = new ConstrainedTrustManager(trust, crls);
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            throw new SSLException("cannot read the trust anchors " + trust + ": " + e.getMessage(), e);
-        }
+        ConstrainedTrustManager trustManager = trustManager(trust, crls);
         return handlers(SslContextBuilder.forServer(chain, key, keyPassword), trustManager, crls, clientAuthRequired, spDomain,
                 normalize, handshakeTimeoutMillis);
     }
@@ -85,14 +80,17 @@ public final class CertificateTls {
     public static Supplier<ChannelHandler> server(javax.net.ssl.KeyManagerFactory keys, File trust, RevocationList crls,
                                                   boolean clientAuthRequired, String spDomain, UnaryOperator<String> normalize,
                                                   long handshakeTimeoutMillis) throws SSLException {
-        ConstrainedTrustManager trustManager;
+        ConstrainedTrustManager trustManager = trustManager(trust, crls);
+        return handlers(SslContextBuilder.forServer(keys), trustManager, crls, clientAuthRequired, spDomain, normalize,
+                handshakeTimeoutMillis);
+    }
+
+    private static ConstrainedTrustManager trustManager(File trust, RevocationList crls) throws SSLException {
         try {
-            trustManager = new ConstrainedTrustManager(trust, crls);
+            return new ConstrainedTrustManager(trust, crls);
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
             throw new SSLException("cannot read the trust anchors " + trust + ": " + e.getMessage(), e);
         }
-        return handlers(SslContextBuilder.forServer(keys), trustManager, crls, clientAuthRequired, spDomain, normalize,
-                handshakeTimeoutMillis);
     }
 
     private static Supplier<ChannelHandler> handlers(SslContextBuilder builder, ConstrainedTrustManager trustManager,
