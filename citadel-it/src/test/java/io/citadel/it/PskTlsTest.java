@@ -134,6 +134,16 @@ class PskTlsTest {
     }
 
     @Test
+    void tls13_external_psk_binds_the_same_way() throws Exception {
+        assertThat(rsc(openssl("mn1@psk.example", mnKey, http("GET", "/cse-in", "/id-mn", null, null), "-tls1_3")))
+                .isNotIn("4106", "4107").doesNotStartWith("none");
+        assertThat(rsc(openssl("mn1@psk.example", mnKey, http("GET", "/cse-in", "/id-other", null, null), "-tls1_3")))
+                .isEqualTo("4106");
+        assertThat(openssl("mn1@psk.example", "00112233445566778899aabbccddeeff", http("GET", "/cse-in", "/id-mn", null, null),
+                "-tls1_3")).doesNotContain("HTTP/1.1");
+    }
+
+    @Test
     void a_cse_id_needs_a_security_association() throws Exception {
         assertThat(cse.client().as("/id-mn").retrieve("cse-in").rsc()).isEqualTo(4107);
         assertThat(cse.client().as("//citadel.example/id-mn").retrieve("cse-in").rsc()).isEqualTo(4107);

@@ -14,10 +14,12 @@ import org.bouncycastle.tls.crypto.TlsCrypto;
 /**
  * The server side of the Provisioned Symmetric Key SAEF (TS-0003 §8.2.2.1): RFC 4279 PSK over TLS 1.2, with
  * the suite oneM2M mandates (TLS_PSK_WITH_AES_128_CBC_SHA256) plus AEAD and forward-secret ECDHE-PSK
- * suites. Nothing weaker is offered; TLS 1.0/1.1 are refused.
+ * suites, and TLS 1.3 external PSKs (same keys). Nothing weaker is offered; TLS 1.0/1.1 are refused.
  */
 final class PskTlsServer extends PSKTlsServer {
     static final int[] SUITES = {
+        CipherSuite.TLS_AES_128_GCM_SHA256,
+        CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
         CipherSuite.TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256,
         CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256,
         CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256,
@@ -30,12 +32,35 @@ final class PskTlsServer extends PSKTlsServer {
 
     PskTlsServer(TlsCrypto crypto, PskStore store, java.util.function.Consumer<byte[]> onHandshakeComplete) {
         super(crypto, new Identities(store));
+        this.store = store;
         this.onHandshakeComplete = onHandshakeComplete;
     }
 
+    private final PskStore store;
+    private byte[] externalIdentity;
+
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
-        return ProtocolVersion.TLSv12.only();
+        return ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12);
+    }
+
+    /** TLS 1.3 external PSK (RFC 8446 §4.2.11): the first offered identity the store knows. */
+    @Override
+    public org.bouncycastle.tls.TlsPSKExternal getExternalPSK(java.util.Vector identities) {
+        for (Object o : identities) {
+            byte[] id = ((org.bouncycastle.tls.PskIdentity) o).getIdentity();
+            byte[] key = store.key(new String(id, StandardCharsets.UTF_8), Instant.now()).orElse(null);
+            if (key != null) {
+                try {
+                    externalIdentity = id;
+                    return new org.bouncycastle.tls.BasicTlsPSKExternal(id, getCrypto().createSecret(key),
+                            org.bouncycastle.tls.PRFAlgorithm.tls13_hkdf_sha256);
+                } finally {
+                    zero(key);
+                }
+            }
+        }
+        return null;
     }
 
     @Override
@@ -46,7 +71,8 @@ final class PskTlsServer extends PSKTlsServer {
     @Override
     public void notifyHandshakeComplete() throws java.io.IOException {
         super.notifyHandshakeComplete();
-        onHandshakeComplete.accept(context.getSecurityParametersConnection().getPSKIdentity());
+        byte[] tls12 = context.getSecurityParametersConnection().getPSKIdentity();
+        onHandshakeComplete.accept(tls12 != null ? tls12 : externalIdentity);
     }
 
     /** Looks keys up by psk_identity; an unknown, expired or revoked identity ends the handshake. */
