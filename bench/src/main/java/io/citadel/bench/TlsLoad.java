@@ -52,6 +52,7 @@ public final class TlsLoad {
         if (args.length >= 12) {
             javax.net.ssl.SSLContext mtls = mutualTls(Path.of(args[9]), Path.of(args[10]), Path.of(args[11]));
             int tlsPort = Integer.parseInt(args[8]);
+            run("warm-up mutual TLS", 5, threads, () -> keepAliveOver(mtls.getSocketFactory().createSocket("127.0.0.1", tlsPort), request));
             double cert = run("RETRIEVE mutual TLS (JDK client, ECDHE-ECDSA)", seconds, threads,
                     () -> keepAliveOver(mtls.getSocketFactory().createSocket("127.0.0.1", tlsPort), request));
             System.out.printf("ratio mutual-TLS/plain = %.2f%n", cert / plain);
