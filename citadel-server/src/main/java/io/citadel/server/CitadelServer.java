@@ -190,15 +190,10 @@ public final class CitadelServer implements AutoCloseable {
                 throw new IllegalArgumentException("cannot read --tls-key-password-file");
             }
         }
-        String auth = config.get(ConfigKey.TLS_CLIENT_AUTH);
-        if (!auth.equals("required") && !auth.equals("optional")) {
-            throw new IllegalArgumentException("--tls-client-auth must be required or optional");
-        }
         io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
         try {
             return io.citadel.tls.CertificateTls.server(new java.io.File(config.get(ConfigKey.TLS_CERT)),
-                    new java.io.File(config.get(ConfigKey.TLS_KEY)), password, new java.io.File(config.get(ConfigKey.TLS_TRUST)),
-                    crls(config), auth.equals("required"), settings.spId().substring(2), ids::normalize,
+                    new java.io.File(config.get(ConfigKey.TLS_KEY)), password, clientAuthentication(config), settings.spId().substring(2), ids::normalize,
                     config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
         } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("TLS configuration unusable: " + e.getMessage());
@@ -209,9 +204,17 @@ public final class CitadelServer implements AutoCloseable {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
-    private static io.citadel.tls.RevocationList crls(Configuration config) {
-        return config.get(ConfigKey.TLS_CRL) == null ? null
+    private static io.citadel.tls.ClientAuthentication clientAuthentication(Configuration config) {
+        String auth = config.get(ConfigKey.TLS_CLIENT_AUTH);
+        if (!auth.equals("required") && !auth.equals("optional")) {
+            throw new IllegalArgumentException("--tls-client-auth must be required or optional");
+        }
+        io.citadel.tls.RevocationList crls = config.get(ConfigKey.TLS_CRL) == null ? null
                 : new io.citadel.tls.RevocationList(Path.of(config.get(ConfigKey.TLS_CRL)), config.getBoolean(ConfigKey.TLS_CRL_REQUIRED));
+        String ocsp = config.get(ConfigKey.TLS_OCSP_URL);
+        return new io.citadel.tls.ClientAuthentication(new java.io.File(config.get(ConfigKey.TLS_TRUST)), crls,
+                ocsp == null ? null : new io.citadel.tls.OcspPolicy(java.net.URI.create(ocsp),
+                        config.getBoolean(ConfigKey.TLS_OCSP_REQUIRED), 60_000), auth.equals("required"));
     }
 
     /** TLS with the key in a vault: a PKCS#11 token or an encrypted PKCS#12 file. */
@@ -231,8 +234,7 @@ public final class CitadelServer implements AutoCloseable {
             kmf.init(vault.keyStore(), pin);
             LOG.info("TLS key '" + alias + "' protected by " + vault.level());
             io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
-            return io.citadel.tls.CertificateTls.server(kmf, new java.io.File(config.get(ConfigKey.TLS_TRUST)), crls(config),
-                    "required".equals(config.get(ConfigKey.TLS_CLIENT_AUTH)), settings.spId().substring(2), ids::normalize,
+            return io.citadel.tls.CertificateTls.server(kmf, clientAuthentication(config), settings.spId().substring(2), ids::normalize,
                     config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
         } catch (java.security.GeneralSecurityException | javax.net.ssl.SSLException e) {
             throw new IllegalArgumentException("TLS key store unusable: " + e.getMessage());

@@ -55,6 +55,8 @@ enum ConfigKey {
     TLS_TRUST("tls-trust", null, "PEM file of trust anchors for client certificates (name constraints are honoured)"),
     TLS_CRL("tls-crl", null, "PEM/DER file of CRLs for client certificates, re-read when it changes"),
     TLS_CRL_REQUIRED("tls-crl-required", "false", "refuse client certificates whose CA has no current CRL (fail closed)"),
+    TLS_OCSP_URL("tls-ocsp-url", null, "OCSP responder (http URL) asked about client certificates; answers cached 60 s"),
+    TLS_OCSP_REQUIRED("tls-ocsp-required", "false", "refuse client certificates without a good OCSP answer (fail closed)"),
     TLS_CLIENT_AUTH("tls-client-auth", "optional", "client certificates: required or optional"),
     HANDSHAKE_TIMEOUT_MS("handshake-timeout-ms", "10000", "a TLS handshake not done by then closes the connection"),
     INSECURE_CSE_PEERS("insecure-cse-peers", "",

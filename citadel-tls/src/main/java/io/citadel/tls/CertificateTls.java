@@ -55,50 +55,38 @@ public final class CertificateTls {
     /**
      * @param chain PEM: this CSE's certificate then its CA chain
      * @param key PEM: PKCS#8 private key (encrypted when {@code keyPassword} is given)
-     * @param trust PEM: trust anchors for client certificates
      * @param spDomain this SP's domain (e.g. {@code citadel.example}), to read CSE-ID dNSNames
      */
-    public static Supplier<ChannelHandler> server(File chain, File key, String keyPassword, File trust, boolean clientAuthRequired,
+    public static Supplier<ChannelHandler> server(File chain, File key, String keyPassword, ClientAuthentication auth,
                                                   String spDomain, UnaryOperator<String> normalize, long handshakeTimeoutMillis)
             throws SSLException {
-        return server(chain, key, keyPassword, trust, null, clientAuthRequired, spDomain, normalize, handshakeTimeoutMillis);
-    }
-
-    /** @param crls revocation lists for client certificates, or null */
-    public static Supplier<ChannelHandler> server(File chain, File key, String keyPassword, File trust, RevocationList crls,
-                                                  boolean clientAuthRequired, String spDomain, UnaryOperator<String> normalize,
-                                                  long handshakeTimeoutMillis) throws SSLException {
-        ConstrainedTrustManager trustManager = trustManager(trust, crls);
-        return handlers(SslContextBuilder.forServer(chain, key, keyPassword), trustManager, crls, clientAuthRequired, spDomain,
-                normalize, handshakeTimeoutMillis);
+        return handlers(SslContextBuilder.forServer(chain, key, keyPassword), auth, spDomain, normalize, handshakeTimeoutMillis);
     }
 
     /**
      * The same with the server key held by a key vault (e.g. a PKCS#11 token: the TLS signature is computed
      * in the token, the key never leaves it).
      */
-    public static Supplier<ChannelHandler> server(javax.net.ssl.KeyManagerFactory keys, File trust, RevocationList crls,
-                                                  boolean clientAuthRequired, String spDomain, UnaryOperator<String> normalize,
-                                                  long handshakeTimeoutMillis) throws SSLException {
-        ConstrainedTrustManager trustManager = trustManager(trust, crls);
-        return handlers(SslContextBuilder.forServer(keys), trustManager, crls, clientAuthRequired, spDomain, normalize,
-                handshakeTimeoutMillis);
+    public static Supplier<ChannelHandler> server(javax.net.ssl.KeyManagerFactory keys, ClientAuthentication auth,
+                                                  String spDomain, UnaryOperator<String> normalize, long handshakeTimeoutMillis)
+            throws SSLException {
+        return handlers(SslContextBuilder.forServer(keys), auth, spDomain, normalize, handshakeTimeoutMillis);
     }
 
-    private static ConstrainedTrustManager trustManager(File trust, RevocationList crls) throws SSLException {
+    private static ConstrainedTrustManager trustManager(ClientAuthentication auth) throws SSLException {
         try {
-            return new ConstrainedTrustManager(trust, crls);
+            return new ConstrainedTrustManager(auth.trustAnchors(), auth.crls(), auth.ocsp());
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            throw new SSLException("cannot read the trust anchors " + trust + ": " + e.getMessage(), e);
+            throw new SSLException("cannot read the trust anchors " + auth.trustAnchors() + ": " + e.getMessage(), e);
         }
     }
 
-    private static Supplier<ChannelHandler> handlers(SslContextBuilder builder, ConstrainedTrustManager trustManager,
-                                                     RevocationList crls, boolean clientAuthRequired, String spDomain,
+    private static Supplier<ChannelHandler> handlers(SslContextBuilder builder, ClientAuthentication auth, String spDomain,
                                                      UnaryOperator<String> normalize, long handshakeTimeoutMillis)
             throws SSLException {
+        RevocationList crls = auth.crls();
         SslContext context = builder.sslProvider(SslProvider.JDK)
-                .trustManager(trustManager).clientAuth(clientAuthRequired ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
+                .trustManager(trustManager(auth)).clientAuth(auth.required() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
                 .protocols(PROTOCOLS).ciphers(CIPHERS).build();
         return () -> new ChannelInitializer<Channel>() {
             @Override

@@ -41,14 +41,21 @@ final class ConstrainedTrustManager implements X509TrustManager {
     private final X509Certificate[] issuers;
 
     private final RevocationList crls;
+    private final OcspPolicy ocsp;
+    private final Map<java.math.BigInteger, Long> ocspGood = new java.util.concurrent.ConcurrentHashMap<>();
 
     ConstrainedTrustManager(File pem) throws IOException, GeneralSecurityException {
-        this(pem, null);
+        this(pem, null, null);
     }
 
-    /** @param crls certificate revocation lists to check, or null for none */
     ConstrainedTrustManager(File pem, RevocationList crls) throws IOException, GeneralSecurityException {
+        this(pem, crls, null);
+    }
+
+    /** @param crls certificate revocation lists to check, or null for none; @param ocsp OCSP, or null */
+    ConstrainedTrustManager(File pem, RevocationList crls, OcspPolicy ocsp) throws IOException, GeneralSecurityException {
         this.crls = crls;
+        this.ocsp = ocsp;
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         List<X509Certificate> certs;
         try (InputStream in = new FileInputStream(pem)) {
@@ -91,8 +98,40 @@ final class ConstrainedTrustManager implements X509TrustManager {
             if (crls != null) {
                 crls.check(path, result.getTrustAnchor().getTrustedCert());
             }
+            if (ocsp != null) {
+                checkOcsp(path, params);
+            }
         } catch (GeneralSecurityException e) {
             throw new CertificateException("client certificate rejected: " + e.getMessage(), e);
+        }
+    }
+
+    /** Asks the OCSP responder about the end-entity certificate; good answers are cached briefly. */
+    private void checkOcsp(List<X509Certificate> path, PKIXParameters base) throws GeneralSecurityException {
+        X509Certificate leaf = path.get(0);
+        Long until = ocspGood.get(leaf.getSerialNumber());
+        if (until != null && until > System.currentTimeMillis()) {
+            return;
+        }
+        CertPathValidator validator = CertPathValidator.getInstance("PKIX");
+        java.security.cert.PKIXRevocationChecker rc = (java.security.cert.PKIXRevocationChecker) validator.getRevocationChecker();
+        rc.setOcspResponder(ocsp.responder());
+        java.util.EnumSet<java.security.cert.PKIXRevocationChecker.Option> options = java.util.EnumSet.of(
+                java.security.cert.PKIXRevocationChecker.Option.ONLY_END_ENTITY,
+                java.security.cert.PKIXRevocationChecker.Option.NO_FALLBACK);
+        if (!ocsp.required()) {
+            options.add(java.security.cert.PKIXRevocationChecker.Option.SOFT_FAIL);
+        }
+        rc.setOptions(options);
+        PKIXParameters params = (PKIXParameters) base.clone();
+        params.setRevocationEnabled(true);
+        params.addCertPathChecker(rc);
+        validator.validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+        if (rc.getSoftFailExceptions().isEmpty()) {
+            if (ocspGood.size() > 10_000) {
+                ocspGood.clear();
+            }
+            ocspGood.put(leaf.getSerialNumber(), System.currentTimeMillis() + ocsp.cacheMillis());
         }
     }
 
