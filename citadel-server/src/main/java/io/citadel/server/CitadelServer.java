@@ -177,7 +177,7 @@ public final class CitadelServer implements AutoCloseable {
         if (config.get(ConfigKey.KEY_STORE) != null) {
             return vaultTls(config, settings);
         }
-        for (ConfigKey k : List.of(ConfigKey.TLS_CERT, ConfigKey.TLS_KEY, ConfigKey.TLS_TRUST)) {
+        for (ConfigKey k : List.of(ConfigKey.TLS_CERT, ConfigKey.TLS_KEY)) {
             if (config.get(k) == null) {
                 throw new IllegalArgumentException("--tls-port needs --" + k.flag());
             }
@@ -204,6 +204,18 @@ public final class CitadelServer implements AutoCloseable {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
+    /** --tls-trust, else the credential store's trust directory (managed by citadel credentials ca). */
+    private static java.io.File trustAnchors(Configuration config) {
+        if (config.get(ConfigKey.TLS_TRUST) != null) {
+            return new java.io.File(config.get(ConfigKey.TLS_TRUST));
+        }
+        Path dir = TrustAnchorCommand.directory(config);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--tls-port needs --tls-trust or trust anchors added with citadel credentials ca add");
+        }
+        return dir.toFile();
+    }
+
     private static io.citadel.tls.ClientAuthentication clientAuthentication(Configuration config) {
         String auth = config.get(ConfigKey.TLS_CLIENT_AUTH);
         if (!auth.equals("required") && !auth.equals("optional")) {
@@ -212,7 +224,7 @@ public final class CitadelServer implements AutoCloseable {
         io.citadel.tls.RevocationList crls = config.get(ConfigKey.TLS_CRL) == null ? null
                 : new io.citadel.tls.RevocationList(Path.of(config.get(ConfigKey.TLS_CRL)), config.getBoolean(ConfigKey.TLS_CRL_REQUIRED));
         String ocsp = config.get(ConfigKey.TLS_OCSP_URL);
-        return new io.citadel.tls.ClientAuthentication(new java.io.File(config.get(ConfigKey.TLS_TRUST)), crls,
+        return new io.citadel.tls.ClientAuthentication(trustAnchors(config), crls,
                 ocsp == null ? null : new io.citadel.tls.OcspPolicy(java.net.URI.create(ocsp),
                         config.getBoolean(ConfigKey.TLS_OCSP_REQUIRED), 60_000), auth.equals("required"));
     }
@@ -220,9 +232,6 @@ public final class CitadelServer implements AutoCloseable {
     /** TLS with the key in a vault: a PKCS#11 token or an encrypted PKCS#12 file. */
     private static java.util.function.Supplier<io.netty.channel.ChannelHandler> vaultTls(Configuration config,
                                                                                         CseSettings settings) {
-        if (config.get(ConfigKey.TLS_TRUST) == null) {
-            throw new IllegalArgumentException("--tls-port needs --tls-trust");
-        }
         io.citadel.security.vault.KeyVault vault = KeyVaults.open(config);
         String alias = config.get(ConfigKey.TLS_KEY_ALIAS);
         char[] pin = vault.entryPassword();

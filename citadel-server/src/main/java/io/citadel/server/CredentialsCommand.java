@@ -22,9 +22,13 @@ final class CredentialsCommand {
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.size() >= 2 && args.get(0).equals("ca")) {
+            return TrustAnchorCommand.run(args.subList(1, args.size()), out, err);
+        }
         if (args.size() < 2 || !args.get(0).equals("psk")) {
             err.println("usage: citadel credentials psk add --identity KPSAID --allow ID[,ID] [--expires ISO-INSTANT]"
-                    + " | list | rotate KPSAID | revoke KPSAID   [--data-dir DIR] [--credentials-dir DIR]");
+                    + " | list | rotate KPSAID | revoke KPSAID   [--data-dir DIR] [--credentials-dir DIR]\n"
+                    + "       citadel credentials ca add --name NAME --file CA.pem | list | remove NAME   [--data-dir DIR]");
             return 2;
         }
         String verb = args.get(1);

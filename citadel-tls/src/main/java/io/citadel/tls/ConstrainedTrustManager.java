@@ -36,9 +36,14 @@ import org.bouncycastle.asn1.x509.PKIXNameConstraintValidator;
 final class ConstrainedTrustManager implements X509TrustManager {
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
     private static final String NAME_CONSTRAINTS = "2.5.29.30";
-    private final Set<TrustAnchor> anchors = new HashSet<>();
-    private final Map<X509Certificate, NameConstraints> constraints = new HashMap<>();
-    private final X509Certificate[] issuers;
+    /** One consistent view of the trust anchors; replaced whole when the files change. */
+    private record Anchors(Set<TrustAnchor> anchors, Map<X509Certificate, NameConstraints> constraints,
+                           X509Certificate[] issuers, long stamp) {
+    }
+
+    private final File source;
+    private volatile Anchors current;
+    private volatile long checkedAt;
 
     private final RevocationList crls;
     private final OcspPolicy ocsp;
@@ -56,13 +61,33 @@ final class ConstrainedTrustManager implements X509TrustManager {
     ConstrainedTrustManager(File pem, RevocationList crls, OcspPolicy ocsp) throws IOException, GeneralSecurityException {
         this.crls = crls;
         this.ocsp = ocsp;
+        this.source = pem;
+        this.current = load(pem);
+    }
+
+    /** Reads a PEM file, or every {@code *.pem} in a directory (the credential store's trust anchors). */
+    private static Anchors load(File source) throws IOException, GeneralSecurityException {
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
-        List<X509Certificate> certs;
-        try (InputStream in = new FileInputStream(pem)) {
-            certs = cf.generateCertificates(in).stream().map(X509Certificate.class::cast).toList();
+        List<File> files = new java.util.ArrayList<>();
+        if (source.isDirectory()) {
+            File[] pems = source.listFiles((d, n) -> n.endsWith(".pem"));
+            if (pems != null) {
+                Arrays.sort(pems);
+                files.addAll(List.of(pems));
+            }
+        } else {
+            files.add(source);
         }
-        if (certs.isEmpty()) {
-            throw new GeneralSecurityException("no trust anchor in " + pem);
+        Set<TrustAnchor> anchors = new HashSet<>();
+        Map<X509Certificate, NameConstraints> constraints = new HashMap<>();
+        List<X509Certificate> certs = new java.util.ArrayList<>();
+        for (File f : files) {
+            try (InputStream in = new FileInputStream(f)) {
+                cf.generateCertificates(in).stream().map(X509Certificate.class::cast).forEach(certs::add);
+            }
+        }
+        if (certs.isEmpty() && !source.isDirectory()) {
+            throw new GeneralSecurityException("no trust anchor in " + source);
         }
         for (X509Certificate c : certs) {
             byte[] ext = c.getExtensionValue(NAME_CONSTRAINTS);
@@ -71,7 +96,34 @@ final class ConstrainedTrustManager implements X509TrustManager {
             }
             anchors.add(new TrustAnchor(c, null)); // the JDK's PKIX cannot take them; enforced below
         }
-        issuers = certs.toArray(X509Certificate[]::new);
+        return new Anchors(anchors, constraints, certs.toArray(X509Certificate[]::new), stamp(source));
+    }
+
+    private static long stamp(File source) {
+        long s = source.lastModified();
+        File[] files = source.isDirectory() ? source.listFiles() : null;
+        if (files != null) {
+            for (File f : files) {
+                s = Math.max(s, f.lastModified()) + f.getName().hashCode();
+            }
+        }
+        return s;
+    }
+
+    /** The anchors, re-read at most once a second when the files changed (add or remove a CA live). */
+    private Anchors anchors() {
+        long now = System.currentTimeMillis();
+        if (now - checkedAt > 1000) {
+            checkedAt = now;
+            if (stamp(source) != current.stamp()) {
+                try {
+                    current = load(source);
+                } catch (IOException | GeneralSecurityException e) {
+                    // keep the last good set; an unreadable change must not open the door
+                }
+            }
+        }
+        return current;
     }
 
     @Override
@@ -85,13 +137,17 @@ final class ConstrainedTrustManager implements X509TrustManager {
         }
         try {
             // the path without any certificate that is itself a trust anchor
-            List<X509Certificate> path = Arrays.stream(chain).filter(c -> anchors.stream()
-                    .noneMatch(a -> a.getTrustedCert().equals(c))).toList();
-            PKIXParameters params = new PKIXParameters(anchors);
+            Anchors a = anchors();
+            if (a.anchors().isEmpty()) {
+                throw new CertificateException("no trust anchors are configured");
+            }
+            List<X509Certificate> path = Arrays.stream(chain).filter(c -> a.anchors().stream()
+                    .noneMatch(t -> t.getTrustedCert().equals(c))).toList();
+            PKIXParameters params = new PKIXParameters(a.anchors());
             params.setRevocationEnabled(false);
             PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
                     .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
-            NameConstraints nc = constraints.get(result.getTrustAnchor().getTrustedCert());
+            NameConstraints nc = a.constraints().get(result.getTrustAnchor().getTrustedCert());
             if (nc != null) {
                 enforce(nc, path);
             }
@@ -170,6 +226,6 @@ final class ConstrainedTrustManager implements X509TrustManager {
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return issuers.clone();
+        return anchors().issuers().clone();
     }
 }

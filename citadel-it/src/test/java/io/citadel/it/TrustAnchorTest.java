@@ -1,0 +1,82 @@
+package io.citadel.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.citadel.tls.CertificateAuthority;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Trust anchors managed with {@code citadel credentials ca} while the CSE runs. */
+class TrustAnchorTest {
+    private static final String SP = "citadel.example";
+    @TempDir
+    Path pki;
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void adding_and_removing_a_ca_takes_effect_live() throws Exception {
+        CertificateAuthority one = CertificateAuthority.create(SP, Duration.ofDays(1));
+        CertificateAuthority two = CertificateAuthority.create(SP, Duration.ofDays(1));
+        one.save(pki.resolve("one"));
+        two.save(pki.resolve("two"));
+        CertificateAuthority.save(one.issueCse("/id-in", SP, Duration.ofDays(1)), pki, "cse-in");
+        CertificateAuthority.save(one.issueAe("Cone", "/id-in", SP, Duration.ofDays(1)), pki, "Cone");
+        CertificateAuthority.save(two.issueAe("Ctwo", "/id-in", SP, Duration.ofDays(1)), pki, "Ctwo");
+        assertThat(cli("add", "--name", "sp-one", "--file", pki.resolve("one/ca.pem").toString())).contains("name-constrained");
+        assertThat(cli("add", "--name", "bad", "--file", pki.resolve("Cone.pem").toString())).contains("not a CA");
+        try (CseProcess cse = CseProcess.start(dataDir, "--tls-port", "0", "--tls-cert", pki.resolve("cse-in.pem").toString(),
+                "--tls-key", pki.resolve("cse-in.key").toString())) {
+            int port = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
+            assertThat(handshake(port, "Cone")).isTrue();
+            assertThat(handshake(port, "Ctwo")).isFalse();
+            cli("add", "--name", "sp-two", "--file", pki.resolve("two/ca.pem").toString());
+            assertThat(eventually(() -> handshake(port, "Ctwo"))).as("second CA trusted without restart").isTrue();
+            assertThat(cli("list")).contains("sp-one").contains("sp-two");
+            cli("remove", "sp-one");
+            assertThat(eventually(() -> !handshake(port, "Cone"))).as("first CA no longer trusted").isTrue();
+        }
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static boolean eventually(Check check) throws Exception {
+        for (int i = 0; i < 30; i++) {
+            if (check.ok()) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    private String cli(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "io.citadel.server.Main", "credentials", "ca"));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--data-dir", dataDir.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    private boolean handshake(int port, String who) throws Exception {
+        Process p = new ProcessBuilder(List.of("curl", "-s", "-o", "/dev/null", "--cacert", pki.resolve("one/ca.pem").toString(),
+                "--resolve", "id-in." + SP + ":" + port + ":127.0.0.1", "--cert", pki.resolve(who + ".pem").toString(), "--key",
+                pki.resolve(who + ".key").toString(), "-H", "X-M2M-Origin: " + who, "-H", "X-M2M-RI: 1", "-H", "X-M2M-RVI: 3",
+                "https://id-in." + SP + ":" + port + "/cse-in")).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue() == 0;
+    }
+}
