@@ -11,13 +11,8 @@ work=$(mktemp -d); trap 'kill $cse_pid 2>/dev/null || true; nginx -s stop -c "$w
 java -Xmx1g -jar "$here/citadel-server/target/citadel.jar" serve --http-port $port --data-dir "$work/data" \
   --admin-originator CAdminBench > "$work/cse.log" 2>&1 & cse_pid=$!
 for _ in $(seq 1 60); do grep -q listening "$work/cse.log" && break; sleep 0.5; done
-H=(-H "X-M2M-RI: 1" -H "X-M2M-RVI: 3" -H "X-M2M-Origin: Cbench")
-curl -sf -X POST "http://127.0.0.1:$port/cse-in" "${H[@]}" -H 'Content-Type: application/json;ty=2' \
-  -d '{"m2m:ae":{"rn":"bench","api":"Nbench","rr":false,"srv":["3"]}}' >/dev/null
-curl -sf -X POST "http://127.0.0.1:$port/cse-in/bench" "${H[@]}" -H 'Content-Type: application/json;ty=3' \
-  -d '{"m2m:cnt":{"rn":"data"}}' >/dev/null
-curl -sf -X POST "http://127.0.0.1:$port/cse-in/bench/data" "${H[@]}" -H 'Content-Type: application/json;ty=4' \
-  -d '{"m2m:cin":{"con":"21.5"}}' >/dev/null
+. "$here/bench/seed.sh"
+seed_container $port
 chmod 755 "$work"; mkdir -p "$work/www"; chmod 755 "$work/www"
 curl -sf "http://127.0.0.1:$port/cse-in/bench/data/la" "${H[@]}" > "$work/www/la.json"; chmod 644 "$work/www/la.json"
 cat > "$work/nginx.conf" <<NG

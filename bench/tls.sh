@@ -17,13 +17,8 @@ java -Xmx1g -jar "$jar" serve --http-port $port --psk-port $pskport --tls-port $
   --tls-cert "$work/pki/server.pem" --tls-key "$work/pki/server.key" --tls-trust "$work/pki/ca.pem" \
   --admin-originator CAdminBench > "$work/cse.log" 2>&1 & cse_pid=$!
 for _ in $(seq 1 60); do grep -q "TLS-PSK listening" "$work/cse.log" && break; sleep 0.5; done
-H=(-H "X-M2M-RI: 1" -H "X-M2M-RVI: 3" -H "X-M2M-Origin: Cbench")
-curl -sf -X POST "http://127.0.0.1:$port/cse-in" "${H[@]}" -H 'Content-Type: application/json;ty=2' \
-  -d '{"m2m:ae":{"rn":"bench","api":"Nbench","rr":false,"srv":["3"]}}' >/dev/null
-curl -sf -X POST "http://127.0.0.1:$port/cse-in/bench" "${H[@]}" -H 'Content-Type: application/json;ty=3' \
-  -d '{"m2m:cnt":{"rn":"data"}}' >/dev/null
-curl -sf -X POST "http://127.0.0.1:$port/cse-in/bench/data" "${H[@]}" -H 'Content-Type: application/json;ty=4' \
-  -d '{"m2m:cin":{"con":"21.5"}}' >/dev/null
+. "$here/bench/seed.sh"
+seed_container $port
 mvn -q -B -o -pl bench dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
 java -cp "$here/bench/target/classes:$(cat "$work/cp.txt")" io.citadel.bench.TlsLoad $port $pskport \
   bench@psk.example "$key" /cse-in/bench/data/la Cbench "$secs" "$conns" \
