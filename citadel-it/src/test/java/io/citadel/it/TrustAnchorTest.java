@@ -45,6 +45,32 @@ class TrustAnchorTest {
         }
     }
 
+    @Test
+    void sni_picks_the_certificate_of_the_requested_name() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create(SP, Duration.ofDays(1));
+        ca.save(pki);
+        CertificateAuthority.save(ca.issueCse("/id-in", SP, Duration.ofDays(1)), pki, "cse-in");
+        java.nio.file.Files.createDirectories(pki.resolve("sni"));
+        CertificateAuthority.save(ca.issueServer("api." + SP, List.of(), Duration.ofDays(1)), pki.resolve("sni"), "api." + SP);
+        try (CseProcess cse = CseProcess.start(dataDir, "--tls-port", "0", "--tls-cert", pki.resolve("cse-in.pem").toString(),
+                "--tls-key", pki.resolve("cse-in.key").toString(), "--tls-trust", pki.resolve("ca.pem").toString(),
+                "--tls-sni-dir", pki.resolve("sni").toString())) {
+            int port = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
+            assertThat(subject(port, "api." + SP)).contains("api." + SP);
+            assertThat(subject(port, "id-in." + SP)).contains("id-in." + SP);
+            assertThat(subject(port, "unknown.example")).contains("id-in." + SP);
+        }
+    }
+
+    private static String subject(int port, String name) throws Exception {
+        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", name)
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        java.util.regex.Matcher m = Pattern.compile("subject=(.*)").matcher(out);
+        return m.find() ? m.group(1) : out;
+    }
+
     interface Check {
         boolean ok() throws Exception;
     }

@@ -192,6 +192,12 @@ public final class CitadelServer implements AutoCloseable {
         }
         io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
         try {
+            if (config.get(ConfigKey.TLS_SNI_DIR) != null) {
+                return io.citadel.tls.CertificateTls.serverWithSni(new java.io.File(config.get(ConfigKey.TLS_CERT)),
+                        new java.io.File(config.get(ConfigKey.TLS_KEY)), password, sniNames(Path.of(config.get(ConfigKey.TLS_SNI_DIR))),
+                        clientAuthentication(config), settings.spId().substring(2), ids::normalize,
+                        config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
+            }
             return io.citadel.tls.CertificateTls.server(new java.io.File(config.get(ConfigKey.TLS_CERT)),
                     new java.io.File(config.get(ConfigKey.TLS_KEY)), password, clientAuthentication(config), settings.spId().substring(2), ids::normalize,
                     config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
@@ -202,6 +208,24 @@ public final class CitadelServer implements AutoCloseable {
 
     private static boolean isLoopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
+    /** {@code <host>.pem} + {@code <host>.key} pairs of a directory, by host name. */
+    private static java.util.Map<String, java.io.File[]> sniNames(Path dir) {
+        java.util.Map<String, java.io.File[]> names = new java.util.TreeMap<>();
+        java.io.File[] pems = dir.toFile().listFiles((d, n) -> n.endsWith(".pem"));
+        if (pems == null) {
+            throw new IllegalArgumentException("--tls-sni-dir " + dir + " is not a directory");
+        }
+        for (java.io.File pem : pems) {
+            String host = pem.getName().substring(0, pem.getName().length() - 4);
+            java.io.File key = new java.io.File(pem.getParentFile(), host + ".key");
+            if (!key.isFile()) {
+                throw new IllegalArgumentException("--tls-sni-dir: " + pem.getName() + " has no " + key.getName());
+            }
+            names.put(host, new java.io.File[] {pem, key});
+        }
+        return names;
     }
 
     /** --tls-trust, else the credential store's trust directory (managed by citadel credentials ca). */

@@ -52,6 +52,8 @@ enum ConfigKey {
     KEY_STORE_FILE("key-store-file", null, "the PKCS#12 file for key-store pkcs12"),
     KEY_STORE_PIN_FILE("key-store-pin-file", null, "file holding the token PIN or PKCS#12 password (or env CITADEL_KEY_STORE_PIN)"),
     TLS_KEY_ALIAS("tls-key-alias", "cse-tls", "alias of the TLS key and certificate chain in the key store"),
+    TLS_SNI_DIR("tls-sni-dir", null,
+            "directory of <host>.pem/<host>.key pairs served by SNI name (same key password); tls-cert is the default"),
     TLS_TRUST("tls-trust", null, "PEM file of trust anchors for client certificates (name constraints are honoured)"),
     TLS_CRL("tls-crl", null, "PEM/DER file of CRLs for client certificates, re-read when it changes"),
     TLS_CRL_REQUIRED("tls-crl-required", "false", "refuse client certificates whose CA has no current CRL (fail closed)"),

@@ -73,6 +73,43 @@ public final class CertificateTls {
         return handlers(SslContextBuilder.forServer(keys), auth, spDomain, normalize, handshakeTimeoutMillis);
     }
 
+    /**
+     * Several server identities on one port chosen by SNI (RFC 6066): {@code names} maps a host name to its
+     * PEM chain and key; a client that sends no or an unknown name gets {@code defaultChain}/{@code defaultKey}.
+     */
+    public static Supplier<ChannelHandler> serverWithSni(File defaultChain, File defaultKey, String keyPassword,
+                                                         java.util.Map<String, File[]> names, ClientAuthentication auth,
+                                                         String spDomain, UnaryOperator<String> normalize,
+                                                         long handshakeTimeoutMillis) throws SSLException {
+        ConstrainedTrustManager trust = trustManager(auth);
+        SslContext fallback = context(SslContextBuilder.forServer(defaultChain, defaultKey, keyPassword), trust, auth);
+        io.netty.util.DomainWildcardMappingBuilder<SslContext> mapping = new io.netty.util.DomainWildcardMappingBuilder<>(fallback);
+        for (java.util.Map.Entry<String, File[]> e : names.entrySet()) {
+            mapping.add(e.getKey(), context(SslContextBuilder.forServer(e.getValue()[0], e.getValue()[1], keyPassword), trust, auth));
+        }
+        io.netty.util.Mapping<String, SslContext> byName = mapping.build();
+        RevocationList crls = auth.crls();
+        return () -> new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("tls", new io.netty.handler.ssl.SniHandler(byName, 16 * 1024, handshakeTimeoutMillis) {
+                    @Override
+                    protected SslHandler newSslHandler(SslContext context, io.netty.buffer.ByteBufAllocator allocator) {
+                        SslHandler ssl = super.newSslHandler(context, allocator);
+                        ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+                        return ssl;
+                    }
+                }).addLast("tls-identity", new IdentityFromCertificate(spDomain, normalize, crls));
+            }
+        };
+    }
+
+    private static SslContext context(SslContextBuilder builder, ConstrainedTrustManager trust, ClientAuthentication auth)
+            throws SSLException {
+        return builder.sslProvider(SslProvider.JDK).trustManager(trust)
+                .clientAuth(auth.required() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL).protocols(PROTOCOLS).ciphers(CIPHERS).build();
+    }
+
     private static ConstrainedTrustManager trustManager(ClientAuthentication auth) throws SSLException {
         try {
             return new ConstrainedTrustManager(auth.trustAnchors(), auth.crls(), auth.ocsp());
