@@ -42,11 +42,11 @@ public final class TlsLoad {
         int threads = Integer.parseInt(args[7]);
         byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: cse\r\nX-M2M-Origin: " + from
                 + "\r\nX-M2M-RI: b\r\nX-M2M-RVI: 3\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        run("warm-up plain", 3, threads, () -> keepAlive(new Socket("127.0.0.1", plainPort), null, request));
-        run("warm-up psk", 3, threads, () -> keepAlive(new Socket("127.0.0.1", pskPort), psk(identity, key), request));
-        double plain = run("RETRIEVE plain HTTP", seconds, threads, () -> keepAlive(new Socket("127.0.0.1", plainPort), null, request));
+        run("warm-up plain", 3, threads, () -> keepAliveOver(new Socket("127.0.0.1", plainPort), request));
+        run("warm-up psk", 3, threads, () -> keepAlivePsk(pskPort, identity, key, request));
+        double plain = run("RETRIEVE plain HTTP", seconds, threads, () -> keepAliveOver(new Socket("127.0.0.1", plainPort), request));
         double tls = run("RETRIEVE TLS-PSK (ECDHE-PSK-CHACHA20)", seconds, threads,
-                () -> keepAlive(new Socket("127.0.0.1", pskPort), psk(identity, key), request));
+                () -> keepAlivePsk(pskPort, identity, key, request));
         System.out.printf("ratio TLS-PSK/plain = %.2f%n", tls / plain);
         run("full TLS-PSK handshakes", seconds, threads, () -> handshake(pskPort, identity, key));
         if (args.length >= 12) {
@@ -152,27 +152,14 @@ public final class TlsLoad {
         return rate;
     }
 
-    /** Marks a connection as TLS-PSK; the handshake happens in {@link #keepAlive}. */
-    private static TlsClientProtocol psk(String identity, byte[] key) {
-        pskIdentity = identity;
-        pskKey = key;
-        return new TlsClientProtocol();
-    }
-
-    private static long keepAlive(Socket socket, TlsClientProtocol tls, byte[] request) throws IOException {
-        if (tls == null) {
-            return keepAliveOver(socket, request);
-        }
-        try (socket) {
+    private static long keepAlivePsk(int port, String identity, byte[] key, byte[] request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setTcpNoDelay(true);
             TlsClientProtocol p = new TlsClientProtocol(socket.getInputStream(), socket.getOutputStream());
-            p.connect(client(pskIdentity, pskKey));
+            p.connect(client(identity, key));
             return loop(new BufferedInputStream(p.getInputStream(), 16384), p.getOutputStream(), request);
         }
     }
-
-    private static volatile String pskIdentity;
-    private static volatile byte[] pskKey;
 
     private static PSKTlsClient client(String identity, byte[] key) {
         return new PSKTlsClient(new BcTlsCrypto(RANDOM), new BasicTlsPSKIdentity(identity, key)) {

@@ -2,12 +2,12 @@ package io.citadel.das;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.citadel.security.FileWatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,21 +24,17 @@ import java.util.Optional;
 public final class PolicyStore {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final System.Logger LOG = System.getLogger("citadel.das");
-    private final Path file;
+    private final FileWatch watch;
     private volatile List<DasPolicy> policies = List.of();
-    private volatile FileTime seen;
-    private volatile long checkedAt;
 
     public PolicyStore(Path file) {
-        this.file = file;
-        reload();
+        this.watch = new FileWatch(file, Duration.ofSeconds(1));
+        policies();
     }
 
     /** The current policies, re-read at most once a second when the file changed. */
     public List<DasPolicy> policies() {
-        long now = System.currentTimeMillis();
-        if (now - checkedAt > 1000) {
-            checkedAt = now;
+        if (watch.changed()) {
             reload();
         }
         return policies;
@@ -50,19 +46,11 @@ public final class PolicyStore {
 
     private synchronized void reload() {
         try {
-            if (!Files.exists(file)) {
-                policies = List.of();
-                return;
-            }
-            FileTime modified = Files.getLastModifiedTime(file);
-            if (modified.equals(seen)) {
-                return;
-            }
-            policies = read(file);
-            seen = modified;
+            policies = watch.exists() ? read(watch.path()) : List.of();
         } catch (IOException | RuntimeException e) {
             policies = List.of();
-            LOG.log(System.Logger.Level.ERROR, "policy file " + file + " unreadable, denying everything: " + e.getMessage());
+            watch.retryLater();
+            LOG.log(System.Logger.Level.ERROR, "policy file " + watch.path() + " unreadable, denying everything: " + e.getMessage());
         }
     }
 

@@ -185,8 +185,12 @@ final class DistributedAuthorization {
         for (Resource acp : remoteGoverned) {
             Set<String> held = new HashSet<>(originator.roles());
             for (String pip : strings(acp.get("airi"))) {
-                ask(pip, ResourceType.AUTHORIZATION_INFORMATION, Map.of("fr", ids.absolute(originator.normalized()),
-                        "rids", List.copyOf(held.isEmpty() ? Set.of("none@none") : held)), notes)
+                Map<String, Object> info = new LinkedHashMap<>();
+                info.put("fr", ids.absolute(originator.normalized()));
+                if (!held.isEmpty()) {
+                    info.put("rids", List.copyOf(held));
+                }
+                ask(pip, ResourceType.AUTHORIZATION_INFORMATION, info, notes)
                         .filter(r -> sus(r) == OK).ifPresent(r -> held.addAll(strings(r.get("rids"))));
             }
             Originator withRoles = new Originator(originator.raw(), originator.normalized(), originator.authenticated(),

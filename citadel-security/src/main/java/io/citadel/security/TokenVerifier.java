@@ -56,11 +56,6 @@ public final class TokenVerifier {
     private final OriginatorIds ids;
     private final Set<String> ownCseIds;
     private final Duration clockSkew;
-    /** Verifiers built once per (key, algorithm): turning a JWK into a JDK key is a large part of the cost. */
-    private final Map<VerifierKey, JWSVerifier> verifiers = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private record VerifierKey(JWK key, JWSAlgorithm algorithm) {
-    }
 
     /**
      * @param decryptionKeys this CSE's private keys for JWE tokens (may be empty)
@@ -79,10 +74,6 @@ public final class TokenVerifier {
     /** Whether tokens and roles from this issuer are accepted at all. */
     public boolean isTrusted(String issuerId) {
         return issuerId != null && issuers.containsKey(ids.normalize(issuerId));
-    }
-
-    public boolean hasTrustedIssuers() {
-        return !issuers.isEmpty();
     }
 
     /**
@@ -169,7 +160,7 @@ public final class TokenVerifier {
         return null;
     }
 
-    private void checkIntegrity(JWT jwt, TrustedIssuer issuer) throws TokenRejectedException {
+    private static void checkIntegrity(JWT jwt, TrustedIssuer issuer) throws TokenRejectedException {
         SignedJWT signed = jwt instanceof SignedJWT s ? s
                 : jwt instanceof EncryptedJWT e ? e.getPayload().toSignedJWT() : null;
         if (jwt instanceof PlainJWT) {
@@ -191,7 +182,7 @@ public final class TokenVerifier {
                 continue;
             }
             try {
-                JWSVerifier v = cachedVerifier(alg, key);
+                JWSVerifier v = verifierFor(alg, key);
                 if (v != null && signed.verify(v)) {
                     return;
                 }
@@ -200,18 +191,6 @@ public final class TokenVerifier {
             }
         }
         throw new TokenRejectedException("token signature does not verify with any key of its issuer");
-    }
-
-    private JWSVerifier cachedVerifier(JWSAlgorithm alg, JWK key) throws JOSEException {
-        VerifierKey k = new VerifierKey(key, alg);
-        JWSVerifier v = verifiers.get(k);
-        if (v == null) {
-            v = verifierFor(alg, key);
-            if (v != null && verifiers.size() < 1024) {
-                verifiers.put(k, v);
-            }
-        }
-        return v;
     }
 
     /** Picks a verifier only when the key family fits the algorithm: no HMAC with a public key. */

@@ -1,13 +1,14 @@
 package io.citadel.server;
 
 import io.citadel.engine.RevocationList;
+import io.citadel.security.FileWatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,13 +18,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * token from then on, also after restarts.
  */
 final class FileRevocationList implements RevocationList {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("citadel.server");
     private final Path file;
+    private final FileWatch watch;
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
-    private volatile FileTime seen = FileTime.fromMillis(0);
-    private volatile long checkedAt;
 
     private FileRevocationList(Path file) {
         this.file = file;
+        this.watch = new FileWatch(file, Duration.ofSeconds(1));
     }
 
     static FileRevocationList open(Path file) {
@@ -34,11 +36,7 @@ final class FileRevocationList implements RevocationList {
 
     @Override
     public boolean isRevoked(String tokenId) {
-        long now = System.currentTimeMillis();
-        if (now - checkedAt > 1000) {
-            checkedAt = now;
-            reload();
-        }
+        reload();
         return revoked.contains(tokenId);
     }
 
@@ -61,23 +59,20 @@ final class FileRevocationList implements RevocationList {
         }
     }
 
+    /** Revocations only accumulate: a file that cannot be read now keeps every one already known. */
     private synchronized void reload() {
+        if (!watch.changed() || !watch.exists()) {
+            return;
+        }
         try {
-            if (!Files.exists(file)) {
-                return;
-            }
-            FileTime modified = Files.getLastModifiedTime(file);
-            if (modified.equals(seen)) {
-                return;
-            }
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (!line.isBlank()) {
                     revoked.add(line.strip());
                 }
             }
-            seen = modified;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            watch.retryLater();
+            LOG.warning("cannot read " + file + " (" + e.getClass().getSimpleName() + "); known revocations still apply");
         }
     }
 }

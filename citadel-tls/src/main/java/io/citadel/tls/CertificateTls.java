@@ -135,7 +135,7 @@ public final class CertificateTls {
         };
     }
 
-    /** Sets {@link PskTlsHandler#ASSOCIATION} from the verified client certificate once the handshake is done. */
+    /** Sets {@link ChannelIdentity#ASSOCIATION} from the verified client certificate once the handshake is done. */
     static final class IdentityFromCertificate extends ChannelInboundHandlerAdapter {
         private final String spDomain;
         private final UnaryOperator<String> normalize;
@@ -166,7 +166,7 @@ public final class CertificateTls {
                 try {
                     Certificate[] peer = ssl.engine().getSession().getPeerCertificates();
                     if (peer.length > 0 && peer[0] instanceof X509Certificate leaf) {
-                        ctx.channel().attr(PskTlsHandler.ASSOCIATION).set(associationOf(leaf));
+                        ctx.channel().attr(ChannelIdentity.ASSOCIATION).set(associationOf(leaf));
                         if (crls != null) { // a certificate revoked during the session ends it within a second
                             revocationCheck = ctx.executor().scheduleAtFixedRate(() -> {
                                 if (crls.isRevoked(leaf)) {

@@ -38,16 +38,17 @@ final class ConstrainedTrustManager implements X509TrustManager {
     private static final String NAME_CONSTRAINTS = "2.5.29.30";
     /** One consistent view of the trust anchors; replaced whole when the files change. */
     private record Anchors(Set<TrustAnchor> anchors, Map<X509Certificate, NameConstraints> constraints,
-                           X509Certificate[] issuers, long stamp) {
+                           X509Certificate[] issuers) {
     }
 
     private final File source;
+    private final io.citadel.security.FileWatch watch;
     private volatile Anchors current;
-    private volatile long checkedAt;
 
     private final RevocationList crls;
     private final OcspPolicy ocsp;
-    private final Map<java.math.BigInteger, Long> ocspGood = new java.util.concurrent.ConcurrentHashMap<>();
+    /** issuer and serial → until when the good OCSP answer is reused (serials are unique per issuer only). */
+    private final Map<String, Long> ocspGood = new java.util.concurrent.ConcurrentHashMap<>();
 
     ConstrainedTrustManager(File pem) throws IOException, GeneralSecurityException {
         this(pem, null, null);
@@ -62,6 +63,8 @@ final class ConstrainedTrustManager implements X509TrustManager {
         this.crls = crls;
         this.ocsp = ocsp;
         this.source = pem;
+        this.watch = new io.citadel.security.FileWatch(pem.toPath(), java.time.Duration.ofSeconds(1));
+        watch.changed();
         this.current = load(pem);
     }
 
@@ -96,31 +99,16 @@ final class ConstrainedTrustManager implements X509TrustManager {
             }
             anchors.add(new TrustAnchor(c, null)); // the JDK's PKIX cannot take them; enforced below
         }
-        return new Anchors(anchors, constraints, certs.toArray(X509Certificate[]::new), stamp(source));
-    }
-
-    private static long stamp(File source) {
-        long s = source.lastModified();
-        File[] files = source.isDirectory() ? source.listFiles() : null;
-        if (files != null) {
-            for (File f : files) {
-                s = Math.max(s, f.lastModified()) + f.getName().hashCode();
-            }
-        }
-        return s;
+        return new Anchors(anchors, constraints, certs.toArray(X509Certificate[]::new));
     }
 
     /** The anchors, re-read at most once a second when the files changed (add or remove a CA live). */
     private Anchors anchors() {
-        long now = System.currentTimeMillis();
-        if (now - checkedAt > 1000) {
-            checkedAt = now;
-            if (stamp(source) != current.stamp()) {
-                try {
-                    current = load(source);
-                } catch (IOException | GeneralSecurityException e) {
-                    // keep the last good set; an unreadable change must not open the door
-                }
+        if (watch.changed()) {
+            try {
+                current = load(source);
+            } catch (IOException | GeneralSecurityException e) {
+                watch.retryLater(); // keep the last good set and retry; an unreadable change must not open the door
             }
         }
         return current;
@@ -165,7 +153,8 @@ final class ConstrainedTrustManager implements X509TrustManager {
     /** Asks the OCSP responder about the end-entity certificate; good answers are cached briefly. */
     private void checkOcsp(List<X509Certificate> path, PKIXParameters base) throws GeneralSecurityException {
         X509Certificate leaf = path.get(0);
-        Long until = ocspGood.get(leaf.getSerialNumber());
+        String key = leaf.getIssuerX500Principal().getName() + "#" + leaf.getSerialNumber().toString(16);
+        Long until = ocspGood.get(key);
         if (until != null && until > System.currentTimeMillis()) {
             return;
         }
@@ -187,7 +176,7 @@ final class ConstrainedTrustManager implements X509TrustManager {
             if (ocspGood.size() > 10_000) {
                 ocspGood.clear();
             }
-            ocspGood.put(leaf.getSerialNumber(), System.currentTimeMillis() + ocsp.cacheMillis());
+            ocspGood.put(key, System.currentTimeMillis() + ocsp.cacheMillis());
         }
     }
 

@@ -10,10 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import io.citadel.security.FileWatch;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -31,7 +31,7 @@ import javax.crypto.spec.SecretKeySpec;
  * The PSK credential store at the software level of the secure environment: keys in a password-protected
  * PKCS#12 file ({@code psk.p12}, PBE with AES-256), metadata (bound IDs, expiry) in {@code psk.json}; both
  * 0600, replaced atomically. Never a key in clear on disk. A running server re-reads the files within a
- * second of a change (add, rotate, revoke), and {@link #version()} tells listeners that something changed.
+ * second of a change (add, rotate, revoke); a deleted store leaves no credential usable.
  */
 public final class PskStore {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -42,13 +42,12 @@ public final class PskStore {
     private final char[] password;
     private volatile Map<String, PskCredential> credentials = Map.of();
     private volatile Map<String, byte[]> keys = Map.of();
-    private volatile FileTime seen;
-    private volatile long checkedAt;
-    private final AtomicLong version = new AtomicLong();
+    private final FileWatch watch;
 
     private PskStore(Path dir, char[] password) {
         this.dir = dir;
         this.password = password.clone();
+        this.watch = new FileWatch(dir.resolve(METADATA), Duration.ofSeconds(1));
     }
 
     /** Opens (creating the directory 0700 if needed) and loads the store. */
@@ -60,7 +59,7 @@ public final class PskStore {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
         PskStore store = new PskStore(dir, password);
-        store.reload();
+        store.refresh();
         return store;
     }
 
@@ -81,18 +80,13 @@ public final class PskStore {
         return List.copyOf(credentials.values());
     }
 
-    /** Grows whenever the stored credentials changed. */
-    public long version() {
-        refresh();
-        return version.get();
-    }
-
     /** Adds or replaces (rotates) a credential. */
     public synchronized void put(PskCredential credential, byte[] key) {
         if (key.length < 16 || key.length > 64) {
             throw new IllegalArgumentException("a PSK must be 16 to 64 bytes (128 to 512 bits)");
         }
-        reload();
+        watch.reset();
+        refresh();
         Map<String, PskCredential> c = new LinkedHashMap<>(credentials);
         Map<String, byte[]> k = new HashMap<>(keys);
         c.put(credential.identity(), credential);
@@ -102,7 +96,8 @@ public final class PskStore {
 
     /** Removes a credential; live sessions that used it are closed by the server. */
     public synchronized boolean revoke(String identity) {
-        reload();
+        watch.reset();
+        refresh();
         if (!credentials.containsKey(identity)) {
             return false;
         }
@@ -117,22 +112,15 @@ public final class PskStore {
         return true;
     }
 
-    private void refresh() {
-        long now = System.currentTimeMillis();
-        if (now - checkedAt > 1000) {
-            checkedAt = now;
-            reload();
+    /** Re-reads the store when its files changed (checked at most once a second). */
+    private synchronized void refresh() {
+        if (!watch.changed()) {
+            return;
         }
-    }
-
-    private synchronized void reload() {
-        Path meta = dir.resolve(METADATA);
+        Path meta = watch.path();
         try {
             if (!Files.exists(meta)) {
-                return;
-            }
-            FileTime modified = Files.getLastModifiedTime(meta);
-            if (modified.equals(seen)) {
+                replace(Map.of(), Map.of());
                 return;
             }
             Map<String, PskCredential> c = new LinkedHashMap<>();
@@ -158,16 +146,19 @@ public final class PskStore {
                 }
             }
             c.keySet().retainAll(k.keySet());
-            Map<String, byte[]> previous = keys;
-            credentials = Map.copyOf(c);
-            keys = Map.copyOf(k);
-            previous.values().forEach(b -> Arrays.fill(b, (byte) 0));
-            seen = modified;
-            version.incrementAndGet();
+            replace(c, k);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            watch.retryLater();
             throw new IllegalStateException("the PSK store in " + dir + " cannot be read (wrong password or damaged): "
                     + e.getClass().getSimpleName());
         }
+    }
+
+    private void replace(Map<String, PskCredential> c, Map<String, byte[]> k) {
+        Map<String, byte[]> previous = keys;
+        credentials = Map.copyOf(c);
+        keys = Map.copyOf(k);
+        previous.values().forEach(b -> Arrays.fill(b, (byte) 0));
     }
 
     private void write(Map<String, PskCredential> c, Map<String, byte[]> k) {
@@ -198,8 +189,8 @@ public final class PskStore {
             Files.write(tmpMeta, JSON.writeValueAsBytes(Map.of("psk", list)));
             Files.move(tmpKs, dir.resolve(KEYSTORE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.move(tmpMeta, dir.resolve(METADATA), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            seen = null;
-            reload();
+            watch.reset();
+            refresh();
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot write the PSK store in " + dir + ": " + e.getMessage());
         }

@@ -27,10 +27,9 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * PSK): ciphertext in → {@code offerInput} → plaintext up the pipeline; plaintext down → {@code
  * writeApplicationData} → ciphertext out. Application data is held back until the handshake completes;
  * a handshake that does not complete within the timeout closes the connection (slowloris).
- * After the handshake the channel carries a {@link SecurityAssociation} ({@link #ASSOCIATION}).
+ * After the handshake the channel carries a {@link SecurityAssociation} ({@link ChannelIdentity#ASSOCIATION}).
  */
 public final class PskTlsHandler extends ChannelDuplexHandler {
-    public static final AttributeKey<SecurityAssociation> ASSOCIATION = AttributeKey.valueOf("citadel.sa");
     public static final AttributeKey<String> PSK_IDENTITY = AttributeKey.valueOf("citadel.psk-identity");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -129,11 +128,17 @@ public final class PskTlsHandler extends ChannelDuplexHandler {
         ctx.channel().attr(PSK_IDENTITY).set(identity);
         // a credential revoked or expired while the session lives ends the session within a second
         revocationCheck = ctx.executor().scheduleAtFixedRate(() -> {
-            if (store.lookup(identity, Instant.now()).isEmpty()) {
+            boolean usable;
+            try {
+                usable = store.lookup(identity, Instant.now()).isPresent();
+            } catch (RuntimeException e) {
+                usable = false; // a store that cannot be read cannot vouch for the session: fail closed
+            }
+            if (!usable) {
                 ctx.close();
             }
         }, 1, 1, TimeUnit.SECONDS);
-        ctx.channel().attr(ASSOCIATION).set(new SecurityAssociation(credential.credentialId(), identities));
+        ctx.channel().attr(ChannelIdentity.ASSOCIATION).set(new SecurityAssociation(credential.credentialId(), identities));
         ctx.fireUserEventTriggered(new Established(identity));
         while (!pendingWrites.isEmpty()) {
             Object[] w = pendingWrites.poll();

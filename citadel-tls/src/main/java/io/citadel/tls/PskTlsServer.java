@@ -3,11 +3,9 @@ package io.citadel.tls;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.PSKTlsServer;
 import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsPSKIdentityManager;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 
@@ -94,10 +92,6 @@ final class PskTlsServer extends PSKTlsServer {
             // null makes Bouncy Castle fail the handshake with unknown_psk_identity
             return store.key(id, Instant.now()).orElse(null);
         }
-    }
-
-    static TlsFatalAlert handshakeFailure() {
-        return new TlsFatalAlert(AlertDescription.handshake_failure);
     }
 
     static void zero(byte[] b) {

@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import io.citadel.security.FileWatch;
 import java.security.GeneralSecurityException;
 import java.security.cert.CRL;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
@@ -21,24 +22,18 @@ import java.util.List;
  * a certificate whose issuer has no current CRL (missing, not yet valid, past nextUpdate) is refused.
  */
 public final class RevocationList {
-    private final Path file;
+    private final FileWatch watch;
     private final boolean required;
     private volatile List<X509CRL> crls = List.of();
-    private volatile FileTime seen;
-    private volatile long checkedAt;
 
     public RevocationList(Path file, boolean required) {
-        this.file = file;
+        this.watch = new FileWatch(file, Duration.ofSeconds(1));
         this.required = required;
-        reload();
+        refresh();
     }
 
     void check(List<X509Certificate> path, X509Certificate anchor) throws CertificateException {
-        long now = System.currentTimeMillis();
-        if (now - checkedAt > 1000) {
-            checkedAt = now;
-            reload();
-        }
+        refresh();
         for (int i = 0; i < path.size(); i++) {
             X509Certificate cert = path.get(i);
             X509Certificate issuer = i + 1 < path.size() ? path.get(i + 1) : anchor;
@@ -70,28 +65,30 @@ public final class RevocationList {
 
     /** True when the certificate is listed as revoked now (for ending live sessions). */
     boolean isRevoked(X509Certificate cert) {
-        reload();
+        refresh();
         return crls.stream().anyMatch(c -> c.isRevoked(cert));
     }
 
-    private synchronized void reload() {
+    /**
+     * Re-reads the file when it changed (at most once a second). A damaged or half-written file keeps the
+     * last good lists: forgetting them would un-revoke every certificate (fail open).
+     */
+    private synchronized void refresh() {
+        if (!watch.changed()) {
+            return;
+        }
         try {
-            if (!Files.exists(file)) {
-                crls = List.of();
-                return;
-            }
-            FileTime modified = Files.getLastModifiedTime(file);
-            if (modified.equals(seen)) {
+            if (!watch.exists()) {
+                crls = List.of(); // with 'required' every certificate is refused until a CRL is back
                 return;
             }
             Collection<? extends CRL> loaded;
-            try (InputStream in = Files.newInputStream(file)) {
+            try (InputStream in = Files.newInputStream(watch.path())) {
                 loaded = CertificateFactory.getInstance("X.509").generateCRLs(in);
             }
             crls = loaded.stream().map(X509CRL.class::cast).toList();
-            seen = modified;
         } catch (IOException | GeneralSecurityException e) {
-            crls = List.of(); // unreadable: with 'required' every certificate is refused until it is fixed
+            watch.retryLater();
         }
     }
 }

@@ -65,7 +65,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             send(ctx, ResponsePrimitive.error(e.status(), rqi, rvi, e.getMessage()), responseSerialization, keepAlive);
             return;
         }
-        RequestContext context = new RequestContext(peer(ctx), ctx.channel().attr(io.citadel.tls.PskTlsHandler.ASSOCIATION).get(),
+        RequestContext context = new RequestContext(peer(ctx), ctx.channel().attr(io.citadel.tls.ChannelIdentity.ASSOCIATION).get(),
                 decoded.textual(), now);
         Serialization out = responseSerialization;
         try {

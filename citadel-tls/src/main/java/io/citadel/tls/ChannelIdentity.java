@@ -1,0 +1,13 @@
+package io.citadel.tls;
+
+import io.citadel.engine.SecurityAssociation;
+import io.netty.util.AttributeKey;
+
+/** Where a secured channel keeps what its handshake proved, for whichever binding reads requests from it. */
+public final class ChannelIdentity {
+    /** Set by the TLS-PSK and certificate handlers once the handshake is done; absent on plain channels. */
+    public static final AttributeKey<SecurityAssociation> ASSOCIATION = AttributeKey.valueOf("citadel.sa");
+
+    private ChannelIdentity() {
+    }
+}
