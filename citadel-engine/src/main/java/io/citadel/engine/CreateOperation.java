@@ -53,7 +53,9 @@ final class CreateOperation {
             parts.accessControl().requireRegistrationAllowed(parts.aeBehaviour().stemFor(rawFrom));
         } else {
             Object specialization = requested.get(type == ResourceType.FLEX_CONTAINER ? "cnd" : "mgd");
-            parts.accessControl().require(originator, Operation.CREATE.permissionBit(), type.code(),
+            // subscribing needs the right to read what is watched, not to create (TS-0001 §10.2.10.1)
+            int needed = type == ResourceType.SUBSCRIPTION ? Operation.RETRIEVE.permissionBit() : Operation.CREATE.permissionBit();
+            parts.accessControl().require(originator, needed, type == ResourceType.SUBSCRIPTION ? null : type.code(),
                     specialization instanceof String s ? s : null, parent, false, ctx, requested.keySet());
         }
         String name = (String) attrs.remove("rn");
@@ -76,7 +78,11 @@ final class CreateOperation {
         CreateDraft draft = new CreateDraft(parent, attrs, rawFrom, originator.normalized(),
                 Ids.next(type.shortName()), now);
         behaviour.prepareCreate(draft);
-        Resource created = Writes.await(parts.store().write(tx -> {
+        if (type == ResourceType.SUBSCRIPTION) {
+            parts.verification().verify(parts.notifier().subscriptionReference(draft.ri()), rawFrom,
+                    originator.normalized(), Notifier.targets(attrs.get("nu")), ctx);
+        }
+        Resource created = parts.notifier().write(tx -> {
             if (tx.findById(parent.ri()).isEmpty()) {
                 throw OneM2mException.notFound("parent resource was deleted");
             }
@@ -100,7 +106,7 @@ final class CreateOperation {
             tx.insert(r);
             behaviour.afterCreate(tx, r);
             return r;
-        }));
+        }, originator.normalized(), Operation.CREATE);
         return respond(req, created, requested);
     }
 

@@ -8,6 +8,9 @@ import io.citadel.engine.types.AeBehaviour;
 import io.citadel.engine.types.ContainerBehaviour;
 import io.citadel.engine.types.ContentInstanceBehaviour;
 import io.citadel.engine.types.FixedBehaviour;
+import io.citadel.engine.types.SubscriptionBehaviour;
+import io.citadel.engine.notification.DispatchSettings;
+import io.citadel.engine.notification.NotificationDispatcher;
 import io.citadel.engine.types.TypeBehaviour;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
@@ -43,10 +46,13 @@ public final class Cse implements AutoCloseable {
     private final RetrieveOperation retrieve;
     private final UpdateOperation update;
     private final DeleteOperation delete;
+    private final NotifyOperation notify;
     private final ExpiryReaper reaper;
     private final TokenService tokens;
     private final RoleDirectory roles;
     private final RevocationList revocations;
+    private final SubscriptionIndex subscriptions;
+    private final Notifier notifier;
 
     public Cse(CseSettings settings, ResourceStore store) {
         this(settings, store, SecurityOptions.none());
@@ -57,6 +63,12 @@ public final class Cse implements AutoCloseable {
         this.revocations = security.revocations();
         ResourceSchema schema = ResourceSchema.standard();
         ResourceRepository repository = new ResourceRepository(store, 200_000);
+        this.subscriptions = new SubscriptionIndex();
+        store.setChangeListener(changes -> {
+            repository.committed(changes);
+            subscriptions.committed(changes);
+        });
+        subscriptions.load(store);
         OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
         TokenVerifier verifier = new TokenVerifier(security.trustedIssuers(), security.decryptionKeys(), ids,
                 Duration.ofSeconds(5));
@@ -66,6 +78,11 @@ public final class Cse implements AutoCloseable {
         DistributedAuthorization distributed = new DistributedAuthorization(settings, repository, addressing, ids,
                 security, tokens, roles);
         AeBehaviour ae = new AeBehaviour(Ids::next, ids::normalize);
+        Representation representation = new Representation(schema);
+        NotificationTargets targets = new NotificationTargets(settings, repository, ids);
+        NotifyRequests notifyRequests = new NotifyRequests(settings, targets, security.outbound(), Routes.NONE);
+        this.notifier = new Notifier(settings, store, subscriptions,
+                new NotificationDispatcher(notifyRequests, DispatchSettings.defaults()), representation);
         Map<ResourceType, TypeBehaviour> behaviours = new EnumMap<>(ResourceType.class);
         for (TypeBehaviour b : List.of(ae, new ContainerBehaviour(), new ContentInstanceBehaviour(),
                 new AccessControlPolicyBehaviour(ids), FixedBehaviour.plain(ResourceType.DYNAMIC_AUTHORIZATION_CONSULTATION),
@@ -73,19 +90,21 @@ public final class Cse implements AutoCloseable {
                 FixedBehaviour.plain(ResourceType.AUTHORIZATION_DECISION),
                 FixedBehaviour.plain(ResourceType.AUTHORIZATION_POLICY),
                 FixedBehaviour.plain(ResourceType.AUTHORIZATION_INFORMATION),
+                new SubscriptionBehaviour(EventCriteria::parse),
                 FixedBehaviour.unchangeable(ResourceType.CSE_BASE))) {
             behaviours.put(b.type(), b);
         }
-        this.parts = new EngineParts(settings, schema, store, repository, addressing,
-                new AccessControl(settings, repository, ids, security,
-                        new DynamicAuthorization(settings, store, repository, schema, tokens, security),
-                        distributed),
-                new AcpiValidator(addressing),
-                new Representation(schema), behaviours, ae, distributed);
+        AccessControl accessControl = new AccessControl(settings, repository, ids, security,
+                new DynamicAuthorization(settings, store, repository, schema, tokens, security), distributed);
+        this.parts = new EngineParts(settings, schema, store, repository, addressing, accessControl,
+                new AcpiValidator(addressing), representation, behaviours, ae, distributed, notifier,
+                new SubscriptionVerification(targets, notifyRequests, accessControl, Duration.ofSeconds(5)));
         this.create = new CreateOperation(parts);
         this.retrieve = new RetrieveOperation(parts);
         this.update = new UpdateOperation(parts);
         this.delete = new DeleteOperation(parts);
+        this.notify = new NotifyOperation(parts, security.outbound(), Duration.ofSeconds(5));
+        notifier.deleteWith(ri -> delete.delete(ri, null).isPresent());
         new CseBootstrap(settings, schema, store, repository).ensureCseBase();
         this.reaper = new ExpiryReaper(store, delete);
     }
@@ -113,8 +132,7 @@ public final class Cse implements AutoCloseable {
                 case RETRIEVE -> retrieve.execute(request, originator, target, ctx);
                 case UPDATE -> update.execute(request, originator, target, ctx);
                 case DELETE -> delete.execute(request, originator, target, ctx);
-                case NOTIFY -> throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED,
-                        "NOTIFY to this CSE is not supported yet");
+                case NOTIFY -> notify.execute(request, originator, target, ctx);
             };
             return admitted.assigned().isEmpty() ? response : response.withAssignedTokenIds(admitted.assigned());
         } catch (OneM2mException e) {
@@ -245,6 +263,8 @@ public final class Cse implements AutoCloseable {
     public void reset() {
         parts.store().wipe();
         parts.repository().clear();
+        subscriptions.clear();
+        notifier.reset();
         new CseBootstrap(settings, parts.schema(), parts.store(), parts.repository()).ensureCseBase();
     }
 
@@ -261,5 +281,6 @@ public final class Cse implements AutoCloseable {
     @Override
     public void close() {
         reaper.close();
+        notifier.close();
     }
 }

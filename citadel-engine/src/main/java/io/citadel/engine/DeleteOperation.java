@@ -33,16 +33,16 @@ final class DeleteOperation {
             }
             parts.accessControl().require(originator, Operation.DELETE.permissionBit(), null, resource, false, ctx);
         }
-        Resource deleted = delete(resource.ri()).orElseThrow(() -> OneM2mException.notFound("resource was already deleted"));
+        Resource deleted = delete(resource.ri(), originator.normalized()).orElseThrow(() -> OneM2mException.notFound("resource was already deleted"));
         ResultContent rcn = req.resultContent() == null ? ResultContent.NOTHING
                 : ResultContent.of(req.resultContent()).orElseThrow();
         Object content = rcn == ResultContent.ATTRIBUTES ? parts.representation().full(deleted) : null;
         return ResponsePrimitive.of(ResponseStatusCode.DELETED, req, content);
     }
 
-    /** Deletes durably; empty if it was gone already. */
-    Optional<Resource> delete(String ri) {
-        return Writes.await(parts.store().write(tx -> {
+    /** Deletes durably on behalf of {@code originator} (null: the CSE itself); empty if it was gone already. */
+    Optional<Resource> delete(String ri, String originator) {
+        return parts.notifier().write(tx -> {
             Optional<Resource> fresh = tx.findById(ri);
             fresh.ifPresent(r -> {
                 TypeBehaviour behaviour = parts.behaviour(r.type());
@@ -50,6 +50,6 @@ final class DeleteOperation {
                 tx.deleteSubtree(r);
             });
             return fresh;
-        }));
+        }, originator, Operation.DELETE);
     }
 }

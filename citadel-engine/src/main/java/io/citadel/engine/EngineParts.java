@@ -11,7 +11,8 @@ import java.util.Map;
 record EngineParts(CseSettings settings, ResourceSchema schema, ResourceStore store, ResourceRepository repository,
                    Addressing addressing, AccessControl accessControl, AcpiValidator acpiValidator,
                    Representation representation, Map<ResourceType, TypeBehaviour> behaviours,
-                   AeBehaviour aeBehaviour, DistributedAuthorization distributed) {
+                   AeBehaviour aeBehaviour, DistributedAuthorization distributed, Notifier notifier,
+                   SubscriptionVerification verification) {
 
     TypeBehaviour behaviour(ResourceType type) {
         TypeBehaviour b = behaviours.get(type);

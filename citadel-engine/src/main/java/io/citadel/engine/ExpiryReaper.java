@@ -40,7 +40,7 @@ final class ExpiryReaper implements AutoCloseable {
         do {
             due = store.expired(now, 500);
             for (String ri : due) {
-                if (delete.delete(ri).isPresent()) {
+                if (delete.delete(ri, null).isPresent()) {
                     count++;
                 }
             }

@@ -17,8 +17,17 @@ public interface OutboundRequests {
             CompletableFuture.failedFuture(new IllegalStateException("no outbound binding configured"));
 
     /**
-     * Sends and completes with the response, or exceptionally: with a {@link java.util.concurrent.TimeoutException}
+     * Sends to the endpoint {@code uri} exactly (an AE's or DAS's point of access, a notification URL) and
+     * completes with the response, or exceptionally: with a {@link java.util.concurrent.TimeoutException}
      * when no answer came in time, with anything else when the target is unreachable or answered nonsense.
      */
     CompletableFuture<ResponsePrimitive> send(String uri, RequestPrimitive request, Duration timeout);
+
+    /**
+     * Forwards to another CSE reachable at {@code pointOfAccess}: the binding maps the request's {@code To}
+     * into its own addressing under that point of access (HTTP: {@code /~/cse/...}, {@code /_/sp/cse/...}).
+     */
+    default CompletableFuture<ResponsePrimitive> forward(String pointOfAccess, RequestPrimitive request, Duration timeout) {
+        return send(pointOfAccess, request, timeout);
+    }
 }

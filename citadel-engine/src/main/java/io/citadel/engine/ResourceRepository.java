@@ -30,7 +30,6 @@ final class ResourceRepository implements ChangeListener {
     ResourceRepository(ResourceStore store, int capacity) {
         this.store = store;
         this.capacity = capacity;
-        store.setChangeListener(this);
     }
 
     ResourceStore store() {

@@ -41,6 +41,7 @@ final class RetrieveOperation {
                 parts.repository().findById(resource.parentId()).ifPresent(RetrieveOperation::refuseIfRetrievalDisabled);
             }
         }
+        resource = parts.notifier().withStatistics(resource);
         FilterCriteria fc = req.filterCriteria();
         ResultContent rcn = req.resultContent() == null ? ResultContent.ATTRIBUTES
                 : ResultContent.of(req.resultContent()).orElseThrow();

@@ -5,6 +5,7 @@ import io.citadel.engine.types.TypeBehaviour;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResourceType;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.protocol.ResultContent;
@@ -57,7 +58,13 @@ final class UpdateOperation {
             throw OneM2mException.badRequest("expirationTime " + s + " is not in the future");
         }
         behaviour.checkUpdate(current, changes);
-        Resource updated = Writes.await(parts.store().write(tx -> {
+        if (current.type() == ResourceType.SUBSCRIPTION && changes.get("nu") != null) {
+            java.util.List<String> added = new java.util.ArrayList<>(Notifier.targets(changes.get("nu")));
+            added.removeAll(Notifier.targets(current.get("nu")));
+            parts.verification().verify(parts.notifier().subscriptionReference(current.ri()), req.from(),
+                    originator.normalized(), added, ctx);
+        }
+        Resource updated = parts.notifier().write(tx -> {
             Resource fresh = tx.findById(current.ri()).orElseThrow(() -> OneM2mException.notFound("resource was deleted"));
             Map<String, Object> all = new LinkedHashMap<>(changes);
             all.put("lt", Timestamps.format(now));
@@ -66,8 +73,9 @@ final class UpdateOperation {
             }
             Resource next = behaviour.afterUpdate(tx, fresh.with(all));
             tx.update(next);
+            tx.record(ResourceEvent.updated(next, changes));
             return next;
-        }));
+        }, originator.normalized(), Operation.UPDATE);
         ResultContent rcn = req.resultContent() == null ? ResultContent.ATTRIBUTES
                 : ResultContent.of(req.resultContent()).orElseThrow();
         Object content = switch (rcn) {

@@ -55,6 +55,80 @@ public final class QueryParameters {
         }
     }
 
+    /**
+     * The inverse of {@link #apply}: the request parameters of a primitive as name/value pairs (values not
+     * yet URL-encoded), for bindings that forward a request to another CSE.
+     */
+    public static List<Map.Entry<String, String>> encode(RequestPrimitive req) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        if (req.resultContent() != null) {
+            out.add(Map.entry("rcn", String.valueOf(req.resultContent())));
+        }
+        if (req.desiredIdResultType() != 1) {
+            out.add(Map.entry("drt", String.valueOf(req.desiredIdResultType())));
+        }
+        if (!req.attributeList().isEmpty()) {
+            out.add(Map.entry("atrl", String.join("+", req.attributeList())));
+        }
+        if (!req.roleIds().isEmpty()) {
+            out.add(Map.entry("rids", String.join("+", req.roleIds())));
+        }
+        if (!req.tokenIds().isEmpty()) {
+            out.add(Map.entry("tids", String.join("+", req.tokenIds())));
+        }
+        if (req.tokenRequestIndicator()) {
+            out.add(Map.entry("tqi", "true"));
+        }
+        FilterCriteria fc = req.filterCriteria();
+        if (fc == null) {
+            return out;
+        }
+        time(out, "crb", fc.createdBefore());
+        time(out, "cra", fc.createdAfter());
+        time(out, "ms", fc.modifiedSince());
+        time(out, "us", fc.unmodifiedSince());
+        time(out, "exb", fc.expireBefore());
+        time(out, "exa", fc.expireAfter());
+        number(out, "sts", fc.stateTagSmaller());
+        number(out, "stb", fc.stateTagBigger());
+        number(out, "sza", fc.sizeAbove());
+        number(out, "szb", fc.sizeBelow());
+        if (!fc.labels().isEmpty()) {
+            out.add(Map.entry("lbl", String.join("+", fc.labels())));
+        }
+        if (!fc.contentTypes().isEmpty()) {
+            out.add(Map.entry("cty", String.join("+", fc.contentTypes())));
+        }
+        if (!fc.resourceTypes().isEmpty()) {
+            out.add(Map.entry("ty", String.join("+", fc.resourceTypes().stream().map(String::valueOf).toList())));
+        }
+        for (AttributeFilter a : fc.attributes()) {
+            out.add(Map.entry(a.name(), a.value()));
+        }
+        if (fc.filterUsage() != FilterCriteria.USAGE_CONDITIONAL_RETRIEVAL) {
+            out.add(Map.entry("fu", String.valueOf(fc.filterUsage())));
+        }
+        if (fc.filterOperation() != 1) {
+            out.add(Map.entry("fo", String.valueOf(fc.filterOperation())));
+        }
+        number(out, "lim", fc.limit() == null ? null : fc.limit().longValue());
+        number(out, "lvl", fc.level() == null ? null : fc.level().longValue());
+        number(out, "ofst", fc.offset() == null ? null : fc.offset().longValue());
+        return out;
+    }
+
+    private static void time(List<Map.Entry<String, String>> out, String name, Instant value) {
+        if (value != null) {
+            out.add(Map.entry(name, Timestamps.format(value)));
+        }
+    }
+
+    private static void number(List<Map.Entry<String, String>> out, String name, Long value) {
+        if (value != null) {
+            out.add(Map.entry(name, String.valueOf(value)));
+        }
+    }
+
     private static boolean bool(String name, String value) {
         return switch (value) {
             case "true", "1" -> true;

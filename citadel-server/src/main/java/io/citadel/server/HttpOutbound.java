@@ -2,6 +2,8 @@ package io.citadel.server;
 
 import io.citadel.engine.OutboundRequests;
 import io.citadel.protocol.Operation;
+import io.citadel.protocol.QueryParameters;
+import io.citadel.protocol.Timestamps;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
@@ -13,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +36,40 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
 
     @Override
     public CompletableFuture<ResponsePrimitive> send(String uri, RequestPrimitive request, Duration timeout) {
+        return exchange(uri, request, timeout);
+    }
+
+    @Override
+    public CompletableFuture<ResponsePrimitive> forward(String pointOfAccess, RequestPrimitive request, Duration timeout) {
+        String base = pointOfAccess.endsWith("/") ? pointOfAccess.substring(0, pointOfAccess.length() - 1) : pointOfAccess;
+        StringBuilder url = new StringBuilder(base).append(path(request.to()));
+        char sep = '?';
+        for (Map.Entry<String, String> p : QueryParameters.encode(request)) {
+            url.append(sep).append(encode(p.getKey())).append('=').append(encode(p.getValue()));
+            sep = '&';
+        }
+        return exchange(url.toString(), request, timeout);
+    }
+
+    /** TS-0009 §6.2.1: SP-relative {@code /cse/x} as {@code /~/cse/x}, absolute {@code //sp/x} as {@code /_/sp/x}. */
+    static String path(String to) {
+        String mapped = to.startsWith("//") ? "/_/" + to.substring(2) : to.startsWith("/") ? "/~" + to : "/" + to;
+        StringBuilder out = new StringBuilder(mapped.length());
+        for (char c : mapped.toCharArray()) {
+            if (c == '#' || c == '?' || c == '%' || c == ' ') {
+                out.append('%').append(String.format("%02X", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private CompletableFuture<ResponsePrimitive> exchange(String uri, RequestPrimitive request, Duration timeout) {
         URI target;
         try {
             target = URI.create(uri);
@@ -46,8 +83,17 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
         ContentCodec json = ContentCodec.of(Serialization.JSON);
         byte[] body = request.content() == null ? new byte[0] : json.encode(request.content());
         HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout)
-                .header("X-M2M-Origin", request.from()).header("X-M2M-RI", request.requestId())
-                .header("X-M2M-RVI", request.releaseVersion()).header("Accept", "application/json");
+                .header("X-M2M-RI", request.requestId()).header("X-M2M-RVI", request.releaseVersion())
+                .header("Accept", "application/json");
+        if (request.from() != null && !request.from().isEmpty()) {
+            b.header("X-M2M-Origin", request.from());
+        }
+        if (request.requestExpiration() != null) {
+            b.header("X-M2M-RET", Timestamps.format(request.requestExpiration()));
+        }
+        if (!request.tokens().isEmpty()) {
+            b.header("Authorization", "Bearer " + String.join("+", request.tokens()));
+        }
         String contentType = "application/json" + (request.operation() == Operation.CREATE ? ";ty=" + request.resourceType() : "");
         switch (request.operation()) {
             case CREATE, NOTIFY -> b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", contentType);
@@ -56,23 +102,44 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
             case DELETE -> b.DELETE();
         }
         return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(rsp -> {
-            String rsc = rsp.headers().firstValue("X-M2M-RSC").orElseThrow(() ->
-                    new IllegalStateException("response without X-M2M-RSC"));
-            ResponseStatusCode status = ResponseStatusCode.of(Integer.parseInt(rsc.trim()))
-                    .orElseThrow(() -> new IllegalStateException("unknown response status code"));
+            ResponseStatusCode status = status(rsp);
             byte[] bytes = rsp.body();
             if (bytes.length > MAX_RESPONSE) {
                 throw new IllegalStateException("response body too large");
             }
-            Object content = bytes.length == 0 ? null : json.decode(bytes);
-            return new ResponsePrimitive(status, rsp.headers().firstValue("X-M2M-RI").orElse(null),
-                    rsp.headers().firstValue("X-M2M-RVI").orElse(null), content, null, null);
+            Object content = bytes.length == 0 || !isJson(rsp) ? null : json.decode(bytes);
+            return new ResponsePrimitive(status, rsp.headers().firstValue("X-M2M-RI").orElse(request.requestId()),
+                    rsp.headers().firstValue("X-M2M-RVI").orElse(null), content,
+                    rsp.headers().firstValue("Content-Location").orElse(null), null);
         }).exceptionallyCompose(e -> {
             Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
             // the engine's contract: a TimeoutException means "no answer in time", anything else "unreachable"
             return CompletableFuture.failedFuture(cause instanceof java.net.http.HttpTimeoutException
                     ? new java.util.concurrent.TimeoutException("no response within " + timeout.toMillis() + " ms") : cause);
         });
+    }
+
+    private static boolean isJson(HttpResponse<byte[]> rsp) {
+        return rsp.headers().firstValue("Content-Type").map(t -> t.toLowerCase(Locale.ROOT).contains("json")).orElse(true);
+    }
+
+    /**
+     * X-M2M-RSC; a plain web endpoint that answers without it (many notification receivers do) is judged by
+     * its HTTP status: 2xx delivered, 4xx refused, anything else a server error.
+     */
+    private static ResponseStatusCode status(HttpResponse<byte[]> rsp) {
+        String rsc = rsp.headers().firstValue("X-M2M-RSC").orElse(null);
+        if (rsc != null) {
+            try {
+                return ResponseStatusCode.of(Integer.parseInt(rsc.trim()))
+                        .orElseThrow(() -> new IllegalStateException("unknown response status code " + rsc));
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("X-M2M-RSC is not a number");
+            }
+        }
+        int http = rsp.statusCode();
+        return http >= 200 && http < 300 ? ResponseStatusCode.OK
+                : http >= 400 && http < 500 ? ResponseStatusCode.BAD_REQUEST : ResponseStatusCode.INTERNAL_SERVER_ERROR;
     }
 
     @Override

@@ -26,6 +26,9 @@ public interface ResourceStore extends AutoCloseable {
      */
     List<Resource> descendants(Resource root, int maxDepth, int limit);
 
+    /** Resources of one type in creation order, up to {@code limit} (start-up indexes: subscriptions, remote CSEs). */
+    List<Resource> ofType(int type, int limit);
+
     /** IDs of resources whose expiration time is before {@code now}, oldest first. */
     List<String> expired(Instant now, int limit);
 

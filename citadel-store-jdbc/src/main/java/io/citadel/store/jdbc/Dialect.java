@@ -53,6 +53,7 @@ public enum Dialect {
                 "CREATE UNIQUE INDEX resources_path ON resources (path)",
                 "CREATE INDEX resources_children ON resources (pi, ty, seq)",
                 "CREATE INDEX resources_parent_seq ON resources (pi, seq)",
-                "CREATE INDEX resources_expiry ON resources (et)");
+                "CREATE INDEX resources_expiry ON resources (et)",
+                "CREATE INDEX resources_type ON resources (ty, seq)");
     }
 }

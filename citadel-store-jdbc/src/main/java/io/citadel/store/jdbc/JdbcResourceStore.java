@@ -118,6 +118,16 @@ public final class JdbcResourceStore implements ResourceStore {
     }
 
     @Override
+    public List<Resource> ofType(int type, int limit) {
+        return reads.with(c -> {
+            PreparedStatement ps = c.prepare("SELECT " + Rows.COLUMNS + " FROM resources WHERE ty = ? ORDER BY seq LIMIT ?");
+            ps.setInt(1, type);
+            ps.setInt(2, limit);
+            return all(ps);
+        });
+    }
+
+    @Override
     public List<String> expired(Instant now, int limit) {
         return reads.with(c -> {
             PreparedStatement ps = c.prepare("SELECT ri FROM resources WHERE et IS NOT NULL AND et <= ? ORDER BY et LIMIT ?");

@@ -1,0 +1,75 @@
+package io.citadel.engine;
+
+import io.citadel.engine.resource.Resource;
+import io.citadel.protocol.OneM2mException;
+import io.citadel.protocol.Operation;
+import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResponsePrimitive;
+import io.citadel.protocol.ResponseStatusCode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * NOTIFY received by this CSE (TS-0001 §10.2.5.21-23): to an {@code <AE>} or {@code <remoteCSE>} it is
+ * re-targeted to that entity's {@code poa} after the originator's NOTIFY privilege on it is checked; to
+ * the {@code <CSEBase>} it is for the CSE itself and acknowledged; any other target refuses it.
+ */
+final class NotifyOperation {
+    private final EngineParts parts;
+    private final OutboundRequests outbound;
+    private final Duration timeout;
+
+    NotifyOperation(EngineParts parts, OutboundRequests outbound, Duration timeout) {
+        this.parts = parts;
+        this.outbound = outbound;
+        this.timeout = timeout;
+    }
+
+    ResponsePrimitive execute(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
+        if (target.virtual() != Target.Virtual.NONE || target.attribute() != null) {
+            throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, "NOTIFY cannot target a virtual resource or attribute");
+        }
+        if (!(req.content() instanceof Map<?, ?> content) || content.size() != 1
+                || !(content.containsKey("m2m:sgn") || content.containsKey("m2m:agn"))) {
+            throw OneM2mException.badRequest("NOTIFY content must be one m2m:sgn or m2m:agn");
+        }
+        Resource r = target.resource();
+        switch (r.type()) {
+            case CSE_BASE -> {
+                return ResponsePrimitive.of(ResponseStatusCode.OK, req, null);
+            }
+            case AE, REMOTE_CSE -> {
+                parts.accessControl().require(originator, Operation.NOTIFY.permissionBit(), null, r, false, ctx);
+                return retarget(req, r);
+            }
+            default -> throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED,
+                    "NOTIFY goes to an AE, a remote CSE or the CSEBase, not to " + r.type().jsonKey());
+        }
+    }
+
+    private ResponsePrimitive retarget(RequestPrimitive req, Resource entity) {
+        String poa = null;
+        for (Object p : entity.get("poa") instanceof List<?> l ? l : List.of()) {
+            if (p instanceof String s && NotificationTargets.isUrl(s)) {
+                poa = s;
+                break;
+            }
+        }
+        if (poa == null) {
+            throw new OneM2mException(ResponseStatusCode.TARGET_NOT_REACHABLE, entity.ri() + " has no point of access");
+        }
+        try {
+            ResponsePrimitive answer = outbound.send(poa, req, timeout).get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+            return new ResponsePrimitive(answer.status(), req.requestId(), req.releaseVersion(), answer.content(), null, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OneM2mException(ResponseStatusCode.TARGET_NOT_REACHABLE, "interrupted");
+        } catch (TimeoutException | ExecutionException e) {
+            throw new OneM2mException(ResponseStatusCode.TARGET_NOT_REACHABLE, entity.ri() + " did not answer at its point of access");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.citadel.engine;
+
+import io.citadel.engine.notification.NotificationSender;
+import io.citadel.protocol.Operation;
+import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResponsePrimitive;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends a notification as a NOTIFY request primitive from this CSE through the outbound port: to a URL
+ * target directly, to an AE or registree of ours at its {@code poa}, to any other oneM2M ID through the
+ * next hop towards the CSE that hosts it.
+ */
+final class NotifyRequests implements NotificationSender {
+    private final CseSettings settings;
+    private final NotificationTargets targets;
+    private final OutboundRequests outbound;
+    private final Routes routes;
+
+    NotifyRequests(CseSettings settings, NotificationTargets targets, OutboundRequests outbound, Routes routes) {
+        this.settings = settings;
+        this.targets = targets;
+        this.outbound = outbound;
+        this.routes = routes;
+    }
+
+    @Override
+    public CompletableFuture<Outcome> send(String target, Object content, Duration timeout) {
+        return request(target, content, timeout).thenApply(rsp -> rsp.status().isSuccess() ? Outcome.DELIVERED
+                : rsp.status().code() >= 5000 ? Outcome.RETRY : Outcome.REFUSED);
+    }
+
+    /** Sends one NOTIFY and completes with the answer; a target that cannot be resolved answers 5103/4004. */
+    CompletableFuture<ResponsePrimitive> request(String target, Object content, Duration timeout) {
+        Optional<NotificationTargets.Destination> d = targets.resolve(target);
+        if (d.isEmpty()) {
+            return CompletableFuture.completedFuture(ResponsePrimitive.error(
+                    io.citadel.protocol.ResponseStatusCode.TARGET_NOT_REACHABLE, null, "3",
+                    "notification target " + target + " has no point of access"));
+        }
+        String uri = d.get().uri();
+        if (uri == null) {
+            Optional<String> hop = routes.pointOfAccessFor(d.get().to());
+            if (hop.isEmpty()) {
+                return CompletableFuture.completedFuture(ResponsePrimitive.error(
+                        io.citadel.protocol.ResponseStatusCode.TARGET_NOT_REACHABLE, null, "3",
+                        "no route to the CSE of notification target " + target));
+            }
+            uri = hop.get();
+        }
+        RequestPrimitive notify = RequestPrimitive.builder(Operation.NOTIFY, d.get().to()).from(settings.cseId())
+                .requestId(Ids.next("ntf")).releaseVersion("3").content(content).build();
+        return outbound.send(uri, notify, timeout);
+    }
+}

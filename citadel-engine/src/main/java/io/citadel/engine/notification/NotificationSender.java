@@ -1,0 +1,22 @@
+package io.citadel.engine.notification;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** Sends one NOTIFY; the engine supplies it (target resolution, the primitive, the binding). */
+@FunctionalInterface
+public interface NotificationSender {
+
+    /** What the target made of a notification. */
+    enum Outcome {
+        /** Answered with success. */
+        DELIVERED,
+        /** Answered with an error that a retry will not change (e.g. 4xxx): given up at once. */
+        REFUSED,
+        /** Not reached, no answer in time, or a transient error: tried again later. */
+        RETRY
+    }
+
+    /** Must not block; completes exceptionally only for faults (treated as {@link Outcome#RETRY}). */
+    CompletableFuture<Outcome> send(String target, Object content, Duration timeout);
+}
