@@ -51,6 +51,12 @@ final class CreateOperation {
                 throw new OneM2mException(ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE, "an AE registers on the CSEBase");
             }
             parts.accessControl().requireRegistrationAllowed(parts.aeBehaviour().stemFor(rawFrom));
+        } else if (type == ResourceType.REMOTE_CSE) {
+            // CSE registration: no ACP; the identify stage already required the registree's security
+            // association (4107) and bound it to From (4106)
+            if (parent.type() != ResourceType.CSE_BASE) {
+                throw new OneM2mException(ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE, "a CSE registers on the CSEBase");
+            }
         } else {
             Object specialization = requested.get(type == ResourceType.FLEX_CONTAINER ? "cnd" : "mgd");
             // subscribing needs the right to read what is watched, not to create (TS-0001 §10.2.10.1)
@@ -86,6 +92,12 @@ final class CreateOperation {
             if (tx.findById(parent.ri()).isEmpty()) {
                 throw OneM2mException.notFound("parent resource was deleted");
             }
+            boolean registration = type == ResourceType.AE || type == ResourceType.REMOTE_CSE;
+            if (registration && tx.findById(draft.ri()).filter(r -> !Expiry.hasExpired(r, now)).isPresent()) {
+                throw new OneM2mException(ResponseStatusCode.ORIGINATOR_HAS_ALREADY_REGISTERED,
+                        (type == ResourceType.AE ? "an AE with AE-ID " : "a CSE with CSE-ID /") + draft.ri()
+                                + " is already registered");
+            }
             String rn = name != null ? name : draft.ri();
             String path = parent.path() + "/" + rn;
             Optional<Resource> existing = tx.findByPath(path);
@@ -96,10 +108,7 @@ final class CreateOperation {
                 throw new OneM2mException(ResponseStatusCode.CONFLICT, "a resource named '" + rn + "' already exists here");
             }
             if (tx.findById(draft.ri()).isPresent()) {
-                throw type == ResourceType.AE
-                        ? new OneM2mException(ResponseStatusCode.ORIGINATOR_HAS_ALREADY_REGISTERED,
-                                "an AE with AE-ID " + draft.ri() + " is already registered")
-                        : new OneM2mException(ResponseStatusCode.CONFLICT, "resource ID collision, retry");
+                throw new OneM2mException(ResponseStatusCode.CONFLICT, "resource ID collision, retry");
             }
             Resource r = new Resource(draft.ri(), type, parent.ri(), rn, path, tx.nextSequence(), draft.creator(),
                     universal(draft, type, rn, parent, now));

@@ -9,6 +9,7 @@ import io.citadel.engine.types.ContainerBehaviour;
 import io.citadel.engine.types.ContentInstanceBehaviour;
 import io.citadel.engine.types.FixedBehaviour;
 import io.citadel.engine.types.SubscriptionBehaviour;
+import io.citadel.engine.types.RemoteCseBehaviour;
 import io.citadel.engine.notification.DispatchSettings;
 import io.citadel.engine.notification.NotificationDispatcher;
 import io.citadel.engine.types.TypeBehaviour;
@@ -52,7 +53,11 @@ public final class Cse implements AutoCloseable {
     private final RoleDirectory roles;
     private final RevocationList revocations;
     private final SubscriptionIndex subscriptions;
+    private final RemoteCseIndex remotes;
     private final Notifier notifier;
+    private final Forwarder forwarder;
+    private final OutboundRequests outbound;
+    private volatile RegistrarLink registrarLink;
 
     public Cse(CseSettings settings, ResourceStore store) {
         this(settings, store, SecurityOptions.none());
@@ -64,11 +69,18 @@ public final class Cse implements AutoCloseable {
         ResourceSchema schema = ResourceSchema.standard();
         ResourceRepository repository = new ResourceRepository(store, 200_000);
         this.subscriptions = new SubscriptionIndex();
+        this.remotes = new RemoteCseIndex();
         store.setChangeListener(changes -> {
             repository.committed(changes);
             subscriptions.committed(changes);
+            remotes.committed(changes);
+            RegistrarLink link = registrarLink;
+            if (link != null && changes.stream().anyMatch(c -> c.resource().type() == ResourceType.REMOTE_CSE)) {
+                link.wake();
+            }
         });
         subscriptions.load(store);
+        remotes.load(store);
         OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
         TokenVerifier verifier = new TokenVerifier(security.trustedIssuers(), security.decryptionKeys(), ids,
                 Duration.ofSeconds(5));
@@ -80,7 +92,7 @@ public final class Cse implements AutoCloseable {
         AeBehaviour ae = new AeBehaviour(Ids::next, ids::normalize);
         Representation representation = new Representation(schema);
         NotificationTargets targets = new NotificationTargets(settings, repository, ids);
-        NotifyRequests notifyRequests = new NotifyRequests(settings, targets, security.outbound(), Routes.NONE);
+        NotifyRequests notifyRequests = new NotifyRequests(settings, targets, security.outbound(), remotes);
         this.notifier = new Notifier(settings, store, subscriptions,
                 new NotificationDispatcher(notifyRequests, DispatchSettings.defaults()), representation);
         Map<ResourceType, TypeBehaviour> behaviours = new EnumMap<>(ResourceType.class);
@@ -91,6 +103,7 @@ public final class Cse implements AutoCloseable {
                 FixedBehaviour.plain(ResourceType.AUTHORIZATION_POLICY),
                 FixedBehaviour.plain(ResourceType.AUTHORIZATION_INFORMATION),
                 new SubscriptionBehaviour(EventCriteria::parse),
+                new RemoteCseBehaviour(settings.cseId(), Cse::isCseId),
                 FixedBehaviour.unchangeable(ResourceType.CSE_BASE))) {
             behaviours.put(b.type(), b);
         }
@@ -104,6 +117,8 @@ public final class Cse implements AutoCloseable {
         this.update = new UpdateOperation(parts);
         this.delete = new DeleteOperation(parts);
         this.notify = new NotifyOperation(parts, security.outbound(), Duration.ofSeconds(5));
+        this.outbound = security.outbound();
+        this.forwarder = new Forwarder(settings, remotes, security.outbound(), ids, Duration.ofSeconds(10));
         notifier.deleteWith(ri -> delete.delete(ri, null).isPresent());
         new CseBootstrap(settings, schema, store, repository).ensureCseBase();
         this.reaper = new ExpiryReaper(store, delete);
@@ -119,6 +134,11 @@ public final class Cse implements AutoCloseable {
             validate(request, ctx);
             String normalized = request.from() == null || request.from().isEmpty() ? ""
                     : parts.accessControl().ids().normalize(request.from());
+            java.util.Optional<String> elsewhere = forwarder.remoteTarget(request.to());
+            if (elsewhere.isPresent()) {
+                bindToAssociation(request, normalized, ctx);
+                return forwarder.forward(request, normalized, elsewhere.get(), ctx.receivedAt());
+            }
             List<String> stored = roles.storedTokens(request.tokenIds());
             if (stored.size() < request.tokenIds().size()) {
                 throw new OneM2mException(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE,
@@ -212,15 +232,31 @@ public final class Cse implements AutoCloseable {
     private Originator identify(RequestPrimitive req, String normalized, TokenService.Admitted admitted,
                                 RequestContext ctx) {
         String raw = req.from();
-        SecurityAssociation sa = ctx.association();
+        boolean authenticated = bindToAssociation(req, normalized, ctx);
         if (raw == null || raw.isEmpty()) {
+            return new Originator(raw, "", false, false, List.of(), false, java.util.Set.of());
+        }
+        boolean registered = isRegisteredHere(normalized)
+                || normalized.equals(parts.accessControl().ids().normalize(settings.administrator()));
+        return new Originator(raw, normalized, authenticated, registered, admitted.tokens(), req.tokenRequestIndicator(),
+                roles.validRoles(req.roleIds(), normalized, ctx.receivedAt()));
+    }
+
+    /**
+     * The originator checked against the hop's security association; true when the association proves it.
+     * A CSE peer may also relay for the entities behind it: a registree for its own AEs and its descendant
+     * CSEs ({@code dcse}) and their AEs, the registrar for anyone not on our side of it.
+     */
+    private boolean bindToAssociation(RequestPrimitive req, String normalized, RequestContext ctx) {
+        SecurityAssociation sa = ctx.association();
+        if (req.from() == null || req.from().isEmpty()) {
             if (sa != null) {
                 throw new OneM2mException(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
                         "over a security association the AE-ID to register must be given in 'From'");
             }
-            return new Originator(raw, "", false, false, List.of(), false, java.util.Set.of());
+            return false;
         }
-        if (sa != null && !sa.allows(normalized)) {
+        if (sa != null && !sa.allows(normalized) && !relayedBy(sa, normalized)) {
             throw new OneM2mException(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
                     "'From' is not an identity of the credential this connection authenticated (" + sa.credentialId() + ")");
         }
@@ -228,10 +264,25 @@ public final class Cse implements AutoCloseable {
             throw new OneM2mException(ResponseStatusCode.SECURITY_ASSOCIATION_REQUIRED,
                     "a CSE must send requests over a security association (TLS)");
         }
-        boolean registered = isRegisteredHere(normalized)
-                || normalized.equals(parts.accessControl().ids().normalize(settings.administrator()));
-        return new Originator(raw, normalized, sa != null, registered, admitted.tokens(), req.tokenRequestIndicator(),
-                roles.validRoles(req.roleIds(), normalized, ctx.receivedAt()));
+        return sa != null;
+    }
+
+    private boolean relayedBy(SecurityAssociation sa, String originator) {
+        String own = settings.cseId();
+        for (String peer : sa.identities()) {
+            if (!isCseId(peer) || remotes.byCseId(peer).isEmpty()) {
+                continue;
+            }
+            boolean fromRegistrar = remotes.registrar().map(peer::equals).orElse(false);
+            if (!fromRegistrar && remotes.isBehind(peer, originator)) {
+                return true;
+            }
+            if (fromRegistrar && !originator.equals(own) && !originator.startsWith(own + "/")
+                    && remotes.descendants().stream().noneMatch(d -> remotes.isBehind(d, originator))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A CSE-ID in normalised form: {@code /cse} (not an S-stem AE) or {@code //sp/cse}. */
@@ -245,6 +296,9 @@ public final class Cse implements AutoCloseable {
     }
 
     private boolean isRegisteredHere(String normalized) {
+        if (isCseId(normalized) && remotes.byCseId(normalized).isPresent()) {
+            return true;
+        }
         String prefix = settings.cseId() + "/";
         String stem = normalized.startsWith(prefix) ? normalized.substring(prefix.length())
                 : normalized.startsWith("/S") ? normalized.substring(1) : null;
@@ -252,6 +306,33 @@ public final class Cse implements AutoCloseable {
             return false;
         }
         return parts.repository().findById(stem).filter(r -> r.type() == ResourceType.AE).isPresent();
+    }
+
+    /**
+     * Registers this CSE with its registrar and keeps the registration alive (see {@link RegistrarLink});
+     * {@code ownPointOfAccess} is where the registrar and others reach this CSE.
+     */
+    public void registerWith(String registrarCseId, String registrarPointOfAccess, Duration keepAlive,
+                             List<String> ownPointOfAccess) {
+        if (registrarLink != null) {
+            throw new IllegalStateException("already registering with " + registrarCseId);
+        }
+        registrarLink = new RegistrarLink(settings, new RegistrarLink.Registrar(registrarCseId, registrarPointOfAccess,
+                keepAlive), outbound, parts.store(), remotes, ownPointOfAccess);
+    }
+
+    /** True once the registration with the registrar succeeded (and until it is found gone). */
+    public boolean registered() {
+        RegistrarLink link = registrarLink;
+        return link != null && link.registered();
+    }
+
+    /** Sets the CSEBase {@code poa} once the bindings know their ports. */
+    public void pointOfAccess(List<String> poa) {
+        Writes.await(parts.store().write(tx -> {
+            tx.findById(settings.cseBaseId()).ifPresent(cb -> tx.update(cb.with(java.util.Map.of("poa", List.copyOf(poa)))));
+            return null;
+        }));
     }
 
     /** Revokes a token: it is refused from now on, cached or presented again. */
@@ -264,6 +345,7 @@ public final class Cse implements AutoCloseable {
         parts.store().wipe();
         parts.repository().clear();
         subscriptions.clear();
+        remotes.clear();
         notifier.reset();
         new CseBootstrap(settings, parts.schema(), parts.store(), parts.repository()).ensureCseBase();
     }
@@ -280,6 +362,10 @@ public final class Cse implements AutoCloseable {
 
     @Override
     public void close() {
+        RegistrarLink link = registrarLink;
+        if (link != null) {
+            link.close();
+        }
         reaper.close();
         notifier.close();
     }

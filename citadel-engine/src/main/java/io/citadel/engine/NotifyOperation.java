@@ -4,6 +4,7 @@ import io.citadel.engine.resource.Resource;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResourceType;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
 import java.time.Duration;
@@ -43,12 +44,46 @@ final class NotifyOperation {
                 return ResponsePrimitive.of(ResponseStatusCode.OK, req, null);
             }
             case AE, REMOTE_CSE -> {
-                parts.accessControl().require(originator, Operation.NOTIFY.permissionBit(), null, r, false, ctx);
+                authorize((Map<?, ?>) content, originator, r, ctx);
                 return retarget(req, r);
             }
             default -> throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED,
                     "NOTIFY goes to an AE, a remote CSE or the CSEBase, not to " + r.type().jsonKey());
         }
+    }
+
+    /**
+     * Who may notify an entity here. A verification request: its creator ({@code cr}) must be the entity
+     * itself or hold NOTIFY privilege on it (else 4101), the subscription host likewise or be a CSE (else
+     * 5205). Any other notification: from a CSE (which verified the target when the subscription was made,
+     * and is bound to its security association) or from an originator with NOTIFY privilege (else 4103).
+     */
+    private void authorize(Map<?, ?> content, Originator originator, Resource entity, RequestContext ctx) {
+        boolean mayNotify = Cse.isCseId(originator.normalized()) || permitted(originator, entity, ctx);
+        if (content.get("m2m:sgn") instanceof Map<?, ?> sgn && Boolean.TRUE.equals(sgn.get("vrq"))) {
+            String cr = sgn.get("cr") instanceof String s ? s : null;
+            String creator = cr == null ? null : parts.accessControl().ids().normalize(cr);
+            String self = entity.type() == ResourceType.AE ? parts.accessControl().ids().normalize(entity.ri())
+                    : entity.getString("csi");
+            boolean creatorMay = creator != null && (creator.equals(self) || permitted(new Originator(cr, creator,
+                    false, false, List.of(), false, java.util.Set.of()), entity, ctx));
+            if (!creatorMay) {
+                throw new OneM2mException(ResponseStatusCode.SUBSCRIPTION_CREATOR_HAS_NO_PRIVILEGE,
+                        "the subscription's creator may not notify " + entity.ri());
+            }
+            if (!mayNotify) {
+                throw new OneM2mException(ResponseStatusCode.SUBSCRIPTION_HOST_HAS_NO_PRIVILEGE,
+                        "the subscription host may not notify " + entity.ri());
+            }
+            return;
+        }
+        if (!mayNotify) {
+            parts.accessControl().require(originator, Operation.NOTIFY.permissionBit(), null, entity, false, ctx);
+        }
+    }
+
+    private boolean permitted(Originator originator, Resource entity, RequestContext ctx) {
+        return parts.accessControl().decide(originator, Operation.NOTIFY.permissionBit(), null, entity, false, ctx).permitted();
     }
 
     private ResponsePrimitive retarget(RequestPrimitive req, Resource entity) {

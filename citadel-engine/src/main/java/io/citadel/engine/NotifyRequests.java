@@ -48,10 +48,13 @@ final class NotifyRequests implements NotificationSender {
                         io.citadel.protocol.ResponseStatusCode.TARGET_NOT_REACHABLE, null, "3",
                         "no route to the CSE of notification target " + target));
             }
-            uri = hop.get();
+            return outbound.forward(hop.get(), notify(d.get().to(), content), timeout);
         }
-        RequestPrimitive notify = RequestPrimitive.builder(Operation.NOTIFY, d.get().to()).from(settings.cseId())
+        return outbound.send(uri, notify(d.get().to(), content), timeout);
+    }
+
+    private RequestPrimitive notify(String to, Object content) {
+        return RequestPrimitive.builder(Operation.NOTIFY, to).from(settings.cseId())
                 .requestId(Ids.next("ntf")).releaseVersion("3").content(content).build();
-        return outbound.send(uri, notify, timeout);
     }
 }

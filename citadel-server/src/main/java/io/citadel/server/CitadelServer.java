@@ -90,6 +90,21 @@ public final class CitadelServer implements AutoCloseable {
                         certificateTls(config, settings));
             }
             CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das, psk, tls);
+            List<String> poa = pointOfAccess(config, host, holder[0].port());
+            cse.pointOfAccess(poa);
+            if (config.get(ConfigKey.REGISTRAR_CSE_ID) != null) {
+                String registrarPoa = config.get(ConfigKey.REGISTRAR_POA);
+                if (registrarPoa == null) {
+                    throw new IllegalArgumentException("--registrar-cse-id needs --registrar-poa");
+                }
+                io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
+                String registrar = ids.normalize(config.get(ConfigKey.REGISTRAR_CSE_ID));
+                if (!registrar.startsWith("/") || registrar.startsWith("//") || registrar.indexOf('/', 1) >= 0) {
+                    throw new IllegalArgumentException("--registrar-cse-id must be an SP-relative CSE-ID such as /id-in");
+                }
+                cse.registerWith(registrar, registrarPoa, duration(config, ConfigKey.REGISTRAR_KEEPALIVE), poa);
+                announce.println("Citadel registering with " + registrar + " at " + registrarPoa);
+            }
             String line = "Citadel CSE " + settings.cseId() + " (" + settings.cseName() + ") listening on http://"
                     + host + ":" + holder[0].port() + "/ storage=" + (config.get(ConfigKey.DB_URL) == null ? "embedded H2 in "
                     + dataDir.toAbsolutePath() : "PostgreSQL") + (ut ? " upper-tester=on" : "");
@@ -118,6 +133,27 @@ public final class CitadelServer implements AutoCloseable {
             }
             store.close();
             throw e;
+        }
+    }
+
+    private static List<String> pointOfAccess(Configuration config, String host, int port) {
+        String configured = config.get(ConfigKey.POINT_OF_ACCESS);
+        if (configured != null && !configured.isBlank()) {
+            return Arrays.stream(configured.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        }
+        String poaHost = host.equals("0.0.0.0") ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
+        return List.of("http://" + poaHost + ":" + port + "/");
+    }
+
+    private static java.time.Duration duration(Configuration config, ConfigKey key) {
+        try {
+            java.time.Duration d = java.time.Duration.parse(config.get(key));
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("--" + key.flag() + " must be positive");
+            }
+            return d;
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("--" + key.flag() + " must be an ISO 8601 duration such as PT30S");
         }
     }
 

@@ -61,6 +61,13 @@ enum ConfigKey {
     TLS_OCSP_REQUIRED("tls-ocsp-required", "false", "refuse client certificates without a good OCSP answer (fail closed)"),
     TLS_CLIENT_AUTH("tls-client-auth", "optional", "client certificates: required or optional"),
     HANDSHAKE_TIMEOUT_MS("handshake-timeout-ms", "10000", "a TLS handshake not done by then closes the connection"),
+    REGISTRAR_CSE_ID("registrar-cse-id", null,
+            "SP-relative CSE-ID of the registrar this CSE registers with at start (MN or ASN); unset = none (an IN)"),
+    REGISTRAR_POA("registrar-poa", null, "point of access of the registrar, e.g. http://in.example:8080/"),
+    REGISTRAR_KEEPALIVE("registrar-keepalive", "PT30S",
+            "how often the registration is checked and renewed (ISO 8601 duration)"),
+    POINT_OF_ACCESS("point-of-access", null,
+            "comma-separated URLs where other CSEs and the registrar reach this CSE; default http://<http-host>:<port>/"),
     INSECURE_CSE_PEERS("insecure-cse-peers", "",
             "comma-separated CSE-IDs accepted without TLS (lab only); every other CSE-ID without TLS gets 4107");
 

@@ -31,7 +31,7 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
             .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
 
     @Override

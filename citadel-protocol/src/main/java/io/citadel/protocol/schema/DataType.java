@@ -59,6 +59,7 @@ public abstract class DataType {
             case "labels" -> new ListType("a list of labels", new StringType("a label", LABEL, 512), false);
             case "idlist" -> new ListType("a non-empty list of identifiers",
                     new StringType("an identifier", ID, 1024), true);
+            case "ids" -> new ListType("a list of identifiers", new StringType("an identifier", ID, 1024), false);
             case "intlist" -> new ListType("a list of integers", new IntegerType("an integer", 0, null), false);
             case "poalist" -> new ListType("a list of point-of-access URIs", new PoaType(), false);
             case "releases" -> new ListType("a non-empty list of release versions",
