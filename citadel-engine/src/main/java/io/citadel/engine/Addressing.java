@@ -36,6 +36,17 @@ final class Addressing {
             }
         }
         String relative = cseRelative(address);
+        int fopt = relative.indexOf("/fopt");
+        if (fopt > 0 && (relative.length() == fopt + 5 || relative.charAt(fopt + 5) == '/')) {
+            Target group = resolveRelative(relative.substring(0, fopt));
+            if (group.virtual() == Target.Virtual.NONE && group.resource().type() == ResourceType.GROUP) {
+                String rest = relative.length() == fopt + 5 ? "" : relative.substring(fopt + 6);
+                if (!rest.isEmpty()) {
+                    resolveSegments(rest);
+                }
+                return new Target(group.resource(), Target.Virtual.FAN_OUT, attribute, rest);
+            }
+        }
         Target target = resolveRelative(relative);
         return attribute == null ? target : new Target(target.resource(), target.virtual(), attribute);
     }
@@ -69,7 +80,8 @@ final class Addressing {
         return slash < 0 ? spRelative : spRelative.substring(0, slash);
     }
 
-    private Target resolveRelative(String relative) {
+    /** Checks the segments of a relative path; returns them. */
+    private static String[] resolveSegments(String relative) {
         String[] segments = relative.split("/", -1);
         for (String s : segments) {
             if (s.isEmpty() || s.equals(".") || s.equals("..")) {
@@ -82,6 +94,11 @@ final class Addressing {
                 }
             }
         }
+        return segments;
+    }
+
+    private Target resolveRelative(String relative) {
+        String[] segments = resolveSegments(relative);
         Resource base;
         int next;
         if (segments[0].equals(settings.cseName()) || segments[0].equals("-")) {
@@ -113,6 +130,6 @@ final class Addressing {
     }
 
     static boolean isVirtual(String name) {
-        return name.equals("la") || name.equals("ol");
+        return name.equals("la") || name.equals("ol") || name.equals("fopt");
     }
 }

@@ -10,6 +10,7 @@ import io.citadel.engine.types.ContentInstanceBehaviour;
 import io.citadel.engine.types.FixedBehaviour;
 import io.citadel.engine.types.SubscriptionBehaviour;
 import io.citadel.engine.types.RemoteCseBehaviour;
+import io.citadel.engine.types.GroupBehaviour;
 import io.citadel.engine.notification.DispatchSettings;
 import io.citadel.engine.notification.NotificationDispatcher;
 import io.citadel.engine.types.TypeBehaviour;
@@ -48,6 +49,7 @@ public final class Cse implements AutoCloseable {
     private final UpdateOperation update;
     private final DeleteOperation delete;
     private final NotifyOperation notify;
+    private final FanOutOperation fanOut;
     private final ExpiryReaper reaper;
     private final TokenService tokens;
     private final RoleDirectory roles;
@@ -89,6 +91,7 @@ public final class Cse implements AutoCloseable {
         this.roles = new RoleDirectory(settings, repository, verifier, ids);
         DistributedAuthorization distributed = new DistributedAuthorization(settings, repository, addressing, ids,
                 security, tokens, roles);
+        this.forwarder = new Forwarder(settings, remotes, security.outbound(), ids, Duration.ofSeconds(10));
         AeBehaviour ae = new AeBehaviour(Ids::next, ids::normalize);
         Representation representation = new Representation(schema);
         NotificationTargets targets = new NotificationTargets(settings, repository, ids);
@@ -104,6 +107,7 @@ public final class Cse implements AutoCloseable {
                 FixedBehaviour.plain(ResourceType.AUTHORIZATION_INFORMATION),
                 new SubscriptionBehaviour(EventCriteria::parse),
                 new RemoteCseBehaviour(settings.cseId(), Cse::isCseId),
+                new GroupBehaviour(new GroupMembers(forwarder, targets, ids)),
                 FixedBehaviour.unchangeable(ResourceType.CSE_BASE))) {
             behaviours.put(b.type(), b);
         }
@@ -118,7 +122,8 @@ public final class Cse implements AutoCloseable {
         this.delete = new DeleteOperation(parts);
         this.notify = new NotifyOperation(parts, security.outbound(), Duration.ofSeconds(5));
         this.outbound = security.outbound();
-        this.forwarder = new Forwarder(settings, remotes, security.outbound(), ids, Duration.ofSeconds(10));
+        this.fanOut = new FanOutOperation(parts, this::handle, Duration.ofSeconds(15));
+
         notifier.deleteWith(ri -> delete.delete(ri, null).isPresent());
         new CseBootstrap(settings, schema, store, repository).ensureCseBase();
         this.reaper = new ExpiryReaper(store, delete);
@@ -147,7 +152,8 @@ public final class Cse implements AutoCloseable {
             TokenService.Admitted admitted = tokens.admit(request, stored, normalized, ctx.receivedAt());
             Originator originator = identify(request, normalized, admitted, ctx);
             Target target = parts.addressing().resolve(request.to());
-            ResponsePrimitive response = switch (request.operation()) {
+            ResponsePrimitive response = target.virtual() == Target.Virtual.FAN_OUT
+                    ? fanOut.execute(request, originator, target, ctx) : switch (request.operation()) {
                 case CREATE -> create.execute(request, originator, target, ctx);
                 case RETRIEVE -> retrieve.execute(request, originator, target, ctx);
                 case UPDATE -> update.execute(request, originator, target, ctx);
@@ -367,6 +373,7 @@ public final class Cse implements AutoCloseable {
             link.close();
         }
         reaper.close();
+        fanOut.close();
         notifier.close();
     }
 }
