@@ -45,6 +45,15 @@ class ReadmeWalkthroughTest {
         assertThat(text).containsPattern("(?i)X-M2M-RSC: 4106");
     }
 
+    @Test
+    void the_readme_hierarchy_steps_work_as_written() throws Exception {
+        String text = runBlock("hierarchy-walkthrough", Map.of("8081", freePort(), "9000", freePort()));
+        assertThat(text).contains("\"csi\":\"/id-mn\"");
+        assertThat(text).containsPattern("(?i)X-M2M-RSC: 2001");
+        assertThat(text).contains("\"m2m:sgn\"").contains("21.5");
+        assertThat(text).containsPattern("(?i)X-M2M-RSC: 4004");
+    }
+
     /** Runs the README block between the markers with bash; port 8080 and the given ports are swapped for free ones. */
     private String runBlock(String marker, Map<String, Integer> ports) throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
