@@ -40,6 +40,9 @@ final class CreateOperation {
         if (!schema.isSupported(type) || type == ResourceType.CSE_BASE) {
             throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED, type.jsonKey() + " is not supported yet");
         }
+        if (!parts.behaviour(type).isCreatable()) {
+            throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, type.jsonKey() + " is made by the CSE only");
+        }
         Map<String, Object> requested = Content.single(req.content(), type);
         Map<String, Object> attrs = new LinkedHashMap<>(schema.validate(type, Operation.CREATE, requested,
                 ctx.textualContent()));

@@ -50,6 +50,7 @@ public final class Cse implements AutoCloseable {
     private final DeleteOperation delete;
     private final NotifyOperation notify;
     private final FanOutOperation fanOut;
+    private final NonBlockingRequests nonBlocking;
     private final ExpiryReaper reaper;
     private final TokenService tokens;
     private final RoleDirectory roles;
@@ -96,8 +97,9 @@ public final class Cse implements AutoCloseable {
         Representation representation = new Representation(schema);
         NotificationTargets targets = new NotificationTargets(settings, repository, ids);
         NotifyRequests notifyRequests = new NotifyRequests(settings, targets, security.outbound(), remotes);
-        this.notifier = new Notifier(settings, store, subscriptions,
-                new NotificationDispatcher(notifyRequests, DispatchSettings.defaults()), representation);
+        NotificationDispatcher dispatcher = new NotificationDispatcher(notifyRequests, DispatchSettings.defaults());
+        this.notifier = new Notifier(settings, store, subscriptions, dispatcher, representation);
+        this.nonBlocking = new NonBlockingRequests(settings, store, dispatcher);
         Map<ResourceType, TypeBehaviour> behaviours = new EnumMap<>(ResourceType.class);
         for (TypeBehaviour b : List.of(ae, new ContainerBehaviour(), new ContentInstanceBehaviour(),
                 new AccessControlPolicyBehaviour(ids), FixedBehaviour.plain(ResourceType.DYNAMIC_AUTHORIZATION_CONSULTATION),
@@ -108,6 +110,7 @@ public final class Cse implements AutoCloseable {
                 new SubscriptionBehaviour(EventCriteria::parse),
                 new RemoteCseBehaviour(settings.cseId(), Cse::isCseId),
                 new GroupBehaviour(new GroupMembers(forwarder, targets, ids)),
+                FixedBehaviour.cseMade(ResourceType.REQUEST),
                 FixedBehaviour.unchangeable(ResourceType.CSE_BASE))) {
             behaviours.put(b.type(), b);
         }
@@ -139,6 +142,10 @@ public final class Cse implements AutoCloseable {
             validate(request, ctx);
             String normalized = request.from() == null || request.from().isEmpty() ? ""
                     : parts.accessControl().ids().normalize(request.from());
+            if (request.isNonBlocking()) {
+                bindToAssociation(request, normalized, ctx);
+                return nonBlocking.accept(request, normalized, ctx, this::handle);
+            }
             java.util.Optional<String> elsewhere = forwarder.remoteTarget(request.to());
             if (elsewhere.isPresent()) {
                 bindToAssociation(request, normalized, ctx);
@@ -374,6 +381,7 @@ public final class Cse implements AutoCloseable {
         }
         reaper.close();
         fanOut.close();
+        nonBlocking.close();
         notifier.close();
     }
 }

@@ -90,10 +90,7 @@ final class FanOutOperation implements AutoCloseable {
     }
 
     private static RequestPrimitive retargeted(RequestPrimitive req, String to, String requestId) {
-        return new RequestPrimitive(req.operation(), to, req.from(), requestId, req.releaseVersion(), req.resourceType(),
-                req.content(), req.resultContent(), req.filterCriteria(), req.attributeList(), req.desiredIdResultType(),
-                req.requestExpiration(), req.roleIds(), req.tokens(), req.tokenIds(), req.vendorInfo(),
-                req.localTokenIds(), req.tokenRequestIndicator());
+        return req.redirected(to, req.from(), requestId);
     }
 
     @Override

@@ -116,10 +116,7 @@ final class Forwarder {
         if (normalizedFrom == null || normalizedFrom.isEmpty() || normalizedFrom.equals(req.from())) {
             return req;
         }
-        return new RequestPrimitive(req.operation(), req.to(), normalizedFrom, req.requestId(), req.releaseVersion(),
-                req.resourceType(), req.content(), req.resultContent(), req.filterCriteria(), req.attributeList(),
-                req.desiredIdResultType(), req.requestExpiration(), req.roleIds(), req.tokens(), req.tokenIds(),
-                req.vendorInfo(), req.localTokenIds(), req.tokenRequestIndicator());
+        return req.redirected(req.to(), normalizedFrom, req.requestId());
     }
 
     OriginatorIds ids() {

@@ -35,8 +35,8 @@ final class NotifyOperation {
             throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, "NOTIFY cannot target a virtual resource or attribute");
         }
         if (!(req.content() instanceof Map<?, ?> content) || content.size() != 1
-                || !(content.containsKey("m2m:sgn") || content.containsKey("m2m:agn"))) {
-            throw OneM2mException.badRequest("NOTIFY content must be one m2m:sgn or m2m:agn");
+                || !(content.containsKey("m2m:sgn") || content.containsKey("m2m:agn") || content.containsKey("m2m:rsp"))) {
+            throw OneM2mException.badRequest("NOTIFY content must be one m2m:sgn, m2m:agn or m2m:rsp");
         }
         Resource r = target.resource();
         switch (r.type()) {

@@ -15,7 +15,7 @@ import java.util.Set;
 public final class QueryParameters {
     private static final Set<String> FILTER_NAMES = Set.of("crb", "cra", "ms", "us", "sts", "stb", "exb", "exa",
             "lbl", "ty", "sza", "szb", "cty", "fu", "fo", "lim", "lvl", "ofst");
-    private static final Set<String> NOT_SUPPORTED = Set.of("rt", "rp", "da", "smf", "cfs", "cfq", "arp",
+    private static final Set<String> NOT_SUPPORTED = Set.of("rp", "da", "smf", "cfs", "cfq", "arp",
             "sqi", "asi", "auri", "lbq", "chty", "pty", "clbl", "palb", "gid", "grtm");
 
     private QueryParameters() {
@@ -41,6 +41,7 @@ public final class QueryParameters {
                 case "tkns" -> builder.tokens(plusList(values));
                 case "ltids" -> builder.localTokenIds(plusList(values));
                 case "tqi" -> builder.tokenRequestIndicator(bool(name, single(name, values)));
+                case "rt" -> builder.responseType(integer(name, single(name, values), 1, 4));
                 default -> {
                     anyFilter = true;
                     fc.add(name, values, now);

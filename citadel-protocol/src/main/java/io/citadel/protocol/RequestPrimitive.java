@@ -18,13 +18,18 @@ import java.util.List;
  * @param tokens {@code tkns}: compact JWS/JWE tokens (HTTP: the {@code Authorization} header)
  * @param localTokenIds {@code ltids}: IDs this CSE assigned to tokens it verified earlier
  * @param tokenRequestIndicator {@code tqi}: the originator can fetch tokens from a DAS itself
+ * @param responseType {@code rt/rtv}: 1 nonBlockingRequestSynch, 2 nonBlockingRequestAsynch, 3 blocking
+ *     (the default, also when null), 4 flexBlocking
+ * @param responseTargets {@code rt/nu}: where an asynchronous result goes; null when absent (then: the
+ *     originator), empty when no notification is wanted
  */
 public record RequestPrimitive(
         Operation operation, String to, String from, String requestId, String releaseVersion,
         Integer resourceType, Object content, Integer resultContent, FilterCriteria filterCriteria,
         List<String> attributeList, int desiredIdResultType, Instant requestExpiration,
         List<String> roleIds, List<String> tokens, List<String> tokenIds, String vendorInfo,
-        List<String> localTokenIds, boolean tokenRequestIndicator) {
+        List<String> localTokenIds, boolean tokenRequestIndicator, Integer responseType,
+        List<String> responseTargets) {
 
     public RequestPrimitive {
         attributeList = attributeList == null ? List.of() : List.copyOf(attributeList);
@@ -32,6 +37,19 @@ public record RequestPrimitive(
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
         tokenIds = tokenIds == null ? List.of() : List.copyOf(tokenIds);
         localTokenIds = localTokenIds == null ? List.of() : List.copyOf(localTokenIds);
+        responseTargets = responseTargets == null ? null : List.copyOf(responseTargets);
+    }
+
+    /** True for nonBlockingRequestSynch and nonBlockingRequestAsynch. */
+    public boolean isNonBlocking() {
+        return responseType != null && (responseType == 1 || responseType == 2);
+    }
+
+    /** The same request to another target, with another originator and request ID, answered blocking. */
+    public RequestPrimitive redirected(String newTo, String newFrom, String newRequestId) {
+        return new RequestPrimitive(operation, newTo, newFrom, newRequestId, releaseVersion, resourceType, content,
+                resultContent, filterCriteria, attributeList, desiredIdResultType, requestExpiration, roleIds, tokens,
+                tokenIds, vendorInfo, localTokenIds, tokenRequestIndicator, null, null);
     }
 
     public boolean isDiscovery() {
@@ -62,6 +80,8 @@ public record RequestPrimitive(
         private String vendorInfo;
         private List<String> localTokenIds = List.of();
         private boolean tokenRequestIndicator;
+        private Integer responseType;
+        private List<String> responseTargets;
 
         private Builder(Operation operation, String to) {
             this.operation = operation;
@@ -84,11 +104,14 @@ public record RequestPrimitive(
         public Builder vendorInfo(String v) { this.vendorInfo = v; return this; }
         public Builder localTokenIds(List<String> v) { this.localTokenIds = v; return this; }
         public Builder tokenRequestIndicator(boolean v) { this.tokenRequestIndicator = v; return this; }
+        public Builder responseType(Integer v) { this.responseType = v; return this; }
+        public Builder responseTargets(List<String> v) { this.responseTargets = v; return this; }
 
         public RequestPrimitive build() {
             return new RequestPrimitive(operation, to, from, requestId, releaseVersion, resourceType, content,
                     resultContent, filterCriteria, attributeList, desiredIdResultType, requestExpiration,
-                    roleIds, tokens, tokenIds, vendorInfo, localTokenIds, tokenRequestIndicator);
+                    roleIds, tokens, tokenIds, vendorInfo, localTokenIds, tokenRequestIndicator, responseType,
+                    responseTargets);
         }
     }
 }

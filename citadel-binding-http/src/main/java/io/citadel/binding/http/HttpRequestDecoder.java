@@ -43,7 +43,17 @@ final class HttpRequestDecoder {
         b.releaseVersion(h.get("X-M2M-RVI"));
         b.resourceType(ct.ty());
         b.vendorInfo(h.get("X-M2M-VSI"));
-        for (String unsupported : List.of("X-M2M-RST", "X-M2M-OET", "X-M2M-GID", "X-M2M-RTU")) {
+        String rtu = h.get("X-M2M-RTU");
+        if (rtu != null) {
+            List<String> targets = new java.util.ArrayList<>();
+            for (String t : rtu.split("&")) {
+                if (!t.isBlank()) {
+                    targets.add(t.strip());
+                }
+            }
+            b.responseTargets(targets);
+        }
+        for (String unsupported : List.of("X-M2M-RST", "X-M2M-OET", "X-M2M-GID")) {
             if (h.contains(unsupported)) {
                 throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED, unsupported + " is not supported");
             }

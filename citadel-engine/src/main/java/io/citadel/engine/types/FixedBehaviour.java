@@ -6,18 +6,30 @@ import io.citadel.protocol.ResourceType;
 public final class FixedBehaviour implements TypeBehaviour {
     private final ResourceType type;
     private final boolean changeable;
+    private final boolean cseMade;
 
-    private FixedBehaviour(ResourceType type, boolean changeable) {
+    private FixedBehaviour(ResourceType type, boolean changeable, boolean cseMade) {
         this.type = type;
         this.changeable = changeable;
+        this.cseMade = cseMade;
+    }
+
+    /** Made only by the CSE itself (such as {@code <request>}): not created, not updated, but deletable. */
+    public static FixedBehaviour cseMade(ResourceType type) {
+        return new FixedBehaviour(type, false, true);
+    }
+
+    @Override
+    public boolean isCreatable() {
+        return !cseMade && changeable;
     }
 
     public static FixedBehaviour plain(ResourceType type) {
-        return new FixedBehaviour(type, true);
+        return new FixedBehaviour(type, true, false);
     }
 
     public static FixedBehaviour unchangeable(ResourceType type) {
-        return new FixedBehaviour(type, false);
+        return new FixedBehaviour(type, false, false);
     }
 
     @Override
@@ -32,6 +44,6 @@ public final class FixedBehaviour implements TypeBehaviour {
 
     @Override
     public boolean isDeletable() {
-        return changeable;
+        return changeable || cseMade;
     }
 }

@@ -34,6 +34,11 @@ public interface TypeBehaviour {
     default void beforeDelete(StoreTransaction tx, Resource deleting) {
     }
 
+    /** False for types only the CSE itself makes. */
+    default boolean isCreatable() {
+        return true;
+    }
+
     /** True if RETRIEVE/UPDATE/DELETE through primitives is allowed at all. */
     default boolean isUpdatable() {
         return true;

@@ -1,0 +1,167 @@
+package io.citadel.engine;
+
+import io.citadel.engine.notification.DeliveryPolicy;
+import io.citadel.engine.notification.NotificationDispatcher;
+import io.citadel.engine.resource.Resource;
+import io.citadel.engine.store.ResourceStore;
+import io.citadel.protocol.OneM2mException;
+import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResourceType;
+import io.citadel.protocol.ResponsePrimitive;
+import io.citadel.protocol.ResponseStatusCode;
+import io.citadel.protocol.Timestamps;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+/**
+ * Non-blocking requests (TS-0001 §8.2.2, TS-0004 §7.3.2.x). The request is accepted at once and run
+ * later through the same pipeline, blocking:
+ * <ul>
+ * <li>nonBlockingRequestSynch (rt 1): a {@code <request>} resource (ty 17) is made under the CSEBase and
+ * its ID returned with 1001; it shows {@code rs} PENDING, then COMPLETED or FAILED with the result in
+ * {@code ors}. Only its originator may read or delete it; it expires with the request (one hour at most).</li>
+ * <li>nonBlockingRequestAsynch (rt 2): 1002 at once; the result goes as a NOTIFY with {@code m2m:rsp} to
+ * each of the request's {@code rt/nu} targets (to the originator when there are none given; nowhere when
+ * the list is empty), through the notification dispatcher, so it is retried like any notification.</li>
+ * </ul>
+ * At most {@value #MAX_PENDING} wait; beyond that a non-blocking request is refused with 5000.
+ */
+final class NonBlockingRequests implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("citadel.nonblocking");
+    private static final int MAX_PENDING = 10_000;
+    private static final Duration MAX_LIFETIME = Duration.ofHours(1);
+    static final long PENDING = 3;
+    static final long COMPLETED = 1;
+    static final long FAILED = 2;
+
+    private final CseSettings settings;
+    private final ResourceStore store;
+    private final NotificationDispatcher dispatcher;
+    private final ExecutorService workers = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(MAX_PENDING), r -> {
+                Thread t = new Thread(r, "citadel-nonblocking");
+                t.setDaemon(true);
+                return t;
+            });
+
+    NonBlockingRequests(CseSettings settings, ResourceStore store, NotificationDispatcher dispatcher) {
+        this.settings = settings;
+        this.store = store;
+        this.dispatcher = dispatcher;
+    }
+
+    ResponsePrimitive accept(RequestPrimitive req, String originator, RequestContext ctx,
+                             BiFunction<RequestPrimitive, RequestContext, ResponsePrimitive> pipeline) {
+        RequestPrimitive blocking = req.redirected(req.to(), req.from(), req.requestId());
+        if (req.responseType() == 1) {
+            Resource request = createRequestResource(req, originator, ctx.receivedAt());
+            submit(() -> {
+                ResponsePrimitive rsp = pipeline.apply(blocking, ctx);
+                complete(request.ri(), rsp, req);
+            });
+            return ResponsePrimitive.of(ResponseStatusCode.ACCEPTED_NON_BLOCKING_REQUEST_SYNCH, req,
+                    Map.of("m2m:uri", request.ri()));
+        }
+        List<String> targets = req.responseTargets() == null ? List.of(req.from()) : req.responseTargets();
+        submit(() -> {
+            ResponsePrimitive rsp = pipeline.apply(blocking, ctx);
+            Map<String, Object> content = Map.of("m2m:rsp", operationResult(rsp, req));
+            for (String target : targets) {
+                dispatcher.enqueue("request:" + originator + "\n" + req.requestId(), target, content,
+                        DeliveryPolicy.IMMEDIATE);
+            }
+        });
+        return ResponsePrimitive.of(ResponseStatusCode.ACCEPTED_NON_BLOCKING_REQUEST_ASYNCH, req, null);
+    }
+
+    private void submit(Runnable task) {
+        try {
+            workers.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "non-blocking request failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new OneM2mException(ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                    "too many non-blocking requests are waiting (" + MAX_PENDING + "); send it later or blocking");
+        }
+    }
+
+    private Resource createRequestResource(RequestPrimitive req, String originator, Instant now) {
+        Instant expires = now.plus(MAX_LIFETIME);
+        if (req.requestExpiration() != null && req.requestExpiration().isBefore(expires)) {
+            expires = req.requestExpiration().plus(Duration.ofMinutes(5));
+        }
+        String ri = Ids.next("req");
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        String ts = Timestamps.format(now);
+        attrs.put("ty", (long) ResourceType.REQUEST.code());
+        attrs.put("ri", ri);
+        attrs.put("rn", ri);
+        attrs.put("pi", settings.cseBaseId());
+        attrs.put("ct", ts);
+        attrs.put("lt", ts);
+        attrs.put("et", Timestamps.format(expires));
+        attrs.put("op", (long) req.operation().code());
+        attrs.put("tg", req.to());
+        attrs.put("org", req.from());
+        attrs.put("rid", req.requestId());
+        Map<String, Object> mi = new LinkedHashMap<>();
+        if (req.resourceType() != null) {
+            mi.put("ty", (long) req.resourceType());
+        }
+        if (req.resultContent() != null) {
+            mi.put("rcn", (long) req.resultContent());
+        }
+        mi.put("rt", Map.of("rtv", 1L));
+        attrs.put("mi", mi);
+        attrs.put("rs", PENDING);
+        return Writes.await(store.write(tx -> {
+            Resource r = new Resource(ri, ResourceType.REQUEST, settings.cseBaseId(), ri, settings.cseName() + "/" + ri,
+                    tx.nextSequence(), originator, attrs);
+            tx.insert(r);
+            return r;
+        }));
+    }
+
+    private void complete(String ri, ResponsePrimitive rsp, RequestPrimitive req) {
+        Writes.await(store.write(tx -> {
+            tx.findById(ri).ifPresent(r -> tx.update(r.with(Map.of(
+                    "rs", rsp.status().isSuccess() ? COMPLETED : FAILED,
+                    "ors", operationResult(rsp, req),
+                    "lt", Timestamps.format(Instant.now())))));
+            return null;
+        }));
+    }
+
+    /** m2m:operationResult / the m2m:rsp of an asynchronous result. */
+    private Map<String, Object> operationResult(ResponsePrimitive rsp, RequestPrimitive req) {
+        Map<String, Object> ors = new LinkedHashMap<>();
+        ors.put("rsc", (long) rsp.status().code());
+        ors.put("rqi", req.requestId());
+        if (rsp.content() != null) {
+            ors.put("pc", rsp.content());
+        }
+        ors.put("to", req.from() == null ? "" : req.from());
+        ors.put("fr", settings.cseId());
+        ors.put("rvi", req.releaseVersion());
+        return ors;
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}
