@@ -120,8 +120,11 @@ final class Addressing {
         if (isVirtual(last)) {
             Optional<Resource> parent = parentPath.length() == base.path().length()
                     ? Optional.of(base) : repository.findByPath(parentPath.toString());
-            if (parent.isPresent() && parent.get().type() == ResourceType.CONTAINER) {
+            if (parent.isPresent() && parent.get().type() == ResourceType.CONTAINER && !last.equals("pcu")) {
                 return new Target(parent.get(), last.equals("la") ? Target.Virtual.LATEST : Target.Virtual.OLDEST, null);
+            }
+            if (parent.isPresent() && parent.get().type() == ResourceType.POLLING_CHANNEL && last.equals("pcu")) {
+                return new Target(parent.get(), Target.Virtual.POLLING, null);
             }
         }
         Resource found = repository.findByPath(parentPath + "/" + last)
@@ -130,6 +133,6 @@ final class Addressing {
     }
 
     static boolean isVirtual(String name) {
-        return name.equals("la") || name.equals("ol") || name.equals("fopt");
+        return name.equals("la") || name.equals("ol") || name.equals("fopt") || name.equals("pcu");
     }
 }

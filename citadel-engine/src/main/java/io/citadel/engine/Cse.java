@@ -1,6 +1,7 @@
 package io.citadel.engine;
 
 import io.citadel.engine.resource.Resource;
+import io.citadel.engine.store.ChangeListener;
 import io.citadel.engine.store.ResourceStore;
 import io.citadel.engine.store.StoreException;
 import io.citadel.engine.types.AccessControlPolicyBehaviour;
@@ -51,6 +52,8 @@ public final class Cse implements AutoCloseable {
     private final NotifyOperation notify;
     private final FanOutOperation fanOut;
     private final NonBlockingRequests nonBlocking;
+    private final PollingChannels pollingChannels;
+    private final PollingChannelOperation polling;
     private final ExpiryReaper reaper;
     private final TokenService tokens;
     private final RoleDirectory roles;
@@ -71,12 +74,14 @@ public final class Cse implements AutoCloseable {
         this.revocations = security.revocations();
         ResourceSchema schema = ResourceSchema.standard();
         ResourceRepository repository = new ResourceRepository(store, 200_000);
+        this.pollingChannels = new PollingChannels(repository);
         this.subscriptions = new SubscriptionIndex();
         this.remotes = new RemoteCseIndex();
         store.setChangeListener(changes -> {
             repository.committed(changes);
             subscriptions.committed(changes);
             remotes.committed(changes);
+            changes.stream().filter(ChangeListener.Change::deleted).forEach(c -> pollingChannels.deleted(c.resource()));
             RegistrarLink link = registrarLink;
             if (link != null && changes.stream().anyMatch(c -> c.resource().type() == ResourceType.REMOTE_CSE)) {
                 link.wake();
@@ -96,7 +101,8 @@ public final class Cse implements AutoCloseable {
         AeBehaviour ae = new AeBehaviour(Ids::next, ids::normalize);
         Representation representation = new Representation(schema);
         NotificationTargets targets = new NotificationTargets(settings, repository, ids);
-        NotifyRequests notifyRequests = new NotifyRequests(settings, targets, security.outbound(), remotes);
+        EntityDelivery entities = new EntityDelivery(security.outbound(), pollingChannels);
+        NotifyRequests notifyRequests = new NotifyRequests(settings, targets, security.outbound(), remotes, entities);
         NotificationDispatcher dispatcher = new NotificationDispatcher(notifyRequests, DispatchSettings.defaults());
         this.notifier = new Notifier(settings, store, subscriptions, dispatcher, representation);
         this.nonBlocking = new NonBlockingRequests(settings, store, dispatcher);
@@ -111,6 +117,7 @@ public final class Cse implements AutoCloseable {
                 new RemoteCseBehaviour(settings.cseId(), Cse::isCseId),
                 new GroupBehaviour(new GroupMembers(forwarder, targets, ids)),
                 FixedBehaviour.cseMade(ResourceType.REQUEST),
+                FixedBehaviour.plain(ResourceType.POLLING_CHANNEL),
                 FixedBehaviour.unchangeable(ResourceType.CSE_BASE))) {
             behaviours.put(b.type(), b);
         }
@@ -123,7 +130,8 @@ public final class Cse implements AutoCloseable {
         this.retrieve = new RetrieveOperation(parts);
         this.update = new UpdateOperation(parts);
         this.delete = new DeleteOperation(parts);
-        this.notify = new NotifyOperation(parts, security.outbound(), Duration.ofSeconds(5));
+        this.notify = new NotifyOperation(parts, entities, Duration.ofSeconds(5));
+        this.polling = new PollingChannelOperation(parts, pollingChannels, Duration.ofSeconds(30));
         this.outbound = security.outbound();
         this.fanOut = new FanOutOperation(parts, this::handle, Duration.ofSeconds(15));
 
@@ -160,7 +168,9 @@ public final class Cse implements AutoCloseable {
             Originator originator = identify(request, normalized, admitted, ctx);
             Target target = parts.addressing().resolve(request.to());
             ResponsePrimitive response = target.virtual() == Target.Virtual.FAN_OUT
-                    ? fanOut.execute(request, originator, target, ctx) : switch (request.operation()) {
+                    ? fanOut.execute(request, originator, target, ctx)
+                    : target.virtual() == Target.Virtual.POLLING ? polling.execute(request, originator, target)
+                    : switch (request.operation()) {
                 case CREATE -> create.execute(request, originator, target, ctx);
                 case RETRIEVE -> retrieve.execute(request, originator, target, ctx);
                 case UPDATE -> update.execute(request, originator, target, ctx);

@@ -3,7 +3,6 @@ package io.citadel.engine;
 import io.citadel.engine.resource.Resource;
 import io.citadel.protocol.ResourceType;
 import io.citadel.security.OriginatorIds;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -17,9 +16,9 @@ final class NotificationTargets {
     /**
      * Where to send.
      *
-     * @param uri the URL to contact (a poa or the target URL itself), or null to route by {@code to}
+     * @param uri the target URL itself, or null: then {@code local} or, without it, routing by {@code to}
      * @param to the {@code To} of the NOTIFY
-     * @param local the resource of this CSE the target names, if any
+     * @param local the AE or remote CSE of this CSE the target names (reached at its poa or polling channel)
      */
     record Destination(String uri, String to, Resource local) {
     }
@@ -57,13 +56,7 @@ final class NotificationTargets {
         if (r.type() != ResourceType.AE && r.type() != ResourceType.REMOTE_CSE) {
             return Optional.empty();
         }
-        List<?> poa = r.get("poa") instanceof List<?> l ? l : List.of();
-        for (Object p : poa) {
-            if (p instanceof String s && isUrl(s)) {
-                return Optional.of(new Destination(s, target, r));
-            }
-        }
-        return Optional.empty();
+        return Optional.of(new Destination(null, target, r));
     }
 
     /** The resource of this CSE an ID names: an AE-ID, a CSE-ID of a registree, or a local address. */

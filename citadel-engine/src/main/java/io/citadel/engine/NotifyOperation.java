@@ -10,9 +10,6 @@ import io.citadel.protocol.ResponseStatusCode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * NOTIFY received by this CSE (TS-0001 §10.2.5.21-23): to an {@code <AE>} or {@code <remoteCSE>} it is
@@ -21,12 +18,12 @@ import java.util.concurrent.TimeoutException;
  */
 final class NotifyOperation {
     private final EngineParts parts;
-    private final OutboundRequests outbound;
+    private final EntityDelivery entities;
     private final Duration timeout;
 
-    NotifyOperation(EngineParts parts, OutboundRequests outbound, Duration timeout) {
+    NotifyOperation(EngineParts parts, EntityDelivery entities, Duration timeout) {
         this.parts = parts;
-        this.outbound = outbound;
+        this.entities = entities;
         this.timeout = timeout;
     }
 
@@ -87,24 +84,8 @@ final class NotifyOperation {
     }
 
     private ResponsePrimitive retarget(RequestPrimitive req, Resource entity) {
-        String poa = null;
-        for (Object p : entity.get("poa") instanceof List<?> l ? l : List.of()) {
-            if (p instanceof String s && NotificationTargets.isUrl(s)) {
-                poa = s;
-                break;
-            }
-        }
-        if (poa == null) {
-            throw new OneM2mException(ResponseStatusCode.TARGET_NOT_REACHABLE, entity.ri() + " has no point of access");
-        }
-        try {
-            ResponsePrimitive answer = outbound.send(poa, req, timeout).get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-            return new ResponsePrimitive(answer.status(), req.requestId(), req.releaseVersion(), answer.content(), null, null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OneM2mException(ResponseStatusCode.TARGET_NOT_REACHABLE, "interrupted");
-        } catch (TimeoutException | ExecutionException e) {
-            throw new OneM2mException(ResponseStatusCode.TARGET_NOT_REACHABLE, entity.ri() + " did not answer at its point of access");
-        }
+        ResponsePrimitive answer = PollingChannels.await(entities.deliver(entity, req, timeout), req,
+                timeout.plusSeconds(61));
+        return new ResponsePrimitive(answer.status(), req.requestId(), req.releaseVersion(), answer.content(), null, null);
     }
 }

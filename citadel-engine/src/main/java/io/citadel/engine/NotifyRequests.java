@@ -18,8 +18,11 @@ final class NotifyRequests implements NotificationSender {
     private final NotificationTargets targets;
     private final OutboundRequests outbound;
     private final Routes routes;
+    private final EntityDelivery entities;
 
-    NotifyRequests(CseSettings settings, NotificationTargets targets, OutboundRequests outbound, Routes routes) {
+    NotifyRequests(CseSettings settings, NotificationTargets targets, OutboundRequests outbound, Routes routes,
+                   EntityDelivery entities) {
+        this.entities = entities;
         this.settings = settings;
         this.targets = targets;
         this.outbound = outbound;
@@ -41,6 +44,9 @@ final class NotifyRequests implements NotificationSender {
                     "notification target " + target + " has no point of access"));
         }
         String uri = d.get().uri();
+        if (d.get().local() != null) {
+            return entities.deliver(d.get().local(), notify(d.get().to(), content), timeout);
+        }
         if (uri == null) {
             Optional<String> hop = routes.pointOfAccessFor(d.get().to());
             if (hop.isEmpty()) {

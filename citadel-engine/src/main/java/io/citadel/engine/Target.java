@@ -6,13 +6,14 @@ import io.citadel.engine.resource.Resource;
  * A resolved request target.
  *
  * @param resource the addressed resource (for a virtual target: its parent container or group)
- * @param virtual LATEST or OLDEST for {@code la}/{@code ol}, FAN_OUT for a group's {@code fopt}, else NONE
+ * @param virtual LATEST or OLDEST for {@code la}/{@code ol}, FAN_OUT for a group's {@code fopt},
+ *     POLLING for a polling channel's {@code pcu}, else NONE
  * @param attribute a single attribute addressed with {@code #name}, or null
  * @param memberPath for FAN_OUT: what follows {@code fopt} (e.g. {@code la}), appended to each member; "" if none
  */
 record Target(Resource resource, Virtual virtual, String attribute, String memberPath) {
 
-    enum Virtual { NONE, LATEST, OLDEST, FAN_OUT }
+    enum Virtual { NONE, LATEST, OLDEST, FAN_OUT, POLLING }
 
     Target(Resource resource, Virtual virtual, String attribute) {
         this(resource, virtual, attribute, "");

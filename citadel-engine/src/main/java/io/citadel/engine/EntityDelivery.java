@@ -1,0 +1,53 @@
+package io.citadel.engine;
+
+import io.citadel.engine.resource.Resource;
+import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResponsePrimitive;
+import io.citadel.protocol.ResponseStatusCode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Delivers a request to an AE or remote CSE registered here (re-targeting, TS-0001 §10.2.5.21): at its
+ * point of access when it is reachable ({@code rr} not false) or has no polling channel, else through its
+ * {@code <pollingChannel>}, where it waits (up to a minute) for the entity to fetch and answer it.
+ */
+final class EntityDelivery {
+    private static final Duration CHANNEL_WAIT = Duration.ofSeconds(60);
+    private final OutboundRequests outbound;
+    private final PollingChannels channels;
+
+    EntityDelivery(OutboundRequests outbound, PollingChannels channels) {
+        this.outbound = outbound;
+        this.channels = channels;
+    }
+
+    CompletableFuture<ResponsePrimitive> deliver(Resource entity, RequestPrimitive req, Duration timeout) {
+        boolean reachable = !Boolean.FALSE.equals(entity.get("rr"));
+        Optional<String> poa = pointOfAccess(entity);
+        Optional<Resource> channel = channels.channelOf(entity);
+        if (poa.isPresent() && (reachable || channel.isEmpty())) {
+            return outbound.send(poa.get(), req, timeout);
+        }
+        if (channel.isPresent()) {
+            Duration wait = timeout.compareTo(CHANNEL_WAIT) > 0 ? timeout : CHANNEL_WAIT;
+            return channels.offer(channel.get(), req).completeOnTimeout(ResponsePrimitive.error(
+                    ResponseStatusCode.TARGET_NOT_REACHABLE, req.requestId(), req.releaseVersion(),
+                    "not fetched through the polling channel in time"), wait.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return CompletableFuture.completedFuture(ResponsePrimitive.error(ResponseStatusCode.TARGET_NOT_REACHABLE,
+                req.requestId(), req.releaseVersion(), entity.ri() + " has neither a point of access nor a polling channel"));
+    }
+
+    static Optional<String> pointOfAccess(Resource entity) {
+        for (Object p : entity.get("poa") instanceof List<?> l ? l : List.of()) {
+            if (p instanceof String s && NotificationTargets.isUrl(s)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+}
