@@ -42,6 +42,7 @@ final class NotificationReceiver implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     static NotificationReceiver start() throws IOException {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         NotificationReceiver r = new NotificationReceiver(server);
         server.setExecutor(Executors.newFixedThreadPool(4));
