@@ -124,14 +124,7 @@ final class CreateOperation {
 
     private static Map<String, Object> universal(CreateDraft draft, ResourceType type, String rn, Resource parent,
                                                  Instant now) {
-        Map<String, Object> all = new LinkedHashMap<>();
-        String ts = Timestamps.format(now);
-        all.put("ty", (long) type.code());
-        all.put("ri", draft.ri());
-        all.put("rn", rn);
-        all.put("pi", parent.ri());
-        all.put("ct", ts);
-        all.put("lt", ts);
+        Map<String, Object> all = Universal.attributes(type, draft.ri(), rn, parent.ri(), now);
         all.putAll(draft.attributes());
         return all;
     }

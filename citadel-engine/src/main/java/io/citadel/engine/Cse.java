@@ -97,7 +97,7 @@ public final class Cse implements AutoCloseable {
         this.roles = new RoleDirectory(settings, repository, verifier, ids);
         DistributedAuthorization distributed = new DistributedAuthorization(settings, repository, addressing, ids,
                 security, tokens, roles);
-        this.forwarder = new Forwarder(settings, remotes, security.outbound(), ids, Duration.ofSeconds(10));
+        this.forwarder = new Forwarder(settings, remotes, security.outbound(), Duration.ofSeconds(10));
         AeBehaviour ae = new AeBehaviour(Ids::next, ids::normalize);
         Representation representation = new Representation(schema);
         NotificationTargets targets = new NotificationTargets(settings, repository, ids);

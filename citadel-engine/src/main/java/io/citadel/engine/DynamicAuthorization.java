@@ -274,14 +274,7 @@ final class DynamicAuthorization {
                 });
         String ri = Ids.next("acp");
         String rn = "dynacp-" + ri;
-        String ts = Timestamps.format(now);
-        Map<String, Object> all = new LinkedHashMap<>();
-        all.put("ty", (long) ResourceType.ACCESS_CONTROL_POLICY.code());
-        all.put("ri", ri);
-        all.put("rn", rn);
-        all.put("pi", settings.cseBaseId());
-        all.put("ct", ts);
-        all.put("lt", ts);
+        Map<String, Object> all = Universal.attributes(ResourceType.ACCESS_CONTROL_POLICY, ri, rn, settings.cseBaseId(), now);
         all.put("et", Timestamps.format(until));
         all.put("lbl", List.of(GRANT_LABEL, GRANT_FOR + governed.ri()));
         all.putAll(attrs);

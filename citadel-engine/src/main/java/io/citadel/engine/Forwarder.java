@@ -7,7 +7,6 @@ import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResourceType;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
-import io.citadel.security.OriginatorIds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -33,16 +32,13 @@ final class Forwarder {
     private final CseSettings settings;
     private final RemoteCseIndex routes;
     private final OutboundRequests outbound;
-    private final OriginatorIds ids;
     private final Duration hopTimeout;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
-    Forwarder(CseSettings settings, RemoteCseIndex routes, OutboundRequests outbound, OriginatorIds ids,
-              Duration hopTimeout) {
+    Forwarder(CseSettings settings, RemoteCseIndex routes, OutboundRequests outbound, Duration hopTimeout) {
         this.settings = settings;
         this.routes = routes;
         this.outbound = outbound;
-        this.ids = ids;
         this.hopTimeout = hopTimeout;
     }
 
@@ -117,9 +113,5 @@ final class Forwarder {
             return req;
         }
         return req.redirected(req.to(), normalizedFrom, req.requestId());
-    }
-
-    OriginatorIds ids() {
-        return ids;
     }
 }

@@ -105,14 +105,7 @@ final class NonBlockingRequests implements AutoCloseable {
             expires = req.requestExpiration().plus(Duration.ofMinutes(5));
         }
         String ri = Ids.next("req");
-        Map<String, Object> attrs = new LinkedHashMap<>();
-        String ts = Timestamps.format(now);
-        attrs.put("ty", (long) ResourceType.REQUEST.code());
-        attrs.put("ri", ri);
-        attrs.put("rn", ri);
-        attrs.put("pi", settings.cseBaseId());
-        attrs.put("ct", ts);
-        attrs.put("lt", ts);
+        Map<String, Object> attrs = Universal.attributes(ResourceType.REQUEST, ri, ri, settings.cseBaseId(), now);
         attrs.put("et", Timestamps.format(expires));
         attrs.put("op", (long) req.operation().code());
         attrs.put("tg", req.to());

@@ -8,7 +8,6 @@ import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResourceType;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
-import io.citadel.protocol.Timestamps;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -191,14 +190,7 @@ final class RegistrarLink implements AutoCloseable {
             return false;
         }
         String ri = registrar.cseId().substring(1);
-        Map<String, Object> attrs = new LinkedHashMap<>();
-        String now = Timestamps.format(Instant.now());
-        attrs.put("ty", (long) ResourceType.REMOTE_CSE.code());
-        attrs.put("ri", ri);
-        attrs.put("rn", ri);
-        attrs.put("pi", settings.cseBaseId());
-        attrs.put("ct", now);
-        attrs.put("lt", now);
+        Map<String, Object> attrs = Universal.attributes(ResourceType.REMOTE_CSE, ri, ri, settings.cseBaseId(), Instant.now());
         attrs.put("csi", registrar.cseId());
         attrs.put("cb", registrar.cseId() + "/" + cb.get("rn"));
         attrs.put("cst", cb.get("cst") instanceof Number n ? n.longValue() : 1L);

@@ -92,14 +92,7 @@ final class RemoteCseIndex implements ChangeListener, Routes {
     }
 
     static Optional<String> pointOfAccess(Resource remoteCse) {
-        if (remoteCse.get("poa") instanceof List<?> poa) {
-            for (Object p : poa) {
-                if (p instanceof String s && NotificationTargets.isUrl(s)) {
-                    return Optional.of(s);
-                }
-            }
-        }
-        return Optional.empty();
+        return EntityDelivery.pointOfAccess(remoteCse);
     }
 
     /** The SP-relative CSE-ID an SP-relative or absolute ID starts with; null for other forms. */
