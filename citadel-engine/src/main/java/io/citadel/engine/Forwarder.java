@@ -87,7 +87,7 @@ final class Forwarder {
                 timeout = left.compareTo(timeout) < 0 ? left : timeout;
             }
             RequestPrimitive onward = withFrom(req, normalizedFrom);
-            ResponsePrimitive answer = outbound.forward(poa, onward, timeout)
+            ResponsePrimitive answer = outbound.forward(poa, hop.getString("csi"), onward, timeout)
                     .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
             return new ResponsePrimitive(answer.status(), req.requestId(), req.releaseVersion(), answer.content(),
                     answer.contentLocation(), null);

@@ -48,13 +48,13 @@ final class NotifyRequests implements NotificationSender {
             return entities.deliver(d.get().local(), notify(d.get().to(), content), timeout);
         }
         if (uri == null) {
-            Optional<String> hop = routes.pointOfAccessFor(d.get().to());
+            Optional<Routes.Hop> hop = routes.nextHopFor(d.get().to());
             if (hop.isEmpty()) {
                 return CompletableFuture.completedFuture(ResponsePrimitive.error(
                         io.citadel.protocol.ResponseStatusCode.TARGET_NOT_REACHABLE, null, "3",
                         "no route to the CSE of notification target " + target));
             }
-            return outbound.forward(hop.get(), notify(d.get().to(), content), timeout);
+            return outbound.forward(hop.get().pointOfAccess(), hop.get().cseId(), notify(d.get().to(), content), timeout);
         }
         return outbound.send(uri, notify(d.get().to(), content), timeout);
     }

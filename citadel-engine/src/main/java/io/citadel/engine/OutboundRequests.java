@@ -24,10 +24,12 @@ public interface OutboundRequests {
     CompletableFuture<ResponsePrimitive> send(String uri, RequestPrimitive request, Duration timeout);
 
     /**
-     * Forwards to another CSE reachable at {@code pointOfAccess}: the binding maps the request's {@code To}
-     * into its own addressing under that point of access (HTTP: {@code /~/cse/...}, {@code /_/sp/cse/...}).
+     * Forwards to the CSE {@code peerCseId} reachable at {@code pointOfAccess}: the binding maps the request's
+     * {@code To} into its own addressing under that point of access (HTTP: {@code /~/cse/...},
+     * {@code /_/sp/cse/...}) and, over TLS, talks only to a server that proves to be that CSE.
      */
-    default CompletableFuture<ResponsePrimitive> forward(String pointOfAccess, RequestPrimitive request, Duration timeout) {
+    default CompletableFuture<ResponsePrimitive> forward(String pointOfAccess, String peerCseId, RequestPrimitive request,
+                                                         Duration timeout) {
         return send(pointOfAccess, request, timeout);
     }
 }

@@ -217,7 +217,7 @@ final class RegistrarLink implements AutoCloseable {
         RequestPrimitive req = RequestPrimitive.builder(op, to).from(settings.cseId()).requestId(Ids.next("reg"))
                 .releaseVersion("3").resourceType(ty).content(content).build();
         try {
-            ResponsePrimitive rsp = outbound.forward(registrar.pointOfAccess(), req, timeout)
+            ResponsePrimitive rsp = outbound.forward(registrar.pointOfAccess(), registrar.cseId(), req, timeout)
                     .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
             if (!reachable) {
                 LOG.log(Level.INFO, "registrar " + registrar.cseId() + " is reachable again");

@@ -86,9 +86,9 @@ final class RemoteCseIndex implements ChangeListener, Routes {
     }
 
     @Override
-    public Optional<String> pointOfAccessFor(String to) {
+    public Optional<Hop> nextHopFor(String to) {
         String cse = targetCse(to);
-        return cse == null ? Optional.empty() : nextHop(cse).flatMap(RemoteCseIndex::pointOfAccess);
+        return cse == null ? Optional.empty() : nextHop(cse).flatMap(r -> pointOfAccess(r).map(poa -> new Hop(r.getString("csi"), poa)));
     }
 
     static Optional<String> pointOfAccess(Resource remoteCse) {

@@ -53,8 +53,14 @@ public final class CitadelServer implements AutoCloseable {
         }
         int port = config.getInt(ConfigKey.HTTP_PORT);
         StoreSettings storeSettings = storeSettings(config, dataDir);
-        JdbcResourceStore store = new JdbcResourceStore(storeSettings);
-        HttpOutbound outbound = new HttpOutbound();
+        HttpOutbound outbound = new HttpOutbound(CertificateTlsSetup.client(config, cseSettings(config, admin, host, port)));
+        JdbcResourceStore store;
+        try {
+            store = new JdbcResourceStore(storeSettings);
+        } catch (RuntimeException e) {
+            outbound.close();
+            throw e;
+        }
         Cse cse = null;
         EmbeddedDas das = null;
         try {
@@ -87,10 +93,10 @@ public final class CitadelServer implements AutoCloseable {
             if (config.get(ConfigKey.TLS_PORT) != null) {
                 tls = new HttpBinding(cse, new HttpSettings(host, config.getInt(ConfigKey.TLS_PORT),
                         config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS), 10_000, 120), null,
-                        certificateTls(config, settings));
+                        CertificateTlsSetup.server(config, settings));
             }
             CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das, psk, tls);
-            List<String> poa = pointOfAccess(config, host, holder[0].port());
+            List<String> poa = pointOfAccess(config, host, holder[0].port(), tls);
             cse.pointOfAccess(poa);
             if (config.get(ConfigKey.REGISTRAR_CSE_ID) != null) {
                 String registrarPoa = config.get(ConfigKey.REGISTRAR_POA);
@@ -136,13 +142,19 @@ public final class CitadelServer implements AutoCloseable {
         }
     }
 
-    private static List<String> pointOfAccess(Configuration config, String host, int port) {
+    /** --point-of-access, else the TLS listener (https) first, then plain HTTP. */
+    private static List<String> pointOfAccess(Configuration config, String host, int port, HttpBinding tls) {
         String configured = config.get(ConfigKey.POINT_OF_ACCESS);
         if (configured != null && !configured.isBlank()) {
             return Arrays.stream(configured.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
         }
         String poaHost = host.equals("0.0.0.0") ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
-        return List.of("http://" + poaHost + ":" + port + "/");
+        List<String> poa = new java.util.ArrayList<>();
+        if (tls != null) {
+            poa.add("https://" + poaHost + ":" + tls.port() + "/");
+        }
+        poa.add("http://" + poaHost + ":" + port + "/");
+        return List.copyOf(poa);
     }
 
     private static java.time.Duration duration(Configuration config, ConfigKey key) {
@@ -208,109 +220,11 @@ public final class CitadelServer implements AutoCloseable {
                 insecure);
     }
 
-    private static java.util.function.Supplier<io.netty.channel.ChannelHandler> certificateTls(Configuration config,
-                                                                                             CseSettings settings) {
-        if (config.get(ConfigKey.KEY_STORE) != null) {
-            return vaultTls(config, settings);
-        }
-        for (ConfigKey k : List.of(ConfigKey.TLS_CERT, ConfigKey.TLS_KEY)) {
-            if (config.get(k) == null) {
-                throw new IllegalArgumentException("--tls-port needs --" + k.flag());
-            }
-        }
-        String password = null;
-        if (config.get(ConfigKey.TLS_KEY_PASSWORD_FILE) != null) {
-            try {
-                password = Files.readString(Path.of(config.get(ConfigKey.TLS_KEY_PASSWORD_FILE)), StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read --tls-key-password-file");
-            }
-        }
-        io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
-        try {
-            if (config.get(ConfigKey.TLS_SNI_DIR) != null) {
-                return io.citadel.tls.CertificateTls.serverWithSni(new java.io.File(config.get(ConfigKey.TLS_CERT)),
-                        new java.io.File(config.get(ConfigKey.TLS_KEY)), password, sniNames(Path.of(config.get(ConfigKey.TLS_SNI_DIR))),
-                        clientAuthentication(config), settings.spId().substring(2), ids::normalize,
-                        config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
-            }
-            return io.citadel.tls.CertificateTls.server(new java.io.File(config.get(ConfigKey.TLS_CERT)),
-                    new java.io.File(config.get(ConfigKey.TLS_KEY)), password, clientAuthentication(config), settings.spId().substring(2), ids::normalize,
-                    config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
-        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("TLS configuration unusable: " + e.getMessage());
-        }
-    }
 
     private static boolean isLoopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
-    /** {@code <host>.pem} + {@code <host>.key} pairs of a directory, by host name. */
-    private static java.util.Map<String, java.io.File[]> sniNames(Path dir) {
-        java.util.Map<String, java.io.File[]> names = new java.util.TreeMap<>();
-        java.io.File[] pems = dir.toFile().listFiles((d, n) -> n.endsWith(".pem"));
-        if (pems == null) {
-            throw new IllegalArgumentException("--tls-sni-dir " + dir + " is not a directory");
-        }
-        for (java.io.File pem : pems) {
-            String host = pem.getName().substring(0, pem.getName().length() - 4);
-            java.io.File key = new java.io.File(pem.getParentFile(), host + ".key");
-            if (!key.isFile()) {
-                throw new IllegalArgumentException("--tls-sni-dir: " + pem.getName() + " has no " + key.getName());
-            }
-            names.put(host, new java.io.File[] {pem, key});
-        }
-        return names;
-    }
-
-    /** --tls-trust, else the credential store's trust directory (managed by citadel credentials ca). */
-    private static java.io.File trustAnchors(Configuration config) {
-        if (config.get(ConfigKey.TLS_TRUST) != null) {
-            return new java.io.File(config.get(ConfigKey.TLS_TRUST));
-        }
-        Path dir = TrustAnchorCommand.directory(config);
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--tls-port needs --tls-trust or trust anchors added with citadel credentials ca add");
-        }
-        return dir.toFile();
-    }
-
-    private static io.citadel.tls.ClientAuthentication clientAuthentication(Configuration config) {
-        String auth = config.get(ConfigKey.TLS_CLIENT_AUTH);
-        if (!auth.equals("required") && !auth.equals("optional")) {
-            throw new IllegalArgumentException("--tls-client-auth must be required or optional");
-        }
-        io.citadel.tls.RevocationList crls = config.get(ConfigKey.TLS_CRL) == null ? null
-                : new io.citadel.tls.RevocationList(Path.of(config.get(ConfigKey.TLS_CRL)), config.getBoolean(ConfigKey.TLS_CRL_REQUIRED));
-        String ocsp = config.get(ConfigKey.TLS_OCSP_URL);
-        return new io.citadel.tls.ClientAuthentication(trustAnchors(config), crls,
-                ocsp == null ? null : new io.citadel.tls.OcspPolicy(java.net.URI.create(ocsp),
-                        config.getBoolean(ConfigKey.TLS_OCSP_REQUIRED), 60_000), auth.equals("required"));
-    }
-
-    /** TLS with the key in a vault: a PKCS#11 token or an encrypted PKCS#12 file. */
-    private static java.util.function.Supplier<io.netty.channel.ChannelHandler> vaultTls(Configuration config,
-                                                                                        CseSettings settings) {
-        io.citadel.security.vault.KeyVault vault = KeyVaults.open(config);
-        String alias = config.get(ConfigKey.TLS_KEY_ALIAS);
-        char[] pin = vault.entryPassword();
-        try {
-            if (!vault.keyStore().isKeyEntry(alias)) {
-                throw new IllegalArgumentException("no key '" + alias + "' in " + vault.level());
-            }
-            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
-            kmf.init(vault.keyStore(), pin);
-            LOG.info("TLS key '" + alias + "' protected by " + vault.level());
-            io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
-            return io.citadel.tls.CertificateTls.server(kmf, clientAuthentication(config), settings.spId().substring(2), ids::normalize,
-                    config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
-        } catch (java.security.GeneralSecurityException | javax.net.ssl.SSLException e) {
-            throw new IllegalArgumentException("TLS key store unusable: " + e.getMessage());
-        } finally {
-            java.util.Arrays.fill(pin, '\0');
-        }
-    }
 
     public int httpPort() {
         return http.port();

@@ -31,16 +31,33 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
-            .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
+    private final HttpClient client = builder().build();
+    private final io.citadel.tls.CseClientTls cseTls;
+    private final Map<String, HttpClient> peers = new java.util.concurrent.ConcurrentHashMap<>();
 
-    @Override
-    public CompletableFuture<ResponsePrimitive> send(String uri, RequestPrimitive request, Duration timeout) {
-        return exchange(uri, request, timeout);
+    /** Plain HTTP and default HTTPS only: https CSE peers are refused (no client certificate to show). */
+    HttpOutbound() {
+        this(null);
+    }
+
+    /** https CSE peers are reached with this CSE's certificate and must prove the expected CSE-ID. */
+    HttpOutbound(io.citadel.tls.CseClientTls cseTls) {
+        this.cseTls = cseTls;
+    }
+
+    private HttpClient.Builder builder() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+                .followRedirects(HttpClient.Redirect.NEVER).executor(executor);
     }
 
     @Override
-    public CompletableFuture<ResponsePrimitive> forward(String pointOfAccess, RequestPrimitive request, Duration timeout) {
+    public CompletableFuture<ResponsePrimitive> send(String uri, RequestPrimitive request, Duration timeout) {
+        return exchange(client, uri, request, timeout);
+    }
+
+    @Override
+    public CompletableFuture<ResponsePrimitive> forward(String pointOfAccess, String peerCseId, RequestPrimitive request,
+                                                         Duration timeout) {
         String base = pointOfAccess.endsWith("/") ? pointOfAccess.substring(0, pointOfAccess.length() - 1) : pointOfAccess;
         StringBuilder url = new StringBuilder(base).append(path(request.to()));
         char sep = '?';
@@ -48,7 +65,15 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
             url.append(sep).append(encode(p.getKey())).append('=').append(encode(p.getValue()));
             sep = '&';
         }
-        return exchange(url.toString(), request, timeout);
+        HttpClient via = client;
+        if (url.toString().toLowerCase(Locale.ROOT).startsWith("https:")) {
+            if (cseTls == null || peerCseId == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("no TLS client certificate configured for"
+                        + " CSE peers (--tls-cert/--tls-key or --key-store)"));
+            }
+            via = peers.computeIfAbsent(peerCseId, peer -> builder().sslContext(cseTls.forPeer(peer)).build());
+        }
+        return exchange(via, url.toString(), request, timeout);
     }
 
     /** TS-0009 §6.2.1: SP-relative {@code /cse/x} as {@code /~/cse/x}, absolute {@code //sp/x} as {@code /_/sp/x}. */
@@ -69,7 +94,8 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private CompletableFuture<ResponsePrimitive> exchange(String uri, RequestPrimitive request, Duration timeout) {
+    private CompletableFuture<ResponsePrimitive> exchange(HttpClient via, String uri, RequestPrimitive request,
+                                                          Duration timeout) {
         URI target;
         try {
             target = URI.create(uri);
@@ -101,7 +127,7 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
             case RETRIEVE -> b.GET();
             case DELETE -> b.DELETE();
         }
-        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(rsp -> {
+        return via.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(rsp -> {
             ResponseStatusCode status = status(rsp);
             byte[] bytes = rsp.body();
             if (bytes.length > MAX_RESPONSE) {

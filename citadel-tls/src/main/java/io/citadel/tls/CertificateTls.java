@@ -183,6 +183,16 @@ public final class CertificateTls {
         }
 
         SecurityAssociation associationOf(X509Certificate cert) throws CertificateParsingException {
+            return identityOf(cert, spDomain, normalize);
+        }
+    }
+
+    /**
+     * What a certificate proves per the oneM2M profile: the AE-ID of a subjectAltName URI
+     * {@code onem2m://sp/cse/ae}, the CSE-ID of a dNSName {@code <cse-id>.<sp>}, normalised.
+     */
+    public static SecurityAssociation identityOf(X509Certificate cert, String spDomain, UnaryOperator<String> normalize)
+            throws CertificateParsingException {
             Set<String> ids = new LinkedHashSet<>();
             String credential = null;
             Collection<List<?>> names = cert.getSubjectAlternativeNames();
@@ -219,5 +229,4 @@ public final class CertificateTls {
                 return null;
             }
         }
-    }
 }

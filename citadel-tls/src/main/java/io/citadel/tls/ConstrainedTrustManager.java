@@ -35,6 +35,7 @@ import org.bouncycastle.asn1.x509.PKIXNameConstraintValidator;
  */
 final class ConstrainedTrustManager implements X509TrustManager {
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
     private static final String NAME_CONSTRAINTS = "2.5.29.30";
     /** One consistent view of the trust anchors; replaced whole when the files change. */
     private record Anchors(Set<TrustAnchor> anchors, Map<X509Certificate, NameConstraints> constraints,
@@ -116,12 +117,25 @@ final class ConstrainedTrustManager implements X509TrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        validate(chain, CLIENT_AUTH, "client");
+    }
+
+    /**
+     * A server's chain, for this CSE as a TLS client of another CSE: the same anchors, name constraints and
+     * revocation checks as for clients; the server's identity is checked by the caller ({@link PeerCseTrust}).
+     */
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        validate(chain, SERVER_AUTH, "server");
+    }
+
+    private void validate(X509Certificate[] chain, String purpose, String role) throws CertificateException {
         if (chain == null || chain.length == 0) {
-            throw new CertificateException("no client certificate");
+            throw new CertificateException("no " + role + " certificate");
         }
         List<String> eku = chain[0].getExtendedKeyUsage();
-        if (eku != null && !eku.contains(CLIENT_AUTH)) {
-            throw new CertificateException("certificate is not for client authentication");
+        if (eku != null && !eku.contains(purpose)) {
+            throw new CertificateException("certificate is not for " + role + " authentication");
         }
         try {
             // the path without any certificate that is itself a trust anchor
@@ -146,7 +160,7 @@ final class ConstrainedTrustManager implements X509TrustManager {
                 checkOcsp(path, params);
             }
         } catch (GeneralSecurityException e) {
-            throw new CertificateException("client certificate rejected: " + e.getMessage(), e);
+            throw new CertificateException(role + " certificate rejected: " + e.getMessage(), e);
         }
     }
 
@@ -206,11 +220,6 @@ final class ConstrainedTrustManager implements X509TrustManager {
                 throw new CertificateException("a name in the certificate is outside its CA's name constraints");
             }
         }
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("this trust manager checks clients only");
     }
 
     @Override
