@@ -72,6 +72,7 @@ final class CreateOperation {
             throw OneM2mException.badRequest("resource name '" + name + "' is reserved");
         }
         parts.acpiValidator().canonicalize(attrs);
+        parts.announcer().checkTargets(type, attrs.get("at"), parts.accessControl().ids()::normalize);
         if (attrs.containsKey("cr")) {
             attrs.put("cr", rawFrom);
         }

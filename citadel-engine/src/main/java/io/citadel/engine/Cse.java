@@ -12,6 +12,7 @@ import io.citadel.engine.types.FixedBehaviour;
 import io.citadel.engine.types.SubscriptionBehaviour;
 import io.citadel.engine.types.RemoteCseBehaviour;
 import io.citadel.engine.types.GroupBehaviour;
+import io.citadel.engine.types.AnnouncedBehaviour;
 import io.citadel.engine.notification.DispatchSettings;
 import io.citadel.engine.notification.NotificationDispatcher;
 import io.citadel.engine.types.TypeBehaviour;
@@ -52,6 +53,7 @@ public final class Cse implements AutoCloseable {
     private final NotifyOperation notify;
     private final FanOutOperation fanOut;
     private final NonBlockingRequests nonBlocking;
+    private final Announcer announcer;
     private final PollingChannels pollingChannels;
     private final PollingChannelOperation polling;
     private final ExpiryReaper reaper;
@@ -117,15 +119,21 @@ public final class Cse implements AutoCloseable {
                 new RemoteCseBehaviour(settings.cseId(), Cse::isCseId),
                 new GroupBehaviour(new GroupMembers(forwarder, targets, ids)),
                 FixedBehaviour.cseMade(ResourceType.REQUEST),
+                new AnnouncedBehaviour(ResourceType.ACCESS_CONTROL_POLICY_ANNC, Cse::isCseId, ids::normalize),
+                new AnnouncedBehaviour(ResourceType.AE_ANNC, Cse::isCseId, ids::normalize),
+                new AnnouncedBehaviour(ResourceType.CONTAINER_ANNC, Cse::isCseId, ids::normalize),
+                new AnnouncedBehaviour(ResourceType.CONTENT_INSTANCE_ANNC, Cse::isCseId, ids::normalize),
                 FixedBehaviour.plain(ResourceType.POLLING_CHANNEL),
                 FixedBehaviour.unchangeable(ResourceType.CSE_BASE))) {
             behaviours.put(b.type(), b);
         }
         AccessControl accessControl = new AccessControl(settings, repository, ids, security,
                 new DynamicAuthorization(settings, store, repository, schema, tokens, security), distributed);
+        this.announcer = new Announcer(settings, schema, repository, security.outbound(), () -> registrarLink);
+        notifier.observeWith(announcer::changed);
         this.parts = new EngineParts(settings, schema, store, repository, addressing, accessControl,
                 new AcpiValidator(addressing), representation, behaviours, ae, distributed, notifier,
-                new SubscriptionVerification(targets, notifyRequests, accessControl, Duration.ofSeconds(5)));
+                new SubscriptionVerification(targets, notifyRequests, accessControl, Duration.ofSeconds(5)), announcer);
         this.create = new CreateOperation(parts);
         this.retrieve = new RetrieveOperation(parts);
         this.update = new UpdateOperation(parts);
@@ -391,6 +399,7 @@ public final class Cse implements AutoCloseable {
         }
         reaper.close();
         fanOut.close();
+        announcer.close();
         nonBlocking.close();
         notifier.close();
     }

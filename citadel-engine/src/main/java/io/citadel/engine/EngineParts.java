@@ -12,7 +12,7 @@ record EngineParts(CseSettings settings, ResourceSchema schema, ResourceStore st
                    Addressing addressing, AccessControl accessControl, AcpiValidator acpiValidator,
                    Representation representation, Map<ResourceType, TypeBehaviour> behaviours,
                    AeBehaviour aeBehaviour, DistributedAuthorization distributed, Notifier notifier,
-                   SubscriptionVerification verification) {
+                   SubscriptionVerification verification, Announcer announcer) {
 
     TypeBehaviour behaviour(ResourceType type) {
         TypeBehaviour b = behaviours.get(type);

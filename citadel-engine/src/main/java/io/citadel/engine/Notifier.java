@@ -43,6 +43,7 @@ final class Notifier implements AutoCloseable {
         return t;
     });
     private volatile Function<String, Boolean> deleter = ri -> false;
+    private volatile java.util.function.Consumer<List<ResourceEvent>> observer = events -> { };
 
     private record Compiled(Resource version, EventCriteria criteria, DeliveryPolicy policy) {
     }
@@ -54,6 +55,11 @@ final class Notifier implements AutoCloseable {
         this.index = index;
         this.dispatcher = dispatcher;
         this.representation = representation;
+    }
+
+    /** Who else hears of every durable change (the announcer), after the subscriptions. */
+    void observeWith(java.util.function.Consumer<List<ResourceEvent>> next) {
+        this.observer = next;
     }
 
     /** How a subscription that reached its {@code exc} is deleted (through the normal delete path). */
@@ -80,8 +86,13 @@ final class Notifier implements AutoCloseable {
             try {
                 announce(e, originator, operation);
             } catch (RuntimeException ex) {
-                LOG.log(Level.ERROR, "could not announce a change of " + e.resource().ri(), ex);
+                LOG.log(Level.ERROR, "could not notify of a change of " + e.resource().ri(), ex);
             }
+        }
+        try {
+            observer.accept(events);
+        } catch (RuntimeException ex) {
+            LOG.log(Level.ERROR, "change observer failed", ex);
         }
     }
 

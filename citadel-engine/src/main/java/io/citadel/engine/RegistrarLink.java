@@ -83,6 +83,19 @@ final class RegistrarLink implements AutoCloseable {
         return registered;
     }
 
+    String registrarCseId() {
+        return registrar.cseId();
+    }
+
+    String registrarPointOfAccess() {
+        return registrar.pointOfAccess();
+    }
+
+    /** Our {@code <remoteCSE>} at the registrar, e.g. {@code /id-in/id-mn}. */
+    String remoteAddress() {
+        return remoteAddress;
+    }
+
     /** Checks soon (a registree came or went, so our descendants changed). */
     void wake() {
         timer.execute(this::safeTick);

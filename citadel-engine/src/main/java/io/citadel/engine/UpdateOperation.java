@@ -53,6 +53,7 @@ final class UpdateOperation {
             }
         }
         parts.acpiValidator().canonicalize(changes);
+        parts.announcer().checkTargets(current.type(), changes.get("at"), parts.accessControl().ids()::normalize);
         Instant now = Instant.now();
         if (changes.get("et") instanceof String s && !Timestamps.parse(s).orElseThrow().isAfter(now)) {
             throw OneM2mException.badRequest("expirationTime " + s + " is not in the future");

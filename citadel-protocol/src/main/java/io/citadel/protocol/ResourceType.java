@@ -45,7 +45,24 @@ public enum ResourceType {
     DYNAMIC_AUTHORIZATION_CONSULTATION(34, "m2m:dac"),
     AUTHORIZATION_DECISION(35, "m2m:auds"),
     AUTHORIZATION_POLICY(36, "m2m:aupy"),
-    AUTHORIZATION_INFORMATION(37, "m2m:auif");
+    AUTHORIZATION_INFORMATION(37, "m2m:auif"),
+    ACCESS_CONTROL_POLICY_ANNC(10001, "m2m:acpA"),
+    AE_ANNC(10002, "m2m:aeA"),
+    CONTAINER_ANNC(10003, "m2m:cntA"),
+    CONTENT_INSTANCE_ANNC(10004, "m2m:cinA");
+
+    /** The offset of an announced variant's type code (TS-0004 Table 6.3.4.2.1-1). */
+    public static final int ANNOUNCED = 10000;
+
+    /** The announced variant of this type, if Citadel has one. */
+    public Optional<ResourceType> announced() {
+        return of(code + ANNOUNCED);
+    }
+
+    /** True for the {@code ...Annc} types. */
+    public boolean isAnnounced() {
+        return code > ANNOUNCED;
+    }
 
     private static final Map<Integer, ResourceType> BY_CODE = new HashMap<>();
     private static final Map<String, ResourceType> BY_KEY = new HashMap<>();
