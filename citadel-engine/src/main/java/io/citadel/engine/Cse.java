@@ -175,6 +175,7 @@ public final class Cse implements AutoCloseable {
             TokenService.Admitted admitted = tokens.admit(request, stored, normalized, ctx.receivedAt());
             Originator originator = identify(request, normalized, admitted, ctx);
             Target target = parts.addressing().resolve(request.to());
+            awaitExecutionTime(request);
             ResponsePrimitive response = target.virtual() == Target.Virtual.FAN_OUT
                     ? fanOut.execute(request, originator, target, ctx)
                     : target.virtual() == Target.Virtual.POLLING ? polling.execute(request, originator, target)
@@ -185,6 +186,11 @@ public final class Cse implements AutoCloseable {
                 case DELETE -> delete.execute(request, originator, target, ctx);
                 case NOTIFY -> notify.execute(request, originator, target, ctx);
             };
+            Instant rset = request.handling().resultExpiration();
+            if (rset != null && Instant.now().isAfter(rset)) {
+                return ResponsePrimitive.error(ResponseStatusCode.REQUEST_TIMEOUT, request.requestId(),
+                        request.releaseVersion(), "the result was ready after its expiration time (rset) and is withheld");
+            }
             return admitted.assigned().isEmpty() ? response : response.withAssignedTokenIds(admitted.assigned());
         } catch (OneM2mException e) {
             if (e.content() != null) {
@@ -224,6 +230,7 @@ public final class Cse implements AutoCloseable {
         if (req.requestExpiration() != null && !req.requestExpiration().isAfter(ctx.receivedAt())) {
             throw new OneM2mException(ResponseStatusCode.REQUEST_TIMEOUT, "the request expired before it was received");
         }
+        validateHandling(req, ctx.receivedAt());
         boolean aeRegistration = req.operation() == Operation.CREATE && req.resourceType() != null
                 && req.resourceType() == ResourceType.AE.code();
         if ((req.from() == null || req.from().isEmpty()) && !aeRegistration) {
@@ -247,6 +254,52 @@ public final class Cse implements AutoCloseable {
         }
         if (req.filterCriteria() != null && req.operation() == Operation.CREATE) {
             throw OneM2mException.badRequest("filter criteria are not allowed in CREATE");
+        }
+    }
+
+    /** The longest an operation execution time ({@code oet}) may lie ahead. */
+    static final Duration MAX_EXECUTION_DELAY = Duration.ofSeconds(30);
+
+    /** {@code rset}, {@code oet}, {@code ec} (TS-0004 §7.3.2.1): consistent with {@code rqet} and in range. */
+    private static void validateHandling(RequestPrimitive req, Instant now) {
+        RequestPrimitive.Handling h = req.handling();
+        Integer ec = h.eventCategory();
+        if (ec != null && !(ec >= 2 && ec <= 4) && !(ec >= 100 && ec <= 999)) {
+            throw OneM2mException.badRequest("event category (ec) must be 2, 3, 4 or 100-999");
+        }
+        if (h.resultExpiration() != null) {
+            if (req.requestExpiration() != null && h.resultExpiration().isBefore(req.requestExpiration())) {
+                throw OneM2mException.badRequest("result expiration (rset) must not be before request expiration (rqet)");
+            }
+            if (!h.resultExpiration().isAfter(now)) {
+                throw new OneM2mException(ResponseStatusCode.REQUEST_TIMEOUT, "the result expiration time (rset) has passed");
+            }
+        }
+        if (h.operationExecution() != null) {
+            if (req.requestExpiration() != null && h.operationExecution().isAfter(req.requestExpiration())) {
+                throw OneM2mException.badRequest("operation execution time (oet) is after the request expiration (rqet)");
+            }
+            if (h.operationExecution().isAfter(now.plus(MAX_EXECUTION_DELAY))) {
+                throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED,
+                        "an operation execution time (oet) more than " + MAX_EXECUTION_DELAY.toSeconds() + " s ahead is not supported");
+            }
+        }
+    }
+
+    /** Waits until the operation execution time, when one lies ahead (at most {@link #MAX_EXECUTION_DELAY}). */
+    private static void awaitExecutionTime(RequestPrimitive req) {
+        Instant oet = req.handling().operationExecution();
+        if (oet == null) {
+            return;
+        }
+        long millis = Duration.between(Instant.now(), oet).toMillis();
+        if (millis > 0) {
+            try {
+                Thread.sleep(Math.min(millis, MAX_EXECUTION_DELAY.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OneM2mException(ResponseStatusCode.REQUEST_TIMEOUT, "interrupted while waiting for oet");
+            }
         }
     }
 

@@ -79,8 +79,13 @@ final class Forwarder {
         }
         try {
             Duration timeout = hopTimeout;
-            if (req.requestExpiration() != null) {
-                Duration left = Duration.between(Instant.now(), req.requestExpiration());
+            Instant oet = req.handling().operationExecution();
+            if (oet != null && oet.isAfter(Instant.now())) {
+                timeout = timeout.plus(Duration.between(Instant.now(), oet)); // the hosting CSE waits for it
+            }
+            Instant deadline = req.requestExpiration() != null ? req.requestExpiration() : req.handling().resultExpiration();
+            if (deadline != null) {
+                Duration left = Duration.between(Instant.now(), deadline);
                 if (left.isNegative() || left.isZero()) {
                     throw new OneM2mException(ResponseStatusCode.REQUEST_TIMEOUT, "the request expired before it could be forwarded");
                 }

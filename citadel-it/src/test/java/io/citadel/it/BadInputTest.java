@@ -112,6 +112,27 @@ class BadInputTest {
         assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-RET", "20000101T000000")).rsc()).isEqualTo(4008);
         assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("Accept", "text/html")).rsc()).isEqualTo(5207);
         assertThat(app.send("PATCH", "cse-in/bad/box", null, null).rsc()).isEqualTo(4005);
+        // rset, oet and ec
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-EC", "7")).rsc()).isEqualTo(4000);
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-EC", "soon")).rsc()).isEqualTo(4000);
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-RET", "20000", "X-M2M-RST", "10000")).rsc())
+                .isEqualTo(4000);
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-RST", "20000101T000000")).rsc()).isEqualTo(4008);
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-OET", "60000")).rsc()).isEqualTo(5001);
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-RET", "5000", "X-M2M-OET", "9000")).rsc())
+                .isEqualTo(4000);
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-OET", "tomorrow")).rsc()).isEqualTo(4000);
+    }
+
+    @Test
+    void an_operation_execution_time_ahead_delays_the_operation_and_a_late_result_is_withheld() {
+        long t0 = System.nanoTime();
+        OneM2mResponse r = app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-OET", "800", "X-M2M-EC", "3"));
+        assertThat(r.rsc()).isEqualTo(2000);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(700);
+        // executed at oet, after the result expiration: the result is withheld
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-OET", "900", "X-M2M-RST", "300")).rsc())
+                .isEqualTo(4008);
     }
 
     @Test

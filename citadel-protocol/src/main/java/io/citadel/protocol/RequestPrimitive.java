@@ -22,6 +22,7 @@ import java.util.List;
  *     (the default, also when null), 4 flexBlocking
  * @param responseTargets {@code rt/nu}: where an asynchronous result goes; null when absent (then: the
  *     originator), empty when no notification is wanted
+ * @param handling {@code rset}, {@code oet} and {@code ec}; {@link Handling#NONE} when none is given
  */
 public record RequestPrimitive(
         Operation operation, String to, String from, String requestId, String releaseVersion,
@@ -29,7 +30,18 @@ public record RequestPrimitive(
         List<String> attributeList, int desiredIdResultType, Instant requestExpiration,
         List<String> roleIds, List<String> tokens, List<String> tokenIds, String vendorInfo,
         List<String> localTokenIds, boolean tokenRequestIndicator, Integer responseType,
-        List<String> responseTargets) {
+        List<String> responseTargets, Handling handling) {
+
+    /**
+     * How a request wants to be handled in time and priority.
+     *
+     * @param resultExpiration {@code rset}: a result produced later is useless (null: none)
+     * @param operationExecution {@code oet}: when the operation is to be carried out (null: at once)
+     * @param eventCategory {@code ec}: 2 immediate, 3 best effort, 4 latest, 100-999 user-defined (null: none)
+     */
+    public record Handling(Instant resultExpiration, Instant operationExecution, Integer eventCategory) {
+        public static final Handling NONE = new Handling(null, null, null);
+    }
 
     public RequestPrimitive {
         attributeList = attributeList == null ? List.of() : List.copyOf(attributeList);
@@ -38,6 +50,7 @@ public record RequestPrimitive(
         tokenIds = tokenIds == null ? List.of() : List.copyOf(tokenIds);
         localTokenIds = localTokenIds == null ? List.of() : List.copyOf(localTokenIds);
         responseTargets = responseTargets == null ? null : List.copyOf(responseTargets);
+        handling = handling == null ? Handling.NONE : handling;
     }
 
     /** True for nonBlockingRequestSynch and nonBlockingRequestAsynch. */
@@ -49,7 +62,7 @@ public record RequestPrimitive(
     public RequestPrimitive redirected(String newTo, String newFrom, String newRequestId) {
         return new RequestPrimitive(operation, newTo, newFrom, newRequestId, releaseVersion, resourceType, content,
                 resultContent, filterCriteria, attributeList, desiredIdResultType, requestExpiration, roleIds, tokens,
-                tokenIds, vendorInfo, localTokenIds, tokenRequestIndicator, null, null);
+                tokenIds, vendorInfo, localTokenIds, tokenRequestIndicator, null, null, handling);
     }
 
     public boolean isDiscovery() {
@@ -82,6 +95,7 @@ public record RequestPrimitive(
         private boolean tokenRequestIndicator;
         private Integer responseType;
         private List<String> responseTargets;
+        private Handling handling = Handling.NONE;
 
         private Builder(Operation operation, String to) {
             this.operation = operation;
@@ -106,12 +120,13 @@ public record RequestPrimitive(
         public Builder tokenRequestIndicator(boolean v) { this.tokenRequestIndicator = v; return this; }
         public Builder responseType(Integer v) { this.responseType = v; return this; }
         public Builder responseTargets(List<String> v) { this.responseTargets = v; return this; }
+        public Builder handling(Handling v) { this.handling = v; return this; }
 
         public RequestPrimitive build() {
             return new RequestPrimitive(operation, to, from, requestId, releaseVersion, resourceType, content,
                     resultContent, filterCriteria, attributeList, desiredIdResultType, requestExpiration,
                     roleIds, tokens, tokenIds, vendorInfo, localTokenIds, tokenRequestIndicator, responseType,
-                    responseTargets);
+                    responseTargets, handling);
         }
     }
 }

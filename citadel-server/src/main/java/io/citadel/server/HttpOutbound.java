@@ -117,6 +117,16 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
         if (request.requestExpiration() != null) {
             b.header("X-M2M-RET", Timestamps.format(request.requestExpiration()));
         }
+        RequestPrimitive.Handling handling = request.handling();
+        if (handling.resultExpiration() != null) {
+            b.header("X-M2M-RST", Timestamps.format(handling.resultExpiration()));
+        }
+        if (handling.operationExecution() != null) {
+            b.header("X-M2M-OET", Timestamps.format(handling.operationExecution()));
+        }
+        if (handling.eventCategory() != null) {
+            b.header("X-M2M-EC", String.valueOf(handling.eventCategory()));
+        }
         if (!request.tokens().isEmpty()) {
             b.header("Authorization", "Bearer " + String.join("+", request.tokens()));
         }

@@ -53,7 +53,8 @@ final class HttpRequestDecoder {
             }
             b.responseTargets(targets);
         }
-        for (String unsupported : List.of("X-M2M-RST", "X-M2M-OET", "X-M2M-GID")) {
+        b.handling(handling(h, now));
+        for (String unsupported : List.of("X-M2M-GID")) {
             if (h.contains(unsupported)) {
                 throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED, unsupported + " is not supported");
             }
@@ -87,6 +88,29 @@ final class HttpRequestDecoder {
             textual = codec.isTextual();
         }
         return new Decoded(b.build(), serialization, textual);
+    }
+
+    /** X-M2M-RST, X-M2M-OET (m2m:absRelTimestamp) and X-M2M-EC (an event category). */
+    private static RequestPrimitive.Handling handling(HttpHeaders h, Instant now) {
+        String rst = h.get("X-M2M-RST");
+        String oet = h.get("X-M2M-OET");
+        String ec = h.get("X-M2M-EC");
+        if (rst == null && oet == null && ec == null) {
+            return RequestPrimitive.Handling.NONE;
+        }
+        Instant rset = rst == null ? null : Timestamps.parseAbsRel(rst, now)
+                .orElseThrow(() -> OneM2mException.badRequest("X-M2M-RST is not an m2m:absRelTimestamp"));
+        Instant execute = oet == null ? null : Timestamps.parseAbsRel(oet, now)
+                .orElseThrow(() -> OneM2mException.badRequest("X-M2M-OET is not an m2m:absRelTimestamp"));
+        Integer category = null;
+        if (ec != null) {
+            try {
+                category = Integer.parseInt(ec.strip());
+            } catch (NumberFormatException e) {
+                throw OneM2mException.badRequest("X-M2M-EC is not an event category");
+            }
+        }
+        return new RequestPrimitive.Handling(rset, execute, category);
     }
 
     /** Maps the request path to {@code To}: {@code /~/x} SP-relative, {@code /_/x} absolute, else CSE-relative. */
