@@ -136,6 +136,9 @@ final class Notifier implements AutoCloseable {
             }
             sgn.put("nev", nev);
             sgn.put("sur", subscriptionReference(sub));
+            if (sub.getString("nfu") != null) {
+                sgn.put("nfu", sub.getString("nfu")); // where the receiver (a group host) forwards it on
+            }
             Map<String, Object> content = Map.of("m2m:sgn", sgn);
             for (String target : targets(sub)) {
                 dispatcher.enqueue(sub.ri(), target, content, c.policy());

@@ -194,6 +194,16 @@ class SubscriptionTest {
     }
 
     @Test
+    void a_notification_forwarding_uri_travels_in_each_notification() throws Exception {
+        owner.create("cse-in/owner", 3, container("fwd"));
+        assertThat(owner.create("cse-in/owner/fwd", 23, sub("s", List.of(receiver.url()),
+                Map.of("enc", Map.of("net", List.of(3)), "nfu", "/id-in/grp1/fopt"))).rsc()).isEqualTo(2001);
+        receiver.next();
+        owner.create("cse-in/owner/fwd", 4, cin("x"));
+        assertThat(sgn(receiver.nextEvent())).containsEntry("nfu", "/id-in/grp1/fopt");
+    }
+
+    @Test
     void the_expiration_counter_deletes_the_subscription_after_that_many_notifications() throws Exception {
         owner.create("cse-in/owner", 3, container("twice"));
         assertThat(owner.create("cse-in/owner/twice", 23, sub("s", List.of(receiver.url()),
