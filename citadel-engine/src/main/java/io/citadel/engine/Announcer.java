@@ -66,7 +66,7 @@ final class Announcer implements AutoCloseable {
     }
 
     /** Checks an {@code at} value before it is stored: only this CSE's registrar (4000 otherwise). */
-    void checkTargets(ResourceType type, Object at, OriginatorIdsView ids) {
+    void checkTargets(ResourceType type, Object at, java.util.function.UnaryOperator<String> normalize) {
         if (!(at instanceof List<?> targets) || targets.isEmpty()) {
             return;
         }
@@ -78,17 +78,11 @@ final class Announcer implements AutoCloseable {
             throw OneM2mException.badRequest("this CSE has no registrar to announce to");
         }
         for (Object t : targets) {
-            if (!ids.normalize(String.valueOf(t)).equals(link.registrarCseId())) {
+            if (!normalize.apply(String.valueOf(t)).equals(link.registrarCseId())) {
                 throw OneM2mException.badRequest("at may name only this CSE's registrar " + link.registrarCseId()
                         + ", not " + t);
             }
         }
-    }
-
-    /** The engine's ID normaliser, as far as announcing needs it. */
-    @FunctionalInterface
-    interface OriginatorIdsView {
-        String normalize(String id);
     }
 
     void changed(List<ResourceEvent> events) {

@@ -28,8 +28,11 @@ final class EntityDelivery {
     CompletableFuture<ResponsePrimitive> deliver(Resource entity, RequestPrimitive req, Duration timeout) {
         boolean reachable = !Boolean.FALSE.equals(entity.get("rr"));
         Optional<String> poa = pointOfAccess(entity);
+        if (poa.isPresent() && reachable) {
+            return outbound.send(poa.get(), req, timeout); // the common case: no look-up of a channel
+        }
         Optional<Resource> channel = channels.channelOf(entity);
-        if (poa.isPresent() && (reachable || channel.isEmpty())) {
+        if (poa.isPresent() && channel.isEmpty()) {
             return outbound.send(poa.get(), req, timeout);
         }
         if (channel.isPresent()) {

@@ -72,7 +72,8 @@ final class NonBlockingRequests implements AutoCloseable {
             return ResponsePrimitive.of(ResponseStatusCode.ACCEPTED_NON_BLOCKING_REQUEST_SYNCH, req,
                     Map.of("m2m:uri", request.ri()));
         }
-        List<String> targets = req.responseTargets() == null ? List.of(req.from()) : req.responseTargets();
+        List<String> targets = req.responseTargets() != null ? req.responseTargets()
+                : req.from() == null || req.from().isEmpty() ? List.of() : List.of(req.from());
         submit(() -> {
             ResponsePrimitive rsp = pipeline.apply(blocking, ctx);
             Map<String, Object> content = Map.of("m2m:rsp", operationResult(rsp, req));

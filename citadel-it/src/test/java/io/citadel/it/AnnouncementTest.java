@@ -28,11 +28,8 @@ class AnnouncementTest {
     @BeforeAll
     static void start() throws Exception {
         in = CseProcess.start(dir.resolve("in"), "--insecure-cse-peers", "/id-mn");
-        mn = CseProcess.start(dir.resolve("mn"), "--cse-id", "/id-mn", "--cse-name", "cse-mn", "--cse-type", "MN",
-                "--registrar-cse-id", "/id-in", "--registrar-poa", "http://127.0.0.1:" + in.port() + "/",
-                "--registrar-keepalive", "PT1S", "--insecure-cse-peers", "/id-in");
+        mn = CseHierarchyTest.startRegisteredMn(dir.resolve("mn"), in.port(), "/id-in");
         inAdmin = in.client().as(CseProcess.ADMIN);
-        CseHierarchyTest.await(() -> inAdmin.retrieve("cse-in/id-mn").rsc() == 2000, "MN registered");
     }
 
     @AfterAll

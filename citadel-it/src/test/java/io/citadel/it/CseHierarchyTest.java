@@ -48,16 +48,26 @@ class CseHierarchyTest {
             inPort = s.getLocalPort();
         }
         in = startIn(dir.resolve("in"));
-        mn = CseProcess.start(dir.resolve("mn"), "--cse-id", "/id-mn", "--cse-name", "cse-mn", "--cse-type", "MN",
-                "--registrar-cse-id", "/id-in", "--registrar-poa", "http://127.0.0.1:" + inPort + "/",
-                "--registrar-keepalive", "PT1S", "--insecure-cse-peers", "/id-in,/id-asn");
+        mn = startRegisteredMn(dir.resolve("mn"), inPort, "/id-in,/id-asn");
         asn = CseProcess.start(dir.resolve("asn"), "--cse-id", "/id-asn", "--cse-name", "cse-asn", "--cse-type", "ASN",
                 "--registrar-cse-id", "/id-mn", "--registrar-poa", "http://127.0.0.1:" + mn.port() + "/",
                 "--registrar-keepalive", "PT1S", "--insecure-cse-peers", "/id-mn,/id-in");
-        await(() -> admin(in).retrieve("cse-in/id-mn").rsc() == 2000, "MN registered at IN");
         await(() -> admin(mn).retrieve("cse-mn/id-asn").rsc() == 2000, "ASN registered at MN");
         await(() -> String.valueOf(admin(in).retrieve("cse-in/id-mn").resource("m2m:csr").get("dcse")).contains("/id-asn"),
                 "IN learns that ASN is below MN");
+    }
+
+    /**
+     * An MN-CSE {@code /id-mn} that registers over plain HTTP with the IN on {@code inPort} (lab mode) and
+     * waits until the IN shows the registration; {@code insecurePeers} are the CSEs it accepts without TLS.
+     */
+    static CseProcess startRegisteredMn(Path data, int inPort, String insecurePeers) throws Exception {
+        CseProcess mn = CseProcess.start(data, "--cse-id", "/id-mn", "--cse-name", "cse-mn", "--cse-type", "MN",
+                "--registrar-cse-id", "/id-in", "--registrar-poa", "http://127.0.0.1:" + inPort + "/",
+                "--registrar-keepalive", "PT1S", "--insecure-cse-peers", insecurePeers);
+        OneM2mHttpClient admin = OneM2mHttpClient.connect("127.0.0.1", inPort).as(CseProcess.ADMIN);
+        await(() -> admin.retrieve("cse-in/id-mn").rsc() == 2000, "MN registered at IN");
+        return mn;
     }
 
     static CseProcess startIn(Path data) throws Exception {

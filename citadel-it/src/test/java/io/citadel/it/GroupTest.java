@@ -31,11 +31,7 @@ class GroupTest {
     @BeforeAll
     static void start() throws Exception {
         in = CseProcess.start(dir.resolve("in"), "--insecure-cse-peers", "/id-mn");
-        mn = CseProcess.start(dir.resolve("mn"), "--cse-id", "/id-mn", "--cse-name", "cse-mn", "--cse-type", "MN",
-                "--registrar-cse-id", "/id-in", "--registrar-poa", "http://127.0.0.1:" + in.port() + "/",
-                "--registrar-keepalive", "PT1S", "--insecure-cse-peers", "/id-in");
-        CseHierarchyTest.await(() -> in.client().as(CseProcess.ADMIN).retrieve("cse-in/id-mn").rsc() == 2000,
-                "MN registered");
+        mn = CseHierarchyTest.startRegisteredMn(dir.resolve("mn"), in.port(), "/id-in");
         owner = in.client().as("Cgowner");
         assertThat(owner.create("cse-in", 2, ae("gowner")).rsc()).isEqualTo(2001);
         owner.create("cse-in/gowner", 3, container("a"));

@@ -52,7 +52,7 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
 
     @Override
     public CompletableFuture<ResponsePrimitive> send(String uri, RequestPrimitive request, Duration timeout) {
-        return exchange(client, uri, request, timeout);
+        return exchange(client, uri, request, timeout, false);
     }
 
     @Override
@@ -73,7 +73,7 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
             }
             via = peers.computeIfAbsent(peerCseId, peer -> builder().sslContext(cseTls.forPeer(peer)).build());
         }
-        return exchange(via, url.toString(), request, timeout);
+        return exchange(via, url.toString(), request, timeout, true);
     }
 
     /** TS-0009 §6.2.1: SP-relative {@code /cse/x} as {@code /~/cse/x}, absolute {@code //sp/x} as {@code /_/sp/x}. */
@@ -94,8 +94,9 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** @param cse the peer is a CSE: its answer must carry X-M2M-RSC (no guessing from the HTTP status) */
     private CompletableFuture<ResponsePrimitive> exchange(HttpClient via, String uri, RequestPrimitive request,
-                                                          Duration timeout) {
+                                                          Duration timeout, boolean cse) {
         URI target;
         try {
             target = URI.create(uri);
@@ -138,7 +139,7 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
             case DELETE -> b.DELETE();
         }
         return via.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(rsp -> {
-            ResponseStatusCode status = status(rsp);
+            ResponseStatusCode status = status(rsp, cse);
             byte[] bytes = rsp.body();
             if (bytes.length > MAX_RESPONSE) {
                 throw new IllegalStateException("response body too large");
@@ -163,8 +164,11 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
      * X-M2M-RSC; a plain web endpoint that answers without it (many notification receivers do) is judged by
      * its HTTP status: 2xx delivered, 4xx refused, anything else a server error.
      */
-    private static ResponseStatusCode status(HttpResponse<byte[]> rsp) {
+    private static ResponseStatusCode status(HttpResponse<byte[]> rsp, boolean cse) {
         String rsc = rsp.headers().firstValue("X-M2M-RSC").orElse(null);
+        if (rsc == null && cse) {
+            throw new IllegalStateException("the peer answered without X-M2M-RSC: not a oneM2M CSE");
+        }
         if (rsc != null) {
             try {
                 return ResponseStatusCode.of(Integer.parseInt(rsc.trim()))
