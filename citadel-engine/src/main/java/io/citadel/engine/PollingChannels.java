@@ -93,7 +93,7 @@ final class PollingChannels {
             Waiting w = c.queue.pollFirst();
             if (w != null) {
                 c.sent.put(w.request().requestId(), w);
-                return Map.of("m2m:rqp", primitive(w.request()));
+                return Map.of("m2m:rqp", io.citadel.protocol.codec.PrimitiveCodec.encode(w.request()));
             }
             if (c.poller != null) {
                 c.poller.complete(null); // one poller at a time: the newer one takes over
@@ -106,7 +106,7 @@ final class PollingChannels {
             if (w == null) {
                 throw new OneM2mException(ResponseStatusCode.REQUEST_TIMEOUT, "another poll of this channel took over");
             }
-            return Map.of("m2m:rqp", primitive(w.request()));
+            return Map.of("m2m:rqp", io.citadel.protocol.codec.PrimitiveCodec.encode(w.request()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OneM2mException(ResponseStatusCode.REQUEST_TIMEOUT, "interrupted");
@@ -118,7 +118,7 @@ final class PollingChannels {
             }
             Waiting late = next.getNow(null);
             if (late != null) {
-                return Map.of("m2m:rqp", primitive(late.request()));
+                return Map.of("m2m:rqp", io.citadel.protocol.codec.PrimitiveCodec.encode(late.request()));
             }
             throw new OneM2mException(ResponseStatusCode.REQUEST_TIMEOUT, "no request for this entity within "
                     + wait.toSeconds() + " s");
@@ -171,24 +171,6 @@ final class PollingChannels {
             w.response().complete(ResponsePrimitive.error(ResponseStatusCode.TARGET_NOT_REACHABLE,
                     w.request().requestId(), w.request().releaseVersion(), "polling channel deleted"));
         }
-    }
-
-    private static Map<String, Object> primitive(RequestPrimitive r) {
-        Map<String, Object> rqp = new LinkedHashMap<>();
-        rqp.put("op", (long) r.operation().code());
-        rqp.put("to", r.to());
-        if (r.from() != null) {
-            rqp.put("fr", r.from());
-        }
-        rqp.put("rqi", r.requestId());
-        rqp.put("rvi", r.releaseVersion());
-        if (r.resourceType() != null) {
-            rqp.put("ty", (long) r.resourceType());
-        }
-        if (r.content() != null) {
-            rqp.put("pc", r.content());
-        }
-        return rqp;
     }
 
     /** Waits for an answer through a channel for at most {@code timeout}; 5103 otherwise. */

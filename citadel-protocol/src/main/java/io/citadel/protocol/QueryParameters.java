@@ -21,6 +21,11 @@ public final class QueryParameters {
     private QueryParameters() {
     }
 
+    /** The names of the filter-criteria members that travel as parameters of their own. */
+    public static Set<String> filterNames() {
+        return FILTER_NAMES;
+    }
+
     /** Applies the parameters to the builder; throws 4000 on malformed values, 5001 on unsupported ones. */
     public static void apply(Map<String, List<String>> query, RequestPrimitive.Builder builder, Operation op,
                              Instant now) {
