@@ -66,6 +66,7 @@ public final class Cse implements AutoCloseable {
     private final Forwarder forwarder;
     private final OutboundRequests outbound;
     private volatile RegistrarLink registrarLink;
+    private final EntityConnections connections;
 
     public Cse(CseSettings settings, ResourceStore store) {
         this(settings, store, SecurityOptions.none());
@@ -103,7 +104,8 @@ public final class Cse implements AutoCloseable {
         AeBehaviour ae = new AeBehaviour(Ids::next, ids::normalize);
         Representation representation = new Representation(schema);
         NotificationTargets targets = new NotificationTargets(settings, repository, ids);
-        EntityDelivery entities = new EntityDelivery(security.outbound(), pollingChannels);
+        this.connections = new EntityConnections(ids::normalize);
+        EntityDelivery entities = new EntityDelivery(security.outbound(), pollingChannels, connections);
         NotifyRequests notifyRequests = new NotifyRequests(settings, targets, security.outbound(), remotes, entities);
         NotificationDispatcher dispatcher = new NotificationDispatcher(notifyRequests, DispatchSettings.defaults());
         this.notifier = new Notifier(settings, store, subscriptions, dispatcher, representation);
@@ -146,6 +148,11 @@ public final class Cse implements AutoCloseable {
         notifier.deleteWith(ri -> delete.delete(ri, null).isPresent());
         new CseBootstrap(settings, schema, store, repository).ensureCseBase();
         this.reaper = new ExpiryReaper(store, delete);
+    }
+
+    /** The connections registered entities keep open here (bindings with two-way connections bind them). */
+    public EntityConnections connections() {
+        return connections;
     }
 
     public CseSettings settings() {

@@ -11,21 +11,28 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Delivers a request to an AE or remote CSE registered here (re-targeting, TS-0001 §10.2.5.21): at its
- * point of access when it is reachable ({@code rr} not false) or has no polling channel, else through its
+ * Delivers a request to an AE or remote CSE registered here (re-targeting, TS-0001 §10.2.5.21): over the
+ * connection it keeps open to this CSE if there is one (WebSocket), else at its point of access when it is reachable ({@code rr} not false) or has no polling channel, else through its
  * {@code <pollingChannel>}, where it waits (up to a minute) for the entity to fetch and answer it.
  */
 final class EntityDelivery {
     private static final Duration CHANNEL_WAIT = Duration.ofSeconds(60);
     private final OutboundRequests outbound;
     private final PollingChannels channels;
+    private final EntityConnections connections;
 
-    EntityDelivery(OutboundRequests outbound, PollingChannels channels) {
+    EntityDelivery(OutboundRequests outbound, PollingChannels channels, EntityConnections connections) {
         this.outbound = outbound;
         this.channels = channels;
+        this.connections = connections;
     }
 
     CompletableFuture<ResponsePrimitive> deliver(Resource entity, RequestPrimitive req, Duration timeout) {
+        Object id = entity.get(entity.type() == io.citadel.protocol.ResourceType.AE ? "aei" : "csi");
+        Optional<EntityConnections.Connection> live = connections.of(id instanceof String s ? s : null);
+        if (live.isPresent()) {
+            return live.get().send(req, timeout);
+        }
         boolean reachable = !Boolean.FALSE.equals(entity.get("rr"));
         Optional<String> poa = pointOfAccess(entity);
         if (poa.isPresent() && reachable) {

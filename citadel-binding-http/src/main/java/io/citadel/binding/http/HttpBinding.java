@@ -24,7 +24,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The oneM2M HTTP binding server on Netty. */
+/** The oneM2M HTTP binding server on Netty; it also accepts oneM2M WebSocket connections (TS-0020) on the same port. */
 public final class HttpBinding implements AutoCloseable {
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup loops = new NioEventLoopGroup();
@@ -50,6 +50,7 @@ public final class HttpBinding implements AutoCloseable {
                     return t;
                 });
         HttpRequestHandler handler = new HttpRequestHandler(cse, workers, upperTester);
+        WebSocketUpgrade webSocket = new WebSocketUpgrade(cse, workers, settings.maxBodyBytes());
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, loops)
                 .channel(NioServerSocketChannel.class)
@@ -72,6 +73,7 @@ public final class HttpBinding implements AutoCloseable {
                                 .addLast(new HttpServerCodec(8192, 16384, 8192))
                                 .addLast(new HttpServerKeepAliveHandler())
                                 .addLast(new OneM2mAggregator(settings.maxBodyBytes()))
+                                .addLast(webSocket)
                                 .addLast(handler);
                     }
                 });
