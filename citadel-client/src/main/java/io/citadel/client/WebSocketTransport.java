@@ -4,7 +4,6 @@ import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
-import io.citadel.protocol.codec.ContentCodec;
 import io.citadel.protocol.codec.PrimitiveCodec;
 import io.citadel.protocol.codec.Serialization;
 import java.io.ByteArrayOutputStream;
@@ -92,7 +91,7 @@ public final class WebSocketTransport implements OneM2mTransport {
     }
 
     private void write(Map<String, Object> primitive) {
-        sendRaw(ContentCodec.of(serialization).encode(primitive));
+        sendRaw(PrimitiveCodec.serialize(primitive, serialization));
     }
 
     private void message(byte[] bytes) {

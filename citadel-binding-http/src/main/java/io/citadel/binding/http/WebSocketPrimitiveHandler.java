@@ -196,7 +196,7 @@ final class WebSocketPrimitiveHandler extends SimpleChannelInboundHandler<WebSoc
     }
 
     private WebSocketFrame frame(Map<String, Object> primitive) {
-        byte[] bytes = codec.encode(primitive);
+        byte[] bytes = PrimitiveCodec.serialize(primitive, serialization);
         return serialization == Serialization.CBOR ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes))
                 : new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes));
     }

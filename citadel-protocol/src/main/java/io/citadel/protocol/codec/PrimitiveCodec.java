@@ -48,6 +48,16 @@ public final class PrimitiveCodec {
         return typed;
     }
 
+    /**
+     * A primitive's parameters serialized as one document: JSON and CBOR as they are (TS-0020, TS-0010),
+     * XML under its root element {@code m2m:rqp} or {@code m2m:rsp}.
+     */
+    public static byte[] serialize(Map<String, Object> primitive, Serialization serialization) {
+        Object document = serialization != Serialization.XML ? primitive
+                : Map.of(isResponse(primitive) ? "m2m:rsp" : "m2m:rqp", primitive);
+        return ContentCodec.of(serialization).encode(document);
+    }
+
     /** True for a response primitive ({@code rsc} and no {@code op}). */
     public static boolean isResponse(Map<String, Object> primitive) {
         return primitive.containsKey("rsc") && !primitive.containsKey("op");
