@@ -29,6 +29,7 @@ public final class CitadelServer implements AutoCloseable {
     private final EmbeddedDas das;
     private final HttpBinding psk;
     private final HttpBinding tls;
+    private io.citadel.binding.coap.CoapBinding coap;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http, HttpOutbound outbound, EmbeddedDas das,
@@ -80,8 +81,9 @@ public final class CitadelServer implements AutoCloseable {
             Cse engine = cse;
             holder[0] = new HttpBinding(cse, httpSettings, ut ? new CseUpperTester(engine, () -> holder[0].port()) : null);
             HttpBinding psk = null;
+            io.citadel.tls.PskStore pskStore = config.get(ConfigKey.PSK_PORT) != null || config.get(ConfigKey.COAPS_PORT) != null
+                    ? CredentialStores.psk(config, dataDir) : null;
             if (config.get(ConfigKey.PSK_PORT) != null) {
-                io.citadel.tls.PskStore pskStore = CredentialStores.psk(config, dataDir);
                 io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
                 long handshake = config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS);
                 HttpSettings pskSettings = new HttpSettings(host, config.getInt(ConfigKey.PSK_PORT),
@@ -96,6 +98,7 @@ public final class CitadelServer implements AutoCloseable {
                         CertificateTlsSetup.server(config, settings));
             }
             CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das, psk, tls);
+            server.coap = CoapSetup.start(config, cse, settings, host, pskStore);
             List<String> poa = pointOfAccess(config, host, holder[0].port(), tls);
             cse.pointOfAccess(poa);
             if (config.get(ConfigKey.REGISTRAR_CSE_ID) != null) {
@@ -126,6 +129,12 @@ public final class CitadelServer implements AutoCloseable {
             }
             if (tls != null) {
                 announce.println("Citadel TLS (certificates) listening on port " + tls.port());
+            }
+            if (server.coap != null && server.coap.port() >= 0) {
+                announce.println("Citadel CoAP listening on udp port " + server.coap.port());
+            }
+            if (server.coap != null && server.coap.securePort() >= 0) {
+                announce.println("Citadel CoAP over DTLS listening on udp port " + server.coap.securePort());
             }
             announce.flush();
             return server;
@@ -221,7 +230,7 @@ public final class CitadelServer implements AutoCloseable {
     }
 
 
-    private static boolean isLoopback(String host) {
+    static boolean isLoopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
@@ -240,6 +249,9 @@ public final class CitadelServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (coap != null) {
+            coap.close();
+        }
         http.close();
         if (psk != null) {
             psk.close();

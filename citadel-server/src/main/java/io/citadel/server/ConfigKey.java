@@ -38,6 +38,9 @@ enum ConfigKey {
                     + " data-dir/das; this CSE then trusts its tokens"),
     DAS_ID("das-id", "/id-das", "issuer ID of the in-process DAS"),
     PSK_PORT("psk-port", null, "port of the TLS-PSK listener (RFC 4279; same interface as HTTP); unset = off"),
+    COAP_PORT("coap-port", null, "UDP port of plain CoAP (TS-0008; loopback only unless allow-plain-http); unset = off"),
+    COAPS_PORT("coaps-port", null, "UDP port of CoAP over DTLS 1.2 with the pre-shared keys of the credential store;"
+            + " unset = off"),
     CREDENTIALS_DIR("credentials-dir", null, "directory of the encrypted credential store; default data-dir/credentials"),
     CREDENTIALS_PASSWORD_FILE("credentials-password-file", null,
             "file with the credential store password (or env CITADEL_CREDENTIALS_PASSWORD); never on the command line"),

@@ -8,7 +8,9 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -26,7 +28,7 @@ final class CredentialsCommand {
             return TrustAnchorCommand.run(args.subList(1, args.size()), out, err);
         }
         if (args.size() < 2 || !args.get(0).equals("psk")) {
-            err.println("usage: citadel credentials psk add --identity KPSAID --allow ID[,ID] [--expires ISO-INSTANT]"
+            err.println("usage: citadel credentials psk add --identity KPSAID --allow ID[,ID] [--expires ISO-INSTANT] [--text-key]"
                     + " | list | rotate KPSAID | revoke KPSAID   [--data-dir DIR] [--credentials-dir DIR]\n"
                     + "       citadel credentials ca add --name NAME --file CA.pem | list | remove NAME   [--data-dir DIR]");
             return 2;
@@ -36,6 +38,7 @@ final class CredentialsCommand {
         String identity = null;
         String allow = null;
         String expires = null;
+        boolean textKey = false;
         List<String> config = new ArrayList<>();
         for (int i = 0; i < rest.size(); i++) {
             String a = rest.get(i);
@@ -43,6 +46,7 @@ final class CredentialsCommand {
                 case "--identity" -> identity = rest.get(++i);
                 case "--allow" -> allow = rest.get(++i);
                 case "--expires" -> expires = rest.get(++i);
+                case "--text-key" -> textKey = true;
                 default -> {
                     if (a.startsWith("--") && i + 1 < rest.size()) {
                         config.add(a);
@@ -64,13 +68,13 @@ final class CredentialsCommand {
                     }
                     PskCredential cred = new PskCredential(identity, Arrays.stream(allow.split(",")).map(String::trim)
                             .filter(s -> !s.isEmpty()).toList(), expires == null ? null : Instant.parse(expires));
-                    return provision(store, cred, out);
+                    return provision(store, cred, out, textKey);
                 }
                 case "rotate" -> {
                     String id = identity;
                     PskCredential cred = store.list().stream().filter(p -> p.identity().equals(id)).findFirst()
                             .orElseThrow(() -> new IllegalArgumentException("no PSK " + id));
-                    return provision(store, cred, out);
+                    return provision(store, cred, out, textKey);
                 }
                 case "revoke" -> {
                     boolean done = identity != null && store.revoke(identity);
@@ -95,12 +99,25 @@ final class CredentialsCommand {
         }
     }
 
-    private static int provision(PskStore store, PskCredential cred, PrintStream out) {
-        byte[] key = new byte[32];
+    /**
+     * Generates and stores a key: 32 random bytes, or with {@code textKey} 32 random characters of the
+     * base64url alphabet (192 bits) for devices and tools that take the PSK as a string (libcoap's
+     * {@code coap-client -k}).
+     */
+    private static int provision(PskStore store, PskCredential cred, PrintStream out, boolean textKey) {
+        byte[] key = new byte[textKey ? 24 : 32];
         new SecureRandom().nextBytes(key);
+        if (textKey) {
+            byte[] random = key;
+            key = Base64.getUrlEncoder().withoutPadding().encode(random);
+            Arrays.fill(random, (byte) 0);
+        }
         try {
             store.put(cred, key);
             out.println("psk-identity: " + cred.identity());
+            if (textKey) {
+                out.println("psk (text, shown only now): " + new String(key, StandardCharsets.US_ASCII));
+            }
             out.println("psk (hex, shown only now): " + HexFormat.of().formatHex(key));
             return 0;
         } finally {

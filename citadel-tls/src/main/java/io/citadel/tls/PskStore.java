@@ -71,6 +71,16 @@ public final class PskStore {
     }
 
     /** A copy of the key (the caller zeroes it after use), if the credential is usable. */
+    /**
+     * What a session authenticated with {@code identity} proves (the Credential-ID and the normalised
+     * originators the credential may act as); empty when the identity is unknown, expired or revoked.
+     */
+    public Optional<io.citadel.engine.SecurityAssociation> association(String identity, Instant now,
+                                                                        java.util.function.UnaryOperator<String> normalize) {
+        return lookup(identity, now).map(c -> new io.citadel.engine.SecurityAssociation(c.credentialId(),
+                c.allowed().stream().map(normalize).collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new))));
+    }
+
     public Optional<byte[]> key(String identity, Instant now) {
         return lookup(identity, now).map(c -> keys.get(identity)).map(byte[]::clone);
     }

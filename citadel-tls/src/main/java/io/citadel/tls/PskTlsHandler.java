@@ -118,13 +118,11 @@ public final class PskTlsHandler extends ChannelDuplexHandler {
     private void established(ChannelHandlerContext ctx) {
         timeout.cancel(false);
         String identity = new String(pskIdentity, StandardCharsets.UTF_8);
-        PskCredential credential = store.lookup(identity, Instant.now()).orElse(null);
-        if (credential == null) {
+        SecurityAssociation association = store.association(identity, Instant.now(), normalize).orElse(null);
+        if (association == null) {
             ctx.close(); // revoked between key lookup and now
             return;
         }
-        Set<String> identities = new LinkedHashSet<>();
-        credential.allowed().forEach(a -> identities.add(normalize.apply(a)));
         ctx.channel().attr(PSK_IDENTITY).set(identity);
         // a credential revoked or expired while the session lives ends the session within a second
         revocationCheck = ctx.executor().scheduleAtFixedRate(() -> {
@@ -138,7 +136,7 @@ public final class PskTlsHandler extends ChannelDuplexHandler {
                 ctx.close();
             }
         }, 1, 1, TimeUnit.SECONDS);
-        ctx.channel().attr(ChannelIdentity.ASSOCIATION).set(new SecurityAssociation(credential.credentialId(), identities));
+        ctx.channel().attr(ChannelIdentity.ASSOCIATION).set(association);
         ctx.fireUserEventTriggered(new Established(identity));
         while (!pendingWrites.isEmpty()) {
             Object[] w = pendingWrites.poll();

@@ -1,0 +1,59 @@
+package io.citadel.binding.coap;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.crypto.SecretKey;
+import org.eclipse.californium.scandium.util.SecretUtil;
+import org.eclipse.californium.scandium.dtls.ConnectionId;
+import org.eclipse.californium.scandium.dtls.HandshakeResultHandler;
+import org.eclipse.californium.scandium.dtls.PskPublicInformation;
+import org.eclipse.californium.scandium.dtls.PskSecretResult;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedPskStore;
+import org.eclipse.californium.scandium.util.ServerNames;
+
+/**
+ * Scandium's PSK look-up over the CSE's credential store (the same KpsaIDs as TLS-PSK): a key is fetched
+ * for one handshake, copied into Scandium's secret and the copy we got is zeroed. An unknown, expired or
+ * revoked identity gets no key, so its handshake fails.
+ */
+final class DtlsPskStore implements AdvancedPskStore {
+    private final Function<String, Optional<byte[]>> keys;
+
+    DtlsPskStore(Function<String, Optional<byte[]>> keys) {
+        this.keys = keys;
+    }
+
+    @Override
+    public boolean hasEcdhePskSupported() {
+        return true;
+    }
+
+    @Override
+    public PskSecretResult requestPskSecretResult(ConnectionId cid, ServerNames serverName, PskPublicInformation identity,
+                                                  String hmacAlgorithm, SecretKey otherSecret, byte[] seed,
+                                                  boolean useExtendedMasterSecret) {
+        String id = new String(identity.getBytes(), StandardCharsets.UTF_8);
+        byte[] key = keys.apply(id).orElse(null);
+        if (key == null) {
+            return new PskSecretResult(cid, identity, null);
+        }
+        try {
+            return new PskSecretResult(cid, identity, SecretUtil.create(key, "PSK"));
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    @Override
+    public PskPublicInformation getIdentity(InetSocketAddress peerAddress, ServerNames virtualHost) {
+        return null; // server side only
+    }
+
+    @Override
+    public void setResultHandler(HandshakeResultHandler resultHandler) {
+        // answers synchronously
+    }
+}
