@@ -5,6 +5,7 @@ import static io.citadel.it.Fixtures.cin;
 import static io.citadel.it.Fixtures.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.citadel.client.CoapTransport;
 import io.citadel.client.HttpTransport;
 import io.citadel.client.OneM2mClient;
 import io.citadel.client.OneM2mTransport;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,9 +41,23 @@ class BindingScenariosTest {
     static Path dir;
     static CseProcess cse;
 
+    static int coapPort;
+    static int coapsPort;
+    static final String PSK_IDENTITY = "scenarios@psk.example";
+    static byte[] pskKey;
+
     @BeforeAll
     static void start() throws Exception {
-        cse = CseProcess.start(dir);
+        java.util.List<String> allowed = new java.util.ArrayList<>();
+        for (Binding b : bindings()) {
+            for (String suffix : List.of("-crud", "-sub", "-acp", "-acp-other")) {
+                allowed.add("C" + b.name() + suffix);
+            }
+        }
+        pskKey = Psk.provision(dir, PSK_IDENTITY, String.join(",", allowed));
+        cse = CseProcess.start(dir, "--coap-port", "0", "--coaps-port", "0");
+        coapPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP listening on udp port (\\d+)")));
+        coapsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP over DTLS listening on udp port (\\d+)")));
     }
 
     @AfterAll
@@ -55,7 +71,9 @@ class BindingScenariosTest {
                 new Binding("ws-json", () -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + cse.port() + "/"),
                         Serialization.JSON, null)),
                 new Binding("ws-cbor", () -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + cse.port() + "/"),
-                        Serialization.CBOR, null)));
+                        Serialization.CBOR, null)),
+                new Binding("coap", () -> CoapTransport.plain("127.0.0.1", coapPort)),
+                new Binding("coaps-psk", () -> CoapTransport.psk("127.0.0.1", coapsPort, PSK_IDENTITY, pskKey)));
     }
 
     private static Map<String, Object> attributes(ResponsePrimitive r, String key) {

@@ -25,14 +25,14 @@ public final class CitadelServer implements AutoCloseable {
     private final JdbcResourceStore store;
     private final Cse cse;
     private final HttpBinding http;
-    private final HttpOutbound outbound;
+    private final SchemeOutbound outbound;
     private final EmbeddedDas das;
     private final HttpBinding psk;
     private final HttpBinding tls;
     private io.citadel.binding.coap.CoapBinding coap;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http, HttpOutbound outbound, EmbeddedDas das,
+    private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http, SchemeOutbound outbound, EmbeddedDas das,
                           HttpBinding psk, HttpBinding tls) {
         this.outbound = outbound;
         this.tls = tls;
@@ -54,7 +54,8 @@ public final class CitadelServer implements AutoCloseable {
         }
         int port = config.getInt(ConfigKey.HTTP_PORT);
         StoreSettings storeSettings = storeSettings(config, dataDir);
-        HttpOutbound outbound = new HttpOutbound(CertificateTlsSetup.client(config, cseSettings(config, admin, host, port)));
+        SchemeOutbound outbound = new SchemeOutbound(
+                new HttpOutbound(CertificateTlsSetup.client(config, cseSettings(config, admin, host, port))));
         JdbcResourceStore store;
         try {
             store = new JdbcResourceStore(storeSettings);
@@ -99,6 +100,9 @@ public final class CitadelServer implements AutoCloseable {
             }
             CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das, psk, tls);
             server.coap = CoapSetup.start(config, cse, settings, host, pskStore);
+            if (server.coap != null) {
+                outbound.register("coap", new io.citadel.binding.coap.CoapOutbound());
+            }
             List<String> poa = pointOfAccess(config, host, holder[0].port(), tls);
             cse.pointOfAccess(poa);
             if (config.get(ConfigKey.REGISTRAR_CSE_ID) != null) {

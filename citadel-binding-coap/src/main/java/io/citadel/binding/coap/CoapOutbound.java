@@ -1,0 +1,157 @@
+package io.citadel.binding.coap;
+
+import io.citadel.engine.OutboundRequests;
+import io.citadel.protocol.Operation;
+import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResponsePrimitive;
+import io.citadel.protocol.ResponseStatusCode;
+import io.citadel.protocol.codec.ContentCodec;
+import io.citadel.protocol.codec.Serialization;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.MessageObserverAdapter;
+import org.eclipse.californium.core.coap.Option;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
+
+/**
+ * Requests the CSE originates to {@code coap://} targets (notifications to an AE's CoAP point of access):
+ * a CON request with the oneM2M options on one client endpoint, completed by the response's oneM2M-RSC.
+ * {@code coaps://} targets are refused: the CSE has no DTLS client credentials for AEs.
+ */
+public final class CoapOutbound implements OutboundRequests, AutoCloseable {
+    private final CoapEndpoint endpoint;
+
+    public CoapOutbound() {
+        CoapConfig.register();
+        UdpConfig.register();
+        CoapOptions.install();
+        this.endpoint = CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile())
+                .setInetSocketAddress(new InetSocketAddress(0)).build();
+        try {
+            endpoint.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the CoAP client endpoint", e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<ResponsePrimitive> send(String uri, RequestPrimitive req, Duration timeout) {
+        URI target;
+        try {
+            target = URI.create(uri);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (!"coap".equals(String.valueOf(target.getScheme()).toLowerCase(Locale.ROOT))) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("only coap:// targets: " + uri));
+        }
+        Request coap = new Request(method(req.operation()), CoAP.Type.CON);
+        coap.setURI(target);
+        CoapRequests.addPrimitive(coap, req);
+        CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
+        coap.addMessageObserver(new MessageObserverAdapter() {
+            @Override
+            public void onResponse(Response response) {
+                answer.complete(CoapRequests.primitiveOf(response, req));
+            }
+
+            @Override
+            public void onTimeout() {
+                answer.completeExceptionally(new TimeoutException("no CoAP response from " + uri));
+            }
+
+            @Override
+            public void onReject() {
+                answer.completeExceptionally(new IOException("CoAP request rejected by " + uri));
+            }
+
+            @Override
+            protected void failed() {
+                answer.completeExceptionally(new IOException("CoAP request to " + uri + " failed"));
+            }
+        });
+        endpoint.sendRequest(coap);
+        return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
+            if (e != null) {
+                coap.cancel();
+            }
+        });
+    }
+
+    /** The CoAP method of an operation (a NOTIFY is a POST without oneM2M-TY). */
+    public static CoAP.Code method(Operation op) {
+        return switch (op) {
+            case CREATE, NOTIFY -> CoAP.Code.POST;
+            case RETRIEVE -> CoAP.Code.GET;
+            case UPDATE -> CoAP.Code.PUT;
+            case DELETE -> CoAP.Code.DELETE;
+        };
+    }
+
+    @Override
+    public void close() {
+        endpoint.destroy();
+    }
+
+    /** Primitive ↔ CoAP message, for requests this side sends (shared with the AE SDK's transport). */
+    public static final class CoapRequests {
+        private CoapRequests() {
+        }
+
+        /** Adds From, RQI, RVI, TY and the JSON payload of {@code req} to a request whose URI is set. */
+        public static void addPrimitive(Request coap, RequestPrimitive req) {
+            var o = coap.getOptions();
+            if (req.from() != null) {
+                o.addOtherOption(new Option(CoapOptions.FR, req.from()));
+            }
+            if (req.requestId() != null) {
+                o.addOtherOption(new Option(CoapOptions.RQI, req.requestId()));
+            }
+            if (req.releaseVersion() != null) {
+                o.addOtherOption(new Option(CoapOptions.RVI, req.releaseVersion()));
+            }
+            if (req.resourceType() != null) {
+                o.addOtherOption(new Option(CoapOptions.TY, req.resourceType()));
+            }
+            if (req.content() != null) {
+                coap.setPayload(ContentCodec.of(Serialization.JSON).encode(req.content()));
+                o.setContentFormat(CoapContentFormats.JSON);
+            }
+            o.setAccept(CoapContentFormats.JSON);
+        }
+
+        /** The response primitive a CoAP response carries; 5000 when it has no (known) oneM2M-RSC. */
+        public static ResponsePrimitive primitiveOf(Response response, RequestPrimitive req) {
+            Integer rsc = CoapOptions.integer(response.getOptions(), CoapOptions.RSC);
+            if (rsc == null) {
+                rsc = CoapOptions.integer(response.getOptions(), CoapOptions.LEGACY_RSC);
+            }
+            ResponseStatusCode status = rsc == null ? null : ResponseStatusCode.of(rsc).orElse(null);
+            if (status == null) {
+                return ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, req.requestId(), req.releaseVersion(),
+                        "the CoAP peer answered " + response.getCode() + " without a known oneM2M-RSC");
+            }
+            Object content = null;
+            byte[] payload = response.getPayload();
+            if (payload != null && payload.length > 0) {
+                Serialization s = CoapContentFormats.serialization(response.getOptions().getContentFormat())
+                        .orElse(Serialization.JSON);
+                content = ContentCodec.of(s).decode(payload);
+            }
+            return new ResponsePrimitive(status, CoapOptions.text(response.getOptions(), CoapOptions.RQI, CoapOptions.LEGACY_RQI),
+                    CoapOptions.text(response.getOptions(), CoapOptions.RVI, null), content, null, null);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.citadel.client;
+
+import io.citadel.binding.coap.CoapOptions;
+import io.citadel.binding.coap.CoapOutbound;
+import io.citadel.protocol.Operation;
+import io.citadel.protocol.QueryParameters;
+import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResponsePrimitive;
+import io.citadel.protocol.codec.ContentCodec;
+import io.citadel.protocol.codec.Serialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.Option;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.Exchange;
+import org.eclipse.californium.core.server.MessageDeliverer;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
+
+/**
+ * The CoAP binding (TS-0008) for an AE, over plain UDP or DTLS 1.2 with a pre-shared key; notifications
+ * arrive at a small CoAP server of the AE's own ({@link #receive}).
+ */
+public final class CoapTransport implements OneM2mTransport {
+    static {
+        CoapConfig.register();
+        UdpConfig.register();
+        DtlsConfig.register();
+        CoapOptions.install();
+    }
+
+    private final String base;
+    private final CoapEndpoint endpoint;
+    private CoapServer receiver;
+
+    private CoapTransport(String base, CoapEndpoint endpoint) {
+        this.base = base;
+        this.endpoint = endpoint;
+        try {
+            endpoint.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static CoapTransport plain(String host, int port) {
+        return new CoapTransport("coap://" + host + ":" + port, CoapEndpoint.builder()
+                .setConfiguration(Configuration.createStandardWithoutFile()).setInetSocketAddress(new InetSocketAddress(0)).build());
+    }
+
+    /** CoAP over DTLS with the pre-shared key {@code key} for {@code identity} (TLS_PSK_WITH_AES_128_CCM_8 first). */
+    public static CoapTransport psk(String host, int port, String identity, byte[] key) {
+        Configuration config = Configuration.createStandardWithoutFile();
+        config.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY);
+        config.set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false);
+        config.setAsList(DtlsConfig.DTLS_CIPHER_SUITES, CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
+                CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256);
+        DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(config)
+                .setAddress(new InetSocketAddress(0)).setAdvancedPskStore(new AdvancedSinglePskStore(identity, key)).build());
+        return new CoapTransport("coaps://" + host + ":" + port, CoapEndpoint.builder().setConfiguration(config)
+                .setConnector(connector).build());
+    }
+
+    @Override
+    public ResponsePrimitive send(RequestPrimitive r, Duration timeout) {
+        Request coap = new Request(CoapOutbound.method(r.operation()), CoAP.Type.CON);
+        coap.setURI(URI.create(base));
+        String to = r.to();
+        if (to.startsWith("//")) {
+            coap.getOptions().addUriPath("_");
+            to = to.substring(2);
+        } else if (to.startsWith("/")) {
+            coap.getOptions().addUriPath("~");
+            to = to.substring(1);
+        }
+        for (String segment : to.split("/")) {
+            coap.getOptions().addUriPath(segment);
+        }
+        for (Map.Entry<String, String> q : QueryParameters.encode(r)) {
+            coap.getOptions().addUriQuery(q.getKey() + "=" + q.getValue());
+        }
+        if (r.responseType() != null) {
+            coap.getOptions().addUriQuery("rt=" + r.responseType());
+        }
+        CoapOutbound.CoapRequests.addPrimitive(coap, r);
+        endpoint.sendRequest(coap);
+        try {
+            Response response = coap.waitForResponse(timeout.toMillis());
+            if (response == null) {
+                coap.cancel();
+                throw new UncheckedIOException(new IOException("no CoAP response to " + r.requestId()));
+            }
+            return CoapOutbound.CoapRequests.primitiveOf(response, r);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts the AE's CoAP server on loopback; every POST becomes a NOTIFY for {@code handler}. */
+    @Override
+    public synchronized String receive(Function<RequestPrimitive, ResponsePrimitive> handler) {
+        if (receiver != null) {
+            receiver.destroy();
+        }
+        receiver = new CoapServer(Configuration.createStandardWithoutFile());
+        CoapEndpoint local = CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile())
+                .setInetSocketAddress(new InetSocketAddress("127.0.0.1", 0)).build();
+        receiver.addEndpoint(local);
+        receiver.setMessageDeliverer(new MessageDeliverer() {
+            @Override
+            public void deliverRequest(Exchange exchange) {
+                Request in = exchange.getRequest();
+                var o = in.getOptions();
+                RequestPrimitive.Builder b = RequestPrimitive.builder(Operation.NOTIFY, o.getUriPathString())
+                        .from(o.getOtherOption(CoapOptions.FR) == null ? null : o.getOtherOption(CoapOptions.FR).getStringValue())
+                        .requestId(o.getOtherOption(CoapOptions.RQI) == null ? null : o.getOtherOption(CoapOptions.RQI).getStringValue());
+                if (in.getPayloadSize() > 0) {
+                    b.content(ContentCodec.of(Serialization.JSON).decode(in.getPayload()));
+                }
+                ResponsePrimitive rsp = handler.apply(b.build());
+                Response out = new Response(CoAP.ResponseCode.valueOfText(rsp.status().coapCode().orElse("2.04")));
+                out.getOptions().addOtherOption(new Option(CoapOptions.RSC, rsp.status().code()));
+                if (rsp.requestId() != null) {
+                    out.getOptions().addOtherOption(new Option(CoapOptions.RQI, rsp.requestId()));
+                }
+                exchange.sendResponse(out);
+            }
+
+            @Override
+            public void deliverResponse(Exchange exchange, Response response) {
+                exchange.getRequest().setResponse(response);
+            }
+        });
+        receiver.start();
+        return "coap://127.0.0.1:" + local.getAddress().getPort() + "/notify";
+    }
+
+    @Override
+    public synchronized void close() {
+        if (receiver != null) {
+            receiver.destroy();
+        }
+        endpoint.destroy();
+    }
+
+}
