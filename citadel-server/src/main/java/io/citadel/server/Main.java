@@ -87,5 +87,6 @@ public final class Main {
         root.setLevel(Level.INFO);
         Logger.getLogger("io.netty").setLevel(Level.WARNING);
         Logger.getLogger("org.h2").setLevel(Level.WARNING);
+        Logger.getLogger("org.eclipse.californium").setLevel(Level.WARNING);
     }
 }

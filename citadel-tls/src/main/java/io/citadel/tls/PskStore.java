@@ -70,7 +70,6 @@ public final class PskStore {
         return c != null && c.validAt(now) ? Optional.of(c) : Optional.empty();
     }
 
-    /** A copy of the key (the caller zeroes it after use), if the credential is usable. */
     /**
      * What a session authenticated with {@code identity} proves (the Credential-ID and the normalised
      * originators the credential may act as); empty when the identity is unknown, expired or revoked.
@@ -81,6 +80,7 @@ public final class PskStore {
                 c.allowed().stream().map(normalize).collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new))));
     }
 
+    /** A copy of the key (the caller zeroes it after use), if the credential is usable. */
     public Optional<byte[]> key(String identity, Instant now) {
         return lookup(identity, now).map(c -> keys.get(identity)).map(byte[]::clone);
     }

@@ -1,0 +1,201 @@
+package io.citadel.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.citadel.client.CoapTransport;
+import io.citadel.client.OneM2mClient;
+import io.citadel.protocol.ResponseStatusCode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CoAP binding against libcoap's {@code coap-client} (Debian libcoap3-bin), plain and over DTLS-PSK.
+ * coap-client 4.3 knows no oneM2M option; as RFC 7252 §5.4.1 demands, it rejects our responses for their
+ * unknown critical options (all oneM2M options are critical) after logging them, so the tests read the
+ * response PDU from its log ({@code -v 7}): CoAP code, oneM2M-RSC (option 307) and payload, as on the wire.
+ */
+class CoapBindingTest {
+    private static final String CLIENT = "coap-client-openssl";
+    @TempDir
+    static Path data;
+    static CseProcess cse;
+    static int coapPort;
+    static int coapsPort;
+    static String devKey;
+    static String doomedKey;
+
+    /** A response as logged by coap-client. */
+    record Pdu(String code, int rsc, String options, String payload) {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        Tools.require("libcoap3-bin", "sh", "-c", "command -v " + CLIENT);
+        devKey = Psk.provisionText(data, "dev1@psk.example", "Cdev1");
+        doomedKey = Psk.provisionText(data, "doomed@psk.example", "Cdoomed");
+        cse = CseProcess.start(data, "--coap-port", "0", "--coaps-port", "0", "--max-body", "8192");
+        coapPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP listening on udp port (\\d+)")));
+        coapsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP over DTLS listening on udp port (\\d+)")));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        cse.close();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger REQUESTS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Runs coap-client with {@code args} (URI last), oneM2M-RVI 3 and a request identifier; returns the response PDU it logged, or null if none came. */
+    static Pdu coap(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(CLIENT, "-v", "7", "-B", "2", "-O", "271,3"));
+        if (List.of(args).stream().noneMatch(a -> a.startsWith("283,") || a.startsWith("257,"))) {
+            cmd.addAll(List.of("-O", "283,rq" + REQUESTS.incrementAndGet()));
+        }
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Matcher m = Pattern.compile("v:1 t:(?:ACK|CON|NON) c:(\\d\\.\\d\\d) i:\\w+ \\{[0-9A-Fa-f]*\\} \\[([^\\]]*)\\]( :: '(.*)')?")
+                .matcher(out);
+        Pdu last = null;
+        while (m.find()) {
+            if (!m.group(1).equals("0.00")) {
+                last = new Pdu(m.group(1), rsc(m.group(2)), m.group(2), m.group(4));
+            }
+        }
+        return last;
+    }
+
+    private static int rsc(String options) {
+        Matcher m = Pattern.compile("(?:^|, )307:((?:\\\\x[0-9A-Fa-f]{2})+)").matcher(options);
+        if (!m.find()) {
+            return -1;
+        }
+        int v = 0;
+        for (String b : m.group(1).split("\\\\x")) {
+            if (!b.isEmpty()) {
+                v = (v << 8) | Integer.parseInt(b, 16);
+            }
+        }
+        return v;
+    }
+
+    static String coapUri(String path) {
+        return "coap://127.0.0.1:" + coapPort + path;
+    }
+
+    static String coapsUri(String path) {
+        return "coaps://127.0.0.1:" + coapsPort + path;
+    }
+
+    static String[] dtls(String identity, String key, String... rest) {
+        List<String> a = new ArrayList<>(List.of("-u", identity, "-k", key));
+        a.addAll(List.of(rest));
+        return a.toArray(String[]::new);
+    }
+
+    static final String AE = "{\"m2m:ae\":{\"rn\":\"%s\",\"api\":\"Nx\",\"rr\":false,\"srv\":[\"3\"]}}";
+
+    @Test
+    void a_wrong_or_unknown_psk_gets_no_session() throws Exception {
+        assertThat(coap(dtls("dev1@psk.example", "not-the-key", "-m", "get", "-O", "279,Cdev1", coapsUri("/cse-in")))).isNull();
+        assertThat(coap(dtls("nobody@psk.example", devKey, "-m", "get", "-O", "279,Cdev1", coapsUri("/cse-in")))).isNull();
+    }
+
+    @Test
+    void the_psk_binds_the_originator_over_dtls() throws Exception {
+        Pdu spoof = coap(dtls("dev1@psk.example", devKey, "-m", "post", "-O", "279,Cintruder", "-O", "283,s1",
+                "-O", "267,0x02", "-t", "50", "-e", String.format(AE, "intruder"), coapsUri("/cse-in")));
+        assertThat(spoof.code()).isEqualTo("4.03");
+        assertThat(spoof.rsc()).isEqualTo(4106);
+        Pdu created = coap(dtls("dev1@psk.example", devKey, "-m", "post", "-O", "279,Cdev1", "-O", "283,c1",
+                "-O", "267,0x02", "-t", "50", "-e", String.format(AE, "dev1"), coapsUri("/cse-in")));
+        assertThat(created.code()).isEqualTo("2.01");
+        assertThat(created.rsc()).isEqualTo(2001);
+        assertThat(created.options()).contains("Location-Path:cse-in, Location-Path:dev1");
+        assertThat(created.payload()).contains("\"aei\":\"Cdev1\"");
+        // legacy Release 1/2 option numbers: 256 From, 257 Request Identifier
+        Pdu legacy = coap(dtls("dev1@psk.example", devKey, "-m", "get", "-O", "256,Cdev1", "-O", "257,old-1",
+                coapsUri("/cse-in/dev1")));
+        assertThat(legacy.code()).isEqualTo("2.05");
+        assertThat(legacy.rsc()).isEqualTo(2000);
+        assertThat(legacy.options()).contains("283:\\x6F\\x6C\\x64\\x2D\\x31"); // the RQI echoed: "old-1"
+    }
+
+    @Test
+    void a_cse_id_without_a_security_association_gets_4107() throws Exception {
+        Pdu r = coap("-m", "get", "-O", "279,/id-mn", "-O", "283,x", coapUri("/cse-in"));
+        assertThat(r.rsc()).isEqualTo(4107);
+    }
+
+    @Test
+    void bad_input_gets_its_code_and_a_clear_message() throws Exception {
+        Pdu json = coap("-m", "post", "-O", "279,Cbad", "-O", "267,0x02", "-t", "50", "-e", "{\"m2m:ae\":", coapUri("/cse-in"));
+        assertThat(json.code()).isEqualTo("4.00");
+        assertThat(json.rsc()).isEqualTo(4000);
+        assertThat(json.payload()).contains("malformed JSON");
+        Pdu format = coap("-m", "post", "-O", "279,Cbad", "-O", "267,0x02", "-t", "0", "-e", "hello", coapUri("/cse-in"));
+        assertThat(format.code()).isEqualTo("4.15");
+        Pdu accept = coap("-m", "get", "-O", "279,Cbad", "-A", "0", coapUri("/cse-in"));
+        assertThat(accept.code()).isEqualTo("4.06");
+        assertThat(accept.rsc()).isEqualTo(5207);
+        Pdu op = coap("-m", "post", "-O", "279,Cbad", coapUri("/cse-in?op=9"));
+        assertThat(op.rsc()).isEqualTo(4000);
+        Pdu noPath = coap("-m", "get", "-O", "279,Cbad", coapUri(""));
+        assertThat(noPath.rsc()).isEqualTo(4000);
+        Pdu filter = coap("-m", "get", "-O", "279,Cbad", coapUri("/cse-in?fu=1&lim=many"));
+        assertThat(filter.rsc()).isEqualTo(4000);
+        Pdu put = coap("-m", "fetch", "-O", "279,Cbad", coapUri("/cse-in"));
+        assertThat(put.code()).isIn("4.05", "4.00");
+    }
+
+    @Test
+    void large_payloads_travel_in_blocks_and_oversized_ones_are_refused() throws Exception {
+        coap("-m", "post", "-O", "279,Cblocks", "-O", "267,0x02", "-t", "50", "-e", String.format(AE, "blocks"), coapUri("/cse-in"));
+        coap("-m", "post", "-O", "279,Cblocks", "-O", "267,0x03", "-t", "50", "-e", "{\"m2m:cnt\":{\"rn\":\"box\"}}",
+                coapUri("/cse-in/blocks"));
+        Path big = data.resolve("big.json");
+        Files.writeString(big, "{\"m2m:cin\":{\"con\":\"" + "b".repeat(3000) + "\"}}");
+        Pdu created = coap("-m", "post", "-b", "64", "-O", "279,Cblocks", "-O", "267,0x04", "-t", "50", "-f", big.toString(),
+                coapUri("/cse-in/blocks/box"));
+        assertThat(created.rsc()).isEqualTo(2001);
+        Pdu back = coap("-m", "get", "-O", "279,Cblocks", coapUri("/cse-in/blocks/box/la"));
+        assertThat(back.rsc()).isEqualTo(2000);
+        assertThat(back.options()).contains("Block2:");
+        Path huge = data.resolve("huge.json");
+        Files.writeString(huge, "{\"m2m:cin\":{\"con\":\"" + "h".repeat(20_000) + "\"}}");
+        Pdu refused = coap("-m", "post", "-b", "512", "-O", "279,Cblocks", "-O", "267,0x04", "-t", "50", "-f", huge.toString(),
+                coapUri("/cse-in/blocks/box"));
+        assertThat(refused.code()).isEqualTo("4.13");
+    }
+
+    @Test
+    void a_revoked_psk_ends_at_the_next_request_even_on_a_live_session() throws Exception {
+        try (CoapTransport t = CoapTransport.psk("127.0.0.1", coapsPort, "doomed@psk.example",
+                doomedKey.getBytes(StandardCharsets.US_ASCII))) {
+            OneM2mClient doomed = new OneM2mClient(t, "Cdoomed");
+            assertThat(doomed.create("cse-in", 2, Map.of("m2m:ae", Map.of("rn", "doomed", "api", "Nd", "rr", false,
+                    "srv", List.of("3")))).status()).isEqualTo(ResponseStatusCode.CREATED);
+            Psk.run(data, "revoke", "doomed@psk.example");
+            // the CSE re-reads its credential store at most once a second
+            ResponseStatusCode after = ResponseStatusCode.OK;
+            for (long end = System.currentTimeMillis() + 5000; after == ResponseStatusCode.OK && System.currentTimeMillis() < end; ) {
+                Thread.sleep(200);
+                after = doomed.retrieve("cse-in/doomed").status();
+            }
+            assertThat(after).isEqualTo(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
+        }
+        assertThat(coap(dtls("doomed@psk.example", doomedKey, "-m", "get", "-O", "279,Cdoomed", coapsUri("/cse-in")))).isNull();
+    }
+}
