@@ -30,6 +30,7 @@ public final class CitadelServer implements AutoCloseable {
     private final HttpBinding psk;
     private final HttpBinding tls;
     private io.citadel.binding.coap.CoapBinding coap;
+    private io.citadel.binding.mqtt.MqttBinding mqtt;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http, SchemeOutbound outbound, EmbeddedDas das,
@@ -103,6 +104,10 @@ public final class CitadelServer implements AutoCloseable {
             if (server.coap != null) {
                 outbound.register("coap", new io.citadel.binding.coap.CoapOutbound());
             }
+            server.mqtt = MqttSetup.start(config, cse, settings);
+            if (server.mqtt != null) {
+                outbound.register("mqtt", server.mqtt);
+            }
             List<String> poa = pointOfAccess(config, host, holder[0].port(), tls);
             cse.pointOfAccess(poa);
             if (config.get(ConfigKey.REGISTRAR_CSE_ID) != null) {
@@ -133,6 +138,9 @@ public final class CitadelServer implements AutoCloseable {
             }
             if (tls != null) {
                 announce.println("Citadel TLS (certificates) listening on port " + tls.port());
+            }
+            if (server.mqtt != null) {
+                announce.println("Citadel MQTT client of " + server.mqtt.brokerUri());
             }
             if (server.coap != null && server.coap.port() >= 0) {
                 announce.println("Citadel CoAP listening on udp port " + server.coap.port());
@@ -255,6 +263,9 @@ public final class CitadelServer implements AutoCloseable {
     public void close() {
         if (coap != null) {
             coap.close();
+        }
+        if (mqtt != null) {
+            mqtt.close();
         }
         http.close();
         if (psk != null) {

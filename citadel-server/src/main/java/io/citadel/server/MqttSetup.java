@@ -1,0 +1,39 @@
+package io.citadel.server;
+
+import io.citadel.binding.mqtt.MqttBinding;
+import io.citadel.binding.mqtt.MqttSettings;
+import io.citadel.engine.Cse;
+import io.citadel.engine.CseSettings;
+import io.citadel.security.OriginatorIds;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The MQTT binding as configured: the broker, the CSE's account there (password from a file only). */
+final class MqttSetup {
+    private MqttSetup() {
+    }
+
+    static MqttBinding start(Configuration config, Cse cse, CseSettings settings) {
+        String broker = config.get(ConfigKey.MQTT_BROKER);
+        if (broker == null || broker.isBlank()) {
+            return null;
+        }
+        if (!broker.startsWith("tcp://") && !broker.startsWith("ssl://")) {
+            throw new IllegalArgumentException("--mqtt-broker is tcp://host:port or ssl://host:port");
+        }
+        char[] password = null;
+        if (config.get(ConfigKey.MQTT_PASSWORD_FILE) != null) {
+            try {
+                password = Files.readString(Path.of(config.get(ConfigKey.MQTT_PASSWORD_FILE)), StandardCharsets.UTF_8)
+                        .strip().toCharArray();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --mqtt-password-file");
+            }
+        }
+        OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
+        return new MqttBinding(cse, new MqttSettings(broker, config.get(ConfigKey.MQTT_USERNAME), password, null,
+                Math.min(config.getInt(ConfigKey.MAX_BODY), 256 * 1024), config.getInt(ConfigKey.WORKERS)), ids::normalize);
+    }
+}
