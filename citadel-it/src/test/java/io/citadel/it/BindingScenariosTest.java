@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.citadel.client.CoapTransport;
 import io.citadel.client.HttpTransport;
+import io.citadel.client.MqttTransport;
 import io.citadel.client.OneM2mClient;
 import io.citadel.client.OneM2mTransport;
 import io.citadel.client.WebSocketTransport;
@@ -45,6 +46,7 @@ class BindingScenariosTest {
     static int coapsPort;
     static final String PSK_IDENTITY = "scenarios@psk.example";
     static byte[] pskKey;
+    static Mosquitto broker;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,7 +57,9 @@ class BindingScenariosTest {
             }
         }
         pskKey = Psk.provision(dir, PSK_IDENTITY, String.join(",", allowed));
-        cse = CseProcess.start(dir, "--coap-port", "0", "--coaps-port", "0");
+        broker = Mosquitto.start(dir, "allow_anonymous true");
+        cse = CseProcess.start(dir, "--coap-port", "0", "--coaps-port", "0", "--mqtt-broker", broker.uri());
+        cse.awaitAnnounced(Pattern.compile("(MQTT client of)"));
         coapPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP listening on udp port (\\d+)")));
         coapsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP over DTLS listening on udp port (\\d+)")));
     }
@@ -63,6 +67,7 @@ class BindingScenariosTest {
     @AfterAll
     static void stop() throws Exception {
         cse.close();
+        broker.close();
     }
 
     static List<Binding> bindings() {
@@ -73,7 +78,9 @@ class BindingScenariosTest {
                 new Binding("ws-cbor", () -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + cse.port() + "/"),
                         Serialization.CBOR, null)),
                 new Binding("coap", () -> CoapTransport.plain("127.0.0.1", coapPort)),
-                new Binding("coaps-psk", () -> CoapTransport.psk("127.0.0.1", coapsPort, PSK_IDENTITY, pskKey)));
+                new Binding("coaps-psk", () -> CoapTransport.psk("127.0.0.1", coapsPort, PSK_IDENTITY, pskKey)),
+                new Binding("mqtt", () -> MqttTransport.connect(broker.uri(), "/id-in", "A::scenario-" + System.nanoTime(),
+                        null, null)));
     }
 
     private static Map<String, Object> attributes(ResponsePrimitive r, String key) {
