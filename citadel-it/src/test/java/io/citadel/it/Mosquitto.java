@@ -13,14 +13,16 @@ import java.util.concurrent.TimeUnit;
  * configuration the test gives (ACLs, password file); stopped with the test.
  */
 final class Mosquitto implements AutoCloseable {
-    private final Process process;
+    private Process process;
     private final int port;
     private final Path log;
+    private final Path conf;
 
-    private Mosquitto(Process process, int port, Path log) {
+    private Mosquitto(Process process, int port, Path log, Path conf) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.conf = conf;
     }
 
     /** Starts a broker whose configuration is a loopback listener plus {@code extra} lines. */
@@ -31,13 +33,19 @@ final class Mosquitto implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path conf = dir.resolve("mosquitto-" + port + ".conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\npersistence false\n" + extra + "\n");
+        // run as the test user: the broker must read files in the test's private temporary directory
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\npersistence false\nuser " + System.getProperty("user.name")
+                + "\n" + extra + "\n");
         Path log = dir.resolve("mosquitto-" + port + ".log");
+        return new Mosquitto(launch(conf, port, log), port, log, conf);
+    }
+
+    private static Process launch(Path conf, int port, Path log) throws Exception {
         Process p = new ProcessBuilder(List.of("mosquitto", "-c", conf.toString())).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         for (long end = System.currentTimeMillis() + 10_000; System.currentTimeMillis() < end; Thread.sleep(50)) {
             try (Socket s = new Socket("127.0.0.1", port)) {
-                return new Mosquitto(p, port, log);
+                return p;
             } catch (IOException e) {
                 if (!p.isAlive()) {
                     break;
@@ -46,6 +54,14 @@ final class Mosquitto implements AutoCloseable {
         }
         p.destroyForcibly();
         throw new IllegalStateException("mosquitto did not start: " + Files.readString(log));
+    }
+
+    /** Stops the broker (its clients lose their connection) and starts it again on the same port. */
+    void restart() throws Exception {
+        process.destroy();
+        process.waitFor(5, TimeUnit.SECONDS);
+        Thread.sleep(500);
+        process = launch(conf, port, log);
     }
 
     int port() {
