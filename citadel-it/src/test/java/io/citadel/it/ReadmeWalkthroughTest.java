@@ -54,6 +54,17 @@ class ReadmeWalkthroughTest {
         assertThat(text).containsPattern("(?i)X-M2M-RSC: 4004");
     }
 
+    @Test
+    void the_readme_bindings_steps_work_as_written() throws Exception {
+        try (Mosquitto broker = Mosquitto.start(work, "allow_anonymous true")) {
+            String text = runBlock("bindings-walkthrough", Map.of("1883", broker.port(), "5683", freePort(),
+                    "5684", freePort()));
+            assertThat(text).contains("c:2.01 ").contains("c:4.03 ");
+            assertThat(text).contains("\"rsc\":2001,\"rqi\":\"m1\"");
+            assertThat(text).contains("oneM2M.json w1 2001").contains("oneM2M.json w2 2000");
+        }
+    }
+
     /** Runs the README block between the markers with bash; port 8080 and the given ports are swapped for free ones. */
     private String runBlock(String marker, Map<String, Integer> ports) throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
