@@ -35,6 +35,7 @@ public final class MqttTransport implements OneM2mTransport {
     private final String credential;
     private final Map<String, CompletableFuture<ResponsePrimitive>> pending = new ConcurrentHashMap<>();
     private volatile Function<RequestPrimitive, ResponsePrimitive> handler;
+    private final java.util.Set<String> subscribed = ConcurrentHashMap.newKeySet();
 
     private MqttTransport(String broker, String cseId, String clientId, String username, char[] password) {
         this.broker = broker;
@@ -45,6 +46,9 @@ public final class MqttTransport implements OneM2mTransport {
             MqttConnectOptions o = new MqttConnectOptions();
             o.setCleanSession(true);
             o.setConnectionTimeout(10);
+            if (broker.startsWith("tcp:")) {
+                o.setSocketFactory(new io.citadel.binding.mqtt.NoDelaySocketFactory());
+            }
             if (username != null) {
                 o.setUserName(username);
             }
@@ -106,7 +110,10 @@ public final class MqttTransport implements OneM2mTransport {
         boolean registration = from == null || from.isEmpty() || from.equals("C") || from.equals("S");
         String self = registration ? credential : MqttTopics.idToTopic(from);
         String kind = registration ? "reg_req" : "req";
-        subscribe(MqttTopics.topic(registration ? "reg_resp" : "resp", self, cse, Serialization.JSON));
+        String answers = MqttTopics.topic(registration ? "reg_resp" : "resp", self, cse, Serialization.JSON);
+        if (subscribed.add(answers) && !subscribe(answers)) {
+            subscribed.remove(answers);
+        }
         CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
         pending.put(request.requestId(), answer);
         try {

@@ -84,9 +84,7 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
             if (settings.password() != null) {
                 options.setPassword(settings.password());
             }
-            if (settings.tls() != null) {
-                options.setSocketFactory(settings.tls());
-            }
+            options.setSocketFactory(settings.tls() != null ? settings.tls() : new NoDelaySocketFactory());
             client.connect(options).waitForCompletion(15_000);
             if (settings.password() != null) {
                 Arrays.fill(settings.password(), '\0');

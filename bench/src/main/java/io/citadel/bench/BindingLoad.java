@@ -1,0 +1,133 @@
+package io.citadel.bench;
+
+import io.citadel.client.CoapTransport;
+import io.citadel.client.HttpTransport;
+import io.citadel.client.MqttTransport;
+import io.citadel.client.OneM2mClient;
+import io.citadel.client.OneM2mTransport;
+import io.citadel.client.WebSocketTransport;
+import io.citadel.protocol.ResponseStatusCode;
+import io.citadel.protocol.codec.Serialization;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Requests/s per binding and security mode with the same SDK and the same request (RETRIEVE of a small
+ * content instance), one transport and one AE per thread (AE {@code Cbl<i>} reads its own
+ * {@code cse-in/bl<i>/data/la}; on MQTT each has its own response topic, as real AEs do), in one run
+ * against one CSE; each figure also as a ratio to HTTP. Then full DTLS-PSK handshakes/s (a new session
+ * for every request). Usage: BindingLoad httpPort coapPort coapsPort brokerUri pskIdentity pskHex seconds threads
+ */
+public final class BindingLoad {
+    public static void main(String[] args) throws Exception {
+        int http = Integer.parseInt(args[0]);
+        int coap = Integer.parseInt(args[1]);
+        int coaps = Integer.parseInt(args[2]);
+        String broker = args[3];
+        String identity = args[4];
+        byte[] key = HexFormat.of().parseHex(args[5]);
+        int seconds = Integer.parseInt(args[6]);
+        int threads = Integer.parseInt(args[7]);
+        seed(http, threads);
+        Map<String, Supplier<OneM2mTransport>> bindings = new LinkedHashMap<>();
+        bindings.put("http", () -> HttpTransport.connect("http://127.0.0.1:" + http, null));
+        bindings.put("ws-json", () -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + http + "/"), Serialization.JSON, null));
+        bindings.put("ws-cbor", () -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + http + "/"), Serialization.CBOR, null));
+        bindings.put("coap", () -> CoapTransport.plain("127.0.0.1", coap));
+        bindings.put("coaps-psk", () -> CoapTransport.psk("127.0.0.1", coaps, identity, key));
+        bindings.put("mqtt", () -> MqttTransport.connect(broker, "/id-in", "A::bench-" + System.nanoTime(), null, null));
+        rate(bindings.get("http"), 3, threads); // warm-up
+        double base = 0;
+        for (Map.Entry<String, Supplier<OneM2mTransport>> b : bindings.entrySet()) {
+            rate(b.getValue(), 2, threads); // warm-up of this binding
+            double r = rate(b.getValue(), seconds, threads);
+            base = b.getKey().equals("http") ? r : base;
+            System.out.printf("%-10s %8.0f req/s   %.2f of http%n", b.getKey(), r, r / base);
+        }
+        AtomicLong handshakes = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            int n = i;
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    try (CoapTransport t1 = CoapTransport.psk("127.0.0.1", coaps, identity, key)) {
+                        if (new OneM2mClient(t1, "Cbl" + n).retrieve("cse-in/bl" + n + "/data/la").status() == ResponseStatusCode.OK) {
+                            handshakes.incrementAndGet();
+                        }
+                    } catch (RuntimeException e) {
+                        // counted as not done
+                    }
+                }
+            });
+            t.start();
+            workers.add(t);
+        }
+        Thread.sleep(seconds * 1000L);
+        stop.set(true);
+        for (Thread t : workers) {
+            t.join();
+        }
+        System.out.printf("DTLS-PSK full handshakes (+1 request each): %.0f/s%n", handshakes.get() / (double) seconds);
+        System.exit(0);
+    }
+
+    /** Registers AE Cbl<i> with cse-in/bl<i>/data holding one content instance, for every thread. */
+    private static void seed(int http, int threads) {
+        try (OneM2mTransport t = HttpTransport.connect("http://127.0.0.1:" + http, null)) {
+            for (int i = 0; i < threads; i++) {
+                OneM2mClient c = new OneM2mClient(t, "Cbl" + i);
+                c.create("cse-in", 2, Map.of("m2m:ae", Map.of("rn", "bl" + i, "api", "Nbl", "rr", false, "srv", List.of("3"))));
+                c.create("cse-in/bl" + i, 3, Map.of("m2m:cnt", Map.of("rn", "data")));
+                if (c.create("cse-in/bl" + i + "/data", 4, Map.of("m2m:cin", Map.of("con", "21.5"))).status()
+                        != ResponseStatusCode.CREATED) {
+                    throw new IllegalStateException("seeding failed");
+                }
+            }
+        }
+    }
+
+    private static double rate(Supplier<OneM2mTransport> connect, int seconds, int threads) throws InterruptedException {
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> workers = new ArrayList<>();
+        List<OneM2mTransport> transports = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            OneM2mTransport t = connect.get();
+            transports.add(t);
+            OneM2mClient c = new OneM2mClient(t, "Cbl" + i);
+            String target = "cse-in/bl" + i + "/data/la";
+            Thread w = new Thread(() -> {
+                while (!stop.get()) {
+                    if (c.retrieve(target).status() == ResponseStatusCode.OK) {
+                        done.incrementAndGet();
+                    } else {
+                        failed.incrementAndGet();
+                    }
+                }
+            });
+            workers.add(w);
+        }
+        long t0 = System.nanoTime();
+        workers.forEach(Thread::start);
+        Thread.sleep(seconds * 1000L);
+        stop.set(true);
+        for (Thread w : workers) {
+            w.join();
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        transports.forEach(OneM2mTransport::close);
+        if (failed.get() > 0) {
+            System.out.println("  (" + failed.get() + " requests failed)");
+        }
+        return done.get() / elapsed;
+    }
+}
