@@ -1,6 +1,5 @@
 package io.citadel.it;
 
-import static io.citadel.it.Fixtures.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
@@ -10,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,15 +47,7 @@ class PskTlsTest {
 
     /** Runs {@code citadel credentials psk ...}; returns the printed key (hex) when there is one. */
     static String provision(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.citadel.server.Main", "credentials", "psk"));
-        cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--data-dir", dataDir.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        Matcher m = Pattern.compile("shown only now\\): ([0-9a-f]+)").matcher(out);
+        Matcher m = Pattern.compile("shown only now\\): ([0-9a-f]+)").matcher(Psk.run(dataDir, args));
         return m.find() ? m.group(1) : null;
     }
 

@@ -41,6 +41,21 @@ public record RequestPrimitive(
      */
     public record Handling(Instant resultExpiration, Instant operationExecution, Integer eventCategory) {
         public static final Handling NONE = new Handling(null, null, null);
+
+        /**
+         * From the binding's text values (m2m:absRelTimestamp each, null when absent); 4000 naming the
+         * binding's parameter ({@code rsetName}, {@code oetName}) when one is malformed.
+         */
+        public static Handling parse(String rset, String rsetName, String oet, String oetName, Integer ec, Instant now) {
+            if (rset == null && oet == null && ec == null) {
+                return NONE;
+            }
+            Instant resultExpiration = rset == null ? null : Timestamps.parseAbsRel(rset, now)
+                    .orElseThrow(() -> OneM2mException.badRequest(rsetName + " is not an m2m:absRelTimestamp"));
+            Instant execution = oet == null ? null : Timestamps.parseAbsRel(oet, now)
+                    .orElseThrow(() -> OneM2mException.badRequest(oetName + " is not an m2m:absRelTimestamp"));
+            return new Handling(resultExpiration, execution, ec);
+        }
     }
 
     public RequestPrimitive {

@@ -140,16 +140,7 @@ final class CoapRequestDecoder {
     }
 
     private static RequestPrimitive.Handling handling(OptionSet o, Instant now) {
-        String rset = CoapOptions.text(o, CoapOptions.RSET, null);
-        String oet = CoapOptions.text(o, CoapOptions.OET, null);
-        Integer ec = CoapOptions.integer(o, CoapOptions.EC);
-        if (rset == null && oet == null && ec == null) {
-            return RequestPrimitive.Handling.NONE;
-        }
-        Instant resultExpiration = rset == null ? null : Timestamps.parseAbsRel(rset, now)
-                .orElseThrow(() -> OneM2mException.badRequest("oneM2M-RSET is not an m2m:absRelTimestamp"));
-        Instant execution = oet == null ? null : Timestamps.parseAbsRel(oet, now)
-                .orElseThrow(() -> OneM2mException.badRequest("oneM2M-OET is not an m2m:absRelTimestamp"));
-        return new RequestPrimitive.Handling(resultExpiration, execution, ec);
+        return RequestPrimitive.Handling.parse(CoapOptions.text(o, CoapOptions.RSET, null), "oneM2M-RSET",
+                CoapOptions.text(o, CoapOptions.OET, null), "oneM2M-OET", CoapOptions.integer(o, CoapOptions.EC), now);
     }
 }

@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,13 +41,7 @@ public final class HttpBinding implements AutoCloseable {
      */
     public HttpBinding(Cse cse, HttpSettings settings, UpperTester upperTester,
                        java.util.function.Supplier<io.netty.channel.ChannelHandler> security) throws InterruptedException {
-        AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(16_384), r -> {
-                    Thread t = new Thread(r, "citadel-worker-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.workers = io.citadel.engine.WorkerPool.create("citadel-worker", settings.workerThreads(), 16_384);
         HttpRequestHandler handler = new HttpRequestHandler(cse, workers, upperTester);
         WebSocketUpgrade webSocket = new WebSocketUpgrade(cse, workers, settings.maxBodyBytes());
         ServerBootstrap b = new ServerBootstrap()

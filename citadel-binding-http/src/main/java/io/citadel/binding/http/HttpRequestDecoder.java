@@ -95,13 +95,6 @@ final class HttpRequestDecoder {
         String rst = h.get("X-M2M-RST");
         String oet = h.get("X-M2M-OET");
         String ec = h.get("X-M2M-EC");
-        if (rst == null && oet == null && ec == null) {
-            return RequestPrimitive.Handling.NONE;
-        }
-        Instant rset = rst == null ? null : Timestamps.parseAbsRel(rst, now)
-                .orElseThrow(() -> OneM2mException.badRequest("X-M2M-RST is not an m2m:absRelTimestamp"));
-        Instant execute = oet == null ? null : Timestamps.parseAbsRel(oet, now)
-                .orElseThrow(() -> OneM2mException.badRequest("X-M2M-OET is not an m2m:absRelTimestamp"));
         Integer category = null;
         if (ec != null) {
             try {
@@ -110,7 +103,7 @@ final class HttpRequestDecoder {
                 throw OneM2mException.badRequest("X-M2M-EC is not an event category");
             }
         }
-        return new RequestPrimitive.Handling(rset, execute, category);
+        return RequestPrimitive.Handling.parse(rst, "X-M2M-RST", oet, "X-M2M-OET", category, now);
     }
 
     /** Maps the request path to {@code To}: {@code /~/x} SP-relative, {@code /_/x} absolute, else CSE-relative. */

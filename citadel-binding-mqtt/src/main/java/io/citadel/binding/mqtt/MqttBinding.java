@@ -18,13 +18,11 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -61,13 +59,7 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
         this.settings = settings;
         this.normalize = normalize;
         this.self = MqttTopics.idToTopic(cse.settings().cseId());
-        AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(4096), r -> {
-                    Thread t = new Thread(r, "citadel-mqtt-worker-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.workers = io.citadel.engine.WorkerPool.create("citadel-mqtt-worker", settings.workerThreads(), 4096);
         try {
             this.client = new MqttAsyncClient(settings.brokerUri(), "C::" + self, new MemoryPersistence());
             client.setCallback(new Callback());

@@ -142,17 +142,8 @@ public final class PrimitiveCodec {
     }
 
     private static RequestPrimitive.Handling handling(Map<String, Object> p, Instant now) {
-        String rset = absRel(p, "rset");
-        String oet = absRel(p, "oet");
-        if (rset == null && oet == null && p.get("ec") == null) {
-            return RequestPrimitive.Handling.NONE;
-        }
-        Instant resultExpiration = rset == null ? null : Timestamps.parseAbsRel(rset, now)
-                .orElseThrow(() -> OneM2mException.badRequest("rset is not an m2m:absRelTimestamp"));
-        Instant execution = oet == null ? null : Timestamps.parseAbsRel(oet, now)
-                .orElseThrow(() -> OneM2mException.badRequest("oet is not an m2m:absRelTimestamp"));
-        Integer ec = p.get("ec") == null ? null : integer(p, "ec");
-        return new RequestPrimitive.Handling(resultExpiration, execution, ec);
+        return RequestPrimitive.Handling.parse(absRel(p, "rset"), "rset", absRel(p, "oet"), "oet",
+                p.get("ec") == null ? null : integer(p, "ec"), now);
     }
 
     /** A response primitive from its parameters; 4000 when {@code rsc} is missing or unknown. */
