@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.citadel.client.CoapTransport;
 import io.citadel.client.OneM2mClient;
 import io.citadel.protocol.ResponseStatusCode;
+import io.citadel.tls.CertificateAuthority;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,15 +22,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CoAP binding against libcoap's {@code coap-client} (Debian libcoap3-bin), plain and over DTLS-PSK.
+ * The CoAP binding against libcoap's {@code coap-client} (Debian libcoap3-bin), plain, over DTLS-PSK and
+ * over DTLS with certificates from the test PKI (generated at test time).
  * coap-client 4.3 knows no oneM2M option; as RFC 7252 §5.4.1 demands, it rejects our responses for their
  * unknown critical options (all oneM2M options are critical) after logging them, so the tests read the
  * response PDU from its log ({@code -v 7}): CoAP code, oneM2M-RSC (option 307) and payload, as on the wire.
  */
 class CoapBindingTest {
     private static final String CLIENT = "coap-client-openssl";
+    private static final String SP = "citadel.example";
     @TempDir
     static Path data;
+    @TempDir
+    static Path pki;
     static CseProcess cse;
     static int coapPort;
     static int coapsPort;
@@ -44,7 +50,15 @@ class CoapBindingTest {
         Tools.require("libcoap3-bin", "sh", "-c", "command -v " + CLIENT);
         devKey = Psk.provisionText(data, "dev1@psk.example", "Cdev1");
         doomedKey = Psk.provisionText(data, "doomed@psk.example", "Cdoomed");
-        cse = CseProcess.start(data, "--coap-port", "0", "--coaps-port", "0", "--max-body", "8192");
+        CertificateAuthority ca = CertificateAuthority.create(SP, Duration.ofDays(2));
+        ca.save(pki);
+        CertificateAuthority.save(ca.issueCse("/id-in", SP, Duration.ofDays(1)), pki, "cse-in");
+        CertificateAuthority.save(ca.issueAe("Ccert1", "/id-in", SP, Duration.ofDays(1)), pki, "Ccert1");
+        CertificateAuthority.save(CertificateAuthority.create(SP, Duration.ofDays(1)).issueAe("Ccert1", "/id-in", SP,
+                Duration.ofDays(1)), pki, "rogue");
+        cse = CseProcess.start(data, "--coap-port", "0", "--coaps-port", "0", "--max-body", "8192", "--tls-port", "0",
+                "--tls-cert", pki.resolve("cse-in.pem").toString(), "--tls-key", pki.resolve("cse-in.key").toString(),
+                "--tls-trust", pki.resolve("ca.pem").toString());
         coapPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP listening on udp port (\\d+)")));
         coapsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP over DTLS listening on udp port (\\d+)")));
     }
@@ -131,6 +145,25 @@ class CoapBindingTest {
         assertThat(legacy.code()).isEqualTo("2.05");
         assertThat(legacy.rsc()).isEqualTo(2000);
         assertThat(legacy.options()).contains("283:\\x6F\\x6C\\x64\\x2D\\x31"); // the RQI echoed: "old-1"
+    }
+
+    static String[] certificate(String name, String... rest) {
+        List<String> a = new ArrayList<>(List.of("-c", pki.resolve(name + ".pem").toString(), "-j",
+                pki.resolve(name + ".key").toString(), "-C", pki.resolve("ca.pem").toString()));
+        a.addAll(List.of(rest));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void over_dtls_with_certificates_the_ae_id_certificate_binds_the_originator() throws Exception {
+        assertThat(coap(certificate("rogue", "-m", "get", "-O", "279,Ccert1", coapsUri("/cse-in")))).isNull();
+        Pdu spoof = coap(certificate("Ccert1", "-m", "post", "-O", "279,Cother", "-O", "267,0x02", "-t", "50",
+                "-e", String.format(AE, "other"), coapsUri("/cse-in")));
+        assertThat(spoof.rsc()).isEqualTo(4106);
+        Pdu created = coap(certificate("Ccert1", "-m", "post", "-O", "279,Ccert1", "-O", "267,0x02", "-t", "50",
+                "-e", String.format(AE, "cert1"), coapsUri("/cse-in")));
+        assertThat(created.code()).isEqualTo("2.01");
+        assertThat(created.rsc()).isEqualTo(2001);
     }
 
     @Test

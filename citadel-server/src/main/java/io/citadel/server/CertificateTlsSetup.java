@@ -117,7 +117,7 @@ final class CertificateTlsSetup {
         return dir.toFile();
     }
 
-    private static io.citadel.tls.ClientAuthentication clientAuthentication(Configuration config) {
+    static io.citadel.tls.ClientAuthentication clientAuthentication(Configuration config) {
         String auth = config.get(ConfigKey.TLS_CLIENT_AUTH);
         if (!auth.equals("required") && !auth.equals("optional")) {
             throw new IllegalArgumentException("--tls-client-auth must be required or optional");

@@ -8,7 +8,11 @@ import io.citadel.security.OriginatorIds;
 import io.citadel.tls.PskStore;
 import java.time.Instant;
 import java.util.Optional;
+import io.citadel.tls.CertificateTls;
+import io.citadel.tls.PemKeys;
+import java.nio.file.Path;
 import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
+import org.eclipse.californium.elements.auth.X509CertPath;
 
 /** The CoAP binding as configured: plain CoAP (loopback unless allowed) and DTLS with the credential store's PSKs. */
 final class CoapSetup {
@@ -29,11 +33,43 @@ final class CoapSetup {
         CoapBinding.Dtls dtls = null;
         if (securePort != null) {
             OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
-            dtls = new CoapBinding.Dtls(identity -> psks.key(identity, Instant.now()), principal ->
-                    principal instanceof PreSharedKeyIdentity psk ? psks.association(psk.getIdentity(), Instant.now(), ids::normalize)
-                            : Optional.empty());
+            CoapBinding.Certificates certificates = certificates(config);
+            String sp = settings.spId().substring(2);
+            dtls = new CoapBinding.Dtls(identity -> psks.key(identity, Instant.now()), certificates, principal -> {
+                if (principal instanceof PreSharedKeyIdentity psk) {
+                    return psks.association(psk.getIdentity(), Instant.now(), ids::normalize);
+                }
+                if (principal instanceof X509CertPath path) {
+                    try {
+                        return Optional.of(CertificateTls.identityOf(path.getTarget(), sp, ids::normalize));
+                    } catch (java.security.cert.CertificateParsingException e) {
+                        return Optional.empty();
+                    }
+                }
+                return Optional.empty();
+            });
         }
         return new CoapBinding(cse, new CoapSettings(host, port, securePort, config.getInt(ConfigKey.MAX_BODY),
                 config.getInt(ConfigKey.WORKERS)), dtls);
+    }
+
+    /**
+     * This CSE's certificate for DTLS when the certificate listener is configured from PEM files
+     * (--tls-cert/--tls-key), with the same client-certificate checks; null otherwise.
+     */
+    private static CoapBinding.Certificates certificates(Configuration config) {
+        if (config.get(ConfigKey.TLS_CERT) == null || config.get(ConfigKey.TLS_KEY) == null) {
+            return null;
+        }
+        if (config.get(ConfigKey.TLS_KEY_PASSWORD_FILE) != null) {
+            throw new IllegalArgumentException("DTLS with certificates needs an unencrypted --tls-key for now");
+        }
+        try {
+            return new CoapBinding.Certificates(PemKeys.privateKey(Path.of(config.get(ConfigKey.TLS_KEY))),
+                    PemKeys.chain(Path.of(config.get(ConfigKey.TLS_CERT))),
+                    CertificateTls.clientTrust(CertificateTlsSetup.clientAuthentication(config)));
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalArgumentException("DTLS certificate configuration unusable: " + e.getMessage());
+        }
     }
 }

@@ -110,6 +110,14 @@ public final class CertificateTls {
                 .clientAuth(auth.required() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL).protocols(PROTOCOLS).ciphers(CIPHERS).build();
     }
 
+    /**
+     * The check of client certificates as the TLS listener does it (name constraints, CRLs, OCSP), for
+     * other transports (DTLS).
+     */
+    public static javax.net.ssl.X509TrustManager clientTrust(ClientAuthentication auth) throws SSLException {
+        return trustManager(auth);
+    }
+
     private static ConstrainedTrustManager trustManager(ClientAuthentication auth) throws SSLException {
         try {
             return new ConstrainedTrustManager(auth.trustAnchors(), auth.crls(), auth.ocsp());

@@ -4,6 +4,12 @@ import io.citadel.engine.Cse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.X509TrustManager;
+import org.eclipse.californium.elements.config.CertificateAuthenticationMode;
+import org.eclipse.californium.scandium.dtls.CertificateType;
+import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -24,23 +30,33 @@ import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
 
 /**
  * The oneM2M CoAP binding (TS-0008) on Eclipse Californium: plain CoAP and CoAP over DTLS 1.2 (Scandium)
- * with pre-shared keys from the CSE's credential store. Block-wise
+ * with pre-shared keys from the CSE's credential store and, when configured, certificates. Block-wise
  * transfers (RFC 7959) are Californium's; payloads are bounded by {@link CoapSettings#maxBodyBytes()}.
  */
 public final class CoapBinding implements AutoCloseable {
 
-    /** The DTLS side: PSK keys by identity and the identity look-up for each request. */
-    public record Dtls(Function<String, Optional<byte[]>> pskKeys, PeerIdentities identities) {
+    /**
+     * The DTLS side: PSK keys by identity (or null), this CSE's certificate with the check of client
+     * certificates (or null), and the identity look-up for each request.
+     */
+    public record Dtls(Function<String, Optional<byte[]>> pskKeys, Certificates certificates, PeerIdentities identities) {
+    }
+
+    /** This CSE's private key and chain, and the trust manager client certificates must satisfy. */
+    public record Certificates(PrivateKey key, List<X509Certificate> chain, X509TrustManager clientTrust) {
     }
 
     /**
      * The suites TS-0003 §10.2.1 asks for on DTLS: the PSK ones (CCM_8 and CBC_SHA256, which Scandium's
-     * recommended-only filter would drop, so that filter is off on purpose) and ECDHE-PSK. No NULL or
-     * export suite is ever listed.
+     * recommended-only filter would drop, so that filter is off on purpose) and ECDHE-PSK; with a
+     * certificate, ECDHE-ECDSA with AES-128-CCM_8 (TS-0003's certificate suite for DTLS), GCM and CBC-SHA256.
+     * No NULL or export suite is ever listed.
      */
     static final List<CipherSuite> PSK_SUITES = List.of(CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
             CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256, CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256,
             CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256, CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256);
+    static final List<CipherSuite> CERTIFICATE_SUITES = List.of(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8,
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256);
 
     static {
         CoapConfig.register();
@@ -76,7 +92,7 @@ public final class CoapBinding implements AutoCloseable {
         Endpoint secureEndpoint = null;
         if (settings.securePort() != null) {
             if (dtls == null) {
-                throw new IllegalArgumentException("a DTLS port needs the pre-shared key store");
+                throw new IllegalArgumentException("a DTLS port needs pre-shared keys or a certificate");
             }
             connector = new DTLSConnector(dtlsConfig(config, new InetSocketAddress(settings.host(), settings.securePort()), dtls));
             secureEndpoint = CoapEndpoint.builder().setConfiguration(config).setConnector(connector).build();
@@ -98,15 +114,32 @@ public final class CoapBinding implements AutoCloseable {
         Configuration config = new Configuration(base);
         config.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY);
         config.set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false);
-        config.setAsList(DtlsConfig.DTLS_CIPHER_SUITES, PSK_SUITES.toArray(CipherSuite[]::new));
+        List<CipherSuite> suites = new java.util.ArrayList<>();
+        if (dtls.pskKeys() != null) {
+            suites.addAll(PSK_SUITES);
+        }
+        if (dtls.certificates() != null) {
+            suites.addAll(CERTIFICATE_SUITES);
+        }
+        config.setAsList(DtlsConfig.DTLS_CIPHER_SUITES, suites.toArray(CipherSuite[]::new));
         config.set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 6);
         config.set(DtlsConfig.DTLS_USE_HELLO_VERIFY_REQUEST, true);
         config.set(DtlsConfig.DTLS_USE_HELLO_VERIFY_REQUEST_FOR_PSK, true);
         config.set(DtlsConfig.DTLS_MAX_CONNECTIONS, 20_000);
         config.set(DtlsConfig.DTLS_STALE_CONNECTION_THRESHOLD, 30, TimeUnit.MINUTES);
         config.set(DtlsConfig.DTLS_MAX_PENDING_HANDSHAKE_RESULT_JOBS, 256);
-        return DtlsConnectorConfig.builder(config).setAddress(address)
-                .setAdvancedPskStore(new DtlsPskStore(dtls.pskKeys())).build();
+        config.set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED);
+        DtlsConnectorConfig.Builder b = DtlsConnectorConfig.builder(config).setAddress(address);
+        if (dtls.pskKeys() != null) {
+            b.setAdvancedPskStore(new DtlsPskStore(dtls.pskKeys()));
+        }
+        if (dtls.certificates() != null) {
+            Certificates c = dtls.certificates();
+            b.setCertificateIdentityProvider(new SingleCertificateProvider(c.key(), c.chain().toArray(X509Certificate[]::new),
+                    CertificateType.X_509));
+            b.setAdvancedCertificateVerifier(new TrustManagerVerifier(c.clientTrust()));
+        }
+        return b.build();
     }
 
     /** The plain CoAP port, or -1 when there is none. */

@@ -1,0 +1,64 @@
+package io.citadel.binding.coap;
+
+import java.net.InetSocketAddress;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.X509TrustManager;
+import javax.security.auth.x500.X500Principal;
+import org.eclipse.californium.scandium.dtls.AlertMessage;
+import org.eclipse.californium.scandium.dtls.CertificateMessage;
+import org.eclipse.californium.scandium.dtls.CertificateType;
+import org.eclipse.californium.scandium.dtls.CertificateVerificationResult;
+import org.eclipse.californium.scandium.dtls.ConnectionId;
+import org.eclipse.californium.scandium.dtls.HandshakeException;
+import org.eclipse.californium.scandium.dtls.HandshakeResultHandler;
+import org.eclipse.californium.scandium.dtls.x509.NewAdvancedCertificateVerifier;
+import org.eclipse.californium.scandium.util.ServerNames;
+
+/**
+ * Scandium's client-certificate check done by the same trust manager as the TLS listener's (name
+ * constraints of the trust anchors, CRLs, OCSP), so a certificate refused over TLS is refused over DTLS.
+ * X.509 only: a raw public key (RFC 7250) is not accepted here.
+ */
+final class TrustManagerVerifier implements NewAdvancedCertificateVerifier {
+    private final X509TrustManager trust;
+
+    TrustManagerVerifier(X509TrustManager trust) {
+        this.trust = trust;
+    }
+
+    @Override
+    public List<CertificateType> getSupportedCertificateTypes() {
+        return List.of(CertificateType.X_509);
+    }
+
+    @Override
+    public CertificateVerificationResult verifyCertificate(ConnectionId cid, ServerNames serverName, InetSocketAddress remotePeer,
+                                                           boolean clientUsage, boolean verifySubject,
+                                                           boolean truncateCertificatePath, CertificateMessage message) {
+        var path = message.getCertificateChain();
+        if (path == null || path.getCertificates().isEmpty()) {
+            return new CertificateVerificationResult(cid, new HandshakeException("a client certificate is required",
+                    new AlertMessage(AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_CERTIFICATE)), null);
+        }
+        X509Certificate[] chain = path.getCertificates().stream().map(c -> (X509Certificate) c).toArray(X509Certificate[]::new);
+        try {
+            trust.checkClientTrusted(chain, "ECDHE_ECDSA");
+            return new CertificateVerificationResult(cid, path, null);
+        } catch (CertificateException | RuntimeException e) {
+            return new CertificateVerificationResult(cid, new HandshakeException("client certificate refused: " + e.getMessage(),
+                    new AlertMessage(AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_CERTIFICATE)), null);
+        }
+    }
+
+    @Override
+    public List<X500Principal> getAcceptedIssuers() {
+        return List.of(trust.getAcceptedIssuers()).stream().map(X509Certificate::getSubjectX500Principal).toList();
+    }
+
+    @Override
+    public void setResultHandler(HandshakeResultHandler resultHandler) {
+        // answers synchronously
+    }
+}
