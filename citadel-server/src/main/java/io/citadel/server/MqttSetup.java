@@ -10,7 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The MQTT binding as configured: the broker, the CSE's account there (password from a file only). */
+/**
+ * The MQTT binding as configured: the broker, the CSE's account there (password from a file only) and, for
+ * {@code ssl://}, TLS 1.3/1.2 with the broker checked against --tls-trust and the CSE's certificate
+ * (--tls-cert/--tls-key) shown to it.
+ */
 final class MqttSetup {
     private MqttSetup() {
     }
@@ -33,7 +37,14 @@ final class MqttSetup {
             }
         }
         OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
-        return new MqttBinding(cse, new MqttSettings(broker, config.get(ConfigKey.MQTT_USERNAME), password, null,
+        javax.net.ssl.SSLSocketFactory tls = null;
+        if (broker.startsWith("ssl://")) {
+            boolean withCertificate = config.get(ConfigKey.TLS_CERT) != null && config.get(ConfigKey.TLS_KEY) != null;
+            tls = io.citadel.tls.ClientSsl.socketFactory(withCertificate ? Path.of(config.get(ConfigKey.TLS_CERT)) : null,
+                    withCertificate ? Path.of(config.get(ConfigKey.TLS_KEY)) : null,
+                    config.get(ConfigKey.TLS_TRUST) == null ? null : Path.of(config.get(ConfigKey.TLS_TRUST)));
+        }
+        return new MqttBinding(cse, new MqttSettings(broker, config.get(ConfigKey.MQTT_USERNAME), password, tls,
                 Math.min(config.getInt(ConfigKey.MAX_BODY), 256 * 1024), config.getInt(ConfigKey.WORKERS)), ids::normalize);
     }
 }
