@@ -121,6 +121,54 @@ class CoapBindingTest {
 
     static final String AE = "{\"m2m:ae\":{\"rn\":\"%s\",\"api\":\"Nx\",\"rr\":false,\"srv\":[\"3\"]}}";
 
+    /** A DTLS 1.2 ClientHello (epoch 0, no cookie) offering TLS_PSK_WITH_AES_128_CCM_8, as a flood would send it. */
+    static byte[] clientHello(int sequence) {
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(2 + 32 + 1 + 1 + 4 + 2);
+        body.put((byte) 0xFE).put((byte) 0xFD);
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        body.put(random).put((byte) 0).put((byte) 0);
+        body.putShort((short) 2).putShort((short) 0xC0A8);
+        body.put((byte) 1).put((byte) 0);
+        byte[] b = body.array();
+        java.nio.ByteBuffer hs = java.nio.ByteBuffer.allocate(12 + b.length);
+        hs.put((byte) 1).put(int24(b.length)).putShort((short) 0).put(int24(0)).put(int24(b.length)).put(b);
+        byte[] h = hs.array();
+        java.nio.ByteBuffer record = java.nio.ByteBuffer.allocate(13 + h.length);
+        record.put((byte) 22).put((byte) 0xFE).put((byte) 0xFF).putShort((short) 0).putShort((short) 0)
+                .putInt(sequence).putShort((short) h.length).put(h);
+        return record.array();
+    }
+
+    private static byte[] int24(int v) {
+        return new byte[] {(byte) (v >> 16), (byte) (v >> 8), (byte) v};
+    }
+
+    @Test
+    void a_client_hello_without_a_cookie_gets_only_a_small_hello_verify_request_and_a_flood_leaves_no_state()
+            throws Exception {
+        try (java.net.DatagramSocket udp = new java.net.DatagramSocket()) {
+            udp.setSoTimeout(2000);
+            java.net.InetSocketAddress server = new java.net.InetSocketAddress("127.0.0.1", coapsPort);
+            byte[] hello = clientHello(0);
+            udp.send(new java.net.DatagramPacket(hello, hello.length, server));
+            byte[] buf = new byte[2048];
+            java.net.DatagramPacket reply = new java.net.DatagramPacket(buf, buf.length);
+            udp.receive(reply);
+            assertThat(buf[0]).as("a handshake record").isEqualTo((byte) 22);
+            assertThat(buf[13]).as("HelloVerifyRequest (3), not a ServerHello flight").isEqualTo((byte) 3);
+            assertThat(reply.getLength()).as("no amplification").isLessThanOrEqualTo(hello.length);
+            for (int i = 1; i <= 2000; i++) {
+                byte[] h = clientHello(i);
+                udp.send(new java.net.DatagramPacket(h, h.length, server));
+            }
+        }
+        // the flood cost the server no handshake state: a real device still gets through at once
+        Pdu after = coap(dtls("dev1@psk.example", devKey, "-m", "get", "-O", "279,Cdev1", coapsUri("/cse-in")));
+        assertThat(after).isNotNull();
+        assertThat(after.code()).isIn("2.05", "4.03");
+    }
+
     @Test
     void a_wrong_or_unknown_psk_gets_no_session() throws Exception {
         assertThat(coap(dtls("dev1@psk.example", "not-the-key", "-m", "get", "-O", "279,Cdev1", coapsUri("/cse-in")))).isNull();
