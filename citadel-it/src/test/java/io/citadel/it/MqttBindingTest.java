@@ -107,6 +107,15 @@ class MqttBindingTest {
     }
 
     @Test
+    void a_wrong_broker_password_stops_the_cse_with_a_clear_message() throws Exception {
+        Path wrong = dir.resolve("wrong-password");
+        Files.writeString(wrong, "not-the-password");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CseProcess.start(dir.resolve("data-wrong"), "--mqtt-broker",
+                broker.uri(), "--mqtt-username", "id-in", "--mqtt-password-file", wrong.toString()))
+                .hasMessageContaining("cannot connect to the MQTT broker");
+    }
+
+    @Test
     void topic_squatting_is_stopped_by_the_broker() throws Exception {
         // Cae2 publishes under Cae1's name: the ACL drops it, the CSE never sees it
         exchange("Cae2", "/oneM2M/req/Cae1/id-in/json", "/oneM2M/resp/Cae2/id-in/json",
