@@ -46,9 +46,10 @@ public final class EntityConnections {
         if (entityId == null || entityId.isEmpty()) {
             return Optional.empty();
         }
-        Connection c = byEntity.get(normalize.apply(entityId));
+        String id = normalize.apply(entityId);
+        Connection c = byEntity.get(id);
         if (c != null && !c.isOpen()) {
-            byEntity.remove(normalize.apply(entityId), c);
+            byEntity.remove(id, c);
             return Optional.empty();
         }
         return Optional.ofNullable(c);

@@ -66,6 +66,7 @@ public final class CitadelServer implements AutoCloseable {
         }
         Cse cse = null;
         EmbeddedDas das = null;
+        CitadelServer started = null;
         try {
             CseSettings settings = cseSettings(config, admin, host, port);
             io.citadel.engine.SecurityOptions security = SecurityConfiguration.load(config, dataDir, outbound);
@@ -100,6 +101,7 @@ public final class CitadelServer implements AutoCloseable {
                         CertificateTlsSetup.server(config, settings));
             }
             CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das, psk, tls);
+            started = server;
             server.coap = CoapSetup.start(config, cse, settings, host, pskStore);
             if (server.coap != null) {
                 outbound.register("coap", new io.citadel.binding.coap.CoapOutbound());
@@ -151,6 +153,10 @@ public final class CitadelServer implements AutoCloseable {
             announce.flush();
             return server;
         } catch (RuntimeException | InterruptedException e) {
+            if (started != null) { // a later binding failed: stop the listeners already open as well
+                started.close();
+                throw e;
+            }
             if (cse != null) {
                 cse.close();
             }

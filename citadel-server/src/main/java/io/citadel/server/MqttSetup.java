@@ -16,6 +16,8 @@ import java.nio.file.Path;
  * (--tls-cert/--tls-key) shown to it.
  */
 final class MqttSetup {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("citadel.server");
+
     private MqttSetup() {
     }
 
@@ -26,6 +28,16 @@ final class MqttSetup {
         }
         if (!broker.startsWith("tcp://") && !broker.startsWith("ssl://")) {
             throw new IllegalArgumentException("--mqtt-broker is tcp://host:port or ssl://host:port");
+        }
+        String brokerHost = java.net.URI.create(broker).getHost();
+        if (broker.startsWith("tcp://") && (brokerHost == null || !CitadelServer.isLoopback(brokerHost))
+                && !config.getBoolean(ConfigKey.ALLOW_PLAIN_HTTP)) {
+            throw new IllegalArgumentException("MQTT without TLS to " + brokerHost + " would expose unencrypted traffic and the"
+                    + " broker password; use ssl://, or --allow-plain-http true if the network is protected otherwise");
+        }
+        if (config.get(ConfigKey.MQTT_USERNAME) == null) {
+            LOG.warning("the CSE logs in to the MQTT broker anonymously: unless the broker authenticates every client and"
+                    + " confines it to its own topics (see README), a topic's originator proves nothing");
         }
         char[] password = null;
         if (config.get(ConfigKey.MQTT_PASSWORD_FILE) != null) {

@@ -1,8 +1,6 @@
 package io.citadel.binding.coap;
 
 import io.citadel.engine.Cse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -162,8 +160,6 @@ public final class CoapBinding implements AutoCloseable {
             workers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            throw new UncheckedIOException(new IOException(e));
         }
     }
 }

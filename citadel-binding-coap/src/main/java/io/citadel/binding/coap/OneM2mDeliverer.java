@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -77,21 +78,25 @@ final class OneM2mDeliverer implements MessageDeliverer {
         RequestContext context = new RequestContext(source.getPeerAddress().getAddress().getHostAddress(), association,
                 decoded.textual(), now);
         AtomicBoolean answered = new AtomicBoolean();
-        if (request.isConfirmable()) {
-            timer.schedule(() -> {
-                if (!answered.get()) {
-                    exchange.sendAccept();
-                }
-            }, SEPARATE_AFTER_MS, TimeUnit.MILLISECONDS);
-        }
+        ScheduledFuture<?> accept = !request.isConfirmable() ? null : timer.schedule(() -> {
+            if (!answered.get()) {
+                exchange.sendAccept();
+            }
+        }, SEPARATE_AFTER_MS, TimeUnit.MILLISECONDS);
         try {
             workers.execute(() -> {
                 ResponsePrimitive rsp = cse.handle(decoded.primitive(), context);
                 answered.set(true);
+                if (accept != null) {
+                    accept.cancel(false); // answered in time: piggybacked, no timer task left behind
+                }
                 respond(exchange, rsp, accepted);
             });
         } catch (RejectedExecutionException e) {
             answered.set(true);
+            if (accept != null) {
+                accept.cancel(false);
+            }
             respond(exchange, ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, rqi, rvi,
                     "the CSE is overloaded; retry later"), accepted);
         }

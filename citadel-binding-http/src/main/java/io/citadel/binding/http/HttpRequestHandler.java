@@ -100,7 +100,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         });
     }
 
-    private static String peer(ChannelHandlerContext ctx) {
+    /** The peer's IP literal, never from a header; "unknown" when the channel has none. */
+    static String peer(ChannelHandlerContext ctx) {
         return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
                 ? a.getAddress().getHostAddress() : "unknown";
     }

@@ -27,7 +27,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -107,7 +106,7 @@ final class WebSocketPrimitiveHandler extends SimpleChannelInboundHandler<WebSoc
             write(ctx, ResponsePrimitive.error(e.status(), rqi, rvi, e.getMessage()), null);
             return;
         }
-        RequestContext context = new RequestContext(peer(ctx), ctx.channel().attr(ChannelIdentity.ASSOCIATION).get(),
+        RequestContext context = new RequestContext(HttpRequestHandler.peer(ctx), ctx.channel().attr(ChannelIdentity.ASSOCIATION).get(),
                 codec.isTextual(), now);
         try {
             workers.execute(() -> {
@@ -227,10 +226,5 @@ final class WebSocketPrimitiveHandler extends SimpleChannelInboundHandler<WebSoc
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.log(Level.DEBUG, "WebSocket error: " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
         ctx.close();
-    }
-
-    private static String peer(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
-                ? a.getAddress().getHostAddress() : "unknown";
     }
 }

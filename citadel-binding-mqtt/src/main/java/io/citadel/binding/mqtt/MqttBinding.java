@@ -103,8 +103,8 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
 
     private void arrived(String topicName, byte[] payload) {
         MqttTopics.Topic topic = MqttTopics.parse(topicName).orElse(null);
-        if (topic == null || !topic.receiver().equals(self) && !topic.kind().equals("resp")) {
-            return;
+        if (topic == null || !(topic.kind().equals("resp") ? topic.originator() : topic.receiver()).equals(self)) {
+            return; // not addressed to this CSE
         }
         if (topic.kind().equals("resp")) {
             response(payload, topic.serialization());

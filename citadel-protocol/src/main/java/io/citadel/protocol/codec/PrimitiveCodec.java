@@ -23,7 +23,7 @@ import java.util.Set;
 public final class PrimitiveCodec {
     private static final Set<String> FILTER_LISTS = Set.of("lbl", "ty", "cty");
     private static final Set<String> PARAMETERS = Set.of("rcn", "drt", "rids", "tids", "tkns", "ltids", "tqi");
-    private static final Set<String> UNSUPPORTED = Set.of("gid", "rp", "da", "sqi", "asi", "auri", "drt2", "sid");
+    private static final Set<String> UNSUPPORTED = Set.of("gid", "rp", "da", "sqi", "asi", "auri");
 
     private PrimitiveCodec() {
     }
