@@ -30,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CoapBindingTest {
     private static final String CLIENT = "coap-client-openssl";
+    /** libcoap's OpenSSL build has no RFC 7250 support; its GnuTLS build has. */
+    private static final String RPK_CLIENT = "coap-client-gnutls";
     private static final String SP = "citadel.example";
     @TempDir
     static Path data;
@@ -56,6 +58,12 @@ class CoapBindingTest {
         CertificateAuthority.save(ca.issueAe("Ccert1", "/id-in", SP, Duration.ofDays(1)), pki, "Ccert1");
         CertificateAuthority.save(CertificateAuthority.create(SP, Duration.ofDays(1)).issueAe("Ccert1", "/id-in", SP,
                 Duration.ofDays(1)), pki, "rogue");
+        for (String name : List.of("rpk-dev", "rpk-stranger")) {
+            Process gen = new ProcessBuilder("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout",
+                    "-out", pki.resolve(name + ".pem").toString()).inheritIO().start();
+            assertThat(gen.waitFor()).isZero();
+        }
+        Psk.credentials(data, "rpk", "add", "--key", pki.resolve("rpk-dev.pem").toString(), "--allow", "Crpk1");
         cse = CseProcess.start(data, "--coap-port", "0", "--coaps-port", "0", "--max-body", "8192", "--tls-port", "0",
                 "--tls-cert", pki.resolve("cse-in.pem").toString(), "--tls-key", pki.resolve("cse-in.key").toString(),
                 "--tls-trust", pki.resolve("ca.pem").toString());
@@ -72,7 +80,12 @@ class CoapBindingTest {
 
     /** Runs coap-client with {@code args} (URI last), oneM2M-RVI 3 and a request identifier; returns the response PDU it logged, or null if none came. */
     static Pdu coap(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(CLIENT, "-v", "7", "-B", "2", "-O", "271,3"));
+        return coapWith(CLIENT, args);
+    }
+
+    /** As {@link #coap}, with another build of coap-client (GnuTLS for raw public keys). */
+    static Pdu coapWith(String client, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(client, "-v", "7", "-B", "2", "-O", "271,3"));
         if (List.of(args).stream().noneMatch(a -> a.startsWith("283,") || a.startsWith("257,"))) {
             cmd.addAll(List.of("-O", "283,rq" + REQUESTS.incrementAndGet()));
         }
@@ -278,5 +291,43 @@ class CoapBindingTest {
             assertThat(after).isEqualTo(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
         }
         assertThat(coap(dtls("doomed@psk.example", doomedKey, "-m", "get", "-O", "279,Cdoomed", coapsUri("/cse-in")))).isNull();
+    }
+
+    /**
+     * coap-client (GnuTLS) with the raw key in {@code name}.pem. It lists X.509 before raw keys for the server's
+     * credential, so the CSE presents its certificate, which the client checks against the test CA ({@code -R}).
+     */
+    static String[] rawKey(String name, String... rest) {
+        List<String> a = new ArrayList<>(List.of("-M", pki.resolve(name + ".pem").toString(), "-R", pki.resolve("ca.pem").toString()));
+        a.addAll(List.of(rest));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void over_dtls_a_trusted_raw_public_key_binds_the_originator_and_an_untrusted_or_revoked_one_gets_no_session()
+            throws Exception {
+        Tools.require("libcoap3-bin", "sh", "-c", "command -v " + RPK_CLIENT);
+        assertThat(coapWith(RPK_CLIENT, rawKey("rpk-stranger", "-m", "get", "-O", "279,Crpk1",
+                coapsUri("/cse-in")))).isNull();
+        Pdu spoof = coapWith(RPK_CLIENT, rawKey("rpk-dev", "-m", "post", "-O", "279,Cother",
+                "-O", "267,0x02", "-t", "50", "-e", String.format(AE, "rpkother"), coapsUri("/cse-in")));
+        assertThat(spoof.rsc()).isEqualTo(4106);
+        Pdu created = coapWith(RPK_CLIENT, rawKey("rpk-dev", "-m", "post", "-O", "279,Crpk1",
+                "-O", "267,0x02", "-t", "50", "-e", String.format(AE, "rpk1"), coapsUri("/cse-in")));
+        assertThat(created.code()).isEqualTo("2.01");
+        assertThat(created.payload()).contains("\"aei\":\"Crpk1\"");
+
+        // revoked by its RFC 6920 identifier, as an operator holding only the identifier would
+        String id = Psk.credentials(data, "rpk", "id", pki.resolve("rpk-dev.pem").toString()).strip();
+        assertThat(id).startsWith("ni:///sha-256;");
+        assertThat(Psk.credentials(data, "rpk", "list")).contains(id + "\tCrpk1");
+        Psk.credentials(data, "rpk", "revoke", id);
+        Pdu after = created;
+        for (long end = System.currentTimeMillis() + 5000; after != null && System.currentTimeMillis() < end; ) {
+            Thread.sleep(300);
+            after = coapWith(RPK_CLIENT, rawKey("rpk-dev", "-m", "get", "-O", "279,Crpk1",
+                    coapsUri("/cse-in/rpk1")));
+        }
+        assertThat(after).isNull();
     }
 }

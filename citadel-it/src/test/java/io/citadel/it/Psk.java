@@ -11,15 +11,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Provisions pre-shared keys with {@code citadel credentials psk add}, as an operator would. */
+/** Provisions pre-shared keys (and other credentials) with {@code citadel credentials ...}, as an operator would. */
 final class Psk {
     private Psk() {
     }
 
     /** Runs {@code citadel credentials psk <args> --data-dir dataDir}; returns what it printed. */
     static String run(Path dataDir, String... args) throws Exception {
+        return credentials(dataDir, "psk", args);
+    }
+
+    /** Runs {@code citadel credentials <kind> <args> --data-dir dataDir} (psk, rpk, ca); returns what it printed. */
+    static String credentials(Path dataDir, String kind, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.citadel.server.Main", "credentials", "psk"));
+                "-cp", System.getProperty("java.class.path"), "io.citadel.server.Main", "credentials", kind));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--data-dir", dataDir.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

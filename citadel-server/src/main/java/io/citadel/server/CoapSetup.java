@@ -11,7 +11,9 @@ import java.util.Optional;
 import io.citadel.tls.CertificateTls;
 import io.citadel.tls.PemKeys;
 import java.nio.file.Path;
+import io.citadel.tls.RawPublicKeyStore;
 import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
+import org.eclipse.californium.elements.auth.RawPublicKeyIdentity;
 import org.eclipse.californium.elements.auth.X509CertPath;
 
 /** The CoAP binding as configured: plain CoAP (loopback unless allowed) and DTLS with the credential store's PSKs. */
@@ -33,11 +35,15 @@ final class CoapSetup {
         CoapBinding.Dtls dtls = null;
         if (securePort != null) {
             OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
-            CoapBinding.Certificates certificates = certificates(config);
+            RawPublicKeyStore rawKeys = CredentialStores.rawPublicKeys(config, java.nio.file.Path.of(config.get(ConfigKey.DATA_DIR)));
+            CoapBinding.Certificates certificates = certificates(config, rawKeys);
             String sp = settings.spId().substring(2);
             dtls = new CoapBinding.Dtls(identity -> psks.key(identity, Instant.now()), certificates, principal -> {
                 if (principal instanceof PreSharedKeyIdentity psk) {
                     return psks.association(psk.getIdentity(), Instant.now(), ids::normalize);
+                }
+                if (principal instanceof RawPublicKeyIdentity raw) {
+                    return rawKeys.association(raw.getSubjectInfo(), Instant.now(), ids::normalize);
                 }
                 if (principal instanceof X509CertPath path) {
                     try {
@@ -54,10 +60,10 @@ final class CoapSetup {
     }
 
     /**
-     * This CSE's certificate for DTLS when the certificate listener is configured from PEM files
+     * This CSE's certificate (and, for clients asking for raw public keys, its bare key) for DTLS when the certificate listener is configured from PEM files
      * (--tls-cert/--tls-key), with the same client-certificate checks; null otherwise.
      */
-    private static CoapBinding.Certificates certificates(Configuration config) {
+    private static CoapBinding.Certificates certificates(Configuration config, RawPublicKeyStore rawKeys) {
         if (config.get(ConfigKey.TLS_CERT) == null || config.get(ConfigKey.TLS_KEY) == null) {
             return null;
         }
@@ -67,7 +73,8 @@ final class CoapSetup {
         try {
             return new CoapBinding.Certificates(PemKeys.privateKey(Path.of(config.get(ConfigKey.TLS_KEY))),
                     PemKeys.chain(Path.of(config.get(ConfigKey.TLS_CERT))),
-                    CertificateTls.clientTrust(CertificateTlsSetup.clientAuthentication(config)));
+                    CertificateTls.clientTrust(CertificateTlsSetup.clientAuthentication(config)),
+                    spki -> rawKeys.lookup(spki, Instant.now()).isPresent());
         } catch (javax.net.ssl.SSLException e) {
             throw new IllegalArgumentException("DTLS certificate configuration unusable: " + e.getMessage());
         }

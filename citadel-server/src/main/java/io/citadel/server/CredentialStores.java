@@ -1,6 +1,7 @@
 package io.citadel.server;
 
 import io.citadel.tls.PskStore;
+import io.citadel.tls.RawPublicKeyStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,11 @@ final class CredentialStores {
         } finally {
             java.util.Arrays.fill(password, '\0');
         }
+    }
+
+    /** The trusted raw public keys (no secret, so no password), in the same directory. */
+    static RawPublicKeyStore rawPublicKeys(Configuration config, Path dataDir) {
+        return RawPublicKeyStore.open(directory(config, dataDir));
     }
 
     private static char[] password(Configuration config, Path dir) {

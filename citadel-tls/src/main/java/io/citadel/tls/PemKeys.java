@@ -9,7 +9,12 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1BitString;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -51,6 +56,41 @@ public final class PemKeys {
             throw new IllegalArgumentException(pem + " holds no unencrypted private key");
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the private key in " + pem + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The DER SubjectPublicKeyInfo in a PEM file holding a public key, a certificate (its key), or an EC
+     * private key that carries its public key (what {@code openssl ecparam -genkey} and {@code genpkey} write).
+     */
+    public static byte[] subjectPublicKeyInfo(Path pem) {
+        try (Reader r = Files.newBufferedReader(pem); PEMParser p = new PEMParser(r)) {
+            Object o = p.readObject();
+            if (o instanceof SubjectPublicKeyInfo spki) {
+                return spki.getEncoded();
+            }
+            if (o instanceof X509CertificateHolder cert) {
+                return cert.getSubjectPublicKeyInfo().getEncoded();
+            }
+            if (o instanceof PEMKeyPair pair && pair.getPublicKeyInfo() != null) {
+                return pair.getPublicKeyInfo().getEncoded();
+            }
+            if (o instanceof PrivateKeyInfo info && info.getPrivateKeyAlgorithm().getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+                var ec = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+                ASN1BitString point = ec.getPublicKey();
+                if (point != null) {
+                    return new SubjectPublicKeyInfo(info.getPrivateKeyAlgorithm(), point.getBytes()).getEncoded();
+                }
+                var curve = info.getPrivateKeyAlgorithm().getParameters() instanceof ASN1ObjectIdentifier oid
+                        ? ECNamedCurveTable.getByOID(oid) : null;
+                if (curve != null) {
+                    byte[] q = curve.getG().multiply(ec.getKey()).normalize().getEncoded(false);
+                    return new SubjectPublicKeyInfo(info.getPrivateKeyAlgorithm(), q).getEncoded();
+                }
+            }
+            throw new IllegalArgumentException(pem + " holds no public key, certificate or EC key pair");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the key in " + pem + ": " + e.getMessage());
         }
     }
 }

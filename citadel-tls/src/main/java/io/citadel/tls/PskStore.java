@@ -9,8 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import io.citadel.security.FileWatch;
@@ -53,8 +51,7 @@ public final class PskStore {
     /** Opens (creating the directory 0700 if needed) and loads the store. */
     public static PskStore open(Path dir, char[] password) {
         try {
-            Files.createDirectories(dir);
-            restrict(dir, "rwx------");
+            PrivateFiles.directory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
@@ -179,8 +176,7 @@ public final class PskStore {
                 SecretKey secret = new SecretKeySpec(e.getValue(), "HmacSHA256");
                 ks.setEntry(alias(e.getKey()), new KeyStore.SecretKeyEntry(secret), new KeyStore.PasswordProtection(password));
             }
-            Path tmpKs = Files.createTempFile(dir, ".psk", ".p12");
-            restrict(tmpKs, "rw-------");
+            Path tmpKs = PrivateFiles.temporary(dir, ".p12");
             try (OutputStream out = Files.newOutputStream(tmpKs)) {
                 ks.store(out, password);
             }
@@ -194,11 +190,8 @@ public final class PskStore {
                 }
                 list.add(m);
             }
-            Path tmpMeta = Files.createTempFile(dir, ".psk", ".json");
-            restrict(tmpMeta, "rw-------");
-            Files.write(tmpMeta, JSON.writeValueAsBytes(Map.of("psk", list)));
-            Files.move(tmpKs, dir.resolve(KEYSTORE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Files.move(tmpMeta, dir.resolve(METADATA), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            PrivateFiles.publish(tmpKs, dir.resolve(KEYSTORE));
+            PrivateFiles.write(dir.resolve(METADATA), JSON.writeValueAsBytes(Map.of("psk", list)));
             watch.reset();
             refresh();
         } catch (IOException | GeneralSecurityException e) {
@@ -209,13 +202,5 @@ public final class PskStore {
     /** PKCS#12 aliases are case-insensitive; KpsaIDs are not: use the hex of the identity. */
     private static String alias(String identity) {
         return "psk-" + HexFormat.of().formatHex(identity.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void restrict(Path p, String perms) {
-        try {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
-        } catch (UnsupportedOperationException | IOException ignored) {
-            // not a POSIX file system
-        }
     }
 }

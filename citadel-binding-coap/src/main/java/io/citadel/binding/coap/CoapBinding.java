@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
@@ -28,7 +29,7 @@ import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
 
 /**
  * The oneM2M CoAP binding (TS-0008) on Eclipse Californium: plain CoAP and CoAP over DTLS 1.2 (Scandium)
- * with pre-shared keys from the CSE's credential store and, when configured, certificates. Block-wise
+ * with pre-shared keys from the CSE's credential store and, when configured, certificates and raw public keys. Block-wise
  * transfers (RFC 7959) are Californium's; payloads are bounded by {@link CoapSettings#maxBodyBytes()}.
  */
 public final class CoapBinding implements AutoCloseable {
@@ -40,8 +41,13 @@ public final class CoapBinding implements AutoCloseable {
     public record Dtls(Function<String, Optional<byte[]>> pskKeys, Certificates certificates, PeerIdentities identities) {
     }
 
-    /** This CSE's private key and chain, and the trust manager client certificates must satisfy. */
-    public record Certificates(PrivateKey key, List<X509Certificate> chain, X509TrustManager clientTrust) {
+    /**
+     * This CSE's private key and chain, the trust manager client certificates must satisfy, and the test of
+     * a client's raw public key (DER SubjectPublicKeyInfo; null to refuse RFC 7250 keys). With raw keys, this
+     * CSE presents its certificate's public key alone to clients that ask for a raw key.
+     */
+    public record Certificates(PrivateKey key, List<X509Certificate> chain, X509TrustManager clientTrust,
+                               Predicate<byte[]> trustedRawKey) {
     }
 
     /**
@@ -133,9 +139,10 @@ public final class CoapBinding implements AutoCloseable {
         }
         if (dtls.certificates() != null) {
             Certificates c = dtls.certificates();
-            b.setCertificateIdentityProvider(new SingleCertificateProvider(c.key(), c.chain().toArray(X509Certificate[]::new),
-                    CertificateType.X_509));
-            b.setAdvancedCertificateVerifier(new TrustManagerVerifier(c.clientTrust()));
+            CertificateType[] types = c.trustedRawKey() == null ? new CertificateType[] {CertificateType.X_509}
+                    : new CertificateType[] {CertificateType.RAW_PUBLIC_KEY, CertificateType.X_509};
+            b.setCertificateIdentityProvider(new SingleCertificateProvider(c.key(), c.chain().toArray(X509Certificate[]::new), types));
+            b.setAdvancedCertificateVerifier(new ClientCredentialVerifier(c.clientTrust(), c.trustedRawKey()));
         }
         return b.build();
     }

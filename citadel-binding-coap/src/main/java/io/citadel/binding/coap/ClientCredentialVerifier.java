@@ -1,6 +1,8 @@
 package io.citadel.binding.coap;
 
 import java.net.InetSocketAddress;
+import java.security.PublicKey;
+import java.util.function.Predicate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -17,26 +19,37 @@ import org.eclipse.californium.scandium.dtls.x509.NewAdvancedCertificateVerifier
 import org.eclipse.californium.scandium.util.ServerNames;
 
 /**
- * Scandium's client-certificate check done by the same trust manager as the TLS listener's (name
- * constraints of the trust anchors, CRLs, OCSP), so a certificate refused over TLS is refused over DTLS.
- * X.509 only: a raw public key (RFC 7250) is not accepted here.
+ * Scandium's check of a client's credential. A certificate is checked by the same trust manager as the TLS
+ * listener's (name constraints of the trust anchors, CRLs, OCSP), so a certificate refused over TLS is
+ * refused over DTLS. A raw public key (RFC 7250) must be one the credential store trusts (by its RFC 6920
+ * identifier); an unknown key gets no session.
  */
-final class TrustManagerVerifier implements NewAdvancedCertificateVerifier {
+final class ClientCredentialVerifier implements NewAdvancedCertificateVerifier {
     private final X509TrustManager trust;
+    private final Predicate<byte[]> trustedRawKey;
 
-    TrustManagerVerifier(X509TrustManager trust) {
+    ClientCredentialVerifier(X509TrustManager trust, Predicate<byte[]> trustedRawKey) {
         this.trust = trust;
+        this.trustedRawKey = trustedRawKey;
     }
 
     @Override
     public List<CertificateType> getSupportedCertificateTypes() {
-        return List.of(CertificateType.X_509);
+        return trustedRawKey == null ? List.of(CertificateType.X_509) : List.of(CertificateType.RAW_PUBLIC_KEY, CertificateType.X_509);
     }
 
     @Override
     public CertificateVerificationResult verifyCertificate(ConnectionId cid, ServerNames serverName, InetSocketAddress remotePeer,
                                                            boolean clientUsage, boolean verifySubject,
                                                            boolean truncateCertificatePath, CertificateMessage message) {
+        PublicKey raw = message.getPublicKey();
+        if (message.getCertificateChain() == null && raw != null) {
+            if (trustedRawKey != null && trustedRawKey.test(raw.getEncoded())) {
+                return new CertificateVerificationResult(cid, raw, null);
+            }
+            return new CertificateVerificationResult(cid, new HandshakeException("raw public key not trusted",
+                    new AlertMessage(AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_CERTIFICATE)), null);
+        }
         var path = message.getCertificateChain();
         if (path == null || path.getCertificates().isEmpty()) {
             return new CertificateVerificationResult(cid, new HandshakeException("a client certificate is required",

@@ -1,0 +1,175 @@
+package io.citadel.tls;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.citadel.engine.SecurityAssociation;
+import io.citadel.security.FileWatch;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/**
+ * The trusted raw public keys (RFC 7250) of the credential store, by RFC 6920 identifier, in
+ * {@code rpk.json} (0600, in the store's 0700 directory, replaced atomically). Holds no secret, but adding
+ * an entry grants access, so it lives with the other credentials. A running server re-reads it within a
+ * second of a change; a revoked or expired key stops working at the peer's next request.
+ */
+public final class RawPublicKeyStore {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String FILE = "rpk.json";
+    private static final List<Integer> TRUNCATIONS = List.of(32, 16, 15);
+
+    private final Path dir;
+    private final FileWatch watch;
+    private volatile Map<RawPublicKeyId, RawPublicKeyCredential> credentials = Map.of();
+
+    private RawPublicKeyStore(Path dir) {
+        this.dir = dir;
+        this.watch = new FileWatch(dir.resolve(FILE), Duration.ofSeconds(1));
+    }
+
+    /** Opens (creating the directory 0700 if needed) and loads the store. */
+    public static RawPublicKeyStore open(Path dir) {
+        try {
+            PrivateFiles.directory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        RawPublicKeyStore store = new RawPublicKeyStore(dir);
+        store.refresh();
+        return store;
+    }
+
+    /** Whether any raw public key is trusted (a listener offers RFC 7250 only then). */
+    public boolean isEmpty() {
+        refresh();
+        return credentials.isEmpty();
+    }
+
+    /** The usable credential whose identifier (any of the three digest lengths) names this SubjectPublicKeyInfo. */
+    public Optional<RawPublicKeyCredential> lookup(byte[] subjectPublicKeyInfo, Instant now) {
+        refresh();
+        Map<RawPublicKeyId, RawPublicKeyCredential> current = credentials;
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] digest = sha256(subjectPublicKeyInfo);
+        for (int length : TRUNCATIONS) {
+            RawPublicKeyCredential c = current.get(new RawPublicKeyId(algorithm(length), Arrays.copyOf(digest, length)));
+            if (c != null) {
+                return c.validAt(now) ? Optional.of(c) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What a session authenticated with this key proves: its Credential-ID (type 30) and the originators bound to it. */
+    public Optional<SecurityAssociation> association(byte[] subjectPublicKeyInfo, Instant now, UnaryOperator<String> normalize) {
+        return lookup(subjectPublicKeyInfo, now).map(c -> new SecurityAssociation(c.id().credentialId(),
+                c.allowed().stream().map(normalize).collect(Collectors.toCollection(LinkedHashSet::new))));
+    }
+
+    public List<RawPublicKeyCredential> list() {
+        refresh();
+        return List.copyOf(credentials.values());
+    }
+
+    /** Adds or replaces a trusted key. */
+    public synchronized void put(RawPublicKeyCredential credential) {
+        watch.reset();
+        refresh();
+        Map<RawPublicKeyId, RawPublicKeyCredential> c = new LinkedHashMap<>(credentials);
+        c.put(credential.id(), credential);
+        write(c);
+    }
+
+    /** Removes a trusted key; sessions that used it fail at their next request. */
+    public synchronized boolean revoke(RawPublicKeyId id) {
+        watch.reset();
+        refresh();
+        if (!credentials.containsKey(id)) {
+            return false;
+        }
+        Map<RawPublicKeyId, RawPublicKeyCredential> c = new LinkedHashMap<>(credentials);
+        c.remove(id);
+        write(c);
+        return true;
+    }
+
+    private synchronized void refresh() {
+        if (!watch.changed()) {
+            return;
+        }
+        Path file = watch.path();
+        try {
+            if (!Files.exists(file)) {
+                credentials = Map.of();
+                return;
+            }
+            Map<RawPublicKeyId, RawPublicKeyCredential> c = new LinkedHashMap<>();
+            Map<?, ?> root = JSON.readValue(file.toFile(), Map.class);
+            if (root.get("rpk") instanceof List<?> list) {
+                for (Object o : list) {
+                    Map<?, ?> m = (Map<?, ?>) o;
+                    Instant notAfter = m.get("notAfter") instanceof String s ? Instant.parse(s) : null;
+                    List<String> allowed = ((List<?>) m.get("allowed")).stream().map(String::valueOf).toList();
+                    RawPublicKeyCredential cred = new RawPublicKeyCredential(RawPublicKeyId.parse(String.valueOf(m.get("id"))),
+                            allowed, notAfter);
+                    c.put(cred.id(), cred);
+                }
+            }
+            credentials = Map.copyOf(c);
+        } catch (IOException | RuntimeException e) {
+            credentials = Map.of();
+            watch.retryLater();
+            throw new IllegalStateException("the raw public key store " + file + " cannot be read (damaged): "
+                    + e.getClass().getSimpleName());
+        }
+    }
+
+    private void write(Map<RawPublicKeyId, RawPublicKeyCredential> c) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (RawPublicKeyCredential cred : c.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", cred.id().toString());
+            m.put("allowed", cred.allowed());
+            if (cred.notAfter() != null) {
+                m.put("notAfter", cred.notAfter().toString());
+            }
+            list.add(m);
+        }
+        try {
+            PrivateFiles.write(dir.resolve(FILE), JSON.writeValueAsBytes(Map.of("rpk", list)));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the raw public key store in " + dir + ": " + e.getMessage());
+        }
+        watch.reset();
+        refresh();
+    }
+
+    private static String algorithm(int length) {
+        return length == 32 ? "sha-256" : "sha-256-" + length * 8;
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
