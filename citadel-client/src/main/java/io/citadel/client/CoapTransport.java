@@ -1,6 +1,8 @@
 package io.citadel.client;
 
+import io.citadel.binding.coap.CoapBinding;
 import io.citadel.binding.coap.CoapOptions;
+import io.citadel.binding.coap.DtlsClients;
 import io.citadel.binding.coap.CoapOutbound;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.QueryParameters;
@@ -13,7 +15,11 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.X509TrustManager;
 import java.util.function.Function;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.CoAP;
@@ -26,14 +32,10 @@ import org.eclipse.californium.core.network.Exchange;
 import org.eclipse.californium.core.server.MessageDeliverer;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
-import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConfig;
-import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
-import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
-import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 
 /**
- * The CoAP binding (TS-0008) for an AE, over plain UDP or DTLS 1.2 with a pre-shared key; notifications
+ * The CoAP binding (TS-0008) for an AE, over plain UDP or DTLS 1.2 with a pre-shared key or a certificate; notifications
  * arrive at a small CoAP server of the AE's own ({@link #receive}).
  */
 public final class CoapTransport implements OneM2mTransport {
@@ -46,11 +48,13 @@ public final class CoapTransport implements OneM2mTransport {
 
     private final String base;
     private final CoapEndpoint endpoint;
+    private final CoapBinding.Certificates certificates;
     private CoapServer receiver;
 
-    private CoapTransport(String base, CoapEndpoint endpoint) {
+    private CoapTransport(String base, CoapEndpoint endpoint, CoapBinding.Certificates certificates) {
         this.base = base;
         this.endpoint = endpoint;
+        this.certificates = certificates;
         try {
             endpoint.start();
         } catch (IOException e) {
@@ -60,20 +64,23 @@ public final class CoapTransport implements OneM2mTransport {
 
     public static CoapTransport plain(String host, int port) {
         return new CoapTransport("coap://" + host + ":" + port, CoapEndpoint.builder()
-                .setConfiguration(Configuration.createStandardWithoutFile()).setInetSocketAddress(new InetSocketAddress(0)).build());
+                .setConfiguration(Configuration.createStandardWithoutFile()).setInetSocketAddress(new InetSocketAddress(0)).build(), null);
     }
 
     /** CoAP over DTLS with the pre-shared key {@code key} for {@code identity} (TLS_PSK_WITH_AES_128_CCM_8 first). */
     public static CoapTransport psk(String host, int port, String identity, byte[] key) {
-        Configuration config = Configuration.createStandardWithoutFile();
-        config.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY);
-        config.set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false);
-        config.setAsList(DtlsConfig.DTLS_CIPHER_SUITES, CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
-                CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256);
-        DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(config)
-                .setAddress(new InetSocketAddress(0)).setAdvancedPskStore(new AdvancedSinglePskStore(identity, key)).build());
-        return new CoapTransport("coaps://" + host + ":" + port, CoapEndpoint.builder().setConfiguration(config)
-                .setConnector(connector).build());
+        return new CoapTransport("coaps://" + host + ":" + port, DtlsClients.psk(identity, key), null);
+    }
+
+    /**
+     * CoAP over DTLS with the AE's certificate (an AE-ID certificate binds its originator); the CSE's must
+     * satisfy {@code trust}. Notifications then arrive over DTLS too, from a CSE showing a certificate
+     * {@code trust} accepts ({@link #receive}).
+     */
+    public static CoapTransport certificate(String host, int port, PrivateKey key, List<X509Certificate> chain,
+                                            X509TrustManager trust) {
+        CoapBinding.Certificates mine = new CoapBinding.Certificates(key, chain, trust, null);
+        return new CoapTransport("coaps://" + host + ":" + port, DtlsClients.certificate(mine), mine);
     }
 
     @Override
@@ -112,15 +119,19 @@ public final class CoapTransport implements OneM2mTransport {
         }
     }
 
-    /** Starts the AE's CoAP server on loopback; every POST becomes a NOTIFY for {@code handler}. */
+    /**
+     * Starts the AE's CoAP server on loopback (over DTLS with the AE's certificate when this transport has
+     * one, requiring the CSE's); every POST becomes a NOTIFY for {@code handler}.
+     */
     @Override
     public synchronized String receive(Function<RequestPrimitive, ResponsePrimitive> handler) {
         if (receiver != null) {
             receiver.destroy();
         }
         receiver = new CoapServer(Configuration.createStandardWithoutFile());
-        CoapEndpoint local = CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile())
-                .setInetSocketAddress(new InetSocketAddress("127.0.0.1", 0)).build();
+        CoapEndpoint local = certificates == null ? CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile())
+                .setInetSocketAddress(new InetSocketAddress("127.0.0.1", 0)).build()
+                : CoapBinding.certificateServerEndpoint(new InetSocketAddress("127.0.0.1", 0), certificates);
         receiver.addEndpoint(local);
         receiver.setMessageDeliverer(new MessageDeliverer() {
             @Override
@@ -148,7 +159,7 @@ public final class CoapTransport implements OneM2mTransport {
             }
         });
         receiver.start();
-        return "coap://127.0.0.1:" + local.getAddress().getPort() + "/notify";
+        return (certificates == null ? "coap" : "coaps") + "://127.0.0.1:" + local.getAddress().getPort() + "/notify";
     }
 
     @Override

@@ -16,7 +16,15 @@ import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.protocol.codec.Serialization;
+import io.citadel.tls.CertificateAuthority;
+import io.citadel.tls.ClientSsl;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x509.GeneralName;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,35 +41,56 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The core conformance scenarios, once, run over every binding and serialization by parameterisation:
- * registration, CRUD, discovery, subscription and notification, access denial, bad input. The client is
- * the Java AE SDK ({@link OneM2mClient}) over each {@link OneM2mTransport}.
+ * registration, CRUD, discovery, subscription and notification, access denial, identity binding, bad
+ * input. The client is the Java AE SDK ({@link OneM2mClient}) over each {@link OneM2mTransport}, each binding
+ * in each security mode: plain, certificates (HTTPS, WSS, CoAP/DTLS: AE-ID certificates, notifications
+ * back over DTLS with the CSE's certificate) and pre-shared keys (CoAP/DTLS).
  */
 @SuppressWarnings("unchecked")
 class BindingScenariosTest {
+    private static final String SP = "citadel.example";
     @TempDir
     static Path dir;
     static CseProcess cse;
 
     static int coapPort;
     static int coapsPort;
+    static int tlsPort;
     static final String PSK_IDENTITY = "scenarios@psk.example";
+    static final String VICTIM_PSK_IDENTITY = "victims@psk.example";
     static byte[] pskKey;
+    static byte[] victimPskKey;
     static Mosquitto broker;
+    static CertificateAuthority ca;
+    static final Map<String, CertificateAuthority.Issued> AE_CERTIFICATES = new ConcurrentHashMap<>();
+
+    /** What each binding's scenarios register: "C" + binding + one of these. */
+    static final List<String> SUFFIXES = List.of("-crud", "-sub", "-acp", "-acp-other", "-id");
 
     @BeforeAll
     static void start() throws Exception {
-        java.util.List<String> allowed = new java.util.ArrayList<>();
+        List<String> allowed = new ArrayList<>();
+        List<String> victims = new ArrayList<>();
         for (Binding b : bindings()) {
-            for (String suffix : List.of("-crud", "-sub", "-acp", "-acp-other")) {
-                allowed.add("C" + b.name() + suffix);
-            }
+            SUFFIXES.forEach(suffix -> allowed.add("C" + b.name() + suffix));
+            victims.add("C" + b.name() + "-id-victim");
         }
         pskKey = Psk.provision(dir, PSK_IDENTITY, String.join(",", allowed));
+        victimPskKey = Psk.provision(dir, VICTIM_PSK_IDENTITY, String.join(",", victims));
+        ca = CertificateAuthority.create(SP, Duration.ofDays(1));
+        ca.save(dir);
+        Instant now = Instant.now();
+        CertificateAuthority.save(ca.issue("CN=id-in." + SP, List.of(new GeneralName(GeneralName.dNSName, "id-in." + SP),
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1")), now.minusSeconds(60), now.plus(Duration.ofDays(1)), true, true),
+                dir, "cse-in");
         broker = Mosquitto.start(dir, "allow_anonymous true");
-        cse = CseProcess.start(dir, "--coap-port", "0", "--coaps-port", "0", "--mqtt-broker", broker.uri());
+        cse = CseProcess.start(dir, "--coap-port", "0", "--coaps-port", "0", "--mqtt-broker", broker.uri(), "--tls-port", "0",
+                "--tls-cert", dir.resolve("cse-in.pem").toString(), "--tls-key", dir.resolve("cse-in.key").toString(),
+                "--tls-trust", dir.resolve("ca.pem").toString());
         cse.awaitAnnounced(Pattern.compile("(MQTT client of)"));
         coapPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP listening on udp port (\\d+)")));
         coapsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP over DTLS listening on udp port (\\d+)")));
+        tlsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
     }
 
     @AfterAll
@@ -70,16 +99,33 @@ class BindingScenariosTest {
         broker.close();
     }
 
+    /** An AE-ID certificate for {@code originator} from the test CA (also good for serving its notifications). */
+    static CertificateAuthority.Issued certificate(String originator) {
+        return AE_CERTIFICATES.computeIfAbsent(originator, o -> ca.issueAe(o, "/id-in", SP, Duration.ofDays(1)));
+    }
+
+    static SSLContext tls(String originator) {
+        CertificateAuthority.Issued c = certificate(originator);
+        return ClientSsl.context(c.key(), List.of(c.certificate()), List.of(ca.certificate()));
+    }
+
     static List<Binding> bindings() {
         return List.of(
-                new Binding("http", () -> HttpTransport.connect("http://127.0.0.1:" + cse.port(), null)),
-                new Binding("ws-json", () -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + cse.port() + "/"),
+                new Binding("http", false, o -> HttpTransport.connect("http://127.0.0.1:" + cse.port(), null)),
+                new Binding("https-cert", true, o -> HttpTransport.connect("https://127.0.0.1:" + tlsPort, tls(o))),
+                new Binding("ws-json", false, o -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + cse.port() + "/"),
                         Serialization.JSON, null)),
-                new Binding("ws-cbor", () -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + cse.port() + "/"),
+                new Binding("ws-cbor", false, o -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + cse.port() + "/"),
                         Serialization.CBOR, null)),
-                new Binding("coap", () -> CoapTransport.plain("127.0.0.1", coapPort)),
-                new Binding("coaps-psk", () -> CoapTransport.psk("127.0.0.1", coapsPort, PSK_IDENTITY, pskKey)),
-                new Binding("mqtt", () -> MqttTransport.connect(broker.uri(), "/id-in", "A::scenario-" + System.nanoTime(),
+                new Binding("wss-cert", true, o -> WebSocketTransport.connect(URI.create("wss://127.0.0.1:" + tlsPort + "/"),
+                        Serialization.JSON, tls(o))),
+                new Binding("coap", false, o -> CoapTransport.plain("127.0.0.1", coapPort)),
+                new Binding("coaps-psk", true, o -> o.endsWith("-victim")
+                        ? CoapTransport.psk("127.0.0.1", coapsPort, VICTIM_PSK_IDENTITY, victimPskKey)
+                        : CoapTransport.psk("127.0.0.1", coapsPort, PSK_IDENTITY, pskKey)),
+                new Binding("coaps-cert", true, o -> CoapTransport.certificate("127.0.0.1", coapsPort, certificate(o).key(),
+                        List.of(certificate(o).certificate()), ClientSsl.trustManager(List.of(ca.certificate())))),
+                new Binding("mqtt", false, o -> MqttTransport.connect(broker.uri(), "/id-in", "A::scenario-" + System.nanoTime(),
                         null, null)));
     }
 
@@ -103,8 +149,8 @@ class BindingScenariosTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("bindings")
     void registration_crud_and_discovery(Binding binding) {
-        try (OneM2mTransport t = binding.connect()) {
-            String rn = binding.name() + "-crud";
+        String rn = binding.name() + "-crud";
+        try (OneM2mTransport t = binding.connect("C" + rn)) {
             OneM2mClient ae = register(t, rn, null);
             assertThat(ae.create("cse-in", 2, ae(rn)).status()).isEqualTo(ResponseStatusCode.ORIGINATOR_HAS_ALREADY_REGISTERED);
             String app = "cse-in/" + rn;
@@ -126,13 +172,13 @@ class BindingScenariosTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("bindings")
     void a_subscription_notifies_the_ae_over_its_binding(Binding binding) throws Exception {
-        try (OneM2mTransport t = binding.connect()) {
+        String rn = binding.name() + "-sub";
+        try (OneM2mTransport t = binding.connect("C" + rn)) {
             BlockingQueue<RequestPrimitive> received = new LinkedBlockingQueue<>();
             String poa = t.receive(n -> {
                 received.add(n);
                 return ResponsePrimitive.of(ResponseStatusCode.OK, n, null);
             });
-            String rn = binding.name() + "-sub";
             OneM2mClient ae = register(t, rn, poa);
             String app = "cse-in/" + rn;
             ae.create(app, 3, container("box"));
@@ -152,10 +198,10 @@ class BindingScenariosTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("bindings")
     void another_originator_is_denied_and_bad_input_gets_its_status(Binding binding) {
-        try (OneM2mTransport t = binding.connect()) {
-            String rn = binding.name() + "-acp";
+        String rn = binding.name() + "-acp";
+        try (OneM2mTransport t = binding.connect("C" + rn); OneM2mTransport other = binding.connect("C" + rn + "-other")) {
             OneM2mClient owner = register(t, rn, null);
-            OneM2mClient intruder = register(t, rn + "-other", null);
+            OneM2mClient intruder = register(other, rn + "-other", null);
             String app = "cse-in/" + rn;
             owner.create(app, 3, container("box"));
             assertThat(intruder.retrieve(app + "/box").status()).isEqualTo(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
@@ -173,6 +219,29 @@ class BindingScenariosTest {
             assertThat(owner.retrieve(app + "/nothing-here").status()).isEqualTo(ResponseStatusCode.NOT_FOUND);
             assertThat(owner.as(null).create(app, 3, container("anon")).status()).isIn(ResponseStatusCode.BAD_REQUEST,
                     ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bindings")
+    void a_from_that_is_not_the_authenticated_originator_is_refused(Binding binding) {
+        String rn = binding.name() + "-id";
+        try (OneM2mTransport t = binding.connect("C" + rn); OneM2mTransport v = binding.connect("C" + rn + "-victim")) {
+            OneM2mClient ae = register(t, rn, null);
+            register(v, rn + "-victim", null);
+            ResponsePrimitive ghost = ae.as("C" + rn + "-ghost").retrieve("cse-in/" + rn);
+            ResponsePrimitive spoof = ae.as("C" + rn + "-victim").retrieve("cse-in/" + rn + "-victim");
+            if (binding.secured()) {
+                // not what the credential proves, registered or not: 4106
+                assertThat(ghost.status()).isEqualTo(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
+                assertThat(spoof.status()).as("another registered AE's From over %s", binding)
+                        .isEqualTo(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
+            } else {
+                // no security association: an unknown AE-ID has no privilege, a registered one is believed
+                // (which is why plain bindings stay on loopback by default)
+                assertThat(ghost.status()).isEqualTo(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
+                assertThat(spoof.status()).isEqualTo(ResponseStatusCode.OK);
+            }
         }
     }
 }

@@ -330,4 +330,48 @@ class CoapBindingTest {
         }
         assertThat(after).isNull();
     }
+
+    /**
+     * openssl s_server as an AE's DTLS notification endpoint (it speaks no CoAP, so it never answers and the
+     * subscription's verification fails; what matters is what arrives). Returns what s_server printed.
+     */
+    static String notifyDtlsServer(String certificateName, String subscription) throws Exception {
+        int port;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Path log = data.resolve("s_server-" + certificateName + ".log");
+        Process server = new ProcessBuilder("sh", "-c", "sleep 20 | exec openssl s_server -dtls1_2 -accept " + port
+                + " -cert " + pki.resolve(certificateName + ".pem") + " -key " + pki.resolve(certificateName + ".key")
+                + " -CAfile " + pki.resolve("ca.pem") + " -Verify 1 -naccept 1").redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        try (CoapTransport t = CoapTransport.plain("127.0.0.1", coapPort)) {
+            for (long end = System.currentTimeMillis() + 5000; !Files.readString(log).contains("ACCEPT")
+                    && System.currentTimeMillis() < end; ) {
+                Thread.sleep(50);
+            }
+            OneM2mClient ae = new OneM2mClient(t, "Cnotified");
+            ae.create("cse-in", 2, Map.of("m2m:ae", Map.of("rn", "notified", "api", "Nn", "rr", true, "srv", List.of("3"))));
+            ae.create("cse-in/notified", 3, Map.of("m2m:cnt", Map.of("rn", "box")));
+            var sub = ae.create("cse-in/notified/box", 23, Map.of("m2m:sub", Map.of("rn", subscription,
+                    "nu", List.of("coaps://127.0.0.1:" + port + "/notify"))));
+            assertThat(sub.status()).as("a target that never answers CoAP").isNotEqualTo(ResponseStatusCode.CREATED);
+        } finally {
+            server.destroy();
+            server.waitFor(5, TimeUnit.SECONDS);
+        }
+        return Files.readString(log, StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void notifications_to_coaps_targets_travel_over_dtls_with_certificates_checked_both_ways() throws Exception {
+        // a target whose certificate comes from another CA is not sent anything
+        String rogue = notifyDtlsServer("rogue", "to-rogue");
+        assertThat(rogue).doesNotContain("vrq");
+        // a target with a certificate of the SP's CA gets the verification request over DTLS, and checked
+        // the CSE's own certificate against the same CA
+        String trusted = notifyDtlsServer("Ccert1", "to-trusted");
+        assertThat(trusted).contains("subject=CN = id-in." + SP).contains("CIPHER is ECDHE-ECDSA-")
+                .contains("{\"m2m:sgn\":{\"vrq\":true");
+    }
 }

@@ -104,7 +104,9 @@ public final class CitadelServer implements AutoCloseable {
             started = server;
             server.coap = CoapSetup.start(config, cse, settings, host, pskStore);
             if (server.coap != null) {
-                outbound.register("coap", new io.citadel.binding.coap.CoapOutbound());
+                io.citadel.binding.coap.CoapOutbound coapOut = CoapSetup.outbound(config);
+                outbound.register("coap", coapOut);
+                outbound.register("coaps", coapOut);
             }
             server.mqtt = MqttSetup.start(config, cse, settings);
             if (server.mqtt != null) {

@@ -36,7 +36,7 @@ final class CoapSetup {
         if (securePort != null) {
             OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
             RawPublicKeyStore rawKeys = CredentialStores.rawPublicKeys(config, java.nio.file.Path.of(config.get(ConfigKey.DATA_DIR)));
-            CoapBinding.Certificates certificates = certificates(config, rawKeys);
+            CoapBinding.Certificates certificates = certificates(config, spki -> rawKeys.lookup(spki, Instant.now()).isPresent());
             String sp = settings.spId().substring(2);
             dtls = new CoapBinding.Dtls(identity -> psks.key(identity, Instant.now()), certificates, principal -> {
                 if (principal instanceof PreSharedKeyIdentity psk) {
@@ -60,10 +60,18 @@ final class CoapSetup {
     }
 
     /**
+     * Requests to {@code coap://} targets, and to {@code coaps://} ones with this CSE's certificate when
+     * --tls-cert/--tls-key are given (the targets checked against the same trust anchors as clients).
+     */
+    static io.citadel.binding.coap.CoapOutbound outbound(Configuration config) {
+        return new io.citadel.binding.coap.CoapOutbound(certificates(config, null));
+    }
+
+    /**
      * This CSE's certificate (and, for clients asking for raw public keys, its bare key) for DTLS when the certificate listener is configured from PEM files
      * (--tls-cert/--tls-key), with the same client-certificate checks; null otherwise.
      */
-    private static CoapBinding.Certificates certificates(Configuration config, RawPublicKeyStore rawKeys) {
+    private static CoapBinding.Certificates certificates(Configuration config, java.util.function.Predicate<byte[]> trustedRawKey) {
         if (config.get(ConfigKey.TLS_CERT) == null || config.get(ConfigKey.TLS_KEY) == null) {
             return null;
         }
@@ -74,7 +82,7 @@ final class CoapSetup {
             return new CoapBinding.Certificates(PemKeys.privateKey(Path.of(config.get(ConfigKey.TLS_KEY))),
                     PemKeys.chain(Path.of(config.get(ConfigKey.TLS_CERT))),
                     CertificateTls.clientTrust(CertificateTlsSetup.clientAuthentication(config)),
-                    spki -> rawKeys.lookup(spki, Instant.now()).isPresent());
+                    trustedRawKey);
         } catch (javax.net.ssl.SSLException e) {
             throw new IllegalArgumentException("DTLS certificate configuration unusable: " + e.getMessage());
         }

@@ -95,10 +95,13 @@ public final class CertificateAuthority {
         return issue("CN=" + dns, List.of(new GeneralName(GeneralName.dNSName, dns)), validity, true, true);
     }
 
-    /** AE-ID certificate: URI {@code onem2m://<sp-domain>/<cse-id>/<ae-id>}. */
+    /**
+     * AE-ID certificate: URI {@code onem2m://<sp-domain>/<cse-id>/<ae-id>}, for client and server
+     * authentication (an AE serves its notifications over (D)TLS with the same certificate).
+     */
     public Issued issueAe(String aeId, String cseId, String spDomain, Duration validity) {
         String uri = "onem2m://" + spDomain + "/" + cseId.replaceFirst("^/", "") + "/" + aeId;
-        return issue("CN=" + aeId, List.of(new GeneralName(GeneralName.uniformResourceIdentifier, uri)), validity, false, true);
+        return issue("CN=" + aeId, List.of(new GeneralName(GeneralName.uniformResourceIdentifier, uri)), validity, true, true);
     }
 
     /** FQDN (server) certificate with optional IP addresses. */

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -18,6 +18,9 @@ import javax.net.ssl.TrustManagerFactory;
  * PEM certificate when one is given.
  */
 public final class ClientSsl {
+    /** The protocol versions a client offers: TLS 1.3 and 1.2. */
+    public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
     private ClientSsl() {
     }
 
@@ -27,35 +30,50 @@ public final class ClientSsl {
      * @param trustAnchors PEM file of trusted CA certificates, or null for the JDK's
      */
     public static SSLSocketFactory socketFactory(Path certificate, Path key, Path trustAnchors) {
+        SSLContext context = context(certificate == null ? null : PemKeys.privateKey(key),
+                certificate == null ? List.of() : PemKeys.chain(certificate), trustAnchors == null ? null : PemKeys.chain(trustAnchors));
+        return new ProtocolLimitedFactory(context.getSocketFactory(), PROTOCOLS);
+    }
+
+    /**
+     * A TLS client context showing {@code chain} (none when {@code key} is null) and trusting
+     * {@code trustAnchors} (the JDK's when null); for clients that take a context (the JDK's HTTP and
+     * WebSocket clients). Protocol versions are the caller's to limit ({@link #PROTOCOLS}).
+     */
+    public static SSLContext context(PrivateKey key, List<X509Certificate> chain, List<X509Certificate> trustAnchors) {
         try {
             KeyManagerFactory kmf = null;
-            if (certificate != null) {
-                List<X509Certificate> chain = PemKeys.chain(certificate);
+            if (key != null) {
                 KeyStore ks = KeyStore.getInstance("PKCS12");
                 ks.load(null, null);
                 char[] transientPassword = new char[0];
-                ks.setKeyEntry("client", PemKeys.privateKey(key), transientPassword, chain.toArray(X509Certificate[]::new));
+                ks.setKeyEntry("client", key, transientPassword, chain.toArray(X509Certificate[]::new));
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(ks, transientPassword);
             }
-            TrustManagerFactory tmf = null;
-            if (trustAnchors != null) {
-                KeyStore ts = KeyStore.getInstance("PKCS12");
-                ts.load(null, null);
-                int i = 0;
-                for (X509Certificate ca : PemKeys.chain(trustAnchors)) {
-                    ts.setCertificateEntry("anchor-" + i++, ca);
-                }
-                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(ts);
-            }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
-            SSLParameters parameters = context.getDefaultSSLParameters();
-            parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-            return new ProtocolLimitedFactory(context.getSocketFactory(), parameters.getProtocols());
+            context.init(kmf == null ? null : kmf.getKeyManagers(),
+                    trustAnchors == null ? null : new javax.net.ssl.TrustManager[] {trustManager(trustAnchors)}, null);
+            return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("TLS client configuration unusable: " + e.getMessage());
+        }
+    }
+
+    /** A trust manager that accepts what chains to {@code trustAnchors} (PKIX, no name checks: the caller's). */
+    public static javax.net.ssl.X509TrustManager trustManager(List<X509Certificate> trustAnchors) {
+        try {
+            KeyStore ts = KeyStore.getInstance("PKCS12");
+            ts.load(null, null);
+            int i = 0;
+            for (X509Certificate ca : trustAnchors) {
+                ts.setCertificateEntry("anchor-" + i++, ca);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ts);
+            return (javax.net.ssl.X509TrustManager) tmf.getTrustManagers()[0];
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("trust anchors unusable: " + e.getMessage());
         }
     }
 

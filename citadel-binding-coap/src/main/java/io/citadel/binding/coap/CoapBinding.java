@@ -114,6 +114,16 @@ public final class CoapBinding implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * A CoAP server endpoint (not started) over DTLS with {@code certificates} only, requiring a client
+     * certificate that their trust manager accepts: an AE's notification receiver (the AE SDK's).
+     */
+    public static CoapEndpoint certificateServerEndpoint(InetSocketAddress address, Certificates certificates) {
+        Configuration config = Configuration.createStandardWithoutFile();
+        return CoapEndpoint.builder().setConfiguration(config).setConnector(new DTLSConnector(
+                dtlsConfig(config, address, new Dtls(null, certificates, PeerIdentities.NONE)))).build();
+    }
+
     private static DtlsConnectorConfig dtlsConfig(Configuration base, InetSocketAddress address, Dtls dtls) {
         Configuration config = new Configuration(base);
         config.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY);
@@ -142,7 +152,7 @@ public final class CoapBinding implements AutoCloseable {
             CertificateType[] types = c.trustedRawKey() == null ? new CertificateType[] {CertificateType.X_509}
                     : new CertificateType[] {CertificateType.RAW_PUBLIC_KEY, CertificateType.X_509};
             b.setCertificateIdentityProvider(new SingleCertificateProvider(c.key(), c.chain().toArray(X509Certificate[]::new), types));
-            b.setAdvancedCertificateVerifier(new ClientCredentialVerifier(c.clientTrust(), c.trustedRawKey()));
+            b.setAdvancedCertificateVerifier(new PeerCredentialVerifier(c.clientTrust(), c.trustedRawKey()));
         }
         return b.build();
     }

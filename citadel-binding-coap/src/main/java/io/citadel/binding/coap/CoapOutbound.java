@@ -26,22 +26,31 @@ import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 
 /**
- * Requests the CSE originates to {@code coap://} targets (notifications to an AE's CoAP point of access):
- * a CON request with the oneM2M options on one client endpoint, completed by the response's oneM2M-RSC.
- * {@code coaps://} targets are refused: the CSE has no DTLS client credentials for AEs.
+ * Requests the CSE originates to {@code coap://} and {@code coaps://} targets (notifications to an AE's
+ * CoAP point of access): a CON request with the oneM2M options, completed by the response's oneM2M-RSC.
+ * Over DTLS the CSE shows its certificate and the target must show one its trust anchors accept (as for
+ * HTTPS targets, there is no unauthenticated DTLS); without a CSE certificate, {@code coaps://} targets fail.
  */
 public final class CoapOutbound implements OutboundRequests, AutoCloseable {
     private final CoapEndpoint endpoint;
+    private final CoapEndpoint secure;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    public CoapOutbound() {
+    /** {@code coap://} targets, and {@code coaps://} ones when {@code certificates} (this CSE's) is not null. */
+    public CoapOutbound(CoapBinding.Certificates certificates) {
         CoapConfig.register();
         UdpConfig.register();
         CoapOptions.install();
         this.endpoint = CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile())
                 .setInetSocketAddress(new InetSocketAddress(0)).build();
+        this.secure = certificates == null ? null : DtlsClients.certificate(certificates);
         try {
             endpoint.start();
+            if (secure != null) {
+                secure.start();
+            }
         } catch (IOException e) {
+            close();
             throw new IllegalStateException("cannot open the CoAP client endpoint", e);
         }
     }
@@ -54,8 +63,12 @@ public final class CoapOutbound implements OutboundRequests, AutoCloseable {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        if (!"coap".equals(String.valueOf(target.getScheme()).toLowerCase(Locale.ROOT))) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("only coap:// targets: " + uri));
+        String scheme = String.valueOf(target.getScheme()).toLowerCase(Locale.ROOT);
+        CoapEndpoint via = scheme.equals("coap") ? endpoint : scheme.equals("coaps") ? secure : null;
+        if (via == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(scheme.equals("coaps")
+                    ? "coaps:// targets need this CSE's certificate (--tls-cert/--tls-key): " + uri
+                    : "only coap:// and coaps:// targets: " + uri));
         }
         Request coap = new Request(method(req.operation()), CoAP.Type.CON);
         coap.setURI(target);
@@ -82,7 +95,7 @@ public final class CoapOutbound implements OutboundRequests, AutoCloseable {
                 answer.completeExceptionally(new IOException("CoAP request to " + uri + " failed"));
             }
         });
-        endpoint.sendRequest(coap);
+        via.sendRequest(coap);
         return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
             if (e != null) {
                 coap.cancel();
@@ -102,7 +115,13 @@ public final class CoapOutbound implements OutboundRequests, AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // registered for coap and coaps: closed once
+        }
         endpoint.destroy();
+        if (secure != null) {
+            secure.destroy();
+        }
     }
 
     /** Primitive ↔ CoAP message, for requests this side sends (shared with the AE SDK's transport). */

@@ -19,16 +19,18 @@ import org.eclipse.californium.scandium.dtls.x509.NewAdvancedCertificateVerifier
 import org.eclipse.californium.scandium.util.ServerNames;
 
 /**
- * Scandium's check of a client's credential. A certificate is checked by the same trust manager as the TLS
+ * Scandium's check of the peer's credential. A certificate is checked by the same trust manager as the TLS
  * listener's (name constraints of the trust anchors, CRLs, OCSP), so a certificate refused over TLS is
- * refused over DTLS. A raw public key (RFC 7250) must be one the credential store trusts (by its RFC 6920
- * identifier); an unknown key gets no session.
+ * refused over DTLS: a client's as a client certificate, a server's (when this side connects, e.g. to send a
+ * notification) as a server certificate. A raw public key (RFC 7250) must be one the credential store trusts
+ * (by its RFC 6920 identifier); an unknown key gets no session.
  */
-final class ClientCredentialVerifier implements NewAdvancedCertificateVerifier {
+public final class PeerCredentialVerifier implements NewAdvancedCertificateVerifier {
     private final X509TrustManager trust;
     private final Predicate<byte[]> trustedRawKey;
 
-    ClientCredentialVerifier(X509TrustManager trust, Predicate<byte[]> trustedRawKey) {
+    /** @param trustedRawKey the test of a raw public key (DER SubjectPublicKeyInfo), or null to accept X.509 only */
+    public PeerCredentialVerifier(X509TrustManager trust, Predicate<byte[]> trustedRawKey) {
         this.trust = trust;
         this.trustedRawKey = trustedRawKey;
     }
@@ -52,15 +54,19 @@ final class ClientCredentialVerifier implements NewAdvancedCertificateVerifier {
         }
         var path = message.getCertificateChain();
         if (path == null || path.getCertificates().isEmpty()) {
-            return new CertificateVerificationResult(cid, new HandshakeException("a client certificate is required",
+            return new CertificateVerificationResult(cid, new HandshakeException("a certificate is required",
                     new AlertMessage(AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_CERTIFICATE)), null);
         }
         X509Certificate[] chain = path.getCertificates().stream().map(c -> (X509Certificate) c).toArray(X509Certificate[]::new);
         try {
-            trust.checkClientTrusted(chain, "ECDHE_ECDSA");
+            if (clientUsage) {
+                trust.checkClientTrusted(chain, "ECDHE_ECDSA");
+            } else {
+                trust.checkServerTrusted(chain, "ECDHE_ECDSA");
+            }
             return new CertificateVerificationResult(cid, path, null);
         } catch (CertificateException | RuntimeException e) {
-            return new CertificateVerificationResult(cid, new HandshakeException("client certificate refused: " + e.getMessage(),
+            return new CertificateVerificationResult(cid, new HandshakeException("certificate refused: " + e.getMessage(),
                     new AlertMessage(AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_CERTIFICATE)), null);
         }
     }
