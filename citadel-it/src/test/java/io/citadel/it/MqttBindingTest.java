@@ -66,10 +66,15 @@ class MqttBindingTest {
         }
         Files.writeString(dir.resolve("acl"), ACL);
         broker = Mosquitto.start(dir, "allow_anonymous false\npassword_file " + passwords + "\nacl_file " + dir.resolve("acl"));
+        // the CSE's broker password goes into the encrypted credential store, as an operator would put it
         Path cssPassword = dir.resolve("cse-mqtt-password");
-        Files.writeString(cssPassword, PASSWORDS.get("id-in"));
+        Files.writeString(cssPassword, PASSWORDS.get("id-in") + "\n");
+        Psk.credentials(dir.resolve("data"), "secret", "set", "mqtt-password", "--file", cssPassword.toString());
+        Files.delete(cssPassword);
+        assertThat(Psk.credentials(dir.resolve("data"), "secret", "list")).contains("mqtt-password")
+                .doesNotContain(PASSWORDS.get("id-in"));
         cse = CseProcess.start(dir.resolve("data"), "--mqtt-broker", broker.uri(), "--mqtt-username", "id-in",
-                "--mqtt-password-file", cssPassword.toString(), "--max-body", "16384");
+                "--max-body", "16384");
         cse.awaitAnnounced(java.util.regex.Pattern.compile("(MQTT client of)"));
         // Cae1 registers with mosquitto's own client, the third-party peer
         String out = exchange("Cae1", "/oneM2M/req/Cae1/id-in/json", "/oneM2M/resp/Cae1/id-in/json",

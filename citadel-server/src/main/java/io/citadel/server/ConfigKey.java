@@ -38,9 +38,13 @@ enum ConfigKey {
                     + " data-dir/das; this CSE then trusts its tokens"),
     DAS_ID("das-id", "/id-das", "issuer ID of the in-process DAS"),
     PSK_PORT("psk-port", null, "port of the TLS-PSK listener (RFC 4279; same interface as HTTP); unset = off"),
-    MQTT_BROKER("mqtt-broker", null, "the MQTT binding (TS-0010): broker URI tcp://host:1883 or ssl://host:8883; unset = off"),
+    MQTT_BROKER("mqtt-broker", null, "the MQTT binding (TS-0010): broker URI tcp://host:1883, ssl://host:8883 or psk://host:port"
+            + " (TLS-PSK); unset = off"),
     MQTT_USERNAME("mqtt-username", null, "user name at the MQTT broker"),
-    MQTT_PASSWORD_FILE("mqtt-password-file", null, "file holding the MQTT broker password (never on the command line)"),
+    MQTT_PASSWORD_FILE("mqtt-password-file", null, "file holding the MQTT broker password in clear; without it the password is"
+            + " the credential store's secret 'mqtt-password' when set (citadel credentials secret set mqtt-password)"),
+    MQTT_PSK_IDENTITY("mqtt-psk-identity", null, "the CSE's PSK identity at a psk:// broker; the key (hex) is the credential"
+            + " store's secret 'mqtt-psk'"),
     COAP_PORT("coap-port", null, "UDP port of plain CoAP (TS-0008; loopback only unless allow-plain-http); unset = off"),
     COAPS_PORT("coaps-port", null, "UDP port of CoAP over DTLS 1.2 with the pre-shared keys of the credential store;"
             + " unset = off"),

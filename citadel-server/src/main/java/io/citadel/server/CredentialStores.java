@@ -2,6 +2,7 @@ package io.citadel.server;
 
 import io.citadel.tls.PskStore;
 import io.citadel.tls.RawPublicKeyStore;
+import io.citadel.tls.SecretStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,17 @@ final class CredentialStores {
         char[] password = password(config, dir);
         try {
             return PskStore.open(dir, password);
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
+    }
+
+    /** Secrets the CSE uses as a client (broker password, broker PSK), encrypted with the store's password. */
+    static SecretStore secrets(Configuration config, Path dataDir) {
+        Path dir = directory(config, dataDir);
+        char[] password = password(config, dir);
+        try {
+            return SecretStore.open(dir, password);
         } finally {
             java.util.Arrays.fill(password, '\0');
         }

@@ -27,6 +27,9 @@ final class CredentialsCommand {
         if (args.size() >= 2 && args.get(0).equals("ca")) {
             return TrustAnchorCommand.run(args.subList(1, args.size()), out, err);
         }
+        if (args.size() >= 2 && args.get(0).equals("secret")) {
+            return SecretCommand.run(args.subList(1, args.size()), System.in, out, err);
+        }
         if (args.size() >= 2 && args.get(0).equals("rpk")) {
             return RawPublicKeyCommand.run(args.subList(1, args.size()), out, err);
         }
@@ -34,6 +37,7 @@ final class CredentialsCommand {
             err.println("usage: citadel credentials psk add --identity KPSAID --allow ID[,ID] [--expires ISO-INSTANT] [--text-key]"
                     + " | list | rotate KPSAID | revoke KPSAID   [--data-dir DIR] [--credentials-dir DIR]\n"
                     + "       " + RawPublicKeyCommand.USAGE + "\n"
+                    + "       " + SecretCommand.USAGE + "\n"
                     + "       citadel credentials ca add --name NAME --file CA.pem | list | remove NAME   [--data-dir DIR]");
             return 2;
         }

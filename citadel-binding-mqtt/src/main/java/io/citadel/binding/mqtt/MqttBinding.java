@@ -61,7 +61,7 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
         this.self = MqttTopics.idToTopic(cse.settings().cseId());
         this.workers = io.citadel.engine.WorkerPool.create("citadel-mqtt-worker", settings.workerThreads(), 4096);
         try {
-            this.client = new MqttAsyncClient(settings.brokerUri(), "C::" + self, new MemoryPersistence());
+            this.client = new MqttAsyncClient(settings.clientUri(), "C::" + self, new MemoryPersistence());
             client.setCallback(new Callback());
             MqttConnectOptions options = new MqttConnectOptions();
             options.setCleanSession(false);
@@ -76,7 +76,7 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
             if (settings.password() != null) {
                 options.setPassword(settings.password());
             }
-            options.setSocketFactory(settings.tls() != null ? settings.tls() : new NoDelaySocketFactory());
+            options.setSocketFactory(settings.sockets() != null ? settings.sockets() : new NoDelaySocketFactory());
             client.connect(options).waitForCompletion(15_000);
             if (settings.password() != null) {
                 Arrays.fill(settings.password(), '\0');
