@@ -16,14 +16,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
+import io.citadel.tls.CertificateAuthority;
+import io.citadel.tls.ClientSsl;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * Requests/s per binding and security mode with the same SDK and the same request (RETRIEVE of a small
  * content instance), one transport and one AE per thread (AE {@code Cbl<i>} reads its own
  * {@code cse-in/bl<i>/data/la}; on MQTT each has its own response topic, as real AEs do), in one run
- * against one CSE; each figure also as a ratio to HTTP. Then full DTLS-PSK handshakes/s (a new session
- * for every request). Usage: BindingLoad httpPort coapPort coapsPort brokerUri pskIdentity pskHex seconds threads
+ * against one CSE; each figure also as a ratio to HTTP. The certificate modes (HTTPS, WSS, CoAP over DTLS)
+ * give each AE an AE-ID certificate from the CA in {@code pkiDir}. Then full DTLS handshakes/s, PSK and
+ * ECDHE-ECDSA (a new session for every request).
+ * Usage: BindingLoad httpPort coapPort coapsPort brokerUri pskIdentity pskHex seconds threads tlsPort pkiDir
  */
 public final class BindingLoad {
     public static void main(String[] args) throws Exception {
@@ -35,22 +42,45 @@ public final class BindingLoad {
         byte[] key = HexFormat.of().parseHex(args[5]);
         int seconds = Integer.parseInt(args[6]);
         int threads = Integer.parseInt(args[7]);
+        int tls = Integer.parseInt(args[8]);
+        CertificateAuthority ca = CertificateAuthority.load(Path.of(args[9]));
+        List<CertificateAuthority.Issued> certificates = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            certificates.add(ca.issueAe("Cbl" + i, "/id-in", "citadel.example", Duration.ofDays(1)));
+        }
+        IntFunction<SSLContext> tlsOf = i -> ClientSsl.context(certificates.get(i).key(), List.of(certificates.get(i).certificate()),
+                List.of(ca.certificate()));
+        IntFunction<CoapTransport> dtlsCertificate = i -> CoapTransport.certificate("127.0.0.1", coaps, certificates.get(i).key(),
+                List.of(certificates.get(i).certificate()), ClientSsl.trustManager(List.of(ca.certificate())));
         seed(http, threads);
-        Map<String, Supplier<OneM2mTransport>> bindings = new LinkedHashMap<>();
-        bindings.put("http", () -> HttpTransport.connect("http://127.0.0.1:" + http, null));
-        bindings.put("ws-json", () -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + http + "/"), Serialization.JSON, null));
-        bindings.put("ws-cbor", () -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + http + "/"), Serialization.CBOR, null));
-        bindings.put("coap", () -> CoapTransport.plain("127.0.0.1", coap));
-        bindings.put("coaps-psk", () -> CoapTransport.psk("127.0.0.1", coaps, identity, key));
-        bindings.put("mqtt", () -> MqttTransport.connect(broker, "/id-in", "A::bench-" + System.nanoTime(), null, null));
+        Map<String, IntFunction<OneM2mTransport>> bindings = new LinkedHashMap<>();
+        bindings.put("http", i -> HttpTransport.connect("http://127.0.0.1:" + http, null));
+        bindings.put("https-cert", i -> HttpTransport.connect("https://127.0.0.1:" + tls, tlsOf.apply(i)));
+        bindings.put("ws-json", i -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + http + "/"), Serialization.JSON, null));
+        bindings.put("ws-cbor", i -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + http + "/"), Serialization.CBOR, null));
+        bindings.put("wss-cert", i -> WebSocketTransport.connect(URI.create("wss://127.0.0.1:" + tls + "/"), Serialization.CBOR,
+                tlsOf.apply(i)));
+        bindings.put("coap", i -> CoapTransport.plain("127.0.0.1", coap));
+        bindings.put("coaps-psk", i -> CoapTransport.psk("127.0.0.1", coaps, identity, key));
+        bindings.put("coaps-cert", dtlsCertificate::apply);
+        bindings.put("mqtt", i -> MqttTransport.connect(broker, "/id-in", "A::bench-" + System.nanoTime(), null, null));
         rate(bindings.get("http"), 3, threads); // warm-up
         double base = 0;
-        for (Map.Entry<String, Supplier<OneM2mTransport>> b : bindings.entrySet()) {
+        for (Map.Entry<String, IntFunction<OneM2mTransport>> b : bindings.entrySet()) {
             rate(b.getValue(), 2, threads); // warm-up of this binding
             double r = rate(b.getValue(), seconds, threads);
             base = b.getKey().equals("http") ? r : base;
             System.out.printf("%-10s %8.0f req/s   %.2f of http%n", b.getKey(), r, r / base);
         }
+        double psk = handshakes(i -> CoapTransport.psk("127.0.0.1", coaps, identity, key), seconds, threads);
+        System.out.printf("DTLS-PSK full handshakes (+1 request each): %.0f/s%n", psk);
+        double ecdsa = handshakes(dtlsCertificate, seconds, threads);
+        System.out.printf("DTLS ECDHE-ECDSA full handshakes (+1 request each): %.0f/s  (%.2f of PSK)%n", ecdsa, ecdsa / psk);
+        System.exit(0);
+    }
+
+    /** New DTLS sessions per second, each carrying one RETRIEVE. */
+    private static double handshakes(IntFunction<CoapTransport> connect, int seconds, int threads) throws InterruptedException {
         AtomicLong handshakes = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> workers = new ArrayList<>();
@@ -58,7 +88,7 @@ public final class BindingLoad {
             int n = i;
             Thread t = new Thread(() -> {
                 while (!stop.get()) {
-                    try (CoapTransport t1 = CoapTransport.psk("127.0.0.1", coaps, identity, key)) {
+                    try (CoapTransport t1 = connect.apply(n)) {
                         if (new OneM2mClient(t1, "Cbl" + n).retrieve("cse-in/bl" + n + "/data/la").status() == ResponseStatusCode.OK) {
                             handshakes.incrementAndGet();
                         }
@@ -70,13 +100,13 @@ public final class BindingLoad {
             t.start();
             workers.add(t);
         }
+        long t0 = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         stop.set(true);
         for (Thread t : workers) {
             t.join();
         }
-        System.out.printf("DTLS-PSK full handshakes (+1 request each): %.0f/s%n", handshakes.get() / (double) seconds);
-        System.exit(0);
+        return handshakes.get() / ((System.nanoTime() - t0) / 1e9);
     }
 
     /** Registers AE Cbl<i> with cse-in/bl<i>/data holding one content instance, for every thread. */
@@ -94,14 +124,14 @@ public final class BindingLoad {
         }
     }
 
-    private static double rate(Supplier<OneM2mTransport> connect, int seconds, int threads) throws InterruptedException {
+    private static double rate(IntFunction<OneM2mTransport> connect, int seconds, int threads) throws InterruptedException {
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> workers = new ArrayList<>();
         List<OneM2mTransport> transports = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
-            OneM2mTransport t = connect.get();
+            OneM2mTransport t = connect.apply(i);
             transports.add(t);
             OneM2mClient c = new OneM2mClient(t, "Cbl" + i);
             String target = "cse-in/bl" + i + "/data/la";

@@ -108,6 +108,7 @@ public final class Cse implements AutoCloseable {
         EntityDelivery entities = new EntityDelivery(security.outbound(), pollingChannels, connections);
         NotifyRequests notifyRequests = new NotifyRequests(settings, targets, security.outbound(), remotes, entities);
         NotificationDispatcher dispatcher = new NotificationDispatcher(notifyRequests, DispatchSettings.defaults());
+        connections.onBind(dispatcher::wakeParked);
         this.notifier = new Notifier(settings, store, subscriptions, dispatcher, representation);
         this.nonBlocking = new NonBlockingRequests(settings, store, dispatcher);
         Map<ResourceType, TypeBehaviour> behaviours = new EnumMap<>(ResourceType.class);

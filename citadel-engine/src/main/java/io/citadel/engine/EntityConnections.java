@@ -25,6 +25,7 @@ public final class EntityConnections {
 
     private final ConcurrentHashMap<String, Connection> byEntity = new ConcurrentHashMap<>();
     private final UnaryOperator<String> normalize;
+    private volatile Runnable onBind = () -> { };
 
     EntityConnections(UnaryOperator<String> normalize) {
         this.normalize = normalize;
@@ -33,8 +34,16 @@ public final class EntityConnections {
     /** Binds {@code entityId} to the connection (it now reaches the entity); returns the normalised ID. */
     public String bind(String entityId, Connection connection) {
         String id = normalize.apply(entityId);
-        byEntity.put(id, connection);
+        Connection previous = byEntity.put(id, connection);
+        if (previous != connection) {
+            onBind.run();
+        }
         return id;
+    }
+
+    /** Runs {@code action} whenever an entity becomes reachable over a new connection (parked notifications resume). */
+    void onBind(Runnable action) {
+        this.onBind = action;
     }
 
     /** Forgets the connection wherever it is bound (it closed). */

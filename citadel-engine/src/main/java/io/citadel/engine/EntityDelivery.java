@@ -52,6 +52,16 @@ final class EntityDelivery {
                 req.requestId(), req.releaseVersion(), entity.ri() + " has neither a point of access nor a polling channel"));
     }
 
+    /**
+     * Whether the entity can only be reached over a connection of its own and has none now: no live
+     * connection, no point of access, no polling channel (a WebSocket AE between two connections).
+     */
+    boolean awaitsConnection(Resource entity) {
+        Object id = entity.get(entity.type() == io.citadel.protocol.ResourceType.AE ? "aei" : "csi");
+        return connections.of(id instanceof String s ? s : null).isEmpty() && pointOfAccess(entity).isEmpty()
+                && channels.channelOf(entity).isEmpty();
+    }
+
     static Optional<String> pointOfAccess(Resource entity) {
         for (Object p : entity.get("poa") instanceof List<?> l ? l : List.of()) {
             if (p instanceof String s && NotificationTargets.isUrl(s)) {

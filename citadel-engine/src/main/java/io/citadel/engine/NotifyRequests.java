@@ -31,13 +31,21 @@ final class NotifyRequests implements NotificationSender {
 
     @Override
     public CompletableFuture<Outcome> send(String target, Object content, Duration timeout) {
-        return request(target, content, timeout).thenApply(rsp -> rsp.status().isSuccess() ? Outcome.DELIVERED
+        Optional<NotificationTargets.Destination> d = targets.resolve(target);
+        if (d.isPresent() && d.get().local() != null && entities.awaitsConnection(d.get().local())) {
+            return CompletableFuture.completedFuture(Outcome.AWAIT_CONNECTION);
+        }
+        return request(d, target, content, timeout).thenApply(rsp -> rsp.status().isSuccess() ? Outcome.DELIVERED
                 : rsp.status().code() >= 5000 ? Outcome.RETRY : Outcome.REFUSED);
     }
 
     /** Sends one NOTIFY and completes with the answer; a target that cannot be resolved answers 5103/4004. */
     CompletableFuture<ResponsePrimitive> request(String target, Object content, Duration timeout) {
-        Optional<NotificationTargets.Destination> d = targets.resolve(target);
+        return request(targets.resolve(target), target, content, timeout);
+    }
+
+    private CompletableFuture<ResponsePrimitive> request(Optional<NotificationTargets.Destination> d, String target, Object content,
+                                                         Duration timeout) {
         if (d.isEmpty()) {
             return CompletableFuture.completedFuture(ResponsePrimitive.error(
                     io.citadel.protocol.ResponseStatusCode.TARGET_NOT_REACHABLE, null, "3",

@@ -144,4 +144,49 @@ class WebSocketBindingTest {
         assertThat(out).containsPattern("\"rsc\": 2001, \"rqi\": \"mine\"");
         assertThat(out).containsPattern("\"rsc\": 4106, \"rqi\": \"spoof2\"");
     }
+
+    @Test
+    void notifications_wait_for_a_websocket_ae_that_is_away_and_arrive_when_it_reconnects() throws Exception {
+        java.util.concurrent.BlockingQueue<io.citadel.protocol.RequestPrimitive> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.function.Function<io.citadel.protocol.RequestPrimitive, io.citadel.protocol.ResponsePrimitive> handler = n -> {
+            received.add(n);
+            return io.citadel.protocol.ResponsePrimitive.of(io.citadel.protocol.ResponseStatusCode.OK, n, null);
+        };
+        java.net.URI ws = java.net.URI.create("ws://127.0.0.1:" + cse.port() + "/");
+        try (var first = io.citadel.client.WebSocketTransport.connect(ws, io.citadel.protocol.codec.Serialization.JSON, null)) {
+            first.receive(handler);
+            var ae = new io.citadel.client.OneM2mClient(first, "Cwsaway");
+            assertThat(ae.create("cse-in", 2, java.util.Map.of("m2m:ae", java.util.Map.of("rn", "wsaway", "api", "Nw", "rr", true,
+                    "srv", List.of("3")))).status()).isEqualTo(io.citadel.protocol.ResponseStatusCode.CREATED);
+            ae.create("cse-in/wsaway", 3, java.util.Map.of("m2m:cnt", java.util.Map.of("rn", "box")));
+            assertThat(ae.create("cse-in/wsaway/box", 23, java.util.Map.of("m2m:sub", java.util.Map.of("rn", "s",
+                    "nu", List.of("Cwsaway"), "enc", java.util.Map.of("net", List.of(3))))).status())
+                    .isEqualTo(io.citadel.protocol.ResponseStatusCode.CREATED);
+        }
+        // away: readings arrive meanwhile (written over HTTP); no socket, no point of access
+        try (var http = io.citadel.client.HttpTransport.connect("http://127.0.0.1:" + cse.port(), null)) {
+            var writer = new io.citadel.client.OneM2mClient(http, "Cwsaway");
+            for (String reading : List.of("away-1", "away-2", "away-3")) {
+                assertThat(writer.create("cse-in/wsaway/box", 4, java.util.Map.of("m2m:cin", java.util.Map.of("con", reading)))
+                        .status()).isEqualTo(io.citadel.protocol.ResponseStatusCode.CREATED);
+            }
+        }
+        Thread.sleep(3000); // longer than the first back-offs: nothing may be given up meanwhile
+        assertThat(received).isEmpty();
+        try (var second = io.citadel.client.WebSocketTransport.connect(ws, io.citadel.protocol.codec.Serialization.JSON, null)) {
+            second.receive(handler);
+            // the first successful request binds the new socket to the AE
+            assertThat(new io.citadel.client.OneM2mClient(second, "Cwsaway").retrieve("cse-in/wsaway").status())
+                    .isEqualTo(io.citadel.protocol.ResponseStatusCode.OK);
+            List<Object> readings = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                var n = received.poll(10, TimeUnit.SECONDS);
+                assertThat(n).as("notification %d after reconnecting", i + 1).isNotNull();
+                var sgn = (java.util.Map<?, ?>) ((java.util.Map<?, ?>) n.content()).get("m2m:sgn");
+                var rep = (java.util.Map<?, ?>) ((java.util.Map<?, ?>) sgn.get("nev")).get("rep");
+                readings.add(((java.util.Map<?, ?>) rep.get("m2m:cin")).get("con"));
+            }
+            assertThat(readings).containsExactly("away-1", "away-2", "away-3");
+        }
+    }
 }

@@ -11,6 +11,9 @@ import java.util.Optional;
 import io.citadel.tls.CertificateTls;
 import io.citadel.tls.PemKeys;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import io.citadel.tls.RawPublicKeyStore;
 import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
 import org.eclipse.californium.elements.auth.RawPublicKeyIdentity;
@@ -18,6 +21,7 @@ import org.eclipse.californium.elements.auth.X509CertPath;
 
 /** The CoAP binding as configured: plain CoAP (loopback unless allowed) and DTLS with the credential store's PSKs. */
 final class CoapSetup {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("citadel.server");
     private CoapSetup() {
     }
 
@@ -37,6 +41,10 @@ final class CoapSetup {
             OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
             RawPublicKeyStore rawKeys = CredentialStores.rawPublicKeys(config, java.nio.file.Path.of(config.get(ConfigKey.DATA_DIR)));
             CoapBinding.Certificates certificates = certificates(config, spki -> rawKeys.lookup(spki, Instant.now()).isPresent());
+            if (certificates == null && config.get(ConfigKey.KEY_STORE) != null) {
+                LOG.warning("DTLS offers pre-shared keys only: Scandium signs with software JCE providers and cannot use"
+                        + " the key store's key (give --tls-cert/--tls-key for DTLS certificates)");
+            }
             String sp = settings.spId().substring(2);
             dtls = new CoapBinding.Dtls(identity -> psks.key(identity, Instant.now()), certificates, principal -> {
                 if (principal instanceof PreSharedKeyIdentity psk) {
@@ -60,16 +68,18 @@ final class CoapSetup {
     }
 
     /**
-     * Requests to {@code coap://} targets, and to {@code coaps://} ones with this CSE's certificate when
-     * --tls-cert/--tls-key are given (the targets checked against the same trust anchors as clients).
+     * Requests to {@code coap://} targets, and to {@code coaps://} ones with this CSE's certificate when it
+     * has one (the targets checked against the same trust anchors as clients).
      */
     static io.citadel.binding.coap.CoapOutbound outbound(Configuration config) {
         return new io.citadel.binding.coap.CoapOutbound(certificates(config, null));
     }
 
     /**
-     * This CSE's certificate (and, for clients asking for raw public keys, its bare key) for DTLS when the certificate listener is configured from PEM files
-     * (--tls-cert/--tls-key), with the same client-certificate checks; null otherwise.
+     * This CSE's certificate (and, for clients asking for raw public keys, its bare key) for DTLS, with the
+     * same client-certificate checks as the TLS listener, from PEM files (--tls-cert/--tls-key); null without
+     * them. A key in the key store (--key-store) cannot serve here: Scandium refuses a PKCS#11 key handle
+     * ("EC is not supported by the JCE") because it signs through software providers it picks itself.
      */
     private static CoapBinding.Certificates certificates(Configuration config, java.util.function.Predicate<byte[]> trustedRawKey) {
         if (config.get(ConfigKey.TLS_CERT) == null || config.get(ConfigKey.TLS_KEY) == null) {
@@ -78,11 +88,11 @@ final class CoapSetup {
         if (config.get(ConfigKey.TLS_KEY_PASSWORD_FILE) != null) {
             throw new IllegalArgumentException("DTLS with certificates needs an unencrypted --tls-key for now");
         }
+        PrivateKey key = PemKeys.privateKey(Path.of(config.get(ConfigKey.TLS_KEY)));
+        List<X509Certificate> chain = PemKeys.chain(Path.of(config.get(ConfigKey.TLS_CERT)));
         try {
-            return new CoapBinding.Certificates(PemKeys.privateKey(Path.of(config.get(ConfigKey.TLS_KEY))),
-                    PemKeys.chain(Path.of(config.get(ConfigKey.TLS_CERT))),
-                    CertificateTls.clientTrust(CertificateTlsSetup.clientAuthentication(config)),
-                    trustedRawKey);
+            return new CoapBinding.Certificates(key, chain,
+                    CertificateTls.clientTrust(CertificateTlsSetup.clientAuthentication(config)), trustedRawKey);
         } catch (javax.net.ssl.SSLException e) {
             throw new IllegalArgumentException("DTLS certificate configuration unusable: " + e.getMessage());
         }

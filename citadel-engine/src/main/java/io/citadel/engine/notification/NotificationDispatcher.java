@@ -26,6 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the newest is dropped. {@code pn}=sendLatest and {@code ln} keep only the newest. Every drop is counted
  * and logged at most once a minute per lane.</li>
  * <li>Batches ({@code bn}) are sent as one {@code m2m:agn} when full or when their duration has passed.</li>
+ * <li>A target that can only be reached over its own connection (a WebSocket AE without a point of access)
+ * and is not connected parks its lane: notifications are kept (same bounds and {@code pn} rules), no try is
+ * used up, and the lane resumes when an entity connects ({@link #wakeParked}). A deleted subscription's
+ * parked notifications are dropped.</li>
  * </ul>
  * Nothing here blocks: {@link #enqueue} returns at once.
  */
@@ -62,6 +66,13 @@ public final class NotificationDispatcher implements AutoCloseable {
     public void flush(String subscription) {
         for (Lane lane : lanesOf(subscription)) {
             lane.flushBatch();
+        }
+    }
+
+    /** Resumes the lanes parked for a connection (an entity just connected: perhaps theirs). */
+    public void wakeParked() {
+        for (Lane lane : lanes.values()) {
+            lane.wake();
         }
     }
 
@@ -118,6 +129,7 @@ public final class NotificationDispatcher implements AutoCloseable {
         private ScheduledFuture<?> batchTimer;
         private boolean inFlight;
         private boolean waiting;
+        private boolean parked;
         private int failures;
         private boolean retired;
         private long events;
@@ -174,7 +186,20 @@ public final class NotificationDispatcher implements AutoCloseable {
 
         synchronized void retire() {
             retired = true;
+            if (parked && !inFlight) {
+                while (!queue.isEmpty()) {
+                    removeHead();
+                    drop("its subscription was deleted while the target was not connected");
+                }
+            }
             removeIfIdle();
+        }
+
+        synchronized void wake() {
+            if (parked) {
+                parked = false;
+                pump();
+            }
         }
 
         synchronized DeliveryStats stats() {
@@ -183,7 +208,8 @@ public final class NotificationDispatcher implements AutoCloseable {
 
         /** Adds to the queue under the bounds and the keep-only-latest rules. */
         private void push(Map<String, Object> notification) {
-            boolean keepLatest = policy.latestOnly() || (failures > 0 && policy.pending() == DeliveryPolicy.Pending.LATEST);
+            boolean keepLatest = policy.latestOnly()
+                    || ((failures > 0 || parked) && policy.pending() == DeliveryPolicy.Pending.LATEST);
             if (keepLatest) {
                 // the head may be in flight: it stays, everything queued behind it is replaced
                 while (queue.size() > (inFlight ? 1 : 0)) {
@@ -227,10 +253,24 @@ public final class NotificationDispatcher implements AutoCloseable {
 
         private synchronized void completed(NotificationSender.Outcome outcome) {
             inFlight = false;
-            if (outcome != NotificationSender.Outcome.RETRY) {
+            if (outcome == NotificationSender.Outcome.DELIVERED || outcome == NotificationSender.Outcome.REFUSED) {
                 responses++;
             }
+            parked = outcome == NotificationSender.Outcome.AWAIT_CONNECTION;
             switch (outcome) {
+                case AWAIT_CONNECTION -> {
+                    requests--; // nothing was sent
+                    if (policy.pending() == DeliveryPolicy.Pending.LATEST) {
+                        while (queue.size() > 1) {
+                            removeHead();
+                            dropped++;
+                        }
+                    }
+                    if (retired) {
+                        retire();
+                    }
+                    return;
+                }
                 case DELIVERED -> {
                     failures = 0;
                     removeHead();

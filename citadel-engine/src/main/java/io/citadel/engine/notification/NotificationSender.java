@@ -14,7 +14,12 @@ public interface NotificationSender {
         /** Answered with an error that a retry will not change (e.g. 4xxx): given up at once. */
         REFUSED,
         /** Not reached, no answer in time, or a transient error: tried again later. */
-        RETRY
+        RETRY,
+        /**
+         * The target is reached only over a connection of its own (a WebSocket) and has none now: kept, without
+         * using up tries, until {@link NotificationDispatcher#wakeParked} (it connected) or the next notification.
+         */
+        AWAIT_CONNECTION
     }
 
     /** Must not block; completes exceptionally only for faults (treated as {@link Outcome#RETRY}). */
