@@ -374,4 +374,16 @@ class CoapBindingTest {
         assertThat(trusted).contains("subject=CN = id-in." + SP).contains("CIPHER is ECDHE-ECDSA-")
                 .contains("{\"m2m:sgn\":{\"vrq\":true");
     }
+
+    @Test
+    void a_server_only_certificate_serves_dtls_but_is_not_used_as_a_client_for_coaps_targets() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.load(pki);
+        CertificateAuthority.save(ca.issueServer("localhost", List.of("127.0.0.1"), Duration.ofDays(1)), pki, "server-only");
+        try (CseProcess other = CseProcess.start(data.resolve("server-only"), "--coaps-port", "0", "--tls-port", "0",
+                "--tls-cert", pki.resolve("server-only.pem").toString(), "--tls-key", pki.resolve("server-only.key").toString(),
+                "--tls-trust", pki.resolve("ca.pem").toString())) {
+            other.awaitAnnounced(Pattern.compile("CoAP over DTLS listening on udp port (\\d+)"));
+            assertThat(other.output()).contains("coaps:// notification targets are unavailable");
+        }
+    }
 }

@@ -72,7 +72,22 @@ final class CoapSetup {
      * has one (the targets checked against the same trust anchors as clients).
      */
     static io.citadel.binding.coap.CoapOutbound outbound(Configuration config) {
-        return new io.citadel.binding.coap.CoapOutbound(certificates(config, null));
+        CoapBinding.Certificates mine = certificates(config, null);
+        if (mine != null && !forClients(mine.chain().get(0))) {
+            LOG.warning("coaps:// notification targets are unavailable: this CSE's certificate is not for client"
+                    + " authentication (extendedKeyUsage without clientAuth)");
+            mine = null;
+        }
+        return new io.citadel.binding.coap.CoapOutbound(mine);
+    }
+
+    private static boolean forClients(X509Certificate certificate) {
+        try {
+            List<String> usage = certificate.getExtendedKeyUsage();
+            return usage == null || usage.contains("1.3.6.1.5.5.7.3.2");
+        } catch (java.security.cert.CertificateParsingException e) {
+            return false;
+        }
     }
 
     /**
