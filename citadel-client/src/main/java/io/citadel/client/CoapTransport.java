@@ -72,6 +72,11 @@ public final class CoapTransport implements OneM2mTransport {
         return new CoapTransport("coaps://" + host + ":" + port, DtlsClients.psk(identity, key), null);
     }
 
+    /** CoAP over DTLS with the AE's raw public key (RFC 7250); the CSE's certificate must satisfy {@code trust}. */
+    public static CoapTransport rawPublicKey(String host, int port, java.security.KeyPair keys, X509TrustManager trust) {
+        return new CoapTransport("coaps://" + host + ":" + port, DtlsClients.rawPublicKey(keys, trust), null);
+    }
+
     /**
      * CoAP over DTLS with the AE's certificate (an AE-ID certificate binds its originator); the CSE's must
      * satisfy {@code trust}. Notifications then arrive over DTLS too, from a CSE showing a certificate

@@ -19,6 +19,11 @@ import io.citadel.protocol.codec.Serialization;
 import io.citadel.tls.CertificateAuthority;
 import io.citadel.tls.ClientSsl;
 import java.net.URI;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * registration, CRUD, discovery, subscription and notification, access denial, identity binding, bad
  * input. The client is the Java AE SDK ({@link OneM2mClient}) over each {@link OneM2mTransport}, each binding
  * in each security mode: plain, certificates (HTTPS, WSS, CoAP/DTLS: AE-ID certificates, notifications
- * back over DTLS with the CSE's certificate) and pre-shared keys (CoAP/DTLS).
+ * back over DTLS with the CSE's certificate), raw public keys (CoAP/DTLS) and pre-shared keys (CoAP/DTLS).
  */
 @SuppressWarnings("unchecked")
 class BindingScenariosTest {
@@ -62,6 +67,8 @@ class BindingScenariosTest {
     static byte[] victimPskKey;
     static Mosquitto broker;
     static CertificateAuthority ca;
+    static KeyPair rawKey;
+    static KeyPair victimRawKey;
     static final Map<String, CertificateAuthority.Issued> AE_CERTIFICATES = new ConcurrentHashMap<>();
 
     /** What each binding's scenarios register: "C" + binding + one of these. */
@@ -77,6 +84,8 @@ class BindingScenariosTest {
         }
         pskKey = Psk.provision(dir, PSK_IDENTITY, String.join(",", allowed));
         victimPskKey = Psk.provision(dir, VICTIM_PSK_IDENTITY, String.join(",", victims));
+        rawKey = trustedRawKey("rpk-scenarios", allowed);
+        victimRawKey = trustedRawKey("rpk-victims", victims);
         ca = CertificateAuthority.create(SP, Duration.ofDays(1));
         ca.save(dir);
         Instant now = Instant.now();
@@ -97,6 +106,18 @@ class BindingScenariosTest {
     static void stop() throws Exception {
         cse.close();
         broker.close();
+    }
+
+    /** A new P-256 key pair, trusted by the CSE as a raw public key for {@code allowed} (via the CLI, from a PEM). */
+    static KeyPair trustedRawKey(String name, List<String> allowed) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair keys = g.generateKeyPair();
+        Path pem = dir.resolve(name + ".pub.pem");
+        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        Psk.credentials(dir, "rpk", "add", "--key", pem.toString(), "--allow", String.join(",", allowed));
+        return keys;
     }
 
     /** An AE-ID certificate for {@code originator} from the test CA (also good for serving its notifications). */
@@ -125,6 +146,8 @@ class BindingScenariosTest {
                         : CoapTransport.psk("127.0.0.1", coapsPort, PSK_IDENTITY, pskKey)),
                 new Binding("coaps-cert", true, o -> CoapTransport.certificate("127.0.0.1", coapsPort, certificate(o).key(),
                         List.of(certificate(o).certificate()), ClientSsl.trustManager(List.of(ca.certificate())))),
+                new Binding("coaps-rpk", true, o -> CoapTransport.rawPublicKey("127.0.0.1", coapsPort,
+                        o.endsWith("-victim") ? victimRawKey : rawKey, ClientSsl.trustManager(List.of(ca.certificate())))),
                 new Binding("mqtt", false, o -> MqttTransport.connect(broker.uri(), "/id-in", "A::scenario-" + System.nanoTime(),
                         null, null)));
     }

@@ -1,7 +1,9 @@
 package io.citadel.binding.coap;
 
 import java.net.InetSocketAddress;
+import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import javax.net.ssl.X509TrustManager;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
@@ -15,8 +17,8 @@ import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
 
 /**
- * CoAP client endpoints over DTLS 1.2 (not started): with a certificate, whose peer must present a
- * certificate the given trust manager accepts as a server's, or with a pre-shared key. The CSE uses the
+ * CoAP client endpoints over DTLS 1.2 (not started): with a certificate or a raw public key, the peer
+ * presenting a certificate the given trust manager accepts as a server's, or with a pre-shared key. The CSE uses the
  * first for {@code coaps://} notification targets; the AE SDK uses both.
  */
 public final class DtlsClients {
@@ -37,6 +39,18 @@ public final class DtlsClients {
                 .setCertificateIdentityProvider(new SingleCertificateProvider(certificates.key(),
                         certificates.chain().toArray(X509Certificate[]::new), CertificateType.X_509))
                 .setAdvancedCertificateVerifier(new PeerCredentialVerifier(certificates.clientTrust(), null)).build());
+        return CoapEndpoint.builder().setConfiguration(config).setConnector(connector).build();
+    }
+
+    /**
+     * ECDHE-ECDSA with a raw public key (RFC 7250) as this side's credential; the server's certificate is
+     * checked by {@code serverTrust}.
+     */
+    public static CoapEndpoint rawPublicKey(KeyPair keys, X509TrustManager serverTrust) {
+        Configuration config = clientConfig(CoapBinding.CERTIFICATE_SUITES.toArray(CipherSuite[]::new));
+        DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(config).setAddress(new InetSocketAddress(0))
+                .setCertificateIdentityProvider(new SingleCertificateProvider(keys.getPrivate(), keys.getPublic()))
+                .setAdvancedCertificateVerifier(new PeerCredentialVerifier(serverTrust, null)).build());
         return CoapEndpoint.builder().setConfiguration(config).setConnector(connector).build();
     }
 
