@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Requests/s per binding and security mode (HTTP, HTTPS and WSS with AE-ID certificates, WebSocket JSON/CBOR,
+# Requests/s per binding and security mode (HTTP, HTTPS and WSS with AE-ID certificates, HTTPS with a PSK, WebSocket JSON/CBOR,
 # CoAP, CoAP over DTLS with PSK and with certificates, MQTT via a private Mosquitto) against one CSE, same SDK,
 # same run; each as a ratio to HTTP. Then DTLS handshakes/s, PSK and ECDHE-ECDSA. The PKI is made here.
 # Usage: bench/bindings.sh [seconds=10] [threads=16]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 secs=${1:-10}; threads=${2:-16}
-port=18381; coap=18382; coaps=18383; mqtt=18384; tls=18385
+port=18381; coap=18382; coaps=18383; mqtt=18384; tls=18385; psk=18386
 work=$(mktemp -d); trap 'kill $cse_pid $broker_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 "$here/citadel" --help >/dev/null 2>&1 || true   # builds on first use
 jar="$here/citadel-server/target/citadel.jar"
@@ -18,9 +18,9 @@ key=$(java -jar "$jar" credentials psk add --identity bench@psk.example --allow 
 java -jar "$jar" pki ca --dir "$work/pki" --sp citadel.example >/dev/null
 java -jar "$jar" pki server --dir "$work/pki" --dns localhost --ip 127.0.0.1 --out "$work/pki/cse" >/dev/null
 java -Xmx1g -jar "$jar" serve --http-port $port --coap-port $coap --coaps-port $coaps --mqtt-broker tcp://127.0.0.1:$mqtt \
-  --tls-port $tls --tls-cert "$work/pki/cse.pem" --tls-key "$work/pki/cse.key" --tls-trust "$work/pki/ca.pem" \
+  --psk-port $psk --tls-port $tls --tls-cert "$work/pki/cse.pem" --tls-key "$work/pki/cse.key" --tls-trust "$work/pki/ca.pem" \
   --data-dir "$work/data" --admin-originator CAdminBench --audit off > "$work/cse.log" 2>&1 & cse_pid=$!
 for _ in $(seq 1 60); do grep -q "MQTT client of" "$work/cse.log" && break; sleep 0.5; done
 mvn -q -B -o -pl bench dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
 java -Djava.util.logging.config.file=/dev/null -cp "$here/bench/target/classes:$(cat "$work/cp.txt")" io.citadel.bench.BindingLoad $port $coap $coaps \
-  tcp://127.0.0.1:$mqtt bench@psk.example "$key" "$secs" "$threads" $tls "$work/pki"
+  tcp://127.0.0.1:$mqtt bench@psk.example "$key" "$secs" "$threads" $tls "$work/pki" $psk

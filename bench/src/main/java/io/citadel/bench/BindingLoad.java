@@ -30,7 +30,7 @@ import javax.net.ssl.SSLContext;
  * against one CSE; each figure also as a ratio to HTTP. The certificate modes (HTTPS, WSS, CoAP over DTLS)
  * give each AE an AE-ID certificate from the CA in {@code pkiDir}. Then full DTLS handshakes/s, PSK and
  * ECDHE-ECDSA (a new session for every request).
- * Usage: BindingLoad httpPort coapPort coapsPort brokerUri pskIdentity pskHex seconds threads tlsPort pkiDir
+ * Usage: BindingLoad httpPort coapPort coapsPort brokerUri pskIdentity pskHex seconds threads tlsPort pkiDir pskPort
  */
 public final class BindingLoad {
     public static void main(String[] args) throws Exception {
@@ -43,6 +43,7 @@ public final class BindingLoad {
         int seconds = Integer.parseInt(args[6]);
         int threads = Integer.parseInt(args[7]);
         int tls = Integer.parseInt(args[8]);
+        int pskPort = Integer.parseInt(args[10]);
         CertificateAuthority ca = CertificateAuthority.load(Path.of(args[9]));
         List<CertificateAuthority.Issued> certificates = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
@@ -56,6 +57,7 @@ public final class BindingLoad {
         Map<String, IntFunction<OneM2mTransport>> bindings = new LinkedHashMap<>();
         bindings.put("http", i -> HttpTransport.connect("http://127.0.0.1:" + http, null));
         bindings.put("https-cert", i -> HttpTransport.connect("https://127.0.0.1:" + tls, tlsOf.apply(i)));
+        bindings.put("https-psk", i -> HttpTransport.psk("127.0.0.1", pskPort, identity, key));
         bindings.put("ws-json", i -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + http + "/"), Serialization.JSON, null));
         bindings.put("ws-cbor", i -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + http + "/"), Serialization.CBOR, null));
         bindings.put("wss-cert", i -> WebSocketTransport.connect(URI.create("wss://127.0.0.1:" + tls + "/"), Serialization.CBOR,

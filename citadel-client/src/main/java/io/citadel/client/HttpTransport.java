@@ -24,15 +24,33 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
-/** The HTTP binding (TS-0009) for an AE: primitives mapped to requests with {@code X-M2M-*} headers. */
+/**
+ * The HTTP binding (TS-0009) for an AE: primitives mapped to requests with {@code X-M2M-*} headers, sent by
+ * the JDK's HTTP client (plain, or TLS with a certificate) or, for TLS-PSK, which the JDK cannot do, over
+ * one keep-alive connection of {@link PskHttpConnection}.
+ */
 public final class HttpTransport implements OneM2mTransport {
-    private final HttpClient http;
-    private final String base;
+    /** One HTTP/1.1 exchange: method, path with query, headers, body; the answer. */
+    interface Wire {
+        Reply exchange(String method, String pathAndQuery, Map<String, String> headers, byte[] body, Duration timeout)
+                throws IOException, InterruptedException;
+
+        default void close() {
+        }
+    }
+
+    /** An HTTP answer; header names in lower case. */
+    record Reply(int status, Map<String, String> headers, byte[] body) {
+        java.util.Optional<String> header(String name) {
+            return java.util.Optional.ofNullable(headers.get(name.toLowerCase(java.util.Locale.ROOT)));
+        }
+    }
+
+    private final Wire wire;
     private HttpServer receiver;
 
-    private HttpTransport(HttpClient http, String base) {
-        this.http = http;
-        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    private HttpTransport(Wire wire) {
+        this.wire = wire;
     }
 
     /** {@code http://host:port} or, with {@code tls} (client certificate and trust), {@code https://host:port}. */
@@ -41,7 +59,25 @@ public final class HttpTransport implements OneM2mTransport {
         if (tls != null) {
             b.sslContext(tls);
         }
-        return new HttpTransport(b.build(), baseUri);
+        HttpClient http = b.build();
+        String base = baseUri.endsWith("/") ? baseUri.substring(0, baseUri.length() - 1) : baseUri;
+        return new HttpTransport((method, pathAndQuery, headers, body, timeout) -> {
+            HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout);
+            headers.forEach(r::header);
+            r.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+            HttpResponse<byte[]> rsp = http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+            Map<String, String> h = new java.util.HashMap<>();
+            rsp.headers().map().forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+            return new Reply(rsp.statusCode(), h, rsp.body());
+        });
+    }
+
+    /**
+     * HTTPS with a pre-shared key (TLS 1.2 PSK suites through Bouncy Castle) to {@code host:port}, as a
+     * device with a KpsaID would connect to the CSE's TLS-PSK listener.
+     */
+    public static HttpTransport psk(String host, int port, String identity, byte[] key) {
+        return new HttpTransport(new PskHttpConnection(host, port, identity, key));
     }
 
     /** TS-0009 §6.2.1: CSE-relative as is, SP-relative under {@code /~}, absolute under {@code /_}. */
@@ -54,7 +90,7 @@ public final class HttpTransport implements OneM2mTransport {
 
     @Override
     public ResponsePrimitive send(RequestPrimitive r, Duration timeout) {
-        StringBuilder url = new StringBuilder(base).append(path(r.to()));
+        StringBuilder url = new StringBuilder(path(r.to()));
         char sep = '?';
         for (Map.Entry<String, String> p : QueryParameters.encode(r)) {
             url.append(sep).append(encode(p.getKey())).append('=').append(encode(p.getValue()));
@@ -63,27 +99,27 @@ public final class HttpTransport implements OneM2mTransport {
         if (r.responseType() != null) {
             url.append(sep).append("rt=").append(r.responseType());
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url.toString())).timeout(timeout);
-        b.header("X-M2M-RI", r.requestId());
-        b.header("Accept", "application/json");
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("X-M2M-RI", r.requestId());
+        headers.put("Accept", "application/json");
         if (r.releaseVersion() != null) {
-            b.header("X-M2M-RVI", r.releaseVersion());
+            headers.put("X-M2M-RVI", r.releaseVersion());
         }
         if (r.from() != null) {
-            b.header("X-M2M-Origin", r.from());
+            headers.put("X-M2M-Origin", r.from());
         }
         if (r.requestExpiration() != null) {
-            b.header("X-M2M-RET", Timestamps.format(r.requestExpiration()));
+            headers.put("X-M2M-RET", Timestamps.format(r.requestExpiration()));
         }
         if (r.responseTargets() != null) {
-            b.header("X-M2M-RTU", String.join("&", r.responseTargets()));
+            headers.put("X-M2M-RTU", String.join("&", r.responseTargets()));
         }
         if (!r.tokens().isEmpty()) {
-            b.header("Authorization", String.join("+", r.tokens()));
+            headers.put("Authorization", String.join("+", r.tokens()));
         }
         byte[] body = r.content() == null ? null : ContentCodec.of(Serialization.JSON).encode(r.content());
         if (body != null) {
-            b.header("Content-Type", "application/json" + (r.resourceType() == null ? "" : ";ty=" + r.resourceType()));
+            headers.put("Content-Type", "application/json" + (r.resourceType() == null ? "" : ";ty=" + r.resourceType()));
         }
         String method = switch (r.operation()) {
             case CREATE, NOTIFY -> "POST";
@@ -91,19 +127,18 @@ public final class HttpTransport implements OneM2mTransport {
             case UPDATE -> "PUT";
             case DELETE -> "DELETE";
         };
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         try {
-            HttpResponse<byte[]> rsp = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            int rsc = rsp.headers().firstValue("X-M2M-RSC").map(Integer::parseInt)
-                    .orElseThrow(() -> new UncheckedIOException(new IOException("HTTP " + rsp.statusCode() + " without X-M2M-RSC")));
+            Reply rsp = wire.exchange(method, url.toString(), headers, body, timeout);
+            int rsc = rsp.header("X-M2M-RSC").map(Integer::parseInt)
+                    .orElseThrow(() -> new UncheckedIOException(new IOException("HTTP " + rsp.status() + " without X-M2M-RSC")));
             Object content = null;
             if (rsp.body().length > 0) {
-                Serialization s = rsp.headers().firstValue("Content-Type")
+                Serialization s = rsp.header("Content-Type")
                         .flatMap(ct -> Serialization.ofMediaType(ct.split(";")[0])).orElse(Serialization.JSON);
                 content = ContentCodec.of(s).decode(rsp.body());
             }
-            return new ResponsePrimitive(ResponseStatusCode.of(rsc).orElseThrow(), rsp.headers().firstValue("X-M2M-RI")
-                    .orElse(null), rsp.headers().firstValue("X-M2M-RVI").orElse(null), content, null, null);
+            return new ResponsePrimitive(ResponseStatusCode.of(rsc).orElseThrow(), rsp.header("X-M2M-RI").orElse(null),
+                    rsp.header("X-M2M-RVI").orElse(null), content, null, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -161,6 +196,7 @@ public final class HttpTransport implements OneM2mTransport {
 
     @Override
     public synchronized void close() {
+        wire.close();
         if (receiver != null) {
             receiver.stop(0);
             ((java.util.concurrent.ExecutorService) receiver.getExecutor()).shutdownNow();

@@ -49,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * registration, CRUD, discovery, subscription and notification, access denial, identity binding, bad
  * input. The client is the Java AE SDK ({@link OneM2mClient}) over each {@link OneM2mTransport}, each binding
  * in each security mode: plain, certificates (HTTPS, WSS, CoAP/DTLS: AE-ID certificates, notifications
- * back over DTLS with the CSE's certificate), raw public keys (CoAP/DTLS) and pre-shared keys (CoAP/DTLS).
+ * back over DTLS with the CSE's certificate), raw public keys (CoAP/DTLS) and pre-shared keys (HTTPS,
+ * CoAP/DTLS).
  */
 @SuppressWarnings("unchecked")
 class BindingScenariosTest {
@@ -61,6 +62,7 @@ class BindingScenariosTest {
     static int coapPort;
     static int coapsPort;
     static int tlsPort;
+    static int pskPort;
     static final String PSK_IDENTITY = "scenarios@psk.example";
     static final String VICTIM_PSK_IDENTITY = "victims@psk.example";
     static byte[] pskKey;
@@ -95,10 +97,11 @@ class BindingScenariosTest {
         broker = Mosquitto.start(dir, "allow_anonymous true");
         cse = CseProcess.start(dir, "--coap-port", "0", "--coaps-port", "0", "--mqtt-broker", broker.uri(), "--tls-port", "0",
                 "--tls-cert", dir.resolve("cse-in.pem").toString(), "--tls-key", dir.resolve("cse-in.key").toString(),
-                "--tls-trust", dir.resolve("ca.pem").toString());
+                "--tls-trust", dir.resolve("ca.pem").toString(), "--psk-port", "0");
         cse.awaitAnnounced(Pattern.compile("(MQTT client of)"));
         coapPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP listening on udp port (\\d+)")));
         coapsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP over DTLS listening on udp port (\\d+)")));
+        pskPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS-PSK listening on port (\\d+)")));
         tlsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
     }
 
@@ -134,6 +137,9 @@ class BindingScenariosTest {
         return List.of(
                 new Binding("http", false, o -> HttpTransport.connect("http://127.0.0.1:" + cse.port(), null)),
                 new Binding("https-cert", true, o -> HttpTransport.connect("https://127.0.0.1:" + tlsPort, tls(o))),
+                new Binding("https-psk", true, o -> o.endsWith("-victim")
+                        ? HttpTransport.psk("127.0.0.1", pskPort, VICTIM_PSK_IDENTITY, victimPskKey)
+                        : HttpTransport.psk("127.0.0.1", pskPort, PSK_IDENTITY, pskKey)),
                 new Binding("ws-json", false, o -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + cse.port() + "/"),
                         Serialization.JSON, null)),
                 new Binding("ws-cbor", false, o -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + cse.port() + "/"),
