@@ -56,6 +56,26 @@ final class Mosquitto implements AutoCloseable {
         throw new IllegalStateException("mosquitto did not start: " + Files.readString(log));
     }
 
+    /**
+     * What an AE sees with Mosquitto's own clients: mosquitto_sub waits for one message on {@code responseTopic}
+     * while mosquitto_pub publishes {@code message} on {@code requestTopic}; both with {@code connection}
+     * (host, port and credentials). Returns what mosquitto_sub printed.
+     */
+    static String exchange(List<String> connection, String requestTopic, String responseTopic, String message) throws Exception {
+        List<String> sub = new java.util.ArrayList<>(List.of("mosquitto_sub", "-t", responseTopic, "-C", "1", "-W", "8"));
+        sub.addAll(connection);
+        Process reader = new ProcessBuilder(sub).redirectErrorStream(true).start();
+        Thread.sleep(700);
+        List<String> pub = new java.util.ArrayList<>(List.of("mosquitto_pub", "-t", requestTopic, "-m", message));
+        pub.addAll(connection);
+        Process writer = new ProcessBuilder(pub).redirectErrorStream(true).start();
+        if (!writer.waitFor(10, TimeUnit.SECONDS)) {
+            writer.destroyForcibly();
+            throw new IllegalStateException("mosquitto_pub did not finish");
+        }
+        return new String(reader.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Stops the broker (its clients lose their connection) and starts it again on the same port. */
     void restart() throws Exception {
         process.destroy();

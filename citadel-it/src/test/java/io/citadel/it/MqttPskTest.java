@@ -70,17 +70,9 @@ class MqttPskTest {
     void an_ae_registers_through_the_psk_broker() throws Exception {
         List<String> psk = List.of("-h", "127.0.0.1", "-p", String.valueOf(broker.port()), "--psk", aeKey,
                 "--psk-identity", AE_IDENTITY);
-        List<String> sub = new ArrayList<>(List.of("mosquitto_sub", "-t", "/oneM2M/resp/Cpsk1/id-in/json", "-C", "1", "-W", "8"));
-        sub.addAll(psk);
-        Process reader = new ProcessBuilder(sub).redirectErrorStream(true).start();
-        Thread.sleep(700);
-        List<String> pub = new ArrayList<>(List.of("mosquitto_pub", "-t", "/oneM2M/req/Cpsk1/id-in/json", "-m",
+        String answer = Mosquitto.exchange(psk, "/oneM2M/req/Cpsk1/id-in/json", "/oneM2M/resp/Cpsk1/id-in/json",
                 "{\"op\":1,\"to\":\"cse-in\",\"fr\":\"Cpsk1\",\"rqi\":\"p1\",\"rvi\":\"3\",\"ty\":2,"
-                        + "\"pc\":{\"m2m:ae\":{\"rn\":\"psk1\",\"api\":\"Np\",\"rr\":false,\"srv\":[\"3\"]}}}"));
-        pub.addAll(psk);
-        Process writer = new ProcessBuilder(pub).redirectErrorStream(true).start();
-        assertThat(writer.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        String answer = new String(reader.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                        + "\"pc\":{\"m2m:ae\":{\"rn\":\"psk1\",\"api\":\"Np\",\"rr\":false,\"srv\":[\"3\"]}}}");
         assertThat(answer).contains("\"rsc\":2001").contains("\"rqi\":\"p1\"");
     }
 

@@ -58,18 +58,9 @@ class MqttTlsTest {
         List<String> tlsArgs = List.of("-h", "127.0.0.1", "-p", String.valueOf(broker.port()), "--cafile",
                 pki.resolve("ca.pem").toString(), "--cert", pki.resolve("Ctls1.pem").toString(), "--key",
                 pki.resolve("Ctls1.key").toString());
-        List<String> sub = new java.util.ArrayList<>(List.of("mosquitto_sub", "-t", "/oneM2M/resp/Ctls1/id-in/json", "-C", "1",
-                "-W", "8"));
-        sub.addAll(tlsArgs);
-        Process reader = new ProcessBuilder(sub).redirectErrorStream(true).start();
-        Thread.sleep(700);
-        List<String> pub = new java.util.ArrayList<>(List.of("mosquitto_pub", "-t", "/oneM2M/req/Ctls1/id-in/json", "-m",
+        String answer = Mosquitto.exchange(tlsArgs, "/oneM2M/req/Ctls1/id-in/json", "/oneM2M/resp/Ctls1/id-in/json",
                 "{\"op\":1,\"to\":\"cse-in\",\"fr\":\"Ctls1\",\"rqi\":\"t1\",\"rvi\":\"3\",\"ty\":2,"
-                        + "\"pc\":{\"m2m:ae\":{\"rn\":\"tls1\",\"api\":\"Nt\",\"rr\":false,\"srv\":[\"3\"]}}}"));
-        pub.addAll(tlsArgs);
-        Process writer = new ProcessBuilder(pub).redirectErrorStream(true).start();
-        assertThat(writer.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        String answer = new String(reader.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                        + "\"pc\":{\"m2m:ae\":{\"rn\":\"tls1\",\"api\":\"Nt\",\"rr\":false,\"srv\":[\"3\"]}}}");
         assertThat(answer).contains("\"rsc\":2001").contains("\"rqi\":\"t1\"");
     }
 

@@ -32,21 +32,20 @@ final class CredentialStores {
     }
 
     static PskStore psk(Configuration config, Path dataDir) {
-        Path dir = directory(config, dataDir);
-        char[] password = password(config, dir);
-        try {
-            return PskStore.open(dir, password);
-        } finally {
-            java.util.Arrays.fill(password, '\0');
-        }
+        return open(config, dataDir, PskStore::open);
     }
 
     /** Secrets the CSE uses as a client (broker password, broker PSK), encrypted with the store's password. */
     static SecretStore secrets(Configuration config, Path dataDir) {
+        return open(config, dataDir, SecretStore::open);
+    }
+
+    /** Opens a password-protected store in the credential directory; the password is cleared afterwards. */
+    private static <T> T open(Configuration config, Path dataDir, java.util.function.BiFunction<Path, char[], T> opener) {
         Path dir = directory(config, dataDir);
         char[] password = password(config, dir);
         try {
-            return SecretStore.open(dir, password);
+            return opener.apply(dir, password);
         } finally {
             java.util.Arrays.fill(password, '\0');
         }

@@ -8,11 +8,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code citadel credentials rpk add|list|revoke|id}: the raw public keys (RFC 7250) trusted on DTLS, known
@@ -34,20 +33,9 @@ final class RawPublicKeyCommand {
             return 2;
         }
         String verb = args.get(0);
-        Map<String, String> o = new HashMap<>();
-        List<String> config = new ArrayList<>();
-        String positional = null;
-        for (int i = 1; i < args.size(); i++) {
-            String a = args.get(i);
-            if (List.of("--key", "--id", "--allow", "--expires").contains(a) && i + 1 < args.size()) {
-                o.put(a.substring(2), args.get(++i));
-            } else if (a.startsWith("--") && i + 1 < args.size()) {
-                config.add(a);
-                config.add(args.get(++i));
-            } else {
-                positional = positional == null ? a : positional;
-            }
-        }
+        CommandArguments parsed = CommandArguments.parse(args, 1, Set.of("key", "id", "allow", "expires"));
+        Map<String, String> o = parsed.options();
+        String positional = parsed.positional();
         try {
             if (verb.equals("id")) {
                 String file = positional != null ? positional : o.get("key");
@@ -58,7 +46,7 @@ final class RawPublicKeyCommand {
                 out.println(RawPublicKeyId.of(PemKeys.subjectPublicKeyInfo(Path.of(file))));
                 return 0;
             }
-            Configuration c = Configuration.resolve(config, System.getenv());
+            Configuration c = Configuration.resolve(parsed.config(), System.getenv());
             RawPublicKeyStore store = CredentialStores.rawPublicKeys(c, Path.of(c.get(ConfigKey.DATA_DIR)));
             switch (verb) {
                 case "add" -> {

@@ -6,9 +6,9 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code citadel credentials secret set|list|remove}: secrets the CSE uses as a client, kept encrypted in
@@ -29,22 +29,11 @@ final class SecretCommand {
             return 2;
         }
         String verb = args.get(0);
-        String name = null;
-        String file = null;
-        List<String> config = new ArrayList<>();
-        for (int i = 1; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--file") && i + 1 < args.size()) {
-                file = args.get(++i);
-            } else if (a.startsWith("--") && i + 1 < args.size()) {
-                config.add(a);
-                config.add(args.get(++i));
-            } else {
-                name = name == null ? a : name;
-            }
-        }
+        CommandArguments parsed = CommandArguments.parse(args, 1, Set.of("file"));
+        String name = parsed.positional();
+        String file = parsed.option("file");
         try {
-            Configuration c = Configuration.resolve(config, System.getenv());
+            Configuration c = Configuration.resolve(parsed.config(), System.getenv());
             SecretStore store = CredentialStores.secrets(c, Path.of(c.get(ConfigKey.DATA_DIR)));
             switch (verb) {
                 case "set" -> {

@@ -10,10 +10,9 @@ import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code citadel credentials ca add|list|remove}: the trust anchors (one per service provider or CA) in the
@@ -30,20 +29,10 @@ final class TrustAnchorCommand {
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
         String verb = args.get(0);
-        Map<String, String> o = new HashMap<>();
-        List<String> config = new ArrayList<>();
-        String positional = null;
-        for (int i = 1; i < args.size(); i++) {
-            String a = args.get(i);
-            if ((a.equals("--name") || a.equals("--file")) && i + 1 < args.size()) {
-                o.put(a.substring(2), args.get(++i));
-            } else if (a.startsWith("--") && i + 1 < args.size()) {
-                config.add(a);
-                config.add(args.get(++i));
-            } else {
-                positional = a;
-            }
-        }
+        CommandArguments parsed = CommandArguments.parse(args, 1, Set.of("name", "file"));
+        Map<String, String> o = parsed.options();
+        List<String> config = parsed.config();
+        String positional = parsed.positional();
         try {
             Path dir = directory(Configuration.resolve(config, System.getenv()));
             Files.createDirectories(dir);
