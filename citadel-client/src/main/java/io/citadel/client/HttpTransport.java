@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
+import io.citadel.tls.PskHttpConnection;
+import io.citadel.tls.PskHttpConnection.Reply;
 
 /**
  * The HTTP binding (TS-0009) for an AE: primitives mapped to requests with {@code X-M2M-*} headers, sent by
@@ -36,13 +38,6 @@ public final class HttpTransport implements OneM2mTransport {
                 throws IOException, InterruptedException;
 
         default void close() {
-        }
-    }
-
-    /** An HTTP answer; header names in lower case. */
-    record Reply(int status, Map<String, String> headers, byte[] body) {
-        java.util.Optional<String> header(String name) {
-            return java.util.Optional.ofNullable(headers.get(name.toLowerCase(java.util.Locale.ROOT)));
         }
     }
 
@@ -77,7 +72,19 @@ public final class HttpTransport implements OneM2mTransport {
      * device with a KpsaID would connect to the CSE's TLS-PSK listener.
      */
     public static HttpTransport psk(String host, int port, String identity, byte[] key) {
-        return new HttpTransport(new PskHttpConnection(host, port, identity, key));
+        PskHttpConnection connection = new PskHttpConnection(host, port, identity, key);
+        return new HttpTransport(new Wire() {
+            @Override
+            public Reply exchange(String method, String pathAndQuery, Map<String, String> headers, byte[] body, Duration timeout)
+                    throws IOException {
+                return connection.exchange(method, pathAndQuery, headers, body, timeout);
+            }
+
+            @Override
+            public void close() {
+                connection.close();
+            }
+        });
     }
 
     /** TS-0009 §6.2.1: CSE-relative as is, SP-relative under {@code /~}, absolute under {@code /_}. */

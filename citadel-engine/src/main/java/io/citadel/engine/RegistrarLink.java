@@ -242,8 +242,10 @@ final class RegistrarLink implements AutoCloseable {
             return null;
         } catch (Exception e) {
             if (reachable) {
+                Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
                 LOG.log(Level.WARNING, "registrar " + registrar.cseId() + " at " + registrar.pointOfAccess()
-                        + " cannot be reached; retrying every " + registrar.keepAlive().toSeconds() + " s");
+                        + " cannot be reached (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
+                        + "); retrying every " + registrar.keepAlive().toSeconds() + " s");
                 reachable = false;
             }
             return null;

@@ -55,8 +55,8 @@ public final class CitadelServer implements AutoCloseable {
         }
         int port = config.getInt(ConfigKey.HTTP_PORT);
         StoreSettings storeSettings = storeSettings(config, dataDir);
-        SchemeOutbound outbound = new SchemeOutbound(
-                new HttpOutbound(CertificateTlsSetup.client(config, cseSettings(config, admin, host, port))));
+        SchemeOutbound outbound = new SchemeOutbound(new HttpOutbound(
+                CertificateTlsSetup.client(config, cseSettings(config, admin, host, port)), registrarPsk(config, dataDir)));
         JdbcResourceStore store;
         try {
             store = new JdbcResourceStore(storeSettings);
@@ -170,6 +170,25 @@ public final class CitadelServer implements AutoCloseable {
             throw e;
         }
     }
+
+    /** The registrar over TLS-PSK when --registrar-psk-identity is given (its key: the secret registrar-psk); else null. */
+    private static PskPeer registrarPsk(Configuration config, Path dataDir) {
+        String identity = config.get(ConfigKey.REGISTRAR_PSK_IDENTITY);
+        if (identity == null || identity.isBlank()) {
+            return null;
+        }
+        if (config.get(ConfigKey.REGISTRAR_POA) == null) {
+            throw new IllegalArgumentException("--registrar-psk-identity needs --registrar-poa (the registrar's TLS-PSK listener)");
+        }
+        byte[] key = CredentialStores.hexSecret(config, dataDir, REGISTRAR_PSK_SECRET);
+        try {
+            return new PskPeer(config.get(ConfigKey.REGISTRAR_POA), identity, key);
+        } finally {
+            java.util.Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    static final String REGISTRAR_PSK_SECRET = "registrar-psk";
 
     /** --point-of-access, else the TLS listener (https) first, then plain HTTP. */
     private static List<String> pointOfAccess(Configuration config, String host, int port, HttpBinding tls) {

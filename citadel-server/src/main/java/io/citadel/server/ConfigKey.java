@@ -74,6 +74,8 @@ enum ConfigKey {
     REGISTRAR_CSE_ID("registrar-cse-id", null,
             "SP-relative CSE-ID of the registrar this CSE registers with at start (MN or ASN); unset = none (an IN)"),
     REGISTRAR_POA("registrar-poa", null, "point of access of the registrar, e.g. http://in.example:8080/"),
+    REGISTRAR_PSK_IDENTITY("registrar-psk-identity", null, "this CSE's KpsaID at the registrar: requests to --registrar-poa"
+            + " (https://host:port/ of its TLS-PSK listener) go over TLS-PSK with the credential store's secret 'registrar-psk' (hex)"),
     REGISTRAR_KEEPALIVE("registrar-keepalive", "PT30S",
             "how often the registration is checked and renewed (ISO 8601 duration)"),
     POINT_OF_ACCESS("point-of-access", null,

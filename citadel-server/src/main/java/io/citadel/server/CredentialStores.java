@@ -40,6 +40,27 @@ final class CredentialStores {
         return open(config, dataDir, SecretStore::open);
     }
 
+    /**
+     * A pre-shared key kept in hex as the secret {@code name} (at least 128 bits); the caller zeroes it. Fails
+     * with the command that provisions it when it is missing.
+     */
+    static byte[] hexSecret(Configuration config, Path dataDir, String name) {
+        byte[] hex = secrets(config, dataDir).get(name).orElseThrow(() -> new IllegalArgumentException(
+                "no key: citadel credentials secret set " + name + " (hex, from a file or stdin)"));
+        try {
+            byte[] key = java.util.HexFormat.of().parseHex(new String(hex, java.nio.charset.StandardCharsets.US_ASCII).strip());
+            if (key.length < 16) {
+                java.util.Arrays.fill(key, (byte) 0);
+                throw new IllegalArgumentException("the secret " + name + " must be a key of at least 128 bits, in hex");
+            }
+            return key;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the secret " + name + " is not hex");
+        } finally {
+            SecretStore.wipe(hex);
+        }
+    }
+
     /** Opens a password-protected store in the credential directory; the password is cleared afterwards. */
     private static <T> T open(Configuration config, Path dataDir, java.util.function.BiFunction<Path, char[], T> opener) {
         Path dir = directory(config, dataDir);

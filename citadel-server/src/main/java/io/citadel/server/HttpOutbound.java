@@ -34,6 +34,7 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
     private final HttpClient client = builder().build();
     private final io.citadel.tls.CseClientTls cseTls;
     private final Map<String, HttpClient> peers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final PskPeer psk;
 
     /** Plain HTTP and default HTTPS only: https CSE peers are refused (no client certificate to show). */
     HttpOutbound() {
@@ -42,7 +43,13 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
 
     /** https CSE peers are reached with this CSE's certificate and must prove the expected CSE-ID. */
     HttpOutbound(io.citadel.tls.CseClientTls cseTls) {
+        this(cseTls, null);
+    }
+
+    /** ... and the registrar, when {@code psk} is given, over TLS-PSK at its point of access. */
+    HttpOutbound(io.citadel.tls.CseClientTls cseTls, PskPeer psk) {
         this.cseTls = cseTls;
+        this.psk = psk;
     }
 
     private HttpClient.Builder builder() {
@@ -66,7 +73,7 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
             sep = '&';
         }
         HttpClient via = client;
-        if (url.toString().toLowerCase(Locale.ROOT).startsWith("https:")) {
+        if (url.toString().toLowerCase(Locale.ROOT).startsWith("https:") && (psk == null || !psk.serves(url.toString()))) {
             if (cseTls == null || peerCseId == null) {
                 return CompletableFuture.failedFuture(new IllegalStateException("no TLS client certificate configured for"
                         + " CSE peers (--tls-cert/--tls-key or --key-store)"));
@@ -107,65 +114,85 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
         if (!scheme.equals("http") && !scheme.equals("https")) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("unsupported scheme " + scheme));
         }
-        ContentCodec json = ContentCodec.of(Serialization.JSON);
-        byte[] body = request.content() == null ? new byte[0] : json.encode(request.content());
-        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout)
-                .header("X-M2M-RI", request.requestId()).header("X-M2M-RVI", request.releaseVersion())
-                .header("Accept", "application/json");
+        byte[] body = request.content() == null ? new byte[0] : ContentCodec.of(Serialization.JSON).encode(request.content());
+        Map<String, String> headers = headers(request);
+        String method = switch (request.operation()) {
+            case CREATE, NOTIFY -> "POST";
+            case UPDATE -> "PUT";
+            case RETRIEVE -> "GET";
+            case DELETE -> "DELETE";
+        };
+        if (psk != null && psk.serves(uri)) {
+            String pathAndQuery = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+            return CompletableFuture.supplyAsync(() -> psk.exchange(method, pathAndQuery, headers, body, timeout), executor)
+                    .thenApply(rsp -> primitive(rsp.status(), rsp::header, rsp.body(), request, cse))
+                    .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                            e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e));
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout);
+        headers.forEach(b::header);
+        b.method(method, method.equals("GET") || method.equals("DELETE") ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body));
+        return via.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(rsp -> primitive(rsp.statusCode(), name -> rsp.headers().firstValue(name), rsp.body(), request, cse))
+                .exceptionallyCompose(e -> {
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                    // the engine's contract: a TimeoutException means "no answer in time", anything else "unreachable"
+                    return CompletableFuture.failedFuture(cause instanceof java.net.http.HttpTimeoutException
+                            ? new java.util.concurrent.TimeoutException("no response within " + timeout.toMillis() + " ms") : cause);
+                });
+    }
+
+    /** The X-M2M-* headers (TS-0009 §6.4) of a request. */
+    private static Map<String, String> headers(RequestPrimitive request) {
+        Map<String, String> h = new java.util.LinkedHashMap<>();
+        h.put("X-M2M-RI", request.requestId());
+        h.put("X-M2M-RVI", request.releaseVersion());
+        h.put("Accept", "application/json");
         if (request.from() != null && !request.from().isEmpty()) {
-            b.header("X-M2M-Origin", request.from());
+            h.put("X-M2M-Origin", request.from());
         }
         if (request.requestExpiration() != null) {
-            b.header("X-M2M-RET", Timestamps.format(request.requestExpiration()));
+            h.put("X-M2M-RET", Timestamps.format(request.requestExpiration()));
         }
         RequestPrimitive.Handling handling = request.handling();
         if (handling.resultExpiration() != null) {
-            b.header("X-M2M-RST", Timestamps.format(handling.resultExpiration()));
+            h.put("X-M2M-RST", Timestamps.format(handling.resultExpiration()));
         }
         if (handling.operationExecution() != null) {
-            b.header("X-M2M-OET", Timestamps.format(handling.operationExecution()));
+            h.put("X-M2M-OET", Timestamps.format(handling.operationExecution()));
         }
         if (handling.eventCategory() != null) {
-            b.header("X-M2M-EC", String.valueOf(handling.eventCategory()));
+            h.put("X-M2M-EC", String.valueOf(handling.eventCategory()));
         }
         if (!request.tokens().isEmpty()) {
-            b.header("Authorization", "Bearer " + String.join("+", request.tokens()));
+            h.put("Authorization", "Bearer " + String.join("+", request.tokens()));
         }
-        String contentType = "application/json" + (request.operation() == Operation.CREATE ? ";ty=" + request.resourceType() : "");
-        switch (request.operation()) {
-            case CREATE, NOTIFY -> b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", contentType);
-            case UPDATE -> b.PUT(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", contentType);
-            case RETRIEVE -> b.GET();
-            case DELETE -> b.DELETE();
+        if (request.operation() == Operation.CREATE || request.operation() == Operation.UPDATE
+                || request.operation() == Operation.NOTIFY) {
+            h.put("Content-Type", "application/json" + (request.operation() == Operation.CREATE ? ";ty=" + request.resourceType() : ""));
         }
-        return via.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(rsp -> {
-            ResponseStatusCode status = status(rsp, cse);
-            byte[] bytes = rsp.body();
-            if (bytes.length > MAX_RESPONSE) {
-                throw new IllegalStateException("response body too large");
-            }
-            Object content = bytes.length == 0 || !isJson(rsp) ? null : json.decode(bytes);
-            return new ResponsePrimitive(status, rsp.headers().firstValue("X-M2M-RI").orElse(request.requestId()),
-                    rsp.headers().firstValue("X-M2M-RVI").orElse(null), content,
-                    rsp.headers().firstValue("Content-Location").orElse(null), null);
-        }).exceptionallyCompose(e -> {
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-            // the engine's contract: a TimeoutException means "no answer in time", anything else "unreachable"
-            return CompletableFuture.failedFuture(cause instanceof java.net.http.HttpTimeoutException
-                    ? new java.util.concurrent.TimeoutException("no response within " + timeout.toMillis() + " ms") : cause);
-        });
+        return h;
     }
 
-    private static boolean isJson(HttpResponse<byte[]> rsp) {
-        return rsp.headers().firstValue("Content-Type").map(t -> t.toLowerCase(Locale.ROOT).contains("json")).orElse(true);
+    /** The response primitive of an HTTP answer (bounded body; JSON content decoded). */
+    private static ResponsePrimitive primitive(int httpStatus, java.util.function.Function<String, java.util.Optional<String>> header,
+                                               byte[] bytes, RequestPrimitive request, boolean cse) {
+        ResponseStatusCode status = status(httpStatus, header.apply("X-M2M-RSC").orElse(null), cse);
+        if (bytes.length > MAX_RESPONSE) {
+            throw new IllegalStateException("response body too large");
+        }
+        boolean json = header.apply("Content-Type").map(t -> t.toLowerCase(Locale.ROOT).contains("json")).orElse(true);
+        Object content = bytes.length == 0 || !json ? null : ContentCodec.of(Serialization.JSON).decode(bytes);
+        return new ResponsePrimitive(status, header.apply("X-M2M-RI").orElse(request.requestId()),
+                header.apply("X-M2M-RVI").orElse(null), content, header.apply("Content-Location").orElse(null), null);
     }
 
     /**
      * X-M2M-RSC; a plain web endpoint that answers without it (many notification receivers do) is judged by
      * its HTTP status: 2xx delivered, 4xx refused, anything else a server error.
      */
-    private static ResponseStatusCode status(HttpResponse<byte[]> rsp, boolean cse) {
-        String rsc = rsp.headers().firstValue("X-M2M-RSC").orElse(null);
+    private static ResponseStatusCode status(int http, String rsc, boolean cse) {
         if (rsc == null && cse) {
             throw new IllegalStateException("the peer answered without X-M2M-RSC: not a oneM2M CSE");
         }
@@ -177,13 +204,15 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
                 throw new IllegalStateException("X-M2M-RSC is not a number");
             }
         }
-        int http = rsp.statusCode();
         return http >= 200 && http < 300 ? ResponseStatusCode.OK
                 : http >= 400 && http < 500 ? ResponseStatusCode.BAD_REQUEST : ResponseStatusCode.INTERNAL_SERVER_ERROR;
     }
 
     @Override
     public void close() {
+        if (psk != null) {
+            psk.close();
+        }
         executor.shutdownNow();
     }
 }

@@ -93,19 +93,10 @@ final class MqttSetup {
         if (identity == null || identity.isBlank()) {
             throw new IllegalArgumentException("a psk:// broker needs --mqtt-psk-identity");
         }
-        byte[] hex = CredentialStores.secrets(config, dataDir).get(PSK_SECRET).orElseThrow(() -> new IllegalArgumentException(
-                "a psk:// broker needs the key: citadel credentials secret set " + PSK_SECRET + " (hex, from a file or stdin)"));
-        byte[] key = null;
+        byte[] key = CredentialStores.hexSecret(config, dataDir, PSK_SECRET);
         try {
-            key = java.util.HexFormat.of().parseHex(new String(hex, StandardCharsets.US_ASCII).strip());
-            if (key.length < 16) {
-                throw new IllegalArgumentException("the secret " + PSK_SECRET + " must be a key of at least 128 bits, in hex");
-            }
             return io.citadel.tls.PskClientSockets.factory(identity, key);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the secret " + PSK_SECRET + " is not hex");
         } finally {
-            io.citadel.tls.SecretStore.wipe(hex);
             io.citadel.tls.SecretStore.wipe(key);
         }
     }

@@ -1,6 +1,5 @@
-package io.citadel.client;
+package io.citadel.tls;
 
-import io.citadel.tls.PskClientSockets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +18,14 @@ import javax.net.SocketFactory;
  * when the server closed the last one, an idempotent request repeated once on it). Enough for oneM2M
  * primitives: Content-Length bodies, no chunking, no redirects.
  */
-final class PskHttpConnection implements HttpTransport.Wire {
+public final class PskHttpConnection implements AutoCloseable {
+    /** An HTTP answer; header names in lower case. */
+    public record Reply(int status, Map<String, String> headers, byte[] body) {
+        public java.util.Optional<String> header(String name) {
+            return java.util.Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+        }
+    }
+
     private static final int MAX_HEADER = 16 * 1024;
     private static final int MAX_BODY = 4 * 1024 * 1024;
     private final String host;
@@ -27,14 +33,15 @@ final class PskHttpConnection implements HttpTransport.Wire {
     private final SocketFactory sockets;
     private Socket socket;
 
-    PskHttpConnection(String host, int port, String identity, byte[] key) {
+    /** A connection (opened at the first exchange) to {@code host:port} with {@code key} (copied) under {@code identity}. */
+    public PskHttpConnection(String host, int port, String identity, byte[] key) {
         this.host = host;
         this.port = port;
         this.sockets = PskClientSockets.factory(identity, key);
     }
 
-    @Override
-    public synchronized HttpTransport.Reply exchange(String method, String pathAndQuery, Map<String, String> headers, byte[] body,
+    /** One request and its answer; {@code headers} must not include Host or Content-Length. */
+    public synchronized Reply exchange(String method, String pathAndQuery, Map<String, String> headers, byte[] body,
                                                      Duration timeout) throws IOException {
         boolean fresh = socket == null;
         try {
@@ -48,7 +55,7 @@ final class PskHttpConnection implements HttpTransport.Wire {
         }
     }
 
-    private HttpTransport.Reply once(String method, String pathAndQuery, Map<String, String> headers, byte[] body,
+    private Reply once(String method, String pathAndQuery, Map<String, String> headers, byte[] body,
                                      Duration timeout) throws IOException {
         if (socket == null) {
             Socket s = sockets.createSocket();
@@ -90,7 +97,7 @@ final class PskHttpConnection implements HttpTransport.Wire {
         if ("close".equalsIgnoreCase(h.get("connection"))) {
             close();
         }
-        return new HttpTransport.Reply(Integer.parseInt(status[1]), h, content);
+        return new Reply(Integer.parseInt(status[1]), h, content);
     }
 
     private static String readHead(InputStream in) throws IOException {
