@@ -37,13 +37,6 @@ class CseHierarchyPskTest {
         in.close();
     }
 
-    /** Stores {@code hexKey} as the secret registrar-psk in {@code data}, via a file removed after. */
-    static void provision(Path data, String hexKey) throws Exception {
-        Path file = dir.resolve("key-" + System.nanoTime());
-        Files.writeString(file, hexKey + "\n");
-        Psk.credentials(data, "secret", "set", "registrar-psk", "--file", file.toString());
-        Files.delete(file);
-    }
 
     static CseProcess mn(String cseId, String identity, Path data, String registrarPoa) throws Exception {
         return CseProcess.start(data, "--cse-id", cseId, "--cse-name", "cse-" + cseId.substring(4), "--cse-type", "MN",
@@ -60,7 +53,7 @@ class CseHierarchyPskTest {
     void an_mn_registers_over_tls_psk_and_a_wrong_key_registers_nothing() throws Exception {
         byte[] key = Psk.provision(dir.resolve("in"), "id-mn@psk.example", "/id-mn");
         Path mnData = dir.resolve("mn");
-        provision(mnData, HexFormat.of().formatHex(key));
+        Psk.secret(mnData, "registrar-psk", HexFormat.of().formatHex(key));
         try (CseProcess mn = mn("/id-mn", "id-mn@psk.example", mnData, "https://127.0.0.1:" + inPsk + "/")) {
             CseHierarchyTest.await(() -> registeredAtIn("id-mn"), "MN registered at IN over TLS-PSK");
         }
@@ -69,7 +62,7 @@ class CseHierarchyPskTest {
         Path wrongData = dir.resolve("mn2");
         byte[] wrong = new byte[32];
         new SecureRandom().nextBytes(wrong);
-        provision(wrongData, HexFormat.of().formatHex(wrong));
+        Psk.secret(wrongData, "registrar-psk", HexFormat.of().formatHex(wrong));
         try (CseProcess mn2 = mn("/id-mn2", "id-mn2@psk.example", wrongData, "https://127.0.0.1:" + inPsk + "/")) {
             Thread.sleep(3000); // several registration attempts (keep-alive PT1S)
             assertThat(registeredAtIn("id-mn2")).isFalse();
@@ -89,7 +82,7 @@ class CseHierarchyPskTest {
         Process server = new ProcessBuilder("sh", "-c", "sleep 30 | exec openssl s_server -accept " + port + " -nocert -psk " + hex
                 + " -psk_identity id-mn3@psk.example -tls1_2 -rev").redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Path data = dir.resolve("mn3");
-        provision(data, hex);
+        Psk.secret(data, "registrar-psk", hex);
         try {
             for (long end = System.currentTimeMillis() + 5000; !Files.readString(log).contains("ACCEPT")
                     && System.currentTimeMillis() < end; ) {

@@ -67,10 +67,7 @@ class MqttBindingTest {
         Files.writeString(dir.resolve("acl"), ACL);
         broker = Mosquitto.start(dir, "allow_anonymous false\npassword_file " + passwords + "\nacl_file " + dir.resolve("acl"));
         // the CSE's broker password goes into the encrypted credential store, as an operator would put it
-        Path cssPassword = dir.resolve("cse-mqtt-password");
-        Files.writeString(cssPassword, PASSWORDS.get("id-in") + "\n");
-        Psk.credentials(dir.resolve("data"), "secret", "set", "mqtt-password", "--file", cssPassword.toString());
-        Files.delete(cssPassword);
+        Psk.secret(dir.resolve("data"), "mqtt-password", PASSWORDS.get("id-in"));
         assertThat(Psk.credentials(dir.resolve("data"), "secret", "list")).contains("mqtt-password")
                 .doesNotContain(PASSWORDS.get("id-in"));
         cse = CseProcess.start(dir.resolve("data"), "--mqtt-broker", broker.uri(), "--mqtt-username", "id-in",

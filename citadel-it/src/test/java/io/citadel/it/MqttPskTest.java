@@ -37,13 +37,6 @@ class MqttPskTest {
         return HexFormat.of().formatHex(key);
     }
 
-    /** Puts {@code hexKey} into the data directory's credential store as the secret mqtt-psk, via a file removed after. */
-    static void provision(Path data, String hexKey) throws Exception {
-        Path file = dir.resolve("key-" + System.nanoTime());
-        Files.writeString(file, hexKey + "\n");
-        Psk.credentials(data, "secret", "set", "mqtt-psk", "--file", file.toString());
-        Files.delete(file);
-    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,7 +46,7 @@ class MqttPskTest {
         Files.writeString(pskFile, CSE_IDENTITY + ":" + cseKey + "\n" + AE_IDENTITY + ":" + aeKey + "\n");
         broker = Mosquitto.start(dir, "psk_hint citadel\npsk_file " + pskFile + "\nuse_identity_as_username true\n"
                 + "allow_anonymous false");
-        provision(dir.resolve("data"), cseKey);
+        Psk.secret(dir.resolve("data"), "mqtt-psk", cseKey);
         assertThat(Psk.credentials(dir.resolve("data"), "secret", "list")).contains("mqtt-psk").doesNotContain(cseKey);
         cse = CseProcess.start(dir.resolve("data"), "--mqtt-broker", "psk://127.0.0.1:" + broker.port(),
                 "--mqtt-psk-identity", CSE_IDENTITY);
@@ -79,7 +72,7 @@ class MqttPskTest {
     @Test
     void a_wrong_or_missing_broker_key_stops_the_cse_at_start_with_a_clear_message() throws Exception {
         Path wrong = dir.resolve("data-wrong");
-        provision(wrong, newKey());
+        Psk.secret(wrong, "mqtt-psk", newKey());
         assertThatThrownBy(() -> CseProcess.start(wrong, "--mqtt-broker", "psk://127.0.0.1:" + broker.port(),
                 "--mqtt-psk-identity", CSE_IDENTITY)).hasMessageContaining("cannot connect to the MQTT broker");
         assertThatThrownBy(() -> CseProcess.start(dir.resolve("data-none"), "--mqtt-broker", "psk://127.0.0.1:" + broker.port(),

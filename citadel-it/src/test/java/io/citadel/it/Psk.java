@@ -49,4 +49,19 @@ final class Psk {
         assertThat(m.find()).isTrue();
         return m.group(1);
     }
+
+    /**
+     * Stores {@code value} as the secret {@code name} of the credential store in {@code dataDir}, as an
+     * operator would: through a file (0600, removed afterwards), never on the command line.
+     */
+    static void secret(Path dataDir, String name, String value) throws Exception {
+        java.nio.file.Files.createDirectories(dataDir);
+        Path file = java.nio.file.Files.createTempFile(dataDir, ".secret", ".txt");
+        try {
+            java.nio.file.Files.writeString(file, value + "\n");
+            credentials(dataDir, "secret", "set", name, "--file", file.toString());
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
 }
