@@ -86,7 +86,14 @@ public final class PskHttpConnection implements AutoCloseable {
                 h.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
             }
         }
-        int length = Integer.parseInt(h.getOrDefault("content-length", "0"));
+        int length;
+        int code;
+        try {
+            length = Integer.parseInt(h.getOrDefault("content-length", "0").trim());
+            code = Integer.parseInt(status[1]);
+        } catch (NumberFormatException e) {
+            throw new IOException("malformed response head: " + lines[0]);
+        }
         if (length < 0 || length > MAX_BODY) {
             throw new IOException("response body of " + length + " bytes");
         }
@@ -97,7 +104,7 @@ public final class PskHttpConnection implements AutoCloseable {
         if ("close".equalsIgnoreCase(h.get("connection"))) {
             close();
         }
-        return new Reply(Integer.parseInt(status[1]), h, content);
+        return new Reply(code, h, content);
     }
 
     private static String readHead(InputStream in) throws IOException {
