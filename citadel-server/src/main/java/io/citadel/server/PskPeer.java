@@ -18,7 +18,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class PskPeer implements AutoCloseable {
     private static final int CONNECTIONS = 4;
-    private final String scheme;
     private final String host;
     private final int port;
     private final BlockingQueue<PskHttpConnection> idle = new ArrayBlockingQueue<>(CONNECTIONS);
@@ -29,7 +28,6 @@ final class PskPeer implements AutoCloseable {
         if (!"https".equalsIgnoreCase(poa.getScheme()) || poa.getHost() == null || poa.getPort() < 0) {
             throw new IllegalArgumentException("a registrar reached with a PSK needs an https://host:port/ point of access");
         }
-        this.scheme = "https";
         this.host = poa.getHost();
         this.port = poa.getPort();
         for (int i = 0; i < CONNECTIONS; i++) {
@@ -41,7 +39,7 @@ final class PskPeer implements AutoCloseable {
     boolean serves(String uri) {
         try {
             URI u = URI.create(uri);
-            return scheme.equalsIgnoreCase(u.getScheme()) && host.equalsIgnoreCase(String.valueOf(u.getHost())) && port == u.getPort();
+            return "https".equalsIgnoreCase(u.getScheme()) && host.equalsIgnoreCase(String.valueOf(u.getHost())) && port == u.getPort();
         } catch (IllegalArgumentException e) {
             return false;
         }

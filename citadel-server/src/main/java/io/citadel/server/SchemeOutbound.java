@@ -50,7 +50,10 @@ final class SchemeOutbound implements OutboundRequests, AutoCloseable {
     @Override
     public void close() {
         http.close();
-        for (OutboundRequests o : others.values()) {
+        // one client may serve several schemes (coap and coaps): closed once
+        java.util.Set<OutboundRequests> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        distinct.addAll(others.values());
+        for (OutboundRequests o : distinct) {
             if (o instanceof AutoCloseable c) {
                 try {
                     c.close();

@@ -4,6 +4,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,6 +31,13 @@ public record RawPublicKeyId(String algorithm, byte[] digest) {
     /** The sha-256 identifier of a DER SubjectPublicKeyInfo. */
     public static RawPublicKeyId of(byte[] subjectPublicKeyInfo) {
         return new RawPublicKeyId("sha-256", sha256(subjectPublicKeyInfo));
+    }
+
+    /** The identifiers TS-0003 allows for one key, longest first: sha-256, sha-256-128, sha-256-120. */
+    public static List<RawPublicKeyId> candidates(byte[] subjectPublicKeyInfo) {
+        byte[] digest = sha256(subjectPublicKeyInfo);
+        return List.of(new RawPublicKeyId("sha-256", digest), new RawPublicKeyId("sha-256-128", Arrays.copyOf(digest, 16)),
+                new RawPublicKeyId("sha-256-120", Arrays.copyOf(digest, 15)));
     }
 
     /** Parses an {@code ni:} URI (an authority is allowed and ignored; a query is not). */

@@ -8,12 +8,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,7 +28,6 @@ import java.util.stream.Collectors;
 public final class RawPublicKeyStore {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String FILE = "rpk.json";
-    private static final List<Integer> TRUNCATIONS = List.of(32, 16, 15);
 
     private final Path dir;
     private final FileWatch watch;
@@ -67,9 +63,8 @@ public final class RawPublicKeyStore {
         if (current.isEmpty()) {
             return Optional.empty();
         }
-        byte[] digest = sha256(subjectPublicKeyInfo);
-        for (int length : TRUNCATIONS) {
-            RawPublicKeyCredential c = current.get(new RawPublicKeyId(algorithm(length), Arrays.copyOf(digest, length)));
+        for (RawPublicKeyId id : RawPublicKeyId.candidates(subjectPublicKeyInfo)) {
+            RawPublicKeyCredential c = current.get(id);
             if (c != null) {
                 return c.validAt(now) ? Optional.of(c) : Optional.empty();
             }
@@ -159,17 +154,5 @@ public final class RawPublicKeyStore {
         }
         watch.reset();
         refresh();
-    }
-
-    private static String algorithm(int length) {
-        return length == 32 ? "sha-256" : "sha-256-" + length * 8;
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

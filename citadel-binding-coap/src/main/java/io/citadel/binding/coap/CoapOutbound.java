@@ -34,7 +34,6 @@ import org.eclipse.californium.elements.config.UdpConfig;
 public final class CoapOutbound implements OutboundRequests, AutoCloseable {
     private final CoapEndpoint endpoint;
     private final CoapEndpoint secure;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** {@code coap://} targets, and {@code coaps://} ones when {@code certificates} (this CSE's) is not null. */
     public CoapOutbound(CoapBinding.Certificates certificates) {
@@ -115,9 +114,6 @@ public final class CoapOutbound implements OutboundRequests, AutoCloseable {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return; // registered for coap and coaps: closed once
-        }
         endpoint.destroy();
         if (secure != null) {
             secure.destroy();

@@ -66,7 +66,15 @@ final class OneM2mDeliverer implements MessageDeliverer {
         Principal principal = source.getPeerIdentity();
         SecurityAssociation association = null;
         if (principal != null) {
-            Optional<SecurityAssociation> found = identities.associationOf(principal);
+            Optional<SecurityAssociation> found;
+            try {
+                found = identities.associationOf(principal);
+            } catch (RuntimeException e) { // the credential store cannot be read: nothing is proven
+                respond(exchange, ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, rqi, rvi,
+                        "the credential store cannot be read"), accepted);
+                closeSession.accept(source.getPeerAddress());
+                return;
+            }
             if (found.isEmpty()) {
                 respond(exchange, ResponsePrimitive.error(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED, rqi, rvi,
                         "the credential of this DTLS session is unknown, expired or revoked"), accepted);

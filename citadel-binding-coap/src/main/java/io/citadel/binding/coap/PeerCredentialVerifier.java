@@ -46,7 +46,7 @@ public final class PeerCredentialVerifier implements NewAdvancedCertificateVerif
                                                            boolean truncateCertificatePath, CertificateMessage message) {
         PublicKey raw = message.getPublicKey();
         if (message.getCertificateChain() == null && raw != null) {
-            if (trustedRawKey != null && trustedRawKey.test(raw.getEncoded())) {
+            if (trustedRawKey != null && trusted(raw)) {
                 return new CertificateVerificationResult(cid, raw, null);
             }
             return new CertificateVerificationResult(cid, new HandshakeException("raw public key not trusted",
@@ -68,6 +68,15 @@ public final class PeerCredentialVerifier implements NewAdvancedCertificateVerif
         } catch (CertificateException | RuntimeException e) {
             return new CertificateVerificationResult(cid, new HandshakeException("certificate refused: " + e.getMessage(),
                     new AlertMessage(AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_CERTIFICATE)), null);
+        }
+    }
+
+    /** A key store that cannot be read trusts no key. */
+    private boolean trusted(PublicKey raw) {
+        try {
+            return trustedRawKey.test(raw.getEncoded());
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -41,6 +41,8 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final DispatchSettings settings;
     private final ScheduledExecutorService timer;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    /** The lanes waiting for their target to connect: woken without walking every lane. */
+    private final java.util.Set<Lane> parkedLanes = ConcurrentHashMap.newKeySet();
     private final AtomicInteger pendingTotal = new AtomicInteger();
     private volatile boolean closed;
 
@@ -71,7 +73,7 @@ public final class NotificationDispatcher implements AutoCloseable {
 
     /** Resumes the lanes parked for a connection (an entity just connected: perhaps theirs). */
     public void wakeParked() {
-        for (Lane lane : lanes.values()) {
+        for (Lane lane : parkedLanes) {
             lane.wake();
         }
     }
@@ -197,8 +199,17 @@ public final class NotificationDispatcher implements AutoCloseable {
 
         synchronized void wake() {
             if (parked) {
-                parked = false;
+                park(false);
                 pump();
+            }
+        }
+
+        private void park(boolean waiting) {
+            parked = waiting;
+            if (waiting) {
+                parkedLanes.add(this);
+            } else {
+                parkedLanes.remove(this);
             }
         }
 
@@ -256,7 +267,7 @@ public final class NotificationDispatcher implements AutoCloseable {
             if (outcome == NotificationSender.Outcome.DELIVERED || outcome == NotificationSender.Outcome.REFUSED) {
                 responses++;
             }
-            parked = outcome == NotificationSender.Outcome.AWAIT_CONNECTION;
+            park(outcome == NotificationSender.Outcome.AWAIT_CONNECTION);
             switch (outcome) {
                 case AWAIT_CONNECTION -> {
                     requests--; // nothing was sent
@@ -328,6 +339,7 @@ public final class NotificationDispatcher implements AutoCloseable {
 
         private void removeIfIdle() {
             if (retired && queue.isEmpty() && batch.isEmpty() && !inFlight && !waiting) {
+                park(false);
                 lanes.remove(key, this);
             }
         }
