@@ -134,6 +134,24 @@ class PskTlsTest {
     }
 
     @Test
+    void tls13_key_exchange_is_hybrid_post_quantum_when_the_client_has_it_classical_otherwise() throws Exception {
+        byte[] key = java.util.HexFormat.of().parseHex(mnKey);
+        try (Socket s = io.citadel.tls.PskClientSockets.factory("mn1@psk.example", key).createSocket("127.0.0.1", pskPort)) {
+            assertThat(io.citadel.tls.PskClientSockets.keyExchange(s)).isEqualTo("X25519MLKEM768");
+            s.getOutputStream().write(http("GET", "/cse-in", "/id-mn", null, null).getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            assertThat(rsc(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)))
+                    .isNotIn("4106", "4107").doesNotStartWith("none");
+        }
+        // OpenSSL 3.0 has no ML-KEM: the same listener falls back to X25519 within the same handshake
+        String classical = openssl("mn1@psk.example", mnKey, http("GET", "/cse-in", "/id-mn", null, null), "-tls1_3",
+                "-groups", "X25519:P-256", "-msg");
+        assertThat(rsc(classical)).isNotIn("4106", "4107").doesNotStartWith("none");
+        // "Connection: close" ends with the server's close_notify, not a bare TCP close (a truncation to the client)
+        assertThat(classical).contains("<<< TLS 1.3, Alert [length 0002], warning close_notify");
+    }
+
+    @Test
     void a_cse_id_needs_a_security_association() throws Exception {
         assertThat(cse.client().as("/id-mn").retrieve("cse-in").rsc()).isEqualTo(4107);
         assertThat(cse.client().as("//citadel.example/id-mn").retrieve("cse-in").rsc()).isEqualTo(4107);

@@ -10,23 +10,17 @@ import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.net.SocketFactory;
-import org.bouncycastle.tls.BasicTlsPSKIdentity;
-import org.bouncycastle.tls.CipherSuite;
-import org.bouncycastle.tls.PSKTlsClient;
-import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
  * Client sockets that speak TLS-PSK (RFC 4279; Bouncy Castle's TLS API, as the JDK has no PSK) once
  * connected, for clients that take a {@link SocketFactory} and then just read and write, such as Paho's MQTT
- * client over {@code tcp://}: the CSE's pre-shared key with its broker. TLS 1.2 with ECDHE-PSK and PSK
- * AES-GCM/CCM/CBC-SHA256 suites (the broker picks); the handshake happens inside {@code connect}.
+ * client over {@code tcp://}: the CSE's pre-shared key with its broker or registrar. TLS 1.3 external PSK
+ * with a hybrid post-quantum key exchange where the peer has it, else TLS 1.2 ECDHE-PSK or PSK
+ * AES-GCM/CCM/CBC-SHA256 suites ({@link PskTlsClient}); the handshake happens inside {@code connect}.
  */
 public final class PskClientSockets {
-    static final int[] SUITES = {CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256, CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256,
-        CipherSuite.TLS_PSK_WITH_AES_128_CCM_8, CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256};
-
     private PskClientSockets() {
     }
 
@@ -67,11 +61,23 @@ public final class PskClientSockets {
         };
     }
 
+    /**
+     * The key-exchange group a connected socket of this factory negotiated ("X25519MLKEM768", "x25519", "none"
+     * for a pure-PSK suite).
+     */
+    public static String keyExchange(Socket socket) {
+        if (socket instanceof PskSocket psk && psk.tls != null) {
+            return KeyExchangeGroups.name(psk.negotiatedGroup);
+        }
+        throw new IllegalArgumentException("not a connected TLS-PSK socket");
+    }
+
     /** A TCP socket that completes a TLS-PSK handshake in {@link #connect} and reads and writes through it. */
     private static final class PskSocket extends Socket {
         private final String identity;
         private final byte[] key;
         private TlsClientProtocol tls;
+        private int negotiatedGroup = -1;
 
         PskSocket(String identity, byte[] key) {
             this.identity = identity;
@@ -86,24 +92,17 @@ public final class PskClientSockets {
             setSoTimeout(timeout > 0 ? timeout : 10_000); // a silent server cannot hold the handshake forever
             TlsClientProtocol protocol = new TlsClientProtocol(super.getInputStream(), super.getOutputStream());
             byte[] secret = key.clone();
+            PskTlsClient client = new PskTlsClient(new BcTlsCrypto(new SecureRandom()),
+                    identity.getBytes(java.nio.charset.StandardCharsets.UTF_8), secret);
             try {
-                protocol.connect(new PSKTlsClient(new BcTlsCrypto(new SecureRandom()), new BasicTlsPSKIdentity(identity, secret)) {
-                    @Override
-                    protected ProtocolVersion[] getSupportedVersions() {
-                        return ProtocolVersion.TLSv12.only();
-                    }
-
-                    @Override
-                    protected int[] getSupportedCipherSuites() {
-                        return SUITES.clone();
-                    }
-                });
+                protocol.connect(client);
             } catch (IOException e) {
                 super.close();
                 throw new IOException("TLS-PSK handshake with " + endpoint + " failed: " + e.getMessage(), e);
             } finally {
                 Arrays.fill(secret, (byte) 0);
             }
+            negotiatedGroup = client.negotiatedGroup();
             setSoTimeout(previous);
             this.tls = protocol;
         }

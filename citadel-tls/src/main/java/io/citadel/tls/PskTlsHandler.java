@@ -172,13 +172,28 @@ public final class PskTlsHandler extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * Sends close_notify, then closes once it is written: a close requested while Netty is flushing (a
+     * "Connection: close" response's write listener) would otherwise drop the alert, and a strict client
+     * reports the missing close_notify as a truncation.
+     */
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
         if (protocol != null && !protocol.isClosed() && handshakeComplete) {
             try {
                 protocol.close(); // close_notify
-                flushOutput(ctx, null);
-                ctx.flush();
+                int n = protocol.getAvailableOutputBytes();
+                if (n > 0 && ctx.channel().isActive()) {
+                    byte[] alert = new byte[n];
+                    protocol.readOutput(alert, 0, n);
+                    ScheduledFuture<?> bound = ctx.executor().schedule(() -> ctx.close(promise), 1, TimeUnit.SECONDS);
+                    ctx.writeAndFlush(Unpooled.wrappedBuffer(alert)).addListener(f -> {
+                        if (bound.cancel(false)) {
+                            ctx.close(promise);
+                        }
+                    });
+                    return;
+                }
             } catch (IOException ignored) {
                 // closing anyway
             }

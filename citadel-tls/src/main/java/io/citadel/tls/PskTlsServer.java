@@ -12,7 +12,7 @@ import org.bouncycastle.tls.crypto.TlsCrypto;
 /**
  * The server side of the Provisioned Symmetric Key SAEF (TS-0003 §8.2.2.1): RFC 4279 PSK over TLS 1.2, with
  * the suite oneM2M mandates (TLS_PSK_WITH_AES_128_CBC_SHA256) plus AEAD and forward-secret ECDHE-PSK
- * suites, and TLS 1.3 external PSKs (same keys). Nothing weaker is offered; TLS 1.0/1.1 are refused.
+ * suites, and TLS 1.3 external PSKs (same keys; psk_dhe_ke with the hybrid X25519MLKEM768 preferred). Nothing weaker is offered; TLS 1.0/1.1 are refused.
  */
 final class PskTlsServer extends PSKTlsServer {
     static final int[] SUITES = {
@@ -59,6 +59,18 @@ final class PskTlsServer extends PSKTlsServer {
             }
         }
         return null;
+    }
+
+    /** TLS 1.3 (EC)DHE with the external PSK: the hybrid post-quantum group first (see {@link KeyExchangeGroups}). */
+    @Override
+    public int[] getSupportedGroups() {
+        return KeyExchangeGroups.SERVER.clone();
+    }
+
+    /** Our order decides, so a client that supports the hybrid gets it even if it lists it after X25519. */
+    @Override
+    public boolean preferLocalSupportedGroups() {
+        return true;
     }
 
     @Override
