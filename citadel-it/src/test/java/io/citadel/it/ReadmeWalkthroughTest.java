@@ -31,11 +31,15 @@ class ReadmeWalkthroughTest {
 
     @Test
     void the_readme_psk_steps_work_as_written() throws Exception {
-        String text = runBlock("psk-walkthrough", Map.of("8443", freePort()));
+        String text = runBlock("psk-walkthrough", Map.of("8443", freePort(), "8445", freePort()));
         assertThat(text).containsPattern("(?i)X-M2M-RSC: 2001");
         assertThat(text).containsPattern("(?i)X-M2M-RSC: 4106");
         assertThat(text).containsPattern("(?i)X-M2M-RSC: 4107");
         assertThat(text).contains("revoked sensor1@psk.example");
+        assertThat(text).containsPattern("\\{\"identity\":\"sensor2@psk.example\",.*\"key\":\"[0-9a-f]{64}\"\\}");
+        assertThat(text).contains("[{\"identity\":\"sensor2@psk.example\",\"allow\":[\"Csensor2\"],\"expires\":null,"
+                + "\"credentialId\":\"12-sensor2@psk.example\"}]");
+        assertThat(text).containsPattern("(?m)^204$");
     }
 
     @Test

@@ -31,6 +31,7 @@ public final class CitadelServer implements AutoCloseable {
     private final HttpBinding tls;
     private io.citadel.binding.coap.CoapBinding coap;
     private io.citadel.binding.mqtt.MqttBinding mqtt;
+    private AdminApi adminApi;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http, SchemeOutbound outbound, EmbeddedDas das,
@@ -53,6 +54,7 @@ public final class CitadelServer implements AutoCloseable {
             throw new IllegalArgumentException("plain HTTP on " + host + " would expose unencrypted, unauthenticated traffic;"
                     + " use --psk-port/--tls-port, or --allow-plain-http true if the network is protected otherwise");
         }
+        AdminApi.checkInterface(config);
         int port = config.getInt(ConfigKey.HTTP_PORT);
         StoreSettings storeSettings = storeSettings(config, dataDir);
         SchemeOutbound outbound = new SchemeOutbound(new HttpOutbound(
@@ -152,6 +154,7 @@ public final class CitadelServer implements AutoCloseable {
             if (server.coap != null && server.coap.securePort() >= 0) {
                 announce.println("Citadel CoAP over DTLS listening on udp port " + server.coap.securePort());
             }
+            server.adminApi = AdminApi.start(config, dataDir, announce);
             announce.flush();
             return server;
         } catch (RuntimeException | InterruptedException e) {
@@ -288,6 +291,9 @@ public final class CitadelServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (adminApi != null) {
+            adminApi.close();
+        }
         if (coap != null) {
             coap.close();
         }

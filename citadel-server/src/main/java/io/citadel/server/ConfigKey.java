@@ -80,6 +80,11 @@ enum ConfigKey {
             "how often the registration is checked and renewed (ISO 8601 duration)"),
     POINT_OF_ACCESS("point-of-access", null,
             "comma-separated URLs where other CSEs and the registrar reach this CSE; default http://<http-host>:<port>/"),
+    ADMIN_PORT("admin-port", null, "port of the HTTP admin API for the credential store (PSKs, raw public keys, trust"
+            + " anchors, secrets); loopback only; unset = off"),
+    ADMIN_HOST("admin-host", "127.0.0.1", "loopback interface of the admin API"),
+    ADMIN_TOKEN_FILE("admin-token-file", null, "file holding the admin API's bearer token; default data-dir/admin-api.token,"
+            + " generated (0600) at first start"),
     INSECURE_CSE_PEERS("insecure-cse-peers", "",
             "comma-separated CSE-IDs accepted without TLS (lab only); every other CSE-ID without TLS gets 4107");
 

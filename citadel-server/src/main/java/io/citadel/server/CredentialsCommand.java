@@ -1,17 +1,13 @@
 package io.citadel.server;
 
 import io.citadel.tls.PskCredential;
-import io.citadel.tls.PskStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -67,7 +63,7 @@ final class CredentialsCommand {
         }
         try {
             Configuration c = Configuration.resolve(config, System.getenv());
-            PskStore store = CredentialStores.psk(c, Path.of(c.get(ConfigKey.DATA_DIR)));
+            CredentialAdmin admin = new CredentialAdmin(c, Path.of(c.get(ConfigKey.DATA_DIR)));
             switch (verb) {
                 case "add" -> {
                     if (identity == null || allow == null) {
@@ -76,21 +72,19 @@ final class CredentialsCommand {
                     }
                     PskCredential cred = new PskCredential(identity, Arrays.stream(allow.split(",")).map(String::trim)
                             .filter(s -> !s.isEmpty()).toList(), expires == null ? null : Instant.parse(expires));
-                    return provision(store, cred, out, textKey);
+                    return print(admin.issuePsk(cred, textKey), out);
                 }
                 case "rotate" -> {
                     String id = identity;
-                    PskCredential cred = store.list().stream().filter(p -> p.identity().equals(id)).findFirst()
-                            .orElseThrow(() -> new IllegalArgumentException("no PSK " + id));
-                    return provision(store, cred, out, textKey);
+                    return print(admin.rotatePsk(id, textKey).orElseThrow(() -> new IllegalArgumentException("no PSK " + id)), out);
                 }
                 case "revoke" -> {
-                    boolean done = identity != null && store.revoke(identity);
+                    boolean done = identity != null && admin.revokePsk(identity);
                     out.println(done ? "revoked " + identity + " (live sessions that used it are closed)" : "no PSK " + identity);
                     return done ? 0 : 1;
                 }
                 case "list" -> {
-                    for (PskCredential p : store.list()) {
+                    for (PskCredential p : admin.psks()) {
                         out.println(p.identity() + "\t" + String.join(",", p.allowed()) + "\t"
                                 + (p.notAfter() == null ? "no expiry" : p.notAfter()));
                     }
@@ -107,29 +101,17 @@ final class CredentialsCommand {
         }
     }
 
-    /**
-     * Generates and stores a key: 32 random bytes, or with {@code textKey} 32 random characters of the
-     * base64url alphabet (192 bits) for devices and tools that take the PSK as a string (libcoap's
-     * {@code coap-client -k}).
-     */
-    private static int provision(PskStore store, PskCredential cred, PrintStream out, boolean textKey) {
-        byte[] key = new byte[textKey ? 24 : 32];
-        new SecureRandom().nextBytes(key);
-        if (textKey) {
-            byte[] random = key;
-            key = Base64.getUrlEncoder().withoutPadding().encode(random);
-            Arrays.fill(random, (byte) 0);
-        }
+    /** Prints a new key once (hex; with a text key also the text) and wipes it. */
+    private static int print(CredentialAdmin.IssuedKey issued, PrintStream out) {
         try {
-            store.put(cred, key);
-            out.println("psk-identity: " + cred.identity());
-            if (textKey) {
-                out.println("psk (text, shown only now): " + new String(key, StandardCharsets.US_ASCII));
+            out.println("psk-identity: " + issued.credential().identity());
+            if (issued.text()) {
+                out.println("psk (text, shown only now): " + new String(issued.key(), StandardCharsets.US_ASCII));
             }
-            out.println("psk (hex, shown only now): " + HexFormat.of().formatHex(key));
+            out.println("psk (hex, shown only now): " + issued.hex());
             return 0;
         } finally {
-            Arrays.fill(key, (byte) 0);
+            issued.wipe();
         }
     }
 }

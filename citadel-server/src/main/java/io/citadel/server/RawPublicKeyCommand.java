@@ -3,7 +3,6 @@ package io.citadel.server;
 import io.citadel.tls.PemKeys;
 import io.citadel.tls.RawPublicKeyCredential;
 import io.citadel.tls.RawPublicKeyId;
-import io.citadel.tls.RawPublicKeyStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -47,7 +46,7 @@ final class RawPublicKeyCommand {
                 return 0;
             }
             Configuration c = Configuration.resolve(parsed.config(), System.getenv());
-            RawPublicKeyStore store = CredentialStores.rawPublicKeys(c, Path.of(c.get(ConfigKey.DATA_DIR)));
+            CredentialAdmin admin = new CredentialAdmin(c, Path.of(c.get(ConfigKey.DATA_DIR)));
             switch (verb) {
                 case "add" -> {
                     RawPublicKeyId id = identifier(o, positional);
@@ -56,19 +55,18 @@ final class RawPublicKeyCommand {
                         return 2;
                     }
                     List<String> allowed = Arrays.stream(o.get("allow").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-                    store.put(new RawPublicKeyCredential(id, allowed,
-                            o.get("expires") == null ? null : Instant.parse(o.get("expires"))));
+                    admin.trustRawKey(id, allowed, o.get("expires") == null ? null : Instant.parse(o.get("expires")));
                     out.println("trusted " + id + " for " + String.join(",", allowed) + " (Credential-ID " + id.credentialId() + ")");
                     return 0;
                 }
                 case "revoke" -> {
                     RawPublicKeyId id = identifier(o, positional);
-                    boolean done = id != null && store.revoke(id);
+                    boolean done = id != null && admin.revokeRawKey(id);
                     out.println(done ? "revoked " + id + " (sessions that used it fail at their next request)" : "no raw public key " + id);
                     return done ? 0 : 1;
                 }
                 case "list" -> {
-                    for (RawPublicKeyCredential k : store.list()) {
+                    for (RawPublicKeyCredential k : admin.rawKeys()) {
                         out.println(k.id() + "\t" + String.join(",", k.allowed()) + "\t" + (k.notAfter() == null ? "no expiry" : k.notAfter()));
                     }
                     return 0;

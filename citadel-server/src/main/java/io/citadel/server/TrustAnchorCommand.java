@@ -1,15 +1,9 @@
 package io.citadel.server;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.GeneralSecurityException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +18,7 @@ final class TrustAnchorCommand {
     }
 
     static Path directory(Configuration config) {
-        return CredentialStores.directory(config, Path.of(config.get(ConfigKey.DATA_DIR))).resolve("trust");
+        return new CredentialAdmin(config, Path.of(config.get(ConfigKey.DATA_DIR))).trustDirectory();
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
@@ -34,41 +28,29 @@ final class TrustAnchorCommand {
         List<String> config = parsed.config();
         String positional = parsed.positional();
         try {
-            Path dir = directory(Configuration.resolve(config, System.getenv()));
-            Files.createDirectories(dir);
+            Configuration c = Configuration.resolve(config, System.getenv());
+            CredentialAdmin admin = new CredentialAdmin(c, Path.of(c.get(ConfigKey.DATA_DIR)));
             switch (verb) {
                 case "add" -> {
                     String name = o.get("name");
-                    if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}") || o.get("file") == null) {
+                    if (name == null || !CredentialAdmin.NAME.matcher(name).matches() || o.get("file") == null) {
                         err.println("add needs --name (letters, digits, '.', '_', '-') and --file CA.pem");
                         return 2;
                     }
-                    X509Certificate ca = read(Path.of(o.get("file")));
-                    if (ca.getBasicConstraints() < 0) {
-                        err.println("the certificate is not a CA certificate");
-                        return 2;
-                    }
-                    Path tmp = Files.createTempFile(dir, ".ca", ".tmp");
-                    Files.copy(Path.of(o.get("file")), tmp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(tmp, dir.resolve(name + ".pem"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    out.println("trust anchor " + name + " added: " + ca.getSubjectX500Principal().getName()
-                            + (ca.getExtensionValue("2.5.29.30") != null ? " (name-constrained)" : " (NOT name-constrained)"));
+                    CredentialAdmin.TrustAnchor ca = admin.addTrustAnchor(name, Files.readAllBytes(Path.of(o.get("file"))));
+                    out.println("trust anchor " + name + " added: " + ca.subject()
+                            + (ca.nameConstrained() ? " (name-constrained)" : " (NOT name-constrained)"));
                     return 0;
                 }
                 case "remove" -> {
-                    boolean done = positional != null && Files.deleteIfExists(dir.resolve(positional + ".pem"));
+                    boolean done = positional != null && admin.removeTrustAnchor(positional);
                     out.println(done ? "trust anchor " + positional + " removed" : "no trust anchor " + positional);
                     return done ? 0 : 1;
                 }
                 case "list" -> {
-                    try (DirectoryStream<Path> pems = Files.newDirectoryStream(dir, "*.pem")) {
-                        for (Path p : pems) {
-                            X509Certificate c = read(p);
-                            String name = p.getFileName().toString();
-                            out.println(name.substring(0, name.length() - 4) + "\t" + c.getSubjectX500Principal().getName()
-                                    + "\tuntil " + c.getNotAfter().toInstant()
-                                    + (c.getExtensionValue("2.5.29.30") != null ? "\tname-constrained" : ""));
-                        }
+                    for (CredentialAdmin.TrustAnchor ca : admin.trustAnchors()) {
+                        out.println(ca.name() + "\t" + ca.subject() + "\tuntil " + ca.notAfter()
+                                + (ca.nameConstrained() ? "\tname-constrained" : ""));
                     }
                     return 0;
                 }
@@ -77,15 +59,9 @@ final class TrustAnchorCommand {
                     return 2;
                 }
             }
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
             err.println("citadel: " + e.getMessage());
             return 2;
-        }
-    }
-
-    private static X509Certificate read(Path pem) throws IOException, GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
     }
 }

@@ -64,7 +64,20 @@ public final class PemKeys {
      * private key that carries its public key (what {@code openssl ecparam -genkey} and {@code genpkey} write).
      */
     public static byte[] subjectPublicKeyInfo(Path pem) {
-        try (Reader r = Files.newBufferedReader(pem); PEMParser p = new PEMParser(r)) {
+        try (Reader r = Files.newBufferedReader(pem)) {
+            return subjectPublicKeyInfo(r, pem.toString());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the key in " + pem + ": " + e.getMessage());
+        }
+    }
+
+    /** The same from PEM text (an admin API request body); only public parts are taken, never kept. */
+    public static byte[] subjectPublicKeyInfo(String pemText) {
+        return subjectPublicKeyInfo(new java.io.StringReader(pemText), "the PEM text");
+    }
+
+    private static byte[] subjectPublicKeyInfo(Reader r, String source) {
+        try (PEMParser p = new PEMParser(r)) {
             Object o = p.readObject();
             if (o instanceof SubjectPublicKeyInfo spki) {
                 return spki.getEncoded();
@@ -88,9 +101,12 @@ public final class PemKeys {
                     return new SubjectPublicKeyInfo(info.getPrivateKeyAlgorithm(), q).getEncoded();
                 }
             }
-            throw new IllegalArgumentException(pem + " holds no public key, certificate or EC key pair");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the key in " + pem + ": " + e.getMessage());
+            throw new IllegalArgumentException(source + " holds no public key, certificate or EC key pair");
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().startsWith(source)) {
+                throw iae;
+            }
+            throw new IllegalArgumentException("cannot read the key in " + source + ": " + e.getMessage());
         }
     }
 }

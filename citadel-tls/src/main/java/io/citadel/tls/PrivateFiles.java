@@ -7,7 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** Files of the credential store: owner-only permissions, written to a temporary file and moved into place atomically. */
-final class PrivateFiles {
+public final class PrivateFiles {
     private PrivateFiles() {
     }
 
@@ -30,7 +30,7 @@ final class PrivateFiles {
     }
 
     /** Writes {@code content} to {@code target} (0600) atomically. */
-    static void write(Path target, byte[] content) throws IOException {
+    public static void write(Path target, byte[] content) throws IOException {
         Path tmp = temporary(target.getParent(), ".tmp");
         Files.write(tmp, content);
         publish(tmp, target);
