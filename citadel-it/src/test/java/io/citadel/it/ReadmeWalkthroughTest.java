@@ -44,10 +44,11 @@ class ReadmeWalkthroughTest {
 
     @Test
     void the_readme_certificate_steps_work_as_written() throws Exception {
-        String text = runBlock("cert-walkthrough", Map.of("8444", freePort(), "5684", freePort()));
+        String text = runBlock("cert-walkthrough", Map.of("8444", freePort(), "5684", freePort(), "8446", freePort()));
         assertThat(text).containsPattern("(?i)X-M2M-RSC: 2001");
         assertThat(text).containsPattern("(?i)X-M2M-RSC: 4106");
         assertThat(text).contains("c:2.01 ").contains("307:\\x07\\xD1");
+        assertThat(text).containsPattern("(?i)X-M2M-RSC: 2000");
     }
 
     @Test

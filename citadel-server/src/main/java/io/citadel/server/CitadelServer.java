@@ -32,6 +32,7 @@ public final class CitadelServer implements AutoCloseable {
     private io.citadel.binding.coap.CoapBinding coap;
     private io.citadel.binding.mqtt.MqttBinding mqtt;
     private AdminApi adminApi;
+    private HttpBinding rawKeyTls;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http, SchemeOutbound outbound, EmbeddedDas das,
@@ -104,6 +105,12 @@ public final class CitadelServer implements AutoCloseable {
             }
             CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das, psk, tls);
             started = server;
+            if (config.get(ConfigKey.RPK_PORT) != null) {
+                server.rawKeyTls = new HttpBinding(cse, new HttpSettings(host, config.getInt(ConfigKey.RPK_PORT),
+                        config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS), 10_000, 120), null,
+                        RawKeyTlsSetup.server(config, dataDir, new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId())));
+                announce.println("Citadel TLS (raw public keys) listening on port " + server.rawKeyTls.port());
+            }
             server.coap = CoapSetup.start(config, cse, settings, host, pskStore);
             if (server.coap != null) {
                 io.citadel.binding.coap.CoapOutbound coapOut = CoapSetup.outbound(config);
@@ -306,6 +313,9 @@ public final class CitadelServer implements AutoCloseable {
         }
         if (tls != null) {
             tls.close();
+        }
+        if (rawKeyTls != null) {
+            rawKeyTls.close();
         }
         cse.close();
         outbound.close();

@@ -52,6 +52,8 @@ enum ConfigKey {
     CREDENTIALS_PASSWORD_FILE("credentials-password-file", null,
             "file with the credential store password (or env CITADEL_CREDENTIALS_PASSWORD); never on the command line"),
     TLS_PORT("tls-port", null, "port of the certificate TLS listener (TLS 1.3/1.2, ECDHE-ECDSA); unset = off"),
+    RPK_PORT("rpk-port", null, "port of the TLS listener for raw public keys (RFC 7250, TLS 1.3/1.2 ECDHE-ECDSA; the CSE"
+            + " proves its --tls-key, clients keys trusted in the credential store); unset = off"),
     TLS_CERT("tls-cert", null, "PEM file: this CSE's certificate followed by its CA chain"),
     TLS_KEY("tls-key", null, "PEM file: this CSE's PKCS#8 private key (encrypted when tls-key-password-file is given)"),
     TLS_KEY_PASSWORD_FILE("tls-key-password-file", null, "file holding the password of an encrypted tls-key"),

@@ -1,0 +1,213 @@
+package io.citadel.tls;
+
+import io.citadel.engine.SecurityAssociation;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.tls.TlsServer;
+import org.bouncycastle.tls.TlsServerProtocol;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+
+/**
+ * Server-side TLS for one Netty channel with Bouncy Castle's non-blocking TLS API, for what the JDK cannot do
+ * (PSK, raw public keys): ciphertext in → {@code offerInput} → plaintext up the pipeline; plaintext down →
+ * {@code writeApplicationData} → ciphertext out. Application data is held back until the handshake
+ * completes; a handshake that does not complete within the timeout closes the connection (slowloris). After
+ * the handshake the channel carries the {@link SecurityAssociation} the credential proves
+ * ({@link ChannelIdentity#ASSOCIATION}); the credential is checked again every second and the session
+ * closed once it is revoked, expired or cannot be checked (fail closed).
+ */
+public abstract class BcTlsHandler extends ChannelDuplexHandler {
+    static final SecureRandom RANDOM = new SecureRandom();
+
+    private final long handshakeTimeoutMillis;
+    private final Queue<Object[]> pendingWrites = new ArrayDeque<>();
+    private TlsServerProtocol protocol;
+    private boolean handshakeComplete;
+    private boolean failed;
+    private ScheduledFuture<?> timeout;
+    private ScheduledFuture<?> revocationCheck;
+
+    protected BcTlsHandler(long handshakeTimeoutMillis) {
+        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    }
+
+    /** A fresh Bouncy Castle server for this connection; it calls {@code handshakeDone} when the handshake completes. */
+    protected abstract TlsServer server(BcTlsCrypto crypto, Runnable handshakeDone);
+
+    /** What the finished handshake proves; empty when the credential is no longer usable (the session is closed). */
+    protected abstract Optional<SecurityAssociation> association();
+
+    /** Whether the credential of this session is still usable (checked every second). */
+    protected abstract boolean credentialStillValid();
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        protocol = new TlsServerProtocol();
+        protocol.accept(server(new BcTlsCrypto(RANDOM), () -> handshakeComplete = true));
+        timeout = ctx.executor().schedule(() -> {
+            if (!handshakeComplete) {
+                ctx.close();
+            }
+        }, handshakeTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        if (revocationCheck != null) {
+            revocationCheck.cancel(false);
+        }
+        failPending(new IOException("TLS connection closed"));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (failed) {
+            in.release();
+            return;
+        }
+        byte[] bytes = new byte[in.readableBytes()];
+        in.readBytes(bytes);
+        in.release();
+        boolean wasHandshaking = !handshakeComplete;
+        try {
+            protocol.offerInput(bytes);
+        } catch (IOException e) {
+            failed = true;
+            flushOutput(ctx, null); // the alert, if Bouncy Castle produced one
+            ctx.close();
+            return;
+        }
+        flushOutput(ctx, null);
+        if (wasHandshaking && handshakeComplete) {
+            established(ctx);
+        }
+        int available = protocol.getAvailableInputBytes();
+        if (available > 0) {
+            byte[] plain = new byte[available];
+            protocol.readInput(plain, 0, available);
+            ctx.fireChannelRead(Unpooled.wrappedBuffer(plain));
+        }
+        if (protocol.isClosed()) {
+            ctx.close();
+        }
+    }
+
+    private void established(ChannelHandlerContext ctx) {
+        timeout.cancel(false);
+        SecurityAssociation association = association().orElse(null);
+        if (association == null) {
+            ctx.close(); // revoked between the handshake's look-up and now
+            return;
+        }
+        revocationCheck = ctx.executor().scheduleAtFixedRate(() -> {
+            boolean usable;
+            try {
+                usable = credentialStillValid();
+            } catch (RuntimeException e) {
+                usable = false; // a store that cannot be read cannot vouch for the session: fail closed
+            }
+            if (!usable) {
+                ctx.channel().close(); // through this handler's close: the client gets close_notify
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        ctx.channel().attr(ChannelIdentity.ASSOCIATION).set(association);
+        while (!pendingWrites.isEmpty()) {
+            Object[] w = pendingWrites.poll();
+            write(ctx, w[0], (ChannelPromise) w[1]);
+        }
+        ctx.flush();
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (!(msg instanceof ByteBuf out)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        if (!handshakeComplete) {
+            pendingWrites.add(new Object[] {msg, promise});
+            return;
+        }
+        try {
+            byte[] bytes = new byte[out.readableBytes()];
+            out.readBytes(bytes);
+            protocol.writeApplicationData(bytes, 0, bytes.length);
+            flushOutput(ctx, promise);
+        } catch (IOException e) {
+            promise.tryFailure(e);
+            ctx.close();
+        } finally {
+            out.release();
+        }
+    }
+
+    /**
+     * Sends close_notify, then closes once it is written: a close requested while Netty is flushing (a
+     * "Connection: close" response's write listener) would otherwise drop the alert, and a strict client
+     * reports the missing close_notify as a truncation.
+     */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (protocol != null && !protocol.isClosed() && handshakeComplete) {
+            try {
+                protocol.close(); // close_notify
+                int n = protocol.getAvailableOutputBytes();
+                if (n > 0 && ctx.channel().isActive()) {
+                    byte[] alert = new byte[n];
+                    protocol.readOutput(alert, 0, n);
+                    ScheduledFuture<?> bound = ctx.executor().schedule(() -> ctx.close(promise), 1, TimeUnit.SECONDS);
+                    ctx.writeAndFlush(Unpooled.wrappedBuffer(alert)).addListener(f -> {
+                        if (bound.cancel(false)) {
+                            ctx.close(promise);
+                        }
+                    });
+                    return;
+                }
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        ctx.close(promise);
+    }
+
+    private void flushOutput(ChannelHandlerContext ctx, ChannelPromise promise) {
+        int n = protocol.getAvailableOutputBytes();
+        if (n > 0) {
+            byte[] out = new byte[n];
+            protocol.readOutput(out, 0, n);
+            if (promise != null) {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(out), promise);
+            } else {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(out));
+            }
+        } else if (promise != null) {
+            promise.trySuccess();
+        }
+    }
+
+    private void failPending(Throwable cause) {
+        while (!pendingWrites.isEmpty()) {
+            Object[] w = pendingWrites.poll();
+            ReferenceCountUtil.release(w[0]);
+            ((ChannelPromise) w[1]).tryFailure(cause);
+        }
+    }
+}
