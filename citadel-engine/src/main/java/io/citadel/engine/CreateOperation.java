@@ -54,6 +54,9 @@ final class CreateOperation {
                 throw new OneM2mException(ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE, "an AE registers on the CSEBase");
             }
             parts.accessControl().requireRegistrationAllowed(parts.aeBehaviour().stemFor(rawFrom));
+            if (ctx.association() != null) { // from now on this AE may act only over an association
+                attrs.put(Cse.SECURED_REGISTRATION, ctx.association().credentialId());
+            }
         } else if (type == ResourceType.REMOTE_CSE) {
             // CSE registration: no ACP; the identify stage already required the registree's security
             // association (4107) and bound it to From (4106)
@@ -140,7 +143,7 @@ final class CreateOperation {
             case NOTHING -> null;
             case HIERARCHICAL_ADDRESS -> Map.of("m2m:uri", address);
             case HIERARCHICAL_ADDRESS_AND_ATTRIBUTES -> Map.of("m2m:rce", Map.of(
-                    created.type().jsonKey(), created.attributes(), "uri", address));
+                    created.type().jsonKey(), Representation.visible(created), "uri", address));
             case MODIFIED_ATTRIBUTES -> rep.modified(created, requested);
             default -> rep.full(created);
         };

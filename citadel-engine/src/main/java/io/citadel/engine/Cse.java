@@ -328,11 +328,47 @@ public final class Cse implements AutoCloseable {
         if (raw == null || raw.isEmpty()) {
             return new Originator(raw, "", false, false, List.of(), false, java.util.Set.of());
         }
-        boolean registered = isRegisteredHere(normalized)
-                || normalized.equals(parts.accessControl().ids().normalize(settings.administrator()));
+        boolean admin = normalized.equals(parts.accessControl().ids().normalize(settings.administrator()));
+        boolean registered = isRegisteredHere(normalized) || admin;
+        if (!authenticated && !admin && !isCseId(normalized) && !isAeRegistration(req)) {
+            requireUnsecuredAeMayAct(normalized, registered);
+        }
         return new Originator(raw, normalized, authenticated, registered, admitted.tokens(), req.tokenRequestIndicator(),
                 roles.validRoles(req.roleIds(), normalized, ctx.receivedAt()));
     }
+
+    private static boolean isAeRegistration(RequestPrimitive req) {
+        return req.operation() == Operation.CREATE && req.resourceType() != null
+                && req.resourceType() == ResourceType.AE.code();
+    }
+
+    /**
+     * An AE-ID as {@code From} without a security association (TS-0004 §7.3.2.1, digest §3.6): one of this
+     * CSE's AE-IDs that is not registered here → 4106; an AE that registered over a security association
+     * → 4107 (it may not fall back to an unsecured hop, which would let anyone on that hop claim it); an AE of
+     * another CSE → 4106, since it can only come through its CSE, over an association, unless the operator
+     * runs a lab hierarchy without TLS ({@code --insecure-cse-peers}).
+     */
+    private void requireUnsecuredAeMayAct(String normalized, boolean registered) {
+        if (registered) {
+            if (registeredAe(normalized).map(ae -> ae.get(SECURED_REGISTRATION) != null).orElse(false)) {
+                throw new OneM2mException(ResponseStatusCode.SECURITY_ASSOCIATION_REQUIRED,
+                        "this AE registered over a security association; its requests must come over one too");
+            }
+            return;
+        }
+        if (ownStem(normalized) != null) {
+            throw new OneM2mException(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
+                    "'From' names an AE that is not registered with this CSE; register it first");
+        }
+        if (settings.insecureCsePeers().isEmpty()) {
+            throw new OneM2mException(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
+                    "'From' names an AE of another CSE, which reaches this CSE only through its CSE over a security association");
+        }
+    }
+
+    /** Hidden attribute of an {@code <AE>}: the Credential-ID of the association it registered over. */
+    static final String SECURED_REGISTRATION = Representation.HIDDEN_PREFIX + "registeredOver";
 
     /**
      * The originator checked against the hop's security association; true when the association proves it.
@@ -391,13 +427,23 @@ public final class Cse implements AutoCloseable {
         if (isCseId(normalized) && remotes.byCseId(normalized).isPresent()) {
             return true;
         }
+        return registeredAe(normalized).isPresent();
+    }
+
+    /** The AE-ID-Stem of one of this CSE's AE-IDs ({@code /cse/Cx}, {@code /Sx}); null for any other ID. */
+    private String ownStem(String normalized) {
         String prefix = settings.cseId() + "/";
         String stem = normalized.startsWith(prefix) ? normalized.substring(prefix.length())
                 : normalized.startsWith("/S") ? normalized.substring(1) : null;
-        if (stem == null || stem.contains("/")) {
-            return false;
+        return stem == null || stem.isEmpty() || stem.contains("/") ? null : stem;
+    }
+
+    private java.util.Optional<Resource> registeredAe(String normalized) {
+        String stem = ownStem(normalized);
+        if (stem == null) {
+            return java.util.Optional.empty();
         }
-        return parts.repository().findById(stem).filter(r -> r.type() == ResourceType.AE).isPresent();
+        return parts.repository().findById(stem).filter(r -> r.type() == ResourceType.AE);
     }
 
     /**

@@ -11,6 +11,12 @@ import java.util.Map;
 
 /** Renders resources into Content: whole, partial, with children or child references. */
 final class Representation {
+    /**
+     * Attributes the engine keeps on a resource for itself (e.g. the credential an AE registered over); never
+     * rendered, and no client can write them (the schema knows no such name).
+     */
+    static final String HIDDEN_PREFIX = "citadel:";
+
     private final ResourceSchema schema;
 
     Representation(ResourceSchema schema) {
@@ -25,7 +31,14 @@ final class Representation {
     }
 
     Map<String, Object> full(Resource r) {
-        return wrap(r, new LinkedHashMap<>(r.attributes()));
+        return wrap(r, visible(r));
+    }
+
+    /** The attributes a client may see: all but the hidden ones. */
+    static Map<String, Object> visible(Resource r) {
+        Map<String, Object> out = new LinkedHashMap<>(r.attributes());
+        out.keySet().removeIf(k -> k.startsWith(HIDDEN_PREFIX));
+        return out;
     }
 
     /** Only the named attributes; 4000 if the type has no such attribute. Absent ones are left out. */
@@ -46,7 +59,7 @@ final class Representation {
     /** The attributes of {@code after} that the CSE set or changed compared to what was requested. */
     Map<String, Object> modified(Resource after, Map<String, Object> requested) {
         Map<String, Object> attrs = new LinkedHashMap<>();
-        after.attributes().forEach((k, v) -> {
+        visible(after).forEach((k, v) -> {
             if (!requested.containsKey(k) || !java.util.Objects.equals(requested.get(k), v)) {
                 attrs.put(k, v);
             }
@@ -77,17 +90,17 @@ final class Representation {
 
     /** Attributes plus the children grouped under their own keys ({@code "m2m:cin":[…]}). */
     Map<String, Object> withChildren(Resource r, List<Resource> children, boolean includeAttributes) {
-        Map<String, Object> attrs = includeAttributes ? new LinkedHashMap<>(r.attributes()) : new LinkedHashMap<>();
+        Map<String, Object> attrs = includeAttributes ? visible(r) : new LinkedHashMap<>();
         for (Resource c : children) {
             @SuppressWarnings("unchecked")
             List<Object> list = (List<Object>) attrs.computeIfAbsent(c.type().jsonKey(), k -> new ArrayList<>());
-            list.add(new LinkedHashMap<>(c.attributes()));
+            list.add(visible(c));
         }
         return wrap(r, attrs);
     }
 
     Map<String, Object> withChildReferences(Resource r, List<Resource> children, boolean structured) {
-        Map<String, Object> attrs = new LinkedHashMap<>(r.attributes());
+        Map<String, Object> attrs = visible(r);
         attrs.put("ch", references(children, structured));
         return wrap(r, attrs);
     }

@@ -41,17 +41,24 @@ class AccessControlTest {
     }
 
     @Test
-    void unknown_originator_gets_4103_everywhere() {
+    void an_unregistered_originator_gets_4106_and_a_registered_stranger_4103_everywhere() {
         OneM2mHttpClient owner = register("Cown1");
         owner.create("cse-in/Cown1", 3, container("box"));
-        OneM2mHttpClient stranger = client.as("Cstranger");
+        // TS-0004 7.3.2.1: no security association and an AE-ID not registered here
+        OneM2mHttpClient nobody = client.as("Cnobody");
+        assertThat(nobody.retrieve("cse-in/Cown1/box").rsc()).isEqualTo(4106);
+        assertThat(nobody.retrieve("cse-in").rsc()).isEqualTo(4106);
+        assertThat(nobody.create("cse-in/Cown1/box", 4, cin("x")).rsc()).isEqualTo(4106);
+        assertThat(nobody.delete("cse-in/Cown1/box").rsc()).isEqualTo(4106);
+        assertThat(client.as("all").retrieve("cse-in/Cown1/box").rsc()).isEqualTo(4106);
+        assertThat(client.as("*").retrieve("cse-in/Cown1/box").rsc()).isEqualTo(4106);
+        assertThat(client.as(".*").retrieve("cse-in/Cown1/box").rsc()).isEqualTo(4106);
+        assertThat(client.as("/id-mn/Celsewhere").retrieve("cse-in/Cown1/box").rsc()).isEqualTo(4106);
+        OneM2mHttpClient stranger = register("Cstranger");
         assertThat(stranger.retrieve("cse-in/Cown1/box").rsc()).isEqualTo(4103);
-        assertThat(stranger.retrieve("cse-in").rsc()).isEqualTo(4103);
         assertThat(stranger.create("cse-in/Cown1/box", 4, cin("x")).rsc()).isEqualTo(4103);
         assertThat(stranger.delete("cse-in/Cown1/box").rsc()).isEqualTo(4103);
-        assertThat(client.as("all").retrieve("cse-in/Cown1/box").rsc()).isEqualTo(4103);
-        assertThat(client.as("*").retrieve("cse-in/Cown1/box").rsc()).isEqualTo(4103);
-        assertThat(client.as(".*").retrieve("cse-in/Cown1/box").rsc()).isEqualTo(4103);
+        assertThat(owner.retrieve("cse-in/Cown1/box").rsc()).isEqualTo(2000);
     }
 
     @Test
@@ -100,8 +107,8 @@ class AccessControlTest {
                 List.of(rule(List.of("Cown4"), 63))));
         owner.create("cse-in/Cown4", 3, container("box", Map.of("acpi", List.of("cse-in/Cown4/acp4"))));
         assertThat(sensor.retrieve("cse-in/Cown4/box").rsc()).isEqualTo(2000);
-        assertThat(client.as("/id-in/Csensor4x/y").retrieve("cse-in/Cown4/box").rsc()).isEqualTo(4103);
-        assertThat(client.as("Csensor").retrieve("cse-in/Cown4/box").rsc()).isEqualTo(4103);
+        assertThat(client.as("/id-in/Csensor4x/y").retrieve("cse-in/Cown4/box").rsc()).isEqualTo(4106);
+        assertThat(register("Csensor").retrieve("cse-in/Cown4/box").rsc()).isEqualTo(4103);
         OneM2mHttpClient owner5 = register("Cown5");
         owner5.create("cse-in/Cown5", 1, acp("acp5", List.of(rule(List.of("C.*"), 63)), List.of(rule(List.of("Cown5"), 63))));
         owner5.create("cse-in/Cown5", 3, container("box", Map.of("acpi", List.of("cse-in/Cown5/acp5"))));

@@ -105,7 +105,7 @@ class CseHierarchyTest {
         Map<String, Object> other = new LinkedHashMap<>((Map<String, Object>) csr("/id-asn/cse-asn").get("m2m:csr"));
         other.put("csi", "/id-other");
         assertThat(in.client().as("/id-asn").create("cse-in", 16, Map.of("m2m:csr", other)).rsc()).isEqualTo(4000);
-        assertThat(in.client().as("Cnotacse").create("cse-in", 16, csr("/x/y")).rsc()).isEqualTo(4000);
+        assertThat(in.client().as("Cnotacse").create("cse-in", 16, csr("/x/y")).rsc()).isEqualTo(4106); // an unregistered AE
         assertThat(in.client().as("/id-mn").create("cse-in", 16, csr("/id-mn/cse-mn")).rsc()).isEqualTo(4117);
     }
 

@@ -64,6 +64,7 @@ class DasDeploymentTest {
         try (CseProcess cse = CseProcess.start(cseDir, "--das-port", "0")) {
             String box = linkedBox(cse, Integer.parseInt(cse.awaitAnnounced(
                     Pattern.compile("DAS /id-das \\(in process\\) listening on port (\\d+)"))));
+            Fixtures.register(cse, "Cguest1", "Cother");
             assertThat(cse.client().as("Cguest1").retrieve(box).rsc()).isEqualTo(2000);
             assertThat(cse.client().as("Cother").retrieve(box).rsc()).isEqualTo(4103);
         }
@@ -85,6 +86,7 @@ class DasDeploymentTest {
             try (CseProcess cse = CseProcess.start(cseDir, "--trusted-issuers", configDir.resolve("issuers.json").toString(),
                     "--token-decryption-keys", privateKeys.toString())) {
                 String box = linkedBox(cse, das.port());
+                Fixtures.register(cse, "Ctok1", "Ctok2");
                 assertThat(cse.client().as("Ctok1").retrieve(box).rsc()).isEqualTo(2000);
                 // the token the DAS hands out is a JWE (five parts); the CSE takes it in the Authorization header
                 String dreq = "{\"m2m:seci\":{\"sit\":1,\"dreq\":{\"or\":\"//citadel.example/id-in/Ctok2\",\"op\":2,"

@@ -57,6 +57,8 @@ class DistributedAuthorizationTest {
         pdpUrl = "http://127.0.0.1:" + pdp.port() + "/cse-pdp/pdp1";
         prpUrl = "http://127.0.0.1:" + pdp.port() + "/cse-pdp/prp1";
 
+        Fixtures.register(pep, "Cguest1", "Cguest2", "Cguest3", "Cstranger");
+        Fixtures.registerAt(pdp, "cse-pdp", "Cintruder");
         owner = pep.client().as("Cowner");
         assertThat(owner.create("cse-in", 2, ae("owner")).rsc()).isEqualTo(2001);
         acp("mine", Map.of("pv", Map.of("acr", List.of(Map.of("acor", List.of("Cowner"), "acop", 63)))));

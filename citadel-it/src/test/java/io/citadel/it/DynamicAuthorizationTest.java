@@ -61,6 +61,7 @@ class DynamicAuthorizationTest {
                 "--das-timeout-ms", "500", "--audit", "all");
         owner = cse.client().as("Cowner");
         assertThat(owner.create("cse-in", 2, ae("owner")).rsc()).isEqualTo(2001);
+        Fixtures.register(cse, "Ctok1", "Cstranger", "Cguest1", "Cguest2", "Cguest3", "Cguest5", "Cguest6", "Cguest8", "Cguest9");
         silent = new ServerSocket(0);
         Thread acceptor = new Thread(() -> {
             while (!silent.isClosed()) {
@@ -150,6 +151,7 @@ class DynamicAuthorizationTest {
             long t0 = System.nanoTime();
             assertThat(owner.retrieve("cse-in/owner/box").rsc()).isEqualTo(2000);
             staticNs += System.nanoTime() - t0;
+            Fixtures.register(cse, "Cguestlat" + i);
             OneM2mHttpClient guest = cse.client().as("Cguestlat" + i);
             t0 = System.nanoTime();
             assertThat(guest.retrieve("cse-in/owner/box").rsc()).isEqualTo(2000);

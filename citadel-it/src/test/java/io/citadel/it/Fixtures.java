@@ -9,6 +9,23 @@ final class Fixtures {
     private Fixtures() {
     }
 
+    /**
+     * Registers AEs whose AE-ID-Stems are {@code stems} (named after them): without a security association an
+     * unregistered AE-ID gets 4106 before any access control, so tests of access control register theirs.
+     */
+    static void register(CseProcess cse, String... stems) {
+        registerAt(cse, "cse-in", stems);
+    }
+
+    static void registerAt(CseProcess cse, String cseBase, String... stems) {
+        for (String stem : stems) {
+            int rsc = cse.client().as(stem).create(cseBase, 2, ae(stem)).rsc();
+            if (rsc != 2001) {
+                throw new IllegalStateException("registering " + stem + " gave " + rsc);
+            }
+        }
+    }
+
     static Map<String, Object> ae(String rn) {
         Map<String, Object> ae = new LinkedHashMap<>();
         ae.put("rn", rn);

@@ -120,7 +120,8 @@ class PskTlsTest {
                 "application/json", "{\"m2m:cnt\":{\"acpi\":[\"cse-in/sensor1/authOnly\"]}}")))).isEqualTo("2004");
         assertThat(rsc(openssl("sensor1@psk.example", sensorKey, http("GET", "/cse-in/sensor1/box", "Csensor1b", null, null))))
                 .isEqualTo("2000");
-        assertThat(cse.client().as("Csensor1b").retrieve("cse-in/sensor1/box").rsc()).isEqualTo(4103);
+        // without the association Csensor1b is not authenticated at all (it never registered): 4106
+        assertThat(cse.client().as("Csensor1b").retrieve("cse-in/sensor1/box").rsc()).isEqualTo(4106);
     }
 
     @Test

@@ -203,7 +203,7 @@ class ResourceLifecycleTest {
         app.create("cse-in/Cdel-ae", 3, container("box"));
         assertThat(app.delete("cse-in/Cdel-ae").rsc()).isEqualTo(2002);
         assertThat(client.as(CseProcess.ADMIN).retrieve("cse-in/Cdel-ae/box").rsc()).isEqualTo(4004);
-        assertThat(app.retrieve("cse-in").rsc()).isEqualTo(4103);
+        assertThat(app.retrieve("cse-in").rsc()).isEqualTo(4106); // no longer registered, no association
         assertThat(client.as("Cdel").create("cse-in", 2, ae("Cdel-ae")).rsc()).isEqualTo(2001);
     }
 

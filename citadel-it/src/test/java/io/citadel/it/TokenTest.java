@@ -55,6 +55,7 @@ class TokenTest {
         OneM2mResponse box = owner.create("cse-in/owner", 3, container("box"));
         boxRi = (String) box.resource("m2m:cnt").get("ri");
         bob = cse.client().as("Cbob");
+        Fixtures.register(cse, "Cbob", "Ceve", "Ccustodian");
     }
 
     @AfterAll
