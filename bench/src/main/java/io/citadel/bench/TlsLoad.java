@@ -48,7 +48,14 @@ public final class TlsLoad {
         double tls = run("RETRIEVE TLS-PSK (ECDHE-PSK-CHACHA20)", seconds, threads,
                 () -> keepAlivePsk(pskPort, identity, key, request));
         System.out.printf("ratio TLS-PSK/plain = %.2f%n", tls / plain);
-        run("full TLS-PSK handshakes", seconds, threads, () -> handshake(pskPort, identity, key));
+        double tls12 = run("full TLS-PSK handshakes (TLS 1.2 ECDHE-PSK, X25519)", seconds, threads,
+                () -> handshake(pskPort, () -> client(identity, key)));
+        double classical = run("full TLS 1.3 PSK handshakes (psk_dhe_ke, X25519)", seconds, threads,
+                () -> handshake(pskPort, () -> tls13Client(identity, key, org.bouncycastle.tls.NamedGroup.x25519)));
+        double hybrid = run("full TLS 1.3 PSK handshakes (psk_dhe_ke, X25519MLKEM768)", seconds, threads,
+                () -> handshake(pskPort, () -> tls13Client(identity, key, org.bouncycastle.tls.NamedGroup.X25519MLKEM768)));
+        System.out.printf("ratio hybrid/X25519 TLS 1.3 PSK handshakes = %.2f; TLS 1.3 X25519 / TLS 1.2 = %.2f%n",
+                hybrid / classical, classical / tls12);
         if (args.length >= 12) {
             javax.net.ssl.SSLContext mtls = mutualTls(Path.of(args[9]), Path.of(args[10]), Path.of(args[11]));
             int tlsPort = Integer.parseInt(args[8]);
@@ -170,12 +177,56 @@ public final class TlsLoad {
         };
     }
 
-    private static long handshake(int port, String identity, byte[] key) throws IOException {
+    /** A TLS 1.3-only client with the key as external PSK and one key-exchange group (for comparing groups). */
+    private static PSKTlsClient tls13Client(String identity, byte[] key, int group) {
+        byte[] id = identity.getBytes(StandardCharsets.UTF_8);
+        return new PSKTlsClient(new BcTlsCrypto(RANDOM), new BasicTlsPSKIdentity(identity, key)) {
+            @Override
+            protected org.bouncycastle.tls.ProtocolVersion[] getSupportedVersions() {
+                return org.bouncycastle.tls.ProtocolVersion.TLSv13.only();
+            }
+
+            @Override
+            protected int[] getSupportedCipherSuites() {
+                return new int[] {CipherSuite.TLS_AES_128_GCM_SHA256};
+            }
+
+            @Override
+            public java.util.Vector getExternalPSKs() {
+                java.util.Vector<Object> v = new java.util.Vector<>();
+                v.add(new org.bouncycastle.tls.BasicTlsPSKExternal(id, getCrypto().createSecret(key),
+                        org.bouncycastle.tls.PRFAlgorithm.tls13_hkdf_sha256));
+                return v;
+            }
+
+            @Override
+            protected java.util.Vector getSupportedGroups(java.util.Vector roles) {
+                java.util.Vector<Object> v = new java.util.Vector<>();
+                v.add(org.bouncycastle.util.Integers.valueOf(group));
+                return v;
+            }
+
+            @Override
+            public java.util.Vector getEarlyKeyShareGroups() {
+                return getSupportedGroups(null);
+            }
+
+            @Override
+            public void notifyHandshakeComplete() throws IOException {
+                super.notifyHandshakeComplete();
+                if (context.getSecurityParametersConnection().getNegotiatedGroup() != group) {
+                    throw new IOException("negotiated another group than " + group);
+                }
+            }
+        };
+    }
+
+    private static long handshake(int port, java.util.function.Supplier<PSKTlsClient> clients) throws IOException {
         long n = 0;
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket("127.0.0.1", port)) {
                 TlsClientProtocol p = new TlsClientProtocol(s.getInputStream(), s.getOutputStream());
-                p.connect(client(identity, key));
+                p.connect(clients.get());
                 p.close();
             }
             n++;
