@@ -173,6 +173,21 @@ class AdminApiTest {
     }
 
     @Test
+    void the_cse_reports_which_level_protects_which_key() throws Exception {
+        assertThat(admin("POST", "/admin/credentials/psk", "{\"identity\":\"lvl@psk.example\",\"allow\":[\"Clvl\"]}").status())
+                .isEqualTo(201);
+        Answer keys = admin("GET", "/admin/keys", null);
+        assertThat(keys.status()).isEqualTo(200);
+        List<Map<String, Object>> entries = JSON.readValue(keys.body(),
+                new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() { });
+        assertThat(entries).anySatisfy(e -> assertThat(e).containsEntry("key", "pre-shared keys")
+                .containsEntry("clearAtRest", false));
+        assertThat(entries).anySatisfy(e -> assertThat(e).containsEntry("key", "admin API token"));
+        assertThat(curl(null, "GET", "/admin/keys", null).status()).isEqualTo(401);
+        assertThat(admin("DELETE", "/admin/keys", null).status()).isEqualTo(405);
+    }
+
+    @Test
     void a_text_key_for_devices_that_take_a_string() throws Exception {
         Answer added = admin("POST", "/admin/credentials/psk",
                 "{\"identity\":\"dev2@psk.example\",\"allow\":[\"Cdev2\"],\"expires\":\"2099-01-01T00:00:00Z\",\"textKey\":true}");

@@ -42,9 +42,15 @@ class RawKeyTlsTest {
         }
         Psk.credentials(dataDir, "rpk", "add", "--key", keys.resolve("dev.pub").toString(), "--allow", "Crawdev");
         Psk.credentials(dataDir, "rpk", "add", "--key", keys.resolve("dev2.pub").toString(), "--allow", "Crawdev2");
-        cse = CseProcess.start(dataDir, "--rpk-port", "0", "--tls-key", keys.resolve("cse.key").toString(),
-                "--handshake-timeout-ms", "700");
+        // the CSE's key at rest is an encrypted PKCS#8 file, as OpenSSL writes it
+        Files.writeString(keys.resolve("cse.pass"), "correct horse battery staple\n");
+        run("openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", keys.resolve("cse.key").toString(),
+                "-passout", "file:" + keys.resolve("cse.pass"), "-out", keys.resolve("cse-encrypted.key").toString());
+        cse = CseProcess.start(dataDir, "--rpk-port", "0", "--tls-key", keys.resolve("cse-encrypted.key").toString(),
+                "--tls-key-password-file", keys.resolve("cse.pass").toString(), "--handshake-timeout-ms", "700");
         port = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(raw public keys\\) listening on port (\\d+)")));
+        assertThat(cse.awaitAnnounced(Pattern.compile("key protection: tls-key PEM [^:]*: (software: encrypted PKCS#8)")))
+                .isNotNull();
     }
 
     @AfterAll
@@ -105,6 +111,16 @@ class RawKeyTlsTest {
         // TLS 1.1 and 1.0
         assertThat(gnutls("dev", "NORMAL:-VERS-ALL:+VERS-TLS1.1:+VERS-TLS1.0:+CTYPE-CLI-RAWPK:+CTYPE-SRV-RAWPK",
                 http("GET", "/cse-in", "Crawdev", null))).doesNotContain("HTTP/1.1");
+    }
+
+    @Test
+    void an_encrypted_cse_key_needs_its_password(@TempDir Path other) throws Exception {
+        Files.writeString(keys.resolve("wrong.pass"), "wrong\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CseProcess.start(other, "--rpk-port", "0",
+                "--tls-key", keys.resolve("cse-encrypted.key").toString(), "--tls-key-password-file",
+                keys.resolve("wrong.pass").toString()).close()).hasMessageContaining("wrong password");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CseProcess.start(other, "--rpk-port", "0",
+                "--tls-key", keys.resolve("cse-encrypted.key").toString()).close()).hasMessageContaining("is encrypted");
     }
 
     @Test

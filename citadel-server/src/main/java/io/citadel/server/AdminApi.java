@@ -42,8 +42,7 @@ final class AdminApi implements AutoCloseable {
     });
     private final Channel channel;
 
-    private AdminApi(String host, int port, byte[] tokenDigest, CredentialAdmin admin) throws InterruptedException {
-        AdminRoutes routes = new AdminRoutes(admin);
+    private AdminApi(String host, int port, byte[] tokenDigest, AdminRoutes routes) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 64)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -74,7 +73,7 @@ final class AdminApi implements AutoCloseable {
                 : dataDir.resolve("admin-api.token");
         byte[] digest = digest(token(tokenFile, announce));
         AdminApi api = new AdminApi(host, config.getInt(ConfigKey.ADMIN_PORT),
-                digest, new CredentialAdmin(config, dataDir));
+                digest, new AdminRoutes(new CredentialAdmin(config, dataDir), () -> KeyProtection.of(config, dataDir)));
         announce.println("Citadel admin API listening on http://" + host + ":" + api.port() + "/admin/ (bearer token in "
                 + tokenFile + ")");
         return api;

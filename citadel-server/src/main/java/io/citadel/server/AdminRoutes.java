@@ -37,6 +37,7 @@ import java.util.logging.Logger;
  * PUT    secrets/{name}      {"value": "..."} → 204
  * DELETE secrets/{name}      remove
  * </pre>
+ * and {@code GET /admin/keys}: which level of the secure environment protects which key.
  * Bad input is 400 with a message, an unknown thing 404, an existing PSK identity on POST 409, a wrong
  * method 405, a store that cannot be read or written 503. Every change is written to the audit log without
  * its secret.
@@ -66,14 +67,19 @@ final class AdminRoutes {
     }
 
     private final CredentialAdmin admin;
+    private final java.util.function.Supplier<List<KeyProtection.Entry>> keyProtection;
 
-    AdminRoutes(CredentialAdmin admin) {
+    AdminRoutes(CredentialAdmin admin, java.util.function.Supplier<List<KeyProtection.Entry>> keyProtection) {
         this.admin = admin;
+        this.keyProtection = keyProtection;
     }
 
     Reply handle(String method, String uri, byte[] body) {
         try {
             String path = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
+            if (path.equals("/admin/keys") || path.equals("/admin/keys/")) {
+                return method.equals("GET") ? Reply.json(200, keyProtection.get()) : notAllowed("GET");
+            }
             if (!path.startsWith(PREFIX)) {
                 return Reply.error(404, "no such admin resource; see /admin/credentials/{psk,rpk,ca,secrets}");
             }

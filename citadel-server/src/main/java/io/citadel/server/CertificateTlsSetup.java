@@ -44,6 +44,22 @@ final class CertificateTlsSetup {
         }
     }
 
+    /**
+     * This CSE's private key from the PEM file {@code --tls-key}, decrypted with {@code --tls-key-password-file}
+     * when given, for the listeners that sign in software (DTLS, raw-public-key TLS).
+     */
+    static java.security.PrivateKey pemKey(Configuration config) {
+        String password = keyPassword(config);
+        char[] chars = password == null ? null : password.toCharArray();
+        try {
+            return io.citadel.tls.PemKeys.privateKey(Path.of(config.get(ConfigKey.TLS_KEY)), chars);
+        } finally {
+            if (chars != null) {
+                java.util.Arrays.fill(chars, '\0');
+            }
+        }
+    }
+
     private static String keyPassword(Configuration config) {
         if (config.get(ConfigKey.TLS_KEY_PASSWORD_FILE) == null) {
             return null;

@@ -146,8 +146,6 @@ public final class CitadelServer implements AutoCloseable {
             }
             if (psk != null) {
                 announce.println("Citadel TLS-PSK listening on port " + psk.port());
-                LOG.info("pre-shared keys protected by software (encrypted PKCS#12 in "
-                        + CredentialStores.directory(config, dataDir) + ")");
             }
             if (tls != null) {
                 announce.println("Citadel TLS (certificates) listening on port " + tls.port());
@@ -162,6 +160,13 @@ public final class CitadelServer implements AutoCloseable {
                 announce.println("Citadel CoAP over DTLS listening on udp port " + server.coap.securePort());
             }
             server.adminApi = AdminApi.start(config, dataDir, announce);
+            for (KeyProtection.Entry key : KeyProtection.of(config, dataDir)) {
+                announce.println("Citadel key protection: " + key.key() + ": " + key.level());
+                if (key.clearAtRest() && key.key().startsWith("tls-key")) {
+                    LOG.warning("the private key " + config.get(ConfigKey.TLS_KEY) + " is stored in clear; encrypt it"
+                            + " (openssl pkcs8 -topk8 -v2 aes-256-cbc) and give --tls-key-password-file, or use --key-store");
+                }
+            }
             announce.flush();
             return server;
         } catch (RuntimeException | InterruptedException e) {

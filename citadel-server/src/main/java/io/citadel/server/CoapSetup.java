@@ -100,10 +100,7 @@ final class CoapSetup {
         if (config.get(ConfigKey.TLS_CERT) == null || config.get(ConfigKey.TLS_KEY) == null) {
             return null;
         }
-        if (config.get(ConfigKey.TLS_KEY_PASSWORD_FILE) != null) {
-            throw new IllegalArgumentException("DTLS with certificates needs an unencrypted --tls-key for now");
-        }
-        PrivateKey key = PemKeys.privateKey(Path.of(config.get(ConfigKey.TLS_KEY)));
+        PrivateKey key = CertificateTlsSetup.pemKey(config);
         List<X509Certificate> chain = PemKeys.chain(Path.of(config.get(ConfigKey.TLS_CERT)));
         try {
             return new CoapBinding.Certificates(key, chain,

@@ -77,6 +77,18 @@ final class CredentialStores {
         return RawPublicKeyStore.open(directory(config, dataDir));
     }
 
+    /** Where the store's password comes from, for the key-protection report. */
+    static String passwordSource(Configuration config, Path dir) {
+        if (config.get(ConfigKey.CREDENTIALS_PASSWORD_FILE) != null) {
+            return "CLEAR: file " + config.get(ConfigKey.CREDENTIALS_PASSWORD_FILE) + " (--credentials-password-file)";
+        }
+        String env = System.getenv("CITADEL_CREDENTIALS_PASSWORD");
+        if (env != null && !env.isEmpty()) {
+            return "process environment CITADEL_CREDENTIALS_PASSWORD (not on disk)";
+        }
+        return "CLEAR: generated file " + dir.resolve("store.pass") + " (0600): protects copies of the store, not the directory";
+    }
+
     private static char[] password(Configuration config, Path dir) {
         String file = config.get(ConfigKey.CREDENTIALS_PASSWORD_FILE);
         try {

@@ -9,15 +9,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.util.function.Supplier;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
 
 /**
  * The raw-public-key TLS listener ({@code --rpk-port}, RFC 7250): the CSE proves the key of its
- * {@code --tls-key} (an unencrypted P-256 PEM key: Bouncy Castle's TLS signs with it in software), clients
- * prove keys that the credential store trusts ({@code citadel credentials rpk add}, the admin API).
+ * {@code --tls-key} (a P-256 PEM key, encrypted with {@code --tls-key-password-file} or not; Bouncy Castle signs
+ * with it in software), clients prove keys that the credential store trusts ({@code citadel credentials rpk
+ * add}, the admin API).
  */
 final class RawKeyTlsSetup {
     private RawKeyTlsSetup() {
@@ -28,15 +27,12 @@ final class RawKeyTlsSetup {
         if (keyFile == null) {
             throw new IllegalArgumentException("--rpk-port needs --tls-key: the CSE's own P-256 key, which it proves to clients");
         }
-        if (config.get(ConfigKey.TLS_KEY_PASSWORD_FILE) != null) {
-            throw new IllegalArgumentException("--rpk-port needs an unencrypted --tls-key for now (Bouncy Castle signs in software)");
-        }
-        byte[] spki = PemKeys.subjectPublicKeyInfo(Path.of(keyFile));
-        if (!SubjectPublicKeyInfo.getInstance(spki).getAlgorithm().getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+        PrivateKey key = CertificateTlsSetup.pemKey(config);
+        if (!key.getAlgorithm().equals("EC")) {
             throw new IllegalArgumentException("--rpk-port needs an EC (P-256) --tls-key");
         }
+        byte[] spki = PemKeys.subjectPublicKeyInfo(key);
         AsymmetricKeyParameter privateKey;
-        PrivateKey key = PemKeys.privateKey(Path.of(keyFile));
         try {
             privateKey = PrivateKeyFactory.createKey(key.getEncoded());
         } catch (IOException e) {

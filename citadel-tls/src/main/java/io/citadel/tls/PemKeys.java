@@ -44,19 +44,45 @@ public final class PemKeys {
     }
 
     public static PrivateKey privateKey(Path pem) {
+        return privateKey(pem, null);
+    }
+
+    /**
+     * The private key in a PEM file: unencrypted (PKCS#8 or SEC1), or an encrypted PKCS#8 key
+     * ({@code openssl pkcs8 -topk8 -v2 aes-256-cbc}) opened with {@code password} (not kept).
+     */
+    public static PrivateKey privateKey(Path pem, char[] password) {
         try (Reader r = Files.newBufferedReader(pem); PEMParser p = new PEMParser(r)) {
             Object o = p.readObject();
             JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
+            if (o instanceof org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo encrypted) {
+                if (password == null) {
+                    throw new IllegalArgumentException(pem + " is encrypted: give its password (--tls-key-password-file)");
+                }
+                try {
+                    return conv.getPrivateKey(encrypted.decryptPrivateKeyInfo(
+                            new org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder()
+                                    .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).build(password)));
+                } catch (org.bouncycastle.operator.OperatorCreationException | org.bouncycastle.pkcs.PKCSException e) {
+                    throw new IllegalArgumentException("cannot decrypt the private key in " + pem + " (wrong password?): " + e.getMessage());
+                }
+            }
             if (o instanceof PEMKeyPair pair) {
                 return conv.getKeyPair(pair).getPrivate();
             }
             if (o instanceof PrivateKeyInfo info) {
                 return conv.getPrivateKey(info);
             }
-            throw new IllegalArgumentException(pem + " holds no unencrypted private key");
+            throw new IllegalArgumentException(pem + " holds no private key (PKCS#8, encrypted PKCS#8 or SEC1 PEM)");
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the private key in " + pem + ": " + e.getMessage());
         }
+    }
+
+    /** The DER SubjectPublicKeyInfo of a private key's public half (EC keys: computed from the private scalar). */
+    public static byte[] subjectPublicKeyInfo(PrivateKey key) {
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+        return ecPublicKeyInfo(info, "the private key");
     }
 
     /**
@@ -89,17 +115,7 @@ public final class PemKeys {
                 return pair.getPublicKeyInfo().getEncoded();
             }
             if (o instanceof PrivateKeyInfo info && info.getPrivateKeyAlgorithm().getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey)) {
-                var ec = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
-                ASN1BitString point = ec.getPublicKey();
-                if (point != null) {
-                    return new SubjectPublicKeyInfo(info.getPrivateKeyAlgorithm(), point.getBytes()).getEncoded();
-                }
-                var curve = info.getPrivateKeyAlgorithm().getParameters() instanceof ASN1ObjectIdentifier oid
-                        ? ECNamedCurveTable.getByOID(oid) : null;
-                if (curve != null) {
-                    byte[] q = curve.getG().multiply(ec.getKey()).normalize().getEncoded(false);
-                    return new SubjectPublicKeyInfo(info.getPrivateKeyAlgorithm(), q).getEncoded();
-                }
+                return ecPublicKeyInfo(info, source);
             }
             throw new IllegalArgumentException(source + " holds no public key, certificate or EC key pair");
         } catch (IOException | RuntimeException e) {
@@ -107,6 +123,28 @@ public final class PemKeys {
                 throw iae;
             }
             throw new IllegalArgumentException("cannot read the key in " + source + ": " + e.getMessage());
+        }
+    }
+
+    private static byte[] ecPublicKeyInfo(PrivateKeyInfo info, String source) {
+        if (!info.getPrivateKeyAlgorithm().getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+            throw new IllegalArgumentException(source + " is not an EC key");
+        }
+        try {
+            var ec = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+            ASN1BitString point = ec.getPublicKey();
+            if (point != null) {
+                return new SubjectPublicKeyInfo(info.getPrivateKeyAlgorithm(), point.getBytes()).getEncoded();
+            }
+            var curve = info.getPrivateKeyAlgorithm().getParameters() instanceof ASN1ObjectIdentifier oid
+                    ? ECNamedCurveTable.getByOID(oid) : null;
+            if (curve == null) {
+                throw new IllegalArgumentException(source + " has no named curve");
+            }
+            byte[] q = curve.getG().multiply(ec.getKey()).normalize().getEncoded(false);
+            return new SubjectPublicKeyInfo(info.getPrivateKeyAlgorithm(), q).getEncoded();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + source + ": " + e.getMessage());
         }
     }
 }
