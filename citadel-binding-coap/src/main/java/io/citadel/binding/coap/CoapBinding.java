@@ -93,18 +93,24 @@ public final class CoapBinding implements AutoCloseable {
             server.addEndpoint(plainEndpoint);
         }
         DTLSConnector connector = null;
+        DtlsSessionWatch watch = null;
         Endpoint secureEndpoint = null;
         if (settings.securePort() != null) {
             if (dtls == null) {
                 throw new IllegalArgumentException("a DTLS port needs pre-shared keys or a certificate");
             }
-            connector = new DTLSConnector(dtlsConfig(config, new InetSocketAddress(settings.host(), settings.securePort()), dtls));
+            watch = new DtlsSessionWatch(dtls.identities());
+            connector = new DTLSConnector(dtlsConfig(config, new InetSocketAddress(settings.host(), settings.securePort()), dtls,
+                    watch));
             secureEndpoint = CoapEndpoint.builder().setConfiguration(config).setConnector(connector).build();
             server.addEndpoint(secureEndpoint);
         }
         this.plain = plainEndpoint;
         this.secure = secureEndpoint;
         DTLSConnector sessions = connector;
+        if (watch != null) {
+            watch.start(timer, sessions::close);
+        }
         server.setMessageDeliverer(new OneM2mDeliverer(cse, workers, timer,
                 dtls == null ? PeerIdentities.NONE : dtls.identities(), peer -> {
                     if (sessions != null && peer != null) {
@@ -121,10 +127,11 @@ public final class CoapBinding implements AutoCloseable {
     public static CoapEndpoint certificateServerEndpoint(InetSocketAddress address, Certificates certificates) {
         Configuration config = Configuration.createStandardWithoutFile();
         return CoapEndpoint.builder().setConfiguration(config).setConnector(new DTLSConnector(
-                dtlsConfig(config, address, new Dtls(null, certificates, PeerIdentities.NONE)))).build();
+                dtlsConfig(config, address, new Dtls(null, certificates, PeerIdentities.NONE), null))).build();
     }
 
-    private static DtlsConnectorConfig dtlsConfig(Configuration base, InetSocketAddress address, Dtls dtls) {
+    private static DtlsConnectorConfig dtlsConfig(Configuration base, InetSocketAddress address, Dtls dtls,
+                                                  DtlsSessionWatch watch) {
         Configuration config = new Configuration(base);
         config.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY);
         config.set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false);
@@ -144,6 +151,9 @@ public final class CoapBinding implements AutoCloseable {
         config.set(DtlsConfig.DTLS_MAX_PENDING_HANDSHAKE_RESULT_JOBS, 256);
         config.set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED);
         DtlsConnectorConfig.Builder b = DtlsConnectorConfig.builder(config).setAddress(address);
+        if (watch != null) {
+            b.setConnectionListener(watch);
+        }
         if (dtls.pskKeys() != null) {
             b.setAdvancedPskStore(new DtlsPskStore(dtls.pskKeys()));
         }
