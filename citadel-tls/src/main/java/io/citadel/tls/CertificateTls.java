@@ -99,7 +99,7 @@ public final class CertificateTls {
                         ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
                         return ssl;
                     }
-                }).addLast("tls-identity", new IdentityFromCertificate(spDomain, normalize, crls));
+                }).addLast("tls-identity", new IdentityFromCertificate(spDomain, normalize, crls, trust));
             }
         };
     }
@@ -130,15 +130,16 @@ public final class CertificateTls {
                                                      UnaryOperator<String> normalize, long handshakeTimeoutMillis)
             throws SSLException {
         RevocationList crls = auth.crls();
+        ConstrainedTrustManager trust = trustManager(auth);
         SslContext context = builder.sslProvider(SslProvider.JDK)
-                .trustManager(trustManager(auth)).clientAuth(auth.required() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
+                .trustManager(trust).clientAuth(auth.required() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
                 .protocols(PROTOCOLS).ciphers(CIPHERS).build();
         return () -> new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 SslHandler ssl = context.newHandler(ch.alloc());
                 ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
-                ch.pipeline().addLast("tls", ssl).addLast("tls-identity", new IdentityFromCertificate(spDomain, normalize, crls));
+                ch.pipeline().addLast("tls", ssl).addLast("tls-identity", new IdentityFromCertificate(spDomain, normalize, crls, trust));
             }
         };
     }
@@ -148,12 +149,16 @@ public final class CertificateTls {
         private final String spDomain;
         private final UnaryOperator<String> normalize;
         private final RevocationList crls;
+        private final ConstrainedTrustManager trust;
         private java.util.concurrent.ScheduledFuture<?> revocationCheck;
+        private Object anchorsSeen;
 
-        IdentityFromCertificate(String spDomain, UnaryOperator<String> normalize, RevocationList crls) {
+        IdentityFromCertificate(String spDomain, UnaryOperator<String> normalize, RevocationList crls,
+                                ConstrainedTrustManager trust) {
             this.spDomain = spDomain.toLowerCase(Locale.ROOT);
             this.normalize = normalize;
             this.crls = crls;
+            this.trust = trust;
         }
 
         @Override
@@ -175,19 +180,40 @@ public final class CertificateTls {
                     Certificate[] peer = ssl.engine().getSession().getPeerCertificates();
                     if (peer.length > 0 && peer[0] instanceof X509Certificate leaf) {
                         ctx.channel().attr(ChannelIdentity.ASSOCIATION).set(associationOf(leaf));
-                        if (crls != null) { // a certificate revoked during the session ends it within a second
-                            revocationCheck = ctx.executor().scheduleAtFixedRate(() -> {
-                                if (crls.isRevoked(leaf)) {
-                                    ctx.close();
-                                }
-                            }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-                        }
+                        X509Certificate[] chain = java.util.Arrays.stream(peer).map(X509Certificate.class::cast)
+                                .toArray(X509Certificate[]::new);
+                        anchorsSeen = trust.anchorGeneration();
+                        // a certificate revoked, expired, or whose CA is no longer trusted ends its session within a second
+                        revocationCheck = ctx.executor().scheduleAtFixedRate(() -> {
+                            if (crls != null && crls.isRevoked(leaf) || !stillAnchored(chain) || expired(leaf)) {
+                                ctx.channel().close();
+                            }
+                        }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
                     }
                 } catch (SSLPeerUnverifiedException noClientCertificate) {
                     // optional client authentication and none given: a TLS session without an identity
                 }
             }
             super.userEventTriggered(ctx, evt);
+        }
+
+        private static boolean expired(X509Certificate leaf) {
+            try {
+                leaf.checkValidity();
+                return false;
+            } catch (java.security.cert.CertificateException e) {
+                return true;
+            }
+        }
+
+        /** Re-validated only when the trust anchors changed since the last check. */
+        private boolean stillAnchored(X509Certificate[] chain) {
+            Object now = trust.anchorGeneration();
+            if (now == anchorsSeen) {
+                return true;
+            }
+            anchorsSeen = now;
+            return trust.stillAnchored(chain);
         }
 
         SecurityAssociation associationOf(X509Certificate cert) throws CertificateParsingException {

@@ -129,6 +129,47 @@ final class ConstrainedTrustManager implements X509TrustManager {
         validate(chain, SERVER_AUTH, "server");
     }
 
+    /** A token for the trust anchors in force now; another token means a CA was added or removed since. */
+    Object anchorGeneration() {
+        return anchors();
+    }
+
+    /**
+     * Whether a client chain accepted earlier still leads to one of the current anchors, within its name
+     * constraints (revocation is checked separately); false when it cannot be checked.
+     */
+    boolean stillAnchored(X509Certificate[] chain) {
+        try {
+            Anchors a = anchors();
+            if (a.anchors().isEmpty()) {
+                return false;
+            }
+            pathToAnchor(chain, a);
+            return true;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private record Validated(List<X509Certificate> path, PKIXParameters params, PKIXCertPathValidatorResult result) {
+    }
+
+    /** RFC 5280 path validation to one of {@code a}'s anchors, then the anchor's own name constraints. */
+    private Validated pathToAnchor(X509Certificate[] chain, Anchors a) throws GeneralSecurityException {
+        // the path without any certificate that is itself a trust anchor
+        List<X509Certificate> path = Arrays.stream(chain).filter(c -> a.anchors().stream()
+                .noneMatch(t -> t.getTrustedCert().equals(c))).toList();
+        PKIXParameters params = new PKIXParameters(a.anchors());
+        params.setRevocationEnabled(false);
+        PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
+                .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+        NameConstraints nc = a.constraints().get(result.getTrustAnchor().getTrustedCert());
+        if (nc != null) {
+            enforce(nc, path);
+        }
+        return new Validated(path, params, result);
+    }
+
     private void validate(X509Certificate[] chain, String purpose, String role) throws CertificateException {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("no " + role + " certificate");
@@ -138,26 +179,16 @@ final class ConstrainedTrustManager implements X509TrustManager {
             throw new CertificateException("certificate is not for " + role + " authentication");
         }
         try {
-            // the path without any certificate that is itself a trust anchor
             Anchors a = anchors();
             if (a.anchors().isEmpty()) {
                 throw new CertificateException("no trust anchors are configured");
             }
-            List<X509Certificate> path = Arrays.stream(chain).filter(c -> a.anchors().stream()
-                    .noneMatch(t -> t.getTrustedCert().equals(c))).toList();
-            PKIXParameters params = new PKIXParameters(a.anchors());
-            params.setRevocationEnabled(false);
-            PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
-                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
-            NameConstraints nc = a.constraints().get(result.getTrustAnchor().getTrustedCert());
-            if (nc != null) {
-                enforce(nc, path);
-            }
+            Validated v = pathToAnchor(chain, a);
             if (crls != null) {
-                crls.check(path, result.getTrustAnchor().getTrustedCert());
+                crls.check(v.path(), v.result().getTrustAnchor().getTrustedCert());
             }
             if (ocsp != null) {
-                checkOcsp(path, params);
+                checkOcsp(v.path(), v.params());
             }
         } catch (GeneralSecurityException e) {
             throw new CertificateException(role + " certificate rejected: " + e.getMessage(), e);
