@@ -93,7 +93,8 @@ class SecureEnvironmentTest {
                 "--key-store-pin-file", pinFile.toString(), "--tls-trust", work.resolve("pki/ca.pem").toString())) {
             int port = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
             assertThat(cse.output()).contains("TLS key 'cse-tls' protected by pkcs11");
-            assertThat(cse.output()).contains("key protection: tls-key (certificate TLS): PKCS#11 token");
+            assertThat(cse.awaitAnnounced(java.util.regex.Pattern.compile("key protection: tls-key \\(certificate TLS\\): (PKCS#11 token)")))
+                    .isEqualTo("PKCS#11 token");
             String out = run("curl", "-s", "-i", "--cacert", work.resolve("pki/ca.pem").toString(), "--resolve",
                     "id-in.citadel.example:" + port + ":127.0.0.1", "-H", "X-M2M-Origin: CAdminTest", "-H", "X-M2M-RI: 1",
                     "-H", "X-M2M-RVI: 3", "https://id-in.citadel.example:" + port + "/cse-in");
