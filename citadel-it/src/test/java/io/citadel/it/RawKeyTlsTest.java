@@ -152,6 +152,15 @@ class RawKeyTlsTest {
                 http("GET", "/cse-in/rawdev", "Crawdev", null));
         assertThat(rsc(tls12)).isEqualTo("2000");
         assertThat(tls12).contains("TLS1.2-Raw Public Key").contains("ECDHE-ECDSA");
+        // the CSE remembers the association the AE registered over, shows it to nobody, lets nobody write it,
+        // and refuses the AE-ID on the plain listener
+        assertThat(tls12).doesNotContain("citadel:");
+        assertThat(cse.client().as(CseProcess.ADMIN).retrieve("cse-in/rawdev").text()).doesNotContain("citadel:");
+        assertThat(cse.client().as("Crawdev").retrieve("cse-in/rawdev").rsc()).isEqualTo(4107);
+        String hidden = "{\"m2m:ae\":{\"citadel:registeredOver\":\"x\"}}";
+        assertThat(rsc(gnutls("dev", PRIORITY, "PUT /cse-in/rawdev HTTP/1.1\r\nHost: cse\r\nX-M2M-Origin: Crawdev\r\n"
+                + "X-M2M-RI: r2\r\nX-M2M-RVI: 3\r\nContent-Type: application/json\r\nContent-Length: " + hidden.length()
+                + "\r\nConnection: close\r\n\r\n" + hidden))).isEqualTo("4000");
     }
 
     @Test

@@ -34,7 +34,17 @@ final class KeyProtection {
             }
             if (config.get(ConfigKey.TLS_KEY) != null) {
                 boolean encrypted = config.get(ConfigKey.TLS_KEY_PASSWORD_FILE) != null;
-                String users = store == null ? "TLS, DTLS, raw-key TLS" : "DTLS, raw-key TLS";
+                List<String> uses = new ArrayList<>();
+                if (store == null && config.get(ConfigKey.TLS_PORT) != null) {
+                    uses.add("TLS");
+                }
+                if (config.get(ConfigKey.COAPS_PORT) != null) {
+                    uses.add("DTLS");
+                }
+                if (config.get(ConfigKey.RPK_PORT) != null) {
+                    uses.add("raw-key TLS");
+                }
+                String users = String.join(", ", uses);
                 out.add(new Entry("tls-key PEM (" + users + ")", encrypted
                         ? "software: encrypted PKCS#8 " + config.get(ConfigKey.TLS_KEY) + " (password from --tls-key-password-file)"
                         : "CLEAR: unencrypted PEM " + config.get(ConfigKey.TLS_KEY) + ", protected by file permissions only", !encrypted));
