@@ -329,9 +329,11 @@ public final class Cse implements AutoCloseable {
             return new Originator(raw, "", false, false, List.of(), false, java.util.Set.of());
         }
         boolean admin = normalized.equals(parts.accessControl().ids().normalize(settings.administrator()));
-        boolean registered = isRegisteredHere(normalized) || admin;
-        if (!authenticated && !admin && !isCseId(normalized) && !isAeRegistration(req)) {
-            requireUnsecuredAeMayAct(normalized, registered);
+        boolean cse = isCseId(normalized);
+        java.util.Optional<Resource> ae = cse ? java.util.Optional.empty() : registeredAe(normalized);
+        boolean registered = admin || ae.isPresent() || cse && remotes.byCseId(normalized).isPresent();
+        if (!authenticated && !admin && !cse && !isAeRegistration(req)) {
+            requireUnsecuredAeMayAct(normalized, ae);
         }
         return new Originator(raw, normalized, authenticated, registered, admitted.tokens(), req.tokenRequestIndicator(),
                 roles.validRoles(req.roleIds(), normalized, ctx.receivedAt()));
@@ -349,9 +351,9 @@ public final class Cse implements AutoCloseable {
      * another CSE → 4106, since it can only come through its CSE, over an association, unless the operator
      * runs a lab hierarchy without TLS ({@code --insecure-cse-peers}).
      */
-    private void requireUnsecuredAeMayAct(String normalized, boolean registered) {
-        if (registered) {
-            if (registeredAe(normalized).map(ae -> ae.get(SECURED_REGISTRATION) != null).orElse(false)) {
+    private void requireUnsecuredAeMayAct(String normalized, java.util.Optional<Resource> registered) {
+        if (registered.isPresent()) {
+            if (registered.get().get(SECURED_REGISTRATION) != null) {
                 throw new OneM2mException(ResponseStatusCode.SECURITY_ASSOCIATION_REQUIRED,
                         "this AE registered over a security association; its requests must come over one too");
             }
@@ -421,13 +423,6 @@ public final class Cse implements AutoCloseable {
         }
         return normalized.startsWith("/") && normalized.length() > 1 && normalized.indexOf('/', 1) < 0
                 && normalized.charAt(1) != 'S';
-    }
-
-    private boolean isRegisteredHere(String normalized) {
-        if (isCseId(normalized) && remotes.byCseId(normalized).isPresent()) {
-            return true;
-        }
-        return registeredAe(normalized).isPresent();
     }
 
     /** The AE-ID-Stem of one of this CSE's AE-IDs ({@code /cse/Cx}, {@code /Sx}); null for any other ID. */

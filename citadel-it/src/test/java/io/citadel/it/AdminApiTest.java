@@ -243,6 +243,9 @@ class AdminApiTest {
                 .isEqualTo(400);
         assertThat(admin("PUT", "/admin/credentials/ca/junk", "{\"pem\":\"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\"}")
                 .status()).isEqualTo(400);
+        // a bundle could make a second certificate trusted behind the one checked: exactly one is taken
+        assertThat(admin("PUT", "/admin/credentials/ca/bundle", JSON.writeValueAsString(Map.of("pem",
+                Files.readString(ca) + Files.readString(leaf)))).status()).isEqualTo(400);
         Answer added = admin("PUT", "/admin/credentials/ca/testca", JSON.writeValueAsString(Map.of("pem", Files.readString(ca))));
         assertThat(added.status()).isEqualTo(201);
         assertThat(added.object().get("subject")).isEqualTo("CN=Admin API Test CA");

@@ -237,7 +237,7 @@ final class AdminRoutes {
         return switch (method) {
             case "PUT" -> {
                 Map<String, Object> o = object(body, Set.of("pem"));
-                boolean existed = admin.trustAnchors().stream().anyMatch(a -> a.name().equals(name));
+                boolean existed = admin.hasTrustAnchor(name);
                 CredentialAdmin.TrustAnchor a = admin.addTrustAnchor(name,
                         string(o, "pem", true).getBytes(StandardCharsets.UTF_8));
                 AUDIT.info("admin API: " + (existed ? "replaced" : "added") + " trust anchor " + name + " (" + a.subject() + ")");

@@ -166,17 +166,25 @@ final class CredentialAdmin {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("a trust anchor name has 1 to 64 letters, digits, '.', '_' or '-'");
         }
-        TrustAnchor anchor = describe(name, pem);
+        X509Certificate ca = singleCertificate(pem);
+        TrustAnchor anchor = describe(name, ca);
         Path dir = trustDirectory();
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, ".ca", ".tmp");
-            Files.write(tmp, pem);
+            // exactly the certificate that was checked, re-encoded: nothing else in the text becomes trusted
+            Files.writeString(tmp, "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(ca.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n");
             Files.move(tmp, dir.resolve(name + ".pem"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
+        } catch (IOException | java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException("cannot write the trust anchor into " + dir + ": " + e.getMessage());
         }
         return anchor;
+    }
+
+    boolean hasTrustAnchor(String name) {
+        return name != null && NAME.matcher(name).matches() && Files.exists(trustDirectory().resolve(name + ".pem"));
     }
 
     boolean removeTrustAnchor(String name) {
@@ -198,6 +206,28 @@ final class CredentialAdmin {
         } catch (IOException | GeneralSecurityException | ClassCastException e) {
             throw new IllegalArgumentException("not a PEM X.509 certificate: " + e.getMessage());
         }
+        return describe(name, ca);
+    }
+
+    /** The one certificate in {@code pem}; a text with none or several (a bundle could smuggle a second CA) is refused. */
+    private static X509Certificate singleCertificate(byte[] pem) {
+        java.util.Collection<? extends java.security.cert.Certificate> all;
+        try (InputStream in = new ByteArrayInputStream(pem)) {
+            all = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("not a PEM X.509 certificate: " + e.getMessage());
+        }
+        if (all.isEmpty() || !(all.iterator().next() instanceof X509Certificate ca)) {
+            throw new IllegalArgumentException("not a PEM X.509 certificate");
+        }
+        describe("check", ca); // refuses an end-entity certificate first, whatever follows it
+        if (all.size() != 1) {
+            throw new IllegalArgumentException("a trust anchor is exactly one X.509 CA certificate; found " + all.size());
+        }
+        return ca;
+    }
+
+    private static TrustAnchor describe(String name, X509Certificate ca) {
         if (ca.getBasicConstraints() < 0) {
             throw new IllegalArgumentException("the certificate is not a CA certificate (no basicConstraints cA)");
         }
@@ -223,14 +253,24 @@ final class CredentialAdmin {
         return name != null && NAME.matcher(name).matches() && secretStore().remove(name);
     }
 
-    // ---- stores, opened per operation so that a change made elsewhere (the CLI, another CSE) is seen
+    // ---- stores, opened once: they re-read their files when another writer (the CLI, another CSE) changed
+    // them, and re-read before every write; the secret store reads its file on every call anyway
 
-    private PskStore pskStore() {
-        return CredentialStores.psk(config, dataDir);
+    private PskStore psk;
+    private RawPublicKeyStore rawKeys;
+
+    private synchronized PskStore pskStore() {
+        if (psk == null) {
+            psk = CredentialStores.psk(config, dataDir);
+        }
+        return psk;
     }
 
-    private RawPublicKeyStore rawKeyStore() {
-        return CredentialStores.rawPublicKeys(config, dataDir);
+    private synchronized RawPublicKeyStore rawKeyStore() {
+        if (rawKeys == null) {
+            rawKeys = CredentialStores.rawPublicKeys(config, dataDir);
+        }
+        return rawKeys;
     }
 
     private SecretStore secretStore() {

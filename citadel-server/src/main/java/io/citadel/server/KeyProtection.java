@@ -59,8 +59,8 @@ final class KeyProtection {
             out.add(new Entry("client secrets (broker, registrar)", "software: encrypted PKCS#12 " + credentials.resolve("secrets.p12"), false));
         }
         if (Files.exists(credentials.resolve("psk.p12")) || Files.exists(credentials.resolve("secrets.p12"))) {
-            out.add(new Entry("credential store password", CredentialStores.passwordSource(config, credentials),
-                    CredentialStores.passwordSource(config, credentials).startsWith("CLEAR")));
+            String password = CredentialStores.passwordSource(config, credentials);
+            out.add(new Entry("credential store password", password, password.startsWith("CLEAR")));
         }
         if (config.get(ConfigKey.ADMIN_PORT) != null) {
             String token = config.get(ConfigKey.ADMIN_TOKEN_FILE) != null ? config.get(ConfigKey.ADMIN_TOKEN_FILE)
