@@ -67,7 +67,7 @@ public final class TokenVerifier {
         }
         this.decryptionKeys = decryptionKeys;
         this.ids = ids;
-        this.ownCseIds = Set.of(ids.cseId(), ids.spId() + ids.cseId());
+        this.ownCseIds = Set.of(ids.cseId(), ids.spId() + ids.cseId(), ids.spId());
         this.clockSkew = clockSkew;
     }
 
@@ -103,7 +103,7 @@ public final class TokenVerifier {
             throw new TokenRejectedException("token issuer " + printable(issuerId) + " is not the DAS that answered");
         }
         checkIntegrity(jwt, issuer);
-        return check(claims, issuerId, originator, now, wildcardAudience);
+        return check(claims, issuer, issuerId, originator, now, wildcardAudience);
     }
 
     private JWTClaimsSet claimsOf(JWT jwt) throws TokenRejectedException {
@@ -207,7 +207,7 @@ public final class TokenVerifier {
         return null;
     }
 
-    private AccessToken check(JWTClaimsSet claims, String issuerId, String originator, Instant now,
+    private AccessToken check(JWTClaimsSet claims, TrustedIssuer issuer, String issuerId, String originator, Instant now,
                               boolean wildcardAudience) throws TokenRejectedException {
         String tokenId = text(claims, "jti", "tkid")
                 .orElseThrow(() -> new TokenRejectedException("token has no token ID (jti/tkid)"));
@@ -228,6 +228,9 @@ public final class TokenVerifier {
             throw new TokenRejectedException("token " + tokenId + " has expired");
         }
         List<String> audience = strings(claims, "aud", "tkau");
+        if (audience.isEmpty() && !issuer.audienceOptional()) {
+            throw new TokenRejectedException("token " + tokenId + " names no audience (aud/tkau): it must name this CSE");
+        }
         if (!audience.isEmpty() && audience.stream().noneMatch(a -> audienceMatches(a, wildcardAudience))) {
             throw new TokenRejectedException("token " + tokenId + " is not meant for this CSE (audience)");
         }

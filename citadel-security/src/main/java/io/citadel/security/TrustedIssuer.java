@@ -13,8 +13,16 @@ import java.util.Set;
  * @param keys the issuer's public keys (or, for HMAC, shared secrets)
  * @param algorithms the JWS algorithms accepted from this issuer
  * @param allowUnsecured whether unsecured tokens ({@code alg:none}) from this issuer are accepted
+ * @param audienceOptional whether tokens from this issuer may omit the audience ({@code aud}/{@code tkau}); off
+ *     by default, since a token without an audience would be good at every CSE that trusts the issuer
  */
-public record TrustedIssuer(String issuerId, JWKSet keys, Set<JWSAlgorithm> algorithms, boolean allowUnsecured) {
+public record TrustedIssuer(String issuerId, JWKSet keys, Set<JWSAlgorithm> algorithms, boolean allowUnsecured,
+                            boolean audienceOptional) {
+
+    /** An issuer whose tokens must name their audience. */
+    public TrustedIssuer(String issuerId, JWKSet keys, Set<JWSAlgorithm> algorithms, boolean allowUnsecured) {
+        this(issuerId, keys, algorithms, allowUnsecured, false);
+    }
 
     public TrustedIssuer {
         algorithms = Set.copyOf(algorithms);

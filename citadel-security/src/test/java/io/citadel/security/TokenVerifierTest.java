@@ -106,6 +106,25 @@ class TokenVerifierTest {
     }
 
     @Test
+    void a_token_without_audience_is_refused_unless_its_issuer_is_configured_for_it() throws Exception {
+        JWTClaimsSet noAudience = new JWTClaimsSet.Builder(claims().build()).audience((String) null).build();
+        assertRejected(sign(noAudience, DAS_KEY), "names no audience");
+        JWTClaimsSet emptyAudience = new JWTClaimsSet.Builder(claims().build()).audience(List.of()).build();
+        assertRejected(sign(emptyAudience, DAS_KEY), "names no audience");
+        TrustedIssuer lenient = new TrustedIssuer("/id-das", new JWKSet(DAS_KEY.toPublicJWK()), Set.of(JWSAlgorithm.ES256),
+                false, true);
+        TokenVerifier configured = new TokenVerifier(List.of(lenient), new JWKSet(), IDS, Duration.ZERO);
+        assertThat(configured.verify(sign(noAudience, DAS_KEY), "/id-in/Cbob", NOW, false, null).tokenId())
+                .isEqualTo("t1@das.example");
+    }
+
+    @Test
+    void the_service_provider_as_audience_is_accepted() throws Exception {
+        assertThat(verify(sign(claims().audience("//sp.example").build(), DAS_KEY)).tokenId()).isEqualTo("t1@das.example");
+        assertRejected(sign(claims().audience("//other.example").build(), DAS_KEY), "audience");
+    }
+
+    @Test
     void wrong_holder_audience_issuer_and_times_are_refused() throws Exception {
         assertRejected(sign(claims().claim("azp", "/id-in/Ceve").build(), DAS_KEY), "held by another");
         assertRejected(sign(claims().audience("/id-other").build(), DAS_KEY), "audience");

@@ -60,7 +60,7 @@ final class SecurityConfiguration {
 
     /**
      * Reads {@code {"issuers":[{"id":"/id-das","jwks":{"keys":[...]} | "jwksFile":"das.jwks",
-     * "algorithms":["ES256"],"allowUnsecured":false}]}}. Private key parts are refused: a CSE needs only
+     * "algorithms":["ES256"],"allowUnsecured":false,"audienceOptional":false}]}}. Private key parts are refused: a CSE needs only
      * public keys (and HMAC secrets only where an issuer is explicitly configured for HS256).
      */
     static List<TrustedIssuer> trustedIssuers(Path file) {
@@ -93,7 +93,8 @@ final class SecurityConfiguration {
                         throw new IllegalArgumentException(file + ": issuer " + id + " lists a private key; give only public keys");
                     }
                 }
-                out.add(new TrustedIssuer(id, keys, algs, Boolean.TRUE.equals(m.get("allowUnsecured"))));
+                out.add(new TrustedIssuer(id, keys, algs, Boolean.TRUE.equals(m.get("allowUnsecured")),
+                        Boolean.TRUE.equals(m.get("audienceOptional"))));
             }
             return out;
         } catch (IOException | ParseException e) {
