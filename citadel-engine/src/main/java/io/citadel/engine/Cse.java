@@ -74,6 +74,9 @@ public final class Cse implements AutoCloseable {
 
     public Cse(CseSettings settings, ResourceStore store, SecurityOptions security) {
         this.settings = settings;
+        OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
+        security = security.withAudit(security.audit().namingAdministrator(List.of(settings.administrator(),
+                ids.normalize(settings.administrator()))));
         this.revocations = security.revocations();
         ResourceSchema schema = ResourceSchema.standard();
         ResourceRepository repository = new ResourceRepository(store, 200_000);
@@ -92,7 +95,6 @@ public final class Cse implements AutoCloseable {
         });
         subscriptions.load(store);
         remotes.load(store);
-        OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
         TokenVerifier verifier = new TokenVerifier(security.trustedIssuers(), security.decryptionKeys(), ids,
                 Duration.ofSeconds(5));
         this.tokens = new TokenService(verifier, security.revocations());
@@ -166,13 +168,13 @@ public final class Cse implements AutoCloseable {
             validate(request, ctx);
             String normalized = request.from() == null || request.from().isEmpty() ? ""
                     : parts.accessControl().ids().normalize(request.from());
+            // Identified here before anything is stored, queued or sent on the originator's behalf.
+            Authentication authentication = authenticate(request, normalized, ctx);
             if (request.isNonBlocking()) {
-                bindToAssociation(request, normalized, ctx);
                 return nonBlocking.accept(request, normalized, ctx, this::handle);
             }
             java.util.Optional<String> elsewhere = forwarder.remoteTarget(request.to());
             if (elsewhere.isPresent()) {
-                bindToAssociation(request, normalized, ctx);
                 return forwarder.forward(request, normalized, elsewhere.get(), ctx.receivedAt());
             }
             List<String> stored = roles.storedTokens(request.tokenIds());
@@ -181,7 +183,7 @@ public final class Cse implements AutoCloseable {
                         "token rejected: a token ID in tids names no <token> in this CSE's token repository");
             }
             TokenService.Admitted admitted = tokens.admit(request, stored, normalized, ctx.receivedAt());
-            Originator originator = identify(request, normalized, admitted, ctx);
+            Originator originator = identify(request, normalized, authentication, admitted, ctx);
             Target target = parts.addressing().resolve(request.to());
             awaitExecutionTime(request);
             ResponsePrimitive response = target.virtual() == Target.Virtual.FAN_OUT
@@ -312,31 +314,48 @@ public final class Cse implements AutoCloseable {
     }
 
     /**
-     * Identify stage: binds the originator to what the hop's security association proved (TS-0003 §7.2.1,
-     * digest §3.6), then collects its tokens and roles.
+     * What the identify stage proved about the originator before the request goes anywhere: whether a security
+     * association vouches for it, and its {@code <AE>} when it is one of this CSE's AEs.
+     */
+    private record Authentication(boolean authenticated, boolean admin, boolean cse, java.util.Optional<Resource> ae) {
+    }
+
+    /**
+     * Identify stage, first part, run for every request whatever its target (a forwarded, non-blocking or
+     * fanned-out request leaves this CSE on the originator's behalf, so it must be identified here exactly as
+     * a local one): binds the originator to what the hop's security association proved (TS-0003 §7.2.1,
+     * digest §3.6).
      * <ul>
      * <li>With an association: {@code From} must be one of the IDs bound to the credential (also for AE
      * registration), else 4106; such an originator is authenticated (feeds {@code acaf}).</li>
      * <li>Without one: a CSE-ID as {@code From} gets 4107, unless the operator listed it as an insecure
-     * peer (lab setups).</li>
+     * peer (lab setups); an AE-ID must be allowed to act unsecured ({@link #requireUnsecuredAeMayAct}).</li>
      * </ul>
      */
-    private Originator identify(RequestPrimitive req, String normalized, TokenService.Admitted admitted,
-                                RequestContext ctx) {
-        String raw = req.from();
+    private Authentication authenticate(RequestPrimitive req, String normalized, RequestContext ctx) {
         boolean authenticated = bindToAssociation(req, normalized, ctx);
-        if (raw == null || raw.isEmpty()) {
-            return new Originator(raw, "", false, false, List.of(), false, java.util.Set.of());
+        if (req.from() == null || req.from().isEmpty()) {
+            return new Authentication(false, false, false, java.util.Optional.empty());
         }
         boolean admin = normalized.equals(parts.accessControl().ids().normalize(settings.administrator()));
         boolean cse = isCseId(normalized);
         java.util.Optional<Resource> ae = cse ? java.util.Optional.empty() : registeredAe(normalized);
-        boolean registered = admin || ae.isPresent() || cse && remotes.byCseId(normalized).isPresent();
         if (!authenticated && !admin && !cse && !isAeRegistration(req)) {
             requireUnsecuredAeMayAct(normalized, ae);
         }
-        return new Originator(raw, normalized, authenticated, registered, admitted.tokens(), req.tokenRequestIndicator(),
-                roles.validRoles(req.roleIds(), normalized, ctx.receivedAt()));
+        return new Authentication(authenticated, admin, cse, ae);
+    }
+
+    /** Identify stage, second part, for requests handled here: collects the originator's tokens and roles. */
+    private Originator identify(RequestPrimitive req, String normalized, Authentication auth,
+                                TokenService.Admitted admitted, RequestContext ctx) {
+        String raw = req.from();
+        if (raw == null || raw.isEmpty()) {
+            return new Originator(raw, "", false, false, List.of(), false, java.util.Set.of());
+        }
+        boolean registered = auth.admin() || auth.ae().isPresent() || auth.cse() && remotes.byCseId(normalized).isPresent();
+        return new Originator(raw, normalized, auth.authenticated(), registered, admitted.tokens(),
+                req.tokenRequestIndicator(), roles.validRoles(req.roleIds(), normalized, ctx.receivedAt()));
     }
 
     private static boolean isAeRegistration(RequestPrimitive req) {

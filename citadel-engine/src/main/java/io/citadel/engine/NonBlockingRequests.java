@@ -34,11 +34,15 @@ import java.util.function.BiFunction;
  * each of the request's {@code rt/nu} targets (to the originator when there are none given; nowhere when
  * the list is empty), through the notification dispatcher, so it is retried like any notification.</li>
  * </ul>
- * At most {@value #MAX_PENDING} wait; beyond that a non-blocking request is refused with 5000.
+ * At most {@value #MAX_PENDING} wait, at most {@value #MAX_PENDING_PER_ORIGINATOR} of them from one originator;
+ * beyond that a non-blocking request is refused (4005 for the originator over its share, 5000 when the CSE is
+ * full). Its originator is identified before it is counted or stored.
  */
 final class NonBlockingRequests implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("citadel.nonblocking");
     private static final int MAX_PENDING = 10_000;
+    /** How many non-blocking requests one originator may have waiting at once. */
+    static final int MAX_PENDING_PER_ORIGINATOR = 100;
     private static final Duration MAX_LIFETIME = Duration.ofHours(1);
     static final long PENDING = 3;
     static final long COMPLETED = 1;
@@ -47,6 +51,7 @@ final class NonBlockingRequests implements AutoCloseable {
     private final CseSettings settings;
     private final ResourceStore store;
     private final NotificationDispatcher dispatcher;
+    private final PendingRequests pending = new PendingRequests(MAX_PENDING, MAX_PENDING_PER_ORIGINATOR);
     private final ExecutorService workers = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(MAX_PENDING), r -> {
                 Thread t = new Thread(r, "citadel-nonblocking");
@@ -60,38 +65,50 @@ final class NonBlockingRequests implements AutoCloseable {
         this.dispatcher = dispatcher;
     }
 
+    /**
+     * Accepts a non-blocking request whose originator the identify stage has already bound: a waiting place is
+     * reserved (per originator, then in total) before anything is stored, so nobody can fill the queue for others.
+     */
     ResponsePrimitive accept(RequestPrimitive req, String originator, RequestContext ctx,
                              BiFunction<RequestPrimitive, RequestContext, ResponsePrimitive> pipeline) {
         RequestPrimitive blocking = req.redirected(req.to(), req.from(), req.requestId());
-        if (req.responseType() == 1) {
-            Resource request = createRequestResource(req, originator, ctx.receivedAt());
-            submit(() -> {
-                ResponsePrimitive rsp = pipeline.apply(blocking, ctx);
-                complete(request.ri(), rsp, req);
-            });
-            return ResponsePrimitive.of(ResponseStatusCode.ACCEPTED_NON_BLOCKING_REQUEST_SYNCH, req,
-                    Map.of("m2m:uri", request.ri()));
-        }
-        List<String> targets = req.responseTargets() != null ? req.responseTargets()
-                : req.from() == null || req.from().isEmpty() ? List.of() : List.of(req.from());
-        submit(() -> {
-            ResponsePrimitive rsp = pipeline.apply(blocking, ctx);
-            Map<String, Object> content = Map.of("m2m:rsp", operationResult(rsp, req));
-            for (String target : targets) {
-                dispatcher.enqueue("request:" + originator + "\n" + req.requestId(), target, content,
-                        DeliveryPolicy.IMMEDIATE);
+        PendingRequests.Slot slot = pending.reserve(originator);
+        try {
+            if (req.responseType() == 1) {
+                Resource request = createRequestResource(req, originator, ctx.receivedAt());
+                submit(slot, () -> {
+                    ResponsePrimitive rsp = pipeline.apply(blocking, ctx);
+                    complete(request.ri(), rsp, req);
+                });
+                return ResponsePrimitive.of(ResponseStatusCode.ACCEPTED_NON_BLOCKING_REQUEST_SYNCH, req,
+                        Map.of("m2m:uri", request.ri()));
             }
-        });
-        return ResponsePrimitive.of(ResponseStatusCode.ACCEPTED_NON_BLOCKING_REQUEST_ASYNCH, req, null);
+            List<String> targets = req.responseTargets() != null ? req.responseTargets()
+                    : req.from() == null || req.from().isEmpty() ? List.of() : List.of(req.from());
+            submit(slot, () -> {
+                ResponsePrimitive rsp = pipeline.apply(blocking, ctx);
+                Map<String, Object> content = Map.of("m2m:rsp", operationResult(rsp, req));
+                for (String target : targets) {
+                    dispatcher.enqueue("request:" + originator + "\n" + req.requestId(), target, content,
+                            DeliveryPolicy.IMMEDIATE);
+                }
+            });
+            return ResponsePrimitive.of(ResponseStatusCode.ACCEPTED_NON_BLOCKING_REQUEST_ASYNCH, req, null);
+        } catch (RuntimeException e) {
+            slot.release();
+            throw e;
+        }
     }
 
-    private void submit(Runnable task) {
+    private void submit(PendingRequests.Slot slot, Runnable task) {
         try {
             workers.execute(() -> {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
                     LOG.log(Level.ERROR, "non-blocking request failed", e);
+                } finally {
+                    slot.release();
                 }
             });
         } catch (RejectedExecutionException e) {

@@ -39,4 +39,9 @@ public record SecurityOptions(List<TrustedIssuer> trustedIssuers, JWKSet decrypt
     public SecurityOptions with(List<TrustedIssuer> issuers, JWKSet keys) {
         return new SecurityOptions(issuers, keys, locations, revocations, outbound, dasTimeout, maxGrantLifetime, audit);
     }
+
+    public SecurityOptions withAudit(AuditLog replacement) {
+        return new SecurityOptions(trustedIssuers, decryptionKeys, locations, revocations, outbound, dasTimeout,
+                maxGrantLifetime, replacement);
+    }
 }

@@ -49,6 +49,49 @@ class NonBlockingTest {
     }
 
     @Test
+    void an_unknown_originator_is_refused_before_anything_is_stored_or_queued() {
+        OneM2mHttpClient admin = cse.client().as(CseProcess.ADMIN);
+        int before = requestResources(admin);
+        OneM2mHttpClient ghost = cse.client().as("Cnbghost");
+        for (int i = 0; i < 50; i++) {
+            assertThat(post(ghost, "cse-in/nb/box?rt=1", 4, "{\"m2m:cin\":{\"con\":\"x\"}}", Map.of()).rsc()).isEqualTo(4106);
+            assertThat(post(ghost, "cse-in/nb/box?rt=2", 4, "{\"m2m:cin\":{\"con\":\"x\"}}", Map.of()).rsc()).isEqualTo(4106);
+        }
+        assertThat(requestResources(admin)).isEqualTo(before);
+    }
+
+    @Test
+    void one_originator_cannot_fill_the_queue_of_pending_requests() throws Exception {
+        try (CseProcess own = CseProcess.start(dir.resolve("flood"))) {
+            OneM2mHttpClient flooder = own.client().as("Cnbflood");
+            OneM2mHttpClient other = own.client().as("Cnbpolite");
+            assertThat(flooder.create("cse-in", 2, ae("nbflood")).rsc()).isEqualTo(2001);
+            assertThat(other.create("cse-in", 2, ae("nbpolite")).rsc()).isEqualTo(2001);
+            // each request waits here until its operation execution time (oet), 25 s ahead: none finishes meanwhile
+            String oet = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(java.time.ZoneOffset.UTC)
+                    .format(java.time.Instant.now().plusSeconds(25));
+            Map<String, String> later = Map.of("X-M2M-OET", oet);
+            int accepted = 0;
+            for (int i = 0; i < 110; i++) {
+                int rsc = flooder.send("GET", "cse-in/nbflood?rt=1", null, null, later).rsc();
+                assertThat(rsc).as("request %d", i).isIn(1001, 4005);
+                accepted += rsc == 1001 ? 1 : 0;
+            }
+            assertThat(accepted).isEqualTo(100);
+            // another originator still gets its own places
+            assertThat(other.send("GET", "cse-in/nbpolite?rt=1", null, null, later).rsc()).isEqualTo(1001);
+        }
+    }
+
+    /** How many {@code <request>} resources the CSE holds (discovery as the administrator). */
+    private static int requestResources(OneM2mHttpClient admin) {
+        OneM2mResponse found = admin.retrieve("cse-in?fu=1&ty=17");
+        assertThat(found.rsc()).isEqualTo(2000);
+        Object uril = found.content() == null ? null : found.content().get("m2m:uril");
+        return uril == null ? 0 : ((java.util.List<?>) uril).size();
+    }
+
+    @Test
     void synchronous_non_blocking_leaves_the_result_in_a_request_resource_only_its_originator_reads() throws Exception {
         OneM2mResponse accepted = post(app, "cse-in/nb/box?rt=1", 4, "{\"m2m:cin\":{\"con\":\"later\"}}", Map.of());
         assertThat(accepted.rsc()).isEqualTo(1001);
