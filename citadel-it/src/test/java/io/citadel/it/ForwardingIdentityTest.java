@@ -101,6 +101,15 @@ class ForwardingIdentityTest {
             assertThat(claimed.send("GET", BOX + "?rt=1", null, null).rsc()).isEqualTo(4107);
             // over its association the AE reads the IN's container through both hops
             assertThat(sec.retrieve(BOX).status()).isEqualTo(ResponseStatusCode.OK);
+            // a group whose member is that container: the fan-out leaves on the AE's behalf only for the AE itself
+            ResponsePrimitive group = sec.create("cse-asn/sec", 9, Map.of("m2m:grp", Map.of("rn", "far", "mnm", 5,
+                    "mid", List.of("/id-in/cse-in/owner/box"))));
+            assertThat(group.status()).isIn(ResponseStatusCode.CREATED, ResponseStatusCode.CONFLICT);
+            ResponsePrimitive fanned = sec.retrieve("cse-asn/sec/far/fopt");
+            assertThat(fanned.status()).isEqualTo(ResponseStatusCode.OK);
+            assertThat(String.valueOf(fanned.content())).as("the member's answer").contains("rsc=2000");
+            assertThat(claimed.retrieve("cse-asn/sec/far/fopt").rsc()).isEqualTo(4107);
+            assertThat(asn.client().as("Cghost").retrieve("cse-asn/sec/far/fopt").rsc()).isEqualTo(4106);
         }
     }
 
