@@ -106,6 +106,21 @@ class HttpFramingTest {
     }
 
     @Test
+    void curl_sending_an_oversized_body_gets_a_onem2m_error() throws Exception {
+        Path body = dataDir.resolve("big.json");
+        java.nio.file.Files.writeString(body, "{\"m2m:ae\":{\"api\":\"N" + "x".repeat(10_000) + "\"}}");
+        Process curl = new ProcessBuilder("curl", "-s", "-i", "--max-time", "30", "-H", "Expect: 100-continue",
+                "-H", "X-M2M-Origin: " + TestListener.ADMIN, "-H", "X-M2M-RI: curl1", "-H", "X-M2M-RVI: 3",
+                "-H", "Content-Type: application/json;ty=2", "--data-binary", "@" + body,
+                "http://127.0.0.1:" + listener.port() + "/cse-in").redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        curl.waitFor();
+        assertThat(header(out, "X-M2M-RSC")).as(out).isEqualTo("4000");
+        assertThat(header(out, "X-M2M-RI")).isEqualTo("curl1");
+        assertThat(out).contains("exceeds");
+    }
+
+    @Test
     void an_unsupported_expectation_gets_a_onem2m_error() throws Exception {
         try (Socket s = listener.connect("127.0.0.1")) {
             send(s, "POST /cse-in HTTP/1.1\r\nHost: localhost\r\nX-M2M-Origin: " + TestListener.ADMIN
