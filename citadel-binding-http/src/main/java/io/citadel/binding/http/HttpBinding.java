@@ -72,8 +72,10 @@ public final class HttpBinding implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, 0, settings.idleTimeoutSeconds(), TimeUnit.SECONDS))
                                 .addLast("head-deadline", deadlines.bytes())
-                                .addLast("http-decoder", framing.decoder(8192, 16384, 8192))
+                                // encoder first: the WebSocket handshake puts its frame encoder before this one,
+                                // so frames its decoder writes (a 1009 close) are encoded too
                                 .addLast("http-encoder", framing.encoder())
+                                .addLast("http-decoder", framing.decoder(8192, 16384, 8192))
                                 .addLast("exchange-deadline", deadlines.exchanges())
                                 .addLast("onem2m-headers", new OneM2mResponseHeaders())
                                 .addLast(new HttpServerKeepAliveHandler())
