@@ -95,7 +95,6 @@ public final class DynamicAuthorizationServer implements AutoCloseable {
             String from = ex.getRequestHeaders().getFirst("X-M2M-Origin");
             Map<String, Object> dres = decide(dreq, tokensOnly, from);
             byte[] out = JSON.writeValueAsBytes(Map.of("m2m:seci", Map.of("sit", 2, "dres", dres)));
-            ex.getResponseHeaders().set("X-M2M-RI", String.valueOf(ex.getRequestHeaders().getFirst("X-M2M-RI")));
             ex.getResponseHeaders().set("X-M2M-RVI", "3");
             send(ex, 200, "2000", out);
         } catch (RuntimeException e) {
@@ -156,8 +155,13 @@ public final class DynamicAuthorizationServer implements AutoCloseable {
         return JSON.writeValueAsBytes(Map.of("m2m:dbg", message));
     }
 
+    /** Every answer carries its status and echoes the request ID, when the request had one. */
     private static void send(HttpExchange ex, int status, String rsc, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "application/json");
+        String rqi = ex.getRequestHeaders().getFirst("X-M2M-RI");
+        if (rqi != null) {
+            ex.getResponseHeaders().set("X-M2M-RI", rqi);
+        }
         if (rsc != null) {
             ex.getResponseHeaders().set("X-M2M-RSC", rsc);
         }

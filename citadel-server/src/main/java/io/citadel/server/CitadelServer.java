@@ -80,8 +80,8 @@ public final class CitadelServer implements AutoCloseable {
                 security = security.with(trusted, security.decryptionKeys());
             }
             cse = new Cse(settings, store, security);
-            HttpSettings httpSettings = new HttpSettings(host, port, config.getInt(ConfigKey.MAX_BODY),
-                    config.getInt(ConfigKey.WORKERS), 10_000, 120);
+            HttpSettings httpSettings = HttpSettings.defaults(host, port, config.getInt(ConfigKey.MAX_BODY),
+                    config.getInt(ConfigKey.WORKERS));
             boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);
             HttpBinding[] holder = new HttpBinding[1];
             Cse engine = cse;
@@ -92,22 +92,22 @@ public final class CitadelServer implements AutoCloseable {
             if (config.get(ConfigKey.PSK_PORT) != null) {
                 io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
                 long handshake = config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS);
-                HttpSettings pskSettings = new HttpSettings(host, config.getInt(ConfigKey.PSK_PORT),
-                        config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS), 10_000, 120);
+                HttpSettings pskSettings = HttpSettings.defaults(host, config.getInt(ConfigKey.PSK_PORT),
+                        config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS));
                 psk = new HttpBinding(cse, pskSettings, null,
                         () -> new io.citadel.tls.PskTlsHandler(pskStore, ids::normalize, handshake));
             }
             HttpBinding tls = null;
             if (config.get(ConfigKey.TLS_PORT) != null) {
-                tls = new HttpBinding(cse, new HttpSettings(host, config.getInt(ConfigKey.TLS_PORT),
-                        config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS), 10_000, 120), null,
+                tls = new HttpBinding(cse, HttpSettings.defaults(host, config.getInt(ConfigKey.TLS_PORT),
+                        config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS)), null,
                         CertificateTlsSetup.server(config, settings));
             }
             CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das, psk, tls);
             started = server;
             if (config.get(ConfigKey.RPK_PORT) != null) {
-                server.rawKeyTls = new HttpBinding(cse, new HttpSettings(host, config.getInt(ConfigKey.RPK_PORT),
-                        config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS), 10_000, 120), null,
+                server.rawKeyTls = new HttpBinding(cse, HttpSettings.defaults(host, config.getInt(ConfigKey.RPK_PORT),
+                        config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS)), null,
                         RawKeyTlsSetup.server(config, dataDir, new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId())));
                 announce.println("Citadel TLS (raw public keys) listening on port " + server.rawKeyTls.port());
             }

@@ -15,13 +15,13 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** The oneM2M HTTP binding server on Netty; it also accepts oneM2M WebSocket connections (TS-0020) on the same port. */
 public final class HttpBinding implements AutoCloseable {
@@ -29,7 +29,8 @@ public final class HttpBinding implements AutoCloseable {
     private final EventLoopGroup loops = new NioEventLoopGroup();
     private final ThreadPoolExecutor workers;
     private final Channel channel;
-    private final AtomicInteger connections = new AtomicInteger();
+    private static final System.Logger LOG = System.getLogger("citadel.http");
+    private final ConnectionLimiter limiter;
 
     public HttpBinding(Cse cse, HttpSettings settings, UpperTester upperTester) throws InterruptedException {
         this(cse, settings, upperTester, null);
@@ -41,6 +42,8 @@ public final class HttpBinding implements AutoCloseable {
      */
     public HttpBinding(Cse cse, HttpSettings settings, UpperTester upperTester,
                        java.util.function.Supplier<io.netty.channel.ChannelHandler> security) throws InterruptedException {
+        this.limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerPeer(),
+                settings.loopbackReserve());
         this.workers = io.citadel.engine.WorkerPool.create("citadel-worker", settings.workerThreads(), 16_384);
         HttpRequestHandler handler = new HttpRequestHandler(cse, workers, upperTester);
         WebSocketUpgrade webSocket = new WebSocketUpgrade(cse, workers, settings.maxBodyBytes());
@@ -52,18 +55,29 @@ public final class HttpBinding implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (connections.incrementAndGet() > settings.maxConnections()) {
-                            connections.decrementAndGet();
+                        InetAddress peer = ch.remoteAddress().getAddress();
+                        if (!limiter.tryAcquire(peer)) {
+                            LOG.log(Level.DEBUG, () -> "connection limit reached; refused " + peer.getHostAddress());
                             ch.close();
                             return;
                         }
-                        ch.closeFuture().addListener(f -> connections.decrementAndGet());
+                        ch.closeFuture().addListener(f -> limiter.release(peer));
                         if (security != null) {
                             ch.pipeline().addLast("security", security.get());
                         }
+                        RequestHeadDeadlines deadlines = new RequestHeadDeadlines(
+                                TimeUnit.SECONDS.toMillis(settings.headerTimeoutSeconds()),
+                                TimeUnit.SECONDS.toMillis(settings.keepAliveIdleSeconds()));
+                        StrictRequestFraming framing = new StrictRequestFraming();
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, 0, settings.idleTimeoutSeconds(), TimeUnit.SECONDS))
-                                .addLast(new HttpServerCodec(8192, 16384, 8192))
+                                .addLast("head-deadline", deadlines.bytes())
+                                // encoder first: the WebSocket handshake puts its frame encoder before this one,
+                                // so frames its decoder writes (a 1009 close) are encoded too
+                                .addLast("http-encoder", framing.encoder())
+                                .addLast("http-decoder", framing.decoder(8192, 16384, 8192))
+                                .addLast("exchange-deadline", deadlines.exchanges())
+                                .addLast("onem2m-headers", new OneM2mResponseHeaders())
                                 .addLast(new HttpServerKeepAliveHandler())
                                 .addLast(new OneM2mAggregator(settings.maxBodyBytes()))
                                 .addLast(webSocket)
@@ -98,6 +112,33 @@ public final class HttpBinding implements AutoCloseable {
         OneM2mAggregator(int max) {
             super(max);
             this.max = max;
+        }
+
+        /**
+         * The answer to {@code Expect: 100-continue}: Netty's own refusals (417, 413) are bare HTTP; ours are
+         * oneM2M errors that close the connection, since the client may send the body anyway.
+         */
+        @Override
+        protected Object newContinueResponse(io.netty.handler.codec.http.HttpMessage start, int maxContentLength,
+                                             io.netty.channel.ChannelPipeline pipeline) {
+            Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
+            if (answer instanceof io.netty.handler.codec.http.HttpResponse r
+                    && r.status().codeClass() != io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
+                io.netty.util.ReferenceCountUtil.release(answer);
+                String message = r.status().code() == 417 ? "the only expectation supported is 100-continue"
+                        : "request body exceeds " + max + " bytes";
+                var response = HttpResponses.encode(ResponsePrimitive.error(ResponseStatusCode.BAD_REQUEST,
+                        start.headers().get("X-M2M-RI"), start.headers().get("X-M2M-RVI"), message), Serialization.JSON);
+                response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, "close");
+                return response;
+            }
+            return answer;
+        }
+
+        @Override
+        protected boolean closeAfterContinueResponse(Object msg) {
+            return msg instanceof io.netty.handler.codec.http.HttpResponse r
+                    && r.status().codeClass() != io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL;
         }
 
         @Override

@@ -46,8 +46,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         String rqi = http.headers().get("X-M2M-RI");
         String rvi = http.headers().get("X-M2M-RVI");
         if (!http.decoderResult().isSuccess()) {
-            send(ctx, ResponsePrimitive.error(ResponseStatusCode.BAD_REQUEST, rqi, rvi,
-                    "malformed HTTP request"), Serialization.JSON, false);
+            String why = undecodable(http.decoderResult().cause());
+            LOG.log(Level.DEBUG, () -> "refused a request from " + peer(ctx) + ": " + why);
+            send(ctx, ResponsePrimitive.error(ResponseStatusCode.BAD_REQUEST, rqi, rvi, why), Serialization.JSON, false);
             return;
         }
         if (http.uri().equals("/__ut__") || http.uri().startsWith("/__ut__?")) {
@@ -77,6 +78,17 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             send(ctx, ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, rqi, rvi,
                     "the CSE is overloaded; retry later"), out, false);
         }
+    }
+
+    /** Our short message for a request the HTTP decoder refused; never the decoder's own text. */
+    static String undecodable(Throwable cause) {
+        if (cause instanceof StrictRequestFraming.AmbiguousFramingException framing) {
+            return framing.getMessage();
+        }
+        if (cause instanceof io.netty.handler.codec.TooLongFrameException) {
+            return "request line or headers too large";
+        }
+        return "malformed HTTP request";
     }
 
     private void upperTester(ChannelHandlerContext ctx, FullHttpRequest http, boolean keepAlive) {

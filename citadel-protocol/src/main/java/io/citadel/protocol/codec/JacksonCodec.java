@@ -1,14 +1,15 @@
 package io.citadel.protocol.codec;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
-import io.citadel.protocol.OneM2mException;
 import java.io.IOException;
 
 /** JSON and CBOR through Jackson, with strict parsing and bounded nesting. */
@@ -45,10 +46,15 @@ final class JacksonCodec implements ContentCodec {
     public Object decode(byte[] bytes) {
         try {
             return mapper.readValue(bytes, Object.class);
+        } catch (StreamConstraintsException e) {
+            throw MalformedContent.tooComplex(serialization, e);
         } catch (JsonProcessingException e) {
-            throw OneM2mException.badRequest("malformed " + serialization + " content: " + e.getOriginalMessage());
+            JsonLocation at = e.getLocation();
+            boolean binary = serialization == Serialization.CBOR;
+            throw MalformedContent.refused(serialization, e, at == null || binary ? -1 : at.getLineNr(),
+                    at == null ? -1 : binary ? at.getByteOffset() : at.getColumnNr());
         } catch (IOException e) {
-            throw OneM2mException.badRequest("unreadable " + serialization + " content");
+            throw MalformedContent.refused(serialization, e, -1, -1);
         }
     }
 

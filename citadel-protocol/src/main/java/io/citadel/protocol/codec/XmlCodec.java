@@ -18,6 +18,7 @@ import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
 
 /**
  * oneM2M XML (namespace {@value #NAMESPACE}) mapped to the same generic tree as JSON. Leaves stay text;
@@ -66,10 +67,10 @@ final class XmlCodec implements ContentCodec {
             DocumentBuilder builder = FACTORY.newDocumentBuilder();
             builder.setErrorHandler(null);
             doc = builder.parse(new ByteArrayInputStream(bytes));
-        } catch (SAXException e) {
-            throw OneM2mException.badRequest("malformed XML content: " + e.getMessage());
-        } catch (IOException | ParserConfigurationException e) {
-            throw OneM2mException.badRequest("unreadable XML content");
+        } catch (SAXParseException e) {
+            throw MalformedContent.refused(Serialization.XML, e, e.getLineNumber(), e.getColumnNumber());
+        } catch (SAXException | IOException | ParserConfigurationException e) {
+            throw MalformedContent.refused(Serialization.XML, e, -1, -1);
         }
         Element root = doc.getDocumentElement();
         Map<String, Object> tree = new LinkedHashMap<>();

@@ -1,0 +1,88 @@
+package io.citadel.binding.http;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Admits connections to one listener so that no single client can take it from everyone else:
+ * <ul>
+ * <li>each peer holds at most {@code perPeer} connections; an IPv6 peer is its /64, since one host
+ * commonly owns a whole /64;</li>
+ * <li>all peers together hold at most {@code total};</li>
+ * <li>the last {@code loopbackReserve} of those are for loopback peers only, so the administrator on the
+ * host still gets in while remote clients hold everything else.</li>
+ * </ul>
+ * Loopback peers are bounded per address like any other. Thread-safe; every admitted connection is
+ * released exactly once.
+ */
+final class ConnectionLimiter {
+    private final int total;
+    private final int perPeer;
+    private final int loopbackReserve;
+    private final Map<PeerKey, Integer> open = new HashMap<>();
+    private int count;
+
+    ConnectionLimiter(int total, int perPeer, int loopbackReserve) {
+        if (total < 1 || perPeer < 1 || loopbackReserve < 0 || loopbackReserve >= total) {
+            throw new IllegalArgumentException("connection limits must be positive, the reserve below the total");
+        }
+        this.total = total;
+        this.perPeer = perPeer;
+        this.loopbackReserve = loopbackReserve;
+    }
+
+    /** Admits a connection from {@code peer}, or returns false (the caller closes it at once). */
+    synchronized boolean tryAcquire(InetAddress peer) {
+        int limit = peer.isLoopbackAddress() ? total : total - loopbackReserve;
+        PeerKey key = PeerKey.of(peer);
+        int held = open.getOrDefault(key, 0);
+        if (count >= limit || held >= perPeer) {
+            return false;
+        }
+        open.put(key, held + 1);
+        count++;
+        return true;
+    }
+
+    /** Releases a connection {@link #tryAcquire} admitted. */
+    synchronized void release(InetAddress peer) {
+        PeerKey key = PeerKey.of(peer);
+        Integer held = open.get(key);
+        if (held == null) {
+            return;
+        }
+        if (held == 1) {
+            open.remove(key);
+        } else {
+            open.put(key, held - 1);
+        }
+        count--;
+    }
+
+    /** Connections currently admitted. */
+    synchronized int open() {
+        return count;
+    }
+
+    /** An IPv4 address, or the /64 prefix of an IPv6 address. */
+    private record PeerKey(byte[] prefix) {
+        static PeerKey of(InetAddress address) {
+            byte[] bytes = address.getAddress();
+            return new PeerKey(address instanceof Inet6Address && !address.isLoopbackAddress()
+                    ? Arrays.copyOf(bytes, 8) : bytes);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PeerKey k && Arrays.equals(prefix, k.prefix);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(prefix);
+        }
+    }
+}
