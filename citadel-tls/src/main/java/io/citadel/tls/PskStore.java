@@ -51,23 +51,38 @@ public final class PskStore {
     /** Stored entries that are not honoured, by identity: their metadata as stored and why. */
     private volatile Map<String, Unusable> unusable = Map.of();
     private final FileWatch watch;
+    private final io.citadel.security.HandshakeThrottle throttle;
 
-    private PskStore(Path dir, char[] password) {
+    private PskStore(Path dir, char[] password, io.citadel.security.HandshakeThrottle throttle) {
         this.dir = dir;
+        this.throttle = throttle;
         this.password = password.clone();
         this.watch = new FileWatch(dir.resolve(METADATA), Duration.ofSeconds(1));
     }
 
     /** Opens (creating the directory 0700 if needed) and loads the store. */
     public static PskStore open(Path dir, char[] password) {
+        return open(dir, password, io.citadel.security.HandshakeThrottle.standard());
+    }
+
+    /** Opens the store with the guard its listeners share against online guessing of its keys. */
+    public static PskStore open(Path dir, char[] password, io.citadel.security.HandshakeThrottle throttle) {
         try {
             PrivateFiles.directory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
-        PskStore store = new PskStore(dir, password);
+        PskStore store = new PskStore(dir, password, throttle);
         store.refresh();
         return store;
+    }
+
+    /**
+     * The guard against online guessing of this store's keys, shared by every listener that uses the store
+     * (TLS-PSK, DTLS-PSK): failed handshakes per peer address, with a growing shut-out.
+     */
+    public io.citadel.security.HandshakeThrottle throttle() {
+        return throttle;
     }
 
     /** The credential for a psk_identity, if present, unexpired and not revoked. */
