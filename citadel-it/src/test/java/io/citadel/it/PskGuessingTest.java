@@ -32,12 +32,17 @@ class PskGuessingTest {
     static CseProcess cse;
     static int pskPort;
     static byte[] key;
+    static String dtlsKey;
+    static int coapsPort;
 
     @BeforeAll
     static void start() throws Exception {
         key = Psk.provision(dataDir, IDENTITY, "Cguessed");
-        cse = CseProcess.start(dataDir, "--psk-port", "0", "--psk-failures-allowed", "3", "--psk-block-ms", "60000");
+        dtlsKey = Psk.provisionText(dataDir, "dtls@psk.example", "Cdtls");
+        cse = CseProcess.start(dataDir, "--psk-port", "0", "--coaps-port", "0", "--psk-failures-allowed", "3",
+                "--psk-block-ms", "60000");
         pskPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS-PSK listening on port (\\d+)")));
+        coapsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP over DTLS listening on udp port (\\d+)")));
     }
 
     @AfterAll
@@ -98,5 +103,31 @@ class PskGuessingTest {
         assertThat(request("127.0.0.3", "nobody@psk.example", HexFormat.of().formatHex(key))[0]).isEqualTo("no session");
         cse.awaitAnnounced(Pattern.compile("(TLS-PSK handshake failed: identity=nobody@psk\\.example peer=127\\.0\\.0\\.3"
                 + " reason=unknown, expired or revoked identity)"));
+    }
+
+    /** coap-client-openssl over DTLS-PSK from {@code source}; true when a CoAP response came back. */
+    static boolean coaps(String source, String identity, String textKey) throws Exception {
+        Process p = new ProcessBuilder("coap-client-openssl", "-v", "7", "-B", "3", "-a", source, "-u", identity, "-k", textKey,
+                "-O", "271,3", "-O", "283,d1", "-O", "279,Cdtls", "coaps://127.0.0.1:" + coapsPort + "/cse-in")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return Pattern.compile("v:1 t:(?:ACK|CON|NON) c:[245]\\.\\d\\d").matcher(out).find();
+    }
+
+    @Test
+    void dtls_wrong_keys_are_logged_and_shut_the_address_out_too() throws Exception {
+        Tools.require("libcoap3-bin", "sh", "-c", "command -v coap-client-openssl");
+        String wrong = "x".repeat(dtlsKey.length());
+        for (int i = 0; i < 3; i++) {
+            assertThat(coaps("127.0.0.4", "dtls@psk.example", wrong)).isFalse();
+        }
+        cse.awaitAnnounced(Pattern.compile("(DTLS-PSK: refusing handshakes from 127\\.0\\.0\\.4)"));
+        assertThat(coaps("127.0.0.4", "dtls@psk.example", dtlsKey)).isFalse(); // shut out, even with the right key
+        assertThat(coaps("127.0.0.5", "dtls@psk.example", dtlsKey)).isTrue(); // another address is not
+        String log = cse.output();
+        assertThat(log.lines().filter(l -> l.contains("DTLS-PSK handshake failed") && l.contains("peer=127.0.0.4")))
+                .hasSize(3).allSatisfy(l -> assertThat(l).contains("identity=dtls@psk.example").contains("reason="));
+        assertThat(log).doesNotContain(wrong).doesNotContain(dtlsKey);
     }
 }

@@ -36,9 +36,15 @@ public final class CoapBinding implements AutoCloseable {
 
     /**
      * The DTLS side: PSK keys by identity (or null), this CSE's certificate with the check of client
-     * certificates (or null), and the identity look-up for each request.
+     * certificates (or null), the identity look-up for each request, and the guard against online guessing
+     * of the pre-shared keys (failed handshakes per peer address; null for none).
      */
-    public record Dtls(Function<String, Optional<byte[]>> pskKeys, Certificates certificates, PeerIdentities identities) {
+    public record Dtls(Function<String, Optional<byte[]>> pskKeys, Certificates certificates, PeerIdentities identities,
+                       io.citadel.security.HandshakeThrottle throttle) {
+        /** Without a guard against online guessing (no pre-shared keys to guess). */
+        public Dtls(Function<String, Optional<byte[]>> pskKeys, Certificates certificates, PeerIdentities identities) {
+            this(pskKeys, certificates, identities, null);
+        }
     }
 
     /**
@@ -153,6 +159,11 @@ public final class CoapBinding implements AutoCloseable {
         DtlsConnectorConfig.Builder b = DtlsConnectorConfig.builder(config).setAddress(address);
         if (watch != null) {
             b.setConnectionListener(watch);
+        }
+        if (dtls.throttle() != null) {
+            DtlsHandshakeGuard guard = new DtlsHandshakeGuard(dtls.throttle());
+            b.setSessionListener(guard.sessions());
+            b.setDatagramFilter(guard.filter(config));
         }
         if (dtls.pskKeys() != null) {
             b.setAdvancedPskStore(new DtlsPskStore(dtls.pskKeys()));
