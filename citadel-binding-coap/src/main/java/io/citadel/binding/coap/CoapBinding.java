@@ -20,6 +20,7 @@ import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.network.Endpoint;
+import org.eclipse.californium.core.network.serialization.UdpDataSerializer;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.scandium.DTLSConnector;
@@ -95,7 +96,9 @@ public final class CoapBinding implements AutoCloseable {
         Endpoint plainEndpoint = null;
         if (settings.port() != null) {
             plainEndpoint = CoapEndpoint.builder().setConfiguration(config)
+                    .setDataSerializerAndParser(new UdpDataSerializer(), MalformedRequests.parser())
                     .setInetSocketAddress(new InetSocketAddress(settings.host(), settings.port())).build();
+            plainEndpoint.addInterceptor(MalformedRequests.answers());
             server.addEndpoint(plainEndpoint);
         }
         DTLSConnector connector = null;
@@ -108,7 +111,9 @@ public final class CoapBinding implements AutoCloseable {
             watch = new DtlsSessionWatch(dtls.identities());
             connector = new DTLSConnector(dtlsConfig(config, new InetSocketAddress(settings.host(), settings.securePort()), dtls,
                     watch));
-            secureEndpoint = CoapEndpoint.builder().setConfiguration(config).setConnector(connector).build();
+            secureEndpoint = CoapEndpoint.builder().setConfiguration(config).setConnector(connector)
+                    .setDataSerializerAndParser(new UdpDataSerializer(), MalformedRequests.parser()).build();
+            secureEndpoint.addInterceptor(MalformedRequests.answers());
             server.addEndpoint(secureEndpoint);
         }
         this.plain = plainEndpoint;
