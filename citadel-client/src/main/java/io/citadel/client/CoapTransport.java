@@ -63,18 +63,30 @@ public final class CoapTransport implements OneM2mTransport {
     }
 
     public static CoapTransport plain(String host, int port) {
-        return new CoapTransport("coap://" + host + ":" + port, CoapEndpoint.builder()
-                .setConfiguration(Configuration.createStandardWithoutFile()).setInetSocketAddress(new InetSocketAddress(0)).build(), null);
+        CoapEndpoint endpoint = CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile())
+                .setInetSocketAddress(localToward(host)).build();
+        endpoint.setMessageDeliverer(io.citadel.binding.coap.ClientEndpoints.CLIENT_ONLY);
+        return new CoapTransport("coap://" + host + ":" + port, endpoint, null);
+    }
+
+    /** The local address toward the CSE, any port: the client socket does not listen on every interface. */
+    private static InetSocketAddress localToward(String host) {
+        try {
+            return new InetSocketAddress(io.citadel.binding.coap.ClientEndpoints.localAddressToward(
+                    java.net.InetAddress.getByName(host)), 0);
+        } catch (java.net.UnknownHostException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** CoAP over DTLS with the pre-shared key {@code key} for {@code identity} (TLS_PSK_WITH_AES_128_CCM_8 first). */
     public static CoapTransport psk(String host, int port, String identity, byte[] key) {
-        return new CoapTransport("coaps://" + host + ":" + port, DtlsClients.psk(identity, key), null);
+        return new CoapTransport("coaps://" + host + ":" + port, DtlsClients.psk(identity, key, localToward(host)), null);
     }
 
     /** CoAP over DTLS with the AE's raw public key (RFC 7250); the CSE's certificate must satisfy {@code trust}. */
     public static CoapTransport rawPublicKey(String host, int port, java.security.KeyPair keys, X509TrustManager trust) {
-        return new CoapTransport("coaps://" + host + ":" + port, DtlsClients.rawPublicKey(keys, trust), null);
+        return new CoapTransport("coaps://" + host + ":" + port, DtlsClients.rawPublicKey(keys, trust, localToward(host)), null);
     }
 
     /**
@@ -85,7 +97,7 @@ public final class CoapTransport implements OneM2mTransport {
     public static CoapTransport certificate(String host, int port, PrivateKey key, List<X509Certificate> chain,
                                             X509TrustManager trust) {
         CoapBinding.Certificates mine = new CoapBinding.Certificates(key, chain, trust, null);
-        return new CoapTransport("coaps://" + host + ":" + port, DtlsClients.certificate(mine), mine);
+        return new CoapTransport("coaps://" + host + ":" + port, DtlsClients.certificate(mine, localToward(host)), mine);
     }
 
     @Override

@@ -36,7 +36,8 @@ class PskTlsTest {
         sensorKey = provision("add", "--identity", "sensor1@psk.example", "--allow", "Csensor1,Csensor1b");
         mnKey = provision("add", "--identity", "mn1@psk.example", "--allow", "/id-mn");
         provision("add", "--identity", "doomed@psk.example", "--allow", "Cdoomed");
-        cse = CseProcess.start(dataDir, "--psk-port", "0", "--handshake-timeout-ms", "700");
+        // these tests fail handshakes on purpose, many in a row; the shut-out after failures is PskGuessingTest's
+        cse = CseProcess.start(dataDir, "--psk-port", "0", "--handshake-timeout-ms", "700", "--psk-failures-allowed", "1000");
         pskPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS-PSK listening on port (\\d+)")));
     }
 

@@ -61,7 +61,7 @@ final class CoapSetup {
                     }
                 }
                 return Optional.empty();
-            });
+            }, psks.throttle());
         }
         return new CoapBinding(cse, new CoapSettings(host, port, securePort, config.getInt(ConfigKey.MAX_BODY),
                 config.getInt(ConfigKey.WORKERS)), dtls);

@@ -82,9 +82,20 @@ final class CredentialAdmin {
         }
     }
 
-    /** A new key for an existing credential (same identity, originators and expiry); empty when unknown. */
+    /**
+     * A new key for an existing credential (same identity, originators and expiry); empty when unknown.
+     * A stored credential that is not honoured (its allow-list holds something that is not an identifier) is
+     * refused with the reason: it has to be added again with a valid allow-list, not carried forward.
+     */
     Optional<IssuedKey> rotatePsk(String identity, boolean textKey) {
-        return psk(identity).map(c -> issuePsk(c, textKey));
+        Optional<PskCredential> existing = psk(identity);
+        if (existing.isEmpty()) {
+            pskStore().unusable(identity).ifPresent(why -> {
+                throw new IllegalArgumentException("the PSK " + identity + " is not honoured (" + why
+                        + "); add it again with a valid allow-list");
+            });
+        }
+        return existing.map(c -> issuePsk(c, textKey));
     }
 
     /** Removes a PSK; the CSE closes the sessions that used it within a second. */

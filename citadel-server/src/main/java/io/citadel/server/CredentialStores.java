@@ -31,8 +31,22 @@ final class CredentialStores {
         return dir != null ? Path.of(dir) : dataDir.resolve("credentials");
     }
 
+    /** The PSK store, with the guard against online guessing its listeners share (--psk-failures-allowed, --psk-block-ms). */
     static PskStore psk(Configuration config, Path dataDir) {
-        return open(config, dataDir, PskStore::open);
+        io.citadel.security.HandshakeThrottle throttle = throttle(config);
+        return open(config, dataDir, (dir, password) -> PskStore.open(dir, password, throttle));
+    }
+
+    static io.citadel.security.HandshakeThrottle throttle(Configuration config) {
+        int free = config.getInt(ConfigKey.PSK_FAILURES_ALLOWED);
+        int blockMs = config.getInt(ConfigKey.PSK_BLOCK_MS);
+        if (free < 1 || blockMs < 1) {
+            throw new IllegalArgumentException("--psk-failures-allowed and --psk-block-ms must be at least 1");
+        }
+        java.time.Duration first = java.time.Duration.ofMillis(blockMs);
+        java.time.Duration max = first.compareTo(java.time.Duration.ofMinutes(10)) > 0 ? first : java.time.Duration.ofMinutes(10);
+        return new io.citadel.security.HandshakeThrottle(free, first, max, java.time.Duration.ofHours(1), 10_000,
+                java.time.Clock.systemUTC());
     }
 
     /** Secrets the CSE uses as a client (broker password, broker PSK), encrypted with the store's password. */

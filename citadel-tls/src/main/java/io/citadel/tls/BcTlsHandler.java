@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Optional;
@@ -25,7 +26,8 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * completes; a handshake that does not complete within the timeout closes the connection (slowloris). After
  * the handshake the channel carries the {@link SecurityAssociation} the credential proves
  * ({@link ChannelIdentity#ASSOCIATION}); the credential is checked again every second and the session
- * closed once it is revoked, expired or cannot be checked (fail closed).
+ * closed once it is revoked, expired or cannot be checked (fail closed). Subclasses may refuse a peer before
+ * any handshake and hear of failed and completed handshakes (to throttle guessing).
  */
 public abstract class BcTlsHandler extends ChannelDuplexHandler {
     static final SecureRandom RANDOM = new SecureRandom();
@@ -51,8 +53,42 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
     /** Whether the credential of this session is still usable (checked every second). */
     protected abstract boolean credentialStillValid();
 
+    /** Whether a handshake from {@code peer} may start (a throttled peer is disconnected at once); true by default. */
+    protected boolean admits(InetSocketAddress peer) {
+        return true;
+    }
+
+    /** The peer's handshake failed with {@code cause} (not a timeout, not a peer that just went away). */
+    protected void handshakeFailed(InetSocketAddress peer, IOException cause) {
+    }
+
+    /** The peer's handshake completed. */
+    protected void handshakeSucceeded(InetSocketAddress peer) {
+    }
+
+    /** The reason a handshake failed, for a log line: the TLS alert's name, never key material. */
+    protected static String reason(IOException cause) {
+        if (cause instanceof org.bouncycastle.tls.TlsFatalAlert alert) {
+            return org.bouncycastle.tls.AlertDescription.getName(alert.getAlertDescription());
+        }
+        if (cause instanceof org.bouncycastle.tls.TlsFatalAlertReceived alert) {
+            return "peer sent " + org.bouncycastle.tls.AlertDescription.getName(alert.getAlertDescription());
+        }
+        return cause.getClass().getSimpleName();
+    }
+
+    private static InetSocketAddress peer(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        InetSocketAddress peer = peer(ctx);
+        if (peer != null && !admits(peer)) {
+            failed = true; // shut out after failed handshakes: no TLS at all
+            ctx.close();
+            return;
+        }
         protocol = new TlsServerProtocol();
         protocol.accept(server(new BcTlsCrypto(RANDOM), () -> handshakeComplete = true));
         timeout = ctx.executor().schedule(() -> {
@@ -93,6 +129,10 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
             failed = true;
             flushOutput(ctx, null); // the alert, if Bouncy Castle produced one
             ctx.close();
+            InetSocketAddress peer = peer(ctx);
+            if (wasHandshaking && peer != null) {
+                handshakeFailed(peer, e);
+            }
             return;
         }
         flushOutput(ctx, null);
@@ -112,6 +152,10 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
 
     private void established(ChannelHandlerContext ctx) {
         timeout.cancel(false);
+        InetSocketAddress peer = peer(ctx);
+        if (peer != null) {
+            handshakeSucceeded(peer);
+        }
         SecurityAssociation association = association().orElse(null);
         if (association == null) {
             ctx.close(); // revoked between the handshake's look-up and now

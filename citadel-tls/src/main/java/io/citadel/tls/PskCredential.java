@@ -8,18 +8,16 @@ import java.util.List;
  * The key itself lives only in the encrypted store.
  *
  * @param identity the KpsaID ({@code relative@issuer-fqdn}), sent by the client as psk_identity
- * @param allowed AE-IDs / CSE-IDs (as configured; normalised by the engine) this credential may use as From
+ * @param allowed AE-IDs / CSE-IDs (as configured; normalised by the engine) this credential may use as From;
+ *        each a literal identifier ({@link BoundOriginators}), no patterns
  * @param notAfter expiry, or null
  */
 public record PskCredential(String identity, List<String> allowed, Instant notAfter) {
 
     public PskCredential {
-        allowed = List.copyOf(allowed);
+        allowed = BoundOriginators.check(allowed);
         if (identity == null || !identity.matches("[A-Za-z0-9._-]{1,128}@[A-Za-z0-9.-]{1,253}")) {
             throw new IllegalArgumentException("a KpsaID looks like relative-id@issuer-fqdn (letters, digits, '.', '_', '-')");
-        }
-        if (allowed.isEmpty()) {
-            throw new IllegalArgumentException("a PSK must be bound to at least one AE-ID or CSE-ID");
         }
     }
 

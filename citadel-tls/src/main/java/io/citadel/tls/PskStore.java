@@ -30,34 +30,59 @@ import javax.crypto.spec.SecretKeySpec;
  * PKCS#12 file ({@code psk.p12}, PBE with AES-256), metadata (bound IDs, expiry) in {@code psk.json}; both
  * 0600, replaced atomically. Never a key in clear on disk. A running server re-reads the files within a
  * second of a change (add, rotate, revoke); a deleted store leaves no credential usable.
+ * <p>An entry that does not pass today's checks (e.g. an allow-list entry that is not an identifier, written
+ * by an older version or by hand) is not honoured: its handshakes fail, a warning names it and why, and it is
+ * kept as it is on disk until it is revoked, so an operator can see and fix it.
  */
 public final class PskStore {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String KEYSTORE = "psk.p12";
     private static final String METADATA = "psk.json";
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("citadel.security");
+
+    /** A stored entry that is not honoured: its metadata as stored, its key (kept for the file only), why. */
+    private record Unusable(Map<?, ?> metadata, byte[] key, String reason) {
+    }
 
     private final Path dir;
     private final char[] password;
     private volatile Map<String, PskCredential> credentials = Map.of();
     private volatile Map<String, byte[]> keys = Map.of();
+    /** Stored entries that are not honoured, by identity: their metadata as stored and why. */
+    private volatile Map<String, Unusable> unusable = Map.of();
     private final FileWatch watch;
+    private final io.citadel.security.HandshakeThrottle throttle;
 
-    private PskStore(Path dir, char[] password) {
+    private PskStore(Path dir, char[] password, io.citadel.security.HandshakeThrottle throttle) {
         this.dir = dir;
+        this.throttle = throttle;
         this.password = password.clone();
         this.watch = new FileWatch(dir.resolve(METADATA), Duration.ofSeconds(1));
     }
 
     /** Opens (creating the directory 0700 if needed) and loads the store. */
     public static PskStore open(Path dir, char[] password) {
+        return open(dir, password, io.citadel.security.HandshakeThrottle.standard());
+    }
+
+    /** Opens the store with the guard its listeners share against online guessing of its keys. */
+    public static PskStore open(Path dir, char[] password, io.citadel.security.HandshakeThrottle throttle) {
         try {
             PrivateFiles.directory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
-        PskStore store = new PskStore(dir, password);
+        PskStore store = new PskStore(dir, password, throttle);
         store.refresh();
         return store;
+    }
+
+    /**
+     * The guard against online guessing of this store's keys, shared by every listener that uses the store
+     * (TLS-PSK, DTLS-PSK): failed handshakes per peer address, with a growing shut-out.
+     */
+    public io.citadel.security.HandshakeThrottle throttle() {
+        return throttle;
     }
 
     /** The credential for a psk_identity, if present, unexpired and not revoked. */
@@ -87,6 +112,13 @@ public final class PskStore {
         return List.copyOf(credentials.values());
     }
 
+    /** Why the stored entry {@code identity} is not honoured, if it is such an entry (revoke it and add it anew). */
+    public Optional<String> unusable(String identity) {
+        refresh();
+        Unusable u = unusable.get(identity);
+        return u == null ? Optional.empty() : Optional.of(u.reason());
+    }
+
     /** Adds or replaces (rotates) a credential. */
     public synchronized void put(PskCredential credential, byte[] key) {
         if (key.length < 16 || key.length > 64) {
@@ -98,6 +130,9 @@ public final class PskStore {
         Map<String, byte[]> k = new HashMap<>(keys);
         c.put(credential.identity(), credential);
         k.put(credential.identity(), key.clone());
+        Map<String, Unusable> u = new LinkedHashMap<>(unusable);
+        u.remove(credential.identity());
+        unusable = u;
         write(c, k);
     }
 
@@ -105,11 +140,14 @@ public final class PskStore {
     public synchronized boolean revoke(String identity) {
         watch.reset();
         refresh();
-        if (!credentials.containsKey(identity)) {
+        if (!credentials.containsKey(identity) && !unusable.containsKey(identity)) {
             return false;
         }
         Map<String, PskCredential> c = new LinkedHashMap<>(credentials);
         Map<String, byte[]> k = new HashMap<>(keys);
+        Map<String, Unusable> u = new LinkedHashMap<>(unusable);
+        u.remove(identity);
+        unusable = u;
         c.remove(identity);
         byte[] old = k.remove(identity);
         if (old != null) {
@@ -127,17 +165,25 @@ public final class PskStore {
         Path meta = watch.path();
         try {
             if (!Files.exists(meta)) {
+                unusable = Map.of();
                 replace(Map.of(), Map.of());
                 return;
             }
             Map<String, PskCredential> c = new LinkedHashMap<>();
+            Map<String, Map<?, ?>> refused = new LinkedHashMap<>();
+            Map<String, String> reasons = new HashMap<>();
             Map<?, ?> root = JSON.readValue(meta.toFile(), Map.class);
             if (root.get("psk") instanceof List<?> list) {
                 for (Object o : list) {
                     Map<?, ?> m = (Map<?, ?>) o;
-                    Instant notAfter = m.get("notAfter") instanceof String s ? Instant.parse(s) : null;
-                    List<String> allowed = ((List<?>) m.get("allowed")).stream().map(String::valueOf).toList();
-                    PskCredential cred = new PskCredential(String.valueOf(m.get("identity")), allowed, notAfter);
+                    String identity = String.valueOf(m.get("identity"));
+                    Optional<String> problem = m.get("allowed") instanceof List<?> a ? BoundOriginators.problem(a) : Optional.empty();
+                    if (problem.isPresent()) { // one entry not honoured; anything else damaged fails the whole store
+                        refused.put(identity, m);
+                        reasons.put(identity, problem.get());
+                        continue;
+                    }
+                    PskCredential cred = credential(m);
                     c.put(cred.identity(), cred);
                 }
             }
@@ -146,19 +192,40 @@ public final class PskStore {
             try (InputStream in = Files.newInputStream(dir.resolve(KEYSTORE))) {
                 ks.load(in, password);
             }
+            Map<String, Unusable> u = new LinkedHashMap<>();
             for (String identity : c.keySet()) {
-                var entry = ks.getEntry(alias(identity), new KeyStore.PasswordProtection(password));
-                if (entry instanceof KeyStore.SecretKeyEntry s) {
-                    k.put(identity, s.getSecretKey().getEncoded());
+                byte[] key = storedKey(ks, identity);
+                if (key != null) {
+                    k.put(identity, key);
                 }
             }
+            for (Map.Entry<String, Map<?, ?>> e : refused.entrySet()) {
+                u.put(e.getKey(), new Unusable(e.getValue(), storedKey(ks, e.getKey()), reasons.get(e.getKey())));
+                LOG.warning("the PSK " + e.getKey() + " in " + meta + " is not honoured (its handshakes fail): "
+                        + reasons.get(e.getKey()) + "; revoke it and add it again");
+            }
             c.keySet().retainAll(k.keySet());
+            unusable = Map.copyOf(u);
             replace(c, k);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             watch.retryLater();
             throw new IllegalStateException("the PSK store in " + dir + " cannot be read (wrong password or damaged): "
                     + e.getClass().getSimpleName());
         }
+    }
+
+    private static PskCredential credential(Map<?, ?> m) {
+        Instant notAfter = m.get("notAfter") instanceof String s ? Instant.parse(s) : null;
+        List<String> allowed = ((List<?>) m.get("allowed")).stream().map(String::valueOf).toList();
+        return new PskCredential(String.valueOf(m.get("identity")), allowed, notAfter);
+    }
+
+    private byte[] storedKey(KeyStore ks, String identity) throws GeneralSecurityException {
+        if (!ks.containsAlias(alias(identity))) {
+            return null;
+        }
+        var entry = ks.getEntry(alias(identity), new KeyStore.PasswordProtection(password));
+        return entry instanceof KeyStore.SecretKeyEntry s ? s.getSecretKey().getEncoded() : null;
     }
 
     private void replace(Map<String, PskCredential> c, Map<String, byte[]> k) {
@@ -172,7 +239,13 @@ public final class PskStore {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, password);
-            for (Map.Entry<String, byte[]> e : k.entrySet()) {
+            Map<String, byte[]> all = new HashMap<>(k);
+            unusable.forEach((identity, u) -> {
+                if (u.key() != null) {
+                    all.put(identity, u.key());
+                }
+            });
+            for (Map.Entry<String, byte[]> e : all.entrySet()) {
                 SecretKey secret = new SecretKeySpec(e.getValue(), "HmacSHA256");
                 ks.setEntry(alias(e.getKey()), new KeyStore.SecretKeyEntry(secret), new KeyStore.PasswordProtection(password));
             }
@@ -188,6 +261,11 @@ public final class PskStore {
                 if (cred.notAfter() != null) {
                     m.put("notAfter", cred.notAfter().toString());
                 }
+                list.add(m);
+            }
+            for (Unusable u : unusable.values()) { // kept as stored until revoked
+                Map<String, Object> m = new LinkedHashMap<>();
+                u.metadata().forEach((key, value) -> m.put(String.valueOf(key), value));
                 list.add(m);
             }
             PrivateFiles.publish(tmpKs, dir.resolve(KEYSTORE));

@@ -11,12 +11,14 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 /**
  * TLS-PSK for one Netty channel (the JDK has no PSK, Netty has no PSK): {@link PskTlsServer} behind
  * {@link BcTlsHandler}. The session's identity is what the credential store binds to the client's
- * psk_identity; revoking or expiring that credential closes the session within a second.
+ * psk_identity; revoking or expiring that credential closes the session within a second. Failed handshakes are
+ * logged and throttled per peer address by the store's {@link io.citadel.security.HandshakeThrottle}.
  */
 public final class PskTlsHandler extends BcTlsHandler {
     private final PskStore store;
     private final UnaryOperator<String> normalize;
     private String identity;
+    private PskTlsServer server;
 
     /**
      * @param normalize turns configured AE-IDs/CSE-IDs into the engine's normalised form
@@ -29,10 +31,31 @@ public final class PskTlsHandler extends BcTlsHandler {
 
     @Override
     protected TlsServer server(BcTlsCrypto crypto, Runnable handshakeDone) {
-        return new PskTlsServer(crypto, store, id -> {
+        server = new PskTlsServer(crypto, store, id -> {
             identity = new String(id, StandardCharsets.UTF_8);
             handshakeDone.run();
         });
+        return server;
+    }
+
+    /** A peer shut out after failed handshakes (online guessing of keys) is disconnected before any handshake. */
+    @Override
+    protected boolean admits(java.net.InetSocketAddress peer) {
+        return store.throttle().admits(peer.getAddress());
+    }
+
+    /** Logs the failure (identity, peer, reason; never the key) and counts it against the peer's address. */
+    @Override
+    protected void handshakeFailed(java.net.InetSocketAddress peer, java.io.IOException cause) {
+        String offered = server == null ? null : server.offeredIdentity();
+        String reason = offered != null && store.lookup(offered, Instant.now()).isEmpty()
+                ? "unknown, expired or revoked identity" : reason(cause);
+        store.throttle().failed("TLS-PSK", peer.getAddress(), offered, reason);
+    }
+
+    @Override
+    protected void handshakeSucceeded(java.net.InetSocketAddress peer) {
+        store.throttle().succeeded(peer.getAddress());
     }
 
     @Override

@@ -29,13 +29,26 @@ final class PskTlsServer extends PSKTlsServer {
     private final java.util.function.Consumer<byte[]> onHandshakeComplete;
 
     PskTlsServer(TlsCrypto crypto, PskStore store, java.util.function.Consumer<byte[]> onHandshakeComplete) {
-        super(crypto, new Identities(store));
+        this(crypto, store, onHandshakeComplete, new Identities(store));
+    }
+
+    private PskTlsServer(TlsCrypto crypto, PskStore store, java.util.function.Consumer<byte[]> onHandshakeComplete,
+                         Identities identities) {
+        super(crypto, identities);
         this.store = store;
         this.onHandshakeComplete = onHandshakeComplete;
+        this.identities = identities;
     }
 
     private final PskStore store;
+    private final Identities identities;
     private byte[] externalIdentity;
+    private String offered;
+
+    /** The psk_identity the client offered (the first, for TLS 1.3), or null when it offered none yet. */
+    String offeredIdentity() {
+        return identities.offered != null ? identities.offered : offered;
+    }
 
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
@@ -47,10 +60,14 @@ final class PskTlsServer extends PSKTlsServer {
     public org.bouncycastle.tls.TlsPSKExternal getExternalPSK(java.util.Vector identities) {
         for (Object o : identities) {
             byte[] id = ((org.bouncycastle.tls.PskIdentity) o).getIdentity();
+            if (offered == null) {
+                offered = new String(id, StandardCharsets.UTF_8);
+            }
             byte[] key = store.key(new String(id, StandardCharsets.UTF_8), Instant.now()).orElse(null);
             if (key != null) {
                 try {
                     externalIdentity = id;
+                    offered = new String(id, StandardCharsets.UTF_8);
                     return new org.bouncycastle.tls.BasicTlsPSKExternal(id, getCrypto().createSecret(key),
                             org.bouncycastle.tls.PRFAlgorithm.tls13_hkdf_sha256);
                 } finally {
@@ -88,6 +105,7 @@ final class PskTlsServer extends PSKTlsServer {
     /** Looks keys up by psk_identity; an unknown, expired or revoked identity ends the handshake. */
     private static final class Identities implements TlsPSKIdentityManager {
         private final PskStore store;
+        private String offered;
 
         Identities(PskStore store) {
             this.store = store;
@@ -101,6 +119,7 @@ final class PskTlsServer extends PSKTlsServer {
         @Override
         public byte[] getPSK(byte[] identity) {
             String id = new String(identity, StandardCharsets.UTF_8);
+            offered = id;
             // null makes Bouncy Castle fail the handshake with unknown_psk_identity
             return store.key(id, Instant.now()).orElse(null);
         }

@@ -8,7 +8,8 @@ import java.util.List;
  * presenting that key may act as, and until when. Only the identifier is stored, never the key.
  *
  * @param id the key's identifier
- * @param allowed AE-IDs / CSE-IDs (as configured; normalised by the engine) this key may use as From
+ * @param allowed AE-IDs / CSE-IDs (as configured; normalised by the engine) this key may use as From;
+ *        each a literal identifier ({@link BoundOriginators}), no patterns
  * @param notAfter expiry, or null
  */
 public record RawPublicKeyCredential(RawPublicKeyId id, List<String> allowed, Instant notAfter) {
@@ -17,10 +18,7 @@ public record RawPublicKeyCredential(RawPublicKeyId id, List<String> allowed, In
         if (id == null) {
             throw new IllegalArgumentException("a raw public key credential needs its identifier");
         }
-        allowed = List.copyOf(allowed);
-        if (allowed.isEmpty()) {
-            throw new IllegalArgumentException("a raw public key must be bound to at least one AE-ID or CSE-ID");
-        }
+        allowed = BoundOriginators.check(allowed);
     }
 
     public boolean validAt(Instant when) {

@@ -24,14 +24,20 @@ import java.util.stream.Collectors;
  * {@code rpk.json} (0600, in the store's 0700 directory, replaced atomically). Holds no secret, but adding
  * an entry grants access, so it lives with the other credentials. A running server re-reads it within a
  * second of a change; a revoked or expired key stops working at the peer's next request.
+ * <p>An entry that does not pass today's checks (e.g. an allow-list entry that is not an identifier) is not
+ * honoured: a warning names it and why, and it is kept as stored until it is revoked.
  */
 public final class RawPublicKeyStore {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String FILE = "rpk.json";
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("citadel.security");
 
     private final Path dir;
     private final FileWatch watch;
     private volatile Map<RawPublicKeyId, RawPublicKeyCredential> credentials = Map.of();
+    /** Stored entries that are not honoured, by their stored id text: the metadata as stored. */
+    private volatile Map<String, Map<?, ?>> unusable = Map.of();
+    private volatile Map<String, String> unusableReasons = Map.of();
 
     private RawPublicKeyStore(Path dir) {
         this.dir = dir;
@@ -83,12 +89,19 @@ public final class RawPublicKeyStore {
         return List.copyOf(credentials.values());
     }
 
+    /** Why the stored entry with identifier {@code id} is not honoured, if it is such an entry. */
+    public Optional<String> unusable(RawPublicKeyId id) {
+        refresh();
+        return Optional.ofNullable(unusableReasons.get(id.toString()));
+    }
+
     /** Adds or replaces a trusted key. */
     public synchronized void put(RawPublicKeyCredential credential) {
         watch.reset();
         refresh();
         Map<RawPublicKeyId, RawPublicKeyCredential> c = new LinkedHashMap<>(credentials);
         c.put(credential.id(), credential);
+        forget(credential.id());
         write(c);
     }
 
@@ -96,11 +109,12 @@ public final class RawPublicKeyStore {
     public synchronized boolean revoke(RawPublicKeyId id) {
         watch.reset();
         refresh();
-        if (!credentials.containsKey(id)) {
+        if (!credentials.containsKey(id) && !unusable.containsKey(id.toString())) {
             return false;
         }
         Map<RawPublicKeyId, RawPublicKeyCredential> c = new LinkedHashMap<>(credentials);
         c.remove(id);
+        forget(id);
         write(c);
         return true;
     }
@@ -113,27 +127,54 @@ public final class RawPublicKeyStore {
         try {
             if (!Files.exists(file)) {
                 credentials = Map.of();
+                unusable = Map.of();
+                unusableReasons = Map.of();
                 return;
             }
             Map<RawPublicKeyId, RawPublicKeyCredential> c = new LinkedHashMap<>();
+            Map<String, Map<?, ?>> refused = new LinkedHashMap<>();
+            Map<String, String> reasons = new LinkedHashMap<>();
             Map<?, ?> root = JSON.readValue(file.toFile(), Map.class);
             if (root.get("rpk") instanceof List<?> list) {
                 for (Object o : list) {
                     Map<?, ?> m = (Map<?, ?>) o;
-                    Instant notAfter = m.get("notAfter") instanceof String s ? Instant.parse(s) : null;
-                    List<String> allowed = ((List<?>) m.get("allowed")).stream().map(String::valueOf).toList();
-                    RawPublicKeyCredential cred = new RawPublicKeyCredential(RawPublicKeyId.parse(String.valueOf(m.get("id"))),
-                            allowed, notAfter);
+                    RawPublicKeyId id = RawPublicKeyId.parse(String.valueOf(m.get("id")));
+                    Optional<String> problem = m.get("allowed") instanceof List<?> a ? BoundOriginators.problem(a) : Optional.empty();
+                    if (problem.isPresent()) { // one entry not honoured; anything else damaged fails the whole store
+                        refused.put(id.toString(), m);
+                        reasons.put(id.toString(), problem.get());
+                        LOG.warning("the raw public key " + id + " in " + file + " is not honoured (its handshakes fail): "
+                                + problem.get() + "; revoke it and add it again");
+                        continue;
+                    }
+                    RawPublicKeyCredential cred = credential(m);
                     c.put(cred.id(), cred);
                 }
             }
             credentials = Map.copyOf(c);
+            unusable = Map.copyOf(refused);
+            unusableReasons = Map.copyOf(reasons);
         } catch (IOException | RuntimeException e) {
             credentials = Map.of();
             watch.retryLater();
             throw new IllegalStateException("the raw public key store " + file + " cannot be read (damaged): "
                     + e.getClass().getSimpleName());
         }
+    }
+
+    private static RawPublicKeyCredential credential(Map<?, ?> m) {
+        Instant notAfter = m.get("notAfter") instanceof String s ? Instant.parse(s) : null;
+        List<String> allowed = ((List<?>) m.get("allowed")).stream().map(String::valueOf).toList();
+        return new RawPublicKeyCredential(RawPublicKeyId.parse(String.valueOf(m.get("id"))), allowed, notAfter);
+    }
+
+    private void forget(RawPublicKeyId id) {
+        Map<String, Map<?, ?>> u = new LinkedHashMap<>(unusable);
+        Map<String, String> r = new LinkedHashMap<>(unusableReasons);
+        u.remove(id.toString());
+        r.remove(id.toString());
+        unusable = u;
+        unusableReasons = r;
     }
 
     private void write(Map<RawPublicKeyId, RawPublicKeyCredential> c) {
@@ -145,6 +186,11 @@ public final class RawPublicKeyStore {
             if (cred.notAfter() != null) {
                 m.put("notAfter", cred.notAfter().toString());
             }
+            list.add(m);
+        }
+        for (Map<?, ?> stored : unusable.values()) { // kept as stored until revoked
+            Map<String, Object> m = new LinkedHashMap<>();
+            stored.forEach((key, value) -> m.put(String.valueOf(key), value));
             list.add(m);
         }
         try {

@@ -20,6 +20,7 @@ import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.network.Endpoint;
+import org.eclipse.californium.core.network.serialization.UdpDataSerializer;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.scandium.DTLSConnector;
@@ -36,9 +37,15 @@ public final class CoapBinding implements AutoCloseable {
 
     /**
      * The DTLS side: PSK keys by identity (or null), this CSE's certificate with the check of client
-     * certificates (or null), and the identity look-up for each request.
+     * certificates (or null), the identity look-up for each request, and the guard against online guessing
+     * of the pre-shared keys (failed handshakes per peer address; null for none).
      */
-    public record Dtls(Function<String, Optional<byte[]>> pskKeys, Certificates certificates, PeerIdentities identities) {
+    public record Dtls(Function<String, Optional<byte[]>> pskKeys, Certificates certificates, PeerIdentities identities,
+                       io.citadel.security.HandshakeThrottle throttle) {
+        /** Without a guard against online guessing (no pre-shared keys to guess). */
+        public Dtls(Function<String, Optional<byte[]>> pskKeys, Certificates certificates, PeerIdentities identities) {
+            this(pskKeys, certificates, identities, null);
+        }
     }
 
     /**
@@ -89,7 +96,9 @@ public final class CoapBinding implements AutoCloseable {
         Endpoint plainEndpoint = null;
         if (settings.port() != null) {
             plainEndpoint = CoapEndpoint.builder().setConfiguration(config)
+                    .setDataSerializerAndParser(new UdpDataSerializer(), MalformedRequests.parser())
                     .setInetSocketAddress(new InetSocketAddress(settings.host(), settings.port())).build();
+            plainEndpoint.addInterceptor(MalformedRequests.answers());
             server.addEndpoint(plainEndpoint);
         }
         DTLSConnector connector = null;
@@ -102,7 +111,9 @@ public final class CoapBinding implements AutoCloseable {
             watch = new DtlsSessionWatch(dtls.identities());
             connector = new DTLSConnector(dtlsConfig(config, new InetSocketAddress(settings.host(), settings.securePort()), dtls,
                     watch));
-            secureEndpoint = CoapEndpoint.builder().setConfiguration(config).setConnector(connector).build();
+            secureEndpoint = CoapEndpoint.builder().setConfiguration(config).setConnector(connector)
+                    .setDataSerializerAndParser(new UdpDataSerializer(), MalformedRequests.parser()).build();
+            secureEndpoint.addInterceptor(MalformedRequests.answers());
             server.addEndpoint(secureEndpoint);
         }
         this.plain = plainEndpoint;
@@ -153,6 +164,11 @@ public final class CoapBinding implements AutoCloseable {
         DtlsConnectorConfig.Builder b = DtlsConnectorConfig.builder(config).setAddress(address);
         if (watch != null) {
             b.setConnectionListener(watch);
+        }
+        if (dtls.throttle() != null) {
+            DtlsHandshakeGuard guard = new DtlsHandshakeGuard(dtls.throttle());
+            b.setSessionListener(guard.sessions());
+            b.setDatagramFilter(guard.filter(config));
         }
         if (dtls.pskKeys() != null) {
             b.setAdvancedPskStore(new DtlsPskStore(dtls.pskKeys()));

@@ -30,28 +30,27 @@ import org.eclipse.californium.elements.config.UdpConfig;
  * CoAP point of access): a CON request with the oneM2M options, completed by the response's oneM2M-RSC.
  * Over DTLS the CSE shows its certificate and the target must show one its trust anchors accept (as for
  * HTTPS targets, there is no unauthenticated DTLS); without a CSE certificate, {@code coaps://} targets fail.
+ * The client sockets listen only on the local address toward each target and ignore requests sent to them
+ * ({@link ClientEndpoints}).
  */
 public final class CoapOutbound implements OutboundRequests, AutoCloseable {
-    private final CoapEndpoint endpoint;
-    private final CoapEndpoint secure;
+    private final ClientEndpoints endpoints;
+    private final ClientEndpoints secure;
 
     /** {@code coap://} targets, and {@code coaps://} ones when {@code certificates} (this CSE's) is not null. */
     public CoapOutbound(CoapBinding.Certificates certificates) {
         CoapConfig.register();
         UdpConfig.register();
         CoapOptions.install();
-        this.endpoint = CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile())
-                .setInetSocketAddress(new InetSocketAddress(0)).build();
-        this.secure = certificates == null ? null : DtlsClients.certificate(certificates);
-        try {
-            endpoint.start();
-            if (secure != null) {
-                secure.start();
-            }
-        } catch (IOException e) {
-            close();
-            throw new IllegalStateException("cannot open the CoAP client endpoint", e);
-        }
+        Configuration config = Configuration.createStandardWithoutFile();
+        this.endpoints = new ClientEndpoints(local -> CoapEndpoint.builder().setConfiguration(config)
+                .setInetSocketAddress(local).build());
+        this.secure = certificates == null ? null : new ClientEndpoints(local -> DtlsClients.certificate(certificates, local));
+    }
+
+    /** The local addresses the plain client endpoints listen on (one per interface targets were reached from). */
+    java.util.Set<InetSocketAddress> boundAddresses() {
+        return endpoints.boundAddresses();
     }
 
     @Override
@@ -63,11 +62,17 @@ public final class CoapOutbound implements OutboundRequests, AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         String scheme = String.valueOf(target.getScheme()).toLowerCase(Locale.ROOT);
-        CoapEndpoint via = scheme.equals("coap") ? endpoint : scheme.equals("coaps") ? secure : null;
-        if (via == null) {
+        ClientEndpoints endpointsFor = scheme.equals("coap") ? endpoints : scheme.equals("coaps") ? secure : null;
+        if (endpointsFor == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(scheme.equals("coaps")
                     ? "coaps:// targets need this CSE's certificate (--tls-cert/--tls-key): " + uri
                     : "only coap:// and coaps:// targets: " + uri));
+        }
+        CoapEndpoint via;
+        try {
+            via = endpointsFor.toward(target.getHost());
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(new IOException("cannot reach " + uri + ": " + e.getMessage()));
         }
         Request coap = new Request(method(req.operation()), CoAP.Type.CON);
         coap.setURI(target);
@@ -114,9 +119,9 @@ public final class CoapOutbound implements OutboundRequests, AutoCloseable {
 
     @Override
     public void close() {
-        endpoint.destroy();
+        endpoints.close();
         if (secure != null) {
-            secure.destroy();
+            secure.close();
         }
     }
 
