@@ -15,22 +15,29 @@ import java.util.Map;
  * <li>the last {@code loopbackReserve} of those are for loopback peers only, so the administrator on the
  * host still gets in while remote clients hold everything else.</li>
  * </ul>
- * Loopback peers are bounded per address like any other. Thread-safe; every admitted connection is
- * released exactly once.
+ * A loopback address is bounded too, by {@code perLoopbackPeer}: on the default plain listener, which listens on
+ * loopback only, every client shares 127.0.0.1, so that bound is the listener's capacity for local clients, not
+ * one client's share. Thread-safe; every admitted connection is released exactly once.
  */
 final class ConnectionLimiter {
     private final int total;
     private final int perPeer;
+    private final int perLoopbackPeer;
     private final int loopbackReserve;
     private final Map<PeerKey, Integer> open = new HashMap<>();
     private int count;
 
     ConnectionLimiter(int total, int perPeer, int loopbackReserve) {
-        if (total < 1 || perPeer < 1 || loopbackReserve < 0 || loopbackReserve >= total) {
+        this(total, perPeer, perPeer, loopbackReserve);
+    }
+
+    ConnectionLimiter(int total, int perPeer, int perLoopbackPeer, int loopbackReserve) {
+        if (total < 1 || perPeer < 1 || perLoopbackPeer < 1 || loopbackReserve < 0 || loopbackReserve >= total) {
             throw new IllegalArgumentException("connection limits must be positive, the reserve below the total");
         }
         this.total = total;
         this.perPeer = perPeer;
+        this.perLoopbackPeer = perLoopbackPeer;
         this.loopbackReserve = loopbackReserve;
     }
 
@@ -39,7 +46,7 @@ final class ConnectionLimiter {
         int limit = peer.isLoopbackAddress() ? total : total - loopbackReserve;
         PeerKey key = PeerKey.of(peer);
         int held = open.getOrDefault(key, 0);
-        if (count >= limit || held >= perPeer) {
+        if (count >= limit || held >= (peer.isLoopbackAddress() ? perLoopbackPeer : perPeer)) {
             return false;
         }
         open.put(key, held + 1);

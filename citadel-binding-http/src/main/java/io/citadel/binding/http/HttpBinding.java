@@ -43,7 +43,7 @@ public final class HttpBinding implements AutoCloseable {
     public HttpBinding(Cse cse, HttpSettings settings, UpperTester upperTester,
                        java.util.function.Supplier<io.netty.channel.ChannelHandler> security) throws InterruptedException {
         this.limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerPeer(),
-                settings.loopbackReserve());
+                settings.maxConnectionsPerLoopbackPeer(), settings.loopbackReserve());
         this.workers = io.citadel.engine.WorkerPool.create("citadel-worker", settings.workerThreads(), 16_384);
         HttpRequestHandler handler = new HttpRequestHandler(cse, workers, upperTester);
         WebSocketUpgrade webSocket = new WebSocketUpgrade(cse, workers, settings.maxBodyBytes());

@@ -16,14 +16,18 @@ package io.citadel.binding.http;
  * @param headerTimeoutSeconds a request head (request line and headers) must be complete this long after the
  *     connection opened (TLS handshake included) or after its first byte arrived
  * @param keepAliveIdleSeconds between requests, a connection that sends no byte of a new head this long is closed
+ * @param maxConnectionsPerLoopbackPeer open connections one loopback address may hold: every local client (the
+ *     administrator, a reverse proxy, tools) shares 127.0.0.1
  */
 public record HttpSettings(String host, int port, int maxBodyBytes, int workerThreads, int maxConnections,
                            int idleTimeoutSeconds, int maxConnectionsPerPeer, int loopbackReserve,
-                           int headerTimeoutSeconds, int keepAliveIdleSeconds) {
+                           int headerTimeoutSeconds, int keepAliveIdleSeconds, int maxConnectionsPerLoopbackPeer) {
     /** Open connections per listener. */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     /** Connections one address (IPv6: one /64) may hold on one listener. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_PEER = 64;
+    /** Connections one loopback address may hold on one listener. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_LOOPBACK_PEER = 1024;
     /** Connections only loopback peers may use once the others are taken. */
     public static final int DEFAULT_LOOPBACK_RESERVE = 64;
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 120;
@@ -35,7 +39,8 @@ public record HttpSettings(String host, int port, int maxBodyBytes, int workerTh
             throw new IllegalArgumentException("port must be 0..65535");
         }
         if (maxBodyBytes < 1024 || workerThreads < 1 || maxConnections < 1 || idleTimeoutSeconds < 1
-                || maxConnectionsPerPeer < 1 || headerTimeoutSeconds < 1 || keepAliveIdleSeconds < 1) {
+                || maxConnectionsPerPeer < 1 || headerTimeoutSeconds < 1 || keepAliveIdleSeconds < 1
+                || maxConnectionsPerLoopbackPeer < 1) {
             throw new IllegalArgumentException("HTTP limits must be positive (body at least 1024 bytes)");
         }
         if (loopbackReserve < 0 || loopbackReserve >= maxConnections) {
@@ -49,25 +54,31 @@ public record HttpSettings(String host, int port, int maxBodyBytes, int workerTh
         this(host, port, maxBodyBytes, workerThreads, maxConnections, idleTimeoutSeconds,
                 Math.min(DEFAULT_MAX_CONNECTIONS_PER_PEER, maxConnections),
                 Math.min(DEFAULT_LOOPBACK_RESERVE, maxConnections / 2),
-                DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_KEEP_ALIVE_IDLE_SECONDS);
+                DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_KEEP_ALIVE_IDLE_SECONDS,
+                Math.min(DEFAULT_MAX_CONNECTIONS_PER_LOOPBACK_PEER, maxConnections));
     }
 
     /** A listener with every connection limit and deadline at its secure default. */
     public static HttpSettings defaults(String host, int port, int maxBodyBytes, int workerThreads) {
         return new HttpSettings(host, port, maxBodyBytes, workerThreads, DEFAULT_MAX_CONNECTIONS,
                 DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_PEER, DEFAULT_LOOPBACK_RESERVE,
-                DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_KEEP_ALIVE_IDLE_SECONDS);
+                DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_KEEP_ALIVE_IDLE_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_LOOPBACK_PEER);
+    }
+
+    /** These settings with other connection limits, a loopback address bounded like any other peer. */
+    public HttpSettings withConnectionLimits(int total, int perPeer, int reservedForLoopback) {
+        return withConnectionLimits(total, perPeer, perPeer, reservedForLoopback);
     }
 
     /** These settings with other connection limits. */
-    public HttpSettings withConnectionLimits(int total, int perPeer, int reservedForLoopback) {
+    public HttpSettings withConnectionLimits(int total, int perPeer, int perLoopbackPeer, int reservedForLoopback) {
         return new HttpSettings(host, port, maxBodyBytes, workerThreads, total, idleTimeoutSeconds, perPeer,
-                reservedForLoopback, headerTimeoutSeconds, keepAliveIdleSeconds);
+                reservedForLoopback, headerTimeoutSeconds, keepAliveIdleSeconds, perLoopbackPeer);
     }
 
     /** These settings with other deadlines (seconds). */
     public HttpSettings withDeadlines(int header, int keepAliveIdle, int idle) {
         return new HttpSettings(host, port, maxBodyBytes, workerThreads, maxConnections, idle, maxConnectionsPerPeer,
-                loopbackReserve, header, keepAliveIdle);
+                loopbackReserve, header, keepAliveIdle, maxConnectionsPerLoopbackPeer);
     }
 }

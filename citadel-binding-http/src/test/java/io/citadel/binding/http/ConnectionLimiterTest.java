@@ -60,6 +60,18 @@ class ConnectionLimiterTest {
     }
 
     @Test
+    void a_loopback_address_may_have_its_own_larger_bound() throws Exception {
+        ConnectionLimiter limiter = new ConnectionLimiter(100, 2, 5, 10);
+        for (int i = 0; i < 5; i++) {
+            assertThat(limiter.tryAcquire(ip("127.0.0.1"))).isTrue();
+        }
+        assertThat(limiter.tryAcquire(ip("127.0.0.1"))).isFalse();
+        assertThat(limiter.tryAcquire(ip("192.0.2.7"))).isTrue();
+        assertThat(limiter.tryAcquire(ip("192.0.2.7"))).isTrue();
+        assertThat(limiter.tryAcquire(ip("192.0.2.7"))).isFalse();
+    }
+
+    @Test
     void releasing_an_unknown_peer_changes_nothing() throws Exception {
         ConnectionLimiter limiter = new ConnectionLimiter(10, 2, 1);
         limiter.release(ip("192.0.2.1"));

@@ -4,18 +4,13 @@ import static io.citadel.binding.http.TestListener.exchange;
 import static io.citadel.binding.http.TestListener.header;
 import static io.citadel.binding.http.TestListener.retrieve;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,43 +117,5 @@ class ConnectionLimitsTest {
             String delayed = retrieve("late").replace("\r\n\r\n", "\r\nX-M2M-OET: 2500\r\nX-M2M-EC: 3\r\n\r\n");
             assertThat(header(exchange(client, delayed), "X-M2M-RSC")).isEqualTo("2000");
         }
-    }
-
-    @Test
-    void remote_clients_cannot_take_the_connections_kept_for_loopback() throws Exception {
-        Optional<InetAddress> external = nonLoopbackAddress();
-        assumeTrue(external.isPresent(), "needs a non-loopback IPv4 interface");
-        try (TestListener listener = new TestListener(dataDir, s -> new HttpSettings("0.0.0.0", 0, 4096, 4, 16, 120, 16, 4,
-                120, 120))) {
-            List<Socket> remote = new ArrayList<>();
-            try {
-                for (int i = 0; i < 20; i++) {
-                    Socket s = new Socket(external.get(), listener.port(), external.get(), 0);
-                    s.setSoTimeout(30_000);
-                    remote.add(s);
-                }
-                int served = 0;
-                for (int i = 0; i < remote.size(); i++) {
-                    served += served(remote.get(i), "remote" + i) ? 1 : 0;
-                }
-                assertThat(served).isEqualTo(12);
-                normalClientIsAnswered(listener, "admin-in-reserve");
-            } finally {
-                for (Socket s : remote) {
-                    s.close();
-                }
-            }
-        }
-    }
-
-    private static Optional<InetAddress> nonLoopbackAddress() throws IOException {
-        return NetworkInterface.networkInterfaces().filter(n -> {
-            try {
-                return n.isUp() && !n.isLoopback();
-            } catch (IOException e) {
-                return false;
-            }
-        }).flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address && !a.isLinkLocalAddress())
-                .findFirst();
     }
 }
