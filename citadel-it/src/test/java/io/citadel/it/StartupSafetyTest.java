@@ -179,7 +179,7 @@ class StartupSafetyTest {
 
         Process p = new ProcessBuilder(command("serve", "--http-port", "0", "--data-dir", dataDir.toString(),
                 "--admin-originator", CseProcess.ADMIN, "--coap-port", "0", "--coaps-port", "0", "--psk-port", "0",
-                "--das-port", "0", "--audit", "all")).start();
+                "--das-port", "0", "--audit", "all")).directory(work.toFile()).start();
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
         StringBuilder out = new StringBuilder();
         int port = -1;
