@@ -50,9 +50,15 @@ class StartupSafetyTest {
         Process p = new ProcessBuilder(command(args)).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        String out = read(p.getInputStream());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("citadel %s ends", String.join(" ", args)).isTrue();
-        return new Run(p.exitValue(), out, err.get(10, TimeUnit.SECONDS));
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        boolean ended = p.waitFor(60, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly(); // a server that should have refused to start
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        Run run = new Run(ended ? p.exitValue() : -1, out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+        assertThat(ended).as("citadel %s ends: %s%s", String.join(" ", args), run.out(), run.err()).isTrue();
+        return run;
     }
 
     private static String read(java.io.InputStream in) {
