@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 public final class CseProcess implements AutoCloseable {
     public static final String ADMIN = "CAdminTest";
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/");
+    /** The readiness line of {@code citadel serve}. */
+    public static final String READY = "Citadel ready";
 
     private final Process process;
     private final int port;
@@ -32,7 +34,10 @@ public final class CseProcess implements AutoCloseable {
         this.live = output;
     }
 
-    /** Waits (up to 10 s) for a line matching {@code pattern} and returns its first group, e.g. a port. */
+    /**
+     * Waits (up to 10 s) for a line matching {@code pattern} and returns its first group, e.g. a port (every
+     * listener's line is already there once {@link #start} returned: the readiness line comes after them).
+     */
     public String awaitAnnounced(java.util.regex.Pattern pattern) throws InterruptedException {
         for (long end = System.currentTimeMillis() + 10_000; System.currentTimeMillis() < end; Thread.sleep(50)) {
             java.util.regex.Matcher m = pattern.matcher(output());
@@ -63,32 +68,46 @@ public final class CseProcess implements AutoCloseable {
         return launch(args);
     }
 
-    /** Runs {@code citadel <args>} in its own JVM until it prints that it is listening. */
+    /**
+     * Runs {@code citadel <args>} in its own JVM until it is ready: for {@code serve}, until it prints the
+     * readiness line {@value #READY} (every listener open, the store reachable); for a DAS, its listening line.
+     */
     static CseProcess launch(List<String> mainArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.citadel.server.Main"));
         cmd.addAll(mainArgs);
+        boolean serve = mainArgs.get(0).equals("serve");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         StringBuffer out = new StringBuffer();
         CompletableFuture<Integer> port = new CompletableFuture<>();
+        CompletableFuture<Void> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     out.append(line).append('\n');
                     Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
+                    if (m.find() && !line.startsWith("{")) {
                         port.complete(Integer.parseInt(m.group(1)));
+                        if (!serve) {
+                            ready.complete(null);
+                        }
+                    }
+                    if (line.equals(READY)) {
+                        ready.complete(null);
                     }
                 }
             } catch (IOException ignored) {
                 // process ended
             }
-            port.completeExceptionally(new IllegalStateException("CSE exited before listening:\n" + out));
+            IllegalStateException ended = new IllegalStateException("CSE exited before it was ready:\n" + out);
+            port.completeExceptionally(ended);
+            ready.completeExceptionally(ended);
         }, "cse-output");
         reader.setDaemon(true);
         reader.start();
         try {
-            return new CseProcess(p, port.get(60, TimeUnit.SECONDS), out);
+            ready.get(60, TimeUnit.SECONDS);
+            return new CseProcess(p, port.get(1, TimeUnit.SECONDS), out);
         } catch (Exception e) {
             p.destroyForcibly();
             throw new IllegalStateException("CSE did not start: " + e.getMessage() + "\n" + out, e);
@@ -101,6 +120,11 @@ public final class CseProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The server's process ID (as it names itself to a second instance on its database). */
+    public long pid() {
+        return process.pid();
     }
 
     public OneM2mHttpClient client() {

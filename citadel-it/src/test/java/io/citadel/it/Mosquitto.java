@@ -62,10 +62,9 @@ final class Mosquitto implements AutoCloseable {
      * (host, port and credentials). Returns what mosquitto_sub printed.
      */
     static String exchange(List<String> connection, String requestTopic, String responseTopic, String message) throws Exception {
-        List<String> sub = new java.util.ArrayList<>(List.of("mosquitto_sub", "-t", responseTopic, "-C", "1", "-W", "8"));
+        List<String> sub = new java.util.ArrayList<>(List.of("-t", responseTopic, "-C", "1", "-W", "8"));
         sub.addAll(connection);
-        Process reader = new ProcessBuilder(sub).redirectErrorStream(true).start();
-        Thread.sleep(700);
+        MqttSubscriber reader = MqttSubscriber.subscribe(sub);
         List<String> pub = new java.util.ArrayList<>(List.of("mosquitto_pub", "-t", requestTopic, "-m", message));
         pub.addAll(connection);
         Process writer = new ProcessBuilder(pub).redirectErrorStream(true).start();
@@ -73,7 +72,7 @@ final class Mosquitto implements AutoCloseable {
             writer.destroyForcibly();
             throw new IllegalStateException("mosquitto_pub did not finish");
         }
-        return new String(reader.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return reader.output();
     }
 
     /** Stops the broker (its clients lose their connection) and starts it again on the same port. */

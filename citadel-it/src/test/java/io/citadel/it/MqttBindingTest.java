@@ -91,17 +91,13 @@ class MqttBindingTest {
      * mosquitto_sub, subscribed as the same user to {@code answers}, printed within a few seconds.
      */
     static String exchange(String user, String topic, String answers, String message) throws Exception {
-        Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(broker.port()),
-                "-u", user, "-P", PASSWORDS.get(user), "-i", user + "-sub", "-t", answers, "-W", "4", "-q", "1")
-                .redirectErrorStream(true).start();
-        Thread.sleep(500);
+        MqttSubscriber sub = MqttSubscriber.subscribe(List.of("-h", "127.0.0.1", "-p", String.valueOf(broker.port()),
+                "-u", user, "-P", PASSWORDS.get(user), "-i", user + "-sub", "-t", answers, "-W", "4", "-q", "1"));
         Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(broker.port()),
                 "-u", user, "-P", PASSWORDS.get(user), "-i", user + "-pub", "-t", topic, "-q", "1", "-m", message)
                 .redirectErrorStream(true).start();
         assertThat(pub.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        sub.waitFor(10, TimeUnit.SECONDS);
-        return out;
+        return sub.output();
     }
 
     static String retrieveAsAdmin(String path) {
@@ -125,14 +121,13 @@ class MqttBindingTest {
                         + "\"pc\":{\"m2m:cnt\":{\"rn\":\"squatted\"}}}");
         assertThat(retrieveAsAdmin("cse-in/ae1/squatted")).isEqualTo("4004");
         // nor does Cae2 read Cae1's responses (Mosquitto 2.0 grants the subscription but delivers nothing)
-        Process spy = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(broker.port()),
+        MqttSubscriber spy = MqttSubscriber.subscribe(List.of("-h", "127.0.0.1", "-p", String.valueOf(broker.port()),
                 "-u", "Cae2", "-P", PASSWORDS.get("Cae2"), "-i", "Cae2-spy", "-t", "/oneM2M/resp/Cae1/id-in/json",
-                "-t", "/oneM2M/resp/#", "-W", "5").redirectErrorStream(true).start();
+                "-t", "/oneM2M/resp/#", "-W", "5"));
         String own = exchange("Cae1", "/oneM2M/req/Cae1/id-in/json", "/oneM2M/resp/Cae1/id-in/json",
                 "{\"op\":2,\"to\":\"cse-in/ae1\",\"fr\":\"Cae1\",\"rqi\":\"private\",\"rvi\":\"3\"}");
         assertThat(own).contains("\"rqi\":\"private\"");
-        String spied = new String(spy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        spy.waitFor(10, TimeUnit.SECONDS);
+        String spied = spy.output();
         assertThat(spied).doesNotContain("private");
     }
 

@@ -53,7 +53,7 @@ class OcspTest {
                 "--tls-key", pki.resolve("cse-in.key").toString(), "--tls-trust", pki.resolve("ca.pem").toString(),
                 "--tls-ocsp-url", "http://127.0.0.1:" + ocspPort, "--tls-ocsp-required", "true")) {
             int port = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
-            Thread.sleep(500); // the responder binds its port
+            awaitAccepting(responder); // the responder announces its bound port
             assertThat(curl(port, "Cgood")).as("good answer").doesNotStartWith("curl");
             assertThat(curl(port, "Cbad")).as("revoked").startsWith("curl exit");
             responder.destroy();
@@ -76,5 +76,26 @@ class OcspTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         Matcher m = Pattern.compile("(?i)X-M2M-RSC: (\\d+)").matcher(out);
         return m.find() ? m.group(1) : "curl exit " + p.exitValue();
+    }
+
+    /** Waits (up to 10 s) for {@code openssl ocsp}'s "ACCEPT" line, printed once its port is bound. */
+    private static void awaitAccepting(Process responder) throws Exception {
+        java.util.concurrent.CompletableFuture<Void> accepting = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(responder.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (line.startsWith("ACCEPT")) {
+                        accepting.complete(null);
+                    }
+                }
+            } catch (java.io.IOException ignored) {
+                // the responder ended
+            }
+            accepting.completeExceptionally(new IllegalStateException("openssl ocsp ended"));
+        }, "ocsp-output");
+        reader.setDaemon(true);
+        reader.start();
+        accepting.get(10, TimeUnit.SECONDS);
     }
 }

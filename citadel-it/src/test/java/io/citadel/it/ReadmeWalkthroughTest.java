@@ -20,6 +20,23 @@ class ReadmeWalkthroughTest {
     Path work;
 
     @Test
+    void the_readme_curl_steps_work_as_written() throws Exception {
+        // the curl walk-through talks to a CSE started as "The two commands" show, waiting for its readiness line
+        String text = runBlock("curl-walkthrough", Map.of(), "./citadel serve --http-port 8080 | tee cse.log &\n"
+                + "until grep -q '^Citadel ready' cse.log 2>/dev/null; do sleep 0.2; done\n");
+        java.util.List<String> codes = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)X-M2M-RSC: (\\d+)").matcher(text);
+        while (m.find()) {
+            codes.add(m.group(1));
+        }
+        assertThat(codes).as(text).containsExactly(
+                "2001", "2001", "2001", "2000",    // Cmyapp: AE, container, reading, latest
+                "2001", "4103",                    // Cstranger registers, then is refused by access control
+                "2001", "2004",                    // the ACP, linked from the container
+                "2001", "2000");                   // Cdashboard registers, then reads
+    }
+
+    @Test
     void the_readme_steps_work_as_written() throws Exception {
         int dasPort = freePort();
         String text = runBlock("authz-walkthrough", Map.of("8090", dasPort));
@@ -71,20 +88,32 @@ class ReadmeWalkthroughTest {
         }
     }
 
-    /** Runs the README block between the markers with bash; port 8080 and the given ports are swapped for free ones. */
     private String runBlock(String marker, Map<String, Integer> ports) throws Exception {
+        return runBlock(marker, ports, "");
+    }
+
+    /**
+     * Runs the README's shell blocks between the markers (in order, after {@code setup}) with bash; port 8080
+     * and the given ports are swapped for free ones.
+     */
+    private String runBlock(String marker, Map<String, Integer> ports, String setup) throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
         int begin = readme.indexOf("<!-- " + marker + ":begin -->");
         int end = readme.indexOf("<!-- " + marker + ":end -->");
         assertThat(begin).isPositive();
         String block = readme.substring(begin, end);
-        String script = block.substring(block.indexOf("```sh") + 5, block.lastIndexOf("```"));
+        StringBuilder script = new StringBuilder(setup);
+        for (int from = block.indexOf("```sh"); from >= 0; from = block.indexOf("```sh", from)) {
+            int close = block.indexOf("```", from + 5);
+            script.append(block, from + 5, close).append('\n');
+            from = close + 3;
+        }
         int csePort = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // its own session (setsid), so that at exit "kill 0" stops the servers it started and nothing else
         String prelude = "set -e\ntrap 'rc=$?; trap \"\" TERM; kill 0; wait; exit $rc' EXIT\n"
                 + "citadel() { '" + java + "' -cp '" + System.getProperty("java.class.path") + "' io.citadel.server.Main \"$@\"; }\n";
-        String body = script.replace("./citadel", "citadel").replace("8080", String.valueOf(csePort));
+        String body = script.toString().replace("./citadel", "citadel").replace("8080", String.valueOf(csePort));
         for (Map.Entry<String, Integer> p : ports.entrySet()) {
             body = body.replace(p.getKey(), String.valueOf(p.getValue()));
         }
@@ -100,6 +129,7 @@ class ReadmeWalkthroughTest {
         String text = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(finished).as(text).isTrue();
         assertThat(p.exitValue()).as(text).isZero();
+        assertThat(work.resolve("Californium3.properties")).as("Californium writes no properties file").doesNotExist();
         return text;
     }
 

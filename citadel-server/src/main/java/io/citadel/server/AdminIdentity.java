@@ -12,35 +12,51 @@ import java.util.HexFormat;
 /**
  * The administrator originator. There is no well-known default: when the operator sets none, one is
  * generated at first start, kept (owner-readable only) in the data directory and shown once.
+ *
+ * <p>A generated originator is kept in memory by {@link #resolve} and written and shown only by
+ * {@link #persist}, once the server has started: a start that fails leaves no originator behind, printed
+ * or stored, that nothing uses.
+ *
+ * @param value the originator
+ * @param pendingFile where a newly generated originator is to be stored; null when it was configured or stored
  */
-final class AdminIdentity {
-    private AdminIdentity() {
-    }
+record AdminIdentity(String value, Path pendingFile) {
 
-    /** @return the configured or stored originator; generates and stores one if neither exists */
-    static String resolve(String configured, Path dataDir, java.io.PrintStream announce) {
+    /** The configured or stored originator, else a newly generated one (not yet stored: see {@link #persist}). */
+    static AdminIdentity resolve(String configured, Path dataDir) {
         if (configured != null && !configured.isBlank()) {
-            return configured.trim();
+            return new AdminIdentity(configured.trim(), null);
         }
         Path file = dataDir.resolve("admin-originator");
         try {
             if (Files.exists(file)) {
-                return Files.readString(file, StandardCharsets.UTF_8).trim();
+                return new AdminIdentity(Files.readString(file, StandardCharsets.UTF_8).trim(), null);
             }
-            byte[] random = new byte[12];
-            new SecureRandom().nextBytes(random);
-            String generated = "CAdmin" + HexFormat.of().formatHex(random);
-            Files.writeString(file, generated + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
-            }
-            announce.println("Citadel: generated the administrator originator " + generated);
-            announce.println("Citadel: it is stored in " + file + " (shown only this once)");
-            return generated;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or store the administrator originator in " + dataDir, e);
+            throw new UncheckedIOException("cannot read the administrator originator in " + dataDir, e);
         }
+        byte[] random = new byte[12];
+        new SecureRandom().nextBytes(random);
+        return new AdminIdentity("CAdmin" + HexFormat.of().formatHex(random), file);
+    }
+
+    /** Stores (0600) and shows, once, an originator that {@link #resolve} generated; nothing otherwise. */
+    void persist(java.io.PrintStream announce) {
+        if (pendingFile == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(pendingFile);
+            try {
+                Files.createFile(pendingFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(pendingFile); // not a POSIX file system
+            }
+            Files.writeString(pendingFile, value + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store the administrator originator in " + pendingFile, e);
+        }
+        announce.println("Citadel: generated the administrator originator " + value);
+        announce.println("Citadel: it is stored in " + pendingFile + " (shown only this once)");
     }
 }

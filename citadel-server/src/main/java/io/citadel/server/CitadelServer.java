@@ -8,11 +8,9 @@ import io.citadel.store.jdbc.JdbcResourceStore;
 import io.citadel.store.jdbc.StoreSettings;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -46,25 +44,60 @@ public final class CitadelServer implements AutoCloseable {
         this.http = http;
     }
 
+    /**
+     * Checks the whole configuration and reaches an external database before anything is touched; then
+     * prepares the data directory and starts every configured listener. Prints {@code Citadel ready} once all
+     * are open and the store answers. A failed start closes what it opened and, when this start created the
+     * data directory, removes it again.
+     */
     static CitadelServer start(Configuration config, PrintStream announce) throws InterruptedException, IOException {
+        StartupChecks.check(config);
         Path dataDir = Path.of(config.get(ConfigKey.DATA_DIR));
-        prepareDataDir(dataDir);
-        String admin = AdminIdentity.resolve(config.get(ConfigKey.ADMIN_ORIGINATOR), dataDir, announce);
-        String host = config.get(ConfigKey.HTTP_HOST);
-        if (!isLoopback(host) && !config.getBoolean(ConfigKey.ALLOW_PLAIN_HTTP)) {
-            throw new IllegalArgumentException("plain HTTP on " + host + " would expose unencrypted, unauthenticated traffic;"
-                    + " use --psk-port/--tls-port, or --allow-plain-http true if the network is protected otherwise");
-        }
-        AdminApi.checkInterface(config);
-        int port = config.getInt(ConfigKey.HTTP_PORT);
         StoreSettings storeSettings = storeSettings(config, dataDir);
-        SchemeOutbound outbound = new SchemeOutbound(new HttpOutbound(
-                CertificateTlsSetup.client(config, cseSettings(config, admin, host, port)), registrarPsk(config, dataDir)));
-        JdbcResourceStore store;
+        boolean freshDataDir = Files.notExists(dataDir);
+        // an external database is reached (and locked) before the data directory is created
+        JdbcResourceStore external = config.get(ConfigKey.DB_URL) == null ? null : new JdbcResourceStore(storeSettings);
         try {
-            store = new JdbcResourceStore(storeSettings);
+            DataDirectory.prepare(dataDir);
+            CitadelServer server = startIn(config, announce, dataDir, storeSettings, external);
+            try {
+                DataDirectory.secure(dataDir); // what libraries created meanwhile
+                server.store.findByPath(server.cse.settings().cseName()); // the store answers
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            LOG.info(READY);
+            announce.println(READY);
+            announce.flush();
+            return server;
+        } catch (RuntimeException | InterruptedException | IOException e) {
+            if (external != null) {
+                external.close(); // idempotent when startIn closed it already
+            }
+            if (freshDataDir) {
+                DataDirectory.remove(dataDir);
+            }
+            throw e;
+        }
+    }
+
+    /** The readiness signal: printed once, after every configured listener is open and the store answers. */
+    static final String READY = "Citadel ready";
+
+    private static CitadelServer startIn(Configuration config, PrintStream announce, Path dataDir, StoreSettings storeSettings,
+                                         JdbcResourceStore external) throws InterruptedException, IOException {
+        AdminIdentity adminIdentity = AdminIdentity.resolve(config.get(ConfigKey.ADMIN_ORIGINATOR), dataDir);
+        String admin = adminIdentity.value();
+        String host = config.get(ConfigKey.HTTP_HOST);
+        int port = config.getInt(ConfigKey.HTTP_PORT);
+        JdbcResourceStore store = external != null ? external : new JdbcResourceStore(storeSettings);
+        SchemeOutbound outbound;
+        try {
+            outbound = new SchemeOutbound(new HttpOutbound(
+                    CertificateTlsSetup.client(config, cseSettings(config, admin, host, port)), registrarPsk(config, dataDir)));
         } catch (RuntimeException e) {
-            outbound.close();
+            store.close();
             throw e;
         }
         Cse cse = null;
@@ -123,16 +156,10 @@ public final class CitadelServer implements AutoCloseable {
             }
             List<String> poa = pointOfAccess(config, host, holder[0].port(), tls);
             cse.pointOfAccess(poa);
-            if (config.get(ConfigKey.REGISTRAR_CSE_ID) != null) {
+            if (config.get(ConfigKey.REGISTRAR_CSE_ID) != null) { // its form checked by StartupChecks
                 String registrarPoa = config.get(ConfigKey.REGISTRAR_POA);
-                if (registrarPoa == null) {
-                    throw new IllegalArgumentException("--registrar-cse-id needs --registrar-poa");
-                }
                 io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
                 String registrar = ids.normalize(config.get(ConfigKey.REGISTRAR_CSE_ID));
-                if (!registrar.startsWith("/") || registrar.startsWith("//") || registrar.indexOf('/', 1) >= 0) {
-                    throw new IllegalArgumentException("--registrar-cse-id must be an SP-relative CSE-ID such as /id-in");
-                }
                 cse.registerWith(registrar, registrarPoa, duration(config, ConfigKey.REGISTRAR_KEEPALIVE), poa);
                 announce.println("Citadel registering with " + registrar + " at " + registrarPoa);
             }
@@ -167,9 +194,10 @@ public final class CitadelServer implements AutoCloseable {
                             + " (openssl pkcs8 -topk8 -v2 aes-256-cbc) and give --tls-key-password-file, or use --key-store");
                 }
             }
+            adminIdentity.persist(announce);
             announce.flush();
             return server;
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (RuntimeException | InterruptedException | IOException e) {
             if (started != null) { // a later binding failed: stop the listeners already open as well
                 started.close();
                 throw e;
@@ -232,19 +260,6 @@ public final class CitadelServer implements AutoCloseable {
         }
     }
 
-    private static void prepareDataDir(Path dataDir) {
-        try {
-            Files.createDirectories(dataDir);
-            try {
-                Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
-        }
-    }
-
     private static StoreSettings storeSettings(Configuration config, Path dataDir) {
         boolean sync = config.getBoolean(ConfigKey.STORAGE_SYNC);
         String url = config.get(ConfigKey.DB_URL);
@@ -263,7 +278,7 @@ public final class CitadelServer implements AutoCloseable {
         return new StoreSettings(url, config.get(ConfigKey.DB_USER), password, 8, sync);
     }
 
-    private static CseSettings cseSettings(Configuration config, String admin, String host, int port) {
+    static CseSettings cseSettings(Configuration config, String admin, String host, int port) {
         int type = switch (config.get(ConfigKey.CSE_TYPE).toUpperCase(Locale.ROOT)) {
             case "IN" -> 1;
             case "MN" -> 2;

@@ -32,6 +32,7 @@ final class CoapSetup {
         if (port == null && securePort == null) {
             return null;
         }
+        standardConfigurationWithoutFile();
         if (port != null && !CitadelServer.isLoopback(host) && !config.getBoolean(ConfigKey.ALLOW_PLAIN_HTTP)) {
             throw new IllegalArgumentException("plain CoAP on " + host + " would expose unencrypted, unauthenticated traffic;"
                     + " use --coaps-port, or --allow-plain-http true if the network is protected otherwise");
@@ -72,6 +73,7 @@ final class CoapSetup {
      * has one (the targets checked against the same trust anchors as clients).
      */
     static io.citadel.binding.coap.CoapOutbound outbound(Configuration config) {
+        standardConfigurationWithoutFile();
         CoapBinding.Certificates mine = certificates(config, null);
         if (mine != null && !forClients(mine.chain().get(0))) {
             LOG.warning("coaps:// notification targets are unavailable: this CSE's certificate is not for client"
@@ -80,6 +82,24 @@ final class CoapSetup {
         }
         return new io.citadel.binding.coap.CoapOutbound(mine);
     }
+
+    /**
+     * Californium's standard configuration, for any code path that asks for it, made without a file: by
+     * default {@code Configuration.getStandard()} writes {@code Californium3.properties} into the working
+     * directory. Citadel configures Californium in code only.
+     */
+    static synchronized void standardConfigurationWithoutFile() {
+        if (!standardSet) {
+            org.eclipse.californium.core.config.CoapConfig.register();
+            org.eclipse.californium.elements.config.UdpConfig.register();
+            org.eclipse.californium.scandium.config.DtlsConfig.register();
+            org.eclipse.californium.elements.config.Configuration.setStandard(
+                    org.eclipse.californium.elements.config.Configuration.createStandardWithoutFile());
+            standardSet = true;
+        }
+    }
+
+    private static boolean standardSet;
 
     private static boolean forClients(X509Certificate certificate) {
         try {

@@ -77,7 +77,73 @@ final class Configuration {
             }
         }
         values.putAll(flags);
+        for (Map.Entry<ConfigKey, String> e : values.entrySet()) {
+            e.setValue(checked(e.getKey(), e.getValue()));
+        }
         return new Configuration(values);
+    }
+
+    /**
+     * The value if it is what its key's {@link ConfigKey.Kind} asks for (a choice in its canonical spelling);
+     * a pure check that touches nothing, so that a bad setting stops the start before any side effect.
+     */
+    private static String checked(ConfigKey key, String value) {
+        String flag = "--" + key.flag();
+        switch (key.kind()) {
+            case PORT -> {
+                if (integer(flag, value) < 0 || integer(flag, value) > 65535) {
+                    throw new IllegalArgumentException(flag + " must be a port number from 0 to 65535");
+                }
+            }
+            case POSITIVE -> {
+                if (integer(flag, value) < 1) {
+                    throw new IllegalArgumentException(flag + " must be a positive number");
+                }
+            }
+            case NON_NEGATIVE -> {
+                if (integer(flag, value) < 0) {
+                    throw new IllegalArgumentException(flag + " must be zero or more");
+                }
+            }
+            case BOOLEAN -> {
+                if (!"true".equals(value) && !"false".equals(value)) {
+                    throw new IllegalArgumentException(flag + " must be true or false");
+                }
+            }
+            case DURATION -> {
+                try {
+                    java.time.Duration d = java.time.Duration.parse(value);
+                    if (d.isNegative() || d.isZero()) {
+                        throw new IllegalArgumentException(flag + " must be positive");
+                    }
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new IllegalArgumentException(flag + " must be an ISO 8601 duration such as PT30S");
+                }
+            }
+            case CHOICE -> {
+                return key.choices().stream().filter(c -> c.equalsIgnoreCase(value.trim())).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException(flag + " must be " + String.join(", ", key.choices())
+                                .replaceFirst(", ([^,]*)$", " or $1")));
+            }
+            case FILE -> {
+                Path file = Path.of(value);
+                if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                    throw new IllegalArgumentException(flag + ": no readable file " + value);
+                }
+            }
+            case TEXT -> {
+                // free text; its consumer checks its form
+            }
+        }
+        return value;
+    }
+
+    private static int integer(String flag, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a number");
+        }
     }
 
     String get(ConfigKey key) {
@@ -86,7 +152,7 @@ final class Configuration {
 
     int getInt(ConfigKey key) {
         try {
-            return Integer.parseInt(values.get(key));
+            return Integer.parseInt(values.get(key).trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + key.flag() + " must be a number");
         }

@@ -16,6 +16,13 @@ import java.util.List;
  * (e.g. {@code openssl s_client -psk <hex>}); it is never written anywhere in clear.
  */
 final class CredentialsCommand {
+    /** Every form of the command, shown on a usage error and by {@code citadel credentials --help}. */
+    static final String USAGE = "citadel credentials psk add --identity KPSAID --allow ID[,ID] [--expires ISO-INSTANT] [--text-key]"
+            + " | list | rotate KPSAID | revoke KPSAID   [--data-dir DIR] [--credentials-dir DIR]\n"
+            + "       " + RawPublicKeyCommand.USAGE + "\n"
+            + "       " + SecretCommand.USAGE + "\n"
+            + "       citadel credentials ca add --name NAME --file CA.pem | list | remove NAME   [--data-dir DIR]";
+
     private CredentialsCommand() {
     }
 
@@ -30,11 +37,7 @@ final class CredentialsCommand {
             return RawPublicKeyCommand.run(args.subList(1, args.size()), out, err);
         }
         if (args.size() < 2 || !args.get(0).equals("psk")) {
-            err.println("usage: citadel credentials psk add --identity KPSAID --allow ID[,ID] [--expires ISO-INSTANT] [--text-key]"
-                    + " | list | rotate KPSAID | revoke KPSAID   [--data-dir DIR] [--credentials-dir DIR]\n"
-                    + "       " + RawPublicKeyCommand.USAGE + "\n"
-                    + "       " + SecretCommand.USAGE + "\n"
-                    + "       citadel credentials ca add --name NAME --file CA.pem | list | remove NAME   [--data-dir DIR]");
+            err.println("usage: " + USAGE);
             return 2;
         }
         String verb = args.get(1);

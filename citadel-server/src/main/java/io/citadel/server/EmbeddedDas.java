@@ -6,7 +6,6 @@ import io.citadel.das.PolicyStore;
 import io.citadel.das.TokenIssuer;
 import io.citadel.security.TrustedIssuer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -21,7 +20,7 @@ final class EmbeddedDas implements AutoCloseable {
     }
 
     static EmbeddedDas start(Configuration config, Path dir, String host) throws IOException {
-        Files.createDirectories(dir);
+        DataDirectory.createDirectories(dir);
         String id = config.get(ConfigKey.DAS_ID);
         TokenIssuer issuer = new TokenIssuer(id, "das.citadel.example",
                 TokenIssuer.signingKey(dir.resolve("das-signing.jwk")), null);

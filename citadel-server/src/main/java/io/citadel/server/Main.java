@@ -3,12 +3,8 @@ package io.citadel.server;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
-import java.util.logging.ConsoleHandler;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
-/** Command line: {@code citadel serve [options]}, {@code citadel --help}. */
+/** Command line: {@code citadel serve [options]}, {@code citadel COMMAND --help}. */
 public final class Main {
     private Main() {
     }
@@ -20,12 +16,17 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> list = Arrays.asList(args);
-        if (list.isEmpty() || list.contains("--help") || list.contains("-h") || list.get(0).equals("help")) {
-            out.print(Configuration.help());
-            return list.isEmpty() ? 2 : 0;
+        configureLogging(); // every command logs JSON lines, not only serve
+        if (list.isEmpty()) {
+            out.print(CommandHelp.of("help"));
+            return 2;
+        }
+        if (list.contains("--help") || list.contains("-h") || list.get(0).equals("help")) {
+            String help = CommandHelp.of(list.get(0));
+            out.print(help == null ? CommandHelp.of("help") : help);
+            return help == null ? 2 : 0;
         }
         if (list.get(0).equals("das")) {
-            configureLogging();
             return io.citadel.das.DasCli.run(list.subList(1, list.size()), out, err);
         }
         if (list.get(0).equals("pki")) {
@@ -38,10 +39,9 @@ public final class Main {
             return revokeToken(list.subList(1, list.size()), out, err);
         }
         if (!list.get(0).equals("serve")) {
-            err.println("unknown command '" + list.get(0) + "'; try: citadel serve --help, citadel das, citadel revoke-token");
+            err.println("unknown command '" + list.get(0) + "'; try: citadel --help");
             return 2;
         }
-        configureLogging();
         try {
             Configuration config = Configuration.resolve(list.subList(1, list.size()), System.getenv());
             CitadelServer server = CitadelServer.start(config, out);
@@ -76,17 +76,6 @@ public final class Main {
     }
 
     static void configureLogging() {
-        Logger root = Logger.getLogger("");
-        for (Handler h : root.getHandlers()) {
-            root.removeHandler(h);
-        }
-        ConsoleHandler console = new ConsoleHandler();
-        console.setFormatter(new JsonLogFormatter());
-        console.setLevel(Level.INFO);
-        root.addHandler(console);
-        root.setLevel(Level.INFO);
-        Logger.getLogger("io.netty").setLevel(Level.WARNING);
-        Logger.getLogger("org.h2").setLevel(Level.WARNING);
-        Logger.getLogger("org.eclipse.californium").setLevel(Level.WARNING);
+        LogSetup.configure();
     }
 }

@@ -39,9 +39,12 @@ final class ConnectionPool implements AutoCloseable {
         }
     }
 
-    private static String safeUrl(String url) {
+    /** The URL without its query part (which may hold a password) or H2 settings. */
+    static String safeUrl(String url) {
         int q = url.indexOf('?');
-        return q < 0 ? url : url.substring(0, q);
+        int settings = url.indexOf(';'); // H2's settings
+        int end = q < 0 ? settings : settings < 0 ? q : Math.min(q, settings);
+        return end < 0 ? url : url.substring(0, end);
     }
 
     interface Work<T> {

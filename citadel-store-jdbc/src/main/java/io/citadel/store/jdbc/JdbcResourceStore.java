@@ -25,14 +25,33 @@ public final class JdbcResourceStore implements ResourceStore {
     static final String LATEST = "SELECT " + Rows.COLUMNS + " FROM resources WHERE pi = ? AND ty = ? ORDER BY seq DESC LIMIT 1";
     static final String OLDEST = "SELECT " + Rows.COLUMNS + " FROM resources WHERE pi = ? AND ty = ? ORDER BY seq ASC LIMIT ?";
 
+    private final InstanceLock lock;
     private final ConnectionPool reads;
     private final GroupCommitWriter writer;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /**
+     * Takes the database for this instance ({@link InstanceLock}), brings the schema up to date under that
+     * lock, and opens the connections.
+     *
+     * @throws StoreException when the database is unreachable or held by another Citadel instance (named)
+     */
     public JdbcResourceStore(StoreSettings settings) {
         Dialect dialect = Dialect.ofUrl(settings.jdbcUrl());
-        Migrations.run(settings, dialect);
-        this.reads = new ConnectionPool(settings, settings.readConnections());
-        this.writer = new GroupCommitWriter(settings, dialect);
+        this.lock = InstanceLock.acquire(settings, dialect);
+        ConnectionPool pool = null;
+        try {
+            Migrations.run(settings, dialect);
+            pool = new ConnectionPool(settings, settings.readConnections());
+            this.reads = pool;
+            this.writer = new GroupCommitWriter(settings, dialect);
+        } catch (RuntimeException e) {
+            if (pool != null) {
+                pool.close();
+            }
+            lock.close();
+            throw e;
+        }
     }
 
     @Override
@@ -163,8 +182,12 @@ public final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         writer.close();
         reads.close();
+        lock.close();
     }
 
     static Optional<Resource> one(PreparedStatement ps, String key) throws SQLException {

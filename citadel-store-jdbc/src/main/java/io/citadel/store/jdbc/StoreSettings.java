@@ -16,10 +16,13 @@ public record StoreSettings(String jdbcUrl, String user, String password, int re
         Dialect.ofUrl(jdbcUrl);
     }
 
-    /** The embedded default: an H2 file database in {@code dataDir}. */
+    /**
+     * The embedded default: an H2 file database in {@code dataDir}. H2 writes no trace file of its own
+     * ({@code TRACE_LEVEL_FILE=0}): database errors reach Citadel's JSON log as exceptions.
+     */
     public static StoreSettings embedded(java.nio.file.Path dataDir, boolean syncCommits) {
         return new StoreSettings("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("citadel")
-                + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000", "citadel", null, 8, syncCommits);
+                + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;TRACE_LEVEL_FILE=0", "citadel", null, 8, syncCommits);
     }
 
     @Override

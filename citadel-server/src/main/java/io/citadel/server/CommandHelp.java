@@ -1,0 +1,72 @@
+package io.citadel.server;
+
+/**
+ * The {@code --help} text of each command: {@code citadel pki --help} explains {@code pki}, not the
+ * server's options. {@link #of} picks the text from the command word.
+ */
+final class CommandHelp {
+    private CommandHelp() {
+    }
+
+    static final String TOP = """
+            Usage: citadel COMMAND [options]   (citadel COMMAND --help for each)
+
+            Commands:
+              serve          start the CSE (its options below)
+              credentials    manage pre-shared keys, raw public keys, trust anchors and secrets
+              pki            make a lab PKI per the oneM2M certificate profile
+              das            run a Dynamic Authorization Server and manage its policies
+              revoke-token   revoke a token by its ID, also in a running CSE
+
+            """;
+
+    static final String PKI = """
+            Usage: citadel pki ca|cse|ae|server|crl [options]
+
+            A test and lab PKI per the oneM2M certificate profile (P-256, ECDSA-SHA256, a CA name-constrained
+            to the SP domain). Keys are written as PKCS#8 PEM, 0600.
+
+              citadel pki ca     --dir pki --sp citadel.example [--days 365]
+              citadel pki cse    --dir pki --sp citadel.example --cse-id /id-in --out pki/cse-in [--days 90]
+              citadel pki ae     --dir pki --sp citadel.example --cse-id /id-in --ae-id Cae1 --out pki/Cae1
+              citadel pki server --dir pki --dns localhost [--ip 127.0.0.1] --out pki/server
+              citadel pki crl    --dir pki --revoke SERIAL-HEX[,...] --out pki/ca.crl [--days 7]
+            """;
+
+    static final String CREDENTIALS = "Usage: " + CredentialsCommand.USAGE + "\n\n"
+            + "The credential store (encrypted PKCS#12 in data-dir/credentials): pre-shared keys (a new key is printed\n"
+            + "once, never stored in clear), raw public keys by RFC 6920 identifier, trust anchors and named secrets.\n"
+            + "A running CSE picks changes up within a second.\n";
+
+    static final String DAS = """
+            Usage: citadel das serve|jwks|policy [options]
+
+            The Dynamic Authorization Server (DAS) and its policy store.
+
+              citadel das serve  [--data-dir d] [--host h] [--port p] [--id /id-das] [--fqdn das.example] [--encrypt-for cse.jwk]
+              citadel das jwks   [--data-dir d]     public keys, for a CSE's trusted-issuers file
+              citadel das policy add --id p1 --originator PATTERN --target PATTERN --ops 2 [--lifetime PT1H]
+                                     [--grant token|acp|both] [--ipv4 CIDR,..]
+              citadel das policy list | remove ID   (all with [--data-dir d], default ./das-data)
+            """;
+
+    static final String REVOKE_TOKEN = """
+            Usage: citadel revoke-token TOKEN-ID [--data-dir DIR]
+
+            Revokes a token for good: it is added to data-dir/revoked-tokens, which a running CSE re-reads
+            within a second.
+            """;
+
+    /** The help of the command named by {@code command}; null when there is no such command. */
+    static String of(String command) {
+        return switch (command) {
+            case "serve" -> Configuration.help();
+            case "pki" -> PKI;
+            case "credentials" -> CREDENTIALS;
+            case "das" -> DAS;
+            case "revoke-token" -> REVOKE_TOKEN;
+            case "help", "--help", "-h" -> TOP + Configuration.help();
+            default -> null;
+        };
+    }
+}
