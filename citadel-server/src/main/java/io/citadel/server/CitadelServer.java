@@ -113,8 +113,7 @@ public final class CitadelServer implements AutoCloseable {
                 security = security.with(trusted, security.decryptionKeys());
             }
             cse = new Cse(settings, store, security);
-            HttpSettings httpSettings = HttpSettings.defaults(host, port, config.getInt(ConfigKey.MAX_BODY),
-                    config.getInt(ConfigKey.WORKERS));
+            HttpSettings httpSettings = listener(config, host, port);
             boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);
             HttpBinding[] holder = new HttpBinding[1];
             Cse engine = cse;
@@ -125,22 +124,19 @@ public final class CitadelServer implements AutoCloseable {
             if (config.get(ConfigKey.PSK_PORT) != null) {
                 io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
                 long handshake = config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS);
-                HttpSettings pskSettings = HttpSettings.defaults(host, config.getInt(ConfigKey.PSK_PORT),
-                        config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS));
+                HttpSettings pskSettings = listener(config, host, config.getInt(ConfigKey.PSK_PORT));
                 psk = new HttpBinding(cse, pskSettings, null,
                         () -> new io.citadel.tls.PskTlsHandler(pskStore, ids::normalize, handshake));
             }
             HttpBinding tls = null;
             if (config.get(ConfigKey.TLS_PORT) != null) {
-                tls = new HttpBinding(cse, HttpSettings.defaults(host, config.getInt(ConfigKey.TLS_PORT),
-                        config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS)), null,
+                tls = new HttpBinding(cse, listener(config, host, config.getInt(ConfigKey.TLS_PORT)), null,
                         CertificateTlsSetup.server(config, settings));
             }
             CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das, psk, tls);
             started = server;
             if (config.get(ConfigKey.RPK_PORT) != null) {
-                server.rawKeyTls = new HttpBinding(cse, HttpSettings.defaults(host, config.getInt(ConfigKey.RPK_PORT),
-                        config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS)), null,
+                server.rawKeyTls = new HttpBinding(cse, listener(config, host, config.getInt(ConfigKey.RPK_PORT)), null,
                         RawKeyTlsSetup.server(config, dataDir, new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId())));
                 announce.println("Citadel TLS (raw public keys) listening on port " + server.rawKeyTls.port());
             }
@@ -212,6 +208,13 @@ public final class CitadelServer implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** One HTTP listener's settings: the secure defaults, with the operator's body, worker and per-peer limits. */
+    private static HttpSettings listener(Configuration config, String host, int port) {
+        HttpSettings d = HttpSettings.defaults(host, port, config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS));
+        return d.withConnectionLimits(d.maxConnections(), config.getInt(ConfigKey.MAX_CONNECTIONS_PER_PEER),
+                config.getInt(ConfigKey.MAX_CONNECTIONS_PER_LOOPBACK_PEER), d.loopbackReserve());
     }
 
     /** The registrar over TLS-PSK when --registrar-psk-identity is given (its key: the secret registrar-psk); else null. */
