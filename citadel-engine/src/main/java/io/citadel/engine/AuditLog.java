@@ -20,29 +20,20 @@ public interface AuditLog {
     void record(String originator, String target, String operation, AccessDecision decision);
 
     /**
-     * This log with every spelling of the administrator originator ({@code secrets}: as configured and as
-     * normalised) replaced by {@value #ADMINISTRATOR}, in the originator and in any text of the record.
+     * This log with the administrator originator ({@code secrets}: its spellings, as configured, normalised and
+     * absolute) written as {@value #ADMINISTRATOR}: the originator when it is exactly one of them, and any whole
+     * occurrence in the other fields. Another originator that merely contains it is written as it is.
      */
     default AuditLog namingAdministrator(java.util.Collection<String> secrets) {
-        java.util.List<String> spellings = secrets.stream().filter(s -> s != null && !s.isEmpty())
-                .sorted(java.util.Comparator.comparingInt(String::length).reversed()).distinct().toList();
-        if (this == OFF || spellings.isEmpty()) {
+        io.citadel.security.Redaction admin = io.citadel.security.Redaction.of(ADMINISTRATOR, secrets);
+        if (this == OFF || admin.isEmpty()) {
             return this;
         }
-        java.util.function.UnaryOperator<String> scrub = text -> {
-            if (text == null) {
-                return null;
-            }
-            String out = text;
-            for (String s : spellings) {
-                out = out.replace(s, ADMINISTRATOR);
-            }
-            return out;
-        };
         AuditLog inner = this;
-        return (originator, target, operation, decision) -> inner.record(scrub.apply(originator), scrub.apply(target),
-                operation, decision.permitted() ? AccessDecision.permit(scrub.apply(decision.reason()))
-                        : AccessDecision.deny(scrub.apply(decision.reason())));
+        return (originator, target, operation, decision) -> inner.record(
+                admin.isSecret(originator) ? ADMINISTRATOR : admin.apply(originator), admin.apply(target), operation,
+                decision.permitted() ? AccessDecision.permit(admin.apply(decision.reason()))
+                        : AccessDecision.deny(admin.apply(decision.reason())));
     }
 
     /** Writes to the {@code citadel.audit} logger, every decision or only denials. */

@@ -75,8 +75,7 @@ public final class Cse implements AutoCloseable {
     public Cse(CseSettings settings, ResourceStore store, SecurityOptions security) {
         this.settings = settings;
         OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
-        security = security.withAudit(security.audit().namingAdministrator(List.of(settings.administrator(),
-                ids.normalize(settings.administrator()))));
+        security = security.withAudit(security.audit().namingAdministrator(administratorSpellings(settings, ids)));
         this.revocations = security.revocations();
         ResourceSchema schema = ResourceSchema.standard();
         ResourceRepository repository = new ResourceRepository(store, 200_000);
@@ -151,6 +150,13 @@ public final class Cse implements AutoCloseable {
         notifier.deleteWith(ri -> delete.delete(ri, null).isPresent());
         new CseBootstrap(settings, schema, store, repository).ensureCseBase();
         this.reaper = new ExpiryReaper(store, delete);
+    }
+
+    /** The administrator originator as configured, normalised (SP-relative) and absolute: a secret in every form. */
+    public static List<String> administratorSpellings(CseSettings settings, OriginatorIds ids) {
+        String normalized = ids.normalize(settings.administrator());
+        return List.of(settings.administrator(), normalized,
+                normalized.startsWith("//") ? normalized : settings.spId() + normalized);
     }
 
     /** The connections registered entities keep open here (bindings with two-way connections bind them). */

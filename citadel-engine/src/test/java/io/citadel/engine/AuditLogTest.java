@@ -18,9 +18,9 @@ class AuditLogTest {
     void the_administrator_is_named_admin_in_every_field() {
         AuditLog log = recording.namingAdministrator(List.of("CAdmin9f3e", "/id-in/CAdmin9f3e"));
         log.record("/id-in/CAdmin9f3e", "cnt1", "RETRIEVE", AccessDecision.permit("administrator"));
-        log.record("CAdmin9f3e", "ae-CAdmin9f3e", "DELETE", AccessDecision.deny("held by /id-in/CAdmin9f3e"));
+        log.record("CAdmin9f3e", "cnt2", "DELETE", AccessDecision.deny("held by /id-in/CAdmin9f3e"));
         assertThat(lines).containsExactly("PERMIT admin cnt1 RETRIEVE administrator",
-                "DENY admin ae-admin DELETE held by admin");
+                "DENY admin cnt2 DELETE held by admin");
         assertThat(String.join("\n", lines)).doesNotContain("CAdmin9f3e");
     }
 
@@ -29,6 +29,13 @@ class AuditLogTest {
         AuditLog log = recording.namingAdministrator(List.of("CAdmin9f3e", "/id-in/CAdmin9f3e"));
         log.record("/id-in/Cbob", "cnt1", "RETRIEVE", AccessDecision.deny("no rule"));
         assertThat(lines).containsExactly("DENY /id-in/Cbob cnt1 RETRIEVE no rule");
+    }
+
+    @Test
+    void an_originator_that_only_contains_the_administrator_is_not_renamed() {
+        AuditLog log = recording.namingAdministrator(List.of("CAdmin", "/id-in/CAdmin"));
+        log.record("/id-in/CAdmin1", "cnt1", "RETRIEVE", AccessDecision.deny("no rule for /id-in/CAdmin1"));
+        assertThat(lines).containsExactly("DENY /id-in/CAdmin1 cnt1 RETRIEVE no rule for /id-in/CAdmin1");
     }
 
     @Test

@@ -105,6 +105,8 @@ public final class CitadelServer implements AutoCloseable {
         CitadelServer started = null;
         try {
             CseSettings settings = cseSettings(config, admin, host, port);
+            LogRedaction.hideAdministrator(Cse.administratorSpellings(settings,
+                    new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId())));
             io.citadel.engine.SecurityOptions security = SecurityConfiguration.load(config, dataDir, outbound);
             if (config.get(ConfigKey.DAS_PORT) != null) {
                 das = EmbeddedDas.start(config, dataDir.resolve("das"), host);

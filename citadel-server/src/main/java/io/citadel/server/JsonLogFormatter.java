@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 
-/** One JSON object per line: ts, level, logger, msg and, for failures, error and trace. */
+/**
+ * One JSON object per line: ts, level, logger, msg and, for failures, error and trace; secrets named in
+ * {@link LogRedaction} are replaced in each of them.
+ */
 final class JsonLogFormatter extends Formatter {
     @Override
     public String format(LogRecord r) {
@@ -14,13 +17,14 @@ final class JsonLogFormatter extends Formatter {
         field(sb, "ts", Instant.ofEpochMilli(r.getMillis()).toString()).append(',');
         field(sb, "level", r.getLevel().getName()).append(',');
         field(sb, "logger", r.getLoggerName() == null ? "" : r.getLoggerName()).append(',');
-        field(sb, "msg", formatMessage(r));
+        field(sb, "msg", LogRedaction.apply(formatMessage(r)));
         if (r.getThrown() != null) {
             sb.append(',');
-            field(sb, "error", r.getThrown().getClass().getName() + ": " + r.getThrown().getMessage()).append(',');
+            field(sb, "error", LogRedaction.apply(r.getThrown().getClass().getName() + ": " + r.getThrown().getMessage()))
+                    .append(',');
             StringWriter trace = new StringWriter();
             r.getThrown().printStackTrace(new PrintWriter(trace));
-            field(sb, "trace", trace.toString());
+            field(sb, "trace", LogRedaction.apply(trace.toString()));
         }
         return sb.append("}\n").toString();
     }
