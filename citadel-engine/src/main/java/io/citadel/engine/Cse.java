@@ -364,7 +364,7 @@ public final class Cse implements AutoCloseable {
                 req.tokenRequestIndicator(), roles.validRoles(req.roleIds(), normalized, ctx.receivedAt()));
     }
 
-    private static boolean isAeRegistration(RequestPrimitive req) {
+    static boolean isAeRegistration(RequestPrimitive req) {
         return req.operation() == Operation.CREATE && req.resourceType() != null
                 && req.resourceType() == ResourceType.AE.code();
     }

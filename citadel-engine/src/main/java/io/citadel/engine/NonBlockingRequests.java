@@ -51,6 +51,12 @@ final class NonBlockingRequests implements AutoCloseable {
     private final CseSettings settings;
     private final ResourceStore store;
     private final NotificationDispatcher dispatcher;
+    private final java.util.concurrent.ScheduledExecutorService timer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "citadel-nonblocking-timer");
+                t.setDaemon(true);
+                return t;
+            });
     private final PendingRequests pending = new PendingRequests(MAX_PENDING, MAX_PENDING_PER_ORIGINATOR);
     private final ExecutorService workers = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(MAX_PENDING), r -> {
@@ -71,12 +77,16 @@ final class NonBlockingRequests implements AutoCloseable {
      */
     ResponsePrimitive accept(RequestPrimitive req, String originator, RequestContext ctx,
                              BiFunction<RequestPrimitive, RequestContext, ResponsePrimitive> pipeline) {
+        if (Cse.isAeRegistration(req)) {
+            throw OneM2mException.badRequest("an AE registers with a blocking request: its originator is not"
+                    + " identified until it is registered");
+        }
         RequestPrimitive blocking = req.redirected(req.to(), req.from(), req.requestId());
-        PendingRequests.Slot slot = pending.reserve(originator);
+        PendingRequests.Slot slot = pending.reserve(share(originator, ctx));
         try {
             if (req.responseType() == 1) {
                 Resource request = createRequestResource(req, originator, ctx.receivedAt());
-                submit(slot, () -> {
+                submit(slot, req, () -> {
                     ResponsePrimitive rsp = pipeline.apply(blocking, ctx);
                     complete(request.ri(), rsp, req);
                 });
@@ -85,7 +95,7 @@ final class NonBlockingRequests implements AutoCloseable {
             }
             List<String> targets = req.responseTargets() != null ? req.responseTargets()
                     : req.from() == null || req.from().isEmpty() ? List.of() : List.of(req.from());
-            submit(slot, () -> {
+            submit(slot, req, () -> {
                 ResponsePrimitive rsp = pipeline.apply(blocking, ctx);
                 Map<String, Object> content = Map.of("m2m:rsp", operationResult(rsp, req));
                 for (String target : targets) {
@@ -100,20 +110,55 @@ final class NonBlockingRequests implements AutoCloseable {
         }
     }
 
-    private void submit(PendingRequests.Slot slot, Runnable task) {
+    /**
+     * Whose share of the waiting places a request takes: its originator's, or, when a CSE relays it for entities
+     * behind it (the association proves the CSE, not the originator), that association's, so a relaying CSE
+     * cannot multiply its share by inventing originators.
+     */
+    static String share(String originator, RequestContext ctx) {
+        SecurityAssociation sa = ctx.association();
+        return sa != null && !sa.allows(originator) ? "relayed by " + sa.credentialId() : originator;
+    }
+
+    /**
+     * Runs the task on a worker, at once or, when the request names an operation execution time ahead, from then
+     * on: a request waiting for its time holds its place, never a worker.
+     */
+    private void submit(PendingRequests.Slot slot, RequestPrimitive req, Runnable task) {
+        Runnable run = () -> {
+            try {
+                workers.execute(() -> {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.ERROR, "non-blocking request failed", e);
+                    } finally {
+                        slot.release();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                slot.release();
+                throw new OneM2mException(ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                        "too many non-blocking requests are waiting (" + MAX_PENDING + "); send it later or blocking");
+            }
+        };
+        Instant oet = req.handling().operationExecution();
+        long delay = oet == null ? 0 : Duration.between(Instant.now(), oet).toMillis();
+        if (delay <= 0) {
+            run.run();
+            return;
+        }
         try {
-            workers.execute(() -> {
+            timer.schedule(() -> {
                 try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, "non-blocking request failed", e);
-                } finally {
-                    slot.release();
+                    run.run();
+                } catch (OneM2mException e) {
+                    LOG.log(Level.WARNING, "non-blocking request dropped at its execution time: " + e.getMessage());
                 }
-            });
+            }, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            throw new OneM2mException(ResponseStatusCode.INTERNAL_SERVER_ERROR,
-                    "too many non-blocking requests are waiting (" + MAX_PENDING + "); send it later or blocking");
+            slot.release();
+            throw new OneM2mException(ResponseStatusCode.INTERNAL_SERVER_ERROR, "the CSE is shutting down");
         }
     }
 
@@ -173,6 +218,7 @@ final class NonBlockingRequests implements AutoCloseable {
 
     @Override
     public void close() {
+        timer.shutdownNow();
         workers.shutdownNow();
     }
 }

@@ -44,4 +44,14 @@ class PendingRequestsTest {
         pending.reserve("/id-in/Ca");
         assertThatThrownBy(() -> pending.reserve("/id-in/Ca")).isInstanceOf(OneM2mException.class);
     }
+
+    @Test
+    void a_relaying_cse_has_one_share_for_all_the_originators_it_relays() {
+        SecurityAssociation mn = new SecurityAssociation("12-id-mn@psk.example", java.util.Set.of("/id-mn"));
+        RequestContext relayed = new RequestContext("127.0.0.1", mn, false, java.time.Instant.now());
+        assertThat(NonBlockingRequests.share("/id-mn/Cinvented1", relayed))
+                .isEqualTo(NonBlockingRequests.share("/id-mn/Cinvented2", relayed));
+        assertThat(NonBlockingRequests.share("/id-mn", relayed)).isEqualTo("/id-mn");
+        assertThat(NonBlockingRequests.share("/id-in/Cplain", RequestContext.local())).isEqualTo("/id-in/Cplain");
+    }
 }

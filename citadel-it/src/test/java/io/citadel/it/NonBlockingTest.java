@@ -61,26 +61,45 @@ class NonBlockingTest {
     }
 
     @Test
-    void one_originator_cannot_fill_the_queue_of_pending_requests() throws Exception {
+    void one_originator_cannot_fill_the_queue_of_pending_requests_nor_hold_the_workers() throws Exception {
         try (CseProcess own = CseProcess.start(dir.resolve("flood"))) {
             OneM2mHttpClient flooder = own.client().as("Cnbflood");
             OneM2mHttpClient other = own.client().as("Cnbpolite");
             assertThat(flooder.create("cse-in", 2, ae("nbflood")).rsc()).isEqualTo(2001);
             assertThat(other.create("cse-in", 2, ae("nbpolite")).rsc()).isEqualTo(2001);
-            // each request waits here until its operation execution time (oet), 25 s ahead: none finishes meanwhile
+            // each request waits here until its operation execution time (oet), 25 s ahead
             String oet = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(java.time.ZoneOffset.UTC)
                     .format(java.time.Instant.now().plusSeconds(25));
             Map<String, String> later = Map.of("X-M2M-OET", oet);
-            int accepted = 0;
-            for (int i = 0; i < 110; i++) {
-                int rsc = flooder.send("GET", "cse-in/nbflood?rt=1", null, null, later).rsc();
-                assertThat(rsc).as("request %d", i).isIn(1001, 4005);
-                accepted += rsc == 1001 ? 1 : 0;
+            String waiting = null;
+            for (int i = 0; i < 100; i++) {
+                OneM2mResponse r = flooder.send("GET", "cse-in/nbflood?rt=1", null, null, later);
+                assertThat(r.rsc()).as("request %d of the flood", i).isEqualTo(1001);
+                waiting = (String) r.content().get("m2m:uri");
             }
-            assertThat(accepted).isEqualTo(100);
-            // another originator still gets its own places
-            assertThat(other.send("GET", "cse-in/nbpolite?rt=1", null, null, later).rsc()).isEqualTo(1001);
+            OneM2mResponse over = flooder.send("GET", "cse-in/nbflood?rt=1", null, null, later);
+            assertThat(over.rsc()).as("the 101st: %s", over.text()).isEqualTo(4005);
+            // another originator still gets a place, and a worker: its request is done while the flood still waits
+            OneM2mResponse polite = other.send("GET", "cse-in/nbpolite?rt=1", null, null);
+            assertThat(polite.rsc()).isEqualTo(1001);
+            Map<String, Object> done = awaitCompleted(other, (String) polite.content().get("m2m:uri"));
+            assertThat(((Number) done.get("rs")).intValue()).isEqualTo(1);
+            Map<String, Object> stillWaiting = flooder.retrieve("cse-in/" + waiting).resource("m2m:req");
+            assertThat(((Number) stillWaiting.get("rs")).intValue()).as("the flood waits for its oet").isEqualTo(3);
         }
+    }
+
+    @Test
+    void an_ae_does_not_register_with_a_non_blocking_request() {
+        OneM2mHttpClient admin = cse.client().as(CseProcess.ADMIN);
+        int before = requestResources(admin);
+        for (String rt : new String[] {"1", "2"}) {
+            OneM2mResponse r = post(cse.client().as("Cnbnew" + rt), "cse-in?rt=" + rt, 2,
+                    "{\"m2m:ae\":{\"rn\":\"nbnew" + rt + "\",\"api\":\"Nx\",\"rr\":false,\"srv\":[\"3\"]}}", Map.of());
+            assertThat(r.rsc()).as(r.text()).isEqualTo(4000);
+        }
+        assertThat(requestResources(admin)).isEqualTo(before);
+        assertThat(admin.retrieve("cse-in/nbnew1").rsc()).isEqualTo(4004);
     }
 
     /** How many {@code <request>} resources the CSE holds (discovery as the administrator). */
@@ -138,8 +157,12 @@ class NonBlockingTest {
     }
 
     private Map<String, Object> awaitCompleted(String request) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            OneM2mResponse r = app.retrieve("cse-in/" + request);
+        return awaitCompleted(app, request);
+    }
+
+    private static Map<String, Object> awaitCompleted(OneM2mHttpClient owner, String request) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            OneM2mResponse r = owner.retrieve("cse-in/" + request);
             assertThat(r.rsc()).isEqualTo(2000);
             Map<String, Object> req = r.resource("m2m:req");
             if (((Number) req.get("rs")).intValue() != 3) {
