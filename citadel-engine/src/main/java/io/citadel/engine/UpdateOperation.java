@@ -58,7 +58,7 @@ final class UpdateOperation {
         if (changes.get("et") instanceof String s && !Timestamps.parse(s).orElseThrow().isAfter(now)) {
             throw OneM2mException.badRequest("expirationTime " + s + " is not in the future");
         }
-        behaviour.checkUpdate(current, changes);
+        behaviour.checkUpdate(current, changes, originator.normalized());
         if (current.type() == ResourceType.SUBSCRIPTION && changes.get("nu") != null) {
             java.util.List<String> added = new java.util.ArrayList<>(Notifier.targets(changes.get("nu")));
             added.removeAll(Notifier.targets(current.get("nu")));

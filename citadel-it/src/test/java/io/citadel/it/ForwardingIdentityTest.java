@@ -119,4 +119,32 @@ class ForwardingIdentityTest {
         assertThat(claimed.retrieve(BOX).rsc()).isEqualTo(4106);
         assertThat(claimed.retrieve("cse-mn").rsc()).isEqualTo(4106);
     }
+
+    @Test
+    void a_group_update_looks_its_remote_members_up_as_the_updater_not_the_creator() {
+        try (HttpTransport transport = HttpTransport.psk("127.0.0.1", asnPsk, "csec@psk.example", secKey)) {
+            OneM2mClient sec = new OneM2mClient(transport, "Csec");
+            sec.create("cse-asn", 2, ae("sec"));
+            OneM2mHttpClient updater = asn.client().as("Cupdater");
+            assertThat(updater.create("cse-asn", 2, ae("updater")).rsc()).isEqualTo(2001);
+            // Csec's group, which Cupdater may update; only Csec may read the IN's box
+            assertThat(sec.create("cse-asn/sec", 1, acp("grpacp", List.of(rule(List.of("Csec"), 63),
+                    rule(List.of("Cupdater"), 6)), List.of(rule(List.of("Csec"), 63)))).status())
+                    .isIn(ResponseStatusCode.CREATED, ResponseStatusCode.CONFLICT);
+            String acpRi = String.valueOf(((Map<?, ?>) ((Map<?, ?>) sec.retrieve("cse-asn/sec/grpacp").content())
+                    .get("m2m:acp")).get("ri"));
+            assertThat(sec.create("cse-asn/sec", 9, Map.of("m2m:grp", Map.of("rn", "shared", "mnm", 5, "mid", List.of(),
+                    "acpi", List.of(acpRi)))).status()).isEqualTo(ResponseStatusCode.CREATED);
+            assertThat(updater.update("cse-asn/sec/shared", Map.of("m2m:grp", Map.of("mid",
+                    List.of("/id-in/cse-in/owner/box")))).rsc()).isEqualTo(2004);
+            // looked up as Cupdater, whom the IN refuses: the member's type could not be validated
+            Map<?, ?> group = (Map<?, ?>) ((Map<?, ?>) sec.retrieve("cse-asn/sec/shared").content()).get("m2m:grp");
+            assertThat(group.get("mtv")).isEqualTo(false);
+            // looked up as Csec, who may read it: validated
+            assertThat(sec.update("cse-asn/sec/shared", Map.of("m2m:grp", Map.of("mid",
+                    List.of("/id-in/cse-in/owner/box")))).status()).isEqualTo(ResponseStatusCode.UPDATED);
+            group = (Map<?, ?>) ((Map<?, ?>) sec.retrieve("cse-asn/sec/shared").content()).get("m2m:grp");
+            assertThat(group.get("mtv")).isEqualTo(true);
+        }
+    }
 }

@@ -29,7 +29,7 @@ public final class GroupBehaviour implements TypeBehaviour {
         record Unknown() implements MemberType { }
     }
 
-    /** Looks up a member on behalf of the group's creator. */
+    /** Looks up a member on behalf of an originator (the creator of a new group, the updater of one). */
     @FunctionalInterface
     public interface MemberLookup {
         MemberType typeOf(String memberId, String creator);
@@ -54,14 +54,15 @@ public final class GroupBehaviour implements TypeBehaviour {
                 a.get("csy") instanceof Number c ? c.intValue() : 1, draft.creator()));
     }
 
+    /** Members are looked up on behalf of the updater: nobody probes other CSEs with the creator's rights. */
     @Override
-    public void checkUpdate(Resource current, Map<String, Object> changes) {
+    public void checkUpdate(Resource current, Map<String, Object> changes, String originator) {
         if (!changes.containsKey("mid") && !changes.containsKey("mnm")) {
             return;
         }
         Object mid = changes.containsKey("mid") ? changes.get("mid") : current.get("mid");
         long mnm = changes.get("mnm") instanceof Number n ? n.longValue() : current.getLong("mnm", MAX_MEMBERS);
-        changes.putAll(validated(mid, mnm, current.getLong("mt", MIXED), (int) current.getLong("csy", 1), current.creator()));
+        changes.putAll(validated(mid, mnm, current.getLong("mt", MIXED), (int) current.getLong("csy", 1), originator));
     }
 
     private Map<String, Object> validated(Object midValue, long mnm, long mt, int csy, String creator) {

@@ -25,6 +25,15 @@ public interface TypeBehaviour {
     default void checkUpdate(Resource current, Map<String, Object> changes) {
     }
 
+    /**
+     * Checks an UPDATE by {@code originator} (normalised) before it is applied; by default the check that needs
+     * no originator. A type that asks other CSEs while checking does so on the originator's behalf, never its
+     * creator's.
+     */
+    default void checkUpdate(Resource current, Map<String, Object> changes, String originator) {
+        checkUpdate(current, changes);
+    }
+
     /** After an update, in the same transaction; returns the resource as it must be stored. */
     default Resource afterUpdate(StoreTransaction tx, Resource updated) {
         return updated;
