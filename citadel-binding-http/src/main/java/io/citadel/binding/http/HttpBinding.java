@@ -67,7 +67,8 @@ public final class HttpBinding implements AutoCloseable {
                         }
                         RequestHeadDeadlines deadlines = new RequestHeadDeadlines(
                                 TimeUnit.SECONDS.toMillis(settings.headerTimeoutSeconds()),
-                                TimeUnit.SECONDS.toMillis(settings.keepAliveIdleSeconds()));
+                                TimeUnit.SECONDS.toMillis(settings.keepAliveIdleSeconds()),
+                                TimeUnit.SECONDS.toMillis(settings.bodyTimeoutSeconds()));
                         StrictRequestFraming framing = new StrictRequestFraming();
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, 0, settings.idleTimeoutSeconds(), TimeUnit.SECONDS))

@@ -18,10 +18,13 @@ package io.citadel.binding.http;
  * @param keepAliveIdleSeconds between requests, a connection that sends no byte of a new head this long is closed
  * @param maxConnectionsPerLoopbackPeer open connections one loopback address may hold: every local client (the
  *     administrator, a reverse proxy, tools) shares 127.0.0.1
+ * @param bodyTimeoutSeconds a request body must be complete this long after its head (at the default 60 s and
+ *     1 MiB bodies, a client must send about 17 KiB/s); a body trickled slower is cut
  */
 public record HttpSettings(String host, int port, int maxBodyBytes, int workerThreads, int maxConnections,
                            int idleTimeoutSeconds, int maxConnectionsPerPeer, int loopbackReserve,
-                           int headerTimeoutSeconds, int keepAliveIdleSeconds, int maxConnectionsPerLoopbackPeer) {
+                           int headerTimeoutSeconds, int keepAliveIdleSeconds, int maxConnectionsPerLoopbackPeer,
+                           int bodyTimeoutSeconds) {
     /** Open connections per listener. */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     /** Connections one address (IPv6: one /64) may hold on one listener. */
@@ -33,6 +36,7 @@ public record HttpSettings(String host, int port, int maxBodyBytes, int workerTh
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 120;
     public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 10;
     public static final int DEFAULT_KEEP_ALIVE_IDLE_SECONDS = 15;
+    public static final int DEFAULT_BODY_TIMEOUT_SECONDS = 60;
 
     public HttpSettings {
         if (port < 0 || port > 65535) {
@@ -40,7 +44,7 @@ public record HttpSettings(String host, int port, int maxBodyBytes, int workerTh
         }
         if (maxBodyBytes < 1024 || workerThreads < 1 || maxConnections < 1 || idleTimeoutSeconds < 1
                 || maxConnectionsPerPeer < 1 || headerTimeoutSeconds < 1 || keepAliveIdleSeconds < 1
-                || maxConnectionsPerLoopbackPeer < 1) {
+                || maxConnectionsPerLoopbackPeer < 1 || bodyTimeoutSeconds < 1) {
             throw new IllegalArgumentException("HTTP limits must be positive (body at least 1024 bytes)");
         }
         if (loopbackReserve < 0 || loopbackReserve >= maxConnections) {
@@ -55,14 +59,15 @@ public record HttpSettings(String host, int port, int maxBodyBytes, int workerTh
                 Math.min(DEFAULT_MAX_CONNECTIONS_PER_PEER, maxConnections),
                 Math.min(DEFAULT_LOOPBACK_RESERVE, maxConnections / 2),
                 DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_KEEP_ALIVE_IDLE_SECONDS,
-                Math.min(DEFAULT_MAX_CONNECTIONS_PER_LOOPBACK_PEER, maxConnections));
+                Math.min(DEFAULT_MAX_CONNECTIONS_PER_LOOPBACK_PEER, maxConnections), DEFAULT_BODY_TIMEOUT_SECONDS);
     }
 
     /** A listener with every connection limit and deadline at its secure default. */
     public static HttpSettings defaults(String host, int port, int maxBodyBytes, int workerThreads) {
         return new HttpSettings(host, port, maxBodyBytes, workerThreads, DEFAULT_MAX_CONNECTIONS,
                 DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_PEER, DEFAULT_LOOPBACK_RESERVE,
-                DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_KEEP_ALIVE_IDLE_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_LOOPBACK_PEER);
+                DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_KEEP_ALIVE_IDLE_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_LOOPBACK_PEER,
+                DEFAULT_BODY_TIMEOUT_SECONDS);
     }
 
     /** These settings with other connection limits, a loopback address bounded like any other peer. */
@@ -73,12 +78,19 @@ public record HttpSettings(String host, int port, int maxBodyBytes, int workerTh
     /** These settings with other connection limits. */
     public HttpSettings withConnectionLimits(int total, int perPeer, int perLoopbackPeer, int reservedForLoopback) {
         return new HttpSettings(host, port, maxBodyBytes, workerThreads, total, idleTimeoutSeconds, perPeer,
-                reservedForLoopback, headerTimeoutSeconds, keepAliveIdleSeconds, perLoopbackPeer);
+                reservedForLoopback, headerTimeoutSeconds, keepAliveIdleSeconds, perLoopbackPeer, bodyTimeoutSeconds);
     }
 
     /** These settings with other deadlines (seconds). */
     public HttpSettings withDeadlines(int header, int keepAliveIdle, int idle) {
         return new HttpSettings(host, port, maxBodyBytes, workerThreads, maxConnections, idle, maxConnectionsPerPeer,
-                loopbackReserve, header, keepAliveIdle, maxConnectionsPerLoopbackPeer);
+                loopbackReserve, header, keepAliveIdle, maxConnectionsPerLoopbackPeer, bodyTimeoutSeconds);
+    }
+
+    /** These settings with another body deadline (seconds after the head). */
+    public HttpSettings withBodyDeadline(int seconds) {
+        return new HttpSettings(host, port, maxBodyBytes, workerThreads, maxConnections, idleTimeoutSeconds,
+                maxConnectionsPerPeer, loopbackReserve, headerTimeoutSeconds, keepAliveIdleSeconds,
+                maxConnectionsPerLoopbackPeer, seconds);
     }
 }

@@ -20,10 +20,11 @@ import java.util.concurrent.TimeUnit;
  * <li>a new connection must deliver a complete request head (request line and headers) within the
  * header deadline, its TLS handshake included;</li>
  * <li>after a response, the connection may stay idle for the keep-alive deadline; once the first byte
- * of the next head arrives, that head must be complete within the header deadline.</li>
+ * of the next head arrives, that head must be complete within the header deadline;</li>
+ * <li>once a head is complete, its body must be complete within the body deadline.</li>
  * </ul>
- * While a request is under way (its body arriving, the engine answering) and after a WebSocket upgrade,
- * these deadlines are off and the listener's idle timeout applies. One instance per connection; it gives
+ * While the engine answers and after a WebSocket upgrade, these deadlines are off and the listener's idle
+ * timeout applies. One instance per connection; it gives
  * two handlers: {@link #bytes()} sits before the HTTP decoder (after TLS) and sees the first byte of a
  * head, {@link #exchanges()} sits after it and sees complete heads and final responses. All state is
  * touched on the connection's event loop only.
@@ -31,17 +32,19 @@ import java.util.concurrent.TimeUnit;
 final class RequestHeadDeadlines {
     private static final System.Logger LOG = System.getLogger("citadel.http");
 
-    private enum Phase { HEAD, IDLE, BUSY, UPGRADED }
+    private enum Phase { HEAD, BODY, IDLE, BUSY, UPGRADED }
 
     private final long headerMillis;
     private final long keepAliveIdleMillis;
+    private final long bodyMillis;
     private Phase phase = Phase.HEAD;
     private int inFlight;
     private ScheduledFuture<?> timer;
 
-    RequestHeadDeadlines(long headerMillis, long keepAliveIdleMillis) {
+    RequestHeadDeadlines(long headerMillis, long keepAliveIdleMillis, long bodyMillis) {
         this.headerMillis = headerMillis;
         this.keepAliveIdleMillis = keepAliveIdleMillis;
+        this.bodyMillis = bodyMillis;
     }
 
     ChannelHandler bytes() {
@@ -75,6 +78,9 @@ final class RequestHeadDeadlines {
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 if (msg instanceof HttpRequest && phase != Phase.UPGRADED) {
                     inFlight++;
+                    arm(ctx, Phase.BODY, bodyMillis);
+                }
+                if (msg instanceof LastHttpContent && phase == Phase.BODY) {
                     cancel();
                     phase = Phase.BUSY;
                 }
@@ -88,7 +94,7 @@ final class RequestHeadDeadlines {
                         cancel();
                         phase = Phase.UPGRADED;
                     }
-                } else if (msg instanceof LastHttpContent && phase == Phase.BUSY && --inFlight <= 0) {
+                } else if (msg instanceof LastHttpContent && (phase == Phase.BUSY || phase == Phase.BODY) && --inFlight <= 0) {
                     inFlight = 0;
                     arm(ctx, Phase.IDLE, keepAliveIdleMillis);
                 }
@@ -108,6 +114,7 @@ final class RequestHeadDeadlines {
             return;
         }
         LOG.log(Level.DEBUG, () -> (armed == Phase.HEAD ? "no complete request head in time from "
+                : armed == Phase.BODY ? "request body not complete in time, closing the connection of "
                 : "keep-alive connection idle, closing it: ") + HttpRequestHandler.peer(ctx));
         ctx.channel().close();
     }
