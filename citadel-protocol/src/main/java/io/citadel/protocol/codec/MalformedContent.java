@@ -12,6 +12,8 @@ import java.lang.System.Logger.Level;
  */
 final class MalformedContent {
     private static final System.Logger LOG = System.getLogger("citadel.codec");
+    /** Any client can send malformed content at will: a few lines a second, the rest counted. */
+    private static volatile io.citadel.protocol.LogBudget budget = new io.citadel.protocol.LogBudget(10);
 
     private MalformedContent() {
     }
@@ -23,13 +25,25 @@ final class MalformedContent {
     static OneM2mException refused(Serialization serialization, Exception cause, long line, long column) {
         String where = line > 0 && column > 0 ? " at line " + line + ", column " + column
                 : column > 0 ? " at byte " + column : "";
-        LOG.log(Level.INFO, "refused malformed " + serialization + " content: " + cause.getClass().getSimpleName() + where);
+        log("refused malformed " + serialization + " content: " + cause.getClass().getSimpleName() + where);
         return OneM2mException.badRequest("malformed " + serialization + " content" + where);
     }
 
     /** A parser limit (nesting depth, string or number length) was exceeded. */
     static OneM2mException tooComplex(Serialization serialization, Exception cause) {
-        LOG.log(Level.INFO, "refused " + serialization + " content over a parser limit: " + cause.getClass().getSimpleName());
+        log("refused " + serialization + " content over a parser limit: " + cause.getClass().getSimpleName());
         return OneM2mException.badRequest("malformed " + serialization + " content: nested too deeply or a value too long");
+    }
+
+    /** Replaces the budget (tests that count lines start with a fresh one). */
+    static void budget(io.citadel.protocol.LogBudget fresh) {
+        budget = fresh;
+    }
+
+    private static void log(String line) {
+        String suffix = budget.admit();
+        if (suffix != null) {
+            LOG.log(Level.INFO, line + suffix);
+        }
     }
 }

@@ -41,6 +41,7 @@ class MalformedContentTest {
     @BeforeEach
     void capture() {
         CODEC_LOG.addHandler(capture);
+        MalformedContent.budget(new io.citadel.protocol.LogBudget(1000));
     }
 
     @AfterEach
