@@ -275,6 +275,8 @@ final class InstanceLock implements AutoCloseable {
                         : Optional.of("the database holding the file lock was closed");
             } catch (SQLException e) {
                 return Optional.of("the lock's connection failed: " + e.getMessage());
+            } catch (RuntimeException e) { // fail closed: an exception would also end the periodic task silently
+                return Optional.of("the lock check failed: " + e);
             }
         }
     }
