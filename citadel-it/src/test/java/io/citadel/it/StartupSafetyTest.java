@@ -126,19 +126,33 @@ class StartupSafetyTest {
         }
     }
 
-    @Test
-    void a_second_instance_on_the_same_postgresql_database_refuses_to_start_naming_the_first() throws Exception {
-        String admin = System.getenv().getOrDefault("CITADEL_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    private static final String PG_ADMIN = System.getenv().getOrDefault("CITADEL_TEST_PG_URL",
+            "jdbc:postgresql://127.0.0.1:5432/postgres");
+
+    /** A fresh PostgreSQL database (its name); the test is skipped outside CI when there is no server. */
+    private static String createPostgresDatabase() {
         String db = "citadel_it_" + Long.toHexString(System.nanoTime());
-        try (Connection c = DriverManager.getConnection(admin, "postgres", ""); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(PG_ADMIN, "postgres", ""); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + db);
         } catch (SQLException e) {
             if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("PostgreSQL is required in CI but unreachable at " + admin, e);
+                throw new AssertionError("PostgreSQL is required in CI but unreachable at " + PG_ADMIN, e);
             }
-            Assumptions.abort("PostgreSQL not reachable at " + admin + " (required when CI=true)");
+            Assumptions.abort("PostgreSQL not reachable at " + PG_ADMIN + " (required when CI=true)");
         }
-        String url = admin.replace("/postgres", "/" + db);
+        return db;
+    }
+
+    private static void dropPostgresDatabase(String db) throws SQLException {
+        try (Connection c = DriverManager.getConnection(PG_ADMIN, "postgres", ""); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        }
+    }
+
+    @Test
+    void a_second_instance_on_the_same_postgresql_database_refuses_to_start_naming_the_first() throws Exception {
+        String db = createPostgresDatabase();
+        String url = PG_ADMIN.replace("/postgres", "/" + db);
         try {
             try (CseProcess first = CseProcess.start(work.resolve("pg1"), "--db-url", url, "--db-user", "postgres")) {
                 Path other = work.resolve("pg2");
@@ -155,10 +169,75 @@ class StartupSafetyTest {
                 assertThat(again.client().as(CseProcess.ADMIN).retrieve("cse-in").rsc()).isEqualTo(2000);
             }
         } finally {
-            try (Connection c = DriverManager.getConnection(admin, "postgres", ""); Statement st = c.createStatement()) {
-                st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-            }
+            dropPostgresDatabase(db);
         }
+    }
+
+    /**
+     * The advisory lock lives on one session: when that session ends while the server runs on (network
+     * failure, idle_session_timeout, a proxy; here pg_terminate_backend), another instance could take the
+     * database. The server notices within its check interval (5 s), logs one SEVERE line and exits non-zero.
+     */
+    @Test
+    void a_server_whose_postgresql_lock_session_ends_stops_with_a_severe_line_and_a_non_zero_exit() throws Exception {
+        String db = createPostgresDatabase();
+        String url = PG_ADMIN.replace("/postgres", "/" + db);
+        Process p = new ProcessBuilder(command("serve", "--http-port", "0", "--data-dir", work.resolve("pg").toString(),
+                "--admin-originator", CseProcess.ADMIN, "--db-url", url, "--db-user", "postgres"))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            CompletableFuture<Integer> ready = CompletableFuture.supplyAsync(() -> awaitReady(out));
+            int port = ready.get(60, TimeUnit.SECONDS);
+            var client = io.citadel.client.OneM2mHttpClient.connect("127.0.0.1", port).as(CseProcess.ADMIN);
+            assertThat(client.retrieve("cse-in").rsc()).as("serving while it holds the lock").isEqualTo(2000);
+            assertThat(p.isAlive()).isTrue();
+
+            try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_locks"
+                         + " WHERE locktype = 'advisory' AND granted"
+                         + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+                assertThat(rs.next()).as("the backend holding the instance lock").isTrue();
+                assertThat(rs.getBoolean(1)).isTrue();
+            }
+
+            boolean ended = p.waitFor(60, TimeUnit.SECONDS);
+            String stderr = ended ? err.get(10, TimeUnit.SECONDS) : "";
+            assertThat(ended).as("the server stops once its lock is gone").isTrue();
+            assertThat(p.exitValue()).as(stderr).isNotZero();
+            assertJsonLines(stderr);
+            assertThat(stderr.lines().map(StartupSafetyTest::json).filter(j -> j.path("level").asText().equals("SEVERE")))
+                    .as(stderr).singleElement()
+                    .satisfies(j -> assertThat(j.path("msg").asText()).contains("instance lock lost").contains(db)
+                            .contains("stops serving"));
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+            dropPostgresDatabase(db);
+        }
+    }
+
+    /** Reads standard output up to the readiness line; the HTTP port it announced. */
+    private static int awaitReady(java.io.BufferedReader out) {
+        java.util.regex.Pattern listening = java.util.regex.Pattern.compile("listening on http://[^:]+:(\\d+)/");
+        int port = -1;
+        try {
+            for (String line; (line = out.readLine()) != null; ) {
+                java.util.regex.Matcher m = listening.matcher(line);
+                if (port < 0 && m.find()) {
+                    port = Integer.parseInt(m.group(1));
+                }
+                if (line.equals(CseProcess.READY)) {
+                    return port;
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new IllegalStateException("the server ended before it was ready");
     }
 
     @Test

@@ -32,6 +32,9 @@ public final class CitadelServer implements AutoCloseable {
     private AdminApi adminApi;
     private HttpBinding rawKeyTls;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private boolean closed;
+    /** Why the server stopped by itself (the database lock was lost); null for a normal stop. */
+    private volatile String failure;
 
     private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http, SchemeOutbound outbound, EmbeddedDas das,
                           HttpBinding psk, HttpBinding tls) {
@@ -51,6 +54,16 @@ public final class CitadelServer implements AutoCloseable {
      * data directory, removes it again.
      */
     static CitadelServer start(Configuration config, PrintStream announce) throws InterruptedException, IOException {
+        return start(config, announce, JdbcResourceStore.DEFAULT_LOCK_CHECK_INTERVAL);
+    }
+
+    /**
+     * As {@link #start(Configuration, PrintStream)}, checking every {@code lockCheckInterval} that this
+     * instance still holds its database: when it lost it, the server closes itself ({@link #awaitTermination}
+     * then answers {@link #EXIT_LOCK_LOST}).
+     */
+    static CitadelServer start(Configuration config, PrintStream announce, java.time.Duration lockCheckInterval)
+            throws InterruptedException, IOException {
         StartupChecks.check(config);
         Path dataDir = Path.of(config.get(ConfigKey.DATA_DIR));
         StoreSettings storeSettings = storeSettings(config, dataDir);
@@ -63,6 +76,7 @@ public final class CitadelServer implements AutoCloseable {
             try {
                 DataDirectory.secure(dataDir); // what libraries created meanwhile
                 server.store.findByPath(server.cse.settings().cseName()); // the store answers
+                server.store.watchInstanceLock(lockCheckInterval, server::stopOnLostLock);
             } catch (RuntimeException e) {
                 server.close();
                 throw e;
@@ -317,12 +331,28 @@ public final class CitadelServer implements AutoCloseable {
         return cse;
     }
 
-    void awaitTermination() throws InterruptedException {
+    /** The exit status of {@code serve} after the server stopped because it lost its database lock. */
+    static final int EXIT_LOCK_LOST = 1;
+
+    /** Waits until the server is closed; 0 after a normal stop, {@link #EXIT_LOCK_LOST} when it stopped itself. */
+    int awaitTermination() throws InterruptedException {
         stopped.await();
+        return failure == null ? 0 : EXIT_LOCK_LOST;
     }
 
+    /** The store's callback: another instance could now take the database, so this one stops serving. */
+    private void stopOnLostLock(String reason) {
+        failure = reason; // the store logged it (SEVERE)
+        close();
+    }
+
+    /** Stops every listener, then the engine and the store; idempotent (a shutdown hook may call it again). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (adminApi != null) {
             adminApi.close();
         }

@@ -46,8 +46,7 @@ public final class Main {
             Configuration config = Configuration.resolve(list.subList(1, list.size()), System.getenv());
             CitadelServer server = CitadelServer.start(config, out);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "citadel-shutdown"));
-            server.awaitTermination();
-            return 0;
+            return server.awaitTermination(); // non-zero when the server stopped itself (database lock lost)
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("citadel: " + e.getMessage());
             return 2;

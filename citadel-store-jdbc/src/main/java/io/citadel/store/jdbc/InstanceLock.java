@@ -13,8 +13,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * One Citadel instance per database: several instances on one database would serve diverging data (each
@@ -26,19 +32,43 @@ import java.util.Optional;
  * {@code citadel_instance} naming the holder (host, pid, start time). H2: the database file itself is
  * locked by H2 while open; the holder is named in {@code <database>.instance} next to it. The schema
  * migrations run while the lock is held.
+ *
+ * <p>A lock can also end while its holder runs on: a PostgreSQL session ends with a network failure, an
+ * {@code idle_session_timeout}, a proxy or {@code pg_terminate_backend}, and the advisory lock with it; H2
+ * closes a database (and releases its file) after a fatal I/O error or a {@code SHUTDOWN}. {@link #watch}
+ * checks the lock periodically and reports the loss once, so that the holder stops serving before a second
+ * instance can take the database.
  */
 final class InstanceLock implements AutoCloseable {
     /** The advisory lock key: "Citadel" in ASCII. Advisory locks are per database, so other databases are unaffected. */
     static final long ADVISORY_KEY = 0x436974616465_6CL;
     /** H2's "Database may be already in use" error. */
     private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+    /** How often {@link #watch} checks the lock unless told otherwise. */
+    static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(5);
+    /** The lock connection's socket timeout floor: a check that gets no answer for that long fails. */
+    private static final Duration MIN_CHECK_TIMEOUT = Duration.ofSeconds(15);
+    /** Whether this session holds exactly our advisory lock (key split as PostgreSQL shows it: classid, objid). */
+    private static final String ADVISORY_HELD = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+            + " AND pid = pg_backend_pid() AND granted AND classid = '" + (ADVISORY_KEY >>> 32) + "'::oid"
+            + " AND objid = '" + (ADVISORY_KEY & 0xFFFF_FFFFL) + "'::oid AND objsubid = 1";
+    private static final Logger LOG = Logger.getLogger("citadel.store");
 
     private final Connection connection;
     private final Path holderFile;
+    private final Dialect dialect;
+    private final String database;
+    /** Serializes a check with {@link #close}, so that closing is never taken for a lost lock. */
+    private final Object guard = new Object();
+    private boolean closing;
+    private boolean lost;
+    private ScheduledExecutorService checker;
 
-    private InstanceLock(Connection connection, Path holderFile) {
+    private InstanceLock(Connection connection, Path holderFile, Dialect dialect, String database) {
         this.connection = connection;
         this.holderFile = holderFile;
+        this.dialect = dialect;
+        this.database = database;
     }
 
     /** @throws StoreException when another instance holds the database, naming it, or the database cannot be reached */
@@ -66,7 +96,7 @@ final class InstanceLock implements AutoCloseable {
                 ps.setString(3, Instant.now().toString());
                 ps.executeUpdate();
             }
-            return new InstanceLock(c, null);
+            return new InstanceLock(c, null, Dialect.POSTGRESQL, ConnectionPool.safeUrl(settings.jdbcUrl()));
         } catch (SQLException e) {
             closeQuietly(c);
             throw new StoreException("cannot lock the database for this instance: " + e.getMessage(), e);
@@ -112,7 +142,7 @@ final class InstanceLock implements AutoCloseable {
                 throw new StoreException("cannot write " + holder + ": " + e.getMessage(), e);
             }
         }
-        return new InstanceLock(c, holder);
+        return new InstanceLock(c, holder, Dialect.H2, ConnectionPool.safeUrl(settings.jdbcUrl()));
     }
 
     private static Optional<String> holderFile(Path holder) {
@@ -173,13 +203,106 @@ final class InstanceLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks every {@code interval} (on a daemon thread) that this instance still holds the database; when it
+     * does not (the lock is gone, or its connection is dead or gets no answer), logs one SEVERE line naming
+     * the database and the cause, stops checking and calls {@code onLost} once with that text. Closing the
+     * lock (also from {@code onLost}) stops the checks and reports nothing.
+     */
+    void watch(Duration interval, Consumer<String> onLost) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("the lock check interval must be positive");
+        }
+        synchronized (guard) {
+            if (closing || checker != null) {
+                throw new IllegalStateException(closing ? "the lock is closed" : "the lock is already watched");
+            }
+            if (dialect == Dialect.POSTGRESQL) {
+                Duration timeout = interval.multipliedBy(3).compareTo(MIN_CHECK_TIMEOUT) > 0 ? interval.multipliedBy(3)
+                        : MIN_CHECK_TIMEOUT;
+                try { // a session that stops answering (network partition) must fail a check, not hang it
+                    connection.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+                } catch (SQLException e) {
+                    throw new StoreException("cannot set a timeout on the instance lock's connection: " + e.getMessage(), e);
+                }
+            }
+            checker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "citadel-instance-lock-check");
+                t.setDaemon(true);
+                return t;
+            });
+            long millis = interval.toMillis();
+            checker.scheduleWithFixedDelay(() -> checkOnce(onLost), millis, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void checkOnce(Consumer<String> onLost) {
+        Optional<String> problem = check();
+        if (problem.isEmpty()) {
+            return;
+        }
+        synchronized (guard) {
+            if (closing) {
+                return;
+            }
+            lost = true;
+            checker.shutdown(); // report once
+        }
+        String message = "instance lock lost: this instance no longer holds the database " + database + " ("
+                + problem.get() + "); it stops serving, since another instance could now take the database";
+        LOG.severe(message);
+        try {
+            onLost.accept(message);
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.SEVERE, "stopping after the instance lock was lost failed", e);
+        }
+    }
+
+    /** Empty while this instance holds the database (or the lock is being closed); else what is wrong. */
+    Optional<String> check() {
+        synchronized (guard) {
+            if (closing) {
+                return Optional.empty();
+            }
+            try {
+                if (dialect == Dialect.POSTGRESQL) {
+                    try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(ADVISORY_HELD)) {
+                        return rs.next() && rs.getInt(1) == 1 ? Optional.empty()
+                                : Optional.of("its session no longer holds the advisory lock");
+                    }
+                }
+                return connection.isValid((int) MIN_CHECK_TIMEOUT.toSeconds()) ? Optional.empty()
+                        : Optional.of("the database holding the file lock was closed");
+            } catch (SQLException e) {
+                return Optional.of("the lock's connection failed: " + e.getMessage());
+            } catch (RuntimeException e) { // fail closed: an exception would also end the periodic task silently
+                return Optional.of("the lock check failed: " + e);
+            }
+        }
+    }
+
+    private boolean lostBeforeClose() {
+        synchronized (guard) {
+            return lost;
+        }
+    }
+
     /** Releases the database: the holder row or file goes, and closing the session ends the advisory lock. */
     @Override
     public void close() {
+        synchronized (guard) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            if (checker != null) {
+                checker.shutdown(); // no wait: close may run on the checker's own thread (from onLost)
+            }
+        }
         try {
             if (holderFile != null) {
                 Files.deleteIfExists(holderFile);
-            } else {
+            } else if (!lostBeforeClose()) { // a lost session would only fail (or time out) on the delete
                 try (Statement st = connection.createStatement()) {
                     st.execute("DELETE FROM citadel_instance WHERE id = 1 AND pid = " + ProcessHandle.current().pid());
                 }

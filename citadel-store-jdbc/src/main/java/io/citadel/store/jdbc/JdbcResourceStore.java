@@ -8,11 +8,13 @@ import io.citadel.engine.store.StoreException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * {@link ResourceStore} over JDBC (embedded H2 or PostgreSQL). Reads use a small pool; writes run one
@@ -52,6 +54,19 @@ public final class JdbcResourceStore implements ResourceStore {
             lock.close();
             throw e;
         }
+    }
+
+    /** How often {@link #watchInstanceLock} checks by default (5 s). */
+    public static final Duration DEFAULT_LOCK_CHECK_INTERVAL = InstanceLock.DEFAULT_CHECK_INTERVAL;
+
+    /**
+     * Checks every {@code interval} that this instance still holds the database (see {@link InstanceLock}):
+     * when the lock is gone or its connection is dead, one SEVERE line is logged and {@code onLost} is called
+     * once, on the checker's daemon thread, with that line's text. The caller stops serving there: another
+     * instance could now take the database. Closing the store ends the checks without a report.
+     */
+    public void watchInstanceLock(Duration interval, Consumer<String> onLost) {
+        lock.watch(interval, onLost);
     }
 
     @Override

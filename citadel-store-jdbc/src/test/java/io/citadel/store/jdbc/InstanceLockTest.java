@@ -12,6 +12,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -88,6 +91,74 @@ class InstanceLockTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).as("the advisory lock is released").isZero();
             }
+        }
+    }
+
+    /** A short check interval: the tests wait for the report (bounded), never for a fixed time. */
+    private static final Duration FAST = Duration.ofMillis(100);
+
+    @Test
+    void a_postgresql_lock_whose_session_is_terminated_is_reported_once_and_the_database_can_be_taken_again()
+            throws Exception {
+        StoreSettings settings = postgres();
+        InstanceLock lock = InstanceLock.acquire(settings, Dialect.POSTGRESQL);
+        CompletableFuture<String> lost = new CompletableFuture<>();
+        try {
+            assertThat(lock.check()).as("held: nothing to report").isEmpty();
+            lock.watch(FAST, reason -> {
+                lost.complete(reason);
+                lock.close(); // as the server does, from the checker's own thread
+            });
+            assertThat(lock.check()).as("still held while watched").isEmpty();
+            assertThat(lost).as("nothing reported while the lock is held").isNotDone();
+
+            try (Connection admin = DriverManager.getConnection(settings.jdbcUrl(), "postgres", "");
+                 Statement st = admin.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+                         + " AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+                assertThat(rs.next()).as("the lock's backend").isTrue();
+                assertThat(rs.getBoolean(1)).isTrue();
+            }
+
+            assertThat(lost.get(60, TimeUnit.SECONDS)).contains("instance lock lost")
+                    .contains(ConnectionPool.safeUrl(settings.jdbcUrl())).contains("stops serving");
+            try (JdbcResourceStore next = new JdbcResourceStore(settings)) {
+                assertThat(next.findByPath("anything")).as("the lock is free: why the first must stop").isEmpty();
+            }
+        } finally {
+            lock.close();
+        }
+    }
+
+    @Test
+    void closing_a_watched_lock_is_not_reported_as_lost() throws Exception {
+        StoreSettings settings = postgres();
+        InstanceLock lock = InstanceLock.acquire(settings, Dialect.POSTGRESQL);
+        CompletableFuture<String> lost = new CompletableFuture<>();
+        lock.watch(FAST, lost::complete);
+        lock.close();
+        assertThat(lock.check()).as("a closed lock reports nothing").isEmpty();
+        assertThat(lost).isNotDone();
+        try (JdbcResourceStore next = new JdbcResourceStore(settings)) {
+            assertThat(next.findByPath("anything")).isEmpty();
+        }
+    }
+
+    @Test
+    void an_embedded_database_closed_under_a_watched_store_is_reported(@TempDir Path dir) throws Exception {
+        StoreSettings settings = StoreSettings.embedded(dir, false);
+        CompletableFuture<String> lost = new CompletableFuture<>();
+        try (JdbcResourceStore store = new JdbcResourceStore(settings)) {
+            store.watchInstanceLock(FAST, lost::complete);
+            assertThat(store.findByPath("anything")).isEmpty();
+            assertThat(lost).as("nothing reported while the file is held").isNotDone();
+            // H2 closes a database (and releases its file) on SHUTDOWN or after a fatal I/O error
+            try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), "");
+                 Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN");
+            }
+            assertThat(lost.get(60, TimeUnit.SECONDS)).contains("instance lock lost")
+                    .contains("the database holding the file lock was closed");
         }
     }
 
