@@ -18,10 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Online guessing of pre-shared keys (issue 14, defect 15), with openssl s_client: every failed handshake is
- * logged with identity, peer and reason but never a key, and after {@code --psk-failures-allowed} failures in
- * a row the peer's address is refused before any handshake, while the same identity from another address
- * still works (nobody locks a device out by its identity). The shut-out is long (60 s) so that nothing here
- * depends on timing.
+ * logged with identity, peer and reason but never a key, and after {@code --psk-failures-allowed} failures
+ * from one address that address is refused before any handshake (and says so in the log), while the same
+ * identity from another address still works (nobody locks a device out by its identity). The shut-out is long
+ * (60 s) so that nothing here depends on timing; every negative check is backed by a log line the server
+ * writes, so none passes merely because a client timed out.
  */
 class PskGuessingTest {
     private static final String IDENTITY = "guessed@psk.example";
@@ -75,11 +76,12 @@ class PskGuessingTest {
         for (int i = 0; i < 3; i++) {
             assertThat(request("127.0.0.1", IDENTITY, wrongKeys[i])[0]).isEqualTo("no session");
         }
-        cse.awaitAnnounced(Pattern.compile("(TLS-PSK: refusing handshakes from 127\\.0\\.0\\.1)"));
+        cse.awaitAnnounced(Pattern.compile("(TLS-PSK: refusing handshakes from 127\\.0\\.0\\.1 )"));
         // now even the right key from that address meets a closed door: no handshake at all
         String[] refused = request("127.0.0.1", IDENTITY, HexFormat.of().formatHex(key));
         assertThat(refused[0]).isEqualTo("no session");
         assertThat(refused[1]).as(refused[2]).isEqualTo("false");
+        cse.awaitAnnounced(Pattern.compile("(TLS-PSK: refused a handshake from 127\\.0\\.0\\.1 while it is shut out)"));
         for (int i = 3; i < 5; i++) {
             assertThat(request("127.0.0.1", IDENTITY, wrongKeys[i])[0]).isEqualTo("no session");
         }
@@ -88,7 +90,9 @@ class PskGuessingTest {
         assertThat(request("127.0.0.2", IDENTITY, HexFormat.of().formatHex(key))[0]).matches("\\d{4}"); // a oneM2M answer
 
         String log = cse.output();
-        List<String> failures = log.lines().filter(l -> l.contains("TLS-PSK handshake failed")).toList();
+        // exactly this listener's lines for this peer (not DTLS-PSK's, not another test's peer)
+        Pattern tlsFailure = Pattern.compile("(?<![A-Za-z])TLS-PSK handshake failed: identity=\\S+ peer=127\\.0\\.0\\.1 ");
+        List<String> failures = log.lines().filter(l -> tlsFailure.matcher(l).find()).toList();
         assertThat(failures).hasSize(3); // the refused attempts never reached the key check
         assertThat(failures).allSatisfy(l -> assertThat(l).contains("identity=" + IDENTITY).contains("peer=127.0.0.1")
                 .contains("reason="));
@@ -105,13 +109,17 @@ class PskGuessingTest {
                 + " reason=unknown, expired or revoked identity)"));
     }
 
-    /** coap-client-openssl over DTLS-PSK from {@code source}; true when a CoAP response came back. */
-    static boolean coaps(String source, String identity, String textKey) throws Exception {
-        Process p = new ProcessBuilder("coap-client-openssl", "-v", "7", "-B", "3", "-a", source, "-u", identity, "-k", textKey,
-                "-O", "271,3", "-O", "283,d1", "-O", "279,Cdtls", "coaps://127.0.0.1:" + coapsPort + "/cse-in")
+    /**
+     * coap-client-openssl over DTLS-PSK from {@code source}, giving up after {@code waitSeconds} (it ends as soon
+     * as it has its answer); true when a CoAP response came back.
+     */
+    static boolean coaps(String source, String identity, String textKey, int waitSeconds) throws Exception {
+        Process p = new ProcessBuilder("coap-client-openssl", "-v", "7", "-B", String.valueOf(waitSeconds), "-a", source,
+                "-u", identity, "-k", textKey, "-O", "271,3", "-O", "283,d1", "-O", "279,Cdtls",
+                "coaps://127.0.0.1:" + coapsPort + "/cse-in")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(waitSeconds + 30L, TimeUnit.SECONDS)).isTrue();
         return Pattern.compile("v:1 t:(?:ACK|CON|NON) c:[245]\\.\\d\\d").matcher(out).find();
     }
 
@@ -119,14 +127,20 @@ class PskGuessingTest {
     void dtls_wrong_keys_are_logged_and_shut_the_address_out_too() throws Exception {
         Tools.require("libcoap3-bin", "sh", "-c", "command -v coap-client-openssl");
         String wrong = "x".repeat(dtlsKey.length());
-        for (int i = 0; i < 3; i++) {
-            assertThat(coaps("127.0.0.4", "dtls@psk.example", wrong)).isFalse();
+        for (int i = 1; i <= 3; i++) {
+            assertThat(coaps("127.0.0.4", "dtls@psk.example", wrong, 5)).isFalse();
+            // positively: the server saw the wrong key and counted it (not merely a client that timed out)
+            cse.awaitAnnounced(Pattern.compile("(DTLS-PSK handshake failed: identity=dtls@psk\\.example peer=127\\.0\\.0\\.4"
+                    + " reason=[^\\n]*? failures-from-address=" + i + ")"));
         }
-        cse.awaitAnnounced(Pattern.compile("(DTLS-PSK: refusing handshakes from 127\\.0\\.0\\.4)"));
-        assertThat(coaps("127.0.0.4", "dtls@psk.example", dtlsKey)).isFalse(); // shut out, even with the right key
-        assertThat(coaps("127.0.0.5", "dtls@psk.example", dtlsKey)).isTrue(); // another address is not
+        cse.awaitAnnounced(Pattern.compile("(DTLS-PSK: refusing handshakes from 127\\.0\\.0\\.4 )"));
+        // shut out, even with the right key; positively: the server says it refused the handshake
+        assertThat(coaps("127.0.0.4", "dtls@psk.example", dtlsKey, 3)).isFalse();
+        cse.awaitAnnounced(Pattern.compile("(DTLS-PSK: refused a handshake from 127\\.0\\.0\\.4 while it is shut out)"));
+        assertThat(coaps("127.0.0.5", "dtls@psk.example", dtlsKey, 20)).isTrue(); // another address is not
         String log = cse.output();
-        assertThat(log.lines().filter(l -> l.contains("DTLS-PSK handshake failed") && l.contains("peer=127.0.0.4")))
+        Pattern dtlsFailure = Pattern.compile("DTLS-PSK handshake failed: identity=\\S+ peer=127\\.0\\.0\\.4 ");
+        assertThat(log.lines().filter(l -> dtlsFailure.matcher(l).find()))
                 .hasSize(3).allSatisfy(l -> assertThat(l).contains("identity=dtls@psk.example").contains("reason="));
         assertThat(log).doesNotContain(wrong).doesNotContain(dtlsKey);
     }

@@ -39,6 +39,7 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
     private boolean failed;
     private ScheduledFuture<?> timeout;
     private ScheduledFuture<?> revocationCheck;
+    private InetSocketAddress peer;
 
     protected BcTlsHandler(long handshakeTimeoutMillis) {
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
@@ -52,6 +53,11 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
 
     /** Whether the credential of this session is still usable (checked every second). */
     protected abstract boolean credentialStillValid();
+
+    /** The peer's address (known before {@link #server} is called), or null when the channel has none. */
+    protected final InetSocketAddress peer() {
+        return peer;
+    }
 
     /** Whether a handshake from {@code peer} may start (a throttled peer is disconnected at once); true by default. */
     protected boolean admits(InetSocketAddress peer) {
@@ -83,7 +89,7 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
-        InetSocketAddress peer = peer(ctx);
+        peer = peer(ctx);
         if (peer != null && !admits(peer)) {
             failed = true; // shut out after failed handshakes: no TLS at all
             ctx.close();

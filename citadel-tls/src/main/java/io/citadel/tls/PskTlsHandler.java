@@ -12,7 +12,8 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * TLS-PSK for one Netty channel (the JDK has no PSK, Netty has no PSK): {@link PskTlsServer} behind
  * {@link BcTlsHandler}. The session's identity is what the credential store binds to the client's
  * psk_identity; revoking or expiring that credential closes the session within a second. Failed handshakes are
- * logged and throttled per peer address by the store's {@link io.citadel.security.HandshakeThrottle}.
+ * logged and throttled per peer address by the store's {@link io.citadel.security.HandshakeThrottle}, which is
+ * asked when the connection opens and again before the key is looked up.
  */
 public final class PskTlsHandler extends BcTlsHandler {
     private final PskStore store;
@@ -31,7 +32,9 @@ public final class PskTlsHandler extends BcTlsHandler {
 
     @Override
     protected TlsServer server(BcTlsCrypto crypto, Runnable handshakeDone) {
-        server = new PskTlsServer(crypto, store, id -> {
+        java.net.InetSocketAddress peer = peer();
+        java.util.function.BooleanSupplier admitted = () -> peer == null || store.throttle().admit("TLS-PSK", peer.getAddress());
+        server = new PskTlsServer(crypto, store, admitted, id -> {
             identity = new String(id, StandardCharsets.UTF_8);
             handshakeDone.run();
         });
@@ -41,12 +44,18 @@ public final class PskTlsHandler extends BcTlsHandler {
     /** A peer shut out after failed handshakes (online guessing of keys) is disconnected before any handshake. */
     @Override
     protected boolean admits(java.net.InetSocketAddress peer) {
-        return store.throttle().admits(peer.getAddress());
+        return store.throttle().admit("TLS-PSK", peer.getAddress());
     }
 
-    /** Logs the failure (identity, peer, reason; never the key) and counts it against the peer's address. */
+    /**
+     * Logs the failure (identity, peer, reason; never the key) and counts it against the peer's address; a
+     * handshake refused its key because the peer was shut out meanwhile tried no key and is not counted.
+     */
     @Override
     protected void handshakeFailed(java.net.InetSocketAddress peer, java.io.IOException cause) {
+        if (server != null && server.refused()) {
+            return;
+        }
         String offered = server == null ? null : server.offeredIdentity();
         String reason = offered != null && store.lookup(offered, Instant.now()).isEmpty()
                 ? "unknown, expired or revoked identity" : reason(cause);
@@ -55,7 +64,7 @@ public final class PskTlsHandler extends BcTlsHandler {
 
     @Override
     protected void handshakeSucceeded(java.net.InetSocketAddress peer) {
-        store.throttle().succeeded(peer.getAddress());
+        store.throttle().succeeded(peer.getAddress(), identity);
     }
 
     @Override

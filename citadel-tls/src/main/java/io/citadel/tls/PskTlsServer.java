@@ -13,6 +13,9 @@ import org.bouncycastle.tls.crypto.TlsCrypto;
  * The server side of the Provisioned Symmetric Key SAEF (TS-0003 §8.2.2.1): RFC 4279 PSK over TLS 1.2, with
  * the suite oneM2M mandates (TLS_PSK_WITH_AES_128_CBC_SHA256) plus AEAD and forward-secret ECDHE-PSK
  * suites, and TLS 1.3 external PSKs (same keys; psk_dhe_ke with the hybrid X25519MLKEM768 preferred). Nothing weaker is offered; TLS 1.0/1.1 are refused.
+ * <p>Before a key is looked up, the guard against online guessing is asked again whether the peer may try one
+ * ({@code admitted}): a connection opened before its address was shut out gets no key (and the handshake fails
+ * without counting as a guess; {@link #refused()}).
  */
 final class PskTlsServer extends PSKTlsServer {
     static final int[] SUITES = {
@@ -28,8 +31,12 @@ final class PskTlsServer extends PSKTlsServer {
 
     private final java.util.function.Consumer<byte[]> onHandshakeComplete;
 
-    PskTlsServer(TlsCrypto crypto, PskStore store, java.util.function.Consumer<byte[]> onHandshakeComplete) {
-        this(crypto, store, onHandshakeComplete, new Identities(store));
+    /**
+     * @param admitted asked before each key look-up; false refuses the key (the peer is shut out)
+     */
+    PskTlsServer(TlsCrypto crypto, PskStore store, java.util.function.BooleanSupplier admitted,
+                 java.util.function.Consumer<byte[]> onHandshakeComplete) {
+        this(crypto, store, onHandshakeComplete, new Identities(store, admitted));
     }
 
     private PskTlsServer(TlsCrypto crypto, PskStore store, java.util.function.Consumer<byte[]> onHandshakeComplete,
@@ -42,6 +49,11 @@ final class PskTlsServer extends PSKTlsServer {
 
     private final PskStore store;
     private final Identities identities;
+
+    /** Whether a key look-up was refused because the peer is shut out (the failure is then no guess). */
+    boolean refused() {
+        return identities.refused;
+    }
     private byte[] externalIdentity;
     private String offered;
 
@@ -58,6 +70,9 @@ final class PskTlsServer extends PSKTlsServer {
     /** TLS 1.3 external PSK (RFC 8446 §4.2.11): the first offered identity the store knows. */
     @Override
     public org.bouncycastle.tls.TlsPSKExternal getExternalPSK(java.util.Vector identities) {
+        if (!this.identities.admits()) {
+            return null; // no key for a shut-out peer: the handshake fails
+        }
         for (Object o : identities) {
             byte[] id = ((org.bouncycastle.tls.PskIdentity) o).getIdentity();
             if (offered == null) {
@@ -105,10 +120,21 @@ final class PskTlsServer extends PSKTlsServer {
     /** Looks keys up by psk_identity; an unknown, expired or revoked identity ends the handshake. */
     private static final class Identities implements TlsPSKIdentityManager {
         private final PskStore store;
+        private final java.util.function.BooleanSupplier admitted;
         private String offered;
+        private boolean refused;
 
-        Identities(PskStore store) {
+        Identities(PskStore store, java.util.function.BooleanSupplier admitted) {
             this.store = store;
+            this.admitted = admitted;
+        }
+
+        /** Asks the guard; remembers a refusal. */
+        boolean admits() {
+            if (!admitted.getAsBoolean()) {
+                refused = true;
+            }
+            return !refused;
         }
 
         @Override
@@ -120,6 +146,9 @@ final class PskTlsServer extends PSKTlsServer {
         public byte[] getPSK(byte[] identity) {
             String id = new String(identity, StandardCharsets.UTF_8);
             offered = id;
+            if (!admits()) {
+                return null; // shut out since the connection opened: no key, the handshake fails
+            }
             // null makes Bouncy Castle fail the handshake with unknown_psk_identity
             return store.key(id, Instant.now()).orElse(null);
         }

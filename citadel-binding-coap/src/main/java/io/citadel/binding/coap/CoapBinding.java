@@ -165,13 +165,13 @@ public final class CoapBinding implements AutoCloseable {
         if (watch != null) {
             b.setConnectionListener(watch);
         }
-        if (dtls.throttle() != null) {
-            DtlsHandshakeGuard guard = new DtlsHandshakeGuard(dtls.throttle());
+        DtlsHandshakeGuard guard = dtls.throttle() == null ? null : new DtlsHandshakeGuard(dtls.throttle());
+        if (guard != null) {
             b.setSessionListener(guard.sessions());
             b.setDatagramFilter(guard.filter(config));
         }
         if (dtls.pskKeys() != null) {
-            b.setAdvancedPskStore(new DtlsPskStore(dtls.pskKeys()));
+            b.setAdvancedPskStore(new DtlsPskStore(dtls.pskKeys(), guard == null ? cid -> true : guard::admitsKeyLookup));
         }
         if (dtls.certificates() != null) {
             Certificates c = dtls.certificates();

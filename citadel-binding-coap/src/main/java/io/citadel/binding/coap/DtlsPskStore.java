@@ -17,13 +17,19 @@ import org.eclipse.californium.scandium.util.ServerNames;
 /**
  * Scandium's PSK look-up over the CSE's credential store (the same KpsaIDs as TLS-PSK): a key is fetched
  * for one handshake, copied into Scandium's secret and the copy we got is zeroed. An unknown, expired or
- * revoked identity gets no key, so its handshake fails.
+ * revoked identity gets no key, so its handshake fails; so does a peer the guard against guessing refuses.
  */
 final class DtlsPskStore implements AdvancedPskStore {
     private final Function<String, Optional<byte[]>> keys;
+    private final java.util.function.Predicate<ConnectionId> admits;
 
-    DtlsPskStore(Function<String, Optional<byte[]>> keys) {
+    /**
+     * @param admits asked with the handshake's connection id before each look-up: false gives no key (the peer
+     *               was shut out after failed handshakes; see {@link DtlsHandshakeGuard#admitsKeyLookup})
+     */
+    DtlsPskStore(Function<String, Optional<byte[]>> keys, java.util.function.Predicate<ConnectionId> admits) {
         this.keys = keys;
+        this.admits = admits;
     }
 
     @Override
@@ -35,6 +41,9 @@ final class DtlsPskStore implements AdvancedPskStore {
     public PskSecretResult requestPskSecretResult(ConnectionId cid, ServerNames serverName, PskPublicInformation identity,
                                                   String hmacAlgorithm, SecretKey otherSecret, byte[] seed,
                                                   boolean useExtendedMasterSecret) {
+        if (!admits.test(cid)) {
+            return new PskSecretResult(cid, identity, null); // shut out: no key, the handshake fails
+        }
         String id = new String(identity.getBytes(), StandardCharsets.UTF_8);
         byte[] key = keys.apply(id).orElse(null);
         if (key == null) {

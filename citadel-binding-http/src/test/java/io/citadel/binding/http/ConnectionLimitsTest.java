@@ -19,9 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
  * client, an idle keep-alive client) cannot take the listener away from a normal client, whose requests
  * keep being answered. The flood uses 127.0.0.2, the normal client 127.0.0.1 (Linux routes all of 127/8
  * to loopback). No test waits for a deadline to pass: each waits for the server to close the connection,
- * which it fails to do (read timeout) without the deadline.
+ * which it fails to do (read timeout) without the deadline. A listener on which an exchange must succeed has
+ * a request-head deadline of {@value #HEAD_DEADLINE} s (a loaded machine may take longer than a second to
+ * accept and read a request); the short one-second deadline is kept for a listener where the test only waits
+ * for the close.
  */
 class ConnectionLimitsTest {
+    /** Request-head deadline (seconds) of listeners on which exchanges must succeed. */
+    static final int HEAD_DEADLINE = 5;
+
     @TempDir
     Path dataDir;
 
@@ -70,10 +76,12 @@ class ConnectionLimitsTest {
 
     @Test
     void a_slow_header_client_is_closed_while_others_are_answered() throws Exception {
-        try (TestListener listener = new TestListener(dataDir, s -> s.withDeadlines(1, 1, 120))) {
+        try (TestListener listener = new TestListener(dataDir, s -> s.withDeadlines(HEAD_DEADLINE, HEAD_DEADLINE, 120))) {
             try (Socket slow = listener.connect("127.0.0.3")) {
                 slow.setSoTimeout(200);
                 byte[] head = retrieve("slow").getBytes(StandardCharsets.ISO_8859_1);
+                // at least 200 ms per byte: the head takes far longer than the deadline to send
+                assertThat(head.length * 200L).isGreaterThan(3 * HEAD_DEADLINE * 1000L);
                 boolean closed = false;
                 // one byte at a time, each within the idle timeout: only a deadline for the whole head stops it
                 for (int i = 0; i < head.length - 2 && !closed; i++) {
@@ -111,10 +119,11 @@ class ConnectionLimitsTest {
 
     @Test
     void a_request_under_way_is_not_cut_by_the_head_deadline() throws Exception {
-        try (TestListener listener = new TestListener(dataDir, s -> s.withDeadlines(1, 1, 120));
+        try (TestListener listener = new TestListener(dataDir, s -> s.withDeadlines(HEAD_DEADLINE, HEAD_DEADLINE, 120));
              Socket client = listener.connect("127.0.0.3")) {
             // the engine holds the request until its operation execution time, past both deadlines
-            String delayed = retrieve("late").replace("\r\n\r\n", "\r\nX-M2M-OET: 2500\r\nX-M2M-EC: 3\r\n\r\n");
+            String delayed = retrieve("late").replace("\r\n\r\n", "\r\nX-M2M-OET: " + (HEAD_DEADLINE * 1000 + 1500)
+                    + "\r\nX-M2M-EC: 3\r\n\r\n");
             assertThat(header(exchange(client, delayed), "X-M2M-RSC")).isEqualTo("2000");
         }
     }
