@@ -22,6 +22,8 @@ import org.eclipse.californium.elements.util.DatagramReader;
  */
 final class MalformedRequests {
     private static final Logger LOG = Logger.getLogger("citadel.coap");
+    /** Datagrams come from spoofable sources: a few lines a second, the rest counted. */
+    private static final io.citadel.protocol.LogBudget BUDGET = new io.citadel.protocol.LogBudget(10);
 
     private MalformedRequests() {
     }
@@ -58,8 +60,12 @@ final class MalformedRequests {
                 String cause = response.getPayloadSize() == 0 ? response.getCode().text
                         : new String(response.getPayload(), StandardCharsets.UTF_8);
                 var peer = response.getDestinationContext() == null ? null : response.getDestinationContext().getPeerAddress();
-                LOG.info("malformed CoAP request from " + (peer == null ? "?" : peer.getAddress().getHostAddress() + ":" + peer.getPort())
-                        + ": " + cause.replaceAll("[^\\x20-\\x7e]", "?") + " (answered " + response.getCode().text + ")");
+                String budget = BUDGET.admit();
+                if (budget != null) {
+                    LOG.info("malformed CoAP request from " + (peer == null ? "?" : peer.getAddress().getHostAddress() + ":"
+                            + peer.getPort()) + ": " + cause.replaceAll("[^\\x20-\\x7e]", "?") + " (answered "
+                            + response.getCode().text + ")" + budget);
+                }
                 ResponseStatusCode status = response.getCode().codeClass == 4 ? ResponseStatusCode.BAD_REQUEST
                         : ResponseStatusCode.INTERNAL_SERVER_ERROR;
                 Response ours = CoapResponses.encode(ResponsePrimitive.error(status, null, null,
