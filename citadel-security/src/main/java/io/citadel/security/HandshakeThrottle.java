@@ -1,11 +1,9 @@
 package io.citadel.security;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,7 +42,7 @@ public final class HandshakeThrottle {
     private final int maxTracked;
     private final int maxIdentities;
     private final Clock clock;
-    private final Map<Key, Entry> peers;
+    private final Map<PeerGroup, Entry> peers;
 
     /** Failures of one address (per identity, the rest lumped), when the last was, and until when it is shut out. */
     private static final class Entry {
@@ -60,19 +58,6 @@ public final class HandshakeThrottle {
                 sum += n;
             }
             return sum;
-        }
-    }
-
-    /** An address, or the /64 of an IPv6 one. */
-    private record Key(byte[] bytes) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(bytes, k.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
         }
     }
 
@@ -113,7 +98,7 @@ public final class HandshakeThrottle {
         this.clock = clock;
         this.peers = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<PeerGroup, Entry> eldest) {
                 return size() > HandshakeThrottle.this.maxTracked;
             }
         };
@@ -169,7 +154,7 @@ public final class HandshakeThrottle {
         int failures;
         synchronized (this) {
             Instant now = clock.instant();
-            Key k = key(peer);
+            PeerGroup k = key(peer);
             Entry e = peers.get(k);
             if (e == null || e.lastFailure.plus(forgetAfter).isBefore(now)) {
                 e = new Entry();
@@ -204,7 +189,7 @@ public final class HandshakeThrottle {
      * refused at the key look-up).
      */
     public synchronized void succeeded(InetAddress peer, String identity) {
-        Key k = key(peer);
+        PeerGroup k = key(peer);
         Entry e = peers.get(k);
         if (e == null || !isTracked(identity)) {
             return;
@@ -251,24 +236,8 @@ public final class HandshakeThrottle {
         return block.compareTo(maxBlock) > 0 ? maxBlock : block;
     }
 
-    private static Key key(InetAddress peer) {
-        byte[] a = peer.getAddress();
-        if (peer instanceof Inet6Address && a.length == 16) {
-            if (isV4Mapped(a)) {
-                return new Key(Arrays.copyOfRange(a, 12, 16));
-            }
-            return new Key(Arrays.copyOf(a, 8)); // the /64
-        }
-        return new Key(a);
-    }
-
-    private static boolean isV4Mapped(byte[] a) {
-        for (int i = 0; i < 10; i++) {
-            if (a[i] != 0) {
-                return false;
-            }
-        }
-        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
+    private static PeerGroup key(InetAddress peer) {
+        return PeerGroup.of(peer);
     }
 
     /** An identity or reason as it may appear in a log line: printable ASCII, at most 128 characters. */

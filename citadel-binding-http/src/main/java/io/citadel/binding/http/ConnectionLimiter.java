@@ -1,8 +1,6 @@
 package io.citadel.binding.http;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,7 +22,7 @@ final class ConnectionLimiter {
     private final int perPeer;
     private final int perLoopbackPeer;
     private final int loopbackReserve;
-    private final Map<PeerKey, Integer> open = new HashMap<>();
+    private final Map<io.citadel.security.PeerGroup, Integer> open = new HashMap<>();
     private int count;
 
     ConnectionLimiter(int total, int perPeer, int loopbackReserve) {
@@ -44,7 +42,7 @@ final class ConnectionLimiter {
     /** Admits a connection from {@code peer}, or returns false (the caller closes it at once). */
     synchronized boolean tryAcquire(InetAddress peer) {
         int limit = peer.isLoopbackAddress() ? total : total - loopbackReserve;
-        PeerKey key = PeerKey.of(peer);
+        io.citadel.security.PeerGroup key = io.citadel.security.PeerGroup.of(peer);
         int held = open.getOrDefault(key, 0);
         if (count >= limit || held >= (peer.isLoopbackAddress() ? perLoopbackPeer : perPeer)) {
             return false;
@@ -56,7 +54,7 @@ final class ConnectionLimiter {
 
     /** Releases a connection {@link #tryAcquire} admitted. */
     synchronized void release(InetAddress peer) {
-        PeerKey key = PeerKey.of(peer);
+        io.citadel.security.PeerGroup key = io.citadel.security.PeerGroup.of(peer);
         Integer held = open.get(key);
         if (held == null) {
             return;
@@ -72,24 +70,5 @@ final class ConnectionLimiter {
     /** Connections currently admitted. */
     synchronized int open() {
         return count;
-    }
-
-    /** An IPv4 address, or the /64 prefix of an IPv6 address. */
-    private record PeerKey(byte[] prefix) {
-        static PeerKey of(InetAddress address) {
-            byte[] bytes = address.getAddress();
-            return new PeerKey(address instanceof Inet6Address && !address.isLoopbackAddress()
-                    ? Arrays.copyOf(bytes, 8) : bytes);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof PeerKey k && Arrays.equals(prefix, k.prefix);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(prefix);
-        }
     }
 }
