@@ -20,7 +20,7 @@ java -jar "$jar" pki server --dir "$work/pki" --dns localhost --ip 127.0.0.1 --o
 java -Xmx1g -jar "$jar" serve --http-port $port --coap-port $coap --coaps-port $coaps --mqtt-broker tcp://127.0.0.1:$mqtt \
   --psk-port $psk --tls-port $tls --tls-cert "$work/pki/cse.pem" --tls-key "$work/pki/cse.key" --tls-trust "$work/pki/ca.pem" \
   --data-dir "$work/data" --admin-originator CAdminBench --audit off > "$work/cse.log" 2>&1 & cse_pid=$!
-for _ in $(seq 1 60); do grep -q "MQTT client of" "$work/cse.log" && break; sleep 0.5; done
+for _ in $(seq 1 120); do grep -q "^Citadel ready" "$work/cse.log" && break; sleep 0.5; done
 mvn -q -B -o -pl bench dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
 java -Djava.util.logging.config.file=/dev/null -cp "$here/bench/target/classes:$(cat "$work/cp.txt")" io.citadel.bench.BindingLoad $port $coap $coaps \
   tcp://127.0.0.1:$mqtt bench@psk.example "$key" "$secs" "$threads" $tls "$work/pki" $psk

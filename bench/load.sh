@@ -10,7 +10,7 @@ work=$(mktemp -d); trap 'kill $cse_pid 2>/dev/null || true; nginx -s stop -c "$w
 "$here/citadel" --help >/dev/null 2>&1 || true   # builds on first use
 java -Xmx1g -jar "$here/citadel-server/target/citadel.jar" serve --http-port $port --data-dir "$work/data" \
   --admin-originator CAdminBench > "$work/cse.log" 2>&1 & cse_pid=$!
-for _ in $(seq 1 60); do grep -q listening "$work/cse.log" && break; sleep 0.5; done
+for _ in $(seq 1 120); do grep -q "^Citadel ready" "$work/cse.log" && break; sleep 0.5; done
 . "$here/bench/seed.sh"
 seed_container $port
 chmod 755 "$work"; mkdir -p "$work/www"; chmod 755 "$work/www"

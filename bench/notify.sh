@@ -11,6 +11,6 @@ work=$(mktemp -d); trap 'kill $cse_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 jar="$here/citadel-server/target/citadel.jar"
 java -Xmx1g -jar "$jar" serve --http-port $port --data-dir "$work/data" --admin-originator CAdminBench \
   --audit off > "$work/cse.log" 2>&1 & cse_pid=$!
-for _ in $(seq 1 60); do grep -q "listening on" "$work/cse.log" && break; sleep 0.5; done
+for _ in $(seq 1 120); do grep -q "^Citadel ready" "$work/cse.log" && break; sleep 0.5; done
 mvn -q -B -o -pl bench dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
 java -cp "$here/bench/target/classes:$(cat "$work/cp.txt")" io.citadel.bench.NotifyLoad $port "$secs" "$threads"

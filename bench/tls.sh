@@ -16,7 +16,7 @@ java -jar "$jar" pki ae --dir "$work/pki" --sp citadel.example --cse-id /id-in -
 java -Xmx1g -jar "$jar" serve --http-port $port --psk-port $pskport --tls-port $tlsport --data-dir "$work/data" \
   --tls-cert "$work/pki/server.pem" --tls-key "$work/pki/server.key" --tls-trust "$work/pki/ca.pem" \
   --admin-originator CAdminBench > "$work/cse.log" 2>&1 & cse_pid=$!
-for _ in $(seq 1 60); do grep -q "TLS-PSK listening" "$work/cse.log" && break; sleep 0.5; done
+for _ in $(seq 1 120); do grep -q "^Citadel ready" "$work/cse.log" && break; sleep 0.5; done
 . "$here/bench/seed.sh"
 seed_container $port
 mvn -q -B -o -pl bench dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
