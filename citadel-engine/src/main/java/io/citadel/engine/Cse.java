@@ -155,8 +155,7 @@ public final class Cse implements AutoCloseable {
     /** The administrator originator as configured, normalised (SP-relative) and absolute: a secret in every form. */
     public static List<String> administratorSpellings(CseSettings settings, OriginatorIds ids) {
         String normalized = ids.normalize(settings.administrator());
-        return List.of(settings.administrator(), normalized,
-                normalized.startsWith("//") ? normalized : settings.spId() + normalized);
+        return List.of(settings.administrator(), normalized, ids.absolute(normalized));
     }
 
     /** The connections registered entities keep open here (bindings with two-way connections bind them). */

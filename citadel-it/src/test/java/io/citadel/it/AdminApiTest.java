@@ -276,9 +276,9 @@ class AdminApiTest {
                 .hasMessageContaining("loopback only");
     }
 
-    /** Waits (up to 5 s; the CSE re-reads its store at most once a second) for a key to work or stop working. */
+    /** Waits (up to 20 s; the CSE re-reads its store at most once a second) for a key to work or stop working. */
     static void awaitSession(String identity, String key, boolean works) throws Exception {
-        for (long end = System.currentTimeMillis() + 5_000; ; Thread.sleep(200)) {
+        for (long end = System.currentTimeMillis() + 20_000; ; Thread.sleep(200)) {
             boolean ok = !pskRequest(identity, key, "Capi1").equals("no session");
             if (ok == works || System.currentTimeMillis() > end) {
                 assertThat(ok).as(identity + " usable").isEqualTo(works);

@@ -23,7 +23,7 @@ class ReadmeWalkthroughTest {
     void the_readme_curl_steps_work_as_written() throws Exception {
         // the curl walk-through talks to a CSE started as "The two commands" show, waiting for its readiness line
         String text = runBlock("curl-walkthrough", Map.of(), "./citadel serve --http-port 8080 | tee cse.log &\n"
-                + "until grep -q '^Citadel ready' cse.log 2>/dev/null; do sleep 0.2; done\n");
+                + "for _ in $(seq 300); do grep -q '^Citadel ready' cse.log 2>/dev/null && break; sleep 0.2; done\n");
         java.util.List<String> codes = new java.util.ArrayList<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)X-M2M-RSC: (\\d+)").matcher(text);
         while (m.find()) {
