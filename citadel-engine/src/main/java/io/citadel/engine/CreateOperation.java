@@ -55,7 +55,7 @@ final class CreateOperation {
             }
             parts.accessControl().requireRegistrationAllowed(parts.aeBehaviour().stemFor(rawFrom));
             if (ctx.association() != null) { // from now on this AE may act only over an association
-                attrs.put(Cse.SECURED_REGISTRATION, ctx.association().credentialId());
+                attrs.put(IdentifyStage.SECURED_REGISTRATION, ctx.association().credentialId());
             }
         } else if (type == ResourceType.REMOTE_CSE) {
             // CSE registration: no ACP; the identify stage already required the registree's security

@@ -27,7 +27,7 @@ public final class EntityConnections {
     private final UnaryOperator<String> normalize;
     private volatile Runnable onBind = () -> { };
 
-    EntityConnections(UnaryOperator<String> normalize) {
+    public EntityConnections(UnaryOperator<String> normalize) {
         this.normalize = normalize;
     }
 

@@ -77,7 +77,7 @@ final class NonBlockingRequests implements AutoCloseable {
      */
     ResponsePrimitive accept(RequestPrimitive req, String originator, RequestContext ctx,
                              BiFunction<RequestPrimitive, RequestContext, ResponsePrimitive> pipeline) {
-        if (Cse.isAeRegistration(req)) {
+        if (IdentifyStage.isAeRegistration(req)) {
             throw OneM2mException.badRequest("an AE registers with a blocking request: its originator is not"
                     + " identified until it is registered");
         }

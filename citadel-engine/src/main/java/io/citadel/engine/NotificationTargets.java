@@ -72,7 +72,7 @@ final class NotificationTargets {
             relative = target;
         } else {
             // a CSE-ID: a registree of ours is a <remoteCSE> named by its CSE-ID without the slash
-            return Cse.isCseId(normalized) && normalized.indexOf('/', 1) < 0
+            return IdentifyStage.isCseId(normalized) && normalized.indexOf('/', 1) < 0
                     ? repository.findById(normalized.substring(1)).filter(r -> r.type() == ResourceType.REMOTE_CSE)
                     : Optional.empty();
         }

@@ -56,7 +56,7 @@ final class NotifyOperation {
      * and is bound to its security association) or from an originator with NOTIFY privilege (else 4103).
      */
     private void authorize(Map<?, ?> content, Originator originator, Resource entity, RequestContext ctx) {
-        boolean mayNotify = Cse.isCseId(originator.normalized()) || permitted(originator, entity, ctx);
+        boolean mayNotify = IdentifyStage.isCseId(originator.normalized()) || permitted(originator, entity, ctx);
         if (content.get("m2m:sgn") instanceof Map<?, ?> sgn && Boolean.TRUE.equals(sgn.get("vrq"))) {
             String cr = sgn.get("cr") instanceof String s ? s : null;
             String creator = cr == null ? null : parts.accessControl().ids().normalize(cr);

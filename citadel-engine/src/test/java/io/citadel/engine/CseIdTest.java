@@ -11,6 +11,6 @@ class CseIdTest {
     @CsvSource({"/id-mn, true", "//sp.example/id-mn, true", "/id-in/Cae, false", "/Sae, false", "all, false",
             "//sp.example/id-in/Cae, false", "//sp.example/Sae, false", "/, false", "Cae, false", "//sp.example, false"})
     void recognises_cse_ids(String normalized, boolean expected) {
-        assertThat(Cse.isCseId(normalized)).isEqualTo(expected);
+        assertThat(IdentifyStage.isCseId(normalized)).isEqualTo(expected);
     }
 }

@@ -3,6 +3,7 @@ package io.citadel.server;
 import io.citadel.binding.http.HttpBinding;
 import io.citadel.binding.http.HttpSettings;
 import io.citadel.engine.Cse;
+import io.citadel.engine.pipeline.InboundPort;
 import io.citadel.engine.CseSettings;
 import io.citadel.store.jdbc.JdbcResourceStore;
 import io.citadel.store.jdbc.StoreSettings;
@@ -27,6 +28,8 @@ public final class CitadelServer implements AutoCloseable {
     private final EmbeddedDas das;
     private final HttpBinding psk;
     private final HttpBinding tls;
+    /** The bindings' inbound ports (each with its worker pool), closed after the bindings. */
+    private final List<InboundPort> ports;
     private io.citadel.binding.coap.CoapBinding coap;
     private io.citadel.binding.mqtt.MqttBinding mqtt;
     private AdminApi adminApi;
@@ -37,7 +40,8 @@ public final class CitadelServer implements AutoCloseable {
     private volatile String failure;
 
     private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http, SchemeOutbound outbound, EmbeddedDas das,
-                          HttpBinding psk, HttpBinding tls) {
+                          HttpBinding psk, HttpBinding tls, List<InboundPort> ports) {
+        this.ports = ports;
         this.outbound = outbound;
         this.tls = tls;
         this.das = das;
@@ -116,6 +120,7 @@ public final class CitadelServer implements AutoCloseable {
         }
         Cse cse = null;
         EmbeddedDas das = null;
+        List<InboundPort> ports = new java.util.concurrent.CopyOnWriteArrayList<>();
         CitadelServer started = null;
         try {
             CseSettings settings = cseSettings(config, admin, host, port);
@@ -128,12 +133,12 @@ public final class CitadelServer implements AutoCloseable {
                 trusted.add(das.trustedIssuer());
                 security = security.with(trusted, security.decryptionKeys());
             }
-            cse = new Cse(settings, store, security);
+            cse = Cse.builder(settings, store).security(security).build();
             HttpSettings httpSettings = listener(config, host, port);
             boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);
             HttpBinding[] holder = new HttpBinding[1];
             Cse engine = cse;
-            holder[0] = new HttpBinding(cse, httpSettings, ut ? new CseUpperTester(engine, () -> holder[0].port()) : null);
+            holder[0] = new HttpBinding(port(ports, cse, "citadel-worker", httpSettings), httpSettings, ut ? new CseUpperTester(engine, () -> holder[0].port()) : null);
             HttpBinding psk = null;
             io.citadel.tls.PskStore pskStore = config.get(ConfigKey.PSK_PORT) != null || config.get(ConfigKey.COAPS_PORT) != null
                     ? CredentialStores.psk(config, dataDir) : null;
@@ -141,28 +146,31 @@ public final class CitadelServer implements AutoCloseable {
                 io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
                 long handshake = config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS);
                 HttpSettings pskSettings = listener(config, host, config.getInt(ConfigKey.PSK_PORT));
-                psk = new HttpBinding(cse, pskSettings, null,
+                psk = new HttpBinding(port(ports, cse, "citadel-psk-worker", pskSettings), pskSettings, null,
                         () -> new io.citadel.tls.PskTlsHandler(pskStore, ids::normalize, handshake));
             }
             HttpBinding tls = null;
             if (config.get(ConfigKey.TLS_PORT) != null) {
-                tls = new HttpBinding(cse, listener(config, host, config.getInt(ConfigKey.TLS_PORT)), null,
+                HttpSettings tlsSettings = listener(config, host, config.getInt(ConfigKey.TLS_PORT));
+                tls = new HttpBinding(port(ports, cse, "citadel-tls-worker", tlsSettings), tlsSettings, null,
                         CertificateTlsSetup.server(config, settings));
             }
-            CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das, psk, tls);
+            CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das, psk, tls, ports);
             started = server;
             if (config.get(ConfigKey.RPK_PORT) != null) {
-                server.rawKeyTls = new HttpBinding(cse, listener(config, host, config.getInt(ConfigKey.RPK_PORT)), null,
+                HttpSettings rpkSettings = listener(config, host, config.getInt(ConfigKey.RPK_PORT));
+                server.rawKeyTls = new HttpBinding(port(ports, cse, "citadel-rpk-worker", rpkSettings), rpkSettings, null,
                         RawKeyTlsSetup.server(config, dataDir, new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId())));
                 announce.println("Citadel TLS (raw public keys) listening on port " + server.rawKeyTls.port());
             }
-            server.coap = CoapSetup.start(config, cse, settings, host, pskStore);
+            server.coap = CoapSetup.start(config, (name, threads) -> port(ports, engine, name, threads, 4096), settings, host,
+                    pskStore);
             if (server.coap != null) {
                 io.citadel.binding.coap.CoapOutbound coapOut = CoapSetup.outbound(config);
                 outbound.register("coap", coapOut);
                 outbound.register("coaps", coapOut);
             }
-            server.mqtt = MqttSetup.start(config, cse, settings);
+            server.mqtt = MqttSetup.start(config, (name, threads) -> port(ports, engine, name, threads, 4096), settings);
             if (server.mqtt != null) {
                 outbound.register("mqtt", server.mqtt);
             }
@@ -214,6 +222,7 @@ public final class CitadelServer implements AutoCloseable {
                 started.close();
                 throw e;
             }
+            ports.forEach(InboundPort::close);
             if (cse != null) {
                 cse.close();
             }
@@ -224,6 +233,18 @@ public final class CitadelServer implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** Opens an HTTP listener's inbound port, with the listener's worker pool. */
+    private static InboundPort port(List<InboundPort> ports, Cse cse, String name, HttpSettings settings) {
+        return port(ports, cse, name, settings.workerThreads(), 16_384);
+    }
+
+    /** Opens an inbound port on the engine and keeps it for closing. */
+    static InboundPort port(List<InboundPort> ports, Cse cse, String name, int threads, int queue) {
+        InboundPort port = InboundPort.open(cse, cse.connections(), name, threads, queue);
+        ports.add(port);
+        return port;
     }
 
     /** One HTTP listener's settings: the secure defaults, with the operator's body, worker and per-peer limits. */
@@ -372,6 +393,7 @@ public final class CitadelServer implements AutoCloseable {
         if (rawKeyTls != null) {
             rawKeyTls.close();
         }
+        ports.forEach(InboundPort::close);
         cse.close();
         outbound.close();
         if (das != null) {

@@ -26,7 +26,7 @@ final class CoapSetup {
     }
 
     /** Starts the binding when a CoAP port is configured; null otherwise. */
-    static CoapBinding start(Configuration config, Cse cse, CseSettings settings, String host, PskStore psks) {
+    static CoapBinding start(Configuration config, PortOpener ports, CseSettings settings, String host, PskStore psks) {
         Integer port = config.get(ConfigKey.COAP_PORT) == null ? null : config.getInt(ConfigKey.COAP_PORT);
         Integer securePort = config.get(ConfigKey.COAPS_PORT) == null ? null : config.getInt(ConfigKey.COAPS_PORT);
         if (port == null && securePort == null) {
@@ -64,7 +64,7 @@ final class CoapSetup {
                 return Optional.empty();
             }, psks.throttle());
         }
-        return new CoapBinding(cse, new CoapSettings(host, port, securePort, config.getInt(ConfigKey.MAX_BODY),
+        return new CoapBinding(ports.open("citadel-coap-worker", config.getInt(ConfigKey.WORKERS)), new CoapSettings(host, port, securePort, config.getInt(ConfigKey.MAX_BODY),
                 config.getInt(ConfigKey.WORKERS)), dtls);
     }
 

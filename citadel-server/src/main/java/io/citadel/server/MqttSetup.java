@@ -25,7 +25,7 @@ final class MqttSetup {
     private MqttSetup() {
     }
 
-    static MqttBinding start(Configuration config, Cse cse, CseSettings settings) {
+    static MqttBinding start(Configuration config, PortOpener ports, CseSettings settings) {
         String broker = config.get(ConfigKey.MQTT_BROKER);
         if (broker == null || broker.isBlank()) {
             return null;
@@ -55,7 +55,8 @@ final class MqttSetup {
                     withCertificate ? Path.of(config.get(ConfigKey.TLS_KEY)) : null,
                     config.get(ConfigKey.TLS_TRUST) == null ? null : Path.of(config.get(ConfigKey.TLS_TRUST)));
         }
-        return new MqttBinding(cse, new MqttSettings(broker, config.get(ConfigKey.MQTT_USERNAME), password, tls,
+        return new MqttBinding(ports.open("citadel-mqtt-worker", config.getInt(ConfigKey.WORKERS)), settings.cseId(),
+                new MqttSettings(broker, config.get(ConfigKey.MQTT_USERNAME), password, tls,
                 Math.min(config.getInt(ConfigKey.MAX_BODY), 256 * 1024), config.getInt(ConfigKey.WORKERS)), ids::normalize);
     }
 

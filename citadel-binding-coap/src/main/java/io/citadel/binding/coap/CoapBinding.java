@@ -1,6 +1,6 @@
 package io.citadel.binding.coap;
 
-import io.citadel.engine.Cse;
+import io.citadel.engine.pipeline.InboundPort;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -77,16 +77,18 @@ public final class CoapBinding implements AutoCloseable {
     }
 
     private final CoapServer server;
-    private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timer;
     private final Endpoint plain;
     private final Endpoint secure;
 
-    public CoapBinding(Cse cse, CoapSettings settings, Dtls dtls) {
+    /**
+     * @param port where decoded requests go (the caller opens it with the pool size of {@code settings} and
+     *     closes it after this binding)
+     */
+    public CoapBinding(InboundPort port, CoapSettings settings, Dtls dtls) {
         Configuration config = Configuration.createStandardWithoutFile();
         config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, settings.maxBodyBytes());
         config.set(CoapConfig.PROTOCOL_STAGE_THREAD_COUNT, 2);
-        this.workers = io.citadel.engine.WorkerPool.create("citadel-coap-worker", settings.workerThreads(), 4096);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "citadel-coap-timer");
             t.setDaemon(true);
@@ -122,7 +124,7 @@ public final class CoapBinding implements AutoCloseable {
         if (watch != null) {
             watch.start(timer, sessions::close);
         }
-        server.setMessageDeliverer(new OneM2mDeliverer(cse, workers, timer,
+        server.setMessageDeliverer(new OneM2mDeliverer(port, timer,
                 dtls == null ? PeerIdentities.NONE : dtls.identities(), peer -> {
                     if (sessions != null && peer != null) {
                         sessions.close(peer);
@@ -198,11 +200,5 @@ public final class CoapBinding implements AutoCloseable {
         server.stop();
         server.destroy();
         timer.shutdownNow();
-        workers.shutdown();
-        try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,6 +1,6 @@
 package io.citadel.binding.coap;
 
-import io.citadel.engine.Cse;
+import io.citadel.engine.pipeline.InboundPort;
 import io.citadel.engine.RequestContext;
 import io.citadel.engine.SecurityAssociation;
 import io.citadel.protocol.OneM2mException;
@@ -11,8 +11,6 @@ import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,16 +30,14 @@ import org.eclipse.californium.elements.EndpointContext;
  */
 final class OneM2mDeliverer implements MessageDeliverer {
     static final long SEPARATE_AFTER_MS = 400;
-    private final Cse cse;
-    private final ExecutorService workers;
+    private final InboundPort port;
     private final ScheduledExecutorService timer;
     private final PeerIdentities identities;
     private final Consumer<InetSocketAddress> closeSession;
 
-    OneM2mDeliverer(Cse cse, ExecutorService workers, ScheduledExecutorService timer, PeerIdentities identities,
+    OneM2mDeliverer(InboundPort port, ScheduledExecutorService timer, PeerIdentities identities,
                     Consumer<InetSocketAddress> closeSession) {
-        this.cse = cse;
-        this.workers = workers;
+        this.port = port;
         this.timer = timer;
         this.identities = identities;
         this.closeSession = closeSession;
@@ -91,23 +87,13 @@ final class OneM2mDeliverer implements MessageDeliverer {
                 exchange.sendAccept();
             }
         }, SEPARATE_AFTER_MS, TimeUnit.MILLISECONDS);
-        try {
-            workers.execute(() -> {
-                ResponsePrimitive rsp = cse.handle(decoded.primitive(), context);
-                answered.set(true);
-                if (accept != null) {
-                    accept.cancel(false); // answered in time: piggybacked, no timer task left behind
-                }
-                respond(exchange, rsp, accepted);
-            });
-        } catch (RejectedExecutionException e) {
+        port.submit(decoded.primitive(), context, rsp -> {
             answered.set(true);
             if (accept != null) {
-                accept.cancel(false);
+                accept.cancel(false); // answered in time: piggybacked, no timer task left behind
             }
-            respond(exchange, ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, rqi, rvi,
-                    "the CSE is overloaded; retry later"), accepted);
-        }
+            respond(exchange, rsp, accepted);
+        });
     }
 
     /** The Accept option's serialization, else the request's; 4.06 (5207) for one we do not produce. */

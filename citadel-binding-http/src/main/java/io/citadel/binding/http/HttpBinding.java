@@ -1,6 +1,6 @@
 package io.citadel.binding.http;
 
-import io.citadel.engine.Cse;
+import io.citadel.engine.pipeline.InboundPort;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.protocol.codec.Serialization;
@@ -27,26 +27,26 @@ import java.util.concurrent.TimeUnit;
 public final class HttpBinding implements AutoCloseable {
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup loops = new NioEventLoopGroup();
-    private final ThreadPoolExecutor workers;
     private final Channel channel;
     private static final System.Logger LOG = System.getLogger("citadel.http");
     private final ConnectionLimiter limiter;
 
-    public HttpBinding(Cse cse, HttpSettings settings, UpperTester upperTester) throws InterruptedException {
-        this(cse, settings, upperTester, null);
+    public HttpBinding(InboundPort port, HttpSettings settings, UpperTester upperTester) throws InterruptedException {
+        this(port, settings, upperTester, null);
     }
 
     /**
+     * @param port where decoded requests go (the caller opens it with the pool size of {@code settings} and
+     *     closes it after this binding)
      * @param security makes the handler that secures each new connection (e.g. TLS-PSK), first in the
      *     pipeline; null for plain HTTP
      */
-    public HttpBinding(Cse cse, HttpSettings settings, UpperTester upperTester,
+    public HttpBinding(InboundPort port, HttpSettings settings, UpperTester upperTester,
                        java.util.function.Supplier<io.netty.channel.ChannelHandler> security) throws InterruptedException {
         this.limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerPeer(),
                 settings.maxConnectionsPerLoopbackPeer(), settings.loopbackReserve());
-        this.workers = io.citadel.engine.WorkerPool.create("citadel-worker", settings.workerThreads(), 16_384);
-        HttpRequestHandler handler = new HttpRequestHandler(cse, workers, upperTester);
-        WebSocketUpgrade webSocket = new WebSocketUpgrade(cse, workers, settings.maxBodyBytes());
+        HttpRequestHandler handler = new HttpRequestHandler(port, upperTester);
+        WebSocketUpgrade webSocket = new WebSocketUpgrade(port, settings.maxBodyBytes());
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, loops)
                 .channel(NioServerSocketChannel.class)
@@ -98,12 +98,6 @@ public final class HttpBinding implements AutoCloseable {
         channel.close().syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        workers.shutdown();
-        try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** An aggregator whose answer to an oversized body is a oneM2M error response. */

@@ -1,6 +1,6 @@
 package io.citadel.binding.http;
 
-import io.citadel.engine.Cse;
+import io.citadel.engine.pipeline.InboundPort;
 import io.citadel.engine.RequestContext;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResponsePrimitive;
@@ -30,13 +30,11 @@ import java.util.concurrent.RejectedExecutionException;
 @ChannelHandler.Sharable
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final System.Logger LOG = System.getLogger("citadel.http");
-    private final Cse cse;
-    private final ExecutorService workers;
+    private final InboundPort port;
     private final UpperTester upperTester;
 
-    HttpRequestHandler(Cse cse, ExecutorService workers, UpperTester upperTester) {
-        this.cse = cse;
-        this.workers = workers;
+    HttpRequestHandler(InboundPort port, UpperTester upperTester) {
+        this.port = port;
         this.upperTester = upperTester;
     }
 
@@ -69,15 +67,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         RequestContext context = new RequestContext(peer(ctx), ctx.channel().attr(io.citadel.tls.ChannelIdentity.ASSOCIATION).get(),
                 decoded.textual(), now);
         Serialization out = responseSerialization;
-        try {
-            workers.execute(() -> {
-                ResponsePrimitive rsp = cse.handle(decoded.primitive(), context);
-                ctx.executor().execute(() -> send(ctx, rsp, out, keepAlive));
-            });
-        } catch (RejectedExecutionException e) {
-            send(ctx, ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, rqi, rvi,
-                    "the CSE is overloaded; retry later"), out, false);
-        }
+        port.submit(decoded.primitive(), context, rsp -> {
+            // an overloaded answer closes the connection: the peer should back off, not pipeline more
+            boolean keep = keepAlive && !InboundPort.isOverloaded(rsp);
+            ctx.executor().execute(() -> send(ctx, rsp, out, keep));
+        });
     }
 
     /** Our short message for a request the HTTP decoder refused; never the decoder's own text. */
@@ -100,7 +94,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         String command = http.headers().get("X-M2M-UTCMD", "");
-        workers.execute(() -> {
+        port.executor().execute(() -> {
             UpperTester.Result result = upperTester.execute(command);
             FullHttpResponse r = new io.netty.handler.codec.http.DefaultFullHttpResponse(
                     io.netty.handler.codec.http.HttpVersion.HTTP_1_1,

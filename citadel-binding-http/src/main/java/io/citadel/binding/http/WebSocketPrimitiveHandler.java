@@ -1,6 +1,8 @@
 package io.citadel.binding.http;
 
-import io.citadel.engine.Cse;
+import io.citadel.engine.pipeline.InboundPort;
+import io.citadel.engine.pipeline.PendingResponses;
+import io.citadel.engine.pipeline.TwoWayConnection;
 import io.citadel.engine.EntityConnections;
 import io.citadel.engine.RequestContext;
 import io.citadel.protocol.OneM2mException;
@@ -47,20 +49,17 @@ final class WebSocketPrimitiveHandler extends SimpleChannelInboundHandler<WebSoc
         implements EntityConnections.Connection {
     private static final System.Logger LOG = System.getLogger("citadel.websocket");
     private static final int MAX_PENDING = 1024;
-    private final Cse cse;
-    private final ExecutorService workers;
+    private final InboundPort port;
+    private final TwoWayConnection twoWay = new TwoWayConnection(this);
     private final WebSocketServerHandshaker handshaker;
     private final Serialization serialization;
     private final ContentCodec codec;
-    private final Map<String, CompletableFuture<ResponsePrimitive>> pending = new ConcurrentHashMap<>();
+    private final PendingResponses pending = new PendingResponses(MAX_PENDING);
     private volatile Channel channel;
-    private volatile String boundEntity;
     private boolean awaitingPong;
 
-    WebSocketPrimitiveHandler(Cse cse, ExecutorService workers, WebSocketServerHandshaker handshaker,
-                              Serialization serialization) {
-        this.cse = cse;
-        this.workers = workers;
+    WebSocketPrimitiveHandler(InboundPort port, WebSocketServerHandshaker handshaker, Serialization serialization) {
+        this.port = port;
         this.handshaker = handshaker;
         this.serialization = serialization;
         this.codec = ContentCodec.of(serialization);
@@ -108,16 +107,7 @@ final class WebSocketPrimitiveHandler extends SimpleChannelInboundHandler<WebSoc
         }
         RequestContext context = new RequestContext(HttpRequestHandler.peer(ctx), ctx.channel().attr(ChannelIdentity.ASSOCIATION).get(),
                 codec.isTextual(), now);
-        try {
-            workers.execute(() -> {
-                ResponsePrimitive rsp = cse.handle(request, context);
-                bindOnFirstSuccess(request, rsp);
-                write(ctx, rsp, request.from());
-            });
-        } catch (RejectedExecutionException e) {
-            write(ctx, ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, rqi, rvi,
-                    "the CSE is overloaded; retry later"), request.from());
-        }
+        port.submit(request, context, twoWay, rsp -> write(ctx, rsp, request.from()));
     }
 
     private void response(Map<String, Object> document) {
@@ -128,36 +118,8 @@ final class WebSocketPrimitiveHandler extends SimpleChannelInboundHandler<WebSoc
             LOG.log(Level.DEBUG, "ignoring a malformed response primitive: " + e.getMessage());
             return;
         }
-        CompletableFuture<ResponsePrimitive> waiting = rsp.requestId() == null ? null : pending.remove(rsp.requestId());
-        if (waiting != null) {
-            waiting.complete(rsp);
-        } else {
+        if (!pending.complete(rsp)) {
             LOG.log(Level.DEBUG, "ignoring a response to no request of ours");
-        }
-    }
-
-    /**
-     * The connection reaches the entity that registered over it (the AE-ID the CSE assigned, the CSE-ID of a
-     * registering CSE) or, on a connection re-opened after registration, the originator of its first
-     * successful request (TS-0020 §6.3: the server routes requests to the registree over this connection).
-     */
-    private void bindOnFirstSuccess(RequestPrimitive request, ResponsePrimitive rsp) {
-        if (boundEntity != null || !rsp.status().isSuccess()) {
-            return;
-        }
-        String entity = request.from();
-        if (request.operation() == Operation.CREATE && rsp.content() instanceof Map<?, ?> content) {
-            Integer ty = request.resourceType();
-            if (ty != null && ty == ResourceType.AE.code() && content.get("m2m:ae") instanceof Map<?, ?> ae
-                    && ae.get("aei") instanceof String aei) {
-                entity = aei;
-            } else if (ty != null && ty == ResourceType.REMOTE_CSE.code() && content.get("m2m:csr") instanceof Map<?, ?> csr
-                    && csr.get("csi") instanceof String csi) {
-                entity = csi;
-            }
-        }
-        if (entity != null && !entity.isBlank() && !entity.equals("C") && !entity.equals("S")) {
-            boundEntity = cse.connections().bind(entity, this);
         }
     }
 
@@ -167,21 +129,16 @@ final class WebSocketPrimitiveHandler extends SimpleChannelInboundHandler<WebSoc
         if (ch == null || !ch.isActive()) {
             return CompletableFuture.failedFuture(new IllegalStateException("the WebSocket is closed"));
         }
-        if (request.requestId() == null || pending.size() >= MAX_PENDING) {
-            return CompletableFuture.failedFuture(new IllegalStateException(request.requestId() == null
-                    ? "a request without a request identifier cannot be matched" : "too many requests awaiting answers"));
+        CompletableFuture<ResponsePrimitive> answer = pending.expect(request, timeout);
+        if (answer.isDone()) {
+            return answer;
         }
-        CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
-        if (pending.putIfAbsent(request.requestId(), answer) != null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("a request with this identifier is pending"));
-        }
-        answer.whenComplete((r, e) -> pending.remove(request.requestId(), answer));
         ch.writeAndFlush(frame(PrimitiveCodec.encode(request))).addListener(f -> {
             if (!f.isSuccess()) {
                 answer.completeExceptionally(f.cause());
             }
         });
-        return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return answer;
     }
 
     @Override
@@ -217,8 +174,8 @@ final class WebSocketPrimitiveHandler extends SimpleChannelInboundHandler<WebSoc
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cse.connections().unbind(this);
-        pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("the WebSocket closed")));
+        port.closed(twoWay);
+        pending.failAll("the WebSocket closed");
         ctx.fireChannelInactive();
     }
 

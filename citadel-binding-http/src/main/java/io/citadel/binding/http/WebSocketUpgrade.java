@@ -1,6 +1,6 @@
 package io.citadel.binding.http;
 
-import io.citadel.engine.Cse;
+import io.citadel.engine.pipeline.InboundPort;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.protocol.codec.Serialization;
@@ -28,13 +28,11 @@ import java.util.concurrent.ExecutorService;
  */
 @ChannelHandler.Sharable
 final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
-    private final Cse cse;
-    private final ExecutorService workers;
+    private final InboundPort port;
     private final int maxMessageBytes;
 
-    WebSocketUpgrade(Cse cse, ExecutorService workers, int maxMessageBytes) {
-        this.cse = cse;
-        this.workers = workers;
+    WebSocketUpgrade(InboundPort port, int maxMessageBytes) {
+        this.port = port;
         this.maxMessageBytes = maxMessageBytes;
     }
 
@@ -75,7 +73,7 @@ final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
         var pipeline = ctx.pipeline();
         pipeline.remove(HttpServerKeepAliveHandler.class);
         pipeline.remove(HttpRequestHandler.class);
-        pipeline.addAfter(ctx.name(), "ws-primitives", new WebSocketPrimitiveHandler(cse, workers, handshaker, serialization));
+        pipeline.addAfter(ctx.name(), "ws-primitives", new WebSocketPrimitiveHandler(port, handshaker, serialization));
         pipeline.addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
         pipeline.remove(this);
         handshaker.handshake(ctx.channel(), http).addListener((ChannelFutureListener) f -> {

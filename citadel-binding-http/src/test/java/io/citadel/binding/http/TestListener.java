@@ -2,6 +2,7 @@ package io.citadel.binding.http;
 
 import io.citadel.engine.Cse;
 import io.citadel.engine.CseSettings;
+import io.citadel.engine.pipeline.InboundPort;
 import io.citadel.store.jdbc.JdbcResourceStore;
 import io.citadel.store.jdbc.StoreSettings;
 import java.io.ByteArrayOutputStream;
@@ -20,6 +21,7 @@ final class TestListener implements AutoCloseable {
     static final String ADMIN = "CAdminHttpTest";
     private final JdbcResourceStore store;
     private final Cse cse;
+    private final InboundPort port;
     final HttpBinding binding;
 
     TestListener(Path dataDir, java.util.function.UnaryOperator<HttpSettings> limits) throws InterruptedException {
@@ -29,9 +31,11 @@ final class TestListener implements AutoCloseable {
     TestListener(Path dataDir, java.util.function.UnaryOperator<HttpSettings> limits,
                  java.util.function.Supplier<io.netty.channel.ChannelHandler> security) throws InterruptedException {
         store = new JdbcResourceStore(StoreSettings.embedded(dataDir, false));
-        cse = new Cse(new CseSettings("/id-in", "cse-in", "//citadel.example", 1, ADMIN, List.of("C*"), List.of(), 100),
-                store);
-        binding = new HttpBinding(cse, limits.apply(HttpSettings.defaults("127.0.0.1", 0, 4096, 4)), null, security);
+        cse = Cse.builder(new CseSettings("/id-in", "cse-in", "//citadel.example", 1, ADMIN, List.of("C*"), List.of(),
+                100), store).build();
+        HttpSettings settings = limits.apply(HttpSettings.defaults("127.0.0.1", 0, 4096, 4));
+        port = InboundPort.open(cse, cse.connections(), "test-worker", settings.workerThreads(), 16_384);
+        binding = new HttpBinding(port, settings, null, security);
     }
 
     int port() {
@@ -111,6 +115,7 @@ final class TestListener implements AutoCloseable {
     @Override
     public void close() {
         binding.close();
+        port.close();
         cse.close();
         store.close();
     }

@@ -1,6 +1,7 @@
 package io.citadel.binding.mqtt;
 
-import io.citadel.engine.Cse;
+import io.citadel.engine.pipeline.InboundPort;
+import io.citadel.engine.pipeline.PendingResponses;
 import io.citadel.engine.OutboundRequests;
 import io.citadel.engine.RequestContext;
 import io.citadel.engine.SecurityAssociation;
@@ -46,20 +47,24 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 public final class MqttBinding implements OutboundRequests, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("citadel.mqtt");
     private static final int QOS = 1;
-    private final Cse cse;
+    private static final int MAX_PENDING = 4096;
+    private final InboundPort port;
     private final MqttSettings settings;
     private final UnaryOperator<String> normalize;
     private final String self;
     private final MqttAsyncClient client;
-    private final ThreadPoolExecutor workers;
-    private final Map<String, CompletableFuture<ResponsePrimitive>> pending = new ConcurrentHashMap<>();
+    private final PendingResponses pending = new PendingResponses(MAX_PENDING);
 
-    public MqttBinding(Cse cse, MqttSettings settings, UnaryOperator<String> normalize) {
-        this.cse = cse;
+    /**
+     * @param port where decoded requests go (the caller opens it with the pool size of {@code settings} and
+     *     closes it after this binding)
+     * @param cseId this CSE's CSE-ID, which names its topics
+     */
+    public MqttBinding(InboundPort port, String cseId, MqttSettings settings, UnaryOperator<String> normalize) {
+        this.port = port;
         this.settings = settings;
         this.normalize = normalize;
-        this.self = MqttTopics.idToTopic(cse.settings().cseId());
-        this.workers = io.citadel.engine.WorkerPool.create("citadel-mqtt-worker", settings.workerThreads(), 4096);
+        this.self = MqttTopics.idToTopic(cseId);
         try {
             this.client = new MqttAsyncClient(settings.clientUri(), "C::" + self, new MemoryPersistence());
             client.setCallback(new Callback());
@@ -82,7 +87,6 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
                 Arrays.fill(settings.password(), '\0');
             }
         } catch (MqttException e) {
-            workers.shutdownNow();
             throw new IllegalStateException("cannot connect to the MQTT broker " + settings.brokerUri() + ": " + e.getMessage(), e);
         }
     }
@@ -141,21 +145,13 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
                 Set.of(normalize.apply(MqttTopics.topicToId(topic.originator()))));
         RequestContext context = new RequestContext("unknown", association,
                 ContentCodec.of(topic.serialization()).isTextual(), now);
-        try {
-            workers.execute(() -> publish(answerTopic, cse.handle(request, context), request.from(), topic.serialization()));
-        } catch (RejectedExecutionException e) {
-            publish(answerTopic, ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, rqi, rvi,
-                    "the CSE is overloaded; retry later"), request.from(), topic.serialization());
-        }
+        port.submit(request, context, rsp -> publish(answerTopic, rsp, request.from(), topic.serialization()));
     }
 
     private void response(byte[] payload, Serialization serialization) {
         try {
             ResponsePrimitive rsp = PrimitiveCodec.decodeResponse(PrimitiveCodec.document(payload, serialization));
-            CompletableFuture<ResponsePrimitive> waiting = rsp.requestId() == null ? null : pending.remove(rsp.requestId());
-            if (waiting != null) {
-                waiting.complete(rsp);
-            }
+            pending.complete(rsp);
         } catch (OneM2mException e) {
             LOG.log(Level.DEBUG, "ignoring a malformed response: " + e.getMessage());
         }
@@ -207,16 +203,16 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
                 } catch (MqttException e) {
                     throw new IllegalStateException("cannot publish to " + path + ": " + e.getMessage(), e);
                 }
-            }, workers);
+            }, port.executor());
         }
         if (request.requestId() == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("a request without an identifier cannot be matched"));
         }
-        CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
-        pending.put(request.requestId(), answer);
-        answer.whenComplete((r, e) -> pending.remove(request.requestId(), answer));
-        publish(MqttTopics.topic("req", self, MqttTopics.idToTopic(request.to()), Serialization.JSON), bytes);
-        return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<ResponsePrimitive> answer = pending.expect(request, timeout);
+        if (!answer.isDone()) {
+            publish(MqttTopics.topic("req", self, MqttTopics.idToTopic(request.to()), Serialization.JSON), bytes);
+        }
+        return answer;
     }
 
     private static int port(URI u) {
@@ -235,7 +231,6 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
         } catch (MqttException e) {
             // closed
         }
-        workers.shutdown();
     }
 
     private final class Callback implements MqttCallbackExtended {

@@ -1,0 +1,178 @@
+package io.citadel.engine;
+
+import io.citadel.engine.notification.DispatchSettings;
+import io.citadel.engine.notification.NotificationDispatcher;
+import io.citadel.engine.pipeline.Pipeline;
+import io.citadel.engine.pipeline.PrimitiveHandler;
+import io.citadel.engine.pipeline.StageNames;
+import io.citadel.engine.store.ChangeListener;
+import io.citadel.engine.store.ResourceStore;
+import io.citadel.engine.types.AccessControlPolicyBehaviour;
+import io.citadel.engine.types.AeBehaviour;
+import io.citadel.engine.types.AnnouncedBehaviour;
+import io.citadel.engine.types.ContainerBehaviour;
+import io.citadel.engine.types.ContentInstanceBehaviour;
+import io.citadel.engine.types.FixedBehaviour;
+import io.citadel.engine.types.GroupBehaviour;
+import io.citadel.engine.types.RemoteCseBehaviour;
+import io.citadel.engine.types.SubscriptionBehaviour;
+import io.citadel.engine.types.TypeBehaviour;
+import io.citadel.protocol.ResourceType;
+import io.citadel.protocol.schema.ResourceSchema;
+import io.citadel.security.OriginatorIds;
+import io.citadel.security.TokenVerifier;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Wires a {@link Cse}: its indexes, services, resource behaviours, operations and the request pipeline
+ * (validate → identify → non-blocking → forward → result expiration → credentials → target → execution time →
+ * operate; see {@link StageNames}). {@link #stages} lets a caller add a stage anywhere in that composition.
+ * Not thread-safe; build once.
+ */
+public final class CseBuilder {
+    private final CseSettings settings;
+    private final ResourceStore store;
+    private SecurityOptions security = SecurityOptions.none();
+    private final List<Consumer<Pipeline.Builder>> customizations = new ArrayList<>();
+
+    CseBuilder(CseSettings settings, ResourceStore store) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** Trusted token issuers, outbound connections, audit, locations and revocations (default: none). */
+    public CseBuilder security(SecurityOptions options) {
+        this.security = Objects.requireNonNull(options, "options");
+        return this;
+    }
+
+    /** Changes the standard stage composition, e.g. {@code p -> p.before(StageNames.VALIDATE, "unwrap", stage)}. */
+    public CseBuilder stages(Consumer<Pipeline.Builder> customization) {
+        customizations.add(Objects.requireNonNull(customization, "customization"));
+        return this;
+    }
+
+    /** Builds the CSE: loads its indexes from the store and creates the CSEBase when there is none. */
+    public Cse build() {
+        OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
+        SecurityOptions options = security.withAudit(security.audit().namingAdministrator(
+                Cse.administratorSpellings(settings, ids)));
+        ResourceSchema schema = ResourceSchema.standard();
+        ResourceRepository repository = new ResourceRepository(store, 200_000);
+        PollingChannels pollingChannels = new PollingChannels(repository);
+        SubscriptionIndex subscriptions = new SubscriptionIndex();
+        RemoteCseIndex remotes = new RemoteCseIndex();
+        Cse.Links links = new Cse.Links();
+        store.setChangeListener(changes -> {
+            repository.committed(changes);
+            subscriptions.committed(changes);
+            remotes.committed(changes);
+            changes.stream().filter(ChangeListener.Change::deleted).forEach(c -> pollingChannels.deleted(c.resource()));
+            if (changes.stream().anyMatch(c -> c.resource().type() == ResourceType.REMOTE_CSE)) {
+                links.wakeRegistrar();
+            }
+        });
+        subscriptions.load(store);
+        remotes.load(store);
+        TokenVerifier verifier = new TokenVerifier(options.trustedIssuers(), options.decryptionKeys(), ids,
+                Duration.ofSeconds(5));
+        TokenService tokens = new TokenService(verifier, options.revocations());
+        Addressing addressing = new Addressing(settings, repository);
+        RoleDirectory roles = new RoleDirectory(settings, repository, verifier, ids);
+        DistributedAuthorization distributed = new DistributedAuthorization(settings, repository, addressing, ids,
+                options, tokens, roles);
+        Forwarder forwarder = new Forwarder(settings, remotes, options.outbound(), Duration.ofSeconds(10));
+        AeBehaviour ae = new AeBehaviour(Ids::next, ids::normalize);
+        Representation representation = new Representation(schema);
+        NotificationTargets targets = new NotificationTargets(settings, repository, ids);
+        EntityConnections connections = new EntityConnections(ids::normalize);
+        EntityDelivery entities = new EntityDelivery(options.outbound(), pollingChannels, connections);
+        NotifyRequests notifyRequests = new NotifyRequests(settings, targets, options.outbound(), remotes, entities);
+        NotificationDispatcher dispatcher = new NotificationDispatcher(notifyRequests, DispatchSettings.defaults());
+        connections.onBind(dispatcher::wakeParked);
+        Notifier notifier = new Notifier(settings, store, subscriptions, dispatcher, representation);
+        NonBlockingRequests nonBlocking = new NonBlockingRequests(settings, store, dispatcher);
+        AccessControl accessControl = new AccessControl(settings, repository, ids, options,
+                new DynamicAuthorization(settings, store, repository, schema, tokens, options), distributed);
+        Announcer announcer = new Announcer(settings, schema, repository, options.outbound(), links::registrar);
+        notifier.observeWith(announcer::changed);
+        EngineParts parts = new EngineParts(settings, schema, store, repository, addressing, accessControl,
+                new AcpiValidator(addressing), representation, behaviours(ids, forwarder, targets, ae), ae, distributed,
+                notifier, new SubscriptionVerification(targets, notifyRequests, accessControl, Duration.ofSeconds(5)),
+                announcer);
+        PipelineReference self = new PipelineReference();
+        DeleteOperation delete = new DeleteOperation(parts);
+        FanOutOperation fanOut = new FanOutOperation(parts, self::handle, Duration.ofSeconds(15));
+        OperateStage.Operations operations = new OperateStage.Operations(new CreateOperation(parts),
+                new RetrieveOperation(parts), new UpdateOperation(parts), delete,
+                new NotifyOperation(parts, entities, Duration.ofSeconds(5)), fanOut,
+                new PollingChannelOperation(parts, pollingChannels, Duration.ofSeconds(30)));
+        Pipeline.Builder stages = Pipeline.builder()
+                .then(StageNames.VALIDATE, new ValidateStage())
+                .then(StageNames.IDENTIFY, new IdentifyStage(settings, ids, repository, remotes))
+                .then(StageNames.NON_BLOCKING, new NonBlockingStage(nonBlocking, self))
+                .then(StageNames.FORWARD, new ForwardStage(forwarder))
+                .then(StageNames.RESULT_EXPIRATION, new ResultExpirationStage(Clock.systemUTC()))
+                .then(StageNames.CREDENTIALS, new CredentialsStage(tokens, roles, remotes))
+                .then(StageNames.TARGET, new TargetStage(addressing))
+                .then(StageNames.EXECUTION_TIME, new ExecutionTimeStage())
+                .then(StageNames.OPERATE, new OperateStage(operations));
+        customizations.forEach(c -> c.accept(stages));
+        Pipeline pipeline = stages.build();
+        self.set(pipeline);
+        notifier.deleteWith(ri -> delete.delete(ri, null).isPresent());
+        new CseBootstrap(settings, schema, store, repository).ensureCseBase();
+        ExpiryReaper reaper = new ExpiryReaper(store, delete);
+        return new Cse(settings, parts, pipeline, connections, links, options.outbound(), remotes, subscriptions,
+                options.revocations(), List.of(reaper, fanOut, announcer, nonBlocking, notifier));
+    }
+
+    private Map<ResourceType, TypeBehaviour> behaviours(OriginatorIds ids, Forwarder forwarder,
+                                                        NotificationTargets targets, AeBehaviour ae) {
+        Map<ResourceType, TypeBehaviour> behaviours = new EnumMap<>(ResourceType.class);
+        for (TypeBehaviour b : List.of(ae, new ContainerBehaviour(), new ContentInstanceBehaviour(),
+                new AccessControlPolicyBehaviour(ids), FixedBehaviour.plain(ResourceType.DYNAMIC_AUTHORIZATION_CONSULTATION),
+                FixedBehaviour.plain(ResourceType.ROLE), FixedBehaviour.plain(ResourceType.TOKEN),
+                FixedBehaviour.plain(ResourceType.AUTHORIZATION_DECISION),
+                FixedBehaviour.plain(ResourceType.AUTHORIZATION_POLICY),
+                FixedBehaviour.plain(ResourceType.AUTHORIZATION_INFORMATION),
+                new SubscriptionBehaviour(EventCriteria::parse),
+                new RemoteCseBehaviour(settings.cseId(), IdentifyStage::isCseId),
+                new GroupBehaviour(new GroupMembers(forwarder, targets, ids)),
+                FixedBehaviour.cseMade(ResourceType.REQUEST),
+                new AnnouncedBehaviour(ResourceType.ACCESS_CONTROL_POLICY_ANNC, IdentifyStage::isCseId, ids::normalize),
+                new AnnouncedBehaviour(ResourceType.AE_ANNC, IdentifyStage::isCseId, ids::normalize),
+                new AnnouncedBehaviour(ResourceType.CONTAINER_ANNC, IdentifyStage::isCseId, ids::normalize),
+                new AnnouncedBehaviour(ResourceType.CONTENT_INSTANCE_ANNC, IdentifyStage::isCseId, ids::normalize),
+                FixedBehaviour.plain(ResourceType.POLLING_CHANNEL),
+                FixedBehaviour.unchangeable(ResourceType.CSE_BASE))) {
+            behaviours.put(b.type(), b);
+        }
+        return behaviours;
+    }
+
+    /**
+     * The whole pipeline, for the parts that run a request through it again (a non-blocking request later, a
+     * group's fan-out to local members); set once the pipeline is built.
+     */
+    private static final class PipelineReference implements PrimitiveHandler {
+        private volatile Pipeline pipeline;
+
+        void set(Pipeline built) {
+            this.pipeline = built;
+        }
+
+        @Override
+        public io.citadel.protocol.ResponsePrimitive handle(io.citadel.protocol.RequestPrimitive request,
+                                                            RequestContext context) {
+            return pipeline.handle(request, context);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.citadel.engine.pipeline;
+
+/**
+ * The names of the engine's standard stages, in the order they run, for {@link Pipeline.Builder#before} and
+ * {@link Pipeline.Builder#after}.
+ */
+public final class StageNames {
+    /** Receiver checks that need no resource (TS-0004 §7.3.2.1): rqi, rvi, From, ty, rcn, rqet, rset, oet. */
+    public static final String VALIDATE = "validate";
+    /** Binds {@code From} to what the hop's security association proved (4106/4107); sets the originator ID. */
+    public static final String IDENTIFY = "identify";
+    /** Accepts a non-blocking request ({@code rt} 1 or 2) and runs it later through the whole pipeline. */
+    public static final String NON_BLOCKING = "non-blocking";
+    /** Forwards a request whose target lives in another CSE. */
+    public static final String FORWARD = "forward";
+    /** Withholds a result that was ready after its expiration time ({@code rset}). */
+    public static final String RESULT_EXPIRATION = "result-expiration";
+    /** Gathers the originator's tokens and roles for the request handled here. */
+    public static final String CREDENTIALS = "credentials";
+    /** Resolves {@code To} to a resource of this CSE (or a virtual one). */
+    public static final String TARGET = "target";
+    /** Waits for the operation execution time ({@code oet}). */
+    public static final String EXECUTION_TIME = "execution-time";
+    /** Runs the operation on the target. */
+    public static final String OPERATE = "operate";
+
+    private StageNames() {
+    }
+}
