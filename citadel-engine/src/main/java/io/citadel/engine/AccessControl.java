@@ -2,6 +2,7 @@ package io.citadel.engine;
 
 import io.citadel.engine.resource.Resource;
 import io.citadel.protocol.OneM2mException;
+import io.citadel.protocol.Operation;
 import io.citadel.protocol.ResourceType;
 import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.security.AccessControlRule;
@@ -53,22 +54,69 @@ final class AccessControl {
         return ids;
     }
 
-    void require(Originator originator, int operationBit, Integer createdType, Resource target,
-                 boolean selfPrivileges, RequestContext ctx) {
-        require(originator, operationBit, createdType, null, target, selfPrivileges, ctx, null);
+    /**
+     * The one access decision of a request (asked by the authorize stage): evaluates the question, records it in
+     * the audit trail, and returns it. Throws {@link OneM2mException} only when a Dynamic Authorization Server or
+     * policy point it had to consult failed (that failure is audited as a denial too).
+     */
+    AccessDecision authorize(Originator originator, AccessQuestion question, RequestContext ctx) {
+        if (question instanceof AccessQuestion.Privilege p) {
+            return decideFully(originator, p.operationBit(), p.createdType(), p.specialization(), p.target(),
+                    p.selfPrivileges(), false, ctx, p.attributes());
+        }
+        if (question instanceof AccessQuestion.Notify n) {
+            return decideFully(originator, Operation.NOTIFY.permissionBit(), null, null, n.entity(), false,
+                    IdentifyStage.isCseId(originator.normalized()), ctx, null);
+        }
+        AccessDecision d;
+        String target;
+        String operation;
+        if (question instanceof AccessQuestion.MembersPolicy m) {
+            d = decideAgainst(m.acpIds(), originator, m.operationBit(), m.createdType(), ctx);
+            target = m.group().ri();
+            operation = opName(m.operationBit());
+        } else if (question instanceof AccessQuestion.Registration r) {
+            d = decider.decide(AccessRequest.of(r.requestedStem(), false, 1, 2, 5, null, null),
+                    new GoverningPolicy.Registration(settings.registrationAllowed(), r.requestedStem()));
+            target = settings.cseBaseId();
+            operation = "CREATE";
+        } else if (question instanceof AccessQuestion.PollingChannelOwner o) {
+            d = decider.decide(new AccessRequest(originator.normalized(), originator.authenticated(),
+                    Operation.RETRIEVE.permissionBit(), null, null, o.channel().type().code(), Set.of(),
+                    ctx.peerAddress(), ctx.receivedAt(), originator.roles()),
+                    new GoverningPolicy.OwnerOnly(o.ownerId(), "polling channel"));
+            target = o.channel().ri();
+            operation = "POLL";
+        } else if (question instanceof AccessQuestion.VerificationHost h) {
+            d = decide(originator, Operation.NOTIFY.permissionBit(), null, null, h.entity(), false,
+                    IdentifyStage.isCseId(originator.normalized()), ctx, null);
+            target = h.entity().ri();
+            operation = "NOTIFY";
+        } else if (question instanceof AccessQuestion.VerificationCreator c) {
+            d = c.creator() != null && c.creator().equals(c.self())
+                    ? AccessDecision.permit("the subscription's creator is the notified entity")
+                    : c.creator() == null ? AccessDecision.deny("the verification request names no creator")
+                    : decide(new Originator(c.creatorRaw(), c.creator(), false, false, List.of(), false, Set.of()),
+                            Operation.NOTIFY.permissionBit(), null, c.entity(), false, ctx);
+            target = c.entity().ri();
+            operation = "NOTIFY";
+        } else if (question instanceof AccessQuestion.Unguarded u) {
+            d = AccessDecision.permit(u.reason());
+            target = u.target();
+            operation = "-";
+        } else {
+            throw new IllegalArgumentException("ask the parts of " + question.getClass().getSimpleName() + " one by one");
+        }
+        audit.record(originator.normalized(), target, operation, d);
+        return d;
     }
 
-    /**
-     * Decides (static policy, then dynamic authorization), audits, and throws 4103 when denied.
-     *
-     * @param createdSpecialization {@code cnd}/{@code mgd} of the resource a CREATE makes, for acod spty
-     * @param selfPrivileges true for an UPDATE of {@code acpi}: the current ACPs' selfPrivileges decide
-     * @param attributes the attributes the request touches, or null for the whole resource (Rel-4 aca)
-     */
-    void require(Originator originator, int operationBit, Integer createdType, String createdSpecialization,
-                 Resource target, boolean selfPrivileges, RequestContext ctx, Set<String> attributes) {
+    /** Static policy, then dynamic authorization and distributed policy points when it denies; audited. */
+    private AccessDecision decideFully(Originator originator, int operationBit, Integer createdType,
+                                       String createdSpecialization, Resource target, boolean selfPrivileges,
+                                       boolean peerCseNotify, RequestContext ctx, Set<String> attributes) {
         AccessDecision d = decide(originator, operationBit, createdType, createdSpecialization, target, selfPrivileges,
-                ctx, attributes);
+                peerCseNotify, ctx, attributes);
         if (!d.permitted() && !selfPrivileges && target.type() != ResourceType.ACCESS_CONTROL_POLICY) {
             try {
                 Optional<DynamicAuthorization.Outcome> outcome = dynamic.consult(originator, operationBit, target,
@@ -76,7 +124,7 @@ final class AccessControl {
                 if (outcome.isPresent()) {
                     DynamicAuthorization.Outcome o = outcome.get();
                     AccessDecision again = decide(originator.withTokens(o.tokens()), operationBit, createdType,
-                            createdSpecialization, target, false, ctx, attributes);
+                            createdSpecialization, target, false, peerCseNotify, ctx, attributes);
                     d = again.permitted() ? AccessDecision.permit("after DAS consultation: " + again.reason())
                             : AccessDecision.deny(d.reason() + "; " + o.summary());
                 }
@@ -94,25 +142,26 @@ final class AccessControl {
             }
         }
         audit.record(originator.normalized(), target.ri(), opName(operationBit), d);
-        if (!d.permitted()) {
-            throw new OneM2mException(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE, "access denied: " + d.reason());
-        }
+        return d;
     }
 
     /** The static decision only (no DAS, no audit): for per-child checks in discovery and listings. */
     AccessDecision decide(Originator originator, int operationBit, Integer createdType, Resource target,
                           boolean selfPrivileges, RequestContext ctx) {
-        return decide(originator, operationBit, createdType, null, target, selfPrivileges, ctx, null);
+        return decide(originator, operationBit, createdType, null, target, selfPrivileges, false, ctx, null);
     }
 
     private AccessDecision decide(Originator originator, int operationBit, Integer createdType, String specialization,
-                                  Resource target, boolean selfPrivileges, RequestContext ctx, Set<String> attributes) {
+                                  Resource target, boolean selfPrivileges, boolean peerCseNotify, RequestContext ctx,
+                                  Set<String> attributes) {
         Resource governed = governed(target);
         AccessRequest request = new AccessRequest(originator.normalized(), originator.authenticated(), operationBit,
                 createdType, specialization, target.type().code(),
                 originator.tokens().isEmpty() ? Set.of() : targetIds(target, governed), // only tokens need them
                 ctx.peerAddress(), ctx.receivedAt(), originator.roles(), attributes);
-        return decider.decide(request, governing(governed, selfPrivileges, originator), originator.tokens());
+        GoverningPolicy policy = governing(governed, selfPrivileges, originator);
+        return decider.decide(request, peerCseNotify ? new GoverningPolicy.PeerCseNotify(true, policy) : policy,
+                originator.tokens());
     }
 
     /** The decision against the given ACPs only (a PDP judging a target that lives elsewhere). */
@@ -136,15 +185,6 @@ final class AccessControl {
                 createdType, null, target.type().code(), targetIds(target, governed), ctx.peerAddress(),
                 ctx.receivedAt(), originator.roles());
         return decider.decide(request, new GoverningPolicy.Rules(rules), originator.tokens());
-    }
-
-    /** AE registration: the service-subscription stand-in. */
-    void requireRegistrationAllowed(String requestedStem) {
-        AccessDecision d = decider.decide(AccessRequest.of(requestedStem, false, 1, 2, 5, null, null),
-                new GoverningPolicy.Registration(settings.registrationAllowed(), requestedStem));
-        if (!d.permitted()) {
-            throw new OneM2mException(ResponseStatusCode.APP_RULE_VALIDATION_FAILED, d.reason());
-        }
     }
 
     private Set<String> targetIds(Resource target, Resource governed) {

@@ -25,7 +25,8 @@ final class CreateOperation {
         this.parts = parts;
     }
 
-    ResponsePrimitive execute(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
+    /** Checks the request, then describes what it needs to be allowed and how it is then stored. */
+    OperationPlan plan(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
         if (target.virtual() != Target.Virtual.NONE || target.attribute() != null) {
             throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, "cannot create under a virtual resource or attribute");
         }
@@ -46,14 +47,14 @@ final class CreateOperation {
         Map<String, Object> requested = Content.single(req.content(), type);
         Map<String, Object> attrs = new LinkedHashMap<>(schema.validate(type, Operation.CREATE, requested,
                 ctx.textualContent()));
-        TypeBehaviour behaviour = parts.behaviour(type);
         Instant now = Instant.now();
         String rawFrom = req.from();
+        AccessQuestion question;
         if (type == ResourceType.AE) {
             if (parent.type() != ResourceType.CSE_BASE) {
                 throw new OneM2mException(ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE, "an AE registers on the CSEBase");
             }
-            parts.accessControl().requireRegistrationAllowed(parts.aeBehaviour().stemFor(rawFrom));
+            question = new AccessQuestion.Registration(parts.aeBehaviour().stemFor(rawFrom));
             if (ctx.association() != null) { // from now on this AE may act only over an association
                 attrs.put(IdentifyStage.SECURED_REGISTRATION, ctx.association().credentialId());
             }
@@ -63,13 +64,23 @@ final class CreateOperation {
             if (parent.type() != ResourceType.CSE_BASE) {
                 throw new OneM2mException(ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE, "a CSE registers on the CSEBase");
             }
+            question = new AccessQuestion.Unguarded("CSE registration: the registree is bound to its security association",
+                    parent.ri());
         } else {
             Object specialization = requested.get(type == ResourceType.FLEX_CONTAINER ? "cnd" : "mgd");
             // subscribing needs the right to read what is watched, not to create (TS-0001 §10.2.10.1)
             int needed = type == ResourceType.SUBSCRIPTION ? Operation.RETRIEVE.permissionBit() : Operation.CREATE.permissionBit();
-            parts.accessControl().require(originator, needed, type == ResourceType.SUBSCRIPTION ? null : type.code(),
-                    specialization instanceof String s ? s : null, parent, false, ctx, requested.keySet());
+            question = new AccessQuestion.Privilege(needed, type == ResourceType.SUBSCRIPTION ? null : type.code(),
+                    specialization instanceof String s ? s : null, parent, false, requested.keySet());
         }
+        return new OperationPlan(question, () -> store(req, originator, ctx, parent, type, requested, attrs, now));
+    }
+
+    private ResponsePrimitive store(RequestPrimitive req, Originator originator, RequestContext ctx, Resource parent,
+                                    ResourceType type, Map<String, Object> requested, Map<String, Object> attrs,
+                                    Instant now) {
+        TypeBehaviour behaviour = parts.behaviour(type);
+        String rawFrom = req.from();
         String name = (String) attrs.remove("rn");
         if (name != null && Addressing.isVirtual(name)) {
             throw OneM2mException.badRequest("resource name '" + name + "' is reserved");

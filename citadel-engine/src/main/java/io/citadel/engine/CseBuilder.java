@@ -123,7 +123,8 @@ public final class CseBuilder {
                 .then(StageNames.CREDENTIALS, new CredentialsStage(tokens, roles, remotes))
                 .then(StageNames.TARGET, new TargetStage(addressing))
                 .then(StageNames.EXECUTION_TIME, new ExecutionTimeStage())
-                .then(StageNames.OPERATE, new OperateStage(operations));
+                .then(StageNames.AUTHORIZE, new AuthorizeStage(operations, accessControl))
+                .then(StageNames.OPERATE, new OperateStage());
         customizations.forEach(c -> c.accept(stages));
         Pipeline pipeline = stages.build();
         self.set(pipeline);

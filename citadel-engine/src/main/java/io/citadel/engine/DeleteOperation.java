@@ -18,21 +18,26 @@ final class DeleteOperation {
         this.parts = parts;
     }
 
-    ResponsePrimitive execute(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
+    /** Checks the request, then describes what it needs to be allowed and how the deletion then runs. */
+    OperationPlan plan(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
         if (target.attribute() != null) {
             throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, "an attribute cannot be deleted");
         }
         Resource resource = target.resource();
         if (target.virtual() != Target.Virtual.NONE) {
-            parts.accessControl().require(originator, Operation.DELETE.permissionBit(), null, resource, false, ctx);
-            resource = parts.repository().edgeInstance(resource, target.virtual() == Target.Virtual.LATEST)
-                    .orElseThrow(() -> OneM2mException.notFound("the container has no content instance"));
-        } else {
-            if (!parts.behaviour(resource.type()).isDeletable()) {
-                throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, resource.type().jsonKey() + " cannot be deleted");
-            }
-            parts.accessControl().require(originator, Operation.DELETE.permissionBit(), null, resource, false, ctx);
+            return new OperationPlan(AccessQuestion.Privilege.of(Operation.DELETE.permissionBit(), resource), () ->
+                    delete(req, originator, parts.repository().edgeInstance(resource,
+                            target.virtual() == Target.Virtual.LATEST)
+                            .orElseThrow(() -> OneM2mException.notFound("the container has no content instance"))));
         }
+        if (!parts.behaviour(resource.type()).isDeletable()) {
+            throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, resource.type().jsonKey() + " cannot be deleted");
+        }
+        return new OperationPlan(AccessQuestion.Privilege.of(Operation.DELETE.permissionBit(), resource),
+                () -> delete(req, originator, resource));
+    }
+
+    private ResponsePrimitive delete(RequestPrimitive req, Originator originator, Resource resource) {
         Resource deleted = delete(resource.ri(), originator.normalized()).orElseThrow(() -> OneM2mException.notFound("resource was already deleted"));
         ResultContent rcn = req.resultContent() == null ? ResultContent.NOTHING
                 : ResultContent.of(req.resultContent()).orElseThrow();

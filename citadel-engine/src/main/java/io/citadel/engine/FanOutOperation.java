@@ -43,18 +43,21 @@ final class FanOutOperation implements AutoCloseable {
         this.memberTimeout = memberTimeout;
     }
 
-    ResponsePrimitive execute(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
+    /**
+     * Describes what the fan-out needs (the group's {@code macp} when it has one, else the privilege on the group
+     * itself) and how it then sends to every member.
+     */
+    OperationPlan plan(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
         Resource group = target.resource();
         int bit = req.isDiscovery() ? io.citadel.protocol.Operation.DISCOVERY_BIT : req.operation().permissionBit();
-        if (group.get("macp") instanceof List<?> macp && !macp.isEmpty()) {
-            List<String> ids = macp.stream().map(String::valueOf).toList();
-            if (!parts.accessControl().decideAgainst(ids, originator, bit, req.resourceType(), ctx).permitted()) {
-                throw new OneM2mException(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE,
-                        "access denied: the group's membersAccessControlPolicyIDs do not grant this operation");
-            }
-        } else {
-            parts.accessControl().require(originator, bit, req.resourceType(), group, false, ctx);
-        }
+        AccessQuestion question = group.get("macp") instanceof List<?> macp && !macp.isEmpty()
+                ? new AccessQuestion.MembersPolicy(macp.stream().map(String::valueOf).toList(), bit, req.resourceType(),
+                        group)
+                : new AccessQuestion.Privilege(bit, req.resourceType(), null, group, false, null);
+        return new OperationPlan(question, () -> fanOut(req, target, ctx, group));
+    }
+
+    private ResponsePrimitive fanOut(RequestPrimitive req, Target target, RequestContext ctx, Resource group) {
         List<String> members = group.get("mid") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
         List<String> targets = new ArrayList<>();
         List<CompletableFuture<ResponsePrimitive>> answers = new ArrayList<>();

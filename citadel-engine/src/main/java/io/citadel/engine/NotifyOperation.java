@@ -27,7 +27,8 @@ final class NotifyOperation {
         this.timeout = timeout;
     }
 
-    ResponsePrimitive execute(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
+    /** Checks the request, then describes who may send it and how it is then delivered. */
+    OperationPlan plan(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
         if (target.virtual() != Target.Virtual.NONE || target.attribute() != null) {
             throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, "NOTIFY cannot target a virtual resource or attribute");
         }
@@ -38,11 +39,11 @@ final class NotifyOperation {
         Resource r = target.resource();
         switch (r.type()) {
             case CSE_BASE -> {
-                return ResponsePrimitive.of(ResponseStatusCode.OK, req, null);
+                return new OperationPlan(new AccessQuestion.Unguarded("a NOTIFY to the CSEBase is only acknowledged",
+                        r.ri()), () -> ResponsePrimitive.of(ResponseStatusCode.OK, req, null));
             }
             case AE, REMOTE_CSE -> {
-                authorize((Map<?, ?>) content, originator, r, ctx);
-                return retarget(req, r);
+                return new OperationPlan(question((Map<?, ?>) content, r), () -> retarget(req, r));
             }
             default -> throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED,
                     "NOTIFY goes to an AE, a remote CSE or the CSEBase, not to " + r.type().jsonKey());
@@ -55,32 +56,16 @@ final class NotifyOperation {
      * 5205). Any other notification: from a CSE (which verified the target when the subscription was made,
      * and is bound to its security association) or from an originator with NOTIFY privilege (else 4103).
      */
-    private void authorize(Map<?, ?> content, Originator originator, Resource entity, RequestContext ctx) {
-        boolean mayNotify = IdentifyStage.isCseId(originator.normalized()) || permitted(originator, entity, ctx);
+    private AccessQuestion question(Map<?, ?> content, Resource entity) {
         if (content.get("m2m:sgn") instanceof Map<?, ?> sgn && Boolean.TRUE.equals(sgn.get("vrq"))) {
             String cr = sgn.get("cr") instanceof String s ? s : null;
             String creator = cr == null ? null : parts.accessControl().ids().normalize(cr);
             String self = entity.type() == ResourceType.AE ? parts.accessControl().ids().normalize(entity.ri())
                     : entity.getString("csi");
-            boolean creatorMay = creator != null && (creator.equals(self) || permitted(new Originator(cr, creator,
-                    false, false, List.of(), false, java.util.Set.of()), entity, ctx));
-            if (!creatorMay) {
-                throw new OneM2mException(ResponseStatusCode.SUBSCRIPTION_CREATOR_HAS_NO_PRIVILEGE,
-                        "the subscription's creator may not notify " + entity.ri());
-            }
-            if (!mayNotify) {
-                throw new OneM2mException(ResponseStatusCode.SUBSCRIPTION_HOST_HAS_NO_PRIVILEGE,
-                        "the subscription host may not notify " + entity.ri());
-            }
-            return;
+            return new AccessQuestion.AllOf(List.of(new AccessQuestion.VerificationCreator(entity, cr, creator, self),
+                    new AccessQuestion.VerificationHost(entity)));
         }
-        if (!mayNotify) {
-            parts.accessControl().require(originator, Operation.NOTIFY.permissionBit(), null, entity, false, ctx);
-        }
-    }
-
-    private boolean permitted(Originator originator, Resource entity, RequestContext ctx) {
-        return parts.accessControl().decide(originator, Operation.NOTIFY.permissionBit(), null, entity, false, ctx).permitted();
+        return new AccessQuestion.Notify(entity);
     }
 
     private ResponsePrimitive retarget(RequestPrimitive req, Resource entity) {

@@ -5,36 +5,32 @@ import io.citadel.engine.pipeline.Stage;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 
-/** The last stage: runs the operation on the resolved target (a group's fan-out and a polling channel have their own). */
+/** The last stage: runs the operation the authorize stage allowed. */
 final class OperateStage implements Stage {
-    private final Operations operations;
-
-    OperateStage(Operations operations) {
-        this.operations = operations;
-    }
 
     @Override
     public ResponsePrimitive apply(Exchange exchange, Next next) {
-        RequestPrimitive request = exchange.request();
-        Originator originator = exchange.get(CredentialsStage.ORIGINATOR);
-        Target target = exchange.get(TargetStage.TARGET);
-        var ctx = exchange.context();
-        return switch (target.virtual()) {
-            case FAN_OUT -> operations.fanOut().execute(request, originator, target, ctx);
-            case POLLING -> operations.polling().execute(request, originator, target);
-            default -> switch (request.operation()) {
-                case CREATE -> operations.create().execute(request, originator, target, ctx);
-                case RETRIEVE -> operations.retrieve().execute(request, originator, target, ctx);
-                case UPDATE -> operations.update().execute(request, originator, target, ctx);
-                case DELETE -> operations.delete().execute(request, originator, target, ctx);
-                case NOTIFY -> operations.notification().execute(request, originator, target, ctx);
-            };
-        };
+        return exchange.get(OperationPlan.KEY).perform().get();
     }
 
-    /** The operations, one object each. */
+    /** The operations, one object each; picks the one a request needs and has it describe its plan. */
     record Operations(CreateOperation create, RetrieveOperation retrieve, UpdateOperation update,
                       DeleteOperation delete, NotifyOperation notification, FanOutOperation fanOut,
                       PollingChannelOperation polling) {
+
+        OperationPlan plan(RequestPrimitive request, Originator originator, Target target,
+                           io.citadel.engine.RequestContext ctx) {
+            return switch (target.virtual()) {
+                case FAN_OUT -> fanOut.plan(request, originator, target, ctx);
+                case POLLING -> polling.plan(request, originator, target);
+                default -> switch (request.operation()) {
+                    case CREATE -> create.plan(request, originator, target, ctx);
+                    case RETRIEVE -> retrieve.plan(request, originator, target, ctx);
+                    case UPDATE -> update.plan(request, originator, target, ctx);
+                    case DELETE -> delete.plan(request, originator, target, ctx);
+                    case NOTIFY -> notification.plan(request, originator, target, ctx);
+                };
+            };
+        }
     }
 }

@@ -25,16 +25,17 @@ final class PollingChannelOperation {
         this.maxWait = maxWait;
     }
 
-    ResponsePrimitive execute(RequestPrimitive req, Originator originator, Target target) {
+    /** Describes who may use the channel (its owner alone) and how the poll or answer then runs. */
+    OperationPlan plan(RequestPrimitive req, Originator originator, Target target) {
         Resource channel = target.resource();
         Resource owner = parts.repository().findById(channel.parentId())
                 .orElseThrow(() -> OneM2mException.notFound("the polling channel's owner is gone"));
         String ownerId = owner.type() == ResourceType.AE ? parts.accessControl().ids().normalize(owner.ri())
                 : owner.getString("csi");
-        if (!originator.normalized().equals(ownerId)) {
-            throw new OneM2mException(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE,
-                    "access denied: only " + ownerId + " may use its polling channel");
-        }
+        return new OperationPlan(new AccessQuestion.PollingChannelOwner(ownerId, channel), () -> use(req, channel));
+    }
+
+    private ResponsePrimitive use(RequestPrimitive req, Resource channel) {
         switch (req.operation()) {
             case RETRIEVE -> {
                 Duration wait = maxWait;

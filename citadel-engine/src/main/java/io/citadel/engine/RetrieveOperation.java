@@ -22,26 +22,39 @@ final class RetrieveOperation {
         this.parts = parts;
     }
 
-    ResponsePrimitive execute(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
+    /** Describes what the retrieval (or discovery) needs to be allowed and how it then reads. */
+    OperationPlan plan(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
         if (req.isDiscovery()) {
-            return discover(req, originator, target, ctx);
+            if (target.virtual() != Target.Virtual.NONE || target.attribute() != null) {
+                throw OneM2mException.badRequest("discovery needs a real resource as target");
+            }
+            return new OperationPlan(AccessQuestion.Privilege.of(Operation.DISCOVERY_BIT, target.resource()),
+                    () -> discover(req, originator, target, ctx));
         }
         Resource resource = target.resource();
         if (target.virtual() != Target.Virtual.NONE) {
-            parts.accessControl().require(originator, Operation.RETRIEVE.permissionBit(), null, resource, false, ctx);
-            refuseIfRetrievalDisabled(resource);
-            resource = parts.repository().edgeInstance(resource, target.virtual() == Target.Virtual.LATEST)
-                    .orElseThrow(() -> OneM2mException.notFound("the container has no content instance"));
-        } else {
-            java.util.Set<String> partial = target.attribute() != null ? java.util.Set.of(target.attribute())
-                    : req.attributeList().isEmpty() ? null : java.util.Set.copyOf(req.attributeList());
-            parts.accessControl().require(originator, Operation.RETRIEVE.permissionBit(), null, null, resource, false, ctx,
-                    partial);
-            if (resource.type() == ResourceType.CONTENT_INSTANCE) {
-                parts.repository().findById(resource.parentId()).ifPresent(RetrieveOperation::refuseIfRetrievalDisabled);
-            }
+            return new OperationPlan(AccessQuestion.Privilege.of(Operation.RETRIEVE.permissionBit(), resource), () -> {
+                refuseIfRetrievalDisabled(resource);
+                Resource edge = parts.repository().edgeInstance(resource, target.virtual() == Target.Virtual.LATEST)
+                        .orElseThrow(() -> OneM2mException.notFound("the container has no content instance"));
+                return read(req, originator, target, ctx, edge);
+            });
         }
-        resource = parts.notifier().withStatistics(resource);
+        java.util.Set<String> partial = target.attribute() != null ? java.util.Set.of(target.attribute())
+                : req.attributeList().isEmpty() ? null : java.util.Set.copyOf(req.attributeList());
+        return new OperationPlan(new AccessQuestion.Privilege(Operation.RETRIEVE.permissionBit(), null, null, resource,
+                false, partial), () -> {
+                    if (resource.type() == ResourceType.CONTENT_INSTANCE) {
+                        parts.repository().findById(resource.parentId())
+                                .ifPresent(RetrieveOperation::refuseIfRetrievalDisabled);
+                    }
+                    return read(req, originator, target, ctx, resource);
+                });
+    }
+
+    private ResponsePrimitive read(RequestPrimitive req, Originator originator, Target target, RequestContext ctx,
+                                   Resource found) {
+        Resource resource = parts.notifier().withStatistics(found);
         FilterCriteria fc = req.filterCriteria();
         ResultContent rcn = req.resultContent() == null ? ResultContent.ATTRIBUTES
                 : ResultContent.of(req.resultContent()).orElseThrow();
@@ -98,11 +111,7 @@ final class RetrieveOperation {
     }
 
     private ResponsePrimitive discover(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
-        if (target.virtual() != Target.Virtual.NONE || target.attribute() != null) {
-            throw OneM2mException.badRequest("discovery needs a real resource as target");
-        }
         Resource root = target.resource();
-        parts.accessControl().require(originator, Operation.DISCOVERY_BIT, null, root, false, ctx);
         FilterCriteria fc = req.filterCriteria();
         int limit = limit(fc);
         int skip = fc.offset() != null ? fc.offset() - 1 : 0;

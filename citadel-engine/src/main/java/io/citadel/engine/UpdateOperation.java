@@ -22,7 +22,8 @@ final class UpdateOperation {
         this.parts = parts;
     }
 
-    ResponsePrimitive execute(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
+    /** Checks the request, then describes what it needs to be allowed and how the update is then applied. */
+    OperationPlan plan(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
         if (target.virtual() != Target.Virtual.NONE || target.attribute() != null) {
             throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, "a virtual resource or attribute cannot be updated");
         }
@@ -38,8 +39,12 @@ final class UpdateOperation {
         if (acpiUpdate && changes.size() > 1) {
             throw OneM2mException.badRequest("an UPDATE of acpi must not change other attributes");
         }
-        parts.accessControl().require(originator, Operation.UPDATE.permissionBit(), null, null, current, acpiUpdate, ctx,
-                changes.keySet());
+        return new OperationPlan(new AccessQuestion.Privilege(Operation.UPDATE.permissionBit(), null, null, current,
+                acpiUpdate, changes.keySet()), () -> apply(req, originator, ctx, current, behaviour, changes));
+    }
+
+    private ResponsePrimitive apply(RequestPrimitive req, Originator originator, RequestContext ctx, Resource current,
+                                    TypeBehaviour behaviour, Map<String, Object> changes) {
         if (DistributedAuthorization.isAuthorizationPoint(current.type())) {
             Map<String, Object> invocation = new LinkedHashMap<>(changes);
             invocation.keySet().removeAll(java.util.Set.of("et", "lbl", "acpi"));

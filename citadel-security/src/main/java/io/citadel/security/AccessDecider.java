@@ -52,6 +52,14 @@ public final class AccessDecider {
         if (request.originator() == null || request.originator().isEmpty()) {
             return AccessDecision.deny("no originator");
         }
+        if (policy instanceof GoverningPolicy.OwnerOnly o) { // before the administrator: not even it may use it
+            return o.owner() != null && o.owner().equals(request.originator())
+                    ? AccessDecision.permit("owner of " + o.what())
+                    : AccessDecision.deny("only " + o.owner() + " may use its " + o.what());
+        }
+        if (policy instanceof GoverningPolicy.PeerCseNotify n && n.originatorIsCse() && request.operationBit() == 16) {
+            return AccessDecision.permit("a CSE notifying an entity it reaches");
+        }
         if (request.originator().equals(administrator)) {
             return AccessDecision.permit("administrator");
         }
@@ -98,6 +106,9 @@ public final class AccessDecider {
     }
 
     private AccessDecision decidePolicy(AccessRequest request, GoverningPolicy policy) {
+        if (policy instanceof GoverningPolicy.PeerCseNotify n) {
+            return decidePolicy(request, n.otherwise());
+        }
         if (policy instanceof GoverningPolicy.WithGrants g) {
             AccessDecision base = decidePolicy(request, g.base());
             if (base.permitted() || g.grants().isEmpty()) {

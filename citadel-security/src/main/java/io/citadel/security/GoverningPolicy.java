@@ -41,4 +41,20 @@ public sealed interface GoverningPolicy {
      */
     record WithGrants(GoverningPolicy base, List<NamedRules> grants) implements GoverningPolicy {
     }
+
+    /**
+     * Something only its owner may use, not even the administrator: a {@code <pollingChannel>} carries the
+     * requests meant for the AE or CSE that made it (TS-0001 §10.2.5.22), so anybody else draining it would
+     * take them away from their addressee.
+     */
+    record OwnerOnly(String owner, String what) implements GoverningPolicy {
+    }
+
+    /**
+     * NOTIFY to an entity: a CSE may notify the entities it reaches (it verified the target when the subscription
+     * was made there, and the identify stage bound it to its security association); anybody else needs what
+     * {@code otherwise} grants.
+     */
+    record PeerCseNotify(boolean originatorIsCse, GoverningPolicy otherwise) implements GoverningPolicy {
+    }
 }

@@ -81,4 +81,30 @@ class AccessDeciderTest {
         assertThat(decider.decide(AccessRequest.of("/id-in/Cx", false, 1, 4, 3, null, Instant.now()), p).permitted()).isTrue();
         assertThat(decider.decide(AccessRequest.of("/id-in/Cx", false, 1, 3, 3, null, Instant.now()), p).permitted()).isFalse();
     }
+
+    @Test
+    void a_polling_channel_is_its_owners_alone_not_even_the_administrators() {
+        GoverningPolicy owner = new GoverningPolicy.OwnerOnly("/id-in/Cowner", "polling channel");
+
+        assertThat(decider.decide(request("Cother", 2), owner).permitted()).isFalse();
+        assertThat(decider.decide(request("CAdmin", 2), owner).permitted()).isFalse();
+        assertThat(decider.decide(request("Cother", 2), owner).reason())
+                .isEqualTo("only /id-in/Cowner may use its polling channel");
+        assertThat(decider.decide(request("Cowner", 2), owner).permitted()).isTrue();
+    }
+
+    @Test
+    void a_cse_may_notify_without_a_policy_but_only_notify_and_anybody_else_needs_the_policy() {
+        GoverningPolicy nothing = new GoverningPolicy.Rules(List.of());
+
+        assertThat(decider.decide(request("Cae", 16), new GoverningPolicy.PeerCseNotify(false, nothing)).permitted())
+                .isFalse();
+        assertThat(decider.decide(request("/id-mn", 2), new GoverningPolicy.PeerCseNotify(true, nothing)).permitted())
+                .isFalse();
+        assertThat(decider.decide(request("/id-mn", 16), new GoverningPolicy.PeerCseNotify(true, nothing)).permitted())
+                .isTrue();
+        GoverningPolicy granted = new GoverningPolicy.PeerCseNotify(false,
+                rules(Map.of("acr", List.of(Map.of("acor", List.of("Cae"), "acop", 16L)))));
+        assertThat(decider.decide(request("Cae", 16), granted).permitted()).isTrue();
+    }
 }

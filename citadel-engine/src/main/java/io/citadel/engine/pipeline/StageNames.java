@@ -21,7 +21,12 @@ public final class StageNames {
     public static final String TARGET = "target";
     /** Waits for the operation execution time ({@code oet}). */
     public static final String EXECUTION_TIME = "execution-time";
-    /** Runs the operation on the target. */
+    /**
+     * Has the operation describe what the request needs to be allowed (after its checks that need no permission)
+     * and decides it, once, audited; refuses when denied.
+     */
+    public static final String AUTHORIZE = "authorize";
+    /** Runs the operation the authorize stage allowed. */
     public static final String OPERATE = "operate";
 
     private StageNames() {
