@@ -21,13 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 class AnnouncementTest {
     @TempDir
     static Path dir;
-    static CseProcess in;
-    static CseProcess mn;
+    static RunningCse in;
+    static RunningCse mn;
     static OneM2mHttpClient inAdmin;
 
     @BeforeAll
     static void start() throws Exception {
-        in = CseProcess.start(dir.resolve("in"), "--insecure-cse-peers", "/id-mn");
+        in = TestCse.start(dir.resolve("in"), "--insecure-cse-peers", "/id-mn");
         mn = CseHierarchyTest.startRegisteredMn(dir.resolve("mn"), in.port(), "/id-in");
         inAdmin = in.client().as(CseProcess.ADMIN);
     }

@@ -27,13 +27,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 class BadInputTest {
     @TempDir
     static Path dataDir;
-    static CseProcess cse;
+    static RunningCse cse;
     static OneM2mHttpClient app;
     static String before;
 
     @BeforeAll
     static void start() throws Exception {
-        cse = CseProcess.start(dataDir, "--max-body", "65536");
+        cse = TestCse.start(dataDir, "--max-body", "65536");
         app = cse.client().as("Cbad");
         assertThat(app.create("cse-in", 2, ae("bad")).rsc()).isEqualTo(2001);
         assertThat(app.create("cse-in/bad", 3, container("box")).rsc()).isEqualTo(2001);

@@ -57,7 +57,7 @@ class BindingScenariosTest {
     private static final String SP = "citadel.example";
     @TempDir
     static Path dir;
-    static CseProcess cse;
+    static RunningCse cse;
 
     static int coapPort;
     static int coapsPort;
@@ -76,7 +76,7 @@ class BindingScenariosTest {
     /** What each binding's scenarios register: "C" + binding + one of these. */
     static final List<String> SUFFIXES = List.of("-crud", "-sub", "-acp", "-acp-other", "-id", "-fwd");
     /** A CSE registered with the scenario CSE over TLS-PSK, the target of forwarded requests. */
-    static CseProcess far;
+    static RunningCse far;
 
     @BeforeAll
     static void start() throws Exception {
@@ -97,7 +97,7 @@ class BindingScenariosTest {
                 new GeneralName(GeneralName.iPAddress, "127.0.0.1")), now.minusSeconds(60), now.plus(Duration.ofDays(1)), true, true),
                 dir, "cse-in");
         broker = Mosquitto.start(dir, "allow_anonymous true");
-        cse = CseProcess.start(dir, "--coap-port", "0", "--coaps-port", "0", "--mqtt-broker", broker.uri(), "--tls-port", "0",
+        cse = TestCse.start(dir, "--coap-port", "0", "--coaps-port", "0", "--mqtt-broker", broker.uri(), "--tls-port", "0",
                 "--tls-cert", dir.resolve("cse-in.pem").toString(), "--tls-key", dir.resolve("cse-in.key").toString(),
                 "--tls-trust", dir.resolve("ca.pem").toString(), "--psk-port", "0");
         cse.awaitAnnounced(Pattern.compile("(MQTT client of)"));
@@ -107,7 +107,7 @@ class BindingScenariosTest {
         tlsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
         byte[] farKey = Psk.provision(dir, "id-far@psk.example", "/id-far");
         Psk.secret(dir.resolve("far"), "registrar-psk", java.util.HexFormat.of().formatHex(farKey));
-        far = CseProcess.start(dir.resolve("far"), "--cse-id", "/id-far", "--cse-name", "cse-far", "--cse-type", "MN",
+        far = TestCse.start(dir.resolve("far"), "--cse-id", "/id-far", "--cse-name", "cse-far", "--cse-type", "MN",
                 "--registrar-cse-id", "/id-in", "--registrar-poa", "https://127.0.0.1:" + pskPort + "/",
                 "--registrar-psk-identity", "id-far@psk.example", "--registrar-keepalive", "PT1S",
                 "--insecure-cse-peers", "/id-in");

@@ -31,7 +31,7 @@ class CertificateTlsTest {
     static Path dataDir;
     @TempDir
     static Path pki;
-    static CseProcess cse;
+    static RunningCse cse;
     static int tlsPort;
     static String doomedSerial;
 
@@ -63,7 +63,7 @@ class CertificateTlsTest {
         pki("crl", "--dir", pki.toString(), "--out", pki.resolve("ca.crl").toString());
         CertificateAuthority rogue = CertificateAuthority.create(SP, Duration.ofDays(1));
         CertificateAuthority.save(rogue.issueAe("Cae1", "/id-in", SP, Duration.ofDays(1)), pki, "rogue");
-        cse = CseProcess.start(dataDir, "--tls-port", "0", "--tls-cert", pki.resolve("cse-in.pem").toString(),
+        cse = TestCse.start(dataDir, "--tls-port", "0", "--tls-cert", pki.resolve("cse-in.pem").toString(),
                 "--tls-key", pki.resolve("cse-in.key").toString(), "--tls-trust", pki.resolve("ca.pem").toString(),
                 "--handshake-timeout-ms", "700", "--tls-crl", pki.resolve("ca.crl").toString(), "--tls-crl-required", "true");
         tlsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));

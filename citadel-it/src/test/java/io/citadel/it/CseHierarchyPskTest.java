@@ -23,12 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 class CseHierarchyPskTest {
     @TempDir
     static Path dir;
-    static CseProcess in;
+    static RunningCse in;
     static int inPsk;
 
     @BeforeAll
     static void start() throws Exception {
-        in = CseProcess.start(dir.resolve("in"), "--psk-port", "0");
+        in = TestCse.start(dir.resolve("in"), "--psk-port", "0");
         inPsk = Integer.parseInt(in.awaitAnnounced(Pattern.compile("TLS-PSK listening on port (\\d+)")));
     }
 
@@ -38,8 +38,8 @@ class CseHierarchyPskTest {
     }
 
 
-    static CseProcess mn(String cseId, String identity, Path data, String registrarPoa) throws Exception {
-        return CseProcess.start(data, "--cse-id", cseId, "--cse-name", "cse-" + cseId.substring(4), "--cse-type", "MN",
+    static RunningCse mn(String cseId, String identity, Path data, String registrarPoa) throws Exception {
+        return TestCse.start(data, "--cse-id", cseId, "--cse-name", "cse-" + cseId.substring(4), "--cse-type", "MN",
                 "--registrar-cse-id", "/id-in", "--registrar-poa", registrarPoa, "--registrar-psk-identity", identity,
                 "--registrar-keepalive", "PT1S", "--insecure-cse-peers", "/id-in");
     }
@@ -54,7 +54,7 @@ class CseHierarchyPskTest {
         byte[] key = Psk.provision(dir.resolve("in"), "id-mn@psk.example", "/id-mn");
         Path mnData = dir.resolve("mn");
         Psk.secret(mnData, "registrar-psk", HexFormat.of().formatHex(key));
-        try (CseProcess mn = mn("/id-mn", "id-mn@psk.example", mnData, "https://127.0.0.1:" + inPsk + "/")) {
+        try (RunningCse mn = mn("/id-mn", "id-mn@psk.example", mnData, "https://127.0.0.1:" + inPsk + "/")) {
             CseHierarchyTest.await(() -> registeredAtIn("id-mn"), "MN registered at IN over TLS-PSK");
         }
 
@@ -63,7 +63,7 @@ class CseHierarchyPskTest {
         byte[] wrong = new byte[32];
         new SecureRandom().nextBytes(wrong);
         Psk.secret(wrongData, "registrar-psk", HexFormat.of().formatHex(wrong));
-        try (CseProcess mn2 = mn("/id-mn2", "id-mn2@psk.example", wrongData, "https://127.0.0.1:" + inPsk + "/")) {
+        try (RunningCse mn2 = mn("/id-mn2", "id-mn2@psk.example", wrongData, "https://127.0.0.1:" + inPsk + "/")) {
             Thread.sleep(3000); // several registration attempts (keep-alive PT1S)
             assertThat(registeredAtIn("id-mn2")).isFalse();
         }
@@ -88,7 +88,7 @@ class CseHierarchyPskTest {
                     && System.currentTimeMillis() < end; ) {
                 Thread.sleep(50);
             }
-            try (CseProcess mn3 = mn("/id-mn3", "id-mn3@psk.example", data, "https://127.0.0.1:" + port + "/")) {
+            try (RunningCse mn3 = mn("/id-mn3", "id-mn3@psk.example", data, "https://127.0.0.1:" + port + "/")) {
                 CseHierarchyTest.await(() -> {
                     try {
                         return Files.readString(log).contains("CONNECTION ESTABLISHED");

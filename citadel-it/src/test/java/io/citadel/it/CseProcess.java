@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * A real Citadel server in its own JVM process on an ephemeral loopback port, for tests.
  * {@link #kill()} sends SIGKILL (no shutdown hooks run), {@link #close()} stops it normally.
  */
-public final class CseProcess implements AutoCloseable {
+public final class CseProcess implements RunningCse {
     public static final String ADMIN = "CAdminTest";
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/");
     /** The readiness line of {@code citadel serve}. */
@@ -38,6 +38,7 @@ public final class CseProcess implements AutoCloseable {
      * Waits (up to 10 s) for a line matching {@code pattern} and returns its first group, e.g. a port (every
      * listener's line is already there once {@link #start} returned: the readiness line comes after them).
      */
+    @Override
     public String awaitAnnounced(java.util.regex.Pattern pattern) throws InterruptedException {
         for (long end = System.currentTimeMillis() + 10_000; System.currentTimeMillis() < end; Thread.sleep(50)) {
             java.util.regex.Matcher m = pattern.matcher(output());
@@ -49,6 +50,7 @@ public final class CseProcess implements AutoCloseable {
     }
 
     /** Everything the process printed so far (stdout and stderr). */
+    @Override
     public String output() {
         return live.toString();
     }
@@ -118,6 +120,7 @@ public final class CseProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    @Override
     public int port() {
         return port;
     }
@@ -127,6 +130,7 @@ public final class CseProcess implements AutoCloseable {
         return process.pid();
     }
 
+    @Override
     public OneM2mHttpClient client() {
         return OneM2mHttpClient.connect("127.0.0.1", port);
     }

@@ -13,11 +13,11 @@ final class Fixtures {
      * Registers AEs whose AE-ID-Stems are {@code stems} (named after them): without a security association an
      * unregistered AE-ID gets 4106 before any access control, so tests of access control register theirs.
      */
-    static void register(CseProcess cse, String... stems) {
+    static void register(RunningCse cse, String... stems) {
         registerAt(cse, "cse-in", stems);
     }
 
-    static void registerAt(CseProcess cse, String cseBase, String... stems) {
+    static void registerAt(RunningCse cse, String cseBase, String... stems) {
         for (String stem : stems) {
             int rsc = cse.client().as(stem).create(cseBase, 2, ae(stem)).rsc();
             if (rsc != 2001) {

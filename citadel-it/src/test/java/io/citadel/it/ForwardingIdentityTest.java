@@ -33,26 +33,26 @@ class ForwardingIdentityTest {
     private static final String BOX = "~/id-in/cse-in/owner/box";
     @TempDir
     static Path dir;
-    static CseProcess in;
-    static CseProcess mn;
-    static CseProcess asn;
+    static RunningCse in;
+    static RunningCse mn;
+    static RunningCse asn;
     static int asnPsk;
     static byte[] secKey;
 
     @BeforeAll
     static void start() throws Exception {
-        in = CseProcess.start(dir.resolve("in"), "--psk-port", "0");
+        in = TestCse.start(dir.resolve("in"), "--psk-port", "0");
         int inPsk = Integer.parseInt(in.awaitAnnounced(Pattern.compile("TLS-PSK listening on port (\\d+)")));
         byte[] mnKey = Psk.provision(dir.resolve("in"), "id-mn@psk.example", "/id-mn");
         Psk.secret(dir.resolve("mn"), "registrar-psk", HexFormat.of().formatHex(mnKey));
-        mn = CseProcess.start(dir.resolve("mn"), "--cse-id", "/id-mn", "--cse-name", "cse-mn", "--cse-type", "MN",
+        mn = TestCse.start(dir.resolve("mn"), "--cse-id", "/id-mn", "--cse-name", "cse-mn", "--cse-type", "MN",
                 "--registrar-cse-id", "/id-in", "--registrar-poa", "https://127.0.0.1:" + inPsk + "/",
                 "--registrar-psk-identity", "id-mn@psk.example", "--registrar-keepalive", "PT1S", "--psk-port", "0");
         int mnPsk = Integer.parseInt(mn.awaitAnnounced(Pattern.compile("TLS-PSK listening on port (\\d+)")));
         byte[] asnKey = Psk.provision(dir.resolve("mn"), "id-asn@psk.example", "/id-asn");
         Psk.secret(dir.resolve("asn"), "registrar-psk", HexFormat.of().formatHex(asnKey));
         secKey = Psk.provision(dir.resolve("asn"), "csec@psk.example", "Csec");
-        asn = CseProcess.start(dir.resolve("asn"), "--cse-id", "/id-asn", "--cse-name", "cse-asn", "--cse-type", "ASN",
+        asn = TestCse.start(dir.resolve("asn"), "--cse-id", "/id-asn", "--cse-name", "cse-asn", "--cse-type", "ASN",
                 "--registrar-cse-id", "/id-mn", "--registrar-poa", "https://127.0.0.1:" + mnPsk + "/",
                 "--registrar-psk-identity", "id-asn@psk.example", "--registrar-keepalive", "PT1S", "--psk-port", "0");
         asnPsk = Integer.parseInt(asn.awaitAnnounced(Pattern.compile("TLS-PSK listening on port (\\d+)")));
@@ -70,7 +70,7 @@ class ForwardingIdentityTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (CseProcess p : Arrays.asList(asn, mn, in)) {
+        for (RunningCse p : Arrays.asList(asn, mn, in)) {
             if (p != null) {
                 p.close();
             }

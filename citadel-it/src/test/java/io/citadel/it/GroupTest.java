@@ -23,14 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 class GroupTest {
     @TempDir
     static Path dir;
-    static CseProcess in;
-    static CseProcess mn;
+    static RunningCse in;
+    static RunningCse mn;
     static OneM2mHttpClient owner;
     static String remoteContainer;
 
     @BeforeAll
     static void start() throws Exception {
-        in = CseProcess.start(dir.resolve("in"), "--insecure-cse-peers", "/id-mn");
+        in = TestCse.start(dir.resolve("in"), "--insecure-cse-peers", "/id-mn");
         mn = CseHierarchyTest.startRegisteredMn(dir.resolve("mn"), in.port(), "/id-in");
         owner = in.client().as("Cgowner");
         assertThat(owner.create("cse-in", 2, ae("gowner")).rsc()).isEqualTo(2001);

@@ -24,7 +24,7 @@ class MqttBindingTest {
     @TempDir
     static Path dir;
     static Mosquitto broker;
-    static CseProcess cse;
+    static RunningCse cse;
     static final List<String> USERS = List.of("id-in", "Cae1", "Cae2");
     static final java.util.Map<String, String> PASSWORDS = new java.util.HashMap<>();
 
@@ -70,7 +70,7 @@ class MqttBindingTest {
         Psk.secret(dir.resolve("data"), "mqtt-password", PASSWORDS.get("id-in"));
         assertThat(Psk.credentials(dir.resolve("data"), "secret", "list")).contains("mqtt-password")
                 .doesNotContain(PASSWORDS.get("id-in"));
-        cse = CseProcess.start(dir.resolve("data"), "--mqtt-broker", broker.uri(), "--mqtt-username", "id-in",
+        cse = TestCse.start(dir.resolve("data"), "--mqtt-broker", broker.uri(), "--mqtt-username", "id-in",
                 "--max-body", "16384");
         cse.awaitAnnounced(java.util.regex.Pattern.compile("(MQTT client of)"));
         // Cae1 registers with mosquitto's own client, the third-party peer
@@ -108,7 +108,7 @@ class MqttBindingTest {
     void a_wrong_broker_password_stops_the_cse_with_a_clear_message() throws Exception {
         Path wrong = dir.resolve("wrong-password");
         Files.writeString(wrong, "not-the-password");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CseProcess.start(dir.resolve("data-wrong"), "--mqtt-broker",
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestCse.start(dir.resolve("data-wrong"), "--mqtt-broker",
                 broker.uri(), "--mqtt-username", "id-in", "--mqtt-password-file", wrong.toString()))
                 .hasMessageContaining("cannot connect to the MQTT broker");
     }

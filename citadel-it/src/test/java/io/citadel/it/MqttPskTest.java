@@ -28,7 +28,7 @@ class MqttPskTest {
     @TempDir
     static Path dir;
     static Mosquitto broker;
-    static CseProcess cse;
+    static RunningCse cse;
     static String aeKey;
 
     static String newKey() {
@@ -48,7 +48,7 @@ class MqttPskTest {
                 + "allow_anonymous false");
         Psk.secret(dir.resolve("data"), "mqtt-psk", cseKey);
         assertThat(Psk.credentials(dir.resolve("data"), "secret", "list")).contains("mqtt-psk").doesNotContain(cseKey);
-        cse = CseProcess.start(dir.resolve("data"), "--mqtt-broker", "psk://127.0.0.1:" + broker.port(),
+        cse = TestCse.start(dir.resolve("data"), "--mqtt-broker", "psk://127.0.0.1:" + broker.port(),
                 "--mqtt-psk-identity", CSE_IDENTITY);
         cse.awaitAnnounced(Pattern.compile("(MQTT client of psk)"));
     }
@@ -73,9 +73,9 @@ class MqttPskTest {
     void a_wrong_or_missing_broker_key_stops_the_cse_at_start_with_a_clear_message() throws Exception {
         Path wrong = dir.resolve("data-wrong");
         Psk.secret(wrong, "mqtt-psk", newKey());
-        assertThatThrownBy(() -> CseProcess.start(wrong, "--mqtt-broker", "psk://127.0.0.1:" + broker.port(),
+        assertThatThrownBy(() -> TestCse.start(wrong, "--mqtt-broker", "psk://127.0.0.1:" + broker.port(),
                 "--mqtt-psk-identity", CSE_IDENTITY)).hasMessageContaining("cannot connect to the MQTT broker");
-        assertThatThrownBy(() -> CseProcess.start(dir.resolve("data-none"), "--mqtt-broker", "psk://127.0.0.1:" + broker.port(),
+        assertThatThrownBy(() -> TestCse.start(dir.resolve("data-none"), "--mqtt-broker", "psk://127.0.0.1:" + broker.port(),
                 "--mqtt-psk-identity", CSE_IDENTITY)).hasMessageContaining("credentials secret set mqtt-psk");
     }
 }

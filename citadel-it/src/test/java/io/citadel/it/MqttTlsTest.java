@@ -24,7 +24,7 @@ class MqttTlsTest {
     @TempDir
     static Path dir;
     static Mosquitto broker;
-    static CseProcess cse;
+    static RunningCse cse;
 
     static String tls(Path pki) {
         return "cafile " + pki.resolve("ca.pem") + "\ncertfile " + pki.resolve("broker.pem") + "\nkeyfile "
@@ -40,7 +40,7 @@ class MqttTlsTest {
         CertificateAuthority.save(ca.issueCse("/id-in", SP, Duration.ofDays(1)), pki, "cse-in");
         CertificateAuthority.save(ca.issueAe("Ctls1", "/id-in", SP, Duration.ofDays(1)), pki, "Ctls1");
         broker = Mosquitto.start(dir, tls(pki));
-        cse = CseProcess.start(dir.resolve("data"), "--mqtt-broker", "ssl://127.0.0.1:" + broker.port(),
+        cse = TestCse.start(dir.resolve("data"), "--mqtt-broker", "ssl://127.0.0.1:" + broker.port(),
                 "--tls-trust", pki.resolve("ca.pem").toString(), "--tls-cert", pki.resolve("cse-in.pem").toString(),
                 "--tls-key", pki.resolve("cse-in.key").toString());
         cse.awaitAnnounced(java.util.regex.Pattern.compile("(MQTT client of ssl)"));
@@ -72,7 +72,7 @@ class MqttTlsTest {
         CertificateAuthority.save(other.issueServer("broker." + SP, List.of("127.0.0.1"), Duration.ofDays(1)), rogue, "broker");
         try (Mosquitto untrusted = Mosquitto.start(dir, tls(rogue))) {
             Path pki = dir.resolve("pki");
-            assertThatThrownBy(() -> CseProcess.start(dir.resolve("data2"), "--mqtt-broker", "ssl://127.0.0.1:" + untrusted.port(),
+            assertThatThrownBy(() -> TestCse.start(dir.resolve("data2"), "--mqtt-broker", "ssl://127.0.0.1:" + untrusted.port(),
                     "--tls-trust", pki.resolve("ca.pem").toString(), "--tls-cert", pki.resolve("cse-in.pem").toString(),
                     "--tls-key", pki.resolve("cse-in.key").toString()))
                     .hasMessageContaining("cannot connect to the MQTT broker");

@@ -19,13 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 class NonBlockingTest {
     @TempDir
     static Path dir;
-    static CseProcess cse;
+    static RunningCse cse;
     static OneM2mHttpClient app;
     static NotificationReceiver receiver;
 
     @BeforeAll
     static void start() throws Exception {
-        cse = CseProcess.start(dir);
+        cse = TestCse.start(dir);
         receiver = NotificationReceiver.start();
         app = cse.client().as("Cnb");
         assertThat(app.create("cse-in", 2, SubscriptionTest.aeWithPoa("nb", receiver.url())).rsc()).isEqualTo(2001);
@@ -62,7 +62,7 @@ class NonBlockingTest {
 
     @Test
     void one_originator_cannot_fill_the_queue_of_pending_requests_nor_hold_the_workers() throws Exception {
-        try (CseProcess own = CseProcess.start(dir.resolve("flood"))) {
+        try (RunningCse own = TestCse.start(dir.resolve("flood"))) {
             OneM2mHttpClient flooder = own.client().as("Cnbflood");
             OneM2mHttpClient other = own.client().as("Cnbpolite");
             assertThat(flooder.create("cse-in", 2, ae("nbflood")).rsc()).isEqualTo(2001);

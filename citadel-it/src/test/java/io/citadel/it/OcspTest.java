@@ -49,7 +49,7 @@ class OcspTest {
         Process responder = new ProcessBuilder("openssl", "ocsp", "-index", pki.resolve("index.txt").toString(), "-port",
                 String.valueOf(ocspPort), "-rsigner", pki.resolve("ca.pem").toString(), "-rkey", pki.resolve("ca.key").toString(),
                 "-CA", pki.resolve("ca.pem").toString()).redirectErrorStream(true).start();
-        try (CseProcess cse = CseProcess.start(dataDir, "--tls-port", "0", "--tls-cert", pki.resolve("cse-in.pem").toString(),
+        try (RunningCse cse = TestCse.start(dataDir, "--tls-port", "0", "--tls-cert", pki.resolve("cse-in.pem").toString(),
                 "--tls-key", pki.resolve("cse-in.key").toString(), "--tls-trust", pki.resolve("ca.pem").toString(),
                 "--tls-ocsp-url", "http://127.0.0.1:" + ocspPort, "--tls-ocsp-required", "true")) {
             int port = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));

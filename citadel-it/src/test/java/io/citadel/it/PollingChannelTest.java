@@ -22,12 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 class PollingChannelTest {
     @TempDir
     static Path dir;
-    static CseProcess cse;
+    static RunningCse cse;
     static OneM2mHttpClient poller;
 
     @BeforeAll
     static void start() throws Exception {
-        cse = CseProcess.start(dir);
+        cse = TestCse.start(dir);
         poller = cse.client().as("Cpoller");
         assertThat(poller.create("cse-in", 2, ae("poller")).rsc()).isEqualTo(2001); // rr=false, no poa
         assertThat(poller.create("cse-in/poller", 15, Map.of("m2m:pch", Map.of("rn", "pch"))).rsc()).isEqualTo(2001);

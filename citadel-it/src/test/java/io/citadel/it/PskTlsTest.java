@@ -26,7 +26,7 @@ class PskTlsTest {
     static Path dataDir;
     @TempDir
     static Path work;
-    static CseProcess cse;
+    static RunningCse cse;
     static int pskPort;
     static String sensorKey;
     static String mnKey;
@@ -37,7 +37,7 @@ class PskTlsTest {
         mnKey = provision("add", "--identity", "mn1@psk.example", "--allow", "/id-mn");
         provision("add", "--identity", "doomed@psk.example", "--allow", "Cdoomed");
         // these tests fail handshakes on purpose, many in a row; the shut-out after failures is PskGuessingTest's
-        cse = CseProcess.start(dataDir, "--psk-port", "0", "--handshake-timeout-ms", "700", "--psk-failures-allowed", "1000");
+        cse = TestCse.start(dataDir, "--psk-port", "0", "--handshake-timeout-ms", "2000", "--psk-failures-allowed", "1000");
         pskPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS-PSK listening on port (\\d+)")));
     }
 

@@ -30,7 +30,7 @@ class RawKeyTlsTest {
     static Path dataDir;
     @TempDir
     static Path keys;
-    static CseProcess cse;
+    static RunningCse cse;
     static int port;
 
     @BeforeAll
@@ -46,7 +46,7 @@ class RawKeyTlsTest {
         Files.writeString(keys.resolve("cse.pass"), "correct horse battery staple\n");
         run("openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", keys.resolve("cse.key").toString(),
                 "-passout", "file:" + keys.resolve("cse.pass"), "-out", keys.resolve("cse-encrypted.key").toString());
-        cse = CseProcess.start(dataDir, "--rpk-port", "0", "--tls-key", keys.resolve("cse-encrypted.key").toString(),
+        cse = TestCse.start(dataDir, "--rpk-port", "0", "--tls-key", keys.resolve("cse-encrypted.key").toString(),
                 "--tls-key-password-file", keys.resolve("cse.pass").toString(), "--handshake-timeout-ms", "700");
         port = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(raw public keys\\) listening on port (\\d+)")));
         assertThat(cse.awaitAnnounced(Pattern.compile("key protection: tls-key PEM [^:]*: (software: encrypted PKCS#8)")))
@@ -116,10 +116,10 @@ class RawKeyTlsTest {
     @Test
     void an_encrypted_cse_key_needs_its_password(@TempDir Path other) throws Exception {
         Files.writeString(keys.resolve("wrong.pass"), "wrong\n");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CseProcess.start(other, "--rpk-port", "0",
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestCse.start(other, "--rpk-port", "0",
                 "--tls-key", keys.resolve("cse-encrypted.key").toString(), "--tls-key-password-file",
                 keys.resolve("wrong.pass").toString()).close()).hasMessageContaining("wrong password");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CseProcess.start(other, "--rpk-port", "0",
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestCse.start(other, "--rpk-port", "0",
                 "--tls-key", keys.resolve("cse-encrypted.key").toString()).close()).hasMessageContaining("is encrypted");
     }
 

@@ -20,12 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ResourceLifecycleTest {
     @TempDir
     static Path dataDir;
-    static CseProcess cse;
+    static RunningCse cse;
     static OneM2mHttpClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        cse = CseProcess.start(dataDir);
+        cse = TestCse.start(dataDir);
         client = cse.client();
     }
 

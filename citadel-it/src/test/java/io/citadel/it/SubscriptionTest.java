@@ -29,13 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SubscriptionTest {
     @TempDir
     static Path dataDir;
-    static CseProcess cse;
+    static RunningCse cse;
     static OneM2mHttpClient owner;
     static NotificationReceiver receiver;
 
     @BeforeAll
     static void start() throws Exception {
-        cse = CseProcess.start(dataDir);
+        cse = TestCse.start(dataDir);
         receiver = NotificationReceiver.start();
         owner = cse.client().as("Cowner");
         assertThat(owner.create("cse-in", 2, ae("owner")).rsc()).isEqualTo(2001);

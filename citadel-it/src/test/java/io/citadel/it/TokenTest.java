@@ -37,7 +37,7 @@ class TokenTest {
     static Path dataDir;
     @TempDir
     static Path configDir;
-    static CseProcess cse;
+    static RunningCse cse;
     static ECKey dasKey;
     static String boxRi;
     static OneM2mHttpClient bob;
@@ -49,7 +49,7 @@ class TokenTest {
         Files.writeString(configDir.resolve("issuers.json"), "{\"issuers\":["
                 + "{\"id\":\"/id-das\",\"jwks\":{\"keys\":[" + dasKey.toPublicJWK().toJSONString() + "]},\"algorithms\":[\"ES256\"]},"
                 + "{\"id\":\"/id-py\",\"jwks\":{\"keys\":[" + pyJwk + "]},\"algorithms\":[\"ES256\"]}]}");
-        cse = CseProcess.start(dataDir, "--trusted-issuers", configDir.resolve("issuers.json").toString());
+        cse = TestCse.start(dataDir, "--trusted-issuers", configDir.resolve("issuers.json").toString());
         OneM2mHttpClient owner = cse.client().as("Cowner");
         assertThat(owner.create("cse-in", 2, ae("owner")).rsc()).isEqualTo(2001);
         OneM2mResponse box = owner.create("cse-in/owner", 3, container("box"));

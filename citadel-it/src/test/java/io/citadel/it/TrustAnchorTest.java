@@ -32,7 +32,7 @@ class TrustAnchorTest {
         CertificateAuthority.save(two.issueAe("Ctwo", "/id-in", SP, Duration.ofDays(1)), pki, "Ctwo");
         assertThat(cli("add", "--name", "sp-one", "--file", pki.resolve("one/ca.pem").toString())).contains("name-constrained");
         assertThat(cli("add", "--name", "bad", "--file", pki.resolve("Cone.pem").toString())).contains("not a CA");
-        try (CseProcess cse = CseProcess.start(dataDir, "--tls-port", "0", "--tls-cert", pki.resolve("cse-in.pem").toString(),
+        try (RunningCse cse = TestCse.start(dataDir, "--tls-port", "0", "--tls-cert", pki.resolve("cse-in.pem").toString(),
                 "--tls-key", pki.resolve("cse-in.key").toString())) {
             int port = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
             assertThat(handshake(port, "Cone")).isTrue();
@@ -60,7 +60,7 @@ class TrustAnchorTest {
         CertificateAuthority.save(ca.issueCse("/id-in", SP, Duration.ofDays(1)), pki, "cse-in");
         java.nio.file.Files.createDirectories(pki.resolve("sni"));
         CertificateAuthority.save(ca.issueServer("api." + SP, List.of(), Duration.ofDays(1)), pki.resolve("sni"), "api." + SP);
-        try (CseProcess cse = CseProcess.start(dataDir, "--tls-port", "0", "--tls-cert", pki.resolve("cse-in.pem").toString(),
+        try (RunningCse cse = TestCse.start(dataDir, "--tls-port", "0", "--tls-cert", pki.resolve("cse-in.pem").toString(),
                 "--tls-key", pki.resolve("cse-in.key").toString(), "--tls-trust", pki.resolve("ca.pem").toString(),
                 "--tls-sni-dir", pki.resolve("sni").toString())) {
             int port = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));

@@ -26,7 +26,7 @@ class WebSocketBindingTest {
     static Path data;
     @TempDir
     static Path pki;
-    static CseProcess cse;
+    static RunningCse cse;
     static int tlsPort;
     static Path peer;
 
@@ -37,7 +37,7 @@ class WebSocketBindingTest {
         ca.save(pki);
         CertificateAuthority.save(ca.issueCse("/id-in", SP, Duration.ofDays(1)), pki, "cse-in");
         CertificateAuthority.save(ca.issueAe("Cwss1", "/id-in", SP, Duration.ofDays(1)), pki, "Cwss1");
-        cse = CseProcess.start(data, "--max-body", "65536", "--tls-port", "0",
+        cse = TestCse.start(data, "--max-body", "65536", "--tls-port", "0",
                 "--tls-cert", pki.resolve("cse-in.pem").toString(), "--tls-key", pki.resolve("cse-in.key").toString(),
                 "--tls-trust", pki.resolve("ca.pem").toString());
         tlsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));

@@ -52,6 +52,16 @@ public final class CitadelServer implements AutoCloseable {
     }
 
     /**
+     * Starts a server in this JVM exactly as {@code citadel serve ARGS} does in its own (embedding, in-process
+     * tests): {@code announce} gets the lines {@code serve} prints, ending with {@code Citadel ready}. Throws
+     * {@link IllegalArgumentException} or {@link IllegalStateException} for a configuration {@code serve} refuses.
+     */
+    public static CitadelServer start(List<String> serveArgs, PrintStream announce) throws InterruptedException,
+            IOException {
+        return start(Configuration.resolve(serveArgs, System.getenv()), announce);
+    }
+
+    /**
      * Checks the whole configuration and reaches an external database before anything is touched; then
      * prepares the data directory and starts every configured listener. Prints {@code Citadel ready} once all
      * are open and the store answers. A failed start closes what it opened and, when this start created the
