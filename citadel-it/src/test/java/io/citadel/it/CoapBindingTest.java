@@ -90,9 +90,7 @@ class CoapBindingTest {
             cmd.addAll(List.of("-O", "283,rq" + REQUESTS.incrementAndGet()));
         }
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = CoapClientRun.run(cmd);
         Matcher m = Pattern.compile("v:1 t:(?:ACK|CON|NON) c:(\\d\\.\\d\\d) i:\\w+ \\{[0-9A-Fa-f]*\\} \\[([^\\]]*)\\]( :: '(.*)')?")
                 .matcher(out);
         Pdu last = null;

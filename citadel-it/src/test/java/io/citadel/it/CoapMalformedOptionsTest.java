@@ -43,9 +43,7 @@ class CoapMalformedOptionsTest {
             cmd.addAll(List.of("-O", o));
         }
         cmd.add("coap://127.0.0.1:" + coapPort + "/cse-in");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = CoapClientRun.run(cmd);
         Matcher m = Pattern.compile("v:1 t:(?:ACK|CON|NON|RST) c:(\\d\\.\\d\\d) i:\\w+ \\{[0-9A-Fa-f]*\\} \\[[^\\]]*\\]( :: '(.*)')?")
                 .matcher(out);
         String[] last = {"none", "", out};
