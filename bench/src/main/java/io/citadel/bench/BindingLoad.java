@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,12 +73,12 @@ public final class BindingLoad {
             rate(b.getValue(), 2, threads); // warm-up of this binding
             double r = rate(b.getValue(), seconds, threads);
             base = b.getKey().equals("http") ? r : base;
-            System.out.printf("%-10s %8.0f req/s   %.2f of http%n", b.getKey(), r, r / base);
+            System.out.printf(Locale.ROOT, "%-10s %8.0f req/s   %.2f of http%n", b.getKey(), r, r / base);
         }
         double psk = handshakes(i -> CoapTransport.psk("127.0.0.1", coaps, identity, key), seconds, threads);
-        System.out.printf("DTLS-PSK full handshakes (+1 request each): %.0f/s%n", psk);
+        System.out.printf(Locale.ROOT, "DTLS-PSK full handshakes (+1 request each): %.0f/s%n", psk);
         double ecdsa = handshakes(dtlsCertificate, seconds, threads);
-        System.out.printf("DTLS ECDHE-ECDSA full handshakes (+1 request each): %.0f/s  (%.2f of PSK)%n", ecdsa, ecdsa / psk);
+        System.out.printf(Locale.ROOT, "DTLS ECDHE-ECDSA full handshakes (+1 request each): %.0f/s  (%.2f of PSK)%n", ecdsa, ecdsa / psk);
         System.exit(0);
     }
 

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,7 +51,7 @@ public final class NotifyLoad {
         RECEIVED.set(0);
         load(http, base + "/nl/plain", 3, threads);
         double plain = load(http, base + "/nl/plain", seconds, threads);
-        System.out.printf("CREATE cin, no subscription:        %8.0f req/s%n", plain);
+        System.out.printf(Locale.ROOT, "CREATE cin, no subscription:        %8.0f req/s%n", plain);
         long t0 = System.nanoTime();
         double watched = load(http, base + "/nl/watched", seconds, threads);
         long made = Math.round(watched * seconds);
@@ -66,8 +67,8 @@ public final class NotifyLoad {
             }
         }
         double elapsed = (lastChange - t0) / 1e9;
-        System.out.printf("CREATE cin, one subscription:       %8.0f req/s (ratio %.2f)%n", watched, watched / plain);
-        System.out.printf("notifications delivered:            %8d in %.1f s = %.0f notifications/s; %d of about %d"
+        System.out.printf(Locale.ROOT, "CREATE cin, one subscription:       %8.0f req/s (ratio %.2f)%n", watched, watched / plain);
+        System.out.printf(Locale.ROOT, "notifications delivered:            %8d in %.1f s = %.0f notifications/s; %d of about %d"
                 + " dropped (lane queue full)%n", last, elapsed, last / elapsed, Math.max(0, made - last), made);
         receiver.stop(0);
         System.exit(0);

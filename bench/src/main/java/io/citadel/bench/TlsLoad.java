@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.tls.BasicTlsPSKIdentity;
@@ -47,14 +48,14 @@ public final class TlsLoad {
         double plain = run("RETRIEVE plain HTTP", seconds, threads, () -> keepAliveOver(new Socket("127.0.0.1", plainPort), request));
         double tls = run("RETRIEVE TLS-PSK (ECDHE-PSK-CHACHA20)", seconds, threads,
                 () -> keepAlivePsk(pskPort, identity, key, request));
-        System.out.printf("ratio TLS-PSK/plain = %.2f%n", tls / plain);
+        System.out.printf(Locale.ROOT, "ratio TLS-PSK/plain = %.2f%n", tls / plain);
         double tls12 = run("full TLS-PSK handshakes (TLS 1.2 ECDHE-PSK, X25519)", seconds, threads,
                 () -> handshake(pskPort, () -> client(identity, key)));
         double classical = run("full TLS 1.3 PSK handshakes (psk_dhe_ke, X25519)", seconds, threads,
                 () -> handshake(pskPort, () -> tls13Client(identity, key, org.bouncycastle.tls.NamedGroup.x25519)));
         double hybrid = run("full TLS 1.3 PSK handshakes (psk_dhe_ke, X25519MLKEM768)", seconds, threads,
                 () -> handshake(pskPort, () -> tls13Client(identity, key, org.bouncycastle.tls.NamedGroup.X25519MLKEM768)));
-        System.out.printf("ratio hybrid/X25519 TLS 1.3 PSK handshakes = %.2f; TLS 1.3 X25519 / TLS 1.2 = %.2f%n",
+        System.out.printf(Locale.ROOT, "ratio hybrid/X25519 TLS 1.3 PSK handshakes = %.2f; TLS 1.3 X25519 / TLS 1.2 = %.2f%n",
                 hybrid / classical, classical / tls12);
         if (args.length >= 12) {
             javax.net.ssl.SSLContext mtls = mutualTls(Path.of(args[9]), Path.of(args[10]), Path.of(args[11]));
@@ -62,7 +63,7 @@ public final class TlsLoad {
             run("warm-up mutual TLS", 5, threads, () -> keepAliveOver(mtls.getSocketFactory().createSocket("127.0.0.1", tlsPort), request));
             double cert = run("RETRIEVE mutual TLS (JDK client, ECDHE-ECDSA)", seconds, threads,
                     () -> keepAliveOver(mtls.getSocketFactory().createSocket("127.0.0.1", tlsPort), request));
-            System.out.printf("ratio mutual-TLS/plain = %.2f%n", cert / plain);
+            System.out.printf(Locale.ROOT, "ratio mutual-TLS/plain = %.2f%n", cert / plain);
             run("full TLS 1.3 ECDHE-ECDSA handshakes with client certificate", seconds, threads, () -> {
                 long n = 0;
                 while (System.nanoTime() < deadline) {
@@ -154,7 +155,7 @@ public final class TlsLoad {
             t.join();
         }
         double rate = done.get() / (double) seconds;
-        System.out.printf("RESULT %s: %.0f /s (%d in %d s, %d connections)%s%n", name, rate, done.get(), seconds, threads,
+        System.out.printf(Locale.ROOT, "RESULT %s: %.0f /s (%d in %d s, %d connections)%s%n", name, rate, done.get(), seconds, threads,
                 failed.get() ? " WITH ERRORS" : "");
         return rate;
     }

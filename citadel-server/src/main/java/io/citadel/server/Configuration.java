@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -173,8 +174,8 @@ final class Configuration {
                 .append("(--config FILE, key=value) or in the environment (CITADEL_<OPTION>, e.g. CITADEL_HTTP_PORT).\n")
                 .append("Priority: flag > environment > config file > default.\n\nOptions:\n");
         for (ConfigKey k : ConfigKey.values()) {
-            sb.append(String.format("  --%-22s %s%n", k.flag() + " V", k.help()));
-            sb.append(String.format("  %-24s env %s%s%n", "", k.env(),
+            sb.append(String.format(Locale.ROOT, "  --%-22s %s%n", k.flag() + " V", k.help()));
+            sb.append(String.format(Locale.ROOT, "  %-24s env %s%s%n", "", k.env(),
                     k.defaultValue() == null ? "" : ", default " + k.defaultValue()));
         }
         return sb.toString();

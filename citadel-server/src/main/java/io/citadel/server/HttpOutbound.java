@@ -89,7 +89,7 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
         StringBuilder out = new StringBuilder(mapped.length());
         for (char c : mapped.toCharArray()) {
             if (c == '#' || c == '?' || c == '%' || c == ' ') {
-                out.append('%').append(String.format("%02X", (int) c));
+                out.append('%').append(String.format(Locale.ROOT, "%02X", (int) c));
             } else {
                 out.append(c);
             }

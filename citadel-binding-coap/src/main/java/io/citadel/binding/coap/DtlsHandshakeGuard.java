@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
 import org.eclipse.californium.elements.config.Configuration;
@@ -104,7 +105,8 @@ final class DtlsHandshakeGuard {
                 }
                 HandshakeException e = (HandshakeException) error;
                 throttle.failed("DTLS-PSK", peer.getAddress(), identity(handshaker.getSession().getPeerIdentity()),
-                        e.getAlert() == null ? "handshake failed" : e.getAlert().getDescription().name().toLowerCase());
+                        e.getAlert() == null ? "handshake failed"
+                                : e.getAlert().getDescription().name().toLowerCase(Locale.ROOT));
             }
 
             @Override

@@ -31,27 +31,27 @@ class InstanceLockTest {
     @AfterEach
     void dropDatabase() throws SQLException {
         if (database != null) {
-            try (Connection c = DriverManager.getConnection(StoreContractTest.PG_ADMIN_URL, "postgres", "");
+            try (Connection c = DriverManager.getConnection(PostgresResourceStoreTest.PG_ADMIN_URL, "postgres", "");
                  Statement st = c.createStatement()) {
                 st.execute("DROP DATABASE IF EXISTS " + database);
             }
         }
     }
 
-    /** A fresh PostgreSQL database; skipped outside CI when there is no server, as in StoreContractTest. */
+    /** A fresh PostgreSQL database; skipped outside CI when there is no server, as in PostgresResourceStoreTest. */
     private StoreSettings postgres() {
         String db = "citadel_lock_" + Long.toHexString(System.nanoTime());
-        try (Connection c = DriverManager.getConnection(StoreContractTest.PG_ADMIN_URL, "postgres", "");
+        try (Connection c = DriverManager.getConnection(PostgresResourceStoreTest.PG_ADMIN_URL, "postgres", "");
              Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + db);
             database = db;
         } catch (SQLException e) {
             if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("PostgreSQL is required in CI but unreachable at " + StoreContractTest.PG_ADMIN_URL, e);
+                throw new AssertionError("PostgreSQL is required in CI but unreachable at " + PostgresResourceStoreTest.PG_ADMIN_URL, e);
             }
-            Assumptions.abort("PostgreSQL not reachable at " + StoreContractTest.PG_ADMIN_URL + " (required when CI=true)");
+            Assumptions.abort("PostgreSQL not reachable at " + PostgresResourceStoreTest.PG_ADMIN_URL + " (required when CI=true)");
         }
-        return new StoreSettings(StoreContractTest.PG_ADMIN_URL.replace("/postgres", "/" + db), "postgres", null, 2, false);
+        return new StoreSettings(PostgresResourceStoreTest.PG_ADMIN_URL.replace("/postgres", "/" + db), "postgres", null, 2, false);
     }
 
     @Test
