@@ -318,8 +318,10 @@ public abstract class ResourceStoreContract {
     @Test
     void expiry_index_finds_what_is_due() throws Exception {
         store.write(tx -> {
-            tx.insert(resource("old", ResourceType.CONTAINER, "root", "root/old", tx.nextSequence(), Map.of("et", "20200101T000000")));
-            tx.insert(resource("new", ResourceType.CONTAINER, "root", "root/new", tx.nextSequence(), Map.of("et", "29990101T000000")));
+            tx.insert(resource("old", ResourceType.CONTAINER, "root", "root/old", tx.nextSequence(),
+                    Map.of("et", "20200101T000000")));
+            tx.insert(resource("new", ResourceType.CONTAINER, "root", "root/new", tx.nextSequence(),
+                    Map.of("et", "29990101T000000")));
             tx.insert(resource("never", ResourceType.CONTAINER, "root", "root/never", tx.nextSequence(), Map.of()));
             return null;
         }).join();

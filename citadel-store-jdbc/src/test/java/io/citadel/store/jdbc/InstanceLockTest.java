@@ -26,12 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * StartupSafetyTest, since H2 shares a database between connections of one JVM.)
  */
 class InstanceLockTest {
+    private static final String PG_ADMIN_URL = PostgresResourceStoreTest.PG_ADMIN_URL;
     private String database;
 
     @AfterEach
     void dropDatabase() throws SQLException {
         if (database != null) {
-            try (Connection c = DriverManager.getConnection(PostgresResourceStoreTest.PG_ADMIN_URL, "postgres", "");
+            try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, "postgres", "");
                  Statement st = c.createStatement()) {
                 st.execute("DROP DATABASE IF EXISTS " + database);
             }
@@ -41,17 +42,17 @@ class InstanceLockTest {
     /** A fresh PostgreSQL database; skipped outside CI when there is no server, as in PostgresResourceStoreTest. */
     private StoreSettings postgres() {
         String db = "citadel_lock_" + Long.toHexString(System.nanoTime());
-        try (Connection c = DriverManager.getConnection(PostgresResourceStoreTest.PG_ADMIN_URL, "postgres", "");
+        try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, "postgres", "");
              Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + db);
             database = db;
         } catch (SQLException e) {
             if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("PostgreSQL is required in CI but unreachable at " + PostgresResourceStoreTest.PG_ADMIN_URL, e);
+                throw new AssertionError("PostgreSQL is required in CI but unreachable at " + PG_ADMIN_URL, e);
             }
-            Assumptions.abort("PostgreSQL not reachable at " + PostgresResourceStoreTest.PG_ADMIN_URL + " (required when CI=true)");
+            Assumptions.abort("PostgreSQL not reachable at " + PG_ADMIN_URL + " (required when CI=true)");
         }
-        return new StoreSettings(PostgresResourceStoreTest.PG_ADMIN_URL.replace("/postgres", "/" + db), "postgres", null, 2, false);
+        return new StoreSettings(PG_ADMIN_URL.replace("/postgres", "/" + db), "postgres", null, 2, false);
     }
 
     @Test

@@ -48,6 +48,7 @@ class PostgresResourceStoreTest extends ResourceStoreContract {
             }
             Assumptions.abort("PostgreSQL not reachable at " + PG_ADMIN_URL + " (required when CI=true)");
         }
-        return new JdbcResourceStore(new StoreSettings(PG_ADMIN_URL.replace("/postgres", "/" + db), "postgres", null, 4, false));
+        String url = PG_ADMIN_URL.replace("/postgres", "/" + db);
+        return new JdbcResourceStore(new StoreSettings(url, "postgres", null, 4, false));
     }
 }
