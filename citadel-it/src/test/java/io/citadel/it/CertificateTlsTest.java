@@ -65,7 +65,7 @@ class CertificateTlsTest {
         CertificateAuthority.save(rogue.issueAe("Cae1", "/id-in", SP, Duration.ofDays(1)), pki, "rogue");
         cse = TestCse.start(dataDir, "--tls-port", "0", "--tls-cert", pki.resolve("cse-in.pem").toString(),
                 "--tls-key", pki.resolve("cse-in.key").toString(), "--tls-trust", pki.resolve("ca.pem").toString(),
-                "--handshake-timeout-ms", "700", "--tls-crl", pki.resolve("ca.crl").toString(), "--tls-crl-required", "true");
+                "--handshake-timeout-ms", "2000", "--tls-crl", pki.resolve("ca.crl").toString(), "--tls-crl-required", "true");
         tlsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
     }
 

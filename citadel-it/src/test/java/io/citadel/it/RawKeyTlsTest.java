@@ -47,7 +47,7 @@ class RawKeyTlsTest {
         run("openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", keys.resolve("cse.key").toString(),
                 "-passout", "file:" + keys.resolve("cse.pass"), "-out", keys.resolve("cse-encrypted.key").toString());
         cse = TestCse.start(dataDir, "--rpk-port", "0", "--tls-key", keys.resolve("cse-encrypted.key").toString(),
-                "--tls-key-password-file", keys.resolve("cse.pass").toString(), "--handshake-timeout-ms", "700");
+                "--tls-key-password-file", keys.resolve("cse.pass").toString(), "--handshake-timeout-ms", "2000");
         port = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(raw public keys\\) listening on port (\\d+)")));
         assertThat(cse.awaitAnnounced(Pattern.compile("key protection: tls-key PEM [^:]*: (software: encrypted PKCS#8)")))
                 .isNotNull();
