@@ -1,5 +1,6 @@
 package io.citadel.engine;
 
+import io.citadel.credentials.SecurityAssociation;
 import io.citadel.engine.resource.Resource;
 import io.citadel.engine.store.ChangeListener;
 import io.citadel.engine.store.ResourceStore;
