@@ -39,10 +39,10 @@ public record CertificateCredential(String credentialId, String subject, String 
             throw new IllegalArgumentException("a certificate credential needs its subject and issuer");
         }
         if (fingerprint == null || !fingerprint.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException("a certificate fingerprint is a SHA-256 digest: 64 lower-case hex digits");
+            throw new IllegalArgumentException("a certificate fingerprint is 64 lower-case hex digits (SHA-256)");
         }
         if (notBefore == null || notAfter == null || notAfter.isBefore(notBefore)) {
-            throw new IllegalArgumentException("a certificate credential needs a validity period that ends after it starts");
+            throw new IllegalArgumentException("a certificate credential's validity must end after it starts");
         }
         allowed = List.copyOf(allowed);
     }

@@ -25,8 +25,9 @@ public interface RawPublicKeyStore extends CredentialStore<RawPublicKeyCredentia
     /** Removes a trusted key (announcing it); false when there was none. */
     boolean revoke(RawPublicKeyId id);
 
-    /** What a session authenticated with this key proves: its Credential-ID (type 30) and the originators bound to it. */
-    default Optional<SecurityAssociation> association(byte[] subjectPublicKeyInfo, Instant now, UnaryOperator<String> normalize) {
+    /** What a session authenticated with this key proves: its Credential-ID (type 30) and its originators. */
+    default Optional<SecurityAssociation> association(byte[] subjectPublicKeyInfo, Instant now,
+                                                      UnaryOperator<String> normalize) {
         return lookup(subjectPublicKeyInfo, now).map(c -> SecurityAssociation.of(c, normalize));
     }
 }

@@ -31,7 +31,7 @@ public record SecurityAssociation(String credentialId, Set<String> identities, C
         this(credentialId, identities, Credential.Kind.NONE);
     }
 
-    /** What a session authenticated with {@code credential} proves: its Credential-ID and its originators, normalised. */
+    /** What a session authenticated with {@code credential} proves: its Credential-ID, its originators normalised. */
     public static SecurityAssociation of(Credential credential, UnaryOperator<String> normalize) {
         return new SecurityAssociation(credential.credentialId(),
                 credential.allowed().stream().map(normalize).collect(Collectors.toCollection(LinkedHashSet::new)),

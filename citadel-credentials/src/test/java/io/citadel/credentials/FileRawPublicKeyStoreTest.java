@@ -11,6 +11,9 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +69,33 @@ class FileRawPublicKeyStoreTest {
         assertThat(store.revoke(RawPublicKeyId.of(full))).isFalse();
         assertThat(store.lookup(full, now)).isEmpty();
         assertThat(Files.getPosixFilePermissions(dir.resolve("rpk.json"))).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    }
+
+    @Test
+    void listenersHearOfRevocationsAndReplacementsHereAndByAnotherWriter() throws Exception {
+        BlockingQueue<Credential> announced = new LinkedBlockingQueue<>();
+        CredentialListener listener = announced::add;
+        FileRawPublicKeyStore store = FileRawPublicKeyStore.open(dir);
+        byte[] key = newKey();
+        RawPublicKeyCredential first = new RawPublicKeyCredential(RawPublicKeyId.of(key), List.of("Csensor"), null);
+        store.put(first);
+        store.addListener(listener);
+        try {
+            RawPublicKeyCredential second = new RawPublicKeyCredential(RawPublicKeyId.of(key), List.of("Cother"), null);
+            store.put(second);
+            assertThat(announced.poll()).as("the value that was replaced").isEqualTo(first);
+            assertThat(store.revoke(RawPublicKeyId.of(key))).isTrue();
+            assertThat(announced.poll()).isEqualTo(second);
+            assertThat(announced).isEmpty();
+
+            RawPublicKeyCredential third = new RawPublicKeyCredential(RawPublicKeyId.of(newKey()), List.of("Cthird"),
+                    null);
+            store.put(third);
+            assertThat(FileRawPublicKeyStore.open(dir).revoke(third.id())).isTrue(); // the CLI, say
+            assertThat(announced.poll(15, TimeUnit.SECONDS)).isEqualTo(third);
+        } finally {
+            store.removeListener(listener);
+        }
     }
 
     @Test

@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  * The operations on the credential store that the CLI ({@code citadel credentials ...}) and the admin API
  * share: pre-shared keys (generated here, returned once), trusted raw public keys, trust anchors and client
  * secrets. A running CSE has one, whose stores its listeners use too, so that a revocation through the admin
- * API reaches the live sessions at once. Nothing here logs or keeps a secret; a generated key is handed to the caller, who zeroes it.
- * Failures the caller caused are {@link IllegalArgumentException}s (unknown names are empty results);
+ * API reaches the live sessions at once. Nothing here logs or keeps a secret; a generated key is handed to the
+ * caller, who zeroes it. Failures the caller caused are {@link IllegalArgumentException}s (unknown names are empty results);
  * a store that cannot be read or written is an {@link IllegalStateException}.
  */
 final class CredentialAdmin {

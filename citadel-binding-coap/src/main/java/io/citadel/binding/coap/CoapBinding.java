@@ -37,14 +37,16 @@ public final class CoapBinding implements AutoCloseable {
      * online guessing of the pre-shared keys (failed handshakes per peer address; null for none), and the
      * credential stores whose revocations end the live sessions their credentials proved.
      */
-    public record Dtls(Function<String, Optional<byte[]>> pskKeys, DtlsCertificates certificates, PeerIdentities identities,
-                       io.citadel.security.HandshakeThrottle throttle, List<CredentialStore<?>> stores) {
+    public record Dtls(Function<String, Optional<byte[]>> pskKeys, DtlsCertificates certificates,
+                       PeerIdentities identities, io.citadel.security.HandshakeThrottle throttle,
+                       List<CredentialStore<?>> stores) {
         public Dtls {
             stores = List.copyOf(stores);
         }
 
         /** Without a guard against online guessing (no pre-shared keys to guess) and without stores to listen to. */
-        public Dtls(Function<String, Optional<byte[]>> pskKeys, DtlsCertificates certificates, PeerIdentities identities) {
+        public Dtls(Function<String, Optional<byte[]>> pskKeys, DtlsCertificates certificates,
+                    PeerIdentities identities) {
             this(pskKeys, certificates, identities, null, List.of());
         }
     }
