@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -29,7 +29,8 @@ final class Vouching<K, C extends Credential> {
         return t;
     });
 
-    private final Set<CredentialListener> listeners = new CopyOnWriteArraySet<>();
+    /** One per live TLS session, say: adding and removing must not copy them all. */
+    private final Set<CredentialListener> listeners = ConcurrentHashMap.newKeySet();
     private final Runnable check;
     private Map<K, C> vouched = Map.of();
     private ScheduledFuture<?> watching;

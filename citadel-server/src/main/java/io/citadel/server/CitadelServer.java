@@ -138,8 +138,8 @@ public final class CitadelServer implements AutoCloseable {
             // one set of stores for the listeners and the admin API: a revocation there reaches the sessions at once
             CredentialAdmin credentials = new CredentialAdmin(config, dataDir);
             boolean pskListeners = config.get(ConfigKey.PSK_PORT) != null || config.get(ConfigKey.COAPS_PORT) != null;
-            io.citadel.credentials.PskStore pskStore = pskListeners ? credentials.pskStore() : null;
             io.citadel.security.HandshakeThrottle pskThrottle = pskListeners ? CredentialStores.throttle(config) : null;
+            io.citadel.credentials.PskStore pskStore = pskListeners ? credentials.pskStore() : null;
             if (config.get(ConfigKey.PSK_PORT) != null) {
                 io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
                 long handshake = config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS);
@@ -156,7 +156,7 @@ public final class CitadelServer implements AutoCloseable {
             started = server;
             if (config.get(ConfigKey.RPK_PORT) != null) {
                 server.rawKeyTls = new HttpBinding(cse, listener(config, host, config.getInt(ConfigKey.RPK_PORT)), null,
-                        RawKeyTlsSetup.server(config, credentials.rawKeyStore(),
+                        RawKeyTlsSetup.server(config, credentials::rawKeyStore,
                                 new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId())));
                 announce.println("Citadel TLS (raw public keys) listening on port " + server.rawKeyTls.port());
             }

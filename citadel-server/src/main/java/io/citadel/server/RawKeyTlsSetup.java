@@ -21,8 +21,9 @@ final class RawKeyTlsSetup {
     private RawKeyTlsSetup() {
     }
 
-    /** The listener's handlers, trusting the keys of {@code trusted}. */
-    static Supplier<ChannelHandler> server(Configuration config, RawPublicKeyStore trusted, OriginatorIds ids) {
+    /** The listener's handlers, trusting the keys of the store {@code rawPublicKeys} opens (the CSE's). */
+    static Supplier<ChannelHandler> server(Configuration config, Supplier<RawPublicKeyStore> rawPublicKeys,
+                                           OriginatorIds ids) {
         String keyFile = config.get(ConfigKey.TLS_KEY);
         if (keyFile == null) {
             throw new IllegalArgumentException("--rpk-port needs --tls-key: the CSE's own P-256 key, which it proves to clients");
@@ -38,6 +39,7 @@ final class RawKeyTlsSetup {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot use --tls-key for raw public keys: " + e.getMessage());
         }
+        RawPublicKeyStore trusted = rawPublicKeys.get();
         long handshake = config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS);
         return () -> new RawKeyTlsHandler(spki, privateKey, trusted, ids::normalize, handshake);
     }
