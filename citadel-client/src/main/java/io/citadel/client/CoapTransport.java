@@ -1,9 +1,11 @@
 package io.citadel.client;
 
-import io.citadel.binding.coap.CoapBinding;
-import io.citadel.binding.coap.CoapOptions;
-import io.citadel.binding.coap.DtlsClients;
-import io.citadel.binding.coap.CoapOutbound;
+import io.citadel.client.coap.ClientEndpoints;
+import io.citadel.client.coap.CoapOptions;
+import io.citadel.client.coap.CoapRequests;
+import io.citadel.client.coap.DtlsCertificates;
+import io.citadel.client.coap.DtlsClients;
+import io.citadel.client.coap.DtlsServerConfig;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.QueryParameters;
 import io.citadel.protocol.RequestPrimitive;
@@ -48,10 +50,10 @@ public final class CoapTransport implements OneM2mTransport {
 
     private final String base;
     private final CoapEndpoint endpoint;
-    private final CoapBinding.Certificates certificates;
+    private final DtlsCertificates certificates;
     private CoapServer receiver;
 
-    private CoapTransport(String base, CoapEndpoint endpoint, CoapBinding.Certificates certificates) {
+    private CoapTransport(String base, CoapEndpoint endpoint, DtlsCertificates certificates) {
         this.base = base;
         this.endpoint = endpoint;
         this.certificates = certificates;
@@ -65,14 +67,14 @@ public final class CoapTransport implements OneM2mTransport {
     public static CoapTransport plain(String host, int port) {
         CoapEndpoint endpoint = CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile())
                 .setInetSocketAddress(localToward(host)).build();
-        endpoint.setMessageDeliverer(io.citadel.binding.coap.ClientEndpoints.CLIENT_ONLY);
+        endpoint.setMessageDeliverer(ClientEndpoints.CLIENT_ONLY);
         return new CoapTransport("coap://" + host + ":" + port, endpoint, null);
     }
 
     /** The local address toward the CSE, any port: the client socket does not listen on every interface. */
     private static InetSocketAddress localToward(String host) {
         try {
-            return new InetSocketAddress(io.citadel.binding.coap.ClientEndpoints.localAddressToward(
+            return new InetSocketAddress(ClientEndpoints.localAddressToward(
                     java.net.InetAddress.getByName(host)), 0);
         } catch (java.net.UnknownHostException e) {
             throw new UncheckedIOException(e);
@@ -96,13 +98,13 @@ public final class CoapTransport implements OneM2mTransport {
      */
     public static CoapTransport certificate(String host, int port, PrivateKey key, List<X509Certificate> chain,
                                             X509TrustManager trust) {
-        CoapBinding.Certificates mine = new CoapBinding.Certificates(key, chain, trust, null);
+        DtlsCertificates mine = new DtlsCertificates(key, chain, trust, null);
         return new CoapTransport("coaps://" + host + ":" + port, DtlsClients.certificate(mine, localToward(host)), mine);
     }
 
     @Override
     public ResponsePrimitive send(RequestPrimitive r, Duration timeout) {
-        Request coap = new Request(CoapOutbound.method(r.operation()), CoAP.Type.CON);
+        Request coap = new Request(CoapRequests.method(r.operation()), CoAP.Type.CON);
         coap.setURI(URI.create(base));
         String to = r.to();
         if (to.startsWith("//")) {
@@ -121,7 +123,7 @@ public final class CoapTransport implements OneM2mTransport {
         if (r.responseType() != null) {
             coap.getOptions().addUriQuery("rt=" + r.responseType());
         }
-        CoapOutbound.CoapRequests.addPrimitive(coap, r);
+        CoapRequests.addPrimitive(coap, r);
         endpoint.sendRequest(coap);
         try {
             Response response = coap.waitForResponse(timeout.toMillis());
@@ -129,7 +131,7 @@ public final class CoapTransport implements OneM2mTransport {
                 coap.cancel();
                 throw new UncheckedIOException(new IOException("no CoAP response to " + r.requestId()));
             }
-            return CoapOutbound.CoapRequests.primitiveOf(response, r);
+            return CoapRequests.primitiveOf(response, r);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -148,7 +150,7 @@ public final class CoapTransport implements OneM2mTransport {
         receiver = new CoapServer(Configuration.createStandardWithoutFile());
         CoapEndpoint local = certificates == null ? CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile())
                 .setInetSocketAddress(new InetSocketAddress("127.0.0.1", 0)).build()
-                : CoapBinding.certificateServerEndpoint(new InetSocketAddress("127.0.0.1", 0), certificates);
+                : DtlsServerConfig.certificateEndpoint(new InetSocketAddress("127.0.0.1", 0), certificates);
         receiver.addEndpoint(local);
         receiver.setMessageDeliverer(new MessageDeliverer() {
             @Override

@@ -23,8 +23,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
-import io.citadel.tls.PskHttpConnection;
-import io.citadel.tls.PskHttpConnection.Reply;
+import io.citadel.client.tls.PskHttpConnection;
+import io.citadel.client.tls.PskHttpConnection.Reply;
 
 /**
  * The HTTP binding (TS-0009) for an AE: primitives mapped to requests with {@code X-M2M-*} headers, sent by

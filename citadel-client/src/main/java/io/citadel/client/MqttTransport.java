@@ -1,9 +1,9 @@
 package io.citadel.client;
 
-import io.citadel.binding.mqtt.MqttTopics;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
+import io.citadel.protocol.binding.MqttTopics;
 import io.citadel.protocol.codec.PrimitiveCodec;
 import io.citadel.protocol.codec.Serialization;
 import java.io.IOException;
@@ -47,7 +47,7 @@ public final class MqttTransport implements OneM2mTransport {
             o.setCleanSession(true);
             o.setConnectionTimeout(10);
             if (broker.startsWith("tcp:")) {
-                o.setSocketFactory(new io.citadel.binding.mqtt.NoDelaySocketFactory());
+                o.setSocketFactory(new io.citadel.client.mqtt.NoDelaySocketFactory());
             }
             if (username != null) {
                 o.setUserName(username);

@@ -2,7 +2,7 @@ package io.citadel.das;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.citadel.security.FileWatch;
+import io.citadel.credentials.FileWatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.citadel.engine;
 
+import io.citadel.credentials.SecurityAssociation;
 import io.citadel.engine.pipeline.Exchange;
 import io.citadel.engine.pipeline.Facts;
 import io.citadel.engine.pipeline.Stage;

@@ -1,5 +1,6 @@
 package io.citadel.engine;
 
+import io.citadel.credentials.SecurityAssociation;
 import io.citadel.engine.notification.DeliveryPolicy;
 import io.citadel.engine.notification.NotificationDispatcher;
 import io.citadel.engine.resource.Resource;

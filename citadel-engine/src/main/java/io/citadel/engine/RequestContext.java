@@ -1,5 +1,6 @@
 package io.citadel.engine;
 
+import io.citadel.credentials.SecurityAssociation;
 import java.time.Instant;
 
 /**

@@ -3,6 +3,7 @@ package io.citadel.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.citadel.credentials.SecurityAssociation;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResponseStatusCode;
 import java.util.ArrayList;

@@ -138,8 +138,8 @@ class PskTlsTest {
     @Test
     void tls13_key_exchange_is_hybrid_post_quantum_when_the_client_has_it_classical_otherwise() throws Exception {
         byte[] key = java.util.HexFormat.of().parseHex(mnKey);
-        try (Socket s = io.citadel.tls.PskClientSockets.factory("mn1@psk.example", key).createSocket("127.0.0.1", pskPort)) {
-            assertThat(io.citadel.tls.PskClientSockets.keyExchange(s)).isEqualTo("X25519MLKEM768");
+        try (Socket s = io.citadel.client.tls.PskClientSockets.factory("mn1@psk.example", key).createSocket("127.0.0.1", pskPort)) {
+            assertThat(io.citadel.client.tls.PskClientSockets.keyExchange(s)).isEqualTo("X25519MLKEM768");
             s.getOutputStream().write(http("GET", "/cse-in", "/id-mn", null, null).getBytes(StandardCharsets.UTF_8));
             s.getOutputStream().flush();
             assertThat(rsc(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)))

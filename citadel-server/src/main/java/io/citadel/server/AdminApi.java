@@ -62,8 +62,12 @@ final class AdminApi implements AutoCloseable {
         }
     }
 
-    /** Starts the API when {@code --admin-port} is set; null otherwise. Refuses a non-loopback interface. */
-    static AdminApi start(Configuration config, Path dataDir, java.io.PrintStream announce) throws InterruptedException {
+    /**
+     * Starts the API over {@code credentials} (the running CSE's) when {@code --admin-port} is set; null otherwise.
+     * Refuses a non-loopback interface.
+     */
+    static AdminApi start(Configuration config, Path dataDir, java.io.PrintStream announce, CredentialAdmin credentials)
+            throws InterruptedException {
         if (config.get(ConfigKey.ADMIN_PORT) == null) {
             return null;
         }
@@ -73,7 +77,7 @@ final class AdminApi implements AutoCloseable {
                 : dataDir.resolve("admin-api.token");
         byte[] digest = digest(token(tokenFile, announce));
         AdminApi api = new AdminApi(host, config.getInt(ConfigKey.ADMIN_PORT),
-                digest, new AdminRoutes(new CredentialAdmin(config, dataDir), () -> KeyProtection.of(config, dataDir)));
+                digest, new AdminRoutes(credentials, () -> KeyProtection.of(config, dataDir)));
         announce.println("Citadel admin API listening on http://" + host + ":" + api.port() + "/admin/ (bearer token in "
                 + tokenFile + ")");
         return api;
@@ -99,7 +103,7 @@ final class AdminApi implements AutoCloseable {
                 byte[] random = new byte[32];
                 new SecureRandom().nextBytes(random);
                 Files.createDirectories(file.toAbsolutePath().getParent());
-                io.citadel.tls.PrivateFiles.write(file.toAbsolutePath(), Base64.getUrlEncoder().withoutPadding().encode(random));
+                io.citadel.credentials.PrivateFiles.write(file.toAbsolutePath(), Base64.getUrlEncoder().withoutPadding().encode(random));
                 java.util.Arrays.fill(random, (byte) 0);
                 announce.println("Citadel: generated the admin API token into " + file);
             }

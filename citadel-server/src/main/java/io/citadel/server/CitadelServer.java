@@ -150,14 +150,17 @@ public final class CitadelServer implements AutoCloseable {
             Cse engine = cse;
             holder[0] = new HttpBinding(port(ports, cse, "citadel-worker", httpSettings), httpSettings, ut ? new CseUpperTester(engine, () -> holder[0].port()) : null);
             HttpBinding psk = null;
-            io.citadel.tls.PskStore pskStore = config.get(ConfigKey.PSK_PORT) != null || config.get(ConfigKey.COAPS_PORT) != null
-                    ? CredentialStores.psk(config, dataDir) : null;
+            // one set of stores for the listeners and the admin API: a revocation there reaches the sessions at once
+            CredentialAdmin credentials = new CredentialAdmin(config, dataDir);
+            boolean pskListeners = config.get(ConfigKey.PSK_PORT) != null || config.get(ConfigKey.COAPS_PORT) != null;
+            io.citadel.security.HandshakeThrottle pskThrottle = pskListeners ? CredentialStores.throttle(config) : null;
+            io.citadel.credentials.PskStore pskStore = pskListeners ? credentials.pskStore() : null;
             if (config.get(ConfigKey.PSK_PORT) != null) {
                 io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
                 long handshake = config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS);
                 HttpSettings pskSettings = listener(config, host, config.getInt(ConfigKey.PSK_PORT));
                 psk = new HttpBinding(port(ports, cse, "citadel-psk-worker", pskSettings), pskSettings, null,
-                        () -> new io.citadel.tls.PskTlsHandler(pskStore, ids::normalize, handshake));
+                        () -> new io.citadel.tls.PskTlsHandler(pskStore, pskThrottle, ids::normalize, handshake));
             }
             HttpBinding tls = null;
             if (config.get(ConfigKey.TLS_PORT) != null) {
@@ -170,11 +173,12 @@ public final class CitadelServer implements AutoCloseable {
             if (config.get(ConfigKey.RPK_PORT) != null) {
                 HttpSettings rpkSettings = listener(config, host, config.getInt(ConfigKey.RPK_PORT));
                 server.rawKeyTls = new HttpBinding(port(ports, cse, "citadel-rpk-worker", rpkSettings), rpkSettings, null,
-                        RawKeyTlsSetup.server(config, dataDir, new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId())));
+                        RawKeyTlsSetup.server(config, credentials::rawKeyStore,
+                                new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId())));
                 announce.println("Citadel TLS (raw public keys) listening on port " + server.rawKeyTls.port());
             }
             server.coap = CoapSetup.start(config, (name, threads) -> port(ports, engine, name, threads, 4096), settings, host,
-                    pskStore);
+                    pskStore, pskThrottle, credentials::rawKeyStore);
             if (server.coap != null) {
                 io.citadel.binding.coap.CoapOutbound coapOut = CoapSetup.outbound(config);
                 outbound.register("coap", coapOut);
@@ -216,7 +220,7 @@ public final class CitadelServer implements AutoCloseable {
             if (server.coap != null && server.coap.securePort() >= 0) {
                 announce.println("Citadel CoAP over DTLS listening on udp port " + server.coap.securePort());
             }
-            server.adminApi = AdminApi.start(config, dataDir, announce);
+            server.adminApi = AdminApi.start(config, dataDir, announce, credentials);
             for (KeyProtection.Entry key : KeyProtection.of(config, dataDir)) {
                 announce.println("Citadel key protection: " + key.key() + ": " + key.level());
                 if (key.clearAtRest() && key.key().startsWith("tls-key")) {

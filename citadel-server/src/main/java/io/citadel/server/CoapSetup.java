@@ -2,19 +2,22 @@ package io.citadel.server;
 
 import io.citadel.binding.coap.CoapBinding;
 import io.citadel.binding.coap.CoapSettings;
+import io.citadel.client.coap.DtlsCertificates;
+import io.citadel.credentials.PskStore;
+import io.citadel.credentials.RawPublicKeyStore;
 import io.citadel.engine.Cse;
 import io.citadel.engine.CseSettings;
+import io.citadel.security.HandshakeThrottle;
 import io.citadel.security.OriginatorIds;
-import io.citadel.tls.PskStore;
-import java.time.Instant;
-import java.util.Optional;
 import io.citadel.tls.CertificateTls;
 import io.citadel.tls.PemKeys;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.List;
-import io.citadel.tls.RawPublicKeyStore;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
 import org.eclipse.californium.elements.auth.RawPublicKeyIdentity;
 import org.eclipse.californium.elements.auth.X509CertPath;
@@ -25,8 +28,12 @@ final class CoapSetup {
     private CoapSetup() {
     }
 
-    /** Starts the binding when a CoAP port is configured; null otherwise. */
-    static CoapBinding start(Configuration config, PortOpener ports, CseSettings settings, String host, PskStore psks) {
+    /**
+     * Starts the binding when a CoAP port is configured; null otherwise. With a DTLS port, {@code psks} (and
+     * {@code throttle}, the guard against guessing its keys) and the raw public keys are the CSE's stores.
+     */
+    static CoapBinding start(Configuration config, PortOpener ports, CseSettings settings, String host, PskStore psks,
+                             HandshakeThrottle throttle, Supplier<RawPublicKeyStore> rawPublicKeys) {
         Integer port = config.get(ConfigKey.COAP_PORT) == null ? null : config.getInt(ConfigKey.COAP_PORT);
         Integer securePort = config.get(ConfigKey.COAPS_PORT) == null ? null : config.getInt(ConfigKey.COAPS_PORT);
         if (port == null && securePort == null) {
@@ -40,8 +47,8 @@ final class CoapSetup {
         CoapBinding.Dtls dtls = null;
         if (securePort != null) {
             OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
-            RawPublicKeyStore rawKeys = CredentialStores.rawPublicKeys(config, java.nio.file.Path.of(config.get(ConfigKey.DATA_DIR)));
-            CoapBinding.Certificates certificates = certificates(config, spki -> rawKeys.lookup(spki, Instant.now()).isPresent());
+            RawPublicKeyStore rawKeys = rawPublicKeys.get();
+            DtlsCertificates certificates = certificates(config, spki -> rawKeys.lookup(spki, Instant.now()).isPresent());
             if (certificates == null && config.get(ConfigKey.KEY_STORE) != null) {
                 LOG.warning("DTLS offers pre-shared keys only: Scandium signs with software JCE providers and cannot use"
                         + " the key store's key (give --tls-cert/--tls-key for DTLS certificates)");
@@ -62,7 +69,7 @@ final class CoapSetup {
                     }
                 }
                 return Optional.empty();
-            }, psks.throttle());
+            }, throttle, List.of(psks, rawKeys)); // their announcements end DTLS sessions
         }
         return new CoapBinding(ports.open("citadel-coap-worker", config.getInt(ConfigKey.WORKERS)), new CoapSettings(host, port, securePort, config.getInt(ConfigKey.MAX_BODY),
                 config.getInt(ConfigKey.WORKERS)), dtls);
@@ -74,7 +81,7 @@ final class CoapSetup {
      */
     static io.citadel.binding.coap.CoapOutbound outbound(Configuration config) {
         standardConfigurationWithoutFile();
-        CoapBinding.Certificates mine = certificates(config, null);
+        DtlsCertificates mine = certificates(config, null);
         if (mine != null && !forClients(mine.chain().get(0))) {
             LOG.warning("coaps:// notification targets are unavailable: this CSE's certificate is not for client"
                     + " authentication (extendedKeyUsage without clientAuth)");
@@ -116,14 +123,14 @@ final class CoapSetup {
      * them. A key in the key store (--key-store) cannot serve here: Scandium refuses a PKCS#11 key handle
      * ("EC is not supported by the JCE") because it signs through software providers it picks itself.
      */
-    private static CoapBinding.Certificates certificates(Configuration config, java.util.function.Predicate<byte[]> trustedRawKey) {
+    private static DtlsCertificates certificates(Configuration config, java.util.function.Predicate<byte[]> trustedRawKey) {
         if (config.get(ConfigKey.TLS_CERT) == null || config.get(ConfigKey.TLS_KEY) == null) {
             return null;
         }
         PrivateKey key = CertificateTlsSetup.pemKey(config);
         List<X509Certificate> chain = PemKeys.chain(Path.of(config.get(ConfigKey.TLS_CERT)));
         try {
-            return new CoapBinding.Certificates(key, chain,
+            return new DtlsCertificates(key, chain,
                     CertificateTls.clientTrust(CertificateTlsSetup.clientAuthentication(config)), trustedRawKey);
         } catch (javax.net.ssl.SSLException e) {
             throw new IllegalArgumentException("DTLS certificate configuration unusable: " + e.getMessage());

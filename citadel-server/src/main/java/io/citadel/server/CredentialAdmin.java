@@ -1,12 +1,12 @@
 package io.citadel.server;
 
+import io.citadel.credentials.PskCredential;
+import io.citadel.credentials.PskStore;
+import io.citadel.credentials.RawPublicKeyCredential;
+import io.citadel.credentials.RawPublicKeyId;
+import io.citadel.credentials.RawPublicKeyStore;
+import io.citadel.credentials.SecretStore;
 import io.citadel.tls.PemKeys;
-import io.citadel.tls.PskCredential;
-import io.citadel.tls.PskStore;
-import io.citadel.tls.RawPublicKeyCredential;
-import io.citadel.tls.RawPublicKeyId;
-import io.citadel.tls.RawPublicKeyStore;
-import io.citadel.tls.SecretStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
 /**
  * The operations on the credential store that the CLI ({@code citadel credentials ...}) and the admin API
  * share: pre-shared keys (generated here, returned once), trusted raw public keys, trust anchors and client
- * secrets. Nothing here logs or keeps a secret; a generated key is handed to the caller, who zeroes it.
- * Failures the caller caused are {@link IllegalArgumentException}s (unknown names are empty results);
+ * secrets. A running CSE has one, whose stores its listeners use too, so that a revocation through the admin
+ * API reaches the live sessions at once. Nothing here logs or keeps a secret; a generated key is handed to the
+ * caller, who zeroes it. Failures the caller caused are {@link IllegalArgumentException}s (unknown names are empty results);
  * a store that cannot be read or written is an {@link IllegalStateException}.
  */
 final class CredentialAdmin {
@@ -98,7 +99,7 @@ final class CredentialAdmin {
         return existing.map(c -> issuePsk(c, textKey));
     }
 
-    /** Removes a PSK; the CSE closes the sessions that used it within a second. */
+    /** Removes a PSK; the store announces it and the CSE closes the sessions that used it. */
     boolean revokePsk(String identity) {
         return pskStore().revoke(identity);
     }
@@ -264,20 +265,22 @@ final class CredentialAdmin {
         return name != null && NAME.matcher(name).matches() && secretStore().remove(name);
     }
 
-    // ---- stores, opened once: they re-read their files when another writer (the CLI, another CSE) changed
-    // them, and re-read before every write; the secret store reads its file on every call anyway
+    // ---- stores, opened once (on first use): they re-read their files when another writer (the CLI, another
+    // CSE) changed them, and re-read before every write; the secret store reads its file on every call anyway
 
     private PskStore psk;
     private RawPublicKeyStore rawKeys;
 
-    private synchronized PskStore pskStore() {
+    /** The PSK store, opened on first use; the same for the admin operations and the CSE's listeners. */
+    synchronized PskStore pskStore() {
         if (psk == null) {
             psk = CredentialStores.psk(config, dataDir);
         }
         return psk;
     }
 
-    private synchronized RawPublicKeyStore rawKeyStore() {
+    /** The raw public key store, opened on first use; the same for the admin operations and the CSE's listeners. */
+    synchronized RawPublicKeyStore rawKeyStore() {
         if (rawKeys == null) {
             rawKeys = CredentialStores.rawPublicKeys(config, dataDir);
         }

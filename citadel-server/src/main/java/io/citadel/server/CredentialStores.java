@@ -1,8 +1,10 @@
 package io.citadel.server;
 
-import io.citadel.tls.PskStore;
-import io.citadel.tls.RawPublicKeyStore;
-import io.citadel.tls.SecretStore;
+import io.citadel.credentials.EncryptedFilePskStore;
+import io.citadel.credentials.FileRawPublicKeyStore;
+import io.citadel.credentials.PskStore;
+import io.citadel.credentials.RawPublicKeyStore;
+import io.citadel.credentials.SecretStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,12 +33,15 @@ final class CredentialStores {
         return dir != null ? Path.of(dir) : dataDir.resolve("credentials");
     }
 
-    /** The PSK store, with the guard against online guessing its listeners share (--psk-failures-allowed, --psk-block-ms). */
+    /** The PSK store (encrypted with the store's password). */
     static PskStore psk(Configuration config, Path dataDir) {
-        io.citadel.security.HandshakeThrottle throttle = throttle(config);
-        return open(config, dataDir, (dir, password) -> PskStore.open(dir, password, throttle));
+        return open(config, dataDir, EncryptedFilePskStore::open);
     }
 
+    /**
+     * The guard against online guessing of the PSK store's keys that its listeners (TLS-PSK, DTLS-PSK) share
+     * (--psk-failures-allowed, --psk-block-ms).
+     */
     static io.citadel.security.HandshakeThrottle throttle(Configuration config) {
         int free = config.getInt(ConfigKey.PSK_FAILURES_ALLOWED);
         int blockMs = config.getInt(ConfigKey.PSK_BLOCK_MS);
@@ -88,7 +93,7 @@ final class CredentialStores {
 
     /** The trusted raw public keys (no secret, so no password), in the same directory. */
     static RawPublicKeyStore rawPublicKeys(Configuration config, Path dataDir) {
-        return RawPublicKeyStore.open(directory(config, dataDir));
+        return FileRawPublicKeyStore.open(directory(config, dataDir));
     }
 
     /** Where the store's password comes from, for the key-protection report. */

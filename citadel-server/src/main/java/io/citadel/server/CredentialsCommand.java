@@ -1,6 +1,6 @@
 package io.citadel.server;
 
-import io.citadel.tls.PskCredential;
+import io.citadel.credentials.PskCredential;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;

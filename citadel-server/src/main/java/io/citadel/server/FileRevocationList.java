@@ -1,7 +1,7 @@
 package io.citadel.server;
 
 import io.citadel.engine.RevocationList;
-import io.citadel.security.FileWatch;
+import io.citadel.credentials.FileWatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -83,7 +83,7 @@ final class MqttSetup {
             chars.get(out);
             return out;
         } finally {
-            io.citadel.tls.SecretStore.wipe(secret);
+            io.citadel.credentials.SecretStore.wipe(secret);
             java.util.Arrays.fill(chars.array(), '\0');
         }
     }
@@ -96,9 +96,9 @@ final class MqttSetup {
         }
         byte[] key = CredentialStores.hexSecret(config, dataDir, PSK_SECRET);
         try {
-            return io.citadel.tls.PskClientSockets.factory(identity, key);
+            return io.citadel.client.tls.PskClientSockets.factory(identity, key);
         } finally {
-            io.citadel.tls.SecretStore.wipe(key);
+            io.citadel.credentials.SecretStore.wipe(key);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.citadel.server;
 
-import io.citadel.tls.PskHttpConnection;
+import io.citadel.client.tls.PskHttpConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,12 +1,11 @@
 package io.citadel.server;
 
+import io.citadel.credentials.RawPublicKeyStore;
 import io.citadel.security.OriginatorIds;
 import io.citadel.tls.PemKeys;
 import io.citadel.tls.RawKeyTlsHandler;
-import io.citadel.tls.RawPublicKeyStore;
 import io.netty.channel.ChannelHandler;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.util.function.Supplier;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
@@ -22,7 +21,9 @@ final class RawKeyTlsSetup {
     private RawKeyTlsSetup() {
     }
 
-    static Supplier<ChannelHandler> server(Configuration config, Path dataDir, OriginatorIds ids) {
+    /** The listener's handlers, trusting the keys of the store {@code rawPublicKeys} opens (the CSE's). */
+    static Supplier<ChannelHandler> server(Configuration config, Supplier<RawPublicKeyStore> rawPublicKeys,
+                                           OriginatorIds ids) {
         String keyFile = config.get(ConfigKey.TLS_KEY);
         if (keyFile == null) {
             throw new IllegalArgumentException("--rpk-port needs --tls-key: the CSE's own P-256 key, which it proves to clients");
@@ -38,7 +39,7 @@ final class RawKeyTlsSetup {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot use --tls-key for raw public keys: " + e.getMessage());
         }
-        RawPublicKeyStore trusted = CredentialStores.rawPublicKeys(config, dataDir);
+        RawPublicKeyStore trusted = rawPublicKeys.get();
         long handshake = config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS);
         return () -> new RawKeyTlsHandler(spki, privateKey, trusted, ids::normalize, handshake);
     }

@@ -1,8 +1,8 @@
 package io.citadel.server;
 
+import io.citadel.credentials.RawPublicKeyCredential;
+import io.citadel.credentials.RawPublicKeyId;
 import io.citadel.tls.PemKeys;
-import io.citadel.tls.RawPublicKeyCredential;
-import io.citadel.tls.RawPublicKeyId;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;

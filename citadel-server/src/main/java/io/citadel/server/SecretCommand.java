@@ -1,6 +1,6 @@
 package io.citadel.server;
 
-import io.citadel.tls.SecretStore;
+import io.citadel.credentials.SecretStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -1,6 +1,9 @@
 package io.citadel.tls;
 
-import io.citadel.engine.SecurityAssociation;
+import io.citadel.credentials.Credential;
+import io.citadel.credentials.CredentialListener;
+import io.citadel.credentials.CredentialStore;
+import io.citadel.credentials.SecurityAssociation;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -25,9 +28,10 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * {@code writeApplicationData} → ciphertext out. Application data is held back until the handshake
  * completes; a handshake that does not complete within the timeout closes the connection (slowloris). After
  * the handshake the channel carries the {@link SecurityAssociation} the credential proves
- * ({@link ChannelIdentity#ASSOCIATION}); the credential is checked again every second and the session
- * closed once it is revoked, expired or cannot be checked (fail closed). Subclasses may refuse a peer before
- * any handshake and hear of failed and completed handshakes (to throttle guessing).
+ * ({@link ChannelIdentity#ASSOCIATION}); when the credential store announces that credential
+ * ({@link CredentialListener}: revoked, replaced, expired, unreadable store), the credential is looked up again
+ * and the session closed unless the store still vouches for it (fail closed). Subclasses may refuse a peer
+ * before any handshake and hear of failed and completed handshakes (to throttle guessing).
  */
 public abstract class BcTlsHandler extends ChannelDuplexHandler {
     static final SecureRandom RANDOM = new SecureRandom();
@@ -38,7 +42,9 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
     private boolean handshakeComplete;
     private boolean failed;
     private ScheduledFuture<?> timeout;
-    private ScheduledFuture<?> revocationCheck;
+    private CredentialListener revocations;
+    /** The Credential-ID the handshake proved, once known (read by the store's announcing thread). */
+    private volatile String proven;
     private InetSocketAddress peer;
 
     protected BcTlsHandler(long handshakeTimeoutMillis) {
@@ -51,8 +57,8 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
     /** What the finished handshake proves; empty when the credential is no longer usable (the session is closed). */
     protected abstract Optional<SecurityAssociation> association();
 
-    /** Whether the credential of this session is still usable (checked every second). */
-    protected abstract boolean credentialStillValid();
+    /** The store of the credential this session's handshake proves, whose announcements can end the session. */
+    protected abstract CredentialStore<?> store();
 
     /** The peer's address (known before {@link #server} is called), or null when the channel has none. */
     protected final InetSocketAddress peer() {
@@ -109,8 +115,8 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
         if (timeout != null) {
             timeout.cancel(false);
         }
-        if (revocationCheck != null) {
-            revocationCheck.cancel(false);
+        if (revocations != null) {
+            store().removeListener(revocations);
         }
         failPending(new IOException("TLS connection closed"));
     }
@@ -162,28 +168,44 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
         if (peer != null) {
             handshakeSucceeded(peer);
         }
-        SecurityAssociation association = association().orElse(null);
+        // listening before the look-up: a revocation after it is heard, one before it makes it come back empty
+        revocations = revoked -> endUnlessVouched(ctx, revoked);
+        store().addListener(revocations);
+        SecurityAssociation association = vouched().orElse(null);
         if (association == null) {
             ctx.close(); // revoked between the handshake's look-up and now
             return;
         }
-        revocationCheck = ctx.executor().scheduleAtFixedRate(() -> {
-            boolean usable;
-            try {
-                usable = credentialStillValid();
-            } catch (RuntimeException e) {
-                usable = false; // a store that cannot be read cannot vouch for the session: fail closed
-            }
-            if (!usable) {
-                ctx.channel().close(); // through this handler's close: the client gets close_notify
-            }
-        }, 1, 1, TimeUnit.SECONDS);
+        proven = association.credentialId();
         ctx.channel().attr(ChannelIdentity.ASSOCIATION).set(association);
         while (!pendingWrites.isEmpty()) {
             Object[] w = pendingWrites.poll();
             write(ctx, w[0], (ChannelPromise) w[1]);
         }
         ctx.flush();
+    }
+
+    /**
+     * Closes the session when the store announced its credential and no longer vouches for it (an announced
+     * credential that was only replaced, a rotated key's say, leaves the session open as before).
+     */
+    private void endUnlessVouched(ChannelHandlerContext ctx, Credential revoked) {
+        String mine = proven;
+        if (mine != null && !mine.equals(revoked.credentialId())) {
+            return;
+        }
+        if (vouched().isEmpty()) {
+            ctx.channel().close(); // through this handler's close: the client gets close_notify
+        }
+    }
+
+    /** What the store vouches for now; empty when nothing, or when it cannot be read (fail closed). */
+    private Optional<SecurityAssociation> vouched() {
+        try {
+            return association();
+        } catch (RuntimeException e) {
+            return Optional.empty(); // a store that cannot be read cannot vouch for the session
+        }
     }
 
     @Override

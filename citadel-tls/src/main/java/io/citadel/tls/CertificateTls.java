@@ -1,6 +1,7 @@
 package io.citadel.tls;
 
-import io.citadel.engine.SecurityAssociation;
+import io.citadel.credentials.CertificateCredential;
+import io.citadel.credentials.SecurityAssociation;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,15 +14,11 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslProvider;
 import java.io.File;
-import java.net.URI;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLException;
@@ -222,45 +219,11 @@ public final class CertificateTls {
     }
 
     /**
-     * What a certificate proves per the oneM2M profile: the AE-ID of a subjectAltName URI
-     * {@code onem2m://sp/cse/ae}, the CSE-ID of a dNSName {@code <cse-id>.<sp>}, normalised.
+     * What a certificate proves per the oneM2M profile ({@link CertificateCredential}): the AE-ID of a
+     * subjectAltName URI {@code onem2m://sp/cse/ae}, the CSE-ID of a dNSName {@code <cse-id>.<sp>}, normalised.
      */
     public static SecurityAssociation identityOf(X509Certificate cert, String spDomain, UnaryOperator<String> normalize)
             throws CertificateParsingException {
-            Set<String> ids = new LinkedHashSet<>();
-            String credential = null;
-            Collection<List<?>> names = cert.getSubjectAlternativeNames();
-            for (List<?> n : names == null ? List.<List<?>>of() : names) {
-                int type = (Integer) n.get(0);
-                String value = String.valueOf(n.get(1));
-                if (type == 6) { // URI: the absolute AE-ID
-                    String absolute = absoluteAeId(value);
-                    if (absolute != null) {
-                        ids.add(normalize.apply(absolute));
-                        credential = credential == null ? "33-" + absolute.substring(2) : credential;
-                    }
-                } else if (type == 2) { // dNSName: <cse-id>.<sp-domain>
-                    String dns = value.toLowerCase(Locale.ROOT);
-                    if (dns.endsWith("." + spDomain) && dns.indexOf('.') == dns.length() - spDomain.length() - 1) {
-                        String cse = value.substring(0, value.length() - spDomain.length() - 1);
-                        ids.add(normalize.apply("//" + spDomain + "/" + cse));
-                        credential = credential == null ? "32-" + dns : credential;
-                    }
-                }
-            }
-            return new SecurityAssociation(credential == null ? "30-" + cert.getSerialNumber().toString(16) : credential, ids);
-        }
-
-        /** {@code onem2m://sp/cse/ae} or {@code //sp/cse/ae} → {@code //sp/cse/ae}; anything else → null. */
-        static String absoluteAeId(String uri) {
-            try {
-                URI u = URI.create(uri);
-                if (u.getHost() == null || u.getPath() == null || u.getPath().length() < 2) {
-                    return null;
-                }
-                return "//" + u.getHost() + u.getPath();
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        }
+        return SecurityAssociation.of(CertificateCredential.of(cert, spDomain), normalize);
+    }
 }

@@ -1,6 +1,6 @@
 package io.citadel.tls;
 
-import io.citadel.engine.SecurityAssociation;
+import io.citadel.credentials.SecurityAssociation;
 import io.netty.util.AttributeKey;
 
 /** Where a secured channel keeps what its handshake proved, for whichever binding reads requests from it. */

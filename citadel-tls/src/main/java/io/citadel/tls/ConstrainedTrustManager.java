@@ -43,7 +43,7 @@ final class ConstrainedTrustManager implements X509TrustManager {
     }
 
     private final File source;
-    private final io.citadel.security.FileWatch watch;
+    private final io.citadel.credentials.FileWatch watch;
     private volatile Anchors current;
 
     private final RevocationList crls;
@@ -64,7 +64,7 @@ final class ConstrainedTrustManager implements X509TrustManager {
         this.crls = crls;
         this.ocsp = ocsp;
         this.source = pem;
-        this.watch = new io.citadel.security.FileWatch(pem.toPath(), java.time.Duration.ofSeconds(1));
+        this.watch = new io.citadel.credentials.FileWatch(pem.toPath(), java.time.Duration.ofSeconds(1));
         watch.changed();
         this.current = load(pem);
     }

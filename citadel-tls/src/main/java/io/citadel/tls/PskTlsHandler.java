@@ -1,6 +1,9 @@
 package io.citadel.tls;
 
-import io.citadel.engine.SecurityAssociation;
+import io.citadel.credentials.CredentialStore;
+import io.citadel.credentials.PskStore;
+import io.citadel.credentials.SecurityAssociation;
+import io.citadel.security.HandshakeThrottle;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -11,29 +14,34 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 /**
  * TLS-PSK for one Netty channel (the JDK has no PSK, Netty has no PSK): {@link PskTlsServer} behind
  * {@link BcTlsHandler}. The session's identity is what the credential store binds to the client's
- * psk_identity; revoking or expiring that credential closes the session within a second. Failed handshakes are
- * logged and throttled per peer address by the store's {@link io.citadel.security.HandshakeThrottle}, which is
- * asked when the connection opens and again before the key is looked up.
+ * psk_identity; revoking or expiring that credential closes the session (the store announces it). Failed
+ * handshakes are logged and throttled per peer address by the {@link HandshakeThrottle} the store's listeners
+ * share, which is asked when the connection opens and again before the key is looked up.
  */
 public final class PskTlsHandler extends BcTlsHandler {
     private final PskStore store;
+    private final HandshakeThrottle throttle;
     private final UnaryOperator<String> normalize;
     private String identity;
     private PskTlsServer server;
 
     /**
+     * @param throttle the guard against online guessing of the store's keys, shared by every listener that uses
+     *        the store (TLS-PSK, DTLS-PSK)
      * @param normalize turns configured AE-IDs/CSE-IDs into the engine's normalised form
      */
-    public PskTlsHandler(PskStore store, UnaryOperator<String> normalize, long handshakeTimeoutMillis) {
+    public PskTlsHandler(PskStore store, HandshakeThrottle throttle, UnaryOperator<String> normalize,
+                         long handshakeTimeoutMillis) {
         super(handshakeTimeoutMillis);
         this.store = store;
+        this.throttle = throttle;
         this.normalize = normalize;
     }
 
     @Override
     protected TlsServer server(BcTlsCrypto crypto, Runnable handshakeDone) {
         java.net.InetSocketAddress peer = peer();
-        java.util.function.BooleanSupplier admitted = () -> peer == null || store.throttle().admit("TLS-PSK", peer.getAddress());
+        java.util.function.BooleanSupplier admitted = () -> peer == null || throttle.admit("TLS-PSK", peer.getAddress());
         server = new PskTlsServer(crypto, store, admitted, id -> {
             identity = new String(id, StandardCharsets.UTF_8);
             handshakeDone.run();
@@ -44,7 +52,7 @@ public final class PskTlsHandler extends BcTlsHandler {
     /** A peer shut out after failed handshakes (online guessing of keys) is disconnected before any handshake. */
     @Override
     protected boolean admits(java.net.InetSocketAddress peer) {
-        return store.throttle().admit("TLS-PSK", peer.getAddress());
+        return throttle.admit("TLS-PSK", peer.getAddress());
     }
 
     /**
@@ -59,12 +67,12 @@ public final class PskTlsHandler extends BcTlsHandler {
         String offered = server == null ? null : server.offeredIdentity();
         String reason = offered != null && store.lookup(offered, Instant.now()).isEmpty()
                 ? "unknown, expired or revoked identity" : reason(cause);
-        store.throttle().failed("TLS-PSK", peer.getAddress(), offered, reason);
+        throttle.failed("TLS-PSK", peer.getAddress(), offered, reason);
     }
 
     @Override
     protected void handshakeSucceeded(java.net.InetSocketAddress peer) {
-        store.throttle().succeeded(peer.getAddress(), identity);
+        throttle.succeeded(peer.getAddress(), identity);
     }
 
     @Override
@@ -73,7 +81,7 @@ public final class PskTlsHandler extends BcTlsHandler {
     }
 
     @Override
-    protected boolean credentialStillValid() {
-        return store.lookup(identity, Instant.now()).isPresent();
+    protected CredentialStore<?> store() {
+        return store;
     }
 }

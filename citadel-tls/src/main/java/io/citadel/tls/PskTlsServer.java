@@ -1,5 +1,7 @@
 package io.citadel.tls;
 
+import io.citadel.client.tls.KeyExchangeGroups;
+import io.citadel.credentials.PskStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -96,7 +98,7 @@ final class PskTlsServer extends PSKTlsServer {
     /** TLS 1.3 (EC)DHE with the external PSK: the hybrid post-quantum group first (see {@link KeyExchangeGroups}). */
     @Override
     public int[] getSupportedGroups() {
-        return KeyExchangeGroups.SERVER.clone();
+        return KeyExchangeGroups.serverPreference();
     }
 
     /** Our order decides, so a client that supports the hybrid gets it even if it lists it after X25519. */

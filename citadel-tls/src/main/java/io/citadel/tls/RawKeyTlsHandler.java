@@ -1,6 +1,8 @@
 package io.citadel.tls;
 
-import io.citadel.engine.SecurityAssociation;
+import io.citadel.credentials.CredentialStore;
+import io.citadel.credentials.RawPublicKeyStore;
+import io.citadel.credentials.SecurityAssociation;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -11,7 +13,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 /**
  * TLS with raw public keys (RFC 7250) for one Netty channel (the JDK has no RFC 7250): {@link RawKeyTlsServer}
  * behind {@link BcTlsHandler}. The session's identity is what the credential store binds to the client key's
- * RFC 6920 identifier; revoking or expiring that key closes the session within a second.
+ * RFC 6920 identifier; revoking or expiring that key closes the session (the store announces it).
  */
 public final class RawKeyTlsHandler extends BcTlsHandler {
     private final byte[] serverKeyInfo;
@@ -47,7 +49,7 @@ public final class RawKeyTlsHandler extends BcTlsHandler {
     }
 
     @Override
-    protected boolean credentialStillValid() {
-        return trusted.lookup(clientKeyInfo, Instant.now()).isPresent();
+    protected CredentialStore<?> store() {
+        return trusted;
     }
 }

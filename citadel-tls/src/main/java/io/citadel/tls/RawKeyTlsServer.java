@@ -1,5 +1,8 @@
 package io.citadel.tls;
 
+import io.citadel.client.tls.KeyExchangeGroups;
+import io.citadel.credentials.RawPublicKeyId;
+import io.citadel.credentials.RawPublicKeyStore;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Hashtable;
@@ -74,7 +77,7 @@ final class RawKeyTlsServer extends DefaultTlsServer {
 
     @Override
     public int[] getSupportedGroups() {
-        return KeyExchangeGroups.SERVER.clone();
+        return KeyExchangeGroups.serverPreference();
     }
 
     @Override

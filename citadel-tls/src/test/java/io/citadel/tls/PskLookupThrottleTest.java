@@ -3,6 +3,10 @@ package io.citadel.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.citadel.client.tls.PskTlsClient;
+import io.citadel.credentials.EncryptedFilePskStore;
+import io.citadel.credentials.PskCredential;
+import io.citadel.credentials.PskStore;
 import io.citadel.security.HandshakeThrottle;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -72,7 +76,7 @@ class PskLookupThrottleTest {
     @BeforeEach
     void start() throws Exception {
         java.util.Arrays.fill(KEY, (byte) 7);
-        PskStore store = PskStore.open(dir, "pw".toCharArray(), throttle);
+        PskStore store = EncryptedFilePskStore.open(dir, "pw".toCharArray());
         store.put(new PskCredential(IDENTITY, List.of("Cdev"), null), KEY.clone());
         Logger.getLogger("citadel.security").addHandler(capture);
         group = new NioEventLoopGroup(1);
@@ -80,7 +84,7 @@ class PskLookupThrottleTest {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new PskTlsHandler(store, s -> s, 30_000));
+                        ch.pipeline().addLast(new PskTlsHandler(store, throttle, s -> s, 30_000));
                         opened.add(ch.remoteAddress()); // the connection was admitted (or refused) by now
                     }
                 }).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();

@@ -1,12 +1,13 @@
 package io.citadel.binding.coap;
 
+import io.citadel.client.coap.ClientEndpoints;
+import io.citadel.client.coap.CoapOptions;
+import io.citadel.client.coap.CoapRequests;
+import io.citadel.client.coap.DtlsCertificates;
+import io.citadel.client.coap.DtlsClients;
 import io.citadel.engine.OutboundRequests;
-import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
-import io.citadel.protocol.ResponseStatusCode;
-import io.citadel.protocol.codec.ContentCodec;
-import io.citadel.protocol.codec.Serialization;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -17,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MessageObserverAdapter;
-import org.eclipse.californium.core.coap.Option;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.config.CoapConfig;
@@ -38,7 +38,7 @@ public final class CoapOutbound implements OutboundRequests, AutoCloseable {
     private final ClientEndpoints secure;
 
     /** {@code coap://} targets, and {@code coaps://} ones when {@code certificates} (this CSE's) is not null. */
-    public CoapOutbound(CoapBinding.Certificates certificates) {
+    public CoapOutbound(DtlsCertificates certificates) {
         CoapConfig.register();
         UdpConfig.register();
         CoapOptions.install();
@@ -74,7 +74,7 @@ public final class CoapOutbound implements OutboundRequests, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(new IOException("cannot reach " + uri + ": " + e.getMessage()));
         }
-        Request coap = new Request(method(req.operation()), CoAP.Type.CON);
+        Request coap = new Request(CoapRequests.method(req.operation()), CoAP.Type.CON);
         coap.setURI(target);
         CoapRequests.addPrimitive(coap, req);
         CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
@@ -107,71 +107,11 @@ public final class CoapOutbound implements OutboundRequests, AutoCloseable {
         });
     }
 
-    /** The CoAP method of an operation (a NOTIFY is a POST without oneM2M-TY). */
-    public static CoAP.Code method(Operation op) {
-        return switch (op) {
-            case CREATE, NOTIFY -> CoAP.Code.POST;
-            case RETRIEVE -> CoAP.Code.GET;
-            case UPDATE -> CoAP.Code.PUT;
-            case DELETE -> CoAP.Code.DELETE;
-        };
-    }
-
     @Override
     public void close() {
         endpoints.close();
         if (secure != null) {
             secure.close();
-        }
-    }
-
-    /** Primitive ↔ CoAP message, for requests this side sends (shared with the AE SDK's transport). */
-    public static final class CoapRequests {
-        private CoapRequests() {
-        }
-
-        /** Adds From, RQI, RVI, TY and the JSON payload of {@code req} to a request whose URI is set. */
-        public static void addPrimitive(Request coap, RequestPrimitive req) {
-            var o = coap.getOptions();
-            if (req.from() != null) {
-                o.addOtherOption(new Option(CoapOptions.FR, req.from()));
-            }
-            if (req.requestId() != null) {
-                o.addOtherOption(new Option(CoapOptions.RQI, req.requestId()));
-            }
-            if (req.releaseVersion() != null) {
-                o.addOtherOption(new Option(CoapOptions.RVI, req.releaseVersion()));
-            }
-            if (req.resourceType() != null) {
-                o.addOtherOption(new Option(CoapOptions.TY, req.resourceType()));
-            }
-            if (req.content() != null) {
-                coap.setPayload(ContentCodec.of(Serialization.JSON).encode(req.content()));
-                o.setContentFormat(CoapContentFormats.JSON);
-            }
-            o.setAccept(CoapContentFormats.JSON);
-        }
-
-        /** The response primitive a CoAP response carries; 5000 when it has no (known) oneM2M-RSC. */
-        public static ResponsePrimitive primitiveOf(Response response, RequestPrimitive req) {
-            Integer rsc = CoapOptions.integer(response.getOptions(), CoapOptions.RSC);
-            if (rsc == null) {
-                rsc = CoapOptions.integer(response.getOptions(), CoapOptions.LEGACY_RSC);
-            }
-            ResponseStatusCode status = rsc == null ? null : ResponseStatusCode.of(rsc).orElse(null);
-            if (status == null) {
-                return ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, req.requestId(), req.releaseVersion(),
-                        "the CoAP peer answered " + response.getCode() + " without a known oneM2M-RSC");
-            }
-            Object content = null;
-            byte[] payload = response.getPayload();
-            if (payload != null && payload.length > 0) {
-                Serialization s = CoapContentFormats.serialization(response.getOptions().getContentFormat())
-                        .orElse(Serialization.JSON);
-                content = ContentCodec.of(s).decode(payload);
-            }
-            return new ResponsePrimitive(status, CoapOptions.text(response.getOptions(), CoapOptions.RQI, CoapOptions.LEGACY_RQI),
-                    CoapOptions.text(response.getOptions(), CoapOptions.RVI, null), content, null, null);
         }
     }
 }

@@ -1,11 +1,13 @@
 package io.citadel.binding.coap;
 
+import io.citadel.client.coap.CoapOptions;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.QueryParameters;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.protocol.Timestamps;
+import io.citadel.protocol.binding.CoapContentFormats;
 import io.citadel.protocol.codec.ContentCodec;
 import io.citadel.protocol.codec.Serialization;
 import java.time.Instant;

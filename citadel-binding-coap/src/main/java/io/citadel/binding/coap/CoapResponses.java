@@ -1,6 +1,8 @@
 package io.citadel.binding.coap;
 
+import io.citadel.client.coap.CoapOptions;
 import io.citadel.protocol.ResponsePrimitive;
+import io.citadel.protocol.binding.CoapContentFormats;
 import io.citadel.protocol.codec.ContentCodec;
 import io.citadel.protocol.codec.Serialization;
 import java.util.stream.Collectors;

@@ -1,51 +1,81 @@
 package io.citadel.binding.coap;
 
+import io.citadel.credentials.Credential;
+import io.citadel.credentials.CredentialListener;
+import io.citadel.credentials.CredentialStore;
 import java.net.InetSocketAddress;
 import java.security.Principal;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.californium.scandium.ConnectionListener;
 import org.eclipse.californium.scandium.dtls.Connection;
 import org.eclipse.californium.scandium.dtls.DTLSSession;
 
 /**
- * Ends the DTLS sessions whose credential is revoked or expired (or can no longer be checked) within about a
- * second, as the TLS listeners do, instead of only refusing their next request: Scandium reports every
- * established and removed connection, and once a second each live session's principal (PSK identity, raw
- * public key, certificate) is looked up again in the credential store.
+ * Ends the DTLS sessions whose credential is revoked or expired (or can no longer be checked) as the credential
+ * stores announce it ({@link CredentialListener}), as the TLS listeners do, instead of only refusing their next
+ * request: Scandium reports every established and removed connection, and when a store announces a credential,
+ * each live session it may have proven (same Credential-ID, or none known) has its principal (PSK identity, raw
+ * public key, certificate) looked up again; a session the stores no longer vouch for is closed.
  */
-final class DtlsSessionWatch implements ConnectionListener {
+final class DtlsSessionWatch implements ConnectionListener, CredentialListener {
     private static final System.Logger LOG = System.getLogger("citadel.coap");
+
+    /** A live session's principal and the Credential-ID it was proven with (null when none was found). */
+    private record Session(Principal principal, String credentialId) {
+    }
+
     private final PeerIdentities identities;
-    private final Map<InetSocketAddress, Principal> live = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, Session> live = new ConcurrentHashMap<>();
     private volatile Consumer<InetSocketAddress> close = peer -> { };
+    private volatile List<CredentialStore<?>> stores = List.of();
 
     DtlsSessionWatch(PeerIdentities identities) {
         this.identities = identities;
     }
 
-    /** Starts the once-a-second check; {@code close} ends the session with a peer (the connector's close). */
-    void start(ScheduledExecutorService timer, Consumer<InetSocketAddress> close) {
+    /**
+     * Listens to {@code stores}' announcements; {@code close} ends the session with a peer (the connector's
+     * close).
+     */
+    void start(List<CredentialStore<?>> stores, Consumer<InetSocketAddress> close) {
         this.close = close;
-        timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        this.stores = List.copyOf(stores);
+        this.stores.forEach(s -> s.addListener(this));
     }
 
-    void sweep() {
-        for (Map.Entry<InetSocketAddress, Principal> session : live.entrySet()) {
-            boolean valid;
-            try {
-                valid = identities.associationOf(session.getValue()).isPresent();
-            } catch (RuntimeException e) {
-                valid = false; // a store that cannot be read proves nothing: fail closed
+    /** Stops listening to the stores. */
+    void stop() {
+        stores.forEach(s -> s.removeListener(this));
+    }
+
+    @Override
+    public void revoked(Credential credential) {
+        for (Map.Entry<InetSocketAddress, Session> session : live.entrySet()) {
+            String proven = session.getValue().credentialId();
+            if (proven == null || proven.equals(credential.credentialId())) {
+                closeUnlessVouched(session.getKey(), session.getValue());
             }
-            if (!valid && live.remove(session.getKey(), session.getValue())) {
-                LOG.log(System.Logger.Level.INFO, "DTLS session with " + session.getKey()
-                        + " closed: its credential is revoked, expired or cannot be checked");
-                close.accept(session.getKey());
-            }
+        }
+    }
+
+    /** Closes the session unless the stores still vouch for its principal (a rotated key's credential, say). */
+    private void closeUnlessVouched(InetSocketAddress peer, Session session) {
+        if (credentialIdOf(session.principal()) == null && live.remove(peer, session)) {
+            LOG.log(System.Logger.Level.INFO, "DTLS session with " + peer
+                    + " closed: its credential is revoked, expired or cannot be checked");
+            close.accept(peer);
+        }
+    }
+
+    /** The Credential-ID the stores vouch for {@code principal} with now; null when none (or they cannot be read). */
+    private String credentialIdOf(Principal principal) {
+        try {
+            return identities.associationOf(principal).map(a -> a.credentialId()).orElse(null);
+        } catch (RuntimeException e) {
+            return null; // a store that cannot be read proves nothing: fail closed
         }
     }
 
@@ -59,7 +89,11 @@ final class DtlsSessionWatch implements ConnectionListener {
         DTLSSession session = connection.getEstablishedSession();
         InetSocketAddress peer = connection.getPeerAddress();
         if (session != null && session.getPeerIdentity() != null && peer != null) {
-            live.put(peer, session.getPeerIdentity());
+            Session watched = new Session(session.getPeerIdentity(), credentialIdOf(session.getPeerIdentity()));
+            live.put(peer, watched);
+            if (watched.credentialId() == null) {
+                closeUnlessVouched(peer, watched); // revoked between the handshake's look-up and now
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.citadel.binding.coap;
 
+import io.citadel.client.coap.CoapOptions;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.protocol.codec.Serialization;

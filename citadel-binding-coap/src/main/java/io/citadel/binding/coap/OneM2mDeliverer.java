@@ -1,11 +1,13 @@
 package io.citadel.binding.coap;
 
+import io.citadel.client.coap.CoapOptions;
+import io.citadel.credentials.SecurityAssociation;
 import io.citadel.engine.pipeline.InboundPort;
 import io.citadel.engine.RequestContext;
-import io.citadel.engine.SecurityAssociation;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
+import io.citadel.protocol.binding.CoapContentFormats;
 import io.citadel.protocol.codec.Serialization;
 import java.net.InetSocketAddress;
 import java.security.Principal;

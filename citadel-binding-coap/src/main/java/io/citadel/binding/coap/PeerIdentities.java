@@ -1,6 +1,6 @@
 package io.citadel.binding.coap;
 
-import io.citadel.engine.SecurityAssociation;
+import io.citadel.credentials.SecurityAssociation;
 import java.security.Principal;
 import java.util.Optional;
 

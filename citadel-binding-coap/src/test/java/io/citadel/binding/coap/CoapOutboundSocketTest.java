@@ -3,6 +3,7 @@ package io.citadel.binding.coap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.citadel.client.coap.ClientEndpoints;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;

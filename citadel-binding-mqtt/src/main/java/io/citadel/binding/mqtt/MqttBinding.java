@@ -1,14 +1,16 @@
 package io.citadel.binding.mqtt;
 
+import io.citadel.client.mqtt.NoDelaySocketFactory;
+import io.citadel.credentials.SecurityAssociation;
 import io.citadel.engine.pipeline.InboundPort;
 import io.citadel.engine.pipeline.PendingResponses;
 import io.citadel.engine.OutboundRequests;
 import io.citadel.engine.RequestContext;
-import io.citadel.engine.SecurityAssociation;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
+import io.citadel.protocol.binding.MqttTopics;
 import io.citadel.protocol.codec.ContentCodec;
 import io.citadel.protocol.codec.PrimitiveCodec;
 import io.citadel.protocol.codec.Serialization;
