@@ -1,8 +1,19 @@
 package io.citadel.engine;
 
+import io.citadel.engine.authorization.RevocationList;
+import io.citadel.engine.hierarchy.EntityConnections;
+import io.citadel.engine.hierarchy.OutboundRequests;
+import io.citadel.engine.hierarchy.RegistrarLink;
+import io.citadel.engine.hierarchy.RemoteCseIndex;
+import io.citadel.engine.notification.SubscriptionIndex;
+import io.citadel.engine.operations.EngineParts;
+import io.citadel.engine.pipeline.RequestContext;
+import io.citadel.engine.resources.CseBootstrap;
+import io.citadel.engine.resources.ExpiryReaper;
+import io.citadel.engine.resources.Writes;
 import io.citadel.engine.pipeline.Pipeline;
 import io.citadel.engine.pipeline.PrimitiveHandler;
-import io.citadel.engine.resource.Resource;
+import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.ResourceStore;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;

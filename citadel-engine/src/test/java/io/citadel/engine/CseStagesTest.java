@@ -2,8 +2,12 @@ package io.citadel.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.citadel.engine.authorization.AuditLog;
+import io.citadel.engine.authorization.SecurityOptions;
+import io.citadel.engine.pipeline.AuthorizeStage;
 import io.citadel.engine.pipeline.Exchange;
 import io.citadel.engine.pipeline.Facts;
+import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.engine.pipeline.Stage;
 import io.citadel.engine.pipeline.StageNames;
 import io.citadel.engine.store.memory.InMemoryResourceStore;
@@ -27,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * The engine's request pipeline, in process on the in-memory store: the standard stages in their order, and stages
  * added by a caller through {@link CseBuilder#stages} alone (neither {@link Cse} nor a binding changes).
  */
-class CseStagesTest {
+public class CseStagesTest {
     private static final String ADMIN = "CAdminStages";
     private static final CseSettings SETTINGS = new CseSettings("/id-in", "cse-in", "//citadel.example", 1, ADMIN,
             List.of("C*"), List.of(), 100);

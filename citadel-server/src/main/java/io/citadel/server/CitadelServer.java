@@ -136,7 +136,7 @@ public final class CitadelServer implements AutoCloseable {
             CseSettings settings = cseSettings(config, admin, host, port);
             LogRedaction.hideAdministrator(Cse.administratorSpellings(settings,
                     new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId())));
-            io.citadel.engine.SecurityOptions security = SecurityConfiguration.load(config, dataDir, outbound);
+            io.citadel.engine.authorization.SecurityOptions security = SecurityConfiguration.load(config, dataDir, outbound);
             if (config.get(ConfigKey.DAS_PORT) != null) {
                 das = EmbeddedDas.start(config, dataDir.resolve("das"), host);
                 List<io.citadel.security.TrustedIssuer> trusted = new java.util.ArrayList<>(security.trustedIssuers());

@@ -1,6 +1,6 @@
 package io.citadel.server;
 
-import io.citadel.engine.RevocationList;
+import io.citadel.engine.authorization.RevocationList;
 import io.citadel.credentials.FileWatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;

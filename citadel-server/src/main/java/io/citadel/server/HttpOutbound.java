@@ -1,6 +1,6 @@
 package io.citadel.server;
 
-import io.citadel.engine.OutboundRequests;
+import io.citadel.engine.hierarchy.OutboundRequests;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.QueryParameters;
 import io.citadel.protocol.Timestamps;

@@ -1,6 +1,6 @@
 package io.citadel.server;
 
-import io.citadel.engine.OutboundRequests;
+import io.citadel.engine.hierarchy.OutboundRequests;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import io.citadel.client.coap.CoapOptions;
 import io.citadel.client.coap.CoapRequests;
 import io.citadel.client.coap.DtlsCertificates;
 import io.citadel.client.coap.DtlsClients;
-import io.citadel.engine.OutboundRequests;
+import io.citadel.engine.hierarchy.OutboundRequests;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.citadel.binding.coap;
 import io.citadel.client.coap.CoapOptions;
 import io.citadel.credentials.SecurityAssociation;
 import io.citadel.engine.pipeline.InboundPort;
-import io.citadel.engine.RequestContext;
+import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;

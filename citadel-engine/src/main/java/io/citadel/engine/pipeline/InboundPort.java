@@ -1,7 +1,7 @@
 package io.citadel.engine.pipeline;
 
-import io.citadel.engine.EntityConnections;
-import io.citadel.engine.RequestContext;
+import io.citadel.engine.hierarchy.EntityConnections;
+import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;

@@ -1,6 +1,6 @@
 package io.citadel.engine.pipeline;
 
-import io.citadel.engine.RequestContext;
+import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 

@@ -1,6 +1,6 @@
 package io.citadel.engine.pipeline;
 
-import io.citadel.engine.EntityConnections;
+import io.citadel.engine.hierarchy.EntityConnections;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResourceType;

@@ -1,6 +1,6 @@
 package io.citadel.engine.store;
 
-import io.citadel.engine.resource.Resource;
+import io.citadel.engine.resources.Resource;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package io.citadel.engine.types;
 
-import io.citadel.engine.resource.Resource;
+import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.StoreTransaction;
 import io.citadel.protocol.ResourceType;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.citadel.engine.types;
 
-import io.citadel.engine.resource.Resource;
+import io.citadel.engine.resources.Resource;
 import java.time.Instant;
 import java.util.Map;
 

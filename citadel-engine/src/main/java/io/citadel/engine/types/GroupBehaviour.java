@@ -1,6 +1,6 @@
 package io.citadel.engine.types;
 
-import io.citadel.engine.resource.Resource;
+import io.citadel.engine.resources.Resource;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResourceType;
 import io.citadel.protocol.ResponseStatusCode;

@@ -1,5 +1,6 @@
 package io.citadel.engine.notification;
 
+import io.citadel.engine.resources.Target;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** A target reachable only over its own connection: notifications wait for it without using up tries. */
-class ParkedLaneTest {
+public class ParkedLaneTest {
     private static final DispatchSettings SETTINGS = new DispatchSettings(10, 100, 2, Duration.ofMillis(10),
             Duration.ofMillis(20), Duration.ofSeconds(1), 10);
 

@@ -2,8 +2,8 @@ package io.citadel.engine.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.citadel.engine.EntityConnections;
-import io.citadel.engine.RequestContext;
+import io.citadel.engine.hierarchy.EntityConnections;
+import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResourceType;
@@ -19,7 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class InboundPortTest {
+public class InboundPortTest {
     private final EntityConnections connections = new EntityConnections(id -> id);
 
     private static RequestPrimitive request(String rqi) {

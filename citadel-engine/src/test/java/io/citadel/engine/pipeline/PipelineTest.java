@@ -3,7 +3,7 @@ package io.citadel.engine.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.citadel.engine.RequestContext;
+import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.engine.store.StoreException;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class PipelineTest {
+public class PipelineTest {
     private static final RequestPrimitive REQUEST = RequestPrimitive.builder(Operation.RETRIEVE, "/cse-in").from("CAdmin")
             .requestId("r1").releaseVersion("3").build();
     private static final Stage ANSWER_OK = (exchange, next) -> ResponsePrimitive.of(ResponseStatusCode.OK,

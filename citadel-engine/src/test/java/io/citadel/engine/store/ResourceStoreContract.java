@@ -3,7 +3,7 @@ package io.citadel.engine.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.citadel.engine.resource.Resource;
+import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.ChangeListener.Change;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResourceType;

@@ -1,6 +1,6 @@
 package io.citadel.store.jdbc;
 
-import io.citadel.engine.resource.Resource;
+import io.citadel.engine.resources.Resource;
 import io.citadel.protocol.ResourceType;
 import io.citadel.protocol.Timestamps;
 import io.citadel.protocol.codec.ContentCodec;

@@ -1,6 +1,6 @@
 package io.citadel.store.jdbc;
 
-import io.citadel.engine.resource.Resource;
+import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.ChangeListener.Change;
 import io.citadel.engine.store.StoreTransaction;
 import io.citadel.store.jdbc.ConnectionPool.PooledConnection;

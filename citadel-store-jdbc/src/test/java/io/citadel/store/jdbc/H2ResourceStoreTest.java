@@ -2,7 +2,7 @@ package io.citadel.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.citadel.engine.resource.Resource;
+import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.ResourceStore;
 import io.citadel.engine.store.ResourceStoreContract;
 import io.citadel.protocol.ResourceType;

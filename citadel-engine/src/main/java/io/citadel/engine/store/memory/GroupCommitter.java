@@ -20,7 +20,7 @@ import java.util.concurrent.locks.Lock;
  * then completes the futures. A mutation that throws an {@link Error} fails its whole group (nothing is
  * committed) rather than stopping the writer.
  */
-final class GroupCommitter implements AutoCloseable {
+public final class GroupCommitter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("citadel.store");
     private static final int MAX_BATCH = 512;
     private static final int MAX_QUEUE = 100_000;

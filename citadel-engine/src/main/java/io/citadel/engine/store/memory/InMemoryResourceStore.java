@@ -1,6 +1,6 @@
 package io.citadel.engine.store.memory;
 
-import io.citadel.engine.resource.Resource;
+import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.ChangeListener;
 import io.citadel.engine.store.Mutation;
 import io.citadel.engine.store.ResourceStore;

@@ -1,6 +1,6 @@
 package io.citadel.engine.store.memory;
 
-import io.citadel.engine.resource.Resource;
+import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.StoreException;
 import io.citadel.protocol.ResourceType;
 import io.citadel.protocol.Timestamps;
@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * @param expiry the expiration time in epoch milliseconds; null when absent or not a timestamp
  */
-record Row(String ri, String parentId, String name, int type, String path, long seq, Long expiry, String creator,
+public record Row(String ri, String parentId, String name, int type, String path, long seq, Long expiry, String creator,
            byte[] body) {
     /** Creation order, as {@code ORDER BY seq}; the resource ID breaks ties so that the order is total. */
     static final Comparator<Row> BY_SEQUENCE = Comparator.<Row>comparingLong(Row::seq).thenComparing(Row::ri);

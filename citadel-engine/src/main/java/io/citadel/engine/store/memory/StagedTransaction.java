@@ -1,6 +1,6 @@
 package io.citadel.engine.store.memory;
 
-import io.citadel.engine.resource.Resource;
+import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.ChangeListener.Change;
 import io.citadel.engine.store.StoreException;
 import io.citadel.engine.store.StoreTransaction;
@@ -24,7 +24,7 @@ import java.util.Set;
  * mark alone ({@link #rollback}), as the JDBC store's savepoint does. Unique resource IDs and paths are
  * checked against this combined view, so the staged rows can always be applied. Used on the writer only.
  */
-final class StagedTransaction implements StoreTransaction {
+public final class StagedTransaction implements StoreTransaction {
     private final Tables committed;
     private final Tables staged = new Tables();
     /** Committed rows that the staged writes replace or delete, by resource ID. */

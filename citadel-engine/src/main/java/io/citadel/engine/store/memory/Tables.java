@@ -14,7 +14,7 @@ import java.util.TreeSet;
  * creation order (all types, and per type), rows by type in creation order, and rows that expire, oldest
  * first. Not thread-safe: the owner guards it. Paths compare as Java strings (UTF-16 code units), as H2 does.
  */
-final class Tables {
+public final class Tables {
     private final Map<String, Row> byId = new HashMap<>();
     private final NavigableMap<String, Row> byPath = new TreeMap<>();
     private final Map<String, NavigableSet<Row>> byParent = new HashMap<>();

@@ -8,7 +8,7 @@ import io.citadel.engine.store.StoreException;
 import org.junit.jupiter.api.Test;
 
 /** The store contract on the in-memory store. */
-class InMemoryResourceStoreTest extends ResourceStoreContract {
+public class InMemoryResourceStoreTest extends ResourceStoreContract {
 
     @Override
     protected ResourceStore openStore() {

@@ -1,0 +1,21 @@
+package io.citadel.engine.resources;
+
+import io.citadel.engine.resources.Resource;
+
+/**
+ * A resolved request target.
+ *
+ * @param resource the addressed resource (for a virtual target: its parent container or group)
+ * @param virtual LATEST or OLDEST for {@code la}/{@code ol}, FAN_OUT for a group's {@code fopt},
+ *     POLLING for a polling channel's {@code pcu}, else NONE
+ * @param attribute a single attribute addressed with {@code #name}, or null
+ * @param memberPath for FAN_OUT: what follows {@code fopt} (e.g. {@code la}), appended to each member; "" if none
+ */
+public record Target(Resource resource, Virtual virtual, String attribute, String memberPath) {
+
+    public enum Virtual { NONE, LATEST, OLDEST, FAN_OUT, POLLING }
+
+    Target(Resource resource, Virtual virtual, String attribute) {
+        this(resource, virtual, attribute, "");
+    }
+}
