@@ -34,8 +34,8 @@ class CseTlsHierarchyTest {
     static Path dir;
     static Path pki;
     static int inTls;
-    static RunningCse in;
-    static RunningCse mn;
+    static CseProcess in;
+    static CseProcess mn;
 
     static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -63,8 +63,8 @@ class CseTlsHierarchyTest {
             CertificateAuthority.save(ca.issueCse("/" + cse, SP, Duration.ofDays(1)), pki, cse);
         }
         inTls = freePort();
-        in = TestCse.start(dir.resolve("in"), join(tls("id-in"), "--tls-port", String.valueOf(inTls)));
-        mn = TestCse.start(dir.resolve("mn"), join(tls("id-mn"), "--tls-port", "0", "--cse-id", "/id-mn",
+        in = CseProcess.start(dir.resolve("in"), join(tls("id-in"), "--tls-port", String.valueOf(inTls)));
+        mn = CseProcess.start(dir.resolve("mn"), join(tls("id-mn"), "--tls-port", "0", "--cse-id", "/id-mn",
                 "--cse-name", "cse-mn", "--cse-type", "MN", "--registrar-cse-id", "/id-in",
                 "--registrar-poa", "https://127.0.0.1:" + inTls + "/", "--registrar-keepalive", "PT1S"));
         CseHierarchyTest.await(() -> in.client().as(CseProcess.ADMIN).retrieve("cse-in/id-mn").rsc() == 2000,
@@ -106,14 +106,14 @@ class CseTlsHierarchyTest {
     @Test
     void a_cse_whose_certificate_names_another_cse_id_cannot_register_and_a_false_registrar_gets_nothing() throws Exception {
         // id-evil's certificate, claiming to be /id-mn2 at the IN: 4106
-        try (RunningCse evil = TestCse.start(dir.resolve("evil"), join(tls("id-evil"), "--tls-port", "0",
+        try (CseProcess evil = CseProcess.start(dir.resolve("evil"), join(tls("id-evil"), "--tls-port", "0",
                 "--cse-id", "/id-mn2", "--cse-name", "cse-mn2", "--cse-type", "MN", "--registrar-cse-id", "/id-in",
                 "--registrar-poa", "https://127.0.0.1:" + inTls + "/", "--registrar-keepalive", "PT1S"))) {
             evil.awaitAnnounced(Pattern.compile("refused our registration: (4106)"));
             assertThat(in.client().as(CseProcess.ADMIN).retrieve("cse-in/id-mn2").rsc()).isEqualTo(4004);
             // a CSE told that the evil one's TLS port is its registrar /id-in: the handshake fails, nothing is sent
             int evilTls = Integer.parseInt(evil.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
-            try (RunningCse fooled = TestCse.start(dir.resolve("fooled"), join(tls("id-x"), "--cse-id", "/id-x",
+            try (CseProcess fooled = CseProcess.start(dir.resolve("fooled"), join(tls("id-x"), "--cse-id", "/id-x",
                     "--cse-name", "cse-x", "--cse-type", "MN", "--registrar-cse-id", "/id-in",
                     "--registrar-poa", "https://127.0.0.1:" + evilTls + "/", "--registrar-keepalive", "PT1S"))) {
                 fooled.awaitAnnounced(Pattern.compile("registrar /id-in at \\S+ (cannot be reached)"));
@@ -140,7 +140,7 @@ class CseTlsHierarchyTest {
         reader.start();
         try {
             Thread.sleep(500);
-            try (RunningCse client = TestCse.start(dir.resolve("x"), join(tls("id-x"), "--cse-id", "/id-x",
+            try (CseProcess client = CseProcess.start(dir.resolve("x"), join(tls("id-x"), "--cse-id", "/id-x",
                     "--cse-name", "cse-x", "--cse-type", "MN", "--registrar-cse-id", "/id-in",
                     "--registrar-poa", "https://127.0.0.1:" + port + "/", "--registrar-keepalive", "PT1S"))) {
                 // s_server -www serves web pages and does not answer a POST: the registration cannot complete,
