@@ -61,29 +61,9 @@ public final class CreateOperation {
                 ctx.textualContent()));
         Instant now = Instant.now();
         String rawFrom = req.from();
-        AccessQuestion question;
-        if (type == ResourceType.AE) {
-            if (parent.type() != ResourceType.CSE_BASE) {
-                throw new OneM2mException(ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE, "an AE registers on the CSEBase");
-            }
-            question = new AccessQuestion.Registration(parts.aeBehaviour().stemFor(rawFrom));
-            if (ctx.association() != null) { // from now on this AE may act only over an association
-                attrs.put(IdentifyStage.SECURED_REGISTRATION, ctx.association().credentialId());
-            }
-        } else if (type == ResourceType.REMOTE_CSE) {
-            // CSE registration: no ACP; the identify stage already required the registree's security
-            // association (4107) and bound it to From (4106)
-            if (parent.type() != ResourceType.CSE_BASE) {
-                throw new OneM2mException(ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE, "a CSE registers on the CSEBase");
-            }
-            question = new AccessQuestion.Unguarded("CSE registration: the registree is bound to its security association",
-                    parent.ri());
-        } else {
-            Object specialization = requested.get(type == ResourceType.FLEX_CONTAINER ? "cnd" : "mgd");
-            // subscribing needs the right to read what is watched, not to create (TS-0001 §10.2.10.1)
-            int needed = type == ResourceType.SUBSCRIPTION ? Operation.RETRIEVE.permissionBit() : Operation.CREATE.permissionBit();
-            question = new AccessQuestion.Privilege(needed, type == ResourceType.SUBSCRIPTION ? null : type.code(),
-                    specialization instanceof String s ? s : null, parent, false, requested.keySet());
+        AccessQuestion question = parts.behaviour(type).createAccess(parent, requested, rawFrom);
+        if (type == ResourceType.AE && ctx.association() != null) { // from now on it may act only over an association
+            attrs.put(IdentifyStage.SECURED_REGISTRATION, ctx.association().credentialId());
         }
         return new OperationPlan(question, () -> store(req, originator, ctx, parent, type, requested, attrs, now));
     }

@@ -1,5 +1,8 @@
 package io.citadel.engine.types;
 
+import io.citadel.engine.authorization.AccessQuestion;
+import java.util.Map;
+import io.citadel.engine.resources.Resource;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResourceType;
 import java.util.function.UnaryOperator;
@@ -28,6 +31,13 @@ public final class AeBehaviour implements TypeBehaviour {
     }
 
     /** The stem an AE registering with this {@code From} gets; 4000 for any other form of From. */
+    /** AE registration: ACPs do not apply; the requested AE-ID-Stem must be one the operator allows. */
+    @Override
+    public AccessQuestion createAccess(Resource parent, Map<String, Object> requested, String rawFrom) {
+        TypeBehaviour.requireCseBaseParent(parent, "an AE");
+        return new AccessQuestion.Registration(stemFor(rawFrom));
+    }
+
     public String stemFor(String from) {
         if (from == null || from.isEmpty() || from.equals("C")) {
             return stemGenerator.apply("C");

@@ -1,5 +1,8 @@
 package io.citadel.engine.types;
 
+import io.citadel.engine.authorization.AccessQuestion;
+import java.util.Map;
+import io.citadel.engine.resources.Resource;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResourceType;
 import java.util.function.Predicate;
@@ -21,6 +24,17 @@ public final class RemoteCseBehaviour implements TypeBehaviour {
     @Override
     public ResourceType type() {
         return ResourceType.REMOTE_CSE;
+    }
+
+    /**
+     * CSE registration: no ACP; the identify stage already required the registree's security association (4107)
+     * and bound it to {@code From} (4106).
+     */
+    @Override
+    public AccessQuestion createAccess(Resource parent, Map<String, Object> requested, String rawFrom) {
+        TypeBehaviour.requireCseBaseParent(parent, "a CSE");
+        return new AccessQuestion.Unguarded("CSE registration: the registree is bound to its security association",
+                parent.ri());
     }
 
     @Override

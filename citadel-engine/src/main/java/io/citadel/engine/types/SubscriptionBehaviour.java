@@ -1,5 +1,7 @@
 package io.citadel.engine.types;
 
+import io.citadel.engine.authorization.AccessQuestion;
+import io.citadel.protocol.Operation;
 import io.citadel.engine.resources.Resource;
 import io.citadel.engine.notification.DeliveryPolicy;
 import io.citadel.protocol.OneM2mException;
@@ -27,6 +29,13 @@ public final class SubscriptionBehaviour implements TypeBehaviour {
     @Override
     public ResourceType type() {
         return ResourceType.SUBSCRIPTION;
+    }
+
+    /** Subscribing needs the right to read what is watched, not to create (TS-0001 §10.2.10.1). */
+    @Override
+    public AccessQuestion createAccess(Resource parent, Map<String, Object> requested, String rawFrom) {
+        return new AccessQuestion.Privilege(Operation.RETRIEVE.permissionBit(), null, null, parent, false,
+                requested.keySet());
     }
 
     @Override

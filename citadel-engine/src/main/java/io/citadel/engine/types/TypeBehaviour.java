@@ -1,8 +1,12 @@
 package io.citadel.engine.types;
 
+import io.citadel.engine.authorization.AccessQuestion;
 import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.StoreTransaction;
+import io.citadel.protocol.OneM2mException;
+import io.citadel.protocol.Operation;
 import io.citadel.protocol.ResourceType;
+import io.citadel.protocol.ResponseStatusCode;
 import java.util.Map;
 
 /**
@@ -12,6 +16,28 @@ import java.util.Map;
  */
 public interface TypeBehaviour {
     ResourceType type();
+
+    /**
+     * What creating a resource of this type under {@code parent} needs to be allowed, asked by the authorize
+     * stage. By default CREATE privilege on the parent, with the type and its specialization ({@code cnd} of a
+     * flexContainer, {@code mgd} of a mgmtObj) for {@code acod}, and the requested attributes for Rel-4 {@code aca}.
+     * May throw {@link OneM2mException} for a parent the type does not accept.
+     *
+     * @param requested the attributes as requested (before validation added defaults)
+     * @param rawFrom {@code From} as received (null or empty for an AE registering without one)
+     */
+    default AccessQuestion createAccess(Resource parent, Map<String, Object> requested, String rawFrom) {
+        Object specialization = requested.get(type() == ResourceType.FLEX_CONTAINER ? "cnd" : "mgd");
+        return new AccessQuestion.Privilege(Operation.CREATE.permissionBit(), type().code(),
+                specialization instanceof String s ? s : null, parent, false, requested.keySet());
+    }
+
+    /** Refuses a parent other than the CSEBase (registrations). */
+    static void requireCseBaseParent(Resource parent, String what) {
+        if (parent.type() != ResourceType.CSE_BASE) {
+            throw new OneM2mException(ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE, what + " registers on the CSEBase");
+        }
+    }
 
     /** Checks and CSE-assigned attributes before storing; may throw OneM2mException. */
     default void prepareCreate(CreateDraft draft) {
