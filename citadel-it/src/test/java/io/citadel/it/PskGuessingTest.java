@@ -114,12 +114,37 @@ class PskGuessingTest {
      * as it has its answer); true when a CoAP response came back.
      */
     static boolean coaps(String source, String identity, String textKey, int waitSeconds) throws Exception {
-        Process p = new ProcessBuilder("coap-client-openssl", "-v", "7", "-B", String.valueOf(waitSeconds), "-a", source,
+        String out = CoapClientRun.run(coapsCommand(source, identity, textKey, waitSeconds));
+        return Pattern.compile("v:1 t:(?:ACK|CON|NON) c:[245]\\.\\d\\d").matcher(out).find();
+    }
+
+    private static List<String> coapsCommand(String source, String identity, String textKey, int waitSeconds) {
+        return List.of("coap-client-openssl", "-v", "7", "-B", String.valueOf(waitSeconds), "-a", source,
                 "-u", identity, "-k", textKey, "-O", "271,3", "-O", "283,d1", "-O", "279,Cdtls",
-                "coaps://127.0.0.1:" + coapsPort + "/cse-in")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        assertThat(p.waitFor(waitSeconds + 30L, TimeUnit.SECONDS)).isTrue();
+                "coaps://127.0.0.1:" + coapsPort + "/cse-in");
+    }
+
+    /**
+     * coap-client-openssl over DTLS-PSK whose handshake the server refuses: it runs until the server has logged
+     * {@code refusal} (the signal that this attempt is over), then it is stopped instead of idling out its
+     * {@code -B}; true when a CoAP response came back all the same.
+     */
+    static boolean coapsRefused(String source, String identity, String textKey, Pattern refusal) throws Exception {
+        Process p = new ProcessBuilder(coapsCommand(source, identity, textKey, 30)).redirectErrorStream(true).start();
+        java.util.concurrent.CompletableFuture<String> output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            } catch (java.io.IOException e) {
+                return "";
+            }
+        });
+        try {
+            cse.awaitAnnounced(refusal);
+        } finally {
+            p.destroy();
+        }
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = output.get(30, TimeUnit.SECONDS);
         return Pattern.compile("v:1 t:(?:ACK|CON|NON) c:[245]\\.\\d\\d").matcher(out).find();
     }
 
@@ -128,15 +153,15 @@ class PskGuessingTest {
         Tools.require("libcoap3-bin", "sh", "-c", "command -v coap-client-openssl");
         String wrong = "x".repeat(dtlsKey.length());
         for (int i = 1; i <= 3; i++) {
-            assertThat(coaps("127.0.0.4", "dtls@psk.example", wrong, 5)).isFalse();
             // positively: the server saw the wrong key and counted it (not merely a client that timed out)
-            cse.awaitAnnounced(Pattern.compile("(DTLS-PSK handshake failed: identity=dtls@psk\\.example peer=127\\.0\\.0\\.4"
-                    + " reason=[^\\n]*? failures-from-address=" + i + ")"));
+            assertThat(coapsRefused("127.0.0.4", "dtls@psk.example", wrong, Pattern.compile(
+                    "(DTLS-PSK handshake failed: identity=dtls@psk\\.example peer=127\\.0\\.0\\.4"
+                    + " reason=[^\\n]*? failures-from-address=" + i + ")"))).isFalse();
         }
         cse.awaitAnnounced(Pattern.compile("(DTLS-PSK: refusing handshakes from 127\\.0\\.0\\.4 )"));
         // shut out, even with the right key; positively: the server says it refused the handshake
-        assertThat(coaps("127.0.0.4", "dtls@psk.example", dtlsKey, 3)).isFalse();
-        cse.awaitAnnounced(Pattern.compile("(DTLS-PSK: refused a handshake from 127\\.0\\.0\\.4 while it is shut out)"));
+        assertThat(coapsRefused("127.0.0.4", "dtls@psk.example", dtlsKey, Pattern.compile(
+                "(DTLS-PSK: refused a handshake from 127\\.0\\.0\\.4 while it is shut out)"))).isFalse();
         assertThat(coaps("127.0.0.5", "dtls@psk.example", dtlsKey, 20)).isTrue(); // another address is not
         String log = cse.output();
         Pattern dtlsFailure = Pattern.compile("DTLS-PSK handshake failed: identity=\\S+ peer=127\\.0\\.0\\.4 ");
