@@ -88,11 +88,12 @@ class MqttBindingTest {
 
     /**
      * Publishes {@code message} on {@code topic} as {@code user} with mosquitto_pub and returns what
-     * mosquitto_sub, subscribed as the same user to {@code answers}, printed within a few seconds.
+     * mosquitto_sub, subscribed as the same user to {@code answers}, printed: the first answer, or nothing within a
+     * few seconds.
      */
     static String exchange(String user, String topic, String answers, String message) throws Exception {
         MqttSubscriber sub = MqttSubscriber.subscribe(List.of("-h", "127.0.0.1", "-p", String.valueOf(broker.port()),
-                "-u", user, "-P", PASSWORDS.get(user), "-i", user + "-sub", "-t", answers, "-W", "4", "-q", "1"));
+                "-u", user, "-P", PASSWORDS.get(user), "-i", user + "-sub", "-t", answers, "-C", "1", "-W", "4", "-q", "1"));
         Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(broker.port()),
                 "-u", user, "-P", PASSWORDS.get(user), "-i", user + "-pub", "-t", topic, "-q", "1", "-m", message)
                 .redirectErrorStream(true).start();
