@@ -44,7 +44,8 @@ class AuthorizeStageTest {
             reachedOperate.add(exchange);
             return next.proceed(exchange);
         };
-        Cse cse = Cse.builder(settings, new InMemoryResourceStore()).security(SecurityOptions.none().withAudit(recording))
+        Cse cse = Cse.builder(settings, new InMemoryResourceStore())
+                .security(SecurityOptions.none().withAudit(recording))
                 .stages(p -> p.before(StageNames.OPERATE, "probe", probe)).build();
         started.add(cse);
         return cse;

@@ -73,8 +73,8 @@ class CredentialsStageTest {
                 .notBeforeTime(Date.from(now.minusSeconds(60))).expirationTime(Date.from(now.plusSeconds(3600)))
                 .audience("/id-in").build();
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("das").type(JOSEObjectType.JWT)
-                    .build(), claims);
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("das")
+                    .type(JOSEObjectType.JWT).build(), claims);
             jwt.sign(new MACSigner(DAS_KEY));
             return jwt.serialize();
         } catch (Exception e) {
@@ -142,7 +142,8 @@ class CredentialsStageTest {
         ResponsePrimitive response = withTids("t1@das.example");
 
         assertThat(response.status()).isEqualTo(ResponseStatusCode.OK);
-        assertThat(originator().tokens()).singleElement().satisfies(t -> assertThat(t.tokenId()).isEqualTo("t1@das.example"));
+        assertThat(originator().tokens()).singleElement()
+                .satisfies(t -> assertThat(t.tokenId()).isEqualTo("t1@das.example"));
         assertThat(response.assignedTokenIds()).hasSize(1).containsValue("t1@das.example");
         assertThat(response.assignedTokenIds().keySet()).allMatch(lti -> lti.matches("lt[a-z2-7]{20}"));
     }
@@ -184,8 +185,8 @@ class CredentialsStageTest {
     void records_an_ae_registration_without_from_as_an_unregistered_originator() {
         StageFixture.Run anonymous = new StageFixture.Run(new CredentialsStage(
                 new TokenService(verifier, RevocationList.inMemory()),
-                new RoleDirectory(StageFixture.SETTINGS, fixture.repository, verifier, StageFixture.IDS), fixture.remotes))
-                .given(exchange -> {
+                new RoleDirectory(StageFixture.SETTINGS, fixture.repository, verifier, StageFixture.IDS),
+                fixture.remotes)).given(exchange -> {
                     exchange.put(Facts.ORIGINATOR_ID, "");
                     exchange.put(Authentication.KEY, Authentication.anonymous());
                 });

@@ -76,7 +76,8 @@ class IdentifyStageTest {
         fixture.insert(ResourceType.AE, "Cother", Map.of("aei", "Cother"));
 
         assertRefused(run.handle(from("Cother"), over(sensor)), ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
-        assertRefused(run.handle(from(StageFixture.ADMIN), over(sensor)), ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
+        assertRefused(run.handle(from(StageFixture.ADMIN), over(sensor)),
+                ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
         assertRefused(run.handle(registration(null), over(sensor)), ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
     }
 
@@ -141,6 +142,7 @@ class IdentifyStageTest {
         assertThat(run.handle(from("/id-mn/Cbehind"), over(mn)).status()).isEqualTo(ResponseStatusCode.OK);
         assertThat(identified()).isEqualTo("/id-mn/Cbehind");
         run.reached.clear();
-        assertRefused(run.handle(from("/id-asn/Celsewhere"), over(mn)), ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
+        assertRefused(run.handle(from("/id-asn/Celsewhere"), over(mn)),
+                ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
     }
 }

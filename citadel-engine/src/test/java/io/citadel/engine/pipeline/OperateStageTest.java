@@ -50,7 +50,8 @@ class OperateStageTest {
         ResponsePrimitive result = new ResponsePrimitive(ResponseStatusCode.CREATED, "rqi-1", "3",
                 Map.of("m2m:cnt", Map.of("rn", "box")), "cse-in/box", null);
 
-        ResponsePrimitive response = planned(() -> result).handle(StageFixture.retrieve("Cae", "/id-in/cse-in").build());
+        ResponsePrimitive response = planned(() -> result)
+                .handle(StageFixture.retrieve("Cae", "/id-in/cse-in").build());
 
         assertThat(response).isSameAs(result);
         assertThat(performed).hasValue(1);

@@ -36,7 +36,8 @@ class ResultExpirationStageTest {
         assertThat(response.status()).isEqualTo(ResponseStatusCode.REQUEST_TIMEOUT);
         assertThat(response.requestId()).isEqualTo("late");
         assertThat(response.releaseVersion()).isEqualTo("4");
-        assertThat(response.content()).isInstanceOfSatisfying(Map.class, c -> assertThat(c).containsOnlyKeys("m2m:dbg"));
+        assertThat(response.content()).isInstanceOfSatisfying(Map.class,
+                c -> assertThat(c).containsOnlyKeys("m2m:dbg"));
         assertThat(run.reached).as("the operation itself still ran").hasSize(1);
     }
 
