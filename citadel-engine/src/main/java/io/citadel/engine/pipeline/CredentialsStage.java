@@ -11,6 +11,7 @@ import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -36,10 +37,15 @@ public final class CredentialsStage implements Stage {
     public ResponsePrimitive apply(Exchange exchange, Next next) {
         RequestPrimitive request = exchange.request();
         String normalized = exchange.get(Facts.ORIGINATOR_ID);
-        List<String> stored = roles.storedTokens(request.tokenIds());
-        if (stored.size() < request.tokenIds().size()) {
-            throw new OneM2mException(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE,
-                    "token rejected: a token ID in tids names no <token> in this CSE's token repository");
+        List<String> stored = new ArrayList<>();
+        // each tid on its own: a tkid that two <token>s share must not hide an unknown one
+        for (String tid : request.tokenIds()) {
+            List<String> named = roles.storedTokens(List.of(tid));
+            if (named.isEmpty()) {
+                throw new OneM2mException(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE,
+                        "token rejected: a token ID in tids names no <token> in this CSE's token repository");
+            }
+            stored.addAll(named);
         }
         TokenService.Admitted admitted = tokens.admit(request, stored, normalized, exchange.context().receivedAt());
         exchange.put(ORIGINATOR, originator(exchange, normalized, admitted));

@@ -18,9 +18,11 @@ public final class ExecutionTimeStage implements Stage {
     public ResponsePrimitive apply(Exchange exchange, Next next) {
         Instant oet = exchange.request().handling().operationExecution();
         if (oet != null) {
-            long millis = Duration.between(Instant.now(), oet).toMillis();
-            if (millis > 0) {
-                sleep(Math.min(millis, ValidateStage.MAX_EXECUTION_DELAY.toMillis()));
+            Duration ahead = Duration.between(Instant.now(), oet);
+            if (ahead.compareTo(Duration.ZERO) > 0) {
+                Duration wait = ahead.compareTo(ValidateStage.MAX_EXECUTION_DELAY) < 0 ? ahead
+                        : ValidateStage.MAX_EXECUTION_DELAY;
+                sleep(wait.toMillis() + (wait.toNanosPart() % 1_000_000 == 0 ? 0 : 1)); // whole ms, never early
             }
         }
         return next.proceed(exchange);
