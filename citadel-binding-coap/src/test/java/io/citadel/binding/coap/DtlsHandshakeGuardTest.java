@@ -83,6 +83,9 @@ class DtlsHandshakeGuardTest {
         config.set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false);
         config.setAsList(DtlsConfig.DTLS_CIPHER_SUITES, CipherSuite.TLS_PSK_WITH_AES_128_CCM_8);
         config.set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 6);
+        // a refused handshake ends when the retransmissions run out: 0.2 + 0.4 + 0.8 + 1.6 s, not Scandium's 31 s
+        config.set(DtlsConfig.DTLS_RETRANSMISSION_TIMEOUT, 200, TimeUnit.MILLISECONDS);
+        config.set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 3);
         return config;
     }
 
