@@ -87,12 +87,31 @@ public final class HttpTransport implements OneM2mTransport {
         });
     }
 
-    /** TS-0009 §6.2.1: CSE-relative as is, SP-relative under {@code /~}, absolute under {@code /_}. */
+    /**
+     * TS-0009 §6.2.1: CSE-relative as is, SP-relative under {@code /~}, absolute under {@code /_}; every byte that
+     * is not a path character of RFC 3986 percent-encoded, as are {@code %} and {@code +} (a server may read a raw
+     * {@code +} as a space), so a target with a space, {@code #}, {@code ?} or non-ASCII letters arrives whole.
+     */
     static String path(String to) {
         if (to.startsWith("//")) {
-            return "/_" + to.substring(1);
+            return "/_" + percentEncode(to.substring(1));
         }
-        return to.startsWith("/") ? "/~" + to : "/" + to;
+        return to.startsWith("/") ? "/~" + percentEncode(to) : "/" + percentEncode(to);
+    }
+
+    private static String percentEncode(String path) {
+        StringBuilder out = new StringBuilder(path.length());
+        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            boolean kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-._~!$&'()*,;=:@/".indexOf(c) >= 0;
+            if (kept) {
+                out.append((char) c);
+            } else {
+                out.append('%').append("0123456789ABCDEF".charAt(c >> 4)).append("0123456789ABCDEF".charAt(c & 0xf));
+            }
+        }
+        return out.toString();
     }
 
     @Override
