@@ -1,6 +1,7 @@
 package io.citadel.client;
 
 import com.sun.net.httpserver.HttpServer;
+import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.QueryParameters;
 import io.citadel.protocol.RequestPrimitive;
@@ -87,12 +88,31 @@ public final class HttpTransport implements OneM2mTransport {
         });
     }
 
-    /** TS-0009 §6.2.1: CSE-relative as is, SP-relative under {@code /~}, absolute under {@code /_}. */
+    /**
+     * TS-0009 §6.2.1: CSE-relative as is, SP-relative under {@code /~}, absolute under {@code /_}; every byte that
+     * is not a path character of RFC 3986 percent-encoded, as are {@code %} and {@code +} (a server may read a raw
+     * {@code +} as a space), so a target with a space, {@code #}, {@code ?} or non-ASCII letters arrives whole.
+     */
     static String path(String to) {
         if (to.startsWith("//")) {
-            return "/_" + to.substring(1);
+            return "/_" + percentEncode(to.substring(1));
         }
-        return to.startsWith("/") ? "/~" + to : "/" + to;
+        return to.startsWith("/") ? "/~" + percentEncode(to) : "/" + percentEncode(to);
+    }
+
+    private static String percentEncode(String path) {
+        StringBuilder out = new StringBuilder(path.length());
+        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            boolean kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-._~!$&'()*,;=:@/".indexOf(c) >= 0;
+            if (kept) {
+                out.append((char) c);
+            } else {
+                out.append('%').append("0123456789ABCDEF".charAt(c >> 4)).append("0123456789ABCDEF".charAt(c & 0xf));
+            }
+        }
+        return out.toString();
     }
 
     @Override
@@ -107,7 +127,9 @@ public final class HttpTransport implements OneM2mTransport {
             url.append(sep).append("rt=").append(r.responseType());
         }
         Map<String, String> headers = new java.util.LinkedHashMap<>();
-        headers.put("X-M2M-RI", r.requestId());
+        if (r.requestId() != null) {
+            headers.put("X-M2M-RI", r.requestId());
+        }
         headers.put("Accept", "application/json");
         if (r.releaseVersion() != null) {
             headers.put("X-M2M-RVI", r.releaseVersion());
@@ -136,15 +158,24 @@ public final class HttpTransport implements OneM2mTransport {
         };
         try {
             Reply rsp = wire.exchange(method, url.toString(), headers, body, timeout);
-            int rsc = rsp.header("X-M2M-RSC").map(Integer::parseInt)
-                    .orElseThrow(() -> new UncheckedIOException(new IOException("HTTP " + rsp.status() + " without X-M2M-RSC")));
+            String rsc = rsp.header("X-M2M-RSC")
+                    .orElseThrow(() -> malformed("HTTP " + rsp.status() + " without X-M2M-RSC"));
+            ResponseStatusCode status = rsc.strip().matches("[0-9]{1,9}")
+                    ? ResponseStatusCode.of(Integer.parseInt(rsc.strip())).orElse(null) : null;
+            if (status == null) {
+                throw malformed("X-M2M-RSC '" + rsc + "' is not a response status code");
+            }
             Object content = null;
             if (rsp.body().length > 0) {
                 Serialization s = rsp.header("Content-Type")
                         .flatMap(ct -> Serialization.ofMediaType(ct.split(";")[0])).orElse(Serialization.JSON);
-                content = ContentCodec.of(s).decode(rsp.body());
+                try {
+                    content = ContentCodec.of(s).decode(rsp.body());
+                } catch (OneM2mException e) {
+                    throw malformed("the response body is not " + s + ": " + e.getMessage());
+                }
             }
-            return new ResponsePrimitive(ResponseStatusCode.of(rsc).orElseThrow(), rsp.header("X-M2M-RI").orElse(null),
+            return new ResponsePrimitive(status, rsp.header("X-M2M-RI").orElse(null),
                     rsp.header("X-M2M-RVI").orElse(null), content, null, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -152,6 +183,11 @@ public final class HttpTransport implements OneM2mTransport {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /** A server answer that is no oneM2M response: an I/O error of this binding, like no answer at all. */
+    private static UncheckedIOException malformed(String what) {
+        return new UncheckedIOException(new IOException("malformed oneM2M response: " + what));
     }
 
     private static String encode(String s) {

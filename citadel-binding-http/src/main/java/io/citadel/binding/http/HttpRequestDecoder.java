@@ -112,7 +112,7 @@ final class HttpRequestDecoder {
         if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")) {
             throw OneM2mException.badRequest("encoded slash, backslash or NUL in the path is not allowed");
         }
-        String path = QueryStringDecoder.decodeComponent(rawPath);
+        String path = QueryStringDecoder.decodeComponent(rawPath.replace("+", "%2B")); // a path's '+' is no space
         if (path.equals("/") || path.isEmpty()) {
             throw OneM2mException.badRequest("the path names no target resource");
         }
