@@ -31,6 +31,14 @@ public final class OneM2mClient {
         this.timeout = timeout;
     }
 
+    /** The same transport and originator, waiting at most {@code newTimeout} for each response. */
+    public OneM2mClient withTimeout(Duration newTimeout) {
+        if (newTimeout.isNegative() || newTimeout.isZero()) {
+            throw new IllegalArgumentException("a response timeout must be positive");
+        }
+        return new OneM2mClient(transport, originator, newTimeout);
+    }
+
     /** The same transport, another originator. */
     public OneM2mClient as(String newOriginator) {
         return new OneM2mClient(transport, newOriginator, timeout);

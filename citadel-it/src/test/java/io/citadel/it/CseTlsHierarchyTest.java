@@ -130,16 +130,24 @@ class CseTlsHierarchyTest {
                 "-cert", pki.resolve("id-in.pem").toString(), "-key", pki.resolve("id-in.key").toString(),
                 "-CAfile", pki.resolve("ca.pem").toString(), "-Verify", "1").redirectErrorStream(true).start();
         StringBuffer out = new StringBuffer();
+        java.util.concurrent.CountDownLatch accepting = new java.util.concurrent.CountDownLatch(1);
         Thread reader = new Thread(() -> {
-            try {
-                out.append(new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            try (java.io.BufferedReader lines = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    out.append(line).append('\n');
+                    if (line.startsWith("ACCEPT")) { // s_server listens
+                        accepting.countDown();
+                    }
+                }
             } catch (java.io.IOException ignored) {
                 // ended
             }
+            accepting.countDown();
         });
         reader.start();
         try {
-            Thread.sleep(500);
+            assertThat(accepting.await(30, TimeUnit.SECONDS)).as("openssl s_server started").isTrue();
             try (CseProcess client = CseProcess.start(dir.resolve("x"), join(tls("id-x"), "--cse-id", "/id-x",
                     "--cse-name", "cse-x", "--cse-type", "MN", "--registrar-cse-id", "/id-in",
                     "--registrar-poa", "https://127.0.0.1:" + port + "/", "--registrar-keepalive", "PT1S"))) {
