@@ -147,16 +147,11 @@ class CertificateTlsTest {
     @Test
     void a_revoked_certificate_is_refused_and_its_live_session_ends() throws Exception {
         assertThat(curl("Cdoomed", "POST", "/cse-in", "Cdoomed", "application/json;ty=2", ae("doomed"))).isEqualTo("2001");
-        Process session = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + tlsPort, "-quiet",
-                "-cert", pki.resolve("Cdoomed.pem").toString(), "-key", pki.resolve("Cdoomed.key").toString(),
-                "-CAfile", pki.resolve("ca.pem").toString()).redirectErrorStream(true).start();
-        Thread.sleep(1000);
-        assertThat(session.isAlive()).isTrue();
-        pki("crl", "--dir", pki.toString(), "--revoke", doomedSerial, "--out", pki.resolve("ca.crl").toString());
-        boolean ended = session.waitFor(6, TimeUnit.SECONDS);
-        session.destroyForcibly();
-        assertThat(ended).as("the live session of the revoked certificate was closed").isTrue();
-        Thread.sleep(1100);
+        try (LiveTlsSession session = LiveTlsSession.open(tlsPort, pki.resolve("Cdoomed.pem"),
+                pki.resolve("Cdoomed.key"), pki.resolve("ca.pem"), "Cdoomed")) {
+            pki("crl", "--dir", pki.toString(), "--revoke", doomedSerial, "--out", pki.resolve("ca.crl").toString());
+            assertThat(session.awaitEnd(6)).as("the live session of the revoked certificate was closed").isTrue();
+        }
         assertThat(curl("Cdoomed", "GET", "/cse-in", "Cdoomed", null, null)).startsWith("curl exit");
         assertThat(curl("Cae1", "GET", "/cse-in", "Cae1", null, null)).doesNotStartWith("curl");
     }

@@ -63,8 +63,11 @@ class CseHierarchyPskTest {
         byte[] wrong = new byte[32];
         new SecureRandom().nextBytes(wrong);
         Psk.secret(wrongData, "registrar-psk", HexFormat.of().formatHex(wrong));
-        try (RunningCse mn2 = mn("/id-mn2", "id-mn2@psk.example", wrongData, "https://127.0.0.1:" + inPsk + "/")) {
-            Thread.sleep(3000); // several registration attempts (keep-alive PT1S)
+        try (LogWatch security = LogWatch.of("citadel.security");
+             RunningCse mn2 = mn("/id-mn2", "id-mn2@psk.example", wrongData, "https://127.0.0.1:" + inPsk + "/")) {
+            // several registration attempts (keep-alive PT1S), each refused in its handshake by the IN
+            assertThat(security.await(m -> m.contains("handshake failed: identity=id-mn2@psk.example"), 2, 60))
+                    .as(security.messages().toString()).isTrue();
             assertThat(registeredAtIn("id-mn2")).isFalse();
         }
     }

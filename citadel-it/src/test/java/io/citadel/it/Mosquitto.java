@@ -78,9 +78,10 @@ final class Mosquitto implements AutoCloseable {
     /** Stops the broker (its clients lose their connection) and starts it again on the same port. */
     void restart() throws Exception {
         process.destroy();
-        process.waitFor(5, TimeUnit.SECONDS);
-        Thread.sleep(500);
-        process = launch(conf, port, log);
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        process = launch(conf, port, log); // waits until the port accepts connections again
     }
 
     int port() {

@@ -40,16 +40,16 @@ class TrustAnchorTest {
             cli("add", "--name", "sp-two", "--file", pki.resolve("two/ca.pem").toString());
             assertThat(eventually(() -> handshake(port, "Ctwo"))).as("second CA trusted without restart").isTrue();
             assertThat(cli("list")).contains("sp-one").contains("sp-two");
-            Process live = liveSession(port, "Cone");
-            cli("remove", "sp-one");
-            assertThat(eventually(() -> !handshake(port, "Cone"))).as("first CA no longer trusted").isTrue();
-            // and the session that CA's certificate opened before is ended too
-            assertThat(live.waitFor(5, TimeUnit.SECONDS)).as("live session closed after its CA was removed").isTrue();
-            // while a session whose CA is still trusted stays up
-            Process kept = liveSession(port, "Ctwo");
-            Thread.sleep(2_000);
-            assertThat(kept.isAlive()).isTrue();
-            kept.destroy();
+            try (LiveTlsSession live = session(port, "Cone"); LiveTlsSession kept = session(port, "Ctwo")) {
+                cli("remove", "sp-one");
+                assertThat(eventually(() -> !handshake(port, "Cone"))).as("first CA no longer trusted").isTrue();
+                // and the session that CA's certificate opened before is ended too
+                assertThat(live.awaitEnd(5)).as("live session closed after its CA was removed").isTrue();
+                // while a session whose CA is still trusted stays up: it is answered after the removal
+                kept.request("Ctwo", "2");
+                assertThat(kept.awaitAnswers(2, 30)).as(kept.output()).isTrue();
+                assertThat(kept.isAlive()).isTrue();
+            }
         }
     }
 
@@ -93,31 +93,10 @@ class TrustAnchorTest {
         return false;
     }
 
-    /** openssl s_client with a client certificate, its input kept open: returns once the handshake is done. */
-    private Process liveSession(int port, String who) throws Exception {
-        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-cert",
-                pki.resolve(who + ".pem").toString(), "-key", pki.resolve(who + ".key").toString(), "-CAfile",
-                pki.resolve("one/ca.pem").toString()).redirectErrorStream(true).start();
-        StringBuffer out = new StringBuffer();
-        Thread reader = new Thread(() -> {
-            try (java.io.InputStream in = p.getInputStream()) {
-                for (int b; (b = in.read()) >= 0; ) {
-                    out.append((char) b);
-                }
-            } catch (java.io.IOException ignored) {
-                // ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        assertThat(eventually(() -> out.toString().contains("Verify return code"))).as(out.toString()).isTrue();
-        // a request, so that the server has seen the client's certificate (TLS 1.3 sends it after the server's Finished)
-        p.getOutputStream().write(("GET /cse-in HTTP/1.1\r\nHost: x\r\nX-M2M-Origin: " + who
-                + "\r\nX-M2M-RI: 1\r\nX-M2M-RVI: 3\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().flush();
-        assertThat(eventually(() -> out.toString().contains("X-M2M-RSC"))).as(out.toString()).isTrue();
-        assertThat(p.isAlive()).isTrue();
-        return p;
+    /** A live s_client session with {@code who}'s certificate, the CSE's certificate checked against CA one. */
+    private LiveTlsSession session(int port, String who) throws Exception {
+        return LiveTlsSession.open(port, pki.resolve(who + ".pem"), pki.resolve(who + ".key"),
+                pki.resolve("one/ca.pem"), who);
     }
 
     private String cli(String... args) throws Exception {
