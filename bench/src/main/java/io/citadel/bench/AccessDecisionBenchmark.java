@@ -45,15 +45,20 @@ public class AccessDecisionBenchmark {
     public void setUp() {
         OriginatorIds ids = new OriginatorIds("/id-in", "//citadel.example");
         List<Object> acr = new ArrayList<>();
-        List<Object> acco = List.of(Map.of("actw", List.of("* * * * * 0-6 *"), "acip", Map.of("ipv4", List.of("127.0.0.0/8"))));
+        List<Object> acco =
+                List.of(Map.of("actw", List.of("* * * * * 0-6 *"), "acip", Map.of("ipv4", List.of("127.0.0.0/8"))));
         for (int i = 0; i < rules - 1; i++) {
-            acr.add(contexts ? Map.of("acor", List.of("Cother" + i + "*"), "acop", 63L, "acco", acco)
-                    : Map.of("acor", List.of("Cother" + i + "*"), "acop", 63L));
+            acr.add(
+                    contexts
+                            ? Map.of("acor", List.of("Cother" + i + "*"), "acop", 63L, "acco", acco)
+                            : Map.of("acor", List.of("Cother" + i + "*"), "acop", 63L));
         }
-        acr.add(contexts ? Map.of("acor", List.of("Csensor*"), "acop", 2L, "acco", acco)
-                : Map.of("acor", List.of("Csensor*"), "acop", 2L));
-        policy = new GoverningPolicy.Rules(List.of(new GoverningPolicy.NamedRules("acp",
-                AccessControlRule.parseSet(Map.of("acr", acr), ids))));
+        acr.add(
+                contexts
+                        ? Map.of("acor", List.of("Csensor*"), "acop", 2L, "acco", acco)
+                        : Map.of("acor", List.of("Csensor*"), "acop", 2L));
+        policy = new GoverningPolicy.Rules(
+                List.of(new GoverningPolicy.NamedRules("acp", AccessControlRule.parseSet(Map.of("acr", acr), ids))));
         decider = new AccessDecider("/id-in/CAdmin");
         request = AccessRequest.of("/id-in/Csensor42", false, 2, null, 3, "127.0.0.1", Instant.now());
     }

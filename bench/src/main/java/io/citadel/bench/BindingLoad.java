@@ -8,7 +8,11 @@ import io.citadel.client.OneM2mTransport;
 import io.citadel.client.WebSocketTransport;
 import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.protocol.codec.Serialization;
+import io.citadel.tls.CertificateAuthority;
+import io.citadel.tls.ClientSsl;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -18,10 +22,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
-import io.citadel.tls.CertificateAuthority;
-import io.citadel.tls.ClientSsl;
-import java.nio.file.Path;
-import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -50,19 +50,29 @@ public final class BindingLoad {
         for (int i = 0; i < threads; i++) {
             certificates.add(ca.issueAe("Cbl" + i, "/id-in", "citadel.example", Duration.ofDays(1)));
         }
-        IntFunction<SSLContext> tlsOf = i -> ClientSsl.context(certificates.get(i).key(), List.of(certificates.get(i).certificate()),
-                List.of(ca.certificate()));
-        IntFunction<CoapTransport> dtlsCertificate = i -> CoapTransport.certificate("127.0.0.1", coaps, certificates.get(i).key(),
-                List.of(certificates.get(i).certificate()), ClientSsl.trustManager(List.of(ca.certificate())));
+        IntFunction<SSLContext> tlsOf = i -> ClientSsl.context(
+                certificates.get(i).key(), List.of(certificates.get(i).certificate()), List.of(ca.certificate()));
+        IntFunction<CoapTransport> dtlsCertificate = i -> CoapTransport.certificate(
+                "127.0.0.1",
+                coaps,
+                certificates.get(i).key(),
+                List.of(certificates.get(i).certificate()),
+                ClientSsl.trustManager(List.of(ca.certificate())));
         seed(http, threads);
         Map<String, IntFunction<OneM2mTransport>> bindings = new LinkedHashMap<>();
         bindings.put("http", i -> HttpTransport.connect("http://127.0.0.1:" + http, null));
         bindings.put("https-cert", i -> HttpTransport.connect("https://127.0.0.1:" + tls, tlsOf.apply(i)));
         bindings.put("https-psk", i -> HttpTransport.psk("127.0.0.1", pskPort, identity, key));
-        bindings.put("ws-json", i -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + http + "/"), Serialization.JSON, null));
-        bindings.put("ws-cbor", i -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + http + "/"), Serialization.CBOR, null));
-        bindings.put("wss-cert", i -> WebSocketTransport.connect(URI.create("wss://127.0.0.1:" + tls + "/"), Serialization.CBOR,
-                tlsOf.apply(i)));
+        bindings.put(
+                "ws-json",
+                i -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + http + "/"), Serialization.JSON, null));
+        bindings.put(
+                "ws-cbor",
+                i -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + http + "/"), Serialization.CBOR, null));
+        bindings.put(
+                "wss-cert",
+                i -> WebSocketTransport.connect(
+                        URI.create("wss://127.0.0.1:" + tls + "/"), Serialization.CBOR, tlsOf.apply(i)));
         bindings.put("coap", i -> CoapTransport.plain("127.0.0.1", coap));
         bindings.put("coaps-psk", i -> CoapTransport.psk("127.0.0.1", coaps, identity, key));
         bindings.put("coaps-cert", dtlsCertificate::apply);
@@ -78,12 +88,17 @@ public final class BindingLoad {
         double psk = handshakes(i -> CoapTransport.psk("127.0.0.1", coaps, identity, key), seconds, threads);
         System.out.printf(Locale.ROOT, "DTLS-PSK full handshakes (+1 request each): %.0f/s%n", psk);
         double ecdsa = handshakes(dtlsCertificate, seconds, threads);
-        System.out.printf(Locale.ROOT, "DTLS ECDHE-ECDSA full handshakes (+1 request each): %.0f/s  (%.2f of PSK)%n", ecdsa, ecdsa / psk);
+        System.out.printf(
+                Locale.ROOT,
+                "DTLS ECDHE-ECDSA full handshakes (+1 request each): %.0f/s  (%.2f of PSK)%n",
+                ecdsa,
+                ecdsa / psk);
         System.exit(0);
     }
 
     /** New DTLS sessions per second, each carrying one RETRIEVE. */
-    private static double handshakes(IntFunction<CoapTransport> connect, int seconds, int threads) throws InterruptedException {
+    private static double handshakes(IntFunction<CoapTransport> connect, int seconds, int threads)
+            throws InterruptedException {
         AtomicLong handshakes = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> workers = new ArrayList<>();
@@ -92,7 +107,10 @@ public final class BindingLoad {
             Thread t = new Thread(() -> {
                 while (!stop.get()) {
                     try (CoapTransport t1 = connect.apply(n)) {
-                        if (new OneM2mClient(t1, "Cbl" + n).retrieve("cse-in/bl" + n + "/data/la").status() == ResponseStatusCode.OK) {
+                        if (new OneM2mClient(t1, "Cbl" + n)
+                                        .retrieve("cse-in/bl" + n + "/data/la")
+                                        .status()
+                                == ResponseStatusCode.OK) {
                             handshakes.incrementAndGet();
                         }
                     } catch (RuntimeException e) {
@@ -117,9 +135,13 @@ public final class BindingLoad {
         try (OneM2mTransport t = HttpTransport.connect("http://127.0.0.1:" + http, null)) {
             for (int i = 0; i < threads; i++) {
                 OneM2mClient c = new OneM2mClient(t, "Cbl" + i);
-                c.create("cse-in", 2, Map.of("m2m:ae", Map.of("rn", "bl" + i, "api", "Nbl", "rr", false, "srv", List.of("3"))));
+                c.create(
+                        "cse-in",
+                        2,
+                        Map.of("m2m:ae", Map.of("rn", "bl" + i, "api", "Nbl", "rr", false, "srv", List.of("3"))));
                 c.create("cse-in/bl" + i, 3, Map.of("m2m:cnt", Map.of("rn", "data")));
-                if (c.create("cse-in/bl" + i + "/data", 4, Map.of("m2m:cin", Map.of("con", "21.5"))).status()
+                if (c.create("cse-in/bl" + i + "/data", 4, Map.of("m2m:cin", Map.of("con", "21.5")))
+                                .status()
                         != ResponseStatusCode.CREATED) {
                     throw new IllegalStateException("seeding failed");
                 }
@@ -127,7 +149,8 @@ public final class BindingLoad {
         }
     }
 
-    private static double rate(IntFunction<OneM2mTransport> connect, int seconds, int threads) throws InterruptedException {
+    private static double rate(IntFunction<OneM2mTransport> connect, int seconds, int threads)
+            throws InterruptedException {
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();

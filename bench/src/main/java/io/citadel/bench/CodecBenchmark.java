@@ -28,9 +28,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CodecBenchmark {
     private final byte[] json = "{\"m2m:cin\":{\"cnf\":\"text/plain:0\",\"con\":\"21.5\",\"lbl\":[\"room:1\"]}}"
             .getBytes(StandardCharsets.UTF_8);
-    private final byte[] cbor = ContentCodec.of(Serialization.CBOR).encode(ContentCodec.of(Serialization.JSON).decode(json));
+    private final byte[] cbor = ContentCodec.of(Serialization.CBOR)
+            .encode(ContentCodec.of(Serialization.JSON).decode(json));
     private final byte[] xml = ("<m2m:cin xmlns:m2m=\"http://www.onem2m.org/xml/protocols\"><cnf>text/plain:0</cnf>"
-            + "<con>21.5</con><lbl>room:1</lbl></m2m:cin>").getBytes(StandardCharsets.UTF_8);
+                    + "<con>21.5</con><lbl>room:1</lbl></m2m:cin>")
+            .getBytes(StandardCharsets.UTF_8);
     private final ResourceSchema schema = ResourceSchema.standard();
 
     @Benchmark
@@ -56,7 +58,10 @@ public class CodecBenchmark {
     @SuppressWarnings("unchecked")
     private Object validate(ContentCodec codec, byte[] bytes) {
         Map<String, Object> tree = (Map<String, Object>) codec.decode(bytes);
-        return schema.validate(ResourceType.CONTENT_INSTANCE, Operation.CREATE,
-                (Map<String, Object>) tree.get("m2m:cin"), codec.isTextual());
+        return schema.validate(
+                ResourceType.CONTENT_INSTANCE,
+                Operation.CREATE,
+                (Map<String, Object>) tree.get("m2m:cin"),
+                codec.isTextual());
     }
 }

@@ -36,14 +36,34 @@ public final class NotifyLoad {
         });
         receiver.start();
         String nu = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/n";
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(threads)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(threads))
+                .build();
         String base = "http://127.0.0.1:" + port + "/cse-in";
-        send(http, base, "Cnotifyload", "application/json;ty=2",
+        send(
+                http,
+                base,
+                "Cnotifyload",
+                "application/json;ty=2",
                 "{\"m2m:ae\":{\"rn\":\"nl\",\"api\":\"Nnl\",\"rr\":false,\"srv\":[\"3\"]}}");
-        send(http, base + "/nl", "Cnotifyload", "application/json;ty=3", "{\"m2m:cnt\":{\"rn\":\"plain\",\"mni\":1000}}");
-        send(http, base + "/nl", "Cnotifyload", "application/json;ty=3", "{\"m2m:cnt\":{\"rn\":\"watched\",\"mni\":1000}}");
-        int rsc = send(http, base + "/nl/watched", "Cnotifyload", "application/json;ty=23",
+        send(
+                http,
+                base + "/nl",
+                "Cnotifyload",
+                "application/json;ty=3",
+                "{\"m2m:cnt\":{\"rn\":\"plain\",\"mni\":1000}}");
+        send(
+                http,
+                base + "/nl",
+                "Cnotifyload",
+                "application/json;ty=3",
+                "{\"m2m:cnt\":{\"rn\":\"watched\",\"mni\":1000}}");
+        int rsc = send(
+                http,
+                base + "/nl/watched",
+                "Cnotifyload",
+                "application/json;ty=23",
                 "{\"m2m:sub\":{\"rn\":\"s\",\"nu\":[\"" + nu + "\"],\"enc\":{\"net\":[3]}}}");
         if (rsc != 2001) {
             throw new IllegalStateException("subscription not created: " + rsc);
@@ -67,9 +87,20 @@ public final class NotifyLoad {
             }
         }
         double elapsed = (lastChange - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "CREATE cin, one subscription:       %8.0f req/s (ratio %.2f)%n", watched, watched / plain);
-        System.out.printf(Locale.ROOT, "notifications delivered:            %8d in %.1f s = %.0f notifications/s; %d of about %d"
-                + " dropped (lane queue full)%n", last, elapsed, last / elapsed, Math.max(0, made - last), made);
+        System.out.printf(
+                Locale.ROOT,
+                "CREATE cin, one subscription:       %8.0f req/s (ratio %.2f)%n",
+                watched,
+                watched / plain);
+        System.out.printf(
+                Locale.ROOT,
+                "notifications delivered:            %8d in %.1f s = %.0f notifications/s; %d of about %d"
+                        + " dropped (lane queue full)%n",
+                last,
+                elapsed,
+                last / elapsed,
+                Math.max(0, made - last),
+                made);
         receiver.stop(0);
         System.exit(0);
     }
@@ -82,7 +113,13 @@ public final class NotifyLoad {
             ts[i] = new Thread(() -> {
                 while (System.nanoTime() < deadline) {
                     try {
-                        if (send(http, container, "Cnotifyload", "application/json;ty=4", "{\"m2m:cin\":{\"con\":\"21.5\"}}") == 2001) {
+                        if (send(
+                                        http,
+                                        container,
+                                        "Cnotifyload",
+                                        "application/json;ty=4",
+                                        "{\"m2m:cin\":{\"con\":\"21.5\"}}")
+                                == 2001) {
                             done.incrementAndGet();
                         }
                     } catch (Exception e) {
@@ -100,9 +137,13 @@ public final class NotifyLoad {
     }
 
     private static int send(HttpClient http, String url, String from, String type, String body) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).header("X-M2M-Origin", from).header("X-M2M-RI", "b")
-                .header("X-M2M-RVI", "3").header("Content-Type", type)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url))
+                .header("X-M2M-Origin", from)
+                .header("X-M2M-RI", "b")
+                .header("X-M2M-RVI", "3")
+                .header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         HttpResponse<Void> rsp = http.send(req, HttpResponse.BodyHandlers.discarding());
         return Integer.parseInt(rsp.headers().firstValue("X-M2M-RSC").orElse("0"));
     }

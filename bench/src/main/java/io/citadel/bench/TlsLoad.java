@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -29,8 +29,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 public final class TlsLoad {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TlsLoad() {
-    }
+    private TlsLoad() {}
 
     public static void main(String[] args) throws Exception {
         int plainPort = Integer.parseInt(args[0]);
@@ -42,33 +41,61 @@ public final class TlsLoad {
         int seconds = Integer.parseInt(args[6]);
         int threads = Integer.parseInt(args[7]);
         byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: cse\r\nX-M2M-Origin: " + from
-                + "\r\nX-M2M-RI: b\r\nX-M2M-RVI: 3\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "\r\nX-M2M-RI: b\r\nX-M2M-RVI: 3\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         run("warm-up plain", 3, threads, () -> keepAliveOver(new Socket("127.0.0.1", plainPort), request));
         run("warm-up psk", 3, threads, () -> keepAlivePsk(pskPort, identity, key, request));
-        double plain = run("RETRIEVE plain HTTP", seconds, threads, () -> keepAliveOver(new Socket("127.0.0.1", plainPort), request));
-        double tls = run("RETRIEVE TLS-PSK (ECDHE-PSK-CHACHA20)", seconds, threads,
+        double plain = run(
+                "RETRIEVE plain HTTP",
+                seconds,
+                threads,
+                () -> keepAliveOver(new Socket("127.0.0.1", plainPort), request));
+        double tls = run(
+                "RETRIEVE TLS-PSK (ECDHE-PSK-CHACHA20)",
+                seconds,
+                threads,
                 () -> keepAlivePsk(pskPort, identity, key, request));
         System.out.printf(Locale.ROOT, "ratio TLS-PSK/plain = %.2f%n", tls / plain);
-        double tls12 = run("full TLS-PSK handshakes (TLS 1.2 ECDHE-PSK, X25519)", seconds, threads,
+        double tls12 = run(
+                "full TLS-PSK handshakes (TLS 1.2 ECDHE-PSK, X25519)",
+                seconds,
+                threads,
                 () -> handshake(pskPort, () -> client(identity, key)));
-        double classical = run("full TLS 1.3 PSK handshakes (psk_dhe_ke, X25519)", seconds, threads,
+        double classical = run(
+                "full TLS 1.3 PSK handshakes (psk_dhe_ke, X25519)",
+                seconds,
+                threads,
                 () -> handshake(pskPort, () -> tls13Client(identity, key, org.bouncycastle.tls.NamedGroup.x25519)));
-        double hybrid = run("full TLS 1.3 PSK handshakes (psk_dhe_ke, X25519MLKEM768)", seconds, threads,
-                () -> handshake(pskPort, () -> tls13Client(identity, key, org.bouncycastle.tls.NamedGroup.X25519MLKEM768)));
-        System.out.printf(Locale.ROOT, "ratio hybrid/X25519 TLS 1.3 PSK handshakes = %.2f; TLS 1.3 X25519 / TLS 1.2 = %.2f%n",
-                hybrid / classical, classical / tls12);
+        double hybrid = run(
+                "full TLS 1.3 PSK handshakes (psk_dhe_ke, X25519MLKEM768)",
+                seconds,
+                threads,
+                () -> handshake(
+                        pskPort, () -> tls13Client(identity, key, org.bouncycastle.tls.NamedGroup.X25519MLKEM768)));
+        System.out.printf(
+                Locale.ROOT,
+                "ratio hybrid/X25519 TLS 1.3 PSK handshakes = %.2f; TLS 1.3 X25519 / TLS 1.2 = %.2f%n",
+                hybrid / classical,
+                classical / tls12);
         if (args.length >= 12) {
             javax.net.ssl.SSLContext mtls = mutualTls(Path.of(args[9]), Path.of(args[10]), Path.of(args[11]));
             int tlsPort = Integer.parseInt(args[8]);
-            run("warm-up mutual TLS", 5, threads, () -> keepAliveOver(mtls.getSocketFactory().createSocket("127.0.0.1", tlsPort), request));
-            double cert = run("RETRIEVE mutual TLS (JDK client, ECDHE-ECDSA)", seconds, threads,
+            run(
+                    "warm-up mutual TLS",
+                    5,
+                    threads,
+                    () -> keepAliveOver(mtls.getSocketFactory().createSocket("127.0.0.1", tlsPort), request));
+            double cert = run(
+                    "RETRIEVE mutual TLS (JDK client, ECDHE-ECDSA)",
+                    seconds,
+                    threads,
                     () -> keepAliveOver(mtls.getSocketFactory().createSocket("127.0.0.1", tlsPort), request));
             System.out.printf(Locale.ROOT, "ratio mutual-TLS/plain = %.2f%n", cert / plain);
             run("full TLS 1.3 ECDHE-ECDSA handshakes with client certificate", seconds, threads, () -> {
                 long n = 0;
                 while (System.nanoTime() < deadline) {
-                    try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) mtls.getSocketFactory()
-                            .createSocket("127.0.0.1", tlsPort)) {
+                    try (javax.net.ssl.SSLSocket s =
+                            (javax.net.ssl.SSLSocket) mtls.getSocketFactory().createSocket("127.0.0.1", tlsPort)) {
                         s.startHandshake();
                     }
                     n++;
@@ -155,7 +182,14 @@ public final class TlsLoad {
             t.join();
         }
         double rate = done.get() / (double) seconds;
-        System.out.printf(Locale.ROOT, "RESULT %s: %.0f /s (%d in %d s, %d connections)%s%n", name, rate, done.get(), seconds, threads,
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT %s: %.0f /s (%d in %d s, %d connections)%s%n",
+                name,
+                rate,
+                done.get(),
+                seconds,
+                threads,
                 failed.get() ? " WITH ERRORS" : "");
         return rate;
     }
@@ -195,8 +229,8 @@ public final class TlsLoad {
             @Override
             public java.util.Vector getExternalPSKs() {
                 java.util.Vector<Object> v = new java.util.Vector<>();
-                v.add(new org.bouncycastle.tls.BasicTlsPSKExternal(id, getCrypto().createSecret(key),
-                        org.bouncycastle.tls.PRFAlgorithm.tls13_hkdf_sha256));
+                v.add(new org.bouncycastle.tls.BasicTlsPSKExternal(
+                        id, getCrypto().createSecret(key), org.bouncycastle.tls.PRFAlgorithm.tls13_hkdf_sha256));
                 return v;
             }
 
@@ -250,7 +284,9 @@ public final class TlsLoad {
         }
         String h = head.toString().toLowerCase(java.util.Locale.ROOT);
         int i = h.indexOf("content-length:");
-        int length = i < 0 ? 0 : Integer.parseInt(h.substring(i + 15, h.indexOf('\r', i)).trim());
+        int length = i < 0
+                ? 0
+                : Integer.parseInt(h.substring(i + 15, h.indexOf('\r', i)).trim());
         long skipped = in.readNBytes(length).length;
         if (skipped != length) {
             throw new IOException("short body");

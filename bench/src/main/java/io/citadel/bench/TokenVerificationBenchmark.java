@@ -46,14 +46,31 @@ public class TokenVerificationBenchmark {
     public void setUp() throws Exception {
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k").generate();
         OriginatorIds ids = new OriginatorIds("/id-in", "//citadel.example");
-        verifier = new TokenVerifier(List.of(new TrustedIssuer("/id-das", new JWKSet(key.toPublicJWK()),
-                Set.of(JWSAlgorithm.ES256), false)), new JWKSet(), ids, Duration.ZERO);
+        verifier = new TokenVerifier(
+                List.of(new TrustedIssuer("/id-das", new JWKSet(key.toPublicJWK()), Set.of(JWSAlgorithm.ES256), false)),
+                new JWKSet(),
+                ids,
+                Duration.ZERO);
         Instant now = Instant.now();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k").build(),
-                new JWTClaimsSet.Builder().jwtID("t@das.example").issuer("/id-das").claim("azp", "/id-in/Cbob")
-                        .notBeforeTime(Date.from(now.minusSeconds(5))).expirationTime(Date.from(now.plusSeconds(3600)))
-                        .audience("/id-in").claim("tkps", Map.of("pm", List.of(Map.of("ris", List.of("cnt1"),
-                                "pv", Map.of("acr", List.of(Map.of("acor", List.of("Cbob"), "acop", 2))))))).build());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k").build(),
+                new JWTClaimsSet.Builder()
+                        .jwtID("t@das.example")
+                        .issuer("/id-das")
+                        .claim("azp", "/id-in/Cbob")
+                        .notBeforeTime(Date.from(now.minusSeconds(5)))
+                        .expirationTime(Date.from(now.plusSeconds(3600)))
+                        .audience("/id-in")
+                        .claim(
+                                "tkps",
+                                Map.of(
+                                        "pm",
+                                        List.of(Map.of(
+                                                "ris",
+                                                List.of("cnt1"),
+                                                "pv",
+                                                Map.of("acr", List.of(Map.of("acor", List.of("Cbob"), "acop", 2)))))))
+                        .build());
         jwt.sign(new ECDSASigner(key));
         token = jwt.serialize();
     }

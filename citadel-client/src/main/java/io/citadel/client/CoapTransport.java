@@ -16,13 +16,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
-import javax.net.ssl.X509TrustManager;
 import java.util.function.Function;
+import javax.net.ssl.X509TrustManager;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.Option;
@@ -65,8 +65,10 @@ public final class CoapTransport implements OneM2mTransport {
     }
 
     public static CoapTransport plain(String host, int port) {
-        CoapEndpoint endpoint = CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile())
-                .setInetSocketAddress(localToward(host)).build();
+        CoapEndpoint endpoint = CoapEndpoint.builder()
+                .setConfiguration(Configuration.createStandardWithoutFile())
+                .setInetSocketAddress(localToward(host))
+                .build();
         endpoint.setMessageDeliverer(ClientEndpoints.CLIENT_ONLY);
         return new CoapTransport("coap://" + host + ":" + port, endpoint, null);
     }
@@ -74,8 +76,7 @@ public final class CoapTransport implements OneM2mTransport {
     /** The local address toward the CSE, any port: the client socket does not listen on every interface. */
     private static InetSocketAddress localToward(String host) {
         try {
-            return new InetSocketAddress(ClientEndpoints.localAddressToward(
-                    java.net.InetAddress.getByName(host)), 0);
+            return new InetSocketAddress(ClientEndpoints.localAddressToward(java.net.InetAddress.getByName(host)), 0);
         } catch (java.net.UnknownHostException e) {
             throw new UncheckedIOException(e);
         }
@@ -83,12 +84,15 @@ public final class CoapTransport implements OneM2mTransport {
 
     /** CoAP over DTLS with the pre-shared key {@code key} for {@code identity} (TLS_PSK_WITH_AES_128_CCM_8 first). */
     public static CoapTransport psk(String host, int port, String identity, byte[] key) {
-        return new CoapTransport("coaps://" + host + ":" + port, DtlsClients.psk(identity, key, localToward(host)), null);
+        return new CoapTransport(
+                "coaps://" + host + ":" + port, DtlsClients.psk(identity, key, localToward(host)), null);
     }
 
     /** CoAP over DTLS with the AE's raw public key (RFC 7250); the CSE's certificate must satisfy {@code trust}. */
-    public static CoapTransport rawPublicKey(String host, int port, java.security.KeyPair keys, X509TrustManager trust) {
-        return new CoapTransport("coaps://" + host + ":" + port, DtlsClients.rawPublicKey(keys, trust, localToward(host)), null);
+    public static CoapTransport rawPublicKey(
+            String host, int port, java.security.KeyPair keys, X509TrustManager trust) {
+        return new CoapTransport(
+                "coaps://" + host + ":" + port, DtlsClients.rawPublicKey(keys, trust, localToward(host)), null);
     }
 
     /**
@@ -96,10 +100,11 @@ public final class CoapTransport implements OneM2mTransport {
      * satisfy {@code trust}. Notifications then arrive over DTLS too, from a CSE showing a certificate
      * {@code trust} accepts ({@link #receive}).
      */
-    public static CoapTransport certificate(String host, int port, PrivateKey key, List<X509Certificate> chain,
-                                            X509TrustManager trust) {
+    public static CoapTransport certificate(
+            String host, int port, PrivateKey key, List<X509Certificate> chain, X509TrustManager trust) {
         DtlsCertificates mine = new DtlsCertificates(key, chain, trust, null);
-        return new CoapTransport("coaps://" + host + ":" + port, DtlsClients.certificate(mine, localToward(host)), mine);
+        return new CoapTransport(
+                "coaps://" + host + ":" + port, DtlsClients.certificate(mine, localToward(host)), mine);
     }
 
     @Override
@@ -148,8 +153,11 @@ public final class CoapTransport implements OneM2mTransport {
             receiver.destroy();
         }
         receiver = new CoapServer(Configuration.createStandardWithoutFile());
-        CoapEndpoint local = certificates == null ? CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile())
-                .setInetSocketAddress(new InetSocketAddress("127.0.0.1", 0)).build()
+        CoapEndpoint local = certificates == null
+                ? CoapEndpoint.builder()
+                        .setConfiguration(Configuration.createStandardWithoutFile())
+                        .setInetSocketAddress(new InetSocketAddress("127.0.0.1", 0))
+                        .build()
                 : DtlsServerConfig.certificateEndpoint(new InetSocketAddress("127.0.0.1", 0), certificates);
         receiver.addEndpoint(local);
         receiver.setMessageDeliverer(new MessageDeliverer() {
@@ -158,14 +166,22 @@ public final class CoapTransport implements OneM2mTransport {
                 Request in = exchange.getRequest();
                 var o = in.getOptions();
                 RequestPrimitive.Builder b = RequestPrimitive.builder(Operation.NOTIFY, o.getUriPathString())
-                        .from(o.getOtherOption(CoapOptions.FR) == null ? null : o.getOtherOption(CoapOptions.FR).getStringValue())
-                        .requestId(o.getOtherOption(CoapOptions.RQI) == null ? null : o.getOtherOption(CoapOptions.RQI).getStringValue());
+                        .from(
+                                o.getOtherOption(CoapOptions.FR) == null
+                                        ? null
+                                        : o.getOtherOption(CoapOptions.FR).getStringValue())
+                        .requestId(
+                                o.getOtherOption(CoapOptions.RQI) == null
+                                        ? null
+                                        : o.getOtherOption(CoapOptions.RQI).getStringValue());
                 if (in.getPayloadSize() > 0) {
                     b.content(ContentCodec.of(Serialization.JSON).decode(in.getPayload()));
                 }
                 ResponsePrimitive rsp = handler.apply(b.build());
-                Response out = new Response(CoAP.ResponseCode.valueOfText(rsp.status().coapCode().orElse("2.04")));
-                out.getOptions().addOtherOption(new Option(CoapOptions.RSC, rsp.status().code()));
+                Response out = new Response(
+                        CoAP.ResponseCode.valueOfText(rsp.status().coapCode().orElse("2.04")));
+                out.getOptions()
+                        .addOtherOption(new Option(CoapOptions.RSC, rsp.status().code()));
                 if (rsp.requestId() != null) {
                     out.getOptions().addOtherOption(new Option(CoapOptions.RQI, rsp.requestId()));
                 }
@@ -178,7 +194,8 @@ public final class CoapTransport implements OneM2mTransport {
             }
         });
         receiver.start();
-        return (certificates == null ? "coap" : "coaps") + "://127.0.0.1:" + local.getAddress().getPort() + "/notify";
+        return (certificates == null ? "coap" : "coaps") + "://127.0.0.1:"
+                + local.getAddress().getPort() + "/notify";
     }
 
     @Override
@@ -188,5 +205,4 @@ public final class CoapTransport implements OneM2mTransport {
         }
         endpoint.destroy();
     }
-
 }

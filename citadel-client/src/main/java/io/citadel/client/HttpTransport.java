@@ -1,6 +1,8 @@
 package io.citadel.client;
 
 import com.sun.net.httpserver.HttpServer;
+import io.citadel.client.tls.PskHttpConnection;
+import io.citadel.client.tls.PskHttpConnection.Reply;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.QueryParameters;
@@ -24,8 +26,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
-import io.citadel.client.tls.PskHttpConnection;
-import io.citadel.client.tls.PskHttpConnection.Reply;
 
 /**
  * The HTTP binding (TS-0009) for an AE: primitives mapped to requests with {@code X-M2M-*} headers, sent by
@@ -38,8 +38,7 @@ public final class HttpTransport implements OneM2mTransport {
         Reply exchange(String method, String pathAndQuery, Map<String, String> headers, byte[] body, Duration timeout)
                 throws IOException, InterruptedException;
 
-        default void close() {
-        }
+        default void close() {}
     }
 
     private final Wire wire;
@@ -51,16 +50,20 @@ public final class HttpTransport implements OneM2mTransport {
 
     /** {@code http://host:port} or, with {@code tls} (client certificate and trust), {@code https://host:port}. */
     public static HttpTransport connect(String baseUri, SSLContext tls) {
-        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
+        HttpClient.Builder b =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
         if (tls != null) {
             b.sslContext(tls);
         }
         HttpClient http = b.build();
         String base = baseUri.endsWith("/") ? baseUri.substring(0, baseUri.length() - 1) : baseUri;
         return new HttpTransport((method, pathAndQuery, headers, body, timeout) -> {
-            HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout);
+            HttpRequest.Builder r =
+                    HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout);
             headers.forEach(r::header);
-            r.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+            r.method(
+                    method,
+                    body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
             HttpResponse<byte[]> rsp = http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
             Map<String, String> h = new java.util.HashMap<>();
             rsp.headers().map().forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
@@ -76,7 +79,8 @@ public final class HttpTransport implements OneM2mTransport {
         PskHttpConnection connection = new PskHttpConnection(host, port, identity, key);
         return new HttpTransport(new Wire() {
             @Override
-            public Reply exchange(String method, String pathAndQuery, Map<String, String> headers, byte[] body, Duration timeout)
+            public Reply exchange(
+                    String method, String pathAndQuery, Map<String, String> headers, byte[] body, Duration timeout)
                     throws IOException {
                 return connection.exchange(method, pathAndQuery, headers, body, timeout);
             }
@@ -104,7 +108,9 @@ public final class HttpTransport implements OneM2mTransport {
         StringBuilder out = new StringBuilder(path.length());
         for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            boolean kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+            boolean kept = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
                     || "-._~!$&'()*,;=:@/".indexOf(c) >= 0;
             if (kept) {
                 out.append((char) c);
@@ -146,9 +152,11 @@ public final class HttpTransport implements OneM2mTransport {
         if (!r.tokens().isEmpty()) {
             headers.put("Authorization", String.join("+", r.tokens()));
         }
-        byte[] body = r.content() == null ? null : ContentCodec.of(Serialization.JSON).encode(r.content());
+        byte[] body =
+                r.content() == null ? null : ContentCodec.of(Serialization.JSON).encode(r.content());
         if (body != null) {
-            headers.put("Content-Type", "application/json" + (r.resourceType() == null ? "" : ";ty=" + r.resourceType()));
+            headers.put(
+                    "Content-Type", "application/json" + (r.resourceType() == null ? "" : ";ty=" + r.resourceType()));
         }
         String method = switch (r.operation()) {
             case CREATE, NOTIFY -> "POST";
@@ -158,25 +166,32 @@ public final class HttpTransport implements OneM2mTransport {
         };
         try {
             Reply rsp = wire.exchange(method, url.toString(), headers, body, timeout);
-            String rsc = rsp.header("X-M2M-RSC")
-                    .orElseThrow(() -> malformed("HTTP " + rsp.status() + " without X-M2M-RSC"));
+            String rsc =
+                    rsp.header("X-M2M-RSC").orElseThrow(() -> malformed("HTTP " + rsp.status() + " without X-M2M-RSC"));
             ResponseStatusCode status = rsc.strip().matches("[0-9]{1,9}")
-                    ? ResponseStatusCode.of(Integer.parseInt(rsc.strip())).orElse(null) : null;
+                    ? ResponseStatusCode.of(Integer.parseInt(rsc.strip())).orElse(null)
+                    : null;
             if (status == null) {
                 throw malformed("X-M2M-RSC '" + rsc + "' is not a response status code");
             }
             Object content = null;
             if (rsp.body().length > 0) {
                 Serialization s = rsp.header("Content-Type")
-                        .flatMap(ct -> Serialization.ofMediaType(ct.split(";")[0])).orElse(Serialization.JSON);
+                        .flatMap(ct -> Serialization.ofMediaType(ct.split(";")[0]))
+                        .orElse(Serialization.JSON);
                 try {
                     content = ContentCodec.of(s).decode(rsp.body());
                 } catch (OneM2mException e) {
                     throw malformed("the response body is not " + s + ": " + e.getMessage());
                 }
             }
-            return new ResponsePrimitive(status, rsp.header("X-M2M-RI").orElse(null),
-                    rsp.header("X-M2M-RVI").orElse(null), content, null, null);
+            return new ResponsePrimitive(
+                    status,
+                    rsp.header("X-M2M-RI").orElse(null),
+                    rsp.header("X-M2M-RVI").orElse(null),
+                    content,
+                    null,
+                    null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -217,13 +232,17 @@ public final class HttpTransport implements OneM2mTransport {
             try (exchange) {
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 var h = exchange.getRequestHeaders();
-                RequestPrimitive.Builder b = RequestPrimitive.builder(Operation.NOTIFY, exchange.getRequestURI().getPath())
-                        .from(h.getFirst("X-M2M-Origin")).requestId(h.getFirst("X-M2M-RI")).releaseVersion(h.getFirst("X-M2M-RVI"));
+                RequestPrimitive.Builder b = RequestPrimitive.builder(
+                                Operation.NOTIFY, exchange.getRequestURI().getPath())
+                        .from(h.getFirst("X-M2M-Origin"))
+                        .requestId(h.getFirst("X-M2M-RI"))
+                        .releaseVersion(h.getFirst("X-M2M-RVI"));
                 if (body.length > 0) {
                     b.content(ContentCodec.of(Serialization.JSON).decode(body));
                 }
                 ResponsePrimitive rsp = handler.apply(b.build());
-                exchange.getResponseHeaders().add("X-M2M-RSC", String.valueOf(rsp.status().code()));
+                exchange.getResponseHeaders()
+                        .add("X-M2M-RSC", String.valueOf(rsp.status().code()));
                 if (rsp.requestId() != null) {
                     exchange.getResponseHeaders().add("X-M2M-RI", rsp.requestId());
                 }

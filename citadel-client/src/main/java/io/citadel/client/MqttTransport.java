@@ -67,17 +67,18 @@ public final class MqttTransport implements OneM2mTransport {
                 }
 
                 @Override
-                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
-                }
+                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {}
             });
             client.connect(o).waitForCompletion(10_000);
         } catch (MqttException e) {
-            throw new UncheckedIOException(new IOException("MQTT connect to " + broker + " failed: " + e.getMessage(), e));
+            throw new UncheckedIOException(
+                    new IOException("MQTT connect to " + broker + " failed: " + e.getMessage(), e));
         }
     }
 
     /** Connects as {@code clientId} (TS-0010: {@code A::<AE-ID>}, any unique ID before registration). */
-    public static MqttTransport connect(String brokerUri, String cseId, String clientId, String username, char[] password) {
+    public static MqttTransport connect(
+            String brokerUri, String cseId, String clientId, String username, char[] password) {
         return new MqttTransport(brokerUri, cseId, clientId, username, password);
     }
 
@@ -117,7 +118,8 @@ public final class MqttTransport implements OneM2mTransport {
         CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
         pending.put(request.requestId(), answer);
         try {
-            publish(MqttTopics.topic(kind, self, cse, Serialization.JSON),
+            publish(
+                    MqttTopics.topic(kind, self, cse, Serialization.JSON),
                     PrimitiveCodec.serialize(PrimitiveCodec.encode(request), Serialization.JSON));
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -149,7 +151,8 @@ public final class MqttTransport implements OneM2mTransport {
             if (h != null && topic.kind().equals("req")) {
                 RequestPrimitive req = PrimitiveCodec.decodeRequest(doc, Instant.now());
                 ResponsePrimitive rsp = h.apply(req);
-                publish(MqttTopics.topic("resp", topic.originator(), topic.receiver(), topic.serialization()),
+                publish(
+                        MqttTopics.topic("resp", topic.originator(), topic.receiver(), topic.serialization()),
                         PrimitiveCodec.serialize(PrimitiveCodec.encode(rsp, null), topic.serialization()));
             }
         } catch (OneM2mException e) {

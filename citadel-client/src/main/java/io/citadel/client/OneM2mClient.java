@@ -74,8 +74,10 @@ public final class OneM2mClient {
 
     /** Any request: the builder arrives with {@code From}, a fresh request identifier and {@code rvi} 3. */
     public ResponsePrimitive send(Operation op, String to, UnaryOperator<RequestPrimitive.Builder> details) {
-        RequestPrimitive.Builder b = RequestPrimitive.builder(op, to).from(originator)
-                .requestId("rq" + REQUEST_IDS.incrementAndGet()).releaseVersion("3");
+        RequestPrimitive.Builder b = RequestPrimitive.builder(op, to)
+                .from(originator)
+                .requestId("rq" + REQUEST_IDS.incrementAndGet())
+                .releaseVersion("3");
         return transport.send(details.apply(b).build(), timeout);
     }
 }

@@ -33,8 +33,14 @@ public final class OneM2mHttpClient {
 
     /** A client for the CSE at {@code http://host:port/}. */
     public static OneM2mHttpClient connect(String host, int port) {
-        return new OneM2mHttpClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build(), "http://" + host + ":" + port + "/", null, "3");
+        return new OneM2mHttpClient(
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build(),
+                "http://" + host + ":" + port + "/",
+                null,
+                "3");
     }
 
     /** The same connection, sending {@code X-M2M-Origin: originator} (null = no header). */
@@ -67,7 +73,8 @@ public final class OneM2mHttpClient {
         return send(method, to, contentType, body, Map.of());
     }
 
-    public OneM2mResponse send(String method, String to, String contentType, byte[] body, Map<String, String> extraHeaders) {
+    public OneM2mResponse send(
+            String method, String to, String contentType, byte[] body, Map<String, String> extraHeaders) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + to)).timeout(Duration.ofSeconds(30));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-M2M-RI", "rq" + requestIds.incrementAndGet());
@@ -87,7 +94,9 @@ public final class OneM2mHttpClient {
                 b.header(k, v);
             }
         });
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        b.method(
+                method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         try {
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             int rsc = r.headers().firstValue("X-M2M-RSC").map(Integer::parseInt).orElse(-1);

@@ -33,7 +33,8 @@ public record OneM2mResponse(int httpStatus, int rsc, Map<String, List<String>> 
         if (body.length == 0) {
             return Map.of();
         }
-        Serialization s = header("Content-Type").flatMap(ct -> Serialization.ofMediaType(ct.split(";")[0]))
+        Serialization s = header("Content-Type")
+                .flatMap(ct -> Serialization.ofMediaType(ct.split(";")[0]))
                 .orElse(Serialization.JSON);
         return (Map<String, Object>) ContentCodec.of(s).decode(body);
     }

@@ -45,8 +45,12 @@ public final class WebSocketTransport implements OneM2mTransport {
             b.sslContext(tls);
         }
         try {
-            this.socket = b.build().newWebSocketBuilder().subprotocols("oneM2M." + serialization.name().toLowerCase(java.util.Locale.ROOT))
-                    .connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
+            this.socket = b.build()
+                    .newWebSocketBuilder()
+                    .subprotocols("oneM2M." + serialization.name().toLowerCase(java.util.Locale.ROOT))
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .buildAsync(uri, new Listener())
+                    .get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new UncheckedIOException(new IOException("WebSocket to " + uri + " failed: " + e.getMessage(), e));
         } catch (InterruptedException e) {
@@ -85,8 +89,10 @@ public final class WebSocketTransport implements OneM2mTransport {
     /** Sends raw bytes as one message (for bad-input tests). */
     public void sendRaw(byte[] message) {
         synchronized (sendLock) {
-            (serialization == Serialization.CBOR ? socket.sendBinary(ByteBuffer.wrap(message), true)
-                    : socket.sendText(new String(message, StandardCharsets.UTF_8), true)).join();
+            (serialization == Serialization.CBOR
+                            ? socket.sendBinary(ByteBuffer.wrap(message), true)
+                            : socket.sendText(new String(message, StandardCharsets.UTF_8), true))
+                    .join();
         }
     }
 
@@ -118,8 +124,10 @@ public final class WebSocketTransport implements OneM2mTransport {
         } catch (OneM2mException e) {
             return;
         }
-        ResponsePrimitive rsp = h == null ? ResponsePrimitive.error(ResponseStatusCode.NOT_IMPLEMENTED, req.requestId(),
-                req.releaseVersion(), "no receiver") : h.apply(req);
+        ResponsePrimitive rsp = h == null
+                ? ResponsePrimitive.error(
+                        ResponseStatusCode.NOT_IMPLEMENTED, req.requestId(), req.releaseVersion(), "no receiver")
+                : h.apply(req);
         write(PrimitiveCodec.encode(rsp, null));
     }
 
@@ -166,7 +174,8 @@ public final class WebSocketTransport implements OneM2mTransport {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            pending.values().forEach(f -> f.completeExceptionally(new IOException("closed: " + statusCode + " " + reason)));
+            pending.values()
+                    .forEach(f -> f.completeExceptionally(new IOException("closed: " + statusCode + " " + reason)));
             return null;
         }
 

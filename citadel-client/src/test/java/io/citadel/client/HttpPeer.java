@@ -36,6 +36,7 @@ final class HttpPeer implements AutoCloseable {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     /** The raw response head (status line and headers, without Content-Length) and body to send. */
     volatile String answerHead = "HTTP/1.1 200 OK\r\nX-M2M-RSC: 2000\r\n";
+
     volatile byte[] answerBody = new byte[0];
 
     HttpPeer() throws IOException {

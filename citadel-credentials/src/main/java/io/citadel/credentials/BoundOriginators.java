@@ -21,13 +21,12 @@ public final class BoundOriginators {
     private static final String STEM = "[CS][A-Za-z0-9._-]+";
     private static final String FQDN = "[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?";
     private static final Pattern VALID = Pattern.compile(
-            STEM                                        // AE-ID-Stem
-            + "|/" + NAME + "(?:/" + STEM + ")?"        // SP-relative CSE-ID, S-AE-ID or AE-ID
-            + "|//" + FQDN + "/" + NAME + "(?:/" + STEM + ")?"); // absolute
+            STEM // AE-ID-Stem
+                    + "|/" + NAME + "(?:/" + STEM + ")?" // SP-relative CSE-ID, S-AE-ID or AE-ID
+                    + "|//" + FQDN + "/" + NAME + "(?:/" + STEM + ")?"); // absolute
     private static final int MAX_LENGTH = 256;
 
-    private BoundOriginators() {
-    }
+    private BoundOriginators() {}
 
     /**
      * The allow-list, checked: at least one entry, each an identifier.
@@ -48,8 +47,11 @@ public final class BoundOriginators {
 
     /** Why the first entry of {@code allowed} that is not an identifier is not one; empty when all are. */
     public static Optional<String> problem(List<?> allowed) {
-        return allowed.stream().map(e -> e instanceof String s ? s : null).map(BoundOriginators::problem)
-                .flatMap(Optional::stream).findFirst();
+        return allowed.stream()
+                .map(e -> e instanceof String s ? s : null)
+                .map(BoundOriginators::problem)
+                .flatMap(Optional::stream)
+                .findFirst();
     }
 
     /** Why {@code entry} is not an AE-ID or CSE-ID a credential can be bound to; empty when it is one. */

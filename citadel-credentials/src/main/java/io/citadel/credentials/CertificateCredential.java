@@ -28,8 +28,15 @@ import java.util.Set;
  * @param notBefore start of validity
  * @param notAfter end of validity
  */
-public record CertificateCredential(String credentialId, String subject, String issuer, String fingerprint,
-                                    List<String> allowed, Instant notBefore, Instant notAfter) implements Credential {
+public record CertificateCredential(
+        String credentialId,
+        String subject,
+        String issuer,
+        String fingerprint,
+        List<String> allowed,
+        Instant notBefore,
+        Instant notAfter)
+        implements Credential {
 
     public CertificateCredential {
         if (credentialId == null || credentialId.isBlank()) {
@@ -75,9 +82,14 @@ public record CertificateCredential(String credentialId, String subject, String 
                 }
             }
         }
-        return new CertificateCredential(credential == null ? "30-" + cert.getSerialNumber().toString(16) : credential,
-                cert.getSubjectX500Principal().getName(), cert.getIssuerX500Principal().getName(), fingerprint(cert),
-                List.copyOf(ids), cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant());
+        return new CertificateCredential(
+                credential == null ? "30-" + cert.getSerialNumber().toString(16) : credential,
+                cert.getSubjectX500Principal().getName(),
+                cert.getIssuerX500Principal().getName(),
+                fingerprint(cert),
+                List.copyOf(ids),
+                cert.getNotBefore().toInstant(),
+                cert.getNotAfter().toInstant());
     }
 
     /** {@code onem2m://sp/cse/ae} or {@code //sp/cse/ae} → {@code //sp/cse/ae}; anything else → null. */

@@ -12,7 +12,13 @@ public sealed interface Credential
         permits PskCredential, RawPublicKeyCredential, CertificateCredential, TokenCredential, NoCredential {
 
     /** The kinds of credential, for whoever needs to know which one proved an association. */
-    enum Kind { PSK, RAW_PUBLIC_KEY, CERTIFICATE, TOKEN, NONE }
+    enum Kind {
+        PSK,
+        RAW_PUBLIC_KEY,
+        CERTIFICATE,
+        TOKEN,
+        NONE
+    }
 
     /** The Credential-ID (TS-0003 §10.4), e.g. {@code 12-sensor1@psk.example} for a KpsaID. */
     String credentialId();

@@ -16,8 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +44,7 @@ public final class EncryptedFilePskStore implements PskStore {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("citadel.security");
 
     /** A stored entry that is not honoured: its metadata as stored, its key (kept for the file only), why. */
-    private record Unusable(Map<?, ?> metadata, byte[] key, String reason) {
-    }
+    private record Unusable(Map<?, ?> metadata, byte[] key, String reason) {}
 
     private final Path dir;
     private final char[] password;
@@ -53,6 +52,7 @@ public final class EncryptedFilePskStore implements PskStore {
     private volatile Map<String, byte[]> keys = Map.of();
     /** Stored entries that are not honoured, by identity: their metadata as stored and why. */
     private volatile Map<String, Unusable> unusable = Map.of();
+
     private final FileWatch watch;
     private final Vouching<String, PskCredential> vouching = new Vouching<>(this::check);
 
@@ -208,7 +208,8 @@ public final class EncryptedFilePskStore implements PskStore {
                 for (Object o : list) {
                     Map<?, ?> m = (Map<?, ?>) o;
                     String identity = String.valueOf(m.get("identity"));
-                    Optional<String> problem = m.get("allowed") instanceof List<?> a ? BoundOriginators.problem(a) : Optional.empty();
+                    Optional<String> problem =
+                            m.get("allowed") instanceof List<?> a ? BoundOriginators.problem(a) : Optional.empty();
                     if (problem.isPresent()) { // one entry not honoured; anything else damaged fails the whole store
                         refused.put(identity, m);
                         reasons.put(identity, problem.get());
@@ -256,7 +257,8 @@ public final class EncryptedFilePskStore implements PskStore {
 
     private static PskCredential credential(Map<?, ?> m) {
         Instant notAfter = m.get("notAfter") instanceof String s ? Instant.parse(s) : null;
-        List<String> allowed = ((List<?>) m.get("allowed")).stream().map(String::valueOf).toList();
+        List<String> allowed =
+                ((List<?>) m.get("allowed")).stream().map(String::valueOf).toList();
         return new PskCredential(String.valueOf(m.get("identity")), allowed, notAfter);
     }
 
@@ -288,7 +290,10 @@ public final class EncryptedFilePskStore implements PskStore {
             });
             for (Map.Entry<String, byte[]> e : all.entrySet()) {
                 SecretKey secret = new SecretKeySpec(e.getValue(), "HmacSHA256");
-                ks.setEntry(alias(e.getKey()), new KeyStore.SecretKeyEntry(secret), new KeyStore.PasswordProtection(password));
+                ks.setEntry(
+                        alias(e.getKey()),
+                        new KeyStore.SecretKeyEntry(secret),
+                        new KeyStore.PasswordProtection(password));
             }
             Path tmpKs = PrivateFiles.temporary(dir, ".p12");
             try (OutputStream out = Files.newOutputStream(tmpKs)) {

@@ -34,6 +34,7 @@ public final class FileRawPublicKeyStore implements RawPublicKeyStore {
     private volatile Map<RawPublicKeyId, RawPublicKeyCredential> credentials = Map.of();
     /** Stored entries that are not honoured, by their stored id text: the metadata as stored. */
     private volatile Map<String, Map<?, ?>> unusable = Map.of();
+
     private volatile Map<String, String> unusableReasons = Map.of();
     private final Vouching<RawPublicKeyId, RawPublicKeyCredential> vouching = new Vouching<>(this::check);
 
@@ -184,12 +185,14 @@ public final class FileRawPublicKeyStore implements RawPublicKeyStore {
                 for (Object o : list) {
                     Map<?, ?> m = (Map<?, ?>) o;
                     RawPublicKeyId id = RawPublicKeyId.parse(String.valueOf(m.get("id")));
-                    Optional<String> problem = m.get("allowed") instanceof List<?> a ? BoundOriginators.problem(a) : Optional.empty();
+                    Optional<String> problem =
+                            m.get("allowed") instanceof List<?> a ? BoundOriginators.problem(a) : Optional.empty();
                     if (problem.isPresent()) { // one entry not honoured; anything else damaged fails the whole store
                         refused.put(id.toString(), m);
                         reasons.put(id.toString(), problem.get());
-                        LOG.warning("the raw public key " + id + " in " + file + " is not honoured (its handshakes fail): "
-                                + problem.get() + "; revoke it and add it again");
+                        LOG.warning(
+                                "the raw public key " + id + " in " + file + " is not honoured (its handshakes fail): "
+                                        + problem.get() + "; revoke it and add it again");
                         continue;
                     }
                     RawPublicKeyCredential cred = credential(m);
@@ -210,7 +213,8 @@ public final class FileRawPublicKeyStore implements RawPublicKeyStore {
 
     private static RawPublicKeyCredential credential(Map<?, ?> m) {
         Instant notAfter = m.get("notAfter") instanceof String s ? Instant.parse(s) : null;
-        List<String> allowed = ((List<?>) m.get("allowed")).stream().map(String::valueOf).toList();
+        List<String> allowed =
+                ((List<?>) m.get("allowed")).stream().map(String::valueOf).toList();
         return new RawPublicKeyCredential(RawPublicKeyId.parse(String.valueOf(m.get("id"))), allowed, notAfter);
     }
 

@@ -8,8 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /** Files of the credential store: owner-only permissions, written to a temporary file and moved into place atomically. */
 public final class PrivateFiles {
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     /** Creates {@code dir} if needed and makes it owner-only (0700). */
     static void directory(Path dir) throws IOException {

@@ -17,7 +17,8 @@ public record PskCredential(String identity, List<String> allowed, Instant notAf
     public PskCredential {
         allowed = BoundOriginators.check(allowed);
         if (identity == null || !identity.matches("[A-Za-z0-9._-]{1,128}@[A-Za-z0-9.-]{1,253}")) {
-            throw new IllegalArgumentException("a KpsaID looks like relative-id@issuer-fqdn (letters, digits, '.', '_', '-')");
+            throw new IllegalArgumentException(
+                    "a KpsaID looks like relative-id@issuer-fqdn (letters, digits, '.', '_', '-')");
         }
     }
 

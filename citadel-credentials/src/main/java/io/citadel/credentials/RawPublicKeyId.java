@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * @param digest the (truncated) digest
  */
 public record RawPublicKeyId(String algorithm, byte[] digest) {
-    private static final Pattern NI = Pattern.compile("ni://[A-Za-z0-9.:\\[\\]-]*/(sha-256(?:-128|-120)?);([A-Za-z0-9_-]+)");
+    private static final Pattern NI =
+            Pattern.compile("ni://[A-Za-z0-9.:\\[\\]-]*/(sha-256(?:-128|-120)?);([A-Za-z0-9_-]+)");
 
     public RawPublicKeyId {
         int expected = length(algorithm);
@@ -36,7 +37,9 @@ public record RawPublicKeyId(String algorithm, byte[] digest) {
     /** The identifiers TS-0003 allows for one key, longest first: sha-256, sha-256-128, sha-256-120. */
     public static List<RawPublicKeyId> candidates(byte[] subjectPublicKeyInfo) {
         byte[] digest = sha256(subjectPublicKeyInfo);
-        return List.of(new RawPublicKeyId("sha-256", digest), new RawPublicKeyId("sha-256-128", Arrays.copyOf(digest, 16)),
+        return List.of(
+                new RawPublicKeyId("sha-256", digest),
+                new RawPublicKeyId("sha-256-128", Arrays.copyOf(digest, 16)),
                 new RawPublicKeyId("sha-256-120", Arrays.copyOf(digest, 15)));
     }
 
@@ -44,8 +47,9 @@ public record RawPublicKeyId(String algorithm, byte[] digest) {
     public static RawPublicKeyId parse(String ni) {
         Matcher m = NI.matcher(ni == null ? "" : ni.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException("a raw public key identifier is an RFC 6920 name such as ni:///sha-256;<base64url digest>"
-                    + " (sha-256, sha-256-128 or sha-256-120)");
+            throw new IllegalArgumentException(
+                    "a raw public key identifier is an RFC 6920 name such as ni:///sha-256;<base64url digest>"
+                            + " (sha-256, sha-256-128 or sha-256-120)");
         }
         byte[] digest;
         try {
@@ -77,12 +81,15 @@ public record RawPublicKeyId(String algorithm, byte[] digest) {
 
     @Override
     public String toString() {
-        return "ni:///" + algorithm + ";" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        return "ni:///" + algorithm + ";"
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RawPublicKeyId other && algorithm.equals(other.algorithm) && Arrays.equals(digest, other.digest);
+        return o instanceof RawPublicKeyId other
+                && algorithm.equals(other.algorithm)
+                && Arrays.equals(digest, other.digest);
     }
 
     @Override
@@ -98,8 +105,9 @@ public record RawPublicKeyId(String algorithm, byte[] digest) {
             case "sha-256" -> 32;
             case "sha-256-128" -> 16;
             case "sha-256-120" -> 15;
-            default -> throw new IllegalArgumentException("unsupported ni algorithm " + algorithm
-                    + " (TS-0003 allows sha-256, sha-256-128, sha-256-120)");
+            default ->
+                throw new IllegalArgumentException("unsupported ni algorithm " + algorithm
+                        + " (TS-0003 allows sha-256, sha-256-128, sha-256-120)");
         };
     }
 

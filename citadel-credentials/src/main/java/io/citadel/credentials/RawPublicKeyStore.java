@@ -26,8 +26,8 @@ public interface RawPublicKeyStore extends CredentialStore<RawPublicKeyCredentia
     boolean revoke(RawPublicKeyId id);
 
     /** What a session authenticated with this key proves: its Credential-ID (type 30) and its originators. */
-    default Optional<SecurityAssociation> association(byte[] subjectPublicKeyInfo, Instant now,
-                                                      UnaryOperator<String> normalize) {
+    default Optional<SecurityAssociation> association(
+            byte[] subjectPublicKeyInfo, Instant now, UnaryOperator<String> normalize) {
         return lookup(subjectPublicKeyInfo, now).map(c -> SecurityAssociation.of(c, normalize));
     }
 }

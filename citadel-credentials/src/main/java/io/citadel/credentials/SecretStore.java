@@ -51,9 +51,12 @@ public final class SecretStore {
         try {
             KeyStore ks = load();
             var entry = ks.getEntry(alias(name), new KeyStore.PasswordProtection(password));
-            return entry instanceof KeyStore.SecretKeyEntry s ? Optional.of(s.getSecretKey().getEncoded()) : Optional.empty();
+            return entry instanceof KeyStore.SecretKeyEntry s
+                    ? Optional.of(s.getSecretKey().getEncoded())
+                    : Optional.empty();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the secret store in " + dir + " cannot be read: " + e.getClass().getSimpleName());
+            throw new IllegalStateException("the secret store in " + dir + " cannot be read: "
+                    + e.getClass().getSimpleName());
         }
     }
 
@@ -64,7 +67,9 @@ public final class SecretStore {
         }
         try {
             KeyStore ks = load();
-            ks.setEntry(alias(name), new KeyStore.SecretKeyEntry(new SecretKeySpec(secret, "HmacSHA256")),
+            ks.setEntry(
+                    alias(name),
+                    new KeyStore.SecretKeyEntry(new SecretKeySpec(secret, "HmacSHA256")),
                     new KeyStore.PasswordProtection(password));
             write(ks);
         } catch (GeneralSecurityException e) {
@@ -92,12 +97,14 @@ public final class SecretStore {
         try {
             List<String> names = new ArrayList<>();
             for (String alias : Collections.list(load().aliases())) {
-                names.add(new String(HexFormat.of().parseHex(alias.substring("secret-".length())), StandardCharsets.UTF_8));
+                names.add(new String(
+                        HexFormat.of().parseHex(alias.substring("secret-".length())), StandardCharsets.UTF_8));
             }
             Collections.sort(names);
             return names;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the secret store in " + dir + " cannot be read: " + e.getClass().getSimpleName());
+            throw new IllegalStateException("the secret store in " + dir + " cannot be read: "
+                    + e.getClass().getSimpleName());
         }
     }
 
@@ -114,8 +121,9 @@ public final class SecretStore {
             }
             return ks;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("the secret store in " + dir + " cannot be read (wrong password or damaged): "
-                    + e.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "the secret store in " + dir + " cannot be read (wrong password or damaged): "
+                            + e.getClass().getSimpleName());
         }
     }
 
@@ -134,7 +142,8 @@ public final class SecretStore {
     /** Names are case-sensitive, PKCS#12 aliases are not: the hex of the name. */
     private static String alias(String name) {
         if (name == null || !name.matches("[A-Za-z0-9._:@-]{1,128}")) {
-            throw new IllegalArgumentException("a secret's name is 1 to 128 letters, digits, '.', '_', ':', '@' or '-'");
+            throw new IllegalArgumentException(
+                    "a secret's name is 1 to 128 letters, digits, '.', '_', ':', '@' or '-'");
         }
         return "secret-" + HexFormat.of().formatHex(name.getBytes(StandardCharsets.UTF_8));
     }

@@ -33,7 +33,8 @@ public record SecurityAssociation(String credentialId, Set<String> identities, C
 
     /** What a session authenticated with {@code credential} proves: its Credential-ID, its originators normalised. */
     public static SecurityAssociation of(Credential credential, UnaryOperator<String> normalize) {
-        return new SecurityAssociation(credential.credentialId(),
+        return new SecurityAssociation(
+                credential.credentialId(),
                 credential.allowed().stream().map(normalize).collect(Collectors.toCollection(LinkedHashSet::new)),
                 credential.kind());
     }

@@ -31,6 +31,7 @@ final class Vouching<K, C extends Credential> {
 
     /** One per live TLS session, say: adding and removing must not copy them all. */
     private final Set<CredentialListener> listeners = ConcurrentHashMap.newKeySet();
+
     private final Runnable check;
     private Map<K, C> vouched = Map.of();
     private ScheduledFuture<?> watching;

@@ -20,16 +20,46 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Allow-lists of PSK and raw-key credentials hold identifiers only (issue 14, defect 4). Negative cases first. */
 class BoundOriginatorsTest {
-    private static final List<String> NOT_IDENTIFIERS = List.of("C*", "*", "/id-in/*", "//sp.example/id-in/C*", "Cab?",
-            "all", "", " ", "Csensor ", "id-mn", "C", "sensor@psk.example", "/id-in/C1/x", "/id-in/", "//", "/../id-in",
-            "/id-in/../Cx", "C\u00e9", "Cx\nforged", "/id-in/Xfoo", "//sp.example", "C" + "x".repeat(300));
-    private static final List<String> IDENTIFIERS = List.of("Csensor1", "Sglobal", "C.a_b-c", "/id-mn", "/Sglobal",
-            "/id-mn/Csensor", "//sp.example/id-mn", "//sp.example/id-mn/Csensor", "//sp-1.example/Sfoo");
+    private static final List<String> NOT_IDENTIFIERS = List.of(
+            "C*",
+            "*",
+            "/id-in/*",
+            "//sp.example/id-in/C*",
+            "Cab?",
+            "all",
+            "",
+            " ",
+            "Csensor ",
+            "id-mn",
+            "C",
+            "sensor@psk.example",
+            "/id-in/C1/x",
+            "/id-in/",
+            "//",
+            "/../id-in",
+            "/id-in/../Cx",
+            "C\u00e9",
+            "Cx\nforged",
+            "/id-in/Xfoo",
+            "//sp.example",
+            "C" + "x".repeat(300));
+    private static final List<String> IDENTIFIERS = List.of(
+            "Csensor1",
+            "Sglobal",
+            "C.a_b-c",
+            "/id-mn",
+            "/Sglobal",
+            "/id-mn/Csensor",
+            "//sp.example/id-mn",
+            "//sp.example/id-mn/Csensor",
+            "//sp-1.example/Sfoo");
 
     /** Held, so the logger the stores write to is the one the handler is on. */
     private static final Logger SECURITY_LOG = Logger.getLogger("citadel.security");
+
     @TempDir
     Path dir;
+
     private final List<String> warnings = new ArrayList<>();
     private final Handler capture = new Handler() {
         @Override
@@ -38,12 +68,10 @@ class BoundOriginatorsTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     @BeforeEach
@@ -60,14 +88,19 @@ class BoundOriginatorsTest {
     void patternsAndNonIdentifiersAreRefusedWithAClearMessage() throws Exception {
         for (String bad : NOT_IDENTIFIERS) {
             assertThat(BoundOriginators.problem(bad)).as(bad).isPresent();
-            assertThatThrownBy(() -> new PskCredential("dev@psk.example", List.of("Cgood", bad), null)).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AE-ID");
-            assertThatThrownBy(() -> new RawPublicKeyCredential(RawPublicKeyId.of(newKey()), List.of(bad), null)).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AE-ID");
+            assertThatThrownBy(() -> new PskCredential("dev@psk.example", List.of("Cgood", bad), null))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("AE-ID");
+            assertThatThrownBy(() -> new RawPublicKeyCredential(RawPublicKeyId.of(newKey()), List.of(bad), null))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("AE-ID");
         }
         assertThat(BoundOriginators.problem("C*")).get().asString().contains("wildcards are not supported");
         assertThatThrownBy(() -> new PskCredential("dev@psk.example", List.of(), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one");
     }
 
     @Test
@@ -75,7 +108,8 @@ class BoundOriginatorsTest {
         for (String good : IDENTIFIERS) {
             assertThat(BoundOriginators.problem(good)).as(good).isEmpty();
         }
-        assertThat(new PskCredential("dev@psk.example", IDENTIFIERS, null).allowed()).isEqualTo(IDENTIFIERS);
+        assertThat(new PskCredential("dev@psk.example", IDENTIFIERS, null).allowed())
+                .isEqualTo(IDENTIFIERS);
     }
 
     @Test
@@ -93,18 +127,21 @@ class BoundOriginatorsTest {
         assertThat(reopened.key("legacy@psk.example", now)).isEmpty();
         assertThat(reopened.association("legacy@psk.example", now, s -> s)).isEmpty();
         assertThat(reopened.unusable("legacy@psk.example")).get().asString().contains("C*");
-        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("legacy@psk.example").contains("not honoured"));
+        assertThat(warnings)
+                .anySatisfy(w -> assertThat(w).contains("legacy@psk.example").contains("not honoured"));
         assertThat(reopened.lookup("good@psk.example", now)).isPresent();
 
         // another change keeps the entry on disk (the operator's to fix) and still does not honour it
         reopened.put(new PskCredential("other@psk.example", List.of("Cother"), null), new byte[32]);
         assertThat(Files.readString(meta)).contains("legacy@psk.example").contains("C*");
-        assertThat(EncryptedFilePskStore.open(dir, "pw".toCharArray()).lookup("legacy@psk.example", now)).isEmpty();
+        assertThat(EncryptedFilePskStore.open(dir, "pw".toCharArray()).lookup("legacy@psk.example", now))
+                .isEmpty();
 
         assertThat(reopened.revoke("legacy@psk.example")).isTrue();
         assertThat(Files.readString(meta)).doesNotContain("legacy@psk.example");
         assertThat(reopened.unusable("legacy@psk.example")).isEmpty();
-        assertThat(EncryptedFilePskStore.open(dir, "pw".toCharArray()).list()).extracting(PskCredential::identity)
+        assertThat(EncryptedFilePskStore.open(dir, "pw".toCharArray()).list())
+                .extracting(PskCredential::identity)
                 .containsExactlyInAnyOrder("good@psk.example", "other@psk.example");
     }
 
@@ -122,14 +159,18 @@ class BoundOriginatorsTest {
         Instant now = Instant.now();
         assertThat(reopened.lookup(legacy, now)).isEmpty();
         assertThat(reopened.unusable(RawPublicKeyId.of(legacy))).isPresent();
-        assertThat(warnings).anySatisfy(w -> assertThat(w).contains(RawPublicKeyId.of(legacy).toString()).contains("not honoured"));
+        assertThat(warnings)
+                .anySatisfy(w -> assertThat(w)
+                        .contains(RawPublicKeyId.of(legacy).toString())
+                        .contains("not honoured"));
         assertThat(reopened.lookup(good, now)).isPresent();
 
         reopened.put(new RawPublicKeyCredential(RawPublicKeyId.of(newKey()), List.of("Cother"), null));
         assertThat(Files.readString(file)).contains(RawPublicKeyId.of(legacy).toString());
         assertThat(FileRawPublicKeyStore.open(dir).lookup(legacy, now)).isEmpty();
         assertThat(reopened.revoke(RawPublicKeyId.of(legacy))).isTrue();
-        assertThat(Files.readString(file)).doesNotContain(RawPublicKeyId.of(legacy).toString());
+        assertThat(Files.readString(file))
+                .doesNotContain(RawPublicKeyId.of(legacy).toString());
     }
 
     private static byte[] newKey() throws Exception {

@@ -19,11 +19,14 @@ class CredentialTest {
     void a_psk_needs_a_kpsaid_and_an_allow_list() {
         String[] notKpsaIds = {null, "", "sensor", "@psk.example", "sensor@", "sen sor@psk.example", "a@b@c"};
         for (String bad : notKpsaIds) {
-            assertThatThrownBy(() -> new PskCredential(bad, List.of("Csensor"), null)).as(String.valueOf(bad))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("KpsaID");
+            assertThatThrownBy(() -> new PskCredential(bad, List.of("Csensor"), null))
+                    .as(String.valueOf(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("KpsaID");
         }
         assertThatThrownBy(() -> new PskCredential("sensor@psk.example", List.of(), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one");
         assertThatThrownBy(() -> new PskCredential("sensor@psk.example", null, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -31,33 +34,44 @@ class CredentialTest {
     @Test
     void a_raw_public_key_id_needs_the_digest_length_its_algorithm_names() {
         assertThatThrownBy(() -> new RawPublicKeyId("sha-256", new byte[31]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32-byte");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("32-byte");
         assertThatThrownBy(() -> new RawPublicKeyId("sha-256-128", new byte[32]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16-byte");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("16-byte");
         assertThatThrownBy(() -> new RawPublicKeyId("sha-1", new byte[20]))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RawPublicKeyId("sha-256", null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RawPublicKeyCredential(null, List.of("Cx"), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("identifier");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("identifier");
     }
 
     @Test
     void certificate_and_token_credentials_need_what_they_describe() {
         assertThatThrownBy(() -> new CertificateCredential(" ", "CN=a", "CN=ca", FINGERPRINT, List.of(), NOW, NOW))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Credential-ID");
-        assertThatThrownBy(() -> new CertificateCredential("33-sp/cse/Cae", null, "CN=ca", FINGERPRINT, List.of(),
-                NOW, NOW)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("subject");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Credential-ID");
+        assertThatThrownBy(() ->
+                        new CertificateCredential("33-sp/cse/Cae", null, "CN=ca", FINGERPRINT, List.of(), NOW, NOW))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("subject");
         for (String bad : new String[] {"AB".repeat(32), "ab".repeat(20), null}) {
-            assertThatThrownBy(() -> new CertificateCredential("33-sp/cse/Cae", "CN=a", "CN=ca", bad, List.of(),
-                    NOW, NOW)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fingerprint");
+            assertThatThrownBy(
+                            () -> new CertificateCredential("33-sp/cse/Cae", "CN=a", "CN=ca", bad, List.of(), NOW, NOW))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("fingerprint");
         }
-        assertThatThrownBy(() -> new CertificateCredential("33-sp/cse/Cae", "CN=a", "CN=ca", FINGERPRINT, List.of(),
-                NOW, NOW.minusSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("validity");
+        assertThatThrownBy(() -> new CertificateCredential(
+                        "33-sp/cse/Cae", "CN=a", "CN=ca", FINGERPRINT, List.of(), NOW, NOW.minusSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("validity");
         assertThatThrownBy(() -> new TokenCredential("", "//sp/das", "Cae", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token's ID");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("token's ID");
         assertThatThrownBy(() -> new TokenCredential("t1", "//sp/das", " ", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("subject");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("subject");
     }
 
     @Test
@@ -66,16 +80,20 @@ class CredentialTest {
         assertThat(psk.validAt(NOW)).isFalse();
         assertThat(psk.validAt(NOW.plusSeconds(1))).isFalse();
         assertThat(psk.validAt(NOW.minusMillis(1))).isTrue();
-        RawPublicKeyCredential raw = new RawPublicKeyCredential(new RawPublicKeyId("sha-256", new byte[32]),
-                List.of("Cx"), NOW);
+        RawPublicKeyCredential raw =
+                new RawPublicKeyCredential(new RawPublicKeyId("sha-256", new byte[32]), List.of("Cx"), NOW);
         assertThat(raw.validAt(NOW)).isFalse();
-        assertThat(new TokenCredential("t1", "//sp/das", "Cae", NOW).validAt(NOW)).isFalse();
-        CertificateCredential cert = new CertificateCredential("33-sp/cse/Cae", "CN=a", "CN=ca", FINGERPRINT, List.of(),
-                NOW.minusSeconds(60), NOW);
+        assertThat(new TokenCredential("t1", "//sp/das", "Cae", NOW).validAt(NOW))
+                .isFalse();
+        CertificateCredential cert = new CertificateCredential(
+                "33-sp/cse/Cae", "CN=a", "CN=ca", FINGERPRINT, List.of(), NOW.minusSeconds(60), NOW);
         assertThat(cert.validAt(NOW.plusMillis(1))).isFalse();
         assertThat(cert.validAt(NOW.minusSeconds(61))).as("not yet valid").isFalse();
-        assertThat(cert.validAt(NOW)).as("the last instant is included, as in X509Certificate.checkValidity").isTrue();
-        assertThat(new PskCredential("sensor@psk.example", List.of("Csensor"), null).validAt(Instant.MAX)).isTrue();
+        assertThat(cert.validAt(NOW))
+                .as("the last instant is included, as in X509Certificate.checkValidity")
+                .isTrue();
+        assertThat(new PskCredential("sensor@psk.example", List.of("Csensor"), null).validAt(Instant.MAX))
+                .isTrue();
     }
 
     @Test
@@ -92,8 +110,14 @@ class CredentialTest {
         assertThat(raw.credentialId()).isEqualTo(id.credentialId()).startsWith("30-");
         assertThat(raw.kind()).isEqualTo(Credential.Kind.RAW_PUBLIC_KEY);
 
-        CertificateCredential cert = new CertificateCredential("33-sp.example/id-in/Cae", "CN=Cae", "CN=ca",
-                FINGERPRINT, List.of("//sp.example/id-in/Cae"), NOW, NOW.plusSeconds(60));
+        CertificateCredential cert = new CertificateCredential(
+                "33-sp.example/id-in/Cae",
+                "CN=Cae",
+                "CN=ca",
+                FINGERPRINT,
+                List.of("//sp.example/id-in/Cae"),
+                NOW,
+                NOW.plusSeconds(60));
         assertThat(cert.kind()).isEqualTo(Credential.Kind.CERTIFICATE);
         assertThat(cert.allowed()).containsExactly("//sp.example/id-in/Cae");
 

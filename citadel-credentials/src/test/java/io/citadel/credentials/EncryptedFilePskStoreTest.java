@@ -28,6 +28,7 @@ class EncryptedFilePskStoreTest {
 
     @TempDir
     Path dir;
+
     private final BlockingQueue<Credential> announced = new LinkedBlockingQueue<>();
 
     private static byte[] newKey() {
@@ -44,9 +45,11 @@ class EncryptedFilePskStoreTest {
     void a_key_of_the_wrong_length_is_refused() {
         EncryptedFilePskStore store = EncryptedFilePskStore.open(dir, PASSWORD);
         assertThatThrownBy(() -> store.put(credential("short", "Cshort"), new byte[15]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16 to 64 bytes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("16 to 64 bytes");
         assertThatThrownBy(() -> store.put(credential("long", "Clong"), new byte[65]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16 to 64 bytes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("16 to 64 bytes");
         assertThat(store.list()).isEmpty();
     }
 
@@ -66,11 +69,14 @@ class EncryptedFilePskStoreTest {
     void files_are_owner_only_and_hold_no_key_in_clear() throws Exception {
         byte[] key = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
         EncryptedFilePskStore.open(dir, PASSWORD).put(credential("dev", "Cdev"), key);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+                .isEqualTo("rwx------");
         for (String file : List.of("psk.p12", "psk.json")) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(file)))).as(file)
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(file))))
+                    .as(file)
                     .isEqualTo("rw-------");
-            assertThat(new String(Files.readAllBytes(dir.resolve(file)), StandardCharsets.ISO_8859_1)).as(file)
+            assertThat(new String(Files.readAllBytes(dir.resolve(file)), StandardCharsets.ISO_8859_1))
+                    .as(file)
                     .doesNotContain("0123456789abcdef");
         }
     }
@@ -81,7 +87,10 @@ class EncryptedFilePskStoreTest {
         EncryptedFilePskStore store = EncryptedFilePskStore.open(dir, PASSWORD);
         store.put(credential("keep", "Ckeep"), key);
         store.put(credential("drop", "Cdrop"), newKey());
-        store.put(new PskCredential("old@psk.example", List.of("Cold"), Instant.now().minusSeconds(1)), newKey());
+        store.put(
+                new PskCredential(
+                        "old@psk.example", List.of("Cold"), Instant.now().minusSeconds(1)),
+                newKey());
         assertThat(store.revoke("drop@psk.example")).isTrue();
         assertThat(store.revoke("drop@psk.example")).isFalse();
         assertThat(store.revoke("never@psk.example")).isFalse();
@@ -93,9 +102,11 @@ class EncryptedFilePskStoreTest {
         assertThat(reopened.key("old@psk.example", now)).isEmpty();
         assertThat(reopened.lookup("keep@psk.example", now)).contains(credential("keep", "Ckeep"));
         assertThat(reopened.key("keep@psk.example", now)).get().isEqualTo(key);
-        assertThat(reopened.list()).extracting(PskCredential::identity)
+        assertThat(reopened.list())
+                .extracting(PskCredential::identity)
                 .containsExactlyInAnyOrder("keep@psk.example", "old@psk.example");
-        assertThat(reopened.association("keep@psk.example", now, s -> "/id-in/" + s)).get()
+        assertThat(reopened.association("keep@psk.example", now, s -> "/id-in/" + s))
+                .get()
                 .satisfies(a -> assertThat(a.identities()).containsExactly("/id-in/Ckeep"))
                 .satisfies(a -> assertThat(a.kind()).isEqualTo(Credential.Kind.PSK));
     }
@@ -143,7 +154,8 @@ class EncryptedFilePskStoreTest {
         CredentialListener listener = announced::add;
         listened.addListener(listener);
         try {
-            assertThat(EncryptedFilePskStore.open(dir, PASSWORD).revoke("dev@psk.example")).isTrue(); // the CLI, say
+            assertThat(EncryptedFilePskStore.open(dir, PASSWORD).revoke("dev@psk.example"))
+                    .isTrue(); // the CLI, say
             assertThat(announced.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(credential("dev", "Cdev"));
             assertThat(listened.lookup("dev@psk.example", Instant.now())).isEmpty();
         } finally {
@@ -154,7 +166,8 @@ class EncryptedFilePskStoreTest {
     @Test
     void listeners_hear_of_expiry() throws Exception {
         EncryptedFilePskStore store = EncryptedFilePskStore.open(dir, PASSWORD);
-        PskCredential brief = new PskCredential("brief@psk.example", List.of("Cbrief"), Instant.now().plusMillis(1500));
+        PskCredential brief = new PskCredential(
+                "brief@psk.example", List.of("Cbrief"), Instant.now().plusMillis(1500));
         store.put(brief, newKey());
         CredentialListener listener = announced::add;
         store.addListener(listener);
@@ -175,8 +188,8 @@ class EncryptedFilePskStoreTest {
         store.addListener(listener);
         try {
             Files.writeString(dir.resolve("psk.json"), "damaged");
-            List<Credential> all = List.of(announced.poll(WAIT_SECONDS, TimeUnit.SECONDS),
-                    announced.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+            List<Credential> all = List.of(
+                    announced.poll(WAIT_SECONDS, TimeUnit.SECONDS), announced.poll(WAIT_SECONDS, TimeUnit.SECONDS));
             assertThat(all).containsExactlyInAnyOrder(credential("a", "Ca"), credential("b", "Cb"));
             boolean vouched;
             try {

@@ -23,9 +23,18 @@ class FileRawPublicKeyStoreTest {
 
     @Test
     void malformedIdentifiersAreRefusedWithAReason() {
-        for (String bad : List.of("", "sha-256;abc", "ni:///md5;AAAA", "ni:///sha-256;", "ni:///sha-256;AAAA",
-                "ni:///sha-256;" + "A".repeat(43) + "?ct=text", "ni:///sha-256-96;" + "A".repeat(16), "ni:///sha-256;" + "+".repeat(43))) {
-            assertThatThrownBy(() -> RawPublicKeyId.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+        for (String bad : List.of(
+                "",
+                "sha-256;abc",
+                "ni:///md5;AAAA",
+                "ni:///sha-256;",
+                "ni:///sha-256;AAAA",
+                "ni:///sha-256;" + "A".repeat(43) + "?ct=text",
+                "ni:///sha-256-96;" + "A".repeat(16),
+                "ni:///sha-256;" + "+".repeat(43))) {
+            assertThatThrownBy(() -> RawPublicKeyId.parse(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("sha-256");
         }
     }
@@ -35,7 +44,8 @@ class FileRawPublicKeyStoreTest {
         byte[] spki = newKey();
         RawPublicKeyId id = RawPublicKeyId.of(spki);
         assertThat(RawPublicKeyId.parse(id.toString())).isEqualTo(id);
-        assertThat(RawPublicKeyId.parse("ni://example.com/" + id.toString().substring(6))).isEqualTo(id);
+        assertThat(RawPublicKeyId.parse("ni://example.com/" + id.toString().substring(6)))
+                .isEqualTo(id);
         assertThat(id.matches(spki)).isTrue();
         assertThat(id.matches(newKey())).isFalse();
         RawPublicKeyId short120 = new RawPublicKeyId("sha-256-120", Arrays.copyOf(id.digest(), 15));
@@ -53,22 +63,31 @@ class FileRawPublicKeyStoreTest {
         byte[] unknown = newKey();
         Instant now = Instant.now();
         store.put(new RawPublicKeyCredential(RawPublicKeyId.of(full), List.of("Csensor"), null));
-        store.put(new RawPublicKeyCredential(new RawPublicKeyId("sha-256-128",
-                Arrays.copyOf(RawPublicKeyId.of(truncated).digest(), 16)), List.of("Cother"), null));
+        store.put(new RawPublicKeyCredential(
+                new RawPublicKeyId(
+                        "sha-256-128",
+                        Arrays.copyOf(RawPublicKeyId.of(truncated).digest(), 16)),
+                List.of("Cother"),
+                null));
         store.put(new RawPublicKeyCredential(RawPublicKeyId.of(expired), List.of("Cold"), now.minusSeconds(1)));
 
         FileRawPublicKeyStore reopened = FileRawPublicKeyStore.open(dir);
-        assertThat(reopened.association(full, now, s -> "/sp/" + s)).get()
+        assertThat(reopened.association(full, now, s -> "/sp/" + s))
+                .get()
                 .satisfies(a -> assertThat(a.identities()).containsExactly("/sp/Csensor"))
-                .satisfies(a -> assertThat(a.credentialId()).isEqualTo(RawPublicKeyId.of(full).credentialId()));
-        assertThat(reopened.lookup(truncated, now)).get().satisfies(c -> assertThat(c.allowed()).containsExactly("Cother"));
+                .satisfies(a -> assertThat(a.credentialId())
+                        .isEqualTo(RawPublicKeyId.of(full).credentialId()));
+        assertThat(reopened.lookup(truncated, now))
+                .get()
+                .satisfies(c -> assertThat(c.allowed()).containsExactly("Cother"));
         assertThat(reopened.lookup(expired, now)).isEmpty();
         assertThat(reopened.lookup(unknown, now)).isEmpty();
 
         assertThat(store.revoke(RawPublicKeyId.of(full))).isTrue();
         assertThat(store.revoke(RawPublicKeyId.of(full))).isFalse();
         assertThat(store.lookup(full, now)).isEmpty();
-        assertThat(Files.getPosixFilePermissions(dir.resolve("rpk.json"))).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.getPosixFilePermissions(dir.resolve("rpk.json")))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     }
 
     @Test
@@ -88,8 +107,8 @@ class FileRawPublicKeyStoreTest {
             assertThat(announced.poll()).isEqualTo(second);
             assertThat(announced).isEmpty();
 
-            RawPublicKeyCredential third = new RawPublicKeyCredential(RawPublicKeyId.of(newKey()), List.of("Cthird"),
-                    null);
+            RawPublicKeyCredential third =
+                    new RawPublicKeyCredential(RawPublicKeyId.of(newKey()), List.of("Cthird"), null);
             store.put(third);
             assertThat(FileRawPublicKeyStore.open(dir).revoke(third.id())).isTrue(); // the CLI, say
             assertThat(announced.poll(15, TimeUnit.SECONDS)).isEqualTo(third);
@@ -104,7 +123,8 @@ class FileRawPublicKeyStoreTest {
         byte[] key = newKey();
         store.put(new RawPublicKeyCredential(RawPublicKeyId.of(key), List.of("Csensor"), null));
         Files.writeString(dir.resolve("rpk.json"), "{\"rpk\":[{\"id\":\"not an ni\",\"allowed\":[\"Cx\"]}]}");
-        assertThatThrownBy(() -> FileRawPublicKeyStore.open(dir)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> FileRawPublicKeyStore.open(dir))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot be read");
     }
 

@@ -27,8 +27,7 @@ import java.util.concurrent.CountDownLatch;
  * </pre>
  */
 public final class DasCli {
-    private DasCli() {
-    }
+    private DasCli() {}
 
     public static int run(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
@@ -51,14 +50,22 @@ public final class DasCli {
                 case "serve" -> {
                     ECKey key = TokenIssuer.signingKey(dataDir.resolve("das-signing.jwk"));
                     ECKey encryptFor = opts.containsKey("encrypt-for")
-                            ? JWK.parse(Files.readString(Path.of(opts.get("encrypt-for")), StandardCharsets.UTF_8)).toECKey()
+                            ? JWK.parse(Files.readString(Path.of(opts.get("encrypt-for")), StandardCharsets.UTF_8))
+                                    .toECKey()
                             : null;
-                    TokenIssuer issuer = new TokenIssuer(opts.getOrDefault("id", "/id-das"),
-                            opts.getOrDefault("fqdn", "das.citadel.example"), key, encryptFor);
-                    DynamicAuthorizationServer das = new DynamicAuthorizationServer(opts.getOrDefault("host", "127.0.0.1"),
-                            Integer.parseInt(opts.getOrDefault("port", "8090")), new PolicyStore(policyFile), issuer);
-                    out.println("Citadel DAS " + issuer.issuerId() + " listening on http://" + opts.getOrDefault("host", "127.0.0.1")
-                            + ":" + das.port() + "/ policies=" + policyFile.toAbsolutePath());
+                    TokenIssuer issuer = new TokenIssuer(
+                            opts.getOrDefault("id", "/id-das"),
+                            opts.getOrDefault("fqdn", "das.citadel.example"),
+                            key,
+                            encryptFor);
+                    DynamicAuthorizationServer das = new DynamicAuthorizationServer(
+                            opts.getOrDefault("host", "127.0.0.1"),
+                            Integer.parseInt(opts.getOrDefault("port", "8090")),
+                            new PolicyStore(policyFile),
+                            issuer);
+                    out.println("Citadel DAS " + issuer.issuerId() + " listening on http://"
+                            + opts.getOrDefault("host", "127.0.0.1") + ":" + das.port() + "/ policies="
+                            + policyFile.toAbsolutePath());
                     out.flush();
                     CountDownLatch stop = new CountDownLatch(1);
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -69,8 +76,10 @@ public final class DasCli {
                     return 0;
                 }
                 case "jwks" -> {
-                    out.println(new TokenIssuer("", "", TokenIssuer.signingKey(dataDir.resolve("das-signing.jwk")), null)
-                            .publicKeys().toString(true));
+                    out.println(
+                            new TokenIssuer("", "", TokenIssuer.signingKey(dataDir.resolve("das-signing.jwk")), null)
+                                    .publicKeys()
+                                    .toString(true));
                     return 0;
                 }
                 case "policy" -> {
@@ -90,15 +99,21 @@ public final class DasCli {
         }
     }
 
-    private static int policy(List<String> positional, Map<String, String> opts, Path file, PrintStream out,
-                              PrintStream err) throws IOException {
+    private static int policy(
+            List<String> positional, Map<String, String> opts, Path file, PrintStream out, PrintStream err)
+            throws IOException {
         String sub = positional.isEmpty() ? "list" : positional.get(0);
         switch (sub) {
             case "add" -> {
                 String ipv4 = opts.getOrDefault("ipv4", "");
-                DasPolicy p = new DasPolicy(required(opts, "id"), required(opts, "originator"), required(opts, "target"),
-                        Integer.parseInt(required(opts, "ops")), Duration.parse(opts.getOrDefault("lifetime", "PT1H")),
-                        DasPolicy.Grant.valueOf(opts.getOrDefault("grant", "both").toUpperCase(Locale.ROOT)),
+                DasPolicy p = new DasPolicy(
+                        required(opts, "id"),
+                        required(opts, "originator"),
+                        required(opts, "target"),
+                        Integer.parseInt(required(opts, "ops")),
+                        Duration.parse(opts.getOrDefault("lifetime", "PT1H")),
+                        DasPolicy.Grant.valueOf(
+                                opts.getOrDefault("grant", "both").toUpperCase(Locale.ROOT)),
                         ipv4.isBlank() ? List.of() : List.of(ipv4.split(",")));
                 PolicyStore.put(file, p);
                 out.println("policy " + p.id() + " stored");

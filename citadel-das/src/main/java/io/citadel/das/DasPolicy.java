@@ -15,10 +15,20 @@ import java.util.Optional;
  * @param operations acop-style bitmask (1 C, 2 R, 4 U, 8 D, 16 N, 32 discovery)
  * @param ipv4 CIDR blocks the originator's address must be in (empty = anywhere)
  */
-public record DasPolicy(String id, String originator, String target, int operations, Duration lifetime,
-                        Grant grant, List<String> ipv4) {
+public record DasPolicy(
+        String id,
+        String originator,
+        String target,
+        int operations,
+        Duration lifetime,
+        Grant grant,
+        List<String> ipv4) {
 
-    public enum Grant { TOKEN, ACP, BOTH }
+    public enum Grant {
+        TOKEN,
+        ACP,
+        BOTH
+    }
 
     public DasPolicy {
         if (id == null || !id.matches("[A-Za-z0-9._-]{1,64}")) {
@@ -38,7 +48,8 @@ public record DasPolicy(String id, String originator, String target, int operati
     }
 
     boolean matches(String originatorId, String targetId, int operationBit, String originatorIp) {
-        if ((operations & operationBit) == 0 || !WildcardMatcher.matches(originator, originatorId)
+        if ((operations & operationBit) == 0
+                || !WildcardMatcher.matches(originator, originatorId)
                 || !WildcardMatcher.matches(target, targetId)) {
             return false;
         }
@@ -46,6 +57,7 @@ public record DasPolicy(String id, String originator, String target, int operati
             return true;
         }
         Optional<byte[]> ip = IpPrefix.parseAddress(originatorIp);
-        return ip.isPresent() && ipv4.stream().anyMatch(c -> IpPrefix.parse(c, false).contains(ip.get()));
+        return ip.isPresent()
+                && ipv4.stream().anyMatch(c -> IpPrefix.parse(c, false).contains(ip.get()));
     }
 }

@@ -41,12 +41,13 @@ public final class DynamicAuthorizationServer implements AutoCloseable {
     private final PolicyStore policies;
     private final TokenIssuer issuer;
 
-    public DynamicAuthorizationServer(String host, int port, PolicyStore policies, TokenIssuer issuer) throws IOException {
+    public DynamicAuthorizationServer(String host, int port, PolicyStore policies, TokenIssuer issuer)
+            throws IOException {
         this.policies = policies;
         this.issuer = issuer;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
-        this.pool = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
-                new ThreadPoolExecutor.AbortPolicy());
+        this.pool = new ThreadPoolExecutor(
+                8, 8, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256), new ThreadPoolExecutor.AbortPolicy());
         server.setExecutor(command -> {
             try {
                 pool.execute(command);
@@ -82,7 +83,9 @@ public final class DynamicAuthorizationServer implements AutoCloseable {
             try {
                 Map<?, ?> root = JSON.readValue(body, Map.class);
                 Map<?, ?> seci = (Map<?, ?>) root.get("m2m:seci");
-                if (seci == null || !"1".equals(String.valueOf(seci.get("sit"))) || !(seci.get("dreq") instanceof Map<?, ?> d)) {
+                if (seci == null
+                        || !"1".equals(String.valueOf(seci.get("sit")))
+                        || !(seci.get("dreq") instanceof Map<?, ?> d)) {
                     send(ex, 400, "4000", error("expected {\"m2m:seci\":{\"sit\":1,\"dreq\":{...}}}"));
                     return;
                 }
@@ -108,7 +111,9 @@ public final class DynamicAuthorizationServer implements AutoCloseable {
         String originator = dreq.get("or") instanceof String s ? s : null;
         String target = dreq.get("trid") instanceof String s ? s : null;
         Integer bit = dreq.get("op") instanceof Number n ? OPERATION_BITS.get(n.intValue()) : null;
-        String ip = dreq.get("oip") instanceof Map<?, ?> oip ? (String) (oip.get("ip4") != null ? oip.get("ip4") : oip.get("ip6")) : null;
+        String ip = dreq.get("oip") instanceof Map<?, ?> oip
+                ? (String) (oip.get("ip4") != null ? oip.get("ip4") : oip.get("ip6"))
+                : null;
         if (originator == null || target == null || bit == null) {
             LOG.log(System.Logger.Level.INFO, "DENY malformed consultation (needs or, op, trid)");
             return Map.of();
@@ -122,8 +127,13 @@ public final class DynamicAuthorizationServer implements AutoCloseable {
         Instant until = Instant.now().plus(p.lifetime());
         Map<String, Object> dres = new LinkedHashMap<>();
         if (!tokensOnly && p.grant() != DasPolicy.Grant.TOKEN) {
-            dres.put("dai", Map.of("gp", Map.of("acr", List.of(Map.of("acor", List.of(originator), "acop", p.operations()))),
-                    "pl", Timestamps.format(until)));
+            dres.put(
+                    "dai",
+                    Map.of(
+                            "gp",
+                            Map.of("acr", List.of(Map.of("acor", List.of(originator), "acop", p.operations()))),
+                            "pl",
+                            Timestamps.format(until)));
         }
         if (tokensOnly || p.grant() != DasPolicy.Grant.ACP) {
             String cseId = audienceFor(target, originator, consultingCse);
@@ -131,7 +141,9 @@ public final class DynamicAuthorizationServer implements AutoCloseable {
             tokens.add(issuer.issue(originator, List.of(cseId), List.of(target), p.operations(), until));
             dres.put("tkns", tokens);
         }
-        LOG.log(System.Logger.Level.INFO, "PERMIT " + originator + " op " + bit + " on " + target + " by policy " + p.id());
+        LOG.log(
+                System.Logger.Level.INFO,
+                "PERMIT " + originator + " op " + bit + " on " + target + " by policy " + p.id());
         return dres;
     }
 
@@ -140,9 +152,12 @@ public final class DynamicAuthorizationServer implements AutoCloseable {
         if (consultingCse != null && consultingCse.startsWith("//")) {
             return consultingCse;
         }
-        String cse = target.startsWith("/") && target.indexOf('/', 1) > 0 ? target.substring(0, target.indexOf('/', 1)) : target;
+        String cse = target.startsWith("/") && target.indexOf('/', 1) > 0
+                ? target.substring(0, target.indexOf('/', 1))
+                : target;
         String sp = originator.startsWith("//") && originator.indexOf('/', 2) > 0
-                ? originator.substring(0, originator.indexOf('/', 2)) : "";
+                ? originator.substring(0, originator.indexOf('/', 2))
+                : "";
         return sp + cse;
     }
 

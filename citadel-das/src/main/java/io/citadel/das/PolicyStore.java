@@ -41,7 +41,9 @@ public final class PolicyStore {
     }
 
     public Optional<DasPolicy> firstMatch(String originator, String target, int operationBit, String ip) {
-        return policies().stream().filter(p -> p.matches(originator, target, operationBit, ip)).findFirst();
+        return policies().stream()
+                .filter(p -> p.matches(originator, target, operationBit, ip))
+                .findFirst();
     }
 
     private synchronized void reload() {
@@ -50,7 +52,9 @@ public final class PolicyStore {
         } catch (IOException | RuntimeException e) {
             policies = List.of();
             watch.retryLater();
-            LOG.log(System.Logger.Level.ERROR, "policy file " + watch.path() + " unreadable, denying everything: " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "policy file " + watch.path() + " unreadable, denying everything: " + e.getMessage());
         }
     }
 
@@ -60,10 +64,16 @@ public final class PolicyStore {
         if (root.get("policies") instanceof List<?> list) {
             for (Object o : list) {
                 Map<?, ?> m = (Map<?, ?>) o;
-                out.add(new DasPolicy(String.valueOf(m.get("id")), (String) m.get("originator"), (String) m.get("target"),
-                        ((Number) m.get("operations")).intValue(), Duration.parse(String.valueOf(m.get("lifetime"))),
+                out.add(new DasPolicy(
+                        String.valueOf(m.get("id")),
+                        (String) m.get("originator"),
+                        (String) m.get("target"),
+                        ((Number) m.get("operations")).intValue(),
+                        Duration.parse(String.valueOf(m.get("lifetime"))),
                         DasPolicy.Grant.valueOf(String.valueOf(m.get("grant")).toUpperCase(Locale.ROOT)),
-                        m.get("ipv4") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of()));
+                        m.get("ipv4") instanceof List<?> l
+                                ? l.stream().map(String::valueOf).toList()
+                                : List.of()));
             }
         }
         return out;

@@ -57,7 +57,8 @@ public final class TokenIssuer {
             if (Files.exists(file)) {
                 return ECKey.parse(Files.readString(file, StandardCharsets.UTF_8));
             }
-            ECKey key = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
+            ECKey key =
+                    new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
             Files.createDirectories(file.toAbsolutePath().getParent());
             // written whole to a private temporary file, then linked into place: two processes starting at once
             // never see a half-written key, and the second one uses the first one's key
@@ -68,7 +69,8 @@ public final class TokenIssuer {
                 } catch (UnsupportedOperationException ignored) {
                     // not POSIX
                 }
-                Files.writeString(tmp, key.toJSONString(), StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+                Files.writeString(
+                        tmp, key.toJSONString(), StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
                 Files.createLink(file, tmp);
                 return key;
             } catch (java.nio.file.FileAlreadyExistsException raced) {
@@ -97,26 +99,47 @@ public final class TokenIssuer {
      * @param audience CSE-IDs the token is for
      * @param resourceIds the resources the permission covers
      */
-    public String issue(String holder, List<String> audience, List<String> resourceIds, int operations, Instant notAfter) {
+    public String issue(
+            String holder, List<String> audience, List<String> resourceIds, int operations, Instant notAfter) {
         byte[] rel = new byte[12];
         random.nextBytes(rel);
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .jwtID(HexFormat.of().formatHex(rel) + "@" + issuerFqdn).issuer(issuerId).claim("azp", holder)
-                .notBeforeTime(Date.from(now.minusSeconds(1))).expirationTime(Date.from(notAfter))
-                .audience(audience).claim("tkvr", "1")
-                .claim("tkps", Map.of("pm", List.of(Map.of("ris", resourceIds,
-                        "pv", Map.of("acr", List.of(Map.of("acor", List.of(holder), "acop", operations)))))))
+                .jwtID(HexFormat.of().formatHex(rel) + "@" + issuerFqdn)
+                .issuer(issuerId)
+                .claim("azp", holder)
+                .notBeforeTime(Date.from(now.minusSeconds(1)))
+                .expirationTime(Date.from(notAfter))
+                .audience(audience)
+                .claim("tkvr", "1")
+                .claim(
+                        "tkps",
+                        Map.of(
+                                "pm",
+                                List.of(Map.of(
+                                        "ris",
+                                        resourceIds,
+                                        "pv",
+                                        Map.of("acr", List.of(Map.of("acor", List.of(holder), "acop", operations)))))))
                 .build();
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT)
-                    .keyID(signingKey.getKeyID()).build(), claims);
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.ES256)
+                            .type(JOSEObjectType.JWT)
+                            .keyID(signingKey.getKeyID())
+                            .build(),
+                    claims);
             jwt.sign(new ECDSASigner(signingKey));
             if (encryptFor == null) {
                 return jwt.serialize();
             }
-            JWEObject jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES_A128KW, EncryptionMethod.A128GCM)
-                    .type(JOSEObjectType.JWT).contentType("JWT").keyID(encryptFor.getKeyID()).build(), new Payload(jwt));
+            JWEObject jwe = new JWEObject(
+                    new JWEHeader.Builder(JWEAlgorithm.ECDH_ES_A128KW, EncryptionMethod.A128GCM)
+                            .type(JOSEObjectType.JWT)
+                            .contentType("JWT")
+                            .keyID(encryptFor.getKeyID())
+                            .build(),
+                    new Payload(jwt));
             jwe.encrypt(new ECDHEncrypter(encryptFor.toECPublicKey()));
             return jwe.serialize();
         } catch (JOSEException e) {

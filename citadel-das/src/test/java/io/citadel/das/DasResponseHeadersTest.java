@@ -19,13 +19,18 @@ import org.junit.jupiter.api.io.TempDir;
 class DasResponseHeadersTest {
     @TempDir
     static Path dir;
+
     static DynamicAuthorizationServer das;
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final String CONSULTATION = "{\"m2m:seci\":{\"sit\":1,\"dreq\":{\"or\":\"Cx\",\"op\":2,\"trid\":\"/id-in/x\"}}}";
+    static final String CONSULTATION =
+            "{\"m2m:seci\":{\"sit\":1,\"dreq\":{\"or\":\"Cx\",\"op\":2,\"trid\":\"/id-in/x\"}}}";
 
     @BeforeAll
     static void start() throws Exception {
-        das = new DynamicAuthorizationServer("127.0.0.1", 0, new PolicyStore(dir.resolve("policies.json")),
+        das = new DynamicAuthorizationServer(
+                "127.0.0.1",
+                0,
+                new PolicyStore(dir.resolve("policies.json")),
                 new TokenIssuer("/id-das", "das.example", TokenIssuer.signingKey(dir.resolve("signing.jwk")), null));
     }
 
@@ -36,7 +41,8 @@ class DasResponseHeadersTest {
 
     private static HttpResponse<String> post(String body, String rqi) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + das.port() + "/das/dynaAuth"))
-                .header("Content-Type", "application/json").header("X-M2M-Origin", "/id-in")
+                .header("Content-Type", "application/json")
+                .header("X-M2M-Origin", "/id-in")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (rqi != null) {
             b.header("X-M2M-RI", rqi);

@@ -7,13 +7,13 @@ import io.citadel.engine.hierarchy.RegistrarLink;
 import io.citadel.engine.hierarchy.RemoteCseIndex;
 import io.citadel.engine.notification.SubscriptionIndex;
 import io.citadel.engine.operations.EngineParts;
+import io.citadel.engine.pipeline.Pipeline;
+import io.citadel.engine.pipeline.PrimitiveHandler;
 import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.engine.resources.CseBootstrap;
 import io.citadel.engine.resources.ExpiryReaper;
-import io.citadel.engine.resources.Writes;
-import io.citadel.engine.pipeline.Pipeline;
-import io.citadel.engine.pipeline.PrimitiveHandler;
 import io.citadel.engine.resources.Resource;
+import io.citadel.engine.resources.Writes;
 import io.citadel.engine.store.ResourceStore;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
@@ -40,9 +40,17 @@ public final class Cse implements PrimitiveHandler, AutoCloseable {
     private final RevocationList revocations;
     private final List<AutoCloseable> services;
 
-    Cse(CseSettings settings, EngineParts parts, Pipeline pipeline, EntityConnections connections, Links links,
-        OutboundRequests outbound, RemoteCseIndex remotes, SubscriptionIndex subscriptions, RevocationList revocations,
-        List<AutoCloseable> services) {
+    Cse(
+            CseSettings settings,
+            EngineParts parts,
+            Pipeline pipeline,
+            EntityConnections connections,
+            Links links,
+            OutboundRequests outbound,
+            RemoteCseIndex remotes,
+            SubscriptionIndex subscriptions,
+            RevocationList revocations,
+            List<AutoCloseable> services) {
         this.settings = settings;
         this.parts = parts;
         this.pipeline = pipeline;
@@ -90,10 +98,17 @@ public final class Cse implements PrimitiveHandler, AutoCloseable {
      * Registers this CSE with its registrar and keeps the registration alive (see {@link RegistrarLink});
      * {@code ownPointOfAccess} is where the registrar and others reach this CSE.
      */
-    public void registerWith(String registrarCseId, String registrarPointOfAccess, Duration keepAlive,
-                             List<String> ownPointOfAccess) {
-        links.start(() -> new RegistrarLink(settings, new RegistrarLink.Registrar(registrarCseId, registrarPointOfAccess,
-                keepAlive), outbound, parts.store(), remotes, ownPointOfAccess), registrarCseId);
+    public void registerWith(
+            String registrarCseId, String registrarPointOfAccess, Duration keepAlive, List<String> ownPointOfAccess) {
+        links.start(
+                () -> new RegistrarLink(
+                        settings,
+                        new RegistrarLink.Registrar(registrarCseId, registrarPointOfAccess, keepAlive),
+                        outbound,
+                        parts.store(),
+                        remotes,
+                        ownPointOfAccess),
+                registrarCseId);
     }
 
     /** True once the registration with the registrar succeeded (and until it is found gone). */
@@ -132,8 +147,11 @@ public final class Cse implements PrimitiveHandler, AutoCloseable {
 
     /** Runs one expiry pass now (the reaper also runs every second); returns how many were deleted. */
     public int expireNow(Instant now) {
-        return services.stream().filter(ExpiryReaper.class::isInstance).map(ExpiryReaper.class::cast)
-                .mapToInt(r -> r.reap(now)).sum();
+        return services.stream()
+                .filter(ExpiryReaper.class::isInstance)
+                .map(ExpiryReaper.class::cast)
+                .mapToInt(r -> r.reap(now))
+                .sum();
     }
 
     @Override
@@ -146,8 +164,10 @@ public final class Cse implements PrimitiveHandler, AutoCloseable {
             try {
                 service.close();
             } catch (Exception e) {
-                System.getLogger("citadel.engine").log(System.Logger.Level.WARNING,
-                        "closing " + service.getClass().getSimpleName() + " failed: " + e.getMessage());
+                System.getLogger("citadel.engine")
+                        .log(
+                                System.Logger.Level.WARNING,
+                                "closing " + service.getClass().getSimpleName() + " failed: " + e.getMessage());
             }
         }
     }

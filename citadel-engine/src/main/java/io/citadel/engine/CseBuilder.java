@@ -13,8 +13,10 @@ import io.citadel.engine.hierarchy.EntityDelivery;
 import io.citadel.engine.hierarchy.Forwarder;
 import io.citadel.engine.hierarchy.GroupMembers;
 import io.citadel.engine.hierarchy.RemoteCseIndex;
+import io.citadel.engine.notification.DispatchSettings;
 import io.citadel.engine.notification.EventCriteria;
 import io.citadel.engine.notification.NonBlockingRequests;
+import io.citadel.engine.notification.NotificationDispatcher;
 import io.citadel.engine.notification.NotificationTargets;
 import io.citadel.engine.notification.Notifier;
 import io.citadel.engine.notification.NotifyRequests;
@@ -36,8 +38,11 @@ import io.citadel.engine.pipeline.ForwardStage;
 import io.citadel.engine.pipeline.IdentifyStage;
 import io.citadel.engine.pipeline.NonBlockingStage;
 import io.citadel.engine.pipeline.OperateStage;
+import io.citadel.engine.pipeline.Pipeline;
+import io.citadel.engine.pipeline.PrimitiveHandler;
 import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.engine.pipeline.ResultExpirationStage;
+import io.citadel.engine.pipeline.StageNames;
 import io.citadel.engine.pipeline.TargetStage;
 import io.citadel.engine.pipeline.ValidateStage;
 import io.citadel.engine.resources.Addressing;
@@ -46,11 +51,6 @@ import io.citadel.engine.resources.ExpiryReaper;
 import io.citadel.engine.resources.Ids;
 import io.citadel.engine.resources.Representation;
 import io.citadel.engine.resources.ResourceRepository;
-import io.citadel.engine.notification.DispatchSettings;
-import io.citadel.engine.notification.NotificationDispatcher;
-import io.citadel.engine.pipeline.Pipeline;
-import io.citadel.engine.pipeline.PrimitiveHandler;
-import io.citadel.engine.pipeline.StageNames;
 import io.citadel.engine.store.ChangeListener;
 import io.citadel.engine.store.ResourceStore;
 import io.citadel.engine.types.AccessControlPolicyBehaviour;
@@ -108,8 +108,8 @@ public final class CseBuilder {
     /** Builds the CSE: loads its indexes from the store and creates the CSEBase when there is none. */
     public Cse build() {
         OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
-        SecurityOptions options = security.withAudit(security.audit().namingAdministrator(
-                Cse.administratorSpellings(settings, ids)));
+        SecurityOptions options =
+                security.withAudit(security.audit().namingAdministrator(Cse.administratorSpellings(settings, ids)));
         ResourceSchema schema = ResourceSchema.standard();
         ResourceRepository repository = new ResourceRepository(store, 200_000);
         PollingChannels pollingChannels = new PollingChannels(repository);
@@ -127,13 +127,13 @@ public final class CseBuilder {
         });
         subscriptions.load(store);
         remotes.load(store);
-        TokenVerifier verifier = new TokenVerifier(options.trustedIssuers(), options.decryptionKeys(), ids,
-                Duration.ofSeconds(5));
+        TokenVerifier verifier =
+                new TokenVerifier(options.trustedIssuers(), options.decryptionKeys(), ids, Duration.ofSeconds(5));
         TokenService tokens = new TokenService(verifier, options.revocations());
         Addressing addressing = new Addressing(settings, repository);
         RoleDirectory roles = new RoleDirectory(settings, repository, verifier, ids);
-        DistributedAuthorization distributed = new DistributedAuthorization(settings, repository, addressing, ids,
-                options, tokens, roles);
+        DistributedAuthorization distributed =
+                new DistributedAuthorization(settings, repository, addressing, ids, options, tokens, roles);
         Forwarder forwarder = new Forwarder(settings, remotes, options.outbound(), Duration.ofSeconds(10));
         AeBehaviour ae = new AeBehaviour(Ids::next, ids::normalize);
         Representation representation = new Representation(schema);
@@ -145,20 +145,40 @@ public final class CseBuilder {
         connections.onBind(dispatcher::wakeParked);
         Notifier notifier = new Notifier(settings, store, subscriptions, dispatcher, representation);
         NonBlockingRequests nonBlocking = new NonBlockingRequests(settings, store, dispatcher);
-        AccessControl accessControl = new AccessControl(settings, repository, ids, options,
-                new DynamicAuthorization(settings, store, repository, schema, tokens, options), distributed);
+        AccessControl accessControl = new AccessControl(
+                settings,
+                repository,
+                ids,
+                options,
+                new DynamicAuthorization(settings, store, repository, schema, tokens, options),
+                distributed);
         Announcer announcer = new Announcer(settings, schema, repository, options.outbound(), links::registrar);
         notifier.observeWith(announcer::changed);
-        EngineParts parts = new EngineParts(settings, schema, store, repository, addressing, accessControl,
-                new AcpiValidator(addressing), representation, behaviours(ids, forwarder, targets, ae), ae, distributed,
-                notifier, new SubscriptionVerification(targets, notifyRequests, accessControl, Duration.ofSeconds(5)),
+        EngineParts parts = new EngineParts(
+                settings,
+                schema,
+                store,
+                repository,
+                addressing,
+                accessControl,
+                new AcpiValidator(addressing),
+                representation,
+                behaviours(ids, forwarder, targets, ae),
+                ae,
+                distributed,
+                notifier,
+                new SubscriptionVerification(targets, notifyRequests, accessControl, Duration.ofSeconds(5)),
                 announcer);
         PipelineReference self = new PipelineReference();
         DeleteOperation delete = new DeleteOperation(parts);
         FanOutOperation fanOut = new FanOutOperation(parts, self::handle, Duration.ofSeconds(15));
-        OperateStage.Operations operations = new OperateStage.Operations(new CreateOperation(parts),
-                new RetrieveOperation(parts), new UpdateOperation(parts), delete,
-                new NotifyOperation(parts, entities, Duration.ofSeconds(5)), fanOut,
+        OperateStage.Operations operations = new OperateStage.Operations(
+                new CreateOperation(parts),
+                new RetrieveOperation(parts),
+                new UpdateOperation(parts),
+                delete,
+                new NotifyOperation(parts, entities, Duration.ofSeconds(5)),
+                fanOut,
                 new PollingChannelOperation(parts, pollingChannels, Duration.ofSeconds(30)));
         Pipeline.Builder stages = Pipeline.builder()
                 .then(StageNames.VALIDATE, new ValidateStage())
@@ -177,16 +197,30 @@ public final class CseBuilder {
         notifier.deleteWith(ri -> delete.delete(ri, null).isPresent());
         new CseBootstrap(settings, schema, store, repository).ensureCseBase();
         ExpiryReaper reaper = new ExpiryReaper(store, delete);
-        return new Cse(settings, parts, pipeline, connections, links, options.outbound(), remotes, subscriptions,
-                options.revocations(), List.of(reaper, fanOut, announcer, nonBlocking, notifier));
+        return new Cse(
+                settings,
+                parts,
+                pipeline,
+                connections,
+                links,
+                options.outbound(),
+                remotes,
+                subscriptions,
+                options.revocations(),
+                List.of(reaper, fanOut, announcer, nonBlocking, notifier));
     }
 
-    private Map<ResourceType, TypeBehaviour> behaviours(OriginatorIds ids, Forwarder forwarder,
-                                                        NotificationTargets targets, AeBehaviour ae) {
+    private Map<ResourceType, TypeBehaviour> behaviours(
+            OriginatorIds ids, Forwarder forwarder, NotificationTargets targets, AeBehaviour ae) {
         Map<ResourceType, TypeBehaviour> behaviours = new EnumMap<>(ResourceType.class);
-        for (TypeBehaviour b : List.of(ae, new ContainerBehaviour(), new ContentInstanceBehaviour(),
-                new AccessControlPolicyBehaviour(ids), FixedBehaviour.plain(ResourceType.DYNAMIC_AUTHORIZATION_CONSULTATION),
-                FixedBehaviour.plain(ResourceType.ROLE), FixedBehaviour.plain(ResourceType.TOKEN),
+        for (TypeBehaviour b : List.of(
+                ae,
+                new ContainerBehaviour(),
+                new ContentInstanceBehaviour(),
+                new AccessControlPolicyBehaviour(ids),
+                FixedBehaviour.plain(ResourceType.DYNAMIC_AUTHORIZATION_CONSULTATION),
+                FixedBehaviour.plain(ResourceType.ROLE),
+                FixedBehaviour.plain(ResourceType.TOKEN),
                 FixedBehaviour.plain(ResourceType.AUTHORIZATION_DECISION),
                 FixedBehaviour.plain(ResourceType.AUTHORIZATION_POLICY),
                 FixedBehaviour.plain(ResourceType.AUTHORIZATION_INFORMATION),
@@ -217,8 +251,8 @@ public final class CseBuilder {
         }
 
         @Override
-        public io.citadel.protocol.ResponsePrimitive handle(io.citadel.protocol.RequestPrimitive request,
-                                                            RequestContext context) {
+        public io.citadel.protocol.ResponsePrimitive handle(
+                io.citadel.protocol.RequestPrimitive request, RequestContext context) {
             return pipeline.handle(request, context);
         }
     }

@@ -17,12 +17,26 @@ import java.util.Objects;
  * @param insecureCsePeers normalised CSE-IDs allowed to send requests without a security association
  *     (lab setups only; empty by default, so every other CSE gets 4107 without TLS)
  */
-public record CseSettings(String cseId, String cseName, String spId, int cseType, String administrator,
-                          List<String> registrationAllowed, List<String> pointOfAccess, int maxResults,
-                          List<String> insecureCsePeers) {
+public record CseSettings(
+        String cseId,
+        String cseName,
+        String spId,
+        int cseType,
+        String administrator,
+        List<String> registrationAllowed,
+        List<String> pointOfAccess,
+        int maxResults,
+        List<String> insecureCsePeers) {
 
-    public CseSettings(String cseId, String cseName, String spId, int cseType, String administrator,
-                       List<String> registrationAllowed, List<String> pointOfAccess, int maxResults) {
+    public CseSettings(
+            String cseId,
+            String cseName,
+            String spId,
+            int cseType,
+            String administrator,
+            List<String> registrationAllowed,
+            List<String> pointOfAccess,
+            int maxResults) {
         this(cseId, cseName, spId, cseType, administrator, registrationAllowed, pointOfAccess, maxResults, List.of());
     }
 

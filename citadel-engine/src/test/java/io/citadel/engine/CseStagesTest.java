@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.citadel.engine.authorization.AuditLog;
 import io.citadel.engine.authorization.SecurityOptions;
 import io.citadel.engine.pipeline.AuthorizeStage;
-import io.citadel.engine.pipeline.Exchange;
 import io.citadel.engine.pipeline.Facts;
 import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.engine.pipeline.Stage;
@@ -33,8 +32,8 @@ import org.junit.jupiter.api.Test;
  */
 public class CseStagesTest {
     private static final String ADMIN = "CAdminStages";
-    private static final CseSettings SETTINGS = new CseSettings("/id-in", "cse-in", "//citadel.example", 1, ADMIN,
-            List.of("C*"), List.of(), 100);
+    private static final CseSettings SETTINGS =
+            new CseSettings("/id-in", "cse-in", "//citadel.example", 1, ADMIN, List.of("C*"), List.of(), 100);
     private final List<Cse> started = new ArrayList<>();
 
     @AfterEach
@@ -49,13 +48,21 @@ public class CseStagesTest {
     }
 
     private static RequestPrimitive retrieve(String from, String to, String rqi) {
-        return RequestPrimitive.builder(Operation.RETRIEVE, to).from(from).requestId(rqi).releaseVersion("3").build();
+        return RequestPrimitive.builder(Operation.RETRIEVE, to)
+                .from(from)
+                .requestId(rqi)
+                .releaseVersion("3")
+                .build();
     }
 
     private static RequestPrimitive registerAe(String from, String rqi) {
-        return RequestPrimitive.builder(Operation.CREATE, "/id-in/cse-in").from(from).requestId(rqi).releaseVersion("3")
+        return RequestPrimitive.builder(Operation.CREATE, "/id-in/cse-in")
+                .from(from)
+                .requestId(rqi)
+                .releaseVersion("3")
                 .resourceType(ResourceType.AE.code())
-                .content(Map.of("m2m:ae", Map.of("api", "Nstages", "rr", false, "srv", List.of("3")))).build();
+                .content(Map.of("m2m:ae", Map.of("api", "Nstages", "rr", false, "srv", List.of("3"))))
+                .build();
     }
 
     @Test
@@ -71,15 +78,19 @@ public class CseStagesTest {
         Cse cse = start(Cse.builder(SETTINGS, new InMemoryResourceStore())
                 .stages(p -> p.before(StageNames.VALIDATE, "rate-limit", rateLimit)));
 
-        assertThat(cse.handle(retrieve(ADMIN, "/id-in/cse-in", "1"), RequestContext.local()).status())
+        assertThat(cse.handle(retrieve(ADMIN, "/id-in/cse-in", "1"), RequestContext.local())
+                        .status())
                 .isEqualTo(ResponseStatusCode.OK);
-        assertThat(cse.handle(retrieve(ADMIN, "/id-in/cse-in", "2"), RequestContext.local()).status())
+        assertThat(cse.handle(retrieve(ADMIN, "/id-in/cse-in", "2"), RequestContext.local())
+                        .status())
                 .isEqualTo(ResponseStatusCode.OK);
         ResponsePrimitive third = cse.handle(retrieve(ADMIN, "/id-in/cse-in", "3"), RequestContext.local());
         assertThat(third.status()).isEqualTo(ResponseStatusCode.OPERATION_DENIED_BY_REMOTE_ENTITY);
         assertThat(third.content()).isEqualTo(Map.of("m2m:dbg", "slow down"));
-        assertThat(cse.handle(retrieve("Cother", "/id-in/cse-in", "4"), RequestContext.local()).status())
-                .as("another originator is not slowed down").isNotEqualTo(ResponseStatusCode.OPERATION_DENIED_BY_REMOTE_ENTITY);
+        assertThat(cse.handle(retrieve("Cother", "/id-in/cse-in", "4"), RequestContext.local())
+                        .status())
+                .as("another originator is not slowed down")
+                .isNotEqualTo(ResponseStatusCode.OPERATION_DENIED_BY_REMOTE_ENTITY);
         assertThat(cse.stageNames()).startsWith("rate-limit", StageNames.VALIDATE);
     }
 
@@ -91,17 +102,27 @@ public class CseStagesTest {
                 exchange.replaceRequest(inner);
             }
             ResponsePrimitive answer = next.proceed(exchange);
-            return new ResponsePrimitive(answer.status(), wrapped.requestId(), wrapped.releaseVersion(),
-                    Map.of("wrapped", answer.status().code()), null, null);
+            return new ResponsePrimitive(
+                    answer.status(),
+                    wrapped.requestId(),
+                    wrapped.releaseVersion(),
+                    Map.of("wrapped", answer.status().code()),
+                    null,
+                    null);
         };
         Cse cse = start(Cse.builder(SETTINGS, new InMemoryResourceStore())
                 .stages(p -> p.before(StageNames.VALIDATE, "unwrap", unwrap)));
         RequestPrimitive inner = retrieve(ADMIN, "/id-in/cse-in", "inner");
-        RequestPrimitive outer = RequestPrimitive.builder(Operation.NOTIFY, "/id-in/cse-in").from(ADMIN)
-                .requestId("outer").releaseVersion("3").content(Map.of("inner", inner)).build();
+        RequestPrimitive outer = RequestPrimitive.builder(Operation.NOTIFY, "/id-in/cse-in")
+                .from(ADMIN)
+                .requestId("outer")
+                .releaseVersion("3")
+                .content(Map.of("inner", inner))
+                .build();
 
         ResponsePrimitive answer = cse.handle(outer, RequestContext.local());
-        ResponsePrimitive refused = cse.handle(retrieve(ADMIN, "/id-in/cse-in/nothing-here", "x"), RequestContext.local());
+        ResponsePrimitive refused =
+                cse.handle(retrieve(ADMIN, "/id-in/cse-in/nothing-here", "x"), RequestContext.local());
 
         assertThat(answer.requestId()).isEqualTo("outer");
         assertThat(answer.content()).isEqualTo(Map.of("wrapped", 2000));
@@ -116,7 +137,9 @@ public class CseStagesTest {
             return next.proceed(exchange);
         };
         Stage decisions = (exchange, next) -> {
-            seen.add(exchange.find(AuthorizeStage.DECISION).map(AccessDecision::reason).orElse("none"));
+            seen.add(exchange.find(AuthorizeStage.DECISION)
+                    .map(AccessDecision::reason)
+                    .orElse("none"));
             return next.proceed(exchange);
         };
         Cse cse = start(Cse.builder(SETTINGS, new InMemoryResourceStore())
@@ -132,9 +155,18 @@ public class CseStagesTest {
     void the_standard_stages_run_in_their_documented_order() {
         Cse cse = start(Cse.builder(SETTINGS, new InMemoryResourceStore()));
 
-        assertThat(cse.stageNames()).containsExactly(StageNames.VALIDATE, StageNames.IDENTIFY, StageNames.NON_BLOCKING,
-                StageNames.FORWARD, StageNames.RESULT_EXPIRATION, StageNames.CREDENTIALS, StageNames.TARGET,
-                StageNames.EXECUTION_TIME, StageNames.AUTHORIZE, StageNames.OPERATE);
+        assertThat(cse.stageNames())
+                .containsExactly(
+                        StageNames.VALIDATE,
+                        StageNames.IDENTIFY,
+                        StageNames.NON_BLOCKING,
+                        StageNames.FORWARD,
+                        StageNames.RESULT_EXPIRATION,
+                        StageNames.CREDENTIALS,
+                        StageNames.TARGET,
+                        StageNames.EXECUTION_TIME,
+                        StageNames.AUTHORIZE,
+                        StageNames.OPERATE);
     }
 
     @Test
@@ -146,17 +178,24 @@ public class CseStagesTest {
                 .security(SecurityOptions.none().withAudit(recording)));
         ResponsePrimitive registered = cse.handle(registerAe("Cowner", "reg"), RequestContext.local());
         assertThat(registered.status()).isEqualTo(ResponseStatusCode.CREATED);
-        RequestPrimitive channel = RequestPrimitive.builder(Operation.CREATE, "/id-in/cse-in/Cowner").from("Cowner")
-                .requestId("pch").releaseVersion("3").resourceType(ResourceType.POLLING_CHANNEL.code())
-                .content(Map.of("m2m:pch", Map.of("rn", "pch"))).build();
+        RequestPrimitive channel = RequestPrimitive.builder(Operation.CREATE, "/id-in/cse-in/Cowner")
+                .from("Cowner")
+                .requestId("pch")
+                .releaseVersion("3")
+                .resourceType(ResourceType.POLLING_CHANNEL.code())
+                .content(Map.of("m2m:pch", Map.of("rn", "pch")))
+                .build();
         assertThat(cse.handle(channel, RequestContext.local()).status()).isEqualTo(ResponseStatusCode.CREATED);
         audit.clear();
 
-        ResponsePrimitive byAdmin = cse.handle(retrieve(ADMIN, "/id-in/cse-in/Cowner/pch/pcu", "poll"),
-                RequestContext.local());
+        ResponsePrimitive byAdmin =
+                cse.handle(retrieve(ADMIN, "/id-in/cse-in/Cowner/pch/pcu", "poll"), RequestContext.local());
 
-        assertThat(byAdmin.status()).as("not even the administrator drains another's channel")
+        assertThat(byAdmin.status())
+                .as("not even the administrator drains another's channel")
                 .isEqualTo(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
-        assertThat(audit).as("the administrator is named admin in the audit trail").containsExactly("admin POLL DENY only /id-in/Cowner may use its polling channel");
+        assertThat(audit)
+                .as("the administrator is named admin in the audit trail")
+                .containsExactly("admin POLL DENY only /id-in/Cowner may use its polling channel");
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AccessControlTest {
     @TempDir
     static Path dataDir;
+
     static RunningCse cse;
     static OneM2mHttpClient client;
 
@@ -53,7 +54,8 @@ class AccessControlTest {
         assertThat(client.as("all").retrieve("cse-in/Cown1/box").rsc()).isEqualTo(4106);
         assertThat(client.as("*").retrieve("cse-in/Cown1/box").rsc()).isEqualTo(4106);
         assertThat(client.as(".*").retrieve("cse-in/Cown1/box").rsc()).isEqualTo(4106);
-        assertThat(client.as("/id-mn/Celsewhere").retrieve("cse-in/Cown1/box").rsc()).isEqualTo(4106);
+        assertThat(client.as("/id-mn/Celsewhere").retrieve("cse-in/Cown1/box").rsc())
+                .isEqualTo(4106);
         OneM2mHttpClient stranger = register("Cstranger");
         assertThat(stranger.retrieve("cse-in/Cown1/box").rsc()).isEqualTo(4103);
         assertThat(stranger.create("cse-in/Cown1/box", 4, cin("x")).rsc()).isEqualTo(4103);
@@ -82,17 +84,26 @@ class AccessControlTest {
         OneM2mHttpClient owner = register("Cown3");
         OneM2mHttpClient reader = register("Creader3");
         OneM2mHttpClient other = register("Cother3");
-        assertThat(owner.create("cse-in/Cown3", 1, acp("acp3",
-                List.of(rule(List.of("Cown3"), 63), rule(List.of("Creader3"), 2)),
-                List.of(rule(List.of("Cown3"), 63)))).rsc()).isEqualTo(2001);
+        assertThat(owner.create(
+                                "cse-in/Cown3",
+                                1,
+                                acp(
+                                        "acp3",
+                                        List.of(rule(List.of("Cown3"), 63), rule(List.of("Creader3"), 2)),
+                                        List.of(rule(List.of("Cown3"), 63))))
+                        .rsc())
+                .isEqualTo(2001);
         assertThat(owner.create("cse-in/Cown3", 3, container("box", Map.of("acpi", List.of("cse-in/Cown3/acp3"))))
-                .rsc()).isEqualTo(2001);
+                        .rsc())
+                .isEqualTo(2001);
         owner.create("cse-in/Cown3/box", 4, cin("v"));
         assertThat(reader.retrieve("cse-in/Cown3/box").rsc()).isEqualTo(2000);
         assertThat(reader.retrieve("cse-in/Cown3/box/la").rsc()).isEqualTo(2000);
         assertThat(reader.create("cse-in/Cown3/box", 4, cin("w")).rsc()).isEqualTo(4103);
         assertThat(reader.delete("cse-in/Cown3/box").rsc()).isEqualTo(4103);
-        assertThat(reader.update("cse-in/Cown3/box", Map.of("m2m:cnt", Map.of("mni", 1))).rsc()).isEqualTo(4103);
+        assertThat(reader.update("cse-in/Cown3/box", Map.of("m2m:cnt", Map.of("mni", 1)))
+                        .rsc())
+                .isEqualTo(4103);
         assertThat(reader.retrieve("cse-in/Cown3/box?fu=1").rsc()).isEqualTo(4103);
         assertThat(other.retrieve("cse-in/Cown3/box").rsc()).isEqualTo(4103);
         assertThat(reader.retrieve("cse-in/Cown3/acp3").rsc()).isEqualTo(4103);
@@ -103,14 +114,18 @@ class AccessControlTest {
     void wildcards_never_cross_a_slash_and_never_act_as_regex() {
         OneM2mHttpClient owner = register("Cown4");
         OneM2mHttpClient sensor = register("Csensor4a");
-        owner.create("cse-in/Cown4", 1, acp("acp4", List.of(rule(List.of("Csensor4*"), 2)),
-                List.of(rule(List.of("Cown4"), 63))));
+        owner.create(
+                "cse-in/Cown4",
+                1,
+                acp("acp4", List.of(rule(List.of("Csensor4*"), 2)), List.of(rule(List.of("Cown4"), 63))));
         owner.create("cse-in/Cown4", 3, container("box", Map.of("acpi", List.of("cse-in/Cown4/acp4"))));
         assertThat(sensor.retrieve("cse-in/Cown4/box").rsc()).isEqualTo(2000);
-        assertThat(client.as("/id-in/Csensor4x/y").retrieve("cse-in/Cown4/box").rsc()).isEqualTo(4106);
+        assertThat(client.as("/id-in/Csensor4x/y").retrieve("cse-in/Cown4/box").rsc())
+                .isEqualTo(4106);
         assertThat(register("Csensor").retrieve("cse-in/Cown4/box").rsc()).isEqualTo(4103);
         OneM2mHttpClient owner5 = register("Cown5");
-        owner5.create("cse-in/Cown5", 1, acp("acp5", List.of(rule(List.of("C.*"), 63)), List.of(rule(List.of("Cown5"), 63))));
+        owner5.create(
+                "cse-in/Cown5", 1, acp("acp5", List.of(rule(List.of("C.*"), 63)), List.of(rule(List.of("Cown5"), 63))));
         owner5.create("cse-in/Cown5", 3, container("box", Map.of("acpi", List.of("cse-in/Cown5/acp5"))));
         assertThat(register("Cregex5").retrieve("cse-in/Cown5/box").rsc()).isEqualTo(4103);
     }
@@ -119,24 +134,36 @@ class AccessControlTest {
     void acpi_update_must_be_alone_and_is_decided_by_self_privileges() {
         OneM2mHttpClient owner = register("Cown6");
         OneM2mHttpClient friend = register("Cfriend6");
-        owner.create("cse-in/Cown6", 1, acp("open", List.of(rule(List.of("Cfriend6"), 63)),
-                List.of(rule(List.of("Cown6"), 63))));
+        owner.create(
+                "cse-in/Cown6",
+                1,
+                acp("open", List.of(rule(List.of("Cfriend6"), 63)), List.of(rule(List.of("Cown6"), 63))));
         owner.create("cse-in/Cown6", 3, container("box", Map.of("acpi", List.of("cse-in/Cown6/open"))));
-        assertThat(friend.update("cse-in/Cown6/box", Map.of("m2m:cnt", Map.of("lbl", List.of("ok")))).rsc()).isEqualTo(2004);
-        assertThat(friend.update("cse-in/Cown6/box", Map.of("m2m:cnt", Map.of("acpi", List.of("cse-in/Cown6/open")))).rsc())
+        assertThat(friend.update("cse-in/Cown6/box", Map.of("m2m:cnt", Map.of("lbl", List.of("ok"))))
+                        .rsc())
+                .isEqualTo(2004);
+        assertThat(friend.update("cse-in/Cown6/box", Map.of("m2m:cnt", Map.of("acpi", List.of("cse-in/Cown6/open"))))
+                        .rsc())
                 .isEqualTo(4103);
-        assertThat(owner.update("cse-in/Cown6/box", Map.of("m2m:cnt", Map.of("acpi", List.of("cse-in/Cown6/open"),
-                "lbl", List.of("x")))).rsc()).isEqualTo(4000);
-        assertThat(owner.update("cse-in/Cown6/box", Map.of("m2m:cnt", Map.of("acpi", List.of("cse-in/Cown6/open")))).rsc())
+        assertThat(owner.update(
+                                "cse-in/Cown6/box",
+                                Map.of("m2m:cnt", Map.of("acpi", List.of("cse-in/Cown6/open"), "lbl", List.of("x"))))
+                        .rsc())
+                .isEqualTo(4000);
+        assertThat(owner.update("cse-in/Cown6/box", Map.of("m2m:cnt", Map.of("acpi", List.of("cse-in/Cown6/open"))))
+                        .rsc())
                 .isEqualTo(2004);
     }
 
     @Test
     void acpi_must_reference_existing_acps() {
         OneM2mHttpClient owner = register("Cown7");
-        assertThat(owner.create("cse-in/Cown7", 3, container("box", Map.of("acpi", List.of("nope")))).rsc()).isEqualTo(4000);
+        assertThat(owner.create("cse-in/Cown7", 3, container("box", Map.of("acpi", List.of("nope"))))
+                        .rsc())
+                .isEqualTo(4000);
         owner.create("cse-in/Cown7", 3, container("plain"));
-        assertThat(owner.create("cse-in/Cown7", 3, container("box2", Map.of("acpi", List.of("cse-in/Cown7/plain")))).rsc())
+        assertThat(owner.create("cse-in/Cown7", 3, container("box2", Map.of("acpi", List.of("cse-in/Cown7/plain"))))
+                        .rsc())
                 .isEqualTo(4000);
     }
 
@@ -145,11 +172,26 @@ class AccessControlTest {
         OneM2mHttpClient owner = register("Cown8");
         OneM2mHttpClient friend = register("Cfriend8");
         int nextYear = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getYear() + 1;
-        Map<String, Object> timed = Map.of("acor", List.of("Cfriend8"), "acop", 63,
-                "acco", List.of(Map.of("actw", List.of("* * * * * * " + nextYear))));
+        Map<String, Object> timed = Map.of(
+                "acor",
+                List.of("Cfriend8"),
+                "acop",
+                63,
+                "acco",
+                List.of(Map.of("actw", List.of("* * * * * * " + nextYear))));
         Map<String, Object> authOnly = Map.of("acor", List.of("Cfriend8"), "acop", 63, "acaf", true);
-        owner.create("cse-in/Cown8", 1, Map.of("m2m:acp", Map.of("rn", "ctx",
-                "pv", Map.of("acr", List.of(timed, authOnly)), "pvs", Map.of("acr", List.of(rule(List.of("Cown8"), 63))))));
+        owner.create(
+                "cse-in/Cown8",
+                1,
+                Map.of(
+                        "m2m:acp",
+                        Map.of(
+                                "rn",
+                                "ctx",
+                                "pv",
+                                Map.of("acr", List.of(timed, authOnly)),
+                                "pvs",
+                                Map.of("acr", List.of(rule(List.of("Cown8"), 63))))));
         owner.create("cse-in/Cown8", 3, container("box", Map.of("acpi", List.of("cse-in/Cown8/ctx"))));
         assertThat(friend.retrieve("cse-in/Cown8/box").rsc()).isEqualTo(4103);
     }
@@ -158,12 +200,24 @@ class AccessControlTest {
     void acod_limits_which_child_types_may_be_created() {
         OneM2mHttpClient owner = register("Cown9");
         OneM2mHttpClient producer = register("Cprod9");
-        Map<String, Object> onlyCin = Map.of("acor", List.of("Cprod9"), "acop", 1, "acod", List.of(Map.of("chty", List.of(4))));
-        owner.create("cse-in/Cown9", 1, Map.of("m2m:acp", Map.of("rn", "od",
-                "pv", Map.of("acr", List.of(onlyCin)), "pvs", Map.of("acr", List.of(rule(List.of("Cown9"), 63))))));
+        Map<String, Object> onlyCin =
+                Map.of("acor", List.of("Cprod9"), "acop", 1, "acod", List.of(Map.of("chty", List.of(4))));
+        owner.create(
+                "cse-in/Cown9",
+                1,
+                Map.of(
+                        "m2m:acp",
+                        Map.of(
+                                "rn",
+                                "od",
+                                "pv",
+                                Map.of("acr", List.of(onlyCin)),
+                                "pvs",
+                                Map.of("acr", List.of(rule(List.of("Cown9"), 63))))));
         owner.create("cse-in/Cown9", 3, container("box", Map.of("acpi", List.of("cse-in/Cown9/od"))));
         assertThat(producer.create("cse-in/Cown9/box", 4, cin("ok")).rsc()).isEqualTo(2001);
-        assertThat(producer.create("cse-in/Cown9/box", 3, container("sub")).rsc()).isEqualTo(4103);
+        assertThat(producer.create("cse-in/Cown9/box", 3, container("sub")).rsc())
+                .isEqualTo(4103);
     }
 
     @Test

@@ -20,16 +20,20 @@ import org.junit.jupiter.api.io.TempDir;
 class AllowListTest {
     @TempDir
     Path dataDir;
+
     @TempDir
     Path work;
 
-    record Run(int exit, String output) {
-    }
+    record Run(int exit, String output) {}
 
     /** {@code citadel credentials <args> --data-dir dataDir}, whatever its exit status. */
     Run credentials(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.citadel.server.Main", "credentials"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.citadel.server.Main",
+                "credentials"));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--data-dir", dataDir.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -42,8 +46,11 @@ class AllowListTest {
     void the_cli_refuses_wildcards_and_non_identifiers_and_stores_nothing() throws Exception {
         Run wildcard = credentials("psk", "add", "--identity", "dev@psk.example", "--allow", "C*");
         assertThat(wildcard.exit()).isEqualTo(2);
-        assertThat(wildcard.output()).contains("'C*' is a pattern").contains("wildcards are not supported")
-                .doesNotContain("Exception").doesNotContain("psk (hex");
+        assertThat(wildcard.output())
+                .contains("'C*' is a pattern")
+                .contains("wildcards are not supported")
+                .doesNotContain("Exception")
+                .doesNotContain("psk (hex");
         Run mixed = credentials("psk", "add", "--identity", "dev@psk.example", "--allow", "Cgood,all");
         assertThat(mixed.exit()).isEqualTo(2);
         assertThat(mixed.output()).contains("'all' is not an AE-ID or CSE-ID");
@@ -55,26 +62,47 @@ class AllowListTest {
         assertThat(credentials("rpk", "list").output().strip()).isEmpty();
 
         // the forms an operator means are accepted
-        assertThat(credentials("psk", "add", "--identity", "dev@psk.example", "--allow",
-                "Cdev,/id-mn,/id-in/Cdev2,//citadel.example/id-mn/Cdev3").exit()).isZero();
+        assertThat(credentials(
+                                "psk",
+                                "add",
+                                "--identity",
+                                "dev@psk.example",
+                                "--allow",
+                                "Cdev,/id-mn,/id-in/Cdev2,//citadel.example/id-mn/Cdev3")
+                        .exit())
+                .isZero();
     }
 
     @Test
     void the_admin_api_refuses_them_and_a_stored_one_is_not_honoured() throws Exception {
         try (CseProcess cse = CseProcess.start(dataDir, "--psk-port", "0", "--admin-port", "0")) {
-            int adminPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("admin API listening on http://127.0.0.1:(\\d+)/")));
+            int adminPort = Integer.parseInt(
+                    cse.awaitAnnounced(Pattern.compile("admin API listening on http://127.0.0.1:(\\d+)/")));
             int pskPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS-PSK listening on port (\\d+)")));
             String token = Files.readString(dataDir.resolve("admin-api.token")).strip();
-            String[] answer = curl(adminPort, token, "POST", "/admin/credentials/psk",
+            String[] answer = curl(
+                    adminPort,
+                    token,
+                    "POST",
+                    "/admin/credentials/psk",
                     "{\"identity\":\"wild@psk.example\",\"allow\":[\"C*\"]}");
             assertThat(answer[0]).isEqualTo("400");
-            assertThat(answer[1]).contains("is a pattern").doesNotContain("Exception").doesNotContain("\"key\"");
-            answer = curl(adminPort, token, "POST", "/admin/credentials/rpk",
+            assertThat(answer[1])
+                    .contains("is a pattern")
+                    .doesNotContain("Exception")
+                    .doesNotContain("\"key\"");
+            answer = curl(
+                    adminPort,
+                    token,
+                    "POST",
+                    "/admin/credentials/rpk",
                     "{\"id\":\"ni:///sha-256;" + "A".repeat(43) + "\",\"allow\":[\"Cdev\",\"x y\"]}");
             assertThat(answer[0]).isEqualTo("400");
             assertThat(answer[1]).contains("'x y' is not an AE-ID or CSE-ID");
-            assertThat(curl(adminPort, token, "GET", "/admin/credentials/psk", null)[1]).doesNotContain("wild@psk.example");
-            assertThat(curl(adminPort, token, "GET", "/admin/credentials/rpk", null)[1]).isEqualTo("[]");
+            assertThat(curl(adminPort, token, "GET", "/admin/credentials/psk", null)[1])
+                    .doesNotContain("wild@psk.example");
+            assertThat(curl(adminPort, token, "GET", "/admin/credentials/rpk", null)[1])
+                    .isEqualTo("[]");
 
             // a PSK stored with a pattern (an older version, a hand edit) does not work and cannot be rotated
             String key = Psk.provisionText(dataDir, "legacy@psk.example", "Clegacy");
@@ -91,8 +119,8 @@ class AllowListTest {
     }
 
     private String[] curl(int port, String token, String method, String path, String body) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-o", "-", "-w", "\n%{http_code}", "-X", method,
-                "-H", "Authorization: Bearer " + token));
+        List<String> cmd = new ArrayList<>(List.of(
+                "curl", "-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, "-H", "Authorization: Bearer " + token));
         if (body != null) {
             Path file = Files.createTempFile(work, "body", ".json");
             Files.writeString(file, body);
@@ -119,10 +147,24 @@ class AllowListTest {
 
     private boolean pskSession(int port, String identity, String keyHex) throws Exception {
         Path in = Files.createTempFile(work, "req", ".txt");
-        Files.writeString(in, "GET /cse-in HTTP/1.1\r\nHost: cse\r\nX-M2M-Origin: Clegacy\r\nX-M2M-RI: a1\r\n"
-                + "X-M2M-RVI: 3\r\nConnection: close\r\n\r\n");
-        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-psk_identity", identity,
-                "-psk", keyHex, "-quiet", "-ign_eof").redirectErrorStream(true).redirectInput(in.toFile()).start();
+        Files.writeString(
+                in,
+                "GET /cse-in HTTP/1.1\r\nHost: cse\r\nX-M2M-Origin: Clegacy\r\nX-M2M-RI: a1\r\n"
+                        + "X-M2M-RVI: 3\r\nConnection: close\r\n\r\n");
+        Process p = new ProcessBuilder(
+                        "openssl",
+                        "s_client",
+                        "-connect",
+                        "127.0.0.1:" + port,
+                        "-psk_identity",
+                        identity,
+                        "-psk",
+                        keyHex,
+                        "-quiet",
+                        "-ign_eof")
+                .redirectErrorStream(true)
+                .redirectInput(in.toFile())
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         return Pattern.compile("(?i)X-M2M-RSC: \\d+").matcher(out).find();

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AnnouncementTest {
     @TempDir
     static Path dir;
+
     static RunningCse in;
     static RunningCse mn;
     static OneM2mHttpClient inAdmin;
@@ -58,16 +59,32 @@ class AnnouncementTest {
 
     @Test
     void announcing_elsewhere_than_the_registrar_or_without_one_is_4000() {
-        assertThat(mn.client().as("Cfar").create("cse-mn", 2, announcedAe("far", List.of("/id-other"))).rsc()).isEqualTo(4000);
-        assertThat(in.client().as("Ctop").create("cse-in", 2, announcedAe("top", List.of("/id-mn"))).rsc()).isEqualTo(4000);
+        assertThat(mn.client()
+                        .as("Cfar")
+                        .create("cse-mn", 2, announcedAe("far", List.of("/id-other")))
+                        .rsc())
+                .isEqualTo(4000);
+        assertThat(in.client()
+                        .as("Ctop")
+                        .create("cse-in", 2, announcedAe("top", List.of("/id-mn")))
+                        .rsc())
+                .isEqualTo(4000);
     }
 
     @Test
     void only_a_cse_announces_and_only_its_own_resources() {
         // even the administrator, an AE, may not plant an announcement
-        assertThat(inAdmin.create("cse-in/id-mn", 10003, Map.of("m2m:cntA", Map.of("lnk", "/id-mn/x"))).rsc()).isEqualTo(4000);
-        assertThat(in.client().as("/id-mn").create("cse-in/id-mn", 10003,
-                Map.of("m2m:cntA", Map.of("rn", "forged", "lnk", "/id-other/cnt1"))).rsc()).isEqualTo(4000);
+        assertThat(inAdmin.create("cse-in/id-mn", 10003, Map.of("m2m:cntA", Map.of("lnk", "/id-mn/x")))
+                        .rsc())
+                .isEqualTo(4000);
+        assertThat(in.client()
+                        .as("/id-mn")
+                        .create(
+                                "cse-in/id-mn",
+                                10003,
+                                Map.of("m2m:cntA", Map.of("rn", "forged", "lnk", "/id-other/cnt1")))
+                        .rsc())
+                .isEqualTo(4000);
     }
 
     // ---- working ----
@@ -84,14 +101,19 @@ class AnnouncementTest {
         OneM2mResponse c = sensor.create("cse-mn/annsensor", 3, container("readings", cnt));
         assertThat(c.rsc()).isEqualTo(2001);
         String cntRi = (String) c.resource("m2m:cnt").get("ri");
-        Map<String, Object> cntA = awaitStatus("cse-in/id-mn/Cannsensor/" + cntRi, 2000).resource("m2m:cntA");
+        Map<String, Object> cntA =
+                awaitStatus("cse-in/id-mn/Cannsensor/" + cntRi, 2000).resource("m2m:cntA");
         assertThat(cntA).containsEntry("lnk", "/id-mn/" + cntRi);
         assertThat(((Number) cntA.get("mni")).intValue()).isEqualTo(10);
 
-        assertThat(sensor.update("cse-mn/annsensor/readings", Map.of("m2m:cnt", Map.of("mni", 20, "lbl", List.of("k:v")))).rsc())
+        assertThat(sensor.update(
+                                "cse-mn/annsensor/readings",
+                                Map.of("m2m:cnt", Map.of("mni", 20, "lbl", List.of("k:v"))))
+                        .rsc())
                 .isEqualTo(2004);
         for (int i = 0; i < 100; i++) {
-            Map<String, Object> now = inAdmin.retrieve("cse-in/id-mn/Cannsensor/" + cntRi).resource("m2m:cntA");
+            Map<String, Object> now =
+                    inAdmin.retrieve("cse-in/id-mn/Cannsensor/" + cntRi).resource("m2m:cntA");
             if (((Number) now.get("mni")).intValue() == 20) {
                 assertThat(now).containsEntry("lbl", List.of("k:v"));
                 break;
@@ -103,9 +125,12 @@ class AnnouncementTest {
         // withdrawn when at no longer names the registrar, announced again when it does
         Map<String, Object> noAt = new HashMap<>();
         noAt.put("at", null);
-        assertThat(sensor.update("cse-mn/annsensor/readings", Map.of("m2m:cnt", noAt)).rsc()).isEqualTo(2004);
+        assertThat(sensor.update("cse-mn/annsensor/readings", Map.of("m2m:cnt", noAt))
+                        .rsc())
+                .isEqualTo(2004);
         awaitStatus("cse-in/id-mn/Cannsensor/" + cntRi, 4004);
-        assertThat(sensor.update("cse-mn/annsensor/readings", Map.of("m2m:cnt", Map.of("at", List.of("/id-in")))).rsc())
+        assertThat(sensor.update("cse-mn/annsensor/readings", Map.of("m2m:cnt", Map.of("at", List.of("/id-in"))))
+                        .rsc())
                 .isEqualTo(2004);
         awaitStatus("cse-in/id-mn/Cannsensor/" + cntRi, 2000);
 

@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class BadInputTest {
     @TempDir
     static Path dataDir;
+
     static RunningCse cse;
     static OneM2mHttpClient app;
     static String before;
@@ -42,57 +43,65 @@ class BadInputTest {
 
     @AfterAll
     static void stop() throws Exception {
-        assertThat(app.retrieve("cse-in/bad/box").text()).as("container unchanged by bad input").isEqualTo(before);
+        assertThat(app.retrieve("cse-in/bad/box").text())
+                .as("container unchanged by bad input")
+                .isEqualTo(before);
         cse.close();
     }
 
     @ParameterizedTest(name = "{0} {1} [{2}] -> {4}")
-    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
-        "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cin\":{\"con\":|4000",
-        "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cin\":{\"con\":\"a\"}} trailing|4000",
-        "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cin\":{\"con\":\"a\",\"con\":\"b\"}}|4000",
-        "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cin\":{}}|4000",
-        "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cin\":{\"con\":\"a\",\"bogus\":1}}|4000",
-        "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cnt\":{\"con\":\"a\"}}|4000",
-        "POST|cse-in/bad/box|application/json;ty=4|[1,2]|4000",
-        "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cin\":{\"con\":\"a\",\"ri\":\"x\"}}|4000",
-        "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cin\":{\"con\":\"a\",\"cs\":1}}|4000",
-        "POST|cse-in/bad/box|application/json;ty=3|{\"m2m:cnt\":{\"mni\":\"ten\"}}|4000",
-        "POST|cse-in/bad/box|application/json;ty=3|{\"m2m:cnt\":{\"mni\":-1}}|4000",
-        "POST|cse-in/bad/box|application/json;ty=3|{\"m2m:cnt\":{\"rn\":\"a b\"}}|4000",
-        "POST|cse-in/bad/box|application/json;ty=3|{\"m2m:cnt\":{\"rn\":\"la\"}}|4000",
-        "POST|cse-in/bad/box|application/json;ty=3|{\"m2m:cnt\":{\"lbl\":\"notalist\"}}|4000",
-        "POST|cse-in/bad/box|application/json;ty=999|{\"m2m:cin\":{\"con\":\"a\"}}|4000",
-        "POST|cse-in/bad/box|application/json;ty=abc|{\"m2m:cin\":{\"con\":\"a\"}}|4000",
-        "POST|cse-in/bad/box|application/json;ty=2|{\"m2m:ae\":{\"api\":\"Na\",\"rr\":true,\"srv\":[\"3\"]}}|4108",
-        "POST|cse-in/bad/box|application/json;ty=23|{\"m2m:sub\":{\"nu\":[\"x\"]}}|5204",
-        "POST|cse-in/bad/box|application/json;ty=23|{\"m2m:sub\":{\"nu\":\"x\"}}|4000",
-        "POST|cse-in/bad/box|application/json;ty=24|{\"m2m:smd\":{\"dcrp\":1}}|5001",
-        "POST|cse-in/bad/box|application/json;ty=5|{\"m2m:cb\":{}}|4108",
-        "POST|cse-in/bad/box|text/plain;ty=4|hello|4015",
-        "POST|cse-in/bad/box||{\"m2m:cin\":{\"con\":\"a\"}}|4015",
-        "POST|cse-in/bad/box|application/cbor;ty=4|not cbor at all|4000",
-        "POST|cse-in/bad/box|application/xml;ty=4|<m2m:cin><con>a</con>|4000",
-        "PUT|cse-in/bad/box|application/json|{\"m2m:cnt\":{\"cni\":5}}|4000",
-        "PUT|cse-in/bad/box|application/json|{\"m2m:cnt\":{\"ty\":4}}|4000",
-        "PUT|cse-in/bad/box|application/json|{\"m2m:ae\":{\"lbl\":[\"a\"]}}|4000",
-        "PUT|cse-in/bad/box/la|application/json|{\"m2m:cin\":{\"lbl\":[\"a\"]}}|4005",
-        "DELETE|cse-in|||4005",
-        "GET|cse-in/bad/box/..|||4000",
-        "GET|cse-in/bad//box|||4000",
-        "GET|cse-in/bad%2Fbox|||4000",
-        "GET|cse-in/bad/box?rcn=99|||4000",
-        "GET|cse-in/bad/box?rcn=abc|||4000",
-        "GET|cse-in/bad/box?fu=7|||4000",
-        "GET|cse-in/bad/box?crb=yesterday|||4000",
-        "GET|cse-in/bad/box?lim=-1|||4000",
-        "GET|cse-in/bad/box?x%20y=1|||4000",
-        "GET|cse-in/nothing/here|||4004",
-        "GET|cse-in/bad/box%23nope|||4000",
-        "GET|cse-in/bad/box%23a.b|||4000",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '\'',
+            value = {
+                "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cin\":{\"con\":|4000",
+                "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cin\":{\"con\":\"a\"}} trailing|4000",
+                "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cin\":{\"con\":\"a\",\"con\":\"b\"}}|4000",
+                "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cin\":{}}|4000",
+                "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cin\":{\"con\":\"a\",\"bogus\":1}}|4000",
+                "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cnt\":{\"con\":\"a\"}}|4000",
+                "POST|cse-in/bad/box|application/json;ty=4|[1,2]|4000",
+                "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cin\":{\"con\":\"a\",\"ri\":\"x\"}}|4000",
+                "POST|cse-in/bad/box|application/json;ty=4|{\"m2m:cin\":{\"con\":\"a\",\"cs\":1}}|4000",
+                "POST|cse-in/bad/box|application/json;ty=3|{\"m2m:cnt\":{\"mni\":\"ten\"}}|4000",
+                "POST|cse-in/bad/box|application/json;ty=3|{\"m2m:cnt\":{\"mni\":-1}}|4000",
+                "POST|cse-in/bad/box|application/json;ty=3|{\"m2m:cnt\":{\"rn\":\"a b\"}}|4000",
+                "POST|cse-in/bad/box|application/json;ty=3|{\"m2m:cnt\":{\"rn\":\"la\"}}|4000",
+                "POST|cse-in/bad/box|application/json;ty=3|{\"m2m:cnt\":{\"lbl\":\"notalist\"}}|4000",
+                "POST|cse-in/bad/box|application/json;ty=999|{\"m2m:cin\":{\"con\":\"a\"}}|4000",
+                "POST|cse-in/bad/box|application/json;ty=abc|{\"m2m:cin\":{\"con\":\"a\"}}|4000",
+                "POST|cse-in/bad/box|application/json;ty=2|{\"m2m:ae\":{\"api\":\"Na\",\"rr\":true,\"srv\":[\"3\"]}}|4108",
+                "POST|cse-in/bad/box|application/json;ty=23|{\"m2m:sub\":{\"nu\":[\"x\"]}}|5204",
+                "POST|cse-in/bad/box|application/json;ty=23|{\"m2m:sub\":{\"nu\":\"x\"}}|4000",
+                "POST|cse-in/bad/box|application/json;ty=24|{\"m2m:smd\":{\"dcrp\":1}}|5001",
+                "POST|cse-in/bad/box|application/json;ty=5|{\"m2m:cb\":{}}|4108",
+                "POST|cse-in/bad/box|text/plain;ty=4|hello|4015",
+                "POST|cse-in/bad/box||{\"m2m:cin\":{\"con\":\"a\"}}|4015",
+                "POST|cse-in/bad/box|application/cbor;ty=4|not cbor at all|4000",
+                "POST|cse-in/bad/box|application/xml;ty=4|<m2m:cin><con>a</con>|4000",
+                "PUT|cse-in/bad/box|application/json|{\"m2m:cnt\":{\"cni\":5}}|4000",
+                "PUT|cse-in/bad/box|application/json|{\"m2m:cnt\":{\"ty\":4}}|4000",
+                "PUT|cse-in/bad/box|application/json|{\"m2m:ae\":{\"lbl\":[\"a\"]}}|4000",
+                "PUT|cse-in/bad/box/la|application/json|{\"m2m:cin\":{\"lbl\":[\"a\"]}}|4005",
+                "DELETE|cse-in|||4005",
+                "GET|cse-in/bad/box/..|||4000",
+                "GET|cse-in/bad//box|||4000",
+                "GET|cse-in/bad%2Fbox|||4000",
+                "GET|cse-in/bad/box?rcn=99|||4000",
+                "GET|cse-in/bad/box?rcn=abc|||4000",
+                "GET|cse-in/bad/box?fu=7|||4000",
+                "GET|cse-in/bad/box?crb=yesterday|||4000",
+                "GET|cse-in/bad/box?lim=-1|||4000",
+                "GET|cse-in/bad/box?x%20y=1|||4000",
+                "GET|cse-in/nothing/here|||4004",
+                "GET|cse-in/bad/box%23nope|||4000",
+                "GET|cse-in/bad/box%23a.b|||4000",
+            })
     void bad_request_is_refused_cleanly(String method, String to, String contentType, String body, int expected) {
-        OneM2mResponse r = app.send(method, to, contentType == null || contentType.isEmpty() ? null : contentType,
+        OneM2mResponse r = app.send(
+                method,
+                to,
+                contentType == null || contentType.isEmpty() ? null : contentType,
                 body == null ? null : body.getBytes(StandardCharsets.UTF_8));
         assertThat(r.rsc()).as(r.text()).isEqualTo(expected);
         assertThat(r.text()).contains("m2m:dbg").doesNotContain("Exception").doesNotContain("\tat ");
@@ -109,19 +118,35 @@ class BadInputTest {
             assertThat(app.releaseVersion(rvi).retrieve("cse-in/bad/box").rsc()).isEqualTo(2000);
         }
         assertThat(cse.client().as(null).retrieve("cse-in/bad/box").rsc()).isEqualTo(4000);
-        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-RET", "20000101T000000")).rsc()).isEqualTo(4008);
-        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("Accept", "text/html")).rsc()).isEqualTo(5207);
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-RET", "20000101T000000"))
+                        .rsc())
+                .isEqualTo(4008);
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("Accept", "text/html"))
+                        .rsc())
+                .isEqualTo(5207);
         assertThat(app.send("PATCH", "cse-in/bad/box", null, null).rsc()).isEqualTo(4005);
         // rset, oet and ec
-        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-EC", "7")).rsc()).isEqualTo(4000);
-        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-EC", "soon")).rsc()).isEqualTo(4000);
-        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-RET", "20000", "X-M2M-RST", "10000")).rsc())
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-EC", "7"))
+                        .rsc())
                 .isEqualTo(4000);
-        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-RST", "20000101T000000")).rsc()).isEqualTo(4008);
-        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-OET", "60000")).rsc()).isEqualTo(5001);
-        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-RET", "5000", "X-M2M-OET", "9000")).rsc())
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-EC", "soon"))
+                        .rsc())
                 .isEqualTo(4000);
-        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-OET", "tomorrow")).rsc()).isEqualTo(4000);
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-RET", "20000", "X-M2M-RST", "10000"))
+                        .rsc())
+                .isEqualTo(4000);
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-RST", "20000101T000000"))
+                        .rsc())
+                .isEqualTo(4008);
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-OET", "60000"))
+                        .rsc())
+                .isEqualTo(5001);
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-RET", "5000", "X-M2M-OET", "9000"))
+                        .rsc())
+                .isEqualTo(4000);
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-OET", "tomorrow"))
+                        .rsc())
+                .isEqualTo(4000);
     }
 
     @Test
@@ -131,7 +156,8 @@ class BadInputTest {
         assertThat(r.rsc()).isEqualTo(2000);
         assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(700);
         // executed at oet, after the result expiration: the result is withheld
-        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-OET", "900", "X-M2M-RST", "300")).rsc())
+        assertThat(app.send("GET", "cse-in/bad/box", null, null, Map.of("X-M2M-OET", "900", "X-M2M-RST", "300"))
+                        .rsc())
                 .isEqualTo(4008);
     }
 
@@ -147,7 +173,8 @@ class BadInputTest {
     void xml_external_entities_are_refused() {
         String xxe = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
                 + "<m2m:cin xmlns:m2m=\"http://www.onem2m.org/xml/protocols\"><con>&e;</con></m2m:cin>";
-        OneM2mResponse r = app.send("POST", "cse-in/bad/box", "application/xml;ty=4", xxe.getBytes(StandardCharsets.UTF_8));
+        OneM2mResponse r =
+                app.send("POST", "cse-in/bad/box", "application/xml;ty=4", xxe.getBytes(StandardCharsets.UTF_8));
         assertThat(r.rsc()).isEqualTo(4000);
         assertThat(r.text()).doesNotContain("root:");
     }
@@ -155,7 +182,9 @@ class BadInputTest {
     @Test
     void deeply_nested_json_is_refused() {
         String deep = "{\"m2m:cin\":{\"con\":" + "[".repeat(5000) + "]".repeat(5000) + "}}";
-        assertThat(app.send("POST", "cse-in/bad/box", "application/json;ty=4", deep.getBytes()).rsc()).isEqualTo(4000);
+        assertThat(app.send("POST", "cse-in/bad/box", "application/json;ty=4", deep.getBytes())
+                        .rsc())
+                .isEqualTo(4000);
     }
 
     @Test
@@ -170,7 +199,8 @@ class BadInputTest {
             int n = in.read(buf);
             String answer = n < 0 ? "" : new String(buf, 0, n, StandardCharsets.ISO_8859_1);
             assertThat(answer.isEmpty() || answer.contains("X-M2M-RSC: 4000") || answer.contains("x-m2m-rsc: 4000"))
-                    .as(answer).isTrue();
+                    .as(answer)
+                    .isTrue();
         }
     }
 
@@ -178,7 +208,11 @@ class BadInputTest {
     void xml_and_cbor_content_work_when_well_formed() {
         String xml = "<m2m:cnt xmlns:m2m=\"http://www.onem2m.org/xml/protocols\" rn=\"xmlbox\"><mni>2</mni>"
                 + "<lbl>a b</lbl></m2m:cnt>";
-        OneM2mResponse r = app.send("POST", "cse-in/bad", "application/xml;ty=3", xml.getBytes(StandardCharsets.UTF_8),
+        OneM2mResponse r = app.send(
+                "POST",
+                "cse-in/bad",
+                "application/xml;ty=3",
+                xml.getBytes(StandardCharsets.UTF_8),
                 Map.of("Accept", "application/xml"));
         assertThat(r.rsc()).as(r.text()).isEqualTo(2001);
         assertThat(r.text()).contains("<mni>2</mni>").contains("<lbl>a b</lbl>");
@@ -186,6 +220,7 @@ class BadInputTest {
                 .encode(Map.of("m2m:cin", Map.of("con", "from-cbor")));
         OneM2mResponse c = app.send("POST", "cse-in/bad/xmlbox", "application/cbor;ty=4", cbor);
         assertThat(c.rsc()).isEqualTo(2001);
-        assertThat(app.retrieve("cse-in/bad/xmlbox/la").resource("m2m:cin").get("con")).isEqualTo("from-cbor");
+        assertThat(app.retrieve("cse-in/bad/xmlbox/la").resource("m2m:cin").get("con"))
+                .isEqualTo("from-cbor");
     }
 }

@@ -20,29 +20,29 @@ import io.citadel.tls.CertificateAuthority;
 import io.citadel.tls.ClientSsl;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.util.Base64;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLContext;
-import org.bouncycastle.asn1.x509.GeneralName;
-import java.nio.file.Path;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The core conformance scenarios, once, run over every binding and serialization by parameterisation:
@@ -55,8 +55,10 @@ import org.junit.jupiter.api.io.TempDir;
 @SuppressWarnings("unchecked")
 class BindingScenariosTest {
     private static final String SP = "citadel.example";
+
     @TempDir
     static Path dir;
+
     static RunningCse cse;
 
     static int coapPort;
@@ -93,25 +95,70 @@ class BindingScenariosTest {
         ca = CertificateAuthority.create(SP, Duration.ofDays(1));
         ca.save(dir);
         Instant now = Instant.now();
-        CertificateAuthority.save(ca.issue("CN=id-in." + SP, List.of(new GeneralName(GeneralName.dNSName, "id-in." + SP),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1")), now.minusSeconds(60), now.plus(Duration.ofDays(1)), true, true),
-                dir, "cse-in");
+        CertificateAuthority.save(
+                ca.issue(
+                        "CN=id-in." + SP,
+                        List.of(
+                                new GeneralName(GeneralName.dNSName, "id-in." + SP),
+                                new GeneralName(GeneralName.iPAddress, "127.0.0.1")),
+                        now.minusSeconds(60),
+                        now.plus(Duration.ofDays(1)),
+                        true,
+                        true),
+                dir,
+                "cse-in");
         broker = Mosquitto.start(dir, "allow_anonymous true");
-        cse = TestCse.start(dir, "--coap-port", "0", "--coaps-port", "0", "--mqtt-broker", broker.uri(), "--tls-port", "0",
-                "--tls-cert", dir.resolve("cse-in.pem").toString(), "--tls-key", dir.resolve("cse-in.key").toString(),
-                "--tls-trust", dir.resolve("ca.pem").toString(), "--psk-port", "0");
+        cse = TestCse.start(
+                dir,
+                "--coap-port",
+                "0",
+                "--coaps-port",
+                "0",
+                "--mqtt-broker",
+                broker.uri(),
+                "--tls-port",
+                "0",
+                "--tls-cert",
+                dir.resolve("cse-in.pem").toString(),
+                "--tls-key",
+                dir.resolve("cse-in.key").toString(),
+                "--tls-trust",
+                dir.resolve("ca.pem").toString(),
+                "--psk-port",
+                "0");
         cse.awaitAnnounced(Pattern.compile("(MQTT client of)"));
         coapPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP listening on udp port (\\d+)")));
-        coapsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP over DTLS listening on udp port (\\d+)")));
+        coapsPort =
+                Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP over DTLS listening on udp port (\\d+)")));
         pskPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS-PSK listening on port (\\d+)")));
-        tlsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
+        tlsPort = Integer.parseInt(
+                cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
         byte[] farKey = Psk.provision(dir, "id-far@psk.example", "/id-far");
         Psk.secret(dir.resolve("far"), "registrar-psk", java.util.HexFormat.of().formatHex(farKey));
-        far = TestCse.start(dir.resolve("far"), "--cse-id", "/id-far", "--cse-name", "cse-far", "--cse-type", "MN",
-                "--registrar-cse-id", "/id-in", "--registrar-poa", "https://127.0.0.1:" + pskPort + "/",
-                "--registrar-psk-identity", "id-far@psk.example", "--registrar-keepalive", "PT1S",
-                "--insecure-cse-peers", "/id-in");
-        CseHierarchyTest.await(() -> cse.client().as(CseProcess.ADMIN).retrieve("cse-in/id-far").rsc() == 2000,
+        far = TestCse.start(
+                dir.resolve("far"),
+                "--cse-id",
+                "/id-far",
+                "--cse-name",
+                "cse-far",
+                "--cse-type",
+                "MN",
+                "--registrar-cse-id",
+                "/id-in",
+                "--registrar-poa",
+                "https://127.0.0.1:" + pskPort + "/",
+                "--registrar-psk-identity",
+                "id-far@psk.example",
+                "--registrar-keepalive",
+                "PT1S",
+                "--insecure-cse-peers",
+                "/id-in");
+        CseHierarchyTest.await(
+                () -> cse.client()
+                                .as(CseProcess.ADMIN)
+                                .retrieve("cse-in/id-far")
+                                .rsc()
+                        == 2000,
                 "the far CSE registered with the scenario CSE");
     }
 
@@ -130,8 +177,11 @@ class BindingScenariosTest {
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair keys = g.generateKeyPair();
         Path pem = dir.resolve(name + ".pub.pem");
-        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n");
+        Files.writeString(
+                pem,
+                "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
         Psk.credentials(dir, "rpk", "add", "--key", pem.toString(), "--allow", String.join(",", allowed));
         return keys;
     }
@@ -150,25 +200,56 @@ class BindingScenariosTest {
         return List.of(
                 new Binding("http", false, o -> HttpTransport.connect("http://127.0.0.1:" + cse.port(), null)),
                 new Binding("https-cert", true, o -> HttpTransport.connect("https://127.0.0.1:" + tlsPort, tls(o))),
-                new Binding("https-psk", true, o -> o.endsWith("-victim")
-                        ? HttpTransport.psk("127.0.0.1", pskPort, VICTIM_PSK_IDENTITY, victimPskKey)
-                        : HttpTransport.psk("127.0.0.1", pskPort, PSK_IDENTITY, pskKey)),
-                new Binding("ws-json", false, o -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + cse.port() + "/"),
-                        Serialization.JSON, null)),
-                new Binding("ws-cbor", false, o -> WebSocketTransport.connect(URI.create("ws://127.0.0.1:" + cse.port() + "/"),
-                        Serialization.CBOR, null)),
-                new Binding("wss-cert", true, o -> WebSocketTransport.connect(URI.create("wss://127.0.0.1:" + tlsPort + "/"),
-                        Serialization.JSON, tls(o))),
+                new Binding(
+                        "https-psk",
+                        true,
+                        o -> o.endsWith("-victim")
+                                ? HttpTransport.psk("127.0.0.1", pskPort, VICTIM_PSK_IDENTITY, victimPskKey)
+                                : HttpTransport.psk("127.0.0.1", pskPort, PSK_IDENTITY, pskKey)),
+                new Binding(
+                        "ws-json",
+                        false,
+                        o -> WebSocketTransport.connect(
+                                URI.create("ws://127.0.0.1:" + cse.port() + "/"), Serialization.JSON, null)),
+                new Binding(
+                        "ws-cbor",
+                        false,
+                        o -> WebSocketTransport.connect(
+                                URI.create("ws://127.0.0.1:" + cse.port() + "/"), Serialization.CBOR, null)),
+                new Binding(
+                        "wss-cert",
+                        true,
+                        o -> WebSocketTransport.connect(
+                                URI.create("wss://127.0.0.1:" + tlsPort + "/"), Serialization.JSON, tls(o))),
                 new Binding("coap", false, o -> CoapTransport.plain("127.0.0.1", coapPort)),
-                new Binding("coaps-psk", true, o -> o.endsWith("-victim")
-                        ? CoapTransport.psk("127.0.0.1", coapsPort, VICTIM_PSK_IDENTITY, victimPskKey)
-                        : CoapTransport.psk("127.0.0.1", coapsPort, PSK_IDENTITY, pskKey)),
-                new Binding("coaps-cert", true, o -> CoapTransport.certificate("127.0.0.1", coapsPort, certificate(o).key(),
-                        List.of(certificate(o).certificate()), ClientSsl.trustManager(List.of(ca.certificate())))),
-                new Binding("coaps-rpk", true, o -> CoapTransport.rawPublicKey("127.0.0.1", coapsPort,
-                        o.endsWith("-victim") ? victimRawKey : rawKey, ClientSsl.trustManager(List.of(ca.certificate())))),
-                new Binding("mqtt", false, o -> MqttTransport.connect(broker.uri(), "/id-in", "A::scenario-" + System.nanoTime(),
-                        null, null)));
+                new Binding(
+                        "coaps-psk",
+                        true,
+                        o -> o.endsWith("-victim")
+                                ? CoapTransport.psk("127.0.0.1", coapsPort, VICTIM_PSK_IDENTITY, victimPskKey)
+                                : CoapTransport.psk("127.0.0.1", coapsPort, PSK_IDENTITY, pskKey)),
+                new Binding(
+                        "coaps-cert",
+                        true,
+                        o -> CoapTransport.certificate(
+                                "127.0.0.1",
+                                coapsPort,
+                                certificate(o).key(),
+                                List.of(certificate(o).certificate()),
+                                ClientSsl.trustManager(List.of(ca.certificate())))),
+                new Binding(
+                        "coaps-rpk",
+                        true,
+                        o -> CoapTransport.rawPublicKey(
+                                "127.0.0.1",
+                                coapsPort,
+                                o.endsWith("-victim") ? victimRawKey : rawKey,
+                                ClientSsl.trustManager(List.of(ca.certificate())))),
+                new Binding(
+                        "mqtt",
+                        false,
+                        o -> MqttTransport.connect(
+                                broker.uri(), "/id-in", "A::scenario-" + System.nanoTime(), null, null)));
     }
 
     private static Map<String, Object> attributes(ResponsePrimitive r, String key) {
@@ -194,7 +275,8 @@ class BindingScenariosTest {
         String rn = binding.name() + "-crud";
         try (OneM2mTransport t = binding.connect("C" + rn)) {
             OneM2mClient ae = register(t, rn, null);
-            assertThat(ae.create("cse-in", 2, ae(rn)).status()).isEqualTo(ResponseStatusCode.ORIGINATOR_HAS_ALREADY_REGISTERED);
+            assertThat(ae.create("cse-in", 2, ae(rn)).status())
+                    .isEqualTo(ResponseStatusCode.ORIGINATOR_HAS_ALREADY_REGISTERED);
             String app = "cse-in/" + rn;
             assertThat(ae.create(app, 3, container("box")).status()).isEqualTo(ResponseStatusCode.CREATED);
             assertThat(ae.create(app + "/box", 4, cin("21.5")).status()).isEqualTo(ResponseStatusCode.CREATED);
@@ -205,7 +287,8 @@ class BindingScenariosTest {
             assertThat(updated.status()).isEqualTo(ResponseStatusCode.UPDATED);
             ResponsePrimitive found = ae.retrieve(app, Map.of("fu", List.of("1"), "lbl", List.of("room:1")));
             assertThat(found.status()).isEqualTo(ResponseStatusCode.OK);
-            assertThat((List<String>) ((Map<String, Object>) found.content()).get("m2m:uril")).containsExactly(app + "/box");
+            assertThat((List<String>) ((Map<String, Object>) found.content()).get("m2m:uril"))
+                    .containsExactly(app + "/box");
             assertThat(ae.delete(app + "/box").status()).isEqualTo(ResponseStatusCode.DELETED);
             assertThat(ae.retrieve(app + "/box").status()).isEqualTo(ResponseStatusCode.NOT_FOUND);
         }
@@ -224,7 +307,9 @@ class BindingScenariosTest {
             OneM2mClient ae = register(t, rn, poa);
             String app = "cse-in/" + rn;
             ae.create(app, 3, container("box"));
-            ResponsePrimitive sub = ae.create(app + "/box", 23,
+            ResponsePrimitive sub = ae.create(
+                    app + "/box",
+                    23,
                     Map.of("m2m:sub", Map.of("rn", "s", "nu", List.of("C" + rn), "enc", Map.of("net", List.of(3)))));
             assertThat(sub.status()).isEqualTo(ResponseStatusCode.CREATED);
             assertThat(ae.create(app + "/box", 4, cin("ping")).status()).isEqualTo(ResponseStatusCode.CREATED);
@@ -241,26 +326,33 @@ class BindingScenariosTest {
     @MethodSource("bindings")
     void another_originator_is_denied_and_bad_input_gets_its_status(Binding binding) {
         String rn = binding.name() + "-acp";
-        try (OneM2mTransport t = binding.connect("C" + rn); OneM2mTransport other = binding.connect("C" + rn + "-other")) {
+        try (OneM2mTransport t = binding.connect("C" + rn);
+                OneM2mTransport other = binding.connect("C" + rn + "-other")) {
             OneM2mClient owner = register(t, rn, null);
             OneM2mClient intruder = register(other, rn + "-other", null);
             String app = "cse-in/" + rn;
             owner.create(app, 3, container("box"));
-            assertThat(intruder.retrieve(app + "/box").status()).isEqualTo(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
-            assertThat(intruder.update(app + "/box", Map.of("m2m:cnt", Map.of("lbl", List.of("x")))).status())
+            assertThat(intruder.retrieve(app + "/box").status())
+                    .isEqualTo(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
+            assertThat(intruder.update(app + "/box", Map.of("m2m:cnt", Map.of("lbl", List.of("x"))))
+                            .status())
                     .isEqualTo(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
             assertThat(intruder.delete(app).status()).isEqualTo(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
 
-            assertThat(owner.create(app, 3, Map.of("m2m:cnt", Map.of("rn", "c2", "mni", "lots"))).status())
+            assertThat(owner.create(app, 3, Map.of("m2m:cnt", Map.of("rn", "c2", "mni", "lots")))
+                            .status())
                     .isEqualTo(ResponseStatusCode.BAD_REQUEST);
-            assertThat(owner.create(app, 3, Map.of("m2m:cnt", Map.of("rn", "c3", "nosuch", 1))).status())
+            assertThat(owner.create(app, 3, Map.of("m2m:cnt", Map.of("rn", "c3", "nosuch", 1)))
+                            .status())
                     .isEqualTo(ResponseStatusCode.BAD_REQUEST);
-            assertThat(owner.create(app, 3, Map.of("m2m:cin", Map.of("con", "x"))).status())
+            assertThat(owner.create(app, 3, Map.of("m2m:cin", Map.of("con", "x")))
+                            .status())
                     .isEqualTo(ResponseStatusCode.BAD_REQUEST);
-            assertThat(owner.create(app, 4, cin("x")).status()).isEqualTo(ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE);
+            assertThat(owner.create(app, 4, cin("x")).status())
+                    .isEqualTo(ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE);
             assertThat(owner.retrieve(app + "/nothing-here").status()).isEqualTo(ResponseStatusCode.NOT_FOUND);
-            assertThat(owner.as(null).create(app, 3, container("anon")).status()).isIn(ResponseStatusCode.BAD_REQUEST,
-                    ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
+            assertThat(owner.as(null).create(app, 3, container("anon")).status())
+                    .isIn(ResponseStatusCode.BAD_REQUEST, ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
         }
     }
 
@@ -268,7 +360,8 @@ class BindingScenariosTest {
     @MethodSource("bindings")
     void a_from_that_is_not_the_authenticated_originator_is_refused(Binding binding) {
         String rn = binding.name() + "-id";
-        try (OneM2mTransport t = binding.connect("C" + rn); OneM2mTransport v = binding.connect("C" + rn + "-victim")) {
+        try (OneM2mTransport t = binding.connect("C" + rn);
+                OneM2mTransport v = binding.connect("C" + rn + "-victim")) {
             OneM2mClient ae = register(t, rn, null);
             register(v, rn + "-victim", null);
             ResponsePrimitive ghost = ae.as("C" + rn + "-ghost").retrieve("cse-in/" + rn);
@@ -276,10 +369,14 @@ class BindingScenariosTest {
             if (binding.secured()) {
                 // not what the credential proves, registered or not: 4106
                 assertThat(ghost.status()).isEqualTo(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
-                assertThat(spoof.status()).as("another registered AE's From over %s", binding)
+                assertThat(spoof.status())
+                        .as("another registered AE's From over %s", binding)
                         .isEqualTo(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
                 // an AE that registered over an association cannot be claimed on the plain (loopback) listener
-                assertThat(cse.client().as("C" + rn + "-victim").retrieve("cse-in/" + rn + "-victim").rsc())
+                assertThat(cse.client()
+                                .as("C" + rn + "-victim")
+                                .retrieve("cse-in/" + rn + "-victim")
+                                .rsc())
                         .isEqualTo(4107);
             } else {
                 // no security association: an unregistered AE-ID is not authenticated (TS-0004 7.3.2.1); a
@@ -287,8 +384,11 @@ class BindingScenariosTest {
                 // Over MQTT the SDK publishes under the topic of the From it sends, and the broker-authenticated
                 // topic is the binding's association (TS-0010 §6.3): the ghost is then "authenticated" as
                 // itself and access control refuses it
-                assertThat(ghost.status()).isEqualTo(binding.name().equals("mqtt")
-                        ? ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE : ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
+                assertThat(ghost.status())
+                        .isEqualTo(
+                                binding.name().equals("mqtt")
+                                        ? ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE
+                                        : ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
                 assertThat(spoof.status()).isEqualTo(ResponseStatusCode.OK);
             }
         }
@@ -304,18 +404,28 @@ class BindingScenariosTest {
             OneM2mClient ghost = ae.as("C" + rn + "-ghost");
             ResponseStatusCode ghostHere = ghost.retrieve("cse-in/" + rn).status();
             assertThat(ghostHere).isNotEqualTo(ResponseStatusCode.OK);
-            assertThat(ghost.retrieve(remote).status()).as("a ghost's request forwarded over %s", binding).isEqualTo(ghostHere);
+            assertThat(ghost.retrieve(remote).status())
+                    .as("a ghost's request forwarded over %s", binding)
+                    .isEqualTo(ghostHere);
             if (ghostHere == ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED) {
                 // (over MQTT the topic vouches for the ghost, see above: it is identified, and refused by policy later)
-                assertThat(ghost.send(Operation.RETRIEVE, remote, b -> b.responseType(1)).status())
-                        .as("a ghost's non-blocking request over %s", binding).isEqualTo(ghostHere);
+                assertThat(ghost.send(Operation.RETRIEVE, remote, b -> b.responseType(1))
+                                .status())
+                        .as("a ghost's non-blocking request over %s", binding)
+                        .isEqualTo(ghostHere);
             }
             // the registered AE's request does leave: the far CSE answers it (its policy, not ours, decides)
-            assertThat(ae.retrieve(remote).status()).isIn(ResponseStatusCode.OK, ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
+            assertThat(ae.retrieve(remote).status())
+                    .isIn(ResponseStatusCode.OK, ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
             if (binding.secured()) {
                 // registered over an association: nobody on the plain listener may send on its behalf
-                assertThat(cse.client().as("C" + rn).retrieve("~" + remote).rsc()).isEqualTo(4107);
-                assertThat(cse.client().as("C" + rn).send("GET", "~" + remote + "?rt=2", null, null).rsc()).isEqualTo(4107);
+                assertThat(cse.client().as("C" + rn).retrieve("~" + remote).rsc())
+                        .isEqualTo(4107);
+                assertThat(cse.client()
+                                .as("C" + rn)
+                                .send("GET", "~" + remote + "?rt=2", null, null)
+                                .rsc())
+                        .isEqualTo(4107);
             }
         }
     }

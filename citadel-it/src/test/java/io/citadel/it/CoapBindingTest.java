@@ -6,10 +6,10 @@ import io.citadel.client.CoapTransport;
 import io.citadel.client.OneM2mClient;
 import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.tls.CertificateAuthority;
-import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +32,15 @@ class CoapBindingTest {
     private static final String CLIENT = "coap-client-openssl";
     /** libcoap's OpenSSL build has no RFC 7250 support; its GnuTLS build has. */
     private static final String RPK_CLIENT = "coap-client-gnutls";
+
     private static final String SP = "citadel.example";
+
     @TempDir
     static Path data;
+
     @TempDir
     static Path pki;
+
     static CseProcess cse;
     static int coapPort;
     static int coapsPort;
@@ -44,8 +48,7 @@ class CoapBindingTest {
     static String doomedKey;
 
     /** A response as logged by coap-client. */
-    record Pdu(String code, int rsc, String options, String payload) {
-    }
+    record Pdu(String code, int rsc, String options, String payload) {}
 
     @BeforeAll
     static void start() throws Exception {
@@ -56,19 +59,44 @@ class CoapBindingTest {
         ca.save(pki);
         CertificateAuthority.save(ca.issueCse("/id-in", SP, Duration.ofDays(1)), pki, "cse-in");
         CertificateAuthority.save(ca.issueAe("Ccert1", "/id-in", SP, Duration.ofDays(1)), pki, "Ccert1");
-        CertificateAuthority.save(CertificateAuthority.create(SP, Duration.ofDays(1)).issueAe("Ccert1", "/id-in", SP,
-                Duration.ofDays(1)), pki, "rogue");
+        CertificateAuthority.save(
+                CertificateAuthority.create(SP, Duration.ofDays(1)).issueAe("Ccert1", "/id-in", SP, Duration.ofDays(1)),
+                pki,
+                "rogue");
         for (String name : List.of("rpk-dev", "rpk-stranger")) {
-            Process gen = new ProcessBuilder("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout",
-                    "-out", pki.resolve(name + ".pem").toString()).inheritIO().start();
+            Process gen = new ProcessBuilder(
+                            "openssl",
+                            "ecparam",
+                            "-name",
+                            "prime256v1",
+                            "-genkey",
+                            "-noout",
+                            "-out",
+                            pki.resolve(name + ".pem").toString())
+                    .inheritIO()
+                    .start();
             assertThat(gen.waitFor()).isZero();
         }
         Psk.credentials(data, "rpk", "add", "--key", pki.resolve("rpk-dev.pem").toString(), "--allow", "Crpk1");
-        cse = CseProcess.start(data, "--coap-port", "0", "--coaps-port", "0", "--max-body", "8192", "--tls-port", "0",
-                "--tls-cert", pki.resolve("cse-in.pem").toString(), "--tls-key", pki.resolve("cse-in.key").toString(),
-                "--tls-trust", pki.resolve("ca.pem").toString());
+        cse = CseProcess.start(
+                data,
+                "--coap-port",
+                "0",
+                "--coaps-port",
+                "0",
+                "--max-body",
+                "8192",
+                "--tls-port",
+                "0",
+                "--tls-cert",
+                pki.resolve("cse-in.pem").toString(),
+                "--tls-key",
+                pki.resolve("cse-in.key").toString(),
+                "--tls-trust",
+                pki.resolve("ca.pem").toString());
         coapPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP listening on udp port (\\d+)")));
-        coapsPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP over DTLS listening on udp port (\\d+)")));
+        coapsPort =
+                Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP over DTLS listening on udp port (\\d+)")));
     }
 
     @AfterAll
@@ -76,7 +104,8 @@ class CoapBindingTest {
         cse.close();
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger REQUESTS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger REQUESTS =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** Runs coap-client with {@code args} (URI last), oneM2M-RVI 3 and a request identifier; returns the response PDU it logged, or null if none came. */
     static Pdu coap(String... args) throws Exception {
@@ -91,7 +120,8 @@ class CoapBindingTest {
         }
         cmd.addAll(List.of(args));
         String out = CoapClientRun.run(cmd);
-        Matcher m = Pattern.compile("v:1 t:(?:ACK|CON|NON) c:(\\d\\.\\d\\d) i:\\w+ \\{[0-9A-Fa-f]*\\} \\[([^\\]]*)\\]( :: '(.*)')?")
+        Matcher m = Pattern.compile(
+                        "v:1 t:(?:ACK|CON|NON) c:(\\d\\.\\d\\d) i:\\w+ \\{[0-9A-Fa-f]*\\} \\[([^\\]]*)\\]( :: '(.*)')?")
                 .matcher(out);
         Pdu last = null;
         while (m.find()) {
@@ -143,11 +173,22 @@ class CoapBindingTest {
         body.put((byte) 1).put((byte) 0);
         byte[] b = body.array();
         java.nio.ByteBuffer hs = java.nio.ByteBuffer.allocate(12 + b.length);
-        hs.put((byte) 1).put(int24(b.length)).putShort((short) 0).put(int24(0)).put(int24(b.length)).put(b);
+        hs.put((byte) 1)
+                .put(int24(b.length))
+                .putShort((short) 0)
+                .put(int24(0))
+                .put(int24(b.length))
+                .put(b);
         byte[] h = hs.array();
         java.nio.ByteBuffer record = java.nio.ByteBuffer.allocate(13 + h.length);
-        record.put((byte) 22).put((byte) 0xFE).put((byte) 0xFF).putShort((short) 0).putShort((short) 0)
-                .putInt(sequence).putShort((short) h.length).put(h);
+        record.put((byte) 22)
+                .put((byte) 0xFE)
+                .put((byte) 0xFF)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putInt(sequence)
+                .putShort((short) h.length)
+                .put(h);
         return record.array();
     }
 
@@ -167,7 +208,9 @@ class CoapBindingTest {
             java.net.DatagramPacket reply = new java.net.DatagramPacket(buf, buf.length);
             udp.receive(reply);
             assertThat(buf[0]).as("a handshake record").isEqualTo((byte) 22);
-            assertThat(buf[13]).as("HelloVerifyRequest (3), not a ServerHello flight").isEqualTo((byte) 3);
+            assertThat(buf[13])
+                    .as("HelloVerifyRequest (3), not a ServerHello flight")
+                    .isEqualTo((byte) 3);
             assertThat(reply.getLength()).as("no amplification").isLessThanOrEqualTo(hello.length);
             for (int i = 1; i <= 2000; i++) {
                 byte[] h = clientHello(i);
@@ -182,24 +225,62 @@ class CoapBindingTest {
 
     @Test
     void a_wrong_or_unknown_psk_gets_no_session() throws Exception {
-        assertThat(coap(dtls("dev1@psk.example", "not-the-key", "-m", "get", "-O", "279,Cdev1", coapsUri("/cse-in")))).isNull();
-        assertThat(coap(dtls("nobody@psk.example", devKey, "-m", "get", "-O", "279,Cdev1", coapsUri("/cse-in")))).isNull();
+        assertThat(coap(dtls("dev1@psk.example", "not-the-key", "-m", "get", "-O", "279,Cdev1", coapsUri("/cse-in"))))
+                .isNull();
+        assertThat(coap(dtls("nobody@psk.example", devKey, "-m", "get", "-O", "279,Cdev1", coapsUri("/cse-in"))))
+                .isNull();
     }
 
     @Test
     void the_psk_binds_the_originator_over_dtls() throws Exception {
-        Pdu spoof = coap(dtls("dev1@psk.example", devKey, "-m", "post", "-O", "279,Cintruder", "-O", "283,s1",
-                "-O", "267,0x02", "-t", "50", "-e", String.format(AE, "intruder"), coapsUri("/cse-in")));
+        Pdu spoof = coap(dtls(
+                "dev1@psk.example",
+                devKey,
+                "-m",
+                "post",
+                "-O",
+                "279,Cintruder",
+                "-O",
+                "283,s1",
+                "-O",
+                "267,0x02",
+                "-t",
+                "50",
+                "-e",
+                String.format(AE, "intruder"),
+                coapsUri("/cse-in")));
         assertThat(spoof.code()).isEqualTo("4.03");
         assertThat(spoof.rsc()).isEqualTo(4106);
-        Pdu created = coap(dtls("dev1@psk.example", devKey, "-m", "post", "-O", "279,Cdev1", "-O", "283,c1",
-                "-O", "267,0x02", "-t", "50", "-e", String.format(AE, "dev1"), coapsUri("/cse-in")));
+        Pdu created = coap(dtls(
+                "dev1@psk.example",
+                devKey,
+                "-m",
+                "post",
+                "-O",
+                "279,Cdev1",
+                "-O",
+                "283,c1",
+                "-O",
+                "267,0x02",
+                "-t",
+                "50",
+                "-e",
+                String.format(AE, "dev1"),
+                coapsUri("/cse-in")));
         assertThat(created.code()).isEqualTo("2.01");
         assertThat(created.rsc()).isEqualTo(2001);
         assertThat(created.options()).contains("Location-Path:cse-in, Location-Path:dev1");
         assertThat(created.payload()).contains("\"aei\":\"Cdev1\"");
         // legacy Release 1/2 option numbers: 256 From, 257 Request Identifier
-        Pdu legacy = coap(dtls("dev1@psk.example", devKey, "-m", "get", "-O", "256,Cdev1", "-O", "257,old-1",
+        Pdu legacy = coap(dtls(
+                "dev1@psk.example",
+                devKey,
+                "-m",
+                "get",
+                "-O",
+                "256,Cdev1",
+                "-O",
+                "257,old-1",
                 coapsUri("/cse-in/dev1")));
         assertThat(legacy.code()).isEqualTo("2.05");
         assertThat(legacy.rsc()).isEqualTo(2000);
@@ -207,20 +288,48 @@ class CoapBindingTest {
     }
 
     static String[] certificate(String name, String... rest) {
-        List<String> a = new ArrayList<>(List.of("-c", pki.resolve(name + ".pem").toString(), "-j",
-                pki.resolve(name + ".key").toString(), "-C", pki.resolve("ca.pem").toString()));
+        List<String> a = new ArrayList<>(List.of(
+                "-c",
+                pki.resolve(name + ".pem").toString(),
+                "-j",
+                pki.resolve(name + ".key").toString(),
+                "-C",
+                pki.resolve("ca.pem").toString()));
         a.addAll(List.of(rest));
         return a.toArray(String[]::new);
     }
 
     @Test
     void over_dtls_with_certificates_the_ae_id_certificate_binds_the_originator() throws Exception {
-        assertThat(coap(certificate("rogue", "-m", "get", "-O", "279,Ccert1", coapsUri("/cse-in")))).isNull();
-        Pdu spoof = coap(certificate("Ccert1", "-m", "post", "-O", "279,Cother", "-O", "267,0x02", "-t", "50",
-                "-e", String.format(AE, "other"), coapsUri("/cse-in")));
+        assertThat(coap(certificate("rogue", "-m", "get", "-O", "279,Ccert1", coapsUri("/cse-in"))))
+                .isNull();
+        Pdu spoof = coap(certificate(
+                "Ccert1",
+                "-m",
+                "post",
+                "-O",
+                "279,Cother",
+                "-O",
+                "267,0x02",
+                "-t",
+                "50",
+                "-e",
+                String.format(AE, "other"),
+                coapsUri("/cse-in")));
         assertThat(spoof.rsc()).isEqualTo(4106);
-        Pdu created = coap(certificate("Ccert1", "-m", "post", "-O", "279,Ccert1", "-O", "267,0x02", "-t", "50",
-                "-e", String.format(AE, "cert1"), coapsUri("/cse-in")));
+        Pdu created = coap(certificate(
+                "Ccert1",
+                "-m",
+                "post",
+                "-O",
+                "279,Ccert1",
+                "-O",
+                "267,0x02",
+                "-t",
+                "50",
+                "-e",
+                String.format(AE, "cert1"),
+                coapsUri("/cse-in")));
         assertThat(created.code()).isEqualTo("2.01");
         assertThat(created.rsc()).isEqualTo(2001);
     }
@@ -233,11 +342,13 @@ class CoapBindingTest {
 
     @Test
     void bad_input_gets_its_code_and_a_clear_message() throws Exception {
-        Pdu json = coap("-m", "post", "-O", "279,Cbad", "-O", "267,0x02", "-t", "50", "-e", "{\"m2m:ae\":", coapUri("/cse-in"));
+        Pdu json = coap(
+                "-m", "post", "-O", "279,Cbad", "-O", "267,0x02", "-t", "50", "-e", "{\"m2m:ae\":", coapUri("/cse-in"));
         assertThat(json.code()).isEqualTo("4.00");
         assertThat(json.rsc()).isEqualTo(4000);
         assertThat(json.payload()).contains("malformed JSON");
-        Pdu format = coap("-m", "post", "-O", "279,Cbad", "-O", "267,0x02", "-t", "0", "-e", "hello", coapUri("/cse-in"));
+        Pdu format =
+                coap("-m", "post", "-O", "279,Cbad", "-O", "267,0x02", "-t", "0", "-e", "hello", coapUri("/cse-in"));
         assertThat(format.code()).isEqualTo("4.15");
         Pdu accept = coap("-m", "get", "-O", "279,Cbad", "-A", "0", coapUri("/cse-in"));
         assertThat(accept.code()).isEqualTo("4.06");
@@ -254,12 +365,45 @@ class CoapBindingTest {
 
     @Test
     void large_payloads_travel_in_blocks_and_oversized_ones_are_refused() throws Exception {
-        coap("-m", "post", "-O", "279,Cblocks", "-O", "267,0x02", "-t", "50", "-e", String.format(AE, "blocks"), coapUri("/cse-in"));
-        coap("-m", "post", "-O", "279,Cblocks", "-O", "267,0x03", "-t", "50", "-e", "{\"m2m:cnt\":{\"rn\":\"box\"}}",
+        coap(
+                "-m",
+                "post",
+                "-O",
+                "279,Cblocks",
+                "-O",
+                "267,0x02",
+                "-t",
+                "50",
+                "-e",
+                String.format(AE, "blocks"),
+                coapUri("/cse-in"));
+        coap(
+                "-m",
+                "post",
+                "-O",
+                "279,Cblocks",
+                "-O",
+                "267,0x03",
+                "-t",
+                "50",
+                "-e",
+                "{\"m2m:cnt\":{\"rn\":\"box\"}}",
                 coapUri("/cse-in/blocks"));
         Path big = data.resolve("big.json");
         Files.writeString(big, "{\"m2m:cin\":{\"con\":\"" + "b".repeat(3000) + "\"}}");
-        Pdu created = coap("-m", "post", "-b", "64", "-O", "279,Cblocks", "-O", "267,0x04", "-t", "50", "-f", big.toString(),
+        Pdu created = coap(
+                "-m",
+                "post",
+                "-b",
+                "64",
+                "-O",
+                "279,Cblocks",
+                "-O",
+                "267,0x04",
+                "-t",
+                "50",
+                "-f",
+                big.toString(),
                 coapUri("/cse-in/blocks/box"));
         assertThat(created.rsc()).isEqualTo(2001);
         Pdu back = coap("-m", "get", "-O", "279,Cblocks", coapUri("/cse-in/blocks/box/la"));
@@ -267,24 +411,42 @@ class CoapBindingTest {
         assertThat(back.options()).contains("Block2:");
         Path huge = data.resolve("huge.json");
         Files.writeString(huge, "{\"m2m:cin\":{\"con\":\"" + "h".repeat(20_000) + "\"}}");
-        Pdu refused = coap("-m", "post", "-b", "512", "-O", "279,Cblocks", "-O", "267,0x04", "-t", "50", "-f", huge.toString(),
+        Pdu refused = coap(
+                "-m",
+                "post",
+                "-b",
+                "512",
+                "-O",
+                "279,Cblocks",
+                "-O",
+                "267,0x04",
+                "-t",
+                "50",
+                "-f",
+                huge.toString(),
                 coapUri("/cse-in/blocks/box"));
         assertThat(refused.code()).isEqualTo("4.13");
     }
 
     @Test
     void revoking_a_psk_closes_its_live_dtls_session() throws Exception {
-        try (CoapTransport t = CoapTransport.psk("127.0.0.1", coapsPort, "doomed@psk.example",
-                doomedKey.getBytes(StandardCharsets.US_ASCII))) {
+        try (CoapTransport t = CoapTransport.psk(
+                "127.0.0.1", coapsPort, "doomed@psk.example", doomedKey.getBytes(StandardCharsets.US_ASCII))) {
             OneM2mClient doomed = new OneM2mClient(t, "Cdoomed");
-            assertThat(doomed.create("cse-in", 2, Map.of("m2m:ae", Map.of("rn", "doomed", "api", "Nd", "rr", false,
-                    "srv", List.of("3")))).status()).isEqualTo(ResponseStatusCode.CREATED);
+            assertThat(doomed.create(
+                                    "cse-in",
+                                    2,
+                                    Map.of(
+                                            "m2m:ae",
+                                            Map.of("rn", "doomed", "api", "Nd", "rr", false, "srv", List.of("3"))))
+                            .status())
+                    .isEqualTo(ResponseStatusCode.CREATED);
             int closedBefore = countClosed();
             Psk.run(data, "revoke", "doomed@psk.example");
             // the CSE re-reads its credential store at most once a second and ends the session without waiting
             // for a request
-            for (long end = System.currentTimeMillis() + 5000; countClosed() == closedBefore
-                    && System.currentTimeMillis() < end; ) {
+            for (long end = System.currentTimeMillis() + 5000;
+                    countClosed() == closedBefore && System.currentTimeMillis() < end; ) {
                 Thread.sleep(100);
             }
             assertThat(countClosed()).as(cse.output()).isGreaterThan(closedBefore);
@@ -292,13 +454,16 @@ class CoapBindingTest {
             // closed session's records are dropped, so the old one waits for its timeout (4 s, not the default 20)
             ResponseStatusCode after;
             try {
-                after = doomed.withTimeout(java.time.Duration.ofSeconds(4)).retrieve("cse-in/doomed").status();
+                after = doomed.withTimeout(java.time.Duration.ofSeconds(4))
+                        .retrieve("cse-in/doomed")
+                        .status();
             } catch (RuntimeException failed) {
                 after = null;
             }
             assertThat(after).isNotEqualTo(ResponseStatusCode.OK);
         }
-        assertThat(coap(dtls("doomed@psk.example", doomedKey, "-m", "get", "-O", "279,Cdoomed", coapsUri("/cse-in")))).isNull();
+        assertThat(coap(dtls("doomed@psk.example", doomedKey, "-m", "get", "-O", "279,Cdoomed", coapsUri("/cse-in"))))
+                .isNull();
     }
 
     static int countClosed() {
@@ -310,7 +475,11 @@ class CoapBindingTest {
      * credential, so the CSE presents its certificate, which the client checks against the test CA ({@code -R}).
      */
     static String[] rawKey(String name, String... rest) {
-        List<String> a = new ArrayList<>(List.of("-M", pki.resolve(name + ".pem").toString(), "-R", pki.resolve("ca.pem").toString()));
+        List<String> a = new ArrayList<>(List.of(
+                "-M",
+                pki.resolve(name + ".pem").toString(),
+                "-R",
+                pki.resolve("ca.pem").toString()));
         a.addAll(List.of(rest));
         return a.toArray(String[]::new);
     }
@@ -319,26 +488,53 @@ class CoapBindingTest {
     void over_dtls_a_trusted_raw_public_key_binds_the_originator_and_an_untrusted_or_revoked_one_gets_no_session()
             throws Exception {
         Tools.require("libcoap3-bin", "sh", "-c", "command -v " + RPK_CLIENT);
-        assertThat(coapWith(RPK_CLIENT, rawKey("rpk-stranger", "-m", "get", "-O", "279,Crpk1",
-                coapsUri("/cse-in")))).isNull();
-        Pdu spoof = coapWith(RPK_CLIENT, rawKey("rpk-dev", "-m", "post", "-O", "279,Cother",
-                "-O", "267,0x02", "-t", "50", "-e", String.format(AE, "rpkother"), coapsUri("/cse-in")));
+        assertThat(coapWith(RPK_CLIENT, rawKey("rpk-stranger", "-m", "get", "-O", "279,Crpk1", coapsUri("/cse-in"))))
+                .isNull();
+        Pdu spoof = coapWith(
+                RPK_CLIENT,
+                rawKey(
+                        "rpk-dev",
+                        "-m",
+                        "post",
+                        "-O",
+                        "279,Cother",
+                        "-O",
+                        "267,0x02",
+                        "-t",
+                        "50",
+                        "-e",
+                        String.format(AE, "rpkother"),
+                        coapsUri("/cse-in")));
         assertThat(spoof.rsc()).isEqualTo(4106);
-        Pdu created = coapWith(RPK_CLIENT, rawKey("rpk-dev", "-m", "post", "-O", "279,Crpk1",
-                "-O", "267,0x02", "-t", "50", "-e", String.format(AE, "rpk1"), coapsUri("/cse-in")));
+        Pdu created = coapWith(
+                RPK_CLIENT,
+                rawKey(
+                        "rpk-dev",
+                        "-m",
+                        "post",
+                        "-O",
+                        "279,Crpk1",
+                        "-O",
+                        "267,0x02",
+                        "-t",
+                        "50",
+                        "-e",
+                        String.format(AE, "rpk1"),
+                        coapsUri("/cse-in")));
         assertThat(created.code()).isEqualTo("2.01");
         assertThat(created.payload()).contains("\"aei\":\"Crpk1\"");
 
         // revoked by its RFC 6920 identifier, as an operator holding only the identifier would
-        String id = Psk.credentials(data, "rpk", "id", pki.resolve("rpk-dev.pem").toString()).strip();
+        String id = Psk.credentials(
+                        data, "rpk", "id", pki.resolve("rpk-dev.pem").toString())
+                .strip();
         assertThat(id).startsWith("ni:///sha-256;");
         assertThat(Psk.credentials(data, "rpk", "list")).contains(id + "\tCrpk1");
         Psk.credentials(data, "rpk", "revoke", id);
         Pdu after = created;
         for (long end = System.currentTimeMillis() + 5000; after != null && System.currentTimeMillis() < end; ) {
             Thread.sleep(300);
-            after = coapWith(RPK_CLIENT, rawKey("rpk-dev", "-m", "get", "-O", "279,Crpk1",
-                    coapsUri("/cse-in/rpk1")));
+            after = coapWith(RPK_CLIENT, rawKey("rpk-dev", "-m", "get", "-O", "279,Crpk1", coapsUri("/cse-in/rpk1")));
         }
         assertThat(after).isNull();
     }
@@ -353,20 +549,33 @@ class CoapBindingTest {
             port = probe.getLocalPort();
         }
         Path log = data.resolve("s_server-" + certificateName + ".log");
-        Process server = new ProcessBuilder("sh", "-c", "sleep 20 | exec openssl s_server -dtls1_2 -accept " + port
-                + " -cert " + pki.resolve(certificateName + ".pem") + " -key " + pki.resolve(certificateName + ".key")
-                + " -CAfile " + pki.resolve("ca.pem") + " -Verify 1 -naccept 1").redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process server = new ProcessBuilder(
+                        "sh",
+                        "-c",
+                        "sleep 20 | exec openssl s_server -dtls1_2 -accept " + port
+                                + " -cert " + pki.resolve(certificateName + ".pem") + " -key "
+                                + pki.resolve(certificateName + ".key")
+                                + " -CAfile " + pki.resolve("ca.pem") + " -Verify 1 -naccept 1")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try (CoapTransport t = CoapTransport.plain("127.0.0.1", coapPort)) {
-            for (long end = System.currentTimeMillis() + 5000; !Files.readString(log).contains("ACCEPT")
-                    && System.currentTimeMillis() < end; ) {
+            for (long end = System.currentTimeMillis() + 5000;
+                    !Files.readString(log).contains("ACCEPT") && System.currentTimeMillis() < end; ) {
                 Thread.sleep(50);
             }
             OneM2mClient ae = new OneM2mClient(t, "Cnotified");
-            ae.create("cse-in", 2, Map.of("m2m:ae", Map.of("rn", "notified", "api", "Nn", "rr", true, "srv", List.of("3"))));
+            ae.create(
+                    "cse-in",
+                    2,
+                    Map.of("m2m:ae", Map.of("rn", "notified", "api", "Nn", "rr", true, "srv", List.of("3"))));
             ae.create("cse-in/notified", 3, Map.of("m2m:cnt", Map.of("rn", "box")));
-            var sub = ae.create("cse-in/notified/box", 23, Map.of("m2m:sub", Map.of("rn", subscription,
-                    "nu", List.of("coaps://127.0.0.1:" + port + "/notify"))));
+            var sub = ae.create(
+                    "cse-in/notified/box",
+                    23,
+                    Map.of(
+                            "m2m:sub",
+                            Map.of("rn", subscription, "nu", List.of("coaps://127.0.0.1:" + port + "/notify"))));
             assertThat(sub.status()).as("a target that never answers CoAP").isNotEqualTo(ResponseStatusCode.CREATED);
         } finally {
             server.destroy();
@@ -383,17 +592,29 @@ class CoapBindingTest {
         // a target with a certificate of the SP's CA gets the verification request over DTLS, and checked
         // the CSE's own certificate against the same CA
         String trusted = notifyDtlsServer("Ccert1", "to-trusted");
-        assertThat(trusted).contains("subject=CN = id-in." + SP).contains("CIPHER is ECDHE-ECDSA-")
+        assertThat(trusted)
+                .contains("subject=CN = id-in." + SP)
+                .contains("CIPHER is ECDHE-ECDSA-")
                 .contains("{\"m2m:sgn\":{\"vrq\":true");
     }
 
     @Test
     void a_server_only_certificate_serves_dtls_but_is_not_used_as_a_client_for_coaps_targets() throws Exception {
         CertificateAuthority ca = CertificateAuthority.load(pki);
-        CertificateAuthority.save(ca.issueServer("localhost", List.of("127.0.0.1"), Duration.ofDays(1)), pki, "server-only");
-        try (CseProcess other = CseProcess.start(data.resolve("server-only"), "--coaps-port", "0", "--tls-port", "0",
-                "--tls-cert", pki.resolve("server-only.pem").toString(), "--tls-key", pki.resolve("server-only.key").toString(),
-                "--tls-trust", pki.resolve("ca.pem").toString())) {
+        CertificateAuthority.save(
+                ca.issueServer("localhost", List.of("127.0.0.1"), Duration.ofDays(1)), pki, "server-only");
+        try (CseProcess other = CseProcess.start(
+                data.resolve("server-only"),
+                "--coaps-port",
+                "0",
+                "--tls-port",
+                "0",
+                "--tls-cert",
+                pki.resolve("server-only.pem").toString(),
+                "--tls-key",
+                pki.resolve("server-only.key").toString(),
+                "--tls-trust",
+                pki.resolve("ca.pem").toString())) {
             other.awaitAnnounced(Pattern.compile("CoAP over DTLS listening on udp port (\\d+)"));
             assertThat(other.output()).contains("coaps:// notification targets are unavailable");
         }

@@ -17,15 +17,15 @@ import java.util.regex.Pattern;
 final class CoapClientRun {
     private static final Pattern RESPONSE = Pattern.compile("v:1 t:(?:ACK|CON|NON|RST) c:(?!0\\.00)\\d\\.\\d\\d ");
 
-    private CoapClientRun() {
-    }
+    private CoapClientRun() {}
 
     /** Everything coap-client printed (stdout and stderr) up to its rejection of our response, or its end. */
     static String run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         StringBuilder out = new StringBuilder();
         boolean answered = false;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.ISO_8859_1))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.ISO_8859_1))) {
             for (String line; (line = r.readLine()) != null; ) {
                 out.append(line).append('\n');
                 answered |= RESPONSE.matcher(line).find();

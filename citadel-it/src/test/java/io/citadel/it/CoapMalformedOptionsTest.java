@@ -2,11 +2,9 @@ package io.citadel.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CoapMalformedOptionsTest {
     @TempDir
     static Path data;
+
     static CseProcess cse;
     static int coapPort;
 
@@ -44,7 +43,8 @@ class CoapMalformedOptionsTest {
         }
         cmd.add("coap://127.0.0.1:" + coapPort + "/cse-in");
         String out = CoapClientRun.run(cmd);
-        Matcher m = Pattern.compile("v:1 t:(?:ACK|CON|NON|RST) c:(\\d\\.\\d\\d) i:\\w+ \\{[0-9A-Fa-f]*\\} \\[[^\\]]*\\]( :: '(.*)')?")
+        Matcher m = Pattern.compile(
+                        "v:1 t:(?:ACK|CON|NON|RST) c:(\\d\\.\\d\\d) i:\\w+ \\{[0-9A-Fa-f]*\\} \\[[^\\]]*\\]( :: '(.*)')?")
                 .matcher(out);
         String[] last = {"none", "", out};
         while (m.find()) {
@@ -58,12 +58,13 @@ class CoapMalformedOptionsTest {
     @Test
     void malformed_options_get_a_short_400_and_one_log_line_without_a_stack_trace() throws Exception {
         List<String[]> cases = List.of(
-                new String[] {"279,Cx", "283,r1", "271,3", "267,\u0001\u0002\u0003\u0004"}, // TY longer than its 2 bytes
-                new String[] {"279,Cx", "283,r2", "271,123456789"},                           // RVI longer than 4
-                new String[] {"279," + "C".repeat(300), "283,r3", "271,3"},                  // FR longer than 255
-                new String[] {"279,Cx", "283,r4", "271,3", "303,\u0001\u0002\u0003"},        // EC longer than 2
-                new String[] {"279,Cx", "283,r5", "271,3", "12,\u0001\u0002\u0003"},         // Content-Format longer than 2
-                new String[] {"279,Cx", "283,r6", "271,3", "23,\u000f"});                       // Block2 with a reserved size
+                new String[] {"279,Cx", "283,r1", "271,3", "267,\u0001\u0002\u0003\u0004"
+                }, // TY longer than its 2 bytes
+                new String[] {"279,Cx", "283,r2", "271,123456789"}, // RVI longer than 4
+                new String[] {"279," + "C".repeat(300), "283,r3", "271,3"}, // FR longer than 255
+                new String[] {"279,Cx", "283,r4", "271,3", "303,\u0001\u0002\u0003"}, // EC longer than 2
+                new String[] {"279,Cx", "283,r5", "271,3", "12,\u0001\u0002\u0003"}, // Content-Format longer than 2
+                new String[] {"279,Cx", "283,r6", "271,3", "23,\u000f"}); // Block2 with a reserved size
         for (String[] options : cases) {
             String[] answer = coap(options);
             assertThat(answer[0]).as(answer[2]).isEqualTo("4.00");

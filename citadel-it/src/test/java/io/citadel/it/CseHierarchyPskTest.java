@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CseHierarchyPskTest {
     @TempDir
     static Path dir;
+
     static RunningCse in;
     static int inPsk;
 
@@ -37,11 +38,25 @@ class CseHierarchyPskTest {
         in.close();
     }
 
-
     static RunningCse mn(String cseId, String identity, Path data, String registrarPoa) throws Exception {
-        return TestCse.start(data, "--cse-id", cseId, "--cse-name", "cse-" + cseId.substring(4), "--cse-type", "MN",
-                "--registrar-cse-id", "/id-in", "--registrar-poa", registrarPoa, "--registrar-psk-identity", identity,
-                "--registrar-keepalive", "PT1S", "--insecure-cse-peers", "/id-in");
+        return TestCse.start(
+                data,
+                "--cse-id",
+                cseId,
+                "--cse-name",
+                "cse-" + cseId.substring(4),
+                "--cse-type",
+                "MN",
+                "--registrar-cse-id",
+                "/id-in",
+                "--registrar-poa",
+                registrarPoa,
+                "--registrar-psk-identity",
+                identity,
+                "--registrar-keepalive",
+                "PT1S",
+                "--insecure-cse-peers",
+                "/id-in");
     }
 
     static boolean registeredAtIn(String csr) {
@@ -64,10 +79,11 @@ class CseHierarchyPskTest {
         new SecureRandom().nextBytes(wrong);
         Psk.secret(wrongData, "registrar-psk", HexFormat.of().formatHex(wrong));
         try (LogWatch security = LogWatch.of("citadel.security");
-             RunningCse mn2 = mn("/id-mn2", "id-mn2@psk.example", wrongData, "https://127.0.0.1:" + inPsk + "/")) {
+                RunningCse mn2 = mn("/id-mn2", "id-mn2@psk.example", wrongData, "https://127.0.0.1:" + inPsk + "/")) {
             // several registration attempts (keep-alive PT1S), each refused in its handshake by the IN
             assertThat(security.await(m -> m.contains("handshake failed: identity=id-mn2@psk.example"), 2, 60))
-                    .as(security.messages().toString()).isTrue();
+                    .as(security.messages().toString())
+                    .isTrue();
             assertThat(registeredAtIn("id-mn2")).isFalse();
         }
     }
@@ -82,25 +98,35 @@ class CseHierarchyPskTest {
             port = s.getLocalPort();
         }
         Path log = dir.resolve("s_server.log");
-        Process server = new ProcessBuilder("sh", "-c", "sleep 30 | exec openssl s_server -accept " + port + " -nocert -psk " + hex
-                + " -psk_identity id-mn3@psk.example -tls1_2 -rev").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process server = new ProcessBuilder(
+                        "sh",
+                        "-c",
+                        "sleep 30 | exec openssl s_server -accept " + port + " -nocert -psk " + hex
+                                + " -psk_identity id-mn3@psk.example -tls1_2 -rev")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         Path data = dir.resolve("mn3");
         Psk.secret(data, "registrar-psk", hex);
         try {
-            for (long end = System.currentTimeMillis() + 5000; !Files.readString(log).contains("ACCEPT")
-                    && System.currentTimeMillis() < end; ) {
+            for (long end = System.currentTimeMillis() + 5000;
+                    !Files.readString(log).contains("ACCEPT") && System.currentTimeMillis() < end; ) {
                 Thread.sleep(50);
             }
             try (RunningCse mn3 = mn("/id-mn3", "id-mn3@psk.example", data, "https://127.0.0.1:" + port + "/")) {
-                CseHierarchyTest.await(() -> {
-                    try {
-                        return Files.readString(log).contains("CONNECTION ESTABLISHED");
-                    } catch (java.io.IOException e) {
-                        return false;
-                    }
-                }, "OpenSSL accepted the MN's TLS-PSK handshake");
+                CseHierarchyTest.await(
+                        () -> {
+                            try {
+                                return Files.readString(log).contains("CONNECTION ESTABLISHED");
+                            } catch (java.io.IOException e) {
+                                return false;
+                            }
+                        },
+                        "OpenSSL accepted the MN's TLS-PSK handshake");
             }
-            assertThat(Files.readString(log)).containsPattern("Ciphersuite: (ECDHE-)?PSK-AES128-").contains("No peer certificate");
+            assertThat(Files.readString(log))
+                    .containsPattern("Ciphersuite: (ECDHE-)?PSK-AES128-")
+                    .contains("No peer certificate");
         } finally {
             server.destroy();
             server.waitFor(5, TimeUnit.SECONDS);

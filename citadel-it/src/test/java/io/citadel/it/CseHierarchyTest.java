@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CseHierarchyTest {
     @TempDir
     static Path dir;
+
     static int inPort;
     static CseProcess in;
     static CseProcess mn;
@@ -49,11 +50,29 @@ class CseHierarchyTest {
         }
         in = startIn(dir.resolve("in"));
         mn = startRegisteredMn(dir.resolve("mn"), inPort, "/id-in,/id-asn");
-        asn = CseProcess.start(dir.resolve("asn"), "--cse-id", "/id-asn", "--cse-name", "cse-asn", "--cse-type", "ASN",
-                "--registrar-cse-id", "/id-mn", "--registrar-poa", "http://127.0.0.1:" + mn.port() + "/",
-                "--registrar-keepalive", "PT1S", "--insecure-cse-peers", "/id-mn,/id-in");
+        asn = CseProcess.start(
+                dir.resolve("asn"),
+                "--cse-id",
+                "/id-asn",
+                "--cse-name",
+                "cse-asn",
+                "--cse-type",
+                "ASN",
+                "--registrar-cse-id",
+                "/id-mn",
+                "--registrar-poa",
+                "http://127.0.0.1:" + mn.port() + "/",
+                "--registrar-keepalive",
+                "PT1S",
+                "--insecure-cse-peers",
+                "/id-mn,/id-in");
         await(() -> admin(mn).retrieve("cse-mn/id-asn").rsc() == 2000, "ASN registered at MN");
-        await(() -> String.valueOf(admin(in).retrieve("cse-in/id-mn").resource("m2m:csr").get("dcse")).contains("/id-asn"),
+        await(
+                () -> String.valueOf(admin(in)
+                                .retrieve("cse-in/id-mn")
+                                .resource("m2m:csr")
+                                .get("dcse"))
+                        .contains("/id-asn"),
                 "IN learns that ASN is below MN");
     }
 
@@ -62,9 +81,22 @@ class CseHierarchyTest {
      * waits until the IN shows the registration; {@code insecurePeers} are the CSEs it accepts without TLS.
      */
     static CseProcess startRegisteredMn(Path data, int inPort, String insecurePeers) throws Exception {
-        CseProcess mn = CseProcess.start(data, "--cse-id", "/id-mn", "--cse-name", "cse-mn", "--cse-type", "MN",
-                "--registrar-cse-id", "/id-in", "--registrar-poa", "http://127.0.0.1:" + inPort + "/",
-                "--registrar-keepalive", "PT1S", "--insecure-cse-peers", insecurePeers);
+        CseProcess mn = CseProcess.start(
+                data,
+                "--cse-id",
+                "/id-mn",
+                "--cse-name",
+                "cse-mn",
+                "--cse-type",
+                "MN",
+                "--registrar-cse-id",
+                "/id-in",
+                "--registrar-poa",
+                "http://127.0.0.1:" + inPort + "/",
+                "--registrar-keepalive",
+                "PT1S",
+                "--insecure-cse-peers",
+                insecurePeers);
         OneM2mHttpClient admin = OneM2mHttpClient.connect("127.0.0.1", inPort).as(CseProcess.ADMIN);
         await(() -> admin.retrieve("cse-in/id-mn").rsc() == 2000, "MN registered at IN");
         return mn;
@@ -91,7 +123,10 @@ class CseHierarchyTest {
     @Order(1)
     void registration_records_the_registree_and_its_point_of_access() {
         Map<String, Object> csr = admin(in).retrieve("cse-in/id-mn").resource("m2m:csr");
-        assertThat(csr).containsEntry("csi", "/id-mn").containsEntry("cb", "/id-mn/cse-mn").containsEntry("rr", true);
+        assertThat(csr)
+                .containsEntry("csi", "/id-mn")
+                .containsEntry("cb", "/id-mn/cse-mn")
+                .containsEntry("rr", true);
         assertThat((List<String>) csr.get("poa")).containsExactly("http://127.0.0.1:" + mn.port() + "/");
         Map<String, Object> upward = admin(mn).retrieve("cse-mn/id-in").resource("m2m:csr");
         assertThat(upward).containsEntry("csi", "/id-in").containsEntry("cb", "/id-in/cse-in");
@@ -102,18 +137,36 @@ class CseHierarchyTest {
     void a_cse_id_without_security_association_or_that_is_not_its_own_cannot_register() {
         OneM2mResponse forged = in.client().as("/id-evil").create("cse-in", 16, csr("/id-evil/cse-evil"));
         assertThat(forged.rsc()).isEqualTo(4107);
-        Map<String, Object> other = new LinkedHashMap<>((Map<String, Object>) csr("/id-asn/cse-asn").get("m2m:csr"));
+        Map<String, Object> other =
+                new LinkedHashMap<>((Map<String, Object>) csr("/id-asn/cse-asn").get("m2m:csr"));
         other.put("csi", "/id-other");
-        assertThat(in.client().as("/id-asn").create("cse-in", 16, Map.of("m2m:csr", other)).rsc()).isEqualTo(4000);
-        assertThat(in.client().as("Cnotacse").create("cse-in", 16, csr("/x/y")).rsc()).isEqualTo(4106); // an unregistered AE
-        assertThat(in.client().as("/id-mn").create("cse-in", 16, csr("/id-mn/cse-mn")).rsc()).isEqualTo(4117);
+        assertThat(in.client()
+                        .as("/id-asn")
+                        .create("cse-in", 16, Map.of("m2m:csr", other))
+                        .rsc())
+                .isEqualTo(4000);
+        assertThat(in.client().as("Cnotacse").create("cse-in", 16, csr("/x/y")).rsc())
+                .isEqualTo(4106); // an unregistered AE
+        assertThat(in.client()
+                        .as("/id-mn")
+                        .create("cse-in", 16, csr("/id-mn/cse-mn"))
+                        .rsc())
+                .isEqualTo(4117);
     }
 
     @Test
     @Order(3)
     void registrations_are_not_forwarded() {
-        assertThat(mn.client().as("Cpassing").create("~/id-in", 2, ae("passing")).rsc()).isEqualTo(4000);
-        assertThat(mn.client().as("/id-asn").create("~/id-in", 16, csr("/id-asn/cse-asn")).rsc()).isEqualTo(4000);
+        assertThat(mn.client()
+                        .as("Cpassing")
+                        .create("~/id-in", 2, ae("passing"))
+                        .rsc())
+                .isEqualTo(4000);
+        assertThat(mn.client()
+                        .as("/id-asn")
+                        .create("~/id-in", 16, csr("/id-asn/cse-asn"))
+                        .rsc())
+                .isEqualTo(4000);
     }
 
     @Test
@@ -121,10 +174,22 @@ class CseHierarchyTest {
     void requests_travel_up_and_down_the_chain_with_the_originator_made_sp_relative() {
         OneM2mHttpClient inAe = in.client().as("Cinae");
         assertThat(inAe.create("cse-in", 2, ae("inae")).rsc()).isEqualTo(2001);
-        assertThat(inAe.create("cse-in/inae", 1, acp("share", List.of(rule(List.of("/id-mn/Cmnae", "/id-asn/Casnae"), 3), rule(List.of("Cinae"), 63)),
-                List.of(rule(List.of("Cinae"), 63)))).rsc()).isEqualTo(2001);
-        String acpRi = (String) inAe.retrieve("cse-in/inae/share").resource("m2m:acp").get("ri");
-        assertThat(inAe.create("cse-in/inae", 3, container("readings", Map.of("acpi", List.of(acpRi)))).rsc()).isEqualTo(2001);
+        assertThat(inAe.create(
+                                "cse-in/inae",
+                                1,
+                                acp(
+                                        "share",
+                                        List.of(
+                                                rule(List.of("/id-mn/Cmnae", "/id-asn/Casnae"), 3),
+                                                rule(List.of("Cinae"), 63)),
+                                        List.of(rule(List.of("Cinae"), 63))))
+                        .rsc())
+                .isEqualTo(2001);
+        String acpRi =
+                (String) inAe.retrieve("cse-in/inae/share").resource("m2m:acp").get("ri");
+        assertThat(inAe.create("cse-in/inae", 3, container("readings", Map.of("acpi", List.of(acpRi))))
+                        .rsc())
+                .isEqualTo(2001);
 
         OneM2mHttpClient mnAe = mn.client().as("Cmnae");
         assertThat(mnAe.create("cse-mn", 2, ae("mnae")).rsc()).isEqualTo(2001);
@@ -139,14 +204,25 @@ class CseHierarchyTest {
         // and down: an IN AE reads an ASN resource through the MN
         OneM2mHttpClient asnAe = asn.client().as("Casnae");
         assertThat(asnAe.create("cse-asn", 2, ae("asnae")).rsc()).isEqualTo(2001);
-        assertThat(asnAe.create("cse-asn/asnae", 1, acp("open", List.of(rule(List.of("/id-in/Cinae"), 2)),
-                List.of(rule(List.of("Casnae"), 63)))).rsc()).isEqualTo(2001);
-        String open = (String) asnAe.retrieve("cse-asn/asnae/open").resource("m2m:acp").get("ri");
-        assertThat(asnAe.create("cse-asn/asnae", 3, container("local", Map.of("acpi", List.of(open)))).rsc()).isEqualTo(2001);
+        assertThat(asnAe.create(
+                                "cse-asn/asnae",
+                                1,
+                                acp(
+                                        "open",
+                                        List.of(rule(List.of("/id-in/Cinae"), 2)),
+                                        List.of(rule(List.of("Casnae"), 63))))
+                        .rsc())
+                .isEqualTo(2001);
+        String open = (String)
+                asnAe.retrieve("cse-asn/asnae/open").resource("m2m:acp").get("ri");
+        assertThat(asnAe.create("cse-asn/asnae", 3, container("local", Map.of("acpi", List.of(open))))
+                        .rsc())
+                .isEqualTo(2001);
         OneM2mResponse down = inAe.retrieve("~/id-asn/cse-asn/asnae/local");
         assertThat(down.rsc()).isEqualTo(2000);
         assertThat(down.resource("m2m:cnt")).containsEntry("rn", "local");
-        assertThat(inAe.retrieve("_/citadel.example/id-asn/cse-asn/asnae/local").rsc()).isEqualTo(2000);
+        assertThat(inAe.retrieve("_/citadel.example/id-asn/cse-asn/asnae/local").rsc())
+                .isEqualTo(2000);
     }
 
     @Test
@@ -155,16 +231,32 @@ class CseHierarchyTest {
         NotificationReceiver endpoint = NotificationReceiver.start();
         try (endpoint) {
             OneM2mHttpClient asnAe = asn.client().as("Casnae");
-            Map<String, Object> ae = new LinkedHashMap<>((Map<String, Object>) ae("asnae").get("m2m:ae"));
-            assertThat(asnAe.update("cse-asn/asnae", Map.of("m2m:ae", Map.of("poa", List.of(endpoint.url()), "rr", true)))
-                    .rsc()).isEqualTo(2004);
+            Map<String, Object> ae =
+                    new LinkedHashMap<>((Map<String, Object>) ae("asnae").get("m2m:ae"));
+            assertThat(asnAe.update(
+                                    "cse-asn/asnae",
+                                    Map.of("m2m:ae", Map.of("poa", List.of(endpoint.url()), "rr", true)))
+                            .rsc())
+                    .isEqualTo(2004);
             assertThat(ae).isNotEmpty();
-            OneM2mResponse sub = asnAe.create("~/id-in/cse-in/inae/readings", 23, Map.of("m2m:sub", Map.of("rn", "asnwatch",
-                    "nu", List.of("/id-asn/Casnae"), "enc", Map.of("net", List.of(3)))));
+            OneM2mResponse sub = asnAe.create(
+                    "~/id-in/cse-in/inae/readings",
+                    23,
+                    Map.of(
+                            "m2m:sub",
+                            Map.of(
+                                    "rn",
+                                    "asnwatch",
+                                    "nu",
+                                    List.of("/id-asn/Casnae"),
+                                    "enc",
+                                    Map.of("net", List.of(3)))));
             assertThat(sub.rsc()).isEqualTo(2001);
             OneM2mHttpClient mnAe = mn.client().as("Cmnae");
             for (int i = 0; i < 5; i++) {
-                assertThat(mnAe.create("~/id-in/cse-in/inae/readings", 4, cin("chain-" + i)).rsc()).isEqualTo(2001);
+                assertThat(mnAe.create("~/id-in/cse-in/inae/readings", 4, cin("chain-" + i))
+                                .rsc())
+                        .isEqualTo(2001);
             }
             for (int i = 0; i < 5; i++) {
                 NotificationReceiver.Received n = endpoint.nextEvent();
@@ -190,7 +282,9 @@ class CseHierarchyTest {
         int seen = 0;
         for (int attempt = 0; attempt < 5 && seen != 4000; attempt++) {
             // the IN is told (by its administrator) that /id-ghost is below the MN; the MN sends it up again
-            assertThat(admin(in).update("cse-in/id-mn", Map.of("m2m:csr", Map.of("dcse", List.of("/id-asn", "/id-ghost")))).rsc())
+            assertThat(admin(in)
+                            .update("cse-in/id-mn", Map.of("m2m:csr", Map.of("dcse", List.of("/id-asn", "/id-ghost"))))
+                            .rsc())
                     .isEqualTo(2004);
             OneM2mResponse r = mn.client().as("Cmnae").retrieve("~/id-ghost/cse-g");
             seen = r.rsc();
@@ -200,7 +294,12 @@ class CseHierarchyTest {
         }
         assertThat(seen).isEqualTo(4000);
         // the MN's registration upkeep puts its real descendants back
-        await(() -> !String.valueOf(admin(in).retrieve("cse-in/id-mn").resource("m2m:csr").get("dcse")).contains("ghost"),
+        await(
+                () -> !String.valueOf(admin(in)
+                                .retrieve("cse-in/id-mn")
+                                .resource("m2m:csr")
+                                .get("dcse"))
+                        .contains("ghost"),
                 "MN corrects its dcse");
     }
 
@@ -223,8 +322,10 @@ class CseHierarchyTest {
             assertThat(mnAe.retrieve("~/id-in/cse-in/inae/readings").rsc()).isEqualTo(2000);
         }
         long t2 = System.nanoTime();
-        System.out.printf("[forwarding] RETRIEVE mean over %d: at the IN directly %.3f ms, through the MN %.3f ms,"
-                + " one hop adds %.3f ms%n", n, (t1 - t0) / 1e6 / n, (t2 - t1) / 1e6 / n, ((t2 - t1) - (t1 - t0)) / 1e6 / n);
+        System.out.printf(
+                "[forwarding] RETRIEVE mean over %d: at the IN directly %.3f ms, through the MN %.3f ms,"
+                        + " one hop adds %.3f ms%n",
+                n, (t1 - t0) / 1e6 / n, (t2 - t1) / 1e6 / n, ((t2 - t1) - (t1 - t0)) / 1e6 / n);
     }
 
     @Test
@@ -246,11 +347,22 @@ class CseHierarchyTest {
         await(() -> admin(in).retrieve("cse-in/id-mn").rsc() == 2000, "MN registered again");
         OneM2mHttpClient inAe = in.client().as("Cnew");
         assertThat(inAe.create("cse-in", 2, ae("newae")).rsc()).isEqualTo(2001);
-        assertThat(inAe.create("cse-in/newae", 1, acp("again", List.of(rule(List.of("/id-mn/Cmnae"), 2)),
-                List.of(rule(List.of("Cnew"), 63)))).rsc()).isEqualTo(2001);
-        String acpRi = (String) inAe.retrieve("cse-in/newae/again").resource("m2m:acp").get("ri");
-        assertThat(inAe.update("cse-in/newae", Map.of("m2m:ae", Map.of("acpi", List.of(acpRi)))).rsc()).isEqualTo(2004);
-        assertThat(mn.client().as("Cmnae").retrieve("~/id-in/cse-in/newae").rsc()).isEqualTo(2000);
+        assertThat(inAe.create(
+                                "cse-in/newae",
+                                1,
+                                acp(
+                                        "again",
+                                        List.of(rule(List.of("/id-mn/Cmnae"), 2)),
+                                        List.of(rule(List.of("Cnew"), 63))))
+                        .rsc())
+                .isEqualTo(2001);
+        String acpRi =
+                (String) inAe.retrieve("cse-in/newae/again").resource("m2m:acp").get("ri");
+        assertThat(inAe.update("cse-in/newae", Map.of("m2m:ae", Map.of("acpi", List.of(acpRi))))
+                        .rsc())
+                .isEqualTo(2004);
+        assertThat(mn.client().as("Cmnae").retrieve("~/id-in/cse-in/newae").rsc())
+                .isEqualTo(2000);
     }
 
     static Map<String, Object> csr(String cb) {

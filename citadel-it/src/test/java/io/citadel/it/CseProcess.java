@@ -57,8 +57,8 @@ public final class CseProcess implements RunningCse {
 
     /** Starts a CSE on the embedded store in {@code dataDir}; extra flags are appended. */
     public static CseProcess start(Path dataDir, String... extraFlags) throws IOException {
-        List<String> args = new ArrayList<>(List.of("serve", "--http-port", "0", "--data-dir", dataDir.toString(),
-                "--admin-originator", ADMIN));
+        List<String> args = new ArrayList<>(
+                List.of("serve", "--http-port", "0", "--data-dir", dataDir.toString(), "--admin-originator", ADMIN));
         args.addAll(List.of(extraFlags));
         return launch(args);
     }
@@ -75,36 +75,39 @@ public final class CseProcess implements RunningCse {
      * readiness line {@value #READY} (every listener open, the store reachable); for a DAS, its listening line.
      */
     static CseProcess launch(List<String> mainArgs) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.citadel.server.Main"));
+        List<String> cmd = new ArrayList<>(List.of(
+                javaBinary(), "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.citadel.server.Main"));
         cmd.addAll(mainArgs);
         boolean serve = mainArgs.get(0).equals("serve");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         StringBuffer out = new StringBuffer();
         CompletableFuture<Integer> port = new CompletableFuture<>();
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    out.append(line).append('\n');
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find() && !line.startsWith("{")) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                        if (!serve) {
-                            ready.complete(null);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = r.readLine()) != null; ) {
+                            out.append(line).append('\n');
+                            Matcher m = LISTENING.matcher(line);
+                            if (m.find() && !line.startsWith("{")) {
+                                port.complete(Integer.parseInt(m.group(1)));
+                                if (!serve) {
+                                    ready.complete(null);
+                                }
+                            }
+                            if (line.equals(READY)) {
+                                ready.complete(null);
+                            }
                         }
+                    } catch (IOException ignored) {
+                        // process ended
                     }
-                    if (line.equals(READY)) {
-                        ready.complete(null);
-                    }
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-            IllegalStateException ended = new IllegalStateException("CSE exited before it was ready:\n" + out);
-            port.completeExceptionally(ended);
-            ready.completeExceptionally(ended);
-        }, "cse-output");
+                    IllegalStateException ended = new IllegalStateException("CSE exited before it was ready:\n" + out);
+                    port.completeExceptionally(ended);
+                    ready.completeExceptionally(ended);
+                },
+                "cse-output");
         reader.setDaemon(true);
         reader.start();
         try {

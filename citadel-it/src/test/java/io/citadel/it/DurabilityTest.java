@@ -57,7 +57,8 @@ class DurabilityTest {
             Map<String, Object> cnt = app.retrieve("cse-in/dur/log").resource("m2m:cnt");
             assertThat(cnt.get("cni")).isEqualTo((long) acknowledged.size());
             assertThat(app.create("cse-in/dur/log", 4, cin("after")).rsc()).isEqualTo(2001);
-            assertThat(app.retrieve("cse-in/dur/log/la").resource("m2m:cin").get("con")).isEqualTo("after");
+            assertThat(app.retrieve("cse-in/dur/log/la").resource("m2m:cin").get("con"))
+                    .isEqualTo("after");
         }
     }
 
@@ -73,8 +74,11 @@ class DurabilityTest {
             for (int t = 0; t < 16; t++) {
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < 25; i++) {
-                        assertThat(app.create("cse-in/conc/all", 4, cin("12345")).rsc()).isEqualTo(2001);
-                        assertThat(app.create("cse-in/conc/ten", 4, cin("x")).rsc()).isEqualTo(2001);
+                        assertThat(app.create("cse-in/conc/all", 4, cin("12345"))
+                                        .rsc())
+                                .isEqualTo(2001);
+                        assertThat(app.create("cse-in/conc/ten", 4, cin("x")).rsc())
+                                .isEqualTo(2001);
                     }
                 }));
             }
@@ -85,8 +89,10 @@ class DurabilityTest {
             Map<String, Object> all = app.retrieve("cse-in/conc/all").resource("m2m:cnt");
             assertThat(all.get("cni")).isEqualTo(400L);
             assertThat(all.get("cbs")).isEqualTo(2000L);
-            assertThat(app.retrieve("cse-in/conc/ten").resource("m2m:cnt").get("cni")).isEqualTo(10L);
-            List<?> refs = (List<?>) ((Map<?, ?>) app.retrieve("cse-in/conc/ten?rcn=6").content().get("m2m:rrl")).get("rrf");
+            assertThat(app.retrieve("cse-in/conc/ten").resource("m2m:cnt").get("cni"))
+                    .isEqualTo(10L);
+            List<?> refs = (List<?>)
+                    ((Map<?, ?>) app.retrieve("cse-in/conc/ten?rcn=6").content().get("m2m:rrl")).get("rrf");
             assertThat(refs).hasSize(10);
         }
     }
@@ -99,13 +105,21 @@ class DurabilityTest {
             OneM2mResponse status = app.send("POST", "__ut__", null, null, Map.of("X-M2M-UTCMD", "Status"));
             assertThat(status.header("X-M2M-UTRSP")).contains("RUNNING");
             assertThat(app.send("POST", "__ut__", null, null, Map.of("X-M2M-UTCMD", "GetConfig cseId"))
-                    .header("X-M2M-UTRSP")).contains("/id-in");
-            assertThat(app.send("POST", "__ut__", null, null, Map.of("X-M2M-UTCMD", "Reset")).httpStatus()).isEqualTo(200);
-            assertThat(cse.client().as(CseProcess.ADMIN).retrieve("cse-in/ut").rsc()).isEqualTo(4004);
-            assertThat(cse.client().as(CseProcess.ADMIN).retrieve("cse-in").rsc()).isEqualTo(2000);
+                            .header("X-M2M-UTRSP"))
+                    .contains("/id-in");
+            assertThat(app.send("POST", "__ut__", null, null, Map.of("X-M2M-UTCMD", "Reset"))
+                            .httpStatus())
+                    .isEqualTo(200);
+            assertThat(cse.client().as(CseProcess.ADMIN).retrieve("cse-in/ut").rsc())
+                    .isEqualTo(4004);
+            assertThat(cse.client().as(CseProcess.ADMIN).retrieve("cse-in").rsc())
+                    .isEqualTo(2000);
         }
         try (CseProcess off = CseProcess.start(dataDir)) {
-            assertThat(off.client().send("POST", "__ut__", null, null, Map.of("X-M2M-UTCMD", "Reset")).rsc()).isEqualTo(4004);
+            assertThat(off.client()
+                            .send("POST", "__ut__", null, null, Map.of("X-M2M-UTCMD", "Reset"))
+                            .rsc())
+                    .isEqualTo(4004);
         }
     }
 }

@@ -33,12 +33,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DynamicAuthorizationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     static Path cseDir;
+
     @TempDir
     static Path dasDir;
+
     @TempDir
     static Path configDir;
+
     static CseProcess das;
     static CseProcess cse;
     static OneM2mHttpClient owner;
@@ -47,21 +51,56 @@ class DynamicAuthorizationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cli("policy", "add", "--data-dir", dasDir.toString(), "--id", "guests-read",
-                "--originator", "//citadel.example/id-in/Cguest*", "--target", "/id-in/*", "--ops", "2",
-                "--lifetime", "PT10M", "--grant", "both");
-        cli("policy", "add", "--data-dir", dasDir.toString(), "--id", "tokens-only",
-                "--originator", "//citadel.example/id-in/Ctok*", "--target", "/id-in/*", "--ops", "2", "--grant", "token");
+        cli(
+                "policy",
+                "add",
+                "--data-dir",
+                dasDir.toString(),
+                "--id",
+                "guests-read",
+                "--originator",
+                "//citadel.example/id-in/Cguest*",
+                "--target",
+                "/id-in/*",
+                "--ops",
+                "2",
+                "--lifetime",
+                "PT10M",
+                "--grant",
+                "both");
+        cli(
+                "policy",
+                "add",
+                "--data-dir",
+                dasDir.toString(),
+                "--id",
+                "tokens-only",
+                "--originator",
+                "//citadel.example/id-in/Ctok*",
+                "--target",
+                "/id-in/*",
+                "--ops",
+                "2",
+                "--grant",
+                "token");
         das = CseProcess.startDas(dasDir);
         String jwks = cli("jwks", "--data-dir", dasDir.toString());
         Files.writeString(configDir.resolve("das.jwks"), jwks);
-        Files.writeString(configDir.resolve("issuers.json"),
+        Files.writeString(
+                configDir.resolve("issuers.json"),
                 "{\"issuers\":[{\"id\":\"/id-das\",\"jwksFile\":\"das.jwks\",\"algorithms\":[\"ES256\"]}]}");
-        cse = CseProcess.start(cseDir, "--trusted-issuers", configDir.resolve("issuers.json").toString(),
-                "--das-timeout-ms", "500", "--audit", "all");
+        cse = CseProcess.start(
+                cseDir,
+                "--trusted-issuers",
+                configDir.resolve("issuers.json").toString(),
+                "--das-timeout-ms",
+                "500",
+                "--audit",
+                "all");
         owner = cse.client().as("Cowner");
         assertThat(owner.create("cse-in", 2, ae("owner")).rsc()).isEqualTo(2001);
-        Fixtures.register(cse, "Ctok1", "Cstranger", "Cguest1", "Cguest2", "Cguest3", "Cguest5", "Cguest6", "Cguest8", "Cguest9");
+        Fixtures.register(
+                cse, "Ctok1", "Cstranger", "Cguest1", "Cguest2", "Cguest3", "Cguest5", "Cguest6", "Cguest8", "Cguest9");
         silent = new ServerSocket(0);
         Thread acceptor = new Thread(() -> {
             while (!silent.isClosed()) {
@@ -105,7 +144,8 @@ class DynamicAuthorizationTest {
     }
 
     static void dac(String rn, String dap) {
-        OneM2mResponse r = owner.create("cse-in/owner", 34, Map.of("m2m:dac", Map.of("rn", rn, "dae", true, "dap", List.of(dap))));
+        OneM2mResponse r =
+                owner.create("cse-in/owner", 34, Map.of("m2m:dac", Map.of("rn", rn, "dae", true, "dap", List.of(dap))));
         assertThat(r.rsc()).as(r.text()).isEqualTo(2001);
     }
 
@@ -125,7 +165,9 @@ class DynamicAuthorizationTest {
         t0 = System.nanoTime();
         assertThat(guest.retrieve("cse-in/owner/box").rsc()).isEqualTo(2000);
         long cached = System.nanoTime() - t0;
-        System.out.printf("DAS consultation: first request %.2f ms, next (dynamic grant) %.2f ms%n", uncached / 1e6, cached / 1e6);
+        System.out.printf(
+                "DAS consultation: first request %.2f ms, next (dynamic grant) %.2f ms%n",
+                uncached / 1e6, cached / 1e6);
         // the DAS allows RETRIEVE only
         assertThat(guest.delete("cse-in/owner/box").rsc()).isEqualTo(4103);
         // the grant is a visible dynamic ACP under the CSEBase, expiring with the DAS's lifetime
@@ -135,9 +177,11 @@ class DynamicAuthorizationTest {
         assertThat(stranger.rsc()).isEqualTo(4103);
         assertThat(stranger.text()).contains("denied");
         // the oneM2M NOTIFY form (root path) is answered the same way
-        assertThat(cse.client().as("Cguest2").retrieve("cse-in/owner/box2").rsc()).isEqualTo(2000);
+        assertThat(cse.client().as("Cguest2").retrieve("cse-in/owner/box2").rsc())
+                .isEqualTo(2000);
         // no daci, no consultation
-        assertThat(cse.client().as("Cguest3").retrieve("cse-in/owner/plain").rsc()).isEqualTo(4103);
+        assertThat(cse.client().as("Cguest3").retrieve("cse-in/owner/plain").rsc())
+                .isEqualTo(4103);
     }
 
     /** Not an assertion on time: prints the added latency of a consultation for the notes (loopback, same run). */
@@ -160,8 +204,10 @@ class DynamicAuthorizationTest {
             assertThat(guest.retrieve("cse-in/owner/box").rsc()).isEqualTo(2000);
             cachedNs += System.nanoTime() - t0;
         }
-        System.out.printf("DAS latency over %d requests: static ACP %.2f ms, first (consultation + grant) %.2f ms,"
-                + " later (dynamic grant) %.2f ms%n", n, staticNs / 1e6 / n, uncachedNs / 1e6 / n, cachedNs / 1e6 / n);
+        System.out.printf(
+                "DAS latency over %d requests: static ACP %.2f ms, first (consultation + grant) %.2f ms,"
+                        + " later (dynamic grant) %.2f ms%n",
+                n, staticNs / 1e6 / n, uncachedNs / 1e6 / n, cachedNs / 1e6 / n);
     }
 
     @Test
@@ -184,18 +230,26 @@ class DynamicAuthorizationTest {
         Map<?, ?> dreq = (Map<?, ?>) dasi.get("dreq");
         assertThat(dreq.get("or")).isEqualTo("//citadel.example/id-in/Cguest9");
         // the AE asks the DAS itself (oneM2M leaves this exchange open; ours takes the dreq at /das/token)
-        HttpResponse<String> tokenAnswer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + das.port() + "/das/token"))
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("m2m:seci", Map.of("sit", 1, "dreq", dreq)))))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-        Map<?, ?> dres = (Map<?, ?>) ((Map<?, ?>) JSON.readValue(tokenAnswer.body(), Map.class).get("m2m:seci")).get("dres");
+        HttpResponse<String> tokenAnswer = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + das.port() + "/das/token"))
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        JSON.writeValueAsString(Map.of("m2m:seci", Map.of("sit", 1, "dreq", dreq)))))
+                                .header("Content-Type", "application/json")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        Map<?, ?> dres = (Map<?, ?>)
+                ((Map<?, ?>) JSON.readValue(tokenAnswer.body(), Map.class).get("m2m:seci")).get("dres");
         String token = (String) ((List<?>) dres.get("tkns")).get(0);
         OneM2mResponse ok = guest.send("GET", "cse-in/owner/box", null, null, Map.of("Authorization", token));
         assertThat(ok.rsc()).as(ok.text()).isEqualTo(2000);
         assertThat(ok.header("X-M2M-ATI")).isPresent();
         // someone else cannot use it
-        assertThat(cse.client().as("Cguest8").send("GET", "cse-in/owner/box", null, null,
-                Map.of("Authorization", token)).rsc()).isEqualTo(4103);
+        assertThat(cse.client()
+                        .as("Cguest8")
+                        .send("GET", "cse-in/owner/box", null, null, Map.of("Authorization", token))
+                        .rsc())
+                .isEqualTo(4103);
     }
 
     @Test
@@ -218,14 +272,20 @@ class DynamicAuthorizationTest {
 
     @Test
     void malformed_consultations_are_denied_by_the_das() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + das.port() + "/das/dynaAuth"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"m2m:seci\":{\"sit\":1,\"dreq\":{\"or\":\"x\"}}}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + das.port() + "/das/dynaAuth"))
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"m2m:seci\":{\"sit\":1,\"dreq\":{\"or\":\"x\"}}}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.body()).contains("\"dres\":{}");
-        HttpResponse<String> garbage = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + das.port() + "/das/dynaAuth"))
-                .POST(HttpRequest.BodyPublishers.ofString("not json")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> garbage = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + das.port() + "/das/dynaAuth"))
+                                .POST(HttpRequest.BodyPublishers.ofString("not json"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(garbage.statusCode()).isEqualTo(400);
     }
 }

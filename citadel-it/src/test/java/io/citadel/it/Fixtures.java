@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** Small builders for request content. */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /**
      * Registers AEs whose AE-ID-Stems are {@code stems} (named after them): without a security association an

@@ -39,9 +39,19 @@ final class LiveTlsSession implements AutoCloseable {
     }
 
     static LiveTlsSession open(int port, Path cert, Path key, Path trust, String originator) throws Exception {
-        LiveTlsSession s = new LiveTlsSession(new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port,
-                "-cert", cert.toString(), "-key", key.toString(), "-CAfile", trust.toString())
-                .redirectErrorStream(true).start());
+        LiveTlsSession s = new LiveTlsSession(new ProcessBuilder(
+                        "openssl",
+                        "s_client",
+                        "-connect",
+                        "127.0.0.1:" + port,
+                        "-cert",
+                        cert.toString(),
+                        "-key",
+                        key.toString(),
+                        "-CAfile",
+                        trust.toString())
+                .redirectErrorStream(true)
+                .start());
         assertThat(s.awaitOutput("Verify return code", 30)).as(s.output()).isTrue();
         s.request(originator, "1");
         assertThat(s.awaitAnswers(1, 30)).as(s.output()).isTrue();
@@ -51,8 +61,10 @@ final class LiveTlsSession implements AutoCloseable {
 
     /** Sends a RETRIEVE of the CSEBase on the session. */
     void request(String originator, String requestId) throws IOException {
-        process.getOutputStream().write(("GET /cse-in HTTP/1.1\r\nHost: x\r\nX-M2M-Origin: " + originator
-                + "\r\nX-M2M-RI: " + requestId + "\r\nX-M2M-RVI: 3\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream()
+                .write(("GET /cse-in HTTP/1.1\r\nHost: x\r\nX-M2M-Origin: " + originator + "\r\nX-M2M-RI: " + requestId
+                                + "\r\nX-M2M-RVI: 3\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().flush();
     }
 

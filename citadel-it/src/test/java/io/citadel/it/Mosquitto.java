@@ -34,15 +34,19 @@ final class Mosquitto implements AutoCloseable {
         }
         Path conf = dir.resolve("mosquitto-" + port + ".conf");
         // run as the test user: the broker must read files in the test's private temporary directory
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\npersistence false\nuser " + System.getProperty("user.name")
-                + "\n" + extra + "\n");
+        Files.writeString(
+                conf,
+                "listener " + port + " 127.0.0.1\npersistence false\nuser " + System.getProperty("user.name") + "\n"
+                        + extra + "\n");
         Path log = dir.resolve("mosquitto-" + port + ".log");
         return new Mosquitto(launch(conf, port, log), port, log, conf);
     }
 
     private static Process launch(Path conf, int port, Path log) throws Exception {
-        Process p = new ProcessBuilder(List.of("mosquitto", "-c", conf.toString())).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process p = new ProcessBuilder(List.of("mosquitto", "-c", conf.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         for (long end = System.currentTimeMillis() + 10_000; System.currentTimeMillis() < end; Thread.sleep(50)) {
             try (Socket s = new Socket("127.0.0.1", port)) {
                 return p;
@@ -61,7 +65,8 @@ final class Mosquitto implements AutoCloseable {
      * while mosquitto_pub publishes {@code message} on {@code requestTopic}; both with {@code connection}
      * (host, port and credentials). Returns what mosquitto_sub printed.
      */
-    static String exchange(List<String> connection, String requestTopic, String responseTopic, String message) throws Exception {
+    static String exchange(List<String> connection, String requestTopic, String responseTopic, String message)
+            throws Exception {
         List<String> sub = new java.util.ArrayList<>(List.of("-t", responseTopic, "-C", "1", "-W", "8"));
         sub.addAll(connection);
         MqttSubscriber reader = MqttSubscriber.subscribe(sub);

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.citadel.tls.CertificateAuthority;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,8 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MqttTlsTest {
     private static final String SP = "citadel.example";
+
     @TempDir
     static Path dir;
+
     static Mosquitto broker;
     static RunningCse cse;
 
@@ -36,13 +36,21 @@ class MqttTlsTest {
         Path pki = dir.resolve("pki");
         CertificateAuthority ca = CertificateAuthority.create(SP, Duration.ofDays(2));
         ca.save(pki);
-        CertificateAuthority.save(ca.issueServer("broker." + SP, List.of("127.0.0.1"), Duration.ofDays(1)), pki, "broker");
+        CertificateAuthority.save(
+                ca.issueServer("broker." + SP, List.of("127.0.0.1"), Duration.ofDays(1)), pki, "broker");
         CertificateAuthority.save(ca.issueCse("/id-in", SP, Duration.ofDays(1)), pki, "cse-in");
         CertificateAuthority.save(ca.issueAe("Ctls1", "/id-in", SP, Duration.ofDays(1)), pki, "Ctls1");
         broker = Mosquitto.start(dir, tls(pki));
-        cse = TestCse.start(dir.resolve("data"), "--mqtt-broker", "ssl://127.0.0.1:" + broker.port(),
-                "--tls-trust", pki.resolve("ca.pem").toString(), "--tls-cert", pki.resolve("cse-in.pem").toString(),
-                "--tls-key", pki.resolve("cse-in.key").toString());
+        cse = TestCse.start(
+                dir.resolve("data"),
+                "--mqtt-broker",
+                "ssl://127.0.0.1:" + broker.port(),
+                "--tls-trust",
+                pki.resolve("ca.pem").toString(),
+                "--tls-cert",
+                pki.resolve("cse-in.pem").toString(),
+                "--tls-key",
+                pki.resolve("cse-in.key").toString());
         cse.awaitAnnounced(java.util.regex.Pattern.compile("(MQTT client of ssl)"));
     }
 
@@ -55,10 +63,21 @@ class MqttTlsTest {
     @Test
     void an_ae_registers_over_the_tls_broker() throws Exception {
         Path pki = dir.resolve("pki");
-        List<String> tlsArgs = List.of("-h", "127.0.0.1", "-p", String.valueOf(broker.port()), "--cafile",
-                pki.resolve("ca.pem").toString(), "--cert", pki.resolve("Ctls1.pem").toString(), "--key",
+        List<String> tlsArgs = List.of(
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(broker.port()),
+                "--cafile",
+                pki.resolve("ca.pem").toString(),
+                "--cert",
+                pki.resolve("Ctls1.pem").toString(),
+                "--key",
                 pki.resolve("Ctls1.key").toString());
-        String answer = Mosquitto.exchange(tlsArgs, "/oneM2M/req/Ctls1/id-in/json", "/oneM2M/resp/Ctls1/id-in/json",
+        String answer = Mosquitto.exchange(
+                tlsArgs,
+                "/oneM2M/req/Ctls1/id-in/json",
+                "/oneM2M/resp/Ctls1/id-in/json",
                 "{\"op\":1,\"to\":\"cse-in\",\"fr\":\"Ctls1\",\"rqi\":\"t1\",\"rvi\":\"3\",\"ty\":2,"
                         + "\"pc\":{\"m2m:ae\":{\"rn\":\"tls1\",\"api\":\"Nt\",\"rr\":false,\"srv\":[\"3\"]}}}");
         assertThat(answer).contains("\"rsc\":2001").contains("\"rqi\":\"t1\"");
@@ -69,12 +88,20 @@ class MqttTlsTest {
         Path rogue = dir.resolve("rogue");
         CertificateAuthority other = CertificateAuthority.create(SP, Duration.ofDays(1));
         other.save(rogue);
-        CertificateAuthority.save(other.issueServer("broker." + SP, List.of("127.0.0.1"), Duration.ofDays(1)), rogue, "broker");
+        CertificateAuthority.save(
+                other.issueServer("broker." + SP, List.of("127.0.0.1"), Duration.ofDays(1)), rogue, "broker");
         try (Mosquitto untrusted = Mosquitto.start(dir, tls(rogue))) {
             Path pki = dir.resolve("pki");
-            assertThatThrownBy(() -> TestCse.start(dir.resolve("data2"), "--mqtt-broker", "ssl://127.0.0.1:" + untrusted.port(),
-                    "--tls-trust", pki.resolve("ca.pem").toString(), "--tls-cert", pki.resolve("cse-in.pem").toString(),
-                    "--tls-key", pki.resolve("cse-in.key").toString()))
+            assertThatThrownBy(() -> TestCse.start(
+                            dir.resolve("data2"),
+                            "--mqtt-broker",
+                            "ssl://127.0.0.1:" + untrusted.port(),
+                            "--tls-trust",
+                            pki.resolve("ca.pem").toString(),
+                            "--tls-cert",
+                            pki.resolve("cse-in.pem").toString(),
+                            "--tls-key",
+                            pki.resolve("cse-in.key").toString()))
                     .hasMessageContaining("cannot connect to the MQTT broker");
         }
     }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NonBlockingTest {
     @TempDir
     static Path dir;
+
     static RunningCse cse;
     static OneM2mHttpClient app;
     static NotificationReceiver receiver;
@@ -28,7 +29,9 @@ class NonBlockingTest {
         cse = TestCse.start(dir);
         receiver = NotificationReceiver.start();
         app = cse.client().as("Cnb");
-        assertThat(app.create("cse-in", 2, SubscriptionTest.aeWithPoa("nb", receiver.url())).rsc()).isEqualTo(2001);
+        assertThat(app.create("cse-in", 2, SubscriptionTest.aeWithPoa("nb", receiver.url()))
+                        .rsc())
+                .isEqualTo(2001);
         assertThat(app.create("cse-in/nb", 3, container("box")).rsc()).isEqualTo(2001);
     }
 
@@ -44,7 +47,9 @@ class NonBlockingTest {
 
     @Test
     void a_bad_response_type_is_4000_and_request_resources_are_made_by_the_cse_only() {
-        assertThat(post(app, "cse-in/nb/box?rt=7", 4, "{\"m2m:cin\":{\"con\":\"x\"}}", Map.of()).rsc()).isEqualTo(4000);
+        assertThat(post(app, "cse-in/nb/box?rt=7", 4, "{\"m2m:cin\":{\"con\":\"x\"}}", Map.of())
+                        .rsc())
+                .isEqualTo(4000);
         assertThat(post(app, "cse-in", 17, "{\"m2m:req\":{}}", Map.of()).rsc()).isEqualTo(4005);
     }
 
@@ -54,8 +59,12 @@ class NonBlockingTest {
         int before = requestResources(admin);
         OneM2mHttpClient ghost = cse.client().as("Cnbghost");
         for (int i = 0; i < 50; i++) {
-            assertThat(post(ghost, "cse-in/nb/box?rt=1", 4, "{\"m2m:cin\":{\"con\":\"x\"}}", Map.of()).rsc()).isEqualTo(4106);
-            assertThat(post(ghost, "cse-in/nb/box?rt=2", 4, "{\"m2m:cin\":{\"con\":\"x\"}}", Map.of()).rsc()).isEqualTo(4106);
+            assertThat(post(ghost, "cse-in/nb/box?rt=1", 4, "{\"m2m:cin\":{\"con\":\"x\"}}", Map.of())
+                            .rsc())
+                    .isEqualTo(4106);
+            assertThat(post(ghost, "cse-in/nb/box?rt=2", 4, "{\"m2m:cin\":{\"con\":\"x\"}}", Map.of())
+                            .rsc())
+                    .isEqualTo(4106);
         }
         assertThat(requestResources(admin)).isEqualTo(before);
     }
@@ -68,7 +77,8 @@ class NonBlockingTest {
             assertThat(flooder.create("cse-in", 2, ae("nbflood")).rsc()).isEqualTo(2001);
             assertThat(other.create("cse-in", 2, ae("nbpolite")).rsc()).isEqualTo(2001);
             // each request waits here until its operation execution time (oet), 25 s ahead
-            String oet = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(java.time.ZoneOffset.UTC)
+            String oet = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                    .withZone(java.time.ZoneOffset.UTC)
                     .format(java.time.Instant.now().plusSeconds(25));
             Map<String, String> later = Map.of("X-M2M-OET", oet);
             String waiting = null;
@@ -82,10 +92,14 @@ class NonBlockingTest {
             // another originator still gets a place, and a worker: its request is done while the flood still waits
             OneM2mResponse polite = other.send("GET", "cse-in/nbpolite?rt=1", null, null);
             assertThat(polite.rsc()).isEqualTo(1001);
-            Map<String, Object> done = awaitCompleted(other, (String) polite.content().get("m2m:uri"));
+            Map<String, Object> done =
+                    awaitCompleted(other, (String) polite.content().get("m2m:uri"));
             assertThat(((Number) done.get("rs")).intValue()).isEqualTo(1);
-            Map<String, Object> stillWaiting = flooder.retrieve("cse-in/" + waiting).resource("m2m:req");
-            assertThat(((Number) stillWaiting.get("rs")).intValue()).as("the flood waits for its oet").isEqualTo(3);
+            Map<String, Object> stillWaiting =
+                    flooder.retrieve("cse-in/" + waiting).resource("m2m:req");
+            assertThat(((Number) stillWaiting.get("rs")).intValue())
+                    .as("the flood waits for its oet")
+                    .isEqualTo(3);
         }
     }
 
@@ -94,8 +108,12 @@ class NonBlockingTest {
         OneM2mHttpClient admin = cse.client().as(CseProcess.ADMIN);
         int before = requestResources(admin);
         for (String rt : new String[] {"1", "2"}) {
-            OneM2mResponse r = post(cse.client().as("Cnbnew" + rt), "cse-in?rt=" + rt, 2,
-                    "{\"m2m:ae\":{\"rn\":\"nbnew" + rt + "\",\"api\":\"Nx\",\"rr\":false,\"srv\":[\"3\"]}}", Map.of());
+            OneM2mResponse r = post(
+                    cse.client().as("Cnbnew" + rt),
+                    "cse-in?rt=" + rt,
+                    2,
+                    "{\"m2m:ae\":{\"rn\":\"nbnew" + rt + "\",\"api\":\"Nx\",\"rr\":false,\"srv\":[\"3\"]}}",
+                    Map.of());
             assertThat(r.rsc()).as(r.text()).isEqualTo(4000);
         }
         assertThat(requestResources(admin)).isEqualTo(before);
@@ -134,7 +152,8 @@ class NonBlockingTest {
         assertThat(accepted.rsc()).isEqualTo(1001);
         Map<String, Object> req = awaitCompleted((String) accepted.content().get("m2m:uri"));
         assertThat(((Number) req.get("rs")).intValue()).isEqualTo(2);
-        assertThat(((Number) ((Map<String, Object>) req.get("ors")).get("rsc")).intValue()).isEqualTo(4004);
+        assertThat(((Number) ((Map<String, Object>) req.get("ors")).get("rsc")).intValue())
+                .isEqualTo(4004);
     }
 
     @Test
@@ -142,7 +161,11 @@ class NonBlockingTest {
         NotificationReceiver other = NotificationReceiver.start();
         try (other) {
             receiver.clear();
-            OneM2mResponse accepted = post(app, "cse-in/nb/box?rt=2", 4, "{\"m2m:cin\":{\"con\":\"async\"}}",
+            OneM2mResponse accepted = post(
+                    app,
+                    "cse-in/nb/box?rt=2",
+                    4,
+                    "{\"m2m:cin\":{\"con\":\"async\"}}",
                     Map.of("X-M2M-RTU", other.url()));
             assertThat(accepted.rsc()).isEqualTo(1002);
             Map<String, Object> rsp = (Map<String, Object>) other.next().body().get("m2m:rsp");
@@ -150,7 +173,8 @@ class NonBlockingTest {
             assertThat(rsp.get("rqi")).isNotNull();
             // no targets given: the result goes to the originator, at its point of access
             assertThat(app.send("GET", "cse-in/nb/box?rt=2", null, null).rsc()).isEqualTo(1002);
-            Map<String, Object> toOriginator = (Map<String, Object>) receiver.next().body().get("m2m:rsp");
+            Map<String, Object> toOriginator =
+                    (Map<String, Object>) receiver.next().body().get("m2m:rsp");
             assertThat(((Number) toOriginator.get("rsc")).intValue()).isEqualTo(2000);
             assertThat(toOriginator.get("pc").toString()).contains("m2m:cnt");
         }
@@ -160,7 +184,8 @@ class NonBlockingTest {
         return awaitCompleted(app, request);
     }
 
-    private static Map<String, Object> awaitCompleted(OneM2mHttpClient owner, String request) throws InterruptedException {
+    private static Map<String, Object> awaitCompleted(OneM2mHttpClient owner, String request)
+            throws InterruptedException {
         for (int i = 0; i < 200; i++) {
             OneM2mResponse r = owner.retrieve("cse-in/" + request);
             assertThat(r.rsc()).isEqualTo(2000);
@@ -172,5 +197,4 @@ class NonBlockingTest {
         }
         throw new AssertionError("request " + request + " still pending");
     }
-
 }

@@ -48,10 +48,13 @@ final class NotificationReceiver implements AutoCloseable {
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            Map<String, Object> decoded = body.length == 0 ? Map.of()
+            Map<String, Object> decoded = body.length == 0
+                    ? Map.of()
                     : (Map<String, Object>) ContentCodec.of(Serialization.JSON).decode(body);
-            r.received.add(new Received(exchange.getRequestHeaders().getFirst("X-M2M-Origin"),
-                    exchange.getRequestHeaders().getFirst("X-M2M-RI"), decoded));
+            r.received.add(new Received(
+                    exchange.getRequestHeaders().getFirst("X-M2M-Origin"),
+                    exchange.getRequestHeaders().getFirst("X-M2M-RI"),
+                    decoded));
             if (r.delayMillis > 0) {
                 try {
                     Thread.sleep(r.delayMillis);

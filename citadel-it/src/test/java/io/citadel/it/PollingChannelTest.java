@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PollingChannelTest {
     @TempDir
     static Path dir;
+
     static RunningCse cse;
     static OneM2mHttpClient poller;
 
@@ -30,7 +31,9 @@ class PollingChannelTest {
         cse = TestCse.start(dir);
         poller = cse.client().as("Cpoller");
         assertThat(poller.create("cse-in", 2, ae("poller")).rsc()).isEqualTo(2001); // rr=false, no poa
-        assertThat(poller.create("cse-in/poller", 15, Map.of("m2m:pch", Map.of("rn", "pch"))).rsc()).isEqualTo(2001);
+        assertThat(poller.create("cse-in/poller", 15, Map.of("m2m:pch", Map.of("rn", "pch")))
+                        .rsc())
+                .isEqualTo(2001);
         assertThat(poller.create("cse-in/poller", 3, container("box")).rsc()).isEqualTo(2001);
     }
 
@@ -48,10 +51,14 @@ class PollingChannelTest {
         OneM2mHttpClient other = cse.client().as("Cnotowner");
         other.create("cse-in", 2, ae("notowner"));
         assertThat(other.retrieve("cse-in/poller/pch/pcu").rsc()).isEqualTo(4103);
-        assertThat(answer(other, "{\"m2m:rsp\":{\"rsc\":2000,\"rqi\":\"x\"}}").rsc()).isEqualTo(4103);
-        assertThat(answer(poller, "{\"m2m:rsp\":{\"rsc\":2000,\"rqi\":\"never-sent\"}}").rsc()).isEqualTo(4004);
+        assertThat(answer(other, "{\"m2m:rsp\":{\"rsc\":2000,\"rqi\":\"x\"}}").rsc())
+                .isEqualTo(4103);
+        assertThat(answer(poller, "{\"m2m:rsp\":{\"rsc\":2000,\"rqi\":\"never-sent\"}}")
+                        .rsc())
+                .isEqualTo(4004);
         assertThat(answer(poller, "{\"m2m:rsp\":{\"rsc\":2000}}").rsc()).isEqualTo(4000);
-        assertThat(poller.send("DELETE", "cse-in/poller/pch/pcu", null, null).rsc()).isEqualTo(4005);
+        assertThat(poller.send("DELETE", "cse-in/poller/pch/pcu", null, null).rsc())
+                .isEqualTo(4005);
     }
 
     @Test
@@ -64,9 +71,24 @@ class PollingChannelTest {
 
     @Test
     void notifications_for_an_unreachable_ae_are_fetched_through_the_channel_and_answered_there() throws Exception {
-        assertThat(poller.create("cse-in/poller/box", 23, Map.of("m2m:sub", Map.of("rn", "s", "nu", List.of("Cpoller"),
-                "enc", Map.of("net", List.of(3)), "nse", true))).rsc()).isEqualTo(2001);
-        CompletableFuture<OneM2mResponse> poll = CompletableFuture.supplyAsync(() -> poller.retrieve("cse-in/poller/pch/pcu"));
+        assertThat(poller.create(
+                                "cse-in/poller/box",
+                                23,
+                                Map.of(
+                                        "m2m:sub",
+                                        Map.of(
+                                                "rn",
+                                                "s",
+                                                "nu",
+                                                List.of("Cpoller"),
+                                                "enc",
+                                                Map.of("net", List.of(3)),
+                                                "nse",
+                                                true)))
+                        .rsc())
+                .isEqualTo(2001);
+        CompletableFuture<OneM2mResponse> poll =
+                CompletableFuture.supplyAsync(() -> poller.retrieve("cse-in/poller/pch/pcu"));
         Thread.sleep(200);
         assertThat(poller.create("cse-in/poller/box", 4, cin("polled")).rsc()).isEqualTo(2001);
         OneM2mResponse fetched = poll.get();
@@ -74,18 +96,24 @@ class PollingChannelTest {
         Map<String, Object> rqp = (Map<String, Object>) fetched.content().get("m2m:rqp");
         assertThat(((Number) rqp.get("op")).intValue()).isEqualTo(5);
         assertThat(rqp.get("pc").toString()).contains("polled").contains("m2m:sgn");
-        assertThat(answer(poller, "{\"m2m:rsp\":{\"rsc\":2000,\"rqi\":\"" + rqp.get("rqi") + "\"}}").rsc()).isEqualTo(2000);
+        assertThat(answer(poller, "{\"m2m:rsp\":{\"rsc\":2000,\"rqi\":\"" + rqp.get("rqi") + "\"}}")
+                        .rsc())
+                .isEqualTo(2000);
         // delivered once: the dispatcher counts one request and one response, and nothing is fetched again
         Map<String, Object> nsi = null;
         for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end; Thread.sleep(20)) {
-            nsi = ((List<Map<String, Object>>) poller.retrieve("cse-in/poller/box/s").resource("m2m:sub").get("nsi"))
+            nsi = ((List<Map<String, Object>>) poller.retrieve("cse-in/poller/box/s")
+                            .resource("m2m:sub")
+                            .get("nsi"))
                     .get(0);
             if (((Number) nsi.get("rsr")).intValue() >= 1) {
                 break;
             }
         }
         assertThat(((Number) nsi.get("rsr")).intValue()).isEqualTo(1);
-        assertThat(poller.send("GET", "cse-in/poller/pch/pcu", null, null, Map.of("X-M2M-RET", "500")).rsc()).isEqualTo(4008);
+        assertThat(poller.send("GET", "cse-in/poller/pch/pcu", null, null, Map.of("X-M2M-RET", "500"))
+                        .rsc())
+                .isEqualTo(4008);
         // waiting requests are queued while nobody polls
         poller.create("cse-in/poller/box", 4, cin("queued"));
         Thread.sleep(200);

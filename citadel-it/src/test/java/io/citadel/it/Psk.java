@@ -13,8 +13,7 @@ import java.util.regex.Pattern;
 
 /** Provisions pre-shared keys (and other credentials) with {@code citadel credentials ...}, as an operator would. */
 final class Psk {
-    private Psk() {
-    }
+    private Psk() {}
 
     /** Runs {@code citadel credentials psk <args> --data-dir dataDir}; returns what it printed. */
     static String run(Path dataDir, String... args) throws Exception {
@@ -23,8 +22,13 @@ final class Psk {
 
     /** Runs {@code citadel credentials <kind> <args> --data-dir dataDir} (psk, rpk, ca); returns what it printed. */
     static String credentials(Path dataDir, String kind, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.citadel.server.Main", "credentials", kind));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.citadel.server.Main",
+                "credentials",
+                kind));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--data-dir", dataDir.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -36,16 +40,16 @@ final class Psk {
 
     /** A new key for {@code identity}, allowed to act as {@code allow} (comma-separated); the key's bytes. */
     static byte[] provision(Path dataDir, String identity, String allow) throws Exception {
-        Matcher m = Pattern.compile("psk \\(hex, shown only now\\): ([0-9a-f]+)").matcher(
-                run(dataDir, "add", "--identity", identity, "--allow", allow));
+        Matcher m = Pattern.compile("psk \\(hex, shown only now\\): ([0-9a-f]+)")
+                .matcher(run(dataDir, "add", "--identity", identity, "--allow", allow));
         assertThat(m.find()).isTrue();
         return HexFormat.of().parseHex(m.group(1));
     }
 
     /** A new text key (for tools that take the PSK as a string); the key as text. */
     static String provisionText(Path dataDir, String identity, String allow) throws Exception {
-        Matcher m = Pattern.compile("psk \\(text, shown only now\\): (\\S+)").matcher(
-                run(dataDir, "add", "--identity", identity, "--allow", allow, "--text-key"));
+        Matcher m = Pattern.compile("psk \\(text, shown only now\\): (\\S+)")
+                .matcher(run(dataDir, "add", "--identity", identity, "--allow", allow, "--text-key"));
         assertThat(m.find()).isTrue();
         return m.group(1);
     }

@@ -26,10 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RawKeyTlsTest {
     static final String PRIORITY = "NORMAL:+CTYPE-CLI-RAWPK:+CTYPE-SRV-RAWPK";
+
     @TempDir
     static Path dataDir;
+
     @TempDir
     static Path keys;
+
     static RunningCse cse;
     static int port;
 
@@ -37,19 +40,54 @@ class RawKeyTlsTest {
     static void start() throws Exception {
         Tools.require("gnutls-cli (Debian gnutls-bin)", "gnutls-cli", "--version");
         for (String k : List.of("cse", "dev", "dev2", "rogue")) {
-            run("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", keys.resolve(k + ".key").toString());
-            run("openssl", "pkey", "-in", keys.resolve(k + ".key").toString(), "-pubout", "-out", keys.resolve(k + ".pub").toString());
+            run(
+                    "openssl",
+                    "genpkey",
+                    "-algorithm",
+                    "EC",
+                    "-pkeyopt",
+                    "ec_paramgen_curve:P-256",
+                    "-out",
+                    keys.resolve(k + ".key").toString());
+            run(
+                    "openssl",
+                    "pkey",
+                    "-in",
+                    keys.resolve(k + ".key").toString(),
+                    "-pubout",
+                    "-out",
+                    keys.resolve(k + ".pub").toString());
         }
         Psk.credentials(dataDir, "rpk", "add", "--key", keys.resolve("dev.pub").toString(), "--allow", "Crawdev");
         Psk.credentials(dataDir, "rpk", "add", "--key", keys.resolve("dev2.pub").toString(), "--allow", "Crawdev2");
         // the CSE's key at rest is an encrypted PKCS#8 file, as OpenSSL writes it
         Files.writeString(keys.resolve("cse.pass"), "correct horse battery staple\n");
-        run("openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", keys.resolve("cse.key").toString(),
-                "-passout", "file:" + keys.resolve("cse.pass"), "-out", keys.resolve("cse-encrypted.key").toString());
-        cse = TestCse.start(dataDir, "--rpk-port", "0", "--tls-key", keys.resolve("cse-encrypted.key").toString(),
-                "--tls-key-password-file", keys.resolve("cse.pass").toString(), "--handshake-timeout-ms", "2000");
-        port = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(raw public keys\\) listening on port (\\d+)")));
-        assertThat(cse.awaitAnnounced(Pattern.compile("key protection: tls-key PEM [^:]*: (software: encrypted PKCS#8)")))
+        run(
+                "openssl",
+                "pkcs8",
+                "-topk8",
+                "-v2",
+                "aes-256-cbc",
+                "-in",
+                keys.resolve("cse.key").toString(),
+                "-passout",
+                "file:" + keys.resolve("cse.pass"),
+                "-out",
+                keys.resolve("cse-encrypted.key").toString());
+        cse = TestCse.start(
+                dataDir,
+                "--rpk-port",
+                "0",
+                "--tls-key",
+                keys.resolve("cse-encrypted.key").toString(),
+                "--tls-key-password-file",
+                keys.resolve("cse.pass").toString(),
+                "--handshake-timeout-ms",
+                "2000");
+        port = Integer.parseInt(
+                cse.awaitAnnounced(Pattern.compile("TLS \\(raw public keys\\) listening on port (\\d+)")));
+        assertThat(cse.awaitAnnounced(
+                        Pattern.compile("key protection: tls-key PEM [^:]*: (software: encrypted PKCS#8)")))
                 .isNotNull();
     }
 
@@ -62,17 +100,22 @@ class RawKeyTlsTest {
 
     static String http(String method, String path, String from, String body) {
         String b = body == null ? "" : body;
-        return method + " " + path + " HTTP/1.1\r\nHost: cse\r\nX-M2M-Origin: " + from + "\r\nX-M2M-RI: r1\r\nX-M2M-RVI: 3\r\n"
+        return method + " " + path + " HTTP/1.1\r\nHost: cse\r\nX-M2M-Origin: " + from
+                + "\r\nX-M2M-RI: r1\r\nX-M2M-RVI: 3\r\n"
                 + (body == null ? "" : "Content-Type: application/json;ty=2\r\n")
                 + "Content-Length: " + b.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + b;
     }
 
     /** gnutls-cli with a raw key pair (or none); sends {@code request}, returns everything it printed. */
     static String gnutls(String key, String priority, String request) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("gnutls-cli", "-V", "--no-ca-verification", "--priority", priority,
-                "-p", String.valueOf(port)));
+        List<String> cmd = new ArrayList<>(List.of(
+                "gnutls-cli", "-V", "--no-ca-verification", "--priority", priority, "-p", String.valueOf(port)));
         if (key != null) {
-            cmd.addAll(List.of("--rawpkkeyfile", keys.resolve(key + ".key").toString(), "--rawpkfile", keys.resolve(key + ".pub").toString()));
+            cmd.addAll(List.of(
+                    "--rawpkkeyfile",
+                    keys.resolve(key + ".key").toString(),
+                    "--rawpkfile",
+                    keys.resolve(key + ".pub").toString()));
         }
         cmd.add("127.0.0.1");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -99,35 +142,57 @@ class RawKeyTlsTest {
         String rogue = gnutls("rogue", PRIORITY, http("GET", "/cse-in", "Crawdev", null));
         assertThat(rogue).doesNotContain("HTTP/1.1").contains("Fatal error");
         // a client offering X.509 only (OpenSSL 3.0 has no RFC 7250): refused before anything is sent
-        assertThat(gnutls(null, "NORMAL", http("GET", "/cse-in", "Crawdev", null))).doesNotContain("HTTP/1.1");
+        assertThat(gnutls(null, "NORMAL", http("GET", "/cse-in", "Crawdev", null)))
+                .doesNotContain("HTTP/1.1");
         Process openssl = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-quiet")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         openssl.getOutputStream().close();
         String refused = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(openssl.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(refused).contains("alert");
         // only the server's raw key, no client key: refused too
-        assertThat(gnutls(null, "NORMAL:+CTYPE-SRV-RAWPK", http("GET", "/cse-in", "Crawdev", null))).doesNotContain("HTTP/1.1");
+        assertThat(gnutls(null, "NORMAL:+CTYPE-SRV-RAWPK", http("GET", "/cse-in", "Crawdev", null)))
+                .doesNotContain("HTTP/1.1");
         // TLS 1.1 and 1.0
-        assertThat(gnutls("dev", "NORMAL:-VERS-ALL:+VERS-TLS1.1:+VERS-TLS1.0:+CTYPE-CLI-RAWPK:+CTYPE-SRV-RAWPK",
-                http("GET", "/cse-in", "Crawdev", null))).doesNotContain("HTTP/1.1");
+        assertThat(gnutls(
+                        "dev",
+                        "NORMAL:-VERS-ALL:+VERS-TLS1.1:+VERS-TLS1.0:+CTYPE-CLI-RAWPK:+CTYPE-SRV-RAWPK",
+                        http("GET", "/cse-in", "Crawdev", null)))
+                .doesNotContain("HTTP/1.1");
     }
 
     @Test
     void an_encrypted_cse_key_needs_its_password(@TempDir Path other) throws Exception {
         Files.writeString(keys.resolve("wrong.pass"), "wrong\n");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestCse.start(other, "--rpk-port", "0",
-                "--tls-key", keys.resolve("cse-encrypted.key").toString(), "--tls-key-password-file",
-                keys.resolve("wrong.pass").toString()).close()).hasMessageContaining("wrong password");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestCse.start(other, "--rpk-port", "0",
-                "--tls-key", keys.resolve("cse-encrypted.key").toString()).close()).hasMessageContaining("is encrypted");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestCse.start(
+                                other,
+                                "--rpk-port",
+                                "0",
+                                "--tls-key",
+                                keys.resolve("cse-encrypted.key").toString(),
+                                "--tls-key-password-file",
+                                keys.resolve("wrong.pass").toString())
+                        .close())
+                .hasMessageContaining("wrong password");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestCse.start(
+                                other,
+                                "--rpk-port",
+                                "0",
+                                "--tls-key",
+                                keys.resolve("cse-encrypted.key").toString())
+                        .close())
+                .hasMessageContaining("is encrypted");
     }
 
     @Test
     void from_must_be_an_originator_bound_to_the_key() throws Exception {
-        assertThat(rsc(gnutls("dev", PRIORITY, http("POST", "/cse-in", "Cintruder", AE.formatted("intruder"))))).isEqualTo("4106");
-        assertThat(rsc(gnutls("dev", PRIORITY, http("GET", "/cse-in", "/id-mn", null)))).isEqualTo("4106");
-        assertThat(cse.client().as(CseProcess.ADMIN).retrieve("cse-in/intruder").rsc()).isEqualTo(4004);
+        assertThat(rsc(gnutls("dev", PRIORITY, http("POST", "/cse-in", "Cintruder", AE.formatted("intruder")))))
+                .isEqualTo("4106");
+        assertThat(rsc(gnutls("dev", PRIORITY, http("GET", "/cse-in", "/id-mn", null))))
+                .isEqualTo("4106");
+        assertThat(cse.client().as(CseProcess.ADMIN).retrieve("cse-in/intruder").rsc())
+                .isEqualTo(4004);
     }
 
     @Test
@@ -147,27 +212,47 @@ class RawKeyTlsTest {
         assertThat(rsc(registered)).isEqualTo("2001");
         assertThat(registered).contains("TLS1.3-Raw Public Key");
         // the key the CSE proved is its --tls-key
-        assertThat(registered.replace("\r", "")).contains(Files.readString(keys.resolve("cse.pub")).strip());
-        String tls12 = gnutls("dev", "NORMAL:-VERS-TLS1.3:+CTYPE-CLI-RAWPK:+CTYPE-SRV-RAWPK",
+        assertThat(registered.replace("\r", ""))
+                .contains(Files.readString(keys.resolve("cse.pub")).strip());
+        String tls12 = gnutls(
+                "dev",
+                "NORMAL:-VERS-TLS1.3:+CTYPE-CLI-RAWPK:+CTYPE-SRV-RAWPK",
                 http("GET", "/cse-in/rawdev", "Crawdev", null));
         assertThat(rsc(tls12)).isEqualTo("2000");
         assertThat(tls12).contains("TLS1.2-Raw Public Key").contains("ECDHE-ECDSA");
         // the CSE remembers the association the AE registered over, shows it to nobody, lets nobody write it,
         // and refuses the AE-ID on the plain listener
         assertThat(tls12).doesNotContain("citadel:");
-        assertThat(cse.client().as(CseProcess.ADMIN).retrieve("cse-in/rawdev").text()).doesNotContain("citadel:");
+        assertThat(cse.client().as(CseProcess.ADMIN).retrieve("cse-in/rawdev").text())
+                .doesNotContain("citadel:");
         assertThat(cse.client().as("Crawdev").retrieve("cse-in/rawdev").rsc()).isEqualTo(4107);
         String hidden = "{\"m2m:ae\":{\"citadel:registeredOver\":\"x\"}}";
-        assertThat(rsc(gnutls("dev", PRIORITY, "PUT /cse-in/rawdev HTTP/1.1\r\nHost: cse\r\nX-M2M-Origin: Crawdev\r\n"
-                + "X-M2M-RI: r2\r\nX-M2M-RVI: 3\r\nContent-Type: application/json\r\nContent-Length: " + hidden.length()
-                + "\r\nConnection: close\r\n\r\n" + hidden))).isEqualTo("4000");
+        assertThat(rsc(gnutls(
+                        "dev",
+                        PRIORITY,
+                        "PUT /cse-in/rawdev HTTP/1.1\r\nHost: cse\r\nX-M2M-Origin: Crawdev\r\n"
+                                + "X-M2M-RI: r2\r\nX-M2M-RVI: 3\r\nContent-Type: application/json\r\nContent-Length: "
+                                + hidden.length()
+                                + "\r\nConnection: close\r\n\r\n" + hidden)))
+                .isEqualTo("4000");
     }
 
     @Test
     void revoking_a_key_ends_its_live_session() throws Exception {
-        Process p = new ProcessBuilder("gnutls-cli", "--no-ca-verification", "--priority", PRIORITY, "-p", String.valueOf(port),
-                "--rawpkkeyfile", keys.resolve("dev2.key").toString(), "--rawpkfile", keys.resolve("dev2.pub").toString(), "127.0.0.1")
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "gnutls-cli",
+                        "--no-ca-verification",
+                        "--priority",
+                        PRIORITY,
+                        "-p",
+                        String.valueOf(port),
+                        "--rawpkkeyfile",
+                        keys.resolve("dev2.key").toString(),
+                        "--rawpkfile",
+                        keys.resolve("dev2.pub").toString(),
+                        "127.0.0.1")
+                .redirectErrorStream(true)
+                .start();
         StringBuffer out = new StringBuffer();
         Thread reader = new Thread(() -> {
             try (InputStream in = p.getInputStream()) {
@@ -180,18 +265,24 @@ class RawKeyTlsTest {
         });
         reader.start();
         try (OutputStream in = p.getOutputStream()) {
-            for (long end = System.currentTimeMillis() + 10_000; !out.toString().contains("Handshake was completed")
-                    && System.currentTimeMillis() < end; Thread.sleep(50)) {
+            for (long end = System.currentTimeMillis() + 10_000;
+                    !out.toString().contains("Handshake was completed") && System.currentTimeMillis() < end;
+                    Thread.sleep(50)) {
                 // waiting for the session
             }
             assertThat(out.toString()).contains("Handshake was completed");
-            String ni = Psk.credentials(dataDir, "rpk", "id", keys.resolve("dev2.pub").toString()).strip();
+            String ni = Psk.credentials(
+                            dataDir, "rpk", "id", keys.resolve("dev2.pub").toString())
+                    .strip();
             assertThat(Psk.credentials(dataDir, "rpk", "revoke", ni)).contains("revoked");
-            assertThat(p.waitFor(5, TimeUnit.SECONDS)).as("session closed after revocation: " + out).isTrue();
+            assertThat(p.waitFor(5, TimeUnit.SECONDS))
+                    .as("session closed after revocation: " + out)
+                    .isTrue();
         }
         reader.join(5_000);
         assertThat(out.toString()).contains("Peer has closed");
-        assertThat(gnutls("dev2", PRIORITY, http("GET", "/cse-in", "Crawdev2", null))).doesNotContain("HTTP/1.1");
+        assertThat(gnutls("dev2", PRIORITY, http("GET", "/cse-in", "Crawdev2", null)))
+                .doesNotContain("HTTP/1.1");
     }
 
     static void run(String... cmd) throws Exception {

@@ -22,18 +22,24 @@ class ReadmeWalkthroughTest {
     @Test
     void the_readme_curl_steps_work_as_written() throws Exception {
         // the curl walk-through talks to a CSE started as "The two commands" show, waiting for its readiness line
-        String text = runBlock("curl-walkthrough", Map.of(), "./citadel serve --http-port 8080 | tee cse.log &\n"
-                + "for _ in $(seq 300); do grep -q '^Citadel ready' cse.log 2>/dev/null && break; sleep 0.2; done\n");
+        String text = runBlock(
+                "curl-walkthrough",
+                Map.of(),
+                "./citadel serve --http-port 8080 | tee cse.log &\n"
+                        + "for _ in $(seq 300); do grep -q '^Citadel ready' cse.log 2>/dev/null && break; sleep 0.2; done\n");
         java.util.List<String> codes = new java.util.ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)X-M2M-RSC: (\\d+)").matcher(text);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(?i)X-M2M-RSC: (\\d+)").matcher(text);
         while (m.find()) {
             codes.add(m.group(1));
         }
-        assertThat(codes).as(text).containsExactly(
-                "2001", "2001", "2001", "2000",    // Cmyapp: AE, container, reading, latest
-                "2001", "4103",                    // Cstranger registers, then is refused by access control
-                "2001", "2004",                    // the ACP, linked from the container
-                "2001", "2000");                   // Cdashboard registers, then reads
+        assertThat(codes)
+                .as(text)
+                .containsExactly(
+                        "2001", "2001", "2001", "2000", // Cmyapp: AE, container, reading, latest
+                        "2001", "4103", // Cstranger registers, then is refused by access control
+                        "2001", "2004", // the ACP, linked from the container
+                        "2001", "2000"); // Cdashboard registers, then reads
     }
 
     @Test
@@ -54,8 +60,9 @@ class ReadmeWalkthroughTest {
         assertThat(text).containsPattern("(?i)X-M2M-RSC: 4107");
         assertThat(text).contains("revoked sensor1@psk.example");
         assertThat(text).containsPattern("\\{\"identity\":\"sensor2@psk.example\",.*\"key\":\"[0-9a-f]{64}\"\\}");
-        assertThat(text).contains("[{\"identity\":\"sensor2@psk.example\",\"allow\":[\"Csensor2\"],\"expires\":null,"
-                + "\"credentialId\":\"12-sensor2@psk.example\"}]");
+        assertThat(text)
+                .contains("[{\"identity\":\"sensor2@psk.example\",\"allow\":[\"Csensor2\"],\"expires\":null,"
+                        + "\"credentialId\":\"12-sensor2@psk.example\"}]");
         assertThat(text).containsPattern("(?m)^204$");
     }
 
@@ -80,8 +87,8 @@ class ReadmeWalkthroughTest {
     @Test
     void the_readme_bindings_steps_work_as_written() throws Exception {
         try (Mosquitto broker = Mosquitto.start(work, "allow_anonymous true")) {
-            String text = runBlock("bindings-walkthrough", Map.of("1883", broker.port(), "5683", freePort(),
-                    "5684", freePort()));
+            String text = runBlock(
+                    "bindings-walkthrough", Map.of("1883", broker.port(), "5683", freePort(), "5684", freePort()));
             assertThat(text).contains("c:2.01 ").contains("c:4.03 ");
             assertThat(text).contains("\"rsc\":2001,\"rqi\":\"m1\"");
             assertThat(text).contains("oneM2M.json w1 2001").contains("oneM2M.json w2 2000");
@@ -111,8 +118,8 @@ class ReadmeWalkthroughTest {
         int csePort = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // its own session (setsid), so that at exit "kill 0" stops the servers it started and nothing else
-        String prelude = "set -e\ntrap 'rc=$?; trap \"\" TERM; kill 0; wait; exit $rc' EXIT\n"
-                + "citadel() { '" + java + "' -cp '" + System.getProperty("java.class.path") + "' io.citadel.server.Main \"$@\"; }\n";
+        String prelude = "set -e\ntrap 'rc=$?; trap \"\" TERM; kill 0; wait; exit $rc' EXIT\n" + "citadel() { '" + java
+                + "' -cp '" + System.getProperty("java.class.path") + "' io.citadel.server.Main \"$@\"; }\n";
         String body = script.toString().replace("./citadel", "citadel").replace("8080", String.valueOf(csePort));
         for (Map.Entry<String, Integer> p : ports.entrySet()) {
             body = body.replace(p.getKey(), String.valueOf(p.getValue()));
@@ -120,8 +127,11 @@ class ReadmeWalkthroughTest {
         Path file = work.resolve("walkthrough.sh");
         Files.writeString(file, prelude + body);
         Path log = work.resolve("walkthrough.log");
-        Process p = new ProcessBuilder("setsid", "bash", file.toString()).directory(work.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder("setsid", "bash", file.toString())
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         boolean finished = p.waitFor(120, TimeUnit.SECONDS);
         if (!finished) {
             p.destroyForcibly();
@@ -129,7 +139,9 @@ class ReadmeWalkthroughTest {
         String text = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(finished).as(text).isTrue();
         assertThat(p.exitValue()).as(text).isZero();
-        assertThat(work.resolve("Californium3.properties")).as("Californium writes no properties file").doesNotExist();
+        assertThat(work.resolve("Californium3.properties"))
+                .as("Californium writes no properties file")
+                .doesNotExist();
         return text;
     }
 

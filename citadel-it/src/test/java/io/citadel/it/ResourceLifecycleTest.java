@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ResourceLifecycleTest {
     @TempDir
     static Path dataDir;
+
     static RunningCse cse;
     static OneM2mHttpClient client;
 
@@ -52,11 +53,16 @@ class ResourceLifecycleTest {
 
     @Test
     void registration_needs_api_rr_and_srv() {
-        assertThat(client.as("Cbad1").create("cse-in", 2,
-                Map.of("m2m:ae", Map.of("api", "Nx", "srv", List.of("3")))).rsc()).isEqualTo(4000);
-        assertThat(client.as("Cbad2").create("cse-in", 2,
-                Map.of("m2m:ae", Map.of("api", "Xbad", "rr", true, "srv", List.of("3")))).rsc()).isEqualTo(4000);
-        assertThat(client.as("/id-in/Cbad3").create("cse-in", 2, ae("bad3")).rsc()).isEqualTo(4000);
+        assertThat(client.as("Cbad1")
+                        .create("cse-in", 2, Map.of("m2m:ae", Map.of("api", "Nx", "srv", List.of("3"))))
+                        .rsc())
+                .isEqualTo(4000);
+        assertThat(client.as("Cbad2")
+                        .create("cse-in", 2, Map.of("m2m:ae", Map.of("api", "Xbad", "rr", true, "srv", List.of("3"))))
+                        .rsc())
+                .isEqualTo(4000);
+        assertThat(client.as("/id-in/Cbad3").create("cse-in", 2, ae("bad3")).rsc())
+                .isEqualTo(4000);
     }
 
     @Test
@@ -70,18 +76,24 @@ class ResourceLifecycleTest {
     @Test
     void container_enforces_mni_and_counts_exactly_and_serves_la_ol() {
         OneM2mHttpClient app = register("Cmni");
-        assertThat(app.create("cse-in/Cmni-ae", 3, container("data", Map.of("mni", 3))).rsc()).isEqualTo(2001);
+        assertThat(app.create("cse-in/Cmni-ae", 3, container("data", Map.of("mni", 3)))
+                        .rsc())
+                .isEqualTo(2001);
         for (int i = 1; i <= 5; i++) {
             assertThat(app.create("cse-in/Cmni-ae/data", 4, cin("v" + i)).rsc()).isEqualTo(2001);
         }
         Map<String, Object> cnt = app.retrieve("cse-in/Cmni-ae/data").resource("m2m:cnt");
         assertThat(cnt.get("cni")).isEqualTo(3L);
         assertThat(cnt.get("cbs")).isEqualTo(6L);
-        assertThat(app.retrieve("cse-in/Cmni-ae/data/la").resource("m2m:cin").get("con")).isEqualTo("v5");
-        assertThat(app.retrieve("cse-in/Cmni-ae/data/ol").resource("m2m:cin").get("con")).isEqualTo("v3");
+        assertThat(app.retrieve("cse-in/Cmni-ae/data/la").resource("m2m:cin").get("con"))
+                .isEqualTo("v5");
+        assertThat(app.retrieve("cse-in/Cmni-ae/data/ol").resource("m2m:cin").get("con"))
+                .isEqualTo("v3");
         assertThat(app.delete("cse-in/Cmni-ae/data/la").rsc()).isEqualTo(2002);
-        assertThat(app.retrieve("cse-in/Cmni-ae/data/la").resource("m2m:cin").get("con")).isEqualTo("v4");
-        assertThat(app.retrieve("cse-in/Cmni-ae/data").resource("m2m:cnt").get("cni")).isEqualTo(2L);
+        assertThat(app.retrieve("cse-in/Cmni-ae/data/la").resource("m2m:cin").get("con"))
+                .isEqualTo("v4");
+        assertThat(app.retrieve("cse-in/Cmni-ae/data").resource("m2m:cnt").get("cni"))
+                .isEqualTo(2L);
     }
 
     @Test
@@ -105,15 +117,25 @@ class ResourceLifecycleTest {
         assertThat(created.rsc()).isEqualTo(2001);
         assertThat(created.resource("m2m:cin").get("con")).isEqualTo(Map.of("t", 21.5, "ok", true));
         String ri = (String) created.resource("m2m:cin").get("ri");
-        assertThat(app.update(ri, Map.of("m2m:cin", Map.of("lbl", List.of("x")))).rsc()).isEqualTo(4005);
+        assertThat(app.update(ri, Map.of("m2m:cin", Map.of("lbl", List.of("x"))))
+                        .rsc())
+                .isEqualTo(4005);
     }
 
     @Test
     void every_addressing_form_reaches_the_same_resource() {
         OneM2mHttpClient app = register("Caddr");
-        String ri = (String) app.create("cse-in/Caddr-ae", 3, container("box")).resource("m2m:cnt").get("ri");
-        for (String to : List.of("cse-in/Caddr-ae/box", "-/Caddr-ae/box", ri, "~/id-in/cse-in/Caddr-ae/box",
-                "~/id-in/" + ri, "_/citadel.example/id-in/cse-in/Caddr-ae/box", "Caddr/box")) {
+        String ri = (String) app.create("cse-in/Caddr-ae", 3, container("box"))
+                .resource("m2m:cnt")
+                .get("ri");
+        for (String to : List.of(
+                "cse-in/Caddr-ae/box",
+                "-/Caddr-ae/box",
+                ri,
+                "~/id-in/cse-in/Caddr-ae/box",
+                "~/id-in/" + ri,
+                "_/citadel.example/id-in/cse-in/Caddr-ae/box",
+                "Caddr/box")) {
             OneM2mResponse r = app.retrieve(to);
             assertThat(r.rsc()).as(to).isEqualTo(2000);
             assertThat(r.resource("m2m:cnt").get("ri")).as(to).isEqualTo(ri);
@@ -128,18 +150,26 @@ class ResourceLifecycleTest {
         app.create("cse-in/Crcn-ae", 3, container("box", Map.of("lbl", List.of("room:1"))));
         app.create("cse-in/Crcn-ae/box", 4, cin("a"));
         assertThat(app.retrieve("cse-in/Crcn-ae/box%23lbl").resource("m2m:cnt")).containsOnlyKeys("lbl");
-        assertThat(app.retrieve("cse-in/Crcn-ae/box?atrl=rn+cni").resource("m2m:cnt")).containsOnlyKeys("rn", "cni");
+        assertThat(app.retrieve("cse-in/Crcn-ae/box?atrl=rn+cni").resource("m2m:cnt"))
+                .containsOnlyKeys("rn", "cni");
         assertThat(app.retrieve("cse-in/Crcn-ae/box?atrl=nope").rsc()).isEqualTo(4000);
-        Map<String, Object> withChildren = app.retrieve("cse-in/Crcn-ae/box?rcn=4").resource("m2m:cnt");
+        Map<String, Object> withChildren =
+                app.retrieve("cse-in/Crcn-ae/box?rcn=4").resource("m2m:cnt");
         assertThat((List<?>) withChildren.get("m2m:cin")).hasSize(1);
         Map<String, Object> withRefs = app.retrieve("cse-in/Crcn-ae/box?rcn=5").resource("m2m:cnt");
         assertThat((List<?>) withRefs.get("ch")).hasSize(1);
         assertThat(app.retrieve("cse-in/Crcn-ae/box?rcn=6").content()).containsKey("m2m:rrl");
         assertThat(app.retrieve("cse-in/Crcn-ae/box?rcn=2").rsc()).isEqualTo(4000);
-        OneM2mResponse uri = app.send("POST", "cse-in/Crcn-ae/box?rcn=2", "application/json;ty=4",
+        OneM2mResponse uri = app.send(
+                "POST",
+                "cse-in/Crcn-ae/box?rcn=2",
+                "application/json;ty=4",
                 "{\"m2m:cin\":{\"con\":\"b\"}}".getBytes());
         assertThat(uri.content().get("m2m:uri")).asString().startsWith("cse-in/Crcn-ae/box/");
-        OneM2mResponse nothing = app.send("POST", "cse-in/Crcn-ae/box?rcn=0", "application/json;ty=4",
+        OneM2mResponse nothing = app.send(
+                "POST",
+                "cse-in/Crcn-ae/box?rcn=0",
+                "application/json;ty=4",
                 "{\"m2m:cin\":{\"con\":\"c\"}}".getBytes());
         assertThat(nothing.rsc()).isEqualTo(2001);
         assertThat(nothing.body()).isEmpty();
@@ -154,10 +184,15 @@ class ResourceLifecycleTest {
         assertThat(r.resource("m2m:cnt")).containsEntry("mni", 7L).containsEntry("st", 1L);
         Map<String, Object> removeMni = new java.util.HashMap<>();
         removeMni.put("mni", null);
-        assertThat(app.update("cse-in/Cupd-ae/box", Map.of("m2m:cnt", removeMni)).resource("m2m:cnt"))
+        assertThat(app.update("cse-in/Cupd-ae/box", Map.of("m2m:cnt", removeMni))
+                        .resource("m2m:cnt"))
                 .doesNotContainKey("mni");
-        assertThat(app.update("cse-in/Cupd-ae/box", Map.of("m2m:cnt", Map.of("cni", 0))).rsc()).isEqualTo(4000);
-        assertThat(app.update("cse-in", Map.of("m2m:cb", Map.of("lbl", List.of("x")))).rsc()).isIn(4005, 4103);
+        assertThat(app.update("cse-in/Cupd-ae/box", Map.of("m2m:cnt", Map.of("cni", 0)))
+                        .rsc())
+                .isEqualTo(4000);
+        assertThat(app.update("cse-in", Map.of("m2m:cb", Map.of("lbl", List.of("x"))))
+                        .rsc())
+                .isIn(4005, 4103);
     }
 
     @Test
@@ -168,25 +203,39 @@ class ResourceLifecycleTest {
         app.create("cse-in/Cdisc-ae/a", 4, cin("1"));
         List<?> all = (List<?>) app.retrieve("cse-in/Cdisc-ae?fu=1").content().get("m2m:uril");
         assertThat(all).hasSize(3);
-        assertThat((List<Object>) app.retrieve("cse-in/Cdisc-ae?fu=1&ty=3").content().get("m2m:uril"))
+        assertThat((List<Object>)
+                        app.retrieve("cse-in/Cdisc-ae?fu=1&ty=3").content().get("m2m:uril"))
                 .containsExactly("cse-in/Cdisc-ae/a", "cse-in/Cdisc-ae/b");
-        assertThat((List<Object>) app.retrieve("cse-in/Cdisc-ae?fu=1&lbl=kind:x").content().get("m2m:uril"))
+        assertThat((List<Object>) app.retrieve("cse-in/Cdisc-ae?fu=1&lbl=kind:x")
+                        .content()
+                        .get("m2m:uril"))
                 .containsExactly("cse-in/Cdisc-ae/a");
-        assertThat((List<?>) app.retrieve("cse-in/Cdisc-ae?fu=1&ty=3&lim=1").content().get("m2m:uril")).hasSize(1);
-        assertThat((List<?>) app.retrieve("cse-in/Cdisc-ae?fu=1&ty=3&drt=2").content().get("m2m:uril"))
+        assertThat((List<?>) app.retrieve("cse-in/Cdisc-ae?fu=1&ty=3&lim=1")
+                        .content()
+                        .get("m2m:uril"))
+                .hasSize(1);
+        assertThat((List<?>) app.retrieve("cse-in/Cdisc-ae?fu=1&ty=3&drt=2")
+                        .content()
+                        .get("m2m:uril"))
                 .allSatisfy(u -> assertThat((String) u).doesNotContain("/"));
         OneM2mHttpClient other = register("Cdisc2");
-        assertThat(other.retrieve("cse-in?fu=1&ty=3").content().get("m2m:uril")).asList()
+        assertThat(other.retrieve("cse-in?fu=1&ty=3").content().get("m2m:uril"))
+                .asList()
                 .noneMatch(u -> ((String) u).startsWith("cse-in/Cdisc-ae/"));
     }
 
     @Test
     void expired_resources_disappear() throws Exception {
         OneM2mHttpClient app = register("Cexp");
-        String soon = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(java.time.ZoneOffset.UTC)
+        String soon = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                .withZone(java.time.ZoneOffset.UTC)
                 .format(java.time.Instant.now().plusSeconds(2));
-        assertThat(app.create("cse-in/Cexp-ae", 3, container("tmp", Map.of("et", soon))).rsc()).isEqualTo(2001);
-        assertThat(app.create("cse-in/Cexp-ae", 3, container("past", Map.of("et", "20200101T000000"))).rsc()).isEqualTo(4000);
+        assertThat(app.create("cse-in/Cexp-ae", 3, container("tmp", Map.of("et", soon)))
+                        .rsc())
+                .isEqualTo(2001);
+        assertThat(app.create("cse-in/Cexp-ae", 3, container("past", Map.of("et", "20200101T000000")))
+                        .rsc())
+                .isEqualTo(4000);
         long deadline = System.currentTimeMillis() + 10_000;
         int rsc = 2000;
         while (rsc == 2000 && System.currentTimeMillis() < deadline) {
@@ -202,7 +251,8 @@ class ResourceLifecycleTest {
         OneM2mHttpClient app = register("Cdel");
         app.create("cse-in/Cdel-ae", 3, container("box"));
         assertThat(app.delete("cse-in/Cdel-ae").rsc()).isEqualTo(2002);
-        assertThat(client.as(CseProcess.ADMIN).retrieve("cse-in/Cdel-ae/box").rsc()).isEqualTo(4004);
+        assertThat(client.as(CseProcess.ADMIN).retrieve("cse-in/Cdel-ae/box").rsc())
+                .isEqualTo(4004);
         assertThat(app.retrieve("cse-in").rsc()).isEqualTo(4106); // no longer registered, no association
         assertThat(client.as("Cdel").create("cse-in", 2, ae("Cdel-ae")).rsc()).isEqualTo(2001);
     }

@@ -16,7 +16,6 @@ import java.security.cert.Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,8 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SecureEnvironmentTest {
     static final String LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
     static final String PIN = "4711-" + Long.toHexString(System.nanoTime());
+
     @TempDir
     static Path work;
+
     static Pkcs11KeyVault vault;
 
     @BeforeAll
@@ -39,8 +40,18 @@ class SecureEnvironmentTest {
         Path conf = Path.of(System.getenv("SOFTHSM2_CONF"));
         Path tokens = work.resolve("tokens");
         Files.createDirectories(tokens);
-        Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-        run("softhsm2-util", "--init-token", "--free", "--label", "citadel-test", "--pin", PIN, "--so-pin", PIN + "-so");
+        Files.writeString(
+                conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        run(
+                "softhsm2-util",
+                "--init-token",
+                "--free",
+                "--label",
+                "citadel-test",
+                "--pin",
+                PIN,
+                "--so-pin",
+                PIN + "-so");
         vault = Pkcs11KeyVault.open(LIBRARY, 0, PIN.toCharArray(), work);
     }
 
@@ -56,14 +67,17 @@ class SecureEnvironmentTest {
     void secret_keys_made_in_the_token_never_leave_it_and_work_there() throws Exception {
         vault.generateSecretKey("hmac-1", "HmacSHA256", 256);
         vault.generateSecretKey("aes-1", "AES", 128);
-        assertThat(vault.keyStore().getKey("aes-1", null).getEncoded()).as("non-extractable").isNull();
+        assertThat(vault.keyStore().getKey("aes-1", null).getEncoded())
+                .as("non-extractable")
+                .isNull();
         byte[] mac = vault.hmacSha256("hmac-1", "hello".getBytes(StandardCharsets.UTF_8));
         assertThat(mac).hasSize(32).isEqualTo(vault.hmacSha256("hmac-1", "hello".getBytes(StandardCharsets.UTF_8)));
         byte[] iv = new byte[12];
         byte[] sealed = vault.aesGcmEncrypt("aes-1", iv, "hdr".getBytes(), "secret".getBytes());
         assertThat(vault.aesGcmDecrypt("aes-1", iv, "hdr".getBytes(), sealed)).isEqualTo("secret".getBytes());
         sealed[0] ^= 1;
-        assertThatThrownBy(() -> vault.aesGcmDecrypt("aes-1", iv, "hdr".getBytes(), sealed)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> vault.aesGcmDecrypt("aes-1", iv, "hdr".getBytes(), sealed))
+                .isInstanceOf(IllegalStateException.class);
         // a third-party view of the token: OpenSC's pkcs11-tool lists the key as sensitive, never extractable
         String objects = run("pkcs11-tool", "--module", LIBRARY, "--login", "--pin", PIN, "--list-objects");
         assertThat(objects).contains("aes-1").contains("sensitive").contains("never extractable");
@@ -76,7 +90,9 @@ class SecureEnvironmentTest {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC", vault.provider());
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair kp = g.generateKeyPair();
-        assertThat(kp.getPrivate().getEncoded()).as("the private key cannot be read out").isNull();
+        assertThat(kp.getPrivate().getEncoded())
+                .as("the private key cannot be read out")
+                .isNull();
         CertificateAuthority ca = CertificateAuthority.create("citadel.example", Duration.ofDays(1));
         ca.save(work.resolve("pki"));
         var cert = ca.certifyCse(kp.getPublic(), "/id-in", "citadel.example", Duration.ofDays(1));
@@ -89,15 +105,37 @@ class SecureEnvironmentTest {
 
         Path pinFile = work.resolve("pin");
         Files.writeString(pinFile, PIN);
-        try (CseProcess cse = CseProcess.start(work.resolve("data"), "--tls-port", "0", "--key-store", "pkcs11",
-                "--key-store-pin-file", pinFile.toString(), "--tls-trust", work.resolve("pki/ca.pem").toString())) {
-            int port = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
+        try (CseProcess cse = CseProcess.start(
+                work.resolve("data"),
+                "--tls-port",
+                "0",
+                "--key-store",
+                "pkcs11",
+                "--key-store-pin-file",
+                pinFile.toString(),
+                "--tls-trust",
+                work.resolve("pki/ca.pem").toString())) {
+            int port = Integer.parseInt(
+                    cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
             assertThat(cse.output()).contains("TLS key 'cse-tls' protected by pkcs11");
-            assertThat(cse.awaitAnnounced(java.util.regex.Pattern.compile("key protection: tls-key \\(certificate TLS\\): (PKCS#11 token)")))
+            assertThat(cse.awaitAnnounced(java.util.regex.Pattern.compile(
+                            "key protection: tls-key \\(certificate TLS\\): (PKCS#11 token)")))
                     .isEqualTo("PKCS#11 token");
-            String out = run("curl", "-s", "-i", "--cacert", work.resolve("pki/ca.pem").toString(), "--resolve",
-                    "id-in.citadel.example:" + port + ":127.0.0.1", "-H", "X-M2M-Origin: CAdminTest", "-H", "X-M2M-RI: 1",
-                    "-H", "X-M2M-RVI: 3", "https://id-in.citadel.example:" + port + "/cse-in");
+            String out = run(
+                    "curl",
+                    "-s",
+                    "-i",
+                    "--cacert",
+                    work.resolve("pki/ca.pem").toString(),
+                    "--resolve",
+                    "id-in.citadel.example:" + port + ":127.0.0.1",
+                    "-H",
+                    "X-M2M-Origin: CAdminTest",
+                    "-H",
+                    "X-M2M-RI: 1",
+                    "-H",
+                    "X-M2M-RVI: 3",
+                    "https://id-in.citadel.example:" + port + "/cse-in");
             assertThat(out).containsPattern("(?i)X-M2M-RSC: 2000");
         }
     }
@@ -112,8 +150,11 @@ class SecureEnvironmentTest {
             assertThat(soft.aesGcmDecrypt("psk-wrap", iv, null, sealed)).isEqualTo("k".getBytes());
             assertThat(soft.level()).startsWith("software");
         }
-        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
-                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
-        assertThatThrownBy(() -> Pkcs12KeyVault.open(file, "wrong".toCharArray())).isInstanceOf(IllegalStateException.class);
+        assertThat(Files.getPosixFilePermissions(file))
+                .containsExactlyInAnyOrder(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThatThrownBy(() -> Pkcs12KeyVault.open(file, "wrong".toCharArray()))
+                .isInstanceOf(IllegalStateException.class);
     }
 }

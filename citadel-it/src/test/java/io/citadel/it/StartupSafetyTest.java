@@ -36,18 +36,22 @@ class StartupSafetyTest {
     Path work;
 
     /** A finished {@code citadel} run: exit code, standard output and standard error apart. */
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     private static List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.citadel.server.Main"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.citadel.server.Main"));
         cmd.addAll(List.of(args));
         return cmd;
     }
 
     private static Run run(String... args) throws Exception {
-        Process p = new ProcessBuilder(command(args)).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        Process p = new ProcessBuilder(command(args))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
@@ -57,7 +61,9 @@ class StartupSafetyTest {
             p.waitFor(10, TimeUnit.SECONDS);
         }
         Run run = new Run(ended ? p.exitValue() : -1, out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
-        assertThat(ended).as("citadel %s ends: %s%s", String.join(" ", args), run.out(), run.err()).isTrue();
+        assertThat(ended)
+                .as("citadel %s ends: %s%s", String.join(" ", args), run.out(), run.err())
+                .isTrue();
         return run;
     }
 
@@ -70,18 +76,20 @@ class StartupSafetyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "--cse-type X",
-            "--http-port 70000",
-            "--psk-port -1",
-            "--coap-port abc",
-            "--audit loud",
-            "--registrar-keepalive soon",
-            "--trusted-issuers /nonexistent/issuers.json",
-            "--registrar-cse-id /id-in",
-            "--mqtt-broker foo://127.0.0.1:1883",
-            "--db-url jdbc:postgresql://127.0.0.1:1/citadel",
-            "--tls-port 0"})
+    @ValueSource(
+            strings = {
+                "--cse-type X",
+                "--http-port 70000",
+                "--psk-port -1",
+                "--coap-port abc",
+                "--audit loud",
+                "--registrar-keepalive soon",
+                "--trusted-issuers /nonexistent/issuers.json",
+                "--registrar-cse-id /id-in",
+                "--mqtt-broker foo://127.0.0.1:1883",
+                "--db-url jdbc:postgresql://127.0.0.1:1/citadel",
+                "--tls-port 0"
+            })
     void a_wrong_setting_creates_no_data_directory_and_prints_no_administrator(String setting) throws Exception {
         Path dataDir = work.resolve("fresh-data");
         List<String> args = new ArrayList<>(List.of("serve", "--http-port", "0", "--data-dir", dataDir.toString()));
@@ -89,8 +97,12 @@ class StartupSafetyTest {
         Run r = run(args.toArray(String[]::new));
         assertThat(r.exit()).as(r.out() + r.err()).isNotZero();
         assertThat(r.err()).as("one short message of ours").contains("citadel: ");
-        assertThat(dataDir).as("no data directory after: " + setting + "\n" + r.err()).doesNotExist();
-        assertThat(r.out() + r.err()).doesNotContain("CAdmin").doesNotContain("administrator originator")
+        assertThat(dataDir)
+                .as("no data directory after: " + setting + "\n" + r.err())
+                .doesNotExist();
+        assertThat(r.out() + r.err())
+                .doesNotContain("CAdmin")
+                .doesNotContain("administrator originator")
                 .doesNotContain("Citadel ready");
     }
 
@@ -118,21 +130,28 @@ class StartupSafetyTest {
     void a_second_instance_on_the_same_embedded_database_refuses_to_start_naming_the_first() throws Exception {
         Path dataDir = work.resolve("shared");
         try (CseProcess first = CseProcess.start(dataDir)) {
-            Run second = run("serve", "--http-port", "0", "--data-dir", dataDir.toString(), "--admin-originator", "CAdminTest");
+            Run second = run(
+                    "serve", "--http-port", "0", "--data-dir", dataDir.toString(), "--admin-originator", "CAdminTest");
             assertThat(second.exit()).isNotZero();
-            assertThat(second.err()).contains("is in use by another Citadel instance").contains("pid " + first.pid())
-                    .doesNotContain("Exception").doesNotContain("\tat ");
-            assertThat(first.client().as(CseProcess.ADMIN).retrieve("cse-in").rsc()).as("the first serves on").isEqualTo(2000);
+            assertThat(second.err())
+                    .contains("is in use by another Citadel instance")
+                    .contains("pid " + first.pid())
+                    .doesNotContain("Exception")
+                    .doesNotContain("\tat ");
+            assertThat(first.client().as(CseProcess.ADMIN).retrieve("cse-in").rsc())
+                    .as("the first serves on")
+                    .isEqualTo(2000);
         }
     }
 
-    private static final String PG_ADMIN = System.getenv().getOrDefault("CITADEL_TEST_PG_URL",
-            "jdbc:postgresql://127.0.0.1:5432/postgres");
+    private static final String PG_ADMIN =
+            System.getenv().getOrDefault("CITADEL_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
 
     /** A fresh PostgreSQL database (its name); the test is skipped outside CI when there is no server. */
     private static String createPostgresDatabase() {
         String db = "citadel_it_" + Long.toHexString(System.nanoTime());
-        try (Connection c = DriverManager.getConnection(PG_ADMIN, "postgres", ""); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(PG_ADMIN, "postgres", "");
+                Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + db);
         } catch (SQLException e) {
             if ("true".equals(System.getenv("CI"))) {
@@ -144,7 +163,8 @@ class StartupSafetyTest {
     }
 
     private static void dropPostgresDatabase(String db) throws SQLException {
-        try (Connection c = DriverManager.getConnection(PG_ADMIN, "postgres", ""); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(PG_ADMIN, "postgres", "");
+                Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
         }
     }
@@ -156,17 +176,38 @@ class StartupSafetyTest {
         try {
             try (CseProcess first = CseProcess.start(work.resolve("pg1"), "--db-url", url, "--db-user", "postgres")) {
                 Path other = work.resolve("pg2");
-                Run second = run("serve", "--http-port", "0", "--data-dir", other.toString(), "--db-url", url,
-                        "--db-user", "postgres");
+                Run second = run(
+                        "serve",
+                        "--http-port",
+                        "0",
+                        "--data-dir",
+                        other.toString(),
+                        "--db-url",
+                        url,
+                        "--db-user",
+                        "postgres");
                 assertThat(second.exit()).isNotZero();
-                assertThat(second.err()).contains("is in use by another Citadel instance").contains("pid " + first.pid())
-                        .contains("host ").contains("started ");
-                assertThat(other).as("refused before its data directory was created").doesNotExist();
-                assertThat(first.client().as(CseProcess.ADMIN).retrieve("cse-in").rsc()).isEqualTo(2000);
+                assertThat(second.err())
+                        .contains("is in use by another Citadel instance")
+                        .contains("pid " + first.pid())
+                        .contains("host ")
+                        .contains("started ");
+                assertThat(other)
+                        .as("refused before its data directory was created")
+                        .doesNotExist();
+                assertThat(first.client()
+                                .as(CseProcess.ADMIN)
+                                .retrieve("cse-in")
+                                .rsc())
+                        .isEqualTo(2000);
             }
             // the lock goes with the process: the database can be taken again
             try (CseProcess again = CseProcess.start(work.resolve("pg3"), "--db-url", url, "--db-user", "postgres")) {
-                assertThat(again.client().as(CseProcess.ADMIN).retrieve("cse-in").rsc()).isEqualTo(2000);
+                assertThat(again.client()
+                                .as(CseProcess.ADMIN)
+                                .retrieve("cse-in")
+                                .rsc())
+                        .isEqualTo(2000);
             }
         } finally {
             dropPostgresDatabase(db);
@@ -182,23 +223,40 @@ class StartupSafetyTest {
     void a_server_whose_postgresql_lock_session_ends_stops_with_a_severe_line_and_a_non_zero_exit() throws Exception {
         String db = createPostgresDatabase();
         String url = PG_ADMIN.replace("/postgres", "/" + db);
-        Process p = new ProcessBuilder(command("serve", "--http-port", "0", "--data-dir", work.resolve("pg").toString(),
-                "--admin-originator", CseProcess.ADMIN, "--db-url", url, "--db-user", "postgres"))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = new ProcessBuilder(command(
+                        "serve",
+                        "--http-port",
+                        "0",
+                        "--data-dir",
+                        work.resolve("pg").toString(),
+                        "--admin-originator",
+                        CseProcess.ADMIN,
+                        "--db-url",
+                        url,
+                        "--db-user",
+                        "postgres"))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (java.io.BufferedReader out =
+                new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             CompletableFuture<Integer> ready = CompletableFuture.supplyAsync(() -> awaitReady(out));
             int port = ready.get(60, TimeUnit.SECONDS);
-            var client = io.citadel.client.OneM2mHttpClient.connect("127.0.0.1", port).as(CseProcess.ADMIN);
-            assertThat(client.retrieve("cse-in").rsc()).as("serving while it holds the lock").isEqualTo(2000);
+            var client = io.citadel.client.OneM2mHttpClient.connect("127.0.0.1", port)
+                    .as(CseProcess.ADMIN);
+            assertThat(client.retrieve("cse-in").rsc())
+                    .as("serving while it holds the lock")
+                    .isEqualTo(2000);
             assertThat(p.isAlive()).isTrue();
 
-            try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement();
-                 java.sql.ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_locks"
-                         + " WHERE locktype = 'advisory' AND granted"
-                         + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
-                assertThat(rs.next()).as("the backend holding the instance lock").isTrue();
+            try (Connection c = DriverManager.getConnection(url, "postgres", "");
+                    Statement st = c.createStatement();
+                    java.sql.ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_locks"
+                            + " WHERE locktype = 'advisory' AND granted"
+                            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+                assertThat(rs.next())
+                        .as("the backend holding the instance lock")
+                        .isTrue();
                 assertThat(rs.getBoolean(1)).isTrue();
             }
 
@@ -207,9 +265,14 @@ class StartupSafetyTest {
             assertThat(ended).as("the server stops once its lock is gone").isTrue();
             assertThat(p.exitValue()).as(stderr).isNotZero();
             assertJsonLines(stderr);
-            assertThat(stderr.lines().map(StartupSafetyTest::json).filter(j -> j.path("level").asText().equals("SEVERE")))
-                    .as(stderr).singleElement()
-                    .satisfies(j -> assertThat(j.path("msg").asText()).contains("instance lock lost").contains(db)
+            assertThat(stderr.lines()
+                            .map(StartupSafetyTest::json)
+                            .filter(j -> j.path("level").asText().equals("SEVERE")))
+                    .as(stderr)
+                    .singleElement()
+                    .satisfies(j -> assertThat(j.path("msg").asText())
+                            .contains("instance lock lost")
+                            .contains(db)
                             .contains("stops serving"));
         } finally {
             if (p.isAlive()) {
@@ -242,13 +305,27 @@ class StartupSafetyTest {
 
     @Test
     void one_ready_line_comes_after_every_listener() throws Exception {
-        try (CseProcess cse = CseProcess.start(work.resolve("ready"), "--psk-port", "0", "--coap-port", "0",
-                "--coaps-port", "0", "--das-port", "0", "--admin-port", "0")) {
-            List<String> lines = cse.output().lines().filter(l -> l.startsWith("Citadel")).toList();
+        try (CseProcess cse = CseProcess.start(
+                work.resolve("ready"),
+                "--psk-port",
+                "0",
+                "--coap-port",
+                "0",
+                "--coaps-port",
+                "0",
+                "--das-port",
+                "0",
+                "--admin-port",
+                "0")) {
+            List<String> lines =
+                    cse.output().lines().filter(l -> l.startsWith("Citadel")).toList();
             assertThat(lines).filteredOn(CseProcess.READY::equals).hasSize(1);
             assertThat(lines.get(lines.size() - 1)).isEqualTo(CseProcess.READY);
-            assertThat(lines).anyMatch(l -> l.contains("TLS-PSK listening")).anyMatch(l -> l.contains("CoAP listening"))
-                    .anyMatch(l -> l.contains("CoAP over DTLS listening")).anyMatch(l -> l.contains("DAS /id-das"))
+            assertThat(lines)
+                    .anyMatch(l -> l.contains("TLS-PSK listening"))
+                    .anyMatch(l -> l.contains("CoAP listening"))
+                    .anyMatch(l -> l.contains("CoAP over DTLS listening"))
+                    .anyMatch(l -> l.contains("DAS /id-das"))
                     .anyMatch(l -> l.contains("admin API listening"));
         }
     }
@@ -257,22 +334,49 @@ class StartupSafetyTest {
     void standard_error_carries_only_json_lines_and_no_californium_info() throws Exception {
         Path dataDir = work.resolve("json");
         // a command other than serve logs too (the credential store's generated password): as JSON as well
-        Run psk = run("credentials", "psk", "add", "--identity", "j@psk.example", "--allow", "Cj", "--data-dir", dataDir.toString());
+        Run psk = run(
+                "credentials",
+                "psk",
+                "add",
+                "--identity",
+                "j@psk.example",
+                "--allow",
+                "Cj",
+                "--data-dir",
+                dataDir.toString());
         assertThat(psk.exit()).as(psk.err()).isZero();
         assertJsonLines(psk.err());
         assertThat(psk.err()).contains("credential store password generated");
 
-        Process p = new ProcessBuilder(command("serve", "--http-port", "0", "--data-dir", dataDir.toString(),
-                "--admin-originator", CseProcess.ADMIN, "--coap-port", "0", "--coaps-port", "0", "--psk-port", "0",
-                "--das-port", "0", "--audit", "all")).directory(work.toFile()).start();
+        Process p = new ProcessBuilder(command(
+                        "serve",
+                        "--http-port",
+                        "0",
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--admin-originator",
+                        CseProcess.ADMIN,
+                        "--coap-port",
+                        "0",
+                        "--coaps-port",
+                        "0",
+                        "--psk-port",
+                        "0",
+                        "--das-port",
+                        "0",
+                        "--audit",
+                        "all"))
+                .directory(work.toFile())
+                .start();
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
         StringBuilder out = new StringBuilder();
         int port = -1;
-        try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (java.io.BufferedReader r =
+                new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 out.append(line).append('\n');
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("listening on http://[^:]+:(\\d+)/").matcher(line);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("listening on http://[^:]+:(\\d+)/")
+                        .matcher(line);
                 if (port < 0 && m.find()) {
                     port = Integer.parseInt(m.group(1));
                 }
@@ -284,9 +388,16 @@ class StartupSafetyTest {
             var client = io.citadel.client.OneM2mHttpClient.connect("127.0.0.1", port);
             assertThat(client.as(CseProcess.ADMIN).retrieve("cse-in").rsc()).isEqualTo(2000);
             assertThat(client.as("Cnobody").retrieve("cse-in/none").rsc()).isEqualTo(4106);
-            assertThat(client.as("Cj").create("cse-in", 2, Fixtures.ae("j")).rsc()).isEqualTo(2001);
-            assertThat(client.as("Cj").send("POST", "cse-in/j", "application/json;ty=3",
-                    "{not json".getBytes(StandardCharsets.UTF_8)).rsc()).isEqualTo(4000);
+            assertThat(client.as("Cj").create("cse-in", 2, Fixtures.ae("j")).rsc())
+                    .isEqualTo(2001);
+            assertThat(client.as("Cj")
+                            .send(
+                                    "POST",
+                                    "cse-in/j",
+                                    "application/json;ty=3",
+                                    "{not json".getBytes(StandardCharsets.UTF_8))
+                            .rsc())
+                    .isEqualTo(4000);
             p.toHandle().destroy(); // SIGTERM, the streams stay open to read the last lines
             for (String line; (line = r.readLine()) != null; ) {
                 out.append(line).append('\n');
@@ -297,18 +408,25 @@ class StartupSafetyTest {
             }
         }
         String stderr = err.get(10, TimeUnit.SECONDS);
-        assertThat(out.toString().lines()).as("standard output: the announced lines").allMatch(l -> l.startsWith("Citadel"));
+        assertThat(out.toString().lines())
+                .as("standard output: the announced lines")
+                .allMatch(l -> l.startsWith("Citadel"));
         assertJsonLines(stderr);
-        assertThat(stderr.lines().map(StartupSafetyTest::json)
-                .filter(j -> j.path("logger").asText().startsWith("org.eclipse.californium"))
-                .filter(j -> !j.path("level").asText().equals("WARNING") && !j.path("level").asText().equals("SEVERE")))
-                .as("no INFO from Californium").isEmpty();
+        assertThat(stderr.lines()
+                        .map(StartupSafetyTest::json)
+                        .filter(j -> j.path("logger").asText().startsWith("org.eclipse.californium"))
+                        .filter(j -> !j.path("level").asText().equals("WARNING")
+                                && !j.path("level").asText().equals("SEVERE")))
+                .as("no INFO from Californium")
+                .isEmpty();
         assertThat(Files.exists(work.resolve("Californium3.properties"))).isFalse();
     }
 
     private static void assertJsonLines(String text) {
         for (String line : text.lines().toList()) {
-            assertThat(json(line).isObject()).as("a JSON object per line: %s", line).isTrue();
+            assertThat(json(line).isObject())
+                    .as("a JSON object per line: %s", line)
+                    .isTrue();
         }
     }
 
@@ -325,7 +443,9 @@ class StartupSafetyTest {
     void each_command_has_its_own_help(String command) throws Exception {
         Run r = run(command, "--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("citadel " + command).doesNotContain("Usage: citadel serve")
+        assertThat(r.out())
+                .contains("citadel " + command)
+                .doesNotContain("Usage: citadel serve")
                 .doesNotContain("--http-port");
     }
 }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SubscriptionTest {
     @TempDir
     static Path dataDir;
+
     static RunningCse cse;
     static OneM2mHttpClient owner;
     static NotificationReceiver receiver;
@@ -78,19 +79,38 @@ class SubscriptionTest {
     @Test
     void a_subscription_without_targets_or_with_bad_criteria_is_4000() {
         owner.create("cse-in/owner", 3, container("bad"));
-        assertThat(owner.create("cse-in/owner/bad", 23, Map.of("m2m:sub", Map.of("rn", "s"))).rsc()).isEqualTo(4000);
-        assertThat(owner.create("cse-in/owner/bad", 23, sub("s", List.of(receiver.url()),
-                Map.of("enc", Map.of("net", List.of(9))))).rsc()).isEqualTo(4000);
-        assertThat(owner.create("cse-in/owner/bad", 23, sub("s", List.of(receiver.url()),
-                Map.of("enc", Map.of("nett", List.of(1))))).rsc()).isEqualTo(4000);
-        assertThat(owner.create("cse-in/owner/bad", 23, sub("s", List.of(receiver.url()),
-                Map.of("bn", Map.of("num", 0)))).rsc()).isEqualTo(4000);
-        assertThat(owner.create("cse-in/owner/bad", 23, sub("s", List.of(receiver.url()),
-                Map.of("bn", Map.of("dur", "ten seconds")))).rsc()).isEqualTo(4000);
-        assertThat(owner.create("cse-in/owner/bad", 23, sub("s", List.of(receiver.url()),
-                Map.of("nct", 7))).rsc()).isEqualTo(4000);
-        OneM2mResponse unsupported = owner.create("cse-in/owner/bad", 23, sub("s", List.of(receiver.url()),
-                Map.of("enc", Map.of("net", List.of(5)))));
+        assertThat(owner.create("cse-in/owner/bad", 23, Map.of("m2m:sub", Map.of("rn", "s")))
+                        .rsc())
+                .isEqualTo(4000);
+        assertThat(owner.create(
+                                "cse-in/owner/bad",
+                                23,
+                                sub("s", List.of(receiver.url()), Map.of("enc", Map.of("net", List.of(9)))))
+                        .rsc())
+                .isEqualTo(4000);
+        assertThat(owner.create(
+                                "cse-in/owner/bad",
+                                23,
+                                sub("s", List.of(receiver.url()), Map.of("enc", Map.of("nett", List.of(1)))))
+                        .rsc())
+                .isEqualTo(4000);
+        assertThat(owner.create(
+                                "cse-in/owner/bad",
+                                23,
+                                sub("s", List.of(receiver.url()), Map.of("bn", Map.of("num", 0))))
+                        .rsc())
+                .isEqualTo(4000);
+        assertThat(owner.create(
+                                "cse-in/owner/bad",
+                                23,
+                                sub("s", List.of(receiver.url()), Map.of("bn", Map.of("dur", "ten seconds"))))
+                        .rsc())
+                .isEqualTo(4000);
+        assertThat(owner.create("cse-in/owner/bad", 23, sub("s", List.of(receiver.url()), Map.of("nct", 7)))
+                        .rsc())
+                .isEqualTo(4000);
+        OneM2mResponse unsupported = owner.create(
+                "cse-in/owner/bad", 23, sub("s", List.of(receiver.url()), Map.of("enc", Map.of("net", List.of(5)))));
         assertThat(unsupported.rsc()).isEqualTo(5001);
         assertThat(unsupported.text()).contains("net 5");
         assertThat(receiver.count()).isZero();
@@ -101,7 +121,8 @@ class SubscriptionTest {
         owner.create("cse-in/owner", 3, container("private"));
         OneM2mHttpClient stranger = cse.client().as("Cstranger");
         stranger.create("cse-in", 2, ae("stranger"));
-        assertThat(stranger.create("cse-in/owner/private", 23, sub("s", List.of(receiver.url()), Map.of())).rsc())
+        assertThat(stranger.create("cse-in/owner/private", 23, sub("s", List.of(receiver.url()), Map.of()))
+                        .rsc())
                 .isEqualTo(4103);
         assertThat(receiver.count()).isZero();
     }
@@ -118,8 +139,8 @@ class SubscriptionTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        OneM2mResponse unreachable = owner.create("cse-in/owner/verify", 23,
-                sub("s2", List.of("http://127.0.0.1:" + closedPort + "/x"), Map.of()));
+        OneM2mResponse unreachable = owner.create(
+                "cse-in/owner/verify", 23, sub("s2", List.of("http://127.0.0.1:" + closedPort + "/x"), Map.of()));
         assertThat(unreachable.rsc()).isEqualTo(5204);
         assertThat(unreachable.text()).contains("could not be reached");
         assertThat(owner.retrieve("cse-in/owner/verify/s1").rsc()).isEqualTo(4004);
@@ -129,7 +150,9 @@ class SubscriptionTest {
     @Test
     void an_ae_target_the_subscriber_may_not_notify_is_4101() {
         OneM2mHttpClient other = cse.client().as("Cvictim");
-        assertThat(other.create("cse-in", 2, aeWithPoa("victim", receiver.url())).rsc()).isEqualTo(2001);
+        assertThat(other.create("cse-in", 2, aeWithPoa("victim", receiver.url()))
+                        .rsc())
+                .isEqualTo(2001);
         owner.create("cse-in/owner", 3, container("spam"));
         OneM2mResponse r = owner.create("cse-in/owner/spam", 23, sub("s", List.of("Cvictim"), Map.of()));
         assertThat(r.rsc()).isEqualTo(4101);
@@ -141,7 +164,9 @@ class SubscriptionTest {
     @Test
     void verification_then_one_notification_per_new_instance_in_order() throws Exception {
         owner.create("cse-in/owner", 3, container("temps"));
-        OneM2mResponse created = owner.create("cse-in/owner/temps", 23,
+        OneM2mResponse created = owner.create(
+                "cse-in/owner/temps",
+                23,
                 sub("watch", List.of(receiver.url()), Map.of("enc", Map.of("net", List.of(3)))));
         assertThat(created.rsc()).isEqualTo(2001);
         String ri = (String) created.resource("m2m:sub").get("ri");
@@ -150,7 +175,8 @@ class SubscriptionTest {
         assertThat(sgn(verification)).containsEntry("sur", "/id-in/" + ri).containsEntry("cr", "Cowner");
         assertThat(verification.from()).isEqualTo("/id-in");
         for (int i = 0; i < 30; i++) {
-            assertThat(owner.create("cse-in/owner/temps", 4, cin("t" + i)).rsc()).isEqualTo(2001);
+            assertThat(owner.create("cse-in/owner/temps", 4, cin("t" + i)).rsc())
+                    .isEqualTo(2001);
         }
         for (int i = 0; i < 30; i++) {
             NotificationReceiver.Received n = receiver.next();
@@ -163,8 +189,15 @@ class SubscriptionTest {
     @Test
     void updates_notify_only_for_watched_attributes_and_nct_2_sends_only_what_changed() throws Exception {
         owner.create("cse-in/owner", 3, container("cfg"));
-        assertThat(owner.create("cse-in/owner/cfg", 23, sub("lblwatch", List.of(receiver.url()),
-                Map.of("enc", Map.of("net", List.of(1), "atr", List.of("lbl")), "nct", 2))).rsc()).isEqualTo(2001);
+        assertThat(owner.create(
+                                "cse-in/owner/cfg",
+                                23,
+                                sub(
+                                        "lblwatch",
+                                        List.of(receiver.url()),
+                                        Map.of("enc", Map.of("net", List.of(1), "atr", List.of("lbl")), "nct", 2)))
+                        .rsc())
+                .isEqualTo(2001);
         receiver.next();
         owner.update("cse-in/owner/cfg", Map.of("m2m:cnt", Map.of("mni", 5)));
         owner.update("cse-in/owner/cfg", Map.of("m2m:cnt", Map.of("lbl", List.of("room:1"))));
@@ -176,13 +209,19 @@ class SubscriptionTest {
     }
 
     @Test
-    void deleting_the_watched_resource_notifies_then_tells_the_subscriber_the_subscription_is_gone()
-            throws Exception {
+    void deleting_the_watched_resource_notifies_then_tells_the_subscriber_the_subscription_is_gone() throws Exception {
         NotificationReceiver subscriber = NotificationReceiver.start();
         try (subscriber) {
             owner.create("cse-in/owner", 3, container("doomed"));
-            assertThat(owner.create("cse-in/owner/doomed", 23, sub("s", List.of(receiver.url()),
-                    Map.of("enc", Map.of("net", List.of(2)), "su", subscriber.url()))).rsc()).isEqualTo(2001);
+            assertThat(owner.create(
+                                    "cse-in/owner/doomed",
+                                    23,
+                                    sub(
+                                            "s",
+                                            List.of(receiver.url()),
+                                            Map.of("enc", Map.of("net", List.of(2)), "su", subscriber.url())))
+                            .rsc())
+                    .isEqualTo(2001);
             receiver.next();
             assertThat(owner.delete("cse-in/owner/doomed").rsc()).isEqualTo(2002);
             NotificationReceiver.Received n = receiver.next();
@@ -196,8 +235,15 @@ class SubscriptionTest {
     @Test
     void a_notification_forwarding_uri_travels_in_each_notification() throws Exception {
         owner.create("cse-in/owner", 3, container("fwd"));
-        assertThat(owner.create("cse-in/owner/fwd", 23, sub("s", List.of(receiver.url()),
-                Map.of("enc", Map.of("net", List.of(3)), "nfu", "/id-in/grp1/fopt"))).rsc()).isEqualTo(2001);
+        assertThat(owner.create(
+                                "cse-in/owner/fwd",
+                                23,
+                                sub(
+                                        "s",
+                                        List.of(receiver.url()),
+                                        Map.of("enc", Map.of("net", List.of(3)), "nfu", "/id-in/grp1/fopt")))
+                        .rsc())
+                .isEqualTo(2001);
         receiver.next();
         owner.create("cse-in/owner/fwd", 4, cin("x"));
         assertThat(sgn(receiver.nextEvent())).containsEntry("nfu", "/id-in/grp1/fopt");
@@ -206,8 +252,15 @@ class SubscriptionTest {
     @Test
     void the_expiration_counter_deletes_the_subscription_after_that_many_notifications() throws Exception {
         owner.create("cse-in/owner", 3, container("twice"));
-        assertThat(owner.create("cse-in/owner/twice", 23, sub("s", List.of(receiver.url()),
-                Map.of("enc", Map.of("net", List.of(3)), "exc", 2, "su", receiver.url()))).rsc()).isEqualTo(2001);
+        assertThat(owner.create(
+                                "cse-in/owner/twice",
+                                23,
+                                sub(
+                                        "s",
+                                        List.of(receiver.url()),
+                                        Map.of("enc", Map.of("net", List.of(3)), "exc", 2, "su", receiver.url())))
+                        .rsc())
+                .isEqualTo(2001);
         receiver.next();
         owner.create("cse-in/owner/twice", 4, cin("a"));
         owner.create("cse-in/owner/twice", 4, cin("b"));
@@ -222,31 +275,58 @@ class SubscriptionTest {
     @Test
     void batch_notify_sends_num_notifications_as_one_aggregated_notification() throws Exception {
         owner.create("cse-in/owner", 3, container("batched"));
-        assertThat(owner.create("cse-in/owner/batched", 23, sub("s", List.of(receiver.url()),
-                Map.of("enc", Map.of("net", List.of(3)), "bn", Map.of("num", 3, "dur", "PT30S")))).rsc()).isEqualTo(2001);
+        assertThat(owner.create(
+                                "cse-in/owner/batched",
+                                23,
+                                sub(
+                                        "s",
+                                        List.of(receiver.url()),
+                                        Map.of(
+                                                "enc",
+                                                Map.of("net", List.of(3)),
+                                                "bn",
+                                                Map.of("num", 3, "dur", "PT30S"))))
+                        .rsc())
+                .isEqualTo(2001);
         receiver.next();
         for (int i = 0; i < 3; i++) {
             owner.create("cse-in/owner/batched", 4, cin("b" + i));
         }
         NotificationReceiver.Received batch = receiver.next();
-        List<Map<String, Object>> sgns = (List<Map<String, Object>>) ((Map<String, Object>) batch.body().get("m2m:agn")).get("m2m:sgn");
+        List<Map<String, Object>> sgns =
+                (List<Map<String, Object>>) ((Map<String, Object>) batch.body().get("m2m:agn")).get("m2m:sgn");
         assertThat(sgns).hasSize(3);
-        assertThat(((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) sgns.get(2).get("nev"))
-                .get("rep")).get("m2m:cin"))).containsEntry("con", "b2");
+        assertThat(((Map<String, Object>) ((Map<String, Object>)
+                                ((Map<String, Object>) sgns.get(2).get("nev")).get("rep"))
+                        .get("m2m:cin")))
+                .containsEntry("con", "b2");
     }
 
     @Test
     void batch_duration_sends_a_partial_batch_and_latest_notify_keeps_only_the_newest() throws Exception {
         owner.create("cse-in/owner", 3, container("latest"));
-        assertThat(owner.create("cse-in/owner/latest", 23, sub("s", List.of(receiver.url()),
-                Map.of("enc", Map.of("net", List.of(3)), "ln", true, "bn", Map.of("num", 10, "dur", "PT0.5S")))).rsc())
+        assertThat(owner.create(
+                                "cse-in/owner/latest",
+                                23,
+                                sub(
+                                        "s",
+                                        List.of(receiver.url()),
+                                        Map.of(
+                                                "enc",
+                                                Map.of("net", List.of(3)),
+                                                "ln",
+                                                true,
+                                                "bn",
+                                                Map.of("num", 10, "dur", "PT0.5S"))))
+                        .rsc())
                 .isEqualTo(2001);
         receiver.next();
         for (int i = 0; i < 4; i++) {
             owner.create("cse-in/owner/latest", 4, cin("v" + i));
         }
         NotificationReceiver.Received batch = receiver.next();
-        List<Map<String, Object>> sgns = (List<Map<String, Object>>) ((Map<String, Object>) batch.body().get("m2m:agn")).get("m2m:sgn");
+        List<Map<String, Object>> sgns =
+                (List<Map<String, Object>>) ((Map<String, Object>) batch.body().get("m2m:agn")).get("m2m:sgn");
         assertThat(sgns).hasSize(1);
         assertThat(batch.body().toString()).contains("v3");
     }
@@ -256,10 +336,16 @@ class SubscriptionTest {
         NotificationReceiver aeEndpoint = NotificationReceiver.start();
         try (aeEndpoint) {
             OneM2mHttpClient sensor = cse.client().as("Csensor");
-            assertThat(sensor.create("cse-in", 2, aeWithPoa("sensor", aeEndpoint.url())).rsc()).isEqualTo(2001);
+            assertThat(sensor.create("cse-in", 2, aeWithPoa("sensor", aeEndpoint.url()))
+                            .rsc())
+                    .isEqualTo(2001);
             sensor.create("cse-in/sensor", 3, container("data"));
-            assertThat(sensor.create("cse-in/sensor/data", 23, sub("s", List.of("Csensor"),
-                    Map.of("enc", Map.of("net", List.of(3)), "nct", 3))).rsc()).isEqualTo(2001);
+            assertThat(sensor.create(
+                                    "cse-in/sensor/data",
+                                    23,
+                                    sub("s", List.of("Csensor"), Map.of("enc", Map.of("net", List.of(3)), "nct", 3)))
+                            .rsc())
+                    .isEqualTo(2001);
             sensor.create("cse-in/sensor/data", 4, cin("x"));
             NotificationReceiver.Received n = aeEndpoint.next();
             assertThat(n.isVerification()).isFalse();
@@ -270,8 +356,15 @@ class SubscriptionTest {
     @Test
     void statistics_count_requests_and_responses_per_target() throws Exception {
         owner.create("cse-in/owner", 3, container("stats"));
-        assertThat(owner.create("cse-in/owner/stats", 23, sub("s", List.of(receiver.url()),
-                Map.of("enc", Map.of("net", List.of(3)), "nse", true))).rsc()).isEqualTo(2001);
+        assertThat(owner.create(
+                                "cse-in/owner/stats",
+                                23,
+                                sub(
+                                        "s",
+                                        List.of(receiver.url()),
+                                        Map.of("enc", Map.of("net", List.of(3)), "nse", true)))
+                        .rsc())
+                .isEqualTo(2001);
         receiver.next();
         owner.create("cse-in/owner/stats", 4, cin("1"));
         owner.create("cse-in/owner/stats", 4, cin("2"));
@@ -280,7 +373,8 @@ class SubscriptionTest {
         // the statistics are written once each delivery's response is in: read until both are counted
         List<Map<String, Object>> nsi = null;
         for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end; Thread.sleep(20)) {
-            nsi = (List<Map<String, Object>>) owner.retrieve("cse-in/owner/stats/s").resource("m2m:sub").get("nsi");
+            nsi = (List<Map<String, Object>>)
+                    owner.retrieve("cse-in/owner/stats/s").resource("m2m:sub").get("nsi");
             if (nsi != null && nsi.size() == 1 && ((Number) nsi.get(0).get("rsr")).intValue() >= 2) {
                 break;
             }
@@ -294,8 +388,12 @@ class SubscriptionTest {
     @Test
     void a_failing_target_is_retried_until_it_answers() throws Exception {
         owner.create("cse-in/owner", 3, container("flaky"));
-        assertThat(owner.create("cse-in/owner/flaky", 23, sub("s", List.of(receiver.url()),
-                Map.of("enc", Map.of("net", List.of(3))))).rsc()).isEqualTo(2001);
+        assertThat(owner.create(
+                                "cse-in/owner/flaky",
+                                23,
+                                sub("s", List.of(receiver.url()), Map.of("enc", Map.of("net", List.of(3)))))
+                        .rsc())
+                .isEqualTo(2001);
         receiver.next();
         receiver.answer(5000);
         owner.create("cse-in/owner/flaky", 4, cin("first"));
@@ -314,21 +412,33 @@ class SubscriptionTest {
     @Test
     void a_dead_or_silent_receiver_does_not_slow_requests() throws Exception {
         owner.create("cse-in/owner", 3, container("load"));
-        assertThat(owner.create("cse-in/owner/load", 23, sub("live", List.of(receiver.url()),
-                Map.of("enc", Map.of("net", List.of(3))))).rsc()).isEqualTo(2001);
+        assertThat(owner.create(
+                                "cse-in/owner/load",
+                                23,
+                                sub("live", List.of(receiver.url()), Map.of("enc", Map.of("net", List.of(3)))))
+                        .rsc())
+                .isEqualTo(2001);
         int n = 200;
         long[] before = timeCreates("cse-in/owner/load", n);
         NotificationReceiver gone = NotificationReceiver.start();
         NotificationReceiver silent = NotificationReceiver.start();
         try (silent) {
-            assertThat(owner.create("cse-in/owner/load", 23, sub("dead", List.of(gone.url(), silent.url()),
-                    Map.of("enc", Map.of("net", List.of(3))))).rsc()).isEqualTo(2001);
-            gone.close();          // connection refused from now on
-            silent.delay(60_000);  // accepts, never answers in time
+            assertThat(owner.create(
+                                    "cse-in/owner/load",
+                                    23,
+                                    sub(
+                                            "dead",
+                                            List.of(gone.url(), silent.url()),
+                                            Map.of("enc", Map.of("net", List.of(3)))))
+                            .rsc())
+                    .isEqualTo(2001);
+            gone.close(); // connection refused from now on
+            silent.delay(60_000); // accepts, never answers in time
             long[] after = timeCreates("cse-in/owner/load", n);
-            System.out.printf("[notify] CREATE cin latency, %d requests: without dead targets p50 %.2f ms p99 %.2f ms; "
-                            + "with a refusing and a silent target p50 %.2f ms p99 %.2f ms%n", n,
-                    before[n / 2] / 1e6, before[n * 99 / 100] / 1e6, after[n / 2] / 1e6, after[n * 99 / 100] / 1e6);
+            System.out.printf(
+                    "[notify] CREATE cin latency, %d requests: without dead targets p50 %.2f ms p99 %.2f ms; "
+                            + "with a refusing and a silent target p50 %.2f ms p99 %.2f ms%n",
+                    n, before[n / 2] / 1e6, before[n * 99 / 100] / 1e6, after[n / 2] / 1e6, after[n * 99 / 100] / 1e6);
             // a request held up by a receiver would take at least the 5 s notification timeout
             assertThat(after[n - 1]).isLessThan(5_000_000_000L);
             int live = 0;
@@ -370,16 +480,31 @@ class SubscriptionTest {
         NotificationReceiver listener = NotificationReceiver.start();
         try (listener) {
             OneM2mHttpClient other = cse.client().as("Clistener");
-            assertThat(other.create("cse-in", 2, aeWithPoa("listener", listener.url())).rsc()).isEqualTo(2001);
-            assertThat(other.create("cse-in/listener", 1, acp("letnotify",
-                    List.of(rule(List.of("Cowner", "/id-in"), 16)), List.of(rule(List.of("Clistener"), 63)))).rsc())
+            assertThat(other.create("cse-in", 2, aeWithPoa("listener", listener.url()))
+                            .rsc())
                     .isEqualTo(2001);
-            String acpRi = (String) other.retrieve("cse-in/listener/letnotify").resource("m2m:acp").get("ri");
-            assertThat(other.update("cse-in/listener", Map.of("m2m:ae", Map.of("acpi", List.of(acpRi)))).rsc())
+            assertThat(other.create(
+                                    "cse-in/listener",
+                                    1,
+                                    acp(
+                                            "letnotify",
+                                            List.of(rule(List.of("Cowner", "/id-in"), 16)),
+                                            List.of(rule(List.of("Clistener"), 63))))
+                            .rsc())
+                    .isEqualTo(2001);
+            String acpRi = (String) other.retrieve("cse-in/listener/letnotify")
+                    .resource("m2m:acp")
+                    .get("ri");
+            assertThat(other.update("cse-in/listener", Map.of("m2m:ae", Map.of("acpi", List.of(acpRi))))
+                            .rsc())
                     .isEqualTo(2004);
             owner.create("cse-in/owner", 3, container("shared"));
-            assertThat(owner.create("cse-in/owner/shared", 23, sub("s", List.of("Clistener"),
-                    Map.of("enc", Map.of("net", List.of(3))))).rsc()).isEqualTo(2001);
+            assertThat(owner.create(
+                                    "cse-in/owner/shared",
+                                    23,
+                                    sub("s", List.of("Clistener"), Map.of("enc", Map.of("net", List.of(3)))))
+                            .rsc())
+                    .isEqualTo(2001);
             assertThat(listener.next().isVerification()).isTrue();
             owner.create("cse-in/owner/shared", 4, cin("hello"));
             assertThat(rep(listener.next()).toString()).contains("hello");

@@ -88,8 +88,8 @@ public final class TestCse implements RunningCse {
         private final List<String> args = new ArrayList<>();
 
         private Builder(Path dataDir) {
-            args.addAll(List.of("--http-port", "0", "--data-dir", dataDir.toString(), "--admin-originator",
-                    CseProcess.ADMIN));
+            args.addAll(List.of(
+                    "--http-port", "0", "--data-dir", dataDir.toString(), "--admin-originator", CseProcess.ADMIN));
         }
 
         /** Any {@code serve} flags, as on the command line. */

@@ -35,8 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenTest {
     @TempDir
     static Path dataDir;
+
     @TempDir
     static Path configDir;
+
     static RunningCse cse;
     static ECKey dasKey;
     static String boxRi;
@@ -46,10 +48,14 @@ class TokenTest {
     static void start() throws Exception {
         dasKey = new ECKeyGenerator(Curve.P_256).keyID("das-1").generate();
         String pyJwk = python("keygen", configDir.resolve("py.jwk").toString()).strip();
-        Files.writeString(configDir.resolve("issuers.json"), "{\"issuers\":["
-                + "{\"id\":\"/id-das\",\"jwks\":{\"keys\":[" + dasKey.toPublicJWK().toJSONString() + "]},\"algorithms\":[\"ES256\"]},"
-                + "{\"id\":\"/id-py\",\"jwks\":{\"keys\":[" + pyJwk + "]},\"algorithms\":[\"ES256\"]}]}");
-        cse = TestCse.start(dataDir, "--trusted-issuers", configDir.resolve("issuers.json").toString());
+        Files.writeString(
+                configDir.resolve("issuers.json"),
+                "{\"issuers\":["
+                        + "{\"id\":\"/id-das\",\"jwks\":{\"keys\":["
+                        + dasKey.toPublicJWK().toJSONString() + "]},\"algorithms\":[\"ES256\"]},"
+                        + "{\"id\":\"/id-py\",\"jwks\":{\"keys\":[" + pyJwk + "]},\"algorithms\":[\"ES256\"]}]}");
+        cse = TestCse.start(
+                dataDir, "--trusted-issuers", configDir.resolve("issuers.json").toString());
         OneM2mHttpClient owner = cse.client().as("Cowner");
         assertThat(owner.create("cse-in", 2, ae("owner")).rsc()).isEqualTo(2001);
         OneM2mResponse box = owner.create("cse-in/owner", 3, container("box"));
@@ -65,15 +71,38 @@ class TokenTest {
 
     static JWTClaimsSet.Builder claims(String tokenId) {
         Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().jwtID(tokenId).issuer("/id-das").claim("azp", "//citadel.example/id-in/Cbob")
-                .notBeforeTime(Date.from(now.minusSeconds(30))).expirationTime(Date.from(now.plusSeconds(600)))
-                .audience("//citadel.example/id-in").claim("tkvr", "1")
-                .claim("tkps", Map.of("pm", List.of(Map.of("ris", List.of("/id-in/" + boxRi),
-                        "pv", Map.of("acr", List.of(Map.of("acor", List.of("//citadel.example/id-in/Cbob"), "acop", 2)))))));
+        return new JWTClaimsSet.Builder()
+                .jwtID(tokenId)
+                .issuer("/id-das")
+                .claim("azp", "//citadel.example/id-in/Cbob")
+                .notBeforeTime(Date.from(now.minusSeconds(30)))
+                .expirationTime(Date.from(now.plusSeconds(600)))
+                .audience("//citadel.example/id-in")
+                .claim("tkvr", "1")
+                .claim(
+                        "tkps",
+                        Map.of(
+                                "pm",
+                                List.of(Map.of(
+                                        "ris",
+                                        List.of("/id-in/" + boxRi),
+                                        "pv",
+                                        Map.of(
+                                                "acr",
+                                                List.of(Map.of(
+                                                        "acor",
+                                                        List.of("//citadel.example/id-in/Cbob"),
+                                                        "acop",
+                                                        2)))))));
     }
 
     static String sign(JWTClaimsSet c) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).keyID("das-1").build(), c);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .type(JOSEObjectType.JWT)
+                        .keyID("das-1")
+                        .build(),
+                c);
         jwt.sign(new ECDSASigner(dasKey));
         return jwt.serialize();
     }
@@ -91,20 +120,48 @@ class TokenTest {
     void invalid_tokens_are_refused_with_a_reason() throws Exception {
         Instant now = Instant.now();
         Map<String, String> cases = new java.util.LinkedHashMap<>();
-        cases.put("expired", sign(claims("e1@das.example").notBeforeTime(Date.from(now.minusSeconds(900)))
-                .expirationTime(Date.from(now.minusSeconds(60))).build()));
-        cases.put("not valid yet", sign(claims("n1@das.example").notBeforeTime(Date.from(now.plusSeconds(600))).build()));
-        cases.put("held by another", sign(claims("h1@das.example").claim("azp", "//citadel.example/id-in/Ceve").build()));
-        cases.put("audience", sign(claims("a1@das.example").audience("//citadel.example/id-other").build()));
-        cases.put("not trusted", sign(claims("i1@das.example").issuer("/id-evil").build()));
+        cases.put(
+                "expired",
+                sign(claims("e1@das.example")
+                        .notBeforeTime(Date.from(now.minusSeconds(900)))
+                        .expirationTime(Date.from(now.minusSeconds(60)))
+                        .build()));
+        cases.put(
+                "not valid yet",
+                sign(claims("n1@das.example")
+                        .notBeforeTime(Date.from(now.plusSeconds(600)))
+                        .build()));
+        cases.put(
+                "held by another",
+                sign(claims("h1@das.example")
+                        .claim("azp", "//citadel.example/id-in/Ceve")
+                        .build()));
+        cases.put(
+                "audience",
+                sign(claims("a1@das.example")
+                        .audience("//citadel.example/id-other")
+                        .build()));
+        cases.put(
+                "not trusted", sign(claims("i1@das.example").issuer("/id-evil").build()));
         String good = sign(claims("t1@das.example").build());
         String[] parts = good.split("\\.");
-        String forgedClaims = Base64URL.encode(claims("t1@das.example").claim("tkps", Map.of("pm", List.of(Map.of(
-                "ris", List.of("/id-in/" + boxRi), "pv", Map.of("acr", List.of(Map.of("acor", List.of("all"), "acop", 63)))))))
-                .build().toString()).toString();
+        String forgedClaims = Base64URL.encode(claims("t1@das.example")
+                        .claim(
+                                "tkps",
+                                Map.of(
+                                        "pm",
+                                        List.of(Map.of(
+                                                "ris",
+                                                List.of("/id-in/" + boxRi),
+                                                "pv",
+                                                Map.of("acr", List.of(Map.of("acor", List.of("all"), "acop", 63)))))))
+                        .build()
+                        .toString())
+                .toString();
         cases.put("signature", parts[0] + "." + forgedClaims + "." + parts[2]);
         cases.put("unsecured", new PlainJWT(claims("p1@das.example").build()).serialize());
-        SignedJWT hs = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims("s1@das.example").build());
+        SignedJWT hs = new SignedJWT(
+                new JWSHeader(JWSAlgorithm.HS256), claims("s1@das.example").build());
         hs.sign(new MACSigner(dasKey.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8)));
         cases.put("HS256", hs.serialize());
         cases.put("compact", "eyJhbGciOiJFUzI1NiJ9.bm90IGpzb24.AAAA");
@@ -126,10 +183,18 @@ class TokenTest {
         String lti = ati.substring(0, ati.indexOf(':'));
         assertThat(bob.retrieve("cse-in/owner/box?ltids=" + lti).rsc()).isEqualTo(2000);
         // only RETRIEVE, only that resource, only for its holder
-        assertThat(bob.send("DELETE", "cse-in/owner/box", null, null, Map.of("Authorization", token)).rsc()).isEqualTo(4103);
-        assertThat(bob.send("GET", "cse-in/owner", null, null, Map.of("Authorization", token)).rsc()).isEqualTo(4103);
+        assertThat(bob.send("DELETE", "cse-in/owner/box", null, null, Map.of("Authorization", token))
+                        .rsc())
+                .isEqualTo(4103);
+        assertThat(bob.send("GET", "cse-in/owner", null, null, Map.of("Authorization", token))
+                        .rsc())
+                .isEqualTo(4103);
         assertThat(withTokens(cse.client().as("Ceve"), token).rsc()).isEqualTo(4103);
-        assertThat(cse.client().as("Ceve").retrieve("cse-in/owner/box?ltids=" + lti).rsc()).isEqualTo(4103);
+        assertThat(cse.client()
+                        .as("Ceve")
+                        .retrieve("cse-in/owner/box?ltids=" + lti)
+                        .rsc())
+                .isEqualTo(4103);
         // Bearer prefix and the tkns query parameter are accepted too
         assertThat(withTokens(bob, "Bearer " + token).rsc()).isEqualTo(2000);
     }
@@ -140,14 +205,23 @@ class TokenTest {
         OneM2mResponse first = withTokens(bob, token);
         assertThat(first.rsc()).isEqualTo(2000);
         String lti = first.header("X-M2M-ATI").orElseThrow().split(":")[0];
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "io.citadel.server.Main", "revoke-token", "rev1@das.example",
-                "--data-dir", dataDir.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.citadel.server.Main",
+                        "revoke-token",
+                        "rev1@das.example",
+                        "--data-dir",
+                        dataDir.toString())
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         long deadline = System.currentTimeMillis() + 5000;
         int rsc = 0;
-        while (System.currentTimeMillis() < deadline && (rsc = withTokens(bob, token).rsc()) != 4103) {
+        while (System.currentTimeMillis() < deadline
+                && (rsc = withTokens(bob, token).rsc()) != 4103) {
             Thread.sleep(100);
         }
         assertThat(rsc).isEqualTo(4103);
@@ -157,8 +231,13 @@ class TokenTest {
 
     @Test
     void a_token_from_python_jwcrypto_is_accepted() throws Exception {
-        String token = python("sign", configDir.resolve("py.jwk").toString(), "//citadel.example/id-in/Cbob",
-                "/id-in/" + boxRi, "//citadel.example/id-in").strip();
+        String token = python(
+                        "sign",
+                        configDir.resolve("py.jwk").toString(),
+                        "//citadel.example/id-in/Cbob",
+                        "/id-in/" + boxRi,
+                        "//citadel.example/id-in")
+                .strip();
         OneM2mResponse r = withTokens(bob, token);
         assertThat(r.rsc()).as(r.text()).isEqualTo(2000);
         assertThat(withTokens(cse.client().as("Ceve"), token).rsc()).isEqualTo(4103);
@@ -168,60 +247,129 @@ class TokenTest {
     void roles_from_role_resources_match_role_entries_in_acor() {
         OneM2mHttpClient admin = cse.client().as(CseProcess.ADMIN);
         OneM2mHttpClient owner = cse.client().as("Cowner");
-        String now = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(java.time.ZoneOffset.UTC)
+        String now = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                .withZone(java.time.ZoneOffset.UTC)
                 .format(Instant.now().minusSeconds(60));
-        String later = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(java.time.ZoneOffset.UTC)
+        String later = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                .withZone(java.time.ZoneOffset.UTC)
                 .format(Instant.now().plusSeconds(3600));
-        String past = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(java.time.ZoneOffset.UTC)
+        String past = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                .withZone(java.time.ZoneOffset.UTC)
                 .format(Instant.now().minusSeconds(30));
-        assertThat(admin.create("cse-in", 31, role("r-bob", "reader@das.example", "/id-das", "Cbob", now, later)).rsc()).isEqualTo(2001);
-        assertThat(admin.create("cse-in", 31, role("r-old", "old@das.example", "/id-das", "Cbob", now, past)).rsc()).isEqualTo(2001);
-        assertThat(admin.create("cse-in", 31, role("r-evil", "evil@das.example", "/id-evil", "Cbob", now, later)).rsc()).isEqualTo(2001);
+        assertThat(admin.create("cse-in", 31, role("r-bob", "reader@das.example", "/id-das", "Cbob", now, later))
+                        .rsc())
+                .isEqualTo(2001);
+        assertThat(admin.create("cse-in", 31, role("r-old", "old@das.example", "/id-das", "Cbob", now, past))
+                        .rsc())
+                .isEqualTo(2001);
+        assertThat(admin.create("cse-in", 31, role("r-evil", "evil@das.example", "/id-evil", "Cbob", now, later))
+                        .rsc())
+                .isEqualTo(2001);
         // only the administrator (as Authorization Authority) may create roles
-        assertThat(owner.create("cse-in", 31, role("r-self", "self@das.example", "/id-das", "Cowner", now, later)).rsc()).isEqualTo(4103);
-        assertThat(owner.create("cse-in/owner", 1, Map.of("m2m:acp", Map.of("rn", "byrole",
-                "pv", Map.of("acr", List.of(Map.of("acor", List.of("Cowner"), "acop", 63),
-                        Map.of("acor", List.of("reader@das.example", "old@das.example", "evil@das.example"), "acop", 2))),
-                "pvs", Map.of("acr", List.of(Map.of("acor", List.of("Cowner"), "acop", 63)))))).rsc()).isEqualTo(2001);
-        assertThat(owner.create("cse-in/owner", 3, container("rolebox", Map.of("acpi", List.of("cse-in/owner/byrole")))).rsc())
+        assertThat(owner.create("cse-in", 31, role("r-self", "self@das.example", "/id-das", "Cowner", now, later))
+                        .rsc())
+                .isEqualTo(4103);
+        assertThat(owner.create(
+                                "cse-in/owner",
+                                1,
+                                Map.of(
+                                        "m2m:acp",
+                                        Map.of(
+                                                "rn",
+                                                "byrole",
+                                                "pv",
+                                                Map.of(
+                                                        "acr",
+                                                        List.of(
+                                                                Map.of("acor", List.of("Cowner"), "acop", 63),
+                                                                Map.of(
+                                                                        "acor",
+                                                                        List.of(
+                                                                                "reader@das.example",
+                                                                                "old@das.example",
+                                                                                "evil@das.example"),
+                                                                        "acop",
+                                                                        2))),
+                                                "pvs",
+                                                Map.of("acr", List.of(Map.of("acor", List.of("Cowner"), "acop", 63))))))
+                        .rsc())
+                .isEqualTo(2001);
+        assertThat(owner.create("cse-in/owner", 3, container("rolebox", Map.of("acpi", List.of("cse-in/owner/byrole"))))
+                        .rsc())
                 .isEqualTo(2001);
         assertThat(bob.retrieve("cse-in/owner/rolebox").rsc()).isEqualTo(4103);
-        assertThat(bob.retrieve("cse-in/owner/rolebox?rids=reader@das.example").rsc()).isEqualTo(2000);
-        assertThat(cse.client().as("Ceve").retrieve("cse-in/owner/rolebox?rids=reader@das.example").rsc()).isEqualTo(4103);
-        assertThat(bob.retrieve("cse-in/owner/rolebox?rids=old@das.example").rsc()).as("expired role").isEqualTo(4103);
-        assertThat(bob.retrieve("cse-in/owner/rolebox?rids=evil@das.example").rsc()).as("untrusted issuer").isEqualTo(4103);
-        assertThat(bob.retrieve("cse-in/owner/rolebox?rids=nobody@das.example").rsc()).isEqualTo(4103);
+        assertThat(bob.retrieve("cse-in/owner/rolebox?rids=reader@das.example").rsc())
+                .isEqualTo(2000);
+        assertThat(cse.client()
+                        .as("Ceve")
+                        .retrieve("cse-in/owner/rolebox?rids=reader@das.example")
+                        .rsc())
+                .isEqualTo(4103);
+        assertThat(bob.retrieve("cse-in/owner/rolebox?rids=old@das.example").rsc())
+                .as("expired role")
+                .isEqualTo(4103);
+        assertThat(bob.retrieve("cse-in/owner/rolebox?rids=evil@das.example").rsc())
+                .as("untrusted issuer")
+                .isEqualTo(4103);
+        assertThat(bob.retrieve("cse-in/owner/rolebox?rids=nobody@das.example").rsc())
+                .isEqualTo(4103);
         // deleting the role takes it away at once
         assertThat(admin.delete("cse-in/r-bob").rsc()).isEqualTo(2002);
-        assertThat(bob.retrieve("cse-in/owner/rolebox?rids=reader@das.example").rsc()).isEqualTo(4103);
+        assertThat(bob.retrieve("cse-in/owner/rolebox?rids=reader@das.example").rsc())
+                .isEqualTo(4103);
     }
 
     @Test
     void tokens_stored_in_the_token_repository_are_found_by_tids() throws Exception {
         OneM2mHttpClient admin = cse.client().as(CseProcess.ADMIN);
         String token = sign(claims("stored1@das.example").build());
-        assertThat(admin.create("cse-in", 32, Map.of("m2m:tk", Map.of("rn", "tk1", "tkid", "stored1@das.example",
-                "tkob", token))).rsc()).isEqualTo(2001);
-        String forged = sign(claims("stored2@das.example").claim("azp", "//citadel.example/id-in/Ceve").build());
-        assertThat(admin.create("cse-in", 32, Map.of("m2m:tk", Map.of("rn", "tk2", "tkid", "stored2@das.example",
-                "tkob", forged))).rsc()).isEqualTo(2001);
-        assertThat(bob.retrieve("cse-in/owner/box?tids=stored1@das.example").rsc()).isEqualTo(2000);
-        assertThat(bob.retrieve("cse-in/owner/box?tids=stored2@das.example").rsc()).as("held by Ceve").isEqualTo(4103);
-        assertThat(bob.retrieve("cse-in/owner/box?tids=unknown@das.example").rsc()).isEqualTo(4103);
-        assertThat(cse.client().as("Ceve").retrieve("cse-in/owner/box?tids=stored1@das.example").rsc()).isEqualTo(4103);
+        assertThat(admin.create(
+                                "cse-in",
+                                32,
+                                Map.of("m2m:tk", Map.of("rn", "tk1", "tkid", "stored1@das.example", "tkob", token)))
+                        .rsc())
+                .isEqualTo(2001);
+        String forged = sign(claims("stored2@das.example")
+                .claim("azp", "//citadel.example/id-in/Ceve")
+                .build());
+        assertThat(admin.create(
+                                "cse-in",
+                                32,
+                                Map.of("m2m:tk", Map.of("rn", "tk2", "tkid", "stored2@das.example", "tkob", forged)))
+                        .rsc())
+                .isEqualTo(2001);
+        assertThat(bob.retrieve("cse-in/owner/box?tids=stored1@das.example").rsc())
+                .isEqualTo(2000);
+        assertThat(bob.retrieve("cse-in/owner/box?tids=stored2@das.example").rsc())
+                .as("held by Ceve")
+                .isEqualTo(4103);
+        assertThat(bob.retrieve("cse-in/owner/box?tids=unknown@das.example").rsc())
+                .isEqualTo(4103);
+        assertThat(cse.client()
+                        .as("Ceve")
+                        .retrieve("cse-in/owner/box?tids=stored1@das.example")
+                        .rsc())
+                .isEqualTo(4103);
     }
 
     @Test
     void a_custodian_replaces_the_creator_in_the_default_policy() {
         OneM2mHttpClient owner = cse.client().as("Cowner");
         assertThat(owner.create("cse-in/owner", 3, container("custody")).rsc()).isEqualTo(2001);
-        assertThat(owner.update("cse-in/owner/custody", Map.of("m2m:cnt", Map.of("cstn", "Ccustodian"))).rsc()).isEqualTo(2004);
-        assertThat(cse.client().as("Ccustodian").retrieve("cse-in/owner/custody").rsc()).isEqualTo(2000);
+        assertThat(owner.update("cse-in/owner/custody", Map.of("m2m:cnt", Map.of("cstn", "Ccustodian")))
+                        .rsc())
+                .isEqualTo(2004);
+        assertThat(cse.client()
+                        .as("Ccustodian")
+                        .retrieve("cse-in/owner/custody")
+                        .rsc())
+                .isEqualTo(2000);
         assertThat(owner.retrieve("cse-in/owner/custody").rsc()).isEqualTo(4103);
     }
 
     static Map<String, Object> role(String rn, String rlid, String issuer, String holder, String from, String until) {
-        return Map.of("m2m:rol", Map.of("rn", rn, "rlid", rlid, "tkis", issuer, "tkhd", holder, "tknb", from, "tkna", until));
+        return Map.of(
+                "m2m:rol", Map.of("rn", rn, "rlid", rlid, "tkis", issuer, "tkhd", holder, "tknb", from, "tkna", until));
     }
 
     /** Runs the jwcrypto helper with Debian's python3 (python3-jwcrypto). Fails loudly when it is missing. */
@@ -232,7 +380,9 @@ class TokenTest {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("python3-jwcrypto (apt-get install python3-jwcrypto): " + out).isZero();
+        assertThat(p.exitValue())
+                .as("python3-jwcrypto (apt-get install python3-jwcrypto): " + out)
+                .isZero();
         return out;
     }
 }

@@ -13,13 +13,14 @@ import java.util.Set;
  * lists. Unknown names are treated as attribute filters ({@code atr}), as TS-0009 prescribes.
  */
 public final class QueryParameters {
-    private static final Set<String> FILTER_NAMES = Set.of("crb", "cra", "ms", "us", "sts", "stb", "exb", "exa",
-            "lbl", "ty", "sza", "szb", "cty", "fu", "fo", "lim", "lvl", "ofst");
-    private static final Set<String> NOT_SUPPORTED = Set.of("rp", "da", "smf", "cfs", "cfq", "arp",
-            "sqi", "asi", "auri", "lbq", "chty", "pty", "clbl", "palb", "gid", "grtm");
+    private static final Set<String> FILTER_NAMES = Set.of(
+            "crb", "cra", "ms", "us", "sts", "stb", "exb", "exa", "lbl", "ty", "sza", "szb", "cty", "fu", "fo", "lim",
+            "lvl", "ofst");
+    private static final Set<String> NOT_SUPPORTED = Set.of(
+            "rp", "da", "smf", "cfs", "cfq", "arp", "sqi", "asi", "auri", "lbq", "chty", "pty", "clbl", "palb", "gid",
+            "grtm");
 
-    private QueryParameters() {
-    }
+    private QueryParameters() {}
 
     /** The names of the filter-criteria members that travel as parameters of their own. */
     public static Set<String> filterNames() {
@@ -27,15 +28,16 @@ public final class QueryParameters {
     }
 
     /** Applies the parameters to the builder; throws 4000 on malformed values, 5001 on unsupported ones. */
-    public static void apply(Map<String, List<String>> query, RequestPrimitive.Builder builder, Operation op,
-                             Instant now) {
+    public static void apply(
+            Map<String, List<String>> query, RequestPrimitive.Builder builder, Operation op, Instant now) {
         FilterBuilder fc = new FilterBuilder();
         boolean anyFilter = false;
         for (Map.Entry<String, List<String>> e : query.entrySet()) {
             String name = e.getKey();
             List<String> values = e.getValue();
             if (NOT_SUPPORTED.contains(name)) {
-                throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED, "request parameter '" + name + "' is not supported");
+                throw new OneM2mException(
+                        ResponseStatusCode.NOT_IMPLEMENTED, "request parameter '" + name + "' is not supported");
             }
             switch (name) {
                 case "rcn" -> builder.resultContent(integer(name, single(name, values), 0, 12));
@@ -106,7 +108,11 @@ public final class QueryParameters {
             out.add(Map.entry("cty", String.join("+", fc.contentTypes())));
         }
         if (!fc.resourceTypes().isEmpty()) {
-            out.add(Map.entry("ty", String.join("+", fc.resourceTypes().stream().map(String::valueOf).toList())));
+            out.add(Map.entry(
+                    "ty",
+                    String.join(
+                            "+",
+                            fc.resourceTypes().stream().map(String::valueOf).toList())));
         }
         for (AttributeFilter a : fc.attributes()) {
             out.add(Map.entry(a.name(), a.value()));
@@ -222,8 +228,8 @@ public final class QueryParameters {
         }
 
         FilterCriteria build() {
-            return new FilterCriteria(crb, cra, ms, us, sts, stb, exb, exa, lbl, ty, sza, szb, cty, atr, fu, lim, lvl,
-                    ofst, fo);
+            return new FilterCriteria(
+                    crb, cra, ms, us, sts, stb, exb, exa, lbl, ty, sza, szb, cty, atr, fu, lim, lvl, ofst, fo);
         }
     }
 }

@@ -25,12 +25,27 @@ import java.util.List;
  * @param handling {@code rset}, {@code oet} and {@code ec}; {@link Handling#NONE} when none is given
  */
 public record RequestPrimitive(
-        Operation operation, String to, String from, String requestId, String releaseVersion,
-        Integer resourceType, Object content, Integer resultContent, FilterCriteria filterCriteria,
-        List<String> attributeList, int desiredIdResultType, Instant requestExpiration,
-        List<String> roleIds, List<String> tokens, List<String> tokenIds, String vendorInfo,
-        List<String> localTokenIds, boolean tokenRequestIndicator, Integer responseType,
-        List<String> responseTargets, Handling handling) {
+        Operation operation,
+        String to,
+        String from,
+        String requestId,
+        String releaseVersion,
+        Integer resourceType,
+        Object content,
+        Integer resultContent,
+        FilterCriteria filterCriteria,
+        List<String> attributeList,
+        int desiredIdResultType,
+        Instant requestExpiration,
+        List<String> roleIds,
+        List<String> tokens,
+        List<String> tokenIds,
+        String vendorInfo,
+        List<String> localTokenIds,
+        boolean tokenRequestIndicator,
+        Integer responseType,
+        List<String> responseTargets,
+        Handling handling) {
 
     /**
      * How a request wants to be handled in time and priority.
@@ -46,14 +61,19 @@ public record RequestPrimitive(
          * From the binding's text values (m2m:absRelTimestamp each, null when absent); 4000 naming the
          * binding's parameter ({@code rsetName}, {@code oetName}) when one is malformed.
          */
-        public static Handling parse(String rset, String rsetName, String oet, String oetName, Integer ec, Instant now) {
+        public static Handling parse(
+                String rset, String rsetName, String oet, String oetName, Integer ec, Instant now) {
             if (rset == null && oet == null && ec == null) {
                 return NONE;
             }
-            Instant resultExpiration = rset == null ? null : Timestamps.parseAbsRel(rset, now)
-                    .orElseThrow(() -> OneM2mException.badRequest(rsetName + " is not an m2m:absRelTimestamp"));
-            Instant execution = oet == null ? null : Timestamps.parseAbsRel(oet, now)
-                    .orElseThrow(() -> OneM2mException.badRequest(oetName + " is not an m2m:absRelTimestamp"));
+            Instant resultExpiration = rset == null
+                    ? null
+                    : Timestamps.parseAbsRel(rset, now)
+                            .orElseThrow(() -> OneM2mException.badRequest(rsetName + " is not an m2m:absRelTimestamp"));
+            Instant execution = oet == null
+                    ? null
+                    : Timestamps.parseAbsRel(oet, now)
+                            .orElseThrow(() -> OneM2mException.badRequest(oetName + " is not an m2m:absRelTimestamp"));
             return new Handling(resultExpiration, execution, ec);
         }
     }
@@ -75,9 +95,28 @@ public record RequestPrimitive(
 
     /** The same request to another target, with another originator and request ID, answered blocking. */
     public RequestPrimitive redirected(String newTo, String newFrom, String newRequestId) {
-        return new RequestPrimitive(operation, newTo, newFrom, newRequestId, releaseVersion, resourceType, content,
-                resultContent, filterCriteria, attributeList, desiredIdResultType, requestExpiration, roleIds, tokens,
-                tokenIds, vendorInfo, localTokenIds, tokenRequestIndicator, null, null, handling);
+        return new RequestPrimitive(
+                operation,
+                newTo,
+                newFrom,
+                newRequestId,
+                releaseVersion,
+                resourceType,
+                content,
+                resultContent,
+                filterCriteria,
+                attributeList,
+                desiredIdResultType,
+                requestExpiration,
+                roleIds,
+                tokens,
+                tokenIds,
+                vendorInfo,
+                localTokenIds,
+                tokenRequestIndicator,
+                null,
+                null,
+                handling);
     }
 
     public boolean isDiscovery() {
@@ -117,31 +156,124 @@ public record RequestPrimitive(
             this.to = to;
         }
 
-        public Builder from(String v) { this.from = v; return this; }
-        public Builder requestId(String v) { this.requestId = v; return this; }
-        public Builder releaseVersion(String v) { this.releaseVersion = v; return this; }
-        public Builder resourceType(Integer v) { this.resourceType = v; return this; }
-        public Builder content(Object v) { this.content = v; return this; }
-        public Builder resultContent(Integer v) { this.resultContent = v; return this; }
-        public Builder filterCriteria(FilterCriteria v) { this.filterCriteria = v; return this; }
-        public Builder attributeList(List<String> v) { this.attributeList = v; return this; }
-        public Builder desiredIdResultType(int v) { this.desiredIdResultType = v; return this; }
-        public Builder requestExpiration(Instant v) { this.requestExpiration = v; return this; }
-        public Builder roleIds(List<String> v) { this.roleIds = v; return this; }
-        public Builder tokens(List<String> v) { this.tokens = v; return this; }
-        public Builder tokenIds(List<String> v) { this.tokenIds = v; return this; }
-        public Builder vendorInfo(String v) { this.vendorInfo = v; return this; }
-        public Builder localTokenIds(List<String> v) { this.localTokenIds = v; return this; }
-        public Builder tokenRequestIndicator(boolean v) { this.tokenRequestIndicator = v; return this; }
-        public Builder responseType(Integer v) { this.responseType = v; return this; }
-        public Builder responseTargets(List<String> v) { this.responseTargets = v; return this; }
-        public Builder handling(Handling v) { this.handling = v; return this; }
+        public Builder from(String v) {
+            this.from = v;
+            return this;
+        }
+
+        public Builder requestId(String v) {
+            this.requestId = v;
+            return this;
+        }
+
+        public Builder releaseVersion(String v) {
+            this.releaseVersion = v;
+            return this;
+        }
+
+        public Builder resourceType(Integer v) {
+            this.resourceType = v;
+            return this;
+        }
+
+        public Builder content(Object v) {
+            this.content = v;
+            return this;
+        }
+
+        public Builder resultContent(Integer v) {
+            this.resultContent = v;
+            return this;
+        }
+
+        public Builder filterCriteria(FilterCriteria v) {
+            this.filterCriteria = v;
+            return this;
+        }
+
+        public Builder attributeList(List<String> v) {
+            this.attributeList = v;
+            return this;
+        }
+
+        public Builder desiredIdResultType(int v) {
+            this.desiredIdResultType = v;
+            return this;
+        }
+
+        public Builder requestExpiration(Instant v) {
+            this.requestExpiration = v;
+            return this;
+        }
+
+        public Builder roleIds(List<String> v) {
+            this.roleIds = v;
+            return this;
+        }
+
+        public Builder tokens(List<String> v) {
+            this.tokens = v;
+            return this;
+        }
+
+        public Builder tokenIds(List<String> v) {
+            this.tokenIds = v;
+            return this;
+        }
+
+        public Builder vendorInfo(String v) {
+            this.vendorInfo = v;
+            return this;
+        }
+
+        public Builder localTokenIds(List<String> v) {
+            this.localTokenIds = v;
+            return this;
+        }
+
+        public Builder tokenRequestIndicator(boolean v) {
+            this.tokenRequestIndicator = v;
+            return this;
+        }
+
+        public Builder responseType(Integer v) {
+            this.responseType = v;
+            return this;
+        }
+
+        public Builder responseTargets(List<String> v) {
+            this.responseTargets = v;
+            return this;
+        }
+
+        public Builder handling(Handling v) {
+            this.handling = v;
+            return this;
+        }
 
         public RequestPrimitive build() {
-            return new RequestPrimitive(operation, to, from, requestId, releaseVersion, resourceType, content,
-                    resultContent, filterCriteria, attributeList, desiredIdResultType, requestExpiration,
-                    roleIds, tokens, tokenIds, vendorInfo, localTokenIds, tokenRequestIndicator, responseType,
-                    responseTargets, handling);
+            return new RequestPrimitive(
+                    operation,
+                    to,
+                    from,
+                    requestId,
+                    releaseVersion,
+                    resourceType,
+                    content,
+                    resultContent,
+                    filterCriteria,
+                    attributeList,
+                    desiredIdResultType,
+                    requestExpiration,
+                    roleIds,
+                    tokens,
+                    tokenIds,
+                    vendorInfo,
+                    localTokenIds,
+                    tokenRequestIndicator,
+                    responseType,
+                    responseTargets,
+                    handling);
         }
     }
 }

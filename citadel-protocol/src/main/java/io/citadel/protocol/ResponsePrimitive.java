@@ -9,8 +9,13 @@ import java.util.Map;
  * @param contentLocation structured or unstructured address of a created resource, or null
  * @param assignedTokenIds {@code ati}: local token ID → token ID for tokens verified by this request
  */
-public record ResponsePrimitive(ResponseStatusCode status, String requestId, String releaseVersion,
-                                Object content, String contentLocation, Map<String, String> assignedTokenIds) {
+public record ResponsePrimitive(
+        ResponseStatusCode status,
+        String requestId,
+        String releaseVersion,
+        Object content,
+        String contentLocation,
+        Map<String, String> assignedTokenIds) {
 
     public ResponsePrimitive {
         assignedTokenIds = assignedTokenIds == null ? Map.of() : Map.copyOf(assignedTokenIds);
@@ -21,14 +26,14 @@ public record ResponsePrimitive(ResponseStatusCode status, String requestId, Str
     }
 
     /** An error response carrying {@code m2m:dbg}. */
-    public static ResponsePrimitive error(ResponseStatusCode status, String requestId, String releaseVersion,
-                                          String message) {
+    public static ResponsePrimitive error(
+            ResponseStatusCode status, String requestId, String releaseVersion, String message) {
         return new ResponsePrimitive(status, requestId, releaseVersion, Map.of("m2m:dbg", message), null, null);
     }
 
     /** An error response with a content other than {@code m2m:dbg} (e.g. Token Request Information). */
-    public static ResponsePrimitive error(ResponseStatusCode status, String requestId, String releaseVersion,
-                                          Object content) {
+    public static ResponsePrimitive error(
+            ResponseStatusCode status, String requestId, String releaseVersion, Object content) {
         return new ResponsePrimitive(status, requestId, releaseVersion, content, null, null);
     }
 

@@ -16,12 +16,16 @@ public final class Timestamps {
     private static final DateTimeFormatter BASIC = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss", Locale.ROOT);
     private static final DateTimeFormatter PARSER = new DateTimeFormatterBuilder()
             .appendPattern("yyyyMMdd'T'HHmmss")
-            .optionalStart().appendLiteral(',').appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, false).optionalEnd()
-            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+            .optionalStart()
+            .appendLiteral(',')
+            .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, false)
+            .optionalEnd()
+            .optionalStart()
+            .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
+            .optionalEnd()
             .toFormatter(Locale.ROOT);
 
-    private Timestamps() {
-    }
+    private Timestamps() {}
 
     /** Formats to whole seconds, UTC. */
     public static String format(Instant instant) {

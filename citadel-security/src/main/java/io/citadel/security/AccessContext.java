@@ -37,7 +37,8 @@ public record AccessContext(List<ScheduleExpression> windows, List<IpPrefix> ipP
         }
         List<IpPrefix> prefixes = null;
         if (acco.containsKey("acip")) {
-            if (!(acco.get("acip") instanceof Map<?, ?> acip) || acip.isEmpty()
+            if (!(acco.get("acip") instanceof Map<?, ?> acip)
+                    || acip.isEmpty()
                     || !Set.of("ipv4", "ipv6").containsAll(acip.keySet())) {
                 throw new IllegalArgumentException("acip must be {\"ipv4\":[CIDR...], \"ipv6\":[prefix...]}");
             }

@@ -15,9 +15,14 @@ import java.util.Optional;
  * @param attributes Rel-4 {@code aca}: the only attributes the rule lets a request touch, or null (all)
  * @param defect why the rule cannot be evaluated, or null
  */
-public record AccessControlRule(List<String> originators, int operations, boolean authenticationRequired,
-                                List<AccessContext> contexts, List<ObjectDetail> objectDetails,
-                                java.util.Set<String> attributes, String defect) {
+public record AccessControlRule(
+        List<String> originators,
+        int operations,
+        boolean authenticationRequired,
+        List<AccessContext> contexts,
+        List<ObjectDetail> objectDetails,
+        java.util.Set<String> attributes,
+        String defect) {
 
     public static AccessControlRule simple(List<String> originators, int operations) {
         return new AccessControlRule(List.copyOf(originators), operations, false, List.of(), List.of(), null, null);
@@ -30,8 +35,11 @@ public record AccessControlRule(List<String> originators, int operations, boolea
         }
         List<AccessControlRule> out = new ArrayList<>(acrs.size());
         for (Object r : acrs) {
-            out.add(r instanceof Map<?, ?> m ? compile(m, ids)
-                    : new AccessControlRule(List.of(), 0, true, List.of(), List.of(), null, "rule is not an object"));
+            out.add(
+                    r instanceof Map<?, ?> m
+                            ? compile(m, ids)
+                            : new AccessControlRule(
+                                    List.of(), 0, true, List.of(), List.of(), null, "rule is not an object"));
         }
         return List.copyOf(out);
     }
@@ -48,11 +56,13 @@ public record AccessControlRule(List<String> originators, int operations, boolea
 
     private static AccessControlRule compile(Map<?, ?> r, OriginatorIds ids) {
         List<String> acor = r.get("acor") instanceof List<?> l
-                ? l.stream().map(String::valueOf).map(ids::normalize).toList() : List.of();
+                ? l.stream().map(String::valueOf).map(ids::normalize).toList()
+                : List.of();
         int acop = r.get("acop") instanceof Number n ? n.intValue() : 0;
         boolean acaf = Boolean.TRUE.equals(r.get("acaf")) || "true".equals(r.get("acaf"));
         java.util.Set<String> aca = r.get("aca") instanceof List<?> l
-                ? java.util.Set.copyOf(l.stream().map(String::valueOf).toList()) : null;
+                ? java.util.Set.copyOf(l.stream().map(String::valueOf).toList())
+                : null;
         try {
             List<AccessContext> contexts = new ArrayList<>();
             if (r.get("acco") != null) {

@@ -64,7 +64,8 @@ public final class AccessDecider {
             return AccessDecision.permit("administrator");
         }
         List<AccessToken> valid = tokens.stream()
-                .filter(t -> request.time() == null || t.validAt(request.time())).toList();
+                .filter(t -> request.time() == null || t.validAt(request.time()))
+                .toList();
         AccessRequest withRoles = withTokenRoles(request, valid);
         AccessDecision byPolicy = decidePolicy(withRoles, policy);
         if (byPolicy.permitted() || valid.isEmpty()) {
@@ -100,9 +101,20 @@ public final class AccessDecider {
                 }
             }
         }
-        return roles == null ? request : new AccessRequest(request.originator(), request.authenticated(),
-                request.operationBit(), request.createdType(), request.createdSpecialization(), request.targetType(),
-                request.targetIds(), request.peerAddress(), request.time(), roles, request.attributes());
+        return roles == null
+                ? request
+                : new AccessRequest(
+                        request.originator(),
+                        request.authenticated(),
+                        request.operationBit(),
+                        request.createdType(),
+                        request.createdSpecialization(),
+                        request.targetType(),
+                        request.targetIds(),
+                        request.peerAddress(),
+                        request.time(),
+                        roles,
+                        request.attributes());
     }
 
     private AccessDecision decidePolicy(AccessRequest request, GoverningPolicy policy) {
@@ -125,7 +137,8 @@ public final class AccessDecider {
         if (policy instanceof GoverningPolicy.Rules r) {
             return decideRules(request, r.policies());
         }
-        if (policy instanceof GoverningPolicy.CseBaseDefault cb && cb.originatorRegistered()
+        if (policy instanceof GoverningPolicy.CseBaseDefault cb
+                && cb.originatorRegistered()
                 && (request.operationBit() == 2 || request.operationBit() == 32)) {
             return AccessDecision.permit("registered entity reading the CSEBase");
         }
@@ -188,7 +201,8 @@ public final class AccessDecider {
             if (!rule.contexts().isEmpty() && rule.contexts().stream().noneMatch(c -> c.holds(request, locationOnce))) {
                 return false;
             }
-            return rule.objectDetails().isEmpty() || request.createdType() == null
+            return rule.objectDetails().isEmpty()
+                    || request.createdType() == null
                     || rule.objectDetails().stream().anyMatch(od -> od.permits(request));
         }
 

@@ -17,9 +17,18 @@ import java.util.Set;
  * @param attributes the attributes the request touches (created, updated or partially retrieved), or
  *     null when it concerns the whole resource; rules with {@code aca} permit only within their list
  */
-public record AccessRequest(String originator, boolean authenticated, int operationBit, Integer createdType,
-                            String createdSpecialization, Integer targetType, Set<String> targetIds,
-                            String peerAddress, Instant time, Set<String> roles, Set<String> attributes) {
+public record AccessRequest(
+        String originator,
+        boolean authenticated,
+        int operationBit,
+        Integer createdType,
+        String createdSpecialization,
+        Integer targetType,
+        Set<String> targetIds,
+        String peerAddress,
+        Instant time,
+        Set<String> roles,
+        Set<String> attributes) {
 
     public AccessRequest {
         targetIds = targetIds == null ? Set.of() : Set.copyOf(targetIds);
@@ -27,17 +36,50 @@ public record AccessRequest(String originator, boolean authenticated, int operat
         attributes = attributes == null ? null : Set.copyOf(attributes);
     }
 
-    public AccessRequest(String originator, boolean authenticated, int operationBit, Integer createdType,
-                         String createdSpecialization, Integer targetType, Set<String> targetIds,
-                         String peerAddress, Instant time, Set<String> roles) {
-        this(originator, authenticated, operationBit, createdType, createdSpecialization, targetType, targetIds,
-                peerAddress, time, roles, null);
+    public AccessRequest(
+            String originator,
+            boolean authenticated,
+            int operationBit,
+            Integer createdType,
+            String createdSpecialization,
+            Integer targetType,
+            Set<String> targetIds,
+            String peerAddress,
+            Instant time,
+            Set<String> roles) {
+        this(
+                originator,
+                authenticated,
+                operationBit,
+                createdType,
+                createdSpecialization,
+                targetType,
+                targetIds,
+                peerAddress,
+                time,
+                roles,
+                null);
     }
 
     /** A request without roles, specialization or target IDs (tests, benchmarks, registration). */
-    public static AccessRequest of(String originator, boolean authenticated, int operationBit, Integer createdType,
-                                   Integer targetType, String peerAddress, Instant time) {
-        return new AccessRequest(originator, authenticated, operationBit, createdType, null, targetType, Set.of(),
-                peerAddress, time, Set.of());
+    public static AccessRequest of(
+            String originator,
+            boolean authenticated,
+            int operationBit,
+            Integer createdType,
+            Integer targetType,
+            String peerAddress,
+            Instant time) {
+        return new AccessRequest(
+                originator,
+                authenticated,
+                operationBit,
+                createdType,
+                null,
+                targetType,
+                Set.of(),
+                peerAddress,
+                time,
+                Set.of());
     }
 }

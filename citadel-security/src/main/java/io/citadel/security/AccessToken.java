@@ -9,8 +9,14 @@ import java.util.List;
  *
  * @param holder normalised holder, equal to the originator it was validated for
  */
-public record AccessToken(String tokenId, String issuer, String holder, Instant notBefore, Instant notAfter,
-                          List<String> audience, List<TokenPermission> permissions) {
+public record AccessToken(
+        String tokenId,
+        String issuer,
+        String holder,
+        Instant notBefore,
+        Instant notAfter,
+        List<String> audience,
+        List<TokenPermission> permissions) {
 
     public AccessToken {
         audience = List.copyOf(audience);

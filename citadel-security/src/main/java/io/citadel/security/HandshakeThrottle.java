@@ -70,8 +70,13 @@ public final class HandshakeThrottle {
      * @param forgetAfter an address without a failure for this long starts afresh
      * @param maxTracked addresses remembered at most
      */
-    public HandshakeThrottle(int allowedFailures, Duration firstBlock, Duration maxBlock, Duration forgetAfter, int maxTracked,
-                             Clock clock) {
+    public HandshakeThrottle(
+            int allowedFailures,
+            Duration firstBlock,
+            Duration maxBlock,
+            Duration forgetAfter,
+            int maxTracked,
+            Clock clock) {
         this(allowedFailures, firstBlock, maxBlock, forgetAfter, maxTracked, IDENTITIES_PER_ADDRESS, clock);
     }
 
@@ -83,10 +88,20 @@ public final class HandshakeThrottle {
      * @param maxTracked addresses remembered at most
      * @param maxIdentities identities whose failures are kept apart per address (the rest are lumped together)
      */
-    public HandshakeThrottle(int allowedFailures, Duration firstBlock, Duration maxBlock, Duration forgetAfter, int maxTracked,
-                             int maxIdentities, Clock clock) {
-        if (allowedFailures < 1 || firstBlock.isNegative() || firstBlock.isZero() || maxBlock.compareTo(firstBlock) < 0
-                || maxTracked < 1 || maxIdentities < 0) {
+    public HandshakeThrottle(
+            int allowedFailures,
+            Duration firstBlock,
+            Duration maxBlock,
+            Duration forgetAfter,
+            int maxTracked,
+            int maxIdentities,
+            Clock clock) {
+        if (allowedFailures < 1
+                || firstBlock.isNegative()
+                || firstBlock.isZero()
+                || maxBlock.compareTo(firstBlock) < 0
+                || maxTracked < 1
+                || maxIdentities < 0) {
             throw new IllegalArgumentException("bad handshake throttle settings");
         }
         this.allowedFailures = allowedFailures;
@@ -106,8 +121,8 @@ public final class HandshakeThrottle {
 
     /** Shut out after ten failures for 1 s, then 2 s, 4 s ... up to 10 minutes; forgotten after an hour; 10,000 addresses. */
     public static HandshakeThrottle standard() {
-        return new HandshakeThrottle(10, Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofHours(1), 10_000,
-                Clock.systemUTC());
+        return new HandshakeThrottle(
+                10, Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofHours(1), 10_000, Clock.systemUTC());
     }
 
     /** Whether a handshake from {@code peer} may start now (false while it is shut out); logs nothing. */

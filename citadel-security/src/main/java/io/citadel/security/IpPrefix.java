@@ -35,13 +35,15 @@ public final class IpPrefix {
         int slash = text.indexOf('/');
         String addr = slash < 0 ? text : text.substring(0, slash);
         byte[] bytes = (ipv6 ? parseIpv6(addr) : parseIpv4(addr))
-                .orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not an "
-                        + (ipv6 ? "IPv6 prefix" : "IPv4 CIDR block")));
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "'" + text + "' is not an " + (ipv6 ? "IPv6 prefix" : "IPv4 CIDR block")));
         int max = bytes.length * 8;
         int length = max;
         if (slash >= 0) {
             String len = text.substring(slash + 1);
-            if (len.isEmpty() || len.length() > 3 || !len.chars().allMatch(Character::isDigit)
+            if (len.isEmpty()
+                    || len.length() > 3
+                    || !len.chars().allMatch(Character::isDigit)
                     || Integer.parseInt(len) > max) {
                 throw new IllegalArgumentException("'" + text + "' has an invalid prefix length");
             }
@@ -60,7 +62,8 @@ public final class IpPrefix {
         if (literal == null) {
             return Optional.empty();
         }
-        String s = literal.startsWith("[") && literal.endsWith("]") ? literal.substring(1, literal.length() - 1) : literal;
+        String s =
+                literal.startsWith("[") && literal.endsWith("]") ? literal.substring(1, literal.length() - 1) : literal;
         int zone = s.indexOf('%');
         if (zone >= 0) {
             s = s.substring(0, zone);

@@ -30,7 +30,8 @@ public sealed interface LocationRegion {
             double p2 = Math.toRadians(where.latitude());
             double dp = p2 - p1;
             double dl = Math.toRadians(where.longitude() - longitude);
-            double a = Math.sin(dp / 2) * Math.sin(dp / 2) + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
+            double a = Math.sin(dp / 2) * Math.sin(dp / 2)
+                    + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
             double distance = 2 * EARTH_RADIUS_METRES * Math.asin(Math.min(1, Math.sqrt(a)));
             return distance <= radiusMetres;
         }
@@ -47,7 +48,8 @@ public sealed interface LocationRegion {
                     throw new IllegalArgumentException("accc entries must be ISO 3166-1 alpha-2 country codes");
                 }
             }
-            return new Countries(codes.stream().map(c -> ((String) c).toUpperCase(Locale.ROOT))
+            return new Countries(codes.stream()
+                    .map(c -> ((String) c).toUpperCase(Locale.ROOT))
                     .collect(Collectors.toUnmodifiableSet()));
         }
         if (m.get("accr") instanceof List<?> circle && circle.size() == 3) {
@@ -63,10 +65,12 @@ public sealed interface LocationRegion {
                 }
             }
             if (Math.abs(v[0]) > 90 || Math.abs(v[1]) > 180 || !(v[2] >= 0) || v[2] > 2.1e7) {
-                throw new IllegalArgumentException("accr latitude must be within ±90, longitude ±180, radius 0..21000 km");
+                throw new IllegalArgumentException(
+                        "accr latitude must be within ±90, longitude ±180, radius 0..21000 km");
             }
             return new Circle(v[0], v[1], v[2]);
         }
-        throw new IllegalArgumentException("aclr must hold accc (non-empty list of country codes) or accr [lat, lon, radius]");
+        throw new IllegalArgumentException(
+                "aclr must hold accc (non-empty list of country codes) or accr [lat, lon, radius]");
     }
 }

@@ -24,7 +24,8 @@ public record ObjectDetail(Integer parentType, String specialization, Set<Intege
                 throw new IllegalArgumentException("acod.spty must be a specialization ID (cnd or mgd)");
             }
             if (ty == null || (ty != 13 && ty != 28)) {
-                throw new IllegalArgumentException("acod.spty is allowed only with ty 13 (mgmtObj) or 28 (flexContainer)");
+                throw new IllegalArgumentException(
+                        "acod.spty is allowed only with ty 13 (mgmtObj) or 28 (flexContainer)");
             }
             spty = s;
         }

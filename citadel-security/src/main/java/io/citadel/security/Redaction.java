@@ -23,8 +23,11 @@ public final class Redaction {
     private Redaction(String label, List<String> spellings) {
         this.label = label;
         this.spellings = spellings;
-        this.pattern = spellings.isEmpty() ? null : Pattern.compile("(?<!" + ID_CHAR + ")(?:"
-                + String.join("|", spellings.stream().map(Pattern::quote).toList()) + ")(?!" + ID_CHAR + ")");
+        this.pattern = spellings.isEmpty()
+                ? null
+                : Pattern.compile("(?<!" + ID_CHAR + ")(?:"
+                        + String.join(
+                                "|", spellings.stream().map(Pattern::quote).toList()) + ")(?!" + ID_CHAR + ")");
     }
 
     /** Nothing to hide. */
@@ -35,8 +38,13 @@ public final class Redaction {
     /** {@code secrets} (blank ones ignored) replaced by {@code label}; longer spellings win. */
     public static Redaction of(String label, Collection<String> secrets) {
         Objects.requireNonNull(label);
-        return new Redaction(label, secrets.stream().filter(s -> s != null && !s.isBlank()).distinct()
-                .sorted(Comparator.comparingInt(String::length).reversed()).toList());
+        return new Redaction(
+                label,
+                secrets.stream()
+                        .filter(s -> s != null && !s.isBlank())
+                        .distinct()
+                        .sorted(Comparator.comparingInt(String::length).reversed())
+                        .toList());
     }
 
     /** Whether there is anything to hide. */

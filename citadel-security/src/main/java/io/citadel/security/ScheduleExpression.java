@@ -94,8 +94,15 @@ public final class ScheduleExpression {
     /** True if the instant, in UTC, falls in this window. */
     public boolean matches(Instant when) {
         ZonedDateTime t = when.atZone(ZoneOffset.UTC);
-        int[] values = {t.getSecond(), t.getMinute(), t.getHour(), t.getDayOfMonth(), t.getMonthValue(),
-                t.getDayOfWeek().getValue() % 7, t.getYear()};
+        int[] values = {
+            t.getSecond(),
+            t.getMinute(),
+            t.getHour(),
+            t.getDayOfMonth(),
+            t.getMonthValue(),
+            t.getDayOfWeek().getValue() % 7,
+            t.getYear()
+        };
         for (int i = 0; i < 7; i++) {
             if (!fields[i].get(values[i])) {
                 return false;

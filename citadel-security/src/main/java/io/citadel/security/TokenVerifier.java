@@ -46,10 +46,19 @@ import java.util.Set;
 public final class TokenVerifier {
     /** A compact JWT is small; anything much larger is refused before parsing. */
     public static final int MAX_TOKEN_LENGTH = 16 * 1024;
-    private static final Set<JWEAlgorithm> JWE_ALGORITHMS = Set.of(JWEAlgorithm.RSA_OAEP_256, JWEAlgorithm.ECDH_ES,
-            JWEAlgorithm.ECDH_ES_A128KW, JWEAlgorithm.ECDH_ES_A256KW, JWEAlgorithm.A128KW, JWEAlgorithm.A256KW);
-    private static final Set<EncryptionMethod> JWE_METHODS = Set.of(EncryptionMethod.A128GCM, EncryptionMethod.A256GCM,
-            EncryptionMethod.A128CBC_HS256, EncryptionMethod.A256CBC_HS512);
+
+    private static final Set<JWEAlgorithm> JWE_ALGORITHMS = Set.of(
+            JWEAlgorithm.RSA_OAEP_256,
+            JWEAlgorithm.ECDH_ES,
+            JWEAlgorithm.ECDH_ES_A128KW,
+            JWEAlgorithm.ECDH_ES_A256KW,
+            JWEAlgorithm.A128KW,
+            JWEAlgorithm.A256KW);
+    private static final Set<EncryptionMethod> JWE_METHODS = Set.of(
+            EncryptionMethod.A128GCM,
+            EncryptionMethod.A256GCM,
+            EncryptionMethod.A128CBC_HS256,
+            EncryptionMethod.A256CBC_HS512);
 
     private final Map<String, TrustedIssuer> issuers = new HashMap<>();
     private final JWKSet decryptionKeys;
@@ -81,8 +90,9 @@ public final class TokenVerifier {
      * @param wildcardAudience whether audience entries may be wildcards (indirect flow)
      * @param expectedIssuer if not null, the only issuer accepted (direct flow: the DAS that answered)
      */
-    public AccessToken verify(String token, String originator, Instant now, boolean wildcardAudience,
-                              String expectedIssuer) throws TokenRejectedException {
+    public AccessToken verify(
+            String token, String originator, Instant now, boolean wildcardAudience, String expectedIssuer)
+            throws TokenRejectedException {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             throw new TokenRejectedException("token is empty or longer than " + MAX_TOKEN_LENGTH + " characters");
         }
@@ -111,7 +121,9 @@ public final class TokenVerifier {
             if (jwt instanceof EncryptedJWT jwe) {
                 decrypt(jwe);
                 SignedJWT inner = jwe.getPayload().toSignedJWT();
-                if (inner == null || !"JWT".equalsIgnoreCase(String.valueOf(jwe.getHeader().getContentType()))) {
+                if (inner == null
+                        || !"JWT"
+                                .equalsIgnoreCase(String.valueOf(jwe.getHeader().getContentType()))) {
                     throw new TokenRejectedException("an encrypted token must carry a signed JWT (cty JWT): "
                             + "encryption alone does not show who issued it");
                 }
@@ -125,9 +137,10 @@ public final class TokenVerifier {
 
     private void decrypt(EncryptedJWT jwe) throws TokenRejectedException {
         JWEAlgorithm alg = jwe.getHeader().getAlgorithm();
-        if (!JWE_ALGORITHMS.contains(alg) || !JWE_METHODS.contains(jwe.getHeader().getEncryptionMethod())) {
-            throw new TokenRejectedException("JWE algorithm " + alg + "/" + jwe.getHeader().getEncryptionMethod()
-                    + " is not accepted");
+        if (!JWE_ALGORITHMS.contains(alg)
+                || !JWE_METHODS.contains(jwe.getHeader().getEncryptionMethod())) {
+            throw new TokenRejectedException(
+                    "JWE algorithm " + alg + "/" + jwe.getHeader().getEncryptionMethod() + " is not accepted");
         }
         String kid = jwe.getHeader().getKeyID();
         for (JWK key : decryptionKeys.getKeys()) {
@@ -161,7 +174,8 @@ public final class TokenVerifier {
     }
 
     private static void checkIntegrity(JWT jwt, TrustedIssuer issuer) throws TokenRejectedException {
-        SignedJWT signed = jwt instanceof SignedJWT s ? s
+        SignedJWT signed = jwt instanceof SignedJWT s
+                ? s
                 : jwt instanceof EncryptedJWT e ? e.getPayload().toSignedJWT() : null;
         if (jwt instanceof PlainJWT) {
             if (!issuer.allowUnsecured()) {
@@ -207,8 +221,14 @@ public final class TokenVerifier {
         return null;
     }
 
-    private AccessToken check(JWTClaimsSet claims, TrustedIssuer issuer, String issuerId, String originator, Instant now,
-                              boolean wildcardAudience) throws TokenRejectedException {
+    private AccessToken check(
+            JWTClaimsSet claims,
+            TrustedIssuer issuer,
+            String issuerId,
+            String originator,
+            Instant now,
+            boolean wildcardAudience)
+            throws TokenRejectedException {
         String tokenId = text(claims, "jti", "tkid")
                 .orElseThrow(() -> new TokenRejectedException("token has no token ID (jti/tkid)"));
         if (tokenId.length() > 256 || !tokenId.matches("[\\x21-\\x7e]+@[A-Za-z0-9.-]+")) {
@@ -229,12 +249,19 @@ public final class TokenVerifier {
         }
         List<String> audience = strings(claims, "aud", "tkau");
         if (audience.isEmpty() && !issuer.audienceOptional()) {
-            throw new TokenRejectedException("token " + tokenId + " names no audience (aud/tkau): it must name this CSE");
+            throw new TokenRejectedException(
+                    "token " + tokenId + " names no audience (aud/tkau): it must name this CSE");
         }
         if (!audience.isEmpty() && audience.stream().noneMatch(a -> audienceMatches(a, wildcardAudience))) {
             throw new TokenRejectedException("token " + tokenId + " is not meant for this CSE (audience)");
         }
-        return new AccessToken(tokenId, issuerId, originator, notBefore, notAfter.plus(clockSkew), audience,
+        return new AccessToken(
+                tokenId,
+                issuerId,
+                originator,
+                notBefore,
+                notAfter.plus(clockSkew),
+                audience,
                 permissions(claims, tokenId));
     }
 
@@ -265,13 +292,15 @@ public final class TokenVerifier {
                 ris.add(ri);
                 ris.add(ids.normalize(ri));
             }
-            List<AccessControlRule> rules = pm.get("pv") == null ? List.of() : AccessControlRule.parseSet(pm.get("pv"), ids);
+            List<AccessControlRule> rules =
+                    pm.get("pv") == null ? List.of() : AccessControlRule.parseSet(pm.get("pv"), ids);
             Optional<String> defect = AccessControlRule.firstDefect(rules);
             if (defect.isPresent()) {
                 throw new TokenRejectedException("token " + tokenId + " permission rules are invalid: " + defect.get());
             }
             if (!rules.isEmpty() && ris.isEmpty()) {
-                throw new TokenRejectedException("token " + tokenId + " grants privileges (pv) without naming resources (ris)");
+                throw new TokenRejectedException(
+                        "token " + tokenId + " grants privileges (pv) without naming resources (ris)");
             }
             out.add(new TokenPermission(ris, rules, new LinkedHashSet<>(stringList(pm.get("rids")))));
         }
@@ -283,7 +312,10 @@ public final class TokenVerifier {
             return List.of(s);
         }
         if (v instanceof List<?> l) {
-            return l.stream().filter(String.class::isInstance).map(String.class::cast).toList();
+            return l.stream()
+                    .filter(String.class::isInstance)
+                    .map(String.class::cast)
+                    .toList();
         }
         return List.of();
     }

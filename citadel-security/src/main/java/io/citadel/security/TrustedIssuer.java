@@ -16,8 +16,8 @@ import java.util.Set;
  * @param audienceOptional whether tokens from this issuer may omit the audience ({@code aud}/{@code tkau}); off
  *     by default, since a token without an audience would be good at every CSE that trusts the issuer
  */
-public record TrustedIssuer(String issuerId, JWKSet keys, Set<JWSAlgorithm> algorithms, boolean allowUnsecured,
-                            boolean audienceOptional) {
+public record TrustedIssuer(
+        String issuerId, JWKSet keys, Set<JWSAlgorithm> algorithms, boolean allowUnsecured, boolean audienceOptional) {
 
     /** An issuer whose tokens must name their audience. */
     public TrustedIssuer(String issuerId, JWKSet keys, Set<JWSAlgorithm> algorithms, boolean allowUnsecured) {

@@ -6,8 +6,7 @@ package io.citadel.security;
  * regular expression, so originator text can never act as a pattern.
  */
 public final class WildcardMatcher {
-    private WildcardMatcher() {
-    }
+    private WildcardMatcher() {}
 
     /** True if {@code value} matches {@code pattern} as a whole. */
     public static boolean matches(String pattern, String value) {

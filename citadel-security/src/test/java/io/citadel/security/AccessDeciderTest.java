@@ -16,15 +16,20 @@ class AccessDeciderTest {
     }
 
     private GoverningPolicy rules(Map<String, Object> setOfAcrs) {
-        return new GoverningPolicy.Rules(List.of(new GoverningPolicy.NamedRules("acp1",
-                AccessControlRule.parseSet(setOfAcrs, ids))));
+        return new GoverningPolicy.Rules(
+                List.of(new GoverningPolicy.NamedRules("acp1", AccessControlRule.parseSet(setOfAcrs, ids))));
     }
 
     @Test
     void nothing_applies_means_deny() {
-        assertThat(decider.decide(request("Cx", 2), new GoverningPolicy.Rules(List.of())).permitted()).isFalse();
-        assertThat(decider.decide(request("Cx", 2), rules(Map.of())).permitted()).isFalse();
-        assertThat(decider.decide(request("Cx", 2), rules(Map.of("acr", "garbage"))).permitted()).isFalse();
+        assertThat(decider.decide(request("Cx", 2), new GoverningPolicy.Rules(List.of()))
+                        .permitted())
+                .isFalse();
+        assertThat(decider.decide(request("Cx", 2), rules(Map.of())).permitted())
+                .isFalse();
+        assertThat(decider.decide(request("Cx", 2), rules(Map.of("acr", "garbage")))
+                        .permitted())
+                .isFalse();
     }
 
     @Test
@@ -34,8 +39,10 @@ class AccessDeciderTest {
         assertThat(decider.decide(request("Cx", 1), p).permitted()).isFalse();
         assertThat(decider.decide(request("Cx", 32), p).permitted()).isFalse();
         assertThat(decider.decide(request("/id-in/Cx", 2), p).permitted()).isTrue();
-        assertThat(decider.decide(request("//sp.example/id-in/Cx", 2), p).permitted()).isTrue();
-        assertThat(decider.decide(request("//other.example/id-in/Cx", 2), p).permitted()).isFalse();
+        assertThat(decider.decide(request("//sp.example/id-in/Cx", 2), p).permitted())
+                .isTrue();
+        assertThat(decider.decide(request("//other.example/id-in/Cx", 2), p).permitted())
+                .isFalse();
     }
 
     @Test
@@ -55,31 +62,58 @@ class AccessDeciderTest {
 
     @Test
     void defective_contexts_fail_closed() {
-        GoverningPolicy p = rules(Map.of("acr", List.of(Map.of("acor", List.of("Cx"), "acop", 63L,
-                "acco", List.of(Map.of("acip", Map.of("ipv4", List.of("127.0.0.0/33"))))))));
+        GoverningPolicy p = rules(Map.of(
+                "acr",
+                List.of(Map.of(
+                        "acor",
+                        List.of("Cx"),
+                        "acop",
+                        63L,
+                        "acco",
+                        List.of(Map.of("acip", Map.of("ipv4", List.of("127.0.0.0/33"))))))));
         assertThat(decider.decide(request("Cx", 2), p).permitted()).isFalse();
-        GoverningPolicy unknownMember = rules(Map.of("acr", List.of(Map.of("acor", List.of("Cx"), "acop", 63L,
-                "acco", List.of(Map.of("acui", List.of("u1")))))));
+        GoverningPolicy unknownMember = rules(Map.of(
+                "acr",
+                List.of(Map.of("acor", List.of("Cx"), "acop", 63L, "acco", List.of(Map.of("acui", List.of("u1")))))));
         assertThat(decider.decide(request("Cx", 2), unknownMember).permitted()).isFalse();
     }
 
     @Test
     void creator_only_and_administrator() {
-        assertThat(decider.decide(request("Cx", 8), new GoverningPolicy.CreatorOnly("/id-in/Cx")).permitted()).isTrue();
-        assertThat(decider.decide(request("Cy", 8), new GoverningPolicy.CreatorOnly("/id-in/Cx")).permitted()).isFalse();
-        assertThat(decider.decide(request("Cy", 8), new GoverningPolicy.CreatorOnly(null)).permitted()).isFalse();
-        assertThat(decider.decide(request("CAdmin", 8), new GoverningPolicy.AdministratorOnly()).permitted()).isTrue();
-        assertThat(decider.decide(request("Cx", 2), new GoverningPolicy.CseBaseDefault(true)).permitted()).isTrue();
-        assertThat(decider.decide(request("Cx", 1), new GoverningPolicy.CseBaseDefault(true)).permitted()).isFalse();
-        assertThat(decider.decide(request("Cx", 2), new GoverningPolicy.CseBaseDefault(false)).permitted()).isFalse();
+        assertThat(decider.decide(request("Cx", 8), new GoverningPolicy.CreatorOnly("/id-in/Cx"))
+                        .permitted())
+                .isTrue();
+        assertThat(decider.decide(request("Cy", 8), new GoverningPolicy.CreatorOnly("/id-in/Cx"))
+                        .permitted())
+                .isFalse();
+        assertThat(decider.decide(request("Cy", 8), new GoverningPolicy.CreatorOnly(null))
+                        .permitted())
+                .isFalse();
+        assertThat(decider.decide(request("CAdmin", 8), new GoverningPolicy.AdministratorOnly())
+                        .permitted())
+                .isTrue();
+        assertThat(decider.decide(request("Cx", 2), new GoverningPolicy.CseBaseDefault(true))
+                        .permitted())
+                .isTrue();
+        assertThat(decider.decide(request("Cx", 1), new GoverningPolicy.CseBaseDefault(true))
+                        .permitted())
+                .isFalse();
+        assertThat(decider.decide(request("Cx", 2), new GoverningPolicy.CseBaseDefault(false))
+                        .permitted())
+                .isFalse();
     }
 
     @Test
     void object_details_restrict_created_types() {
-        GoverningPolicy p = rules(Map.of("acr", List.of(Map.of("acor", List.of("Cx"), "acop", 1L,
-                "acod", List.of(Map.of("chty", List.of(4L)))))));
-        assertThat(decider.decide(AccessRequest.of("/id-in/Cx", false, 1, 4, 3, null, Instant.now()), p).permitted()).isTrue();
-        assertThat(decider.decide(AccessRequest.of("/id-in/Cx", false, 1, 3, 3, null, Instant.now()), p).permitted()).isFalse();
+        GoverningPolicy p = rules(Map.of(
+                "acr",
+                List.of(Map.of("acor", List.of("Cx"), "acop", 1L, "acod", List.of(Map.of("chty", List.of(4L)))))));
+        assertThat(decider.decide(AccessRequest.of("/id-in/Cx", false, 1, 4, 3, null, Instant.now()), p)
+                        .permitted())
+                .isTrue();
+        assertThat(decider.decide(AccessRequest.of("/id-in/Cx", false, 1, 3, 3, null, Instant.now()), p)
+                        .permitted())
+                .isFalse();
     }
 
     @Test
@@ -97,14 +131,17 @@ class AccessDeciderTest {
     void a_cse_may_notify_without_a_policy_but_only_notify_and_anybody_else_needs_the_policy() {
         GoverningPolicy nothing = new GoverningPolicy.Rules(List.of());
 
-        assertThat(decider.decide(request("Cae", 16), new GoverningPolicy.PeerCseNotify(false, nothing)).permitted())
+        assertThat(decider.decide(request("Cae", 16), new GoverningPolicy.PeerCseNotify(false, nothing))
+                        .permitted())
                 .isFalse();
-        assertThat(decider.decide(request("/id-mn", 2), new GoverningPolicy.PeerCseNotify(true, nothing)).permitted())
+        assertThat(decider.decide(request("/id-mn", 2), new GoverningPolicy.PeerCseNotify(true, nothing))
+                        .permitted())
                 .isFalse();
-        assertThat(decider.decide(request("/id-mn", 16), new GoverningPolicy.PeerCseNotify(true, nothing)).permitted())
+        assertThat(decider.decide(request("/id-mn", 16), new GoverningPolicy.PeerCseNotify(true, nothing))
+                        .permitted())
                 .isTrue();
-        GoverningPolicy granted = new GoverningPolicy.PeerCseNotify(false,
-                rules(Map.of("acr", List.of(Map.of("acor", List.of("Cae"), "acop", 16L)))));
+        GoverningPolicy granted = new GoverningPolicy.PeerCseNotify(
+                false, rules(Map.of("acr", List.of(Map.of("acor", List.of("Cae"), "acop", 16L)))));
         assertThat(decider.decide(request("Cae", 16), granted).permitted()).isTrue();
     }
 }

@@ -32,8 +32,8 @@ class HandshakeThrottleTest {
     }
 
     final ManualClock clock = new ManualClock();
-    final HandshakeThrottle throttle = new HandshakeThrottle(3, Duration.ofSeconds(1), Duration.ofSeconds(8),
-            Duration.ofHours(1), 4, clock);
+    final HandshakeThrottle throttle =
+            new HandshakeThrottle(3, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofHours(1), 4, clock);
 
     static InetAddress ip(String s) throws Exception {
         return InetAddress.getByName(s);
@@ -43,16 +43,20 @@ class HandshakeThrottleTest {
     void an_attacker_holding_a_valid_key_for_one_identity_cannot_reset_its_guesses_at_another() throws Exception {
         InetAddress attacker = ip("192.0.2.10");
         // guess, guess, one good handshake with the key it owns, guess: the third guess shuts the address out
-        assertThat(throttle.failed("TLS-PSK", attacker, "victim@psk", "decrypt_error")).isZero();
-        assertThat(throttle.failed("TLS-PSK", attacker, "victim@psk", "decrypt_error")).isZero();
+        assertThat(throttle.failed("TLS-PSK", attacker, "victim@psk", "decrypt_error"))
+                .isZero();
+        assertThat(throttle.failed("TLS-PSK", attacker, "victim@psk", "decrypt_error"))
+                .isZero();
         throttle.succeeded(attacker, "owned@psk");
         assertThat(throttle.failures(attacker)).isEqualTo(2);
-        assertThat(throttle.failed("TLS-PSK", attacker, "victim@psk", "decrypt_error")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(throttle.failed("TLS-PSK", attacker, "victim@psk", "decrypt_error"))
+                .isEqualTo(Duration.ofSeconds(1));
         assertThat(throttle.admits(attacker)).isFalse();
         // and the cycle goes on getting longer shut-outs, whatever it succeeds with in between
         clock.now = clock.now.plusSeconds(1);
         throttle.succeeded(attacker, "owned@psk");
-        assertThat(throttle.failed("TLS-PSK", attacker, "victim@psk", "decrypt_error")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(throttle.failed("TLS-PSK", attacker, "victim@psk", "decrypt_error"))
+                .isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -90,8 +94,8 @@ class HandshakeThrottleTest {
 
     @Test
     void the_identities_kept_apart_per_address_are_bounded_and_the_rest_are_lumped_together() throws Exception {
-        HandshakeThrottle lenient = new HandshakeThrottle(1_000, Duration.ofSeconds(1), Duration.ofSeconds(8),
-                Duration.ofHours(1), 4, 16, clock);
+        HandshakeThrottle lenient = new HandshakeThrottle(
+                1_000, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofHours(1), 4, 16, clock);
         InetAddress attacker = ip("192.0.2.30");
         for (int i = 0; i < 100; i++) {
             lenient.failed("TLS-PSK", attacker, "id" + i + "@psk", "x");
@@ -118,12 +122,10 @@ class HandshakeThrottleTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         java.util.logging.Logger log = java.util.logging.Logger.getLogger("citadel.security");
         log.addHandler(capture);
@@ -140,7 +142,8 @@ class HandshakeThrottleTest {
             assertThat(throttle.admit("TLS-PSK", attacker)).isTrue();
             throttle.failed("TLS-PSK", attacker, "b@psk", "x"); // the next shut-out logs its first refusal again
             assertThat(throttle.admit("TLS-PSK", attacker)).isFalse();
-            assertThat(lines.stream().filter(l -> l.startsWith("TLS-PSK: refused a handshake from 192.0.2.40"))).hasSize(2);
+            assertThat(lines.stream().filter(l -> l.startsWith("TLS-PSK: refused a handshake from 192.0.2.40")))
+                    .hasSize(2);
         } finally {
             log.removeHandler(capture);
         }
@@ -149,22 +152,30 @@ class HandshakeThrottleTest {
     @Test
     void repeated_failures_shut_an_address_out_for_doubling_times_up_to_the_cap() throws Exception {
         InetAddress attacker = ip("192.0.2.1");
-        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error")).isZero();
-        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error")).isZero();
+        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error"))
+                .isZero();
+        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error"))
+                .isZero();
         assertThat(throttle.admits(attacker)).isTrue();
-        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error"))
+                .isEqualTo(Duration.ofSeconds(1));
         assertThat(throttle.admits(attacker)).isFalse();
         assertThat(throttle.admits(ip("192.0.2.2"))).isTrue(); // another address is not affected
         clock.now = clock.now.plusSeconds(1);
         assertThat(throttle.admits(attacker)).isTrue();
-        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error")).isEqualTo(Duration.ofSeconds(2));
-        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error")).isEqualTo(Duration.ofSeconds(4));
-        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error")).isEqualTo(Duration.ofSeconds(8));
-        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error")).isEqualTo(Duration.ofSeconds(8));
+        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error"))
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error"))
+                .isEqualTo(Duration.ofSeconds(4));
+        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error"))
+                .isEqualTo(Duration.ofSeconds(8));
+        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error"))
+                .isEqualTo(Duration.ofSeconds(8));
         // a success clears the count
         throttle.succeeded(attacker, "dev@psk");
         assertThat(throttle.admits(attacker)).isTrue();
-        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error")).isZero();
+        assertThat(throttle.failed("TLS-PSK", attacker, "dev@psk", "decrypt_error"))
+                .isZero();
         // and so does an hour without failures
         throttle.failed("TLS-PSK", attacker, null, "x");
         clock.now = clock.now.plus(Duration.ofHours(2));

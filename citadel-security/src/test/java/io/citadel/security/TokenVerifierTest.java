@@ -38,11 +38,12 @@ class TokenVerifierTest {
     private static final ECKey DAS_KEY = generate("das-1");
     private static final ECKey OTHER_KEY = generate("x");
     private static final ECKey CSE_KEY = generate("cse-enc");
-    private static final TrustedIssuer DAS = new TrustedIssuer("/id-das", new JWKSet(DAS_KEY.toPublicJWK()),
-            Set.of(JWSAlgorithm.ES256), false);
-    private static final TrustedIssuer LAX = new TrustedIssuer("/id-lab", new JWKSet(DAS_KEY.toPublicJWK()),
-            Set.of(JWSAlgorithm.ES256), true);
-    private final TokenVerifier verifier = new TokenVerifier(List.of(DAS, LAX), new JWKSet(CSE_KEY), IDS, Duration.ZERO);
+    private static final TrustedIssuer DAS =
+            new TrustedIssuer("/id-das", new JWKSet(DAS_KEY.toPublicJWK()), Set.of(JWSAlgorithm.ES256), false);
+    private static final TrustedIssuer LAX =
+            new TrustedIssuer("/id-lab", new JWKSet(DAS_KEY.toPublicJWK()), Set.of(JWSAlgorithm.ES256), true);
+    private final TokenVerifier verifier =
+            new TokenVerifier(List.of(DAS, LAX), new JWKSet(CSE_KEY), IDS, Duration.ZERO);
 
     private static ECKey generate(String kid) {
         try {
@@ -53,16 +54,34 @@ class TokenVerifierTest {
     }
 
     private static JWTClaimsSet.Builder claims() {
-        return new JWTClaimsSet.Builder().jwtID("t1@das.example").issuer("/id-das").claim("azp", "/id-in/Cbob")
-                .notBeforeTime(Date.from(NOW.minusSeconds(60))).expirationTime(Date.from(NOW.plusSeconds(3600)))
-                .audience("//sp.example/id-in").claim("tkvr", "1")
-                .claim("tkps", Map.of("pm", List.of(Map.of("ris", List.of("cnt1"),
-                        "pv", Map.of("acr", List.of(Map.of("acor", List.of("Cbob"), "acop", 2))), "rids", List.of("reader@das.example")))));
+        return new JWTClaimsSet.Builder()
+                .jwtID("t1@das.example")
+                .issuer("/id-das")
+                .claim("azp", "/id-in/Cbob")
+                .notBeforeTime(Date.from(NOW.minusSeconds(60)))
+                .expirationTime(Date.from(NOW.plusSeconds(3600)))
+                .audience("//sp.example/id-in")
+                .claim("tkvr", "1")
+                .claim(
+                        "tkps",
+                        Map.of(
+                                "pm",
+                                List.of(Map.of(
+                                        "ris",
+                                        List.of("cnt1"),
+                                        "pv",
+                                        Map.of("acr", List.of(Map.of("acor", List.of("Cbob"), "acop", 2))),
+                                        "rids",
+                                        List.of("reader@das.example")))));
     }
 
     private static String sign(JWTClaimsSet c, ECKey key) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
-                .type(JOSEObjectType.JWT).build(), c);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .keyID(key.getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                c);
         jwt.sign(new ECDSASigner(key));
         return jwt.serialize();
     }
@@ -82,45 +101,66 @@ class TokenVerifierTest {
 
     @Test
     void short_name_claims_and_iso_times_are_accepted() throws Exception {
-        JWTClaimsSet c = new JWTClaimsSet.Builder().claim("tkid", "t2@das.example").claim("tkis", "/id-das")
-                .claim("tkhd", "Cbob").claim("tknb", "20261124T110000").claim("tkna", "20261124T130000")
-                .claim("tkau", List.of("/id-in")).claim("vr", "1.0").build();
+        JWTClaimsSet c = new JWTClaimsSet.Builder()
+                .claim("tkid", "t2@das.example")
+                .claim("tkis", "/id-das")
+                .claim("tkhd", "Cbob")
+                .claim("tknb", "20261124T110000")
+                .claim("tkna", "20261124T130000")
+                .claim("tkau", List.of("/id-in"))
+                .claim("vr", "1.0")
+                .build();
         assertThat(verify(sign(c, DAS_KEY)).tokenId()).isEqualTo("t2@das.example");
     }
 
     @Test
     void sign_then_encrypt_is_accepted() throws Exception {
         String inner = sign(claims().build(), DAS_KEY);
-        JWEObject jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES_A128KW, EncryptionMethod.A128GCM)
-                .contentType("JWT").type(JOSEObjectType.JWT).keyID("cse-enc").build(), new Payload(inner));
+        JWEObject jwe = new JWEObject(
+                new JWEHeader.Builder(JWEAlgorithm.ECDH_ES_A128KW, EncryptionMethod.A128GCM)
+                        .contentType("JWT")
+                        .type(JOSEObjectType.JWT)
+                        .keyID("cse-enc")
+                        .build(),
+                new Payload(inner));
         jwe.encrypt(new ECDHEncrypter(CSE_KEY.toECPublicKey()));
         assertThat(verify(jwe.serialize()).tokenId()).isEqualTo("t1@das.example");
     }
 
     @Test
     void encryption_without_signature_is_refused() throws Exception {
-        JWEObject jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES_A128KW, EncryptionMethod.A128GCM)
-                .type(JOSEObjectType.JWT).build(), new Payload(claims().build().toJSONObject()));
+        JWEObject jwe = new JWEObject(
+                new JWEHeader.Builder(JWEAlgorithm.ECDH_ES_A128KW, EncryptionMethod.A128GCM)
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                new Payload(claims().build().toJSONObject()));
         jwe.encrypt(new ECDHEncrypter(CSE_KEY.toECPublicKey()));
         assertRejected(jwe.serialize(), "signed JWT");
     }
 
     @Test
     void a_token_without_audience_is_refused_unless_its_issuer_is_configured_for_it() throws Exception {
-        JWTClaimsSet noAudience = new JWTClaimsSet.Builder(claims().build()).audience((String) null).build();
+        JWTClaimsSet noAudience = new JWTClaimsSet.Builder(claims().build())
+                .audience((String) null)
+                .build();
         assertRejected(sign(noAudience, DAS_KEY), "names no audience");
-        JWTClaimsSet emptyAudience = new JWTClaimsSet.Builder(claims().build()).audience(List.of()).build();
+        JWTClaimsSet emptyAudience =
+                new JWTClaimsSet.Builder(claims().build()).audience(List.of()).build();
         assertRejected(sign(emptyAudience, DAS_KEY), "names no audience");
-        TrustedIssuer lenient = new TrustedIssuer("/id-das", new JWKSet(DAS_KEY.toPublicJWK()), Set.of(JWSAlgorithm.ES256),
-                false, true);
+        TrustedIssuer lenient = new TrustedIssuer(
+                "/id-das", new JWKSet(DAS_KEY.toPublicJWK()), Set.of(JWSAlgorithm.ES256), false, true);
         TokenVerifier configured = new TokenVerifier(List.of(lenient), new JWKSet(), IDS, Duration.ZERO);
-        assertThat(configured.verify(sign(noAudience, DAS_KEY), "/id-in/Cbob", NOW, false, null).tokenId())
+        assertThat(configured
+                        .verify(sign(noAudience, DAS_KEY), "/id-in/Cbob", NOW, false, null)
+                        .tokenId())
                 .isEqualTo("t1@das.example");
     }
 
     @Test
     void the_service_provider_as_audience_is_accepted() throws Exception {
-        assertThat(verify(sign(claims().audience("//sp.example").build(), DAS_KEY)).tokenId()).isEqualTo("t1@das.example");
+        assertThat(verify(sign(claims().audience("//sp.example").build(), DAS_KEY))
+                        .tokenId())
+                .isEqualTo("t1@das.example");
         assertRejected(sign(claims().audience("//other.example").build(), DAS_KEY), "audience");
     }
 
@@ -129,12 +169,26 @@ class TokenVerifierTest {
         assertRejected(sign(claims().claim("azp", "/id-in/Ceve").build(), DAS_KEY), "held by another");
         assertRejected(sign(claims().audience("/id-other").build(), DAS_KEY), "audience");
         assertRejected(sign(claims().issuer("/id-unknown").build(), DAS_KEY), "not trusted");
-        assertRejected(sign(claims().expirationTime(Date.from(NOW.minusSeconds(1))).build(), DAS_KEY), "expired");
-        assertRejected(sign(claims().notBeforeTime(Date.from(NOW.plusSeconds(600))).build(), DAS_KEY), "not valid yet");
+        assertRejected(
+                sign(claims().expirationTime(Date.from(NOW.minusSeconds(1))).build(), DAS_KEY), "expired");
+        assertRejected(
+                sign(claims().notBeforeTime(Date.from(NOW.plusSeconds(600))).build(), DAS_KEY), "not valid yet");
         assertRejected(sign(claims().jwtID(null).build(), DAS_KEY), "token ID");
         assertRejected(sign(claims().expirationTime(null).build(), DAS_KEY), "exp/tkna");
-        assertRejected(sign(claims().claim("tkps", Map.of("pm", List.of(Map.of("pv",
-                Map.of("acr", List.of(Map.of("acor", List.of("all"), "acop", 63))))))).build(), DAS_KEY), "without naming");
+        assertRejected(
+                sign(
+                        claims().claim(
+                                        "tkps",
+                                        Map.of(
+                                                "pm",
+                                                List.of(Map.of(
+                                                        "pv",
+                                                        Map.of(
+                                                                "acr",
+                                                                List.of(Map.of("acor", List.of("all"), "acop", 63)))))))
+                                .build(),
+                        DAS_KEY),
+                "without naming");
     }
 
     @Test
@@ -148,9 +202,20 @@ class TokenVerifierTest {
     void tampering_and_foreign_keys_are_refused() throws Exception {
         String token = sign(claims().build(), DAS_KEY);
         String[] parts = token.split("\\.");
-        String forged = Base64URL.encode(claims().claim("azp", "/id-in/Cbob").audience("/id-in")
-                .claim("tkps", Map.of("pm", List.of(Map.of("ris", List.of("cnt1", "cnt2"), "pv",
-                        Map.of("acr", List.of(Map.of("acor", List.of("all"), "acop", 63))))))).build().toString()).toString();
+        String forged = Base64URL.encode(claims().claim("azp", "/id-in/Cbob")
+                        .audience("/id-in")
+                        .claim(
+                                "tkps",
+                                Map.of(
+                                        "pm",
+                                        List.of(Map.of(
+                                                "ris",
+                                                List.of("cnt1", "cnt2"),
+                                                "pv",
+                                                Map.of("acr", List.of(Map.of("acor", List.of("all"), "acop", 63)))))))
+                        .build()
+                        .toString())
+                .toString();
         assertRejected(parts[0] + "." + forged + "." + parts[2], "signature");
         assertRejected(sign(claims().build(), OTHER_KEY), "signature");
     }
@@ -158,7 +223,9 @@ class TokenVerifierTest {
     @Test
     void alg_none_is_refused_unless_the_issuer_allows_it() throws Exception {
         assertRejected(new PlainJWT(claims().build()).serialize(), "unsecured");
-        assertThat(verify(new PlainJWT(claims().issuer("/id-lab").build()).serialize()).issuer()).isEqualTo("/id-lab");
+        assertThat(verify(new PlainJWT(claims().issuer("/id-lab").build()).serialize())
+                        .issuer())
+                .isEqualTo("/id-lab");
     }
 
     @Test
@@ -167,8 +234,15 @@ class TokenVerifierTest {
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims().build());
         jwt.sign(new MACSigner(publicKeyAsSecret));
         assertRejected(jwt.serialize(), "HS256");
-        TokenVerifier hmacAllowed = new TokenVerifier(List.of(new TrustedIssuer("/id-das", new JWKSet(DAS_KEY.toPublicJWK()),
-                Set.of(JWSAlgorithm.ES256, JWSAlgorithm.HS256), false)), new JWKSet(), IDS, Duration.ZERO);
+        TokenVerifier hmacAllowed = new TokenVerifier(
+                List.of(new TrustedIssuer(
+                        "/id-das",
+                        new JWKSet(DAS_KEY.toPublicJWK()),
+                        Set.of(JWSAlgorithm.ES256, JWSAlgorithm.HS256),
+                        false)),
+                new JWKSet(),
+                IDS,
+                Duration.ZERO);
         assertThatThrownBy(() -> hmacAllowed.verify(jwt.serialize(), "/id-in/Cbob", NOW, false, null))
                 .hasMessageContaining("signature");
     }
@@ -181,7 +255,9 @@ class TokenVerifierTest {
     }
 
     private void assertRejected(String token, String reason) {
-        assertThatThrownBy(() -> verify(token)).isInstanceOf(TokenRejectedException.class)
-                .hasMessageContaining(reason).satisfies(e -> assertThat(e.getMessage()).doesNotContain(token));
+        assertThatThrownBy(() -> verify(token))
+                .isInstanceOf(TokenRejectedException.class)
+                .hasMessageContaining(reason)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(token));
     }
 }

@@ -43,12 +43,15 @@ final class AdminApi implements AutoCloseable {
     private final Channel channel;
 
     private AdminApi(String host, int port, byte[] tokenDigest, AdminRoutes routes) throws InterruptedException {
-        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 64)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ReadTimeoutHandler(10))
+                        ch.pipeline()
+                                .addLast(new ReadTimeoutHandler(10))
                                 .addLast(new HttpServerCodec(4096, 8192, 8192))
                                 .addLast(new HttpObjectAggregator(MAX_BODY))
                                 .addLast(new AdminRequestHandler(tokenDigest, routes, operations));
@@ -73,13 +76,17 @@ final class AdminApi implements AutoCloseable {
         }
         checkInterface(config);
         String host = config.get(ConfigKey.ADMIN_HOST);
-        Path tokenFile = config.get(ConfigKey.ADMIN_TOKEN_FILE) != null ? Path.of(config.get(ConfigKey.ADMIN_TOKEN_FILE))
+        Path tokenFile = config.get(ConfigKey.ADMIN_TOKEN_FILE) != null
+                ? Path.of(config.get(ConfigKey.ADMIN_TOKEN_FILE))
                 : dataDir.resolve("admin-api.token");
         byte[] digest = digest(token(tokenFile, announce));
-        AdminApi api = new AdminApi(host, config.getInt(ConfigKey.ADMIN_PORT),
-                digest, new AdminRoutes(credentials, () -> KeyProtection.of(config, dataDir)));
-        announce.println("Citadel admin API listening on http://" + host + ":" + api.port() + "/admin/ (bearer token in "
-                + tokenFile + ")");
+        AdminApi api = new AdminApi(
+                host,
+                config.getInt(ConfigKey.ADMIN_PORT),
+                digest,
+                new AdminRoutes(credentials, () -> KeyProtection.of(config, dataDir)));
+        announce.println("Citadel admin API listening on http://" + host + ":" + api.port()
+                + "/admin/ (bearer token in " + tokenFile + ")");
         return api;
     }
 
@@ -103,11 +110,15 @@ final class AdminApi implements AutoCloseable {
                 byte[] random = new byte[32];
                 new SecureRandom().nextBytes(random);
                 Files.createDirectories(file.toAbsolutePath().getParent());
-                io.citadel.credentials.PrivateFiles.write(file.toAbsolutePath(), Base64.getUrlEncoder().withoutPadding().encode(random));
+                io.citadel.credentials.PrivateFiles.write(
+                        file.toAbsolutePath(),
+                        Base64.getUrlEncoder().withoutPadding().encode(random));
                 java.util.Arrays.fill(random, (byte) 0);
                 announce.println("Citadel: generated the admin API token into " + file);
             }
-            byte[] token = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+            byte[] token = new String(Files.readAllBytes(file), StandardCharsets.UTF_8)
+                    .strip()
+                    .getBytes(StandardCharsets.UTF_8);
             if (token.length < 16) {
                 throw new IllegalArgumentException("the admin API token in " + file + " is shorter than 16 characters");
             }

@@ -30,7 +30,8 @@ record AdminIdentity(String value, Path pendingFile) {
         Path file = dataDir.resolve("admin-originator");
         try {
             if (Files.exists(file)) {
-                return new AdminIdentity(Files.readString(file, StandardCharsets.UTF_8).trim(), null);
+                return new AdminIdentity(
+                        Files.readString(file, StandardCharsets.UTF_8).trim(), null);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the administrator originator in " + dataDir, e);
@@ -48,7 +49,9 @@ record AdminIdentity(String value, Path pendingFile) {
         try {
             Files.deleteIfExists(pendingFile);
             try {
-                Files.createFile(pendingFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        pendingFile,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
                 Files.createFile(pendingFile); // not a POSIX file system
             }

@@ -46,7 +46,10 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
         if (!authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             AUDIT.warning("admin API: refused " + request.method() + " " + request.uri() + " from "
                     + ctx.channel().remoteAddress() + " (no valid bearer token)");
-            send(ctx, AdminRoutes.Reply.error(401, "a valid 'Authorization: Bearer <admin API token>' is required"), keepAlive);
+            send(
+                    ctx,
+                    AdminRoutes.Reply.error(401, "a valid 'Authorization: Bearer <admin API token>' is required"),
+                    keepAlive);
             return;
         }
         String method = request.method().name();
@@ -72,8 +75,8 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
     }
 
     private static void send(ChannelHandlerContext ctx, AdminRoutes.Reply reply, boolean keepAlive) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(reply.body()));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(reply.body()));
         response.headers().set(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
         if (reply.body().length > 0) {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);

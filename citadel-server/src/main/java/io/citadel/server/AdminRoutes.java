@@ -106,7 +106,8 @@ final class AdminRoutes {
             return Reply.error(503, "the credential store cannot be used: " + e.getMessage());
         } catch (RuntimeException e) {
             Logger.getLogger("citadel.server").warning("admin API: " + e);
-            return Reply.error(503, "the credential store cannot be used: " + e.getClass().getSimpleName());
+            return Reply.error(
+                    503, "the credential store cannot be used: " + e.getClass().getSimpleName());
         }
     }
 
@@ -115,7 +116,10 @@ final class AdminRoutes {
     private Reply psk(String method, List<String> s, byte[] body) {
         if (s.size() == 1) {
             return switch (method) {
-                case "GET" -> Reply.json(200, admin.psks().stream().map(AdminRoutes::describe).toList());
+                case "GET" ->
+                    Reply.json(
+                            200,
+                            admin.psks().stream().map(AdminRoutes::describe).toList());
                 case "POST" -> addPsk(body);
                 default -> notAllowed("GET, POST");
             };
@@ -137,8 +141,10 @@ final class AdminRoutes {
             return Reply.error(404, "no such admin resource");
         }
         return switch (method) {
-            case "GET" -> admin.psk(identity).map(c -> Reply.json(200, describe(c)))
-                    .orElseGet(() -> Reply.error(404, "no PSK " + identity));
+            case "GET" ->
+                admin.psk(identity)
+                        .map(c -> Reply.json(200, describe(c)))
+                        .orElseGet(() -> Reply.error(404, "no PSK " + identity));
             case "DELETE" -> {
                 if (!admin.revokePsk(identity)) {
                     yield Reply.error(404, "no PSK " + identity);
@@ -154,7 +160,9 @@ final class AdminRoutes {
         Map<String, Object> o = object(body, Set.of("identity", "allow", "expires", "textKey"));
         String identity = string(o, "identity", true);
         if (admin.psk(identity).isPresent()) {
-            return Reply.error(409, "PSK " + identity + " exists; rotate it (POST psk/" + identity + "/rotate) or revoke it first");
+            return Reply.error(
+                    409,
+                    "PSK " + identity + " exists; rotate it (POST psk/" + identity + "/rotate) or revoke it first");
         }
         PskCredential credential = new PskCredential(identity, strings(o, "allow"), instant(o, "expires"));
         CredentialAdmin.IssuedKey key = admin.issuePsk(credential, bool(o, "textKey"));
@@ -189,7 +197,10 @@ final class AdminRoutes {
     private Reply rpk(String method, List<String> s, byte[] body) {
         if (s.size() == 1) {
             return switch (method) {
-                case "GET" -> Reply.json(200, admin.rawKeys().stream().map(AdminRoutes::describe).toList());
+                case "GET" ->
+                    Reply.json(
+                            200,
+                            admin.rawKeys().stream().map(AdminRoutes::describe).toList());
                 case "POST" -> {
                     Map<String, Object> o = object(body, Set.of("key", "id", "allow", "expires"));
                     RawPublicKeyId id = CredentialAdmin.rawKeyId(string(o, "key", false), string(o, "id", false));
@@ -227,7 +238,12 @@ final class AdminRoutes {
 
     private Reply ca(String method, List<String> s, byte[] body) {
         if (s.size() == 1) {
-            return method.equals("GET") ? Reply.json(200, admin.trustAnchors().stream().map(AdminRoutes::describe).toList())
+            return method.equals("GET")
+                    ? Reply.json(
+                            200,
+                            admin.trustAnchors().stream()
+                                    .map(AdminRoutes::describe)
+                                    .toList())
                     : notAllowed("GET");
         }
         if (s.size() != 2) {
@@ -238,9 +254,10 @@ final class AdminRoutes {
             case "PUT" -> {
                 Map<String, Object> o = object(body, Set.of("pem"));
                 boolean existed = admin.hasTrustAnchor(name);
-                CredentialAdmin.TrustAnchor a = admin.addTrustAnchor(name,
-                        string(o, "pem", true).getBytes(StandardCharsets.UTF_8));
-                AUDIT.info("admin API: " + (existed ? "replaced" : "added") + " trust anchor " + name + " (" + a.subject() + ")");
+                CredentialAdmin.TrustAnchor a =
+                        admin.addTrustAnchor(name, string(o, "pem", true).getBytes(StandardCharsets.UTF_8));
+                AUDIT.info("admin API: " + (existed ? "replaced" : "added") + " trust anchor " + name + " ("
+                        + a.subject() + ")");
                 yield Reply.json(existed ? 200 : 201, describe(a));
             }
             case "DELETE" -> {
@@ -312,7 +329,8 @@ final class AdminRoutes {
         for (Map.Entry<?, ?> e : map.entrySet()) {
             String key = String.valueOf(e.getKey());
             if (!fields.contains(key)) {
-                throw new IllegalArgumentException("unknown field '" + key + "'; allowed: " + String.join(", ", fields));
+                throw new IllegalArgumentException(
+                        "unknown field '" + key + "'; allowed: " + String.join(", ", fields));
             }
             out.put(key, e.getValue());
         }
@@ -353,7 +371,8 @@ final class AdminRoutes {
         try {
             return v == null ? null : Instant.parse(v);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + field + "' must be an ISO-8601 instant such as 2027-01-31T00:00:00Z");
+            throw new IllegalArgumentException(
+                    "'" + field + "' must be an ISO-8601 instant such as 2027-01-31T00:00:00Z");
         }
     }
 

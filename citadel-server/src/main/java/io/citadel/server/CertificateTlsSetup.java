@@ -16,12 +16,12 @@ import java.util.logging.Logger;
 final class CertificateTlsSetup {
     private static final Logger LOG = Logger.getLogger("citadel.server");
 
-    private CertificateTlsSetup() {
-    }
+    private CertificateTlsSetup() {}
 
     /** True when this CSE has a certificate to show (TLS listener or key store configured). */
     static boolean configured(Configuration config) {
-        return config.get(ConfigKey.KEY_STORE) != null || (config.get(ConfigKey.TLS_CERT) != null && config.get(ConfigKey.TLS_KEY) != null);
+        return config.get(ConfigKey.KEY_STORE) != null
+                || (config.get(ConfigKey.TLS_CERT) != null && config.get(ConfigKey.TLS_KEY) != null);
     }
 
     /** This CSE's TLS client for https CSE peers, with its own certificate; null when it has none. */
@@ -29,16 +29,26 @@ final class CertificateTlsSetup {
         if (!configured(config)) {
             return null;
         }
-        io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
+        io.citadel.security.OriginatorIds ids =
+                new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
         io.citadel.tls.RevocationList crls = crls(config);
         try {
             if (config.get(ConfigKey.KEY_STORE) != null) {
-                return io.citadel.tls.CseClientTls.fromKeyManager(vaultKeys(config), trustAnchors(config), crls,
-                        settings.spId().substring(2), ids::normalize);
+                return io.citadel.tls.CseClientTls.fromKeyManager(
+                        vaultKeys(config),
+                        trustAnchors(config),
+                        crls,
+                        settings.spId().substring(2),
+                        ids::normalize);
             }
-            return io.citadel.tls.CseClientTls.fromPem(new java.io.File(config.get(ConfigKey.TLS_CERT)),
-                    new java.io.File(config.get(ConfigKey.TLS_KEY)), keyPassword(config), trustAnchors(config), crls,
-                    settings.spId().substring(2), ids::normalize);
+            return io.citadel.tls.CseClientTls.fromPem(
+                    new java.io.File(config.get(ConfigKey.TLS_CERT)),
+                    new java.io.File(config.get(ConfigKey.TLS_KEY)),
+                    keyPassword(config),
+                    trustAnchors(config),
+                    crls,
+                    settings.spId().substring(2),
+                    ids::normalize);
         } catch (javax.net.ssl.SSLException e) {
             throw new IllegalArgumentException("TLS client configuration unusable: " + e.getMessage());
         }
@@ -65,19 +75,22 @@ final class CertificateTlsSetup {
             return null;
         }
         try {
-            return Files.readString(Path.of(config.get(ConfigKey.TLS_KEY_PASSWORD_FILE)), StandardCharsets.UTF_8).strip();
+            return Files.readString(Path.of(config.get(ConfigKey.TLS_KEY_PASSWORD_FILE)), StandardCharsets.UTF_8)
+                    .strip();
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read --tls-key-password-file");
         }
     }
 
     private static io.citadel.tls.RevocationList crls(Configuration config) {
-        return config.get(ConfigKey.TLS_CRL) == null ? null
-                : new io.citadel.tls.RevocationList(Path.of(config.get(ConfigKey.TLS_CRL)), config.getBoolean(ConfigKey.TLS_CRL_REQUIRED));
+        return config.get(ConfigKey.TLS_CRL) == null
+                ? null
+                : new io.citadel.tls.RevocationList(
+                        Path.of(config.get(ConfigKey.TLS_CRL)), config.getBoolean(ConfigKey.TLS_CRL_REQUIRED));
     }
 
-    static java.util.function.Supplier<io.netty.channel.ChannelHandler> server(Configuration config,
-                                                                                             CseSettings settings) {
+    static java.util.function.Supplier<io.netty.channel.ChannelHandler> server(
+            Configuration config, CseSettings settings) {
         if (config.get(ConfigKey.KEY_STORE) != null) {
             return vaultTls(config, settings);
         }
@@ -87,16 +100,27 @@ final class CertificateTlsSetup {
             }
         }
         String password = keyPassword(config);
-        io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
+        io.citadel.security.OriginatorIds ids =
+                new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
         try {
             if (config.get(ConfigKey.TLS_SNI_DIR) != null) {
-                return io.citadel.tls.CertificateTls.serverWithSni(new java.io.File(config.get(ConfigKey.TLS_CERT)),
-                        new java.io.File(config.get(ConfigKey.TLS_KEY)), password, sniNames(Path.of(config.get(ConfigKey.TLS_SNI_DIR))),
-                        clientAuthentication(config), settings.spId().substring(2), ids::normalize,
+                return io.citadel.tls.CertificateTls.serverWithSni(
+                        new java.io.File(config.get(ConfigKey.TLS_CERT)),
+                        new java.io.File(config.get(ConfigKey.TLS_KEY)),
+                        password,
+                        sniNames(Path.of(config.get(ConfigKey.TLS_SNI_DIR))),
+                        clientAuthentication(config),
+                        settings.spId().substring(2),
+                        ids::normalize,
                         config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
             }
-            return io.citadel.tls.CertificateTls.server(new java.io.File(config.get(ConfigKey.TLS_CERT)),
-                    new java.io.File(config.get(ConfigKey.TLS_KEY)), password, clientAuthentication(config), settings.spId().substring(2), ids::normalize,
+            return io.citadel.tls.CertificateTls.server(
+                    new java.io.File(config.get(ConfigKey.TLS_CERT)),
+                    new java.io.File(config.get(ConfigKey.TLS_KEY)),
+                    password,
+                    clientAuthentication(config),
+                    settings.spId().substring(2),
+                    ids::normalize,
                     config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
         } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("TLS configuration unusable: " + e.getMessage());
@@ -128,7 +152,8 @@ final class CertificateTlsSetup {
         }
         Path dir = TrustAnchorCommand.directory(config);
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--tls-port needs --tls-trust or trust anchors added with citadel credentials ca add");
+            throw new IllegalArgumentException(
+                    "--tls-port needs --tls-trust or trust anchors added with citadel credentials ca add");
         }
         return dir.toFile();
     }
@@ -138,21 +163,33 @@ final class CertificateTlsSetup {
         if (!auth.equals("required") && !auth.equals("optional")) {
             throw new IllegalArgumentException("--tls-client-auth must be required or optional");
         }
-        io.citadel.tls.RevocationList crls = config.get(ConfigKey.TLS_CRL) == null ? null
-                : new io.citadel.tls.RevocationList(Path.of(config.get(ConfigKey.TLS_CRL)), config.getBoolean(ConfigKey.TLS_CRL_REQUIRED));
+        io.citadel.tls.RevocationList crls = config.get(ConfigKey.TLS_CRL) == null
+                ? null
+                : new io.citadel.tls.RevocationList(
+                        Path.of(config.get(ConfigKey.TLS_CRL)), config.getBoolean(ConfigKey.TLS_CRL_REQUIRED));
         String ocsp = config.get(ConfigKey.TLS_OCSP_URL);
-        return new io.citadel.tls.ClientAuthentication(trustAnchors(config), crls,
-                ocsp == null ? null : new io.citadel.tls.OcspPolicy(java.net.URI.create(ocsp),
-                        config.getBoolean(ConfigKey.TLS_OCSP_REQUIRED), 60_000), auth.equals("required"));
+        return new io.citadel.tls.ClientAuthentication(
+                trustAnchors(config),
+                crls,
+                ocsp == null
+                        ? null
+                        : new io.citadel.tls.OcspPolicy(
+                                java.net.URI.create(ocsp), config.getBoolean(ConfigKey.TLS_OCSP_REQUIRED), 60_000),
+                auth.equals("required"));
     }
 
     /** TLS with the key in a vault: a PKCS#11 token or an encrypted PKCS#12 file. */
-    private static java.util.function.Supplier<io.netty.channel.ChannelHandler> vaultTls(Configuration config,
-                                                                                        CseSettings settings) {
-        io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
+    private static java.util.function.Supplier<io.netty.channel.ChannelHandler> vaultTls(
+            Configuration config, CseSettings settings) {
+        io.citadel.security.OriginatorIds ids =
+                new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
         try {
-            return io.citadel.tls.CertificateTls.server(vaultKeys(config), clientAuthentication(config),
-                    settings.spId().substring(2), ids::normalize, config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
+            return io.citadel.tls.CertificateTls.server(
+                    vaultKeys(config),
+                    clientAuthentication(config),
+                    settings.spId().substring(2),
+                    ids::normalize,
+                    config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS));
         } catch (javax.net.ssl.SSLException e) {
             throw new IllegalArgumentException("TLS key store unusable: " + e.getMessage());
         }

@@ -3,8 +3,8 @@ package io.citadel.server;
 import io.citadel.binding.http.HttpBinding;
 import io.citadel.binding.http.HttpSettings;
 import io.citadel.engine.Cse;
-import io.citadel.engine.pipeline.InboundPort;
 import io.citadel.engine.CseSettings;
+import io.citadel.engine.pipeline.InboundPort;
 import io.citadel.store.jdbc.JdbcResourceStore;
 import io.citadel.store.jdbc.StoreSettings;
 import java.io.IOException;
@@ -30,6 +30,7 @@ public final class CitadelServer implements AutoCloseable {
     private final HttpBinding tls;
     /** The bindings' inbound ports (each with its worker pool), closed after the bindings. */
     private final List<InboundPort> ports;
+
     private io.citadel.binding.coap.CoapBinding coap;
     private io.citadel.binding.mqtt.MqttBinding mqtt;
     private AdminApi adminApi;
@@ -39,8 +40,15 @@ public final class CitadelServer implements AutoCloseable {
     /** Why the server stopped by itself (the database lock was lost); null for a normal stop. */
     private volatile String failure;
 
-    private CitadelServer(JdbcResourceStore store, Cse cse, HttpBinding http, SchemeOutbound outbound, EmbeddedDas das,
-                          HttpBinding psk, HttpBinding tls, List<InboundPort> ports) {
+    private CitadelServer(
+            JdbcResourceStore store,
+            Cse cse,
+            HttpBinding http,
+            SchemeOutbound outbound,
+            EmbeddedDas das,
+            HttpBinding psk,
+            HttpBinding tls,
+            List<InboundPort> ports) {
         this.ports = ports;
         this.outbound = outbound;
         this.tls = tls;
@@ -56,8 +64,8 @@ public final class CitadelServer implements AutoCloseable {
      * tests): {@code announce} gets the lines {@code serve} prints, ending with {@code Citadel ready}. Throws
      * {@link IllegalArgumentException} or {@link IllegalStateException} for a configuration {@code serve} refuses.
      */
-    public static CitadelServer start(List<String> serveArgs, PrintStream announce) throws InterruptedException,
-            IOException {
+    public static CitadelServer start(List<String> serveArgs, PrintStream announce)
+            throws InterruptedException, IOException {
         return start(Configuration.resolve(serveArgs, System.getenv()), announce);
     }
 
@@ -113,8 +121,13 @@ public final class CitadelServer implements AutoCloseable {
     /** The readiness signal: printed once, after every configured listener is open and the store answers. */
     static final String READY = "Citadel ready";
 
-    private static CitadelServer startIn(Configuration config, PrintStream announce, Path dataDir, StoreSettings storeSettings,
-                                         JdbcResourceStore external) throws InterruptedException, IOException {
+    private static CitadelServer startIn(
+            Configuration config,
+            PrintStream announce,
+            Path dataDir,
+            StoreSettings storeSettings,
+            JdbcResourceStore external)
+            throws InterruptedException, IOException {
         AdminIdentity adminIdentity = AdminIdentity.resolve(config.get(ConfigKey.ADMIN_ORIGINATOR), dataDir);
         String admin = adminIdentity.value();
         String host = config.get(ConfigKey.HTTP_HOST);
@@ -123,7 +136,8 @@ public final class CitadelServer implements AutoCloseable {
         SchemeOutbound outbound;
         try {
             outbound = new SchemeOutbound(new HttpOutbound(
-                    CertificateTlsSetup.client(config, cseSettings(config, admin, host, port)), registrarPsk(config, dataDir)));
+                    CertificateTlsSetup.client(config, cseSettings(config, admin, host, port)),
+                    registrarPsk(config, dataDir)));
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -134,9 +148,10 @@ public final class CitadelServer implements AutoCloseable {
         CitadelServer started = null;
         try {
             CseSettings settings = cseSettings(config, admin, host, port);
-            LogRedaction.hideAdministrator(Cse.administratorSpellings(settings,
-                    new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId())));
-            io.citadel.engine.authorization.SecurityOptions security = SecurityConfiguration.load(config, dataDir, outbound);
+            LogRedaction.hideAdministrator(Cse.administratorSpellings(
+                    settings, new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId())));
+            io.citadel.engine.authorization.SecurityOptions security =
+                    SecurityConfiguration.load(config, dataDir, outbound);
             if (config.get(ConfigKey.DAS_PORT) != null) {
                 das = EmbeddedDas.start(config, dataDir.resolve("das"), host);
                 List<io.citadel.security.TrustedIssuer> trusted = new java.util.ArrayList<>(security.trustedIssuers());
@@ -148,7 +163,10 @@ public final class CitadelServer implements AutoCloseable {
             boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);
             HttpBinding[] holder = new HttpBinding[1];
             Cse engine = cse;
-            holder[0] = new HttpBinding(port(ports, cse, "citadel-worker", httpSettings), httpSettings, ut ? new CseUpperTester(engine, () -> holder[0].port()) : null);
+            holder[0] = new HttpBinding(
+                    port(ports, cse, "citadel-worker", httpSettings),
+                    httpSettings,
+                    ut ? new CseUpperTester(engine, () -> holder[0].port()) : null);
             HttpBinding psk = null;
             // one set of stores for the listeners and the admin API: a revocation there reaches the sessions at once
             CredentialAdmin credentials = new CredentialAdmin(config, dataDir);
@@ -156,35 +174,54 @@ public final class CitadelServer implements AutoCloseable {
             io.citadel.security.HandshakeThrottle pskThrottle = pskListeners ? CredentialStores.throttle(config) : null;
             io.citadel.credentials.PskStore pskStore = pskListeners ? credentials.pskStore() : null;
             if (config.get(ConfigKey.PSK_PORT) != null) {
-                io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
+                io.citadel.security.OriginatorIds ids =
+                        new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
                 long handshake = config.getInt(ConfigKey.HANDSHAKE_TIMEOUT_MS);
                 HttpSettings pskSettings = listener(config, host, config.getInt(ConfigKey.PSK_PORT));
-                psk = new HttpBinding(port(ports, cse, "citadel-psk-worker", pskSettings), pskSettings, null,
+                psk = new HttpBinding(
+                        port(ports, cse, "citadel-psk-worker", pskSettings),
+                        pskSettings,
+                        null,
                         () -> new io.citadel.tls.PskTlsHandler(pskStore, pskThrottle, ids::normalize, handshake));
             }
             HttpBinding tls = null;
             if (config.get(ConfigKey.TLS_PORT) != null) {
                 HttpSettings tlsSettings = listener(config, host, config.getInt(ConfigKey.TLS_PORT));
-                tls = new HttpBinding(port(ports, cse, "citadel-tls-worker", tlsSettings), tlsSettings, null,
+                tls = new HttpBinding(
+                        port(ports, cse, "citadel-tls-worker", tlsSettings),
+                        tlsSettings,
+                        null,
                         CertificateTlsSetup.server(config, settings));
             }
             CitadelServer server = new CitadelServer(store, cse, holder[0], outbound, das, psk, tls, ports);
             started = server;
             if (config.get(ConfigKey.RPK_PORT) != null) {
                 HttpSettings rpkSettings = listener(config, host, config.getInt(ConfigKey.RPK_PORT));
-                server.rawKeyTls = new HttpBinding(port(ports, cse, "citadel-rpk-worker", rpkSettings), rpkSettings, null,
-                        RawKeyTlsSetup.server(config, credentials::rawKeyStore,
+                server.rawKeyTls = new HttpBinding(
+                        port(ports, cse, "citadel-rpk-worker", rpkSettings),
+                        rpkSettings,
+                        null,
+                        RawKeyTlsSetup.server(
+                                config,
+                                credentials::rawKeyStore,
                                 new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId())));
                 announce.println("Citadel TLS (raw public keys) listening on port " + server.rawKeyTls.port());
             }
-            server.coap = CoapSetup.start(config, (name, threads) -> port(ports, engine, name, threads, 4096), settings, host,
-                    pskStore, pskThrottle, credentials::rawKeyStore);
+            server.coap = CoapSetup.start(
+                    config,
+                    (name, threads) -> port(ports, engine, name, threads, 4096),
+                    settings,
+                    host,
+                    pskStore,
+                    pskThrottle,
+                    credentials::rawKeyStore);
             if (server.coap != null) {
                 io.citadel.binding.coap.CoapOutbound coapOut = CoapSetup.outbound(config);
                 outbound.register("coap", coapOut);
                 outbound.register("coaps", coapOut);
             }
-            server.mqtt = MqttSetup.start(config, (name, threads) -> port(ports, engine, name, threads, 4096), settings);
+            server.mqtt =
+                    MqttSetup.start(config, (name, threads) -> port(ports, engine, name, threads, 4096), settings);
             if (server.mqtt != null) {
                 outbound.register("mqtt", server.mqtt);
             }
@@ -192,18 +229,23 @@ public final class CitadelServer implements AutoCloseable {
             cse.pointOfAccess(poa);
             if (config.get(ConfigKey.REGISTRAR_CSE_ID) != null) { // its form checked by StartupChecks
                 String registrarPoa = config.get(ConfigKey.REGISTRAR_POA);
-                io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
+                io.citadel.security.OriginatorIds ids =
+                        new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());
                 String registrar = ids.normalize(config.get(ConfigKey.REGISTRAR_CSE_ID));
                 cse.registerWith(registrar, registrarPoa, duration(config, ConfigKey.REGISTRAR_KEEPALIVE), poa);
                 announce.println("Citadel registering with " + registrar + " at " + registrarPoa);
             }
             String line = "Citadel CSE " + settings.cseId() + " (" + settings.cseName() + ") listening on http://"
-                    + host + ":" + holder[0].port() + "/ storage=" + (config.get(ConfigKey.DB_URL) == null ? "embedded H2 in "
-                    + dataDir.toAbsolutePath() : "PostgreSQL") + (ut ? " upper-tester=on" : "");
+                    + host + ":" + holder[0].port() + "/ storage="
+                    + (config.get(ConfigKey.DB_URL) == null
+                            ? "embedded H2 in " + dataDir.toAbsolutePath()
+                            : "PostgreSQL")
+                    + (ut ? " upper-tester=on" : "");
             LOG.info(line);
             announce.println(line);
             if (das != null) {
-                announce.println("Citadel DAS " + das.trustedIssuer().issuerId() + " (in process) listening on port " + das.port());
+                announce.println("Citadel DAS " + das.trustedIssuer().issuerId() + " (in process) listening on port "
+                        + das.port());
             }
             if (psk != null) {
                 announce.println("Citadel TLS-PSK listening on port " + psk.port());
@@ -224,8 +266,9 @@ public final class CitadelServer implements AutoCloseable {
             for (KeyProtection.Entry key : KeyProtection.of(config, dataDir)) {
                 announce.println("Citadel key protection: " + key.key() + ": " + key.level());
                 if (key.clearAtRest() && key.key().startsWith("tls-key")) {
-                    LOG.warning("the private key " + config.get(ConfigKey.TLS_KEY) + " is stored in clear; encrypt it"
-                            + " (openssl pkcs8 -topk8 -v2 aes-256-cbc) and give --tls-key-password-file, or use --key-store");
+                    LOG.warning(
+                            "the private key " + config.get(ConfigKey.TLS_KEY) + " is stored in clear; encrypt it"
+                                    + " (openssl pkcs8 -topk8 -v2 aes-256-cbc) and give --tls-key-password-file, or use --key-store");
                 }
             }
             adminIdentity.persist(announce);
@@ -263,9 +306,13 @@ public final class CitadelServer implements AutoCloseable {
 
     /** One HTTP listener's settings: the secure defaults, with the operator's body, worker and per-peer limits. */
     private static HttpSettings listener(Configuration config, String host, int port) {
-        HttpSettings d = HttpSettings.defaults(host, port, config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS));
-        return d.withConnectionLimits(d.maxConnections(), config.getInt(ConfigKey.MAX_CONNECTIONS_PER_PEER),
-                config.getInt(ConfigKey.MAX_CONNECTIONS_PER_LOOPBACK_PEER), d.loopbackReserve());
+        HttpSettings d =
+                HttpSettings.defaults(host, port, config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS));
+        return d.withConnectionLimits(
+                d.maxConnections(),
+                config.getInt(ConfigKey.MAX_CONNECTIONS_PER_PEER),
+                config.getInt(ConfigKey.MAX_CONNECTIONS_PER_LOOPBACK_PEER),
+                d.loopbackReserve());
     }
 
     /** The registrar over TLS-PSK when --registrar-psk-identity is given (its key: the secret registrar-psk); else null. */
@@ -275,7 +322,8 @@ public final class CitadelServer implements AutoCloseable {
             return null;
         }
         if (config.get(ConfigKey.REGISTRAR_POA) == null) {
-            throw new IllegalArgumentException("--registrar-psk-identity needs --registrar-poa (the registrar's TLS-PSK listener)");
+            throw new IllegalArgumentException(
+                    "--registrar-psk-identity needs --registrar-poa (the registrar's TLS-PSK listener)");
         }
         byte[] key = CredentialStores.hexSecret(config, dataDir, REGISTRAR_PSK_SECRET);
         try {
@@ -291,7 +339,10 @@ public final class CitadelServer implements AutoCloseable {
     private static List<String> pointOfAccess(Configuration config, String host, int port, HttpBinding tls) {
         String configured = config.get(ConfigKey.POINT_OF_ACCESS);
         if (configured != null && !configured.isBlank()) {
-            return Arrays.stream(configured.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+            return Arrays.stream(configured.split(","))
+                    .map(String::trim)
+                    .filter(x -> !x.isEmpty())
+                    .toList();
         }
         String poaHost = host.equals("0.0.0.0") ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
         List<String> poa = new java.util.ArrayList<>();
@@ -324,7 +375,8 @@ public final class CitadelServer implements AutoCloseable {
         String file = config.get(ConfigKey.DB_PASSWORD_FILE);
         if (file != null) {
             try {
-                password = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+                password =
+                        Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read --db-password-file " + file);
             }
@@ -340,23 +392,36 @@ public final class CitadelServer implements AutoCloseable {
             default -> throw new IllegalArgumentException("--cse-type must be IN, MN or ASN");
         };
         String allowed = config.get(ConfigKey.REGISTRATION_ALLOWED);
-        List<String> patterns = allowed == null || allowed.isBlank() ? List.of()
-                : Arrays.stream(allowed.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<String> patterns = allowed == null || allowed.isBlank()
+                ? List.of()
+                : Arrays.stream(allowed.split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
         String poaHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
-        io.citadel.security.OriginatorIds ids = new io.citadel.security.OriginatorIds(config.get(ConfigKey.CSE_ID),
-                config.get(ConfigKey.SP_ID));
-        List<String> insecure = Arrays.stream(config.get(ConfigKey.INSECURE_CSE_PEERS).split(",")).map(String::trim)
-                .filter(x -> !x.isEmpty()).map(ids::normalize).toList();
-        return new CseSettings(config.get(ConfigKey.CSE_ID), config.get(ConfigKey.CSE_NAME), config.get(ConfigKey.SP_ID),
-                type, admin, patterns, List.of("http://" + poaHost + ":" + port + "/"), config.getInt(ConfigKey.MAX_RESULTS),
+        io.citadel.security.OriginatorIds ids =
+                new io.citadel.security.OriginatorIds(config.get(ConfigKey.CSE_ID), config.get(ConfigKey.SP_ID));
+        List<String> insecure = Arrays.stream(
+                        config.get(ConfigKey.INSECURE_CSE_PEERS).split(","))
+                .map(String::trim)
+                .filter(x -> !x.isEmpty())
+                .map(ids::normalize)
+                .toList();
+        return new CseSettings(
+                config.get(ConfigKey.CSE_ID),
+                config.get(ConfigKey.CSE_NAME),
+                config.get(ConfigKey.SP_ID),
+                type,
+                admin,
+                patterns,
+                List.of("http://" + poaHost + ":" + port + "/"),
+                config.getInt(ConfigKey.MAX_RESULTS),
                 insecure);
     }
-
 
     static boolean isLoopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
-
 
     public int httpPort() {
         return http.port();

@@ -5,7 +5,6 @@ import io.citadel.binding.coap.CoapSettings;
 import io.citadel.client.coap.DtlsCertificates;
 import io.citadel.credentials.PskStore;
 import io.citadel.credentials.RawPublicKeyStore;
-import io.citadel.engine.Cse;
 import io.citadel.engine.CseSettings;
 import io.citadel.security.HandshakeThrottle;
 import io.citadel.security.OriginatorIds;
@@ -25,15 +24,21 @@ import org.eclipse.californium.elements.auth.X509CertPath;
 /** The CoAP binding as configured: plain CoAP (loopback unless allowed) and DTLS with the credential store's PSKs. */
 final class CoapSetup {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("citadel.server");
-    private CoapSetup() {
-    }
+
+    private CoapSetup() {}
 
     /**
      * Starts the binding when a CoAP port is configured; null otherwise. With a DTLS port, {@code psks} (and
      * {@code throttle}, the guard against guessing its keys) and the raw public keys are the CSE's stores.
      */
-    static CoapBinding start(Configuration config, PortOpener ports, CseSettings settings, String host, PskStore psks,
-                             HandshakeThrottle throttle, Supplier<RawPublicKeyStore> rawPublicKeys) {
+    static CoapBinding start(
+            Configuration config,
+            PortOpener ports,
+            CseSettings settings,
+            String host,
+            PskStore psks,
+            HandshakeThrottle throttle,
+            Supplier<RawPublicKeyStore> rawPublicKeys) {
         Integer port = config.get(ConfigKey.COAP_PORT) == null ? null : config.getInt(ConfigKey.COAP_PORT);
         Integer securePort = config.get(ConfigKey.COAPS_PORT) == null ? null : config.getInt(ConfigKey.COAPS_PORT);
         if (port == null && securePort == null) {
@@ -41,38 +46,49 @@ final class CoapSetup {
         }
         standardConfigurationWithoutFile();
         if (port != null && !CitadelServer.isLoopback(host) && !config.getBoolean(ConfigKey.ALLOW_PLAIN_HTTP)) {
-            throw new IllegalArgumentException("plain CoAP on " + host + " would expose unencrypted, unauthenticated traffic;"
-                    + " use --coaps-port, or --allow-plain-http true if the network is protected otherwise");
+            throw new IllegalArgumentException(
+                    "plain CoAP on " + host + " would expose unencrypted, unauthenticated traffic;"
+                            + " use --coaps-port, or --allow-plain-http true if the network is protected otherwise");
         }
         CoapBinding.Dtls dtls = null;
         if (securePort != null) {
             OriginatorIds ids = new OriginatorIds(settings.cseId(), settings.spId());
             RawPublicKeyStore rawKeys = rawPublicKeys.get();
-            DtlsCertificates certificates = certificates(config, spki -> rawKeys.lookup(spki, Instant.now()).isPresent());
+            DtlsCertificates certificates = certificates(
+                    config, spki -> rawKeys.lookup(spki, Instant.now()).isPresent());
             if (certificates == null && config.get(ConfigKey.KEY_STORE) != null) {
-                LOG.warning("DTLS offers pre-shared keys only: Scandium signs with software JCE providers and cannot use"
-                        + " the key store's key (give --tls-cert/--tls-key for DTLS certificates)");
+                LOG.warning(
+                        "DTLS offers pre-shared keys only: Scandium signs with software JCE providers and cannot use"
+                                + " the key store's key (give --tls-cert/--tls-key for DTLS certificates)");
             }
             String sp = settings.spId().substring(2);
-            dtls = new CoapBinding.Dtls(identity -> psks.key(identity, Instant.now()), certificates, principal -> {
-                if (principal instanceof PreSharedKeyIdentity psk) {
-                    return psks.association(psk.getIdentity(), Instant.now(), ids::normalize);
-                }
-                if (principal instanceof RawPublicKeyIdentity raw) {
-                    return rawKeys.association(raw.getSubjectInfo(), Instant.now(), ids::normalize);
-                }
-                if (principal instanceof X509CertPath path) {
-                    try {
-                        return Optional.of(CertificateTls.identityOf(path.getTarget(), sp, ids::normalize));
-                    } catch (java.security.cert.CertificateParsingException e) {
+            dtls = new CoapBinding.Dtls(
+                    identity -> psks.key(identity, Instant.now()),
+                    certificates,
+                    principal -> {
+                        if (principal instanceof PreSharedKeyIdentity psk) {
+                            return psks.association(psk.getIdentity(), Instant.now(), ids::normalize);
+                        }
+                        if (principal instanceof RawPublicKeyIdentity raw) {
+                            return rawKeys.association(raw.getSubjectInfo(), Instant.now(), ids::normalize);
+                        }
+                        if (principal instanceof X509CertPath path) {
+                            try {
+                                return Optional.of(CertificateTls.identityOf(path.getTarget(), sp, ids::normalize));
+                            } catch (java.security.cert.CertificateParsingException e) {
+                                return Optional.empty();
+                            }
+                        }
                         return Optional.empty();
-                    }
-                }
-                return Optional.empty();
-            }, throttle, List.of(psks, rawKeys)); // their announcements end DTLS sessions
+                    },
+                    throttle,
+                    List.of(psks, rawKeys)); // their announcements end DTLS sessions
         }
-        return new CoapBinding(ports.open("citadel-coap-worker", config.getInt(ConfigKey.WORKERS)), new CoapSettings(host, port, securePort, config.getInt(ConfigKey.MAX_BODY),
-                config.getInt(ConfigKey.WORKERS)), dtls);
+        return new CoapBinding(
+                ports.open("citadel-coap-worker", config.getInt(ConfigKey.WORKERS)),
+                new CoapSettings(
+                        host, port, securePort, config.getInt(ConfigKey.MAX_BODY), config.getInt(ConfigKey.WORKERS)),
+                dtls);
     }
 
     /**
@@ -123,15 +139,19 @@ final class CoapSetup {
      * them. A key in the key store (--key-store) cannot serve here: Scandium refuses a PKCS#11 key handle
      * ("EC is not supported by the JCE") because it signs through software providers it picks itself.
      */
-    private static DtlsCertificates certificates(Configuration config, java.util.function.Predicate<byte[]> trustedRawKey) {
+    private static DtlsCertificates certificates(
+            Configuration config, java.util.function.Predicate<byte[]> trustedRawKey) {
         if (config.get(ConfigKey.TLS_CERT) == null || config.get(ConfigKey.TLS_KEY) == null) {
             return null;
         }
         PrivateKey key = CertificateTlsSetup.pemKey(config);
         List<X509Certificate> chain = PemKeys.chain(Path.of(config.get(ConfigKey.TLS_CERT)));
         try {
-            return new DtlsCertificates(key, chain,
-                    CertificateTls.clientTrust(CertificateTlsSetup.clientAuthentication(config)), trustedRawKey);
+            return new DtlsCertificates(
+                    key,
+                    chain,
+                    CertificateTls.clientTrust(CertificateTlsSetup.clientAuthentication(config)),
+                    trustedRawKey);
         } catch (javax.net.ssl.SSLException e) {
             throw new IllegalArgumentException("DTLS certificate configuration unusable: " + e.getMessage());
         }

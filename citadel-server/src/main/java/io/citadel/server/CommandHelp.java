@@ -5,8 +5,7 @@ package io.citadel.server;
  * server's options. {@link #of} picks the text from the command word.
  */
 final class CommandHelp {
-    private CommandHelp() {
-    }
+    private CommandHelp() {}
 
     static final String TOP = """
             Usage: citadel COMMAND [options]   (citadel COMMAND --help for each)

@@ -5,98 +5,224 @@ enum ConfigKey {
     CONFIG("config", null, "path of a properties file with any of these settings (key=value)"),
     HTTP_HOST("http-host", "127.0.0.1", "interface the HTTP binding listens on (0.0.0.0 for all)"),
     HTTP_PORT("http-port", "8080", "HTTP port (0 = any free port)", Kind.PORT),
-    ALLOW_PLAIN_HTTP("allow-plain-http", "false",
-            "let plain (unencrypted) HTTP listen on a non-loopback interface; without it the CSE refuses to start so", Kind.BOOLEAN),
+    ALLOW_PLAIN_HTTP(
+            "allow-plain-http",
+            "false",
+            "let plain (unencrypted) HTTP listen on a non-loopback interface; without it the CSE refuses to start so",
+            Kind.BOOLEAN),
     DATA_DIR("data-dir", "./data", "directory of the embedded database and generated identities"),
     CSE_ID("cse-id", "/id-in", "SP-relative CSE-ID"),
     CSE_NAME("cse-name", "cse-in", "resource name of the CSEBase"),
     SP_ID("sp-id", "//citadel.example", "M2M-SP-ID (lower-case FQDN with leading //)"),
     CSE_TYPE("cse-type", "IN", "IN, MN or ASN", Kind.CHOICE, "IN", "MN", "ASN"),
-    ADMIN_ORIGINATOR("admin-originator", null,
+    ADMIN_ORIGINATOR(
+            "admin-originator",
+            null,
             "originator with full access; generated at first start (printed once, kept in data-dir) when unset"),
     UPPER_TESTER("upper-tester", "false", "enable POST /__ut__ (test automation; never in production)", Kind.BOOLEAN),
-    REGISTRATION_ALLOWED("registration-allowed", "C*,S*",
+    REGISTRATION_ALLOWED(
+            "registration-allowed",
+            "C*,S*",
             "comma-separated AE-ID-Stem patterns that may register ('*' never crosses '/'); empty = none"),
     DB_URL("db-url", null, "JDBC URL (jdbc:postgresql://host/db); unset = embedded H2 in data-dir"),
     DB_USER("db-user", "citadel", "database user"),
-    DB_PASSWORD_FILE("db-password-file", null,
-            "file holding the database password (or env CITADEL_DB_PASSWORD); never on the command line", Kind.FILE),
-    STORAGE_SYNC("storage-sync", "false", "force every commit to the device (survives power loss; slower)", Kind.BOOLEAN),
+    DB_PASSWORD_FILE(
+            "db-password-file",
+            null,
+            "file holding the database password (or env CITADEL_DB_PASSWORD); never on the command line",
+            Kind.FILE),
+    STORAGE_SYNC(
+            "storage-sync", "false", "force every commit to the device (survives power loss; slower)", Kind.BOOLEAN),
     MAX_BODY("max-body", "1048576", "largest request body in bytes", Kind.POSITIVE),
     WORKERS("workers", "64", "threads running requests", Kind.POSITIVE),
-    MAX_CONNECTIONS_PER_PEER("max-connections-per-peer", "64",
-            "open connections one client address (IPv6: its /64) may hold on each HTTP listener", Kind.POSITIVE),
-    MAX_CONNECTIONS_PER_LOOPBACK_PEER("max-connections-per-loopback-peer", "1024",
-            "open connections one loopback address may hold on each HTTP listener (all local clients share it)", Kind.POSITIVE),
+    MAX_CONNECTIONS_PER_PEER(
+            "max-connections-per-peer",
+            "64",
+            "open connections one client address (IPv6: its /64) may hold on each HTTP listener",
+            Kind.POSITIVE),
+    MAX_CONNECTIONS_PER_LOOPBACK_PEER(
+            "max-connections-per-loopback-peer",
+            "1024",
+            "open connections one loopback address may hold on each HTTP listener (all local clients share it)",
+            Kind.POSITIVE),
     MAX_RESULTS("max-results", "1000", "most resources in one discovery or child listing", Kind.POSITIVE),
-    TRUSTED_ISSUERS("trusted-issuers", null,
-            "JSON file of trusted token issuers (DAS): id, public JWKS, allowed algorithms; unset = tokens refused", Kind.FILE),
-    TOKEN_DECRYPTION_KEYS("token-decryption-keys", null, "JWKS file with this CSE's private keys for encrypted tokens", Kind.FILE),
-    LOCATION_TABLE("location-table", null,
-            "TSV file mapping peer CIDR blocks to latitude, longitude, country for aclr; unset = location unknown", Kind.FILE),
-    AUDIT("audit", "denials", "access decisions written to the citadel.audit log: off, denials or all", Kind.CHOICE, "off", "denials", "all"),
-    DAS_TIMEOUT_MS("das-timeout-ms", "2000", "longest wait for a Dynamic Authorization Server; then deny", Kind.POSITIVE),
-    MAX_GRANT_LIFETIME("max-grant-lifetime", "PT24H", "cap on privileges a DAS grants (ISO 8601 duration)", Kind.DURATION),
-    DAS_PORT("das-port", null,
+    TRUSTED_ISSUERS(
+            "trusted-issuers",
+            null,
+            "JSON file of trusted token issuers (DAS): id, public JWKS, allowed algorithms; unset = tokens refused",
+            Kind.FILE),
+    TOKEN_DECRYPTION_KEYS(
+            "token-decryption-keys", null, "JWKS file with this CSE's private keys for encrypted tokens", Kind.FILE),
+    LOCATION_TABLE(
+            "location-table",
+            null,
+            "TSV file mapping peer CIDR blocks to latitude, longitude, country for aclr; unset = location unknown",
+            Kind.FILE),
+    AUDIT(
+            "audit",
+            "denials",
+            "access decisions written to the citadel.audit log: off, denials or all",
+            Kind.CHOICE,
+            "off",
+            "denials",
+            "all"),
+    DAS_TIMEOUT_MS(
+            "das-timeout-ms", "2000", "longest wait for a Dynamic Authorization Server; then deny", Kind.POSITIVE),
+    MAX_GRANT_LIFETIME(
+            "max-grant-lifetime", "PT24H", "cap on privileges a DAS grants (ISO 8601 duration)", Kind.DURATION),
+    DAS_PORT(
+            "das-port",
+            null,
             "also run the Dynamic Authorization Server in this process on this port (0 = any), policies in"
-                    + " data-dir/das; this CSE then trusts its tokens", Kind.PORT),
+                    + " data-dir/das; this CSE then trusts its tokens",
+            Kind.PORT),
     DAS_ID("das-id", "/id-das", "issuer ID of the in-process DAS"),
-    PSK_PORT("psk-port", null, "port of the TLS-PSK listener (RFC 4279; same interface as HTTP); unset = off", Kind.PORT),
-    MQTT_BROKER("mqtt-broker", null, "the MQTT binding (TS-0010): broker URI tcp://host:1883, ssl://host:8883 or psk://host:port"
-            + " (TLS-PSK); unset = off"),
+    PSK_PORT(
+            "psk-port",
+            null,
+            "port of the TLS-PSK listener (RFC 4279; same interface as HTTP); unset = off",
+            Kind.PORT),
+    MQTT_BROKER(
+            "mqtt-broker",
+            null,
+            "the MQTT binding (TS-0010): broker URI tcp://host:1883, ssl://host:8883 or psk://host:port"
+                    + " (TLS-PSK); unset = off"),
     MQTT_USERNAME("mqtt-username", null, "user name at the MQTT broker"),
-    MQTT_PASSWORD_FILE("mqtt-password-file", null, "file holding the MQTT broker password in clear; without it the password is"
-            + " the credential store's secret 'mqtt-password' when set (citadel credentials secret set mqtt-password)", Kind.FILE),
-    MQTT_PSK_IDENTITY("mqtt-psk-identity", null, "the CSE's PSK identity at a psk:// broker; the key (hex) is the credential"
-            + " store's secret 'mqtt-psk'"),
-    COAP_PORT("coap-port", null, "UDP port of plain CoAP (TS-0008; loopback only unless allow-plain-http); unset = off", Kind.PORT),
-    COAPS_PORT("coaps-port", null, "UDP port of CoAP over DTLS 1.2 with the pre-shared keys of the credential store;"
-            + " unset = off", Kind.PORT),
-    CREDENTIALS_DIR("credentials-dir", null, "directory of the encrypted credential store; default data-dir/credentials"),
-    CREDENTIALS_PASSWORD_FILE("credentials-password-file", null,
-            "file with the credential store password (or env CITADEL_CREDENTIALS_PASSWORD); never on the command line", Kind.FILE),
-    TLS_PORT("tls-port", null, "port of the certificate TLS listener (TLS 1.3/1.2, ECDHE-ECDSA); unset = off", Kind.PORT),
-    RPK_PORT("rpk-port", null, "port of the TLS listener for raw public keys (RFC 7250, TLS 1.3/1.2 ECDHE-ECDSA; the CSE"
-            + " proves its --tls-key, clients keys trusted in the credential store); unset = off", Kind.PORT),
+    MQTT_PASSWORD_FILE(
+            "mqtt-password-file",
+            null,
+            "file holding the MQTT broker password in clear; without it the password is"
+                    + " the credential store's secret 'mqtt-password' when set (citadel credentials secret set mqtt-password)",
+            Kind.FILE),
+    MQTT_PSK_IDENTITY(
+            "mqtt-psk-identity",
+            null,
+            "the CSE's PSK identity at a psk:// broker; the key (hex) is the credential"
+                    + " store's secret 'mqtt-psk'"),
+    COAP_PORT(
+            "coap-port",
+            null,
+            "UDP port of plain CoAP (TS-0008; loopback only unless allow-plain-http); unset = off",
+            Kind.PORT),
+    COAPS_PORT(
+            "coaps-port",
+            null,
+            "UDP port of CoAP over DTLS 1.2 with the pre-shared keys of the credential store;" + " unset = off",
+            Kind.PORT),
+    CREDENTIALS_DIR(
+            "credentials-dir", null, "directory of the encrypted credential store; default data-dir/credentials"),
+    CREDENTIALS_PASSWORD_FILE(
+            "credentials-password-file",
+            null,
+            "file with the credential store password (or env CITADEL_CREDENTIALS_PASSWORD); never on the command line",
+            Kind.FILE),
+    TLS_PORT(
+            "tls-port",
+            null,
+            "port of the certificate TLS listener (TLS 1.3/1.2, ECDHE-ECDSA); unset = off",
+            Kind.PORT),
+    RPK_PORT(
+            "rpk-port",
+            null,
+            "port of the TLS listener for raw public keys (RFC 7250, TLS 1.3/1.2 ECDHE-ECDSA; the CSE"
+                    + " proves its --tls-key, clients keys trusted in the credential store); unset = off",
+            Kind.PORT),
     TLS_CERT("tls-cert", null, "PEM file: this CSE's certificate followed by its CA chain", Kind.FILE),
-    TLS_KEY("tls-key", null, "PEM file: this CSE's PKCS#8 private key (encrypted when tls-key-password-file is given)", Kind.FILE),
-    TLS_KEY_PASSWORD_FILE("tls-key-password-file", null, "file holding the password of an encrypted tls-key", Kind.FILE),
-    KEY_STORE("key-store", null, "where the TLS key lives: pkcs11 (a token, e.g. SoftHSM2) or pkcs12 (encrypted file);"
-            + " unset = the tls-key PEM file", Kind.CHOICE, "pkcs11", "pkcs12"),
+    TLS_KEY(
+            "tls-key",
+            null,
+            "PEM file: this CSE's PKCS#8 private key (encrypted when tls-key-password-file is given)",
+            Kind.FILE),
+    TLS_KEY_PASSWORD_FILE(
+            "tls-key-password-file", null, "file holding the password of an encrypted tls-key", Kind.FILE),
+    KEY_STORE(
+            "key-store",
+            null,
+            "where the TLS key lives: pkcs11 (a token, e.g. SoftHSM2) or pkcs12 (encrypted file);"
+                    + " unset = the tls-key PEM file",
+            Kind.CHOICE,
+            "pkcs11",
+            "pkcs12"),
     PKCS11_LIBRARY("pkcs11-library", "/usr/lib/softhsm/libsofthsm2.so", "PKCS#11 module for key-store pkcs11"),
     PKCS11_SLOT_INDEX("pkcs11-slot-index", "0", "slot list index of the token", Kind.NON_NEGATIVE),
     KEY_STORE_FILE("key-store-file", null, "the PKCS#12 file for key-store pkcs12", Kind.FILE),
-    KEY_STORE_PIN_FILE("key-store-pin-file", null, "file holding the token PIN or PKCS#12 password (or env CITADEL_KEY_STORE_PIN)", Kind.FILE),
+    KEY_STORE_PIN_FILE(
+            "key-store-pin-file",
+            null,
+            "file holding the token PIN or PKCS#12 password (or env CITADEL_KEY_STORE_PIN)",
+            Kind.FILE),
     TLS_KEY_ALIAS("tls-key-alias", "cse-tls", "alias of the TLS key and certificate chain in the key store"),
-    TLS_SNI_DIR("tls-sni-dir", null,
+    TLS_SNI_DIR(
+            "tls-sni-dir",
+            null,
             "directory of <host>.pem/<host>.key pairs served by SNI name (same key password); tls-cert is the default"),
     TLS_TRUST("tls-trust", null, "PEM file of trust anchors for client certificates (name constraints are honoured)"),
     TLS_CRL("tls-crl", null, "PEM/DER file of CRLs for client certificates, re-read when it changes"),
-    TLS_CRL_REQUIRED("tls-crl-required", "false", "refuse client certificates whose CA has no current CRL (fail closed)", Kind.BOOLEAN),
-    TLS_OCSP_URL("tls-ocsp-url", null, "OCSP responder (http URL) asked about client certificates; answers cached 60 s"),
-    TLS_OCSP_REQUIRED("tls-ocsp-required", "false", "refuse client certificates without a good OCSP answer (fail closed)", Kind.BOOLEAN),
-    TLS_CLIENT_AUTH("tls-client-auth", "optional", "client certificates: required or optional", Kind.CHOICE, "required", "optional"),
-    HANDSHAKE_TIMEOUT_MS("handshake-timeout-ms", "10000", "a TLS handshake not done by then closes the connection", Kind.POSITIVE),
-    PSK_FAILURES_ALLOWED("psk-failures-allowed", "10",
-            "failed PSK handshakes (TLS-PSK and DTLS-PSK) in a row one address may make before it is shut out", Kind.POSITIVE),
-    PSK_BLOCK_MS("psk-block-ms", "1000",
+    TLS_CRL_REQUIRED(
+            "tls-crl-required",
+            "false",
+            "refuse client certificates whose CA has no current CRL (fail closed)",
+            Kind.BOOLEAN),
+    TLS_OCSP_URL(
+            "tls-ocsp-url", null, "OCSP responder (http URL) asked about client certificates; answers cached 60 s"),
+    TLS_OCSP_REQUIRED(
+            "tls-ocsp-required",
+            "false",
+            "refuse client certificates without a good OCSP answer (fail closed)",
+            Kind.BOOLEAN),
+    TLS_CLIENT_AUTH(
+            "tls-client-auth",
+            "optional",
+            "client certificates: required or optional",
+            Kind.CHOICE,
+            "required",
+            "optional"),
+    HANDSHAKE_TIMEOUT_MS(
+            "handshake-timeout-ms", "10000", "a TLS handshake not done by then closes the connection", Kind.POSITIVE),
+    PSK_FAILURES_ALLOWED(
+            "psk-failures-allowed",
+            "10",
+            "failed PSK handshakes (TLS-PSK and DTLS-PSK) in a row one address may make before it is shut out",
+            Kind.POSITIVE),
+    PSK_BLOCK_MS(
+            "psk-block-ms",
+            "1000",
             "first shut-out of an address after too many failed PSK handshakes; doubles with each further failure, up to 10 min",
             Kind.POSITIVE),
-    REGISTRAR_CSE_ID("registrar-cse-id", null,
+    REGISTRAR_CSE_ID(
+            "registrar-cse-id",
+            null,
             "SP-relative CSE-ID of the registrar this CSE registers with at start (MN or ASN); unset = none (an IN)"),
     REGISTRAR_POA("registrar-poa", null, "point of access of the registrar, e.g. http://in.example:8080/"),
-    REGISTRAR_PSK_IDENTITY("registrar-psk-identity", null, "this CSE's KpsaID at the registrar: requests to --registrar-poa"
-            + " (https://host:port/ of its TLS-PSK listener) go over TLS-PSK with the credential store's secret 'registrar-psk' (hex)"),
-    REGISTRAR_KEEPALIVE("registrar-keepalive", "PT30S",
-            "how often the registration is checked and renewed (ISO 8601 duration)", Kind.DURATION),
-    POINT_OF_ACCESS("point-of-access", null,
+    REGISTRAR_PSK_IDENTITY(
+            "registrar-psk-identity",
+            null,
+            "this CSE's KpsaID at the registrar: requests to --registrar-poa"
+                    + " (https://host:port/ of its TLS-PSK listener) go over TLS-PSK with the credential store's secret 'registrar-psk' (hex)"),
+    REGISTRAR_KEEPALIVE(
+            "registrar-keepalive",
+            "PT30S",
+            "how often the registration is checked and renewed (ISO 8601 duration)",
+            Kind.DURATION),
+    POINT_OF_ACCESS(
+            "point-of-access",
+            null,
             "comma-separated URLs where other CSEs and the registrar reach this CSE; default http://<http-host>:<port>/"),
-    ADMIN_PORT("admin-port", null, "port of the HTTP admin API for the credential store (PSKs, raw public keys, trust"
-            + " anchors, secrets); loopback only; unset = off", Kind.PORT),
+    ADMIN_PORT(
+            "admin-port",
+            null,
+            "port of the HTTP admin API for the credential store (PSKs, raw public keys, trust"
+                    + " anchors, secrets); loopback only; unset = off",
+            Kind.PORT),
     ADMIN_HOST("admin-host", "127.0.0.1", "loopback interface of the admin API"),
-    ADMIN_TOKEN_FILE("admin-token-file", null, "file holding the admin API's bearer token; default data-dir/admin-api.token,"
-            + " generated (0600) at first start"),
-    INSECURE_CSE_PEERS("insecure-cse-peers", "",
+    ADMIN_TOKEN_FILE(
+            "admin-token-file",
+            null,
+            "file holding the admin API's bearer token; default data-dir/admin-api.token,"
+                    + " generated (0600) at first start"),
+    INSECURE_CSE_PEERS(
+            "insecure-cse-peers",
+            "",
             "comma-separated CSE-IDs accepted without TLS (lab only); every other CSE-ID without TLS gets 4107");
 
     /** What a setting's value must be; {@link Configuration#resolve} checks every value against it. */

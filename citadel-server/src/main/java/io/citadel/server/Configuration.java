@@ -122,9 +122,11 @@ final class Configuration {
                 }
             }
             case CHOICE -> {
-                return key.choices().stream().filter(c -> c.equalsIgnoreCase(value.trim())).findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException(flag + " must be " + String.join(", ", key.choices())
-                                .replaceFirst(", ([^,]*)$", " or $1")));
+                return key.choices().stream()
+                        .filter(c -> c.equalsIgnoreCase(value.trim()))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException(flag + " must be "
+                                + String.join(", ", key.choices()).replaceFirst(", ([^,]*)$", " or $1")));
             }
             case FILE -> {
                 Path file = Path.of(value);
@@ -171,11 +173,16 @@ final class Configuration {
         StringBuilder sb = new StringBuilder();
         sb.append("Usage: citadel serve [options]\n\n")
                 .append("Starts the Citadel oneM2M CSE. Every option can also be set in a properties file\n")
-                .append("(--config FILE, key=value) or in the environment (CITADEL_<OPTION>, e.g. CITADEL_HTTP_PORT).\n")
+                .append(
+                        "(--config FILE, key=value) or in the environment (CITADEL_<OPTION>, e.g. CITADEL_HTTP_PORT).\n")
                 .append("Priority: flag > environment > config file > default.\n\nOptions:\n");
         for (ConfigKey k : ConfigKey.values()) {
             sb.append(String.format(Locale.ROOT, "  --%-22s %s%n", k.flag() + " V", k.help()));
-            sb.append(String.format(Locale.ROOT, "  %-24s env %s%s%n", "", k.env(),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  %-24s env %s%s%n",
+                    "",
+                    k.env(),
                     k.defaultValue() == null ? "" : ", default " + k.defaultValue()));
         }
         return sb.toString();

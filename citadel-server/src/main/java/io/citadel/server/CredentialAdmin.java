@@ -50,8 +50,7 @@ final class CredentialAdmin {
     }
 
     /** A trusted CA certificate in the store's {@code trust} directory. */
-    record TrustAnchor(String name, String subject, Instant notAfter, boolean nameConstrained) {
-    }
+    record TrustAnchor(String name, String subject, Instant notAfter, boolean nameConstrained) {}
 
     private final Configuration config;
     private final Path dataDir;
@@ -92,8 +91,8 @@ final class CredentialAdmin {
         Optional<PskCredential> existing = psk(identity);
         if (existing.isEmpty()) {
             pskStore().unusable(identity).ifPresent(why -> {
-                throw new IllegalArgumentException("the PSK " + identity + " is not honoured (" + why
-                        + "); add it again with a valid allow-list");
+                throw new IllegalArgumentException(
+                        "the PSK " + identity + " is not honoured (" + why + "); add it again with a valid allow-list");
             });
         }
         return existing.map(c -> issuePsk(c, textKey));
@@ -185,10 +184,16 @@ final class CredentialAdmin {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, ".ca", ".tmp");
             // exactly the certificate that was checked, re-encoded: nothing else in the text becomes trusted
-            Files.writeString(tmp, "-----BEGIN CERTIFICATE-----\n"
-                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(ca.getEncoded())
-                    + "\n-----END CERTIFICATE-----\n");
-            Files.move(tmp, dir.resolve(name + ".pem"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.writeString(
+                    tmp,
+                    "-----BEGIN CERTIFICATE-----\n"
+                            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(ca.getEncoded())
+                            + "\n-----END CERTIFICATE-----\n");
+            Files.move(
+                    tmp,
+                    dir.resolve(name + ".pem"),
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException("cannot write the trust anchor into " + dir + ": " + e.getMessage());
         }
@@ -196,7 +201,9 @@ final class CredentialAdmin {
     }
 
     boolean hasTrustAnchor(String name) {
-        return name != null && NAME.matcher(name).matches() && Files.exists(trustDirectory().resolve(name + ".pem"));
+        return name != null
+                && NAME.matcher(name).matches()
+                && Files.exists(trustDirectory().resolve(name + ".pem"));
     }
 
     boolean removeTrustAnchor(String name) {
@@ -234,7 +241,8 @@ final class CredentialAdmin {
         }
         describe("check", ca); // refuses an end-entity certificate first, whatever follows it
         if (all.size() != 1) {
-            throw new IllegalArgumentException("a trust anchor is exactly one X.509 CA certificate; found " + all.size());
+            throw new IllegalArgumentException(
+                    "a trust anchor is exactly one X.509 CA certificate; found " + all.size());
         }
         return ca;
     }
@@ -243,7 +251,10 @@ final class CredentialAdmin {
         if (ca.getBasicConstraints() < 0) {
             throw new IllegalArgumentException("the certificate is not a CA certificate (no basicConstraints cA)");
         }
-        return new TrustAnchor(name, ca.getSubjectX500Principal().getName(), ca.getNotAfter().toInstant(),
+        return new TrustAnchor(
+                name,
+                ca.getSubjectX500Principal().getName(),
+                ca.getNotAfter().toInstant(),
                 ca.getExtensionValue("2.5.29.30") != null);
     }
 

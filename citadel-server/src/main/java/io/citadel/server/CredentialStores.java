@@ -25,8 +25,7 @@ import java.util.logging.Logger;
 final class CredentialStores {
     private static final Logger LOG = Logger.getLogger("citadel.server");
 
-    private CredentialStores() {
-    }
+    private CredentialStores() {}
 
     static Path directory(Configuration config, Path dataDir) {
         String dir = config.get(ConfigKey.CREDENTIALS_DIR);
@@ -49,9 +48,10 @@ final class CredentialStores {
             throw new IllegalArgumentException("--psk-failures-allowed and --psk-block-ms must be at least 1");
         }
         java.time.Duration first = java.time.Duration.ofMillis(blockMs);
-        java.time.Duration max = first.compareTo(java.time.Duration.ofMinutes(10)) > 0 ? first : java.time.Duration.ofMinutes(10);
-        return new io.citadel.security.HandshakeThrottle(free, first, max, java.time.Duration.ofHours(1), 10_000,
-                java.time.Clock.systemUTC());
+        java.time.Duration max =
+                first.compareTo(java.time.Duration.ofMinutes(10)) > 0 ? first : java.time.Duration.ofMinutes(10);
+        return new io.citadel.security.HandshakeThrottle(
+                free, first, max, java.time.Duration.ofHours(1), 10_000, java.time.Clock.systemUTC());
     }
 
     /** Secrets the CSE uses as a client (broker password, broker PSK), encrypted with the store's password. */
@@ -64,13 +64,17 @@ final class CredentialStores {
      * with the command that provisions it when it is missing.
      */
     static byte[] hexSecret(Configuration config, Path dataDir, String name) {
-        byte[] hex = secrets(config, dataDir).get(name).orElseThrow(() -> new IllegalArgumentException(
-                "no key: citadel credentials secret set " + name + " (hex, from a file or stdin)"));
+        byte[] hex = secrets(config, dataDir)
+                .get(name)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "no key: citadel credentials secret set " + name + " (hex, from a file or stdin)"));
         try {
-            byte[] key = java.util.HexFormat.of().parseHex(new String(hex, java.nio.charset.StandardCharsets.US_ASCII).strip());
+            byte[] key = java.util.HexFormat.of()
+                    .parseHex(new String(hex, java.nio.charset.StandardCharsets.US_ASCII).strip());
             if (key.length < 16) {
                 java.util.Arrays.fill(key, (byte) 0);
-                throw new IllegalArgumentException("the secret " + name + " must be a key of at least 128 bits, in hex");
+                throw new IllegalArgumentException(
+                        "the secret " + name + " must be a key of at least 128 bits, in hex");
             }
             return key;
         } catch (NumberFormatException e) {
@@ -81,7 +85,8 @@ final class CredentialStores {
     }
 
     /** Opens a password-protected store in the credential directory; the password is cleared afterwards. */
-    private static <T> T open(Configuration config, Path dataDir, java.util.function.BiFunction<Path, char[], T> opener) {
+    private static <T> T open(
+            Configuration config, Path dataDir, java.util.function.BiFunction<Path, char[], T> opener) {
         Path dir = directory(config, dataDir);
         char[] password = password(config, dir);
         try {
@@ -105,14 +110,17 @@ final class CredentialStores {
         if (env != null && !env.isEmpty()) {
             return "process environment CITADEL_CREDENTIALS_PASSWORD (not on disk)";
         }
-        return "CLEAR: generated file " + dir.resolve("store.pass") + " (0600): protects copies of the store, not the directory";
+        return "CLEAR: generated file " + dir.resolve("store.pass")
+                + " (0600): protects copies of the store, not the directory";
     }
 
     private static char[] password(Configuration config, Path dir) {
         String file = config.get(ConfigKey.CREDENTIALS_PASSWORD_FILE);
         try {
             if (file != null) {
-                return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip().toCharArray();
+                return Files.readString(Path.of(file), StandardCharsets.UTF_8)
+                        .strip()
+                        .toCharArray();
             }
             String env = System.getenv("CITADEL_CREDENTIALS_PASSWORD");
             if (env != null && !env.isEmpty()) {
@@ -123,8 +131,11 @@ final class CredentialStores {
             if (!Files.exists(generated)) {
                 byte[] random = new byte[32];
                 new SecureRandom().nextBytes(random);
-                Files.writeString(generated, Base64.getUrlEncoder().withoutPadding().encodeToString(random),
-                        StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+                Files.writeString(
+                        generated,
+                        Base64.getUrlEncoder().withoutPadding().encodeToString(random),
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE_NEW);
                 try {
                     Files.setPosixFilePermissions(generated, PosixFilePermissions.fromString("rw-------"));
                 } catch (UnsupportedOperationException ignored) {

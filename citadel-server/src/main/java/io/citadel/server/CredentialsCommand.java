@@ -2,11 +2,11 @@ package io.citadel.server;
 
 import io.citadel.credentials.PskCredential;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,14 +17,14 @@ import java.util.List;
  */
 final class CredentialsCommand {
     /** Every form of the command, shown on a usage error and by {@code citadel credentials --help}. */
-    static final String USAGE = "citadel credentials psk add --identity KPSAID --allow ID[,ID] [--expires ISO-INSTANT] [--text-key]"
-            + " | list | rotate KPSAID | revoke KPSAID   [--data-dir DIR] [--credentials-dir DIR]\n"
-            + "       " + RawPublicKeyCommand.USAGE + "\n"
-            + "       " + SecretCommand.USAGE + "\n"
-            + "       citadel credentials ca add --name NAME --file CA.pem | list | remove NAME   [--data-dir DIR]";
+    static final String USAGE =
+            "citadel credentials psk add --identity KPSAID --allow ID[,ID] [--expires ISO-INSTANT] [--text-key]"
+                    + " | list | rotate KPSAID | revoke KPSAID   [--data-dir DIR] [--credentials-dir DIR]\n"
+                    + "       " + RawPublicKeyCommand.USAGE + "\n"
+                    + "       " + SecretCommand.USAGE + "\n"
+                    + "       citadel credentials ca add --name NAME --file CA.pem | list | remove NAME   [--data-dir DIR]";
 
-    private CredentialsCommand() {
-    }
+    private CredentialsCommand() {}
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
         if (args.size() >= 2 && args.get(0).equals("ca")) {
@@ -73,17 +73,28 @@ final class CredentialsCommand {
                         err.println("add needs --identity and --allow");
                         return 2;
                     }
-                    PskCredential cred = new PskCredential(identity, Arrays.stream(allow.split(",")).map(String::trim)
-                            .filter(s -> !s.isEmpty()).toList(), expires == null ? null : Instant.parse(expires));
+                    PskCredential cred = new PskCredential(
+                            identity,
+                            Arrays.stream(allow.split(","))
+                                    .map(String::trim)
+                                    .filter(s -> !s.isEmpty())
+                                    .toList(),
+                            expires == null ? null : Instant.parse(expires));
                     return print(admin.issuePsk(cred, textKey), out);
                 }
                 case "rotate" -> {
                     String id = identity;
-                    return print(admin.rotatePsk(id, textKey).orElseThrow(() -> new IllegalArgumentException("no PSK " + id)), out);
+                    return print(
+                            admin.rotatePsk(id, textKey)
+                                    .orElseThrow(() -> new IllegalArgumentException("no PSK " + id)),
+                            out);
                 }
                 case "revoke" -> {
                     boolean done = identity != null && admin.revokePsk(identity);
-                    out.println(done ? "revoked " + identity + " (live sessions that used it are closed)" : "no PSK " + identity);
+                    out.println(
+                            done
+                                    ? "revoked " + identity + " (live sessions that used it are closed)"
+                                    : "no PSK " + identity);
                     return done ? 0 : 1;
                 }
                 case "list" -> {

@@ -25,11 +25,14 @@ import java.util.logging.Logger;
 final class DataDirectory {
     private static final Logger LOG = Logger.getLogger("citadel.server");
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_EXECUTE);
 
-    private DataDirectory() {
-    }
+    private DataDirectory() {}
 
     /** Creates the directory (0700) if missing, then {@link #secure secures} what it holds. */
     static void prepare(Path dir) {
@@ -46,7 +49,8 @@ final class DataDirectory {
     /** Creates {@code dir} and missing parents inside the data directory, each 0700 from the start. */
     static void createDirectories(Path dir) throws IOException {
         try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (UnsupportedOperationException e) {
             Files.createDirectories(dir); // not a POSIX file system
         }

@@ -22,10 +22,10 @@ final class EmbeddedDas implements AutoCloseable {
     static EmbeddedDas start(Configuration config, Path dir, String host) throws IOException {
         DataDirectory.createDirectories(dir);
         String id = config.get(ConfigKey.DAS_ID);
-        TokenIssuer issuer = new TokenIssuer(id, "das.citadel.example",
-                TokenIssuer.signingKey(dir.resolve("das-signing.jwk")), null);
-        DynamicAuthorizationServer server = new DynamicAuthorizationServer(host, config.getInt(ConfigKey.DAS_PORT),
-                new PolicyStore(dir.resolve("policies.json")), issuer);
+        TokenIssuer issuer = new TokenIssuer(
+                id, "das.citadel.example", TokenIssuer.signingKey(dir.resolve("das-signing.jwk")), null);
+        DynamicAuthorizationServer server = new DynamicAuthorizationServer(
+                host, config.getInt(ConfigKey.DAS_PORT), new PolicyStore(dir.resolve("policies.json")), issuer);
         return new EmbeddedDas(server, new TrustedIssuer(id, issuer.publicKeys(), Set.of(JWSAlgorithm.ES256), false));
     }
 

@@ -1,7 +1,7 @@
 package io.citadel.server;
 
-import io.citadel.engine.authorization.RevocationList;
 import io.citadel.credentials.FileWatch;
+import io.citadel.engine.authorization.RevocationList;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +52,13 @@ final class FileRevocationList implements RevocationList {
             throw new IllegalArgumentException("a token ID is printable ASCII without spaces");
         }
         try {
-            Files.writeString(file, tokenId + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            Files.writeString(
+                    file,
+                    tokenId + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -72,7 +77,8 @@ final class FileRevocationList implements RevocationList {
             }
         } catch (IOException e) {
             watch.retryLater();
-            LOG.warning("cannot read " + file + " (" + e.getClass().getSimpleName() + "); known revocations still apply");
+            LOG.warning(
+                    "cannot read " + file + " (" + e.getClass().getSimpleName() + "); known revocations still apply");
         }
     }
 }

@@ -3,10 +3,10 @@ package io.citadel.server;
 import io.citadel.engine.hierarchy.OutboundRequests;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.QueryParameters;
-import io.citadel.protocol.Timestamps;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
+import io.citadel.protocol.Timestamps;
 import io.citadel.protocol.codec.ContentCodec;
 import io.citadel.protocol.codec.Serialization;
 import java.net.URI;
@@ -53,8 +53,11 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
     }
 
     private HttpClient.Builder builder() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
-                .followRedirects(HttpClient.Redirect.NEVER).executor(executor);
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor);
     }
 
     @Override
@@ -63,9 +66,10 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<ResponsePrimitive> forward(String pointOfAccess, String peerCseId, RequestPrimitive request,
-                                                         Duration timeout) {
-        String base = pointOfAccess.endsWith("/") ? pointOfAccess.substring(0, pointOfAccess.length() - 1) : pointOfAccess;
+    public CompletableFuture<ResponsePrimitive> forward(
+            String pointOfAccess, String peerCseId, RequestPrimitive request, Duration timeout) {
+        String base =
+                pointOfAccess.endsWith("/") ? pointOfAccess.substring(0, pointOfAccess.length() - 1) : pointOfAccess;
         StringBuilder url = new StringBuilder(base).append(path(request.to()));
         char sep = '?';
         for (Map.Entry<String, String> p : QueryParameters.encode(request)) {
@@ -73,12 +77,16 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
             sep = '&';
         }
         HttpClient via = client;
-        if (url.toString().toLowerCase(Locale.ROOT).startsWith("https:") && (psk == null || !psk.serves(url.toString()))) {
+        if (url.toString().toLowerCase(Locale.ROOT).startsWith("https:")
+                && (psk == null || !psk.serves(url.toString()))) {
             if (cseTls == null || peerCseId == null) {
-                return CompletableFuture.failedFuture(new IllegalStateException("no TLS client certificate configured for"
-                        + " CSE peers (--tls-cert/--tls-key or --key-store)"));
+                return CompletableFuture.failedFuture(
+                        new IllegalStateException("no TLS client certificate configured for"
+                                + " CSE peers (--tls-cert/--tls-key or --key-store)"));
             }
-            via = peers.computeIfAbsent(peerCseId, peer -> builder().sslContext(cseTls.forPeer(peer)).build());
+            via = peers.computeIfAbsent(
+                    peerCseId,
+                    peer -> builder().sslContext(cseTls.forPeer(peer)).build());
         }
         return exchange(via, url.toString(), request, timeout, true);
     }
@@ -102,8 +110,8 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
     }
 
     /** @param cse the peer is a CSE: its answer must carry X-M2M-RSC (no guessing from the HTTP status) */
-    private CompletableFuture<ResponsePrimitive> exchange(HttpClient via, String uri, RequestPrimitive request,
-                                                          Duration timeout, boolean cse) {
+    private CompletableFuture<ResponsePrimitive> exchange(
+            HttpClient via, String uri, RequestPrimitive request, Duration timeout, boolean cse) {
         URI target;
         try {
             target = URI.create(uri);
@@ -114,7 +122,9 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
         if (!scheme.equals("http") && !scheme.equals("https")) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("unsupported scheme " + scheme));
         }
-        byte[] body = request.content() == null ? new byte[0] : ContentCodec.of(Serialization.JSON).encode(request.content());
+        byte[] body = request.content() == null
+                ? new byte[0]
+                : ContentCodec.of(Serialization.JSON).encode(request.content());
         Map<String, String> headers = headers(request);
         String method = switch (request.operation()) {
             case CREATE, NOTIFY -> "POST";
@@ -123,23 +133,36 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
             case DELETE -> "DELETE";
         };
         if (psk != null && psk.serves(uri)) {
-            String pathAndQuery = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
-            return CompletableFuture.supplyAsync(() -> psk.exchange(method, pathAndQuery, headers, body, timeout), executor)
+            String pathAndQuery =
+                    target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+            return CompletableFuture.supplyAsync(
+                            () -> psk.exchange(method, pathAndQuery, headers, body, timeout), executor)
                     .thenApply(rsp -> primitive(rsp.status(), rsp::header, rsp.body(), request, cse))
                     .exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                            e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e));
+                            e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                    ? e.getCause()
+                                    : e));
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout);
         headers.forEach(b::header);
-        b.method(method, method.equals("GET") || method.equals("DELETE") ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body));
+        b.method(
+                method,
+                method.equals("GET") || method.equals("DELETE")
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
         return via.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray())
-                .thenApply(rsp -> primitive(rsp.statusCode(), name -> rsp.headers().firstValue(name), rsp.body(), request, cse))
+                .thenApply(rsp ->
+                        primitive(rsp.statusCode(), name -> rsp.headers().firstValue(name), rsp.body(), request, cse))
                 .exceptionallyCompose(e -> {
-                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                            ? e.getCause()
+                            : e;
                     // the engine's contract: a TimeoutException means "no answer in time", anything else "unreachable"
-                    return CompletableFuture.failedFuture(cause instanceof java.net.http.HttpTimeoutException
-                            ? new java.util.concurrent.TimeoutException("no response within " + timeout.toMillis() + " ms") : cause);
+                    return CompletableFuture.failedFuture(
+                            cause instanceof java.net.http.HttpTimeoutException
+                                    ? new java.util.concurrent.TimeoutException(
+                                            "no response within " + timeout.toMillis() + " ms")
+                                    : cause);
                 });
     }
 
@@ -168,24 +191,41 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
         if (!request.tokens().isEmpty()) {
             h.put("Authorization", "Bearer " + String.join("+", request.tokens()));
         }
-        if (request.operation() == Operation.CREATE || request.operation() == Operation.UPDATE
+        if (request.operation() == Operation.CREATE
+                || request.operation() == Operation.UPDATE
                 || request.operation() == Operation.NOTIFY) {
-            h.put("Content-Type", "application/json" + (request.operation() == Operation.CREATE ? ";ty=" + request.resourceType() : ""));
+            h.put(
+                    "Content-Type",
+                    "application/json"
+                            + (request.operation() == Operation.CREATE ? ";ty=" + request.resourceType() : ""));
         }
         return h;
     }
 
     /** The response primitive of an HTTP answer (bounded body; JSON content decoded). */
-    private static ResponsePrimitive primitive(int httpStatus, java.util.function.Function<String, java.util.Optional<String>> header,
-                                               byte[] bytes, RequestPrimitive request, boolean cse) {
+    private static ResponsePrimitive primitive(
+            int httpStatus,
+            java.util.function.Function<String, java.util.Optional<String>> header,
+            byte[] bytes,
+            RequestPrimitive request,
+            boolean cse) {
         ResponseStatusCode status = status(httpStatus, header.apply("X-M2M-RSC").orElse(null), cse);
         if (bytes.length > MAX_RESPONSE) {
             throw new IllegalStateException("response body too large");
         }
-        boolean json = header.apply("Content-Type").map(t -> t.toLowerCase(Locale.ROOT).contains("json")).orElse(true);
-        Object content = bytes.length == 0 || !json ? null : ContentCodec.of(Serialization.JSON).decode(bytes);
-        return new ResponsePrimitive(status, header.apply("X-M2M-RI").orElse(request.requestId()),
-                header.apply("X-M2M-RVI").orElse(null), content, header.apply("Content-Location").orElse(null), null);
+        boolean json = header.apply("Content-Type")
+                .map(t -> t.toLowerCase(Locale.ROOT).contains("json"))
+                .orElse(true);
+        Object content = bytes.length == 0 || !json
+                ? null
+                : ContentCodec.of(Serialization.JSON).decode(bytes);
+        return new ResponsePrimitive(
+                status,
+                header.apply("X-M2M-RI").orElse(request.requestId()),
+                header.apply("X-M2M-RVI").orElse(null),
+                content,
+                header.apply("Content-Location").orElse(null),
+                null);
     }
 
     /**
@@ -204,7 +244,8 @@ final class HttpOutbound implements OutboundRequests, AutoCloseable {
                 throw new IllegalStateException("X-M2M-RSC is not a number");
             }
         }
-        return http >= 200 && http < 300 ? ResponseStatusCode.OK
+        return http >= 200 && http < 300
+                ? ResponseStatusCode.OK
                 : http >= 400 && http < 500 ? ResponseStatusCode.BAD_REQUEST : ResponseStatusCode.INTERNAL_SERVER_ERROR;
     }
 

@@ -21,7 +21,11 @@ final class JsonLogFormatter extends Formatter {
         field(sb, "msg", LogRedaction.apply(formatMessage(r)));
         if (r.getThrown() != null) {
             sb.append(',');
-            field(sb, "error", LogRedaction.apply(r.getThrown().getClass().getName() + ": " + r.getThrown().getMessage()))
+            field(
+                            sb,
+                            "error",
+                            LogRedaction.apply(r.getThrown().getClass().getName() + ": "
+                                    + r.getThrown().getMessage()))
                     .append(',');
             StringWriter trace = new StringWriter();
             r.getThrown().printStackTrace(new PrintWriter(trace));

@@ -12,8 +12,7 @@ final class LogRedaction {
     private static final java.util.Set<String> SPELLINGS = new java.util.LinkedHashSet<>();
     private static volatile Redaction administrator = Redaction.none();
 
-    private LogRedaction() {
-    }
+    private LogRedaction() {}
 
     /**
      * From now on, {@code spellings} of the administrator originator are written as {@code admin}, as well as

@@ -23,8 +23,7 @@ final class LogSetup {
             Logger.getLogger("org.eclipse.californium"),
             Logger.getLogger("org.eclipse.paho"));
 
-    private LogSetup() {
-    }
+    private LogSetup() {}
 
     /** Replaces the root handlers with one JSON console handler; libraries log WARNING and above. */
     static void configure() {

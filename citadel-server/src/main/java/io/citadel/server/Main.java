@@ -6,8 +6,7 @@ import java.util.List;
 
 /** Command line: {@code citadel serve [options]}, {@code citadel COMMAND --help}. */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true"); // before any TLS class loads

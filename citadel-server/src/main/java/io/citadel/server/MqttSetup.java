@@ -2,7 +2,6 @@ package io.citadel.server;
 
 import io.citadel.binding.mqtt.MqttBinding;
 import io.citadel.binding.mqtt.MqttSettings;
-import io.citadel.engine.Cse;
 import io.citadel.engine.CseSettings;
 import io.citadel.security.OriginatorIds;
 import java.io.IOException;
@@ -22,8 +21,7 @@ final class MqttSetup {
     static final String PASSWORD_SECRET = "mqtt-password";
     static final String PSK_SECRET = "mqtt-psk";
 
-    private MqttSetup() {
-    }
+    private MqttSetup() {}
 
     static MqttBinding start(Configuration config, PortOpener ports, CseSettings settings) {
         String broker = config.get(ConfigKey.MQTT_BROKER);
@@ -34,14 +32,17 @@ final class MqttSetup {
             throw new IllegalArgumentException("--mqtt-broker is tcp://host:port, ssl://host:port or psk://host:port");
         }
         String brokerHost = java.net.URI.create(broker).getHost();
-        if (broker.startsWith("tcp://") && (brokerHost == null || !CitadelServer.isLoopback(brokerHost))
+        if (broker.startsWith("tcp://")
+                && (brokerHost == null || !CitadelServer.isLoopback(brokerHost))
                 && !config.getBoolean(ConfigKey.ALLOW_PLAIN_HTTP)) {
-            throw new IllegalArgumentException("MQTT without TLS to " + brokerHost + " would expose unencrypted traffic and the"
-                    + " broker password; use ssl://, or --allow-plain-http true if the network is protected otherwise");
+            throw new IllegalArgumentException(
+                    "MQTT without TLS to " + brokerHost + " would expose unencrypted traffic and the"
+                            + " broker password; use ssl://, or --allow-plain-http true if the network is protected otherwise");
         }
         if (config.get(ConfigKey.MQTT_USERNAME) == null && !broker.startsWith("psk://")) {
-            LOG.warning("the CSE logs in to the MQTT broker anonymously: unless the broker authenticates every client and"
-                    + " confines it to its own topics (see README), a topic's originator proves nothing");
+            LOG.warning(
+                    "the CSE logs in to the MQTT broker anonymously: unless the broker authenticates every client and"
+                            + " confines it to its own topics (see README), a topic's originator proves nothing");
         }
         Path dataDir = Path.of(config.get(ConfigKey.DATA_DIR));
         char[] password = password(config, dataDir);
@@ -51,13 +52,22 @@ final class MqttSetup {
             tls = pskSockets(config, dataDir);
         } else if (broker.startsWith("ssl://")) {
             boolean withCertificate = config.get(ConfigKey.TLS_CERT) != null && config.get(ConfigKey.TLS_KEY) != null;
-            tls = io.citadel.tls.ClientSsl.socketFactory(withCertificate ? Path.of(config.get(ConfigKey.TLS_CERT)) : null,
+            tls = io.citadel.tls.ClientSsl.socketFactory(
+                    withCertificate ? Path.of(config.get(ConfigKey.TLS_CERT)) : null,
                     withCertificate ? Path.of(config.get(ConfigKey.TLS_KEY)) : null,
                     config.get(ConfigKey.TLS_TRUST) == null ? null : Path.of(config.get(ConfigKey.TLS_TRUST)));
         }
-        return new MqttBinding(ports.open("citadel-mqtt-worker", config.getInt(ConfigKey.WORKERS)), settings.cseId(),
-                new MqttSettings(broker, config.get(ConfigKey.MQTT_USERNAME), password, tls,
-                Math.min(config.getInt(ConfigKey.MAX_BODY), 256 * 1024), config.getInt(ConfigKey.WORKERS)), ids::normalize);
+        return new MqttBinding(
+                ports.open("citadel-mqtt-worker", config.getInt(ConfigKey.WORKERS)),
+                settings.cseId(),
+                new MqttSettings(
+                        broker,
+                        config.get(ConfigKey.MQTT_USERNAME),
+                        password,
+                        tls,
+                        Math.min(config.getInt(ConfigKey.MAX_BODY), 256 * 1024),
+                        config.getInt(ConfigKey.WORKERS)),
+                ids::normalize);
     }
 
     /** --mqtt-password-file, else the secret {@code mqtt-password}, else none. */
@@ -65,7 +75,8 @@ final class MqttSetup {
         if (config.get(ConfigKey.MQTT_PASSWORD_FILE) != null) {
             try {
                 return Files.readString(Path.of(config.get(ConfigKey.MQTT_PASSWORD_FILE)), StandardCharsets.UTF_8)
-                        .strip().toCharArray();
+                        .strip()
+                        .toCharArray();
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read --mqtt-password-file");
             }
@@ -73,7 +84,8 @@ final class MqttSetup {
         if (config.get(ConfigKey.MQTT_USERNAME) == null) {
             return null;
         }
-        byte[] secret = CredentialStores.secrets(config, dataDir).get(PASSWORD_SECRET).orElse(null);
+        byte[] secret =
+                CredentialStores.secrets(config, dataDir).get(PASSWORD_SECRET).orElse(null);
         if (secret == null) {
             return null;
         }

@@ -20,8 +20,7 @@ import java.util.Map;
  * </pre>
  */
 final class PkiCommand {
-    private PkiCommand() {
-    }
+    private PkiCommand() {}
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
@@ -38,25 +37,53 @@ final class PkiCommand {
         }
         try {
             Path dir = Path.of(required(o, "dir"));
-            Duration days = Duration.ofDays(Long.parseLong(o.getOrDefault("days", args.get(0).equals("ca") ? "365" : "90")));
+            Duration days = Duration.ofDays(
+                    Long.parseLong(o.getOrDefault("days", args.get(0).equals("ca") ? "365" : "90")));
             switch (args.get(0)) {
                 case "ca" -> {
                     CertificateAuthority.create(required(o, "sp"), days).save(dir);
-                    out.println("CA written to " + dir.resolve("ca.pem") + " (key " + dir.resolve("ca.key") + ", 0600)");
+                    out.println(
+                            "CA written to " + dir.resolve("ca.pem") + " (key " + dir.resolve("ca.key") + ", 0600)");
                 }
-                case "cse" -> save(CertificateAuthority.load(dir).issueCse(required(o, "cse-id"), required(o, "sp"), days), o, out);
-                case "ae" -> save(CertificateAuthority.load(dir).issueAe(required(o, "ae-id"), required(o, "cse-id"),
-                        required(o, "sp"), days), o, out);
-                case "server" -> save(CertificateAuthority.load(dir).issueServer(required(o, "dns"),
-                        o.containsKey("ip") ? List.of(o.get("ip").split(",")) : List.of(), days), o, out);
+                case "cse" ->
+                    save(
+                            CertificateAuthority.load(dir).issueCse(required(o, "cse-id"), required(o, "sp"), days),
+                            o,
+                            out);
+                case "ae" ->
+                    save(
+                            CertificateAuthority.load(dir)
+                                    .issueAe(required(o, "ae-id"), required(o, "cse-id"), required(o, "sp"), days),
+                            o,
+                            out);
+                case "server" ->
+                    save(
+                            CertificateAuthority.load(dir)
+                                    .issueServer(
+                                            required(o, "dns"),
+                                            o.containsKey("ip")
+                                                    ? List.of(o.get("ip").split(","))
+                                                    : List.of(),
+                                            days),
+                            o,
+                            out);
                 case "crl" -> {
-                    java.util.List<java.math.BigInteger> serials = java.util.Arrays.stream(o.getOrDefault("revoke", "").split(","))
-                            .map(String::trim).filter(x -> !x.isEmpty()).map(x -> new java.math.BigInteger(x, 16)).toList();
+                    java.util.List<java.math.BigInteger> serials = java.util.Arrays.stream(
+                                    o.getOrDefault("revoke", "").split(","))
+                            .map(String::trim)
+                            .filter(x -> !x.isEmpty())
+                            .map(x -> new java.math.BigInteger(x, 16))
+                            .toList();
                     Path target = Path.of(required(o, "out"));
-                    var crl = CertificateAuthority.load(dir).crl(serials, Duration.ofDays(Long.parseLong(o.getOrDefault("days", "7"))));
-                    java.nio.file.Path tmp = java.nio.file.Files.createTempFile(target.toAbsolutePath().getParent(), ".crl", ".pem");
+                    var crl = CertificateAuthority.load(dir)
+                            .crl(serials, Duration.ofDays(Long.parseLong(o.getOrDefault("days", "7"))));
+                    java.nio.file.Path tmp = java.nio.file.Files.createTempFile(
+                            target.toAbsolutePath().getParent(), ".crl", ".pem");
                     java.nio.file.Files.writeString(tmp, CertificateAuthority.pem(crl));
-                    java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.Files.move(
+                            tmp,
+                            target,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                             java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                     out.println("CRL with " + serials.size() + " revoked certificate(s) written to " + target);
                 }
@@ -74,7 +101,10 @@ final class PkiCommand {
 
     private static void save(CertificateAuthority.Issued issued, Map<String, String> o, PrintStream out) {
         Path target = Path.of(required(o, "out"));
-        CertificateAuthority.save(issued, target.toAbsolutePath().getParent(), target.getFileName().toString());
+        CertificateAuthority.save(
+                issued,
+                target.toAbsolutePath().getParent(),
+                target.getFileName().toString());
         out.println("certificate " + target + ".pem, key " + target + ".key (0600), subject "
                 + issued.certificate().getSubjectX500Principal().getName());
     }

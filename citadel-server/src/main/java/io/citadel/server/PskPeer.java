@@ -26,7 +26,8 @@ final class PskPeer implements AutoCloseable {
     PskPeer(String pointOfAccess, String identity, byte[] key) {
         URI poa = URI.create(pointOfAccess);
         if (!"https".equalsIgnoreCase(poa.getScheme()) || poa.getHost() == null || poa.getPort() < 0) {
-            throw new IllegalArgumentException("a registrar reached with a PSK needs an https://host:port/ point of access");
+            throw new IllegalArgumentException(
+                    "a registrar reached with a PSK needs an https://host:port/ point of access");
         }
         this.host = poa.getHost();
         this.port = poa.getPort();
@@ -39,14 +40,17 @@ final class PskPeer implements AutoCloseable {
     boolean serves(String uri) {
         try {
             URI u = URI.create(uri);
-            return "https".equalsIgnoreCase(u.getScheme()) && host.equalsIgnoreCase(String.valueOf(u.getHost())) && port == u.getPort();
+            return "https".equalsIgnoreCase(u.getScheme())
+                    && host.equalsIgnoreCase(String.valueOf(u.getHost()))
+                    && port == u.getPort();
         } catch (IllegalArgumentException e) {
             return false;
         }
     }
 
     /** One exchange on a free connection (waiting for one at most {@code timeout}); blocking. */
-    PskHttpConnection.Reply exchange(String method, String pathAndQuery, Map<String, String> headers, byte[] body, Duration timeout) {
+    PskHttpConnection.Reply exchange(
+            String method, String pathAndQuery, Map<String, String> headers, byte[] body, Duration timeout) {
         PskHttpConnection c;
         try {
             c = idle.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -55,13 +59,15 @@ final class PskPeer implements AutoCloseable {
             throw new IllegalStateException("interrupted");
         }
         if (c == null) {
-            throw new java.util.concurrent.CompletionException(new TimeoutException("no free TLS-PSK connection to " + host + ":" + port));
+            throw new java.util.concurrent.CompletionException(
+                    new TimeoutException("no free TLS-PSK connection to " + host + ":" + port));
         }
         try {
             return c.exchange(method.toUpperCase(Locale.ROOT), pathAndQuery, headers, body, timeout);
         } catch (java.net.SocketTimeoutException e) {
             c.close();
-            throw new java.util.concurrent.CompletionException(new TimeoutException("no response within " + timeout.toMillis() + " ms"));
+            throw new java.util.concurrent.CompletionException(
+                    new TimeoutException("no response within " + timeout.toMillis() + " ms"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -18,15 +18,15 @@ import org.bouncycastle.crypto.util.PrivateKeyFactory;
  * add}, the admin API).
  */
 final class RawKeyTlsSetup {
-    private RawKeyTlsSetup() {
-    }
+    private RawKeyTlsSetup() {}
 
     /** The listener's handlers, trusting the keys of the store {@code rawPublicKeys} opens (the CSE's). */
-    static Supplier<ChannelHandler> server(Configuration config, Supplier<RawPublicKeyStore> rawPublicKeys,
-                                           OriginatorIds ids) {
+    static Supplier<ChannelHandler> server(
+            Configuration config, Supplier<RawPublicKeyStore> rawPublicKeys, OriginatorIds ids) {
         String keyFile = config.get(ConfigKey.TLS_KEY);
         if (keyFile == null) {
-            throw new IllegalArgumentException("--rpk-port needs --tls-key: the CSE's own P-256 key, which it proves to clients");
+            throw new IllegalArgumentException(
+                    "--rpk-port needs --tls-key: the CSE's own P-256 key, which it proves to clients");
         }
         PrivateKey key = CertificateTlsSetup.pemKey(config);
         if (!key.getAlgorithm().equals("EC")) {

@@ -20,11 +20,11 @@ import java.util.Set;
  * identifier, e.g. this CSE's own for pinning on a device.
  */
 final class RawPublicKeyCommand {
-    static final String USAGE = "citadel credentials rpk add (--key PEM | --id NI) --allow ID[,ID] [--expires ISO-INSTANT]"
-            + " | list | revoke (NI | --key PEM) | id PEM   [--data-dir DIR] [--credentials-dir DIR]";
+    static final String USAGE =
+            "citadel credentials rpk add (--key PEM | --id NI) --allow ID[,ID] [--expires ISO-INSTANT]"
+                    + " | list | revoke (NI | --key PEM) | id PEM   [--data-dir DIR] [--credentials-dir DIR]";
 
-    private RawPublicKeyCommand() {
-    }
+    private RawPublicKeyCommand() {}
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
@@ -54,20 +54,28 @@ final class RawPublicKeyCommand {
                         err.println("add needs --key or --id, and --allow");
                         return 2;
                     }
-                    List<String> allowed = Arrays.stream(o.get("allow").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+                    List<String> allowed = Arrays.stream(o.get("allow").split(","))
+                            .map(String::trim)
+                            .filter(s -> !s.isEmpty())
+                            .toList();
                     admin.trustRawKey(id, allowed, o.get("expires") == null ? null : Instant.parse(o.get("expires")));
-                    out.println("trusted " + id + " for " + String.join(",", allowed) + " (Credential-ID " + id.credentialId() + ")");
+                    out.println("trusted " + id + " for " + String.join(",", allowed) + " (Credential-ID "
+                            + id.credentialId() + ")");
                     return 0;
                 }
                 case "revoke" -> {
                     RawPublicKeyId id = identifier(o, positional);
                     boolean done = id != null && admin.revokeRawKey(id);
-                    out.println(done ? "revoked " + id + " (sessions that used it fail at their next request)" : "no raw public key " + id);
+                    out.println(
+                            done
+                                    ? "revoked " + id + " (sessions that used it fail at their next request)"
+                                    : "no raw public key " + id);
                     return done ? 0 : 1;
                 }
                 case "list" -> {
                     for (RawPublicKeyCredential k : admin.rawKeys()) {
-                        out.println(k.id() + "\t" + String.join(",", k.allowed()) + "\t" + (k.notAfter() == null ? "no expiry" : k.notAfter()));
+                        out.println(k.id() + "\t" + String.join(",", k.allowed()) + "\t"
+                                + (k.notAfter() == null ? "no expiry" : k.notAfter()));
                     }
                     return 0;
                 }

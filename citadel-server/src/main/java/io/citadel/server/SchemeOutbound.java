@@ -35,15 +35,17 @@ final class SchemeOutbound implements OutboundRequests, AutoCloseable {
     @Override
     public CompletableFuture<ResponsePrimitive> send(String uri, RequestPrimitive request, Duration timeout) {
         OutboundRequests via = of(uri);
-        return via == null ? CompletableFuture.failedFuture(new IllegalArgumentException("no binding for " + uri))
+        return via == null
+                ? CompletableFuture.failedFuture(new IllegalArgumentException("no binding for " + uri))
                 : via.send(uri, request, timeout);
     }
 
     @Override
-    public CompletableFuture<ResponsePrimitive> forward(String pointOfAccess, String peerCseId, RequestPrimitive request,
-                                                         Duration timeout) {
+    public CompletableFuture<ResponsePrimitive> forward(
+            String pointOfAccess, String peerCseId, RequestPrimitive request, Duration timeout) {
         OutboundRequests via = of(pointOfAccess);
-        return via == null ? CompletableFuture.failedFuture(new IllegalArgumentException("no binding for " + pointOfAccess))
+        return via == null
+                ? CompletableFuture.failedFuture(new IllegalArgumentException("no binding for " + pointOfAccess))
                 : via.forward(pointOfAccess, peerCseId, request, timeout);
     }
 
@@ -51,7 +53,8 @@ final class SchemeOutbound implements OutboundRequests, AutoCloseable {
     public void close() {
         http.close();
         // one client may serve several schemes (coap and coaps): closed once
-        java.util.Set<OutboundRequests> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Set<OutboundRequests> distinct =
+                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         distinct.addAll(others.values());
         for (OutboundRequests o : distinct) {
             if (o instanceof AutoCloseable c) {

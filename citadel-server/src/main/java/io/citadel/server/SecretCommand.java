@@ -17,11 +17,11 @@ import java.util.Set;
  * {@code --file} or from standard input (one line), never from the command line, and never printed.
  */
 final class SecretCommand {
-    static final String USAGE = "citadel credentials secret set NAME [--file FILE]  (value from FILE or stdin) | list | remove NAME"
-            + "   [--data-dir DIR] [--credentials-dir DIR]";
+    static final String USAGE =
+            "citadel credentials secret set NAME [--file FILE]  (value from FILE or stdin) | list | remove NAME"
+                    + "   [--data-dir DIR] [--credentials-dir DIR]";
 
-    private SecretCommand() {
-    }
+    private SecretCommand() {}
 
     static int run(List<String> args, InputStream in, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {

@@ -5,12 +5,11 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.citadel.engine.authorization.AuditLog;
-import io.citadel.engine.hierarchy.OutboundRequests;
 import io.citadel.engine.authorization.SecurityOptions;
+import io.citadel.engine.hierarchy.OutboundRequests;
 import io.citadel.security.LocationSource;
 import io.citadel.security.TrustedIssuer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
@@ -26,21 +25,23 @@ import java.util.Set;
 final class SecurityConfiguration {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SecurityConfiguration() {
-    }
+    private SecurityConfiguration() {}
 
     static SecurityOptions load(Configuration config, Path dataDir, OutboundRequests outbound) {
-        List<TrustedIssuer> issuers = config.get(ConfigKey.TRUSTED_ISSUERS) == null ? List.of()
+        List<TrustedIssuer> issuers = config.get(ConfigKey.TRUSTED_ISSUERS) == null
+                ? List.of()
                 : trustedIssuers(Path.of(config.get(ConfigKey.TRUSTED_ISSUERS)));
         JWKSet keys = new JWKSet();
         if (config.get(ConfigKey.TOKEN_DECRYPTION_KEYS) != null) {
             try {
-                keys = JWKSet.load(Path.of(config.get(ConfigKey.TOKEN_DECRYPTION_KEYS)).toFile());
+                keys = JWKSet.load(
+                        Path.of(config.get(ConfigKey.TOKEN_DECRYPTION_KEYS)).toFile());
             } catch (IOException | ParseException e) {
                 throw new IllegalArgumentException("cannot read --token-decryption-keys: " + e.getMessage());
             }
         }
-        LocationSource locations = config.get(ConfigKey.LOCATION_TABLE) == null ? LocationSource.UNKNOWN
+        LocationSource locations = config.get(ConfigKey.LOCATION_TABLE) == null
+                ? LocationSource.UNKNOWN
                 : StaticLocationTable.load(Path.of(config.get(ConfigKey.LOCATION_TABLE)));
         AuditLog audit = switch (config.get(ConfigKey.AUDIT).toLowerCase(Locale.ROOT)) {
             case "off" -> AuditLog.OFF;
@@ -54,8 +55,15 @@ final class SecurityConfiguration {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("--max-grant-lifetime must be an ISO 8601 duration such as PT24H");
         }
-        return new SecurityOptions(issuers, keys, locations, FileRevocationList.open(dataDir.resolve("revoked-tokens")),
-                outbound, Duration.ofMillis(config.getInt(ConfigKey.DAS_TIMEOUT_MS)), grant, audit);
+        return new SecurityOptions(
+                issuers,
+                keys,
+                locations,
+                FileRevocationList.open(dataDir.resolve("revoked-tokens")),
+                outbound,
+                Duration.ofMillis(config.getInt(ConfigKey.DAS_TIMEOUT_MS)),
+                grant,
+                audit);
     }
 
     /**
@@ -90,10 +98,15 @@ final class SecurityConfiguration {
                 }
                 for (JWK k : keys.getKeys()) {
                     if (k.isPrivate() && !(k instanceof com.nimbusds.jose.jwk.OctetSequenceKey)) {
-                        throw new IllegalArgumentException(file + ": issuer " + id + " lists a private key; give only public keys");
+                        throw new IllegalArgumentException(
+                                file + ": issuer " + id + " lists a private key; give only public keys");
                     }
                 }
-                out.add(new TrustedIssuer(id, keys, algs, Boolean.TRUE.equals(m.get("allowUnsecured")),
+                out.add(new TrustedIssuer(
+                        id,
+                        keys,
+                        algs,
+                        Boolean.TRUE.equals(m.get("allowUnsecured")),
                         Boolean.TRUE.equals(m.get("audienceOptional"))));
             }
             return out;

@@ -7,25 +7,29 @@ package io.citadel.server;
  * peer (the database) is checked next, by {@link CitadelServer#start}, still before the data directory.
  */
 final class StartupChecks {
-    private StartupChecks() {
-    }
+    private StartupChecks() {}
 
     /** @throws IllegalArgumentException naming the first setting that is wrong */
     static void check(Configuration config) {
         String host = config.get(ConfigKey.HTTP_HOST);
         boolean plainAllowed = config.getBoolean(ConfigKey.ALLOW_PLAIN_HTTP);
         if (!CitadelServer.isLoopback(host) && !plainAllowed) {
-            throw new IllegalArgumentException("plain HTTP on " + host + " would expose unencrypted, unauthenticated traffic;"
-                    + " use --psk-port/--tls-port, or --allow-plain-http true if the network is protected otherwise");
+            throw new IllegalArgumentException(
+                    "plain HTTP on " + host + " would expose unencrypted, unauthenticated traffic;"
+                            + " use --psk-port/--tls-port, or --allow-plain-http true if the network is protected otherwise");
         }
         if (config.get(ConfigKey.COAP_PORT) != null && !CitadelServer.isLoopback(host) && !plainAllowed) {
-            throw new IllegalArgumentException("plain CoAP on " + host + " would expose unencrypted, unauthenticated traffic;"
-                    + " use --coaps-port, or --allow-plain-http true if the network is protected otherwise");
+            throw new IllegalArgumentException(
+                    "plain CoAP on " + host + " would expose unencrypted, unauthenticated traffic;"
+                            + " use --coaps-port, or --allow-plain-http true if the network is protected otherwise");
         }
         AdminApi.checkInterface(config);
         String admin = config.get(ConfigKey.ADMIN_ORIGINATOR);
         // the identity settings (CSE-ID, name, SP-ID, type, peers) as the engine will check them
-        CitadelServer.cseSettings(config, admin == null || admin.isBlank() ? "CAdmin" : admin.trim(), host,
+        CitadelServer.cseSettings(
+                config,
+                admin == null || admin.isBlank() ? "CAdmin" : admin.trim(),
+                host,
                 config.getInt(ConfigKey.HTTP_PORT));
         checkRegistrar(config);
         checkMqtt(config, plainAllowed);
@@ -45,7 +49,8 @@ final class StartupChecks {
             if (!hasPoa) {
                 throw new IllegalArgumentException("--registrar-cse-id needs --registrar-poa");
             }
-            String normalized = new io.citadel.security.OriginatorIds(config.get(ConfigKey.CSE_ID), config.get(ConfigKey.SP_ID))
+            String normalized = new io.citadel.security.OriginatorIds(
+                            config.get(ConfigKey.CSE_ID), config.get(ConfigKey.SP_ID))
                     .normalize(registrar);
             if (!normalized.startsWith("/") || normalized.startsWith("//") || normalized.indexOf('/', 1) >= 0) {
                 throw new IllegalArgumentException("--registrar-cse-id must be an SP-relative CSE-ID such as /id-in");
@@ -53,7 +58,8 @@ final class StartupChecks {
         }
         String pskIdentity = config.get(ConfigKey.REGISTRAR_PSK_IDENTITY);
         if (pskIdentity != null && !pskIdentity.isBlank() && !hasPoa) {
-            throw new IllegalArgumentException("--registrar-psk-identity needs --registrar-poa (the registrar's TLS-PSK listener)");
+            throw new IllegalArgumentException(
+                    "--registrar-psk-identity needs --registrar-poa (the registrar's TLS-PSK listener)");
         }
     }
 
@@ -71,9 +77,12 @@ final class StartupChecks {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--mqtt-broker is not a URI: " + broker);
         }
-        if (broker.startsWith("tcp://") && (brokerHost == null || !CitadelServer.isLoopback(brokerHost)) && !plainAllowed) {
-            throw new IllegalArgumentException("MQTT without TLS to " + brokerHost + " would expose unencrypted traffic and the"
-                    + " broker password; use ssl://, or --allow-plain-http true if the network is protected otherwise");
+        if (broker.startsWith("tcp://")
+                && (brokerHost == null || !CitadelServer.isLoopback(brokerHost))
+                && !plainAllowed) {
+            throw new IllegalArgumentException(
+                    "MQTT without TLS to " + brokerHost + " would expose unencrypted traffic and the"
+                            + " broker password; use ssl://, or --allow-plain-http true if the network is protected otherwise");
         }
         String identity = config.get(ConfigKey.MQTT_PSK_IDENTITY);
         if (broker.startsWith("psk://") && (identity == null || identity.isBlank())) {

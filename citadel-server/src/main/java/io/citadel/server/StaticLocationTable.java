@@ -17,8 +17,7 @@ import java.util.Optional;
  * matching block wins; a peer in no block has an unknown location (the rule is FALSE).
  */
 final class StaticLocationTable implements LocationSource {
-    private record Entry(IpPrefix block, GeoLocation location) {
-    }
+    private record Entry(IpPrefix block, GeoLocation location) {}
 
     private final List<Entry> entries;
 
@@ -37,7 +36,8 @@ final class StaticLocationTable implements LocationSource {
                 }
                 String[] f = line.split("\t");
                 if (f.length != 4) {
-                    throw new IllegalArgumentException(file + ":" + n + ": expected CIDR, latitude, longitude, country");
+                    throw new IllegalArgumentException(
+                            file + ":" + n + ": expected CIDR, latitude, longitude, country");
                 }
                 try {
                     IpPrefix block = IpPrefix.parse(f[0].trim(), f[0].contains(":"));

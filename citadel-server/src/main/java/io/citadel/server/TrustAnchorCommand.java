@@ -14,8 +14,7 @@ import java.util.Set;
  * (the default when the directory exists) picks changes up within a second.
  */
 final class TrustAnchorCommand {
-    private TrustAnchorCommand() {
-    }
+    private TrustAnchorCommand() {}
 
     static Path directory(Configuration config) {
         return new CredentialAdmin(config, Path.of(config.get(ConfigKey.DATA_DIR))).trustDirectory();
@@ -37,7 +36,8 @@ final class TrustAnchorCommand {
                         err.println("add needs --name (letters, digits, '.', '_', '-') and --file CA.pem");
                         return 2;
                     }
-                    CredentialAdmin.TrustAnchor ca = admin.addTrustAnchor(name, Files.readAllBytes(Path.of(o.get("file"))));
+                    CredentialAdmin.TrustAnchor ca =
+                            admin.addTrustAnchor(name, Files.readAllBytes(Path.of(o.get("file"))));
                     out.println("trust anchor " + name + " added: " + ca.subject()
                             + (ca.nameConstrained() ? " (name-constrained)" : " (NOT name-constrained)"));
                     return 0;

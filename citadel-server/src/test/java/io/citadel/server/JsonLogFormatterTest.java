@@ -27,15 +27,19 @@ class JsonLogFormatterTest {
     @Test
     void the_administrator_is_named_admin_in_message_error_and_trace() {
         LogRedaction.hideAdministrator(List.of("CAdmin7f", "/id-in/CAdmin7f", "//citadel.example/id-in/CAdmin7f"));
-        String line = formatter.format(record("notification for subscription request:/id-in/CAdmin7f\n12 to CAdmin7f dropped",
+        String line = formatter.format(record(
+                "notification for subscription request:/id-in/CAdmin7f\n12 to CAdmin7f dropped",
                 new IllegalStateException("no point of access for //citadel.example/id-in/CAdmin7f")));
-        assertThat(line).doesNotContain("CAdmin7f")
-                .contains("request:admin\\n12 to admin dropped").contains("no point of access for admin");
+        assertThat(line)
+                .doesNotContain("CAdmin7f")
+                .contains("request:admin\\n12 to admin dropped")
+                .contains("no point of access for admin");
     }
 
     @Test
     void other_originators_and_lines_are_unchanged() {
         LogRedaction.hideAdministrator(List.of("CAdmin7f", "/id-in/CAdmin7f"));
-        assertThat(formatter.format(record("to /id-in/CAdmin7f2 dropped", null))).contains("to /id-in/CAdmin7f2 dropped");
+        assertThat(formatter.format(record("to /id-in/CAdmin7f2 dropped", null)))
+                .contains("to /id-in/CAdmin7f2 dropped");
     }
 }

@@ -18,7 +18,8 @@ class LogSetupTest {
             assertThat(Logger.getLogger(name).getLevel()).as(name).isEqualTo(Level.WARNING);
         }
         assertThat(Logger.getLogger("org.eclipse.californium.core.CoapServer").isLoggable(Level.INFO))
-                .as("a Californium class logger inherits WARNING").isFalse();
+                .as("a Californium class logger inherits WARNING")
+                .isFalse();
     }
 
     /** Runs the collector until an object only weakly reachable is gone (a full collection has happened). */

@@ -45,6 +45,7 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
     private CredentialListener revocations;
     /** The Credential-ID the handshake proved, once known (read by the store's announcing thread). */
     private volatile String proven;
+
     private InetSocketAddress peer;
 
     protected BcTlsHandler(long handshakeTimeoutMillis) {
@@ -71,12 +72,10 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
     }
 
     /** The peer's handshake failed with {@code cause} (not a timeout, not a peer that just went away). */
-    protected void handshakeFailed(InetSocketAddress peer, IOException cause) {
-    }
+    protected void handshakeFailed(InetSocketAddress peer, IOException cause) {}
 
     /** The peer's handshake completed. */
-    protected void handshakeSucceeded(InetSocketAddress peer) {
-    }
+    protected void handshakeSucceeded(InetSocketAddress peer) {}
 
     /** The reason a handshake failed, for a log line: the TLS alert's name, never key material. */
     protected static String reason(IOException cause) {
@@ -103,11 +102,15 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
         }
         protocol = new TlsServerProtocol();
         protocol.accept(server(new BcTlsCrypto(RANDOM), () -> handshakeComplete = true));
-        timeout = ctx.executor().schedule(() -> {
-            if (!handshakeComplete) {
-                ctx.close();
-            }
-        }, handshakeTimeoutMillis, TimeUnit.MILLISECONDS);
+        timeout = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (!handshakeComplete) {
+                                ctx.close();
+                            }
+                        },
+                        handshakeTimeoutMillis,
+                        TimeUnit.MILLISECONDS);
     }
 
     @Override

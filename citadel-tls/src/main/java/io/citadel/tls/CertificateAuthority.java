@@ -58,8 +58,7 @@ public final class CertificateAuthority {
     }
 
     /** An end-entity credential: key pair and certificate (chain = this plus the CA's). */
-    public record Issued(PrivateKey key, X509Certificate certificate, X509Certificate ca) {
-    }
+    public record Issued(PrivateKey key, X509Certificate certificate, X509Certificate ca) {}
 
     public X509Certificate certificate() {
         return certificate;
@@ -71,18 +70,33 @@ public final class CertificateAuthority {
             KeyPair kp = p256();
             X500Name name = new X500Name("CN=Citadel test CA for " + spDomain);
             Instant now = Instant.now();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minusSeconds(60)),
-                    Date.from(now.plus(validity)), name, kp.getPublic());
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                    name,
+                    serial(),
+                    Date.from(now.minusSeconds(60)),
+                    Date.from(now.plus(validity)),
+                    name,
+                    kp.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+            b.addExtension(
+                    Extension.keyUsage,
+                    true,
+                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
-            b.addExtension(Extension.nameConstraints, true, new NameConstraints(new GeneralSubtree[] {
-                new GeneralSubtree(new GeneralName(GeneralName.dNSName, spDomain)),
-                new GeneralSubtree(new GeneralName(GeneralName.uniformResourceIdentifier, spDomain)),
-                new GeneralSubtree(new GeneralName(GeneralName.iPAddress, new org.bouncycastle.asn1.DEROctetString(
-                        new byte[] {127, 0, 0, 0, (byte) 255, 0, 0, 0}))),
-            }, null));
+            b.addExtension(
+                    Extension.nameConstraints,
+                    true,
+                    new NameConstraints(
+                            new GeneralSubtree[] {
+                                new GeneralSubtree(new GeneralName(GeneralName.dNSName, spDomain)),
+                                new GeneralSubtree(new GeneralName(GeneralName.uniformResourceIdentifier, spDomain)),
+                                new GeneralSubtree(new GeneralName(
+                                        GeneralName.iPAddress,
+                                        new org.bouncycastle.asn1.DEROctetString(
+                                                new byte[] {127, 0, 0, 0, (byte) 255, 0, 0, 0}))),
+                            },
+                            null));
             return new CertificateAuthority(kp, sign(b, kp.getPrivate()));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot create the CA: " + e.getMessage(), e);
@@ -101,7 +115,12 @@ public final class CertificateAuthority {
      */
     public Issued issueAe(String aeId, String cseId, String spDomain, Duration validity) {
         String uri = "onem2m://" + spDomain + "/" + cseId.replaceFirst("^/", "") + "/" + aeId;
-        return issue("CN=" + aeId, List.of(new GeneralName(GeneralName.uniformResourceIdentifier, uri)), validity, true, true);
+        return issue(
+                "CN=" + aeId,
+                List.of(new GeneralName(GeneralName.uniformResourceIdentifier, uri)),
+                validity,
+                true,
+                true);
     }
 
     /** FQDN (server) certificate with optional IP addresses. */
@@ -116,13 +135,22 @@ public final class CertificateAuthority {
         String dns = cseId.replaceFirst("^/", "") + "." + spDomain;
         try {
             Instant now = Instant.now();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(), Date.from(now.minusSeconds(60)),
-                    Date.from(now.plus(validity)), new X500Name("CN=" + dns), key);
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                    certificate,
+                    serial(),
+                    Date.from(now.minusSeconds(60)),
+                    Date.from(now.plus(validity)),
+                    new X500Name("CN=" + dns),
+                    key);
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
-                KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, dns)));
+                KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
+            }));
+            b.addExtension(
+                    Extension.subjectAlternativeName,
+                    false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, dns)));
             return sign(b, keys.getPrivate());
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot certify " + dns + ": " + e.getMessage(), e);
@@ -130,12 +158,22 @@ public final class CertificateAuthority {
     }
 
     /** Any validity window, e.g. one that has already ended (tests of expired certificates). */
-    public Issued issue(String subject, List<GeneralName> names, Instant notBefore, Instant notAfter, boolean server,
-                        boolean client) {
+    public Issued issue(
+            String subject,
+            List<GeneralName> names,
+            Instant notBefore,
+            Instant notAfter,
+            boolean server,
+            boolean client) {
         try {
             KeyPair kp = p256();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(), Date.from(notBefore),
-                    Date.from(notAfter), new X500Name(subject), kp.getPublic());
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                    certificate,
+                    serial(),
+                    Date.from(notBefore),
+                    Date.from(notAfter),
+                    new X500Name(subject),
+                    kp.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
@@ -146,8 +184,10 @@ public final class CertificateAuthority {
             if (client) {
                 purposes.add(KeyPurposeId.id_kp_clientAuth);
             }
-            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes.toArray(KeyPurposeId[]::new)));
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+            b.addExtension(
+                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes.toArray(KeyPurposeId[]::new)));
+            b.addExtension(
+                    Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
             return new Issued(kp.getPrivate(), sign(b, keys.getPrivate()), certificate);
         } catch (GeneralSecurityException | IOException e) {
@@ -165,14 +205,16 @@ public final class CertificateAuthority {
         try {
             Instant now = Instant.now();
             org.bouncycastle.cert.X509v2CRLBuilder b = new org.bouncycastle.cert.X509v2CRLBuilder(
-                    org.bouncycastle.asn1.x500.X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
+                    org.bouncycastle.asn1.x500.X500Name.getInstance(
+                            certificate.getSubjectX500Principal().getEncoded()),
                     Date.from(now.minusSeconds(60)));
             b.setNextUpdate(Date.from(now.plus(validity)));
             for (BigInteger serial : revoked) {
-                b.addCRLEntry(serial, Date.from(now.minusSeconds(1)), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+                b.addCRLEntry(
+                        serial, Date.from(now.minusSeconds(1)), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
             }
-            return new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(
-                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+            return new org.bouncycastle.cert.jcajce.JcaX509CRLConverter()
+                    .getCRL(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot sign the CRL: " + e.getMessage(), e);
         }
@@ -188,13 +230,15 @@ public final class CertificateAuthority {
 
     public static CertificateAuthority load(Path dir) {
         try (PEMParser certs = new PEMParser(Files.newBufferedReader(dir.resolve("ca.pem")));
-             PEMParser key = new PEMParser(Files.newBufferedReader(dir.resolve("ca.key")))) {
-            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                    (org.bouncycastle.cert.X509CertificateHolder) certs.readObject());
+                PEMParser key = new PEMParser(Files.newBufferedReader(dir.resolve("ca.key")))) {
+            X509Certificate cert = new JcaX509CertificateConverter()
+                    .getCertificate((org.bouncycastle.cert.X509CertificateHolder) certs.readObject());
             Object k = key.readObject();
             JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
-            KeyPair kp = k instanceof org.bouncycastle.openssl.PEMKeyPair pair ? conv.getKeyPair(pair)
-                    : new KeyPair(cert.getPublicKey(), conv.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) k));
+            KeyPair kp = k instanceof org.bouncycastle.openssl.PEMKeyPair pair
+                    ? conv.getKeyPair(pair)
+                    : new KeyPair(
+                            cert.getPublicKey(), conv.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) k));
             return new CertificateAuthority(kp, cert);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot read the CA in " + dir + ": " + e.getMessage());
@@ -210,7 +254,10 @@ public final class CertificateAuthority {
     public static String pem(Object o) {
         StringWriter w = new StringWriter();
         try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
-            pw.writeObject(o instanceof PrivateKey k ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k, null).generate() : o);
+            pw.writeObject(
+                    o instanceof PrivateKey k
+                            ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k, null).generate()
+                            : o);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -245,7 +292,8 @@ public final class CertificateAuthority {
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) throws GeneralSecurityException {
         try {
-            return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException(e);
         }

@@ -34,9 +34,13 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 public final class CertificateTls {
     static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     static final List<String> CIPHERS = List.of(
-            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256");
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256");
 
     static {
         // client-initiated TLS 1.2 renegotiation is a CPU DoS vector (testssl: "Secure Client-Initiated
@@ -46,26 +50,40 @@ public final class CertificateTls {
         }
     }
 
-    private CertificateTls() {
-    }
+    private CertificateTls() {}
 
     /**
      * @param chain PEM: this CSE's certificate then its CA chain
      * @param key PEM: PKCS#8 private key (encrypted when {@code keyPassword} is given)
      * @param spDomain this SP's domain (e.g. {@code citadel.example}), to read CSE-ID dNSNames
      */
-    public static Supplier<ChannelHandler> server(File chain, File key, String keyPassword, ClientAuthentication auth,
-                                                  String spDomain, UnaryOperator<String> normalize, long handshakeTimeoutMillis)
+    public static Supplier<ChannelHandler> server(
+            File chain,
+            File key,
+            String keyPassword,
+            ClientAuthentication auth,
+            String spDomain,
+            UnaryOperator<String> normalize,
+            long handshakeTimeoutMillis)
             throws SSLException {
-        return handlers(SslContextBuilder.forServer(chain, key, keyPassword), auth, spDomain, normalize, handshakeTimeoutMillis);
+        return handlers(
+                SslContextBuilder.forServer(chain, key, keyPassword),
+                auth,
+                spDomain,
+                normalize,
+                handshakeTimeoutMillis);
     }
 
     /**
      * The same with the server key held by a key vault (e.g. a PKCS#11 token: the TLS signature is computed
      * in the token, the key never leaves it).
      */
-    public static Supplier<ChannelHandler> server(javax.net.ssl.KeyManagerFactory keys, ClientAuthentication auth,
-                                                  String spDomain, UnaryOperator<String> normalize, long handshakeTimeoutMillis)
+    public static Supplier<ChannelHandler> server(
+            javax.net.ssl.KeyManagerFactory keys,
+            ClientAuthentication auth,
+            String spDomain,
+            UnaryOperator<String> normalize,
+            long handshakeTimeoutMillis)
             throws SSLException {
         return handlers(SslContextBuilder.forServer(keys), auth, spDomain, normalize, handshakeTimeoutMillis);
     }
@@ -74,37 +92,53 @@ public final class CertificateTls {
      * Several server identities on one port chosen by SNI (RFC 6066): {@code names} maps a host name to its
      * PEM chain and key; a client that sends no or an unknown name gets {@code defaultChain}/{@code defaultKey}.
      */
-    public static Supplier<ChannelHandler> serverWithSni(File defaultChain, File defaultKey, String keyPassword,
-                                                         java.util.Map<String, File[]> names, ClientAuthentication auth,
-                                                         String spDomain, UnaryOperator<String> normalize,
-                                                         long handshakeTimeoutMillis) throws SSLException {
+    public static Supplier<ChannelHandler> serverWithSni(
+            File defaultChain,
+            File defaultKey,
+            String keyPassword,
+            java.util.Map<String, File[]> names,
+            ClientAuthentication auth,
+            String spDomain,
+            UnaryOperator<String> normalize,
+            long handshakeTimeoutMillis)
+            throws SSLException {
         ConstrainedTrustManager trust = trustManager(auth);
         SslContext fallback = context(SslContextBuilder.forServer(defaultChain, defaultKey, keyPassword), trust, auth);
-        io.netty.util.DomainWildcardMappingBuilder<SslContext> mapping = new io.netty.util.DomainWildcardMappingBuilder<>(fallback);
+        io.netty.util.DomainWildcardMappingBuilder<SslContext> mapping =
+                new io.netty.util.DomainWildcardMappingBuilder<>(fallback);
         for (java.util.Map.Entry<String, File[]> e : names.entrySet()) {
-            mapping.add(e.getKey(), context(SslContextBuilder.forServer(e.getValue()[0], e.getValue()[1], keyPassword), trust, auth));
+            mapping.add(
+                    e.getKey(),
+                    context(SslContextBuilder.forServer(e.getValue()[0], e.getValue()[1], keyPassword), trust, auth));
         }
         io.netty.util.Mapping<String, SslContext> byName = mapping.build();
         RevocationList crls = auth.crls();
         return () -> new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast("tls", new io.netty.handler.ssl.SniHandler(byName, 16 * 1024, handshakeTimeoutMillis) {
-                    @Override
-                    protected SslHandler newSslHandler(SslContext context, io.netty.buffer.ByteBufAllocator allocator) {
-                        SslHandler ssl = super.newSslHandler(context, allocator);
-                        ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
-                        return ssl;
-                    }
-                }).addLast("tls-identity", new IdentityFromCertificate(spDomain, normalize, crls, trust));
+                ch.pipeline()
+                        .addLast("tls", new io.netty.handler.ssl.SniHandler(byName, 16 * 1024, handshakeTimeoutMillis) {
+                            @Override
+                            protected SslHandler newSslHandler(
+                                    SslContext context, io.netty.buffer.ByteBufAllocator allocator) {
+                                SslHandler ssl = super.newSslHandler(context, allocator);
+                                ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+                                return ssl;
+                            }
+                        })
+                        .addLast("tls-identity", new IdentityFromCertificate(spDomain, normalize, crls, trust));
             }
         };
     }
 
-    private static SslContext context(SslContextBuilder builder, ConstrainedTrustManager trust, ClientAuthentication auth)
-            throws SSLException {
-        return builder.sslProvider(SslProvider.JDK).trustManager(trust)
-                .clientAuth(auth.required() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL).protocols(PROTOCOLS).ciphers(CIPHERS).build();
+    private static SslContext context(
+            SslContextBuilder builder, ConstrainedTrustManager trust, ClientAuthentication auth) throws SSLException {
+        return builder.sslProvider(SslProvider.JDK)
+                .trustManager(trust)
+                .clientAuth(auth.required() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
+                .protocols(PROTOCOLS)
+                .ciphers(CIPHERS)
+                .build();
     }
 
     /**
@@ -123,20 +157,29 @@ public final class CertificateTls {
         }
     }
 
-    private static Supplier<ChannelHandler> handlers(SslContextBuilder builder, ClientAuthentication auth, String spDomain,
-                                                     UnaryOperator<String> normalize, long handshakeTimeoutMillis)
+    private static Supplier<ChannelHandler> handlers(
+            SslContextBuilder builder,
+            ClientAuthentication auth,
+            String spDomain,
+            UnaryOperator<String> normalize,
+            long handshakeTimeoutMillis)
             throws SSLException {
         RevocationList crls = auth.crls();
         ConstrainedTrustManager trust = trustManager(auth);
         SslContext context = builder.sslProvider(SslProvider.JDK)
-                .trustManager(trust).clientAuth(auth.required() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
-                .protocols(PROTOCOLS).ciphers(CIPHERS).build();
+                .trustManager(trust)
+                .clientAuth(auth.required() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
+                .protocols(PROTOCOLS)
+                .ciphers(CIPHERS)
+                .build();
         return () -> new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 SslHandler ssl = context.newHandler(ch.alloc());
                 ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
-                ch.pipeline().addLast("tls", ssl).addLast("tls-identity", new IdentityFromCertificate(spDomain, normalize, crls, trust));
+                ch.pipeline()
+                        .addLast("tls", ssl)
+                        .addLast("tls-identity", new IdentityFromCertificate(spDomain, normalize, crls, trust));
             }
         };
     }
@@ -150,8 +193,8 @@ public final class CertificateTls {
         private java.util.concurrent.ScheduledFuture<?> revocationCheck;
         private Object anchorsSeen;
 
-        IdentityFromCertificate(String spDomain, UnaryOperator<String> normalize, RevocationList crls,
-                                ConstrainedTrustManager trust) {
+        IdentityFromCertificate(
+                String spDomain, UnaryOperator<String> normalize, RevocationList crls, ConstrainedTrustManager trust) {
             this.spDomain = spDomain.toLowerCase(Locale.ROOT);
             this.normalize = normalize;
             this.crls = crls;
@@ -177,15 +220,24 @@ public final class CertificateTls {
                     Certificate[] peer = ssl.engine().getSession().getPeerCertificates();
                     if (peer.length > 0 && peer[0] instanceof X509Certificate leaf) {
                         ctx.channel().attr(ChannelIdentity.ASSOCIATION).set(associationOf(leaf));
-                        X509Certificate[] chain = java.util.Arrays.stream(peer).map(X509Certificate.class::cast)
+                        X509Certificate[] chain = java.util.Arrays.stream(peer)
+                                .map(X509Certificate.class::cast)
                                 .toArray(X509Certificate[]::new);
                         anchorsSeen = trust.anchorGeneration();
-                        // a certificate revoked, expired, or whose CA is no longer trusted ends its session within a second
-                        revocationCheck = ctx.executor().scheduleAtFixedRate(() -> {
-                            if (crls != null && crls.isRevoked(leaf) || !stillAnchored(chain) || expired(leaf)) {
-                                ctx.channel().close();
-                            }
-                        }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+                        // a certificate revoked, expired, or whose CA is no longer trusted ends its session within a
+                        // second
+                        revocationCheck = ctx.executor()
+                                .scheduleAtFixedRate(
+                                        () -> {
+                                            if (crls != null && crls.isRevoked(leaf)
+                                                    || !stillAnchored(chain)
+                                                    || expired(leaf)) {
+                                                ctx.channel().close();
+                                            }
+                                        },
+                                        1,
+                                        1,
+                                        java.util.concurrent.TimeUnit.SECONDS);
                     }
                 } catch (SSLPeerUnverifiedException noClientCertificate) {
                     // optional client authentication and none given: a TLS session without an identity

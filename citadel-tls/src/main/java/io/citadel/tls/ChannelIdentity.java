@@ -8,6 +8,5 @@ public final class ChannelIdentity {
     /** Set by the TLS-PSK and certificate handlers once the handshake is done; absent on plain channels. */
     public static final AttributeKey<SecurityAssociation> ASSOCIATION = AttributeKey.valueOf("citadel.sa");
 
-    private ChannelIdentity() {
-    }
+    private ChannelIdentity() {}
 }

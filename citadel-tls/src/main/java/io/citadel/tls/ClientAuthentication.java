@@ -9,5 +9,4 @@ import java.io.File;
  * @param crls revocation lists, or null
  * @param ocsp OCSP policy, or null
  */
-public record ClientAuthentication(File trustAnchors, RevocationList crls, OcspPolicy ocsp, boolean required) {
-}
+public record ClientAuthentication(File trustAnchors, RevocationList crls, OcspPolicy ocsp, boolean required) {}

@@ -21,8 +21,7 @@ public final class ClientSsl {
     /** The protocol versions a client offers: TLS 1.3 and 1.2. */
     public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
-    private ClientSsl() {
-    }
+    private ClientSsl() {}
 
     /**
      * @param certificate PEM chain of this client, or null for none (then {@code key} is ignored)
@@ -30,8 +29,10 @@ public final class ClientSsl {
      * @param trustAnchors PEM file of trusted CA certificates, or null for the JDK's
      */
     public static SSLSocketFactory socketFactory(Path certificate, Path key, Path trustAnchors) {
-        SSLContext context = context(certificate == null ? null : PemKeys.privateKey(key),
-                certificate == null ? List.of() : PemKeys.chain(certificate), trustAnchors == null ? null : PemKeys.chain(trustAnchors));
+        SSLContext context = context(
+                certificate == null ? null : PemKeys.privateKey(key),
+                certificate == null ? List.of() : PemKeys.chain(certificate),
+                trustAnchors == null ? null : PemKeys.chain(trustAnchors));
         return new ProtocolLimitedFactory(context.getSocketFactory(), PROTOCOLS);
     }
 
@@ -52,8 +53,10 @@ public final class ClientSsl {
                 kmf.init(ks, transientPassword);
             }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf == null ? null : kmf.getKeyManagers(),
-                    trustAnchors == null ? null : new javax.net.ssl.TrustManager[] {trustManager(trustAnchors)}, null);
+            context.init(
+                    kmf == null ? null : kmf.getKeyManagers(),
+                    trustAnchors == null ? null : new javax.net.ssl.TrustManager[] {trustManager(trustAnchors)},
+                    null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("TLS client configuration unusable: " + e.getMessage());
@@ -110,7 +113,8 @@ public final class ClientSsl {
         }
 
         @Override
-        public java.net.Socket createSocket(java.net.Socket s, String host, int port, boolean autoClose) throws IOException {
+        public java.net.Socket createSocket(java.net.Socket s, String host, int port, boolean autoClose)
+                throws IOException {
             return limit(delegate.createSocket(s, host, port, autoClose));
         }
 
@@ -120,7 +124,8 @@ public final class ClientSsl {
         }
 
         @Override
-        public java.net.Socket createSocket(String host, int port, java.net.InetAddress localHost, int localPort) throws IOException {
+        public java.net.Socket createSocket(String host, int port, java.net.InetAddress localHost, int localPort)
+                throws IOException {
             return limit(delegate.createSocket(host, port, localHost, localPort));
         }
 
@@ -130,7 +135,8 @@ public final class ClientSsl {
         }
 
         @Override
-        public java.net.Socket createSocket(java.net.InetAddress address, int port, java.net.InetAddress localAddress, int localPort)
+        public java.net.Socket createSocket(
+                java.net.InetAddress address, int port, java.net.InetAddress localAddress, int localPort)
                 throws IOException {
             return limit(delegate.createSocket(address, port, localAddress, localPort));
         }

@@ -8,18 +8,18 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import javax.net.ssl.X509TrustManager;
-import java.security.cert.PKIXCertPathValidatorResult;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralSubtree;
@@ -38,9 +38,8 @@ final class ConstrainedTrustManager implements X509TrustManager {
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
     private static final String NAME_CONSTRAINTS = "2.5.29.30";
     /** One consistent view of the trust anchors; replaced whole when the files change. */
-    private record Anchors(Set<TrustAnchor> anchors, Map<X509Certificate, NameConstraints> constraints,
-                           X509Certificate[] issuers) {
-    }
+    private record Anchors(
+            Set<TrustAnchor> anchors, Map<X509Certificate, NameConstraints> constraints, X509Certificate[] issuers) {}
 
     private final File source;
     private final io.citadel.credentials.FileWatch watch;
@@ -60,7 +59,8 @@ final class ConstrainedTrustManager implements X509TrustManager {
     }
 
     /** @param crls certificate revocation lists to check, or null for none; @param ocsp OCSP, or null */
-    ConstrainedTrustManager(File pem, RevocationList crls, OcspPolicy ocsp) throws IOException, GeneralSecurityException {
+    ConstrainedTrustManager(File pem, RevocationList crls, OcspPolicy ocsp)
+            throws IOException, GeneralSecurityException {
         this.crls = crls;
         this.ocsp = ocsp;
         this.source = pem;
@@ -87,7 +87,9 @@ final class ConstrainedTrustManager implements X509TrustManager {
         List<X509Certificate> certs = new java.util.ArrayList<>();
         for (File f : files) {
             try (InputStream in = new FileInputStream(f)) {
-                cf.generateCertificates(in).stream().map(X509Certificate.class::cast).forEach(certs::add);
+                cf.generateCertificates(in).stream()
+                        .map(X509Certificate.class::cast)
+                        .forEach(certs::add);
             }
         }
         if (certs.isEmpty() && !source.isDirectory()) {
@@ -96,7 +98,10 @@ final class ConstrainedTrustManager implements X509TrustManager {
         for (X509Certificate c : certs) {
             byte[] ext = c.getExtensionValue(NAME_CONSTRAINTS);
             if (ext != null) {
-                constraints.put(c, NameConstraints.getInstance(ASN1OctetString.getInstance(ext).getOctets()));
+                constraints.put(
+                        c,
+                        NameConstraints.getInstance(
+                                ASN1OctetString.getInstance(ext).getOctets()));
             }
             anchors.add(new TrustAnchor(c, null)); // the JDK's PKIX cannot take them; enforced below
         }
@@ -151,14 +156,15 @@ final class ConstrainedTrustManager implements X509TrustManager {
         }
     }
 
-    private record Validated(List<X509Certificate> path, PKIXParameters params, PKIXCertPathValidatorResult result) {
-    }
+    private record Validated(List<X509Certificate> path, PKIXParameters params, PKIXCertPathValidatorResult result) {}
 
     /** RFC 5280 path validation to one of {@code a}'s anchors, then the anchor's own name constraints. */
     private Validated pathToAnchor(X509Certificate[] chain, Anchors a) throws GeneralSecurityException {
         // the path without any certificate that is itself a trust anchor
-        List<X509Certificate> path = Arrays.stream(chain).filter(c -> a.anchors().stream()
-                .noneMatch(t -> t.getTrustedCert().equals(c))).toList();
+        List<X509Certificate> path = Arrays.stream(chain)
+                .filter(c ->
+                        a.anchors().stream().noneMatch(t -> t.getTrustedCert().equals(c)))
+                .toList();
         PKIXParameters params = new PKIXParameters(a.anchors());
         params.setRevocationEnabled(false);
         PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
@@ -198,13 +204,15 @@ final class ConstrainedTrustManager implements X509TrustManager {
     /** Asks the OCSP responder about the end-entity certificate; good answers are cached briefly. */
     private void checkOcsp(List<X509Certificate> path, PKIXParameters base) throws GeneralSecurityException {
         X509Certificate leaf = path.get(0);
-        String key = leaf.getIssuerX500Principal().getName() + "#" + leaf.getSerialNumber().toString(16);
+        String key = leaf.getIssuerX500Principal().getName() + "#"
+                + leaf.getSerialNumber().toString(16);
         Long until = ocspGood.get(key);
         if (until != null && until > System.currentTimeMillis()) {
             return;
         }
         CertPathValidator validator = CertPathValidator.getInstance("PKIX");
-        java.security.cert.PKIXRevocationChecker rc = (java.security.cert.PKIXRevocationChecker) validator.getRevocationChecker();
+        java.security.cert.PKIXRevocationChecker rc =
+                (java.security.cert.PKIXRevocationChecker) validator.getRevocationChecker();
         rc.setOcspResponder(ocsp.responder());
         java.util.EnumSet<java.security.cert.PKIXRevocationChecker.Option> options = java.util.EnumSet.of(
                 java.security.cert.PKIXRevocationChecker.Option.ONLY_END_ENTITY,
@@ -242,7 +250,9 @@ final class ConstrainedTrustManager implements X509TrustManager {
                 for (List<?> n : names == null ? List.<List<?>>of() : names) {
                     int tag = (Integer) n.get(0);
                     GeneralName name = n.get(1) instanceof String v
-                            ? (tag == GeneralName.iPAddress ? new GeneralName(GeneralName.iPAddress, v) : new GeneralName(tag, v))
+                            ? (tag == GeneralName.iPAddress
+                                    ? new GeneralName(GeneralName.iPAddress, v)
+                                    : new GeneralName(tag, v))
                             : GeneralName.getInstance(n.get(1));
                     validator.checkPermitted(name);
                     validator.checkExcluded(name);

@@ -26,8 +26,11 @@ public final class CseClientTls {
     private final UnaryOperator<String> normalize;
     private final Map<String, SSLContext> byPeer = new ConcurrentHashMap<>();
 
-    private CseClientTls(SslContextBuilder template, ConstrainedTrustManager chains, String spDomain,
-                         UnaryOperator<String> normalize) {
+    private CseClientTls(
+            SslContextBuilder template,
+            ConstrainedTrustManager chains,
+            String spDomain,
+            UnaryOperator<String> normalize) {
         this.template = template;
         this.chains = chains;
         this.spDomain = spDomain;
@@ -35,16 +38,32 @@ public final class CseClientTls {
     }
 
     /** With the key and chain in PEM files (the key encrypted when {@code password} is given). */
-    public static CseClientTls fromPem(File chain, File key, String password, File trustAnchors, RevocationList crls,
-                                       String spDomain, UnaryOperator<String> normalize) throws SSLException {
-        return new CseClientTls(SslContextBuilder.forClient().keyManager(chain, key, password), trust(trustAnchors, crls),
-                spDomain, normalize);
+    public static CseClientTls fromPem(
+            File chain,
+            File key,
+            String password,
+            File trustAnchors,
+            RevocationList crls,
+            String spDomain,
+            UnaryOperator<String> normalize)
+            throws SSLException {
+        return new CseClientTls(
+                SslContextBuilder.forClient().keyManager(chain, key, password),
+                trust(trustAnchors, crls),
+                spDomain,
+                normalize);
     }
 
     /** With the key in a vault (PKCS#11 token or encrypted PKCS#12): it never leaves it. */
-    public static CseClientTls fromKeyManager(KeyManagerFactory keys, File trustAnchors, RevocationList crls,
-                                              String spDomain, UnaryOperator<String> normalize) throws SSLException {
-        return new CseClientTls(SslContextBuilder.forClient().keyManager(keys), trust(trustAnchors, crls), spDomain, normalize);
+    public static CseClientTls fromKeyManager(
+            KeyManagerFactory keys,
+            File trustAnchors,
+            RevocationList crls,
+            String spDomain,
+            UnaryOperator<String> normalize)
+            throws SSLException {
+        return new CseClientTls(
+                SslContextBuilder.forClient().keyManager(keys), trust(trustAnchors, crls), spDomain, normalize);
     }
 
     private static ConstrainedTrustManager trust(File anchors, RevocationList crls) throws SSLException {
@@ -59,14 +78,16 @@ public final class CseClientTls {
     public SSLContext forPeer(String peerCseId) {
         return byPeer.computeIfAbsent(peerCseId, peer -> {
             synchronized (template) { // the builder is shared and mutable
-            try {
-                JdkSslContext ctx = (JdkSslContext) template.sslProvider(SslProvider.JDK)
-                        .trustManager(new PeerCseTrust(chains, peer, spDomain, normalize))
-                        .protocols(CertificateTls.PROTOCOLS).ciphers(CertificateTls.CIPHERS).build();
-                return ctx.context();
-            } catch (SSLException e) {
-                throw new IllegalStateException("cannot make a TLS context for " + peer + ": " + e.getMessage(), e);
-            }
+                try {
+                    JdkSslContext ctx = (JdkSslContext) template.sslProvider(SslProvider.JDK)
+                            .trustManager(new PeerCseTrust(chains, peer, spDomain, normalize))
+                            .protocols(CertificateTls.PROTOCOLS)
+                            .ciphers(CertificateTls.CIPHERS)
+                            .build();
+                    return ctx.context();
+                } catch (SSLException e) {
+                    throw new IllegalStateException("cannot make a TLS context for " + peer + ": " + e.getMessage(), e);
+                }
             }
         });
     }

@@ -9,5 +9,4 @@ import java.net.URI;
  * @param required true: no good answer (unreachable, unknown) refuses the certificate (fail closed)
  * @param cacheMillis how long a good answer is reused
  */
-public record OcspPolicy(URI responder, boolean required, long cacheMillis) {
-}
+public record OcspPolicy(URI responder, boolean required, long cacheMillis) {}

@@ -21,7 +21,8 @@ final class PeerCseTrust extends X509ExtendedTrustManager {
     private final String spDomain;
     private final UnaryOperator<String> normalize;
 
-    PeerCseTrust(ConstrainedTrustManager chains, String expectedCseId, String spDomain, UnaryOperator<String> normalize) {
+    PeerCseTrust(
+            ConstrainedTrustManager chains, String expectedCseId, String spDomain, UnaryOperator<String> normalize) {
         this.chains = chains;
         this.expectedCseId = expectedCseId;
         this.spDomain = spDomain;
@@ -38,18 +39,20 @@ final class PeerCseTrust extends X509ExtendedTrustManager {
             throw new CertificateException("the server certificate's names cannot be read", e);
         }
         if (!proven.allows(expectedCseId)) {
-            throw new CertificateException("the server is not " + expectedCseId + " (its certificate names "
-                    + proven.identities() + ")");
+            throw new CertificateException(
+                    "the server is not " + expectedCseId + " (its certificate names " + proven.identities() + ")");
         }
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         checkServerTrusted(chain, authType);
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         checkServerTrusted(chain, authType);
     }
 
@@ -59,12 +62,14 @@ final class PeerCseTrust extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         checkClientTrusted(chain, authType);
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         checkClientTrusted(chain, authType);
     }
 

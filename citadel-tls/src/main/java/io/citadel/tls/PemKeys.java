@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1BitString;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -23,12 +23,12 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /** Reads a certificate chain and an unencrypted private key from PEM files (for listeners that want objects). */
 public final class PemKeys {
-    private PemKeys() {
-    }
+    private PemKeys() {}
 
     public static List<X509Certificate> chain(Path pem) {
         List<X509Certificate> chain = new ArrayList<>();
-        try (Reader r = Files.newBufferedReader(pem); PEMParser p = new PEMParser(r)) {
+        try (Reader r = Files.newBufferedReader(pem);
+                PEMParser p = new PEMParser(r)) {
             for (Object o; (o = p.readObject()) != null; ) {
                 if (o instanceof X509CertificateHolder h) {
                     chain.add(new JcaX509CertificateConverter().getCertificate(h));
@@ -52,19 +52,23 @@ public final class PemKeys {
      * ({@code openssl pkcs8 -topk8 -v2 aes-256-cbc}) opened with {@code password} (not kept).
      */
     public static PrivateKey privateKey(Path pem, char[] password) {
-        try (Reader r = Files.newBufferedReader(pem); PEMParser p = new PEMParser(r)) {
+        try (Reader r = Files.newBufferedReader(pem);
+                PEMParser p = new PEMParser(r)) {
             Object o = p.readObject();
             JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
             if (o instanceof org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo encrypted) {
                 if (password == null) {
-                    throw new IllegalArgumentException(pem + " is encrypted: give its password (--tls-key-password-file)");
+                    throw new IllegalArgumentException(
+                            pem + " is encrypted: give its password (--tls-key-password-file)");
                 }
                 try {
                     return conv.getPrivateKey(encrypted.decryptPrivateKeyInfo(
                             new org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder()
-                                    .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).build(password)));
+                                    .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+                                    .build(password)));
                 } catch (org.bouncycastle.operator.OperatorCreationException | org.bouncycastle.pkcs.PKCSException e) {
-                    throw new IllegalArgumentException("cannot decrypt the private key in " + pem + " (wrong password?): " + e.getMessage());
+                    throw new IllegalArgumentException(
+                            "cannot decrypt the private key in " + pem + " (wrong password?): " + e.getMessage());
                 }
             }
             if (o instanceof PEMKeyPair pair) {
@@ -114,12 +118,15 @@ public final class PemKeys {
             if (o instanceof PEMKeyPair pair && pair.getPublicKeyInfo() != null) {
                 return pair.getPublicKeyInfo().getEncoded();
             }
-            if (o instanceof PrivateKeyInfo info && info.getPrivateKeyAlgorithm().getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+            if (o instanceof PrivateKeyInfo info
+                    && info.getPrivateKeyAlgorithm().getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey)) {
                 return ecPublicKeyInfo(info, source);
             }
             throw new IllegalArgumentException(source + " holds no public key, certificate or EC key pair");
         } catch (IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().startsWith(source)) {
+            if (e instanceof IllegalArgumentException iae
+                    && iae.getMessage() != null
+                    && iae.getMessage().startsWith(source)) {
                 throw iae;
             }
             throw new IllegalArgumentException("cannot read the key in " + source + ": " + e.getMessage());
@@ -137,7 +144,8 @@ public final class PemKeys {
                 return new SubjectPublicKeyInfo(info.getPrivateKeyAlgorithm(), point.getBytes()).getEncoded();
             }
             var curve = info.getPrivateKeyAlgorithm().getParameters() instanceof ASN1ObjectIdentifier oid
-                    ? ECNamedCurveTable.getByOID(oid) : null;
+                    ? ECNamedCurveTable.getByOID(oid)
+                    : null;
             if (curve == null) {
                 throw new IllegalArgumentException(source + " has no named curve");
             }

@@ -30,8 +30,8 @@ public final class PskTlsHandler extends BcTlsHandler {
      *        the store (TLS-PSK, DTLS-PSK)
      * @param normalize turns configured AE-IDs/CSE-IDs into the engine's normalised form
      */
-    public PskTlsHandler(PskStore store, HandshakeThrottle throttle, UnaryOperator<String> normalize,
-                         long handshakeTimeoutMillis) {
+    public PskTlsHandler(
+            PskStore store, HandshakeThrottle throttle, UnaryOperator<String> normalize, long handshakeTimeoutMillis) {
         super(handshakeTimeoutMillis);
         this.store = store;
         this.throttle = throttle;
@@ -41,7 +41,8 @@ public final class PskTlsHandler extends BcTlsHandler {
     @Override
     protected TlsServer server(BcTlsCrypto crypto, Runnable handshakeDone) {
         java.net.InetSocketAddress peer = peer();
-        java.util.function.BooleanSupplier admitted = () -> peer == null || throttle.admit("TLS-PSK", peer.getAddress());
+        java.util.function.BooleanSupplier admitted =
+                () -> peer == null || throttle.admit("TLS-PSK", peer.getAddress());
         server = new PskTlsServer(crypto, store, admitted, id -> {
             identity = new String(id, StandardCharsets.UTF_8);
             handshakeDone.run();
@@ -66,7 +67,8 @@ public final class PskTlsHandler extends BcTlsHandler {
         }
         String offered = server == null ? null : server.offeredIdentity();
         String reason = offered != null && store.lookup(offered, Instant.now()).isEmpty()
-                ? "unknown, expired or revoked identity" : reason(cause);
+                ? "unknown, expired or revoked identity"
+                : reason(cause);
         throttle.failed("TLS-PSK", peer.getAddress(), offered, reason);
     }
 

@@ -36,13 +36,19 @@ final class PskTlsServer extends PSKTlsServer {
     /**
      * @param admitted asked before each key look-up; false refuses the key (the peer is shut out)
      */
-    PskTlsServer(TlsCrypto crypto, PskStore store, java.util.function.BooleanSupplier admitted,
-                 java.util.function.Consumer<byte[]> onHandshakeComplete) {
+    PskTlsServer(
+            TlsCrypto crypto,
+            PskStore store,
+            java.util.function.BooleanSupplier admitted,
+            java.util.function.Consumer<byte[]> onHandshakeComplete) {
         this(crypto, store, onHandshakeComplete, new Identities(store, admitted));
     }
 
-    private PskTlsServer(TlsCrypto crypto, PskStore store, java.util.function.Consumer<byte[]> onHandshakeComplete,
-                         Identities identities) {
+    private PskTlsServer(
+            TlsCrypto crypto,
+            PskStore store,
+            java.util.function.Consumer<byte[]> onHandshakeComplete,
+            Identities identities) {
         super(crypto, identities);
         this.store = store;
         this.onHandshakeComplete = onHandshakeComplete;
@@ -56,6 +62,7 @@ final class PskTlsServer extends PSKTlsServer {
     boolean refused() {
         return identities.refused;
     }
+
     private byte[] externalIdentity;
     private String offered;
 
@@ -80,13 +87,14 @@ final class PskTlsServer extends PSKTlsServer {
             if (offered == null) {
                 offered = new String(id, StandardCharsets.UTF_8);
             }
-            byte[] key = store.key(new String(id, StandardCharsets.UTF_8), Instant.now()).orElse(null);
+            byte[] key = store.key(new String(id, StandardCharsets.UTF_8), Instant.now())
+                    .orElse(null);
             if (key != null) {
                 try {
                     externalIdentity = id;
                     offered = new String(id, StandardCharsets.UTF_8);
-                    return new org.bouncycastle.tls.BasicTlsPSKExternal(id, getCrypto().createSecret(key),
-                            org.bouncycastle.tls.PRFAlgorithm.tls13_hkdf_sha256);
+                    return new org.bouncycastle.tls.BasicTlsPSKExternal(
+                            id, getCrypto().createSecret(key), org.bouncycastle.tls.PRFAlgorithm.tls13_hkdf_sha256);
                 } finally {
                     zero(key);
                 }

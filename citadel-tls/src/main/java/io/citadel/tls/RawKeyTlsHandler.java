@@ -26,8 +26,12 @@ public final class RawKeyTlsHandler extends BcTlsHandler {
      * @param serverKeyInfo the CSE's public key (DER SubjectPublicKeyInfo), proven with {@code serverPrivateKey}
      * @param normalize turns configured AE-IDs/CSE-IDs into the engine's normalised form
      */
-    public RawKeyTlsHandler(byte[] serverKeyInfo, AsymmetricKeyParameter serverPrivateKey, RawPublicKeyStore trusted,
-                            UnaryOperator<String> normalize, long handshakeTimeoutMillis) {
+    public RawKeyTlsHandler(
+            byte[] serverKeyInfo,
+            AsymmetricKeyParameter serverPrivateKey,
+            RawPublicKeyStore trusted,
+            UnaryOperator<String> normalize,
+            long handshakeTimeoutMillis) {
         super(handshakeTimeoutMillis);
         this.serverKeyInfo = serverKeyInfo;
         this.serverPrivateKey = serverPrivateKey;

@@ -56,8 +56,12 @@ final class RawKeyTlsServer extends DefaultTlsServer {
     private final Consumer<byte[]> onHandshakeComplete;
     private byte[] clientKeyInfo;
 
-    RawKeyTlsServer(BcTlsCrypto crypto, byte[] serverKeyInfo, AsymmetricKeyParameter serverPrivateKey,
-                    RawPublicKeyStore trusted, Consumer<byte[]> onHandshakeComplete) {
+    RawKeyTlsServer(
+            BcTlsCrypto crypto,
+            byte[] serverKeyInfo,
+            AsymmetricKeyParameter serverPrivateKey,
+            RawPublicKeyStore trusted,
+            Consumer<byte[]> onHandshakeComplete) {
         super(crypto);
         this.serverKeyInfo = serverKeyInfo;
         this.serverPrivateKey = serverPrivateKey;
@@ -95,8 +99,10 @@ final class RawKeyTlsServer extends DefaultTlsServer {
     public Hashtable getServerExtensions() throws IOException {
         short[] serverTypes = TlsExtensionsUtils.getServerCertificateTypeExtensionClient(clientExtensions);
         short[] clientTypes = TlsExtensionsUtils.getClientCertificateTypeExtensionClient(clientExtensions);
-        if (!contains(serverTypes, CertificateType.RawPublicKey) || !contains(clientTypes, CertificateType.RawPublicKey)) {
-            throw new TlsFatalAlert(AlertDescription.unsupported_certificate,
+        if (!contains(serverTypes, CertificateType.RawPublicKey)
+                || !contains(clientTypes, CertificateType.RawPublicKey)) {
+            throw new TlsFatalAlert(
+                    AlertDescription.unsupported_certificate,
                     "this listener takes raw public keys (RFC 7250) only, in both directions");
         }
         return super.getServerExtensions();
@@ -119,10 +125,16 @@ final class RawKeyTlsServer extends DefaultTlsServer {
         boolean tls13 = TlsUtils.isTLSv13(context);
         TlsCertificate raw = new BcTlsRawKeyCertificate((BcTlsCrypto) getCrypto(), serverKeyInfo);
         Certificate certificate = tls13
-                ? new Certificate(CertificateType.RawPublicKey, TlsUtils.EMPTY_BYTES, new CertificateEntry[] {new CertificateEntry(raw, null)})
+                ? new Certificate(CertificateType.RawPublicKey, TlsUtils.EMPTY_BYTES, new CertificateEntry[] {
+                    new CertificateEntry(raw, null)
+                })
                 : new Certificate(CertificateType.RawPublicKey, new TlsCertificate[] {raw});
-        return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), (BcTlsCrypto) getCrypto(),
-                serverPrivateKey, certificate, new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+        return new BcDefaultTlsCredentialedSigner(
+                new TlsCryptoParameters(context),
+                (BcTlsCrypto) getCrypto(),
+                serverPrivateKey,
+                certificate,
+                new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
     }
 
     @Override
@@ -152,7 +164,8 @@ final class RawKeyTlsServer extends DefaultTlsServer {
             known = false; // a store that cannot be read trusts nobody
         }
         if (!known) {
-            throw new TlsFatalAlert(AlertDescription.access_denied, "raw public key not trusted: " + RawPublicKeyId.of(spki));
+            throw new TlsFatalAlert(
+                    AlertDescription.access_denied, "raw public key not trusted: " + RawPublicKeyId.of(spki));
         }
         clientKeyInfo = spki;
     }

@@ -1,10 +1,10 @@
 package io.citadel.tls;
 
+import io.citadel.credentials.FileWatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.citadel.credentials.FileWatch;
 import java.security.GeneralSecurityException;
 import java.security.cert.CRL;
 import java.security.cert.CertificateException;
@@ -48,17 +48,19 @@ public final class RevocationList {
                     continue; // a CRL that does not verify says nothing
                 }
                 Date date = new Date();
-                if (crl.getThisUpdate().after(date) || (crl.getNextUpdate() != null && crl.getNextUpdate().before(date))) {
+                if (crl.getThisUpdate().after(date)
+                        || (crl.getNextUpdate() != null && crl.getNextUpdate().before(date))) {
                     continue;
                 }
                 current = true;
                 if (crl.isRevoked(cert)) {
-                    throw new CertificateException("certificate " + cert.getSerialNumber().toString(16) + " is revoked");
+                    throw new CertificateException(
+                            "certificate " + cert.getSerialNumber().toString(16) + " is revoked");
                 }
             }
             if (!current && required) {
-                throw new CertificateException("no current CRL from " + issuer.getSubjectX500Principal().getName()
-                        + " (fail closed)");
+                throw new CertificateException("no current CRL from "
+                        + issuer.getSubjectX500Principal().getName() + " (fail closed)");
             }
         }
     }

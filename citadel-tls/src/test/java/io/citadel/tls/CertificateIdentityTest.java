@@ -26,25 +26,31 @@ class CertificateIdentityTest {
 
     @Test
     void a_certificate_without_a_onem2m_name_proves_no_originator() throws Exception {
-        X509Certificate other = ca.issueServer("www.elsewhere.example", List.of(), Duration.ofHours(1)).certificate();
+        X509Certificate other = ca.issueServer("www.elsewhere.example", List.of(), Duration.ofHours(1))
+                .certificate();
         SecurityAssociation sa = CertificateTls.identityOf(other, SP, NORMALIZE);
         assertThat(sa.identities()).isEmpty();
         assertThat(sa.credentialId()).isEqualTo("30-" + other.getSerialNumber().toString(16));
         assertThat(sa.kind()).isEqualTo(Credential.Kind.CERTIFICATE);
-        X509Certificate wrongSp = ca.issueCse("/id-mn", "other.example", Duration.ofHours(1)).certificate();
-        assertThat(CertificateTls.identityOf(wrongSp, SP, NORMALIZE).identities()).isEmpty();
+        X509Certificate wrongSp =
+                ca.issueCse("/id-mn", "other.example", Duration.ofHours(1)).certificate();
+        assertThat(CertificateTls.identityOf(wrongSp, SP, NORMALIZE).identities())
+                .isEmpty();
     }
 
     @Test
     void an_ae_certificate_proves_its_ae_id() throws Exception {
-        X509Certificate ae = ca.issueAe("Csensor", "/id-in", SP, Duration.ofHours(1)).certificate();
+        X509Certificate ae =
+                ca.issueAe("Csensor", "/id-in", SP, Duration.ofHours(1)).certificate();
         CertificateCredential credential = CertificateCredential.of(ae, SP);
         assertThat(credential.credentialId()).isEqualTo("33-sp.example/id-in/Csensor");
         assertThat(credential.allowed()).containsExactly("//sp.example/id-in/Csensor");
         assertThat(credential.subject()).isEqualTo(ae.getSubjectX500Principal().getName());
-        assertThat(credential.issuer()).isEqualTo(ca.certificate().getSubjectX500Principal().getName());
-        assertThat(credential.fingerprint()).isEqualTo(
-                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(ae.getEncoded())));
+        assertThat(credential.issuer())
+                .isEqualTo(ca.certificate().getSubjectX500Principal().getName());
+        assertThat(credential.fingerprint())
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(ae.getEncoded())));
         assertThat(credential.notAfter()).isEqualTo(ae.getNotAfter().toInstant());
 
         SecurityAssociation sa = CertificateTls.identityOf(ae, SP, NORMALIZE);

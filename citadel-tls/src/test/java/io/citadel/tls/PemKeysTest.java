@@ -20,13 +20,20 @@ class PemKeysTest {
     void publicKeysAreReadFromPemKeysCertificatesAndKeyPairs() throws Exception {
         var pair = generator().generateKeyPair();
         Path pub = dir.resolve("pub.pem");
-        Files.writeString(pub, "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        Files.writeString(
+                pub,
+                "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
         assertThat(PemKeys.subjectPublicKeyInfo(pub)).isEqualTo(pair.getPublic().getEncoded());
         Path priv = dir.resolve("key.pem");
-        Files.writeString(priv, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
-        assertThat(PemKeys.subjectPublicKeyInfo(priv)).isEqualTo(pair.getPublic().getEncoded());
+        Files.writeString(
+                priv,
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        assertThat(PemKeys.subjectPublicKeyInfo(priv))
+                .isEqualTo(pair.getPublic().getEncoded());
         Path junk = dir.resolve("junk.pem");
         Files.writeString(junk, "hello");
         assertThatThrownBy(() -> PemKeys.subjectPublicKeyInfo(junk)).isInstanceOf(IllegalArgumentException.class);

@@ -22,7 +22,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -52,8 +51,9 @@ class PskLookupThrottleTest {
 
     @TempDir
     Path dir;
-    final HandshakeThrottle throttle = new HandshakeThrottle(3, Duration.ofMinutes(10), Duration.ofMinutes(10),
-            Duration.ofHours(1), 100, java.time.Clock.systemUTC());
+
+    final HandshakeThrottle throttle = new HandshakeThrottle(
+            3, Duration.ofMinutes(10), Duration.ofMinutes(10), Duration.ofHours(1), 100, java.time.Clock.systemUTC());
     final LinkedBlockingQueue<InetSocketAddress> opened = new LinkedBlockingQueue<>();
     final List<String> log = new CopyOnWriteArrayList<>();
     final Handler capture = new Handler() {
@@ -63,12 +63,10 @@ class PskLookupThrottleTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     EventLoopGroup group;
     Channel server;
@@ -80,14 +78,19 @@ class PskLookupThrottleTest {
         store.put(new PskCredential(IDENTITY, List.of("Cdev"), null), KEY.clone());
         Logger.getLogger("citadel.security").addHandler(capture);
         group = new NioEventLoopGroup(1);
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new PskTlsHandler(store, throttle, s -> s, 30_000));
                         opened.add(ch.remoteAddress()); // the connection was admitted (or refused) by now
                     }
-                }).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+                })
+                .bind(InetAddress.getLoopbackAddress(), 0)
+                .sync()
+                .channel();
     }
 
     @AfterEach
@@ -98,8 +101,11 @@ class PskLookupThrottleTest {
     }
 
     private Socket connect(String from) throws Exception {
-        Socket s = new Socket(InetAddress.getLoopbackAddress(), ((InetSocketAddress) server.localAddress()).getPort(),
-                InetAddress.getByName(from), 0);
+        Socket s = new Socket(
+                InetAddress.getLoopbackAddress(),
+                ((InetSocketAddress) server.localAddress()).getPort(),
+                InetAddress.getByName(from),
+                0);
         s.setSoTimeout(30_000);
         InetSocketAddress seen = opened.poll(30, TimeUnit.SECONDS);
         assertThat(seen).as("the server took the connection").isNotNull();
@@ -131,16 +137,20 @@ class PskLookupThrottleTest {
     @Test
     void a_connection_opened_before_its_address_was_shut_out_gets_no_key() throws Exception {
         InetAddress attacker = InetAddress.getByName("127.0.0.1");
-        try (Socket early13 = connect("127.0.0.1"); Socket early12 = connect("127.0.0.1")) {
+        try (Socket early13 = connect("127.0.0.1");
+                Socket early12 = connect("127.0.0.1")) {
             shutOut(attacker);
             assertThatThrownBy(() -> handshake(early13, tls13())).isInstanceOf(IOException.class);
             assertThatThrownBy(() -> handshake(early12, tls12())).isInstanceOf(IOException.class);
         }
-        group.submit(() -> { }).sync(); // the event loop (one thread) has finished handling both failures
+        group.submit(() -> {}).sync(); // the event loop (one thread) has finished handling both failures
         // refused at the look-up: tried no key, so not counted as more guesses; logged once for the shut-out
         assertThat(throttle.failures(attacker)).isEqualTo(3);
-        assertThat(log).filteredOn(l -> l.startsWith("TLS-PSK: refused a handshake from 127.0.0.1 ")).hasSize(1);
-        assertThat(log).filteredOn(l -> l.startsWith("TLS-PSK handshake failed") && l.contains("identity=" + IDENTITY))
+        assertThat(log)
+                .filteredOn(l -> l.startsWith("TLS-PSK: refused a handshake from 127.0.0.1 "))
+                .hasSize(1);
+        assertThat(log)
+                .filteredOn(l -> l.startsWith("TLS-PSK handshake failed") && l.contains("identity=" + IDENTITY))
                 .isEmpty();
     }
 
@@ -155,7 +165,7 @@ class PskLookupThrottleTest {
         try (Socket s = connect("127.0.0.2")) {
             handshake(s, tls12());
         }
-        group.submit(() -> { }).sync(); // the event loop has recorded both successes
+        group.submit(() -> {}).sync(); // the event loop has recorded both successes
         assertThat(throttle.failures(device)).isEqualTo(1); // other@psk.example's guess stays
         assertThat(throttle.admits(device)).isTrue();
     }

@@ -44,6 +44,7 @@ class PskSessionRevocationTest {
 
     @TempDir
     Path dir;
+
     EncryptedFilePskStore store;
     EventLoopGroup group;
     Channel server;
@@ -51,14 +52,22 @@ class PskSessionRevocationTest {
     @BeforeEach
     void start() throws Exception {
         store = EncryptedFilePskStore.open(dir, "pw".toCharArray());
-        HandshakeThrottle throttle = new HandshakeThrottle(100, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofHours(1), 100, java.time.Clock.systemUTC());
+        HandshakeThrottle throttle = new HandshakeThrottle(
+                100,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                Duration.ofHours(1),
+                100,
+                java.time.Clock.systemUTC());
         group = new NioEventLoopGroup(1);
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new PskTlsHandler(store, throttle, s -> s, 30_000))
+                        ch.pipeline()
+                                .addLast(new PskTlsHandler(store, throttle, s -> s, 30_000))
                                 .addLast(new ChannelInboundHandlerAdapter() {
                                     @Override
                                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -66,7 +75,10 @@ class PskSessionRevocationTest {
                                     }
                                 });
                     }
-                }).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+                })
+                .bind(InetAddress.getLoopbackAddress(), 0)
+                .sync()
+                .channel();
     }
 
     @AfterEach

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
@@ -37,16 +35,19 @@ public final class CoapBinding implements AutoCloseable {
      * online guessing of the pre-shared keys (failed handshakes per peer address; null for none), and the
      * credential stores whose revocations end the live sessions their credentials proved.
      */
-    public record Dtls(Function<String, Optional<byte[]>> pskKeys, DtlsCertificates certificates,
-                       PeerIdentities identities, io.citadel.security.HandshakeThrottle throttle,
-                       List<CredentialStore<?>> stores) {
+    public record Dtls(
+            Function<String, Optional<byte[]>> pskKeys,
+            DtlsCertificates certificates,
+            PeerIdentities identities,
+            io.citadel.security.HandshakeThrottle throttle,
+            List<CredentialStore<?>> stores) {
         public Dtls {
             stores = List.copyOf(stores);
         }
 
         /** Without a guard against online guessing (no pre-shared keys to guess) and without stores to listen to. */
-        public Dtls(Function<String, Optional<byte[]>> pskKeys, DtlsCertificates certificates,
-                    PeerIdentities identities) {
+        public Dtls(
+                Function<String, Optional<byte[]>> pskKeys, DtlsCertificates certificates, PeerIdentities identities) {
             this(pskKeys, certificates, identities, null, List.of());
         }
     }
@@ -80,9 +81,11 @@ public final class CoapBinding implements AutoCloseable {
         this.server = new CoapServer(config);
         Endpoint plainEndpoint = null;
         if (settings.port() != null) {
-            plainEndpoint = CoapEndpoint.builder().setConfiguration(config)
+            plainEndpoint = CoapEndpoint.builder()
+                    .setConfiguration(config)
                     .setDataSerializerAndParser(new UdpDataSerializer(), MalformedRequests.parser())
-                    .setInetSocketAddress(new InetSocketAddress(settings.host(), settings.port())).build();
+                    .setInetSocketAddress(new InetSocketAddress(settings.host(), settings.port()))
+                    .build();
             plainEndpoint.addInterceptor(MalformedRequests.answers());
             server.addEndpoint(plainEndpoint);
         }
@@ -94,10 +97,13 @@ public final class CoapBinding implements AutoCloseable {
                 throw new IllegalArgumentException("a DTLS port needs pre-shared keys or a certificate");
             }
             watch = new DtlsSessionWatch(dtls.identities());
-            connector = new DTLSConnector(dtlsConfig(config, new InetSocketAddress(settings.host(), settings.securePort()), dtls,
-                    watch));
-            secureEndpoint = CoapEndpoint.builder().setConfiguration(config).setConnector(connector)
-                    .setDataSerializerAndParser(new UdpDataSerializer(), MalformedRequests.parser()).build();
+            connector = new DTLSConnector(
+                    dtlsConfig(config, new InetSocketAddress(settings.host(), settings.securePort()), dtls, watch));
+            secureEndpoint = CoapEndpoint.builder()
+                    .setConfiguration(config)
+                    .setConnector(connector)
+                    .setDataSerializerAndParser(new UdpDataSerializer(), MalformedRequests.parser())
+                    .build();
             secureEndpoint.addInterceptor(MalformedRequests.answers());
             server.addEndpoint(secureEndpoint);
         }
@@ -108,8 +114,8 @@ public final class CoapBinding implements AutoCloseable {
             watch.start(dtls.stores(), sessions::close);
         }
         this.watch = watch;
-        server.setMessageDeliverer(new OneM2mDeliverer(port, timer,
-                dtls == null ? PeerIdentities.NONE : dtls.identities(), peer -> {
+        server.setMessageDeliverer(
+                new OneM2mDeliverer(port, timer, dtls == null ? PeerIdentities.NONE : dtls.identities(), peer -> {
                     if (sessions != null && peer != null) {
                         sessions.close(peer);
                     }
@@ -117,8 +123,8 @@ public final class CoapBinding implements AutoCloseable {
         server.start();
     }
 
-    private static DtlsConnectorConfig dtlsConfig(Configuration base, InetSocketAddress address, Dtls dtls,
-                                                  DtlsSessionWatch watch) {
+    private static DtlsConnectorConfig dtlsConfig(
+            Configuration base, InetSocketAddress address, Dtls dtls, DtlsSessionWatch watch) {
         Configuration config = DtlsServerConfig.configuration(base, dtls.pskKeys() != null, dtls.certificates());
         DtlsConnectorConfig.Builder b = DtlsServerConfig.builder(config, address, dtls.certificates());
         if (watch != null) {
@@ -130,7 +136,8 @@ public final class CoapBinding implements AutoCloseable {
             b.setDatagramFilter(guard.filter(config));
         }
         if (dtls.pskKeys() != null) {
-            b.setAdvancedPskStore(new DtlsPskStore(dtls.pskKeys(), guard == null ? cid -> true : guard::admitsKeyLookup));
+            b.setAdvancedPskStore(
+                    new DtlsPskStore(dtls.pskKeys(), guard == null ? cid -> true : guard::admitsKeyLookup));
         }
         return b.build();
     }

@@ -43,9 +43,13 @@ public final class CoapOutbound implements OutboundRequests, AutoCloseable {
         UdpConfig.register();
         CoapOptions.install();
         Configuration config = Configuration.createStandardWithoutFile();
-        this.endpoints = new ClientEndpoints(local -> CoapEndpoint.builder().setConfiguration(config)
-                .setInetSocketAddress(local).build());
-        this.secure = certificates == null ? null : new ClientEndpoints(local -> DtlsClients.certificate(certificates, local));
+        this.endpoints = new ClientEndpoints(local -> CoapEndpoint.builder()
+                .setConfiguration(config)
+                .setInetSocketAddress(local)
+                .build());
+        this.secure = certificates == null
+                ? null
+                : new ClientEndpoints(local -> DtlsClients.certificate(certificates, local));
     }
 
     /** The local addresses the plain client endpoints listen on (one per interface targets were reached from). */
@@ -64,9 +68,10 @@ public final class CoapOutbound implements OutboundRequests, AutoCloseable {
         String scheme = String.valueOf(target.getScheme()).toLowerCase(Locale.ROOT);
         ClientEndpoints endpointsFor = scheme.equals("coap") ? endpoints : scheme.equals("coaps") ? secure : null;
         if (endpointsFor == null) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(scheme.equals("coaps")
-                    ? "coaps:// targets need this CSE's certificate (--tls-cert/--tls-key): " + uri
-                    : "only coap:// and coaps:// targets: " + uri));
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    scheme.equals("coaps")
+                            ? "coaps:// targets need this CSE's certificate (--tls-cert/--tls-key): " + uri
+                            : "only coap:// and coaps:// targets: " + uri));
         }
         CoapEndpoint via;
         try {

@@ -22,11 +22,9 @@ import org.eclipse.californium.core.coap.Request;
 
 /** Turns a CoAP request into a request primitive (TS-0008 §6). Throws OneM2mException on bad input. */
 final class CoapRequestDecoder {
-    private CoapRequestDecoder() {
-    }
+    private CoapRequestDecoder() {}
 
-    record Decoded(RequestPrimitive primitive, Serialization serialization, boolean textual) {
-    }
+    record Decoded(RequestPrimitive primitive, Serialization serialization, boolean textual) {}
 
     static Decoded decode(Request coap, Instant now) {
         OptionSet o = coap.getOptions();
@@ -40,7 +38,8 @@ final class CoapRequestDecoder {
         b.vendorInfo(CoapOptions.text(o, CoapOptions.VSI, null));
         b.resourceType(ty);
         if (o.getOtherOption(CoapOptions.GID) != null || o.getOtherOption(CoapOptions.GTM) != null) {
-            throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED, "oneM2M-GID and oneM2M-GTM are not supported");
+            throw new OneM2mException(
+                    ResponseStatusCode.NOT_IMPLEMENTED, "oneM2M-GID and oneM2M-GTM are not supported");
         }
         List<String> targets = new ArrayList<>();
         for (Option rtu : o.getOthers(CoapOptions.RTURI)) {
@@ -65,11 +64,14 @@ final class CoapRequestDecoder {
         byte[] payload = coap.getPayload();
         if (payload != null && payload.length > 0) {
             if (!o.hasContentFormat()) {
-                throw new OneM2mException(ResponseStatusCode.UNSUPPORTED_MEDIA_TYPE,
+                throw new OneM2mException(
+                        ResponseStatusCode.UNSUPPORTED_MEDIA_TYPE,
                         "a payload needs Content-Format 50 (JSON), 60 (CBOR) or 41 (XML)");
             }
-            serialization = CoapContentFormats.serialization(o.getContentFormat()).orElseThrow(() -> new OneM2mException(
-                    ResponseStatusCode.UNSUPPORTED_MEDIA_TYPE, "Content-Format " + o.getContentFormat() + " is not supported"));
+            serialization = CoapContentFormats.serialization(o.getContentFormat())
+                    .orElseThrow(() -> new OneM2mException(
+                            ResponseStatusCode.UNSUPPORTED_MEDIA_TYPE,
+                            "Content-Format " + o.getContentFormat() + " is not supported"));
             ContentCodec codec = ContentCodec.of(serialization);
             b.content(codec.decode(payload));
             textual = codec.isTextual();
@@ -96,7 +98,9 @@ final class CoapRequestDecoder {
             case PUT -> Operation.UPDATE;
             case DELETE -> Operation.DELETE;
             case POST -> ty != null ? Operation.CREATE : Operation.NOTIFY;
-            default -> throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, code + " is not a oneM2M operation");
+            default ->
+                throw new OneM2mException(
+                        ResponseStatusCode.OPERATION_NOT_ALLOWED, code + " is not a oneM2M operation");
         };
     }
 
@@ -106,8 +110,14 @@ final class CoapRequestDecoder {
             throw OneM2mException.badRequest("the request needs a Uri-Path (the target resource)");
         }
         for (String s : segments) {
-            if (s.isEmpty() || s.contains("/") || s.contains("\\") || s.indexOf('\0') >= 0 || s.equals("..") || s.equals(".")) {
-                throw OneM2mException.badRequest("empty, '.', '..' or slash-containing Uri-Path segments are not allowed");
+            if (s.isEmpty()
+                    || s.contains("/")
+                    || s.contains("\\")
+                    || s.indexOf('\0') >= 0
+                    || s.equals("..")
+                    || s.equals(".")) {
+                throw OneM2mException.badRequest(
+                        "empty, '.', '..' or slash-containing Uri-Path segments are not allowed");
             }
         }
         String first = segments.get(0);
@@ -142,7 +152,12 @@ final class CoapRequestDecoder {
     }
 
     private static RequestPrimitive.Handling handling(OptionSet o, Instant now) {
-        return RequestPrimitive.Handling.parse(CoapOptions.text(o, CoapOptions.RSET, null), "oneM2M-RSET",
-                CoapOptions.text(o, CoapOptions.OET, null), "oneM2M-OET", CoapOptions.integer(o, CoapOptions.EC), now);
+        return RequestPrimitive.Handling.parse(
+                CoapOptions.text(o, CoapOptions.RSET, null),
+                "oneM2M-RSET",
+                CoapOptions.text(o, CoapOptions.OET, null),
+                "oneM2M-OET",
+                CoapOptions.integer(o, CoapOptions.EC),
+                now);
     }
 }

@@ -16,13 +16,13 @@ import org.eclipse.californium.core.coap.Response;
  * request's serialization.
  */
 final class CoapResponses {
-    private CoapResponses() {
-    }
+    private CoapResponses() {}
 
     static Response encode(ResponsePrimitive rsp, Serialization serialization) {
         String code = rsp.status().coapCode().orElse(rsp.status().isSuccess() ? "2.05" : "5.00");
         Response coap = new Response(CoAP.ResponseCode.valueOfText(code));
-        coap.getOptions().addOtherOption(new Option(CoapOptions.RSC, rsp.status().code()));
+        coap.getOptions()
+                .addOtherOption(new Option(CoapOptions.RSC, rsp.status().code()));
         if (rsp.requestId() != null) {
             coap.getOptions().addOtherOption(new Option(CoapOptions.RQI, rsp.requestId()));
         }
@@ -30,8 +30,12 @@ final class CoapResponses {
             coap.getOptions().addOtherOption(new Option(CoapOptions.RVI, rsp.releaseVersion()));
         }
         if (!rsp.assignedTokenIds().isEmpty()) {
-            coap.getOptions().addOtherOption(new Option(CoapOptions.ATI, rsp.assignedTokenIds().entrySet().stream()
-                    .map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining("+"))));
+            coap.getOptions()
+                    .addOtherOption(new Option(
+                            CoapOptions.ATI,
+                            rsp.assignedTokenIds().entrySet().stream()
+                                    .map(e -> e.getKey() + ":" + e.getValue())
+                                    .collect(Collectors.joining("+"))));
         }
         if (rsp.contentLocation() != null) {
             for (String segment : rsp.contentLocation().split("/")) {

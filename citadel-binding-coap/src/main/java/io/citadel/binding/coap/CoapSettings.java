@@ -9,5 +9,4 @@ package io.citadel.binding.coap;
  * @param maxBodyBytes the largest request payload, also reassembled from Block1 transfers
  * @param workerThreads threads running the engine
  */
-public record CoapSettings(String host, Integer port, Integer securePort, int maxBodyBytes, int workerThreads) {
-}
+public record CoapSettings(String host, Integer port, Integer securePort, int maxBodyBytes, int workerThreads) {}

@@ -16,9 +16,9 @@ import org.eclipse.californium.scandium.dtls.AlertMessage;
 import org.eclipse.californium.scandium.dtls.Connection;
 import org.eclipse.californium.scandium.dtls.ConnectionId;
 import org.eclipse.californium.scandium.dtls.ContentType;
-import org.eclipse.californium.scandium.dtls.Record;
 import org.eclipse.californium.scandium.dtls.HandshakeException;
 import org.eclipse.californium.scandium.dtls.Handshaker;
+import org.eclipse.californium.scandium.dtls.Record;
 import org.eclipse.californium.scandium.dtls.SessionAdapter;
 
 /**
@@ -43,8 +43,8 @@ final class DtlsHandshakeGuard {
 
     private final HandshakeThrottle throttle;
     /** Handshakes under way by their connection id: the peer's address, and whether its key look-up was refused. */
-    private final Map<ConnectionId, Pending> pending = java.util.Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, false) {
+    private final Map<ConnectionId, Pending> pending =
+            java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<ConnectionId, Pending> eldest) {
                     return size() > MAX_PENDING;
@@ -104,8 +104,12 @@ final class DtlsHandshakeGuard {
                     return; // a peer that went away or a replaced handshake is no guess
                 }
                 HandshakeException e = (HandshakeException) error;
-                throttle.failed("DTLS-PSK", peer.getAddress(), identity(handshaker.getSession().getPeerIdentity()),
-                        e.getAlert() == null ? "handshake failed"
+                throttle.failed(
+                        "DTLS-PSK",
+                        peer.getAddress(),
+                        identity(handshaker.getSession().getPeerIdentity()),
+                        e.getAlert() == null
+                                ? "handshake failed"
                                 : e.getAlert().getDescription().name().toLowerCase(Locale.ROOT));
             }
 
@@ -114,7 +118,8 @@ final class DtlsHandshakeGuard {
                 forget(handshaker);
                 InetSocketAddress peer = handshaker.getPeerAddress();
                 if (peer != null) {
-                    throttle.succeeded(peer.getAddress(), identity(handshaker.getSession().getPeerIdentity()));
+                    throttle.succeeded(
+                            peer.getAddress(), identity(handshaker.getSession().getPeerIdentity()));
                 }
             }
         };
@@ -130,8 +135,10 @@ final class DtlsHandshakeGuard {
         return new DtlsDatagramFilter(config) {
             @Override
             public boolean onReceiving(DatagramPacket packet) {
-                if (packet.getLength() >= 5 && packet.getData()[packet.getOffset()] == HANDSHAKE
-                        && packet.getData()[packet.getOffset() + 3] == 0 && packet.getData()[packet.getOffset() + 4] == 0
+                if (packet.getLength() >= 5
+                        && packet.getData()[packet.getOffset()] == HANDSHAKE
+                        && packet.getData()[packet.getOffset() + 3] == 0
+                        && packet.getData()[packet.getOffset() + 4] == 0
                         && !throttle.admit("DTLS-PSK", packet.getAddress())) {
                     return false; // shut out: dropped quietly
                 }
@@ -143,8 +150,10 @@ final class DtlsHandshakeGuard {
             public boolean onMacError(Record record, Connection connection) {
                 Handshaker handshaker = connection.getOngoingHandshake();
                 if (handshaker != null && !connection.hasEstablishedDtlsContext() && isFinishedRecord(record)) {
-                    handshaker.handshakeFailed(new HandshakeException("MAC error in the handshake (wrong key?)",
-                            new AlertMessage(AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_RECORD_MAC)));
+                    handshaker.handshakeFailed(new HandshakeException(
+                            "MAC error in the handshake (wrong key?)",
+                            new AlertMessage(
+                                    AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_RECORD_MAC)));
                 }
                 return super.onMacError(record, connection);
             }
@@ -160,6 +169,8 @@ final class DtlsHandshakeGuard {
         if (principal instanceof PreSharedKeyIdentity psk) {
             return psk.getIdentity();
         }
-        return principal == null ? null : new String(principal.getName().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        return principal == null
+                ? null
+                : new String(principal.getName().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
     }
 }

@@ -6,12 +6,12 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Function;
 import javax.crypto.SecretKey;
-import org.eclipse.californium.scandium.util.SecretUtil;
 import org.eclipse.californium.scandium.dtls.ConnectionId;
 import org.eclipse.californium.scandium.dtls.HandshakeResultHandler;
 import org.eclipse.californium.scandium.dtls.PskPublicInformation;
 import org.eclipse.californium.scandium.dtls.PskSecretResult;
 import org.eclipse.californium.scandium.dtls.pskstore.AdvancedPskStore;
+import org.eclipse.californium.scandium.util.SecretUtil;
 import org.eclipse.californium.scandium.util.ServerNames;
 
 /**
@@ -38,9 +38,14 @@ final class DtlsPskStore implements AdvancedPskStore {
     }
 
     @Override
-    public PskSecretResult requestPskSecretResult(ConnectionId cid, ServerNames serverName, PskPublicInformation identity,
-                                                  String hmacAlgorithm, SecretKey otherSecret, byte[] seed,
-                                                  boolean useExtendedMasterSecret) {
+    public PskSecretResult requestPskSecretResult(
+            ConnectionId cid,
+            ServerNames serverName,
+            PskPublicInformation identity,
+            String hmacAlgorithm,
+            SecretKey otherSecret,
+            byte[] seed,
+            boolean useExtendedMasterSecret) {
         if (!admits.test(cid)) {
             return new PskSecretResult(cid, identity, null); // shut out: no key, the handshake fails
         }

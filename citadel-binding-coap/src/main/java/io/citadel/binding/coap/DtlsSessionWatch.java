@@ -24,12 +24,11 @@ final class DtlsSessionWatch implements ConnectionListener, CredentialListener {
     private static final System.Logger LOG = System.getLogger("citadel.coap");
 
     /** A live session's principal and the Credential-ID it was proven with (null when none was found). */
-    private record Session(Principal principal, String credentialId) {
-    }
+    private record Session(Principal principal, String credentialId) {}
 
     private final PeerIdentities identities;
     private final Map<InetSocketAddress, Session> live = new ConcurrentHashMap<>();
-    private volatile Consumer<InetSocketAddress> close = peer -> { };
+    private volatile Consumer<InetSocketAddress> close = peer -> {};
     private volatile List<CredentialStore<?>> stores = List.of();
 
     DtlsSessionWatch(PeerIdentities identities) {
@@ -64,8 +63,9 @@ final class DtlsSessionWatch implements ConnectionListener, CredentialListener {
     /** Closes the session unless the stores still vouch for its principal (a rotated key's credential, say). */
     private void closeUnlessVouched(InetSocketAddress peer, Session session) {
         if (credentialIdOf(session.principal()) == null && live.remove(peer, session)) {
-            LOG.log(System.Logger.Level.INFO, "DTLS session with " + peer
-                    + " closed: its credential is revoked, expired or cannot be checked");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "DTLS session with " + peer + " closed: its credential is revoked, expired or cannot be checked");
             close.accept(peer);
         }
     }
@@ -73,7 +73,10 @@ final class DtlsSessionWatch implements ConnectionListener, CredentialListener {
     /** The Credential-ID the stores vouch for {@code principal} with now; null when none (or they cannot be read). */
     private String credentialIdOf(Principal principal) {
         try {
-            return identities.associationOf(principal).map(a -> a.credentialId()).orElse(null);
+            return identities
+                    .associationOf(principal)
+                    .map(a -> a.credentialId())
+                    .orElse(null);
         } catch (RuntimeException e) {
             return null; // a store that cannot be read proves nothing: fail closed
         }
@@ -116,14 +119,11 @@ final class DtlsSessionWatch implements ConnectionListener, CredentialListener {
     }
 
     @Override
-    public void beforeExecution(Connection connection) {
-    }
+    public void beforeExecution(Connection connection) {}
 
     @Override
-    public void updateExecution(Connection connection) {
-    }
+    public void updateExecution(Connection connection) {}
 
     @Override
-    public void afterExecution(Connection connection) {
-    }
+    public void afterExecution(Connection connection) {}
 }

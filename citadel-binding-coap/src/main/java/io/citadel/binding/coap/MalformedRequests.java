@@ -26,8 +26,7 @@ final class MalformedRequests {
     /** Datagrams come from spoofable sources: a few lines a second, the rest counted. */
     private static final io.citadel.protocol.LogBudget BUDGET = new io.citadel.protocol.LogBudget(10);
 
-    private MalformedRequests() {
-    }
+    private MalformedRequests() {}
 
     /** Californium's UDP parser, with malformed options answered 4.00 (our answer replaces its text, see {@link #answers()}). */
     static UdpDataParser parser() {
@@ -46,8 +45,13 @@ final class MalformedRequests {
     }
 
     private static CoAPMessageFormatException badRequest(String cause, MessageHeader header) {
-        return new CoAPMessageFormatException(cause, header.getToken(), header.getMID(), header.getCode(),
-                header.getType() == CoAP.Type.CON, CoAP.ResponseCode.BAD_REQUEST);
+        return new CoAPMessageFormatException(
+                cause,
+                header.getToken(),
+                header.getMID(),
+                header.getCode(),
+                header.getType() == CoAP.Type.CON,
+                CoAP.ResponseCode.BAD_REQUEST);
     }
 
     /** Rewrites the responses Californium made on its own (no oneM2M-RSC): RSC, a short message of ours, one log line. */
@@ -58,19 +62,30 @@ final class MalformedRequests {
                 if (response.getOptions().getOtherOption(CoapOptions.RSC) != null || response.isSuccess()) {
                     return;
                 }
-                String cause = response.getPayloadSize() == 0 ? response.getCode().text
+                String cause = response.getPayloadSize() == 0
+                        ? response.getCode().text
                         : new String(response.getPayload(), StandardCharsets.UTF_8);
-                var peer = response.getDestinationContext() == null ? null : response.getDestinationContext().getPeerAddress();
+                var peer = response.getDestinationContext() == null
+                        ? null
+                        : response.getDestinationContext().getPeerAddress();
                 String budget = BUDGET.admit();
                 if (budget != null) {
-                    LOG.info("malformed CoAP request from " + (peer == null ? "?" : peer.getAddress().getHostAddress() + ":"
-                            + peer.getPort()) + ": " + cause.replaceAll("[^\\x20-\\x7e]", "?") + " (answered "
+                    LOG.info("malformed CoAP request from "
+                            + (peer == null ? "?" : peer.getAddress().getHostAddress() + ":" + peer.getPort()) + ": "
+                            + cause.replaceAll("[^\\x20-\\x7e]", "?") + " (answered "
                             + response.getCode().text + ")" + budget);
                 }
-                ResponseStatusCode status = response.getCode().codeClass == 4 ? ResponseStatusCode.BAD_REQUEST
+                ResponseStatusCode status = response.getCode().codeClass == 4
+                        ? ResponseStatusCode.BAD_REQUEST
                         : ResponseStatusCode.INTERNAL_SERVER_ERROR;
-                Response ours = CoapResponses.encode(ResponsePrimitive.error(status, null, null,
-                        status == ResponseStatusCode.BAD_REQUEST ? "malformed CoAP request" : "the request could not be handled"),
+                Response ours = CoapResponses.encode(
+                        ResponsePrimitive.error(
+                                status,
+                                null,
+                                null,
+                                status == ResponseStatusCode.BAD_REQUEST
+                                        ? "malformed CoAP request"
+                                        : "the request could not be handled"),
                         Serialization.JSON);
                 response.getOptions().addOtherOption(ours.getOptions().getOtherOption(CoapOptions.RSC));
                 response.getOptions().setContentFormat(ours.getOptions().getContentFormat());

@@ -37,8 +37,11 @@ final class OneM2mDeliverer implements MessageDeliverer {
     private final PeerIdentities identities;
     private final Consumer<InetSocketAddress> closeSession;
 
-    OneM2mDeliverer(InboundPort port, ScheduledExecutorService timer, PeerIdentities identities,
-                    Consumer<InetSocketAddress> closeSession) {
+    OneM2mDeliverer(
+            InboundPort port,
+            ScheduledExecutorService timer,
+            PeerIdentities identities,
+            Consumer<InetSocketAddress> closeSession) {
         this.port = port;
         this.timer = timer;
         this.identities = identities;
@@ -68,27 +71,44 @@ final class OneM2mDeliverer implements MessageDeliverer {
             try {
                 found = identities.associationOf(principal);
             } catch (RuntimeException e) { // the credential store cannot be read: nothing is proven
-                respond(exchange, ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, rqi, rvi,
-                        "the credential store cannot be read"), accepted);
+                respond(
+                        exchange,
+                        ResponsePrimitive.error(
+                                ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                                rqi,
+                                rvi,
+                                "the credential store cannot be read"),
+                        accepted);
                 closeSession.accept(source.getPeerAddress());
                 return;
             }
             if (found.isEmpty()) {
-                respond(exchange, ResponsePrimitive.error(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED, rqi, rvi,
-                        "the credential of this DTLS session is unknown, expired or revoked"), accepted);
+                respond(
+                        exchange,
+                        ResponsePrimitive.error(
+                                ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
+                                rqi,
+                                rvi,
+                                "the credential of this DTLS session is unknown, expired or revoked"),
+                        accepted);
                 closeSession.accept(source.getPeerAddress());
                 return;
             }
             association = found.get();
         }
-        RequestContext context = new RequestContext(source.getPeerAddress().getAddress().getHostAddress(), association,
-                decoded.textual(), now);
+        RequestContext context = new RequestContext(
+                source.getPeerAddress().getAddress().getHostAddress(), association, decoded.textual(), now);
         AtomicBoolean answered = new AtomicBoolean();
-        ScheduledFuture<?> accept = !request.isConfirmable() ? null : timer.schedule(() -> {
-            if (!answered.get()) {
-                exchange.sendAccept();
-            }
-        }, SEPARATE_AFTER_MS, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> accept = !request.isConfirmable()
+                ? null
+                : timer.schedule(
+                        () -> {
+                            if (!answered.get()) {
+                                exchange.sendAccept();
+                            }
+                        },
+                        SEPARATE_AFTER_MS,
+                        TimeUnit.MILLISECONDS);
         port.submit(decoded.primitive(), context, rsp -> {
             answered.set(true);
             if (accept != null) {
@@ -103,8 +123,10 @@ final class OneM2mDeliverer implements MessageDeliverer {
         if (!request.getOptions().hasAccept()) {
             return requestSerialization;
         }
-        return CoapContentFormats.serialization(request.getOptions().getAccept()).orElseThrow(() -> new OneM2mException(
-                ResponseStatusCode.NOT_ACCEPTABLE, "Accept " + request.getOptions().getAccept() + " is not supported"));
+        return CoapContentFormats.serialization(request.getOptions().getAccept())
+                .orElseThrow(() -> new OneM2mException(
+                        ResponseStatusCode.NOT_ACCEPTABLE,
+                        "Accept " + request.getOptions().getAccept() + " is not supported"));
     }
 
     private static void respond(Exchange exchange, ResponsePrimitive rsp, Serialization serialization) {

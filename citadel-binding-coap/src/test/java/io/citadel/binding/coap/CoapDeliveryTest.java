@@ -44,13 +44,21 @@ class CoapDeliveryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        port = InboundPort.open((request, context) -> {
-            seen.add(request);
-            return ResponsePrimitive.of(ResponseStatusCode.OK, request, Map.of("m2m:dbg", "seen " + request.to()));
-        }, new EntityConnections(s -> s), "coap-test", 1, 16);
+        port = InboundPort.open(
+                (request, context) -> {
+                    seen.add(request);
+                    return ResponsePrimitive.of(
+                            ResponseStatusCode.OK, request, Map.of("m2m:dbg", "seen " + request.to()));
+                },
+                new EntityConnections(s -> s),
+                "coap-test",
+                1,
+                16);
         binding = new CoapBinding(port, new CoapSettings("127.0.0.1", 0, null, 4096, 1), null);
-        client = CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile())
-                .setInetSocketAddress(new InetSocketAddress("127.0.0.1", 0)).build();
+        client = CoapEndpoint.builder()
+                .setConfiguration(Configuration.createStandardWithoutFile())
+                .setInetSocketAddress(new InetSocketAddress("127.0.0.1", 0))
+                .build();
         client.start();
     }
 
@@ -84,7 +92,8 @@ class CoapDeliveryTest {
         Response response = exchange(r);
         assertThat(response.getCode()).isEqualTo(CoAP.ResponseCode.NOT_ACCEPTABLE);
         assertThat(CoapOptions.integer(response.getOptions(), CoapOptions.RSC)).isEqualTo(5207);
-        assertThat(CoapOptions.text(response.getOptions(), CoapOptions.RQI, null)).isEqualTo("acc1");
+        assertThat(CoapOptions.text(response.getOptions(), CoapOptions.RQI, null))
+                .isEqualTo("acc1");
         assertThat(seen).noneMatch(p -> "acc1".equals(p.requestId()));
     }
 
@@ -96,8 +105,10 @@ class CoapDeliveryTest {
         Response response = exchange(r);
         assertThat(response.getCode()).isEqualTo(CoAP.ResponseCode.BAD_REQUEST);
         assertThat(CoapOptions.integer(response.getOptions(), CoapOptions.RSC)).isEqualTo(4000);
-        assertThat(CoapOptions.text(response.getOptions(), CoapOptions.RQI, null)).isEqualTo("bad1");
-        assertThat(CoapOptions.text(response.getOptions(), CoapOptions.RVI, null)).isEqualTo("3");
+        assertThat(CoapOptions.text(response.getOptions(), CoapOptions.RQI, null))
+                .isEqualTo("bad1");
+        assertThat(CoapOptions.text(response.getOptions(), CoapOptions.RVI, null))
+                .isEqualTo("3");
         assertThat(response.getOptions().getContentFormat()).isEqualTo(50);
         assertThat(seen).noneMatch(p -> "bad1".equals(p.requestId()));
     }
@@ -117,11 +128,12 @@ class CoapDeliveryTest {
             s.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress("127.0.0.1", binding.port())));
             DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
             s.receive(in);
-            Response response = (Response) new UdpDataParser().parseMessage(java.util.Arrays.copyOf(in.getData(),
-                    in.getLength()));
+            Response response =
+                    (Response) new UdpDataParser().parseMessage(java.util.Arrays.copyOf(in.getData(), in.getLength()));
             assertThat(response.getCode()).isEqualTo(CoAP.ResponseCode.BAD_REQUEST);
             assertThat(response.getMID()).isEqualTo(0x1234);
-            assertThat(CoapOptions.integer(response.getOptions(), CoapOptions.RSC)).isEqualTo(4000);
+            assertThat(CoapOptions.integer(response.getOptions(), CoapOptions.RSC))
+                    .isEqualTo(4000);
             assertThat(ContentCodec.of(Serialization.JSON).decode(response.getPayload()))
                     .isEqualTo(Map.of("m2m:dbg", "malformed CoAP request"));
         }
@@ -134,7 +146,8 @@ class CoapDeliveryTest {
         Response response = exchange(r);
         assertThat(response.getCode()).isEqualTo(CoAP.ResponseCode.CONTENT);
         assertThat(CoapOptions.integer(response.getOptions(), CoapOptions.RSC)).isEqualTo(2000);
-        assertThat(CoapOptions.text(response.getOptions(), CoapOptions.RQI, null)).isEqualTo("ok1");
+        assertThat(CoapOptions.text(response.getOptions(), CoapOptions.RQI, null))
+                .isEqualTo("ok1");
         assertThat(response.getOptions().getContentFormat()).isEqualTo(60);
         assertThat(ContentCodec.of(Serialization.CBOR).decode(response.getPayload()))
                 .isEqualTo(Map.of("m2m:dbg", "seen cse-in"));

@@ -34,8 +34,10 @@ class CoapOutboundSocketTest {
     @Test
     void client_sockets_listen_only_toward_their_target_and_ignore_unsolicited_requests() throws Exception {
         CoapServer target = new CoapServer(Configuration.createStandardWithoutFile());
-        target.addEndpoint(CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile())
-                .setInetSocketAddress(new InetSocketAddress("127.0.0.1", 0)).build());
+        target.addEndpoint(CoapEndpoint.builder()
+                .setConfiguration(Configuration.createStandardWithoutFile())
+                .setInetSocketAddress(new InetSocketAddress("127.0.0.1", 0))
+                .build());
         target.add(new CoapResource("n") {
             @Override
             public void handlePOST(CoapExchange exchange) {
@@ -45,9 +47,14 @@ class CoapOutboundSocketTest {
         target.start();
         try (CoapOutbound outbound = new CoapOutbound(null)) {
             int port = target.getEndpoints().get(0).getAddress().getPort();
-            RequestPrimitive notify = RequestPrimitive.builder(Operation.NOTIFY, "/n").from("/id-in").requestId("n1")
-                    .releaseVersion("3").content(Map.of("m2m:sgn", Map.of("vrq", true))).build();
-            ResponsePrimitive answer = outbound.send("coap://127.0.0.1:" + port + "/n", notify, Duration.ofSeconds(20)).get();
+            RequestPrimitive notify = RequestPrimitive.builder(Operation.NOTIFY, "/n")
+                    .from("/id-in")
+                    .requestId("n1")
+                    .releaseVersion("3")
+                    .content(Map.of("m2m:sgn", Map.of("vrq", true)))
+                    .build();
+            ResponsePrimitive answer = outbound.send("coap://127.0.0.1:" + port + "/n", notify, Duration.ofSeconds(20))
+                    .get();
             assertThat(answer).isNotNull(); // a response came back through the client socket
 
             assertThat(outbound.boundAddresses()).isNotEmpty().allSatisfy(a -> {
@@ -63,14 +70,17 @@ class CoapOutboundSocketTest {
             unsolicited.setToken(new byte[] {1, 2, 3, 4});
             unsolicited.setURI("coap://127.0.0.1/x");
             byte[] bytes = new UdpDataSerializer().getByteArray(unsolicited);
-            try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            try (DatagramSocket attacker =
+                    new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
                 attacker.setSoTimeout(1_000);
                 attacker.send(new DatagramPacket(bytes, bytes.length, client));
                 assertThatThrownBy(() -> attacker.receive(new DatagramPacket(new byte[1500], 1500)))
                         .isInstanceOf(SocketTimeoutException.class);
             }
             // and the socket still serves its own requests
-            assertThat(outbound.send("coap://127.0.0.1:" + port + "/n", notify, Duration.ofSeconds(20)).get()).isNotNull();
+            assertThat(outbound.send("coap://127.0.0.1:" + port + "/n", notify, Duration.ofSeconds(20))
+                            .get())
+                    .isNotNull();
         } finally {
             target.destroy();
         }
@@ -78,7 +88,11 @@ class CoapOutboundSocketTest {
 
     @Test
     void the_local_address_is_the_one_toward_the_target() throws Exception {
-        assertThat(ClientEndpoints.localAddressToward(InetAddress.getByName("127.0.0.1")).getHostAddress()).isEqualTo("127.0.0.1");
-        assertThat(ClientEndpoints.localAddressToward(InetAddress.getByName("127.0.0.9")).isLoopbackAddress()).isTrue();
+        assertThat(ClientEndpoints.localAddressToward(InetAddress.getByName("127.0.0.1"))
+                        .getHostAddress())
+                .isEqualTo("127.0.0.1");
+        assertThat(ClientEndpoints.localAddressToward(InetAddress.getByName("127.0.0.9"))
+                        .isLoopbackAddress())
+                .isTrue();
     }
 }

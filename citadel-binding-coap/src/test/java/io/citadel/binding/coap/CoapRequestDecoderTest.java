@@ -42,7 +42,8 @@ class CoapRequestDecoderTest {
     }
 
     private static ResponseStatusCode refusal(Request r) {
-        return catchThrowableOfType(OneM2mException.class, () -> CoapRequestDecoder.decode(r, NOW)).status();
+        return catchThrowableOfType(OneM2mException.class, () -> CoapRequestDecoder.decode(r, NOW))
+                .status();
     }
 
     @Test
@@ -115,14 +116,23 @@ class CoapRequestDecoderTest {
 
     @Test
     void maps_methods_and_op_to_operations() {
-        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.GET, "cse-in"), NOW).primitive().operation())
+        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.GET, "cse-in"), NOW)
+                        .primitive()
+                        .operation())
                 .isEqualTo(Operation.RETRIEVE);
-        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.PUT, "cse-in"), NOW).primitive().operation())
+        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.PUT, "cse-in"), NOW)
+                        .primitive()
+                        .operation())
                 .isEqualTo(Operation.UPDATE);
-        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.DELETE, "cse-in"), NOW).primitive().operation())
+        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.DELETE, "cse-in"), NOW)
+                        .primitive()
+                        .operation())
                 .isEqualTo(Operation.DELETE);
-        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.POST, "cse-in"), NOW).primitive().operation())
-                .as("POST without oneM2M-TY").isEqualTo(Operation.NOTIFY);
+        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.POST, "cse-in"), NOW)
+                        .primitive()
+                        .operation())
+                .as("POST without oneM2M-TY")
+                .isEqualTo(Operation.NOTIFY);
         Request create = request(CoAP.Code.POST, "cse-in");
         create.getOptions().addOtherOption(new Option(CoapOptions.TY, 3));
         var created = CoapRequestDecoder.decode(create, NOW).primitive();
@@ -130,19 +140,28 @@ class CoapRequestDecoderTest {
         assertThat(created.resourceType()).isEqualTo(3);
         Request viaOp = request(CoAP.Code.POST, "cse-in");
         viaOp.getOptions().addUriQuery("op=4");
-        assertThat(CoapRequestDecoder.decode(viaOp, NOW).primitive().operation()).isEqualTo(Operation.DELETE);
+        assertThat(CoapRequestDecoder.decode(viaOp, NOW).primitive().operation())
+                .isEqualTo(Operation.DELETE);
     }
 
     @Test
     void maps_the_uri_path_to_cse_relative_sp_relative_and_absolute_targets() {
-        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.GET, "cse-in", "ae1"), NOW).primitive().to())
+        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.GET, "cse-in", "ae1"), NOW)
+                        .primitive()
+                        .to())
                 .isEqualTo("cse-in/ae1");
-        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.GET, "~", "id-in", "cse-in"), NOW).primitive().to())
+        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.GET, "~", "id-in", "cse-in"), NOW)
+                        .primitive()
+                        .to())
                 .isEqualTo("/id-in/cse-in");
-        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.GET, "_", "sp.example", "id-in"), NOW).primitive().to())
+        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.GET, "_", "sp.example", "id-in"), NOW)
+                        .primitive()
+                        .to())
                 .isEqualTo("//sp.example/id-in");
         // a segment is one level whatever it holds: spaces and '#' come as they are, no percent-decoding
-        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.GET, "cse-in", "a b#c%20"), NOW).primitive().to())
+        assertThat(CoapRequestDecoder.decode(request(CoAP.Code.GET, "cse-in", "a b#c%20"), NOW)
+                        .primitive()
+                        .to())
                 .isEqualTo("cse-in/a b#c%20");
     }
 
@@ -165,7 +184,9 @@ class CoapRequestDecoderTest {
 
         Request both = request(CoAP.Code.GET, "cse-in");
         both.getOptions().addOtherOption(new Option(CoapOptions.LEGACY_FR, "Cold"));
-        assertThat(CoapRequestDecoder.decode(both, NOW).primitive().from()).as("the current number wins").isEqualTo("Cae1");
+        assertThat(CoapRequestDecoder.decode(both, NOW).primitive().from())
+                .as("the current number wins")
+                .isEqualTo("Cae1");
     }
 
     @Test

@@ -38,19 +38,25 @@ class CoapResponsesTest {
 
     @Test
     void an_error_without_rqi_or_rvi_carries_neither_option() {
-        Response coap = CoapResponses.encode(ResponsePrimitive.error(ResponseStatusCode.BAD_REQUEST, null, null, "bad"),
-                Serialization.JSON);
+        Response coap = CoapResponses.encode(
+                ResponsePrimitive.error(ResponseStatusCode.BAD_REQUEST, null, null, "bad"), Serialization.JSON);
         assertThat(coap.getCode()).isEqualTo(CoAP.ResponseCode.BAD_REQUEST);
         assertThat(coap.getOptions().getOtherOption(CoapOptions.RQI)).isNull();
         assertThat(coap.getOptions().getOtherOption(CoapOptions.RVI)).isNull();
         assertThat(coap.getOptions().getOtherOption(CoapOptions.ATI)).isNull();
-        assertThat(ContentCodec.of(Serialization.JSON).decode(coap.getPayload())).isEqualTo(Map.of("m2m:dbg", "bad"));
+        assertThat(ContentCodec.of(Serialization.JSON).decode(coap.getPayload()))
+                .isEqualTo(Map.of("m2m:dbg", "bad"));
     }
 
     @Test
     void a_created_resource_gets_location_path_segments_rqi_rvi_and_no_caching() {
-        ResponsePrimitive created = new ResponsePrimitive(ResponseStatusCode.CREATED, "c1", "3",
-                Map.of("m2m:cnt", Map.of("rn", "box")), "/id-in/cse-in/ae1/box", Map.of("lt1", "tk1"));
+        ResponsePrimitive created = new ResponsePrimitive(
+                ResponseStatusCode.CREATED,
+                "c1",
+                "3",
+                Map.of("m2m:cnt", Map.of("rn", "box")),
+                "/id-in/cse-in/ae1/box",
+                Map.of("lt1", "tk1"));
         Response coap = CoapResponses.encode(created, Serialization.JSON);
         assertThat(coap.getCode()).isEqualTo(CoAP.ResponseCode.CREATED);
         assertThat(coap.getOptions().getLocationPath()).containsExactly("id-in", "cse-in", "ae1", "box");
@@ -62,17 +68,18 @@ class CoapResponsesTest {
 
     @Test
     void the_payload_uses_the_requested_serialization_and_names_it() {
-        ResponsePrimitive ok = new ResponsePrimitive(ResponseStatusCode.OK, "r1", "3", Map.of("m2m:cnt", Map.of("cni", 1L)),
-                null, null);
+        ResponsePrimitive ok = new ResponsePrimitive(
+                ResponseStatusCode.OK, "r1", "3", Map.of("m2m:cnt", Map.of("cni", 1L)), null, null);
         Response cbor = CoapResponses.encode(ok, Serialization.CBOR);
         assertThat(cbor.getOptions().getContentFormat()).isEqualTo(60);
-        assertThat(ContentCodec.of(Serialization.CBOR).decode(cbor.getPayload())).isInstanceOf(Map.class);
+        assertThat(ContentCodec.of(Serialization.CBOR).decode(cbor.getPayload()))
+                .isInstanceOf(Map.class);
         Response xml = CoapResponses.encode(ok, Serialization.XML);
         assertThat(xml.getOptions().getContentFormat()).isEqualTo(41);
         assertThat(xml.getPayloadString()).contains("m2m:cnt");
 
-        Response empty = CoapResponses.encode(new ResponsePrimitive(ResponseStatusCode.DELETED, "d1", null, null, null,
-                null), Serialization.JSON);
+        Response empty = CoapResponses.encode(
+                new ResponsePrimitive(ResponseStatusCode.DELETED, "d1", null, null, null, null), Serialization.JSON);
         assertThat(empty.getCode()).isEqualTo(CoAP.ResponseCode.DELETED);
         assertThat(empty.getPayloadSize()).isZero();
         assertThat(empty.getOptions().hasContentFormat()).isFalse();

@@ -46,8 +46,8 @@ class DtlsHandshakeGuardTest {
     private static final String IDENTITY = "dev@psk.example";
     private static final byte[] KEY = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    final HandshakeThrottle throttle = new HandshakeThrottle(3, Duration.ofMinutes(10), Duration.ofMinutes(10),
-            Duration.ofHours(1), 100, Clock.systemUTC());
+    final HandshakeThrottle throttle = new HandshakeThrottle(
+            3, Duration.ofMinutes(10), Duration.ofMinutes(10), Duration.ofHours(1), 100, Clock.systemUTC());
     final List<String> log = new CopyOnWriteArrayList<>();
     final Handler capture = new Handler() {
         @Override
@@ -56,12 +56,10 @@ class DtlsHandshakeGuardTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     DTLSConnector server;
     DTLSConnector client;
@@ -118,7 +116,7 @@ class DtlsHandshakeGuardTest {
                     }
                 });
         server = new DTLSConnector(s.build());
-        server.setRawDataReceiver(data -> { });
+        server.setRawDataReceiver(data -> {});
         server.start();
 
         AdvancedSinglePskStore keys = new AdvancedSinglePskStore(IDENTITY, KEY.clone());
@@ -129,12 +127,17 @@ class DtlsHandshakeGuardTest {
             }
 
             @Override
-            public PskSecretResult requestPskSecretResult(ConnectionId cid, ServerNames serverName,
-                                                          PskPublicInformation identity, String hmacAlgorithm,
-                                                          SecretKey otherSecret, byte[] seed, boolean useExtendedMasterSecret) {
+            public PskSecretResult requestPskSecretResult(
+                    ConnectionId cid,
+                    ServerNames serverName,
+                    PskPublicInformation identity,
+                    String hmacAlgorithm,
+                    SecretKey otherSecret,
+                    byte[] seed,
+                    boolean useExtendedMasterSecret) {
                 beforeKeyExchange.run();
-                return keys.requestPskSecretResult(cid, serverName, identity, hmacAlgorithm, otherSecret, seed,
-                        useExtendedMasterSecret);
+                return keys.requestPskSecretResult(
+                        cid, serverName, identity, hmacAlgorithm, otherSecret, seed, useExtendedMasterSecret);
             }
 
             @Override
@@ -149,11 +152,15 @@ class DtlsHandshakeGuardTest {
         };
         client = new DTLSConnector(DtlsConnectorConfig.builder(configuration(DtlsConfig.DtlsRole.CLIENT_ONLY))
                 .setAddress(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))
-                .setAdvancedPskStore(hooked).build());
-        client.setRawDataReceiver(data -> { });
+                .setAdvancedPskStore(hooked)
+                .build());
+        client.setRawDataReceiver(data -> {});
         client.start();
-        client.send(RawData.outbound("hello".getBytes(StandardCharsets.US_ASCII),
-                new org.eclipse.californium.elements.AddressEndpointContext(server.getAddress()), null, false));
+        client.send(RawData.outbound(
+                "hello".getBytes(StandardCharsets.US_ASCII),
+                new org.eclipse.californium.elements.AddressEndpointContext(server.getAddress()),
+                null,
+                false));
         return outcome.get(60, TimeUnit.SECONDS);
     }
 
@@ -166,8 +173,12 @@ class DtlsHandshakeGuardTest {
             }
         });
         assertThat(result).isEqualTo("failed");
-        assertThat(throttle.failures(attacker)).as("a refused look-up tried no key: not counted").isEqualTo(3);
-        assertThat(log).filteredOn(l -> l.startsWith("DTLS-PSK: refused a handshake from 127.0.0.1 ")).hasSize(1);
+        assertThat(throttle.failures(attacker))
+                .as("a refused look-up tried no key: not counted")
+                .isEqualTo(3);
+        assertThat(log)
+                .filteredOn(l -> l.startsWith("DTLS-PSK: refused a handshake from 127.0.0.1 "))
+                .hasSize(1);
     }
 
     @Test
@@ -175,7 +186,7 @@ class DtlsHandshakeGuardTest {
         InetAddress device = InetAddress.getByName("127.0.0.1");
         throttle.failed("DTLS-PSK", device, "other@psk.example", "bad_record_mac");
         throttle.failed("DTLS-PSK", device, IDENTITY, "bad_record_mac");
-        assertThat(handshake(() -> { })).isEqualTo("completed");
+        assertThat(handshake(() -> {})).isEqualTo("completed");
         assertThat(throttle.failures(device)).isEqualTo(1);
     }
 }

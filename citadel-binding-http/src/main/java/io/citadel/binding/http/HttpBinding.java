@@ -20,7 +20,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /** The oneM2M HTTP binding server on Netty; it also accepts oneM2M WebSocket connections (TS-0020) on the same port. */
@@ -41,10 +40,17 @@ public final class HttpBinding implements AutoCloseable {
      * @param security makes the handler that secures each new connection (e.g. TLS-PSK), first in the
      *     pipeline; null for plain HTTP
      */
-    public HttpBinding(InboundPort port, HttpSettings settings, UpperTester upperTester,
-                       java.util.function.Supplier<io.netty.channel.ChannelHandler> security) throws InterruptedException {
-        this.limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerPeer(),
-                settings.maxConnectionsPerLoopbackPeer(), settings.loopbackReserve());
+    public HttpBinding(
+            InboundPort port,
+            HttpSettings settings,
+            UpperTester upperTester,
+            java.util.function.Supplier<io.netty.channel.ChannelHandler> security)
+            throws InterruptedException {
+        this.limiter = new ConnectionLimiter(
+                settings.maxConnections(),
+                settings.maxConnectionsPerPeer(),
+                settings.maxConnectionsPerLoopbackPeer(),
+                settings.loopbackReserve());
         HttpRequestHandler handler = new HttpRequestHandler(port, upperTester);
         WebSocketUpgrade webSocket = new WebSocketUpgrade(port, settings.maxBodyBytes());
         ServerBootstrap b = new ServerBootstrap()
@@ -114,16 +120,24 @@ public final class HttpBinding implements AutoCloseable {
          * oneM2M errors that close the connection, since the client may send the body anyway.
          */
         @Override
-        protected Object newContinueResponse(io.netty.handler.codec.http.HttpMessage start, int maxContentLength,
-                                             io.netty.channel.ChannelPipeline pipeline) {
+        protected Object newContinueResponse(
+                io.netty.handler.codec.http.HttpMessage start,
+                int maxContentLength,
+                io.netty.channel.ChannelPipeline pipeline) {
             Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
             if (answer instanceof io.netty.handler.codec.http.HttpResponse r
                     && r.status().codeClass() != io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
                 io.netty.util.ReferenceCountUtil.release(answer);
-                String message = r.status().code() == 417 ? "the only expectation supported is 100-continue"
+                String message = r.status().code() == 417
+                        ? "the only expectation supported is 100-continue"
                         : "request body exceeds " + max + " bytes";
-                var response = HttpResponses.encode(ResponsePrimitive.error(ResponseStatusCode.BAD_REQUEST,
-                        start.headers().get("X-M2M-RI"), start.headers().get("X-M2M-RVI"), message), Serialization.JSON);
+                var response = HttpResponses.encode(
+                        ResponsePrimitive.error(
+                                ResponseStatusCode.BAD_REQUEST,
+                                start.headers().get("X-M2M-RI"),
+                                start.headers().get("X-M2M-RVI"),
+                                message),
+                        Serialization.JSON);
                 response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, "close");
                 return response;
             }
@@ -137,14 +151,16 @@ public final class HttpBinding implements AutoCloseable {
         }
 
         @Override
-        protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
+        protected void handleOversizedMessage(
+                ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
             String rqi = oversized.headers().get("X-M2M-RI");
             String rvi = oversized.headers().get("X-M2M-RVI");
-            var response = HttpResponses.encode(ResponsePrimitive.error(ResponseStatusCode.BAD_REQUEST, rqi, rvi,
-                    "request body exceeds " + max + " bytes"), Serialization.JSON);
+            var response = HttpResponses.encode(
+                    ResponsePrimitive.error(
+                            ResponseStatusCode.BAD_REQUEST, rqi, rvi, "request body exceeds " + max + " bytes"),
+                    Serialization.JSON);
             response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, "close");
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }
-
 }

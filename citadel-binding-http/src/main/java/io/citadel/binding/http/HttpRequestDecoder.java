@@ -22,12 +22,10 @@ import java.util.Map;
 
 /** Turns an HTTP request into a request primitive (TS-0009 §6). Throws OneM2mException on bad input. */
 final class HttpRequestDecoder {
-    private HttpRequestDecoder() {
-    }
+    private HttpRequestDecoder() {}
 
     /** The decoded primitive and the serialization the content used (for the response default). */
-    record Decoded(RequestPrimitive primitive, Serialization serialization, boolean textual) {
-    }
+    record Decoded(RequestPrimitive primitive, Serialization serialization, boolean textual) {}
 
     static Decoded decode(FullHttpRequest http, Instant now) {
         String uri = http.uri();
@@ -80,7 +78,8 @@ final class HttpRequestDecoder {
         boolean textual = false;
         if (http.content().isReadable()) {
             if (ct.serialization() == null) {
-                throw new OneM2mException(ResponseStatusCode.UNSUPPORTED_MEDIA_TYPE,
+                throw new OneM2mException(
+                        ResponseStatusCode.UNSUPPORTED_MEDIA_TYPE,
                         "a body needs Content-Type application/json, application/cbor or application/xml");
             }
             ContentCodec codec = ContentCodec.of(ct.serialization());
@@ -141,11 +140,11 @@ final class HttpRequestDecoder {
         if (HttpMethod.DELETE.equals(method)) {
             return Operation.DELETE;
         }
-        throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, "HTTP method " + method + " is not used by oneM2M");
+        throw new OneM2mException(
+                ResponseStatusCode.OPERATION_NOT_ALLOWED, "HTTP method " + method + " is not used by oneM2M");
     }
 
-    record ContentTypeInfo(Serialization serialization, Integer ty) {
-    }
+    record ContentTypeInfo(Serialization serialization, Integer ty) {}
 
     /**
      * The Tokens parameter (TS-0009): compact JWTs joined by {@code +}. An OAuth2-style {@code Bearer} prefix
@@ -168,8 +167,10 @@ final class HttpRequestDecoder {
             return new ContentTypeInfo(null, null);
         }
         String[] parts = header.split(";");
-        Serialization s = Serialization.ofMediaType(parts[0]).orElseThrow(() -> new OneM2mException(
-                ResponseStatusCode.UNSUPPORTED_MEDIA_TYPE, "unsupported Content-Type '" + parts[0].trim() + "'"));
+        Serialization s = Serialization.ofMediaType(parts[0])
+                .orElseThrow(() -> new OneM2mException(
+                        ResponseStatusCode.UNSUPPORTED_MEDIA_TYPE,
+                        "unsupported Content-Type '" + parts[0].trim() + "'"));
         Integer ty = null;
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i].trim();

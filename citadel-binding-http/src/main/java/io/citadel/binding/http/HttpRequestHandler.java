@@ -20,8 +20,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Adapts HTTP to the engine: decodes on the event loop, runs the (blocking) engine on the worker pool,
@@ -46,7 +44,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (!http.decoderResult().isSuccess()) {
             String why = undecodable(http.decoderResult().cause());
             LOG.log(Level.DEBUG, () -> "refused a request from " + peer(ctx) + ": " + why);
-            send(ctx, ResponsePrimitive.error(ResponseStatusCode.BAD_REQUEST, rqi, rvi, why), Serialization.JSON, false);
+            send(
+                    ctx,
+                    ResponsePrimitive.error(ResponseStatusCode.BAD_REQUEST, rqi, rvi, why),
+                    Serialization.JSON,
+                    false);
             return;
         }
         if (http.uri().equals("/__ut__") || http.uri().startsWith("/__ut__?")) {
@@ -58,14 +60,17 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         HttpRequestDecoder.Decoded decoded;
         try {
             decoded = HttpRequestDecoder.decode(http, now);
-            responseSerialization = HttpRequestDecoder.accepted(http.headers().get(HttpHeaderNames.ACCEPT),
-                    decoded.serialization());
+            responseSerialization =
+                    HttpRequestDecoder.accepted(http.headers().get(HttpHeaderNames.ACCEPT), decoded.serialization());
         } catch (OneM2mException e) {
             send(ctx, ResponsePrimitive.error(e.status(), rqi, rvi, e.getMessage()), responseSerialization, keepAlive);
             return;
         }
-        RequestContext context = new RequestContext(peer(ctx), ctx.channel().attr(io.citadel.tls.ChannelIdentity.ASSOCIATION).get(),
-                decoded.textual(), now);
+        RequestContext context = new RequestContext(
+                peer(ctx),
+                ctx.channel().attr(io.citadel.tls.ChannelIdentity.ASSOCIATION).get(),
+                decoded.textual(),
+                now);
         Serialization out = responseSerialization;
         port.submit(decoded.primitive(), context, rsp -> {
             // an overloaded answer closes the connection: the peer should back off, not pipeline more
@@ -88,8 +93,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private void upperTester(ChannelHandlerContext ctx, FullHttpRequest http, boolean keepAlive) {
         FullHttpResponse response;
         if (upperTester == null || !HttpMethod.POST.equals(http.method())) {
-            response = HttpResponses.encode(ResponsePrimitive.error(ResponseStatusCode.NOT_FOUND,
-                    http.headers().get("X-M2M-RI"), null, "no such resource"), Serialization.JSON);
+            response = HttpResponses.encode(
+                    ResponsePrimitive.error(
+                            ResponseStatusCode.NOT_FOUND, http.headers().get("X-M2M-RI"), null, "no such resource"),
+                    Serialization.JSON);
             write(ctx, response, keepAlive);
             return;
         }
@@ -98,7 +105,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             UpperTester.Result result = upperTester.execute(command);
             FullHttpResponse r = new io.netty.handler.codec.http.DefaultFullHttpResponse(
                     io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
-                    result.ok() ? io.netty.handler.codec.http.HttpResponseStatus.OK
+                    result.ok()
+                            ? io.netty.handler.codec.http.HttpResponseStatus.OK
                             : io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST);
             r.headers().set("X-M2M-UTRSP", result.response());
             r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
@@ -109,10 +117,12 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     /** The peer's IP literal, never from a header; "unknown" when the channel has none. */
     static String peer(ChannelHandlerContext ctx) {
         return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
-                ? a.getAddress().getHostAddress() : "unknown";
+                ? a.getAddress().getHostAddress()
+                : "unknown";
     }
 
-    private static void send(ChannelHandlerContext ctx, ResponsePrimitive rsp, Serialization serialization, boolean keepAlive) {
+    private static void send(
+            ChannelHandlerContext ctx, ResponsePrimitive rsp, Serialization serialization, boolean keepAlive) {
         write(ctx, HttpResponses.encode(rsp, serialization), keepAlive);
     }
 

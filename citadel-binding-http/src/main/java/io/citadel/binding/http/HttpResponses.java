@@ -12,13 +12,16 @@ import io.netty.handler.codec.http.HttpVersion;
 
 /** Encodes a response primitive as HTTP (TS-0009 §6.3): status from the one status table, oneM2M headers. */
 final class HttpResponses {
-    private HttpResponses() {
-    }
+    private HttpResponses() {}
 
     static FullHttpResponse encode(ResponsePrimitive rsp, Serialization serialization) {
-        byte[] body = rsp.content() == null ? new byte[0] : ContentCodec.of(serialization).encode(rsp.content());
-        FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(rsp.status().httpStatus()), Unpooled.wrappedBuffer(body));
+        byte[] body = rsp.content() == null
+                ? new byte[0]
+                : ContentCodec.of(serialization).encode(rsp.content());
+        FullHttpResponse http = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(rsp.status().httpStatus()),
+                Unpooled.wrappedBuffer(body));
         http.headers().set("X-M2M-RSC", rsp.status().code());
         if (rsp.requestId() != null) {
             http.headers().set("X-M2M-RI", rsp.requestId());
@@ -27,8 +30,12 @@ final class HttpResponses {
             http.headers().set("X-M2M-RVI", rsp.releaseVersion());
         }
         if (!rsp.assignedTokenIds().isEmpty()) {
-            http.headers().set("X-M2M-ATI", rsp.assignedTokenIds().entrySet().stream()
-                    .map(e -> e.getKey() + ":" + e.getValue()).collect(java.util.stream.Collectors.joining("+")));
+            http.headers()
+                    .set(
+                            "X-M2M-ATI",
+                            rsp.assignedTokenIds().entrySet().stream()
+                                    .map(e -> e.getKey() + ":" + e.getValue())
+                                    .collect(java.util.stream.Collectors.joining("+")));
         }
         if (rsp.contentLocation() != null) {
             http.headers().set(HttpHeaderNames.CONTENT_LOCATION, "/" + rsp.contentLocation());

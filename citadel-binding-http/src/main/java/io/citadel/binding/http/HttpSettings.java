@@ -21,10 +21,19 @@ package io.citadel.binding.http;
  * @param bodyTimeoutSeconds a request body must be complete this long after its head (at the default 60 s and
  *     1 MiB bodies, a client must send about 17 KiB/s); a body trickled slower is cut
  */
-public record HttpSettings(String host, int port, int maxBodyBytes, int workerThreads, int maxConnections,
-                           int idleTimeoutSeconds, int maxConnectionsPerPeer, int loopbackReserve,
-                           int headerTimeoutSeconds, int keepAliveIdleSeconds, int maxConnectionsPerLoopbackPeer,
-                           int bodyTimeoutSeconds) {
+public record HttpSettings(
+        String host,
+        int port,
+        int maxBodyBytes,
+        int workerThreads,
+        int maxConnections,
+        int idleTimeoutSeconds,
+        int maxConnectionsPerPeer,
+        int loopbackReserve,
+        int headerTimeoutSeconds,
+        int keepAliveIdleSeconds,
+        int maxConnectionsPerLoopbackPeer,
+        int bodyTimeoutSeconds) {
     /** Open connections per listener. */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     /** Connections one address (IPv6: one /64) may hold on one listener. */
@@ -33,6 +42,7 @@ public record HttpSettings(String host, int port, int maxBodyBytes, int workerTh
     public static final int DEFAULT_MAX_CONNECTIONS_PER_LOOPBACK_PEER = 1024;
     /** Connections only loopback peers may use once the others are taken. */
     public static final int DEFAULT_LOOPBACK_RESERVE = 64;
+
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 120;
     public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 10;
     public static final int DEFAULT_KEEP_ALIVE_IDLE_SECONDS = 15;
@@ -42,9 +52,15 @@ public record HttpSettings(String host, int port, int maxBodyBytes, int workerTh
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535");
         }
-        if (maxBodyBytes < 1024 || workerThreads < 1 || maxConnections < 1 || idleTimeoutSeconds < 1
-                || maxConnectionsPerPeer < 1 || headerTimeoutSeconds < 1 || keepAliveIdleSeconds < 1
-                || maxConnectionsPerLoopbackPeer < 1 || bodyTimeoutSeconds < 1) {
+        if (maxBodyBytes < 1024
+                || workerThreads < 1
+                || maxConnections < 1
+                || idleTimeoutSeconds < 1
+                || maxConnectionsPerPeer < 1
+                || headerTimeoutSeconds < 1
+                || keepAliveIdleSeconds < 1
+                || maxConnectionsPerLoopbackPeer < 1
+                || bodyTimeoutSeconds < 1) {
             throw new IllegalArgumentException("HTTP limits must be positive (body at least 1024 bytes)");
         }
         if (loopbackReserve < 0 || loopbackReserve >= maxConnections) {
@@ -53,20 +69,37 @@ public record HttpSettings(String host, int port, int maxBodyBytes, int workerTh
     }
 
     /** The earlier form: total connections and idle timeout given, the other limits at their defaults. */
-    public HttpSettings(String host, int port, int maxBodyBytes, int workerThreads, int maxConnections,
-                        int idleTimeoutSeconds) {
-        this(host, port, maxBodyBytes, workerThreads, maxConnections, idleTimeoutSeconds,
+    public HttpSettings(
+            String host, int port, int maxBodyBytes, int workerThreads, int maxConnections, int idleTimeoutSeconds) {
+        this(
+                host,
+                port,
+                maxBodyBytes,
+                workerThreads,
+                maxConnections,
+                idleTimeoutSeconds,
                 Math.min(DEFAULT_MAX_CONNECTIONS_PER_PEER, maxConnections),
                 Math.min(DEFAULT_LOOPBACK_RESERVE, maxConnections / 2),
-                DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_KEEP_ALIVE_IDLE_SECONDS,
-                Math.min(DEFAULT_MAX_CONNECTIONS_PER_LOOPBACK_PEER, maxConnections), DEFAULT_BODY_TIMEOUT_SECONDS);
+                DEFAULT_HEADER_TIMEOUT_SECONDS,
+                DEFAULT_KEEP_ALIVE_IDLE_SECONDS,
+                Math.min(DEFAULT_MAX_CONNECTIONS_PER_LOOPBACK_PEER, maxConnections),
+                DEFAULT_BODY_TIMEOUT_SECONDS);
     }
 
     /** A listener with every connection limit and deadline at its secure default. */
     public static HttpSettings defaults(String host, int port, int maxBodyBytes, int workerThreads) {
-        return new HttpSettings(host, port, maxBodyBytes, workerThreads, DEFAULT_MAX_CONNECTIONS,
-                DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_PEER, DEFAULT_LOOPBACK_RESERVE,
-                DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_KEEP_ALIVE_IDLE_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_LOOPBACK_PEER,
+        return new HttpSettings(
+                host,
+                port,
+                maxBodyBytes,
+                workerThreads,
+                DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_IDLE_TIMEOUT_SECONDS,
+                DEFAULT_MAX_CONNECTIONS_PER_PEER,
+                DEFAULT_LOOPBACK_RESERVE,
+                DEFAULT_HEADER_TIMEOUT_SECONDS,
+                DEFAULT_KEEP_ALIVE_IDLE_SECONDS,
+                DEFAULT_MAX_CONNECTIONS_PER_LOOPBACK_PEER,
                 DEFAULT_BODY_TIMEOUT_SECONDS);
     }
 
@@ -77,20 +110,52 @@ public record HttpSettings(String host, int port, int maxBodyBytes, int workerTh
 
     /** These settings with other connection limits. */
     public HttpSettings withConnectionLimits(int total, int perPeer, int perLoopbackPeer, int reservedForLoopback) {
-        return new HttpSettings(host, port, maxBodyBytes, workerThreads, total, idleTimeoutSeconds, perPeer,
-                reservedForLoopback, headerTimeoutSeconds, keepAliveIdleSeconds, perLoopbackPeer, bodyTimeoutSeconds);
+        return new HttpSettings(
+                host,
+                port,
+                maxBodyBytes,
+                workerThreads,
+                total,
+                idleTimeoutSeconds,
+                perPeer,
+                reservedForLoopback,
+                headerTimeoutSeconds,
+                keepAliveIdleSeconds,
+                perLoopbackPeer,
+                bodyTimeoutSeconds);
     }
 
     /** These settings with other deadlines (seconds). */
     public HttpSettings withDeadlines(int header, int keepAliveIdle, int idle) {
-        return new HttpSettings(host, port, maxBodyBytes, workerThreads, maxConnections, idle, maxConnectionsPerPeer,
-                loopbackReserve, header, keepAliveIdle, maxConnectionsPerLoopbackPeer, bodyTimeoutSeconds);
+        return new HttpSettings(
+                host,
+                port,
+                maxBodyBytes,
+                workerThreads,
+                maxConnections,
+                idle,
+                maxConnectionsPerPeer,
+                loopbackReserve,
+                header,
+                keepAliveIdle,
+                maxConnectionsPerLoopbackPeer,
+                bodyTimeoutSeconds);
     }
 
     /** These settings with another body deadline (seconds after the head). */
     public HttpSettings withBodyDeadline(int seconds) {
-        return new HttpSettings(host, port, maxBodyBytes, workerThreads, maxConnections, idleTimeoutSeconds,
-                maxConnectionsPerPeer, loopbackReserve, headerTimeoutSeconds, keepAliveIdleSeconds,
-                maxConnectionsPerLoopbackPeer, seconds);
+        return new HttpSettings(
+                host,
+                port,
+                maxBodyBytes,
+                workerThreads,
+                maxConnections,
+                idleTimeoutSeconds,
+                maxConnectionsPerPeer,
+                loopbackReserve,
+                headerTimeoutSeconds,
+                keepAliveIdleSeconds,
+                maxConnectionsPerLoopbackPeer,
+                seconds);
     }
 }

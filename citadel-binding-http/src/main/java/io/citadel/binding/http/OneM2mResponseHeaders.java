@@ -54,8 +54,8 @@ final class OneM2mResponseHeaders extends ChannelDuplexHandler {
     static ResponseStatusCode statusFor(HttpResponseStatus status) {
         return switch (status.codeClass()) {
             case SUCCESS -> ResponseStatusCode.OK;
-            case SERVER_ERROR -> status.code() == 501 ? ResponseStatusCode.NOT_IMPLEMENTED
-                    : ResponseStatusCode.INTERNAL_SERVER_ERROR;
+            case SERVER_ERROR ->
+                status.code() == 501 ? ResponseStatusCode.NOT_IMPLEMENTED : ResponseStatusCode.INTERNAL_SERVER_ERROR;
             default -> status.code() == 404 ? ResponseStatusCode.NOT_FOUND : ResponseStatusCode.BAD_REQUEST;
         };
     }

@@ -32,7 +32,13 @@ import java.util.concurrent.TimeUnit;
 final class RequestHeadDeadlines {
     private static final System.Logger LOG = System.getLogger("citadel.http");
 
-    private enum Phase { HEAD, BODY, IDLE, BUSY, UPGRADED }
+    private enum Phase {
+        HEAD,
+        BODY,
+        IDLE,
+        BUSY,
+        UPGRADED
+    }
 
     private final long headerMillis;
     private final long keepAliveIdleMillis;
@@ -94,7 +100,9 @@ final class RequestHeadDeadlines {
                         cancel();
                         phase = Phase.UPGRADED;
                     }
-                } else if (msg instanceof LastHttpContent && (phase == Phase.BUSY || phase == Phase.BODY) && --inFlight <= 0) {
+                } else if (msg instanceof LastHttpContent
+                        && (phase == Phase.BUSY || phase == Phase.BODY)
+                        && --inFlight <= 0) {
                     inFlight = 0;
                     arm(ctx, Phase.IDLE, keepAliveIdleMillis);
                 }
@@ -113,9 +121,14 @@ final class RequestHeadDeadlines {
         if (phase != armed) {
             return;
         }
-        LOG.log(Level.DEBUG, () -> (armed == Phase.HEAD ? "no complete request head in time from "
-                : armed == Phase.BODY ? "request body not complete in time, closing the connection of "
-                : "keep-alive connection idle, closing it: ") + HttpRequestHandler.peer(ctx));
+        LOG.log(
+                Level.DEBUG,
+                () -> (armed == Phase.HEAD
+                                ? "no complete request head in time from "
+                                : armed == Phase.BODY
+                                        ? "request body not complete in time, closing the connection of "
+                                        : "keep-alive connection idle, closing it: ")
+                        + HttpRequestHandler.peer(ctx));
         ctx.channel().close();
     }
 

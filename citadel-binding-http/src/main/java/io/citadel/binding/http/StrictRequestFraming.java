@@ -59,7 +59,8 @@ final class StrictRequestFraming {
         if (!HttpVersion.HTTP_1_1.equals(message.protocolVersion())) {
             return "Transfer-Encoding needs HTTP/1.1";
         }
-        if (codings.size() != 1 || !codings.get(0).strip().toLowerCase(Locale.ROOT).equals("chunked")) {
+        if (codings.size() != 1
+                || !codings.get(0).strip().toLowerCase(Locale.ROOT).equals("chunked")) {
             return "the only Transfer-Encoding accepted is chunked";
         }
         return null;
@@ -81,7 +82,8 @@ final class StrictRequestFraming {
         }
 
         @Override
-        protected void decode(ChannelHandlerContext ctx, io.netty.buffer.ByteBuf buffer, List<Object> out) throws Exception {
+        protected void decode(ChannelHandlerContext ctx, io.netty.buffer.ByteBuf buffer, List<Object> out)
+                throws Exception {
             int before = out.size();
             super.decode(ctx, buffer, out);
             for (int i = before; i < out.size(); i++) {

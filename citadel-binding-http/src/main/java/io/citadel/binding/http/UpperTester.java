@@ -7,8 +7,7 @@ package io.citadel.binding.http;
 public interface UpperTester {
 
     /** The answer to one command: whether it succeeded and the {@code X-M2M-UTRSP} value. */
-    record Result(boolean ok, String response) {
-    }
+    record Result(boolean ok, String response) {}
 
     Result execute(String command);
 }

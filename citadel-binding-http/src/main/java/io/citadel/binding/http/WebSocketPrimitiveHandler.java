@@ -1,16 +1,13 @@
 package io.citadel.binding.http;
 
+import io.citadel.engine.hierarchy.EntityConnections;
 import io.citadel.engine.pipeline.InboundPort;
 import io.citadel.engine.pipeline.PendingResponses;
-import io.citadel.engine.pipeline.TwoWayConnection;
-import io.citadel.engine.hierarchy.EntityConnections;
 import io.citadel.engine.pipeline.RequestContext;
+import io.citadel.engine.pipeline.TwoWayConnection;
 import io.citadel.protocol.OneM2mException;
-import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
-import io.citadel.protocol.ResourceType;
 import io.citadel.protocol.ResponsePrimitive;
-import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.protocol.codec.ContentCodec;
 import io.citadel.protocol.codec.PrimitiveCodec;
 import io.citadel.protocol.codec.Serialization;
@@ -33,10 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One oneM2M WebSocket connection (TS-0020): every text or binary message is a whole primitive in the
@@ -105,8 +98,11 @@ final class WebSocketPrimitiveHandler extends SimpleChannelInboundHandler<WebSoc
             write(ctx, ResponsePrimitive.error(e.status(), rqi, rvi, e.getMessage()), null);
             return;
         }
-        RequestContext context = new RequestContext(HttpRequestHandler.peer(ctx), ctx.channel().attr(ChannelIdentity.ASSOCIATION).get(),
-                codec.isTextual(), now);
+        RequestContext context = new RequestContext(
+                HttpRequestHandler.peer(ctx),
+                ctx.channel().attr(ChannelIdentity.ASSOCIATION).get(),
+                codec.isTextual(),
+                now);
         port.submit(request, context, twoWay, rsp -> write(ctx, rsp, request.from()));
     }
 
@@ -153,7 +149,8 @@ final class WebSocketPrimitiveHandler extends SimpleChannelInboundHandler<WebSoc
 
     private WebSocketFrame frame(Map<String, Object> primitive) {
         byte[] bytes = PrimitiveCodec.serialize(primitive, serialization);
-        return serialization == Serialization.CBOR ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes))
+        return serialization == Serialization.CBOR
+                ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes))
                 : new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes));
     }
 

@@ -21,8 +21,7 @@ final class WebSocketSubprotocols {
         }
     }
 
-    private WebSocketSubprotocols() {
-    }
+    private WebSocketSubprotocols() {}
 
     /** All names, comma-separated, for the handshaker. */
     static String supported() {

@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 
 /**
  * Turns an HTTP connection into a oneM2M WebSocket (TS-0020) when the request asks for an upgrade: the
@@ -38,8 +37,8 @@ final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest http) || !http.headers().containsValue(HttpHeaderNames.UPGRADE,
-                HttpHeaderValues.WEBSOCKET, true)) {
+        if (!(msg instanceof FullHttpRequest http)
+                || !http.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
             ctx.fireChannelRead(msg);
             return;
         }
@@ -55,7 +54,8 @@ final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
             refuse(ctx, "a WebSocket opening handshake is a GET request");
             return;
         }
-        Optional<String> subprotocol = WebSocketSubprotocols.select(http.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+        Optional<String> subprotocol =
+                WebSocketSubprotocols.select(http.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
         if (subprotocol.isEmpty()) {
             refuse(ctx, "Sec-WebSocket-Protocol must offer one of " + WebSocketSubprotocols.supported());
             return;
@@ -63,8 +63,9 @@ final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
         http.headers().set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocol.get());
         boolean secure = ctx.pipeline().get("security") != null;
         String location = (secure ? "wss://" : "ws://") + http.headers().get(HttpHeaderNames.HOST, "localhost") + "/";
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, subprotocol.get(), false,
-                maxMessageBytes).newHandshaker(http);
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                        location, subprotocol.get(), false, maxMessageBytes)
+                .newHandshaker(http);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
@@ -84,8 +85,8 @@ final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
     }
 
     private static void refuse(ChannelHandlerContext ctx, String message) {
-        var response = HttpResponses.encode(ResponsePrimitive.error(ResponseStatusCode.BAD_REQUEST, null, null, message),
-                Serialization.JSON);
+        var response = HttpResponses.encode(
+                ResponsePrimitive.error(ResponseStatusCode.BAD_REQUEST, null, null, message), Serialization.JSON);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }

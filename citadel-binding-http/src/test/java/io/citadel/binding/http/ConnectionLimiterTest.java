@@ -19,9 +19,13 @@ class ConnectionLimiterTest {
             assertThat(limiter.tryAcquire(ip("203.0.113.7"))).isTrue();
         }
         assertThat(limiter.tryAcquire(ip("203.0.113.7"))).isFalse();
-        assertThat(limiter.tryAcquire(ip("203.0.113.8"))).as("another peer still gets in").isTrue();
+        assertThat(limiter.tryAcquire(ip("203.0.113.8")))
+                .as("another peer still gets in")
+                .isTrue();
         limiter.release(ip("203.0.113.7"));
-        assertThat(limiter.tryAcquire(ip("203.0.113.7"))).as("a released slot is free again").isTrue();
+        assertThat(limiter.tryAcquire(ip("203.0.113.7")))
+                .as("a released slot is free again")
+                .isTrue();
         assertThat(limiter.open()).isEqualTo(4);
     }
 
@@ -30,7 +34,9 @@ class ConnectionLimiterTest {
         ConnectionLimiter limiter = new ConnectionLimiter(100, 2, 10);
         assertThat(limiter.tryAcquire(ip("2001:db8:1:2::1"))).isTrue();
         assertThat(limiter.tryAcquire(ip("2001:db8:1:2::ffff:2"))).isTrue();
-        assertThat(limiter.tryAcquire(ip("2001:db8:1:2:abcd::3"))).as("same /64").isFalse();
+        assertThat(limiter.tryAcquire(ip("2001:db8:1:2:abcd::3")))
+                .as("same /64")
+                .isFalse();
         assertThat(limiter.tryAcquire(ip("2001:db8:1:3::1"))).as("another /64").isTrue();
     }
 
@@ -44,10 +50,14 @@ class ConnectionLimiterTest {
             }
         }
         assertThat(admitted).isEqualTo(7);
-        assertThat(limiter.tryAcquire(ip("127.0.0.1"))).as("the administrator gets in").isTrue();
+        assertThat(limiter.tryAcquire(ip("127.0.0.1")))
+                .as("the administrator gets in")
+                .isTrue();
         assertThat(limiter.tryAcquire(ip("::1"))).isTrue();
         assertThat(limiter.tryAcquire(ip("127.0.0.1"))).isTrue();
-        assertThat(limiter.tryAcquire(ip("127.0.0.1"))).as("the total still holds").isFalse();
+        assertThat(limiter.tryAcquire(ip("127.0.0.1")))
+                .as("the total still holds")
+                .isFalse();
     }
 
     @Test

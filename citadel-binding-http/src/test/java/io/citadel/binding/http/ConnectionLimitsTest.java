@@ -52,8 +52,8 @@ class ConnectionLimitsTest {
 
     @Test
     void a_connection_flood_from_one_address_gets_only_its_share() throws Exception {
-        try (TestListener listener = new TestListener(dataDir, s -> s.withConnectionLimits(32, 8, 4)
-                .withDeadlines(120, 120, 120))) {
+        try (TestListener listener =
+                new TestListener(dataDir, s -> s.withConnectionLimits(32, 8, 4).withDeadlines(120, 120, 120))) {
             List<Socket> flood = new ArrayList<>();
             try {
                 for (int i = 0; i < 40; i++) {
@@ -76,7 +76,8 @@ class ConnectionLimitsTest {
 
     @Test
     void a_slow_header_client_is_closed_while_others_are_answered() throws Exception {
-        try (TestListener listener = new TestListener(dataDir, s -> s.withDeadlines(HEAD_DEADLINE, HEAD_DEADLINE, 120))) {
+        try (TestListener listener =
+                new TestListener(dataDir, s -> s.withDeadlines(HEAD_DEADLINE, HEAD_DEADLINE, 120))) {
             try (Socket slow = listener.connect("127.0.0.3")) {
                 slow.setSoTimeout(200);
                 byte[] head = retrieve("slow").getBytes(StandardCharsets.ISO_8859_1);
@@ -95,7 +96,9 @@ class ConnectionLimitsTest {
                         closed = true;
                     }
                 }
-                assertThat(closed).as("closed before the head could be completed").isTrue();
+                assertThat(closed)
+                        .as("closed before the head could be completed")
+                        .isTrue();
             }
         }
     }
@@ -103,7 +106,7 @@ class ConnectionLimitsTest {
     @Test
     void a_connection_that_never_sends_a_byte_is_closed() throws Exception {
         try (TestListener listener = new TestListener(dataDir, s -> s.withDeadlines(1, 1, 120));
-             Socket silent = listener.connect("127.0.0.3")) {
+                Socket silent = listener.connect("127.0.0.3")) {
             assertThat(TestListener.readToEnd(silent)).isEmpty();
         }
     }
@@ -111,7 +114,7 @@ class ConnectionLimitsTest {
     @Test
     void an_idle_keep_alive_connection_is_closed_after_its_answer() throws Exception {
         try (TestListener listener = new TestListener(dataDir, s -> s.withDeadlines(30, 1, 120));
-             Socket client = listener.connect("127.0.0.3")) {
+                Socket client = listener.connect("127.0.0.3")) {
             assertThat(header(exchange(client, retrieve("ka1")), "Connection")).isEqualToIgnoringCase("keep-alive");
             assertThat(TestListener.readToEnd(client)).isEmpty();
         }
@@ -119,11 +122,12 @@ class ConnectionLimitsTest {
 
     @Test
     void a_request_under_way_is_not_cut_by_the_head_deadline() throws Exception {
-        try (TestListener listener = new TestListener(dataDir, s -> s.withDeadlines(HEAD_DEADLINE, HEAD_DEADLINE, 120));
-             Socket client = listener.connect("127.0.0.3")) {
+        try (TestListener listener =
+                        new TestListener(dataDir, s -> s.withDeadlines(HEAD_DEADLINE, HEAD_DEADLINE, 120));
+                Socket client = listener.connect("127.0.0.3")) {
             // the engine holds the request until its operation execution time, past both deadlines
-            String delayed = retrieve("late").replace("\r\n\r\n", "\r\nX-M2M-OET: " + (HEAD_DEADLINE * 1000 + 1500)
-                    + "\r\nX-M2M-EC: 3\r\n\r\n");
+            String delayed = retrieve("late")
+                    .replace("\r\n\r\n", "\r\nX-M2M-OET: " + (HEAD_DEADLINE * 1000 + 1500) + "\r\nX-M2M-EC: 3\r\n\r\n");
             assertThat(header(exchange(client, delayed), "X-M2M-RSC")).isEqualTo("2000");
         }
     }

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HttpFramingTest {
     @TempDir
     static Path dataDir;
+
     static TestListener listener;
 
     @BeforeAll
@@ -44,19 +45,22 @@ class HttpFramingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
-        "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
-        "Transfer-Encoding: chunked, identity\r\n",
-        "Transfer-Encoding: gzip\r\n",
-        "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n",
-        "Transfer-Encoding: chunked, chunked\r\n",
-    })
+    @ValueSource(
+            strings = {
+                "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+                "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+                "Transfer-Encoding: chunked, identity\r\n",
+                "Transfer-Encoding: gzip\r\n",
+                "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n",
+                "Transfer-Encoding: chunked, chunked\r\n",
+            })
     void ambiguous_framing_is_refused_and_the_hidden_request_never_answered(String framing) throws Exception {
         try (Socket s = listener.connect("127.0.0.1")) {
             send(s, smuggling(framing));
             String all = readToEnd(s);
-            assertThat(all).as("exactly one answer, then the connection closes").startsWith("HTTP/1.1 400 ")
+            assertThat(all)
+                    .as("exactly one answer, then the connection closes")
+                    .startsWith("HTTP/1.1 400 ")
                     .doesNotContain("smuggled");
             assertThat(all.split("HTTP/1.1 ", -1)).hasSize(2);
             assertThat(header(all, "X-M2M-RSC")).isEqualTo("4000");
@@ -94,9 +98,11 @@ class HttpFramingTest {
     @Test
     void an_oversized_body_announced_with_expect_100_continue_gets_a_onem2m_error() throws Exception {
         try (Socket s = listener.connect("127.0.0.1")) {
-            send(s, "POST /cse-in HTTP/1.1\r\nHost: localhost\r\nX-M2M-Origin: " + TestListener.ADMIN
-                    + "\r\nX-M2M-RI: big1\r\nX-M2M-RVI: 3\r\nContent-Type: application/json;ty=2\r\n"
-                    + "Content-Length: 100000\r\nExpect: 100-continue\r\n\r\n");
+            send(
+                    s,
+                    "POST /cse-in HTTP/1.1\r\nHost: localhost\r\nX-M2M-Origin: " + TestListener.ADMIN
+                            + "\r\nX-M2M-RI: big1\r\nX-M2M-RVI: 3\r\nContent-Type: application/json;ty=2\r\n"
+                            + "Content-Length: 100000\r\nExpect: 100-continue\r\n\r\n");
             String all = readToEnd(s);
             assertThat(all).doesNotContain("413").doesNotContain("100 Continue");
             assertThat(header(all, "X-M2M-RSC")).as(all).isEqualTo("4000");
@@ -109,10 +115,27 @@ class HttpFramingTest {
     void curl_sending_an_oversized_body_gets_a_onem2m_error() throws Exception {
         Path body = dataDir.resolve("big.json");
         java.nio.file.Files.writeString(body, "{\"m2m:ae\":{\"api\":\"N" + "x".repeat(10_000) + "\"}}");
-        Process curl = new ProcessBuilder("curl", "-s", "-i", "--max-time", "30", "-H", "Expect: 100-continue",
-                "-H", "X-M2M-Origin: " + TestListener.ADMIN, "-H", "X-M2M-RI: curl1", "-H", "X-M2M-RVI: 3",
-                "-H", "Content-Type: application/json;ty=2", "--data-binary", "@" + body,
-                "http://127.0.0.1:" + listener.port() + "/cse-in").redirectErrorStream(true).start();
+        Process curl = new ProcessBuilder(
+                        "curl",
+                        "-s",
+                        "-i",
+                        "--max-time",
+                        "30",
+                        "-H",
+                        "Expect: 100-continue",
+                        "-H",
+                        "X-M2M-Origin: " + TestListener.ADMIN,
+                        "-H",
+                        "X-M2M-RI: curl1",
+                        "-H",
+                        "X-M2M-RVI: 3",
+                        "-H",
+                        "Content-Type: application/json;ty=2",
+                        "--data-binary",
+                        "@" + body,
+                        "http://127.0.0.1:" + listener.port() + "/cse-in")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
         curl.waitFor();
         assertThat(header(out, "X-M2M-RSC")).as(out).isEqualTo("4000");
@@ -123,9 +146,11 @@ class HttpFramingTest {
     @Test
     void an_unsupported_expectation_gets_a_onem2m_error() throws Exception {
         try (Socket s = listener.connect("127.0.0.1")) {
-            send(s, "POST /cse-in HTTP/1.1\r\nHost: localhost\r\nX-M2M-Origin: " + TestListener.ADMIN
-                    + "\r\nX-M2M-RI: exp1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
-                    + "Expect: 200-ok\r\n\r\n");
+            send(
+                    s,
+                    "POST /cse-in HTTP/1.1\r\nHost: localhost\r\nX-M2M-Origin: " + TestListener.ADMIN
+                            + "\r\nX-M2M-RI: exp1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                            + "Expect: 200-ok\r\n\r\n");
             String all = readToEnd(s);
             assertThat(header(all, "X-M2M-RSC")).as(all).isEqualTo("4000");
             assertThat(header(all, "X-M2M-RI")).isEqualTo("exp1");
@@ -135,9 +160,11 @@ class HttpFramingTest {
     @Test
     void an_oversized_body_without_expect_gets_a_onem2m_error() throws Exception {
         try (Socket s = listener.connect("127.0.0.1")) {
-            send(s, "POST /cse-in HTTP/1.1\r\nHost: localhost\r\nX-M2M-Origin: " + TestListener.ADMIN
-                    + "\r\nX-M2M-RI: big2\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n"
-                    + "x".repeat(5000));
+            send(
+                    s,
+                    "POST /cse-in HTTP/1.1\r\nHost: localhost\r\nX-M2M-Origin: " + TestListener.ADMIN
+                            + "\r\nX-M2M-RI: big2\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n"
+                            + "x".repeat(5000));
             String all = readToEnd(s);
             assertThat(header(all, "X-M2M-RSC")).as(all).isEqualTo("4000");
             assertThat(header(all, "X-M2M-RI")).isEqualTo("big2");
@@ -147,8 +174,10 @@ class HttpFramingTest {
     @Test
     void headers_too_large_get_a_onem2m_error_with_our_message() throws Exception {
         try (Socket s = listener.connect("127.0.0.1")) {
-            send(s, "GET /cse-in HTTP/1.1\r\nHost: localhost\r\nX-M2M-RI: huge\r\nX-Padding: " + "p".repeat(20_000)
-                    + "\r\n\r\n");
+            send(
+                    s,
+                    "GET /cse-in HTTP/1.1\r\nHost: localhost\r\nX-M2M-RI: huge\r\nX-Padding: " + "p".repeat(20_000)
+                            + "\r\n\r\n");
             String all = readToEnd(s);
             // the head was refused before X-M2M-RI was read, so only the status can be given
             assertThat(header(all, "X-M2M-RSC")).as(all).isEqualTo("4000");
@@ -164,7 +193,9 @@ class HttpFramingTest {
             String first = both.substring(0, both.indexOf("\r\n\r\n") + 4);
             assertThat(header(first, "X-M2M-RSC")).isEqualTo("4005");
             assertThat(header(first, "X-M2M-RI")).isEqualTo("h1");
-            assertThat(both.substring(first.length())).as("no body after the HEAD answer").startsWith("HTTP/1.1 200 ");
+            assertThat(both.substring(first.length()))
+                    .as("no body after the HEAD answer")
+                    .startsWith("HTTP/1.1 200 ");
         }
     }
 
@@ -180,9 +211,11 @@ class HttpFramingTest {
     @Test
     void a_websocket_handshake_of_an_unknown_version_still_carries_a_status() throws Exception {
         try (Socket s = listener.connect("127.0.0.1")) {
-            send(s, "GET / HTTP/1.1\r\nHost: localhost\r\nX-M2M-RI: ws1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n"
-                    + "Sec-WebSocket-Protocol: oneM2M.R2.0.json\r\n\r\n");
+            send(
+                    s,
+                    "GET / HTTP/1.1\r\nHost: localhost\r\nX-M2M-RI: ws1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n"
+                            + "Sec-WebSocket-Protocol: oneM2M.R2.0.json\r\n\r\n");
             String answer = TestListener.readResponse(s.getInputStream());
             assertThat(answer).startsWith("HTTP/1.1 426");
             assertThat(header(answer, "X-M2M-RSC")).isEqualTo("4000");

@@ -28,11 +28,17 @@ final class TestListener implements AutoCloseable {
         this(dataDir, limits, null);
     }
 
-    TestListener(Path dataDir, java.util.function.UnaryOperator<HttpSettings> limits,
-                 java.util.function.Supplier<io.netty.channel.ChannelHandler> security) throws InterruptedException {
+    TestListener(
+            Path dataDir,
+            java.util.function.UnaryOperator<HttpSettings> limits,
+            java.util.function.Supplier<io.netty.channel.ChannelHandler> security)
+            throws InterruptedException {
         store = new JdbcResourceStore(StoreSettings.embedded(dataDir, false));
-        cse = Cse.builder(new CseSettings("/id-in", "cse-in", "//citadel.example", 1, ADMIN, List.of("C*"), List.of(),
-                100), store).build();
+        cse = Cse.builder(
+                        new CseSettings(
+                                "/id-in", "cse-in", "//citadel.example", 1, ADMIN, List.of("C*"), List.of(), 100),
+                        store)
+                .build();
         HttpSettings settings = limits.apply(HttpSettings.defaults("127.0.0.1", 0, 4096, 4));
         port = InboundPort.open(cse, cse.connections(), "test-worker", settings.workerThreads(), 16_384);
         binding = new HttpBinding(port, settings, null, security);

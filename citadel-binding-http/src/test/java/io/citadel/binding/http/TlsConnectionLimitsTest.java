@@ -32,17 +32,21 @@ class TlsConnectionLimitsTest {
     static TestListener listener;
     /** With a one-second deadline, for a test that only waits for the close. */
     static TestListener shortDeadline;
+
     static SelfSignedCertificate certificate;
 
     @BeforeAll
     static void start() throws Exception {
         certificate = new SelfSignedCertificate("localhost");
-        SslContext server = SslContextBuilder.forServer(certificate.certificate(), certificate.privateKey()).build();
+        SslContext server = SslContextBuilder.forServer(certificate.certificate(), certificate.privateKey())
+                .build();
         int deadline = ConnectionLimitsTest.HEAD_DEADLINE;
-        listener = new TestListener(Files.createDirectory(dataDir.resolve("normal")),
+        listener = new TestListener(
+                Files.createDirectory(dataDir.resolve("normal")),
                 s -> s.withConnectionLimits(8, 4, 2).withDeadlines(deadline, deadline, 120),
                 () -> server.newHandler(io.netty.buffer.ByteBufAllocator.DEFAULT));
-        shortDeadline = new TestListener(Files.createDirectory(dataDir.resolve("short")),
+        shortDeadline = new TestListener(
+                Files.createDirectory(dataDir.resolve("short")),
                 s -> s.withConnectionLimits(8, 4, 2).withDeadlines(1, 1, 120),
                 () -> server.newHandler(io.netty.buffer.ByteBufAllocator.DEFAULT));
     }
@@ -57,8 +61,9 @@ class TlsConnectionLimitsTest {
     private static SSLSocket tls(String localAddress) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
-                listener.port(), InetAddress.getByName(localAddress), 0);
+        SSLSocket s = (SSLSocket) context.getSocketFactory()
+                .createSocket(
+                        InetAddress.getLoopbackAddress(), listener.port(), InetAddress.getByName(localAddress), 0);
         s.setSoTimeout(30_000);
         return s;
     }
@@ -86,7 +91,8 @@ class TlsConnectionLimitsTest {
                 flood.add(listener.connect("127.0.0.5"));
             }
             try (SSLSocket normal = tls("127.0.0.1")) {
-                assertThat(header(exchange(normal, retrieve("tls1")), "X-M2M-RSC")).isEqualTo("2000");
+                assertThat(header(exchange(normal, retrieve("tls1")), "X-M2M-RSC"))
+                        .isEqualTo("2000");
             }
         } finally {
             for (Socket s : flood) {

@@ -46,10 +46,15 @@ import org.junit.jupiter.api.Test;
 class WebSocketFramingTest {
     private final BlockingQueue<RequestPrimitive> seen = new LinkedBlockingQueue<>();
     private final BlockingQueue<WebSocketFrame> written = new LinkedBlockingQueue<>();
-    private final InboundPort port = InboundPort.open((request, context) -> {
-        seen.add(request);
-        return ResponsePrimitive.of(ResponseStatusCode.OK, request, Map.of("m2m:dbg", "seen " + request.to()));
-    }, new EntityConnections(s -> s), "ws-test", 1, 16);
+    private final InboundPort port = InboundPort.open(
+            (request, context) -> {
+                seen.add(request);
+                return ResponsePrimitive.of(ResponseStatusCode.OK, request, Map.of("m2m:dbg", "seen " + request.to()));
+            },
+            new EntityConnections(s -> s),
+            "ws-test",
+            1,
+            16);
     private EmbeddedChannel channel;
     private WebSocketPrimitiveHandler handler;
 
@@ -64,15 +69,17 @@ class WebSocketFramingTest {
 
     private void open(Serialization serialization) {
         String subprotocol = "oneM2M." + serialization.name().toLowerCase(java.util.Locale.ROOT);
-        handler = new WebSocketPrimitiveHandler(port, new WebSocketServerHandshaker13("ws://localhost/", subprotocol,
-                false, 65_536), serialization);
-        channel = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
-            @Override
-            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-                written.add((WebSocketFrame) msg); // the worker thread writes the engine's answers
-                promise.setSuccess();
-            }
-        }, handler);
+        handler = new WebSocketPrimitiveHandler(
+                port, new WebSocketServerHandshaker13("ws://localhost/", subprotocol, false, 65_536), serialization);
+        channel = new EmbeddedChannel(
+                new ChannelOutboundHandlerAdapter() {
+                    @Override
+                    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                        written.add((WebSocketFrame) msg); // the worker thread writes the engine's answers
+                        promise.setSuccess();
+                    }
+                },
+                handler);
     }
 
     private WebSocketFrame next() throws InterruptedException {
@@ -83,8 +90,9 @@ class WebSocketFramingTest {
 
     private Map<String, Object> nextPrimitive(Serialization serialization) throws InterruptedException {
         WebSocketFrame frame = next();
-        assertThat(frame).isInstanceOf(serialization == Serialization.CBOR ? BinaryWebSocketFrame.class
-                : TextWebSocketFrame.class);
+        assertThat(frame)
+                .isInstanceOf(
+                        serialization == Serialization.CBOR ? BinaryWebSocketFrame.class : TextWebSocketFrame.class);
         try {
             return PrimitiveCodec.document(ByteBufUtil.getBytes(frame.content()), serialization);
         } finally {
@@ -105,7 +113,9 @@ class WebSocketFramingTest {
     void a_message_that_is_not_a_primitive_gets_4000_without_rqi() throws Exception {
         open(Serialization.JSON);
         text("{\"op\": 2, \"rqi\": ");
-        assertThat(nextPrimitive(Serialization.JSON)).containsEntry("rsc", 4000L).doesNotContainKey("rqi");
+        assertThat(nextPrimitive(Serialization.JSON))
+                .containsEntry("rsc", 4000L)
+                .doesNotContainKey("rqi");
         text("[{\"op\": 2}]");
         assertThat(nextPrimitive(Serialization.JSON)).containsEntry("rsc", 4000L);
         text("\"m2m:rqp\"");
@@ -118,17 +128,26 @@ class WebSocketFramingTest {
         open(Serialization.JSON);
         text("{\"op\": 7, \"to\": \"cse-in\", \"fr\": \"Cae1\", \"rqi\": \"w1\", \"rvi\": \"3\"}");
         Map<String, Object> answer = nextPrimitive(Serialization.JSON);
-        assertThat(answer).containsEntry("rsc", 4000L).containsEntry("rqi", "w1").containsEntry("rvi", "3");
+        assertThat(answer)
+                .containsEntry("rsc", 4000L)
+                .containsEntry("rqi", "w1")
+                .containsEntry("rvi", "3");
         assertThat(dbg(answer)).contains("op 7");
 
         text("{\"op\": 2, \"fr\": \"Cae1\", \"rqi\": \"w2\"}");
-        assertThat(nextPrimitive(Serialization.JSON)).containsEntry("rsc", 4000L).containsEntry("rqi", "w2");
+        assertThat(nextPrimitive(Serialization.JSON))
+                .containsEntry("rsc", 4000L)
+                .containsEntry("rqi", "w2");
 
         text("{\"op\": 2, \"to\": \"cse-in\", \"fr\": \"Cae1\", \"rqi\": \"w3\", \"da\": true}");
-        assertThat(nextPrimitive(Serialization.JSON)).containsEntry("rsc", 5001L).containsEntry("rqi", "w3");
+        assertThat(nextPrimitive(Serialization.JSON))
+                .containsEntry("rsc", 5001L)
+                .containsEntry("rqi", "w3");
 
         text("{\"op\": 2, \"to\": \"cse-in\", \"fr\": 42, \"rqi\": \"w4\"}");
-        assertThat(nextPrimitive(Serialization.JSON)).containsEntry("rsc", 4000L).containsEntry("rqi", "w4");
+        assertThat(nextPrimitive(Serialization.JSON))
+                .containsEntry("rsc", 4000L)
+                .containsEntry("rqi", "w4");
         assertThat(seen).isEmpty();
     }
 
@@ -138,7 +157,10 @@ class WebSocketFramingTest {
         text("{\"m2m:rqp\": {\"op\": 2, \"to\": \"/id-in/cse-in\", \"fr\": \"Cae1\", \"rqi\": \"j1\", \"rvi\": \"3\","
                 + " \"rcn\": 1}}");
         Map<String, Object> answer = nextPrimitive(Serialization.JSON);
-        assertThat(answer).containsEntry("rsc", 2000L).containsEntry("rqi", "j1").containsEntry("rvi", "3")
+        assertThat(answer)
+                .containsEntry("rsc", 2000L)
+                .containsEntry("rqi", "j1")
+                .containsEntry("rvi", "3")
                 .containsEntry("to", "Cae1");
         assertThat(dbg(answer)).isEqualTo("seen /id-in/cse-in");
         RequestPrimitive request = seen.poll();
@@ -150,8 +172,13 @@ class WebSocketFramingTest {
     @Test
     void a_cbor_request_is_answered_in_a_binary_frame() throws Exception {
         open(Serialization.CBOR);
-        byte[] cbor = PrimitiveCodec.serialize(PrimitiveCodec.encode(RequestPrimitive.builder(Operation.RETRIEVE, "cse-in")
-                .from("Cae1").requestId("c1").releaseVersion("3").build()), Serialization.CBOR);
+        byte[] cbor = PrimitiveCodec.serialize(
+                PrimitiveCodec.encode(RequestPrimitive.builder(Operation.RETRIEVE, "cse-in")
+                        .from("Cae1")
+                        .requestId("c1")
+                        .releaseVersion("3")
+                        .build()),
+                Serialization.CBOR);
         channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(cbor)));
         Map<String, Object> answer = nextPrimitive(Serialization.CBOR);
         assertThat(((Number) answer.get("rsc")).intValue()).isEqualTo(2000);
@@ -164,15 +191,21 @@ class WebSocketFramingTest {
         text("{\"rsc\": 2000, \"rqi\": \"nobody\"}");
         text("{\"rsc\": 99, \"rqi\": \"nobody\"}");
         text("{\"op\": 2, \"to\": \"cse-in\", \"fr\": \"Cae1\", \"rqi\": \"marker\"}");
-        assertThat(nextPrimitive(Serialization.JSON)).as("nothing before the marker's answer").containsEntry("rqi", "marker");
+        assertThat(nextPrimitive(Serialization.JSON))
+                .as("nothing before the marker's answer")
+                .containsEntry("rqi", "marker");
         assertThat(seen).hasSize(1);
     }
 
     @Test
     void the_cses_request_completes_with_the_response_of_its_rqi_only() throws Exception {
         open(Serialization.JSON);
-        RequestPrimitive notify = RequestPrimitive.builder(Operation.NOTIFY, "Cae1").from("/id-in").requestId("n1")
-                .releaseVersion("3").content(Map.of("m2m:sgn", Map.of("vrq", true))).build();
+        RequestPrimitive notify = RequestPrimitive.builder(Operation.NOTIFY, "Cae1")
+                .from("/id-in")
+                .requestId("n1")
+                .releaseVersion("3")
+                .content(Map.of("m2m:sgn", Map.of("vrq", true)))
+                .build();
         CompletableFuture<ResponsePrimitive> answer = handler.send(notify, Duration.ofSeconds(10));
         Map<String, Object> sent = nextPrimitive(Serialization.JSON);
         assertThat(sent).containsEntry("op", 5L).containsEntry("rqi", "n1").containsEntry("to", "Cae1");
@@ -188,12 +221,15 @@ class WebSocketFramingTest {
     @Test
     void a_closed_connection_fails_the_waiting_request_and_refuses_new_ones() throws Exception {
         open(Serialization.JSON);
-        RequestPrimitive notify = RequestPrimitive.builder(Operation.NOTIFY, "Cae1").from("/id-in").requestId("n3").build();
+        RequestPrimitive notify = RequestPrimitive.builder(Operation.NOTIFY, "Cae1")
+                .from("/id-in")
+                .requestId("n3")
+                .build();
         CompletableFuture<ResponsePrimitive> waiting = handler.send(notify, Duration.ofSeconds(10));
         next().release();
         channel.close();
-        Throwable failed = Assertions.catchThrowableOfType(ExecutionException.class,
-                () -> waiting.get(5, TimeUnit.SECONDS));
+        Throwable failed =
+                Assertions.catchThrowableOfType(ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS));
         assertThat(failed.getCause()).hasMessageContaining("closed");
         assertThat(handler.isOpen()).isFalse();
         assertThat(handler.send(notify, Duration.ofSeconds(1))).isCompletedExceptionally();
@@ -214,9 +250,11 @@ class WebSocketFramingTest {
 
     @Test
     void the_first_supported_subprotocol_offered_is_chosen() {
-        assertThat(WebSocketSubprotocols.select(List.of("chat, oneM2M.cbor", "oneM2M.json"))).contains("oneM2M.cbor");
+        assertThat(WebSocketSubprotocols.select(List.of("chat, oneM2M.cbor", "oneM2M.json")))
+                .contains("oneM2M.cbor");
         assertThat(WebSocketSubprotocols.select(List.of("oneM2M.R2.0.xml"))).contains("oneM2M.R2.0.xml");
         assertThat(WebSocketSubprotocols.serialization("oneM2M.R2.0.xml")).isEqualTo(Serialization.XML);
-        assertThat(WebSocketSubprotocols.select(List.of("oneM2M.yaml, onem2m.json", ""))).isEqualTo(Optional.empty());
+        assertThat(WebSocketSubprotocols.select(List.of("oneM2M.yaml, onem2m.json", "")))
+                .isEqualTo(Optional.empty());
     }
 }

@@ -2,9 +2,9 @@ package io.citadel.binding.mqtt;
 
 import io.citadel.client.mqtt.NoDelaySocketFactory;
 import io.citadel.credentials.SecurityAssociation;
+import io.citadel.engine.hierarchy.OutboundRequests;
 import io.citadel.engine.pipeline.InboundPort;
 import io.citadel.engine.pipeline.PendingResponses;
-import io.citadel.engine.hierarchy.OutboundRequests;
 import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.RequestPrimitive;
@@ -22,10 +22,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -89,7 +85,8 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
                 Arrays.fill(settings.password(), '\0');
             }
         } catch (MqttException e) {
-            throw new IllegalStateException("cannot connect to the MQTT broker " + settings.brokerUri() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot connect to the MQTT broker " + settings.brokerUri() + ": " + e.getMessage(), e);
         }
     }
 
@@ -99,7 +96,9 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
     }
 
     private void subscribe() {
-        String[] topics = {"/oneM2M/req/+/" + self + "/#", "/oneM2M/resp/" + self + "/+/#", "/oneM2M/reg_req/+/" + self + "/#"};
+        String[] topics = {
+            "/oneM2M/req/+/" + self + "/#", "/oneM2M/resp/" + self + "/+/#", "/oneM2M/reg_req/+/" + self + "/#"
+        };
         try {
             client.subscribe(topics, new int[] {QOS, QOS, QOS});
         } catch (MqttException e) {
@@ -117,10 +116,18 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
             return;
         }
         boolean registration = topic.kind().equals("reg_req");
-        String answerTopic = MqttTopics.topic(registration ? "reg_resp" : "resp", topic.originator(), self, topic.serialization());
+        String answerTopic =
+                MqttTopics.topic(registration ? "reg_resp" : "resp", topic.originator(), self, topic.serialization());
         if (payload.length > settings.maxMessageBytes()) {
-            publish(answerTopic, ResponsePrimitive.error(ResponseStatusCode.BAD_REQUEST, null, null,
-                    "the message exceeds " + settings.maxMessageBytes() + " bytes"), null, topic.serialization());
+            publish(
+                    answerTopic,
+                    ResponsePrimitive.error(
+                            ResponseStatusCode.BAD_REQUEST,
+                            null,
+                            null,
+                            "the message exceeds " + settings.maxMessageBytes() + " bytes"),
+                    null,
+                    topic.serialization());
             return;
         }
         Instant now = Instant.now();
@@ -132,7 +139,11 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
                 return;
             }
         } catch (OneM2mException e) {
-            publish(answerTopic, ResponsePrimitive.error(e.status(), null, null, e.getMessage()), null, topic.serialization());
+            publish(
+                    answerTopic,
+                    ResponsePrimitive.error(e.status(), null, null, e.getMessage()),
+                    null,
+                    topic.serialization());
             return;
         }
         String rqi = document.get("rqi") instanceof String s ? s : null;
@@ -140,13 +151,20 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
         try {
             request = PrimitiveCodec.decodeRequest(document, now);
         } catch (OneM2mException e) {
-            publish(answerTopic, ResponsePrimitive.error(e.status(), rqi, rvi, e.getMessage()), null, topic.serialization());
+            publish(
+                    answerTopic,
+                    ResponsePrimitive.error(e.status(), rqi, rvi, e.getMessage()),
+                    null,
+                    topic.serialization());
             return;
         }
-        SecurityAssociation association = registration ? null : new SecurityAssociation("mqtt-topic:" + topic.originator(),
-                Set.of(normalize.apply(MqttTopics.topicToId(topic.originator()))));
-        RequestContext context = new RequestContext("unknown", association,
-                ContentCodec.of(topic.serialization()).isTextual(), now);
+        SecurityAssociation association = registration
+                ? null
+                : new SecurityAssociation(
+                        "mqtt-topic:" + topic.originator(),
+                        Set.of(normalize.apply(MqttTopics.topicToId(topic.originator()))));
+        RequestContext context = new RequestContext(
+                "unknown", association, ContentCodec.of(topic.serialization()).isTextual(), now);
         port.submit(request, context, rsp -> publish(answerTopic, rsp, request.from(), topic.serialization()));
     }
 
@@ -189,26 +207,31 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        if (target.getHost() == null || !target.getHost().equalsIgnoreCase(ours.getHost()) || port(target) != ours.getPort()) {
+        if (target.getHost() == null
+                || !target.getHost().equalsIgnoreCase(ours.getHost())
+                || port(target) != ours.getPort()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "only entities on the broker this CSE uses (" + settings.brokerUri() + ") are reachable: " + uri));
         }
         byte[] bytes = PrimitiveCodec.serialize(PrimitiveCodec.encode(request), Serialization.JSON);
         String path = target.getRawPath();
         if (path != null && path.length() > 1) {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    MqttMessage m = new MqttMessage(bytes);
-                    m.setQos(QOS);
-                    client.publish(path, m).waitForCompletion(timeout.toMillis());
-                    return ResponsePrimitive.of(ResponseStatusCode.OK, request, null);
-                } catch (MqttException e) {
-                    throw new IllegalStateException("cannot publish to " + path + ": " + e.getMessage(), e);
-                }
-            }, port.executor());
+            return CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            MqttMessage m = new MqttMessage(bytes);
+                            m.setQos(QOS);
+                            client.publish(path, m).waitForCompletion(timeout.toMillis());
+                            return ResponsePrimitive.of(ResponseStatusCode.OK, request, null);
+                        } catch (MqttException e) {
+                            throw new IllegalStateException("cannot publish to " + path + ": " + e.getMessage(), e);
+                        }
+                    },
+                    port.executor());
         }
         if (request.requestId() == null) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("a request without an identifier cannot be matched"));
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException("a request without an identifier cannot be matched"));
         }
         CompletableFuture<ResponsePrimitive> answer = pending.expect(request, timeout);
         if (!answer.isDone()) {
@@ -252,7 +275,10 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
             try {
                 arrived(topic, message.getPayload());
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "an MQTT message on " + topic + " could not be handled: " + e.getClass().getSimpleName());
+                LOG.log(
+                        Level.WARNING,
+                        "an MQTT message on " + topic + " could not be handled: "
+                                + e.getClass().getSimpleName());
             }
         }
 

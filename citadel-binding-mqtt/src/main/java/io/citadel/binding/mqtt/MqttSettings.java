@@ -14,8 +14,13 @@ import javax.net.SocketFactory;
  * @param maxMessageBytes the largest primitive accepted (TS-0010 advises keeping messages below 100 kB)
  * @param workerThreads threads running the engine
  */
-public record MqttSettings(String brokerUri, String username, char[] password, SocketFactory sockets,
-                           int maxMessageBytes, int workerThreads) {
+public record MqttSettings(
+        String brokerUri,
+        String username,
+        char[] password,
+        SocketFactory sockets,
+        int maxMessageBytes,
+        int workerThreads) {
 
     /** The URI for Paho: a {@code psk://} broker is plain TCP to Paho, the TLS-PSK being in the socket. */
     String clientUri() {

@@ -28,28 +28,34 @@ final class BindingOnLoopback implements AutoCloseable {
     static final OriginatorIds IDS = new OriginatorIds("/id-in", "//citadel.example");
 
     /** A request the binding handed to the engine, with its context. */
-    record Seen(RequestPrimitive request, RequestContext context) {
-    }
+    record Seen(RequestPrimitive request, RequestContext context) {}
 
     final LoopbackBroker broker;
     final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
     private final InboundPort port;
     final MqttBinding binding;
     /** The engine's default answer: 2000 with the target in m2m:dbg. */
-    static final PrimitiveHandler ECHO = (request, context) -> ResponsePrimitive.of(ResponseStatusCode.OK, request,
-            Map.of("m2m:dbg", "seen " + request.to()));
+    static final PrimitiveHandler ECHO = (request, context) ->
+            ResponsePrimitive.of(ResponseStatusCode.OK, request, Map.of("m2m:dbg", "seen " + request.to()));
     /** What the engine answers. */
     volatile PrimitiveHandler engine = ECHO;
 
     BindingOnLoopback() throws IOException, InterruptedException {
         broker = new LoopbackBroker();
-        port = InboundPort.open((request, context) -> {
-            seen.add(new Seen(request, context));
-            return engine.handle(request, context);
-        }, new EntityConnections(UnaryOperator.identity()), "mqtt-test", 1, 64);
-        binding = new MqttBinding(port, "/id-in", new MqttSettings(broker.uri(), null, null, null, MAX_MESSAGE, 1),
-                IDS::normalize);
-        assertThat(broker.subscribed.await(5, TimeUnit.SECONDS)).as("the binding subscribed").isTrue();
+        port = InboundPort.open(
+                (request, context) -> {
+                    seen.add(new Seen(request, context));
+                    return engine.handle(request, context);
+                },
+                new EntityConnections(UnaryOperator.identity()),
+                "mqtt-test",
+                1,
+                64);
+        binding = new MqttBinding(
+                port, "/id-in", new MqttSettings(broker.uri(), null, null, null, MAX_MESSAGE, 1), IDS::normalize);
+        assertThat(broker.subscribed.await(5, TimeUnit.SECONDS))
+                .as("the binding subscribed")
+                .isTrue();
     }
 
     /** Forgets what earlier tests left: requests seen, messages published, another engine. */

@@ -48,8 +48,12 @@ class MqttOutboundTest {
     }
 
     private static RequestPrimitive notify(String rqi) {
-        return RequestPrimitive.builder(Operation.NOTIFY, "/id-in/Cae1").from("/id-in").requestId(rqi)
-                .releaseVersion("3").content(Map.of("m2m:sgn", Map.of("vrq", true))).build();
+        return RequestPrimitive.builder(Operation.NOTIFY, "/id-in/Cae1")
+                .from("/id-in")
+                .requestId(rqi)
+                .releaseVersion("3")
+                .content(Map.of("m2m:sgn", Map.of("vrq", true)))
+                .build();
     }
 
     private static Throwable cause(CompletableFuture<?> f) {
@@ -60,7 +64,8 @@ class MqttOutboundTest {
     @Test
     void refuses_targets_on_another_broker_or_unparsable_at_once() throws Exception {
         assertThat(cause(b.binding.send("mqtt://127.0.0.2:" + b.broker.port(), notify("n1"), Duration.ofSeconds(5))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only entities on the broker");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only entities on the broker");
         assertThat(cause(b.binding.send("mqtt://127.0.0.1:1", notify("n2"), Duration.ofSeconds(5))))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(cause(b.binding.send("mqtt://127.0.0.1:x y", notify("n3"), Duration.ofSeconds(5))))
@@ -70,9 +75,12 @@ class MqttOutboundTest {
 
     @Test
     void refuses_a_request_without_identifier_that_no_response_could_match() {
-        RequestPrimitive anonymous = RequestPrimitive.builder(Operation.NOTIFY, "/id-in/Cae1").from("/id-in").build();
+        RequestPrimitive anonymous = RequestPrimitive.builder(Operation.NOTIFY, "/id-in/Cae1")
+                .from("/id-in")
+                .build();
         assertThat(cause(b.binding.send(entity, anonymous, Duration.ofSeconds(5))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("identifier");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("identifier");
     }
 
     @Test
@@ -82,7 +90,10 @@ class MqttOutboundTest {
         assertThat(sent).isNotNull();
         assertThat(sent.topic()).isEqualTo("/oneM2M/req/id-in/id-in:Cae1/json");
         Map<String, Object> request = PrimitiveCodec.document(sent.payload(), Serialization.JSON);
-        assertThat(request).containsEntry("op", 5L).containsEntry("rqi", "n4").containsEntry("to", "/id-in/Cae1")
+        assertThat(request)
+                .containsEntry("op", 5L)
+                .containsEntry("rqi", "n4")
+                .containsEntry("to", "/id-in/Cae1")
                 .containsEntry("fr", "/id-in");
 
         String resp = "/oneM2M/resp/id-in/id-in:Cae1/json";
@@ -106,7 +117,8 @@ class MqttOutboundTest {
 
     @Test
     void a_notification_uri_with_a_path_is_the_topic_and_counts_as_delivered_once_the_broker_has_it() throws Exception {
-        ResponsePrimitive rsp = b.binding.send(entity + "/custom/notify/topic", notify("n6"), Duration.ofSeconds(5))
+        ResponsePrimitive rsp = b.binding
+                .send(entity + "/custom/notify/topic", notify("n6"), Duration.ofSeconds(5))
                 .get(5, TimeUnit.SECONDS);
         assertThat(rsp.status()).isEqualTo(ResponseStatusCode.OK);
         LoopbackBroker.Published sent = b.broker.next(5);
@@ -116,7 +128,8 @@ class MqttOutboundTest {
 
     @Test
     void subscribes_to_the_request_response_and_registration_topics_of_this_cse() {
-        assertThat(b.broker.subscriptions).containsExactlyInAnyOrderElementsOf(List.of("/oneM2M/req/+/id-in/#",
-                "/oneM2M/resp/id-in/+/#", "/oneM2M/reg_req/+/id-in/#"));
+        assertThat(b.broker.subscriptions)
+                .containsExactlyInAnyOrderElementsOf(
+                        List.of("/oneM2M/req/+/id-in/#", "/oneM2M/resp/id-in/+/#", "/oneM2M/reg_req/+/id-in/#"));
     }
 }

@@ -89,18 +89,24 @@ class MqttRequestFramingTest {
         Map<String, Object> badOp = retrieve("r9");
         badOp.put("op", 9L);
         b.broker.deliver(REQ, json(badOp));
-        assertThat(b.answer(RESP, Serialization.JSON)).containsEntry("rsc", 4000L).containsEntry("rqi", "r9")
+        assertThat(b.answer(RESP, Serialization.JSON))
+                .containsEntry("rsc", 4000L)
+                .containsEntry("rqi", "r9")
                 .containsEntry("rvi", "3");
 
         Map<String, Object> noTo = retrieve("r10");
         noTo.remove("to");
         b.broker.deliver(REQ, json(noTo));
-        assertThat(b.answer(RESP, Serialization.JSON)).containsEntry("rsc", 4000L).containsEntry("rqi", "r10");
+        assertThat(b.answer(RESP, Serialization.JSON))
+                .containsEntry("rsc", 4000L)
+                .containsEntry("rqi", "r10");
 
         Map<String, Object> group = retrieve("r11");
         group.put("gid", "g1");
         b.broker.deliver(REQ, json(group));
-        assertThat(b.answer(RESP, Serialization.JSON)).containsEntry("rsc", 5001L).containsEntry("rqi", "r11");
+        assertThat(b.answer(RESP, Serialization.JSON))
+                .containsEntry("rsc", 5001L)
+                .containsEntry("rqi", "r11");
         assertThat(b.seen).isEmpty();
     }
 
@@ -114,8 +120,12 @@ class MqttRequestFramingTest {
         b.broker.deliver(REQ, json(retrieve("marker")));
         // one worker runs requests in order and errors are published at once: anything answered before the marker
         // would come first
-        assertThat(b.answer(RESP, Serialization.JSON)).containsEntry("rqi", "marker").containsEntry("rsc", 2000L);
-        assertThat(b.seen).hasSize(1).allSatisfy(s -> assertThat(s.request().requestId()).isEqualTo("marker"));
+        assertThat(b.answer(RESP, Serialization.JSON))
+                .containsEntry("rqi", "marker")
+                .containsEntry("rsc", 2000L);
+        assertThat(b.seen)
+                .hasSize(1)
+                .allSatisfy(s -> assertThat(s.request().requestId()).isEqualTo("marker"));
     }
 
     @Test
@@ -131,7 +141,10 @@ class MqttRequestFramingTest {
         b.broker.deliver("/oneM2M/req/id-in:Cae1/id-in/json", json(create));
 
         Map<String, Object> answer = b.answer("/oneM2M/resp/id-in:Cae1/id-in/json", Serialization.JSON);
-        assertThat(answer).containsEntry("rsc", 2000L).containsEntry("rqi", "c1").containsEntry("rvi", "3")
+        assertThat(answer)
+                .containsEntry("rsc", 2000L)
+                .containsEntry("rqi", "c1")
+                .containsEntry("rvi", "3")
                 .containsEntry("to", "/id-in/Cae1");
         BindingOnLoopback.Seen seen = b.seen.poll();
         assertThat(seen).isNotNull();
@@ -184,14 +197,18 @@ class MqttRequestFramingTest {
         register.put("ty", 2L);
         register.put("pc", Map.of("m2m:ae", Map.of("api", "Nmqtt", "rr", false, "srv", List.of("3"))));
         b.broker.deliver("/oneM2M/reg_req/dev-1/id-in/json", json(register));
-        assertThat(b.answer("/oneM2M/reg_resp/dev-1/id-in/json", Serialization.JSON)).containsEntry("rqi", "reg1");
+        assertThat(b.answer("/oneM2M/reg_resp/dev-1/id-in/json", Serialization.JSON))
+                .containsEntry("rqi", "reg1");
         assertThat(b.seen.poll().context().association()).isNull();
     }
 
     @Test
     void a_request_without_rqi_gets_the_engines_4000() throws Exception {
-        Cse cse = Cse.builder(new CseSettings("/id-in", "cse-in", "//citadel.example", 1, "CAdmin", List.of("C*"),
-                List.of(), 100), new InMemoryResourceStore()).build();
+        Cse cse = Cse.builder(
+                        new CseSettings(
+                                "/id-in", "cse-in", "//citadel.example", 1, "CAdmin", List.of("C*"), List.of(), 100),
+                        new InMemoryResourceStore())
+                .build();
         try {
             b.engine = cse;
             Map<String, Object> noRqi = retrieve(null);

@@ -12,31 +12,34 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MqttTopicsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "oneM2M/req/Cae1/id-in/json", // no leading slash
-        "/oneM2M/req/Cae1/id-in", // no serialization level
-        "/oneM2M/req/Cae1/id-in/json/extra",
-        "/oneM2M/req/Cae1/id-in/yaml",
-        "/oneM2M/req/Cae1/id-in/JSON",
-        "/oneM2M/request/Cae1/id-in/json",
-        "/onem2m/req/Cae1/id-in/json",
-        "/oneM2M/req//id-in/json", // empty originator
-        "/oneM2M/req/Cae1//json", // empty receiver
-        "",
-    })
+    @ValueSource(
+            strings = {
+                "oneM2M/req/Cae1/id-in/json", // no leading slash
+                "/oneM2M/req/Cae1/id-in", // no serialization level
+                "/oneM2M/req/Cae1/id-in/json/extra",
+                "/oneM2M/req/Cae1/id-in/yaml",
+                "/oneM2M/req/Cae1/id-in/JSON",
+                "/oneM2M/request/Cae1/id-in/json",
+                "/onem2m/req/Cae1/id-in/json",
+                "/oneM2M/req//id-in/json", // empty originator
+                "/oneM2M/req/Cae1//json", // empty receiver
+                "",
+            })
     void refuses_topics_that_are_not_onem2m_request_or_response_topics(String topic) {
         assertThat(MqttTopics.parse(topic)).as(topic).isEmpty();
     }
 
     @Test
     void parses_every_kind_and_serialization() {
-        assertThat(MqttTopics.parse("/oneM2M/req/Cae1/id-in/json")).contains(
-                new MqttTopics.Topic("req", "Cae1", "id-in", Serialization.JSON));
-        assertThat(MqttTopics.parse("/oneM2M/resp/id-in/Cae1/xml")).contains(
-                new MqttTopics.Topic("resp", "id-in", "Cae1", Serialization.XML));
-        assertThat(MqttTopics.parse("/oneM2M/reg_req/dev-1/id-in/cbor")).contains(
-                new MqttTopics.Topic("reg_req", "dev-1", "id-in", Serialization.CBOR));
-        assertThat(MqttTopics.parse("/oneM2M/reg_resp/dev-1/id-in/json")).map(MqttTopics.Topic::kind).contains("reg_resp");
+        assertThat(MqttTopics.parse("/oneM2M/req/Cae1/id-in/json"))
+                .contains(new MqttTopics.Topic("req", "Cae1", "id-in", Serialization.JSON));
+        assertThat(MqttTopics.parse("/oneM2M/resp/id-in/Cae1/xml"))
+                .contains(new MqttTopics.Topic("resp", "id-in", "Cae1", Serialization.XML));
+        assertThat(MqttTopics.parse("/oneM2M/reg_req/dev-1/id-in/cbor"))
+                .contains(new MqttTopics.Topic("reg_req", "dev-1", "id-in", Serialization.CBOR));
+        assertThat(MqttTopics.parse("/oneM2M/reg_resp/dev-1/id-in/json"))
+                .map(MqttTopics.Topic::kind)
+                .contains("reg_resp");
     }
 
     @Test
@@ -57,6 +60,7 @@ class MqttTopicsTest {
     void builds_the_topic_of_a_kind_and_serialization() {
         String topic = MqttTopics.topic("resp", "id-in:Cae1", "id-in", Serialization.CBOR);
         assertThat(topic).isEqualTo("/oneM2M/resp/id-in:Cae1/id-in/cbor");
-        assertThat(MqttTopics.parse(topic)).contains(new MqttTopics.Topic("resp", "id-in:Cae1", "id-in", Serialization.CBOR));
+        assertThat(MqttTopics.parse(topic))
+                .contains(new MqttTopics.Topic("resp", "id-in:Cae1", "id-in", Serialization.CBOR));
     }
 }

@@ -62,12 +62,32 @@ public final class CoapOptions {
     public static final IntegerOptionDefinition LEGACY_RSC =
             new IntegerOptionDefinition(CoapOptionNumbers.LEGACY_RSC, "oneM2M-RSC-legacy", true, 0, 2);
 
-    private static final List<OptionDefinition> ALL = List.of(FR, RQI, OT, RQET, RSET, OET, RTURI, EC, RSC, GID, TY, CTO,
-            CTS, ATI, RVI, VSI, GTM, AUS, ASRI, LEGACY_FR, LEGACY_RQI, LEGACY_RSC);
+    private static final List<OptionDefinition> ALL = List.of(
+            FR,
+            RQI,
+            OT,
+            RQET,
+            RSET,
+            OET,
+            RTURI,
+            EC,
+            RSC,
+            GID,
+            TY,
+            CTO,
+            CTS,
+            ATI,
+            RVI,
+            VSI,
+            GTM,
+            AUS,
+            ASRI,
+            LEGACY_FR,
+            LEGACY_RQI,
+            LEGACY_RSC);
     private static boolean installed;
 
-    private CoapOptions() {
-    }
+    private CoapOptions() {}
 
     /** Makes Californium parse and write the oneM2M options (process-wide, once). */
     public static synchronized void install() {

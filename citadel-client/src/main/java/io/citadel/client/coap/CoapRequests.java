@@ -17,8 +17,7 @@ import org.eclipse.californium.core.coap.Response;
  * forwarded requests to {@code coap://} targets.
  */
 public final class CoapRequests {
-    private CoapRequests() {
-    }
+    private CoapRequests() {}
 
     /** The CoAP method of an operation (a NOTIFY is a POST without oneM2M-TY). */
     public static CoAP.Code method(Operation op) {
@@ -58,19 +57,29 @@ public final class CoapRequests {
         if (rsc == null) {
             rsc = CoapOptions.integer(response.getOptions(), CoapOptions.LEGACY_RSC);
         }
-        ResponseStatusCode status = rsc == null ? null : ResponseStatusCode.of(rsc).orElse(null);
+        ResponseStatusCode status =
+                rsc == null ? null : ResponseStatusCode.of(rsc).orElse(null);
         if (status == null) {
-            return ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, req.requestId(), req.releaseVersion(),
+            return ResponsePrimitive.error(
+                    ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                    req.requestId(),
+                    req.releaseVersion(),
                     "the CoAP peer answered " + response.getCode() + " without a known oneM2M-RSC");
         }
         Object content = null;
         byte[] payload = response.getPayload();
         if (payload != null && payload.length > 0) {
-            Serialization s = CoapContentFormats.serialization(response.getOptions().getContentFormat())
+            Serialization s = CoapContentFormats.serialization(
+                            response.getOptions().getContentFormat())
                     .orElse(Serialization.JSON);
             content = ContentCodec.of(s).decode(payload);
         }
-        return new ResponsePrimitive(status, CoapOptions.text(response.getOptions(), CoapOptions.RQI, CoapOptions.LEGACY_RQI),
-                CoapOptions.text(response.getOptions(), CoapOptions.RVI, null), content, null, null);
+        return new ResponsePrimitive(
+                status,
+                CoapOptions.text(response.getOptions(), CoapOptions.RQI, CoapOptions.LEGACY_RQI),
+                CoapOptions.text(response.getOptions(), CoapOptions.RVI, null),
+                content,
+                null,
+                null);
     }
 }

@@ -11,6 +11,5 @@ import javax.net.ssl.X509TrustManager;
  * satisfy, and the test of a peer's raw public key (DER SubjectPublicKeyInfo; null to refuse RFC 7250 keys).
  * With raw keys, a server presents its certificate's public key alone to clients that ask for a raw key.
  */
-public record DtlsCertificates(PrivateKey key, List<X509Certificate> chain, X509TrustManager clientTrust,
-                               Predicate<byte[]> trustedRawKey) {
-}
+public record DtlsCertificates(
+        PrivateKey key, List<X509Certificate> chain, X509TrustManager clientTrust, Predicate<byte[]> trustedRawKey) {}

@@ -10,12 +10,16 @@ import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
  * suite is ever listed. Servers offer them; certificate clients propose the certificate ones.
  */
 public final class DtlsCipherSuites {
-    public static final List<CipherSuite> PSK = List.of(CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
-            CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256, CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256,
-            CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256, CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256);
-    public static final List<CipherSuite> CERTIFICATE = List.of(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8,
-            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256);
+    public static final List<CipherSuite> PSK = List.of(
+            CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
+            CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256,
+            CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256,
+            CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256,
+            CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256);
+    public static final List<CipherSuite> CERTIFICATE = List.of(
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8,
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256);
 
-    private DtlsCipherSuites() {
-    }
+    private DtlsCipherSuites() {}
 }

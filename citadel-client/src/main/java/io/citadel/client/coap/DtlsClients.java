@@ -30,17 +30,23 @@ public final class DtlsClients {
         CoapOptions.install();
     }
 
-    private DtlsClients() {
-    }
+    private DtlsClients() {}
 
     /** ECDHE-ECDSA (CCM_8 first) with this side's certificate; the server's is checked by {@code certificates.clientTrust()}. */
     public static CoapEndpoint certificate(DtlsCertificates certificates, InetSocketAddress local) {
         Configuration config = clientConfig(DtlsCipherSuites.CERTIFICATE.toArray(CipherSuite[]::new));
-        DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(config).setAddress(local)
-                .setCertificateIdentityProvider(new SingleCertificateProvider(certificates.key(),
-                        certificates.chain().toArray(X509Certificate[]::new), CertificateType.X_509))
-                .setAdvancedCertificateVerifier(new PeerCredentialVerifier(certificates.clientTrust(), null)).build());
-        return clientOnly(CoapEndpoint.builder().setConfiguration(config).setConnector(connector).build());
+        DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(config)
+                .setAddress(local)
+                .setCertificateIdentityProvider(new SingleCertificateProvider(
+                        certificates.key(),
+                        certificates.chain().toArray(X509Certificate[]::new),
+                        CertificateType.X_509))
+                .setAdvancedCertificateVerifier(new PeerCredentialVerifier(certificates.clientTrust(), null))
+                .build());
+        return clientOnly(CoapEndpoint.builder()
+                .setConfiguration(config)
+                .setConnector(connector)
+                .build());
     }
 
     /**
@@ -49,18 +55,29 @@ public final class DtlsClients {
      */
     public static CoapEndpoint rawPublicKey(KeyPair keys, X509TrustManager serverTrust, InetSocketAddress local) {
         Configuration config = clientConfig(DtlsCipherSuites.CERTIFICATE.toArray(CipherSuite[]::new));
-        DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(config).setAddress(local)
+        DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(config)
+                .setAddress(local)
                 .setCertificateIdentityProvider(new SingleCertificateProvider(keys.getPrivate(), keys.getPublic()))
-                .setAdvancedCertificateVerifier(new PeerCredentialVerifier(serverTrust, null)).build());
-        return clientOnly(CoapEndpoint.builder().setConfiguration(config).setConnector(connector).build());
+                .setAdvancedCertificateVerifier(new PeerCredentialVerifier(serverTrust, null))
+                .build());
+        return clientOnly(CoapEndpoint.builder()
+                .setConfiguration(config)
+                .setConnector(connector)
+                .build());
     }
 
     /** PSK (TLS_PSK_WITH_AES_128_CCM_8 first, then CBC_SHA256) with {@code key} for {@code identity}. */
     public static CoapEndpoint psk(String identity, byte[] key, InetSocketAddress local) {
-        Configuration config = clientConfig(CipherSuite.TLS_PSK_WITH_AES_128_CCM_8, CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256);
-        DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(config).setAddress(local)
-                .setAdvancedPskStore(new AdvancedSinglePskStore(identity, key)).build());
-        return clientOnly(CoapEndpoint.builder().setConfiguration(config).setConnector(connector).build());
+        Configuration config =
+                clientConfig(CipherSuite.TLS_PSK_WITH_AES_128_CCM_8, CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256);
+        DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(config)
+                .setAddress(local)
+                .setAdvancedPskStore(new AdvancedSinglePskStore(identity, key))
+                .build());
+        return clientOnly(CoapEndpoint.builder()
+                .setConfiguration(config)
+                .setConnector(connector)
+                .build());
     }
 
     /** Requests nobody asked for are dropped quietly (see {@link ClientEndpoints#CLIENT_ONLY}). */

@@ -30,8 +30,7 @@ public final class DtlsServerConfig {
         CoapOptions.install();
     }
 
-    private DtlsServerConfig() {
-    }
+    private DtlsServerConfig() {}
 
     /**
      * The DTLS settings on top of {@code base}: server role, the PSK suites when {@code psk}, the certificate
@@ -64,15 +63,15 @@ public final class DtlsServerConfig {
      * A connector configuration (to be completed and built) with {@code config} listening on {@code address},
      * presenting {@code certificates} (when not null) and checking the client's certificate or raw key with them.
      */
-    public static DtlsConnectorConfig.Builder builder(Configuration config, InetSocketAddress address,
-                                                      DtlsCertificates certificates) {
+    public static DtlsConnectorConfig.Builder builder(
+            Configuration config, InetSocketAddress address, DtlsCertificates certificates) {
         DtlsConnectorConfig.Builder b = DtlsConnectorConfig.builder(config).setAddress(address);
         if (certificates != null) {
             CertificateType[] types = certificates.trustedRawKey() == null
                     ? new CertificateType[] {CertificateType.X_509}
                     : new CertificateType[] {CertificateType.RAW_PUBLIC_KEY, CertificateType.X_509};
-            b.setCertificateIdentityProvider(new SingleCertificateProvider(certificates.key(),
-                    certificates.chain().toArray(X509Certificate[]::new), types));
+            b.setCertificateIdentityProvider(new SingleCertificateProvider(
+                    certificates.key(), certificates.chain().toArray(X509Certificate[]::new), types));
             b.setAdvancedCertificateVerifier(
                     new PeerCredentialVerifier(certificates.clientTrust(), certificates.trustedRawKey()));
         }
@@ -85,7 +84,11 @@ public final class DtlsServerConfig {
      */
     public static CoapEndpoint certificateEndpoint(InetSocketAddress address, DtlsCertificates certificates) {
         Configuration config = Configuration.createStandardWithoutFile();
-        return CoapEndpoint.builder().setConfiguration(config).setConnector(new DTLSConnector(
-                builder(configuration(config, false, certificates), address, certificates).build())).build();
+        return CoapEndpoint.builder()
+                .setConfiguration(config)
+                .setConnector(
+                        new DTLSConnector(builder(configuration(config, false, certificates), address, certificates)
+                                .build()))
+                .build();
     }
 }

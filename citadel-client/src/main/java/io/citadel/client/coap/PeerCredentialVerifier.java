@@ -2,10 +2,10 @@ package io.citadel.client.coap;
 
 import java.net.InetSocketAddress;
 import java.security.PublicKey;
-import java.util.function.Predicate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.function.Predicate;
 import javax.net.ssl.X509TrustManager;
 import javax.security.auth.x500.X500Principal;
 import org.eclipse.californium.scandium.dtls.AlertMessage;
@@ -37,27 +37,45 @@ public final class PeerCredentialVerifier implements NewAdvancedCertificateVerif
 
     @Override
     public List<CertificateType> getSupportedCertificateTypes() {
-        return trustedRawKey == null ? List.of(CertificateType.X_509) : List.of(CertificateType.RAW_PUBLIC_KEY, CertificateType.X_509);
+        return trustedRawKey == null
+                ? List.of(CertificateType.X_509)
+                : List.of(CertificateType.RAW_PUBLIC_KEY, CertificateType.X_509);
     }
 
     @Override
-    public CertificateVerificationResult verifyCertificate(ConnectionId cid, ServerNames serverName, InetSocketAddress remotePeer,
-                                                           boolean clientUsage, boolean verifySubject,
-                                                           boolean truncateCertificatePath, CertificateMessage message) {
+    public CertificateVerificationResult verifyCertificate(
+            ConnectionId cid,
+            ServerNames serverName,
+            InetSocketAddress remotePeer,
+            boolean clientUsage,
+            boolean verifySubject,
+            boolean truncateCertificatePath,
+            CertificateMessage message) {
         PublicKey raw = message.getPublicKey();
         if (message.getCertificateChain() == null && raw != null) {
             if (trustedRawKey != null && trusted(raw)) {
                 return new CertificateVerificationResult(cid, raw, null);
             }
-            return new CertificateVerificationResult(cid, new HandshakeException("raw public key not trusted",
-                    new AlertMessage(AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_CERTIFICATE)), null);
+            return new CertificateVerificationResult(
+                    cid,
+                    new HandshakeException(
+                            "raw public key not trusted",
+                            new AlertMessage(
+                                    AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_CERTIFICATE)),
+                    null);
         }
         var path = message.getCertificateChain();
         if (path == null || path.getCertificates().isEmpty()) {
-            return new CertificateVerificationResult(cid, new HandshakeException("a certificate is required",
-                    new AlertMessage(AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_CERTIFICATE)), null);
+            return new CertificateVerificationResult(
+                    cid,
+                    new HandshakeException(
+                            "a certificate is required",
+                            new AlertMessage(
+                                    AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_CERTIFICATE)),
+                    null);
         }
-        X509Certificate[] chain = path.getCertificates().stream().map(c -> (X509Certificate) c).toArray(X509Certificate[]::new);
+        X509Certificate[] chain =
+                path.getCertificates().stream().map(c -> (X509Certificate) c).toArray(X509Certificate[]::new);
         try {
             if (clientUsage) {
                 trust.checkClientTrusted(chain, "ECDHE_ECDSA");
@@ -66,8 +84,13 @@ public final class PeerCredentialVerifier implements NewAdvancedCertificateVerif
             }
             return new CertificateVerificationResult(cid, path, null);
         } catch (CertificateException | RuntimeException e) {
-            return new CertificateVerificationResult(cid, new HandshakeException("certificate refused: " + e.getMessage(),
-                    new AlertMessage(AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_CERTIFICATE)), null);
+            return new CertificateVerificationResult(
+                    cid,
+                    new HandshakeException(
+                            "certificate refused: " + e.getMessage(),
+                            new AlertMessage(
+                                    AlertMessage.AlertLevel.FATAL, AlertMessage.AlertDescription.BAD_CERTIFICATE)),
+                    null);
         }
     }
 
@@ -82,7 +105,9 @@ public final class PeerCredentialVerifier implements NewAdvancedCertificateVerif
 
     @Override
     public List<X500Principal> getAcceptedIssuers() {
-        return List.of(trust.getAcceptedIssuers()).stream().map(X509Certificate::getSubjectX500Principal).toList();
+        return List.of(trust.getAcceptedIssuers()).stream()
+                .map(X509Certificate::getSubjectX500Principal)
+                .toList();
     }
 
     @Override

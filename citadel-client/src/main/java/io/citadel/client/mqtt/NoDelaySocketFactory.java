@@ -39,7 +39,8 @@ public final class NoDelaySocketFactory extends SocketFactory {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+            throws IOException {
         Socket s = new Socket(address, port, localAddress, localPort);
         s.setTcpNoDelay(true);
         return s;

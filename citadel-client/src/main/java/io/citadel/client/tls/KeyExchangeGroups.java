@@ -13,11 +13,11 @@ import org.bouncycastle.util.Integers;
  */
 public final class KeyExchangeGroups {
     /** Server preference, most preferred first. */
-    private static final int[] SERVER = {NamedGroup.X25519MLKEM768, NamedGroup.x25519, NamedGroup.secp256r1,
-        NamedGroup.secp384r1};
+    private static final int[] SERVER = {
+        NamedGroup.X25519MLKEM768, NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1
+    };
 
-    private KeyExchangeGroups() {
-    }
+    private KeyExchangeGroups() {}
 
     /** The groups a Citadel TLS server supports, most preferred first (a fresh copy). */
     public static int[] serverPreference() {

@@ -21,8 +21,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * AES-GCM/CCM/CBC-SHA256 suites ({@link PskTlsClient}); the handshake happens inside {@code connect}.
  */
 public final class PskClientSockets {
-    private PskClientSockets() {
-    }
+    private PskClientSockets() {}
 
     /** A factory whose sockets authenticate with {@code key} (copied) under {@code identity}. */
     public static SocketFactory factory(String identity, byte[] key) {
@@ -49,7 +48,8 @@ public final class PskClientSockets {
             }
 
             @Override
-            public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+            public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                    throws IOException {
                 return connected(new InetSocketAddress(address, port));
             }
 
@@ -92,8 +92,10 @@ public final class PskClientSockets {
             setSoTimeout(timeout > 0 ? timeout : 10_000); // a silent server cannot hold the handshake forever
             TlsClientProtocol protocol = new TlsClientProtocol(super.getInputStream(), super.getOutputStream());
             byte[] secret = key.clone();
-            PskTlsClient client = new PskTlsClient(new BcTlsCrypto(new SecureRandom()),
-                    identity.getBytes(java.nio.charset.StandardCharsets.UTF_8), secret);
+            PskTlsClient client = new PskTlsClient(
+                    new BcTlsCrypto(new SecureRandom()),
+                    identity.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    secret);
             try {
                 protocol.connect(client);
             } catch (IOException e) {

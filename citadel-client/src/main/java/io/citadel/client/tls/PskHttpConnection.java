@@ -41,8 +41,9 @@ public final class PskHttpConnection implements AutoCloseable {
     }
 
     /** One request and its answer; {@code headers} must not include Host or Content-Length. */
-    public synchronized Reply exchange(String method, String pathAndQuery, Map<String, String> headers, byte[] body,
-                                                     Duration timeout) throws IOException {
+    public synchronized Reply exchange(
+            String method, String pathAndQuery, Map<String, String> headers, byte[] body, Duration timeout)
+            throws IOException {
         boolean fresh = socket == null;
         try {
             return once(method, pathAndQuery, headers, body, timeout);
@@ -55,16 +56,23 @@ public final class PskHttpConnection implements AutoCloseable {
         }
     }
 
-    private Reply once(String method, String pathAndQuery, Map<String, String> headers, byte[] body,
-                                     Duration timeout) throws IOException {
+    private Reply once(String method, String pathAndQuery, Map<String, String> headers, byte[] body, Duration timeout)
+            throws IOException {
         if (socket == null) {
             Socket s = sockets.createSocket();
             s.connect(new InetSocketAddress(host, port), (int) Math.min(timeout.toMillis(), 10_000));
             socket = s;
         }
         socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
-        StringBuilder head = new StringBuilder(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(host).append(':').append(port).append("\r\n");
+        StringBuilder head = new StringBuilder(method)
+                .append(' ')
+                .append(pathAndQuery)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ")
+                .append(host)
+                .append(':')
+                .append(port)
+                .append("\r\n");
         headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
         head.append("Content-Length: ").append(body == null ? 0 : body.length).append("\r\n\r\n");
         OutputStream out = socket.getOutputStream();
@@ -83,7 +91,9 @@ public final class PskHttpConnection implements AutoCloseable {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                h.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+                h.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
             }
         }
         int length;
@@ -116,7 +126,8 @@ public final class PskHttpConnection implements AutoCloseable {
                 throw new IOException("connection closed before a response");
             }
             head.write(b);
-            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1
+            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
+                    ? matched + 1
                     : b == '\r' ? 1 : 0;
             if (head.size() > MAX_HEADER) {
                 throw new IOException("response head too large");

@@ -21,8 +21,11 @@ import org.junit.jupiter.api.Test;
  * code, not an exception; the legacy RSC number is read; options and payload of a request are set from the primitive.
  */
 class CoapRequestsTest {
-    private static final RequestPrimitive RETRIEVE = RequestPrimitive.builder(Operation.RETRIEVE, "cse-in").from("Cae1")
-            .requestId("r1").releaseVersion("3").build();
+    private static final RequestPrimitive RETRIEVE = RequestPrimitive.builder(Operation.RETRIEVE, "cse-in")
+            .from("Cae1")
+            .requestId("r1")
+            .releaseVersion("3")
+            .build();
 
     @BeforeAll
     static void options() {
@@ -42,7 +45,8 @@ class CoapRequestsTest {
     void a_response_with_an_unknown_rsc_is_a_5000() {
         Response coap = new Response(CoAP.ResponseCode.CONTENT);
         coap.getOptions().addOtherOption(new Option(CoapOptions.RSC, 9999));
-        assertThat(CoapRequests.primitiveOf(coap, RETRIEVE).status()).isEqualTo(ResponseStatusCode.INTERNAL_SERVER_ERROR);
+        assertThat(CoapRequests.primitiveOf(coap, RETRIEVE).status())
+                .isEqualTo(ResponseStatusCode.INTERNAL_SERVER_ERROR);
     }
 
     @Test
@@ -84,8 +88,15 @@ class CoapRequestsTest {
     @Test
     void sets_the_onem2m_options_and_a_json_payload_from_the_primitive() {
         Request coap = new Request(CoAP.Code.POST);
-        CoapRequests.addPrimitive(coap, RequestPrimitive.builder(Operation.CREATE, "cse-in").from("Cae1").requestId("c1")
-                .releaseVersion("3").resourceType(3).content(Map.of("m2m:cnt", Map.of("rn", "box"))).build());
+        CoapRequests.addPrimitive(
+                coap,
+                RequestPrimitive.builder(Operation.CREATE, "cse-in")
+                        .from("Cae1")
+                        .requestId("c1")
+                        .releaseVersion("3")
+                        .resourceType(3)
+                        .content(Map.of("m2m:cnt", Map.of("rn", "box")))
+                        .build());
         assertThat(CoapOptions.text(coap.getOptions(), CoapOptions.FR, null)).isEqualTo("Cae1");
         assertThat(CoapOptions.text(coap.getOptions(), CoapOptions.RQI, null)).isEqualTo("c1");
         assertThat(CoapOptions.text(coap.getOptions(), CoapOptions.RVI, null)).isEqualTo("3");
@@ -96,7 +107,8 @@ class CoapRequestsTest {
                 .isEqualTo(Map.of("m2m:cnt", Map.of("rn", "box")));
 
         Request bare = new Request(CoAP.Code.GET);
-        CoapRequests.addPrimitive(bare, RequestPrimitive.builder(Operation.RETRIEVE, "cse-in").build());
+        CoapRequests.addPrimitive(
+                bare, RequestPrimitive.builder(Operation.RETRIEVE, "cse-in").build());
         assertThat(bare.getOptions().getOtherOption(CoapOptions.FR)).isNull();
         assertThat(bare.getOptions().getOtherOption(CoapOptions.RQI)).isNull();
         assertThat(bare.getOptions().hasContentFormat()).isFalse();

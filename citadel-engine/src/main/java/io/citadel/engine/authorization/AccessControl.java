@@ -3,12 +3,11 @@ package io.citadel.engine.authorization;
 import io.citadel.engine.CseSettings;
 import io.citadel.engine.pipeline.IdentifyStage;
 import io.citadel.engine.pipeline.RequestContext;
-import io.citadel.engine.resources.ResourceRepository;
 import io.citadel.engine.resources.Resource;
+import io.citadel.engine.resources.ResourceRepository;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.ResourceType;
-import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.security.AccessControlRule;
 import io.citadel.security.AccessDecider;
 import io.citadel.security.AccessDecision;
@@ -38,11 +37,16 @@ public final class AccessControl {
     private final Map<String, ParsedAcp> parsed = new ConcurrentHashMap<>();
 
     /** The rules of one version of an ACP; valid while the repository hands out that same instance. */
-    private record ParsedAcp(Resource source, List<AccessControlRule> privileges, List<AccessControlRule> selfPrivileges) {
-    }
+    private record ParsedAcp(
+            Resource source, List<AccessControlRule> privileges, List<AccessControlRule> selfPrivileges) {}
 
-    public AccessControl(CseSettings settings, ResourceRepository repository, OriginatorIds ids, SecurityOptions security,
-                  DynamicAuthorization dynamic, DistributedAuthorization distributed) {
+    public AccessControl(
+            CseSettings settings,
+            ResourceRepository repository,
+            OriginatorIds ids,
+            SecurityOptions security,
+            DynamicAuthorization dynamic,
+            DistributedAuthorization distributed) {
         this.settings = settings;
         this.repository = repository;
         this.ids = ids;
@@ -50,8 +54,8 @@ public final class AccessControl {
         this.distributed = distributed;
         distributed.bind(this);
         this.audit = security.audit();
-        this.decider = new AccessDecider(ids.normalize(settings.administrator()), settings.spId(),
-                security.locations(), this::isGroupMember);
+        this.decider = new AccessDecider(
+                ids.normalize(settings.administrator()), settings.spId(), security.locations(), this::isGroupMember);
     }
 
     public OriginatorIds ids() {
@@ -65,12 +69,28 @@ public final class AccessControl {
      */
     public AccessDecision authorize(Originator originator, AccessQuestion question, RequestContext ctx) {
         if (question instanceof AccessQuestion.Privilege p) {
-            return decideFully(originator, p.operationBit(), p.createdType(), p.specialization(), p.target(),
-                    p.selfPrivileges(), false, ctx, p.attributes());
+            return decideFully(
+                    originator,
+                    p.operationBit(),
+                    p.createdType(),
+                    p.specialization(),
+                    p.target(),
+                    p.selfPrivileges(),
+                    false,
+                    ctx,
+                    p.attributes());
         }
         if (question instanceof AccessQuestion.Notify n) {
-            return decideFully(originator, Operation.NOTIFY.permissionBit(), null, null, n.entity(), false,
-                    IdentifyStage.isCseId(originator.normalized()), ctx, null);
+            return decideFully(
+                    originator,
+                    Operation.NOTIFY.permissionBit(),
+                    null,
+                    null,
+                    n.entity(),
+                    false,
+                    IdentifyStage.isCseId(originator.normalized()),
+                    ctx,
+                    null);
         }
         AccessDecision d;
         String target;
@@ -80,28 +100,53 @@ public final class AccessControl {
             target = m.group().ri();
             operation = opName(m.operationBit());
         } else if (question instanceof AccessQuestion.Registration r) {
-            d = decider.decide(AccessRequest.of(r.requestedStem(), false, 1, 2, 5, null, null),
+            d = decider.decide(
+                    AccessRequest.of(r.requestedStem(), false, 1, 2, 5, null, null),
                     new GoverningPolicy.Registration(settings.registrationAllowed(), r.requestedStem()));
             target = settings.cseBaseId();
             operation = "CREATE";
         } else if (question instanceof AccessQuestion.PollingChannelOwner o) {
-            d = decider.decide(new AccessRequest(originator.normalized(), originator.authenticated(),
-                    Operation.RETRIEVE.permissionBit(), null, null, o.channel().type().code(), Set.of(),
-                    ctx.peerAddress(), ctx.receivedAt(), originator.roles()),
+            d = decider.decide(
+                    new AccessRequest(
+                            originator.normalized(),
+                            originator.authenticated(),
+                            Operation.RETRIEVE.permissionBit(),
+                            null,
+                            null,
+                            o.channel().type().code(),
+                            Set.of(),
+                            ctx.peerAddress(),
+                            ctx.receivedAt(),
+                            originator.roles()),
                     new GoverningPolicy.OwnerOnly(o.ownerId(), "polling channel"));
             target = o.channel().ri();
             operation = "POLL";
         } else if (question instanceof AccessQuestion.VerificationHost h) {
-            d = decide(originator, Operation.NOTIFY.permissionBit(), null, null, h.entity(), false,
-                    IdentifyStage.isCseId(originator.normalized()), ctx, null);
+            d = decide(
+                    originator,
+                    Operation.NOTIFY.permissionBit(),
+                    null,
+                    null,
+                    h.entity(),
+                    false,
+                    IdentifyStage.isCseId(originator.normalized()),
+                    ctx,
+                    null);
             target = h.entity().ri();
             operation = "NOTIFY";
         } else if (question instanceof AccessQuestion.VerificationCreator c) {
             d = c.creator() != null && c.creator().equals(c.self())
                     ? AccessDecision.permit("the subscription's creator is the notified entity")
-                    : c.creator() == null ? AccessDecision.deny("the verification request names no creator")
-                    : decide(new Originator(c.creatorRaw(), c.creator(), false, false, List.of(), false, Set.of()),
-                            Operation.NOTIFY.permissionBit(), null, c.entity(), false, ctx);
+                    : c.creator() == null
+                            ? AccessDecision.deny("the verification request names no creator")
+                            : decide(
+                                    new Originator(
+                                            c.creatorRaw(), c.creator(), false, false, List.of(), false, Set.of()),
+                                    Operation.NOTIFY.permissionBit(),
+                                    null,
+                                    c.entity(),
+                                    false,
+                                    ctx);
             target = c.entity().ri();
             operation = "NOTIFY";
         } else if (question instanceof AccessQuestion.Unguarded u) {
@@ -109,39 +154,71 @@ public final class AccessControl {
             target = u.target();
             operation = "-";
         } else {
-            throw new IllegalArgumentException("ask the parts of " + question.getClass().getSimpleName() + " one by one");
+            throw new IllegalArgumentException(
+                    "ask the parts of " + question.getClass().getSimpleName() + " one by one");
         }
         audit.record(originator.normalized(), target, operation, d);
         return d;
     }
 
     /** Static policy, then dynamic authorization and distributed policy points when it denies; audited. */
-    private AccessDecision decideFully(Originator originator, int operationBit, Integer createdType,
-                                       String createdSpecialization, Resource target, boolean selfPrivileges,
-                                       boolean peerCseNotify, RequestContext ctx, Set<String> attributes) {
-        AccessDecision d = decide(originator, operationBit, createdType, createdSpecialization, target, selfPrivileges,
-                peerCseNotify, ctx, attributes);
+    private AccessDecision decideFully(
+            Originator originator,
+            int operationBit,
+            Integer createdType,
+            String createdSpecialization,
+            Resource target,
+            boolean selfPrivileges,
+            boolean peerCseNotify,
+            RequestContext ctx,
+            Set<String> attributes) {
+        AccessDecision d = decide(
+                originator,
+                operationBit,
+                createdType,
+                createdSpecialization,
+                target,
+                selfPrivileges,
+                peerCseNotify,
+                ctx,
+                attributes);
         if (!d.permitted() && !selfPrivileges && target.type() != ResourceType.ACCESS_CONTROL_POLICY) {
             try {
-                Optional<DynamicAuthorization.Outcome> outcome = dynamic.consult(originator, operationBit, target,
-                        governed(target), ctx);
+                Optional<DynamicAuthorization.Outcome> outcome =
+                        dynamic.consult(originator, operationBit, target, governed(target), ctx);
                 if (outcome.isPresent()) {
                     DynamicAuthorization.Outcome o = outcome.get();
-                    AccessDecision again = decide(originator.withTokens(o.tokens()), operationBit, createdType,
-                            createdSpecialization, target, false, peerCseNotify, ctx, attributes);
-                    d = again.permitted() ? AccessDecision.permit("after DAS consultation: " + again.reason())
+                    AccessDecision again = decide(
+                            originator.withTokens(o.tokens()),
+                            operationBit,
+                            createdType,
+                            createdSpecialization,
+                            target,
+                            false,
+                            peerCseNotify,
+                            ctx,
+                            attributes);
+                    d = again.permitted()
+                            ? AccessDecision.permit("after DAS consultation: " + again.reason())
                             : AccessDecision.deny(d.reason() + "; " + o.summary());
                 }
                 if (!d.permitted()) {
-                    Optional<AccessDecision> remote = distributed.consult(originator, operationBit, createdType, target,
-                            governed(target), ctx);
+                    Optional<AccessDecision> remote =
+                            distributed.consult(originator, operationBit, createdType, target, governed(target), ctx);
                     if (remote.isPresent()) {
-                        d = remote.get().permitted() ? AccessDecision.permit("distributed: " + remote.get().reason())
-                                : AccessDecision.deny(d.reason() + "; " + remote.get().reason());
+                        d = remote.get().permitted()
+                                ? AccessDecision.permit(
+                                        "distributed: " + remote.get().reason())
+                                : AccessDecision.deny(
+                                        d.reason() + "; " + remote.get().reason());
                     }
                 }
             } catch (OneM2mException e) {
-                audit.record(originator.normalized(), target.ri(), opName(operationBit), AccessDecision.deny(e.getMessage()));
+                audit.record(
+                        originator.normalized(),
+                        target.ri(),
+                        opName(operationBit),
+                        AccessDecision.deny(e.getMessage()));
                 throw e;
             }
         }
@@ -150,44 +227,89 @@ public final class AccessControl {
     }
 
     /** The static decision only (no DAS, no audit): for per-child checks in discovery and listings. */
-    public AccessDecision decide(Originator originator, int operationBit, Integer createdType, Resource target,
-                          boolean selfPrivileges, RequestContext ctx) {
+    public AccessDecision decide(
+            Originator originator,
+            int operationBit,
+            Integer createdType,
+            Resource target,
+            boolean selfPrivileges,
+            RequestContext ctx) {
         return decide(originator, operationBit, createdType, null, target, selfPrivileges, false, ctx, null);
     }
 
-    private AccessDecision decide(Originator originator, int operationBit, Integer createdType, String specialization,
-                                  Resource target, boolean selfPrivileges, boolean peerCseNotify, RequestContext ctx,
-                                  Set<String> attributes) {
+    private AccessDecision decide(
+            Originator originator,
+            int operationBit,
+            Integer createdType,
+            String specialization,
+            Resource target,
+            boolean selfPrivileges,
+            boolean peerCseNotify,
+            RequestContext ctx,
+            Set<String> attributes) {
         Resource governed = governed(target);
-        AccessRequest request = new AccessRequest(originator.normalized(), originator.authenticated(), operationBit,
-                createdType, specialization, target.type().code(),
+        AccessRequest request = new AccessRequest(
+                originator.normalized(),
+                originator.authenticated(),
+                operationBit,
+                createdType,
+                specialization,
+                target.type().code(),
                 originator.tokens().isEmpty() ? Set.of() : targetIds(target, governed), // only tokens need them
-                ctx.peerAddress(), ctx.receivedAt(), originator.roles(), attributes);
+                ctx.peerAddress(),
+                ctx.receivedAt(),
+                originator.roles(),
+                attributes);
         GoverningPolicy policy = governing(governed, selfPrivileges, originator);
-        return decider.decide(request, peerCseNotify ? new GoverningPolicy.PeerCseNotify(true, policy) : policy,
-                originator.tokens());
+        return decider.decide(
+                request, peerCseNotify ? new GoverningPolicy.PeerCseNotify(true, policy) : policy, originator.tokens());
     }
 
     /** The decision against the given ACPs only (a PDP judging a target that lives elsewhere). */
-    AccessDecision decideAgainst(List<String> acpIds, Originator originator, int operationBit, Integer createdType,
-                                 RequestContext ctx) {
+    AccessDecision decideAgainst(
+            List<String> acpIds, Originator originator, int operationBit, Integer createdType, RequestContext ctx) {
         List<GoverningPolicy.NamedRules> rules = new ArrayList<>();
         for (String id : acpIds) {
-            repository.findById(id).filter(r -> r.type() == ResourceType.ACCESS_CONTROL_POLICY)
-                    .ifPresent(acp -> rules.add(new GoverningPolicy.NamedRules(acp.ri(), rulesOf(acp).privileges())));
+            repository
+                    .findById(id)
+                    .filter(r -> r.type() == ResourceType.ACCESS_CONTROL_POLICY)
+                    .ifPresent(acp -> rules.add(new GoverningPolicy.NamedRules(
+                            acp.ri(), rulesOf(acp).privileges())));
         }
-        AccessRequest request = new AccessRequest(originator.normalized(), originator.authenticated(), operationBit,
-                createdType, null, null, Set.of(), ctx.peerAddress(), ctx.receivedAt(), originator.roles());
+        AccessRequest request = new AccessRequest(
+                originator.normalized(),
+                originator.authenticated(),
+                operationBit,
+                createdType,
+                null,
+                null,
+                Set.of(),
+                ctx.peerAddress(),
+                ctx.receivedAt(),
+                originator.roles());
         return decider.decide(request, new GoverningPolicy.Rules(rules), originator.tokens());
     }
 
     /** The decision against rules fetched from a policy point (PRP). */
-    AccessDecision decideRules(List<GoverningPolicy.NamedRules> rules, Originator originator, int operationBit,
-                               Integer createdType, Resource target, RequestContext ctx) {
+    AccessDecision decideRules(
+            List<GoverningPolicy.NamedRules> rules,
+            Originator originator,
+            int operationBit,
+            Integer createdType,
+            Resource target,
+            RequestContext ctx) {
         Resource governed = governed(target);
-        AccessRequest request = new AccessRequest(originator.normalized(), originator.authenticated(), operationBit,
-                createdType, null, target.type().code(), targetIds(target, governed), ctx.peerAddress(),
-                ctx.receivedAt(), originator.roles());
+        AccessRequest request = new AccessRequest(
+                originator.normalized(),
+                originator.authenticated(),
+                operationBit,
+                createdType,
+                null,
+                target.type().code(),
+                targetIds(target, governed),
+                ctx.peerAddress(),
+                ctx.receivedAt(),
+                originator.roles());
         return decider.decide(request, new GoverningPolicy.Rules(rules), originator.tokens());
     }
 
@@ -222,8 +344,11 @@ public final class AccessControl {
         }
         List<GoverningPolicy.NamedRules> grants = new ArrayList<>();
         for (String acpId : dynamic.grantsFor(governed.ri())) {
-            repository.findById(acpId).filter(r -> r.type() == ResourceType.ACCESS_CONTROL_POLICY)
-                    .ifPresent(acp -> grants.add(new GoverningPolicy.NamedRules(acp.ri(), rulesOf(acp).privileges())));
+            repository
+                    .findById(acpId)
+                    .filter(r -> r.type() == ResourceType.ACCESS_CONTROL_POLICY)
+                    .ifPresent(acp -> grants.add(new GoverningPolicy.NamedRules(
+                            acp.ri(), rulesOf(acp).privileges())));
         }
         return grants.isEmpty() ? base : new GoverningPolicy.WithGrants(base, grants);
     }
@@ -233,25 +358,26 @@ public final class AccessControl {
             return new GoverningPolicy.AdministratorOnly(); // orphan: its container is gone
         }
         if (governed.type() == ResourceType.ACCESS_CONTROL_POLICY) {
-            return new GoverningPolicy.Rules(List.of(new GoverningPolicy.NamedRules(governed.ri(),
-                    rulesOf(governed).selfPrivileges())));
+            return new GoverningPolicy.Rules(List.of(new GoverningPolicy.NamedRules(
+                    governed.ri(), rulesOf(governed).selfPrivileges())));
         }
         if (governed.type() == ResourceType.CSE_BASE) {
             return new GoverningPolicy.CseBaseDefault(originator.registered());
         }
         if (!(governed.get("acpi") instanceof List<?> acpi) || acpi.isEmpty()) {
             // Rel-4 custodian: when set, it replaces the creator in the default policy
-            return new GoverningPolicy.CreatorOnly(governed.get("cstn") instanceof String custodian
-                    ? ids.normalize(custodian) : governed.creator());
+            return new GoverningPolicy.CreatorOnly(
+                    governed.get("cstn") instanceof String custodian ? ids.normalize(custodian) : governed.creator());
         }
         List<GoverningPolicy.NamedRules> rules = new ArrayList<>();
         for (Object id : acpi) {
-            repository.findById(String.valueOf(id))
+            repository
+                    .findById(String.valueOf(id))
                     .filter(r -> r.type() == ResourceType.ACCESS_CONTROL_POLICY)
                     .ifPresent(acp -> {
                         ParsedAcp p = rulesOf(acp);
-                        rules.add(new GoverningPolicy.NamedRules(acp.ri(),
-                                selfPrivileges ? p.selfPrivileges() : p.privileges()));
+                        rules.add(new GoverningPolicy.NamedRules(
+                                acp.ri(), selfPrivileges ? p.selfPrivileges() : p.privileges()));
                     });
         }
         return new GoverningPolicy.Rules(rules);
@@ -267,9 +393,12 @@ public final class AccessControl {
         if (ri.isEmpty() || ri.indexOf('/') >= 0) {
             return false;
         }
-        return repository.findById(ri).filter(r -> r.type() == ResourceType.GROUP)
+        return repository
+                .findById(ri)
+                .filter(r -> r.type() == ResourceType.GROUP)
                 .map(g -> g.get("mid") instanceof List<?> mid
-                        && mid.stream().anyMatch(m -> ids.normalize(String.valueOf(m)).equals(originator)))
+                        && mid.stream()
+                                .anyMatch(m -> ids.normalize(String.valueOf(m)).equals(originator)))
                 .orElse(false);
     }
 
@@ -279,8 +408,8 @@ public final class AccessControl {
         if (cached != null && cached.source() == acp) {
             return cached;
         }
-        ParsedAcp fresh = new ParsedAcp(acp, AccessControlRule.parseSet(acp.get("pv"), ids),
-                AccessControlRule.parseSet(acp.get("pvs"), ids));
+        ParsedAcp fresh = new ParsedAcp(
+                acp, AccessControlRule.parseSet(acp.get("pv"), ids), AccessControlRule.parseSet(acp.get("pvs"), ids));
         if (parsed.size() >= 10_000) {
             parsed.clear();
         }

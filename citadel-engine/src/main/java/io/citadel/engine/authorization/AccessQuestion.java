@@ -32,8 +32,14 @@ public sealed interface AccessQuestion {
      * @param selfPrivileges true for an UPDATE of {@code acpi}: the current ACPs' selfPrivileges decide
      * @param attributes the attributes the request touches, or null for the whole resource (Rel-4 aca)
      */
-    record Privilege(int operationBit, Integer createdType, String specialization, Resource target,
-                     boolean selfPrivileges, Set<String> attributes) implements AccessQuestion {
+    record Privilege(
+            int operationBit,
+            Integer createdType,
+            String specialization,
+            Resource target,
+            boolean selfPrivileges,
+            Set<String> attributes)
+            implements AccessQuestion {
         public static Privilege of(int operationBit, Resource target) {
             return new Privilege(operationBit, null, null, target, false, null);
         }

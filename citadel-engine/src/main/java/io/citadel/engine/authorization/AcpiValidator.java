@@ -1,8 +1,8 @@
 package io.citadel.engine.authorization;
 
 import io.citadel.engine.resources.Addressing;
-import io.citadel.engine.resources.Target;
 import io.citadel.engine.resources.Resource;
+import io.citadel.engine.resources.Target;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResourceType;
 import java.util.ArrayList;
@@ -39,7 +39,8 @@ public final class AcpiValidator {
                 acp = null;
             }
             if (acp == null || acp.type() != type) {
-                throw OneM2mException.badRequest(name + " entry '" + id + "' is not a " + type.jsonKey() + " of this CSE");
+                throw OneM2mException.badRequest(
+                        name + " entry '" + id + "' is not a " + type.jsonKey() + " of this CSE");
             }
             if (!ris.contains(acp.ri())) {
                 ris.add(acp.ri());

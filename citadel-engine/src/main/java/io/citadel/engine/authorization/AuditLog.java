@@ -11,8 +11,7 @@ import java.lang.System.Logger.Level;
 @FunctionalInterface
 public interface AuditLog {
 
-    AuditLog OFF = (originator, target, operation, decision) -> {
-    };
+    AuditLog OFF = (originator, target, operation, decision) -> {};
 
     /** What the audit log writes where the administrator originator would stand. */
     String ADMINISTRATOR = "admin";
@@ -31,8 +30,11 @@ public interface AuditLog {
         }
         AuditLog inner = this;
         return (originator, target, operation, decision) -> inner.record(
-                admin.isSecret(originator) ? ADMINISTRATOR : admin.apply(originator), admin.apply(target), operation,
-                decision.permitted() ? AccessDecision.permit(admin.apply(decision.reason()))
+                admin.isSecret(originator) ? ADMINISTRATOR : admin.apply(originator),
+                admin.apply(target),
+                operation,
+                decision.permitted()
+                        ? AccessDecision.permit(admin.apply(decision.reason()))
                         : AccessDecision.deny(admin.apply(decision.reason())));
     }
 
@@ -43,8 +45,10 @@ public interface AuditLog {
             if (denialsOnly && decision.permitted()) {
                 return;
             }
-            log.log(Level.INFO, (decision.permitted() ? "PERMIT" : "DENY") + " originator=" + originator
-                    + " target=" + target + " op=" + operation + " by=\"" + decision.reason().replace('"', '\'') + "\"");
+            log.log(
+                    Level.INFO,
+                    (decision.permitted() ? "PERMIT" : "DENY") + " originator=" + originator + " target=" + target
+                            + " op=" + operation + " by=\"" + decision.reason().replace('"', '\'') + "\"");
         };
     }
 }

@@ -3,9 +3,9 @@ package io.citadel.engine.authorization;
 import io.citadel.engine.CseSettings;
 import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.engine.resources.Addressing;
+import io.citadel.engine.resources.Resource;
 import io.citadel.engine.resources.ResourceRepository;
 import io.citadel.engine.resources.Target;
-import io.citadel.engine.resources.Resource;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
@@ -61,8 +61,14 @@ public final class DistributedAuthorization {
     private final RoleDirectory roles;
     private AccessControl access;
 
-    public DistributedAuthorization(CseSettings settings, ResourceRepository repository, Addressing addressing, OriginatorIds ids,
-                             SecurityOptions security, TokenService tokens, RoleDirectory roles) {
+    public DistributedAuthorization(
+            CseSettings settings,
+            ResourceRepository repository,
+            Addressing addressing,
+            OriginatorIds ids,
+            SecurityOptions security,
+            TokenService tokens,
+            RoleDirectory roles) {
         this.settings = settings;
         this.repository = repository;
         this.addressing = addressing;
@@ -77,7 +83,8 @@ public final class DistributedAuthorization {
     }
 
     public static boolean isAuthorizationPoint(ResourceType type) {
-        return type == ResourceType.AUTHORIZATION_DECISION || type == ResourceType.AUTHORIZATION_POLICY
+        return type == ResourceType.AUTHORIZATION_DECISION
+                || type == ResourceType.AUTHORIZATION_POLICY
                 || type == ResourceType.AUTHORIZATION_INFORMATION;
     }
 
@@ -96,14 +103,17 @@ public final class DistributedAuthorization {
     }
 
     private Map<String, Object> decide(Resource point, Map<String, Object> req, Instant now) {
-        if (!(req.get("to") instanceof String to) || !(req.get("fr") instanceof String fr) || !(req.get("op") instanceof Number op)) {
+        if (!(req.get("to") instanceof String to)
+                || !(req.get("fr") instanceof String fr)
+                || !(req.get("op") instanceof Number op)) {
             return Map.of("dec", 2L, "sus", (long) MISSING_ATTRIBUTE);
         }
         String originator = ids.normalize(fr);
         List<AccessToken> presented = new ArrayList<>();
         if (req.get("tkns") instanceof List<?> jwts) {
             RequestPrimitive carrier = RequestPrimitive.builder(Operation.RETRIEVE, to)
-                    .tokens(jwts.stream().map(String::valueOf).toList()).build();
+                    .tokens(jwts.stream().map(String::valueOf).toList())
+                    .build();
             try {
                 presented.addAll(tokens.admit(carrier, originator, now).tokens());
             } catch (OneM2mException e) {
@@ -111,9 +121,11 @@ public final class DistributedAuthorization {
             }
         }
         Set<String> held = roles.validRoles(strings(req.get("rids")), originator, now);
-        Instant time = req.get("rtm") instanceof String rtm ? Timestamps.parse(rtm).orElse(now) : now;
+        Instant time =
+                req.get("rtm") instanceof String rtm ? Timestamps.parse(rtm).orElse(now) : now;
         String peer = req.get("oip") instanceof Map<?, ?> oip
-                ? String.valueOf(oip.get("ip4") != null ? oip.get("ip4") : oip.get("ip6")) : null;
+                ? String.valueOf(oip.get("ip4") != null ? oip.get("ip4") : oip.get("ip6"))
+                : null;
         Originator who = new Originator(fr, originator, false, false, presented, false, held);
         RequestContext ctx = new RequestContext(peer, null, false, time);
         int bit = operationBit(op.intValue(), req.get("fu"));
@@ -137,12 +149,17 @@ public final class DistributedAuthorization {
         if (!(req.get("to") instanceof String to)) {
             return Map.of("sus", (long) NOT_APPLICABLE);
         }
-        List<String> acps = resolveLocal(to).map(r -> access.governed(r)).map(r -> strings(r.get("acpi")))
+        List<String> acps = resolveLocal(to)
+                .map(r -> access.governed(r))
+                .map(r -> strings(r.get("acpi")))
                 .orElseGet(() -> labelledPolicies(point));
         List<Object> ps = new ArrayList<>();
         for (String id : acps) {
-            repository.findById(id).filter(r -> r.type() == ResourceType.ACCESS_CONTROL_POLICY)
-                    .map(r -> r.get("pv")).ifPresent(ps::add);
+            repository
+                    .findById(id)
+                    .filter(r -> r.type() == ResourceType.ACCESS_CONTROL_POLICY)
+                    .map(r -> r.get("pv"))
+                    .ifPresent(ps::add);
         }
         return ps.isEmpty() ? Map.of("sus", (long) NOT_APPLICABLE) : Map.of("ps", ps, "ca", 1L, "sus", (long) OK);
     }
@@ -152,22 +169,27 @@ public final class DistributedAuthorization {
             return Map.of("sus", (long) NOT_APPLICABLE);
         }
         Set<String> held = roles.validRoles(strings(req.get("rids")), ids.normalize(fr), now);
-        return held.isEmpty() ? Map.of("sus", (long) NOT_APPLICABLE)
+        return held.isEmpty()
+                ? Map.of("sus", (long) NOT_APPLICABLE)
                 : Map.of("sus", (long) OK, "rids", List.copyOf(held));
     }
 
     private Optional<Resource> resolveLocal(String to) {
         try {
             Target t = addressing.resolve(to);
-            return t.virtual() == Target.Virtual.NONE && t.attribute() == null ? Optional.of(t.resource()) : Optional.empty();
+            return t.virtual() == Target.Virtual.NONE && t.attribute() == null
+                    ? Optional.of(t.resource())
+                    : Optional.empty();
         } catch (OneM2mException e) {
             return Optional.empty();
         }
     }
 
     private static List<String> labelledPolicies(Resource point) {
-        return strings(point.get("lbl")).stream().filter(l -> l.startsWith(POLICY_LABEL))
-                .map(l -> l.substring(POLICY_LABEL.length())).toList();
+        return strings(point.get("lbl")).stream()
+                .filter(l -> l.startsWith(POLICY_LABEL))
+                .map(l -> l.substring(POLICY_LABEL.length()))
+                .toList();
     }
 
     // ---------------------------------------------------------------- PEP
@@ -176,12 +198,20 @@ public final class DistributedAuthorization {
      * Asks the decision or policy points named by the ACPs that govern {@code governed}; empty when none of
      * them names any. Unreachable points and NOT_APPLICABLE answers move on to the next; nothing permits → deny.
      */
-    Optional<AccessDecision> consult(Originator originator, int operationBit, Integer createdType, Resource target,
-                                     Resource governed, RequestContext ctx) {
+    Optional<AccessDecision> consult(
+            Originator originator,
+            int operationBit,
+            Integer createdType,
+            Resource target,
+            Resource governed,
+            RequestContext ctx) {
         List<Resource> remoteGoverned = new ArrayList<>();
         for (String id : strings(governed.get("acpi"))) {
-            repository.findById(id).filter(r -> r.type() == ResourceType.ACCESS_CONTROL_POLICY && r.get("pv") == null)
-                    .filter(r -> r.get("adri") != null || r.get("apri") != null).ifPresent(remoteGoverned::add);
+            repository
+                    .findById(id)
+                    .filter(r -> r.type() == ResourceType.ACCESS_CONTROL_POLICY && r.get("pv") == null)
+                    .filter(r -> r.get("adri") != null || r.get("apri") != null)
+                    .ifPresent(remoteGoverned::add);
         }
         if (remoteGoverned.isEmpty() || originator.normalized().isEmpty()) {
             return Optional.empty();
@@ -196,15 +226,24 @@ public final class DistributedAuthorization {
                     info.put("rids", List.copyOf(held));
                 }
                 ask(pip, ResourceType.AUTHORIZATION_INFORMATION, info, notes)
-                        .filter(r -> sus(r) == OK).ifPresent(r -> held.addAll(strings(r.get("rids"))));
+                        .filter(r -> sus(r) == OK)
+                        .ifPresent(r -> held.addAll(strings(r.get("rids"))));
             }
-            Originator withRoles = new Originator(originator.raw(), originator.normalized(), originator.authenticated(),
-                    originator.registered(), originator.tokens(), false, held);
+            Originator withRoles = new Originator(
+                    originator.raw(),
+                    originator.normalized(),
+                    originator.authenticated(),
+                    originator.registered(),
+                    originator.tokens(),
+                    false,
+                    held);
             for (String pdp : strings(acp.get("adri"))) {
                 Map<String, Object> req = new LinkedHashMap<>();
                 req.put("to", settings.cseId() + "/" + target.ri());
                 req.put("fr", ids.absolute(originator.normalized()));
-                req.put("op", (long) Operation.ofPermissionBit(operationBit).orElse(Operation.RETRIEVE).code());
+                req.put("op", (long) Operation.ofPermissionBit(operationBit)
+                        .orElse(Operation.RETRIEVE)
+                        .code());
                 if (operationBit == Operation.DISCOVERY_BIT) {
                     req.put("fu", 1L);
                 }
@@ -222,14 +261,20 @@ public final class DistributedAuthorization {
                 if (answer.isEmpty() || sus(answer.get()) == NOT_APPLICABLE) {
                     continue;
                 }
-                boolean permit = sus(answer.get()) == OK && answer.get().get("dec") instanceof Number dec && dec.intValue() == 1;
-                return Optional.of(permit ? AccessDecision.permit("PDP " + pdp)
-                        : AccessDecision.deny("PDP " + pdp + " denied"));
+                boolean permit =
+                        sus(answer.get()) == OK && answer.get().get("dec") instanceof Number dec && dec.intValue() == 1;
+                return Optional.of(
+                        permit ? AccessDecision.permit("PDP " + pdp) : AccessDecision.deny("PDP " + pdp + " denied"));
             }
             for (String prp : strings(acp.get("apri"))) {
-                Optional<Map<?, ?>> answer = ask(prp, ResourceType.AUTHORIZATION_POLICY,
-                        Map.of("to", settings.cseId() + "/" + target.ri()), notes);
-                if (answer.isEmpty() || sus(answer.get()) != OK || !(answer.get().get("ps") instanceof List<?> ps)) {
+                Optional<Map<?, ?>> answer = ask(
+                        prp,
+                        ResourceType.AUTHORIZATION_POLICY,
+                        Map.of("to", settings.cseId() + "/" + target.ri()),
+                        notes);
+                if (answer.isEmpty()
+                        || sus(answer.get()) != OK
+                        || !(answer.get().get("ps") instanceof List<?> ps)) {
                     continue;
                 }
                 List<GoverningPolicy.NamedRules> fetched = new ArrayList<>();
@@ -240,8 +285,8 @@ public final class DistributedAuthorization {
                 return Optional.of(d);
             }
         }
-        return Optional.of(AccessDecision.deny(notes.isEmpty() ? "no decision or policy point applies"
-                : String.join("; ", notes)));
+        return Optional.of(AccessDecision.deny(
+                notes.isEmpty() ? "no decision or policy point applies" : String.join("; ", notes)));
     }
 
     private static int sus(Map<?, ?> answer) {
@@ -256,16 +301,24 @@ public final class DistributedAuthorization {
             return Optional.of((Map<?, ?>) out.get(type.jsonKey()));
         }
         if (!point.startsWith("http://") && !point.startsWith("https://")) {
-            notes.add(point + " is neither on this CSE nor an http(s) address (forwarding to other CSEs comes with CSE registration)");
+            notes.add(
+                    point
+                            + " is neither on this CSE nor an http(s) address (forwarding to other CSEs comes with CSE registration)");
             return Optional.empty();
         }
-        RequestPrimitive update = RequestPrimitive.builder(Operation.UPDATE, point).from(settings.spId() + settings.cseId())
-                .requestId("az-" + UUID.randomUUID()).releaseVersion("3").content(Map.of(type.jsonKey(), request)).build();
+        RequestPrimitive update = RequestPrimitive.builder(Operation.UPDATE, point)
+                .from(settings.spId() + settings.cseId())
+                .requestId("az-" + UUID.randomUUID())
+                .releaseVersion("3")
+                .content(Map.of(type.jsonKey(), request))
+                .build();
         Duration timeout = security.dasTimeout();
         try {
-            ResponsePrimitive rsp = security.outbound().send(point, update, timeout)
+            ResponsePrimitive rsp = security.outbound()
+                    .send(point, update, timeout)
                     .get(timeout.toMillis() + 200, TimeUnit.MILLISECONDS);
-            if (rsp.status() != ResponseStatusCode.UPDATED || !(rsp.content() instanceof Map<?, ?> c)
+            if (rsp.status() != ResponseStatusCode.UPDATED
+                    || !(rsp.content() instanceof Map<?, ?> c)
                     || !(c.get(type.jsonKey()) instanceof Map<?, ?> body)) {
                 notes.add(point + " answered " + rsp.status().code());
                 return Optional.empty();
@@ -279,8 +332,6 @@ public final class DistributedAuthorization {
         }
         return Optional.empty();
     }
-
-
 
     private static int operationBit(int code, Object filterUsage) {
         return switch (code) {

@@ -3,10 +3,10 @@ package io.citadel.engine.authorization;
 import io.citadel.engine.CseSettings;
 import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.engine.resources.Ids;
+import io.citadel.engine.resources.Resource;
 import io.citadel.engine.resources.ResourceRepository;
 import io.citadel.engine.resources.Universal;
 import io.citadel.engine.resources.Writes;
-import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.ResourceStore;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
@@ -67,11 +67,15 @@ public final class DynamicAuthorization {
     private volatile Map<String, Set<String>> grants;
 
     /** What a consultation produced: tokens to add, whether a grant was stored, and a summary for the audit. */
-    record Outcome(List<AccessToken> tokens, boolean granted, String summary) {
-    }
+    record Outcome(List<AccessToken> tokens, boolean granted, String summary) {}
 
-    public DynamicAuthorization(CseSettings settings, ResourceStore store, ResourceRepository repository, ResourceSchema schema,
-                         TokenService tokens, SecurityOptions security) {
+    public DynamicAuthorization(
+            CseSettings settings,
+            ResourceStore store,
+            ResourceRepository repository,
+            ResourceSchema schema,
+            TokenService tokens,
+            SecurityOptions security) {
         this.settings = settings;
         this.store = store;
         this.repository = repository;
@@ -94,10 +98,14 @@ public final class DynamicAuthorization {
         if (grants == null) {
             Map<String, Set<String>> index = new ConcurrentHashMap<>();
             repository.findById(settings.cseBaseId()).ifPresent(cb -> {
-                for (Resource acp : repository.children(cb, List.of(ResourceType.ACCESS_CONTROL_POLICY.code()), 1_000_000)) {
+                for (Resource acp :
+                        repository.children(cb, List.of(ResourceType.ACCESS_CONTROL_POLICY.code()), 1_000_000)) {
                     if (acp.get("lbl") instanceof List<?> lbl && lbl.contains(GRANT_LABEL)) {
-                        lbl.stream().map(String::valueOf).filter(l -> l.startsWith(GRANT_FOR)).forEach(l ->
-                                index.computeIfAbsent(l.substring(GRANT_FOR.length()), k -> ConcurrentHashMap.newKeySet())
+                        lbl.stream()
+                                .map(String::valueOf)
+                                .filter(l -> l.startsWith(GRANT_FOR))
+                                .forEach(l -> index.computeIfAbsent(
+                                                l.substring(GRANT_FOR.length()), k -> ConcurrentHashMap.newKeySet())
                                         .add(acp.ri()));
                     }
                 }
@@ -107,8 +115,8 @@ public final class DynamicAuthorization {
         return grants;
     }
 
-    Optional<Outcome> consult(Originator originator, int operationBit, Resource target, Resource governed,
-                              RequestContext ctx) {
+    Optional<Outcome> consult(
+            Originator originator, int operationBit, Resource target, Resource governed, RequestContext ctx) {
         if (originator.normalized().isEmpty()) {
             return Optional.empty();
         }
@@ -122,8 +130,10 @@ public final class DynamicAuthorization {
             for (String dap : daps) {
                 dasi.add(Map.of("uri", dap, "dreq", dreq));
             }
-            throw new OneM2mException(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE,
-                    "access denied; ask a Dynamic Authorization Server for tokens", Map.of("m2m:tqf", Map.of("dasi", dasi)));
+            throw new OneM2mException(
+                    ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE,
+                    "access denied; ask a Dynamic Authorization Server for tokens",
+                    Map.of("m2m:tqf", Map.of("dasi", dasi)));
         }
         String key = originator.normalized() + "\u0000" + target.ri() + "\u0000" + operationBit;
         Instant deniedAt = recentDenials.get(key);
@@ -164,7 +174,8 @@ public final class DynamicAuthorization {
         for (int depth = 0; r != null && depth < 64; depth++) {
             if (r.get("daci") instanceof List<?> daci) {
                 for (Object id : daci) {
-                    Optional<Resource> dac = repository.findById(String.valueOf(id))
+                    Optional<Resource> dac = repository
+                            .findById(String.valueOf(id))
                             .filter(d -> d.type() == ResourceType.DYNAMIC_AUTHORIZATION_CONSULTATION)
                             .filter(d -> Boolean.TRUE.equals(d.get("dae")));
                     if (dac.isPresent() && dac.get().get("dap") instanceof List<?> dap && !dap.isEmpty()) {
@@ -184,7 +195,9 @@ public final class DynamicAuthorization {
         Map<String, Object> dreq = new LinkedHashMap<>();
         dreq.put("or", ids.absolute(originator.normalized()));
         dreq.put("trt", (long) target.type().code());
-        dreq.put("op", (long) Operation.ofPermissionBit(operationBit).orElse(Operation.RETRIEVE).code());
+        dreq.put("op", (long) Operation.ofPermissionBit(operationBit)
+                .orElse(Operation.RETRIEVE)
+                .code());
         dreq.put("trid", settings.cseId() + "/" + target.ri());
         if (ctx.peerIpAddress() != null) {
             dreq.put("oip", ctx.peerIpAddress());
@@ -193,13 +206,14 @@ public final class DynamicAuthorization {
         return dreq;
     }
 
-
-
-    private Optional<Outcome> ask(String dap, Map<String, Object> dreq, Originator originator, Resource governed,
-                                  List<String> failures) {
+    private Optional<Outcome> ask(
+            String dap, Map<String, Object> dreq, Originator originator, Resource governed, List<String> failures) {
         RequestPrimitive notify = RequestPrimitive.builder(Operation.NOTIFY, dap)
-                .from(settings.spId() + settings.cseId()).requestId("dyn-" + UUID.randomUUID())
-                .releaseVersion("3").content(Map.of("m2m:seci", Map.of("sit", 1L, "dreq", dreq))).build();
+                .from(settings.spId() + settings.cseId())
+                .requestId("dyn-" + UUID.randomUUID())
+                .releaseVersion("3")
+                .content(Map.of("m2m:seci", Map.of("sit", 1L, "dreq", dreq)))
+                .build();
         ResponsePrimitive rsp;
         Duration timeout = security.dasTimeout();
         try {
@@ -217,16 +231,23 @@ public final class DynamicAuthorization {
                 return Optional.empty();
             }
             failures.add("DAS " + dap + " is not reachable");
-            LOG.log(Level.WARNING, "DAS " + dap + " not reachable: " + e.getCause().getClass().getSimpleName());
+            LOG.log(
+                    Level.WARNING,
+                    "DAS " + dap + " not reachable: " + e.getCause().getClass().getSimpleName());
             return Optional.empty();
         } catch (RuntimeException e) {
             failures.add("DAS " + dap + " is not reachable");
-            LOG.log(Level.WARNING, "DAS " + dap + " not reachable: " + e.getClass().getSimpleName());
+            LOG.log(
+                    Level.WARNING,
+                    "DAS " + dap + " not reachable: " + e.getClass().getSimpleName());
             return Optional.empty();
         }
-        if (rsp.status() != ResponseStatusCode.OK || !(rsp.content() instanceof Map<?, ?> c)
-                || !(c.get("m2m:seci") instanceof Map<?, ?> seci) || !isSit(seci.get("sit"), 2)) {
-            failures.add("DAS " + dap + " answered " + rsp.status().code() + " without a dynamic authorization response");
+        if (rsp.status() != ResponseStatusCode.OK
+                || !(rsp.content() instanceof Map<?, ?> c)
+                || !(c.get("m2m:seci") instanceof Map<?, ?> seci)
+                || !isSit(seci.get("sit"), 2)) {
+            failures.add(
+                    "DAS " + dap + " answered " + rsp.status().code() + " without a dynamic authorization response");
             return Optional.empty();
         }
         Map<?, ?> dres = seci.get("dres") instanceof Map<?, ?> m ? m : Map.of();
@@ -250,13 +271,16 @@ public final class DynamicAuthorization {
                 }
             }
         }
-        String summary = granted || !accepted.isEmpty() ? "DAS " + dap + " granted privileges"
+        String summary = granted || !accepted.isEmpty()
+                ? "DAS " + dap + " granted privileges"
                 : notes.isEmpty() ? "DAS " + dap + " denied" : String.join("; ", notes);
         return Optional.of(new Outcome(accepted, granted, summary));
     }
 
     private static boolean isSit(Object v, int expected) {
-        return v instanceof Number n ? n.intValue() == expected : String.valueOf(expected).equals(v);
+        return v instanceof Number n
+                ? n.intValue() == expected
+                : String.valueOf(expected).equals(v);
     }
 
     /** Stores the DAS grant as an ACP under the CSEBase and indexes it for the governed resource. */
@@ -274,24 +298,37 @@ public final class DynamicAuthorization {
         Map<String, Object> requested = new LinkedHashMap<>();
         requested.put("pv", dai.get("gp"));
         requested.put("pvs", Map.of("acr", List.of(Map.of("acor", List.of(settings.cseId()), "acop", 14L))));
-        Map<String, Object> attrs = schema.validate(ResourceType.ACCESS_CONTROL_POLICY, Operation.CREATE, requested, false);
-        AccessControlRule.firstDefect(AccessControlRule.parseSet(attrs.get("pv"), ids)).ifPresent(d -> {
+        Map<String, Object> attrs =
+                schema.validate(ResourceType.ACCESS_CONTROL_POLICY, Operation.CREATE, requested, false);
+        AccessControlRule.firstDefect(AccessControlRule.parseSet(attrs.get("pv"), ids))
+                .ifPresent(d -> {
                     throw OneM2mException.badRequest(d);
                 });
         String ri = Ids.next("acp");
         String rn = "dynacp-" + ri;
-        Map<String, Object> all = Universal.attributes(ResourceType.ACCESS_CONTROL_POLICY, ri, rn, settings.cseBaseId(), now);
+        Map<String, Object> all =
+                Universal.attributes(ResourceType.ACCESS_CONTROL_POLICY, ri, rn, settings.cseBaseId(), now);
         all.put("et", Timestamps.format(until));
         all.put("lbl", List.of(GRANT_LABEL, GRANT_FOR + governed.ri()));
         all.putAll(attrs);
         Writes.await(store.write(tx -> {
             Resource base = tx.findById(settings.cseBaseId()).orElseThrow();
-            tx.insert(new Resource(ri, ResourceType.ACCESS_CONTROL_POLICY, base.ri(), rn, base.path() + "/" + rn,
-                    tx.nextSequence(), settings.cseId(), all));
+            tx.insert(new Resource(
+                    ri,
+                    ResourceType.ACCESS_CONTROL_POLICY,
+                    base.ri(),
+                    rn,
+                    base.path() + "/" + rn,
+                    tx.nextSequence(),
+                    settings.cseId(),
+                    all));
             return null;
         }));
         grantsFor(governed.ri());
-        grants.computeIfAbsent(governed.ri(), k -> ConcurrentHashMap.newKeySet()).add(ri);
-        LOG.log(Level.INFO, "DAS " + dap + " granted dynamic ACP " + ri + " for " + governed.ri() + " until " + all.get("et"));
+        grants.computeIfAbsent(governed.ri(), k -> ConcurrentHashMap.newKeySet())
+                .add(ri);
+        LOG.log(
+                Level.INFO,
+                "DAS " + dap + " granted dynamic ACP " + ri + " for " + governed.ri() + " until " + all.get("et"));
     }
 }

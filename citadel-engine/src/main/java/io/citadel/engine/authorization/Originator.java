@@ -14,8 +14,14 @@ import java.util.List;
  * @param tokenRequestIndicator {@code tqi}: it can fetch tokens from a DAS itself (indirect flow)
  * @param roles Role-IDs from {@code rids} that valid {@code <role>} resources give it
  */
-public record Originator(String raw, String normalized, boolean authenticated, boolean registered,
-                  List<AccessToken> tokens, boolean tokenRequestIndicator, java.util.Set<String> roles) {
+public record Originator(
+        String raw,
+        String normalized,
+        boolean authenticated,
+        boolean registered,
+        List<AccessToken> tokens,
+        boolean tokenRequestIndicator,
+        java.util.Set<String> roles) {
 
     public Originator {
         tokens = List.copyOf(tokens);

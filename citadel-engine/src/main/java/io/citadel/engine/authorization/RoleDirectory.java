@@ -1,8 +1,8 @@
 package io.citadel.engine.authorization;
 
 import io.citadel.engine.CseSettings;
-import io.citadel.engine.resources.ResourceRepository;
 import io.citadel.engine.resources.Resource;
+import io.citadel.engine.resources.ResourceRepository;
 import io.citadel.protocol.ResourceType;
 import io.citadel.protocol.Timestamps;
 import io.citadel.security.OriginatorIds;
@@ -29,7 +29,8 @@ public final class RoleDirectory {
     private final Index roleIndex = new Index(ResourceType.ROLE, "rlid");
     private final Index tokenIndex = new Index(ResourceType.TOKEN, "tkid");
 
-    public RoleDirectory(CseSettings settings, ResourceRepository repository, TokenVerifier issuers, OriginatorIds ids) {
+    public RoleDirectory(
+            CseSettings settings, ResourceRepository repository, TokenVerifier issuers, OriginatorIds ids) {
         this.settings = settings;
         this.repository = repository;
         this.issuers = issuers;
@@ -45,8 +46,12 @@ public final class RoleDirectory {
         List<String> out = new java.util.ArrayList<>();
         for (String tid : tokenIds) {
             for (String ri : index.getOrDefault(tid, List.of())) {
-                repository.findById(ri).filter(r -> r.type() == ResourceType.TOKEN)
-                        .map(r -> r.get("tkob")).filter(String.class::isInstance).map(String.class::cast)
+                repository
+                        .findById(ri)
+                        .filter(r -> r.type() == ResourceType.TOKEN)
+                        .map(r -> r.get("tkob"))
+                        .filter(String.class::isInstance)
+                        .map(String.class::cast)
                         .ifPresent(out::add);
             }
         }
@@ -75,9 +80,13 @@ public final class RoleDirectory {
         Object holder = role.get("tkhd");
         Optional<Instant> from = Timestamps.parse(String.valueOf(role.get("tknb")));
         Optional<Instant> until = Timestamps.parse(String.valueOf(role.get("tkna")));
-        return holder instanceof String h && ids.normalize(h).equals(originator)
+        return holder instanceof String h
+                && ids.normalize(h).equals(originator)
                 && issuers.isTrusted((String) role.get("tkis"))
-                && from.isPresent() && until.isPresent() && !now.isBefore(from.get()) && now.isBefore(until.get());
+                && from.isPresent()
+                && until.isPresent()
+                && !now.isBefore(from.get())
+                && now.isBefore(until.get());
     }
 
     /** ID → resource IDs of one type under the CSEBase; rebuilt only after a role or token changed. */

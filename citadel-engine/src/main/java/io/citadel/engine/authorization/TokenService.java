@@ -74,7 +74,8 @@ public final class TokenService {
         for (String lti : req.localTokenIds()) {
             AccessToken token = byLocalId.get(lti);
             if (token == null || !token.holder().equals(originator)) {
-                throw rejected("local token ID " + printable(lti) + " is unknown here or belongs to another originator");
+                throw rejected(
+                        "local token ID " + printable(lti) + " is unknown here or belongs to another originator");
             }
             checkUsable(token, now);
             tokens.add(token);
@@ -135,7 +136,8 @@ public final class TokenService {
 
     private static String digest(String jwt) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(jwt.getBytes(StandardCharsets.US_ASCII)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(jwt.getBytes(StandardCharsets.US_ASCII)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

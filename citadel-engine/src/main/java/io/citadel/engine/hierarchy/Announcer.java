@@ -2,9 +2,9 @@ package io.citadel.engine.hierarchy;
 
 import io.citadel.engine.CseSettings;
 import io.citadel.engine.resources.Ids;
+import io.citadel.engine.resources.Resource;
 import io.citadel.engine.resources.ResourceEvent;
 import io.citadel.engine.resources.ResourceRepository;
-import io.citadel.engine.resources.Resource;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
@@ -49,15 +49,19 @@ public final class Announcer implements AutoCloseable {
     private final OutboundRequests outbound;
     private final Supplier<RegistrarLink> registrar;
     private final Duration timeout = Duration.ofSeconds(5);
-    private final ExecutorService worker = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(100_000), r -> {
+    private final ExecutorService worker =
+            new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(100_000), r -> {
                 Thread t = new Thread(r, "citadel-announce");
                 t.setDaemon(true);
                 return t;
             });
 
-    public Announcer(CseSettings settings, ResourceSchema schema, ResourceRepository repository, OutboundRequests outbound,
-              Supplier<RegistrarLink> registrar) {
+    public Announcer(
+            CseSettings settings,
+            ResourceSchema schema,
+            ResourceRepository repository,
+            OutboundRequests outbound,
+            Supplier<RegistrarLink> registrar) {
         this.settings = settings;
         this.schema = schema;
         this.repository = repository;
@@ -83,8 +87,8 @@ public final class Announcer implements AutoCloseable {
         }
         for (Object t : targets) {
             if (!normalize.apply(String.valueOf(t)).equals(link.registrarCseId())) {
-                throw OneM2mException.badRequest("at may name only this CSE's registrar " + link.registrarCseId()
-                        + ", not " + t);
+                throw OneM2mException.badRequest(
+                        "at may name only this CSE's registrar " + link.registrarCseId() + ", not " + t);
             }
         }
     }
@@ -96,7 +100,8 @@ public final class Announcer implements AutoCloseable {
                 continue;
             }
             boolean wanted = e.kind() != ResourceEvent.Kind.DELETED && announced(r);
-            boolean was = e.kind() == ResourceEvent.Kind.DELETED ? announced(r)
+            boolean was = e.kind() == ResourceEvent.Kind.DELETED
+                    ? announced(r)
                     : e.kind() == ResourceEvent.Kind.UPDATED && e.modified().containsKey("at");
             if (!wanted && !was) {
                 continue;
@@ -130,8 +135,10 @@ public final class Announcer implements AutoCloseable {
                 return;
             }
         }
-        LOG.log(Level.WARNING, "could not " + (wanted ? "announce " : "withdraw the announcement of ") + r.ri()
-                + " at the registrar; the next change of it tries again");
+        LOG.log(
+                Level.WARNING,
+                "could not " + (wanted ? "announce " : "withdraw the announcement of ") + r.ri()
+                        + " at the registrar; the next change of it tries again");
     }
 
     /** One attempt; true when the registrar holds what it should. */
@@ -147,7 +154,9 @@ public final class Announcer implements AutoCloseable {
         ResponsePrimitive there = call(link, Operation.RETRIEVE, address.get(), null, null);
         if (!wanted) {
             return there.status() == ResponseStatusCode.NOT_FOUND
-                    || call(link, Operation.DELETE, address.get(), null, null).status().isSuccess();
+                    || call(link, Operation.DELETE, address.get(), null, null)
+                            .status()
+                            .isSuccess();
         }
         ResourceType annc = r.type().announced().orElseThrow();
         Map<String, Object> attrs = announcedAttributes(r, annc);
@@ -155,9 +164,13 @@ public final class Announcer implements AutoCloseable {
             attrs.put("rn", r.ri());
             attrs.put("lnk", settings.cseId() + "/" + r.ri());
             String parent = address.get().substring(0, address.get().lastIndexOf('/'));
-            ResponsePrimitive created = call(link, Operation.CREATE, parent, annc.code(), Map.of(annc.jsonKey(), attrs));
+            ResponsePrimitive created =
+                    call(link, Operation.CREATE, parent, annc.code(), Map.of(annc.jsonKey(), attrs));
             if (!created.status().isSuccess()) {
-                LOG.log(Level.WARNING, "the registrar refused the announcement of " + r.ri() + ": " + created.status().code());
+                LOG.log(
+                        Level.WARNING,
+                        "the registrar refused the announcement of " + r.ri() + ": "
+                                + created.status().code());
             }
             return created.status().isSuccess();
         }
@@ -170,7 +183,9 @@ public final class Announcer implements AutoCloseable {
         if (r.type() == ResourceType.CONTENT_INSTANCE) {
             return true; // immutable once announced
         }
-        return call(link, Operation.UPDATE, address.get(), null, Map.of(annc.jsonKey(), attrs)).status().isSuccess();
+        return call(link, Operation.UPDATE, address.get(), null, Map.of(annc.jsonKey(), attrs))
+                .status()
+                .isSuccess();
     }
 
     /** Where the copy lives at the registrar: under the parent's copy when the parent is announced. */
@@ -205,8 +220,13 @@ public final class Announcer implements AutoCloseable {
     }
 
     private ResponsePrimitive call(RegistrarLink link, Operation op, String to, Integer ty, Object content) {
-        RequestPrimitive req = RequestPrimitive.builder(op, to).from(settings.cseId()).requestId(Ids.next("ann"))
-                .releaseVersion("3").resourceType(ty).content(content).build();
+        RequestPrimitive req = RequestPrimitive.builder(op, to)
+                .from(settings.cseId())
+                .requestId(Ids.next("ann"))
+                .releaseVersion("3")
+                .resourceType(ty)
+                .content(content)
+                .build();
         try {
             return outbound.forward(link.registrarPointOfAccess(), link.registrarCseId(), req, timeout)
                     .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);

@@ -25,7 +25,7 @@ public final class EntityConnections {
 
     private final ConcurrentHashMap<String, Connection> byEntity = new ConcurrentHashMap<>();
     private final UnaryOperator<String> normalize;
-    private volatile Runnable onBind = () -> { };
+    private volatile Runnable onBind = () -> {};
 
     public EntityConnections(UnaryOperator<String> normalize) {
         this.normalize = normalize;

@@ -46,12 +46,21 @@ public final class EntityDelivery {
         }
         if (channel.isPresent()) {
             Duration wait = timeout.compareTo(CHANNEL_WAIT) > 0 ? timeout : CHANNEL_WAIT;
-            return channels.offer(channel.get(), req).completeOnTimeout(ResponsePrimitive.error(
-                    ResponseStatusCode.TARGET_NOT_REACHABLE, req.requestId(), req.releaseVersion(),
-                    "not fetched through the polling channel in time"), wait.toMillis(), TimeUnit.MILLISECONDS);
+            return channels.offer(channel.get(), req)
+                    .completeOnTimeout(
+                            ResponsePrimitive.error(
+                                    ResponseStatusCode.TARGET_NOT_REACHABLE,
+                                    req.requestId(),
+                                    req.releaseVersion(),
+                                    "not fetched through the polling channel in time"),
+                            wait.toMillis(),
+                            TimeUnit.MILLISECONDS);
         }
-        return CompletableFuture.completedFuture(ResponsePrimitive.error(ResponseStatusCode.TARGET_NOT_REACHABLE,
-                req.requestId(), req.releaseVersion(), entity.ri() + " has neither a point of access nor a polling channel"));
+        return CompletableFuture.completedFuture(ResponsePrimitive.error(
+                ResponseStatusCode.TARGET_NOT_REACHABLE,
+                req.requestId(),
+                req.releaseVersion(),
+                entity.ri() + " has neither a point of access nor a polling channel"));
     }
 
     /**
@@ -60,7 +69,8 @@ public final class EntityDelivery {
      */
     public boolean awaitsConnection(Resource entity) {
         Object id = entity.get(entity.type() == io.citadel.protocol.ResourceType.AE ? "aei" : "csi");
-        return connections.of(id instanceof String s ? s : null).isEmpty() && pointOfAccess(entity).isEmpty()
+        return connections.of(id instanceof String s ? s : null).isEmpty()
+                && pointOfAccess(entity).isEmpty()
                 && channels.channelOf(entity).isEmpty();
     }
 

@@ -60,19 +60,26 @@ public final class Forwarder {
         return cse == null || cse.equals(settings.cseId()) ? Optional.empty() : Optional.of(cse);
     }
 
-    public ResponsePrimitive forward(RequestPrimitive req, String normalizedFrom, String targetCse, Instant receivedAt) {
-        if (req.operation() == Operation.CREATE && req.resourceType() != null
-                && (req.resourceType() == ResourceType.AE.code() || req.resourceType() == ResourceType.REMOTE_CSE.code())) {
-            throw OneM2mException.badRequest("registration must be sent to the registrar itself, not through "
-                    + settings.cseId());
+    public ResponsePrimitive forward(
+            RequestPrimitive req, String normalizedFrom, String targetCse, Instant receivedAt) {
+        if (req.operation() == Operation.CREATE
+                && req.resourceType() != null
+                && (req.resourceType() == ResourceType.AE.code()
+                        || req.resourceType() == ResourceType.REMOTE_CSE.code())) {
+            throw OneM2mException.badRequest(
+                    "registration must be sent to the registrar itself, not through " + settings.cseId());
         }
         if (targetCse.startsWith("//")) {
-            throw OneM2mException.notFound("no route to service provider " + targetCse + ": inter-SP forwarding is not supported");
+            throw OneM2mException.notFound(
+                    "no route to service provider " + targetCse + ": inter-SP forwarding is not supported");
         }
-        Resource hop = routes.nextHop(targetCse).orElseThrow(() ->
-                OneM2mException.notFound("no route to CSE " + targetCse + ": it is not registered here and this CSE has no registrar"));
-        String poa = RemoteCseIndex.pointOfAccess(hop).orElseThrow(() -> new OneM2mException(
-                ResponseStatusCode.TARGET_NOT_REACHABLE, "next hop " + hop.getString("csi") + " has no point of access"));
+        Resource hop = routes.nextHop(targetCse)
+                .orElseThrow(() -> OneM2mException.notFound(
+                        "no route to CSE " + targetCse + ": it is not registered here and this CSE has no registrar"));
+        String poa = RemoteCseIndex.pointOfAccess(hop)
+                .orElseThrow(() -> new OneM2mException(
+                        ResponseStatusCode.TARGET_NOT_REACHABLE,
+                        "next hop " + hop.getString("csi") + " has no point of access"));
         String key = normalizedFrom + "\n" + req.requestId();
         if (!inFlight.add(key)) {
             throw OneM2mException.badRequest("forwarding loop: request " + req.requestId() + " from " + normalizedFrom
@@ -84,30 +91,42 @@ public final class Forwarder {
             if (oet != null && oet.isAfter(Instant.now())) {
                 timeout = timeout.plus(Duration.between(Instant.now(), oet)); // the hosting CSE waits for it
             }
-            Instant deadline = req.requestExpiration() != null ? req.requestExpiration() : req.handling().resultExpiration();
+            Instant deadline = req.requestExpiration() != null
+                    ? req.requestExpiration()
+                    : req.handling().resultExpiration();
             if (deadline != null) {
                 Duration left = Duration.between(Instant.now(), deadline);
                 if (left.isNegative() || left.isZero()) {
-                    throw new OneM2mException(ResponseStatusCode.REQUEST_TIMEOUT, "the request expired before it could be forwarded");
+                    throw new OneM2mException(
+                            ResponseStatusCode.REQUEST_TIMEOUT, "the request expired before it could be forwarded");
                 }
                 timeout = left.compareTo(timeout) < 0 ? left : timeout;
             }
             RequestPrimitive onward = withFrom(req, normalizedFrom);
             ResponsePrimitive answer = outbound.forward(poa, hop.getString("csi"), onward, timeout)
                     .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-            return new ResponsePrimitive(answer.status(), req.requestId(), req.releaseVersion(), answer.content(),
-                    answer.contentLocation(), null);
+            return new ResponsePrimitive(
+                    answer.status(),
+                    req.requestId(),
+                    req.releaseVersion(),
+                    answer.content(),
+                    answer.contentLocation(),
+                    null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OneM2mException(ResponseStatusCode.TARGET_NOT_REACHABLE, "interrupted while forwarding");
         } catch (TimeoutException e) {
-            throw new OneM2mException(ResponseStatusCode.REQUEST_TIMEOUT, "next hop " + hop.getString("csi") + " did not answer in time");
+            throw new OneM2mException(
+                    ResponseStatusCode.REQUEST_TIMEOUT, "next hop " + hop.getString("csi") + " did not answer in time");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TimeoutException) {
-                throw new OneM2mException(ResponseStatusCode.REQUEST_TIMEOUT, "next hop " + hop.getString("csi") + " did not answer in time");
+                throw new OneM2mException(
+                        ResponseStatusCode.REQUEST_TIMEOUT,
+                        "next hop " + hop.getString("csi") + " did not answer in time");
             }
-            throw new OneM2mException(ResponseStatusCode.TARGET_NOT_REACHABLE, "next hop " + hop.getString("csi")
-                    + " could not be reached at " + poa);
+            throw new OneM2mException(
+                    ResponseStatusCode.TARGET_NOT_REACHABLE,
+                    "next hop " + hop.getString("csi") + " could not be reached at " + poa);
         } finally {
             inFlight.remove(key);
         }

@@ -39,19 +39,25 @@ public final class GroupMembers implements MemberLookup {
         String normalized = memberId.startsWith("/") ? ids.normalize(memberId) : memberId;
         Optional<String> remote = forwarder.remoteTarget(normalized);
         if (remote.isEmpty()) {
-            return local.localResource(memberId).<MemberType>map(r -> new MemberType.Known(r.type().code()))
+            return local.localResource(memberId)
+                    .<MemberType>map(r -> new MemberType.Known(r.type().code()))
                     .orElse(new MemberType.Missing());
         }
-        RequestPrimitive retrieve = RequestPrimitive.builder(Operation.RETRIEVE, normalized).from(creator)
-                .requestId(Ids.next("grp")).releaseVersion("3").build();
+        RequestPrimitive retrieve = RequestPrimitive.builder(Operation.RETRIEVE, normalized)
+                .from(creator)
+                .requestId(Ids.next("grp"))
+                .releaseVersion("3")
+                .build();
         try {
             ResponsePrimitive rsp = forwarder.forward(retrieve, creator, remote.get(), Instant.now());
             if (rsp.status() == ResponseStatusCode.NOT_FOUND) {
                 return new MemberType.Missing();
             }
             if (rsp.status().isSuccess() && rsp.content() instanceof Map<?, ?> m && m.size() == 1) {
-                return ResourceType.ofJsonKey(String.valueOf(m.keySet().iterator().next()))
-                        .<MemberType>map(t -> new MemberType.Known(t.code())).orElse(new MemberType.Unknown());
+                return ResourceType.ofJsonKey(
+                                String.valueOf(m.keySet().iterator().next()))
+                        .<MemberType>map(t -> new MemberType.Known(t.code()))
+                        .orElse(new MemberType.Unknown());
             }
             return new MemberType.Unknown();
         } catch (OneM2mException e) {

@@ -28,8 +28,8 @@ public interface OutboundRequests {
      * {@code To} into its own addressing under that point of access (HTTP: {@code /~/cse/...},
      * {@code /_/sp/cse/...}) and, over TLS, talks only to a server that proves to be that CSE.
      */
-    default CompletableFuture<ResponsePrimitive> forward(String pointOfAccess, String peerCseId, RequestPrimitive request,
-                                                         Duration timeout) {
+    default CompletableFuture<ResponsePrimitive> forward(
+            String pointOfAccess, String peerCseId, RequestPrimitive request, Duration timeout) {
         return send(pointOfAccess, request, timeout);
     }
 }

@@ -2,9 +2,9 @@ package io.citadel.engine.hierarchy;
 
 import io.citadel.engine.CseSettings;
 import io.citadel.engine.resources.Ids;
+import io.citadel.engine.resources.Resource;
 import io.citadel.engine.resources.Universal;
 import io.citadel.engine.resources.Writes;
-import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.ResourceStore;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.ReleaseVersion;
@@ -65,8 +65,13 @@ public final class RegistrarLink implements AutoCloseable {
     private volatile boolean reachable = true;
     private volatile String remoteAddress;
 
-    public RegistrarLink(CseSettings settings, Registrar registrar, OutboundRequests outbound, ResourceStore store,
-                  RemoteCseIndex routes, List<String> ownPointOfAccess) {
+    public RegistrarLink(
+            CseSettings settings,
+            Registrar registrar,
+            OutboundRequests outbound,
+            ResourceStore store,
+            RemoteCseIndex routes,
+            List<String> ownPointOfAccess) {
         this.settings = settings;
         this.registrar = registrar;
         this.outbound = outbound;
@@ -123,7 +128,9 @@ public final class RegistrarLink implements AutoCloseable {
             return;
         }
         if (own.status() == ResponseStatusCode.NOT_FOUND) {
-            LOG.log(Level.WARNING, "registrar " + registrar.cseId() + " no longer has our registration; registering again");
+            LOG.log(
+                    Level.WARNING,
+                    "registrar " + registrar.cseId() + " no longer has our registration; registering again");
             registered = false;
             register();
         } else if (own.status().isSuccess()) {
@@ -140,12 +147,14 @@ public final class RegistrarLink implements AutoCloseable {
         csr.put("rr", true);
         csr.put("srv", ReleaseVersion.SUPPORTED);
         csr.put("csz", List.of("json", "cbor", "xml"));
-        ResponsePrimitive rsp = call(Operation.CREATE, registrar.cseId(), ResourceType.REMOTE_CSE.code(), Map.of("m2m:csr", csr));
+        ResponsePrimitive rsp =
+                call(Operation.CREATE, registrar.cseId(), ResourceType.REMOTE_CSE.code(), Map.of("m2m:csr", csr));
         if (rsp == null) {
             return;
         }
         if (rsp.status() == ResponseStatusCode.CREATED) {
-            if (rsp.content() instanceof Map<?, ?> m && m.get("m2m:csr") instanceof Map<?, ?> created
+            if (rsp.content() instanceof Map<?, ?> m
+                    && m.get("m2m:csr") instanceof Map<?, ?> created
                     && created.get("ri") instanceof String ri) {
                 remoteAddress = registrar.cseId() + "/" + ri;
             }
@@ -153,14 +162,18 @@ public final class RegistrarLink implements AutoCloseable {
                 || rsp.status() == ResponseStatusCode.CONFLICT) {
             ResponsePrimitive own = call(Operation.RETRIEVE, remoteAddress, null, null);
             if (own == null || !own.status().isSuccess()) {
-                LOG.log(Level.WARNING, "registrar " + registrar.cseId() + " says we are registered but does not show"
-                        + " our <remoteCSE> at " + remoteAddress);
+                LOG.log(
+                        Level.WARNING,
+                        "registrar " + registrar.cseId() + " says we are registered but does not show"
+                                + " our <remoteCSE> at " + remoteAddress);
                 return;
             }
             bringUpToDate(own.content());
         } else {
-            LOG.log(Level.WARNING, "registrar " + registrar.cseId() + " refused our registration: " + rsp.status().code()
-                    + " " + rsp.content());
+            LOG.log(
+                    Level.WARNING,
+                    "registrar " + registrar.cseId() + " refused our registration: "
+                            + rsp.status().code() + " " + rsp.content());
             return;
         }
         if (rememberRegistrar()) {
@@ -186,7 +199,10 @@ public final class RegistrarLink implements AutoCloseable {
         if (!changes.isEmpty()) {
             ResponsePrimitive rsp = call(Operation.UPDATE, remoteAddress, null, Map.of("m2m:csr", changes));
             if (rsp != null && !rsp.status().isSuccess()) {
-                LOG.log(Level.WARNING, "registrar refused the update of our registration: " + rsp.status().code());
+                LOG.log(
+                        Level.WARNING,
+                        "registrar refused the update of our registration: "
+                                + rsp.status().code());
             }
         }
     }
@@ -201,13 +217,19 @@ public final class RegistrarLink implements AutoCloseable {
     /** Keeps a local {@code <remoteCSE>} describing the registrar, from its CSEBase. */
     private boolean rememberRegistrar() {
         ResponsePrimitive rsp = call(Operation.RETRIEVE, registrar.cseId(), null, null);
-        if (rsp == null || !rsp.status().isSuccess() || !(rsp.content() instanceof Map<?, ?> m)
+        if (rsp == null
+                || !rsp.status().isSuccess()
+                || !(rsp.content() instanceof Map<?, ?> m)
                 || !(m.get("m2m:cb") instanceof Map<?, ?> cb)) {
-            LOG.log(Level.WARNING, "could not read the registrar's CSEBase" + (rsp == null ? "" : ": " + rsp.status().code()));
+            LOG.log(
+                    Level.WARNING,
+                    "could not read the registrar's CSEBase"
+                            + (rsp == null ? "" : ": " + rsp.status().code()));
             return false;
         }
         String ri = registrar.cseId().substring(1);
-        Map<String, Object> attrs = Universal.attributes(ResourceType.REMOTE_CSE, ri, ri, settings.cseBaseId(), Instant.now());
+        Map<String, Object> attrs =
+                Universal.attributes(ResourceType.REMOTE_CSE, ri, ri, settings.cseBaseId(), Instant.now());
         attrs.put("csi", registrar.cseId());
         attrs.put("cb", registrar.cseId() + "/" + cb.get("rn"));
         attrs.put("cst", cb.get("cst") instanceof Number n ? n.longValue() : 1L);
@@ -221,8 +243,15 @@ public final class RegistrarLink implements AutoCloseable {
                 keep.put("ct", existing.get("ct"));
                 tx.update(existing.with(keep));
             } else {
-                tx.insert(new Resource(ri, ResourceType.REMOTE_CSE, settings.cseBaseId(), ri,
-                        settings.cseName() + "/" + ri, tx.nextSequence(), registrar.cseId(), attrs));
+                tx.insert(new Resource(
+                        ri,
+                        ResourceType.REMOTE_CSE,
+                        settings.cseBaseId(),
+                        ri,
+                        settings.cseName() + "/" + ri,
+                        tx.nextSequence(),
+                        registrar.cseId(),
+                        attrs));
             }
             return null;
         }));
@@ -231,8 +260,13 @@ public final class RegistrarLink implements AutoCloseable {
 
     /** One request to the registrar; null (and logged on the first failure) when it cannot be reached. */
     private ResponsePrimitive call(Operation op, String to, Integer ty, Object content) {
-        RequestPrimitive req = RequestPrimitive.builder(op, to).from(settings.cseId()).requestId(Ids.next("reg"))
-                .releaseVersion("3").resourceType(ty).content(content).build();
+        RequestPrimitive req = RequestPrimitive.builder(op, to)
+                .from(settings.cseId())
+                .requestId(Ids.next("reg"))
+                .releaseVersion("3")
+                .resourceType(ty)
+                .content(content)
+                .build();
         try {
             ResponsePrimitive rsp = outbound.forward(registrar.pointOfAccess(), registrar.cseId(), req, timeout)
                     .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
@@ -246,10 +280,13 @@ public final class RegistrarLink implements AutoCloseable {
             return null;
         } catch (Exception e) {
             if (reachable) {
-                Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-                LOG.log(Level.WARNING, "registrar " + registrar.cseId() + " at " + registrar.pointOfAccess()
-                        + " cannot be reached (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
-                        + "); retrying every " + registrar.keepAlive().toSeconds() + " s");
+                Throwable cause =
+                        e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+                LOG.log(
+                        Level.WARNING,
+                        "registrar " + registrar.cseId() + " at " + registrar.pointOfAccess()
+                                + " cannot be reached (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
+                                + "); retrying every " + registrar.keepAlive().toSeconds() + " s");
                 reachable = false;
             }
             return null;

@@ -45,7 +45,9 @@ public final class RemoteCseIndex implements ChangeListener, Routes {
             return Optional.of(direct);
         }
         for (Resource r : byCseId.values()) {
-            if (r.get("dcse") instanceof List<?> dcse && dcse.contains(targetCse) && !r.get("csi").equals(registrarCseId)) {
+            if (r.get("dcse") instanceof List<?> dcse
+                    && dcse.contains(targetCse)
+                    && !r.get("csi").equals(registrarCseId)) {
                 return Optional.of(r);
             }
         }
@@ -88,7 +90,9 @@ public final class RemoteCseIndex implements ChangeListener, Routes {
     @Override
     public Optional<Hop> nextHopFor(String to) {
         String cse = targetCse(to);
-        return cse == null ? Optional.empty() : nextHop(cse).flatMap(r -> pointOfAccess(r).map(poa -> new Hop(r.getString("csi"), poa)));
+        return cse == null
+                ? Optional.empty()
+                : nextHop(cse).flatMap(r -> pointOfAccess(r).map(poa -> new Hop(r.getString("csi"), poa)));
     }
 
     static Optional<String> pointOfAccess(Resource remoteCse) {

@@ -14,7 +14,8 @@ public record DeliveryPolicy(int batchSize, Duration batchDuration, boolean late
 
     /** {@code pn}: 1 sendLatest keeps only the newest undelivered notification, 2 sendAllPending keeps them all. */
     public enum Pending {
-        LATEST, ALL
+        LATEST,
+        ALL
     }
 
     public static final DeliveryPolicy IMMEDIATE = new DeliveryPolicy(0, Duration.ZERO, false, Pending.ALL);

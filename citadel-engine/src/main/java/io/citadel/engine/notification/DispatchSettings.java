@@ -13,17 +13,29 @@ import java.time.Duration;
  * @param timeout longest wait for a target's answer
  * @param batchLimit most notifications in one {@code m2m:agn}, whatever {@code bn/num} says
  */
-public record DispatchSettings(int laneCapacity, int totalCapacity, int attempts, Duration firstRetry,
-                               Duration maxRetry, Duration timeout, int batchLimit) {
+public record DispatchSettings(
+        int laneCapacity,
+        int totalCapacity,
+        int attempts,
+        Duration firstRetry,
+        Duration maxRetry,
+        Duration timeout,
+        int batchLimit) {
 
     public static DispatchSettings defaults() {
-        return new DispatchSettings(1_000, 200_000, 8, Duration.ofMillis(500), Duration.ofSeconds(60),
-                Duration.ofSeconds(5), 1_000);
+        return new DispatchSettings(
+                1_000, 200_000, 8, Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(5), 1_000);
     }
 
     public DispatchSettings {
-        if (laneCapacity < 1 || totalCapacity < laneCapacity || attempts < 1 || batchLimit < 1
-                || firstRetry.isNegative() || maxRetry.compareTo(firstRetry) < 0 || timeout.isNegative() || timeout.isZero()) {
+        if (laneCapacity < 1
+                || totalCapacity < laneCapacity
+                || attempts < 1
+                || batchLimit < 1
+                || firstRetry.isNegative()
+                || maxRetry.compareTo(firstRetry) < 0
+                || timeout.isNegative()
+                || timeout.isZero()) {
             throw new IllegalArgumentException("invalid notification dispatch settings");
         }
     }

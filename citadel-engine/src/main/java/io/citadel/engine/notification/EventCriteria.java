@@ -19,16 +19,20 @@ import java.util.Set;
  * child events ({@code chty}), the operation monitor ({@code om}) and the time, state-tag and size
  * conditions, evaluated on the resource the event is about.
  */
-public record EventCriteria(Set<Integer> eventTypes, Set<String> attributes, Set<Integer> childTypes,
-                     List<Monitor> monitors, FilterCriteria conditions) {
+public record EventCriteria(
+        Set<Integer> eventTypes,
+        Set<String> attributes,
+        Set<Integer> childTypes,
+        List<Monitor> monitors,
+        FilterCriteria conditions) {
 
     static final int UPDATE = 1;
     static final int DELETE = 2;
     static final int CREATE_CHILD = 3;
     static final int DELETE_CHILD = 4;
     private static final Set<Integer> SUPPORTED = Set.of(UPDATE, DELETE, CREATE_CHILD, DELETE_CHILD);
-    private static final Set<String> MEMBERS = Set.of("net", "atr", "chty", "om", "crb", "cra", "ms", "us", "sts",
-            "stb", "exb", "exa", "sza", "szb", "fo");
+    private static final Set<String> MEMBERS = Set.of(
+            "net", "atr", "chty", "om", "crb", "cra", "ms", "us", "sts", "stb", "exb", "exa", "sza", "szb", "fo");
 
     /** One {@code om} entry: an operation and/or an originator whose requests alone count. */
     record Monitor(Operation operation, String originator) {
@@ -64,8 +68,10 @@ public record EventCriteria(Set<Integer> eventTypes, Set<String> attributes, Set
                 throw OneM2mException.badRequest("enc/net " + t + " is not a notificationEventType");
             }
             if (!SUPPORTED.contains(t)) {
-                throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED,
-                        "enc/net " + t + " is not supported (supported: 1 update, 2 delete, 3 create child, 4 delete child)");
+                throw new OneM2mException(
+                        ResponseStatusCode.NOT_IMPLEMENTED,
+                        "enc/net " + t
+                                + " is not supported (supported: 1 update, 2 delete, 3 create child, 4 delete child)");
             }
         }
         Set<String> attributes = Set.copyOf(strings(map.get("atr"), "enc/atr"));
@@ -82,7 +88,8 @@ public record EventCriteria(Set<Integer> eventTypes, Set<String> attributes, Set
                     if (!(m.get("ops") instanceof Number n)) {
                         throw OneM2mException.badRequest("enc/om/ops must be an operation code");
                     }
-                    op = Operation.of(n.intValue()).orElseThrow(() -> OneM2mException.badRequest("enc/om/ops " + n + " is not an operation"));
+                    op = Operation.of(n.intValue())
+                            .orElseThrow(() -> OneM2mException.badRequest("enc/om/ops " + n + " is not an operation"));
                 }
                 Object org = m.get("org");
                 if (org != null && !(org instanceof String)) {
@@ -91,12 +98,28 @@ public record EventCriteria(Set<Integer> eventTypes, Set<String> attributes, Set
                 monitors.add(new Monitor(op, (String) org));
             }
         }
-        FilterCriteria conditions = new FilterCriteria(time(map, "crb"), time(map, "cra"), time(map, "ms"), time(map, "us"),
-                number(map, "sts"), number(map, "stb"), time(map, "exb"), time(map, "exa"), List.of(), List.of(),
-                number(map, "sza"), number(map, "szb"), List.of(), List.of(), 2, null, null, null,
+        FilterCriteria conditions = new FilterCriteria(
+                time(map, "crb"),
+                time(map, "cra"),
+                time(map, "ms"),
+                time(map, "us"),
+                number(map, "sts"),
+                number(map, "stb"),
+                time(map, "exb"),
+                time(map, "exa"),
+                List.of(),
+                List.of(),
+                number(map, "sza"),
+                number(map, "szb"),
+                List.of(),
+                List.of(),
+                2,
+                null,
+                null,
+                null,
                 map.get("fo") instanceof Number fo && fo.intValue() == 2 ? 2 : 1);
-        return new EventCriteria(types, attributes, childTypes, List.copyOf(monitors),
-                conditions.hasConditions() ? conditions : null);
+        return new EventCriteria(
+                types, attributes, childTypes, List.copyOf(monitors), conditions.hasConditions() ? conditions : null);
     }
 
     /**
@@ -113,7 +136,8 @@ public record EventCriteria(Set<Integer> eventTypes, Set<String> attributes, Set
         if (eventType == UPDATE && !attributes.isEmpty() && modified.stream().noneMatch(attributes::contains)) {
             return false;
         }
-        if ((eventType == CREATE_CHILD || eventType == DELETE_CHILD) && !childTypes.isEmpty()
+        if ((eventType == CREATE_CHILD || eventType == DELETE_CHILD)
+                && !childTypes.isEmpty()
                 && !childTypes.contains(subject.type().code())) {
             return false;
         }
@@ -159,7 +183,8 @@ public record EventCriteria(Set<Integer> eventTypes, Set<String> attributes, Set
         if (!(v instanceof String s)) {
             throw OneM2mException.badRequest("enc/" + key + " must be an m2m:timestamp");
         }
-        return Timestamps.parse(s).orElseThrow(() -> OneM2mException.badRequest("enc/" + key + " must be an m2m:timestamp"));
+        return Timestamps.parse(s)
+                .orElseThrow(() -> OneM2mException.badRequest("enc/" + key + " must be an m2m:timestamp"));
     }
 
     private static Long number(Map<?, ?> map, String key) {

@@ -1,15 +1,13 @@
 package io.citadel.engine.notification;
 
+import io.citadel.credentials.SecurityAssociation;
 import io.citadel.engine.CseSettings;
 import io.citadel.engine.pipeline.IdentifyStage;
 import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.engine.resources.Ids;
+import io.citadel.engine.resources.Resource;
 import io.citadel.engine.resources.Universal;
 import io.citadel.engine.resources.Writes;
-import io.citadel.credentials.SecurityAssociation;
-import io.citadel.engine.notification.DeliveryPolicy;
-import io.citadel.engine.notification.NotificationDispatcher;
-import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.ResourceStore;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.RequestPrimitive;
@@ -50,6 +48,7 @@ public final class NonBlockingRequests implements AutoCloseable {
     private static final int MAX_PENDING = 10_000;
     /** How many non-blocking requests one originator may have waiting at once. */
     static final int MAX_PENDING_PER_ORIGINATOR = 100;
+
     private static final Duration MAX_LIFETIME = Duration.ofHours(1);
     static final long PENDING = 3;
     static final long COMPLETED = 1;
@@ -65,8 +64,8 @@ public final class NonBlockingRequests implements AutoCloseable {
                 return t;
             });
     private final PendingRequests pending = new PendingRequests(MAX_PENDING, MAX_PENDING_PER_ORIGINATOR);
-    private final ExecutorService workers = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(MAX_PENDING), r -> {
+    private final ExecutorService workers =
+            new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_PENDING), r -> {
                 Thread t = new Thread(r, "citadel-nonblocking");
                 t.setDaemon(true);
                 return t;
@@ -82,8 +81,11 @@ public final class NonBlockingRequests implements AutoCloseable {
      * Accepts a non-blocking request whose originator the identify stage has already bound: a waiting place is
      * reserved (per originator, then in total) before anything is stored, so nobody can fill the queue for others.
      */
-    public ResponsePrimitive accept(RequestPrimitive req, String originator, RequestContext ctx,
-                             BiFunction<RequestPrimitive, RequestContext, ResponsePrimitive> pipeline) {
+    public ResponsePrimitive accept(
+            RequestPrimitive req,
+            String originator,
+            RequestContext ctx,
+            BiFunction<RequestPrimitive, RequestContext, ResponsePrimitive> pipeline) {
         if (IdentifyStage.isAeRegistration(req)) {
             throw OneM2mException.badRequest("an AE registers with a blocking request: its originator is not"
                     + " identified until it is registered");
@@ -97,16 +99,20 @@ public final class NonBlockingRequests implements AutoCloseable {
                     ResponsePrimitive rsp = pipeline.apply(blocking, ctx);
                     complete(request.ri(), rsp, req);
                 });
-                return ResponsePrimitive.of(ResponseStatusCode.ACCEPTED_NON_BLOCKING_REQUEST_SYNCH, req,
-                        Map.of("m2m:uri", request.ri()));
+                return ResponsePrimitive.of(
+                        ResponseStatusCode.ACCEPTED_NON_BLOCKING_REQUEST_SYNCH, req, Map.of("m2m:uri", request.ri()));
             }
-            List<String> targets = req.responseTargets() != null ? req.responseTargets()
+            List<String> targets = req.responseTargets() != null
+                    ? req.responseTargets()
                     : req.from() == null || req.from().isEmpty() ? List.of() : List.of(req.from());
             submit(slot, req, () -> {
                 ResponsePrimitive rsp = pipeline.apply(blocking, ctx);
                 Map<String, Object> content = Map.of("m2m:rsp", operationResult(rsp, req));
                 for (String target : targets) {
-                    dispatcher.enqueue("request:" + originator + "\n" + req.requestId(), target, content,
+                    dispatcher.enqueue(
+                            "request:" + originator + "\n" + req.requestId(),
+                            target,
+                            content,
                             DeliveryPolicy.IMMEDIATE);
                 }
             });
@@ -145,7 +151,8 @@ public final class NonBlockingRequests implements AutoCloseable {
                 });
             } catch (RejectedExecutionException e) {
                 slot.release();
-                throw new OneM2mException(ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                throw new OneM2mException(
+                        ResponseStatusCode.INTERNAL_SERVER_ERROR,
                         "too many non-blocking requests are waiting (" + MAX_PENDING + "); send it later or blocking");
             }
         };
@@ -156,13 +163,18 @@ public final class NonBlockingRequests implements AutoCloseable {
             return;
         }
         try {
-            timer.schedule(() -> {
-                try {
-                    run.run();
-                } catch (OneM2mException e) {
-                    LOG.log(Level.WARNING, "non-blocking request dropped at its execution time: " + e.getMessage());
-                }
-            }, delay, TimeUnit.MILLISECONDS);
+            timer.schedule(
+                    () -> {
+                        try {
+                            run.run();
+                        } catch (OneM2mException e) {
+                            LOG.log(
+                                    Level.WARNING,
+                                    "non-blocking request dropped at its execution time: " + e.getMessage());
+                        }
+                    },
+                    delay,
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             slot.release();
             throw new OneM2mException(ResponseStatusCode.INTERNAL_SERVER_ERROR, "the CSE is shutting down");
@@ -192,8 +204,15 @@ public final class NonBlockingRequests implements AutoCloseable {
         attrs.put("mi", mi);
         attrs.put("rs", PENDING);
         return Writes.await(store.write(tx -> {
-            Resource r = new Resource(ri, ResourceType.REQUEST, settings.cseBaseId(), ri, settings.cseName() + "/" + ri,
-                    tx.nextSequence(), originator, attrs);
+            Resource r = new Resource(
+                    ri,
+                    ResourceType.REQUEST,
+                    settings.cseBaseId(),
+                    ri,
+                    settings.cseName() + "/" + ri,
+                    tx.nextSequence(),
+                    originator,
+                    attrs);
             tx.insert(r);
             return r;
         }));
@@ -201,10 +220,11 @@ public final class NonBlockingRequests implements AutoCloseable {
 
     private void complete(String ri, ResponsePrimitive rsp, RequestPrimitive req) {
         Writes.await(store.write(tx -> {
-            tx.findById(ri).ifPresent(r -> tx.update(r.with(Map.of(
-                    "rs", rsp.status().isSuccess() ? COMPLETED : FAILED,
-                    "ors", operationResult(rsp, req),
-                    "lt", Timestamps.format(Instant.now())))));
+            tx.findById(ri)
+                    .ifPresent(r -> tx.update(r.with(Map.of(
+                            "rs", rsp.status().isSuccess() ? COMPLETED : FAILED,
+                            "ors", operationResult(rsp, req),
+                            "lt", Timestamps.format(Instant.now())))));
             return null;
         }));
     }

@@ -43,6 +43,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     /** The lanes waiting for their target to connect: woken without walking every lane. */
     private final java.util.Set<Lane> parkedLanes = ConcurrentHashMap.newKeySet();
+
     private final AtomicInteger pendingTotal = new AtomicInteger();
     private volatile boolean closed;
 
@@ -159,11 +160,14 @@ public final class NotificationDispatcher implements AutoCloseable {
                 batch.clear();
             }
             batch.add(notification);
-            int size = policy.batchSize() > 0 ? Math.min(policy.batchSize(), settings.batchLimit()) : settings.batchLimit();
+            int size = policy.batchSize() > 0
+                    ? Math.min(policy.batchSize(), settings.batchLimit())
+                    : settings.batchLimit();
             if (batch.size() >= size) {
                 flushBatch();
             } else if (batchTimer == null && !policy.batchDuration().isZero()) {
-                batchTimer = timer.schedule(this::flushBatch, policy.batchDuration().toMillis(), TimeUnit.MILLISECONDS);
+                batchTimer =
+                        timer.schedule(this::flushBatch, policy.batchDuration().toMillis(), TimeUnit.MILLISECONDS);
             }
         }
 
@@ -254,8 +258,9 @@ public final class NotificationDispatcher implements AutoCloseable {
             requests++;
             Map<String, Object> head = queue.peekFirst();
             try {
-                sender.send(target, head, settings.timeout()).whenComplete((outcome, error) ->
-                        completed(error != null ? NotificationSender.Outcome.RETRY : outcome));
+                sender.send(target, head, settings.timeout())
+                        .whenComplete((outcome, error) ->
+                                completed(error != null ? NotificationSender.Outcome.RETRY : outcome));
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "notification sender failed for " + target, e);
                 timer.execute(() -> completed(NotificationSender.Outcome.RETRY));
@@ -332,8 +337,10 @@ public final class NotificationDispatcher implements AutoCloseable {
             long now = System.nanoTime();
             if (lastDropLog == 0 || now - lastDropLog > DROP_LOG_INTERVAL_NANOS) {
                 lastDropLog = now;
-                LOG.log(Level.WARNING, "notification for subscription " + subscription + " to " + target
-                        + " dropped: " + why + " (" + dropped + " dropped on this lane so far)");
+                LOG.log(
+                        Level.WARNING,
+                        "notification for subscription " + subscription + " to " + target + " dropped: " + why + " ("
+                                + dropped + " dropped on this lane so far)");
             }
         }
 

@@ -1,9 +1,9 @@
 package io.citadel.engine.notification;
 
-import io.citadel.engine.pipeline.IdentifyStage;
 import io.citadel.engine.CseSettings;
-import io.citadel.engine.resources.ResourceRepository;
+import io.citadel.engine.pipeline.IdentifyStage;
 import io.citadel.engine.resources.Resource;
+import io.citadel.engine.resources.ResourceRepository;
 import io.citadel.protocol.ResourceType;
 import io.citadel.security.OriginatorIds;
 import java.util.Locale;
@@ -23,8 +23,7 @@ public final class NotificationTargets {
      * @param to the {@code To} of the NOTIFY
      * @param local the AE or remote CSE of this CSE the target names (reached at its poa or polling channel)
      */
-    record Destination(String uri, String to, Resource local) {
-    }
+    record Destination(String uri, String to, Resource local) {}
 
     private final CseSettings settings;
     private final ResourceRepository repository;
@@ -90,7 +89,9 @@ public final class NotificationTargets {
     }
 
     private boolean isLocalId(String normalized) {
-        return normalized.equals(settings.cseId()) || normalized.startsWith(settings.cseId() + "/")
-                || normalized.startsWith("/S") || !normalized.startsWith("/");
+        return normalized.equals(settings.cseId())
+                || normalized.startsWith(settings.cseId() + "/")
+                || normalized.startsWith("/S")
+                || !normalized.startsWith("/");
     }
 }

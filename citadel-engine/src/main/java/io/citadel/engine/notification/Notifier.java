@@ -3,12 +3,9 @@ package io.citadel.engine.notification;
 import io.citadel.engine.CseSettings;
 import io.citadel.engine.resources.RecordingTransaction;
 import io.citadel.engine.resources.Representation;
+import io.citadel.engine.resources.Resource;
 import io.citadel.engine.resources.ResourceEvent;
 import io.citadel.engine.resources.Writes;
-import io.citadel.engine.notification.DeliveryPolicy;
-import io.citadel.engine.notification.DeliveryStats;
-import io.citadel.engine.notification.NotificationDispatcher;
-import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.Mutation;
 import io.citadel.engine.store.ResourceStore;
 import io.citadel.engine.store.StoreTransaction;
@@ -48,13 +45,16 @@ public final class Notifier implements AutoCloseable {
         return t;
     });
     private volatile Function<String, Boolean> deleter = ri -> false;
-    private volatile java.util.function.Consumer<List<ResourceEvent>> observer = events -> { };
+    private volatile java.util.function.Consumer<List<ResourceEvent>> observer = events -> {};
 
-    private record Compiled(Resource version, EventCriteria criteria, DeliveryPolicy policy) {
-    }
+    private record Compiled(Resource version, EventCriteria criteria, DeliveryPolicy policy) {}
 
-    public Notifier(CseSettings settings, ResourceStore store, SubscriptionIndex index, NotificationDispatcher dispatcher,
-             Representation representation) {
+    public Notifier(
+            CseSettings settings,
+            ResourceStore store,
+            SubscriptionIndex index,
+            NotificationDispatcher dispatcher,
+            Representation representation) {
         this.settings = settings;
         this.store = store;
         this.index = index;
@@ -91,7 +91,10 @@ public final class Notifier implements AutoCloseable {
             try {
                 announce(e, originator, operation);
             } catch (RuntimeException ex) {
-                LOG.log(Level.ERROR, "could not notify of a change of " + e.resource().ri(), ex);
+                LOG.log(
+                        Level.ERROR,
+                        "could not notify of a change of " + e.resource().ri(),
+                        ex);
             }
         }
         try {
@@ -104,10 +107,13 @@ public final class Notifier implements AutoCloseable {
     private void announce(ResourceEvent e, String originator, Operation operation) {
         Resource r = e.resource();
         switch (e.kind()) {
-            case CREATED -> notifyAll(index.of(r.parentId()), EventCriteria.CREATE_CHILD, r, Map.of(), originator, operation);
+            case CREATED ->
+                notifyAll(index.of(r.parentId()), EventCriteria.CREATE_CHILD, r, Map.of(), originator, operation);
             case UPDATED -> notifyAll(index.of(r.ri()), EventCriteria.UPDATE, r, e.modified(), originator, operation);
             case DELETED -> {
-                List<Resource> own = e.doomedSubscriptions().stream().filter(s -> s.parentId().equals(r.ri())).toList();
+                List<Resource> own = e.doomedSubscriptions().stream()
+                        .filter(s -> s.parentId().equals(r.ri()))
+                        .toList();
                 notifyAll(own, EventCriteria.DELETE, r, Map.of(), originator, operation);
                 notifyAll(index.of(r.parentId()), EventCriteria.DELETE_CHILD, r, Map.of(), originator, operation);
                 for (Resource sub : e.doomedSubscriptions()) {
@@ -117,8 +123,13 @@ public final class Notifier implements AutoCloseable {
         }
     }
 
-    private void notifyAll(List<Resource> subscriptions, int eventType, Resource subject, Map<String, Object> modified,
-                           String originator, Operation operation) {
+    private void notifyAll(
+            List<Resource> subscriptions,
+            int eventType,
+            Resource subject,
+            Map<String, Object> modified,
+            String originator,
+            Operation operation) {
         for (Resource sub : subscriptions) {
             if (sub.ri().equals(subject.ri())) {
                 continue; // a subscription is not told of its own creation
@@ -180,7 +191,10 @@ public final class Notifier implements AutoCloseable {
                 try {
                     deleter.apply(sub.ri());
                 } catch (RuntimeException ex) {
-                    LOG.log(Level.WARNING, "could not delete subscription " + sub.ri() + " after its expirationCounter", ex);
+                    LOG.log(
+                            Level.WARNING,
+                            "could not delete subscription " + sub.ri() + " after its expirationCounter",
+                            ex);
                 }
             });
         }
@@ -211,7 +225,8 @@ public final class Notifier implements AutoCloseable {
             return c;
         }
         try {
-            c = new Compiled(sub, EventCriteria.parse(sub.get("enc")), SubscriptionBehaviour.policyOf(sub.attributes()));
+            c = new Compiled(
+                    sub, EventCriteria.parse(sub.get("enc")), SubscriptionBehaviour.policyOf(sub.attributes()));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "subscription " + sub.ri() + " has criteria that no longer parse; it is skipped");
             return null;

@@ -5,7 +5,6 @@ import io.citadel.engine.hierarchy.EntityDelivery;
 import io.citadel.engine.hierarchy.OutboundRequests;
 import io.citadel.engine.hierarchy.Routes;
 import io.citadel.engine.resources.Ids;
-import io.citadel.engine.notification.NotificationSender;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
@@ -25,8 +24,12 @@ public final class NotifyRequests implements NotificationSender {
     private final Routes routes;
     private final EntityDelivery entities;
 
-    public NotifyRequests(CseSettings settings, NotificationTargets targets, OutboundRequests outbound, Routes routes,
-                   EntityDelivery entities) {
+    public NotifyRequests(
+            CseSettings settings,
+            NotificationTargets targets,
+            OutboundRequests outbound,
+            Routes routes,
+            EntityDelivery entities) {
         this.entities = entities;
         this.settings = settings;
         this.targets = targets;
@@ -37,11 +40,15 @@ public final class NotifyRequests implements NotificationSender {
     @Override
     public CompletableFuture<Outcome> send(String target, Object content, Duration timeout) {
         Optional<NotificationTargets.Destination> d = targets.resolve(target);
-        if (d.isPresent() && d.get().local() != null && entities.awaitsConnection(d.get().local())) {
+        if (d.isPresent()
+                && d.get().local() != null
+                && entities.awaitsConnection(d.get().local())) {
             return CompletableFuture.completedFuture(Outcome.AWAIT_CONNECTION);
         }
-        return request(d, target, content, timeout).thenApply(rsp -> rsp.status().isSuccess() ? Outcome.DELIVERED
-                : rsp.status().code() >= 5000 ? Outcome.RETRY : Outcome.REFUSED);
+        return request(d, target, content, timeout)
+                .thenApply(rsp -> rsp.status().isSuccess()
+                        ? Outcome.DELIVERED
+                        : rsp.status().code() >= 5000 ? Outcome.RETRY : Outcome.REFUSED);
     }
 
     /** Sends one NOTIFY and completes with the answer; a target that cannot be resolved answers 5103/4004. */
@@ -49,11 +56,13 @@ public final class NotifyRequests implements NotificationSender {
         return request(targets.resolve(target), target, content, timeout);
     }
 
-    private CompletableFuture<ResponsePrimitive> request(Optional<NotificationTargets.Destination> d, String target, Object content,
-                                                         Duration timeout) {
+    private CompletableFuture<ResponsePrimitive> request(
+            Optional<NotificationTargets.Destination> d, String target, Object content, Duration timeout) {
         if (d.isEmpty()) {
             return CompletableFuture.completedFuture(ResponsePrimitive.error(
-                    io.citadel.protocol.ResponseStatusCode.TARGET_NOT_REACHABLE, null, "3",
+                    io.citadel.protocol.ResponseStatusCode.TARGET_NOT_REACHABLE,
+                    null,
+                    "3",
                     "notification target " + target + " has no point of access"));
         }
         String uri = d.get().uri();
@@ -64,16 +73,23 @@ public final class NotifyRequests implements NotificationSender {
             Optional<Routes.Hop> hop = routes.nextHopFor(d.get().to());
             if (hop.isEmpty()) {
                 return CompletableFuture.completedFuture(ResponsePrimitive.error(
-                        io.citadel.protocol.ResponseStatusCode.TARGET_NOT_REACHABLE, null, "3",
+                        io.citadel.protocol.ResponseStatusCode.TARGET_NOT_REACHABLE,
+                        null,
+                        "3",
                         "no route to the CSE of notification target " + target));
             }
-            return outbound.forward(hop.get().pointOfAccess(), hop.get().cseId(), notify(d.get().to(), content), timeout);
+            return outbound.forward(
+                    hop.get().pointOfAccess(), hop.get().cseId(), notify(d.get().to(), content), timeout);
         }
         return outbound.send(uri, notify(d.get().to(), content), timeout);
     }
 
     private RequestPrimitive notify(String to, Object content) {
-        return RequestPrimitive.builder(Operation.NOTIFY, to).from(settings.cseId())
-                .requestId(Ids.next("ntf")).releaseVersion("3").content(content).build();
+        return RequestPrimitive.builder(Operation.NOTIFY, to)
+                .from(settings.cseId())
+                .requestId(Ids.next("ntf"))
+                .releaseVersion("3")
+                .content(content)
+                .build();
     }
 }

@@ -46,12 +46,15 @@ public final class PendingRequests {
             return now + 1;
         });
         if (!admitted[0]) {
-            throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, "this originator already has "
-                    + perOriginator + " non-blocking requests waiting; wait for their results");
+            throw new OneM2mException(
+                    ResponseStatusCode.OPERATION_NOT_ALLOWED,
+                    "this originator already has " + perOriginator
+                            + " non-blocking requests waiting; wait for their results");
         }
         if (!total.tryAcquire()) {
             decrement(originator);
-            throw new OneM2mException(ResponseStatusCode.INTERNAL_SERVER_ERROR,
+            throw new OneM2mException(
+                    ResponseStatusCode.INTERNAL_SERVER_ERROR,
                     "too many non-blocking requests are waiting (" + totalLimit + "); send it later or blocking");
         }
         AtomicBoolean released = new AtomicBoolean();

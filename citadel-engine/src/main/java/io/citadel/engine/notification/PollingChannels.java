@@ -1,7 +1,7 @@
 package io.citadel.engine.notification;
 
-import io.citadel.engine.resources.ResourceRepository;
 import io.citadel.engine.resources.Resource;
+import io.citadel.engine.resources.ResourceRepository;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResourceType;
@@ -37,8 +37,7 @@ public final class PollingChannels {
         this.repository = repository;
     }
 
-    private record Waiting(RequestPrimitive request, CompletableFuture<ResponsePrimitive> response) {
-    }
+    private record Waiting(RequestPrimitive request, CompletableFuture<ResponsePrimitive> response) {}
 
     private static final class Channel {
         final String owner;
@@ -53,7 +52,8 @@ public final class PollingChannels {
 
     /** The polling channel of an AE or remote CSE, if it has one. */
     public Optional<Resource> channelOf(Resource entity) {
-        return repository.children(entity, List.of(ResourceType.POLLING_CHANNEL.code()), 1).stream().findFirst();
+        return repository.children(entity, List.of(ResourceType.POLLING_CHANNEL.code()), 1).stream()
+                .findFirst();
     }
 
     /** Leaves a request for the entity behind {@code channel}; completes with the entity's answer. */
@@ -74,8 +74,12 @@ public final class PollingChannels {
             }
         }
         if (evicted != null) {
-            evicted.response().complete(ResponsePrimitive.error(ResponseStatusCode.TARGET_NOT_REACHABLE,
-                    evicted.request().requestId(), evicted.request().releaseVersion(), "polling channel full"));
+            evicted.response()
+                    .complete(ResponsePrimitive.error(
+                            ResponseStatusCode.TARGET_NOT_REACHABLE,
+                            evicted.request().requestId(),
+                            evicted.request().releaseVersion(),
+                            "polling channel full"));
         }
         w.response().whenComplete((r, e) -> {
             synchronized (c) {
@@ -121,8 +125,8 @@ public final class PollingChannels {
             if (late != null) {
                 return Map.of("m2m:rqp", io.citadel.protocol.codec.PrimitiveCodec.encode(late.request()));
             }
-            throw new OneM2mException(ResponseStatusCode.REQUEST_TIMEOUT, "no request for this entity within "
-                    + wait.toSeconds() + " s");
+            throw new OneM2mException(
+                    ResponseStatusCode.REQUEST_TIMEOUT, "no request for this entity within " + wait.toSeconds() + " s");
         } catch (ExecutionException e) {
             throw new OneM2mException(ResponseStatusCode.REQUEST_TIMEOUT, "poll ended");
         }
@@ -146,7 +150,8 @@ public final class PollingChannels {
         if (w == null) {
             throw OneM2mException.notFound("no request " + rqi + " is waiting for an answer on this channel");
         }
-        w.response().complete(new ResponsePrimitive(status, rqi, w.request().releaseVersion(), rsp.get("pc"), null, null));
+        w.response()
+                .complete(new ResponsePrimitive(status, rqi, w.request().releaseVersion(), rsp.get("pc"), null, null));
     }
 
     /** Forgets the channels a deletion took (the channel itself or its owner); what waited there is answered 5103. */
@@ -169,13 +174,18 @@ public final class PollingChannels {
             c.sent.clear();
         }
         for (Waiting w : waiting) {
-            w.response().complete(ResponsePrimitive.error(ResponseStatusCode.TARGET_NOT_REACHABLE,
-                    w.request().requestId(), w.request().releaseVersion(), "polling channel deleted"));
+            w.response()
+                    .complete(ResponsePrimitive.error(
+                            ResponseStatusCode.TARGET_NOT_REACHABLE,
+                            w.request().requestId(),
+                            w.request().releaseVersion(),
+                            "polling channel deleted"));
         }
     }
 
     /** Waits for an answer through a channel for at most {@code timeout}; 5103 otherwise. */
-    public static ResponsePrimitive await(CompletableFuture<ResponsePrimitive> answer, RequestPrimitive req, Duration timeout) {
+    public static ResponsePrimitive await(
+            CompletableFuture<ResponsePrimitive> answer, RequestPrimitive req, Duration timeout) {
         try {
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -184,7 +194,10 @@ public final class PollingChannels {
             // fall through
         }
         answer.cancel(false);
-        return ResponsePrimitive.error(ResponseStatusCode.TARGET_NOT_REACHABLE, req.requestId(), req.releaseVersion(),
+        return ResponsePrimitive.error(
+                ResponseStatusCode.TARGET_NOT_REACHABLE,
+                req.requestId(),
+                req.releaseVersion(),
                 "the entity did not fetch and answer the request through its polling channel in time");
     }
 }

@@ -80,13 +80,15 @@ public final class SubscriptionIndex implements ChangeListener {
     private void removeWithin(Resource root) {
         if (root.type() == ResourceType.SUBSCRIPTION) {
             byParent.computeIfPresent(root.parentId(), (k, old) -> {
-                List<Resource> next = old.stream().filter(s -> !s.ri().equals(root.ri())).toList();
+                List<Resource> next =
+                        old.stream().filter(s -> !s.ri().equals(root.ri())).toList();
                 return next.isEmpty() ? null : next;
             });
             return;
         }
         String prefix = root.path() + "/";
-        byParent.replaceAll((k, subs) -> subs.stream().filter(s -> !s.path().startsWith(prefix)).toList());
+        byParent.replaceAll((k, subs) ->
+                subs.stream().filter(s -> !s.path().startsWith(prefix)).toList());
         byParent.values().removeIf(List::isEmpty);
     }
 }

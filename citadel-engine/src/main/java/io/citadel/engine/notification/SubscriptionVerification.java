@@ -32,8 +32,8 @@ public final class SubscriptionVerification {
     private final AccessControl accessControl;
     private final Duration timeout;
 
-    public SubscriptionVerification(NotificationTargets targets, NotifyRequests requests, AccessControl accessControl,
-                             Duration timeout) {
+    public SubscriptionVerification(
+            NotificationTargets targets, NotifyRequests requests, AccessControl accessControl, Duration timeout) {
         this.targets = targets;
         this.requests = requests;
         this.accessControl = accessControl;
@@ -45,15 +45,21 @@ public final class SubscriptionVerification {
      * @param subscriber the originator as received and normalised
      * @param newTargets targets not verified before
      */
-    public void verify(String subscriptionReference, String rawSubscriber, String subscriber, List<String> newTargets,
-                RequestContext ctx) {
+    public void verify(
+            String subscriptionReference,
+            String rawSubscriber,
+            String subscriber,
+            List<String> newTargets,
+            RequestContext ctx) {
         List<String> toAsk = new ArrayList<>();
         for (String target : newTargets) {
-            if (target.equals(rawSubscriber) || accessControl.ids().normalize(target).equals(subscriber)) {
+            if (target.equals(rawSubscriber)
+                    || accessControl.ids().normalize(target).equals(subscriber)) {
                 continue;
             }
-            targets.localResource(target).filter(r -> !NotificationTargets.isUrl(target)).ifPresent(local ->
-                    requireNotifyPrivilege(local, rawSubscriber, subscriber, ctx));
+            targets.localResource(target)
+                    .filter(r -> !NotificationTargets.isUrl(target))
+                    .ifPresent(local -> requireNotifyPrivilege(local, rawSubscriber, subscriber, ctx));
             toAsk.add(target);
         }
         if (toAsk.isEmpty()) {
@@ -75,17 +81,23 @@ public final class SubscriptionVerification {
             }
             if (rsp.status() == ResponseStatusCode.SUBSCRIPTION_CREATOR_HAS_NO_PRIVILEGE
                     || rsp.status() == ResponseStatusCode.SUBSCRIPTION_HOST_HAS_NO_PRIVILEGE) {
-                throw new OneM2mException(rsp.status(), "notification target " + toAsk.get(i) + " refused the subscription");
+                throw new OneM2mException(
+                        rsp.status(), "notification target " + toAsk.get(i) + " refused the subscription");
             }
-            throw new OneM2mException(ResponseStatusCode.SUBSCRIPTION_VERIFICATION_INITIATION_FAILED,
-                    "verification of notification target " + toAsk.get(i) + " failed: it answered " + rsp.status().code());
+            throw new OneM2mException(
+                    ResponseStatusCode.SUBSCRIPTION_VERIFICATION_INITIATION_FAILED,
+                    "verification of notification target " + toAsk.get(i) + " failed: it answered "
+                            + rsp.status().code());
         }
     }
 
     private void requireNotifyPrivilege(Resource local, String raw, String subscriber, RequestContext ctx) {
         Originator creator = new Originator(raw, subscriber, false, true, List.of(), false, Set.of());
-        if (!accessControl.decide(creator, Operation.NOTIFY.permissionBit(), null, local, false, ctx).permitted()) {
-            throw new OneM2mException(ResponseStatusCode.SUBSCRIPTION_CREATOR_HAS_NO_PRIVILEGE,
+        if (!accessControl
+                .decide(creator, Operation.NOTIFY.permissionBit(), null, local, false, ctx)
+                .permitted()) {
+            throw new OneM2mException(
+                    ResponseStatusCode.SUBSCRIPTION_CREATOR_HAS_NO_PRIVILEGE,
                     "the subscriber has no NOTIFY privilege on notification target " + local.ri());
         }
     }
@@ -101,13 +113,17 @@ public final class SubscriptionVerification {
             throw failed(target, "no answer within " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw failed(target, cause instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms"
-                    : "it could not be reached");
+            throw failed(
+                    target,
+                    cause instanceof TimeoutException
+                            ? "no answer within " + timeout.toMillis() + " ms"
+                            : "it could not be reached");
         }
     }
 
     private static OneM2mException failed(String target, String why) {
-        return new OneM2mException(ResponseStatusCode.SUBSCRIPTION_VERIFICATION_INITIATION_FAILED,
+        return new OneM2mException(
+                ResponseStatusCode.SUBSCRIPTION_VERIFICATION_INITIATION_FAILED,
                 "verification of notification target " + target + " failed: " + why);
     }
 }

@@ -10,9 +10,9 @@ import io.citadel.engine.resources.Content;
 import io.citadel.engine.resources.Expiry;
 import io.citadel.engine.resources.Ids;
 import io.citadel.engine.resources.Representation;
+import io.citadel.engine.resources.Resource;
 import io.citadel.engine.resources.Target;
 import io.citadel.engine.resources.Universal;
-import io.citadel.engine.resources.Resource;
 import io.citadel.engine.types.CreateDraft;
 import io.citadel.engine.types.TypeBehaviour;
 import io.citadel.protocol.OneM2mException;
@@ -40,25 +40,28 @@ public final class CreateOperation {
     /** Checks the request, then describes what it needs to be allowed and how it is then stored. */
     public OperationPlan plan(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
         if (target.virtual() != Target.Virtual.NONE || target.attribute() != null) {
-            throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, "cannot create under a virtual resource or attribute");
+            throw new OneM2mException(
+                    ResponseStatusCode.OPERATION_NOT_ALLOWED, "cannot create under a virtual resource or attribute");
         }
         Resource parent = target.resource();
         ResourceType type = ResourceType.of(req.resourceType())
                 .orElseThrow(() -> OneM2mException.badRequest("unknown resource type " + req.resourceType()));
         ResourceSchema schema = parts.schema();
         if (!schema.allowsChild(parent.type(), type)) {
-            throw new OneM2mException(ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE,
+            throw new OneM2mException(
+                    ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE,
                     type.jsonKey() + " cannot be created under " + parent.type().jsonKey());
         }
         if (!schema.isSupported(type) || type == ResourceType.CSE_BASE) {
             throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED, type.jsonKey() + " is not supported yet");
         }
         if (!parts.behaviour(type).isCreatable()) {
-            throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, type.jsonKey() + " is made by the CSE only");
+            throw new OneM2mException(
+                    ResponseStatusCode.OPERATION_NOT_ALLOWED, type.jsonKey() + " is made by the CSE only");
         }
         Map<String, Object> requested = Content.single(req.content(), type);
-        Map<String, Object> attrs = new LinkedHashMap<>(schema.validate(type, Operation.CREATE, requested,
-                ctx.textualContent()));
+        Map<String, Object> attrs =
+                new LinkedHashMap<>(schema.validate(type, Operation.CREATE, requested, ctx.textualContent()));
         Instant now = Instant.now();
         String rawFrom = req.from();
         AccessQuestion question = parts.behaviour(type).createAccess(parent, requested, rawFrom);
@@ -68,9 +71,15 @@ public final class CreateOperation {
         return new OperationPlan(question, () -> store(req, originator, ctx, parent, type, requested, attrs, now));
     }
 
-    private ResponsePrimitive store(RequestPrimitive req, Originator originator, RequestContext ctx, Resource parent,
-                                    ResourceType type, Map<String, Object> requested, Map<String, Object> attrs,
-                                    Instant now) {
+    private ResponsePrimitive store(
+            RequestPrimitive req,
+            Originator originator,
+            RequestContext ctx,
+            Resource parent,
+            ResourceType type,
+            Map<String, Object> requested,
+            Map<String, Object> attrs,
+            Instant now) {
         TypeBehaviour behaviour = parts.behaviour(type);
         String rawFrom = req.from();
         String name = (String) attrs.remove("rn");
@@ -78,7 +87,8 @@ public final class CreateOperation {
             throw OneM2mException.badRequest("resource name '" + name + "' is reserved");
         }
         parts.acpiValidator().canonicalize(attrs);
-        parts.announcer().checkTargets(type, attrs.get("at"), parts.accessControl().ids()::normalize);
+        parts.announcer()
+                .checkTargets(type, attrs.get("at"), parts.accessControl().ids()::normalize);
         if (attrs.containsKey("cr")) {
             attrs.put("cr", rawFrom);
         }
@@ -91,53 +101,77 @@ public final class CreateOperation {
             }
             attrs.put("et", s);
         }
-        CreateDraft draft = new CreateDraft(parent, attrs, rawFrom, originator.normalized(),
-                Ids.next(type.shortName()), now);
+        CreateDraft draft =
+                new CreateDraft(parent, attrs, rawFrom, originator.normalized(), Ids.next(type.shortName()), now);
         behaviour.prepareCreate(draft);
         if (type == ResourceType.SUBSCRIPTION) {
-            parts.verification().verify(parts.notifier().subscriptionReference(draft.ri()), rawFrom,
-                    originator.normalized(), Notifier.targets(attrs.get("nu")), ctx);
+            parts.verification()
+                    .verify(
+                            parts.notifier().subscriptionReference(draft.ri()),
+                            rawFrom,
+                            originator.normalized(),
+                            Notifier.targets(attrs.get("nu")),
+                            ctx);
         }
-        Resource created = parts.notifier().write(tx -> {
-            if (tx.findById(parent.ri()).isEmpty()) {
-                throw OneM2mException.notFound("parent resource was deleted");
-            }
-            boolean registration = type == ResourceType.AE || type == ResourceType.REMOTE_CSE;
-            if (registration && tx.findById(draft.ri()).filter(r -> !Expiry.hasExpired(r, now)).isPresent()) {
-                throw new OneM2mException(ResponseStatusCode.ORIGINATOR_HAS_ALREADY_REGISTERED,
-                        (type == ResourceType.AE ? "an AE with AE-ID " : "a CSE with CSE-ID /") + draft.ri()
-                                + " is already registered");
-            }
-            String rn = name != null ? name : draft.ri();
-            String path = parent.path() + "/" + rn;
-            Optional<Resource> existing = tx.findByPath(path);
-            if (existing.isPresent() && Expiry.hasExpired(existing.get(), now)) {
-                parts.behaviour(existing.get().type()).beforeDelete(tx, existing.get());
-                tx.deleteSubtree(existing.get()); // expired but not yet reaped: it no longer holds the name
-            } else if (existing.isPresent()) {
-                throw new OneM2mException(ResponseStatusCode.CONFLICT, "a resource named '" + rn + "' already exists here");
-            }
-            if (tx.findById(draft.ri()).isPresent()) {
-                throw new OneM2mException(ResponseStatusCode.CONFLICT, "resource ID collision, retry");
-            }
-            Resource r = new Resource(draft.ri(), type, parent.ri(), rn, path, tx.nextSequence(), draft.creator(),
-                    universal(draft, type, rn, parent, now));
-            tx.insert(r);
-            behaviour.afterCreate(tx, r);
-            return r;
-        }, originator.normalized(), Operation.CREATE);
+        Resource created = parts.notifier()
+                .write(
+                        tx -> {
+                            if (tx.findById(parent.ri()).isEmpty()) {
+                                throw OneM2mException.notFound("parent resource was deleted");
+                            }
+                            boolean registration = type == ResourceType.AE || type == ResourceType.REMOTE_CSE;
+                            if (registration
+                                    && tx.findById(draft.ri())
+                                            .filter(r -> !Expiry.hasExpired(r, now))
+                                            .isPresent()) {
+                                throw new OneM2mException(
+                                        ResponseStatusCode.ORIGINATOR_HAS_ALREADY_REGISTERED,
+                                        (type == ResourceType.AE ? "an AE with AE-ID " : "a CSE with CSE-ID /")
+                                                + draft.ri() + " is already registered");
+                            }
+                            String rn = name != null ? name : draft.ri();
+                            String path = parent.path() + "/" + rn;
+                            Optional<Resource> existing = tx.findByPath(path);
+                            if (existing.isPresent() && Expiry.hasExpired(existing.get(), now)) {
+                                parts.behaviour(existing.get().type()).beforeDelete(tx, existing.get());
+                                tx.deleteSubtree(
+                                        existing.get()); // expired but not yet reaped: it no longer holds the name
+                            } else if (existing.isPresent()) {
+                                throw new OneM2mException(
+                                        ResponseStatusCode.CONFLICT,
+                                        "a resource named '" + rn + "' already exists here");
+                            }
+                            if (tx.findById(draft.ri()).isPresent()) {
+                                throw new OneM2mException(ResponseStatusCode.CONFLICT, "resource ID collision, retry");
+                            }
+                            Resource r = new Resource(
+                                    draft.ri(),
+                                    type,
+                                    parent.ri(),
+                                    rn,
+                                    path,
+                                    tx.nextSequence(),
+                                    draft.creator(),
+                                    universal(draft, type, rn, parent, now));
+                            tx.insert(r);
+                            behaviour.afterCreate(tx, r);
+                            return r;
+                        },
+                        originator.normalized(),
+                        Operation.CREATE);
         return respond(req, created, requested);
     }
 
-    private static Map<String, Object> universal(CreateDraft draft, ResourceType type, String rn, Resource parent,
-                                                 Instant now) {
+    private static Map<String, Object> universal(
+            CreateDraft draft, ResourceType type, String rn, Resource parent, Instant now) {
         Map<String, Object> all = Universal.attributes(type, draft.ri(), rn, parent.ri(), now);
         all.putAll(draft.attributes());
         return all;
     }
 
     private ResponsePrimitive respond(RequestPrimitive req, Resource created, Map<String, Object> requested) {
-        ResultContent rcn = req.resultContent() == null ? ResultContent.ATTRIBUTES
+        ResultContent rcn = req.resultContent() == null
+                ? ResultContent.ATTRIBUTES
                 : ResultContent.of(req.resultContent()).orElseThrow();
         Representation rep = parts.representation();
         boolean structured = req.desiredIdResultType() != 2;
@@ -145,8 +179,8 @@ public final class CreateOperation {
         Object content = switch (rcn) {
             case NOTHING -> null;
             case HIERARCHICAL_ADDRESS -> Map.of("m2m:uri", address);
-            case HIERARCHICAL_ADDRESS_AND_ATTRIBUTES -> Map.of("m2m:rce", Map.of(
-                    created.type().jsonKey(), Representation.visible(created), "uri", address));
+            case HIERARCHICAL_ADDRESS_AND_ATTRIBUTES ->
+                Map.of("m2m:rce", Map.of(created.type().jsonKey(), Representation.visible(created), "uri", address));
             case MODIFIED_ATTRIBUTES -> rep.modified(created, requested);
             default -> rep.full(created);
         };

@@ -18,11 +18,21 @@ import io.citadel.protocol.schema.ResourceSchema;
 import java.util.Map;
 
 /** The collaborators the operations share; assembled once by {@link Cse}. */
-public record EngineParts(CseSettings settings, ResourceSchema schema, ResourceStore store, ResourceRepository repository,
-                   Addressing addressing, AccessControl accessControl, AcpiValidator acpiValidator,
-                   Representation representation, Map<ResourceType, TypeBehaviour> behaviours,
-                   AeBehaviour aeBehaviour, DistributedAuthorization distributed, Notifier notifier,
-                   SubscriptionVerification verification, Announcer announcer) {
+public record EngineParts(
+        CseSettings settings,
+        ResourceSchema schema,
+        ResourceStore store,
+        ResourceRepository repository,
+        Addressing addressing,
+        AccessControl accessControl,
+        AcpiValidator acpiValidator,
+        Representation representation,
+        Map<ResourceType, TypeBehaviour> behaviours,
+        AeBehaviour aeBehaviour,
+        DistributedAuthorization distributed,
+        Notifier notifier,
+        SubscriptionVerification verification,
+        Announcer announcer) {
 
     TypeBehaviour behaviour(ResourceType type) {
         TypeBehaviour b = behaviours.get(type);

@@ -3,9 +3,8 @@ package io.citadel.engine.operations;
 import io.citadel.engine.authorization.AccessQuestion;
 import io.citadel.engine.authorization.Originator;
 import io.citadel.engine.pipeline.RequestContext;
-import io.citadel.engine.resources.Target;
 import io.citadel.engine.resources.Resource;
-import io.citadel.protocol.OneM2mException;
+import io.citadel.engine.resources.Target;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
@@ -33,15 +32,17 @@ public final class FanOutOperation implements AutoCloseable {
     private final EngineParts parts;
     private final BiFunction<RequestPrimitive, RequestContext, ResponsePrimitive> pipeline;
     private final Duration memberTimeout;
-    private final ExecutorService workers = new ThreadPoolExecutor(16, 16, 60, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(10_000), r -> {
+    private final ExecutorService workers =
+            new ThreadPoolExecutor(16, 16, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
                 Thread t = new Thread(r, "citadel-fanout");
                 t.setDaemon(true);
                 return t;
             });
 
-    public FanOutOperation(EngineParts parts, BiFunction<RequestPrimitive, RequestContext, ResponsePrimitive> pipeline,
-                    Duration memberTimeout) {
+    public FanOutOperation(
+            EngineParts parts,
+            BiFunction<RequestPrimitive, RequestContext, ResponsePrimitive> pipeline,
+            Duration memberTimeout) {
         this.parts = parts;
         this.pipeline = pipeline;
         this.memberTimeout = memberTimeout;
@@ -53,16 +54,20 @@ public final class FanOutOperation implements AutoCloseable {
      */
     public OperationPlan plan(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
         Resource group = target.resource();
-        int bit = req.isDiscovery() ? io.citadel.protocol.Operation.DISCOVERY_BIT : req.operation().permissionBit();
+        int bit = req.isDiscovery()
+                ? io.citadel.protocol.Operation.DISCOVERY_BIT
+                : req.operation().permissionBit();
         AccessQuestion question = group.get("macp") instanceof List<?> macp && !macp.isEmpty()
-                ? new AccessQuestion.MembersPolicy(macp.stream().map(String::valueOf).toList(), bit, req.resourceType(),
-                        group)
+                ? new AccessQuestion.MembersPolicy(
+                        macp.stream().map(String::valueOf).toList(), bit, req.resourceType(), group)
                 : new AccessQuestion.Privilege(bit, req.resourceType(), null, group, false, null);
         return new OperationPlan(question, () -> fanOut(req, target, ctx, group));
     }
 
     private ResponsePrimitive fanOut(RequestPrimitive req, Target target, RequestContext ctx, Resource group) {
-        List<String> members = group.get("mid") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+        List<String> members = group.get("mid") instanceof List<?> l
+                ? l.stream().map(String::valueOf).toList()
+                : List.of();
         List<String> targets = new ArrayList<>();
         List<CompletableFuture<ResponsePrimitive>> answers = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
@@ -73,12 +78,20 @@ public final class FanOutOperation implements AutoCloseable {
             try {
                 answer = CompletableFuture.supplyAsync(() -> pipeline.apply(one, ctx), workers);
             } catch (java.util.concurrent.RejectedExecutionException e) {
-                answer = CompletableFuture.completedFuture(ResponsePrimitive.error(ResponseStatusCode.TARGET_NOT_REACHABLE,
-                        one.requestId(), one.releaseVersion(), "too many fan-out requests at once"));
+                answer = CompletableFuture.completedFuture(ResponsePrimitive.error(
+                        ResponseStatusCode.TARGET_NOT_REACHABLE,
+                        one.requestId(),
+                        one.releaseVersion(),
+                        "too many fan-out requests at once"));
             }
-            answers.add(answer.completeOnTimeout(ResponsePrimitive.error(ResponseStatusCode.TARGET_NOT_REACHABLE,
-                    one.requestId(), one.releaseVersion(), "member did not answer in time"),
-                    memberTimeout.toMillis(), TimeUnit.MILLISECONDS));
+            answers.add(answer.completeOnTimeout(
+                    ResponsePrimitive.error(
+                            ResponseStatusCode.TARGET_NOT_REACHABLE,
+                            one.requestId(),
+                            one.releaseVersion(),
+                            "member did not answer in time"),
+                    memberTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS));
         }
         List<Map<String, Object>> rsps = new ArrayList<>();
         for (int i = 0; i < answers.size(); i++) {

@@ -5,10 +5,9 @@ import io.citadel.engine.authorization.Originator;
 import io.citadel.engine.hierarchy.EntityDelivery;
 import io.citadel.engine.notification.PollingChannels;
 import io.citadel.engine.pipeline.RequestContext;
-import io.citadel.engine.resources.Target;
 import io.citadel.engine.resources.Resource;
+import io.citadel.engine.resources.Target;
 import io.citadel.protocol.OneM2mException;
-import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResourceType;
 import io.citadel.protocol.ResponsePrimitive;
@@ -36,23 +35,31 @@ public final class NotifyOperation {
     /** Checks the request, then describes who may send it and how it is then delivered. */
     public OperationPlan plan(RequestPrimitive req, Originator originator, Target target, RequestContext ctx) {
         if (target.virtual() != Target.Virtual.NONE || target.attribute() != null) {
-            throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, "NOTIFY cannot target a virtual resource or attribute");
+            throw new OneM2mException(
+                    ResponseStatusCode.OPERATION_NOT_ALLOWED, "NOTIFY cannot target a virtual resource or attribute");
         }
-        if (!(req.content() instanceof Map<?, ?> content) || content.size() != 1
-                || !(content.containsKey("m2m:sgn") || content.containsKey("m2m:agn") || content.containsKey("m2m:rsp"))) {
+        if (!(req.content() instanceof Map<?, ?> content)
+                || content.size() != 1
+                || !(content.containsKey("m2m:sgn")
+                        || content.containsKey("m2m:agn")
+                        || content.containsKey("m2m:rsp"))) {
             throw OneM2mException.badRequest("NOTIFY content must be one m2m:sgn, m2m:agn or m2m:rsp");
         }
         Resource r = target.resource();
         switch (r.type()) {
             case CSE_BASE -> {
-                return new OperationPlan(new AccessQuestion.Unguarded("a NOTIFY to the CSEBase is only acknowledged",
-                        r.ri()), () -> ResponsePrimitive.of(ResponseStatusCode.OK, req, null));
+                return new OperationPlan(
+                        new AccessQuestion.Unguarded("a NOTIFY to the CSEBase is only acknowledged", r.ri()),
+                        () -> ResponsePrimitive.of(ResponseStatusCode.OK, req, null));
             }
             case AE, REMOTE_CSE -> {
                 return new OperationPlan(question((Map<?, ?>) content, r), () -> retarget(req, r));
             }
-            default -> throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED,
-                    "NOTIFY goes to an AE, a remote CSE or the CSEBase, not to " + r.type().jsonKey());
+            default ->
+                throw new OneM2mException(
+                        ResponseStatusCode.OPERATION_NOT_ALLOWED,
+                        "NOTIFY goes to an AE, a remote CSE or the CSEBase, not to "
+                                + r.type().jsonKey());
         }
     }
 
@@ -66,17 +73,20 @@ public final class NotifyOperation {
         if (content.get("m2m:sgn") instanceof Map<?, ?> sgn && Boolean.TRUE.equals(sgn.get("vrq"))) {
             String cr = sgn.get("cr") instanceof String s ? s : null;
             String creator = cr == null ? null : parts.accessControl().ids().normalize(cr);
-            String self = entity.type() == ResourceType.AE ? parts.accessControl().ids().normalize(entity.ri())
+            String self = entity.type() == ResourceType.AE
+                    ? parts.accessControl().ids().normalize(entity.ri())
                     : entity.getString("csi");
-            return new AccessQuestion.AllOf(List.of(new AccessQuestion.VerificationCreator(entity, cr, creator, self),
+            return new AccessQuestion.AllOf(List.of(
+                    new AccessQuestion.VerificationCreator(entity, cr, creator, self),
                     new AccessQuestion.VerificationHost(entity)));
         }
         return new AccessQuestion.Notify(entity);
     }
 
     private ResponsePrimitive retarget(RequestPrimitive req, Resource entity) {
-        ResponsePrimitive answer = PollingChannels.await(entities.deliver(entity, req, timeout), req,
-                timeout.plusSeconds(61));
-        return new ResponsePrimitive(answer.status(), req.requestId(), req.releaseVersion(), answer.content(), null, null);
+        ResponsePrimitive answer =
+                PollingChannels.await(entities.deliver(entity, req, timeout), req, timeout.plusSeconds(61));
+        return new ResponsePrimitive(
+                answer.status(), req.requestId(), req.releaseVersion(), answer.content(), null, null);
     }
 }

@@ -3,8 +3,8 @@ package io.citadel.engine.operations;
 import io.citadel.engine.authorization.AccessQuestion;
 import io.citadel.engine.authorization.Originator;
 import io.citadel.engine.notification.PollingChannels;
-import io.citadel.engine.resources.Target;
 import io.citadel.engine.resources.Resource;
+import io.citadel.engine.resources.Target;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResourceType;
@@ -32,9 +32,11 @@ public final class PollingChannelOperation {
     /** Describes who may use the channel (its owner alone) and how the poll or answer then runs. */
     public OperationPlan plan(RequestPrimitive req, Originator originator, Target target) {
         Resource channel = target.resource();
-        Resource owner = parts.repository().findById(channel.parentId())
+        Resource owner = parts.repository()
+                .findById(channel.parentId())
                 .orElseThrow(() -> OneM2mException.notFound("the polling channel's owner is gone"));
-        String ownerId = owner.type() == ResourceType.AE ? parts.accessControl().ids().normalize(owner.ri())
+        String ownerId = owner.type() == ResourceType.AE
+                ? parts.accessControl().ids().normalize(owner.ri())
                 : owner.getString("csi");
         return new OperationPlan(new AccessQuestion.PollingChannelOwner(ownerId, channel), () -> use(req, channel));
     }
@@ -44,7 +46,8 @@ public final class PollingChannelOperation {
             case RETRIEVE -> {
                 Duration wait = maxWait;
                 if (req.requestExpiration() != null) {
-                    Duration left = Duration.between(Instant.now(), req.requestExpiration()).minusMillis(200);
+                    Duration left = Duration.between(Instant.now(), req.requestExpiration())
+                            .minusMillis(200);
                     wait = left.compareTo(wait) < 0 ? (left.isNegative() ? Duration.ZERO : left) : wait;
                 }
                 return ResponsePrimitive.of(ResponseStatusCode.OK, req, channels.poll(channel, wait));
@@ -53,8 +56,10 @@ public final class PollingChannelOperation {
                 channels.respond(channel, req.content());
                 return ResponsePrimitive.of(ResponseStatusCode.OK, req, null);
             }
-            default -> throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED,
-                    "pollingChannelURI takes RETRIEVE (poll) and NOTIFY (answer) only");
+            default ->
+                throw new OneM2mException(
+                        ResponseStatusCode.OPERATION_NOT_ALLOWED,
+                        "pollingChannelURI takes RETRIEVE (poll) and NOTIFY (answer) only");
         }
     }
 }

@@ -5,8 +5,8 @@ import io.citadel.engine.authorization.Originator;
 import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.engine.resources.FilterMatcher;
 import io.citadel.engine.resources.Representation;
-import io.citadel.engine.resources.Target;
 import io.citadel.engine.resources.Resource;
+import io.citadel.engine.resources.Target;
 import io.citadel.protocol.FilterCriteria;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
@@ -34,35 +34,41 @@ public final class RetrieveOperation {
             if (target.virtual() != Target.Virtual.NONE || target.attribute() != null) {
                 throw OneM2mException.badRequest("discovery needs a real resource as target");
             }
-            return new OperationPlan(AccessQuestion.Privilege.of(Operation.DISCOVERY_BIT, target.resource()),
+            return new OperationPlan(
+                    AccessQuestion.Privilege.of(Operation.DISCOVERY_BIT, target.resource()),
                     () -> discover(req, originator, target, ctx));
         }
         Resource resource = target.resource();
         if (target.virtual() != Target.Virtual.NONE) {
             return new OperationPlan(AccessQuestion.Privilege.of(Operation.RETRIEVE.permissionBit(), resource), () -> {
                 refuseIfRetrievalDisabled(resource);
-                Resource edge = parts.repository().edgeInstance(resource, target.virtual() == Target.Virtual.LATEST)
+                Resource edge = parts.repository()
+                        .edgeInstance(resource, target.virtual() == Target.Virtual.LATEST)
                         .orElseThrow(() -> OneM2mException.notFound("the container has no content instance"));
                 return read(req, originator, target, ctx, edge);
             });
         }
-        java.util.Set<String> partial = target.attribute() != null ? java.util.Set.of(target.attribute())
+        java.util.Set<String> partial = target.attribute() != null
+                ? java.util.Set.of(target.attribute())
                 : req.attributeList().isEmpty() ? null : java.util.Set.copyOf(req.attributeList());
-        return new OperationPlan(new AccessQuestion.Privilege(Operation.RETRIEVE.permissionBit(), null, null, resource,
-                false, partial), () -> {
+        return new OperationPlan(
+                new AccessQuestion.Privilege(Operation.RETRIEVE.permissionBit(), null, null, resource, false, partial),
+                () -> {
                     if (resource.type() == ResourceType.CONTENT_INSTANCE) {
-                        parts.repository().findById(resource.parentId())
+                        parts.repository()
+                                .findById(resource.parentId())
                                 .ifPresent(RetrieveOperation::refuseIfRetrievalDisabled);
                     }
                     return read(req, originator, target, ctx, resource);
                 });
     }
 
-    private ResponsePrimitive read(RequestPrimitive req, Originator originator, Target target, RequestContext ctx,
-                                   Resource found) {
+    private ResponsePrimitive read(
+            RequestPrimitive req, Originator originator, Target target, RequestContext ctx, Resource found) {
         Resource resource = parts.notifier().withStatistics(found);
         FilterCriteria fc = req.filterCriteria();
-        ResultContent rcn = req.resultContent() == null ? ResultContent.ATTRIBUTES
+        ResultContent rcn = req.resultContent() == null
+                ? ResultContent.ATTRIBUTES
                 : ResultContent.of(req.resultContent()).orElseThrow();
         Representation rep = parts.representation();
         boolean structured = req.desiredIdResultType() != 2;
@@ -82,25 +88,32 @@ public final class RetrieveOperation {
             case CHILD_RESOURCES -> rep.withChildren(resource, children, false);
             case ATTRIBUTES_AND_CHILD_RESOURCE_REFERENCES -> rep.withChildReferences(resource, children, structured);
             case CHILD_RESOURCE_REFERENCES -> Map.of("m2m:rrl", Map.of("rrf", rep.references(children, structured)));
-            default -> throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED, "rcn " + rcn.code() + " is not supported");
+            default ->
+                throw new OneM2mException(
+                        ResponseStatusCode.NOT_IMPLEMENTED, "rcn " + rcn.code() + " is not supported");
         };
         return ok(req, content);
     }
 
     private static void refuseIfRetrievalDisabled(Resource container) {
         if (Boolean.TRUE.equals(container.get("disr"))) {
-            throw new OneM2mException(ResponseStatusCode.OPERATION_NOT_ALLOWED, "the container disables retrieval of its instances");
+            throw new OneM2mException(
+                    ResponseStatusCode.OPERATION_NOT_ALLOWED, "the container disables retrieval of its instances");
         }
     }
 
-    private List<Resource> readableChildren(Resource parent, FilterCriteria fc, Originator originator, RequestContext ctx) {
+    private List<Resource> readableChildren(
+            Resource parent, FilterCriteria fc, Originator originator, RequestContext ctx) {
         int limit = limit(fc);
         List<Resource> out = new ArrayList<>();
         int skip = fc != null && fc.offset() != null ? fc.offset() - 1 : 0;
         List<Integer> types = fc != null ? fc.resourceTypes() : List.of();
-        for (Resource child : parts.repository().children(parent, types, parts.settings().maxResults() + skip)) {
+        for (Resource child :
+                parts.repository().children(parent, types, parts.settings().maxResults() + skip)) {
             if (FilterMatcher.matches(fc, child)
-                    && parts.accessControl().decide(originator, Operation.RETRIEVE.permissionBit(), null, child, false, ctx).permitted()) {
+                    && parts.accessControl()
+                            .decide(originator, Operation.RETRIEVE.permissionBit(), null, child, false, ctx)
+                            .permitted()) {
                 if (skip > 0) {
                     skip--;
                 } else if (out.size() < limit) {
@@ -148,7 +161,8 @@ public final class RetrieveOperation {
         }
         boolean structured = req.desiredIdResultType() != 2;
         if (req.resultContent() != null && req.resultContent() == ResultContent.CHILD_RESOURCE_REFERENCES.code()) {
-            return ok(req, Map.of("m2m:rrl", Map.of("rrf", parts.representation().references(found, structured))));
+            return ok(
+                    req, Map.of("m2m:rrl", Map.of("rrf", parts.representation().references(found, structured))));
         }
         List<String> uris = new ArrayList<>(found.size());
         found.forEach(r -> uris.add(Representation.address(r, structured)));
@@ -156,7 +170,9 @@ public final class RetrieveOperation {
     }
 
     private boolean discoverable(Resource r, Originator originator, RequestContext ctx) {
-        return parts.accessControl().decide(originator, Operation.DISCOVERY_BIT, null, r, false, ctx).permitted();
+        return parts.accessControl()
+                .decide(originator, Operation.DISCOVERY_BIT, null, r, false, ctx)
+                .permitted();
     }
 
     private static ResponsePrimitive ok(RequestPrimitive req, Object content) {

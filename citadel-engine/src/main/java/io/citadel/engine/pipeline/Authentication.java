@@ -1,6 +1,5 @@
 package io.citadel.engine.pipeline;
 
-import io.citadel.engine.pipeline.Exchange;
 import io.citadel.engine.resources.Resource;
 import java.util.Optional;
 

@@ -4,8 +4,6 @@ import io.citadel.engine.authorization.AccessControl;
 import io.citadel.engine.authorization.AccessQuestion;
 import io.citadel.engine.authorization.Originator;
 import io.citadel.engine.operations.OperationPlan;
-import io.citadel.engine.pipeline.Exchange;
-import io.citadel.engine.pipeline.Stage;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.security.AccessDecision;
@@ -16,7 +14,8 @@ import io.citadel.security.AccessDecision;
  * denies. Records the plan and the {@link AccessDecision} for the operate stage.
  */
 public final class AuthorizeStage implements Stage {
-    public static final Exchange.Key<AccessDecision> DECISION = Exchange.Key.of("access decision", AccessDecision.class);
+    public static final Exchange.Key<AccessDecision> DECISION =
+            Exchange.Key.of("access decision", AccessDecision.class);
 
     private final OperateStage.Operations operations;
     private final AccessControl accessControl;
@@ -29,8 +28,8 @@ public final class AuthorizeStage implements Stage {
     @Override
     public ResponsePrimitive apply(Exchange exchange, Next next) {
         Originator originator = exchange.get(CredentialsStage.ORIGINATOR);
-        OperationPlan plan = operations.plan(exchange.request(), originator, exchange.get(TargetStage.TARGET),
-                exchange.context());
+        OperationPlan plan =
+                operations.plan(exchange.request(), originator, exchange.get(TargetStage.TARGET), exchange.context());
         AccessDecision decision = null;
         for (AccessQuestion question : plan.question().parts()) {
             decision = accessControl.authorize(originator, question, exchange.context());

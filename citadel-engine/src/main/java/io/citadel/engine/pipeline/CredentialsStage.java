@@ -4,9 +4,6 @@ import io.citadel.engine.authorization.Originator;
 import io.citadel.engine.authorization.RoleDirectory;
 import io.citadel.engine.authorization.TokenService;
 import io.citadel.engine.hierarchy.RemoteCseIndex;
-import io.citadel.engine.pipeline.Exchange;
-import io.citadel.engine.pipeline.Facts;
-import io.citadel.engine.pipeline.Stage;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
@@ -42,15 +39,18 @@ public final class CredentialsStage implements Stage {
         for (String tid : request.tokenIds()) {
             List<String> named = roles.storedTokens(List.of(tid));
             if (named.isEmpty()) {
-                throw new OneM2mException(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE,
+                throw new OneM2mException(
+                        ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE,
                         "token rejected: a token ID in tids names no <token> in this CSE's token repository");
             }
             stored.addAll(named);
         }
-        TokenService.Admitted admitted = tokens.admit(request, stored, normalized, exchange.context().receivedAt());
+        TokenService.Admitted admitted =
+                tokens.admit(request, stored, normalized, exchange.context().receivedAt());
         exchange.put(ORIGINATOR, originator(exchange, normalized, admitted));
         ResponsePrimitive response = next.proceed(exchange);
-        return admitted.assigned().isEmpty() || !response.status().isSuccess() ? response
+        return admitted.assigned().isEmpty() || !response.status().isSuccess()
+                ? response
                 : response.withAssignedTokenIds(admitted.assigned());
     }
 
@@ -61,8 +61,16 @@ public final class CredentialsStage implements Stage {
             return new Originator(raw, "", false, false, List.of(), false, Set.of());
         }
         Authentication auth = exchange.get(Authentication.KEY);
-        boolean registered = auth.admin() || auth.ae().isPresent() || auth.cse() && remotes.byCseId(normalized).isPresent();
-        return new Originator(raw, normalized, auth.authenticated(), registered, admitted.tokens(),
-                req.tokenRequestIndicator(), roles.validRoles(req.roleIds(), normalized, exchange.context().receivedAt()));
+        boolean registered = auth.admin()
+                || auth.ae().isPresent()
+                || auth.cse() && remotes.byCseId(normalized).isPresent();
+        return new Originator(
+                raw,
+                normalized,
+                auth.authenticated(),
+                registered,
+                admitted.tokens(),
+                req.tokenRequestIndicator(),
+                roles.validRoles(req.roleIds(), normalized, exchange.context().receivedAt()));
     }
 }

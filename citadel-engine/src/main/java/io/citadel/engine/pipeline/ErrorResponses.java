@@ -16,20 +16,23 @@ import java.util.UUID;
 public final class ErrorResponses {
     private static final System.Logger LOG = System.getLogger("citadel.engine");
 
-    private ErrorResponses() {
-    }
+    private ErrorResponses() {}
 
     public static ResponsePrimitive of(RequestPrimitive request, RuntimeException failure) {
         if (failure instanceof OneM2mException e) {
             return e.content() != null
                     ? ResponsePrimitive.error(e.status(), request.requestId(), request.releaseVersion(), e.content())
-                    : ResponsePrimitive.error(e.status(), request.requestId(), request.releaseVersion(), e.getMessage());
+                    : ResponsePrimitive.error(
+                            e.status(), request.requestId(), request.releaseVersion(), e.getMessage());
         }
         if (failure instanceof StoreException) {
             String incident = UUID.randomUUID().toString();
             LOG.log(Level.ERROR, "storage failure, incident " + incident, failure);
-            return ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, request.requestId(),
-                    request.releaseVersion(), "storage failure (incident " + incident + ")");
+            return ResponsePrimitive.error(
+                    ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                    request.requestId(),
+                    request.releaseVersion(),
+                    "storage failure (incident " + incident + ")");
         }
         return internal(request, failure);
     }
@@ -37,7 +40,10 @@ public final class ErrorResponses {
     static ResponsePrimitive internal(RequestPrimitive request, RuntimeException failure) {
         String incident = UUID.randomUUID().toString();
         LOG.log(Level.ERROR, "unexpected failure, incident " + incident, failure);
-        return ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, request.requestId(),
-                request.releaseVersion(), "internal error (incident " + incident + ")");
+        return ResponsePrimitive.error(
+                ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                request.requestId(),
+                request.releaseVersion(),
+                "internal error (incident " + incident + ")");
     }
 }

@@ -1,6 +1,5 @@
 package io.citadel.engine.pipeline;
 
-import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.protocol.RequestPrimitive;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,8 +49,9 @@ public final class Exchange {
 
     /** A fact an earlier stage must have recorded; throws {@link IllegalStateException} naming it when missing. */
     public <T> T get(Key<T> key) {
-        return find(key).orElseThrow(() -> new IllegalStateException(
-                key.name() + " is not known yet: the stage that sets it has not run before this one"));
+        return find(key)
+                .orElseThrow(() -> new IllegalStateException(
+                        key.name() + " is not known yet: the stage that sets it has not run before this one"));
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.citadel.engine.pipeline;
 
-import io.citadel.engine.pipeline.Exchange;
-import io.citadel.engine.pipeline.Stage;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
@@ -20,7 +18,8 @@ public final class ExecutionTimeStage implements Stage {
         if (oet != null) {
             Duration ahead = Duration.between(Instant.now(), oet);
             if (ahead.compareTo(Duration.ZERO) > 0) {
-                Duration wait = ahead.compareTo(ValidateStage.MAX_EXECUTION_DELAY) < 0 ? ahead
+                Duration wait = ahead.compareTo(ValidateStage.MAX_EXECUTION_DELAY) < 0
+                        ? ahead
                         : ValidateStage.MAX_EXECUTION_DELAY;
                 sleep(wait.toMillis() + (wait.toNanosPart() % 1_000_000 == 0 ? 0 : 1)); // whole ms, never early
             }

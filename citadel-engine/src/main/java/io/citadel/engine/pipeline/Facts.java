@@ -9,6 +9,5 @@ public final class Facts {
      */
     public static final Exchange.Key<String> ORIGINATOR_ID = Exchange.Key.of("originator ID", String.class);
 
-    private Facts() {
-    }
+    private Facts() {}
 }

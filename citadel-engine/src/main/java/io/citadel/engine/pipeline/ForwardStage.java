@@ -1,9 +1,6 @@
 package io.citadel.engine.pipeline;
 
 import io.citadel.engine.hierarchy.Forwarder;
-import io.citadel.engine.pipeline.Exchange;
-import io.citadel.engine.pipeline.Facts;
-import io.citadel.engine.pipeline.Stage;
 import io.citadel.protocol.ResponsePrimitive;
 import java.util.Optional;
 
@@ -21,7 +18,10 @@ public final class ForwardStage implements Stage {
         if (elsewhere.isEmpty()) {
             return next.proceed(exchange);
         }
-        return forwarder.forward(exchange.request(), exchange.get(Facts.ORIGINATOR_ID), elsewhere.get(),
+        return forwarder.forward(
+                exchange.request(),
+                exchange.get(Facts.ORIGINATOR_ID),
+                elsewhere.get(),
                 exchange.context().receivedAt());
     }
 }

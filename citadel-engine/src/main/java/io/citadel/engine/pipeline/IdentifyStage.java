@@ -1,14 +1,11 @@
 package io.citadel.engine.pipeline;
 
+import io.citadel.credentials.SecurityAssociation;
 import io.citadel.engine.CseSettings;
 import io.citadel.engine.hierarchy.RemoteCseIndex;
 import io.citadel.engine.resources.Representation;
-import io.citadel.engine.resources.ResourceRepository;
-import io.citadel.credentials.SecurityAssociation;
-import io.citadel.engine.pipeline.Exchange;
-import io.citadel.engine.pipeline.Facts;
-import io.citadel.engine.pipeline.Stage;
 import io.citadel.engine.resources.Resource;
+import io.citadel.engine.resources.ResourceRepository;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
@@ -40,7 +37,8 @@ public final class IdentifyStage implements Stage {
     private final RemoteCseIndex remotes;
     private final String administrator;
 
-    public IdentifyStage(CseSettings settings, OriginatorIds ids, ResourceRepository repository, RemoteCseIndex remotes) {
+    public IdentifyStage(
+            CseSettings settings, OriginatorIds ids, ResourceRepository repository, RemoteCseIndex remotes) {
         this.settings = settings;
         this.ids = ids;
         this.repository = repository;
@@ -52,7 +50,9 @@ public final class IdentifyStage implements Stage {
     public ResponsePrimitive apply(Exchange exchange, Next next) {
         RequestPrimitive req = exchange.request();
         String normalized = req.from() == null || req.from().isEmpty() ? "" : ids.normalize(req.from());
-        exchange.put(Authentication.KEY, authenticate(req, normalized, exchange.context().association()));
+        exchange.put(
+                Authentication.KEY,
+                authenticate(req, normalized, exchange.context().association()));
         exchange.put(Facts.ORIGINATOR_ID, normalized);
         return next.proceed(exchange);
     }
@@ -72,7 +72,8 @@ public final class IdentifyStage implements Stage {
     }
 
     public static boolean isAeRegistration(RequestPrimitive req) {
-        return req.operation() == Operation.CREATE && req.resourceType() != null
+        return req.operation() == Operation.CREATE
+                && req.resourceType() != null
                 && req.resourceType() == ResourceType.AE.code();
     }
 
@@ -82,7 +83,9 @@ public final class IdentifyStage implements Stage {
             int slash = normalized.indexOf('/', 2);
             return slash > 2 && normalized.indexOf('/', slash + 1) < 0 && !normalized.startsWith("S", slash + 1);
         }
-        return normalized.startsWith("/") && normalized.length() > 1 && normalized.indexOf('/', 1) < 0
+        return normalized.startsWith("/")
+                && normalized.length() > 1
+                && normalized.indexOf('/', 1) < 0
                 && normalized.charAt(1) != 'S';
     }
 
@@ -96,17 +99,20 @@ public final class IdentifyStage implements Stage {
     private void requireUnsecuredAeMayAct(String normalized, Optional<Resource> registered) {
         if (registered.isPresent()) {
             if (registered.get().get(SECURED_REGISTRATION) != null) {
-                throw new OneM2mException(ResponseStatusCode.SECURITY_ASSOCIATION_REQUIRED,
+                throw new OneM2mException(
+                        ResponseStatusCode.SECURITY_ASSOCIATION_REQUIRED,
                         "this AE registered over a security association; its requests must come over one too");
             }
             return;
         }
         if (ownStem(normalized) != null) {
-            throw new OneM2mException(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
+            throw new OneM2mException(
+                    ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
                     "'From' names an AE that is not registered with this CSE; register it first");
         }
         if (settings.insecureCsePeers().isEmpty()) {
-            throw new OneM2mException(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
+            throw new OneM2mException(
+                    ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
                     "'From' names an AE of another CSE, which reaches this CSE only through its CSE over a security association");
         }
     }
@@ -119,17 +125,21 @@ public final class IdentifyStage implements Stage {
     private boolean bindToAssociation(RequestPrimitive req, String normalized, SecurityAssociation sa) {
         if (req.from() == null || req.from().isEmpty()) {
             if (sa != null) {
-                throw new OneM2mException(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
+                throw new OneM2mException(
+                        ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
                         "over a security association the AE-ID to register must be given in 'From'");
             }
             return false;
         }
         if (sa != null && !sa.allows(normalized) && !relayedBy(sa, normalized)) {
-            throw new OneM2mException(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
-                    "'From' is not an identity of the credential this connection authenticated (" + sa.credentialId() + ")");
+            throw new OneM2mException(
+                    ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
+                    "'From' is not an identity of the credential this connection authenticated (" + sa.credentialId()
+                            + ")");
         }
         if (sa == null && isCseId(normalized) && !settings.insecureCsePeers().contains(normalized)) {
-            throw new OneM2mException(ResponseStatusCode.SECURITY_ASSOCIATION_REQUIRED,
+            throw new OneM2mException(
+                    ResponseStatusCode.SECURITY_ASSOCIATION_REQUIRED,
                     "a CSE must send requests over a security association (TLS)");
         }
         return sa != null;
@@ -145,7 +155,9 @@ public final class IdentifyStage implements Stage {
             if (!fromRegistrar && remotes.isBehind(peer, originator)) {
                 return true;
             }
-            if (fromRegistrar && !originator.equals(own) && !originator.startsWith(own + "/")
+            if (fromRegistrar
+                    && !originator.equals(own)
+                    && !originator.startsWith(own + "/")
                     && remotes.descendants().stream().noneMatch(d -> remotes.isBehind(d, originator))) {
                 return true;
             }
@@ -156,7 +168,8 @@ public final class IdentifyStage implements Stage {
     /** The AE-ID-Stem of one of this CSE's AE-IDs ({@code /cse/Cx}, {@code /Sx}); null for any other ID. */
     private String ownStem(String normalized) {
         String prefix = settings.cseId() + "/";
-        String stem = normalized.startsWith(prefix) ? normalized.substring(prefix.length())
+        String stem = normalized.startsWith(prefix)
+                ? normalized.substring(prefix.length())
                 : normalized.startsWith("/S") ? normalized.substring(1) : null;
         return stem == null || stem.isEmpty() || stem.contains("/") ? null : stem;
     }

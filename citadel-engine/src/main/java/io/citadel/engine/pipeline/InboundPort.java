@@ -1,7 +1,6 @@
 package io.citadel.engine.pipeline;
 
 import io.citadel.engine.hierarchy.EntityConnections;
-import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
@@ -41,13 +40,13 @@ public final class InboundPort implements AutoCloseable {
      * @param threads the pool's size
      * @param queue how many requests may wait for a worker before the port answers "overloaded"
      */
-    public static InboundPort open(PrimitiveHandler handler, EntityConnections connections, String name, int threads,
-                                   int queue) {
+    public static InboundPort open(
+            PrimitiveHandler handler, EntityConnections connections, String name, int threads, int queue) {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(connections, "connections");
         AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queue), r -> {
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
                     Thread t = new Thread(r, name + "-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -71,8 +70,11 @@ public final class InboundPort implements AutoCloseable {
      * As {@link #submit(RequestPrimitive, RequestContext, Consumer)} for a request that came over a two-way
      * connection: its first successful request binds the entity to the connection (see {@link TwoWayConnection}).
      */
-    public void submit(RequestPrimitive request, RequestContext context, TwoWayConnection connection,
-                       Consumer<ResponsePrimitive> answer) {
+    public void submit(
+            RequestPrimitive request,
+            RequestContext context,
+            TwoWayConnection connection,
+            Consumer<ResponsePrimitive> answer) {
         submit(request, context, response -> {
             connection.answered(request, response, connections);
             answer.accept(response);
@@ -91,14 +93,15 @@ public final class InboundPort implements AutoCloseable {
 
     /** The answer to a request the pool has no room for. */
     public static ResponsePrimitive overloaded(RequestPrimitive request) {
-        return ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, request.requestId(),
-                request.releaseVersion(), OVERLOADED);
+        return ResponsePrimitive.error(
+                ResponseStatusCode.INTERNAL_SERVER_ERROR, request.requestId(), request.releaseVersion(), OVERLOADED);
     }
 
     /** Whether a response is the port's "overloaded" answer (a binding may then also close the connection). */
     public static boolean isOverloaded(ResponsePrimitive response) {
         return response.status() == ResponseStatusCode.INTERNAL_SERVER_ERROR
-                && response.content() instanceof java.util.Map<?, ?> m && OVERLOADED.equals(m.get("m2m:dbg"));
+                && response.content() instanceof java.util.Map<?, ?> m
+                && OVERLOADED.equals(m.get("m2m:dbg"));
     }
 
     /** Stops taking work and waits up to 5 s for the requests already running. */

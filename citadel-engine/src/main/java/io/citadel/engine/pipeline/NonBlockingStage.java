@@ -1,10 +1,6 @@
 package io.citadel.engine.pipeline;
 
 import io.citadel.engine.notification.NonBlockingRequests;
-import io.citadel.engine.pipeline.Exchange;
-import io.citadel.engine.pipeline.Facts;
-import io.citadel.engine.pipeline.PrimitiveHandler;
-import io.citadel.engine.pipeline.Stage;
 import io.citadel.protocol.ResponsePrimitive;
 
 /**
@@ -26,7 +22,7 @@ public final class NonBlockingStage implements Stage {
         if (!exchange.request().isNonBlocking()) {
             return next.proceed(exchange);
         }
-        return nonBlocking.accept(exchange.request(), exchange.get(Facts.ORIGINATOR_ID), exchange.context(),
-                pipeline::handle);
+        return nonBlocking.accept(
+                exchange.request(), exchange.get(Facts.ORIGINATOR_ID), exchange.context(), pipeline::handle);
     }
 }

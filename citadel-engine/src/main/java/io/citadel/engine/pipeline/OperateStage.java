@@ -10,8 +10,6 @@ import io.citadel.engine.operations.PollingChannelOperation;
 import io.citadel.engine.operations.RetrieveOperation;
 import io.citadel.engine.operations.UpdateOperation;
 import io.citadel.engine.resources.Target;
-import io.citadel.engine.pipeline.Exchange;
-import io.citadel.engine.pipeline.Stage;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 
@@ -24,22 +22,31 @@ public final class OperateStage implements Stage {
     }
 
     /** The operations, one object each; picks the one a request needs and has it describe its plan. */
-    public record Operations(CreateOperation create, RetrieveOperation retrieve, UpdateOperation update,
-                      DeleteOperation delete, NotifyOperation notification, FanOutOperation fanOut,
-                      PollingChannelOperation polling) {
+    public record Operations(
+            CreateOperation create,
+            RetrieveOperation retrieve,
+            UpdateOperation update,
+            DeleteOperation delete,
+            NotifyOperation notification,
+            FanOutOperation fanOut,
+            PollingChannelOperation polling) {
 
-        OperationPlan plan(RequestPrimitive request, Originator originator, Target target,
-                           io.citadel.engine.pipeline.RequestContext ctx) {
+        OperationPlan plan(
+                RequestPrimitive request,
+                Originator originator,
+                Target target,
+                io.citadel.engine.pipeline.RequestContext ctx) {
             return switch (target.virtual()) {
                 case FAN_OUT -> fanOut.plan(request, originator, target, ctx);
                 case POLLING -> polling.plan(request, originator, target);
-                default -> switch (request.operation()) {
-                    case CREATE -> create.plan(request, originator, target, ctx);
-                    case RETRIEVE -> retrieve.plan(request, originator, target, ctx);
-                    case UPDATE -> update.plan(request, originator, target, ctx);
-                    case DELETE -> delete.plan(request, originator, target, ctx);
-                    case NOTIFY -> notification.plan(request, originator, target, ctx);
-                };
+                default ->
+                    switch (request.operation()) {
+                        case CREATE -> create.plan(request, originator, target, ctx);
+                        case RETRIEVE -> retrieve.plan(request, originator, target, ctx);
+                        case UPDATE -> update.plan(request, originator, target, ctx);
+                        case DELETE -> delete.plan(request, originator, target, ctx);
+                        case NOTIFY -> notification.plan(request, originator, target, ctx);
+                    };
             };
         }
     }

@@ -32,12 +32,15 @@ public final class PendingResponses {
     public CompletableFuture<ResponsePrimitive> expect(RequestPrimitive request, Duration timeout) {
         String rqi = request.requestId();
         if (rqi == null || pending.size() >= max) {
-            return CompletableFuture.failedFuture(new IllegalStateException(rqi == null
-                    ? "a request without a request identifier cannot be matched" : "too many requests awaiting answers"));
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    rqi == null
+                            ? "a request without a request identifier cannot be matched"
+                            : "too many requests awaiting answers"));
         }
         CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
         if (pending.putIfAbsent(rqi, answer) != null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("a request with this identifier is pending"));
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("a request with this identifier is pending"));
         }
         answer.whenComplete((r, e) -> pending.remove(rqi, answer));
         return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -45,8 +48,8 @@ public final class PendingResponses {
 
     /** Hands a response to the request it answers; false when no request of ours waits for it. */
     public boolean complete(ResponsePrimitive response) {
-        CompletableFuture<ResponsePrimitive> waiting = response.requestId() == null ? null
-                : pending.remove(response.requestId());
+        CompletableFuture<ResponsePrimitive> waiting =
+                response.requestId() == null ? null : pending.remove(response.requestId());
         return waiting != null && waiting.complete(response);
     }
 

@@ -1,9 +1,7 @@
 package io.citadel.engine.pipeline;
 
-import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
-import io.citadel.protocol.ResponseStatusCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -37,14 +35,17 @@ public final class Pipeline implements PrimitiveHandler {
 
     private ResponsePrimitive run(int index, Exchange exchange) {
         if (index == stages.size()) {
-            return ErrorResponses.internal(exchange.request(), new IllegalStateException(
-                    "the pipeline ended without an answer: no stage after '" + stages.get(index - 1).name() + "' answered"));
+            return ErrorResponses.internal(
+                    exchange.request(),
+                    new IllegalStateException("the pipeline ended without an answer: no stage after '"
+                            + stages.get(index - 1).name() + "' answered"));
         }
         try {
             ResponsePrimitive response = stages.get(index).stage().apply(exchange, next -> run(index + 1, next));
             if (response == null) {
-                return ErrorResponses.internal(exchange.request(), new IllegalStateException(
-                        "stage '" + stages.get(index).name() + "' answered nothing"));
+                return ErrorResponses.internal(
+                        exchange.request(),
+                        new IllegalStateException("stage '" + stages.get(index).name() + "' answered nothing"));
             }
             return response;
         } catch (RuntimeException e) {
@@ -69,8 +70,7 @@ public final class Pipeline implements PrimitiveHandler {
     public static final class Builder {
         private final List<NamedStage> stages = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Appends a stage. */
         public Builder then(String name, Stage stage) {

@@ -1,6 +1,5 @@
 package io.citadel.engine.pipeline;
 
-import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 

@@ -11,8 +11,8 @@ import java.time.Instant;
  * @param textualContent true when the content came in XML (all leaves text)
  * @param receivedAt when the binding received the request
  */
-public record RequestContext(String peerAddress, SecurityAssociation association, boolean textualContent,
-                             Instant receivedAt) {
+public record RequestContext(
+        String peerAddress, SecurityAssociation association, boolean textualContent, Instant receivedAt) {
 
     public static RequestContext local() {
         return new RequestContext("127.0.0.1", null, false, Instant.now());
@@ -20,6 +20,8 @@ public record RequestContext(String peerAddress, SecurityAssociation association
 
     /** The peer address as an {@code m2m:ipAddress} ({@code ip4} or {@code ip6}), or null when unknown. */
     public java.util.Map<String, Object> peerIpAddress() {
-        return peerAddress == null ? null : java.util.Map.of(peerAddress.indexOf(':') >= 0 ? "ip6" : "ip4", peerAddress);
+        return peerAddress == null
+                ? null
+                : java.util.Map.of(peerAddress.indexOf(':') >= 0 ? "ip6" : "ip4", peerAddress);
     }
 }

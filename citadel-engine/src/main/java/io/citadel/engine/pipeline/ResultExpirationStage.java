@@ -1,7 +1,5 @@
 package io.citadel.engine.pipeline;
 
-import io.citadel.engine.pipeline.Exchange;
-import io.citadel.engine.pipeline.Stage;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
 import java.time.Clock;
@@ -23,8 +21,11 @@ public final class ResultExpirationStage implements Stage {
         ResponsePrimitive response = next.proceed(exchange);
         Instant rset = exchange.request().handling().resultExpiration();
         if (rset != null && response.status().isSuccess() && clock.instant().isAfter(rset)) {
-            return ResponsePrimitive.error(ResponseStatusCode.REQUEST_TIMEOUT, exchange.request().requestId(),
-                    exchange.request().releaseVersion(), "the result was ready after its expiration time (rset) and is withheld");
+            return ResponsePrimitive.error(
+                    ResponseStatusCode.REQUEST_TIMEOUT,
+                    exchange.request().requestId(),
+                    exchange.request().releaseVersion(),
+                    "the result was ready after its expiration time (rset) and is withheld");
         }
         return response;
     }

@@ -29,6 +29,5 @@ public final class StageNames {
     /** Runs the operation the authorize stage allowed. */
     public static final String OPERATE = "operate";
 
-    private StageNames() {
-    }
+    private StageNames() {}
 }

@@ -2,8 +2,6 @@ package io.citadel.engine.pipeline;
 
 import io.citadel.engine.resources.Addressing;
 import io.citadel.engine.resources.Target;
-import io.citadel.engine.pipeline.Exchange;
-import io.citadel.engine.pipeline.Stage;
 import io.citadel.protocol.ResponsePrimitive;
 
 /** Resolves {@code To} to a resource of this CSE or a virtual one (4004 when there is none). */

@@ -44,11 +44,15 @@ public final class TwoWayConnection {
     private static String entity(RequestPrimitive request, ResponsePrimitive response) {
         if (request.operation() == Operation.CREATE && response.content() instanceof Map<?, ?> content) {
             Integer ty = request.resourceType();
-            if (ty != null && ty == ResourceType.AE.code() && content.get("m2m:ae") instanceof Map<?, ?> ae
+            if (ty != null
+                    && ty == ResourceType.AE.code()
+                    && content.get("m2m:ae") instanceof Map<?, ?> ae
                     && ae.get("aei") instanceof String aei) {
                 return aei;
             }
-            if (ty != null && ty == ResourceType.REMOTE_CSE.code() && content.get("m2m:csr") instanceof Map<?, ?> csr
+            if (ty != null
+                    && ty == ResourceType.REMOTE_CSE.code()
+                    && content.get("m2m:csr") instanceof Map<?, ?> csr
                     && csr.get("csi") instanceof String csi) {
                 return csi;
             }

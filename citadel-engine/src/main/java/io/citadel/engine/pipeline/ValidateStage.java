@@ -1,7 +1,5 @@
 package io.citadel.engine.pipeline;
 
-import io.citadel.engine.pipeline.Exchange;
-import io.citadel.engine.pipeline.Stage;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.ReleaseVersion;
@@ -18,6 +16,7 @@ import java.util.regex.Pattern;
 public final class ValidateStage implements Stage {
     /** The longest an operation execution time ({@code oet}) may lie ahead. */
     static final Duration MAX_EXECUTION_DELAY = Duration.ofSeconds(30);
+
     private static final Pattern PRINTABLE_ID = Pattern.compile("[\\x21-\\x7e]*");
 
     @Override
@@ -34,24 +33,30 @@ public final class ValidateStage implements Stage {
             throw OneM2mException.badRequest("Request Identifier is longer than 256 characters");
         }
         if (req.releaseVersion() == null) {
-            throw new OneM2mException(ResponseStatusCode.RELEASE_VERSION_NOT_SUPPORTED,
+            throw new OneM2mException(
+                    ResponseStatusCode.RELEASE_VERSION_NOT_SUPPORTED,
                     "Release Version Indicator (rvi / X-M2M-RVI) missing: Release 1 is not supported; use one of "
                             + ReleaseVersion.SUPPORTED);
         }
         if (!ReleaseVersion.isSupported(req.releaseVersion())) {
-            throw new OneM2mException(ResponseStatusCode.RELEASE_VERSION_NOT_SUPPORTED,
-                    "release version '" + req.releaseVersion() + "' is not supported; use one of " + ReleaseVersion.SUPPORTED);
+            throw new OneM2mException(
+                    ResponseStatusCode.RELEASE_VERSION_NOT_SUPPORTED,
+                    "release version '" + req.releaseVersion() + "' is not supported; use one of "
+                            + ReleaseVersion.SUPPORTED);
         }
         if (req.requestExpiration() != null && !req.requestExpiration().isAfter(receivedAt)) {
             throw new OneM2mException(ResponseStatusCode.REQUEST_TIMEOUT, "the request expired before it was received");
         }
         validateHandling(req, receivedAt);
-        boolean aeRegistration = req.operation() == Operation.CREATE && req.resourceType() != null
+        boolean aeRegistration = req.operation() == Operation.CREATE
+                && req.resourceType() != null
                 && req.resourceType() == ResourceType.AE.code();
         if ((req.from() == null || req.from().isEmpty()) && !aeRegistration) {
             throw OneM2mException.badRequest("'From' (X-M2M-Origin) is missing");
         }
-        if (req.from() != null && (req.from().length() > 1024 || !PRINTABLE_ID.matcher(req.from()).matches())) {
+        if (req.from() != null
+                && (req.from().length() > 1024
+                        || !PRINTABLE_ID.matcher(req.from()).matches())) {
             throw OneM2mException.badRequest("'From' is not a valid identifier");
         }
         if (req.operation() == Operation.CREATE && req.resourceType() == null) {
@@ -81,19 +86,24 @@ public final class ValidateStage implements Stage {
         }
         if (h.resultExpiration() != null) {
             if (req.requestExpiration() != null && h.resultExpiration().isBefore(req.requestExpiration())) {
-                throw OneM2mException.badRequest("result expiration (rset) must not be before request expiration (rqet)");
+                throw OneM2mException.badRequest(
+                        "result expiration (rset) must not be before request expiration (rqet)");
             }
             if (!h.resultExpiration().isAfter(now)) {
-                throw new OneM2mException(ResponseStatusCode.REQUEST_TIMEOUT, "the result expiration time (rset) has passed");
+                throw new OneM2mException(
+                        ResponseStatusCode.REQUEST_TIMEOUT, "the result expiration time (rset) has passed");
             }
         }
         if (h.operationExecution() != null) {
             if (req.requestExpiration() != null && h.operationExecution().isAfter(req.requestExpiration())) {
-                throw OneM2mException.badRequest("operation execution time (oet) is after the request expiration (rqet)");
+                throw OneM2mException.badRequest(
+                        "operation execution time (oet) is after the request expiration (rqet)");
             }
             if (h.operationExecution().isAfter(now.plus(MAX_EXECUTION_DELAY))) {
-                throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED,
-                        "an operation execution time (oet) more than " + MAX_EXECUTION_DELAY.toSeconds() + " s ahead is not supported");
+                throw new OneM2mException(
+                        ResponseStatusCode.NOT_IMPLEMENTED,
+                        "an operation execution time (oet) more than " + MAX_EXECUTION_DELAY.toSeconds()
+                                + " s ahead is not supported");
             }
         }
     }

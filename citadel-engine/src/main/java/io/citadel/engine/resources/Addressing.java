@@ -1,7 +1,6 @@
 package io.citadel.engine.resources;
 
 import io.citadel.engine.CseSettings;
-import io.citadel.engine.resources.Resource;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResourceType;
 import java.util.Optional;
@@ -58,7 +57,8 @@ public final class Addressing {
         if (rest.startsWith("//")) {
             String sp = settings.spId().substring(2);
             if (!rest.startsWith("//" + sp + "/")) {
-                throw new OneM2mException(io.citadel.protocol.ResponseStatusCode.NOT_FOUND,
+                throw new OneM2mException(
+                        io.citadel.protocol.ResponseStatusCode.NOT_FOUND,
                         "target is in another service provider domain; forwarding is not supported");
             }
             rest = rest.substring(1 + sp.length() + 1);
@@ -69,7 +69,8 @@ public final class Addressing {
                 return settings.cseName();
             }
             if (!rest.startsWith(own + "/")) {
-                throw OneM2mException.notFound("target CSE " + firstSegment(rest) + " is unknown here; forwarding is not supported");
+                throw OneM2mException.notFound(
+                        "target CSE " + firstSegment(rest) + " is unknown here; forwarding is not supported");
             }
             rest = rest.substring(own.length() + 1);
         }
@@ -103,10 +104,13 @@ public final class Addressing {
         Resource base;
         int next;
         if (segments[0].equals(settings.cseName()) || segments[0].equals("-")) {
-            base = repository.findByPath(settings.cseName()).orElseThrow(() -> OneM2mException.notFound("CSEBase missing"));
+            base = repository
+                    .findByPath(settings.cseName())
+                    .orElseThrow(() -> OneM2mException.notFound("CSEBase missing"));
             next = 1;
         } else {
-            base = repository.findById(segments[0])
+            base = repository
+                    .findById(segments[0])
                     .orElseThrow(() -> OneM2mException.notFound("no resource '" + segments[0] + "'"));
             next = 1;
         }
@@ -120,15 +124,18 @@ public final class Addressing {
         String last = segments[segments.length - 1];
         if (isVirtual(last)) {
             Optional<Resource> parent = parentPath.length() == base.path().length()
-                    ? Optional.of(base) : repository.findByPath(parentPath.toString());
+                    ? Optional.of(base)
+                    : repository.findByPath(parentPath.toString());
             if (parent.isPresent() && parent.get().type() == ResourceType.CONTAINER && !last.equals("pcu")) {
-                return new Target(parent.get(), last.equals("la") ? Target.Virtual.LATEST : Target.Virtual.OLDEST, null);
+                return new Target(
+                        parent.get(), last.equals("la") ? Target.Virtual.LATEST : Target.Virtual.OLDEST, null);
             }
             if (parent.isPresent() && parent.get().type() == ResourceType.POLLING_CHANNEL && last.equals("pcu")) {
                 return new Target(parent.get(), Target.Virtual.POLLING, null);
             }
         }
-        Resource found = repository.findByPath(parentPath + "/" + last)
+        Resource found = repository
+                .findByPath(parentPath + "/" + last)
                 .orElseThrow(() -> OneM2mException.notFound("no resource '" + relative + "'"));
         return new Target(found, Target.Virtual.NONE, null);
     }

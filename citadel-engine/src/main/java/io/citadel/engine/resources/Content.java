@@ -7,8 +7,7 @@ import java.util.Map;
 
 /** Checks the shape of the Content parameter of CREATE and UPDATE. */
 public final class Content {
-    private Content() {
-    }
+    private Content() {}
 
     /** The attribute map inside {@code {"m2m:xyz": {...}}}, which must be the only member. */
     @SuppressWarnings("unchecked")
@@ -21,8 +20,8 @@ public final class Content {
         }
         Map.Entry<?, ?> e = map.entrySet().iterator().next();
         if (!type.jsonKey().equals(e.getKey())) {
-            throw OneM2mException.badRequest("content member '" + e.getKey() + "' does not match the resource type "
-                    + type.jsonKey());
+            throw OneM2mException.badRequest(
+                    "content member '" + e.getKey() + "' does not match the resource type " + type.jsonKey());
         }
         if (e.getValue() instanceof String s && s.isEmpty()) {
             return new LinkedHashMap<>(); // empty XML element

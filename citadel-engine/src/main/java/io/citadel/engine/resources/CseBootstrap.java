@@ -1,7 +1,6 @@
 package io.citadel.engine.resources;
 
 import io.citadel.engine.CseSettings;
-import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.ResourceStore;
 import io.citadel.protocol.ReleaseVersion;
 import io.citadel.protocol.ResourceType;
@@ -23,7 +22,8 @@ public final class CseBootstrap {
     private final ResourceStore store;
     private final ResourceRepository repository;
 
-    public CseBootstrap(CseSettings settings, ResourceSchema schema, ResourceStore store, ResourceRepository repository) {
+    public CseBootstrap(
+            CseSettings settings, ResourceSchema schema, ResourceStore store, ResourceRepository repository) {
         this.settings = settings;
         this.schema = schema;
         this.store = store;
@@ -36,15 +36,17 @@ public final class CseBootstrap {
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("cst", (long) settings.cseType());
             config.put("csi", settings.cseId());
-            config.put("srt", schema.supportedTypes().stream().map(Integer::longValue).toList());
+            config.put(
+                    "srt",
+                    schema.supportedTypes().stream().map(Integer::longValue).toList());
             config.put("poa", settings.pointOfAccess());
             config.put("csz", List.of("json", "cbor", "xml"));
             config.put("srv", ReleaseVersion.SUPPORTED);
             if (existing.isPresent()) {
                 Resource cb = existing.get();
                 if (!cb.name().equals(settings.cseName()) || cb.type() != ResourceType.CSE_BASE) {
-                    throw new IllegalStateException("the data store belongs to CSEBase '" + cb.name()
-                            + "', not '" + settings.cseName() + "'; use another data directory");
+                    throw new IllegalStateException("the data store belongs to CSEBase '" + cb.name() + "', not '"
+                            + settings.cseName() + "'; use another data directory");
                 }
                 tx.update(cb.with(config));
                 return null;
@@ -61,8 +63,15 @@ public final class CseBootstrap {
             attrs.put("ct", now);
             attrs.put("lt", now);
             attrs.putAll(config);
-            tx.insert(new Resource(settings.cseBaseId(), ResourceType.CSE_BASE, "", settings.cseName(),
-                    settings.cseName(), tx.nextSequence(), settings.cseId(), attrs));
+            tx.insert(new Resource(
+                    settings.cseBaseId(),
+                    ResourceType.CSE_BASE,
+                    "",
+                    settings.cseName(),
+                    settings.cseName(),
+                    tx.nextSequence(),
+                    settings.cseId(),
+                    attrs));
             return null;
         }));
         repository.findByPath(settings.cseName()).orElseThrow(() -> new IllegalStateException("CSEBase not readable"));

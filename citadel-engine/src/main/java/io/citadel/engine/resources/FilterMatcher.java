@@ -1,6 +1,5 @@
 package io.citadel.engine.resources;
 
-import io.citadel.engine.resources.Resource;
 import io.citadel.protocol.FilterCriteria;
 import io.citadel.protocol.Timestamps;
 import java.time.Instant;
@@ -9,8 +8,7 @@ import java.util.List;
 
 /** Evaluates filter criteria conditions against one resource (AND or OR of the conditions present). */
 public final class FilterMatcher {
-    private FilterMatcher() {
-    }
+    private FilterMatcher() {}
 
     public static boolean matches(FilterCriteria fc, Resource r) {
         if (fc == null || !fc.hasConditions()) {
@@ -58,7 +56,8 @@ public final class FilterMatcher {
         }
         if (!fc.contentTypes().isEmpty()) {
             String cnf = r.getString("cnf");
-            results.add(cnf != null && fc.contentTypes().stream().anyMatch(t -> cnf.equals(t) || cnf.startsWith(t + ":")));
+            results.add(
+                    cnf != null && fc.contentTypes().stream().anyMatch(t -> cnf.equals(t) || cnf.startsWith(t + ":")));
         }
         for (FilterCriteria.AttributeFilter a : fc.attributes()) {
             results.add(attributeEquals(r.get(a.name()), a.value()));

@@ -7,8 +7,7 @@ public final class Ids {
     private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Ids() {
-    }
+    private Ids() {}
 
     /** {@code prefix} followed by 16 random base-36 characters (about 82 bits). */
     public static String next(String prefix) {

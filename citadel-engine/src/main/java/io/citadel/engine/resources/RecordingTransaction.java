@@ -1,7 +1,6 @@
 package io.citadel.engine.resources;
 
 import io.citadel.engine.notification.SubscriptionIndex;
-import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.StoreTransaction;
 import java.util.ArrayList;
 import java.util.List;

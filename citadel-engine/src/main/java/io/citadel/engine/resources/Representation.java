@@ -1,6 +1,5 @@
 package io.citadel.engine.resources;
 
-import io.citadel.engine.resources.Resource;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.schema.ResourceSchema;
 import java.util.ArrayList;
@@ -46,7 +45,8 @@ public final class Representation {
         Map<String, Object> attrs = new LinkedHashMap<>();
         for (String name : names) {
             if (!schema.hasAttribute(r.type(), name)) {
-                throw OneM2mException.badRequest("'" + name + "' is not an attribute of " + r.type().jsonKey());
+                throw OneM2mException.badRequest(
+                        "'" + name + "' is not an attribute of " + r.type().jsonKey());
             }
             Object v = r.get(name);
             if (v != null) {

@@ -15,8 +15,15 @@ import java.util.Map;
  * @param creator normalised originator of the CREATE; drives the default access policy
  * @param attributes the representation's members, including universal ones (ri, rn, ty, pi, ct, lt ...)
  */
-public record Resource(String ri, ResourceType type, String parentId, String name, String path, long seq,
-                       String creator, Map<String, Object> attributes) {
+public record Resource(
+        String ri,
+        ResourceType type,
+        String parentId,
+        String name,
+        String path,
+        long seq,
+        String creator,
+        Map<String, Object> attributes) {
 
     public Resource {
         attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));

@@ -1,6 +1,5 @@
 package io.citadel.engine.resources;
 
-import io.citadel.engine.resources.Resource;
 import java.util.List;
 import java.util.Map;
 
@@ -12,10 +11,13 @@ import java.util.Map;
  * @param modified for an update: the attributes the request changed, with their new values
  * @param doomedSubscriptions for a deletion: the subscriptions the deleted subtree took with it
  */
-public record ResourceEvent(Kind kind, Resource resource, Map<String, Object> modified, List<Resource> doomedSubscriptions) {
+public record ResourceEvent(
+        Kind kind, Resource resource, Map<String, Object> modified, List<Resource> doomedSubscriptions) {
 
     public enum Kind {
-        CREATED, UPDATED, DELETED
+        CREATED,
+        UPDATED,
+        DELETED
     }
 
     static ResourceEvent created(Resource r) {

@@ -1,6 +1,5 @@
 package io.citadel.engine.resources;
 
-import io.citadel.engine.resources.Resource;
 import io.citadel.engine.store.ChangeListener;
 import io.citadel.engine.store.ChangeListener.Change;
 import io.citadel.engine.store.ResourceStore;
@@ -71,19 +70,26 @@ public final class ResourceRepository implements ChangeListener {
         }
         long stamp = commits.get();
         Optional<Resource> loaded = store.edgeChild(container.ri(), ResourceType.CONTENT_INSTANCE.code(), latest);
-        if (latest && loaded.isPresent() && commits.get() == stamp
-                && latestInstance.putIfAbsent(container.ri(), loaded.get()) == null && commits.get() != stamp) {
+        if (latest
+                && loaded.isPresent()
+                && commits.get() == stamp
+                && latestInstance.putIfAbsent(container.ri(), loaded.get()) == null
+                && commits.get() != stamp) {
             latestInstance.remove(container.ri(), loaded.get());
         }
         return loaded.flatMap(ResourceRepository::live);
     }
 
     public List<Resource> children(Resource parent, List<Integer> types, int limit) {
-        return store.children(parent.ri(), types, limit).stream().filter(r -> live(r).isPresent()).toList();
+        return store.children(parent.ri(), types, limit).stream()
+                .filter(r -> live(r).isPresent())
+                .toList();
     }
 
     public List<Resource> descendants(Resource root, int maxDepth, int limit) {
-        return store.descendants(root, maxDepth, limit).stream().filter(r -> live(r).isPresent()).toList();
+        return store.descendants(root, maxDepth, limit).stream()
+                .filter(r -> live(r).isPresent())
+                .toList();
     }
 
     private void remember(Resource r, long stamp) {

@@ -1,7 +1,5 @@
 package io.citadel.engine.resources;
 
-import io.citadel.engine.resources.Resource;
-
 /**
  * A resolved request target.
  *
@@ -13,7 +11,13 @@ import io.citadel.engine.resources.Resource;
  */
 public record Target(Resource resource, Virtual virtual, String attribute, String memberPath) {
 
-    public enum Virtual { NONE, LATEST, OLDEST, FAN_OUT, POLLING }
+    public enum Virtual {
+        NONE,
+        LATEST,
+        OLDEST,
+        FAN_OUT,
+        POLLING
+    }
 
     Target(Resource resource, Virtual virtual, String attribute) {
         this(resource, virtual, attribute, "");

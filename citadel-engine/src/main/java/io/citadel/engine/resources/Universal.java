@@ -8,10 +8,10 @@ import java.util.Map;
 
 /** The universal attributes every new resource starts with ({@code ty ri rn pi ct lt}), in their usual order. */
 public final class Universal {
-    private Universal() {
-    }
+    private Universal() {}
 
-    public static Map<String, Object> attributes(ResourceType type, String ri, String rn, String parentId, Instant now) {
+    public static Map<String, Object> attributes(
+            ResourceType type, String ri, String rn, String parentId, Instant now) {
         Map<String, Object> all = new LinkedHashMap<>();
         String ts = Timestamps.format(now);
         all.put("ty", (long) type.code());

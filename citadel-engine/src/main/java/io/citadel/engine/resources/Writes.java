@@ -12,8 +12,7 @@ import java.util.concurrent.TimeoutException;
 public final class Writes {
     private static final long TIMEOUT_SECONDS = 30;
 
-    private Writes() {
-    }
+    private Writes() {}
 
     public static <T> T await(CompletableFuture<T> future) {
         try {
@@ -22,7 +21,8 @@ public final class Writes {
             Thread.currentThread().interrupt();
             throw new OneM2mException(ResponseStatusCode.INTERNAL_SERVER_ERROR, "interrupted while storing");
         } catch (TimeoutException e) {
-            throw new OneM2mException(ResponseStatusCode.INTERNAL_SERVER_ERROR, "storage did not confirm the write in time");
+            throw new OneM2mException(
+                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "storage did not confirm the write in time");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof OneM2mException o) {

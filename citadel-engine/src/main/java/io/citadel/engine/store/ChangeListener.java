@@ -7,8 +7,7 @@ import java.util.List;
 public interface ChangeListener {
 
     /** One durable change: an insert or update, or the deletion of a resource and its subtree. */
-    record Change(Resource resource, boolean deleted) {
-    }
+    record Change(Resource resource, boolean deleted) {}
 
     void committed(List<Change> changes);
 }

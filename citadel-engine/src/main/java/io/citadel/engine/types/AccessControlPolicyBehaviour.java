@@ -53,10 +53,12 @@ public final class AccessControlPolicyBehaviour implements TypeBehaviour {
         boolean adri = attrs.get("adri") != null;
         boolean apri = attrs.get("apri") != null;
         if (adri && apri) {
-            throw OneM2mException.badRequest("an accessControlPolicy may name decision points (adri) or policy points (apri), not both");
+            throw OneM2mException.badRequest(
+                    "an accessControlPolicy may name decision points (adri) or policy points (apri), not both");
         }
         if (!pv && !adri && !apri) {
-            throw OneM2mException.badRequest("an accessControlPolicy needs privileges (pv), or adri/apri naming where decisions or policies come from");
+            throw OneM2mException.badRequest(
+                    "an accessControlPolicy needs privileges (pv), or adri/apri naming where decisions or policies come from");
         }
         if (pv && (adri || apri)) {
             throw OneM2mException.badRequest("adri/apri apply only to an accessControlPolicy without pv");
@@ -66,9 +68,10 @@ public final class AccessControlPolicyBehaviour implements TypeBehaviour {
     private void check(Map<String, Object> attributes) {
         for (String name : new String[] {"pv", "pvs"}) {
             if (attributes.get(name) != null) {
-                AccessControlRule.firstDefect(AccessControlRule.parseSet(attributes.get(name), ids)).ifPresent(d -> {
-                    throw OneM2mException.badRequest("attribute '" + name + "' " + d);
-                });
+                AccessControlRule.firstDefect(AccessControlRule.parseSet(attributes.get(name), ids))
+                        .ifPresent(d -> {
+                            throw OneM2mException.badRequest("attribute '" + name + "' " + d);
+                        });
             }
         }
     }

@@ -1,10 +1,10 @@
 package io.citadel.engine.types;
 
 import io.citadel.engine.authorization.AccessQuestion;
-import java.util.Map;
 import io.citadel.engine.resources.Resource;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResourceType;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**

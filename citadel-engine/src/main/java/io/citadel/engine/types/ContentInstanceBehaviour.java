@@ -28,7 +28,8 @@ public final class ContentInstanceBehaviour implements TypeBehaviour {
         long cs = contentSize(draft.attributes().get("con"));
         long mbs = container.getLong("mbs", Long.MAX_VALUE);
         if (cs > mbs) {
-            throw new OneM2mException(ResponseStatusCode.NOT_ACCEPTABLE,
+            throw new OneM2mException(
+                    ResponseStatusCode.NOT_ACCEPTABLE,
                     "content size " + cs + " exceeds the container's maxByteSize " + mbs);
         }
         draft.attributes().put("cs", cs);
@@ -52,8 +53,8 @@ public final class ContentInstanceBehaviour implements TypeBehaviour {
 
     @Override
     public void afterCreate(StoreTransaction tx, Resource created) {
-        Resource container = tx.findById(created.parentId())
-                .orElseThrow(() -> OneM2mException.notFound("container was deleted"));
+        Resource container =
+                tx.findById(created.parentId()).orElseThrow(() -> OneM2mException.notFound("container was deleted"));
         Resource counted = container.with(Map.of(
                 "cni", container.getLong("cni", 0) + 1,
                 "cbs", container.getLong("cbs", 0) + created.getLong("cs", 0)));
@@ -62,9 +63,10 @@ public final class ContentInstanceBehaviour implements TypeBehaviour {
 
     @Override
     public void beforeDelete(StoreTransaction tx, Resource deleting) {
-        tx.findById(deleting.parentId()).ifPresent(container -> tx.update(container.with(Map.of(
-                "cni", Math.max(0, container.getLong("cni", 0) - 1),
-                "cbs", Math.max(0, container.getLong("cbs", 0) - deleting.getLong("cs", 0))))));
+        tx.findById(deleting.parentId())
+                .ifPresent(container -> tx.update(container.with(Map.of(
+                        "cni", Math.max(0, container.getLong("cni", 0) - 1),
+                        "cbs", Math.max(0, container.getLong("cbs", 0) - deleting.getLong("cs", 0))))));
     }
 
     @Override

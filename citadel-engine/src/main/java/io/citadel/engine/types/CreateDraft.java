@@ -21,8 +21,8 @@ public final class CreateDraft {
      * @param rawFrom the {@code From} as received, possibly null
      * @param creator the normalised originator
      */
-    public CreateDraft(Resource parent, Map<String, Object> attributes, String rawFrom, String creator, String ri,
-                       Instant now) {
+    public CreateDraft(
+            Resource parent, Map<String, Object> attributes, String rawFrom, String creator, String ri, Instant now) {
         this.parent = parent;
         this.attributes = attributes;
         this.rawFrom = rawFrom;
@@ -31,12 +31,35 @@ public final class CreateDraft {
         this.now = now;
     }
 
-    public Resource parent() { return parent; }
-    public Map<String, Object> attributes() { return attributes; }
-    public String rawFrom() { return rawFrom; }
-    public Instant now() { return now; }
-    public String ri() { return ri; }
-    public String creator() { return creator; }
-    public void ri(String value) { this.ri = value; }
-    public void creator(String value) { this.creator = value; }
+    public Resource parent() {
+        return parent;
+    }
+
+    public Map<String, Object> attributes() {
+        return attributes;
+    }
+
+    public String rawFrom() {
+        return rawFrom;
+    }
+
+    public Instant now() {
+        return now;
+    }
+
+    public String ri() {
+        return ri;
+    }
+
+    public String creator() {
+        return creator;
+    }
+
+    public void ri(String value) {
+        this.ri = value;
+    }
+
+    public void creator(String value) {
+        this.creator = value;
+    }
 }

@@ -20,13 +20,16 @@ import java.util.OptionalInt;
 public final class GroupBehaviour implements TypeBehaviour {
     /** {@code mt} of a group whose members may be of any type (TS-0004 Table 6.3.4.2.1-1: 0 mixed). */
     public static final long MIXED = 0;
+
     private static final int MAX_MEMBERS = 10_000;
 
     /** What is known of a member's type. */
     public sealed interface MemberType {
-        record Known(int type) implements MemberType { }
-        record Missing() implements MemberType { }
-        record Unknown() implements MemberType { }
+        record Known(int type) implements MemberType {}
+
+        record Missing() implements MemberType {}
+
+        record Unknown() implements MemberType {}
     }
 
     /** Looks up a member on behalf of an originator (the creator of a new group, the updater of one). */
@@ -50,8 +53,12 @@ public final class GroupBehaviour implements TypeBehaviour {
     public void prepareCreate(CreateDraft draft) {
         Map<String, Object> a = draft.attributes();
         long mt = a.get("mt") instanceof Number n ? n.longValue() : MIXED;
-        a.putAll(validated(a.get("mid"), ((Number) a.get("mnm")).longValue(), mt,
-                a.get("csy") instanceof Number c ? c.intValue() : 1, draft.creator()));
+        a.putAll(validated(
+                a.get("mid"),
+                ((Number) a.get("mnm")).longValue(),
+                mt,
+                a.get("csy") instanceof Number c ? c.intValue() : 1,
+                draft.creator()));
     }
 
     /** Members are looked up on behalf of the updater: nobody probes other CSEs with the creator's rights. */
@@ -71,7 +78,8 @@ public final class GroupBehaviour implements TypeBehaviour {
             l.forEach(m -> unique.add(String.valueOf(m)));
         }
         if (unique.size() > mnm || unique.size() > MAX_MEMBERS) {
-            throw new OneM2mException(ResponseStatusCode.MAX_NUMBER_OF_MEMBER_EXCEEDED,
+            throw new OneM2mException(
+                    ResponseStatusCode.MAX_NUMBER_OF_MEMBER_EXCEEDED,
                     unique.size() + " members exceed maxNrOfMembers " + Math.min(mnm, MAX_MEMBERS));
         }
         List<String> kept = new ArrayList<>();
@@ -89,8 +97,12 @@ public final class GroupBehaviour implements TypeBehaviour {
             if (fits) {
                 kept.add(member);
             } else if (csy == 2) {
-                throw new OneM2mException(ResponseStatusCode.GROUP_MEMBER_TYPE_INCONSISTENT, "member " + member
-                        + (t.isPresent() ? " is of type " + t.getAsInt() + ", not " + type : " does not exist"));
+                throw new OneM2mException(
+                        ResponseStatusCode.GROUP_MEMBER_TYPE_INCONSISTENT,
+                        "member " + member
+                                + (t.isPresent()
+                                        ? " is of type " + t.getAsInt() + ", not " + type
+                                        : " does not exist"));
             } else if (csy == 3 && t.isPresent()) {
                 type = MIXED;
                 kept.add(member);

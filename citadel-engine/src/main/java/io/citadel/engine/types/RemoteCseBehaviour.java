@@ -1,10 +1,10 @@
 package io.citadel.engine.types;
 
 import io.citadel.engine.authorization.AccessQuestion;
-import java.util.Map;
 import io.citadel.engine.resources.Resource;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResourceType;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -33,8 +33,8 @@ public final class RemoteCseBehaviour implements TypeBehaviour {
     @Override
     public AccessQuestion createAccess(Resource parent, Map<String, Object> requested, String rawFrom) {
         TypeBehaviour.requireCseBaseParent(parent, "a CSE");
-        return new AccessQuestion.Unguarded("CSE registration: the registree is bound to its security association",
-                parent.ri());
+        return new AccessQuestion.Unguarded(
+                "CSE registration: the registree is bound to its security association", parent.ri());
     }
 
     @Override

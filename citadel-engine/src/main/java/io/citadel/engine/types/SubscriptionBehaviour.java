@@ -1,10 +1,10 @@
 package io.citadel.engine.types;
 
 import io.citadel.engine.authorization.AccessQuestion;
-import io.citadel.protocol.Operation;
-import io.citadel.engine.resources.Resource;
 import io.citadel.engine.notification.DeliveryPolicy;
+import io.citadel.engine.resources.Resource;
 import io.citadel.protocol.OneM2mException;
+import io.citadel.protocol.Operation;
 import io.citadel.protocol.ResourceType;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -34,8 +34,8 @@ public final class SubscriptionBehaviour implements TypeBehaviour {
     /** Subscribing needs the right to read what is watched, not to create (TS-0001 §10.2.10.1). */
     @Override
     public AccessQuestion createAccess(Resource parent, Map<String, Object> requested, String rawFrom) {
-        return new AccessQuestion.Privilege(Operation.RETRIEVE.permissionBit(), null, null, parent, false,
-                requested.keySet());
+        return new AccessQuestion.Privilege(
+                Operation.RETRIEVE.permissionBit(), null, null, parent, false, requested.keySet());
     }
 
     @Override
@@ -94,7 +94,8 @@ public final class SubscriptionBehaviour implements TypeBehaviour {
         }
         boolean latest = Boolean.TRUE.equals(sub.get("ln"));
         DeliveryPolicy.Pending pending = sub.get("pn") instanceof Number p && p.intValue() == 1
-                ? DeliveryPolicy.Pending.LATEST : DeliveryPolicy.Pending.ALL;
+                ? DeliveryPolicy.Pending.LATEST
+                : DeliveryPolicy.Pending.ALL;
         return new DeliveryPolicy(num, dur, latest, pending);
     }
 

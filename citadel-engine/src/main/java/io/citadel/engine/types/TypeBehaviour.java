@@ -28,28 +28,31 @@ public interface TypeBehaviour {
      */
     default AccessQuestion createAccess(Resource parent, Map<String, Object> requested, String rawFrom) {
         Object specialization = requested.get(type() == ResourceType.FLEX_CONTAINER ? "cnd" : "mgd");
-        return new AccessQuestion.Privilege(Operation.CREATE.permissionBit(), type().code(),
-                specialization instanceof String s ? s : null, parent, false, requested.keySet());
+        return new AccessQuestion.Privilege(
+                Operation.CREATE.permissionBit(),
+                type().code(),
+                specialization instanceof String s ? s : null,
+                parent,
+                false,
+                requested.keySet());
     }
 
     /** Refuses a parent other than the CSEBase (registrations). */
     static void requireCseBaseParent(Resource parent, String what) {
         if (parent.type() != ResourceType.CSE_BASE) {
-            throw new OneM2mException(ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE, what + " registers on the CSEBase");
+            throw new OneM2mException(
+                    ResponseStatusCode.INVALID_CHILD_RESOURCE_TYPE, what + " registers on the CSEBase");
         }
     }
 
     /** Checks and CSE-assigned attributes before storing; may throw OneM2mException. */
-    default void prepareCreate(CreateDraft draft) {
-    }
+    default void prepareCreate(CreateDraft draft) {}
 
     /** After the new resource is inserted, in the same transaction. */
-    default void afterCreate(StoreTransaction tx, Resource created) {
-    }
+    default void afterCreate(StoreTransaction tx, Resource created) {}
 
     /** Checks an UPDATE before it is applied; {@code changes} are validated attributes (null = delete). */
-    default void checkUpdate(Resource current, Map<String, Object> changes) {
-    }
+    default void checkUpdate(Resource current, Map<String, Object> changes) {}
 
     /**
      * Checks an UPDATE by {@code originator} (normalised) before it is applied; by default the check that needs
@@ -66,8 +69,7 @@ public interface TypeBehaviour {
     }
 
     /** Before the resource and its subtree are deleted, in the same transaction. */
-    default void beforeDelete(StoreTransaction tx, Resource deleting) {
-    }
+    default void beforeDelete(StoreTransaction tx, Resource deleting) {}
 
     /** False for types only the CSE itself makes. */
     default boolean isCreatable() {

@@ -10,17 +10,17 @@ import org.junit.jupiter.api.Test;
 /** The audit log never writes the administrator originator, which is a bearer secret on a plain listener. */
 public class AuditLogTest {
     private final List<String> lines = new ArrayList<>();
-    private final AuditLog recording = (originator, target, operation, decision) ->
-            lines.add((decision.permitted() ? "PERMIT " : "DENY ") + originator + " " + target + " " + operation + " "
-                    + decision.reason());
+    private final AuditLog recording =
+            (originator, target, operation, decision) -> lines.add((decision.permitted() ? "PERMIT " : "DENY ")
+                    + originator + " " + target + " " + operation + " " + decision.reason());
 
     @Test
     void the_administrator_is_named_admin_in_every_field() {
         AuditLog log = recording.namingAdministrator(List.of("CAdmin9f3e", "/id-in/CAdmin9f3e"));
         log.record("/id-in/CAdmin9f3e", "cnt1", "RETRIEVE", AccessDecision.permit("administrator"));
         log.record("CAdmin9f3e", "cnt2", "DELETE", AccessDecision.deny("held by /id-in/CAdmin9f3e"));
-        assertThat(lines).containsExactly("PERMIT admin cnt1 RETRIEVE administrator",
-                "DENY admin cnt2 DELETE held by admin");
+        assertThat(lines)
+                .containsExactly("PERMIT admin cnt1 RETRIEVE administrator", "DENY admin cnt2 DELETE held by admin");
         assertThat(String.join("\n", lines)).doesNotContain("CAdmin9f3e");
     }
 

@@ -1,8 +1,8 @@
 package io.citadel.engine.notification;
 
-import io.citadel.engine.resources.Target;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.citadel.engine.resources.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** A target reachable only over its own connection: notifications wait for it without using up tries. */
 public class ParkedLaneTest {
-    private static final DispatchSettings SETTINGS = new DispatchSettings(10, 100, 2, Duration.ofMillis(10),
-            Duration.ofMillis(20), Duration.ofSeconds(1), 10);
+    private static final DispatchSettings SETTINGS =
+            new DispatchSettings(10, 100, 2, Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofSeconds(1), 10);
 
     /** A sender whose target is connected or not; records what reached it. */
     static final class Target implements NotificationSender {

@@ -1,10 +1,10 @@
 package io.citadel.engine.notification;
 
-import io.citadel.engine.pipeline.RequestContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.citadel.credentials.SecurityAssociation;
+import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResponseStatusCode;
 import java.util.ArrayList;
@@ -19,8 +19,10 @@ public class PendingRequestsTest {
         for (int i = 0; i < 3; i++) {
             pending.reserve("/id-in/Cflood");
         }
-        assertThatThrownBy(() -> pending.reserve("/id-in/Cflood")).isInstanceOf(OneM2mException.class)
-                .extracting(e -> ((OneM2mException) e).status()).isEqualTo(ResponseStatusCode.OPERATION_NOT_ALLOWED);
+        assertThatThrownBy(() -> pending.reserve("/id-in/Cflood"))
+                .isInstanceOf(OneM2mException.class)
+                .extracting(e -> ((OneM2mException) e).status())
+                .isEqualTo(ResponseStatusCode.OPERATION_NOT_ALLOWED);
         assertThat(pending.reserve("/id-in/Cother")).isNotNull();
     }
 
@@ -29,8 +31,10 @@ public class PendingRequestsTest {
         PendingRequests pending = new PendingRequests(2, 2);
         pending.reserve("/id-in/Ca");
         pending.reserve("/id-in/Cb");
-        assertThatThrownBy(() -> pending.reserve("/id-in/Cc")).isInstanceOf(OneM2mException.class)
-                .extracting(e -> ((OneM2mException) e).status()).isEqualTo(ResponseStatusCode.INTERNAL_SERVER_ERROR);
+        assertThatThrownBy(() -> pending.reserve("/id-in/Cc"))
+                .isInstanceOf(OneM2mException.class)
+                .extracting(e -> ((OneM2mException) e).status())
+                .isEqualTo(ResponseStatusCode.INTERNAL_SERVER_ERROR);
         assertThat(pending.held("/id-in/Cc")).isZero();
     }
 
@@ -54,6 +58,7 @@ public class PendingRequestsTest {
         assertThat(NonBlockingRequests.share("/id-mn/Cinvented1", relayed))
                 .isEqualTo(NonBlockingRequests.share("/id-mn/Cinvented2", relayed));
         assertThat(NonBlockingRequests.share("/id-mn", relayed)).isEqualTo("/id-mn");
-        assertThat(NonBlockingRequests.share("/id-in/Cplain", RequestContext.local())).isEqualTo("/id-in/Cplain");
+        assertThat(NonBlockingRequests.share("/id-in/Cplain", RequestContext.local()))
+                .isEqualTo("/id-in/Cplain");
     }
 }

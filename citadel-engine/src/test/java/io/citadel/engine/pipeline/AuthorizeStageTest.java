@@ -38,15 +38,16 @@ class AuthorizeStageTest {
     }
 
     private Cse start(CseSettings settings) {
-        AuditLog recording = (originator, target, operation, decision) -> audit.add(originator + " " + operation + " "
-                + target + " " + (decision.permitted() ? "PERMIT" : "DENY"));
+        AuditLog recording = (originator, target, operation, decision) -> audit.add(
+                originator + " " + operation + " " + target + " " + (decision.permitted() ? "PERMIT" : "DENY"));
         Stage probe = (exchange, next) -> {
             reachedOperate.add(exchange);
             return next.proceed(exchange);
         };
         Cse cse = Cse.builder(settings, new InMemoryResourceStore())
                 .security(SecurityOptions.none().withAudit(recording))
-                .stages(p -> p.before(StageNames.OPERATE, "probe", probe)).build();
+                .stages(p -> p.before(StageNames.OPERATE, "probe", probe))
+                .build();
         started.add(cse);
         return cse;
     }
@@ -56,8 +57,15 @@ class AuthorizeStageTest {
         Cse cse = start(StageFixture.SETTINGS);
         assertThat(handle(cse, registerAe("Cowner")).status()).isEqualTo(ResponseStatusCode.CREATED);
         assertThat(handle(cse, registerAe("Cother")).status()).isEqualTo(ResponseStatusCode.CREATED);
-        assertThat(handle(cse, create("Cowner", "/id-in/cse-in/Cowner", ResourceType.CONTAINER,
-                Map.of("m2m:cnt", Map.of("rn", "box")))).status()).isEqualTo(ResponseStatusCode.CREATED);
+        assertThat(handle(
+                                cse,
+                                create(
+                                        "Cowner",
+                                        "/id-in/cse-in/Cowner",
+                                        ResourceType.CONTAINER,
+                                        Map.of("m2m:cnt", Map.of("rn", "box"))))
+                        .status())
+                .isEqualTo(ResponseStatusCode.CREATED);
         audit.clear();
         reachedOperate.clear();
         return cse;
@@ -68,18 +76,29 @@ class AuthorizeStageTest {
     }
 
     private static RequestPrimitive registerAe(String from) {
-        return create(from, "/id-in/cse-in", ResourceType.AE,
+        return create(
+                from,
+                "/id-in/cse-in",
+                ResourceType.AE,
                 Map.of("m2m:ae", Map.of("api", "Nstage", "rr", false, "srv", List.of("3"))));
     }
 
     private static RequestPrimitive create(String from, String to, ResourceType type, Map<String, Object> content) {
-        return RequestPrimitive.builder(Operation.CREATE, to).from(from).requestId("c-" + from).releaseVersion("3")
-                .resourceType(type.code()).content(content).build();
+        return RequestPrimitive.builder(Operation.CREATE, to)
+                .from(from)
+                .requestId("c-" + from)
+                .releaseVersion("3")
+                .resourceType(type.code())
+                .content(content)
+                .build();
     }
 
     private static RequestPrimitive contentInstance(String from) {
-        return create(from, "/id-in/cse-in/Cowner/box", ResourceType.CONTENT_INSTANCE, Map.of("m2m:cin",
-                Map.of("con", "21.5")));
+        return create(
+                from,
+                "/id-in/cse-in/Cowner/box",
+                ResourceType.CONTENT_INSTANCE,
+                Map.of("m2m:cin", Map.of("con", "21.5")));
     }
 
     @Test
@@ -91,8 +110,13 @@ class AuthorizeStageTest {
         assertThat(response.status()).isEqualTo(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
         assertThat(response.content().toString()).contains("access denied");
         assertThat(reachedOperate).as("the operate stage never ran").isEmpty();
-        assertThat(handle(cse, StageFixture.retrieve("Cowner", "/id-in/cse-in/Cowner/box/la").build()).status())
-                .as("nothing was created").isEqualTo(ResponseStatusCode.NOT_FOUND);
+        assertThat(handle(
+                                cse,
+                                StageFixture.retrieve("Cowner", "/id-in/cse-in/Cowner/box/la")
+                                        .build())
+                        .status())
+                .as("nothing was created")
+                .isEqualTo(ResponseStatusCode.NOT_FOUND);
         assertThat(audit).first().asString().startsWith("/id-in/Cother CREATE ").endsWith(" DENY");
     }
 
@@ -100,16 +124,24 @@ class AuthorizeStageTest {
     void denies_a_retrieve_of_another_originators_resource_with_4103() {
         Cse cse = withOwnerAndOther();
 
-        assertThat(handle(cse, StageFixture.retrieve("Cother", "/id-in/cse-in/Cowner/box").build()).status())
+        assertThat(handle(
+                                cse,
+                                StageFixture.retrieve("Cother", "/id-in/cse-in/Cowner/box")
+                                        .build())
+                        .status())
                 .isEqualTo(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
         assertThat(reachedOperate).isEmpty();
-        assertThat(audit).singleElement().asString().startsWith("/id-in/Cother RETRIEVE ").endsWith(" DENY");
+        assertThat(audit)
+                .singleElement()
+                .asString()
+                .startsWith("/id-in/Cother RETRIEVE ")
+                .endsWith(" DENY");
     }
 
     @Test
     void refuses_with_the_status_of_the_question_that_denied_a_registration_outside_the_allowed_stems_4126() {
-        Cse cse = start(new CseSettings("/id-in", "cse-in", "//citadel.example", 1, StageFixture.ADMIN,
-                List.of("Cgood*"), List.of(), 100));
+        Cse cse = start(new CseSettings(
+                "/id-in", "cse-in", "//citadel.example", 1, StageFixture.ADMIN, List.of("Cgood*"), List.of(), 100));
 
         ResponsePrimitive refused = handle(cse, registerAe("Cbad"));
 
@@ -123,8 +155,13 @@ class AuthorizeStageTest {
     void a_request_the_plan_finds_malformed_is_told_so_before_any_access_decision() {
         Cse cse = withOwnerAndOther();
 
-        ResponsePrimitive response = handle(cse, create("Cother", "/id-in/cse-in/Cowner/box",
-                ResourceType.CONTENT_INSTANCE, Map.of("m2m:cnt", Map.of("rn", "wrong-type"))));
+        ResponsePrimitive response = handle(
+                cse,
+                create(
+                        "Cother",
+                        "/id-in/cse-in/Cowner/box",
+                        ResourceType.CONTENT_INSTANCE,
+                        Map.of("m2m:cnt", Map.of("rn", "wrong-type"))));
 
         assertThat(response.status()).isEqualTo(ResponseStatusCode.BAD_REQUEST);
         assertThat(audit).as("no access decision was made").isEmpty();
@@ -140,10 +177,20 @@ class AuthorizeStageTest {
         assertThat(response.status()).isEqualTo(ResponseStatusCode.CREATED);
         assertThat(reachedOperate).singleElement().satisfies(exchange -> {
             assertThat(exchange.find(OperationPlan.KEY)).isPresent();
-            assertThat(exchange.find(AuthorizeStage.DECISION)).map(AccessDecision::permitted).contains(true);
+            assertThat(exchange.find(AuthorizeStage.DECISION))
+                    .map(AccessDecision::permitted)
+                    .contains(true);
         });
-        assertThat(audit).singleElement().asString().startsWith("/id-in/Cowner CREATE ").endsWith(" PERMIT");
-        assertThat(handle(cse, StageFixture.retrieve("Cowner", "/id-in/cse-in/Cowner/box/la").build()).status())
+        assertThat(audit)
+                .singleElement()
+                .asString()
+                .startsWith("/id-in/Cowner CREATE ")
+                .endsWith(" PERMIT");
+        assertThat(handle(
+                                cse,
+                                StageFixture.retrieve("Cowner", "/id-in/cse-in/Cowner/box/la")
+                                        .build())
+                        .status())
                 .isEqualTo(ResponseStatusCode.OK);
     }
 
@@ -151,9 +198,17 @@ class AuthorizeStageTest {
     void audits_the_administrator_as_admin_once_per_request() {
         Cse cse = withOwnerAndOther();
 
-        assertThat(handle(cse, StageFixture.retrieve(StageFixture.ADMIN, "/id-in/cse-in/Cowner/box").build()).status())
+        assertThat(handle(
+                                cse,
+                                StageFixture.retrieve(StageFixture.ADMIN, "/id-in/cse-in/Cowner/box")
+                                        .build())
+                        .status())
                 .isEqualTo(ResponseStatusCode.OK);
 
-        assertThat(audit).singleElement().asString().startsWith("admin RETRIEVE ").endsWith(" PERMIT");
+        assertThat(audit)
+                .singleElement()
+                .asString()
+                .startsWith("admin RETRIEVE ")
+                .endsWith(" PERMIT");
     }
 }

@@ -43,12 +43,16 @@ class CredentialsStageTest {
     private static final String BOB = "/id-in/Cbob";
     private static final OctetSequenceKey DAS_KEY = generate();
     private final StageFixture fixture = new StageFixture();
-    private final TokenVerifier verifier = new TokenVerifier(List.of(new TrustedIssuer("/id-das", new JWKSet(DAS_KEY),
-            Set.of(JWSAlgorithm.HS256), false)), new JWKSet(), StageFixture.IDS, Duration.ofSeconds(5));
+    private final TokenVerifier verifier = new TokenVerifier(
+            List.of(new TrustedIssuer("/id-das", new JWKSet(DAS_KEY), Set.of(JWSAlgorithm.HS256), false)),
+            new JWKSet(),
+            StageFixture.IDS,
+            Duration.ofSeconds(5));
     private final Resource bob = fixture.insert(ResourceType.AE, "Cbob", Map.of("aei", "Cbob"));
     private final StageFixture.Run run = new StageFixture.Run(new CredentialsStage(
-            new TokenService(verifier, RevocationList.inMemory()),
-            new RoleDirectory(StageFixture.SETTINGS, fixture.repository, verifier, StageFixture.IDS), fixture.remotes))
+                    new TokenService(verifier, RevocationList.inMemory()),
+                    new RoleDirectory(StageFixture.SETTINGS, fixture.repository, verifier, StageFixture.IDS),
+                    fixture.remotes))
             .given(exchange -> {
                 exchange.put(Facts.ORIGINATOR_ID, BOB);
                 exchange.put(Authentication.KEY, new Authentication(false, false, false, Optional.of(bob)));
@@ -69,12 +73,21 @@ class CredentialsStageTest {
 
     private static String token(String tokenId, String holder) {
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().jwtID(tokenId).issuer("/id-das").claim("azp", holder)
-                .notBeforeTime(Date.from(now.minusSeconds(60))).expirationTime(Date.from(now.plusSeconds(3600)))
-                .audience("/id-in").build();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .jwtID(tokenId)
+                .issuer("/id-das")
+                .claim("azp", holder)
+                .notBeforeTime(Date.from(now.minusSeconds(60)))
+                .expirationTime(Date.from(now.plusSeconds(3600)))
+                .audience("/id-in")
+                .build();
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("das")
-                    .type(JOSEObjectType.JWT).build(), claims);
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.HS256)
+                            .keyID("das")
+                            .type(JOSEObjectType.JWT)
+                            .build(),
+                    claims);
             jwt.sign(new MACSigner(DAS_KEY));
             return jwt.serialize();
         } catch (Exception e) {
@@ -87,7 +100,9 @@ class CredentialsStageTest {
     }
 
     private ResponsePrimitive withTids(String... tids) {
-        return run.handle(StageFixture.retrieve("Cbob", "/id-in/cse-in").tokenIds(List.of(tids)).build());
+        return run.handle(StageFixture.retrieve("Cbob", "/id-in/cse-in")
+                .tokenIds(List.of(tids))
+                .build());
     }
 
     private void assertRefused(ResponsePrimitive response) {
@@ -132,7 +147,8 @@ class CredentialsStageTest {
     @Test
     void refuses_a_presented_token_held_by_another_originator_with_4103() {
         assertRefused(run.handle(StageFixture.retrieve("Cbob", "/id-in/cse-in")
-                .tokens(List.of(token("t9@das.example", "Cmallory"))).build()));
+                .tokens(List.of(token("t9@das.example", "Cmallory")))
+                .build()));
     }
 
     @Test
@@ -142,7 +158,8 @@ class CredentialsStageTest {
         ResponsePrimitive response = withTids("t1@das.example");
 
         assertThat(response.status()).isEqualTo(ResponseStatusCode.OK);
-        assertThat(originator().tokens()).singleElement()
+        assertThat(originator().tokens())
+                .singleElement()
                 .satisfies(t -> assertThat(t.tokenId()).isEqualTo("t1@das.example"));
         assertThat(response.assignedTokenIds()).hasSize(1).containsValue("t1@das.example");
         assertThat(response.assignedTokenIds().keySet()).allMatch(lti -> lti.matches("lt[a-z2-7]{20}"));
@@ -162,15 +179,38 @@ class CredentialsStageTest {
     @Test
     void records_a_registered_ae_with_only_the_roles_it_holds() {
         Instant now = Instant.now();
-        fixture.insert(ResourceType.ROLE, "role-1", Map.of("rlid", "reader@das.example", "tkhd", "Cbob",
-                "tkis", "/id-das", "tknb", Timestamps.format(now.minusSeconds(60)),
-                "tkna", Timestamps.format(now.plusSeconds(3600))));
-        fixture.insert(ResourceType.ROLE, "role-2", Map.of("rlid", "writer@das.example", "tkhd", "Cmallory",
-                "tkis", "/id-das", "tknb", Timestamps.format(now.minusSeconds(60)),
-                "tkna", Timestamps.format(now.plusSeconds(3600))));
+        fixture.insert(
+                ResourceType.ROLE,
+                "role-1",
+                Map.of(
+                        "rlid",
+                        "reader@das.example",
+                        "tkhd",
+                        "Cbob",
+                        "tkis",
+                        "/id-das",
+                        "tknb",
+                        Timestamps.format(now.minusSeconds(60)),
+                        "tkna",
+                        Timestamps.format(now.plusSeconds(3600))));
+        fixture.insert(
+                ResourceType.ROLE,
+                "role-2",
+                Map.of(
+                        "rlid",
+                        "writer@das.example",
+                        "tkhd",
+                        "Cmallory",
+                        "tkis",
+                        "/id-das",
+                        "tknb",
+                        Timestamps.format(now.minusSeconds(60)),
+                        "tkna",
+                        Timestamps.format(now.plusSeconds(3600))));
 
         ResponsePrimitive response = run.handle(StageFixture.retrieve("Cbob", "/id-in/cse-in")
-                .roleIds(List.of("reader@das.example", "writer@das.example", "none@das.example")).build());
+                .roleIds(List.of("reader@das.example", "writer@das.example", "none@das.example"))
+                .build());
 
         assertThat(response.status()).isEqualTo(ResponseStatusCode.OK);
         Originator originator = originator();
@@ -184,14 +224,19 @@ class CredentialsStageTest {
     @Test
     void records_an_ae_registration_without_from_as_an_unregistered_originator() {
         StageFixture.Run anonymous = new StageFixture.Run(new CredentialsStage(
-                new TokenService(verifier, RevocationList.inMemory()),
-                new RoleDirectory(StageFixture.SETTINGS, fixture.repository, verifier, StageFixture.IDS),
-                fixture.remotes)).given(exchange -> {
+                        new TokenService(verifier, RevocationList.inMemory()),
+                        new RoleDirectory(StageFixture.SETTINGS, fixture.repository, verifier, StageFixture.IDS),
+                        fixture.remotes))
+                .given(exchange -> {
                     exchange.put(Facts.ORIGINATOR_ID, "");
                     exchange.put(Authentication.KEY, Authentication.anonymous());
                 });
-        RequestPrimitive register = RequestPrimitive.builder(Operation.CREATE, "/id-in/cse-in").requestId("reg")
-                .releaseVersion("3").resourceType(ResourceType.AE.code()).content(Map.of("m2m:ae", Map.of())).build();
+        RequestPrimitive register = RequestPrimitive.builder(Operation.CREATE, "/id-in/cse-in")
+                .requestId("reg")
+                .releaseVersion("3")
+                .resourceType(ResourceType.AE.code())
+                .content(Map.of("m2m:ae", Map.of()))
+                .build();
 
         assertThat(anonymous.handle(register).status()).isEqualTo(ResponseStatusCode.OK);
         Originator originator = anonymous.reached.get(0).get(CredentialsStage.ORIGINATOR);

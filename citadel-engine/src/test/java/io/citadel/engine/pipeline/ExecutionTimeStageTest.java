@@ -20,7 +20,9 @@ class ExecutionTimeStageTest {
     });
 
     private static RequestPrimitive at(Instant oet) {
-        return StageFixture.retrieve("Cae", "/id-in/cse-in").handling(new Handling(null, oet, null)).build();
+        return StageFixture.retrieve("Cae", "/id-in/cse-in")
+                .handling(new Handling(null, oet, null))
+                .build();
     }
 
     @Test
@@ -31,7 +33,9 @@ class ExecutionTimeStageTest {
 
             assertThat(response.status()).isEqualTo(ResponseStatusCode.REQUEST_TIMEOUT);
             assertThat(ranAt).isEmpty();
-            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept for the caller").isTrue();
+            assertThat(Thread.currentThread().isInterrupted())
+                    .as("the interrupt is kept for the caller")
+                    .isTrue();
         } finally {
             Thread.interrupted();
         }

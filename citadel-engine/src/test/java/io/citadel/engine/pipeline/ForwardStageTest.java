@@ -28,9 +28,9 @@ class ForwardStageTest {
     private final StageFixture fixture = new StageFixture();
     private final List<String> sentTo = new CopyOnWriteArrayList<>();
     private final List<RequestPrimitive> sent = new CopyOnWriteArrayList<>();
-    private Function<RequestPrimitive, CompletableFuture<ResponsePrimitive>> hop = request -> CompletableFuture
-            .completedFuture(new ResponsePrimitive(ResponseStatusCode.OK, "hop-rqi", "3", Map.of("m2m:cnt", Map.of()),
-                    null, null));
+    private Function<RequestPrimitive, CompletableFuture<ResponsePrimitive>> hop =
+            request -> CompletableFuture.completedFuture(new ResponsePrimitive(
+                    ResponseStatusCode.OK, "hop-rqi", "3", Map.of("m2m:cnt", Map.of()), null, null));
     private final OutboundRequests outbound = new OutboundRequests() {
         @Override
         public CompletableFuture<ResponsePrimitive> send(String uri, RequestPrimitive request, Duration timeout) {
@@ -39,8 +39,8 @@ class ForwardStageTest {
             return hop.apply(request);
         }
     };
-    private final StageFixture.Run run = new StageFixture.Run(new ForwardStage(
-            new Forwarder(StageFixture.SETTINGS, fixture.remotes, outbound, Duration.ofSeconds(5))));
+    private final StageFixture.Run run = new StageFixture.Run(
+            new ForwardStage(new Forwarder(StageFixture.SETTINGS, fixture.remotes, outbound, Duration.ofSeconds(5))));
 
     @AfterEach
     void close() {
@@ -48,12 +48,15 @@ class ForwardStageTest {
     }
 
     private void registreeMn() {
-        fixture.insert(ResourceType.REMOTE_CSE, "csr-mn", Map.of("csi", "/id-mn", "cb", "/id-mn/cse-mn",
-                "poa", List.of(MN_POA)));
+        fixture.insert(
+                ResourceType.REMOTE_CSE,
+                "csr-mn",
+                Map.of("csi", "/id-mn", "cb", "/id-mn/cse-mn", "poa", List.of(MN_POA)));
     }
 
     private ResponsePrimitive handle(RequestPrimitive request, String originatorId) {
-        return run.given(exchange -> exchange.put(Facts.ORIGINATOR_ID, originatorId)).handle(request);
+        return run.given(exchange -> exchange.put(Facts.ORIGINATOR_ID, originatorId))
+                .handle(request);
     }
 
     private ResponsePrimitive retrieve(String from, String to) {
@@ -71,9 +74,13 @@ class ForwardStageTest {
     @Test
     void refuses_to_forward_a_registration_with_4000() {
         registreeMn();
-        RequestPrimitive register = RequestPrimitive.builder(Operation.CREATE, "/id-mn/cse-mn").from("Cae")
-                .requestId("reg").releaseVersion("3").resourceType(ResourceType.AE.code())
-                .content(Map.of("m2m:ae", Map.of())).build();
+        RequestPrimitive register = RequestPrimitive.builder(Operation.CREATE, "/id-mn/cse-mn")
+                .from("Cae")
+                .requestId("reg")
+                .releaseVersion("3")
+                .resourceType(ResourceType.AE.code())
+                .content(Map.of("m2m:ae", Map.of()))
+                .build();
 
         assertThat(handle(register, "/id-in/Cae").status()).isEqualTo(ResponseStatusCode.BAD_REQUEST);
         assertThat(sent).isEmpty();
@@ -104,7 +111,9 @@ class ForwardStageTest {
     @Test
     void forwards_a_request_for_a_registree_to_its_point_of_access_with_an_sp_relative_from() {
         registreeMn();
-        RequestPrimitive request = StageFixture.retrieve("Cae", "/id-mn/cse-mn/box").requestId("fw-1").build();
+        RequestPrimitive request = StageFixture.retrieve("Cae", "/id-mn/cse-mn/box")
+                .requestId("fw-1")
+                .build();
 
         ResponsePrimitive response = handle(request, "/id-in/Cae");
 
@@ -116,14 +125,18 @@ class ForwardStageTest {
             assertThat(onward.requestId()).isEqualTo("fw-1");
         });
         assertThat(response.status()).isEqualTo(ResponseStatusCode.OK);
-        assertThat(response.requestId()).as("answered under the originator's own rqi").isEqualTo("fw-1");
+        assertThat(response.requestId())
+                .as("answered under the originator's own rqi")
+                .isEqualTo("fw-1");
         assertThat(response.content()).isEqualTo(Map.of("m2m:cnt", Map.of()));
     }
 
     @Test
     void forwards_a_request_for_an_unknown_cse_up_to_the_registrar() {
-        fixture.insert(ResourceType.REMOTE_CSE, "csr-in", Map.of("csi", "/id-top", "cb", "/id-top/cse-top",
-                "poa", List.of("http://127.0.0.1:9/top")));
+        fixture.insert(
+                ResourceType.REMOTE_CSE,
+                "csr-in",
+                Map.of("csi", "/id-top", "cb", "/id-top/cse-top", "poa", List.of("http://127.0.0.1:9/top")));
         fixture.remotes.registrar("/id-top");
 
         assertThat(retrieve("Cae", "/id-far/cse-far/box").status()).isEqualTo(ResponseStatusCode.OK);

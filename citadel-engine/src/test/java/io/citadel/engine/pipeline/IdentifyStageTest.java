@@ -36,8 +36,13 @@ class IdentifyStageTest {
     }
 
     private static RequestPrimitive registration(String from) {
-        return RequestPrimitive.builder(Operation.CREATE, "/id-in/cse-in").from(from).requestId("reg")
-                .releaseVersion("3").resourceType(ResourceType.AE.code()).content(Map.of("m2m:ae", Map.of())).build();
+        return RequestPrimitive.builder(Operation.CREATE, "/id-in/cse-in")
+                .from(from)
+                .requestId("reg")
+                .releaseVersion("3")
+                .resourceType(ResourceType.AE.code())
+                .content(Map.of("m2m:ae", Map.of()))
+                .build();
     }
 
     private void assertRefused(ResponsePrimitive response, ResponseStatusCode expected) {
@@ -64,8 +69,10 @@ class IdentifyStageTest {
 
     @Test
     void refuses_an_ae_that_registered_over_an_association_when_it_comes_without_one_with_4107() {
-        fixture.insert(ResourceType.AE, "Csecured", Map.of("aei", "Csecured", IdentifyStage.SECURED_REGISTRATION,
-                "12-secured@psk.example"));
+        fixture.insert(
+                ResourceType.AE,
+                "Csecured",
+                Map.of("aei", "Csecured", IdentifyStage.SECURED_REGISTRATION, "12-secured@psk.example"));
 
         assertRefused(run.handle(from("Csecured")), ResponseStatusCode.SECURITY_ASSOCIATION_REQUIRED);
     }
@@ -76,8 +83,8 @@ class IdentifyStageTest {
         fixture.insert(ResourceType.AE, "Cother", Map.of("aei", "Cother"));
 
         assertRefused(run.handle(from("Cother"), over(sensor)), ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
-        assertRefused(run.handle(from(StageFixture.ADMIN), over(sensor)),
-                ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
+        assertRefused(
+                run.handle(from(StageFixture.ADMIN), over(sensor)), ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
         assertRefused(run.handle(registration(null), over(sensor)), ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
     }
 
@@ -86,10 +93,18 @@ class IdentifyStageTest {
         assertRefused(run.handle(from("/id-mn")), ResponseStatusCode.SECURITY_ASSOCIATION_REQUIRED);
         assertRefused(run.handle(from("//citadel.example/id-mn")), ResponseStatusCode.SECURITY_ASSOCIATION_REQUIRED);
 
-        CseSettings lab = new CseSettings("/id-in", "cse-in", "//citadel.example", 1, StageFixture.ADMIN, List.of("C*"),
-                List.of(), 100, List.of("/id-mn"));
-        StageFixture.Run labRun = new StageFixture.Run(
-                new IdentifyStage(lab, StageFixture.IDS, fixture.repository, fixture.remotes));
+        CseSettings lab = new CseSettings(
+                "/id-in",
+                "cse-in",
+                "//citadel.example",
+                1,
+                StageFixture.ADMIN,
+                List.of("C*"),
+                List.of(),
+                100,
+                List.of("/id-mn"));
+        StageFixture.Run labRun =
+                new StageFixture.Run(new IdentifyStage(lab, StageFixture.IDS, fixture.repository, fixture.remotes));
         assertThat(labRun.handle(from("/id-mn")).status()).isEqualTo(ResponseStatusCode.OK);
         assertThat(labRun.handle(from("/id-asn")).status()).isEqualTo(ResponseStatusCode.SECURITY_ASSOCIATION_REQUIRED);
     }
@@ -109,7 +124,8 @@ class IdentifyStageTest {
     void identifies_what_the_association_proves_as_authenticated_also_in_sp_relative_or_absolute_form() {
         SecurityAssociation sensor = new SecurityAssociation("12-sensor@psk.example", Set.of("/id-in/Csensor"));
 
-        assertThat(run.handle(from("//citadel.example/id-in/Csensor"), over(sensor)).status())
+        assertThat(run.handle(from("//citadel.example/id-in/Csensor"), over(sensor))
+                        .status())
                 .isEqualTo(ResponseStatusCode.OK);
         assertThat(identified()).isEqualTo("/id-in/Csensor");
         assertThat(run.reached.get(0).get(Authentication.KEY).authenticated()).isTrue();
@@ -142,7 +158,7 @@ class IdentifyStageTest {
         assertThat(run.handle(from("/id-mn/Cbehind"), over(mn)).status()).isEqualTo(ResponseStatusCode.OK);
         assertThat(identified()).isEqualTo("/id-mn/Cbehind");
         run.reached.clear();
-        assertRefused(run.handle(from("/id-asn/Celsewhere"), over(mn)),
-                ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
+        assertRefused(
+                run.handle(from("/id-asn/Celsewhere"), over(mn)), ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
     }
 }

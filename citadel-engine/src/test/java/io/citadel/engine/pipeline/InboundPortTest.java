@@ -3,7 +3,6 @@ package io.citadel.engine.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.citadel.engine.hierarchy.EntityConnections;
-import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResourceType;
@@ -23,7 +22,10 @@ public class InboundPortTest {
     private final EntityConnections connections = new EntityConnections(id -> id);
 
     private static RequestPrimitive request(String rqi) {
-        return RequestPrimitive.builder(Operation.RETRIEVE, "/cse-in").from("Cae").requestId(rqi).releaseVersion("3")
+        return RequestPrimitive.builder(Operation.RETRIEVE, "/cse-in")
+                .from("Cae")
+                .requestId(rqi)
+                .releaseVersion("3")
                 .build();
     }
 
@@ -49,33 +51,42 @@ public class InboundPortTest {
             assertThat(InboundPort.isOverloaded(refused)).isTrue();
 
             release.countDown();
-            assertThat(List.of(answers.poll(10, TimeUnit.SECONDS).requestId(), answers.poll(10, TimeUnit.SECONDS).requestId()))
+            assertThat(List.of(
+                            answers.poll(10, TimeUnit.SECONDS).requestId(),
+                            answers.poll(10, TimeUnit.SECONDS).requestId()))
                     .containsExactlyInAnyOrder("running", "queued");
         }
     }
 
     @Test
     void an_engine_error_is_not_mistaken_for_overload() {
-        assertThat(InboundPort.isOverloaded(ResponsePrimitive.error(ResponseStatusCode.INTERNAL_SERVER_ERROR, "r", "3",
-                "internal error (incident 1)"))).isFalse();
+        assertThat(InboundPort.isOverloaded(ResponsePrimitive.error(
+                        ResponseStatusCode.INTERNAL_SERVER_ERROR, "r", "3", "internal error (incident 1)")))
+                .isFalse();
     }
 
     @Test
     void a_failed_registration_binds_nothing_and_a_successful_one_binds_the_assigned_ae_id() throws Exception {
-        RequestPrimitive register = RequestPrimitive.builder(Operation.CREATE, "/cse-in").from("C").requestId("reg")
-                .releaseVersion("3").resourceType(ResourceType.AE.code()).content(Map.of("m2m:ae", Map.of())).build();
+        RequestPrimitive register = RequestPrimitive.builder(Operation.CREATE, "/cse-in")
+                .from("C")
+                .requestId("reg")
+                .releaseVersion("3")
+                .resourceType(ResourceType.AE.code())
+                .content(Map.of("m2m:ae", Map.of()))
+                .build();
         BlockingQueue<ResponsePrimitive> answers = new LinkedBlockingQueue<>();
         FakeConnection socket = new FakeConnection();
         TwoWayConnection twoWay = new TwoWayConnection(socket);
-        PrimitiveHandler refusing = (r, c) -> ResponsePrimitive.error(ResponseStatusCode.BAD_REQUEST, r.requestId(), "3", "no");
+        PrimitiveHandler refusing =
+                (r, c) -> ResponsePrimitive.error(ResponseStatusCode.BAD_REQUEST, r.requestId(), "3", "no");
         try (InboundPort port = InboundPort.open(refusing, connections, "test", 1, 4)) {
             port.submit(register, RequestContext.local(), twoWay, answers::add);
             answers.poll(10, TimeUnit.SECONDS);
         }
         assertThat(twoWay.boundEntity()).isNull();
 
-        PrimitiveHandler accepting = (r, c) -> ResponsePrimitive.of(ResponseStatusCode.CREATED, r,
-                Map.of("m2m:ae", Map.of("aei", "Cabc")));
+        PrimitiveHandler accepting =
+                (r, c) -> ResponsePrimitive.of(ResponseStatusCode.CREATED, r, Map.of("m2m:ae", Map.of("aei", "Cabc")));
         try (InboundPort port = InboundPort.open(accepting, connections, "test", 1, 4)) {
             port.submit(register, RequestContext.local(), twoWay, answers::add);
             answers.poll(10, TimeUnit.SECONDS);
@@ -88,16 +99,18 @@ public class InboundPortTest {
     void pending_responses_are_bounded_matched_by_request_id_and_failed_on_close() {
         PendingResponses pending = new PendingResponses(2);
 
-        CompletableFuture<ResponsePrimitive> unmatched = pending.expect(
-                RequestPrimitive.builder(Operation.NOTIFY, "/x").build(), Duration.ofSeconds(10));
+        CompletableFuture<ResponsePrimitive> unmatched =
+                pending.expect(RequestPrimitive.builder(Operation.NOTIFY, "/x").build(), Duration.ofSeconds(10));
         assertThat(unmatched).isCompletedExceptionally();
         CompletableFuture<ResponsePrimitive> one = pending.expect(request("1"), Duration.ofSeconds(10));
         assertThat(pending.expect(request("1"), Duration.ofSeconds(10))).isCompletedExceptionally();
         CompletableFuture<ResponsePrimitive> two = pending.expect(request("2"), Duration.ofSeconds(10));
         assertThat(pending.expect(request("3"), Duration.ofSeconds(10))).isCompletedExceptionally();
 
-        assertThat(pending.complete(ResponsePrimitive.of(ResponseStatusCode.OK, request("9"), null))).isFalse();
-        assertThat(pending.complete(ResponsePrimitive.of(ResponseStatusCode.OK, request("1"), null))).isTrue();
+        assertThat(pending.complete(ResponsePrimitive.of(ResponseStatusCode.OK, request("9"), null)))
+                .isFalse();
+        assertThat(pending.complete(ResponsePrimitive.of(ResponseStatusCode.OK, request("1"), null)))
+                .isTrue();
         assertThat(one).isCompleted();
         pending.failAll("closed");
         assertThat(two).isCompletedExceptionally();

@@ -37,8 +37,8 @@ class NonBlockingStageTest {
         return CompletableFuture.completedFuture(NotificationSender.Outcome.DELIVERED);
     };
     private final NotificationDispatcher dispatcher = new NotificationDispatcher(sender, DispatchSettings.defaults());
-    private final NonBlockingRequests nonBlocking = new NonBlockingRequests(StageFixture.SETTINGS, fixture.store,
-            dispatcher);
+    private final NonBlockingRequests nonBlocking =
+            new NonBlockingRequests(StageFixture.SETTINGS, fixture.store, dispatcher);
     private final BlockingQueue<RequestPrimitive> ranLater = new LinkedBlockingQueue<>();
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile boolean holdLater;
@@ -69,13 +69,16 @@ class NonBlockingStageTest {
     }
 
     private static RequestPrimitive.Builder retrieve(Integer rt) {
-        return StageFixture.retrieve("Cae", "/id-in/cse-in/box").requestId("nb-1").responseType(rt);
+        return StageFixture.retrieve("Cae", "/id-in/cse-in/box")
+                .requestId("nb-1")
+                .responseType(rt);
     }
 
     /** Counts down once for each {@code <request>} that is marked completed. */
     private CountDownLatch completions(int count) {
         CountDownLatch completed = new CountDownLatch(count);
-        fixture.observers.add(changes -> changes.stream().map(ChangeListener.Change::resource)
+        fixture.observers.add(changes -> changes.stream()
+                .map(ChangeListener.Change::resource)
                 .filter(r -> r.type() == ResourceType.REQUEST && Long.valueOf(1).equals(r.get("rs")))
                 .forEach(r -> completed.countDown()));
         return completed;
@@ -87,9 +90,14 @@ class NonBlockingStageTest {
 
     @Test
     void refuses_a_non_blocking_ae_registration_with_4000_and_stores_nothing() {
-        RequestPrimitive register = RequestPrimitive.builder(Operation.CREATE, "/id-in/cse-in").from("Cae")
-                .requestId("reg").releaseVersion("3").resourceType(ResourceType.AE.code())
-                .content(Map.of("m2m:ae", Map.of())).responseType(1).build();
+        RequestPrimitive register = RequestPrimitive.builder(Operation.CREATE, "/id-in/cse-in")
+                .from("Cae")
+                .requestId("reg")
+                .releaseVersion("3")
+                .resourceType(ResourceType.AE.code())
+                .content(Map.of("m2m:ae", Map.of()))
+                .responseType(1)
+                .build();
 
         assertThat(run.handle(register).status()).isEqualTo(ResponseStatusCode.BAD_REQUEST);
         assertThat(requestResources()).isEmpty();
@@ -110,11 +118,16 @@ class NonBlockingStageTest {
                 .isEqualTo(ResponseStatusCode.OPERATION_NOT_ALLOWED);
         StageFixture.Run other = new StageFixture.Run(new NonBlockingStage(nonBlocking, pipeline))
                 .given(exchange -> exchange.put(Facts.ORIGINATOR_ID, "/id-in/Cother"));
-        assertThat(other.handle(StageFixture.retrieve("Cother", "/id-in/cse-in").responseType(1).build()).status())
+        assertThat(other.handle(StageFixture.retrieve("Cother", "/id-in/cse-in")
+                                .responseType(1)
+                                .build())
+                        .status())
                 .isEqualTo(ResponseStatusCode.ACCEPTED_NON_BLOCKING_REQUEST_SYNCH);
 
         release.countDown();
-        assertThat(completed.await(10, TimeUnit.SECONDS)).as("all 101 accepted ones ran").isTrue();
+        assertThat(completed.await(10, TimeUnit.SECONDS))
+                .as("all 101 accepted ones ran")
+                .isTrue();
     }
 
     @Test
@@ -146,13 +159,16 @@ class NonBlockingStageTest {
         assertThat(later.requestId()).isEqualTo("nb-1");
         assertThat(later.isNonBlocking()).as("run blocking the second time").isFalse();
         assertThat(completed.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(fixture.store.findById(reference).orElseThrow().get("ors")).isInstanceOfSatisfying(Map.class,
-                ors -> assertThat(ors).containsEntry("rsc", 2000L).containsEntry("rqi", "nb-1"));
+        assertThat(fixture.store.findById(reference).orElseThrow().get("ors"))
+                .isInstanceOfSatisfying(
+                        Map.class,
+                        ors -> assertThat(ors).containsEntry("rsc", 2000L).containsEntry("rqi", "nb-1"));
     }
 
     @Test
     void answers_rt_2_with_1002_and_sends_the_result_to_the_response_targets() throws Exception {
-        ResponsePrimitive accepted = run.handle(retrieve(2).responseTargets(List.of("http://127.0.0.1:9/nu")).build());
+        ResponsePrimitive accepted = run.handle(
+                retrieve(2).responseTargets(List.of("http://127.0.0.1:9/nu")).build());
 
         assertThat(accepted.status()).isEqualTo(ResponseStatusCode.ACCEPTED_NON_BLOCKING_REQUEST_ASYNCH);
         assertThat(accepted.content()).isNull();
@@ -160,9 +176,17 @@ class NonBlockingStageTest {
         Map.Entry<String, Object> sent = notified.poll(10, TimeUnit.SECONDS);
         assertThat(sent).isNotNull();
         assertThat(sent.getKey()).isEqualTo("http://127.0.0.1:9/nu");
-        assertThat(sent.getValue()).isInstanceOfSatisfying(Map.class, content -> assertThat(content.get("m2m:rsp"))
-                .isInstanceOfSatisfying(Map.class, rsp -> assertThat(rsp).containsEntry("rsc", 2000L)
-                        .containsEntry("rqi", "nb-1")));
-        assertThat(ranLater).singleElement().satisfies(r -> assertThat(r.isNonBlocking()).isFalse());
+        assertThat(sent.getValue())
+                .isInstanceOfSatisfying(
+                        Map.class,
+                        content -> assertThat(content.get("m2m:rsp"))
+                                .isInstanceOfSatisfying(
+                                        Map.class,
+                                        rsp -> assertThat(rsp)
+                                                .containsEntry("rsc", 2000L)
+                                                .containsEntry("rqi", "nb-1")));
+        assertThat(ranLater)
+                .singleElement()
+                .satisfies(r -> assertThat(r.isNonBlocking()).isFalse());
     }
 }

@@ -27,7 +27,8 @@ class OperateStageTest {
 
     @Test
     void without_a_plan_it_is_a_wiring_mistake_answered_5000_without_its_details() {
-        ResponsePrimitive response = run.handle(StageFixture.retrieve("Cae", "/id-in/cse-in").build());
+        ResponsePrimitive response =
+                run.handle(StageFixture.retrieve("Cae", "/id-in/cse-in").build());
 
         assertThat(response.status()).isEqualTo(ResponseStatusCode.INTERNAL_SERVER_ERROR);
         assertThat(response.content().toString()).contains("incident").doesNotContain("operation plan");
@@ -37,8 +38,9 @@ class OperateStageTest {
     @Test
     void a_refusal_the_plan_finds_while_running_is_the_answer() {
         ResponsePrimitive response = planned(() -> {
-            throw new OneM2mException(ResponseStatusCode.CONFLICT, "the name is taken");
-        }).handle(StageFixture.retrieve("Cae", "/id-in/cse-in").build());
+                    throw new OneM2mException(ResponseStatusCode.CONFLICT, "the name is taken");
+                })
+                .handle(StageFixture.retrieve("Cae", "/id-in/cse-in").build());
 
         assertThat(response.status()).isEqualTo(ResponseStatusCode.CONFLICT);
         assertThat(response.content()).isEqualTo(Map.of("m2m:dbg", "the name is taken"));
@@ -47,8 +49,8 @@ class OperateStageTest {
 
     @Test
     void runs_the_plan_once_and_answers_with_its_result() {
-        ResponsePrimitive result = new ResponsePrimitive(ResponseStatusCode.CREATED, "rqi-1", "3",
-                Map.of("m2m:cnt", Map.of("rn", "box")), "cse-in/box", null);
+        ResponsePrimitive result = new ResponsePrimitive(
+                ResponseStatusCode.CREATED, "rqi-1", "3", Map.of("m2m:cnt", Map.of("rn", "box")), "cse-in/box", null);
 
         ResponsePrimitive response = planned(() -> result)
                 .handle(StageFixture.retrieve("Cae", "/id-in/cse-in").build());
@@ -59,7 +61,8 @@ class OperateStageTest {
 
     @Test
     void is_the_last_stage_nothing_behind_it_runs() {
-        planned(() -> ResponsePrimitive.of(ResponseStatusCode.OK, StageFixture.retrieve("Cae", "x").build(), null))
+        planned(() -> ResponsePrimitive.of(
+                        ResponseStatusCode.OK, StageFixture.retrieve("Cae", "x").build(), null))
                 .handle(StageFixture.retrieve("Cae", "/id-in/cse-in").build());
 
         assertThat(run.reached).isEmpty();

@@ -23,8 +23,11 @@ class ResultExpirationStageTest {
     }
 
     private static RequestPrimitive request(Instant rset) {
-        return StageFixture.retrieve("Cae", "/id-in/cse-in/box").requestId("late").releaseVersion("4")
-                .handling(new Handling(rset, null, null)).build();
+        return StageFixture.retrieve("Cae", "/id-in/cse-in/box")
+                .requestId("late")
+                .releaseVersion("4")
+                .handling(new Handling(rset, null, null))
+                .build();
     }
 
     @Test
@@ -36,14 +39,16 @@ class ResultExpirationStageTest {
         assertThat(response.status()).isEqualTo(ResponseStatusCode.REQUEST_TIMEOUT);
         assertThat(response.requestId()).isEqualTo("late");
         assertThat(response.releaseVersion()).isEqualTo("4");
-        assertThat(response.content()).isInstanceOfSatisfying(Map.class,
-                c -> assertThat(c).containsOnlyKeys("m2m:dbg"));
+        assertThat(response.content())
+                .isInstanceOfSatisfying(Map.class, c -> assertThat(c).containsOnlyKeys("m2m:dbg"));
         assertThat(run.reached).as("the operation itself still ran").hasSize(1);
     }
 
     @Test
     void withholds_a_created_result_too() {
-        assertThat(at(RSET.plusSeconds(5), ResponseStatusCode.CREATED).handle(request(RSET)).status())
+        assertThat(at(RSET.plusSeconds(5), ResponseStatusCode.CREATED)
+                        .handle(request(RSET))
+                        .status())
                 .isEqualTo(ResponseStatusCode.REQUEST_TIMEOUT);
     }
 
@@ -58,13 +63,16 @@ class ResultExpirationStageTest {
 
     @Test
     void passes_a_non_blocking_acceptance_after_rset_unchanged() {
-        assertThat(at(RSET.plusSeconds(5), ResponseStatusCode.ACCEPTED_NON_BLOCKING_REQUEST_SYNCH).handle(request(RSET))
-                .status()).isEqualTo(ResponseStatusCode.ACCEPTED_NON_BLOCKING_REQUEST_SYNCH);
+        assertThat(at(RSET.plusSeconds(5), ResponseStatusCode.ACCEPTED_NON_BLOCKING_REQUEST_SYNCH)
+                        .handle(request(RSET))
+                        .status())
+                .isEqualTo(ResponseStatusCode.ACCEPTED_NON_BLOCKING_REQUEST_SYNCH);
     }
 
     @Test
     void passes_a_success_ready_before_or_exactly_at_rset() {
-        ResponsePrimitive before = at(RSET.minusMillis(1), ResponseStatusCode.OK).handle(request(RSET));
+        ResponsePrimitive before =
+                at(RSET.minusMillis(1), ResponseStatusCode.OK).handle(request(RSET));
         ResponsePrimitive exactly = at(RSET, ResponseStatusCode.OK).handle(request(RSET));
 
         assertThat(before.status()).isEqualTo(ResponseStatusCode.OK);

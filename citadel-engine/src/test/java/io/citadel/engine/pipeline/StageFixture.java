@@ -10,8 +10,8 @@ import io.citadel.engine.resources.Writes;
 import io.citadel.engine.store.ChangeListener;
 import io.citadel.engine.store.memory.InMemoryResourceStore;
 import io.citadel.protocol.Operation;
-import io.citadel.protocol.ResourceType;
 import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResourceType;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.protocol.schema.ResourceSchema;
@@ -29,8 +29,8 @@ import java.util.function.Function;
  */
 final class StageFixture implements AutoCloseable {
     static final String ADMIN = "CAdminStage";
-    static final CseSettings SETTINGS = new CseSettings("/id-in", "cse-in", "//citadel.example", 1, ADMIN,
-            List.of("C*"), List.of(), 100);
+    static final CseSettings SETTINGS =
+            new CseSettings("/id-in", "cse-in", "//citadel.example", 1, ADMIN, List.of("C*"), List.of(), 100);
     static final OriginatorIds IDS = new OriginatorIds(SETTINGS.cseId(), SETTINGS.spId());
 
     final InMemoryResourceStore store = new InMemoryResourceStore();
@@ -57,8 +57,15 @@ final class StageFixture implements AutoCloseable {
         Map<String, Object> all = Universal.attributes(type, ri, ri, SETTINGS.cseBaseId(), Instant.now());
         all.putAll(attributes);
         return Writes.await(store.write(tx -> {
-            Resource r = new Resource(ri, type, SETTINGS.cseBaseId(), ri, SETTINGS.cseName() + "/" + ri,
-                    tx.nextSequence(), "/id-in/" + ADMIN, all);
+            Resource r = new Resource(
+                    ri,
+                    type,
+                    SETTINGS.cseBaseId(),
+                    ri,
+                    SETTINGS.cseName() + "/" + ri,
+                    tx.nextSequence(),
+                    "/id-in/" + ADMIN,
+                    all);
             tx.insert(r);
             return r;
         }));
@@ -70,7 +77,9 @@ final class StageFixture implements AutoCloseable {
     }
 
     static RequestPrimitive.Builder retrieve(String from, String to) {
-        return RequestPrimitive.builder(Operation.RETRIEVE, to).from(from).requestId("rqi-1")
+        return RequestPrimitive.builder(Operation.RETRIEVE, to)
+                .from(from)
+                .requestId("rqi-1")
                 .releaseVersion("3");
     }
 
@@ -82,10 +91,9 @@ final class StageFixture implements AutoCloseable {
     static final class Run {
         final List<Exchange> reached = new CopyOnWriteArrayList<>();
         private final Stage stage;
-        private Consumer<Exchange> given = exchange -> {
-        };
-        private Function<Exchange, ResponsePrimitive> behind = exchange -> ResponsePrimitive.of(ResponseStatusCode.OK,
-                exchange.request(), null);
+        private Consumer<Exchange> given = exchange -> {};
+        private Function<Exchange, ResponsePrimitive> behind =
+                exchange -> ResponsePrimitive.of(ResponseStatusCode.OK, exchange.request(), null);
 
         Run(Stage stage) {
             this.stage = stage;
@@ -111,7 +119,9 @@ final class StageFixture implements AutoCloseable {
                     .then("behind", (exchange, next) -> {
                         reached.add(exchange);
                         return behind.apply(exchange);
-                    }).build().handle(request, context);
+                    })
+                    .build()
+                    .handle(request, context);
         }
 
         ResponsePrimitive handle(RequestPrimitive request) {

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The target stage resolves {@code To} to a resource of this CSE for the stages behind it (4004 when none). */
 class TargetStageTest {
     private final StageFixture fixture = new StageFixture();
-    private final StageFixture.Run run = new StageFixture.Run(
-            new TargetStage(new Addressing(StageFixture.SETTINGS, fixture.repository)));
+    private final StageFixture.Run run =
+            new StageFixture.Run(new TargetStage(new Addressing(StageFixture.SETTINGS, fixture.repository)));
 
     @BeforeEach
     void container() {
@@ -41,8 +41,15 @@ class TargetStageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cse-in/nothing", "/id-in/nothing", "nothing", "cse-in/box/nothing", "/id-mn/cse-mn",
-            "//other.example/id-in/cse-in"})
+    @ValueSource(
+            strings = {
+                "cse-in/nothing",
+                "/id-in/nothing",
+                "nothing",
+                "cse-in/box/nothing",
+                "/id-mn/cse-mn",
+                "//other.example/id-in/cse-in"
+            })
     void refuses_a_target_that_is_not_here_with_4004(String to) {
         assertThat(to(to).status()).isEqualTo(ResponseStatusCode.NOT_FOUND);
         assertThat(run.reached).isEmpty();
@@ -66,8 +73,9 @@ class TargetStageTest {
 
     @Test
     void resolves_a_resource_structured_unstructured_and_absolute_to_the_same_one() {
-        for (String to : new String[] {"cse-in/box", "-/box", "box", "/id-in/box", "/id-in/cse-in/box",
-                "//citadel.example/id-in/cse-in/box"}) {
+        for (String to : new String[] {
+            "cse-in/box", "-/box", "box", "/id-in/box", "/id-in/cse-in/box", "//citadel.example/id-in/cse-in/box"
+        }) {
             run.reached.clear();
             assertThat(to(to).status()).as(to).isEqualTo(ResponseStatusCode.OK);
             Target target = resolved();

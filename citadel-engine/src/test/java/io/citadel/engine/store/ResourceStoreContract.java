@@ -58,8 +58,8 @@ public abstract class ResourceStoreContract {
     }
 
     /** A resource named after the last segment of its path, created by {@code /id-in/Cx}. */
-    protected static Resource resource(String ri, ResourceType type, String pi, String path, long seq,
-                                       Map<String, Object> attrs) {
+    protected static Resource resource(
+            String ri, ResourceType type, String pi, String path, long seq, Map<String, Object> attrs) {
         return new Resource(ri, type, pi, path.substring(path.lastIndexOf('/') + 1), path, seq, "/id-in/Cx", attrs);
     }
 
@@ -90,7 +90,9 @@ public abstract class ResourceStoreContract {
     }
 
     private List<String> seenIds() {
-        return seen.stream().map(c -> c.resource().ri() + (c.deleted() ? " deleted" : "")).toList();
+        return seen.stream()
+                .map(c -> c.resource().ri() + (c.deleted() ? " deleted" : ""))
+                .toList();
     }
 
     // ---- negative cases --------------------------------------------------------------------------------------
@@ -98,11 +100,13 @@ public abstract class ResourceStoreContract {
     @Test
     void an_insert_with_a_taken_resource_id_fails_and_its_mutation_leaves_nothing() {
         insert(container("a", "root", "root/a", 1));
-        assertWriteFails(tx -> {
-            tx.insert(container("b", "root", "root/b", 2));
-            tx.insert(container("a", "root", "root/other", 3));
-            return null;
-        }, StoreException.class);
+        assertWriteFails(
+                tx -> {
+                    tx.insert(container("b", "root", "root/b", 2));
+                    tx.insert(container("a", "root", "root/other", 3));
+                    return null;
+                },
+                StoreException.class);
         assertThat(store.findById("b")).isEmpty();
         assertThat(store.findByPath("root/other")).isEmpty();
         assertThat(store.findById("a").map(Resource::path)).contains("root/a");
@@ -110,12 +114,16 @@ public abstract class ResourceStoreContract {
 
     @Test
     void a_sibling_with_a_taken_name_is_refused_and_another_parent_may_use_the_name() {
-        insert(container("p1", "root", "root/p1", 1), container("p2", "root", "root/p2", 2),
+        insert(
+                container("p1", "root", "root/p1", 1),
+                container("p2", "root", "root/p2", 2),
                 container("x1", "p1", "root/p1/box", 3));
-        assertWriteFails(tx -> {
-            tx.insert(container("x2", "p1", "root/p1/box", tx.nextSequence()));
-            return null;
-        }, StoreException.class);
+        assertWriteFails(
+                tx -> {
+                    tx.insert(container("x2", "p1", "root/p1/box", tx.nextSequence()));
+                    return null;
+                },
+                StoreException.class);
         assertThat(store.findByPath("root/p1/box").map(Resource::ri)).contains("x1");
         assertThat(store.findById("x2")).isEmpty();
         insert(container("x2", "p2", "root/p2/box", 4));
@@ -126,20 +134,25 @@ public abstract class ResourceStoreContract {
     void an_update_cannot_take_the_path_of_another_resource() {
         insert(container("a", "root", "root/a", 1), container("b", "root", "root/b", 2));
         Resource b = store.findById("b").orElseThrow();
-        assertWriteFails(tx -> {
-            tx.update(new Resource("b", b.type(), b.parentId(), "a", "root/a", b.seq(), b.creator(), b.attributes()));
-            return null;
-        }, StoreException.class);
+        assertWriteFails(
+                tx -> {
+                    tx.update(new Resource(
+                            "b", b.type(), b.parentId(), "a", "root/a", b.seq(), b.creator(), b.attributes()));
+                    return null;
+                },
+                StoreException.class);
         assertThat(store.findById("b").map(Resource::path)).contains("root/b");
         assertThat(store.findByPath("root/a").map(Resource::ri)).contains("a");
     }
 
     @Test
     void an_update_of_a_resource_that_is_not_stored_fails() {
-        assertWriteFails(tx -> {
-            tx.update(container("ghost", "root", "root/ghost", 1));
-            return null;
-        }, StoreException.class);
+        assertWriteFails(
+                tx -> {
+                    tx.update(container("ghost", "root", "root/ghost", 1));
+                    return null;
+                },
+                StoreException.class);
         assertThat(store.findById("ghost")).isEmpty();
         assertThat(seen).isEmpty();
     }
@@ -158,15 +171,17 @@ public abstract class ResourceStoreContract {
                 new Resource("n8", ResourceType.CONTAINER, "root", "n8", "p".repeat(2049), 1, "Cx", Map.of()),
                 new Resource("n9", ResourceType.CONTAINER, "root", "n9", "root/n9", 1, "C".repeat(1025), Map.of()));
         for (Resource r : refused) {
-            assertWriteFails(tx -> {
-                tx.insert(r);
-                return null;
-            }, StoreException.class);
+            assertWriteFails(
+                    tx -> {
+                        tx.insert(r);
+                        return null;
+                    },
+                    StoreException.class);
         }
         assertThat(store.ofType(ResourceType.CONTAINER.code(), 100)).isEmpty();
 
-        Resource widest = new Resource(c255, ResourceType.CONTAINER, c255, c255, "p".repeat(2048), 1,
-                "C".repeat(1024), Map.of());
+        Resource widest =
+                new Resource(c255, ResourceType.CONTAINER, c255, c255, "p".repeat(2048), 1, "C".repeat(1024), Map.of());
         Resource noCreator = new Resource("n10", ResourceType.CONTAINER, "", "", "root/n10", 2, null, Map.of());
         insert(widest, noCreator);
         assertThat(store.findById(c255)).contains(widest);
@@ -195,8 +210,10 @@ public abstract class ResourceStoreContract {
 
     @Test
     void a_mutation_that_throws_leaves_no_trace() {
-        insert(resource("a", ResourceType.CONTAINER, "root", "root/a", 1, Map.of("lbl", "before")),
-                container("b", "root", "root/b", 2), container("b1", "b", "root/b/b1", 3));
+        insert(
+                resource("a", ResourceType.CONTAINER, "root", "root/a", 1, Map.of("lbl", "before")),
+                container("b", "root", "root/b", 2),
+                container("b1", "b", "root/b/b1", 3));
         write(tx -> tx.nextSequence());
         long sequenceBefore = write(tx -> tx.nextSequence());
         IllegalStateException boom = new IllegalStateException("boom");
@@ -215,22 +232,30 @@ public abstract class ResourceStoreContract {
         assertThat(store.findById("b")).isPresent();
         assertThat(store.findByPath("root/b/b1")).isPresent();
         long sequenceAfter = write(tx -> tx.nextSequence());
-        assertThat(sequenceAfter).as("the sequence values it took are given out again").isEqualTo(sequenceBefore + 1);
+        assertThat(sequenceAfter)
+                .as("the sequence values it took are given out again")
+                .isEqualTo(sequenceBefore + 1);
     }
 
     @Test
     void the_listener_is_never_told_a_rolled_back_change() {
-        assertWriteFails(tx -> {
-            tx.insert(container("gone", "root", "root/gone", 1));
-            throw OneM2mException.badRequest("refused");
-        }, OneM2mException.class);
-        assertThat(seen).as("told before the future completes, so nothing can come later").isEmpty();
+        assertWriteFails(
+                tx -> {
+                    tx.insert(container("gone", "root", "root/gone", 1));
+                    throw OneM2mException.badRequest("refused");
+                },
+                OneM2mException.class);
+        assertThat(seen)
+                .as("told before the future completes, so nothing can come later")
+                .isEmpty();
 
         insert(container("kept", "root", "root/kept", 2));
-        assertWriteFails(tx -> {
-            tx.deleteSubtree(tx.findById("kept").orElseThrow());
-            throw OneM2mException.badRequest("refused");
-        }, OneM2mException.class);
+        assertWriteFails(
+                tx -> {
+                    tx.deleteSubtree(tx.findById("kept").orElseThrow());
+                    throw OneM2mException.badRequest("refused");
+                },
+                OneM2mException.class);
         assertThat(seenIds()).containsExactly("kept");
     }
 
@@ -251,7 +276,8 @@ public abstract class ResourceStoreContract {
             int n = i;
             Supplier<Object> join = () -> futures.get(n).join();
             if (i % 7 == 0) {
-                assertThatThrownBy(join::get).isInstanceOf(CompletionException.class)
+                assertThatThrownBy(join::get)
+                        .isInstanceOf(CompletionException.class)
                         .hasCauseInstanceOf(OneM2mException.class);
                 assertThat(store.findById("r" + i)).isEmpty();
             } else {
@@ -263,20 +289,25 @@ public abstract class ResourceStoreContract {
 
     @Test
     void attributes_that_cannot_be_encoded_fail_the_mutation() {
-        assertWriteFails(tx -> {
-            tx.insert(resource("odd", ResourceType.CONTAINER, "root", "root/odd", 1, Map.of("o", new Object())));
-            return null;
-        }, RuntimeException.class);
+        assertWriteFails(
+                tx -> {
+                    tx.insert(
+                            resource("odd", ResourceType.CONTAINER, "root", "root/odd", 1, Map.of("o", new Object())));
+                    return null;
+                },
+                RuntimeException.class);
         assertThat(store.findById("odd")).isEmpty();
     }
 
     @Test
     void a_write_after_close_fails() {
         store.close();
-        assertWriteFails(tx -> {
-            tx.insert(container("late", "root", "root/late", 1));
-            return null;
-        }, StoreException.class);
+        assertWriteFails(
+                tx -> {
+                    tx.insert(container("late", "root", "root/late", 1));
+                    return null;
+                },
+                StoreException.class);
     }
 
     @Test
@@ -293,15 +324,22 @@ public abstract class ResourceStoreContract {
     @Test
     void writes_are_readable_in_order_and_subtrees_delete_together() throws Exception {
         store.write(tx -> {
-            tx.insert(resource("cb", ResourceType.CSE_BASE, "", "cse", tx.nextSequence(), Map.of("rn", "cse")));
-            tx.insert(resource("c1", ResourceType.CONTAINER, "cb", "cse/box", tx.nextSequence(), Map.of("cni", 0L)));
-            tx.insert(resource("c1_", ResourceType.CONTAINER, "cb", "cse/box_", tx.nextSequence(), Map.of()));
-            for (int i = 0; i < 5; i++) {
-                tx.insert(resource("i" + i, ResourceType.CONTENT_INSTANCE, "c1", "cse/box/i" + i, tx.nextSequence(),
-                        Map.of("con", "v" + i, "cs", 2L)));
-            }
-            return null;
-        }).join();
+                    tx.insert(resource("cb", ResourceType.CSE_BASE, "", "cse", tx.nextSequence(), Map.of("rn", "cse")));
+                    tx.insert(resource(
+                            "c1", ResourceType.CONTAINER, "cb", "cse/box", tx.nextSequence(), Map.of("cni", 0L)));
+                    tx.insert(resource("c1_", ResourceType.CONTAINER, "cb", "cse/box_", tx.nextSequence(), Map.of()));
+                    for (int i = 0; i < 5; i++) {
+                        tx.insert(resource(
+                                "i" + i,
+                                ResourceType.CONTENT_INSTANCE,
+                                "c1",
+                                "cse/box/i" + i,
+                                tx.nextSequence(),
+                                Map.of("con", "v" + i, "cs", 2L)));
+                    }
+                    return null;
+                })
+                .join();
         assertThat(seen).hasSize(8);
         assertThat(store.findByPath("cse/box").map(Resource::ri)).contains("c1");
         assertThat(store.edgeChild("c1", 4, true).map(Resource::ri)).contains("i4");
@@ -309,22 +347,37 @@ public abstract class ResourceStoreContract {
         assertThat(store.children("c1", List.of(4), 3)).extracting(Resource::ri).containsExactly("i0", "i1", "i2");
         Resource root = store.findById("cb").orElseThrow();
         assertThat(store.descendants(root, 1, 100)).extracting(Resource::ri).containsExactly("c1", "c1_");
-        assertThat(store.descendants(store.findById("c1").orElseThrow(), 0, 100)).hasSize(5);
+        assertThat(store.descendants(store.findById("c1").orElseThrow(), 0, 100))
+                .hasSize(5);
         store.write(tx -> tx.deleteSubtree(tx.findById("c1").orElseThrow())).join();
         assertThat(store.findById("i3")).isEmpty();
-        assertThat(store.findById("c1_")).as("a sibling whose name shares the prefix survives").isPresent();
+        assertThat(store.findById("c1_"))
+                .as("a sibling whose name shares the prefix survives")
+                .isPresent();
     }
 
     @Test
     void expiry_index_finds_what_is_due() throws Exception {
         store.write(tx -> {
-            tx.insert(resource("old", ResourceType.CONTAINER, "root", "root/old", tx.nextSequence(),
-                    Map.of("et", "20200101T000000")));
-            tx.insert(resource("new", ResourceType.CONTAINER, "root", "root/new", tx.nextSequence(),
-                    Map.of("et", "29990101T000000")));
-            tx.insert(resource("never", ResourceType.CONTAINER, "root", "root/never", tx.nextSequence(), Map.of()));
-            return null;
-        }).join();
+                    tx.insert(resource(
+                            "old",
+                            ResourceType.CONTAINER,
+                            "root",
+                            "root/old",
+                            tx.nextSequence(),
+                            Map.of("et", "20200101T000000")));
+                    tx.insert(resource(
+                            "new",
+                            ResourceType.CONTAINER,
+                            "root",
+                            "root/new",
+                            tx.nextSequence(),
+                            Map.of("et", "29990101T000000")));
+                    tx.insert(resource(
+                            "never", ResourceType.CONTAINER, "root", "root/never", tx.nextSequence(), Map.of()));
+                    return null;
+                })
+                .join();
         assertThat(store.expired(Instant.now(), 10)).containsExactly("old");
         Optional<Resource> r = store.findById("new");
         assertThat(r.orElseThrow().expirationTime()).isEqualTo("29990101T000000");
@@ -333,10 +386,16 @@ public abstract class ResourceStoreContract {
     @Test
     void expired_lists_what_is_due_at_or_before_now_oldest_first_up_to_the_limit() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        insert(resource("due-now", ResourceType.CONTAINER, "root", "root/n", 1, Map.of("et", Timestamps.format(now))),
+        insert(
+                resource("due-now", ResourceType.CONTAINER, "root", "root/n", 1, Map.of("et", Timestamps.format(now))),
                 resource("due-2020", ResourceType.CONTAINER, "root", "root/a", 2, Map.of("et", "20200101T000000")),
                 resource("due-2010", ResourceType.CONTAINER, "root", "root/b", 3, Map.of("et", "20100101T000000")),
-                resource("later", ResourceType.CONTAINER, "root", "root/c", 4,
+                resource(
+                        "later",
+                        ResourceType.CONTAINER,
+                        "root",
+                        "root/c",
+                        4,
                         Map.of("et", Timestamps.format(now.plusSeconds(1)))),
                 resource("bad-et", ResourceType.CONTAINER, "root", "root/d", 5, Map.of("et", "yesterday")));
         assertThat(store.expired(now, 10)).containsExactly("due-2010", "due-2020", "due-now");
@@ -348,7 +407,8 @@ public abstract class ResourceStoreContract {
         int cnt = ResourceType.CONTAINER.code();
         int cin = ResourceType.CONTENT_INSTANCE.code();
         // neither the IDs, the names nor the order of the inserts follow the creation sequence
-        insert(container("p", "root", "root/p", 1),
+        insert(
+                container("p", "root", "root/p", 1),
                 resource("k2", ResourceType.CONTENT_INSTANCE, "p", "root/p/aa", 30, Map.of()),
                 container("k3", "p", "root/p/mm", 40),
                 container("k1", "p", "root/p/zz", 20),
@@ -367,9 +427,16 @@ public abstract class ResourceStoreContract {
     @Test
     void descendants_come_in_path_order_within_depth_and_limit() {
         Resource r = container("r", "", "r", 1);
-        insert(r, container("b", "r", "r/b", 2), container("a", "r", "r/a", 3), container("ay", "a", "r/a/y", 4),
-                container("ax", "a", "r/a/x", 5), container("ab", "r", "r/ab", 6), container("axq", "ax", "r/a/x/q", 7),
-                container("other", "", "r2", 8), container("edge", "", "r0", 9));
+        insert(
+                r,
+                container("b", "r", "r/b", 2),
+                container("a", "r", "r/a", 3),
+                container("ay", "a", "r/a/y", 4),
+                container("ax", "a", "r/a/x", 5),
+                container("ab", "r", "r/ab", 6),
+                container("axq", "ax", "r/a/x/q", 7),
+                container("other", "", "r2", 8),
+                container("edge", "", "r0", 9));
         assertThat(ids(store.descendants(r, 0, 100))).containsExactly("a", "ax", "axq", "ay", "ab", "b");
         assertThat(ids(store.descendants(r, 1, 100))).containsExactly("a", "ab", "b");
         assertThat(ids(store.descendants(r, 2, 100))).containsExactly("a", "ax", "ay", "ab", "b");
@@ -421,8 +488,10 @@ public abstract class ResourceStoreContract {
             tx.insert(container("y", "root", "root/y", tx.nextSequence()));
             throw OneM2mException.badRequest("refused");
         });
-        CompletableFuture<List<Boolean>> look = store.write(tx -> List.of(tx.findById("x").isPresent(),
-                tx.findById("y").isPresent(), tx.findByPath("root/y").isPresent()));
+        CompletableFuture<List<Boolean>> look = store.write(tx -> List.of(
+                tx.findById("x").isPresent(),
+                tx.findById("y").isPresent(),
+                tx.findByPath("root/y").isPresent()));
         release.countDown();
         first.join();
         x.join();
@@ -457,7 +526,9 @@ public abstract class ResourceStoreContract {
         assertThat(written.get()).isNotDone();
         release.countDown();
         assertThat(written.get().join()).isEqualTo("ok");
-        assertThat(doneWhenTold).as("the future was still pending when the listener ran").isFalse();
+        assertThat(doneWhenTold)
+                .as("the future was still pending when the listener ran")
+                .isFalse();
         assertThat(seenIds()).containsExactly("p", "c");
         assertThat(store.findByPath("root/p/c")).isPresent();
     }
@@ -469,17 +540,19 @@ public abstract class ResourceStoreContract {
         List<CompletableFuture<Long>> futures = new CopyOnWriteArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (String name : List.of("t1", "t2")) {
-            Thread t = new Thread(() -> {
-                await(start);
-                for (int i = 0; i < perThread; i++) {
-                    String ri = name + "-" + i;
-                    futures.add(store.write(tx -> {
-                        long seq = tx.nextSequence();
-                        tx.insert(container(ri, name, "root/" + name + "/" + ri, seq));
-                        return seq;
-                    }));
-                }
-            }, "writer-" + name);
+            Thread t = new Thread(
+                    () -> {
+                        await(start);
+                        for (int i = 0; i < perThread; i++) {
+                            String ri = name + "-" + i;
+                            futures.add(store.write(tx -> {
+                                long seq = tx.nextSequence();
+                                tx.insert(container(ri, name, "root/" + name + "/" + ri, seq));
+                                return seq;
+                            }));
+                        }
+                    },
+                    "writer-" + name);
             threads.add(t);
             t.start();
         }
@@ -491,8 +564,10 @@ public abstract class ResourceStoreContract {
         for (CompletableFuture<Long> f : futures) {
             sequences.add(f.join());
         }
-        assertThat(sequences).as("each write had the writer to itself")
-                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 2L * perThread).boxed().toList());
+        assertThat(sequences)
+                .as("each write had the writer to itself")
+                .containsExactlyInAnyOrderElementsOf(
+                        LongStream.rangeClosed(1, 2L * perThread).boxed().toList());
         assertThat(store.children("t1", List.of(), 1000)).hasSize(perThread);
         assertThat(store.children("t2", List.of(), 1000)).hasSize(perThread);
         assertThat(seen).hasSize(2 * perThread);
@@ -511,8 +586,11 @@ public abstract class ResourceStoreContract {
 
     @Test
     void deleting_a_subtree_counts_its_rows() {
-        insert(container("a", "root", "root/a", 1), container("b", "a", "root/a/b", 2),
-                container("c", "b", "root/a/b/c", 3), container("ab", "root", "root/ab", 4));
+        insert(
+                container("a", "root", "root/a", 1),
+                container("b", "a", "root/a/b", 2),
+                container("c", "b", "root/a/b/c", 3),
+                container("ab", "root", "root/ab", 4));
         Resource a = store.findById("a").orElseThrow();
         assertThat((int) write(tx -> tx.deleteSubtree(a))).isEqualTo(3);
         assertThat((int) write(tx -> tx.deleteSubtree(a))).isZero();
@@ -535,12 +613,19 @@ public abstract class ResourceStoreContract {
         assertThat(moved.get("lbl")).isEqualTo("2");
         assertThat(moved.seq()).isEqualTo(7);
         assertThat(moved.name()).isEqualTo("moved");
-        assertThat(store.expired(Instant.now(), 10)).as("the expiry went with the attribute").isEmpty();
+        assertThat(store.expired(Instant.now(), 10))
+                .as("the expiry went with the attribute")
+                .isEmpty();
     }
 
     @Test
     void a_read_returns_a_copy_with_numbers_as_stored_by_json() {
-        insert(resource("a", ResourceType.CONTAINER, "root", "root/a", 1,
+        insert(resource(
+                "a",
+                ResourceType.CONTAINER,
+                "root",
+                "root/a",
+                1,
                 Map.of("n", 5, "l", List.of(1, 2), "m", Map.of("k", true))));
         Resource read = store.findById("a").orElseThrow();
         assertThat(read.get("n")).isEqualTo(5L);
@@ -568,7 +653,9 @@ public abstract class ResourceStoreContract {
     @Test
     void wipe_deletes_everything_and_the_store_goes_on() {
         Resource root = container("r", "", "r", 1);
-        insert(root, container("a", "r", "r/a", 2),
+        insert(
+                root,
+                container("a", "r", "r/a", 2),
                 resource("e", ResourceType.CONTAINER, "r", "r/e", 3, Map.of("et", "20200101T000000")));
         store.wipe();
         assertThat(store.findById("r")).isEmpty();

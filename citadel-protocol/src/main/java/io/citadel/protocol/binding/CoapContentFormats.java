@@ -9,8 +9,7 @@ public final class CoapContentFormats {
     public static final int JSON = 50;
     public static final int CBOR = 60;
 
-    private CoapContentFormats() {
-    }
+    private CoapContentFormats() {}
 
     /** The serialization a Content-Format (or Accept) number means; empty for one oneM2M does not define. */
     public static Optional<Serialization> serialization(int format) {

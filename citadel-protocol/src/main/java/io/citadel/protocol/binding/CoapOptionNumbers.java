@@ -29,6 +29,5 @@ public final class CoapOptionNumbers {
     public static final int LEGACY_RQI = 257;
     public static final int LEGACY_RSC = 265;
 
-    private CoapOptionNumbers() {
-    }
+    private CoapOptionNumbers() {}
 }

@@ -10,12 +10,10 @@ import java.util.Optional;
  * their leading {@code /} and with every other {@code /} turned into {@code :}.
  */
 public final class MqttTopics {
-    private MqttTopics() {
-    }
+    private MqttTopics() {}
 
     /** A parsed request or response topic. */
-    public record Topic(String kind, String originator, String receiver, Serialization serialization) {
-    }
+    public record Topic(String kind, String originator, String receiver, Serialization serialization) {}
 
     /** {@code /id-in/Cae1} → {@code id-in:Cae1}; {@code //sp/id-in} → {@code :sp:id-in}; {@code Cae1} stays. */
     public static String idToTopic(String id) {
@@ -51,7 +49,8 @@ public final class MqttTopics {
             case "cbor" -> Serialization.CBOR;
             default -> null;
         };
-        if (s == null || !(p[2].equals("req") || p[2].equals("resp") || p[2].equals("reg_req") || p[2].equals("reg_resp"))) {
+        if (s == null
+                || !(p[2].equals("req") || p[2].equals("resp") || p[2].equals("reg_req") || p[2].equals("reg_resp"))) {
             return Optional.empty();
         }
         return Optional.of(new Topic(p[2], p[3], p[4], s));

@@ -15,11 +15,17 @@ import java.io.IOException;
 /** JSON and CBOR through Jackson, with strict parsing and bounded nesting. */
 final class JacksonCodec implements ContentCodec {
     private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
-            .maxNestingDepth(64).maxStringLength(8 * 1024 * 1024).maxNumberLength(64).build();
+            .maxNestingDepth(64)
+            .maxStringLength(8 * 1024 * 1024)
+            .maxNumberLength(64)
+            .build();
 
-    static final JacksonCodec JSON = new JacksonCodec(Serialization.JSON, configure(JsonMapper.builder().build()));
-    static final JacksonCodec CBOR = new JacksonCodec(Serialization.CBOR, configure(new CBORMapper(
-            CBORFactory.builder().streamReadConstraints(LIMITS).build())));
+    static final JacksonCodec JSON =
+            new JacksonCodec(Serialization.JSON, configure(JsonMapper.builder().build()));
+    static final JacksonCodec CBOR = new JacksonCodec(
+            Serialization.CBOR,
+            configure(new CBORMapper(
+                    CBORFactory.builder().streamReadConstraints(LIMITS).build())));
 
     private final Serialization serialization;
     private final ObjectMapper mapper;
@@ -51,7 +57,10 @@ final class JacksonCodec implements ContentCodec {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             boolean binary = serialization == Serialization.CBOR;
-            throw MalformedContent.refused(serialization, e, at == null || binary ? -1 : at.getLineNr(),
+            throw MalformedContent.refused(
+                    serialization,
+                    e,
+                    at == null || binary ? -1 : at.getLineNr(),
                     at == null ? -1 : binary ? at.getByteOffset() : at.getColumnNr());
         } catch (IOException e) {
             throw MalformedContent.refused(serialization, e, -1, -1);

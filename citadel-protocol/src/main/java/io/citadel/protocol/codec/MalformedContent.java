@@ -15,24 +15,27 @@ final class MalformedContent {
     /** Any client can send malformed content at will: a few lines a second, the rest counted. */
     private static volatile io.citadel.protocol.LogBudget budget = new io.citadel.protocol.LogBudget(10);
 
-    private MalformedContent() {
-    }
+    private MalformedContent() {}
 
     /**
      * @param line 1-based line of the error, or a value below 1 when unknown
      * @param column 1-based column (or byte offset for binary content), or a value below 1 when unknown
      */
     static OneM2mException refused(Serialization serialization, Exception cause, long line, long column) {
-        String where = line > 0 && column > 0 ? " at line " + line + ", column " + column
+        String where = line > 0 && column > 0
+                ? " at line " + line + ", column " + column
                 : column > 0 ? " at byte " + column : "";
-        log("refused malformed " + serialization + " content: " + cause.getClass().getSimpleName() + where);
+        log("refused malformed " + serialization + " content: "
+                + cause.getClass().getSimpleName() + where);
         return OneM2mException.badRequest("malformed " + serialization + " content" + where);
     }
 
     /** A parser limit (nesting depth, string or number length) was exceeded. */
     static OneM2mException tooComplex(Serialization serialization, Exception cause) {
-        log("refused " + serialization + " content over a parser limit: " + cause.getClass().getSimpleName());
-        return OneM2mException.badRequest("malformed " + serialization + " content: nested too deeply or a value too long");
+        log("refused " + serialization + " content over a parser limit: "
+                + cause.getClass().getSimpleName());
+        return OneM2mException.badRequest(
+                "malformed " + serialization + " content: nested too deeply or a value too long");
     }
 
     /** Replaces the budget (tests that count lines start with a fresh one). */

@@ -25,12 +25,10 @@ public final class PrimitiveCodec {
     private static final Set<String> PARAMETERS = Set.of("rcn", "drt", "rids", "tids", "tkns", "ltids", "tqi");
     private static final Set<String> UNSUPPORTED = Set.of("gid", "rp", "da", "sqi", "asi", "auri");
 
-    private PrimitiveCodec() {
-    }
+    private PrimitiveCodec() {}
 
     /** A decoded request primitive and whether its content came as text only (XML). */
-    public record DecodedRequest(RequestPrimitive primitive, boolean textual) {
-    }
+    public record DecodedRequest(RequestPrimitive primitive, boolean textual) {}
 
     /** Decodes a serialized document; 4000 when it is not a primitive. */
     public static Map<String, Object> document(byte[] bytes, Serialization serialization) {
@@ -53,7 +51,8 @@ public final class PrimitiveCodec {
      * XML under its root element {@code m2m:rqp} or {@code m2m:rsp}.
      */
     public static byte[] serialize(Map<String, Object> primitive, Serialization serialization) {
-        Object document = serialization != Serialization.XML ? primitive
+        Object document = serialization != Serialization.XML
+                ? primitive
                 : Map.of(isResponse(primitive) ? "m2m:rsp" : "m2m:rqp", primitive);
         return ContentCodec.of(serialization).encode(document);
     }
@@ -66,13 +65,15 @@ public final class PrimitiveCodec {
     /** A request primitive from its parameters; 4000 on anything missing or malformed, 5001 on unsupported ones. */
     public static RequestPrimitive decodeRequest(Map<String, Object> p, Instant now) {
         int code = integer(p, "op");
-        Operation op = Operation.of(code).orElseThrow(() -> OneM2mException.badRequest("op " + code + " is not an operation"));
+        Operation op =
+                Operation.of(code).orElseThrow(() -> OneM2mException.badRequest("op " + code + " is not an operation"));
         if (!(p.get("to") instanceof String to) || to.isBlank()) {
             throw OneM2mException.badRequest("a request primitive needs to");
         }
         for (String name : UNSUPPORTED) {
             if (p.containsKey(name)) {
-                throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED, "request parameter '" + name + "' is not supported");
+                throw new OneM2mException(
+                        ResponseStatusCode.NOT_IMPLEMENTED, "request parameter '" + name + "' is not supported");
             }
         }
         RequestPrimitive.Builder b = RequestPrimitive.builder(op, to);
@@ -128,7 +129,9 @@ public final class PrimitiveCodec {
             String name = String.valueOf(e.getKey());
             if (name.equals("atr")) {
                 for (Object a : e.getValue() instanceof List<?> l ? l : List.of(e.getValue())) {
-                    if (!(a instanceof Map<?, ?> atr) || !(atr.get("nm") instanceof String nm) || atr.get("val") == null) {
+                    if (!(a instanceof Map<?, ?> atr)
+                            || !(atr.get("nm") instanceof String nm)
+                            || atr.get("val") == null) {
                         throw OneM2mException.badRequest("fc/atr entries are {nm, val}");
                     }
                     parameters.computeIfAbsent(nm, k -> new ArrayList<>()).add(scalar(atr.get("val"), "fc/atr/val"));
@@ -142,8 +145,8 @@ public final class PrimitiveCodec {
     }
 
     private static RequestPrimitive.Handling handling(Map<String, Object> p, Instant now) {
-        return RequestPrimitive.Handling.parse(absRel(p, "rset"), "rset", absRel(p, "oet"), "oet",
-                p.get("ec") == null ? null : integer(p, "ec"), now);
+        return RequestPrimitive.Handling.parse(
+                absRel(p, "rset"), "rset", absRel(p, "oet"), "oet", p.get("ec") == null ? null : integer(p, "ec"), now);
     }
 
     /** A response primitive from its parameters; 4000 when {@code rsc} is missing or unknown. */
@@ -198,9 +201,13 @@ public final class PrimitiveCodec {
         for (Map.Entry<String, String> e : QueryParameters.encode(r)) {
             String name = e.getKey();
             if (PARAMETERS.contains(name) || name.equals("atrl")) {
-                p.put(name, name.equals("tqi") ? Boolean.TRUE
-                        : Set.of("rids", "tids", "atrl").contains(name) ? List.of(e.getValue().split("\\+"))
-                        : (Object) Long.parseLong(e.getValue()));
+                p.put(
+                        name,
+                        name.equals("tqi")
+                                ? Boolean.TRUE
+                                : Set.of("rids", "tids", "atrl").contains(name)
+                                        ? List.of(e.getValue().split("\\+"))
+                                        : (Object) Long.parseLong(e.getValue()));
             } else if (FILTER_LISTS.contains(name)) {
                 fc.put(name, List.of(e.getValue().split("\\+")));
             } else if (filterNames.contains(name)) {
@@ -229,8 +236,11 @@ public final class PrimitiveCodec {
         put(p, "rvi", r.releaseVersion());
         put(p, "to", originator);
         if (!r.assignedTokenIds().isEmpty()) {
-            p.put("ati", r.assignedTokenIds().entrySet().stream()
-                    .map(e -> Map.of("lti", e.getKey(), "tkid", e.getValue())).toList());
+            p.put(
+                    "ati",
+                    r.assignedTokenIds().entrySet().stream()
+                            .map(e -> Map.of("lti", e.getKey(), "tkid", e.getValue()))
+                            .toList());
         }
         if (r.content() != null) {
             p.put("pc", r.content());

@@ -29,8 +29,7 @@ final class XmlCodec implements ContentCodec {
     static final XmlCodec INSTANCE = new XmlCodec();
     private static final DocumentBuilderFactory FACTORY = secureFactory();
 
-    private XmlCodec() {
-    }
+    private XmlCodec() {}
 
     private static DocumentBuilderFactory secureFactory() {
         try {

@@ -21,7 +21,8 @@ public abstract class DataType {
     private static final Pattern APP_ID = Pattern.compile("[RrN][\\x21-\\x7e]{0,255}");
     private static final Pattern CONTENT_INFO = Pattern.compile("[\\w.+-]+/[\\w.+-]+(:[0-2](:[0-9]+)?)?");
     private static final Set<String> SERIALIZATIONS = Set.of("xml", "json", "cbor");
-    private static final Set<String> POA_SCHEMES = Set.of("http", "https", "coap", "coaps", "mqtt", "mqtts", "ws", "wss");
+    private static final Set<String> POA_SCHEMES =
+            Set.of("http", "https", "coap", "coaps", "mqtt", "mqtts", "ws", "wss");
 
     private final String description;
 
@@ -51,24 +52,32 @@ public abstract class DataType {
             case "id" -> new StringType("an identifier (printable ASCII, no spaces)", ID, 1024);
             case "uri" -> new StringType("a URI (printable ASCII, no spaces)", ID, 4096);
             case "appid" -> new StringType("an App-ID starting with 'R' or 'N'", APP_ID, 256);
-            case "contentinfo" -> new StringType("a contentInfo 'type/subtype[:encoding[:security]]'", CONTENT_INFO, 256);
+            case "contentinfo" ->
+                new StringType("a contentInfo 'type/subtype[:encoding[:security]]'", CONTENT_INFO, 256);
             case "timestamp" -> new TimestampType();
             case "bool" -> new BooleanType();
             case "nonneg" -> new IntegerType("a non-negative integer", 0, null);
             case "pos" -> new IntegerType("a positive integer", 1, null);
             case "labels" -> new ListType("a list of labels", new StringType("a label", LABEL, 512), false);
-            case "idlist" -> new ListType("a non-empty list of identifiers",
-                    new StringType("an identifier", ID, 1024), true);
+            case "idlist" ->
+                new ListType("a non-empty list of identifiers", new StringType("an identifier", ID, 1024), true);
             case "ids" -> new ListType("a list of identifiers", new StringType("an identifier", ID, 1024), false);
             case "intlist" -> new ListType("a list of integers", new IntegerType("an integer", 0, null), false);
             case "poalist" -> new ListType("a list of point-of-access URIs", new PoaType(), false);
-            case "releases" -> new ListType("a non-empty list of release versions",
-                    new StringType("a release version", Pattern.compile("[1-9][a-z]?"), 3), true);
-            case "serializations" -> new ListType("a list of 'xml', 'json', 'cbor'", new EnumStringType(SERIALIZATIONS), false);
+            case "releases" ->
+                new ListType(
+                        "a non-empty list of release versions",
+                        new StringType("a release version", Pattern.compile("[1-9][a-z]?"), 3),
+                        true);
+            case "serializations" ->
+                new ListType("a list of 'xml', 'json', 'cbor'", new EnumStringType(SERIALIZATIONS), false);
             case "creator" -> new CreatorType();
             case "acrset" -> new AcrSetType();
-            case "jwtlist" -> new ListType("a non-empty list of compact JWS/JWE tokens",
-                    new StringType("a compact JWT", Pattern.compile("[A-Za-z0-9_=.-]{1,16384}"), 16384), true);
+            case "jwtlist" ->
+                new ListType(
+                        "a non-empty list of compact JWS/JWE tokens",
+                        new StringType("a compact JWT", Pattern.compile("[A-Za-z0-9_=.-]{1,16384}"), 16384),
+                        true);
             case "object" -> new ObjectType();
             case "any" -> new AnyType();
             default -> throw new IllegalArgumentException("unknown datatype " + token);
@@ -87,7 +96,9 @@ public abstract class DataType {
 
         @Override
         public Object check(String attribute, Object value, boolean textual) {
-            if (!(value instanceof String s) || s.length() > maxLength || (pattern != null && !pattern.matcher(s).matches())) {
+            if (!(value instanceof String s)
+                    || s.length() > maxLength
+                    || (pattern != null && !pattern.matcher(s).matches())) {
                 throw invalid(attribute);
             }
             return s;
@@ -118,7 +129,9 @@ public abstract class DataType {
 
         @Override
         public Object check(String attribute, Object value, boolean textual) {
-            if (!(value instanceof String s) || s.length() > 2048 || !ID.matcher(s).matches()) {
+            if (!(value instanceof String s)
+                    || s.length() > 2048
+                    || !ID.matcher(s).matches()) {
                 throw invalid(attribute);
             }
             int colon = s.indexOf("://");
@@ -291,14 +304,17 @@ public abstract class DataType {
         }
 
         private Map<String, Object> checkRule(String attribute, Object value, boolean textual) {
-            if (!(value instanceof Map<?, ?> rule) || !RULE_MEMBERS.containsAll(rule.keySet())
-                    || !rule.containsKey("acor") || !rule.containsKey("acop")) {
+            if (!(value instanceof Map<?, ?> rule)
+                    || !RULE_MEMBERS.containsAll(rule.keySet())
+                    || !rule.containsKey("acor")
+                    || !rule.containsKey("acop")) {
                 throw OneM2mException.badRequest("attribute '" + attribute
                         + "': each rule needs 'acor' and 'acop' and may have only acor, acop, acco, acaf, acod, aca");
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("acor", originators.check(attribute + ".acor", rule.get("acor"), textual));
-            Object acop = new IntegerType("an operation bitmask 1..63", 1, null).check(attribute + ".acop", rule.get("acop"), textual);
+            Object acop = new IntegerType("an operation bitmask 1..63", 1, null)
+                    .check(attribute + ".acop", rule.get("acop"), textual);
             if ((Long) acop > 63) {
                 throw OneM2mException.badRequest("attribute '" + attribute + ".acop' must be a bitmask 1..63");
             }
@@ -316,7 +332,8 @@ public abstract class DataType {
                         v = List.of(v);
                     }
                     if (!(v instanceof List<?> l) || l.stream().anyMatch(e -> !(e instanceof Map<?, ?>))) {
-                        throw OneM2mException.badRequest("attribute '" + attribute + "." + structured + "' must be a list of objects");
+                        throw OneM2mException.badRequest(
+                                "attribute '" + attribute + "." + structured + "' must be a list of objects");
                     }
                     out.put(structured, v);
                 }

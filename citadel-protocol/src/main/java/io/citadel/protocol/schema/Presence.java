@@ -2,7 +2,9 @@ package io.citadel.protocol.schema;
 
 /** Whether a request may or must carry an attribute. */
 public enum Presence {
-    MANDATORY, OPTIONAL, NOT_PERMITTED;
+    MANDATORY,
+    OPTIONAL,
+    NOT_PERMITTED;
 
     static Presence parse(String token) {
         return switch (token) {

@@ -30,8 +30,10 @@ public final class ResourceSchema {
     private final Map<Integer, Set<Integer>> children;
     private final Set<Integer> supported;
 
-    private ResourceSchema(Map<Integer, Map<String, AttributePolicy>> attributes,
-                           Map<Integer, Set<Integer>> children, Set<Integer> supported) {
+    private ResourceSchema(
+            Map<Integer, Map<String, AttributePolicy>> attributes,
+            Map<Integer, Set<Integer>> children,
+            Set<Integer> supported) {
         this.attributes = attributes;
         this.children = children;
         this.supported = supported;
@@ -76,11 +78,12 @@ public final class ResourceSchema {
      * @param textual true when the content came from XML, whose leaves are all text
      * @return the canonical attributes, in request order
      */
-    public Map<String, Object> validate(ResourceType type, Operation op, Map<String, Object> requested,
-                                        boolean textual) {
+    public Map<String, Object> validate(
+            ResourceType type, Operation op, Map<String, Object> requested, boolean textual) {
         Map<String, AttributePolicy> policies = attributes.get(type.code());
         if (policies == null) {
-            throw new OneM2mException(ResponseStatusCode.NOT_IMPLEMENTED, "resource type " + type.code() + " is not supported");
+            throw new OneM2mException(
+                    ResponseStatusCode.NOT_IMPLEMENTED, "resource type " + type.code() + " is not supported");
         }
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : requested.entrySet()) {
@@ -110,8 +113,8 @@ public final class ResourceSchema {
         if (op == Operation.CREATE) {
             for (AttributePolicy policy : policies.values()) {
                 if (policy.onCreate() == Presence.MANDATORY && !requested.containsKey(policy.name())) {
-                    throw OneM2mException.badRequest("mandatory attribute '" + policy.name() + "' missing in "
-                            + type.jsonKey());
+                    throw OneM2mException.badRequest(
+                            "mandatory attribute '" + policy.name() + "' missing in " + type.jsonKey());
                 }
             }
         }
@@ -123,8 +126,8 @@ public final class ResourceSchema {
         List<AttributePolicy> universal = new ArrayList<>();
         List<String[]> perType = new ArrayList<>();
         for (String[] row : rows("attributes.tsv")) {
-            AttributePolicy p = new AttributePolicy(row[1], DataType.parse(row[2]), Presence.parse(row[3]),
-                    Presence.parse(row[4]));
+            AttributePolicy p =
+                    new AttributePolicy(row[1], DataType.parse(row[2]), Presence.parse(row[3]), Presence.parse(row[4]));
             if ("*".equals(row[0])) {
                 universal.add(p);
             } else {
@@ -138,7 +141,10 @@ public final class ResourceSchema {
                 universal.forEach(u -> fresh.put(u.name(), u));
                 return fresh;
             });
-            m.put(row[1], new AttributePolicy(row[1], DataType.parse(row[2]), Presence.parse(row[3]), Presence.parse(row[4])));
+            m.put(
+                    row[1],
+                    new AttributePolicy(
+                            row[1], DataType.parse(row[2]), Presence.parse(row[3]), Presence.parse(row[4])));
         }
         Map<Integer, Set<Integer>> children = new HashMap<>();
         for (String[] row : rows("children.tsv")) {

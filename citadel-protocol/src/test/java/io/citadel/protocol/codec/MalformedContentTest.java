@@ -30,12 +30,10 @@ class MalformedContentTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     @BeforeEach
@@ -50,27 +48,45 @@ class MalformedContentTest {
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
-        "JSON|{\"m2m:cin\":{\"con\":",
-        "JSON|{\"m2m:cin\":{\"con\":\"a\"}} trailing",
-        "JSON|{\"m2m:cin\":{\"con\":\"a\",\"con\":\"b\"}}",
-        "JSON|{\"a\":tru}",
-        "JSON|''",
-        "JSON|'[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]'",
-        "CBOR|{",
-        "CBOR|\u00ff\u00ff",
-        "XML|<m2m:cin><con>a</con>",
-        "XML|<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '\'',
+            value = {
+                "JSON|{\"m2m:cin\":{\"con\":",
+                "JSON|{\"m2m:cin\":{\"con\":\"a\"}} trailing",
+                "JSON|{\"m2m:cin\":{\"con\":\"a\",\"con\":\"b\"}}",
+                "JSON|{\"a\":tru}",
+                "JSON|''",
+                "JSON|'[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]'",
+                "CBOR|{",
+                "CBOR|\u00ff\u00ff",
+                "XML|<m2m:cin><con>a</con>",
+                "XML|<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>",
+            })
     void malformed_content_gets_our_short_message_and_one_log_line(Serialization serialization, String body) {
-        OneM2mException e = catchThrowableOfType(OneM2mException.class,
+        OneM2mException e = catchThrowableOfType(
+                OneM2mException.class,
                 () -> ContentCodec.of(serialization).decode(body.getBytes(StandardCharsets.UTF_8)));
         assertThat(e.status()).isEqualTo(ResponseStatusCode.BAD_REQUEST);
-        assertThat(e.getMessage()).startsWith("malformed " + serialization + " content")
+        assertThat(e.getMessage())
+                .startsWith("malformed " + serialization + " content")
                 .hasSizeLessThan(100)
-                .doesNotContain("Exception", "Source", "REDACTED", "StreamReadConstraints", "com.fasterxml", "feature",
-                        "Feature", "http://", "disallow-doctype", "marker", "token", "passwd");
+                .doesNotContain(
+                        "Exception",
+                        "Source",
+                        "REDACTED",
+                        "StreamReadConstraints",
+                        "com.fasterxml",
+                        "feature",
+                        "Feature",
+                        "http://",
+                        "disallow-doctype",
+                        "marker",
+                        "token",
+                        "passwd");
         assertThat(logged).as("one log line with the cause").hasSize(1);
-        assertThat(logged.get(0).getMessage()).contains(serialization.toString()).contains("Exception");
+        assertThat(logged.get(0).getMessage())
+                .contains(serialization.toString())
+                .contains("Exception");
     }
 }

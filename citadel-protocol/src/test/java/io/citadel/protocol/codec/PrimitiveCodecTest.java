@@ -39,14 +39,18 @@ class PrimitiveCodecTest {
         assertThat(statusOf("{\"op\":2,\"to\":7}")).isEqualTo(ResponseStatusCode.BAD_REQUEST);
         assertThat(statusOf("{\"op\":2,\"to\":\"cse\",\"fr\":{}}")).isEqualTo(ResponseStatusCode.BAD_REQUEST);
         assertThat(statusOf("{\"op\":2,\"to\":\"cse\",\"fc\":[1]}")).isEqualTo(ResponseStatusCode.BAD_REQUEST);
-        assertThat(statusOf("{\"op\":2,\"to\":\"cse\",\"fc\":{\"lim\":\"many\"}}")).isEqualTo(ResponseStatusCode.BAD_REQUEST);
+        assertThat(statusOf("{\"op\":2,\"to\":\"cse\",\"fc\":{\"lim\":\"many\"}}"))
+                .isEqualTo(ResponseStatusCode.BAD_REQUEST);
         assertThat(statusOf("{\"op\":2,\"to\":\"cse\",\"rt\":5}")).isEqualTo(ResponseStatusCode.BAD_REQUEST);
-        assertThat(statusOf("{\"op\":2,\"to\":\"cse\",\"rqet\":\"yesterday\"}")).isEqualTo(ResponseStatusCode.BAD_REQUEST);
-        assertThat(statusOf("{\"op\":1,\"to\":\"cse\",\"ty\":3,\"fc\":{\"lbl\":[\"a\"]}}")).isEqualTo(ResponseStatusCode.BAD_REQUEST);
+        assertThat(statusOf("{\"op\":2,\"to\":\"cse\",\"rqet\":\"yesterday\"}"))
+                .isEqualTo(ResponseStatusCode.BAD_REQUEST);
+        assertThat(statusOf("{\"op\":1,\"to\":\"cse\",\"ty\":3,\"fc\":{\"lbl\":[\"a\"]}}"))
+                .isEqualTo(ResponseStatusCode.BAD_REQUEST);
         assertThat(statusOf("{\"op\":2,\"to\":\"cse\",\"gid\":\"g\"}")).isEqualTo(ResponseStatusCode.NOT_IMPLEMENTED);
         assertThatThrownBy(() -> PrimitiveCodec.document("[1,2]".getBytes(StandardCharsets.UTF_8), Serialization.JSON))
                 .isInstanceOf(OneM2mException.class);
-        assertThatThrownBy(() -> PrimitiveCodec.document("{\"op\":".getBytes(StandardCharsets.UTF_8), Serialization.JSON))
+        assertThatThrownBy(
+                        () -> PrimitiveCodec.document("{\"op\":".getBytes(StandardCharsets.UTF_8), Serialization.JSON))
                 .isInstanceOf(OneM2mException.class);
         assertThatThrownBy(() -> PrimitiveCodec.decodeResponse(json("{\"rsc\":1234,\"rqi\":\"1\"}")))
                 .isInstanceOf(OneM2mException.class);
@@ -89,8 +93,8 @@ class PrimitiveCodecTest {
 
     @Test
     void responsesRoundTrip() {
-        ResponsePrimitive rsp = new ResponsePrimitive(ResponseStatusCode.CREATED, "r3", "3",
-                Map.of("m2m:cnt", Map.of("rn", "c")), null, null);
+        ResponsePrimitive rsp = new ResponsePrimitive(
+                ResponseStatusCode.CREATED, "r3", "3", Map.of("m2m:cnt", Map.of("rn", "c")), null, null);
         Map<String, Object> encoded = PrimitiveCodec.encode(rsp, "Cae1");
         assertThat(PrimitiveCodec.isResponse(encoded)).isTrue();
         byte[] cbor = ContentCodec.of(Serialization.CBOR).encode(encoded);
@@ -98,8 +102,10 @@ class PrimitiveCodecTest {
         assertThat(back.status()).isEqualTo(ResponseStatusCode.CREATED);
         assertThat(back.requestId()).isEqualTo("r3");
         assertThat(back.content()).isEqualTo(Map.of("m2m:cnt", Map.of("rn", "c")));
-        assertThat(PrimitiveCodec.isResponse(PrimitiveCodec.encode(
-                RequestPrimitive.builder(Operation.NOTIFY, "x").requestId("1").build()))).isFalse();
+        assertThat(PrimitiveCodec.isResponse(PrimitiveCodec.encode(RequestPrimitive.builder(Operation.NOTIFY, "x")
+                        .requestId("1")
+                        .build())))
+                .isFalse();
         assertThat(List.of()).isEmpty();
     }
 }

@@ -85,7 +85,9 @@ abstract class AbstractKeyVault implements KeyVault {
 
     private byte[] gcm(int mode, String alias, byte[] iv, byte[] aad, byte[] data) {
         try {
-            Cipher c = provider == null ? Cipher.getInstance("AES/GCM/NoPadding") : Cipher.getInstance("AES/GCM/NoPadding", provider);
+            Cipher c = provider == null
+                    ? Cipher.getInstance("AES/GCM/NoPadding")
+                    : Cipher.getInstance("AES/GCM/NoPadding", provider);
             c.init(mode, (SecretKey) key(alias), new GCMParameterSpec(128, iv));
             if (aad != null) {
                 c.updateAAD(aad);
@@ -99,7 +101,9 @@ abstract class AbstractKeyVault implements KeyVault {
     @Override
     public byte[] signEcdsaSha256(String alias, byte[] data) {
         try {
-            Signature s = provider == null ? Signature.getInstance("SHA256withECDSA") : Signature.getInstance("SHA256withECDSA", provider);
+            Signature s = provider == null
+                    ? Signature.getInstance("SHA256withECDSA")
+                    : Signature.getInstance("SHA256withECDSA", provider);
             s.initSign((PrivateKey) key(alias));
             s.update(data);
             return s.sign();

@@ -32,14 +32,24 @@ public final class Pkcs11KeyVault extends AbstractKeyVault {
         try {
             Files.createDirectories(workDir);
             Path cfg = workDir.resolve("citadel-pkcs11.cfg");
-            Files.writeString(cfg, String.join("\n",
-                    "name = Citadel" + Integer.toHexString(library.hashCode() ^ slotListIndex),
-                    "library = " + library,
-                    "slotListIndex = " + slotListIndex,
-                    "attributes(*,CKO_PRIVATE_KEY,*) = {",
-                    "  CKA_TOKEN = true", "  CKA_SENSITIVE = true", "  CKA_EXTRACTABLE = false", "}",
-                    "attributes(*,CKO_SECRET_KEY,*) = {",
-                    "  CKA_TOKEN = true", "  CKA_SENSITIVE = true", "  CKA_EXTRACTABLE = false", "}", ""),
+            Files.writeString(
+                    cfg,
+                    String.join(
+                            "\n",
+                            "name = Citadel" + Integer.toHexString(library.hashCode() ^ slotListIndex),
+                            "library = " + library,
+                            "slotListIndex = " + slotListIndex,
+                            "attributes(*,CKO_PRIVATE_KEY,*) = {",
+                            "  CKA_TOKEN = true",
+                            "  CKA_SENSITIVE = true",
+                            "  CKA_EXTRACTABLE = false",
+                            "}",
+                            "attributes(*,CKO_SECRET_KEY,*) = {",
+                            "  CKA_TOKEN = true",
+                            "  CKA_SENSITIVE = true",
+                            "  CKA_EXTRACTABLE = false",
+                            "}",
+                            ""),
                     StandardCharsets.US_ASCII);
             Provider provider = Security.getProvider("SunPKCS11").configure(cfg.toString());
             Security.addProvider(provider);

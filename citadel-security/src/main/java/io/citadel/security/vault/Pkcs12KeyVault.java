@@ -49,7 +49,10 @@ public final class Pkcs12KeyVault extends AbstractKeyVault {
         try {
             KeyGenerator g = KeyGenerator.getInstance(algorithm);
             g.init(bits);
-            store.setEntry(alias, new KeyStore.SecretKeyEntry(g.generateKey()), new KeyStore.PasswordProtection(entryPassword()));
+            store.setEntry(
+                    alias,
+                    new KeyStore.SecretKeyEntry(g.generateKey()),
+                    new KeyStore.PasswordProtection(entryPassword()));
             save();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot generate key '" + alias + "'", e);

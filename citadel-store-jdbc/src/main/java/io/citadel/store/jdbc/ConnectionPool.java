@@ -34,8 +34,8 @@ final class ConnectionPool implements AutoCloseable {
             c.setAutoCommit(autoCommit);
             return c;
         } catch (SQLException e) {
-            throw new StoreException("cannot connect to the database (" + safeUrl(settings.jdbcUrl()) + "): "
-                    + e.getMessage(), e);
+            throw new StoreException(
+                    "cannot connect to the database (" + safeUrl(settings.jdbcUrl()) + "): " + e.getMessage(), e);
         }
     }
 

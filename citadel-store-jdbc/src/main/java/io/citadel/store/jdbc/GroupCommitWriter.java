@@ -32,7 +32,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Dialect dialect;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>(MAX_QUEUE);
     private final Thread thread;
-    private volatile ChangeListener listener = changes -> { };
+    private volatile ChangeListener listener = changes -> {};
     private volatile boolean running = true;
     private PooledConnection connection;
     private long sequence;
@@ -56,7 +56,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private long maxSequence() {
         try (Statement st = connection.connection().createStatement();
-             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM resources")) {
+                ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM resources")) {
             rs.next();
             long max = rs.getLong(1);
             connection.connection().commit();

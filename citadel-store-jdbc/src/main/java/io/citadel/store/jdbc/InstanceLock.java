@@ -52,6 +52,7 @@ final class InstanceLock implements AutoCloseable {
     private static final String ADVISORY_HELD = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
             + " AND pid = pg_backend_pid() AND granted AND classid = '" + (ADVISORY_KEY >>> 32) + "'::oid"
             + " AND objid = '" + (ADVISORY_KEY & 0xFFFF_FFFFL) + "'::oid AND objsubid = 1";
+
     private static final Logger LOG = Logger.getLogger("citadel.store");
 
     private final Connection connection;
@@ -60,6 +61,7 @@ final class InstanceLock implements AutoCloseable {
     private final String database;
     /** Serializes a check with {@link #close}, so that closing is never taken for a lost lock. */
     private final Object guard = new Object();
+
     private boolean closing;
     private boolean lost;
     private ScheduledExecutorService checker;
@@ -90,7 +92,8 @@ final class InstanceLock implements AutoCloseable {
             st.execute("CREATE TABLE IF NOT EXISTS citadel_instance (id INTEGER NOT NULL PRIMARY KEY,"
                     + " host VARCHAR(255) NOT NULL, pid BIGINT NOT NULL, started VARCHAR(64) NOT NULL)");
             st.execute("DELETE FROM citadel_instance");
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO citadel_instance (id, host, pid, started) VALUES (1, ?, ?, ?)")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO citadel_instance (id, host, pid, started) VALUES (1, ?, ?, ?)")) {
                 ps.setString(1, host());
                 ps.setLong(2, ProcessHandle.current().pid());
                 ps.setString(3, Instant.now().toString());
@@ -108,8 +111,10 @@ final class InstanceLock implements AutoCloseable {
 
     private static Optional<String> holderRow(Connection c) {
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT host, pid, started FROM citadel_instance WHERE id = 1")) {
-            return rs.next() ? Optional.of(describe(rs.getString(1), rs.getLong(2), rs.getString(3))) : Optional.empty();
+                ResultSet rs = st.executeQuery("SELECT host, pid, started FROM citadel_instance WHERE id = 1")) {
+            return rs.next()
+                    ? Optional.of(describe(rs.getString(1), rs.getLong(2), rs.getString(3)))
+                    : Optional.empty();
         } catch (SQLException e) {
             return Optional.empty(); // the holder has not created the table yet
         }
@@ -126,15 +131,22 @@ final class InstanceLock implements AutoCloseable {
             c = ConnectionPool.open(settings, true);
         } catch (StoreException e) {
             if (e.getCause() instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
-                throw inUse(settings, holder == null ? "another process" : holderFile(holder).orElse("another process"));
+                throw inUse(
+                        settings,
+                        holder == null ? "another process" : holderFile(holder).orElse("another process"));
             }
             throw e;
         }
         if (holder != null) {
             try {
-                Path tmp = Files.createTempFile(holder.getParent(), ".instance", ".tmp",
+                Path tmp = Files.createTempFile(
+                        holder.getParent(),
+                        ".instance",
+                        ".tmp",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(tmp, host() + "\n" + ProcessHandle.current().pid() + "\n" + Instant.now() + "\n",
+                Files.writeString(
+                        tmp,
+                        host() + "\n" + ProcessHandle.current().pid() + "\n" + Instant.now() + "\n",
                         StandardCharsets.UTF_8);
                 Files.move(tmp, holder, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException | UnsupportedOperationException e) {
@@ -148,7 +160,9 @@ final class InstanceLock implements AutoCloseable {
     private static Optional<String> holderFile(Path holder) {
         try {
             String[] lines = Files.readString(holder, StandardCharsets.UTF_8).split("\n");
-            return lines.length < 3 ? Optional.empty() : Optional.of(describe(lines[0], Long.parseLong(lines[1].trim()), lines[2]));
+            return lines.length < 3
+                    ? Optional.empty()
+                    : Optional.of(describe(lines[0], Long.parseLong(lines[1].trim()), lines[2]));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -166,7 +180,8 @@ final class InstanceLock implements AutoCloseable {
 
     /** H2 creates its file with the process umask; an empty file created first keeps owner-only permissions. */
     private static void createOwnerOnly(Path file) {
-        if (Files.exists(file) || !file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        if (Files.exists(file)
+                || !file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return;
         }
         try {
@@ -179,8 +194,11 @@ final class InstanceLock implements AutoCloseable {
     }
 
     private static StoreException inUse(StoreSettings settings, String holder) {
-        return new StoreException("the database " + ConnectionPool.safeUrl(settings.jdbcUrl()) + " is in use by another"
-                + " Citadel instance (" + holder + "); stop it first: several instances on one database are not supported", null);
+        return new StoreException(
+                "the database " + ConnectionPool.safeUrl(settings.jdbcUrl()) + " is in use by another"
+                        + " Citadel instance (" + holder
+                        + "); stop it first: several instances on one database are not supported",
+                null);
     }
 
     private static String describe(String host, long pid, String started) {
@@ -218,12 +236,14 @@ final class InstanceLock implements AutoCloseable {
                 throw new IllegalStateException(closing ? "the lock is closed" : "the lock is already watched");
             }
             if (dialect == Dialect.POSTGRESQL) {
-                Duration timeout = interval.multipliedBy(3).compareTo(MIN_CHECK_TIMEOUT) > 0 ? interval.multipliedBy(3)
+                Duration timeout = interval.multipliedBy(3).compareTo(MIN_CHECK_TIMEOUT) > 0
+                        ? interval.multipliedBy(3)
                         : MIN_CHECK_TIMEOUT;
                 try { // a session that stops answering (network partition) must fail a check, not hang it
                     connection.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
                 } catch (SQLException e) {
-                    throw new StoreException("cannot set a timeout on the instance lock's connection: " + e.getMessage(), e);
+                    throw new StoreException(
+                            "cannot set a timeout on the instance lock's connection: " + e.getMessage(), e);
                 }
             }
             checker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -266,12 +286,15 @@ final class InstanceLock implements AutoCloseable {
             }
             try {
                 if (dialect == Dialect.POSTGRESQL) {
-                    try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(ADVISORY_HELD)) {
-                        return rs.next() && rs.getInt(1) == 1 ? Optional.empty()
+                    try (Statement st = connection.createStatement();
+                            ResultSet rs = st.executeQuery(ADVISORY_HELD)) {
+                        return rs.next() && rs.getInt(1) == 1
+                                ? Optional.empty()
                                 : Optional.of("its session no longer holds the advisory lock");
                     }
                 }
-                return connection.isValid((int) MIN_CHECK_TIMEOUT.toSeconds()) ? Optional.empty()
+                return connection.isValid((int) MIN_CHECK_TIMEOUT.toSeconds())
+                        ? Optional.empty()
                         : Optional.of("the database holding the file lock was closed");
             } catch (SQLException e) {
                 return Optional.of("the lock's connection failed: " + e.getMessage());
@@ -304,7 +327,8 @@ final class InstanceLock implements AutoCloseable {
                 Files.deleteIfExists(holderFile);
             } else if (!lostBeforeClose()) { // a lost session would only fail (or time out) on the delete
                 try (Statement st = connection.createStatement()) {
-                    st.execute("DELETE FROM citadel_instance WHERE id = 1 AND pid = " + ProcessHandle.current().pid());
+                    st.execute("DELETE FROM citadel_instance WHERE id = 1 AND pid = "
+                            + ProcessHandle.current().pid());
                 }
             }
         } catch (IOException | SQLException ignored) {

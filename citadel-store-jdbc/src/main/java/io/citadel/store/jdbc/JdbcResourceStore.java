@@ -24,8 +24,10 @@ import java.util.function.Consumer;
 public final class JdbcResourceStore implements ResourceStore {
     static final String BY_ID = "SELECT " + Rows.COLUMNS + " FROM resources WHERE ri = ?";
     static final String BY_PATH = "SELECT " + Rows.COLUMNS + " FROM resources WHERE path = ?";
-    static final String LATEST = "SELECT " + Rows.COLUMNS + " FROM resources WHERE pi = ? AND ty = ? ORDER BY seq DESC LIMIT 1";
-    static final String OLDEST = "SELECT " + Rows.COLUMNS + " FROM resources WHERE pi = ? AND ty = ? ORDER BY seq ASC LIMIT ?";
+    static final String LATEST =
+            "SELECT " + Rows.COLUMNS + " FROM resources WHERE pi = ? AND ty = ? ORDER BY seq DESC LIMIT 1";
+    static final String OLDEST =
+            "SELECT " + Rows.COLUMNS + " FROM resources WHERE pi = ? AND ty = ? ORDER BY seq ASC LIMIT ?";
 
     private final InstanceLock lock;
     private final ConnectionPool reads;
@@ -123,8 +125,8 @@ public final class JdbcResourceStore implements ResourceStore {
     public List<Resource> descendants(Resource root, int maxDepth, int limit) {
         int rootDepth = depth(root.path());
         return reads.with(c -> {
-            PreparedStatement ps = c.prepare("SELECT " + Rows.COLUMNS
-                    + " FROM resources WHERE path > ? AND path < ? ORDER BY path LIMIT ?");
+            PreparedStatement ps = c.prepare(
+                    "SELECT " + Rows.COLUMNS + " FROM resources WHERE path > ? AND path < ? ORDER BY path LIMIT ?");
             ps.setString(1, root.path() + "/");
             ps.setString(2, root.path() + "0"); // '0' is the character after '/'
             ps.setInt(3, maxDepth == 0 ? limit : Math.max(limit, limit * 4));
@@ -154,7 +156,8 @@ public final class JdbcResourceStore implements ResourceStore {
     @Override
     public List<Resource> ofType(int type, int limit) {
         return reads.with(c -> {
-            PreparedStatement ps = c.prepare("SELECT " + Rows.COLUMNS + " FROM resources WHERE ty = ? ORDER BY seq LIMIT ?");
+            PreparedStatement ps =
+                    c.prepare("SELECT " + Rows.COLUMNS + " FROM resources WHERE ty = ? ORDER BY seq LIMIT ?");
             ps.setInt(1, type);
             ps.setInt(2, limit);
             return all(ps);
@@ -164,7 +167,8 @@ public final class JdbcResourceStore implements ResourceStore {
     @Override
     public List<String> expired(Instant now, int limit) {
         return reads.with(c -> {
-            PreparedStatement ps = c.prepare("SELECT ri FROM resources WHERE et IS NOT NULL AND et <= ? ORDER BY et LIMIT ?");
+            PreparedStatement ps =
+                    c.prepare("SELECT ri FROM resources WHERE et IS NOT NULL AND et <= ? ORDER BY et LIMIT ?");
             ps.setLong(1, now.toEpochMilli());
             ps.setInt(2, limit);
             List<String> ids = new ArrayList<>();
@@ -190,9 +194,10 @@ public final class JdbcResourceStore implements ResourceStore {
     @Override
     public void wipe() {
         writer.submit(tx -> {
-            ((WriterTransaction) tx).deleteAll();
-            return null;
-        }).join();
+                    ((WriterTransaction) tx).deleteAll();
+                    return null;
+                })
+                .join();
     }
 
     @Override

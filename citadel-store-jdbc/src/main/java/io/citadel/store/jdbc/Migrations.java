@@ -9,11 +9,11 @@ import java.util.List;
 
 /** Brings the schema up to date at start; each migration runs once, in its own transaction. */
 final class Migrations {
-    private Migrations() {
-    }
+    private Migrations() {}
 
     static void run(StoreSettings settings, Dialect dialect) {
-        try (Connection c = ConnectionPool.open(settings, false); Statement st = c.createStatement()) {
+        try (Connection c = ConnectionPool.open(settings, false);
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS citadel_schema (version INTEGER NOT NULL)");
             c.commit();
             int applied = 0;

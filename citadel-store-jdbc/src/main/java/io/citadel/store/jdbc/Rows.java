@@ -17,16 +17,23 @@ final class Rows {
     static final String COLUMNS = "ri, pi, rn, ty, path, seq, et, creator, body";
     private static final ContentCodec JSON = ContentCodec.of(Serialization.JSON);
 
-    private Rows() {
-    }
+    private Rows() {}
 
     @SuppressWarnings("unchecked")
     static Resource read(ResultSet rs) throws SQLException {
-        ResourceType type = ResourceType.of(rs.getInt(4))
-                .orElseThrow(() -> new SQLException("unknown resource type in store"));
-        Map<String, Object> attrs = (Map<String, Object>) JSON.decode(rs.getString(9).getBytes(StandardCharsets.UTF_8));
-        return new Resource(rs.getString(1), type, rs.getString(2), rs.getString(3), rs.getString(5), rs.getLong(6),
-                rs.getString(8), attrs);
+        ResourceType type =
+                ResourceType.of(rs.getInt(4)).orElseThrow(() -> new SQLException("unknown resource type in store"));
+        Map<String, Object> attrs =
+                (Map<String, Object>) JSON.decode(rs.getString(9).getBytes(StandardCharsets.UTF_8));
+        return new Resource(
+                rs.getString(1),
+                type,
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(5),
+                rs.getLong(6),
+                rs.getString(8),
+                attrs);
     }
 
     /** Binds the columns in {@link #COLUMNS} order starting at index 1. */
@@ -49,6 +56,8 @@ final class Rows {
 
     static Long expiry(Resource r) {
         String et = r.expirationTime();
-        return et == null ? null : Timestamps.parse(et).map(java.time.Instant::toEpochMilli).orElse(null);
+        return et == null
+                ? null
+                : Timestamps.parse(et).map(java.time.Instant::toEpochMilli).orElse(null);
     }
 }

@@ -21,12 +21,18 @@ public record StoreSettings(String jdbcUrl, String user, String password, int re
      * ({@code TRACE_LEVEL_FILE=0}): database errors reach Citadel's JSON log as exceptions.
      */
     public static StoreSettings embedded(java.nio.file.Path dataDir, boolean syncCommits) {
-        return new StoreSettings("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("citadel")
-                + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;TRACE_LEVEL_FILE=0", "citadel", null, 8, syncCommits);
+        return new StoreSettings(
+                "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("citadel")
+                        + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;TRACE_LEVEL_FILE=0",
+                "citadel",
+                null,
+                8,
+                syncCommits);
     }
 
     @Override
     public String toString() {
-        return "StoreSettings[" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? "none" : "****") + "]";
+        return "StoreSettings[" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? "none" : "****")
+                + "]";
     }
 }

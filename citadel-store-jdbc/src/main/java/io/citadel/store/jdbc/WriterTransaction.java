@@ -83,7 +83,8 @@ final class WriterTransaction implements StoreTransaction {
     @Override
     public void insert(Resource resource) {
         try {
-            PreparedStatement ps = connection.prepare("INSERT INTO resources (" + Rows.COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)");
+            PreparedStatement ps =
+                    connection.prepare("INSERT INTO resources (" + Rows.COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)");
             Rows.bindAll(ps, resource);
             ps.executeUpdate();
             changes.add(new Change(resource, false));

@@ -24,11 +24,18 @@ class H2ResourceStoreTest extends ResourceStoreContract {
     @Test
     void reopen_keeps_data() {
         store.write(tx -> {
-            tx.insert(resource("old", ResourceType.CONTAINER, "root", "root/old", tx.nextSequence(),
-                    Map.of("et", "20200101T000000")));
-            tx.insert(resource("never", ResourceType.CONTAINER, "root", "root/never", tx.nextSequence(), Map.of()));
-            return null;
-        }).join();
+                    tx.insert(resource(
+                            "old",
+                            ResourceType.CONTAINER,
+                            "root",
+                            "root/old",
+                            tx.nextSequence(),
+                            Map.of("et", "20200101T000000")));
+                    tx.insert(resource(
+                            "never", ResourceType.CONTAINER, "root", "root/never", tx.nextSequence(), Map.of()));
+                    return null;
+                })
+                .join();
         store.close();
         try (ResourceStore reopened = openStore()) {
             assertThat(reopened.findById("never")).isPresent();

@@ -33,7 +33,7 @@ class InstanceLockTest {
     void dropDatabase() throws SQLException {
         if (database != null) {
             try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, "postgres", "");
-                 Statement st = c.createStatement()) {
+                    Statement st = c.createStatement()) {
                 st.execute("DROP DATABASE IF EXISTS " + database);
             }
         }
@@ -43,7 +43,7 @@ class InstanceLockTest {
     private StoreSettings postgres() {
         String db = "citadel_lock_" + Long.toHexString(System.nanoTime());
         try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, "postgres", "");
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + db);
             database = db;
         } catch (SQLException e) {
@@ -65,10 +65,14 @@ class InstanceLockTest {
                     .hasMessageContaining("pid " + ProcessHandle.current().pid())
                     .hasMessageContaining("host ")
                     .hasMessageContaining("started ");
-            assertThat(first.findByPath("anything")).as("the holder keeps working").isEmpty();
+            assertThat(first.findByPath("anything"))
+                    .as("the holder keeps working")
+                    .isEmpty();
         }
         try (JdbcResourceStore next = new JdbcResourceStore(settings)) {
-            assertThat(next.findByPath("anything")).as("the database is free once the holder closed").isEmpty();
+            assertThat(next.findByPath("anything"))
+                    .as("the database is free once the holder closed")
+                    .isEmpty();
         }
     }
 
@@ -76,8 +80,8 @@ class InstanceLockTest {
     void the_holder_row_names_this_process_and_goes_with_it() throws Exception {
         StoreSettings settings = postgres();
         try (JdbcResourceStore store = new JdbcResourceStore(settings);
-             Connection c = DriverManager.getConnection(settings.jdbcUrl(), "postgres", "");
-             Statement st = c.createStatement()) {
+                Connection c = DriverManager.getConnection(settings.jdbcUrl(), "postgres", "");
+                Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT pid FROM citadel_instance")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(ProcessHandle.current().pid());
@@ -114,17 +118,22 @@ class InstanceLockTest {
             assertThat(lost).as("nothing reported while the lock is held").isNotDone();
 
             try (Connection admin = DriverManager.getConnection(settings.jdbcUrl(), "postgres", "");
-                 Statement st = admin.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
-                         + " AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+                    Statement st = admin.createStatement();
+                    ResultSet rs = st.executeQuery(
+                            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+                                    + " AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
                 assertThat(rs.next()).as("the lock's backend").isTrue();
                 assertThat(rs.getBoolean(1)).isTrue();
             }
 
-            assertThat(lost.get(60, TimeUnit.SECONDS)).contains("instance lock lost")
-                    .contains(ConnectionPool.safeUrl(settings.jdbcUrl())).contains("stops serving");
+            assertThat(lost.get(60, TimeUnit.SECONDS))
+                    .contains("instance lock lost")
+                    .contains(ConnectionPool.safeUrl(settings.jdbcUrl()))
+                    .contains("stops serving");
             try (JdbcResourceStore next = new JdbcResourceStore(settings)) {
-                assertThat(next.findByPath("anything")).as("the lock is free: why the first must stop").isEmpty();
+                assertThat(next.findByPath("anything"))
+                        .as("the lock is free: why the first must stop")
+                        .isEmpty();
             }
         } finally {
             lock.close();
@@ -155,10 +164,11 @@ class InstanceLockTest {
             assertThat(lost).as("nothing reported while the file is held").isNotDone();
             // H2 closes a database (and releases its file) on SHUTDOWN or after a fatal I/O error
             try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), "");
-                 Statement st = c.createStatement()) {
+                    Statement st = c.createStatement()) {
                 st.execute("SHUTDOWN");
             }
-            assertThat(lost.get(60, TimeUnit.SECONDS)).contains("instance lock lost")
+            assertThat(lost.get(60, TimeUnit.SECONDS))
+                    .contains("instance lock lost")
                     .contains("the database holding the file lock was closed");
         }
     }
@@ -171,6 +181,8 @@ class InstanceLockTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("citadel.instance"))))
                     .isEqualTo("rw-------");
         }
-        assertThat(dir.resolve("citadel.instance")).as("the holder file goes with the holder").doesNotExist();
+        assertThat(dir.resolve("citadel.instance"))
+                .as("the holder file goes with the holder")
+                .doesNotExist();
     }
 }

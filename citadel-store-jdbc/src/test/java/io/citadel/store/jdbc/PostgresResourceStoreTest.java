@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Assumptions;
  * absent, except in CI ({@code CI=true}), where that fails.
  */
 class PostgresResourceStoreTest extends ResourceStoreContract {
-    static final String PG_ADMIN_URL = System.getenv().getOrDefault("CITADEL_TEST_PG_URL",
-            "jdbc:postgresql://127.0.0.1:5432/postgres");
+    static final String PG_ADMIN_URL =
+            System.getenv().getOrDefault("CITADEL_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
 
     private static final List<String> CREATED = new ArrayList<>();
 
@@ -28,7 +28,7 @@ class PostgresResourceStoreTest extends ResourceStoreContract {
             return;
         }
         try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, "postgres", "");
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             for (String db : CREATED) {
                 st.execute("DROP DATABASE IF EXISTS " + db);
             }
@@ -39,7 +39,7 @@ class PostgresResourceStoreTest extends ResourceStoreContract {
     protected ResourceStore openStore() {
         String db = "citadel_test_" + Long.toHexString(System.nanoTime());
         try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, "postgres", "");
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + db);
             CREATED.add(db);
         } catch (SQLException e) {

@@ -29,9 +29,10 @@ public final class GroupCommitter implements AutoCloseable {
     private final Lock commitLock;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>(MAX_QUEUE);
     private final Thread thread;
-    private volatile ChangeListener listener = changes -> { };
+    private volatile ChangeListener listener = changes -> {};
     /** Cleared under this object's monitor, so that nothing is queued after the writer's last look. */
     private volatile boolean running = true;
+
     private long sequence;
 
     private record Pending<T>(Mutation<T> mutation, CompletableFuture<T> future) {

@@ -45,9 +45,10 @@ public final class InMemoryResourceStore implements ResourceStore {
     @Override
     public Optional<Resource> edgeChild(String parentId, int type, boolean latest) {
         return Optional.ofNullable(read(() -> {
-            var children = committed.children(parentId, type);
-            return children.isEmpty() ? null : latest ? children.last() : children.first();
-        })).map(Row::toResource);
+                    var children = committed.children(parentId, type);
+                    return children.isEmpty() ? null : latest ? children.last() : children.first();
+                }))
+                .map(Row::toResource);
     }
 
     @Override
@@ -55,7 +56,9 @@ public final class InMemoryResourceStore implements ResourceStore {
         requireLimit("read failed", limit);
         Set<Integer> wanted = Set.copyOf(types);
         return resources(read(() -> committed.children(parentId).stream()
-                .filter(r -> wanted.isEmpty() || wanted.contains(r.type())).limit(limit).toList()));
+                .filter(r -> wanted.isEmpty() || wanted.contains(r.type()))
+                .limit(limit)
+                .toList()));
     }
 
     /**
@@ -92,8 +95,11 @@ public final class InMemoryResourceStore implements ResourceStore {
     public List<String> expired(Instant now, int limit) {
         requireLimit("read failed", limit);
         long cutoff = now.toEpochMilli();
-        return read(() -> committed.expiring().stream().takeWhile(r -> r.expiry() <= cutoff).limit(limit)
-                .map(Row::ri).toList());
+        return read(() -> committed.expiring().stream()
+                .takeWhile(r -> r.expiry() <= cutoff)
+                .limit(limit)
+                .map(Row::ri)
+                .toList());
     }
 
     @Override

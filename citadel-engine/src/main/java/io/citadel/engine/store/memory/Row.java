@@ -18,16 +18,26 @@ import java.util.Map;
  *
  * @param expiry the expiration time in epoch milliseconds; null when absent or not a timestamp
  */
-public record Row(String ri, String parentId, String name, int type, String path, long seq, Long expiry, String creator,
-           byte[] body) {
+public record Row(
+        String ri,
+        String parentId,
+        String name,
+        int type,
+        String path,
+        long seq,
+        Long expiry,
+        String creator,
+        byte[] body) {
     /** Creation order, as {@code ORDER BY seq}; the resource ID breaks ties so that the order is total. */
-    static final Comparator<Row> BY_SEQUENCE = Comparator.<Row>comparingLong(Row::seq).thenComparing(Row::ri);
+    static final Comparator<Row> BY_SEQUENCE =
+            Comparator.<Row>comparingLong(Row::seq).thenComparing(Row::ri);
     /** Oldest expiry first, for rows that have one. */
-    static final Comparator<Row> BY_EXPIRY = Comparator.<Row, Long>comparing(Row::expiry)
-            .thenComparing(BY_SEQUENCE);
+    static final Comparator<Row> BY_EXPIRY =
+            Comparator.<Row, Long>comparing(Row::expiry).thenComparing(BY_SEQUENCE);
 
     /** The widths of the JDBC schema's VARCHAR columns, in characters. */
     static final int ID_WIDTH = 255;
+
     static final int PATH_WIDTH = 2048;
     static final int CREATOR_WIDTH = 1024;
 
@@ -50,12 +60,22 @@ public record Row(String ri, String parentId, String name, int type, String path
         if (resource.creator() != null) {
             require(operation, "creator", resource.creator(), CREATOR_WIDTH);
         }
-        return new Row(resource.ri(), resource.parentId(), resource.name(), type, resource.path(), resource.seq(),
-                expiry, resource.creator(), body);
+        return new Row(
+                resource.ri(),
+                resource.parentId(),
+                resource.name(),
+                type,
+                resource.path(),
+                resource.seq(),
+                expiry,
+                resource.creator(),
+                body);
     }
 
     private static Long expiry(String et) {
-        return et == null ? null : Timestamps.parse(et).map(Instant::toEpochMilli).orElse(null);
+        return et == null
+                ? null
+                : Timestamps.parse(et).map(Instant::toEpochMilli).orElse(null);
     }
 
     private static void require(String operation, String column, String value, int width) {
@@ -63,18 +83,20 @@ public record Row(String ri, String parentId, String name, int type, String path
             throw new StoreException(operation + ": NULL not allowed for column " + column, null);
         }
         if (value.length() > width) {
-            throw new StoreException(operation + ": value too long for column " + column + " (" + value.length()
-                    + " characters, at most " + width + ")", null);
+            throw new StoreException(
+                    operation + ": value too long for column " + column + " (" + value.length()
+                            + " characters, at most " + width + ")",
+                    null);
         }
     }
 
     /** A new resource decoded from the row. */
     @SuppressWarnings("unchecked")
     Resource toResource() {
-        ResourceType resourceType = ResourceType.of(type)
-                .orElseThrow(() -> new StoreException("unknown resource type in store", null));
-        return new Resource(ri, resourceType, parentId, name, path, seq, creator,
-                (Map<String, Object>) JSON.decode(body));
+        ResourceType resourceType =
+                ResourceType.of(type).orElseThrow(() -> new StoreException("unknown resource type in store", null));
+        return new Resource(
+                ri, resourceType, parentId, name, path, seq, creator, (Map<String, Object>) JSON.decode(body));
     }
 
     /** How many '/' the path has: the depth that {@code descendants} limits. */

@@ -29,14 +29,14 @@ public final class StagedTransaction implements StoreTransaction {
     private final Tables staged = new Tables();
     /** Committed rows that the staged writes replace or delete, by resource ID. */
     private final Set<String> hidden = new HashSet<>();
+
     private final Deque<Undo> undo = new ArrayDeque<>();
     private final List<Change> changes = new ArrayList<>();
     private int mark;
     private long sequence;
 
     /** How to take back one staged write: the staged row it replaced, and whether the ID was hidden before. */
-    private record Undo(String ri, Row previous, boolean wasHidden) {
-    }
+    private record Undo(String ri, Row previous, boolean wasHidden) {}
 
     StagedTransaction(Tables committed) {
         this.committed = committed;
@@ -106,7 +106,9 @@ public final class StagedTransaction implements StoreTransaction {
     @Override
     public List<Resource> oldestChildren(String parentId, int type, int limit) {
         InMemoryResourceStore.requireLimit("read oldest children", limit);
-        return firstChildren(parentId, type, limit, false).stream().map(Row::toResource).toList();
+        return firstChildren(parentId, type, limit, false).stream()
+                .map(Row::toResource)
+                .toList();
     }
 
     @Override

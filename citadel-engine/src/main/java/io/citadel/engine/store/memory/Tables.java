@@ -22,8 +22,7 @@ public final class Tables {
     private final Map<Integer, NavigableSet<Row>> byType = new HashMap<>();
     private final NavigableSet<Row> byExpiry = new TreeSet<>(Row.BY_EXPIRY);
 
-    private record ParentAndType(String parentId, int type) {
-    }
+    private record ParentAndType(String parentId, int type) {}
 
     /** The row with this resource ID, or null (also for a null ID, which matches nothing in SQL either). */
     Row byId(String ri) {
@@ -61,7 +60,8 @@ public final class Tables {
      * {@code path} ('0' follows '/'), the range the JDBC store queries.
      */
     Collection<Row> below(String path) {
-        return Collections.unmodifiableCollection(byPath.subMap(path + "/", false, path + "0", false).values());
+        return Collections.unmodifiableCollection(
+                byPath.subMap(path + "/", false, path + "0", false).values());
     }
 
     Collection<Row> all() {
@@ -75,9 +75,11 @@ public final class Tables {
         }
         byId.put(row.ri(), row);
         byPath.put(row.path(), row);
-        byParent.computeIfAbsent(row.parentId(), k -> new TreeSet<>(Row.BY_SEQUENCE)).add(row);
-        byParentAndType.computeIfAbsent(new ParentAndType(row.parentId(), row.type()),
-                k -> new TreeSet<>(Row.BY_SEQUENCE)).add(row);
+        byParent.computeIfAbsent(row.parentId(), k -> new TreeSet<>(Row.BY_SEQUENCE))
+                .add(row);
+        byParentAndType
+                .computeIfAbsent(new ParentAndType(row.parentId(), row.type()), k -> new TreeSet<>(Row.BY_SEQUENCE))
+                .add(row);
         byType.computeIfAbsent(row.type(), k -> new TreeSet<>(Row.BY_SEQUENCE)).add(row);
         if (row.expiry() != null) {
             byExpiry.add(row);
