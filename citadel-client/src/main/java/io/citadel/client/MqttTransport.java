@@ -107,6 +107,10 @@ public final class MqttTransport implements OneM2mTransport {
 
     @Override
     public ResponsePrimitive send(RequestPrimitive request, Duration timeout) {
+        if (request.requestId() == null || request.requestId().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "a request needs a request identifier (rqi) to be matched with its response");
+        }
         String from = request.from();
         boolean registration = from == null || from.isEmpty() || from.equals("C") || from.equals("S");
         String self = registration ? credential : MqttTopics.idToTopic(from);

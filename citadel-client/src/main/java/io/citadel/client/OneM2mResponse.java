@@ -1,5 +1,6 @@
 package io.citadel.client;
 
+import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.codec.ContentCodec;
 import io.citadel.protocol.codec.Serialization;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,16 @@ public record OneM2mResponse(int httpStatus, int rsc, Map<String, List<String>> 
         Serialization s = header("Content-Type")
                 .flatMap(ct -> Serialization.ofMediaType(ct.split(";")[0]))
                 .orElse(Serialization.JSON);
-        return (Map<String, Object>) ContentCodec.of(s).decode(body);
+        Object decoded;
+        try {
+            decoded = ContentCodec.of(s).decode(body);
+        } catch (OneM2mException e) {
+            throw new IllegalStateException("malformed oneM2M response: the body is not " + s + ": " + e.getMessage());
+        }
+        if (!(decoded instanceof Map<?, ?> map)) {
+            throw new IllegalStateException("malformed oneM2M response: the body is not an object: " + text());
+        }
+        return (Map<String, Object>) map;
     }
 
     /** The attributes inside the single member {@code key}, e.g. {@code "m2m:cnt"}. */

@@ -71,6 +71,10 @@ public final class WebSocketTransport implements OneM2mTransport {
 
     @Override
     public ResponsePrimitive send(RequestPrimitive request, Duration timeout) {
+        if (request.requestId() == null || request.requestId().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "a request needs a request identifier (rqi) to be matched with its response");
+        }
         CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
         pending.put(request.requestId(), answer);
         try {

@@ -1,5 +1,6 @@
 package io.citadel.client.coap;
 
+import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
@@ -72,7 +73,15 @@ public final class CoapRequests {
             Serialization s = CoapContentFormats.serialization(
                             response.getOptions().getContentFormat())
                     .orElse(Serialization.JSON);
-            content = ContentCodec.of(s).decode(payload);
+            try {
+                content = ContentCodec.of(s).decode(payload);
+            } catch (OneM2mException malformed) { // the peer's content, not our request, is at fault
+                return ResponsePrimitive.error(
+                        ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                        req.requestId(),
+                        req.releaseVersion(),
+                        "the CoAP peer answered content that is not " + s + ": " + malformed.getMessage());
+            }
         }
         return new ResponsePrimitive(
                 status,

@@ -50,6 +50,17 @@ class CoapRequestsTest {
     }
 
     @Test
+    void a_payload_that_is_not_its_content_format_is_a_5000_not_an_exception() {
+        Response coap = new Response(CoAP.ResponseCode.CONTENT);
+        coap.getOptions().addOtherOption(new Option(CoapOptions.RSC, 2000));
+        coap.getOptions().setContentFormat(50); // JSON
+        coap.setPayload("{\"m2m:cnt\": [unterminated");
+        ResponsePrimitive rsp = CoapRequests.primitiveOf(coap, RETRIEVE);
+        assertThat(rsp.status()).isEqualTo(ResponseStatusCode.INTERNAL_SERVER_ERROR);
+        assertThat(rsp.content().toString()).contains("the CoAP peer answered content that is not JSON");
+    }
+
+    @Test
     void reads_the_legacy_rsc_and_rqi_numbers() {
         Response coap = new Response(CoAP.ResponseCode.DELETED);
         coap.getOptions().addOtherOption(new Option(CoapOptions.LEGACY_RSC, 2002));
