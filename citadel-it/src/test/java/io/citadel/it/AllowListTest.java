@@ -28,12 +28,7 @@ class AllowListTest {
 
     /** {@code citadel credentials <args> --data-dir dataDir}, whatever its exit status. */
     Run credentials(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.citadel.server.Main",
-                "credentials"));
+        List<String> cmd = CitadelCommand.of("credentials");
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--data-dir", dataDir.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

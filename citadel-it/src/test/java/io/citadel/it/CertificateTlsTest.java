@@ -39,12 +39,7 @@ class CertificateTlsTest {
     static String doomedSerial;
 
     static void pki(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.citadel.server.Main",
-                "pki"));
+        List<String> cmd = CitadelCommand.of("pki");
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -248,11 +243,7 @@ class CertificateTlsTest {
 
     @Test
     void plain_http_refuses_to_listen_beyond_loopback_unless_told_to() throws Exception {
-        Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "io.citadel.server.Main",
+        Process p = new ProcessBuilder(CitadelCommand.of(
                         "serve",
                         "--http-host",
                         "0.0.0.0",
@@ -261,7 +252,7 @@ class CertificateTlsTest {
                         "--data-dir",
                         pki.resolve("plain-data").toString(),
                         "--admin-originator",
-                        "CAdminTest")
+                        "CAdminTest"))
                 .redirectErrorStream(true)
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -75,9 +75,7 @@ public final class CseProcess implements RunningCse {
      * readiness line {@value #READY} (every listener open, the store reachable); for a DAS, its listening line.
      */
     static CseProcess launch(List<String> mainArgs) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                javaBinary(), "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.citadel.server.Main"));
-        cmd.addAll(mainArgs);
+        List<String> cmd = CitadelCommand.of(mainArgs.toArray(String[]::new));
         boolean serve = mainArgs.get(0).equals("serve");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         StringBuffer out = new StringBuffer();
@@ -117,10 +115,6 @@ public final class CseProcess implements RunningCse {
             p.destroyForcibly();
             throw new IllegalStateException("CSE did not start: " + e.getMessage() + "\n" + out, e);
         }
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     @Override

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,13 +21,7 @@ final class Psk {
 
     /** Runs {@code citadel credentials <kind> <args> --data-dir dataDir} (psk, rpk, ca); returns what it printed. */
     static String credentials(Path dataDir, String kind, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.citadel.server.Main",
-                "credentials",
-                kind));
+        List<String> cmd = CitadelCommand.of("credentials", kind);
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--data-dir", dataDir.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -116,7 +116,7 @@ class ReadmeWalkthroughTest {
             from = close + 3;
         }
         int csePort = freePort();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = CitadelCommand.java() + "' '" + String.join("' '", CitadelCommand.JVM_FLAGS);
         // its own session (setsid), so that at exit "kill 0" stops the servers it started and nothing else
         String prelude = "set -e\ntrap 'rc=$?; trap \"\" TERM; kill 0; wait; exit $rc' EXIT\n" + "citadel() { '" + java
                 + "' -cp '" + System.getProperty("java.class.path") + "' io.citadel.server.Main \"$@\"; }\n";

@@ -39,12 +39,7 @@ class StartupSafetyTest {
     record Run(int exit, String out, String err) {}
 
     private static List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.citadel.server.Main"));
+        List<String> cmd = CitadelCommand.of();
         cmd.addAll(List.of(args));
         return cmd;
     }

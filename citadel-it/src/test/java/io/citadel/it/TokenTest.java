@@ -206,14 +206,7 @@ class TokenTest {
         assertThat(first.rsc()).isEqualTo(2000);
         String lti = first.header("X-M2M-ATI").orElseThrow().split(":")[0];
         Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "io.citadel.server.Main",
-                        "revoke-token",
-                        "rev1@das.example",
-                        "--data-dir",
-                        dataDir.toString())
+                        CitadelCommand.of("revoke-token", "rev1@das.example", "--data-dir", dataDir.toString()))
                 .redirectErrorStream(true)
                 .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -6,7 +6,6 @@ import io.citadel.tls.CertificateAuthority;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -136,13 +135,7 @@ class TrustAnchorTest {
     }
 
     private String cli(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.citadel.server.Main",
-                "credentials",
-                "ca"));
+        List<String> cmd = CitadelCommand.of("credentials", "ca");
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--data-dir", dataDir.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
