@@ -151,8 +151,9 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
             return;
         }
         flushOutput(ctx, null);
-        if (wasHandshaking && handshakeComplete) {
-            established(ctx);
+        if (wasHandshaking && handshakeComplete && !established(ctx)) {
+            failed = true; // refused: what came with the last handshake flight is never read
+            return;
         }
         int available = protocol.getAvailableInputBytes();
         if (available > 0) {
@@ -165,7 +166,8 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
         }
     }
 
-    private void established(ChannelHandlerContext ctx) {
+    /** Binds the association the finished handshake proved; false (the session closing) when there is none. */
+    private boolean established(ChannelHandlerContext ctx) {
         timeout.cancel(false);
         InetSocketAddress peer = peer(ctx);
         if (peer != null) {
@@ -177,7 +179,7 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
         SecurityAssociation association = vouched().orElse(null);
         if (association == null) {
             ctx.close(); // revoked between the handshake's look-up and now
-            return;
+            return false;
         }
         proven = association.credentialId();
         ctx.channel().attr(ChannelIdentity.ASSOCIATION).set(association);
@@ -186,6 +188,7 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
             write(ctx, w[0], (ChannelPromise) w[1]);
         }
         ctx.flush();
+        return true;
     }
 
     /**

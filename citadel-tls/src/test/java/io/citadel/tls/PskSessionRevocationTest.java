@@ -49,9 +49,16 @@ class PskSessionRevocationTest {
     EventLoopGroup group;
     Channel server;
 
+    /** What the handler behind the TLS handler was given, in order. */
+    final java.util.Queue<String> delivered = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     @BeforeEach
     void start() throws Exception {
         store = EncryptedFilePskStore.open(dir, "pw".toCharArray());
+        server = listen(store);
+    }
+
+    private Channel listen(io.citadel.credentials.PskStore keys) throws Exception {
         HandshakeThrottle throttle = new HandshakeThrottle(
                 100,
                 Duration.ofSeconds(1),
@@ -59,18 +66,21 @@ class PskSessionRevocationTest {
                 Duration.ofHours(1),
                 100,
                 java.time.Clock.systemUTC());
-        group = new NioEventLoopGroup(1);
-        server = new ServerBootstrap()
+        if (group == null) {
+            group = new NioEventLoopGroup(1);
+        }
+        return new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
-                                .addLast(new PskTlsHandler(store, throttle, s -> s, 30_000))
+                                .addLast(new PskTlsHandler(keys, throttle, s -> s, 30_000))
                                 .addLast(new ChannelInboundHandlerAdapter() {
                                     @Override
                                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                        delivered.add(((io.netty.buffer.ByteBuf) msg).toString(StandardCharsets.UTF_8));
                                         ctx.writeAndFlush(msg); // echo
                                     }
                                 });
@@ -144,6 +154,109 @@ class PskSessionRevocationTest {
             assertThat(echo(tls, "before")).isEqualTo("before");
             EncryptedFilePskStore.open(dir, "pw".toCharArray()).revoke(IDENTITY); // the CLI, say
             assertThat(readAfterClose(tls)).isEqualTo(-1);
+        }
+    }
+
+    /**
+     * The credential is revoked between the handshake's key look-up and the binding of the session: the session
+     * closes, and the data the client sent in the same flight as its Finished never reaches the application (it
+     * would have been read as unauthenticated).
+     */
+    @Test
+    void data_sent_with_the_finished_of_a_session_revoked_meanwhile_is_never_read() throws Exception {
+        byte[] key = newKey();
+        store.put(DEV, key);
+        io.citadel.credentials.PskStore revokedAfterLookUp = new RevokedAfterLookUp(store);
+        Channel refusing = listen(revokedAfterLookUp);
+        try (Socket socket = new Socket()) {
+            socket.connect(refusing.localAddress(), 10_000);
+            socket.setSoTimeout(15_000);
+            org.bouncycastle.tls.TlsClientProtocol tls = new org.bouncycastle.tls.TlsClientProtocol(); // non-blocking
+            tls.connect(new PskTlsClient(new BcTlsCrypto(), IDENTITY.getBytes(StandardCharsets.UTF_8), key.clone()));
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[16_384];
+            while (tls.isHandshaking()) {
+                flush(tls, socket);
+                int n = in.read(buffer);
+                assertThat(n).as("the server answered the handshake").isPositive();
+                tls.offerInput(java.util.Arrays.copyOf(buffer, n));
+            }
+            // the client's Finished and a request, in one write
+            byte[] request = "GET /cse-in HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.UTF_8);
+            tls.writeApplicationData(request, 0, request.length);
+            flush(tls, socket);
+            // the server closes: end of stream (after a close_notify, perhaps) or a reset
+            int read;
+            try {
+                while ((read = in.read(buffer)) > 0) {
+                    tls.offerInput(java.util.Arrays.copyOf(buffer, read));
+                }
+            } catch (IOException reset) {
+                read = -1;
+            }
+            assertThat(read).isEqualTo(-1);
+        } finally {
+            refusing.close().sync();
+        }
+        assertThat(delivered).as("nothing reached the application").isEmpty();
+    }
+
+    private static void flush(org.bouncycastle.tls.TlsClientProtocol tls, Socket socket) throws IOException {
+        int n = tls.getAvailableOutputBytes();
+        if (n > 0) {
+            byte[] out = new byte[n];
+            tls.readOutput(out, 0, n);
+            socket.getOutputStream().write(out);
+            socket.getOutputStream().flush();
+        }
+    }
+
+    /** Gives keys for handshakes but vouches for no session: a revocation between the look-up and the binding. */
+    private record RevokedAfterLookUp(io.citadel.credentials.PskStore keys) implements io.citadel.credentials.PskStore {
+        @Override
+        public java.util.Optional<PskCredential> lookup(String identity, java.time.Instant now) {
+            return keys.lookup(identity, now);
+        }
+
+        @Override
+        public java.util.Optional<byte[]> key(String identity, java.time.Instant now) {
+            return keys.key(identity, now);
+        }
+
+        @Override
+        public java.util.Optional<String> unusable(String identity) {
+            return keys.unusable(identity);
+        }
+
+        @Override
+        public void put(PskCredential credential, byte[] key) {
+            keys.put(credential, key);
+        }
+
+        @Override
+        public boolean revoke(String identity) {
+            return keys.revoke(identity);
+        }
+
+        @Override
+        public java.util.Optional<io.citadel.credentials.SecurityAssociation> association(
+                String identity, java.time.Instant now, java.util.function.UnaryOperator<String> normalize) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public List<PskCredential> list() {
+            return keys.list();
+        }
+
+        @Override
+        public void addListener(io.citadel.credentials.CredentialListener listener) {
+            keys.addListener(listener);
+        }
+
+        @Override
+        public void removeListener(io.citadel.credentials.CredentialListener listener) {
+            keys.removeListener(listener);
         }
     }
 }
