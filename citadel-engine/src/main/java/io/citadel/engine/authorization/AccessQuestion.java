@@ -142,6 +142,9 @@ public sealed interface AccessQuestion {
     record AllOf(List<AccessQuestion> questions) implements AccessQuestion {
         public AllOf {
             questions = List.copyOf(questions);
+            if (questions.isEmpty()) { // nothing asked would allow everything: fail closed where it is built
+                throw new IllegalArgumentException("an AllOf access question needs at least one question");
+            }
         }
 
         @Override

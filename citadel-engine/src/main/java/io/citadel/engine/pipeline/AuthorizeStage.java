@@ -37,10 +37,11 @@ public final class AuthorizeStage implements Stage {
                 throw new OneM2mException(question.refusal(), question.refusalMessage(decision));
             }
         }
-        exchange.put(OperationPlan.KEY, plan);
-        if (decision != null) {
-            exchange.put(DECISION, decision);
+        if (decision == null) { // a plan that asked nothing is refused, never run (fail closed)
+            throw new IllegalStateException("the operation's plan asked no access question");
         }
+        exchange.put(OperationPlan.KEY, plan);
+        exchange.put(DECISION, decision);
         return next.proceed(exchange);
     }
 }

@@ -102,6 +102,14 @@ class AuthorizeStageTest {
     }
 
     @Test
+    void a_question_of_all_of_nothing_cannot_be_asked() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new io.citadel.engine.authorization.AccessQuestion.AllOf(List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one question");
+    }
+
+    @Test
     void denies_with_4103_audits_the_denial_and_never_runs_the_plan() {
         Cse cse = withOwnerAndOther();
 
