@@ -112,7 +112,7 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
             return; // not addressed to this CSE
         }
         if (topic.kind().equals("resp")) {
-            response(payload, topic.serialization());
+            response(payload, topic.receiver(), topic.serialization());
             return;
         }
         boolean registration = topic.kind().equals("reg_req");
@@ -168,10 +168,13 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
         port.submit(request, context, rsp -> publish(answerTopic, rsp, request.from(), topic.serialization()));
     }
 
-    private void response(byte[] payload, Serialization serialization) {
+    /** An answer published on {@code /oneM2M/resp/<this CSE>/<responder>/...}: only the addressee's counts. */
+    private void response(byte[] payload, String responder, Serialization serialization) {
         try {
             ResponsePrimitive rsp = PrimitiveCodec.decodeResponse(PrimitiveCodec.document(payload, serialization));
-            pending.complete(rsp);
+            if (!pending.complete(rsp, responder)) {
+                LOG.log(Level.DEBUG, "ignoring a response that no request of ours to " + responder + " awaits");
+            }
         } catch (OneM2mException e) {
             LOG.log(Level.DEBUG, "ignoring a malformed response: " + e.getMessage());
         }
@@ -233,9 +236,10 @@ public final class MqttBinding implements OutboundRequests, AutoCloseable {
             return CompletableFuture.failedFuture(
                     new IllegalArgumentException("a request without an identifier cannot be matched"));
         }
-        CompletableFuture<ResponsePrimitive> answer = pending.expect(request, timeout);
+        String receiver = MqttTopics.idToTopic(request.to());
+        CompletableFuture<ResponsePrimitive> answer = pending.expect(request, timeout, receiver);
         if (!answer.isDone()) {
-            publish(MqttTopics.topic("req", self, MqttTopics.idToTopic(request.to()), Serialization.JSON), bytes);
+            publish(MqttTopics.topic("req", self, receiver, Serialization.JSON), bytes);
         }
         return answer;
     }

@@ -101,6 +101,8 @@ class MqttOutboundTest {
         b.broker.deliver(resp, "{\"rsc\": 2000, \"rqi\": ");
         b.broker.deliver(resp, "{\"rsc\": 1234, \"rqi\": \"n4\"}"); // no such status code: malformed, ignored
         b.broker.deliver("/oneM2M/resp/id-other/id-in:Cae1/json", "{\"rsc\": 2004, \"rqi\": \"n4\"}"); // not ours
+        // another entity on the broker that learnt the rqi answers in Cae1's place: ignored, the request still waits
+        b.broker.deliver("/oneM2M/resp/id-in/id-in:Cmallory/json", "{\"rsc\": 2004, \"rqi\": \"n4\"}");
         b.broker.deliver(resp, "{\"rsc\": 2000, \"rqi\": \"n4\", \"rvi\": \"3\"}");
         ResponsePrimitive rsp = answer.get(5, TimeUnit.SECONDS);
         assertThat(rsp.status()).isEqualTo(ResponseStatusCode.OK);

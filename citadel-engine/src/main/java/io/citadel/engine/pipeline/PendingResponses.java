@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PendingResponses {
     private final int max;
-    private final Map<String, CompletableFuture<ResponsePrimitive>> pending = new ConcurrentHashMap<>();
+    private final Map<String, Waiting> pending = new ConcurrentHashMap<>();
+
+    /** A request awaiting its answer, and who alone may give it (null: whoever the connection is). */
+    private record Waiting(CompletableFuture<ResponsePrimitive> answer, String responder) {}
 
     public PendingResponses(int max) {
         if (max < 1) {
@@ -30,6 +33,15 @@ public final class PendingResponses {
      * identifier is waiting, or {@code max} are waiting.
      */
     public CompletableFuture<ResponsePrimitive> expect(RequestPrimitive request, Duration timeout) {
+        return expect(request, timeout, null);
+    }
+
+    /**
+     * As {@link #expect(RequestPrimitive, Duration)}, on a channel shared by many peers (an MQTT broker): only
+     * an answer from {@code responder} completes it, so another peer that learns or guesses the request
+     * identifier cannot answer in its place.
+     */
+    public CompletableFuture<ResponsePrimitive> expect(RequestPrimitive request, Duration timeout, String responder) {
         String rqi = request.requestId();
         if (rqi == null || pending.size() >= max) {
             return CompletableFuture.failedFuture(new IllegalStateException(
@@ -38,24 +50,37 @@ public final class PendingResponses {
                             : "too many requests awaiting answers"));
         }
         CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
-        if (pending.putIfAbsent(rqi, answer) != null) {
+        Waiting waiting = new Waiting(answer, responder);
+        if (pending.putIfAbsent(rqi, waiting) != null) {
             return CompletableFuture.failedFuture(
                     new IllegalStateException("a request with this identifier is pending"));
         }
-        answer.whenComplete((r, e) -> pending.remove(rqi, answer));
+        answer.whenComplete((r, e) -> pending.remove(rqi, waiting));
         return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Hands a response to the request it answers; false when no request of ours waits for it. */
     public boolean complete(ResponsePrimitive response) {
-        CompletableFuture<ResponsePrimitive> waiting =
-                response.requestId() == null ? null : pending.remove(response.requestId());
-        return waiting != null && waiting.complete(response);
+        return complete(response, null);
+    }
+
+    /**
+     * Hands a response from {@code responder} to the request it answers; false when no request of ours waits for
+     * it, or the request waits for another responder (the waiting request is left as it is).
+     */
+    public boolean complete(ResponsePrimitive response, String responder) {
+        String rqi = response.requestId();
+        Waiting waiting = rqi == null ? null : pending.get(rqi);
+        if (waiting == null
+                || waiting.responder() != null && !waiting.responder().equals(responder)) {
+            return false;
+        }
+        return pending.remove(rqi, waiting) && waiting.answer().complete(response);
     }
 
     /** Fails every waiting request (the connection closed). */
     public void failAll(String reason) {
-        pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException(reason)));
+        pending.values().forEach(w -> w.answer().completeExceptionally(new IllegalStateException(reason)));
     }
 
     /** How many requests are waiting. */
