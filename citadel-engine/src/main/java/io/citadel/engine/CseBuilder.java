@@ -79,7 +79,7 @@ import java.util.function.Consumer;
 /**
  * Wires a {@link Cse}: its indexes, services, resource behaviours, operations and the request pipeline
  * (validate → identify → non-blocking → forward → result expiration → credentials → target → execution time →
- * operate; see {@link StageNames}). {@link #stages} lets a caller add a stage anywhere in that composition.
+ * authorize → operate; see {@link StageNames}). {@link #stages} lets a caller add a stage anywhere in that composition.
  * Not thread-safe; build once.
  */
 public final class CseBuilder {

@@ -22,9 +22,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The authorize stage: finds what governs a target in the resource tree, asks the {@link AccessDecider}
- * (the one place where access is decided), consults a Dynamic Authorization Server when the static policy
- * denies and the target is linked to one, records the decision in the audit log, and throws 4103 on denial.
+ * Answers the authorize stage's questions: finds what governs a target in the resource tree, asks the
+ * {@link AccessDecider} (the one place where access is decided), consults a Dynamic Authorization Server when the
+ * static policy denies and the target is linked to one, records the decision in the audit log and returns it
+ * (the stage refuses a denial with the question's status).
  */
 public final class AccessControl {
     private final CseSettings settings;
