@@ -106,7 +106,7 @@ public final class CertificateAuthority {
     /** CSE-ID certificate: dNSName {@code <cse-id without slash>.<sp-domain>}. */
     public Issued issueCse(String cseId, String spDomain, Duration validity) {
         String dns = cseId.replaceFirst("^/", "") + "." + spDomain;
-        return issue("CN=" + dns, List.of(new GeneralName(GeneralName.dNSName, dns)), validity, true, true);
+        return issue("CN=" + dns, List.of(cseName(cseId, spDomain)), validity, true, true);
     }
 
     /**
@@ -114,13 +114,7 @@ public final class CertificateAuthority {
      * authentication (an AE serves its notifications over (D)TLS with the same certificate).
      */
     public Issued issueAe(String aeId, String cseId, String spDomain, Duration validity) {
-        String uri = "onem2m://" + spDomain + "/" + cseId.replaceFirst("^/", "") + "/" + aeId;
-        return issue(
-                "CN=" + aeId,
-                List.of(new GeneralName(GeneralName.uniformResourceIdentifier, uri)),
-                validity,
-                true,
-                true);
+        return issue("CN=" + aeId, List.of(aeName(aeId, cseId, spDomain)), validity, true, true);
     }
 
     /** FQDN (server) certificate with optional IP addresses. */
@@ -165,15 +159,33 @@ public final class CertificateAuthority {
             Instant notAfter,
             boolean server,
             boolean client) {
+        KeyPair kp;
         try {
-            KeyPair kp = p256();
+            kp = p256();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a P-256 key: " + e.getMessage(), e);
+        }
+        return new Issued(
+                kp.getPrivate(),
+                certify(kp.getPublic(), subject, names, notBefore, notAfter, server, client),
+                certificate);
+    }
+
+    /**
+     * An end-entity certificate of this profile for a public key made elsewhere (a device's, from its certificate
+     * signing request): the subject and names are the caller's decision, never taken from the request.
+     */
+    public X509Certificate certify(
+            java.security.PublicKey key,
+            String subject,
+            List<GeneralName> names,
+            Instant notBefore,
+            Instant notAfter,
+            boolean server,
+            boolean client) {
+        try {
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
-                    certificate,
-                    serial(),
-                    Date.from(notBefore),
-                    Date.from(notAfter),
-                    new X500Name(subject),
-                    kp.getPublic());
+                    certificate, serial(), Date.from(notBefore), Date.from(notAfter), new X500Name(subject), key);
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
@@ -189,10 +201,23 @@ public final class CertificateAuthority {
             b.addExtension(
                     Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
-            return new Issued(kp.getPrivate(), sign(b, keys.getPrivate()), certificate);
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
+            return sign(b, keys.getPrivate());
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot issue " + subject + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The SAN of an AE-ID certificate: URI {@code onem2m://<sp-domain>/<cse-id>/<ae-id>}. */
+    public static GeneralName aeName(String aeId, String cseId, String spDomain) {
+        return new GeneralName(
+                GeneralName.uniformResourceIdentifier,
+                "onem2m://" + spDomain + "/" + cseId.replaceFirst("^/", "") + "/" + aeId);
+    }
+
+    /** The SAN of a CSE-ID certificate: dNSName {@code <cse-id without slash>.<sp-domain>}. */
+    public static GeneralName cseName(String cseId, String spDomain) {
+        return new GeneralName(GeneralName.dNSName, cseId.replaceFirst("^/", "") + "." + spDomain);
     }
 
     private Issued issue(String subject, List<GeneralName> names, Duration validity, boolean server, boolean client) {

@@ -1,0 +1,148 @@
+package io.citadel.mef.est;
+
+import io.citadel.tls.CertificateAuthority;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.pkcs.Attribute;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.CMSTypedData;
+
+/**
+ * The EST server operations of the MEF (RFC 7030 §4; TS-0003 §8.3.6), without transport: the caller (the MEF's
+ * HTTPS listener) has authenticated the enrolee in the MEF handshake and passes its bootstrap identity. Bodies in
+ * and out are as on the wire: base64 DER, certificates as a certs-only CMS SignedData
+ * ({@code application/pkcs7-mime; smime-type=certs-only}). Every refusal is an {@link EstException}; nothing is
+ * issued or recorded then.
+ */
+public final class EstService {
+    private final CertificateAuthority ca;
+    private final Enrolments enrolments;
+    private final Clock clock;
+
+    public EstService(CertificateAuthority ca, Enrolments enrolments, Clock clock) {
+        this.ca = ca;
+        this.enrolments = enrolments;
+        this.clock = clock;
+    }
+
+    /** {@code /cacerts}: the CA certificate the MEF issues under. */
+    public byte[] caCertificates() {
+        return certsOnly(List.of(ca.certificate()));
+    }
+
+    /**
+     * {@code /csrattrs}: what the enrolee's request must contain: a challenge password, a P-256 key, an ECDSA-SHA256
+     * signature, and (as an extension request) the identity the MEF will certify.
+     */
+    public byte[] csrAttributes(String enrolee) {
+        EnrolmentPolicy policy = policyOf(enrolee);
+        ASN1EncodableVector attributes = new ASN1EncodableVector();
+        attributes.add(PKCSObjectIdentifiers.pkcs_9_at_challengePassword);
+        attributes.add(new Attribute(X9ObjectIdentifiers.id_ecPublicKey, new DERSet(SECObjectIdentifiers.secp256r1)));
+        attributes.add(X9ObjectIdentifiers.ecdsa_with_SHA256);
+        Extensions identity = new Extensions(new Extension(
+                Extension.subjectAlternativeName,
+                false,
+                der(new GeneralNames(policy.subject().name()))));
+        attributes.add(new Attribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, new DERSet(identity)));
+        return base64(der(new DERSequence(attributes)));
+    }
+
+    /**
+     * {@code /simpleenroll}: the enrolee's first certificate. Refused when the enrolee has one already (a replayed or
+     * second enrolment: it re-enrols with the certificate it holds).
+     */
+    public byte[] simpleEnroll(String enrolee, byte[] body) {
+        EnrolmentPolicy policy = policyOf(enrolee);
+        if (enrolments.current(enrolee).isPresent()) {
+            throw EstException.unauthorized("this enrolee is enrolled already; it re-enrols with its certificate");
+        }
+        PublicKey key = CertificationRequestCheck.check(body, policy, true);
+        return issue(policy, null, key);
+    }
+
+    /**
+     * {@code /simplereenroll}: a new certificate for an enrolee authenticated with {@code current}, the certificate
+     * the MEF issued it last (RFC 7030 §4.2.2); any older one, or one of another enrolee, is refused.
+     */
+    public byte[] simpleReenroll(String enrolee, X509Certificate current, byte[] body) {
+        EnrolmentPolicy policy = policyOf(enrolee);
+        BigInteger held = enrolments
+                .current(enrolee)
+                .orElseThrow(() -> EstException.unauthorized("this enrolee has no certificate to re-enrol with"));
+        if (current == null
+                || !held.equals(current.getSerialNumber())
+                || !current.getIssuerX500Principal().equals(ca.certificate().getSubjectX500Principal())) {
+            throw EstException.unauthorized("re-enrolment needs the certificate the MEF issued this enrolee last");
+        }
+        PublicKey key = CertificationRequestCheck.check(body, policy, false);
+        return issue(policy, held, key);
+    }
+
+    private byte[] issue(EnrolmentPolicy policy, BigInteger expected, PublicKey key) {
+        Instant now = clock.instant();
+        X509Certificate issued = ca.certify(
+                key,
+                policy.subject().distinguishedName(),
+                List.of(policy.subject().name()),
+                now.minusSeconds(60),
+                now.plus(policy.lifetime()),
+                policy.subject().type() == EnrolmentSubject.Type.CSE_ID,
+                true);
+        if (!enrolments.advance(policy, expected, issued.getSerialNumber())) {
+            throw EstException.unauthorized("another enrolment of this enrolee came first");
+        }
+        return certsOnly(List.of(issued));
+    }
+
+    private EnrolmentPolicy policyOf(String enrolee) {
+        return enrolments
+                .policy(enrolee)
+                .orElseThrow(() -> EstException.unauthorized("no enrolment policy for this enrolee"));
+    }
+
+    private static byte[] certsOnly(List<X509Certificate> certificates) {
+        try {
+            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+            generator.addCertificates(new JcaCertStore(certificates));
+            CMSTypedData empty = new CMSProcessableByteArray(new byte[0]);
+            return base64(generator.generate(empty, false).getEncoded());
+        } catch (CertificateEncodingException | CMSException | IOException e) {
+            throw new IllegalStateException("cannot encode certificates: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] der(org.bouncycastle.asn1.ASN1Encodable value) {
+        try {
+            return value.toASN1Primitive().getEncoded("DER");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Base64 in lines of 64 characters, as EST peers (and {@code openssl}) expect. */
+    private static byte[] base64(byte[] der) {
+        return Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encode(der);
+    }
+}
