@@ -1,54 +1,145 @@
 package io.citadel.mef.est;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.citadel.credentials.PrivateFiles;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The enrolment policies an operator set and, per enrolee, the serial number of the certificate it holds now.
- * Kept in memory in this slice; the MEF's persistent, encrypted store takes its place behind the same methods.
- * Thread-safe: an enrolee's state changes atomically, so two concurrent first enrolments issue one certificate.
+ * The enrolment policies an operator set and, per enrolee, the serial number of the certificate it holds now, in
+ * one owner-only JSON file (written whole and moved into place atomically, so a crash leaves the old or the new
+ * state, never a mix). Challenge passwords are in it only as salted hashes. An issued certificate is handed out
+ * only after its serial is on disk. Thread-safe: an enrolee's state changes atomically, so concurrent first
+ * enrolments issue one certificate.
  */
 public final class Enrolments {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private record State(EnrolmentPolicy policy, BigInteger current) {}
 
-    private final Map<String, State> byEnrolee = new ConcurrentHashMap<>();
+    private final Path file;
+    private final Map<String, State> byEnrolee = new LinkedHashMap<>();
+
+    private Enrolments(Path file) {
+        this.file = file;
+    }
+
+    /** Opens (or starts) the store in {@code file}; a file that cannot be read or is damaged is refused. */
+    public static Enrolments open(Path file) {
+        Enrolments e = new Enrolments(file);
+        if (Files.exists(file)) {
+            try {
+                for (Map<?, ?> row : JSON.readValue(file.toFile(), Map[].class)) {
+                    State s = e.fromRow(row);
+                    e.byEnrolee.put(s.policy().enrolee(), s);
+                }
+            } catch (IOException | RuntimeException bad) {
+                throw new IllegalStateException("the enrolment store " + file + " cannot be read: it is damaged");
+            }
+        }
+        return e;
+    }
 
     /** Adds or replaces the policy of its enrolee (a replaced policy forgets the certificate held). */
-    public void put(EnrolmentPolicy policy) {
-        byEnrolee.put(policy.enrolee(), new State(policy, null));
+    public synchronized void put(EnrolmentPolicy policy) {
+        State before = byEnrolee.put(policy.enrolee(), new State(policy, null));
+        save(() -> restore(policy.enrolee(), before));
     }
 
     /** Removes an enrolee: it can no longer enrol or re-enrol. */
-    public boolean remove(String enrolee) {
-        return byEnrolee.remove(enrolee) != null;
+    public synchronized boolean remove(String enrolee) {
+        State before = byEnrolee.remove(enrolee);
+        if (before == null) {
+            return false;
+        }
+        save(() -> restore(enrolee, before));
+        return true;
     }
 
-    Optional<EnrolmentPolicy> policy(String enrolee) {
+    /** The enrolees, in the order they were added. */
+    public synchronized List<EnrolmentPolicy> policies() {
+        return byEnrolee.values().stream().map(State::policy).toList();
+    }
+
+    synchronized Optional<EnrolmentPolicy> policy(String enrolee) {
         State s = enrolee == null ? null : byEnrolee.get(enrolee);
         return s == null ? Optional.empty() : Optional.of(s.policy());
     }
 
     /** The serial number of the certificate the enrolee holds now, if it enrolled. */
-    public Optional<BigInteger> current(String enrolee) {
+    public synchronized Optional<BigInteger> current(String enrolee) {
         State s = enrolee == null ? null : byEnrolee.get(enrolee);
         return s == null ? Optional.empty() : Optional.ofNullable(s.current());
     }
 
     /**
      * Records {@code issued} as the enrolee's certificate if it still holds {@code expected} (null: none yet) under
-     * the same policy; false when another request got there first (the certificate must then not be handed out).
+     * the same policy, on disk before returning true; false when another request got there first (the certificate
+     * must then not be handed out). A failed write throws and leaves the state as it was.
      */
-    boolean advance(EnrolmentPolicy policy, BigInteger expected, BigInteger issued) {
-        State[] swapped = {null};
-        byEnrolee.computeIfPresent(policy.enrolee(), (k, s) -> {
-            if (s.policy() != policy || !java.util.Objects.equals(s.current(), expected)) {
-                return s;
-            }
-            swapped[0] = new State(policy, issued);
-            return swapped[0];
-        });
-        return swapped[0] != null;
+    synchronized boolean advance(EnrolmentPolicy policy, BigInteger expected, BigInteger issued) {
+        State s = byEnrolee.get(policy.enrolee());
+        if (s == null || !s.policy().equals(policy) || !Objects.equals(s.current(), expected)) {
+            return false;
+        }
+        byEnrolee.put(policy.enrolee(), new State(policy, issued));
+        save(() -> restore(policy.enrolee(), s));
+        return true;
+    }
+
+    private void restore(String enrolee, State before) {
+        if (before == null) {
+            byEnrolee.remove(enrolee);
+        } else {
+            byEnrolee.put(enrolee, before);
+        }
+    }
+
+    private void save(Runnable undo) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        byEnrolee.values().forEach(s -> rows.add(row(s)));
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            PrivateFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(rows));
+        } catch (IOException e) {
+            undo.run();
+            throw new IllegalStateException("cannot write the enrolment store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> row(State s) {
+        EnrolmentPolicy p = s.policy();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("enrolee", p.enrolee());
+        row.put("type", p.subject().type().name());
+        row.put("id", p.subject().id());
+        row.put("cseId", p.subject().cseId());
+        row.put("spDomain", p.subject().spDomain());
+        row.put("lifetime", p.lifetime().toString());
+        row.put("challenge", p.challengeHash());
+        row.put("current", s.current() == null ? null : s.current().toString(16));
+        return row;
+    }
+
+    private State fromRow(Map<?, ?> row) {
+        EnrolmentSubject subject = new EnrolmentSubject(
+                EnrolmentSubject.Type.valueOf((String) row.get("type")),
+                (String) row.get("id"),
+                (String) row.get("cseId"),
+                (String) row.get("spDomain"));
+        EnrolmentPolicy policy = new EnrolmentPolicy(
+                (String) row.get("enrolee"), subject, Duration.parse((String) row.get("lifetime")), (String)
+                        row.get("challenge"));
+        Object current = row.get("current");
+        return new State(policy, current == null ? null : new BigInteger((String) current, 16));
     }
 }

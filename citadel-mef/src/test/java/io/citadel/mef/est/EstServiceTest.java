@@ -61,8 +61,8 @@ class EstServiceTest {
     @BeforeEach
     void setUp() {
         ca = CertificateAuthority.create(SP, Duration.ofDays(1));
-        enrolments = new Enrolments();
-        enrolments.put(new EnrolmentPolicy("kpm-dev1", DEV1, Duration.ofDays(30), PASSWORD));
+        enrolments = Enrolments.open(dir.resolve("mef/enrolments.json"));
+        enrolments.put(EnrolmentPolicy.withPassword("kpm-dev1", DEV1, Duration.ofDays(30), PASSWORD));
         est = new EstService(ca, enrolments, Clock.systemUTC());
     }
 

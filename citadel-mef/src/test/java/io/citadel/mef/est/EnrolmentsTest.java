@@ -1,0 +1,88 @@
+package io.citadel.mef.est;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The enrolment store: damaged files and failed writes first, then what survives a restart and what never is on disk. */
+class EnrolmentsTest {
+    static final String PASSWORD = "a challenge password of some length";
+    static final EnrolmentSubject CSE =
+            new EnrolmentSubject(EnrolmentSubject.Type.CSE_ID, "/id-mn1", null, "citadel.example");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void a_damaged_store_is_refused_naming_it_not_read_as_empty() throws Exception {
+        Path file = dir.resolve("enrolments.json");
+        Files.writeString(file, "[{\"enrolee\": \"kpm-1\", \"type\": \"NOT_A_TYPE\"}]");
+        assertThatThrownBy(() -> Enrolments.open(file))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("enrolments.json cannot be read");
+        Files.writeString(file, "{ not json");
+        assertThatThrownBy(() -> Enrolments.open(file)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void bad_policies_cannot_be_made() {
+        assertThatThrownBy(() -> EnrolmentPolicy.withPassword("kpm-1", CSE, Duration.ofDays(1), "short"))
+                .hasMessageContaining("at least 16 characters");
+        assertThatThrownBy(() -> EnrolmentPolicy.withPassword("kpm 1", CSE, Duration.ofDays(1), PASSWORD))
+                .hasMessageContaining("printable");
+        assertThatThrownBy(() -> EnrolmentPolicy.withPassword("kpm-1", CSE, Duration.ofDays(900), PASSWORD))
+                .hasMessageContaining("825 days");
+        assertThatThrownBy(() -> new EnrolmentPolicy("kpm-1", CSE, Duration.ofDays(1), PASSWORD))
+                .hasMessageContaining("hash");
+        assertThatThrownBy(() -> new EnrolmentSubject(EnrolmentSubject.Type.AE_ID, "Cdev", null, "citadel.example"))
+                .hasMessageContaining("registrar CSE-ID");
+        assertThatThrownBy(() -> new EnrolmentSubject(EnrolmentSubject.Type.CSE_ID, "id-mn1", null, "citadel.example"))
+                .hasMessageContaining("slash");
+    }
+
+    @Test
+    void a_write_that_fails_changes_nothing() throws Exception {
+        Path file = dir.resolve("enrolments.json");
+        Enrolments store = Enrolments.open(file);
+        EnrolmentPolicy policy = EnrolmentPolicy.withPassword("kpm-1", CSE, Duration.ofDays(1), PASSWORD);
+        store.put(policy);
+        Files.delete(file);
+        Files.createDirectories(file.resolve("in-the-way")); // the file's place is taken by a non-empty directory
+        assertThatThrownBy(() -> store.advance(policy, null, BigInteger.TEN))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot write the enrolment store");
+        assertThat(store.current("kpm-1")).as("not recorded, so not handed out").isEmpty();
+        assertThatThrownBy(() -> store.remove("kpm-1")).isInstanceOf(IllegalStateException.class);
+        assertThat(store.policy("kpm-1")).contains(policy);
+    }
+
+    @Test
+    void policies_and_serials_survive_a_restart_in_an_owner_only_file_without_the_password() throws Exception {
+        Path file = dir.resolve("mef/enrolments.json");
+        Enrolments store = Enrolments.open(file);
+        EnrolmentPolicy policy = EnrolmentPolicy.withPassword("kpm-1", CSE, Duration.ofDays(3), PASSWORD);
+        store.put(policy);
+        assertThat(store.advance(policy, null, BigInteger.valueOf(0xabcdef))).isTrue();
+        assertThat(store.advance(policy, null, BigInteger.TWO))
+                .as("it holds one already")
+                .isFalse();
+
+        Enrolments reopened = Enrolments.open(file);
+        assertThat(reopened.current("kpm-1")).contains(BigInteger.valueOf(0xabcdef));
+        assertThat(reopened.policy("kpm-1")).contains(policy);
+        assertThat(reopened.policy("kpm-1").orElseThrow().challengedBy(PASSWORD))
+                .isTrue();
+        assertThat(reopened.policy("kpm-1").orElseThrow().challengedBy(PASSWORD + "x"))
+                .isFalse();
+        assertThat(Files.readString(file)).doesNotContain(PASSWORD).contains("pbkdf2-sha256$");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+    }
+}
