@@ -1,0 +1,160 @@
+package io.citadel.mef.http;
+
+import io.citadel.credentials.SecurityAssociation;
+import io.citadel.mef.est.EstException;
+import io.citadel.mef.est.EstService;
+import io.citadel.tls.ChannelIdentity;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * EST over HTTP (RFC 7030 §3.2.2): {@code /.well-known/est/cacerts}, {@code csrattrs} (GET), {@code simpleenroll},
+ * {@code simplereenroll} (POST, {@code application/pkcs10}, base64). The enrolee is the identity the TLS handshake
+ * proved, never anything in the request. The work runs on {@code worker}, not on the event loop; a refusal is its
+ * HTTP status with a one-line text of ours.
+ */
+final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = System.getLogger("citadel.mef");
+    static final String PREFIX = "/.well-known/est/";
+    private static final String CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only";
+
+    private final EstService est;
+    private final Executor worker;
+
+    EstHttpHandler(EstService est, Executor worker) {
+        this.est = est;
+        this.worker = worker;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        SecurityAssociation association =
+                ctx.channel().attr(ChannelIdentity.ASSOCIATION).get();
+        String operation = request.uri().startsWith(PREFIX) ? request.uri().substring(PREFIX.length()) : null;
+        byte[] body = ByteBufUtil.getBytes(request.content());
+        HttpMethod method = request.method();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (association == null) {
+            answer(
+                    ctx,
+                    HttpResponseStatus.UNAUTHORIZED,
+                    "text/plain",
+                    "no enrolee: the TLS handshake proved none",
+                    keepAlive);
+            return;
+        }
+        try {
+            worker.execute(() -> {
+                FullHttpResponse response = handle(
+                        operation,
+                        method,
+                        request.headers().get(HttpHeaderNames.CONTENT_TYPE),
+                        enrolee(association),
+                        body);
+                ctx.executor().execute(() -> write(ctx, response, keepAlive));
+            });
+        } catch (RejectedExecutionException busy) {
+            answer(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain", "the MEF is busy; retry later", false);
+        }
+    }
+
+    private FullHttpResponse handle(
+            String operation, HttpMethod method, String contentType, String enrolee, byte[] body) {
+        try {
+            if (operation == null) {
+                return response(HttpResponseStatus.NOT_FOUND, "text/plain", text("no such EST operation"));
+            }
+            switch (operation) {
+                case "cacerts":
+                    requireMethod(method, HttpMethod.GET);
+                    return response(HttpResponseStatus.OK, CERTS_ONLY, est.caCertificates());
+                case "csrattrs":
+                    requireMethod(method, HttpMethod.GET);
+                    return response(HttpResponseStatus.OK, "application/csrattrs", est.csrAttributes(enrolee));
+                case "simpleenroll":
+                    requireMethod(method, HttpMethod.POST);
+                    requirePkcs10(contentType);
+                    return response(HttpResponseStatus.OK, CERTS_ONLY, est.simpleEnroll(enrolee, body));
+                case "simplereenroll":
+                    requireMethod(method, HttpMethod.POST);
+                    requirePkcs10(contentType);
+                    // this listener authenticates enrolees by their bootstrap key only: no certificate to renew
+                    return response(HttpResponseStatus.OK, CERTS_ONLY, est.simpleReenroll(enrolee, null, body));
+                default:
+                    return response(HttpResponseStatus.NOT_FOUND, "text/plain", text("no such EST operation"));
+            }
+        } catch (EstException e) {
+            LOG.log(Level.INFO, "EST " + operation + " refused for " + enrolee + ": " + e.getMessage());
+            return response(HttpResponseStatus.valueOf(e.httpStatus()), "text/plain", text(e.getMessage()));
+        } catch (RuntimeException e) {
+            long incident = System.nanoTime();
+            LOG.log(Level.ERROR, "EST " + operation + " failed (incident " + incident + ")", e);
+            return response(
+                    HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    "text/plain",
+                    text("the MEF could not complete the request (incident " + incident + ")"));
+        }
+    }
+
+    /** The bootstrap identity (KpmID) of the association's Credential-ID ({@code <type>-<identity>}, §10.4). */
+    static String enrolee(SecurityAssociation association) {
+        return association.credentialId().replaceFirst("^[0-9]{2}-", "");
+    }
+
+    private static void requireMethod(HttpMethod actual, HttpMethod expected) {
+        if (!actual.equals(expected)) {
+            throw new EstException(405, "this EST operation takes " + expected);
+        }
+    }
+
+    private static void requirePkcs10(String contentType) {
+        if (contentType == null || !contentType.split(";")[0].strip().equalsIgnoreCase("application/pkcs10")) {
+            throw new EstException(415, "a certification request is sent as application/pkcs10");
+        }
+    }
+
+    private static byte[] text(String message) {
+        return (message + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String type, byte[] body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        if (!type.startsWith("text/")) {
+            r.headers().set("Content-Transfer-Encoding", "base64");
+        }
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return r;
+    }
+
+    private static void answer(
+            ChannelHandlerContext ctx, HttpResponseStatus status, String type, String text, boolean keepAlive) {
+        write(ctx, response(status, type, text(text)), keepAlive);
+    }
+
+    private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

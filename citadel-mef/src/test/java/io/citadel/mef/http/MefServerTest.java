@@ -1,0 +1,198 @@
+package io.citadel.mef.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.citadel.client.tls.PskHttpConnection;
+import io.citadel.credentials.EncryptedFilePskStore;
+import io.citadel.credentials.PskCredential;
+import io.citadel.mef.est.EnrolmentPolicy;
+import io.citadel.mef.est.EnrolmentSubject;
+import io.citadel.mef.est.Enrolments;
+import io.citadel.mef.est.EstService;
+import io.citadel.security.HandshakeThrottle;
+import io.citadel.tls.CertificateAuthority;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.DERPrintableString;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * EST over TLS-PSK on a real socket: the enrolee is the bootstrap key's identity the handshake proved. Refusals
+ * first (wrong key, unknown identity, wrong method, content type, path, size, challenge), then enrolment by the
+ * SDK's TLS-PSK client and {@code /cacerts} by OpenSSL's {@code s_client -psk}.
+ */
+class MefServerTest {
+    static final String KPM_ID = "kpm-dev1@mef.citadel.example";
+    /** Another device, for the refusals (so that they do not depend on whether dev1 enrolled already). */
+    static final String KPM_REFUSED = "kpm-dev2@mef.citadel.example";
+
+    static final String PASSWORD = "one-time challenge password";
+    static final byte[] KPM = new byte[32];
+
+    @TempDir
+    static Path dir;
+
+    static MefServer mef;
+    static Enrolments enrolments;
+
+    @BeforeAll
+    static void start() throws Exception {
+        new SecureRandom().nextBytes(KPM);
+        CertificateAuthority ca = CertificateAuthority.create("citadel.example", Duration.ofDays(1));
+        enrolments = Enrolments.open(dir.resolve("enrolments.json"));
+        enrolments.put(EnrolmentPolicy.withPassword(
+                KPM_ID,
+                new EnrolmentSubject(EnrolmentSubject.Type.AE_ID, "Cdev1", "/id-in", "citadel.example"),
+                Duration.ofDays(30),
+                PASSWORD));
+        enrolments.put(EnrolmentPolicy.withPassword(
+                KPM_REFUSED,
+                new EnrolmentSubject(EnrolmentSubject.Type.AE_ID, "Cdev2", "/id-in", "citadel.example"),
+                Duration.ofDays(30),
+                PASSWORD));
+        EncryptedFilePskStore keys = EncryptedFilePskStore.open(dir.resolve("bootstrap"), "pw".toCharArray());
+        keys.put(new PskCredential(KPM_ID, List.of("Cdev1"), null), KPM.clone());
+        keys.put(new PskCredential(KPM_REFUSED, List.of("Cdev2"), null), KPM.clone());
+        HandshakeThrottle throttle = new HandshakeThrottle(
+                100, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofHours(1), 100, Clock.systemUTC());
+        mef = new MefServer(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new EstService(ca, enrolments, Clock.systemUTC()),
+                keys,
+                throttle,
+                10_000);
+    }
+
+    @AfterAll
+    static void stop() {
+        mef.close();
+    }
+
+    static PskHttpConnection connection(String identity, byte[] key) {
+        return new PskHttpConnection("127.0.0.1", mef.port(), identity, key);
+    }
+
+    static byte[] csr(String password) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair keys = g.generateKeyPair();
+        var b = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=dev"), keys.getPublic())
+                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, new DERPrintableString(password));
+        return Base64.getMimeEncoder()
+                .encode(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
+                        .getEncoded());
+    }
+
+    static PskHttpConnection.Reply post(String op, String type, byte[] body) throws IOException {
+        return post(KPM_ID, op, type, body);
+    }
+
+    static PskHttpConnection.Reply post(String enrolee, String op, String type, byte[] body) throws IOException {
+        try (PskHttpConnection c = connection(enrolee, KPM)) {
+            return c.exchange(
+                    "POST", EstHttpHandler.PREFIX + op, Map.of("Content-Type", type), body, Duration.ofSeconds(20));
+        }
+    }
+
+    static String text(PskHttpConnection.Reply r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void a_wrong_key_or_an_unknown_identity_gets_no_session() {
+        byte[] wrong = KPM.clone();
+        wrong[0] ^= 1;
+        for (PskHttpConnection c :
+                List.of(connection(KPM_ID, wrong), connection("kpm-other@mef.citadel.example", KPM))) {
+            assertThatThrownBy(() -> c.exchange(
+                            "GET", EstHttpHandler.PREFIX + "cacerts", Map.of(), null, Duration.ofSeconds(10)))
+                    .isInstanceOf(IOException.class);
+            c.close();
+        }
+    }
+
+    @Test
+    void wrong_methods_types_paths_sizes_and_challenges_are_refused_with_our_text() throws Exception {
+        try (PskHttpConnection c = connection(KPM_REFUSED, KPM)) {
+            PskHttpConnection.Reply r =
+                    c.exchange("GET", EstHttpHandler.PREFIX + "simpleenroll", Map.of(), null, Duration.ofSeconds(20));
+            assertThat(r.status()).isEqualTo(405);
+            assertThat(text(r)).isEqualTo("this EST operation takes POST\n");
+            r = c.exchange("GET", EstHttpHandler.PREFIX + "serverkeygen", Map.of(), null, Duration.ofSeconds(20));
+            assertThat(r.status()).isEqualTo(404);
+            r = c.exchange("GET", "/cse-in", Map.of(), null, Duration.ofSeconds(20));
+            assertThat(r.status()).isEqualTo(404);
+        }
+        assertThat(post(KPM_REFUSED, "simpleenroll", "application/json", csr(PASSWORD))
+                        .status())
+                .isEqualTo(415);
+        assertThat(post(KPM_REFUSED, "simpleenroll", "application/pkcs10", "!!".getBytes(StandardCharsets.US_ASCII))
+                        .status())
+                .isEqualTo(400);
+        PskHttpConnection.Reply wrong =
+                post(KPM_REFUSED, "simpleenroll", "application/pkcs10", csr("not the challenge password"));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(text(wrong)).isEqualTo("the challenge password is missing or wrong\n");
+        assertThat(post(KPM_REFUSED, "simpleenroll", "application/pkcs10", new byte[64 * 1024])
+                        .status())
+                .isEqualTo(413);
+        assertThat(enrolments.current(KPM_REFUSED)).as("nothing issued").isEmpty();
+    }
+
+    @Test
+    void an_enrolee_enrols_once_over_its_bootstrap_key_and_openssl_fetches_the_ca() throws Exception {
+        PskHttpConnection.Reply issued = post("simpleenroll", "application/pkcs10", csr(PASSWORD));
+        assertThat(issued.status()).as(text(issued)).isEqualTo(200);
+        assertThat(issued.header("Content-Type")).contains("application/pkcs7-mime; smime-type=certs-only");
+        assertThat(issued.header("Content-Transfer-Encoding")).contains("base64");
+        assertThat(enrolments.current(KPM_ID)).isPresent();
+        PskHttpConnection.Reply again = post("simpleenroll", "application/pkcs10", csr(PASSWORD));
+        assertThat(again.status()).isEqualTo(401);
+        assertThat(post("simplereenroll", "application/pkcs10", csr(PASSWORD)).status())
+                .as("re-enrolment is by certificate, not by the bootstrap key")
+                .isEqualTo(401);
+
+        Path request = dir.resolve("cacerts.http");
+        Files.writeString(request, "GET /.well-known/est/cacerts HTTP/1.1\r\nHost: mef\r\nConnection: close\r\n\r\n");
+        Process p = new ProcessBuilder(
+                        "openssl",
+                        "s_client",
+                        "-connect",
+                        "127.0.0.1:" + mef.port(),
+                        "-psk_identity",
+                        KPM_ID,
+                        "-psk",
+                        HexFormat.of().formatHex(KPM),
+                        "-quiet",
+                        "-ign_eof")
+                .redirectErrorStream(true)
+                .redirectInput(request.toFile())
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).contains("HTTP/1.1 200 OK").contains("application/pkcs7-mime");
+    }
+}
