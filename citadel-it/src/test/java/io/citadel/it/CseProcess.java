@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public final class CseProcess implements RunningCse {
     public static final String ADMIN = "CAdminTest";
-    private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/");
+    private static final Pattern LISTENING = Pattern.compile("listening on https?://[^:]+:(\\d+)/");
     /** The readiness line of {@code citadel serve}. */
     public static final String READY = "Citadel ready";
 

@@ -15,6 +15,7 @@ final class CommandHelp {
               credentials    manage pre-shared keys, raw public keys, trust anchors and secrets
               pki            make a lab PKI per the oneM2M certificate profile
               das            run a Dynamic Authorization Server and manage its policies
+              mef            run an M2M Enrolment Function (EST enrolment of devices) and manage its devices
               revoke-token   revoke a token by its ID, also in a running CSE
 
             """;
@@ -49,6 +50,20 @@ final class CommandHelp {
               citadel das policy list | remove ID   (all with [--data-dir d], default ./das-data)
             """;
 
+    static final String MEF = """
+            Usage: citadel mef serve|device [options]
+
+            The M2M Enrolment Function (MEF): devices enrol with their bootstrap key over TLS-PSK and get a
+            certificate by EST (RFC 7030) with the identity their enrolment policy gives.
+
+              citadel mef device add --kpm-id ID@mef.example --ae-id Cdev1 --cse-id /id-in [--lifetime P30D]
+              citadel mef device add --kpm-id ID@mef.example --node-cse-id /id-mn1
+                        prints the bootstrap key and the one-time challenge password (once)
+              citadel mef device list | remove KPM-ID
+              citadel mef serve [--host 127.0.0.1] [--port 8443]
+              (all with [--data-dir d], default ./mef-data, and [--sp citadel.example])
+            """;
+
     static final String REVOKE_TOKEN = """
             Usage: citadel revoke-token TOKEN-ID [--data-dir DIR]
 
@@ -63,6 +78,7 @@ final class CommandHelp {
             case "pki" -> PKI;
             case "credentials" -> CREDENTIALS;
             case "das" -> DAS;
+            case "mef" -> MEF;
             case "revoke-token" -> REVOKE_TOKEN;
             case "help", "--help", "-h" -> TOP + Configuration.help();
             default -> null;

@@ -28,6 +28,9 @@ public final class Main {
         if (list.get(0).equals("das")) {
             return io.citadel.das.DasCli.run(list.subList(1, list.size()), out, err);
         }
+        if (list.get(0).equals("mef")) {
+            return io.citadel.mef.MefCli.run(list.subList(1, list.size()), out, err);
+        }
         if (list.get(0).equals("pki")) {
             return PkiCommand.run(list.subList(1, list.size()), out, err);
         }

@@ -1,6 +1,7 @@
 package io.citadel.mef.est;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.citadel.credentials.FileWatch;
 import io.citadel.credentials.PrivateFiles;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -27,36 +28,63 @@ public final class Enrolments {
     private record State(EnrolmentPolicy policy, BigInteger current) {}
 
     private final Path file;
-    private final Map<String, State> byEnrolee = new LinkedHashMap<>();
+    private final FileWatch watch;
+    private Map<String, State> byEnrolee = new LinkedHashMap<>();
 
     private Enrolments(Path file) {
         this.file = file;
+        this.watch = new FileWatch(file, Duration.ofSeconds(1));
     }
 
-    /** Opens (or starts) the store in {@code file}; a file that cannot be read or is damaged is refused. */
+    /**
+     * Opens (or starts) the store in {@code file}; a file that cannot be read or is damaged is refused. What another
+     * process (the operator's {@code citadel mef device} commands) writes is read again within a second.
+     */
     public static Enrolments open(Path file) {
         Enrolments e = new Enrolments(file);
+        e.watch.changed();
+        e.byEnrolee = read(file);
+        return e;
+    }
+
+    private static Map<String, State> read(Path file) {
+        Map<String, State> states = new LinkedHashMap<>();
         if (Files.exists(file)) {
             try {
                 for (Map<?, ?> row : JSON.readValue(file.toFile(), Map[].class)) {
-                    State s = e.fromRow(row);
-                    e.byEnrolee.put(s.policy().enrolee(), s);
+                    State s = fromRow(row);
+                    states.put(s.policy().enrolee(), s);
                 }
             } catch (IOException | RuntimeException bad) {
                 throw new IllegalStateException("the enrolment store " + file + " cannot be read: it is damaged");
             }
         }
-        return e;
+        return states;
+    }
+
+    /** Reads the file again when another writer changed it; a damaged file keeps the last good state, logged. */
+    private void refresh() {
+        if (!watch.changed()) {
+            return;
+        }
+        try {
+            byEnrolee = read(file);
+        } catch (IllegalStateException damaged) {
+            watch.retryLater();
+            System.getLogger("citadel.mef").log(System.Logger.Level.WARNING, damaged.getMessage());
+        }
     }
 
     /** Adds or replaces the policy of its enrolee (a replaced policy forgets the certificate held). */
     public synchronized void put(EnrolmentPolicy policy) {
+        refresh();
         State before = byEnrolee.put(policy.enrolee(), new State(policy, null));
         save(() -> restore(policy.enrolee(), before));
     }
 
     /** Removes an enrolee: it can no longer enrol or re-enrol. */
     public synchronized boolean remove(String enrolee) {
+        refresh();
         State before = byEnrolee.remove(enrolee);
         if (before == null) {
             return false;
@@ -67,16 +95,19 @@ public final class Enrolments {
 
     /** The enrolees, in the order they were added. */
     public synchronized List<EnrolmentPolicy> policies() {
+        refresh();
         return byEnrolee.values().stream().map(State::policy).toList();
     }
 
     synchronized Optional<EnrolmentPolicy> policy(String enrolee) {
+        refresh();
         State s = enrolee == null ? null : byEnrolee.get(enrolee);
         return s == null ? Optional.empty() : Optional.of(s.policy());
     }
 
     /** The serial number of the certificate the enrolee holds now, if it enrolled. */
     public synchronized Optional<BigInteger> current(String enrolee) {
+        refresh();
         State s = enrolee == null ? null : byEnrolee.get(enrolee);
         return s == null ? Optional.empty() : Optional.ofNullable(s.current());
     }
@@ -87,6 +118,7 @@ public final class Enrolments {
      * must then not be handed out). A failed write throws and leaves the state as it was.
      */
     synchronized boolean advance(EnrolmentPolicy policy, BigInteger expected, BigInteger issued) {
+        refresh();
         State s = byEnrolee.get(policy.enrolee());
         if (s == null || !s.policy().equals(policy) || !Objects.equals(s.current(), expected)) {
             return false;
@@ -110,6 +142,7 @@ public final class Enrolments {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             PrivateFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(rows));
+            watch.reset();
         } catch (IOException e) {
             undo.run();
             throw new IllegalStateException("cannot write the enrolment store " + file + ": " + e.getMessage(), e);
@@ -130,7 +163,7 @@ public final class Enrolments {
         return row;
     }
 
-    private State fromRow(Map<?, ?> row) {
+    private static State fromRow(Map<?, ?> row) {
         EnrolmentSubject subject = new EnrolmentSubject(
                 EnrolmentSubject.Type.valueOf((String) row.get("type")),
                 (String) row.get("id"),

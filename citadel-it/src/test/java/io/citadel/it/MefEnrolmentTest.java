@@ -1,0 +1,266 @@
+package io.citadel.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.citadel.tls.CertificateAuthority;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pre-provisioned symmetric key RSPF end to end, with third-party peers only on the device side: the operator
+ * adds a device to the MEF (its own process), the device enrols over TLS-PSK with its bootstrap key using
+ * {@code openssl req} and {@code openssl s_client -psk}, reads the certificate with {@code openssl pkcs7}, and
+ * registers with a CSE that trusts the MEF's CA, with curl and that certificate, as the identity the MEF's policy
+ * gave it and no other.
+ */
+class MefEnrolmentTest {
+    static final String SP = "citadel.example";
+    static final String KPM_ID = "dev1@mef.citadel.example";
+
+    @TempDir
+    static Path dir;
+
+    static CseProcess mef;
+    static String kpmHex;
+    static String password;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path mefData = dir.resolve("mef");
+        String added = cli(
+                "mef",
+                "device",
+                "add",
+                "--data-dir",
+                mefData.toString(),
+                "--kpm-id",
+                KPM_ID,
+                "--ae-id",
+                "Cdev1",
+                "--cse-id",
+                "/id-in");
+        kpmHex = find(added, "bootstrap key \\(Kpm, hex, shown once\\): ([0-9a-f]{64})");
+        password = find(added, "challenge password \\(shown once\\): (\\S+)");
+        assertThat(cli("mef", "device", "list", "--data-dir", mefData.toString()))
+                .contains(KPM_ID + "\tonem2m://" + SP + "/id-in/Cdev1")
+                .contains("not enrolled")
+                .doesNotContain(password)
+                .doesNotContain(kpmHex);
+        mef = CseProcess.launch(List.of("mef", "serve", "--data-dir", mefData.toString(), "--port", "0"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        mef.close();
+    }
+
+    static String find(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertThat(m.find()).as(text).isTrue();
+        return m.group(1);
+    }
+
+    static String cli(String... args) throws Exception {
+        Process p = new ProcessBuilder(CitadelCommand.of(args))
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    static String run(Path input, String... command) throws Exception {
+        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
+        if (input != null) {
+            b.redirectInput(input.toFile());
+        }
+        Process p = b.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    /** One HTTP exchange over TLS-PSK with OpenSSL's s_client; returns the raw response. */
+    static String overPsk(String identity, String keyHex, String method, String path, String type, byte[] body)
+            throws Exception {
+        Path request = Files.createTempFile(dir, "est", ".http");
+        StringBuilder head = new StringBuilder(
+                method + " /.well-known/est/" + path + " HTTP/1.1\r\nHost: mef\r\n" + "Connection: close\r\n");
+        if (body != null) {
+            head.append("Content-Type: ")
+                    .append(type)
+                    .append("\r\nContent-Transfer-Encoding: base64\r\n")
+                    .append("Content-Length: ")
+                    .append(body.length)
+                    .append("\r\n");
+        }
+        head.append("\r\n");
+        Files.write(request, head.toString().getBytes(StandardCharsets.US_ASCII));
+        if (body != null) {
+            Files.write(request, body, java.nio.file.StandardOpenOption.APPEND);
+        }
+        return run(
+                request,
+                "openssl",
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + mef.port(),
+                "-psk_identity",
+                identity,
+                "-psk",
+                keyHex,
+                "-quiet",
+                "-ign_eof");
+    }
+
+    static byte[] csr(Path key, String challenge) throws Exception {
+        run(null, "openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key.toString());
+        Path cnf = key.resolveSibling(key.getFileName() + ".cnf");
+        Files.writeString(
+                cnf,
+                "[req]\nprompt = no\ndistinguished_name = dn\nattributes = attrs\n[dn]\nCN = device\n"
+                        + "[attrs]\nchallengePassword = " + challenge + "\n");
+        Path der = key.resolveSibling(key.getFileName() + ".csr");
+        run(
+                null,
+                "openssl",
+                "req",
+                "-new",
+                "-key",
+                key.toString(),
+                "-config",
+                cnf.toString(),
+                "-outform",
+                "DER",
+                "-out",
+                der.toString());
+        return java.util.Base64.getMimeEncoder().encode(Files.readAllBytes(der));
+    }
+
+    @Test
+    void a_wrong_bootstrap_key_or_challenge_enrols_nothing() throws Exception {
+        String wrongKey = (kpmHex.charAt(0) == 'a' ? "b" : "a") + kpmHex.substring(1);
+        assertThat(overPsk(KPM_ID, wrongKey, "GET", "cacerts", null, null)).doesNotContain("HTTP/1.1 200");
+        String refused = overPsk(
+                KPM_ID,
+                kpmHex,
+                "POST",
+                "simpleenroll",
+                "application/pkcs10",
+                csr(dir.resolve("wrong.key"), "not-the-challenge-password"));
+        assertThat(refused).contains("HTTP/1.1 401").contains("the challenge password is missing or wrong");
+    }
+
+    @Test
+    void the_device_enrols_with_its_bootstrap_key_and_registers_as_the_policy_identity() throws Exception {
+        // the device enrols: openssl req for the request, s_client -psk for the transport
+        Path key = dir.resolve("dev1.key");
+        String answer = overPsk(KPM_ID, kpmHex, "POST", "simpleenroll", "application/pkcs10", csr(key, password));
+        assertThat(answer).contains("HTTP/1.1 200").contains("application/pkcs7-mime; smime-type=certs-only");
+        Files.writeString(dir.resolve("issued.b64"), answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        run(
+                null,
+                "openssl",
+                "base64",
+                "-d",
+                "-in",
+                dir.resolve("issued.b64").toString(),
+                "-out",
+                dir.resolve("issued.p7").toString());
+        run(
+                null,
+                "openssl",
+                "pkcs7",
+                "-inform",
+                "DER",
+                "-print_certs",
+                "-in",
+                dir.resolve("issued.p7").toString(),
+                "-out",
+                dir.resolve("dev1.pem").toString());
+        assertThat(run(
+                        null,
+                        "openssl",
+                        "verify",
+                        "-CAfile",
+                        dir.resolve("mef/ca/ca.pem").toString(),
+                        dir.resolve("dev1.pem").toString()))
+                .contains("dev1.pem: OK");
+        assertThat(cli("mef", "device", "list", "--data-dir", dir.resolve("mef").toString()))
+                .contains("enrolled serial=");
+        // a replayed enrolment gets nothing
+        assertThat(overPsk(
+                        KPM_ID,
+                        kpmHex,
+                        "POST",
+                        "simpleenroll",
+                        "application/pkcs10",
+                        csr(dir.resolve("again.key"), password)))
+                .contains("HTTP/1.1 401");
+
+        // a CSE that trusts the MEF's CA for its clients (its own certificate from the operator's lab CA)
+        CertificateAuthority lab = CertificateAuthority.create(SP, Duration.ofDays(1));
+        lab.save(dir.resolve("lab"));
+        CertificateAuthority.save(lab.issueCse("/id-in", SP, Duration.ofDays(1)), dir.resolve("lab"), "cse-in");
+        try (RunningCse cse = TestCse.start(
+                dir.resolve("cse"),
+                "--tls-port",
+                "0",
+                "--tls-cert",
+                dir.resolve("lab/cse-in.pem").toString(),
+                "--tls-key",
+                dir.resolve("lab/cse-in.key").toString(),
+                "--tls-trust",
+                dir.resolve("mef/ca/ca.pem").toString())) {
+            int port = Integer.parseInt(
+                    cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
+            String other = register(port, key, "Cother");
+            assertThat(other)
+                    .as("the certificate binds the policy's identity only")
+                    .contains("X-M2M-RSC: 4106");
+            String mine = register(port, key, "Cdev1");
+            assertThat(mine).contains("X-M2M-RSC: 2001").contains("\"aei\":\"Cdev1\"");
+        }
+    }
+
+    private String register(int port, Path key, String originator) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                "curl",
+                "-s",
+                "-i",
+                "--cacert",
+                dir.resolve("lab/ca.pem").toString(),
+                "--resolve",
+                "id-in." + SP + ":" + port + ":127.0.0.1",
+                "--cert",
+                dir.resolve("dev1.pem").toString(),
+                "--key",
+                key.toString(),
+                "-X",
+                "POST",
+                "-H",
+                "X-M2M-Origin: " + originator,
+                "-H",
+                "X-M2M-RI: r1",
+                "-H",
+                "X-M2M-RVI: 3",
+                "-H",
+                "Content-Type: application/json;ty=2",
+                "-d",
+                "{\"m2m:ae\":{\"rn\":\"" + originator + "\",\"api\":\"Ndev\",\"rr\":false,\"srv\":[\"3\"]}}",
+                "https://id-in." + SP + ":" + port + "/cse-in"));
+        return run(null, cmd.toArray(String[]::new));
+    }
+}

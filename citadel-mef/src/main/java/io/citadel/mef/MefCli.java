@@ -1,0 +1,236 @@
+package io.citadel.mef;
+
+import io.citadel.credentials.EncryptedFilePskStore;
+import io.citadel.credentials.PrivateFiles;
+import io.citadel.credentials.PskCredential;
+import io.citadel.mef.est.EnrolmentPolicy;
+import io.citadel.mef.est.EnrolmentSubject;
+import io.citadel.mef.est.Enrolments;
+import io.citadel.mef.est.EstService;
+import io.citadel.mef.http.MefServer;
+import io.citadel.security.HandshakeThrottle;
+import io.citadel.tls.CertificateAuthority;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code citadel mef ...}: the M2M Enrolment Function as its own process.
+ *
+ * <ul>
+ *   <li>{@code mef device add --kpm-id ID --ae-id C.. --cse-id /id-in | --node-cse-id /id-mn1 [--lifetime P30D]}:
+ *       generates the device's bootstrap key (Kpm) and one-time challenge password, stores the key encrypted and
+ *       the policy, and prints both once, for the factory to provision into the device;
+ *   <li>{@code mef device list}, {@code mef device remove ID};
+ *   <li>{@code mef serve [--host 127.0.0.1] [--port 8443]}: EST over TLS-PSK; prints {@code Citadel MEF ready}.
+ * </ul>
+ *
+ * All take {@code --data-dir DIR} (default {@code ./mef-data}, 0700) and {@code --sp DOMAIN} (default
+ * {@code citadel.example}). The CA is made at first use ({@code ca/ca.key} 0600).
+ */
+public final class MefCli {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private MefCli() {}
+
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty()) {
+            err.println("usage: citadel mef serve|device [options]");
+            return 2;
+        }
+        List<String> positional = new ArrayList<>();
+        Map<String, String> opts;
+        try {
+            opts = options(args.subList(1, args.size()), positional);
+            Path dataDir = Path.of(opts.getOrDefault("data-dir", "./mef-data"));
+            String sp = opts.getOrDefault("sp", "citadel.example");
+            switch (args.get(0)) {
+                case "serve" -> {
+                    return serve(dataDir, sp, opts, out);
+                }
+                case "device" -> {
+                    return device(dataDir, sp, positional, opts, out, err);
+                }
+                default -> {
+                    err.println("citadel mef: unknown command '" + args.get(0) + "'; try: serve, device");
+                    return 2;
+                }
+            }
+        } catch (IllegalArgumentException | IllegalStateException | DateTimeParseException e) {
+            err.println("citadel mef: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("citadel mef: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static int serve(Path dataDir, String sp, Map<String, String> opts, PrintStream out)
+            throws IOException, InterruptedException {
+        String host = opts.getOrDefault("host", "127.0.0.1");
+        int port = Integer.parseInt(opts.getOrDefault("port", "8443"));
+        EstService est = new EstService(authority(dataDir, sp), enrolments(dataDir), Clock.systemUTC());
+        HandshakeThrottle throttle = new HandshakeThrottle(
+                10, Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofHours(1), 100_000, Clock.systemUTC());
+        try (MefServer mef = new MefServer(
+                new InetSocketAddress(InetAddress.getByName(host), port),
+                est,
+                bootstrapKeys(dataDir),
+                throttle,
+                10_000)) {
+            out.println("Citadel MEF: EST over TLS-PSK listening on https://" + host + ":" + mef.port()
+                    + "/.well-known/est/ data=" + dataDir.toAbsolutePath());
+            out.println("Citadel MEF ready");
+            out.flush();
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "mef-shutdown"));
+            stop.await();
+        }
+        return 0;
+    }
+
+    private static int device(
+            Path dataDir,
+            String sp,
+            List<String> positional,
+            Map<String, String> opts,
+            PrintStream out,
+            PrintStream err)
+            throws IOException {
+        String sub = positional.isEmpty() ? "list" : positional.get(0);
+        Enrolments enrolments = enrolments(dataDir);
+        switch (sub) {
+            case "add" -> {
+                String kpmId = required(opts, "kpm-id");
+                EnrolmentSubject subject = opts.containsKey("node-cse-id")
+                        ? new EnrolmentSubject(EnrolmentSubject.Type.CSE_ID, opts.get("node-cse-id"), null, sp)
+                        : new EnrolmentSubject(
+                                EnrolmentSubject.Type.AE_ID, required(opts, "ae-id"), required(opts, "cse-id"), sp);
+                byte[] kpm = new byte[32];
+                RANDOM.nextBytes(kpm);
+                byte[] secret = new byte[18];
+                RANDOM.nextBytes(secret);
+                String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+                EnrolmentPolicy policy = EnrolmentPolicy.withPassword(
+                        kpmId, subject, Duration.parse(opts.getOrDefault("lifetime", "P30D")), password);
+                List<String> bound = List.of(subject.id()); // the identity the enrolled device will use
+                bootstrapKeys(dataDir).put(new PskCredential(kpmId, bound, null), kpm);
+                enrolments.put(policy);
+                out.println(
+                        "device " + kpmId + " may enrol as " + subject.name().getName());
+                out.println("bootstrap key (Kpm, hex, shown once): "
+                        + HexFormat.of().formatHex(kpm));
+                out.println("challenge password (shown once): " + password);
+                java.util.Arrays.fill(kpm, (byte) 0);
+                return 0;
+            }
+            case "remove" -> {
+                if (positional.size() < 2) {
+                    err.println("usage: citadel mef device remove KPM-ID");
+                    return 2;
+                }
+                boolean removed = enrolments.remove(positional.get(1));
+                bootstrapKeys(dataDir).revoke(positional.get(1));
+                out.println(removed ? "device " + positional.get(1) + " removed" : "no device " + positional.get(1));
+                return removed ? 0 : 1;
+            }
+            case "list" -> {
+                for (EnrolmentPolicy p : enrolments.policies()) {
+                    out.println(p.enrolee() + "\t" + p.subject().name().getName() + "\t" + p.lifetime() + "\t"
+                            + enrolments
+                                    .current(p.enrolee())
+                                    .map(s -> "enrolled serial=" + s.toString(16))
+                                    .orElse("not enrolled"));
+                }
+                return 0;
+            }
+            default -> {
+                err.println("usage: citadel mef device add|list|remove");
+                return 2;
+            }
+        }
+    }
+
+    static Path privateDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+        return dir;
+    }
+
+    private static Enrolments enrolments(Path dataDir) throws IOException {
+        return Enrolments.open(privateDirectory(dataDir).resolve("enrolments.json"));
+    }
+
+    /** The bootstrap keys, encrypted with a password generated at first use into {@code bootstrap/store.pass}. */
+    private static EncryptedFilePskStore bootstrapKeys(Path dataDir) throws IOException {
+        Path dir = privateDirectory(privateDirectory(dataDir).resolve("bootstrap"));
+        Path pass = dir.resolve("store.pass");
+        if (!Files.exists(pass)) {
+            byte[] secret = new byte[24];
+            RANDOM.nextBytes(secret);
+            PrivateFiles.write(pass, Base64.getEncoder().encode(secret));
+        }
+        char[] password =
+                Files.readString(pass, StandardCharsets.US_ASCII).strip().toCharArray();
+        try {
+            return EncryptedFilePskStore.open(dir, password);
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
+    }
+
+    /** The MEF's CA in {@code ca/}, made at first use. */
+    private static CertificateAuthority authority(Path dataDir, String sp) throws IOException {
+        Path dir = privateDirectory(privateDirectory(dataDir).resolve("ca"));
+        if (!Files.exists(dir.resolve("ca.key"))) {
+            CertificateAuthority.create(sp, Duration.ofDays(3650)).save(dir);
+        }
+        return CertificateAuthority.load(dir);
+    }
+
+    private static String required(Map<String, String> opts, String name) {
+        String v = opts.get(name);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return v;
+    }
+
+    private static Map<String, String> options(List<String> args, List<String> positional) {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.startsWith("--")) {
+                if (i + 1 >= args.size()) {
+                    throw new IllegalArgumentException(a + " needs a value");
+                }
+                opts.put(a.substring(2), args.get(++i));
+            } else {
+                positional.add(a);
+            }
+        }
+        return opts;
+    }
+}
