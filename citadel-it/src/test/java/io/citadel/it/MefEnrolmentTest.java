@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MefEnrolmentTest {
     static final String SP = "citadel.example";
     static final String KPM_ID = "dev1@mef.citadel.example";
+    /** A second device, for the refusals (dev1 is revoked by the other test). */
+    static final String KPM_ID2 = "dev2@mef.citadel.example";
 
     @TempDir
     static Path dir;
@@ -34,6 +36,7 @@ class MefEnrolmentTest {
     static CseProcess mef;
     static String kpmHex;
     static String password;
+    static String kpmHex2;
 
     @BeforeAll
     static void start() throws Exception {
@@ -57,6 +60,19 @@ class MefEnrolmentTest {
                 .contains("not enrolled")
                 .doesNotContain(password)
                 .doesNotContain(kpmHex);
+        String added2 = cli(
+                "mef",
+                "device",
+                "add",
+                "--data-dir",
+                mefData.toString(),
+                "--kpm-id",
+                KPM_ID2,
+                "--ae-id",
+                "Cdev2",
+                "--cse-id",
+                "/id-in");
+        kpmHex2 = find(added2, "bootstrap key \\(Kpm, hex, shown once\\): ([0-9a-f]{64})");
         mef = CseProcess.launch(List.of("mef", "serve", "--data-dir", mefData.toString(), "--port", "0"));
     }
 
@@ -151,11 +167,11 @@ class MefEnrolmentTest {
 
     @Test
     void a_wrong_bootstrap_key_or_challenge_enrols_nothing() throws Exception {
-        String wrongKey = (kpmHex.charAt(0) == 'a' ? "b" : "a") + kpmHex.substring(1);
-        assertThat(overPsk(KPM_ID, wrongKey, "GET", "cacerts", null, null)).doesNotContain("HTTP/1.1 200");
+        String wrongKey = (kpmHex2.charAt(0) == 'a' ? "b" : "a") + kpmHex2.substring(1);
+        assertThat(overPsk(KPM_ID2, wrongKey, "GET", "cacerts", null, null)).doesNotContain("HTTP/1.1 200");
         String refused = overPsk(
-                KPM_ID,
-                kpmHex,
+                KPM_ID2,
+                kpmHex2,
                 "POST",
                 "simpleenroll",
                 "application/pkcs10",
@@ -223,7 +239,11 @@ class MefEnrolmentTest {
                 "--tls-key",
                 dir.resolve("lab/cse-in.key").toString(),
                 "--tls-trust",
-                dir.resolve("mef/ca/ca.pem").toString())) {
+                dir.resolve("mef/ca/ca.pem").toString(),
+                "--tls-crl",
+                dir.resolve("mef/crl.pem").toString(),
+                "--tls-crl-required",
+                "true")) {
             int port = Integer.parseInt(
                     cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
             String other = register(port, key, "Cother");
@@ -232,6 +252,30 @@ class MefEnrolmentTest {
                     .contains("X-M2M-RSC: 4106");
             String mine = register(port, key, "Cdev1");
             assertThat(mine).contains("X-M2M-RSC: 2001").contains("\"aei\":\"Cdev1\"");
+
+            // the operator revokes the device: its live session ends, it cannot connect or enrol again
+            try (LiveTlsSession live =
+                    LiveTlsSession.open(port, dir.resolve("dev1.pem"), key, dir.resolve("lab/ca.pem"), "Cdev1")) {
+                assertThat(cli(
+                                "mef",
+                                "device",
+                                "revoke",
+                                KPM_ID,
+                                "--data-dir",
+                                dir.resolve("mef").toString()))
+                        .contains("lists 1 certificate(s)");
+                assertThat(live.awaitEnd(30))
+                        .as("the revoked device's live session was closed")
+                        .isTrue();
+            }
+            assertThat(register(port, key, "Cdev1")).doesNotContain("X-M2M-RSC: 2");
+            assertThat(cli(
+                            "mef",
+                            "device",
+                            "list",
+                            "--data-dir",
+                            dir.resolve("mef").toString()))
+                    .contains(KPM_ID + "\tonem2m://" + SP + "/id-in/Cdev1\tPT720H\trevoked");
         }
     }
 

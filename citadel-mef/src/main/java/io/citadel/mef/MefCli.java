@@ -36,7 +36,8 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code mef device add --kpm-id ID --ae-id C.. --cse-id /id-in | --node-cse-id /id-mn1 [--lifetime P30D]}:
  *       generates the device's bootstrap key (Kpm) and one-time challenge password, stores the key encrypted and
  *       the policy, and prints both once, for the factory to provision into the device;
- *   <li>{@code mef device list}, {@code mef device remove ID};
+ *   <li>{@code mef device list}, {@code mef device revoke ID} (its certificate joins the CRL {@code crl.pem}, it
+ *       cannot enrol again), {@code mef device remove ID};
  *   <li>{@code mef serve [--host 127.0.0.1] [--port 8443]}: EST over TLS-PSK; prints {@code Citadel MEF ready}.
  * </ul>
  *
@@ -87,7 +88,28 @@ public final class MefCli {
             throws IOException, InterruptedException {
         String host = opts.getOrDefault("host", "127.0.0.1");
         int port = Integer.parseInt(opts.getOrDefault("port", "8443"));
-        EstService est = new EstService(authority(dataDir, sp), enrolments(dataDir), Clock.systemUTC());
+        CertificateAuthority ca = authority(dataDir, sp);
+        Enrolments enrolments = enrolments(dataDir);
+        EstService est = new EstService(ca, enrolments, Clock.systemUTC());
+        publishCrl(ca, enrolments, dataDir);
+        java.util.concurrent.ScheduledExecutorService crlRefresh =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "mef-crl");
+                    t.setDaemon(true);
+                    return t;
+                });
+        crlRefresh.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        publishCrl(ca, enrolments, dataDir);
+                    } catch (IOException | RuntimeException e) {
+                        System.getLogger("citadel.mef")
+                                .log(System.Logger.Level.ERROR, "cannot publish the CRL: " + e.getMessage());
+                    }
+                },
+                1,
+                1,
+                java.util.concurrent.TimeUnit.DAYS);
         HandshakeThrottle throttle = new HandshakeThrottle(
                 10, Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofHours(1), 100_000, Clock.systemUTC());
         try (MefServer mef = new MefServer(
@@ -152,21 +174,61 @@ public final class MefCli {
                 out.println(removed ? "device " + positional.get(1) + " removed" : "no device " + positional.get(1));
                 return removed ? 0 : 1;
             }
+            case "revoke" -> {
+                if (positional.size() < 2) {
+                    err.println("usage: citadel mef device revoke KPM-ID");
+                    return 2;
+                }
+                String kpmId = positional.get(1);
+                if (!enrolments.revoke(kpmId)) {
+                    err.println("citadel mef: no device " + kpmId);
+                    return 1;
+                }
+                bootstrapKeys(dataDir).revoke(kpmId);
+                publishCrl(authority(dataDir, sp), enrolments, dataDir);
+                out.println("device " + kpmId + " revoked; CRL "
+                        + dataDir.resolve(CRL_FILE).toAbsolutePath() + " lists "
+                        + enrolments.revokedSerials().size() + " certificate(s)");
+                return 0;
+            }
             case "list" -> {
                 for (EnrolmentPolicy p : enrolments.policies()) {
                     out.println(p.enrolee() + "\t" + p.subject().name().getName() + "\t" + p.lifetime() + "\t"
-                            + enrolments
-                                    .current(p.enrolee())
-                                    .map(s -> "enrolled serial=" + s.toString(16))
-                                    .orElse("not enrolled"));
+                            + state(enrolments, p.enrolee()));
                 }
                 return 0;
             }
             default -> {
-                err.println("usage: citadel mef device add|list|remove");
+                err.println("usage: citadel mef device add|list|revoke|remove");
                 return 2;
             }
         }
+    }
+
+    private static String state(Enrolments enrolments, String enrolee) {
+        if (enrolments.isRevoked(enrolee)) {
+            return "revoked";
+        }
+        return enrolments
+                .current(enrolee)
+                .map(s -> "enrolled serial=" + s.toString(16))
+                .orElse("not enrolled");
+    }
+
+    /** Where the MEF publishes its CRL; CSEs read it with {@code --tls-crl} (re-read when it changes). */
+    static final String CRL_FILE = "crl.pem";
+
+    /** Writes the CRL of every revoked certificate, valid 7 days (a running MEF re-publishes it daily). */
+    static void publishCrl(CertificateAuthority ca, Enrolments enrolments, Path dataDir) throws IOException {
+        java.security.cert.X509CRL crl = ca.crl(enrolments.revokedSerials(), Duration.ofDays(7));
+        Path target = dataDir.resolve(CRL_FILE);
+        Path tmp = Files.createTempFile(dataDir, ".crl", ".tmp");
+        Files.writeString(tmp, CertificateAuthority.pem(crl), StandardCharsets.US_ASCII);
+        Files.move(
+                tmp,
+                target,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     static Path privateDirectory(Path dir) throws IOException {

@@ -60,6 +60,8 @@ final class CommandHelp {
               citadel mef device add --kpm-id ID@mef.example --node-cse-id /id-mn1
                         prints the bootstrap key and the one-time challenge password (once)
               citadel mef device list | remove KPM-ID
+              citadel mef device revoke KPM-ID   its certificate joins the CRL (mef-data/crl.pem, which CSEs
+                        read with --tls-crl); it cannot enrol again
               citadel mef serve [--host 127.0.0.1] [--port 8443]
               (all with [--data-dir d], default ./mef-data, and [--sp citadel.example])
             """;

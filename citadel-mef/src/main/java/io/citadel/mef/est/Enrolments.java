@@ -25,11 +25,13 @@ import java.util.Optional;
 public final class Enrolments {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record State(EnrolmentPolicy policy, BigInteger current) {}
+    /** An enrolee's policy, the certificate it holds, and whether its enrolment was revoked (for good). */
+    private record State(EnrolmentPolicy policy, BigInteger current, boolean revoked) {}
 
     private final Path file;
     private final FileWatch watch;
     private Map<String, State> byEnrolee = new LinkedHashMap<>();
+    private List<BigInteger> revokedSerials = new ArrayList<>();
 
     private Enrolments(Path file) {
         this.file = file;
@@ -43,23 +45,32 @@ public final class Enrolments {
     public static Enrolments open(Path file) {
         Enrolments e = new Enrolments(file);
         e.watch.changed();
-        e.byEnrolee = read(file);
+        Contents c = read(file);
+        e.byEnrolee = c.byEnrolee();
+        e.revokedSerials = c.revoked();
         return e;
     }
 
-    private static Map<String, State> read(Path file) {
+    private record Contents(Map<String, State> byEnrolee, List<BigInteger> revoked) {}
+
+    private static Contents read(Path file) {
         Map<String, State> states = new LinkedHashMap<>();
+        List<BigInteger> revoked = new ArrayList<>();
         if (Files.exists(file)) {
             try {
-                for (Map<?, ?> row : JSON.readValue(file.toFile(), Map[].class)) {
-                    State s = fromRow(row);
+                Map<?, ?> all = JSON.readValue(file.toFile(), Map.class);
+                for (Object row : (List<?>) all.get("enrolees")) {
+                    State s = fromRow((Map<?, ?>) row);
                     states.put(s.policy().enrolee(), s);
+                }
+                for (Object serial : (List<?>) all.get("revokedSerials")) {
+                    revoked.add(new BigInteger((String) serial, 16));
                 }
             } catch (IOException | RuntimeException bad) {
                 throw new IllegalStateException("the enrolment store " + file + " cannot be read: it is damaged");
             }
         }
-        return states;
+        return new Contents(states, revoked);
     }
 
     /** Reads the file again when another writer changed it; a damaged file keeps the last good state, logged. */
@@ -68,7 +79,9 @@ public final class Enrolments {
             return;
         }
         try {
-            byEnrolee = read(file);
+            Contents c = read(file);
+            byEnrolee = c.byEnrolee();
+            revokedSerials = c.revoked();
         } catch (IllegalStateException damaged) {
             watch.retryLater();
             System.getLogger("citadel.mef").log(System.Logger.Level.WARNING, damaged.getMessage());
@@ -78,7 +91,7 @@ public final class Enrolments {
     /** Adds or replaces the policy of its enrolee (a replaced policy forgets the certificate held). */
     public synchronized void put(EnrolmentPolicy policy) {
         refresh();
-        State before = byEnrolee.put(policy.enrolee(), new State(policy, null));
+        State before = byEnrolee.put(policy.enrolee(), new State(policy, null, false));
         save(() -> restore(policy.enrolee(), before));
     }
 
@@ -120,12 +133,47 @@ public final class Enrolments {
     synchronized boolean advance(EnrolmentPolicy policy, BigInteger expected, BigInteger issued) {
         refresh();
         State s = byEnrolee.get(policy.enrolee());
-        if (s == null || !s.policy().equals(policy) || !Objects.equals(s.current(), expected)) {
+        if (s == null || s.revoked() || !s.policy().equals(policy) || !Objects.equals(s.current(), expected)) {
             return false;
         }
-        byEnrolee.put(policy.enrolee(), new State(policy, issued));
+        byEnrolee.put(policy.enrolee(), new State(policy, issued, false));
         save(() -> restore(policy.enrolee(), s));
         return true;
+    }
+
+    /**
+     * Revokes an enrolee for good: its certificate's serial joins the revoked ones (for the CRL), and it can neither
+     * enrol nor re-enrol again (a new policy for it must be put). False when there is no such enrolee.
+     */
+    public synchronized boolean revoke(String enrolee) {
+        refresh();
+        State s = byEnrolee.get(enrolee);
+        if (s == null) {
+            return false;
+        }
+        List<BigInteger> before = new ArrayList<>(revokedSerials);
+        if (s.current() != null && !revokedSerials.contains(s.current())) {
+            revokedSerials.add(s.current());
+        }
+        byEnrolee.put(enrolee, new State(s.policy(), null, true));
+        save(() -> {
+            byEnrolee.put(enrolee, s);
+            revokedSerials = before;
+        });
+        return true;
+    }
+
+    /** True when the enrolee's enrolment was revoked. */
+    public synchronized boolean isRevoked(String enrolee) {
+        refresh();
+        State s = enrolee == null ? null : byEnrolee.get(enrolee);
+        return s != null && s.revoked();
+    }
+
+    /** The serials of every certificate revoked here, for the CRL. */
+    public synchronized List<BigInteger> revokedSerials() {
+        refresh();
+        return List.copyOf(revokedSerials);
     }
 
     private void restore(String enrolee, State before) {
@@ -139,9 +187,14 @@ public final class Enrolments {
     private void save(Runnable undo) {
         List<Map<String, Object>> rows = new ArrayList<>();
         byEnrolee.values().forEach(s -> rows.add(row(s)));
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("enrolees", rows);
+        all.put(
+                "revokedSerials",
+                revokedSerials.stream().map(b -> b.toString(16)).toList());
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            PrivateFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(rows));
+            PrivateFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
             watch.reset();
         } catch (IOException e) {
             undo.run();
@@ -160,6 +213,7 @@ public final class Enrolments {
         row.put("lifetime", p.lifetime().toString());
         row.put("challenge", p.challengeHash());
         row.put("current", s.current() == null ? null : s.current().toString(16));
+        row.put("revoked", s.revoked());
         return row;
     }
 
@@ -173,6 +227,9 @@ public final class Enrolments {
                 (String) row.get("enrolee"), subject, Duration.parse((String) row.get("lifetime")), (String)
                         row.get("challenge"));
         Object current = row.get("current");
-        return new State(policy, current == null ? null : new BigInteger((String) current, 16));
+        return new State(
+                policy,
+                current == null ? null : new BigInteger((String) current, 16),
+                Boolean.TRUE.equals(row.get("revoked")));
     }
 }

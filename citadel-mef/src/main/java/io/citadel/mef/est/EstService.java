@@ -74,6 +74,9 @@ public final class EstService {
      */
     public byte[] simpleEnroll(String enrolee, byte[] body) {
         EnrolmentPolicy policy = policyOf(enrolee);
+        if (enrolments.isRevoked(enrolee)) {
+            throw EstException.unauthorized("this enrolee was revoked; it cannot enrol again");
+        }
         if (enrolments.current(enrolee).isPresent()) {
             throw EstException.unauthorized("this enrolee is enrolled already; it re-enrols with its certificate");
         }

@@ -232,6 +232,23 @@ class EstServiceTest {
     }
 
     @Test
+    void a_revoked_enrolee_cannot_enrol_or_re_enrol_again_and_its_serial_is_listed() throws Exception {
+        X509Certificate held = certificateIn(est.simpleEnroll("kpm-dev1", csr(p256(), PASSWORD, "SHA256withECDSA")));
+        assertThat(enrolments.revoke("kpm-dev1")).isTrue();
+        assertThat(enrolments.revoke("kpm-nobody")).isFalse();
+        assertThat(enrolments.revokedSerials()).containsExactly(held.getSerialNumber());
+        assertThatThrownBy(() -> est.simpleEnroll("kpm-dev1", csr(p256(), PASSWORD, "SHA256withECDSA")))
+                .isInstanceOfSatisfying(
+                        EstException.class, e -> assertThat(e.httpStatus()).isEqualTo(401))
+                .hasMessage("this enrolee was revoked; it cannot enrol again");
+        assertThatThrownBy(() -> est.simpleReenroll("kpm-dev1", held, csr(p256(), null, "SHA256withECDSA")))
+                .isInstanceOf(EstException.class);
+        assertThat(Enrolments.open(dir.resolve("mef/enrolments.json")).revokedSerials())
+                .as("kept across a restart")
+                .containsExactly(held.getSerialNumber());
+    }
+
+    @Test
     void openssl_enrols_and_verifies_the_chain_with_the_policy_identity() throws Exception {
         Files.writeString(dir.resolve("ca.pem"), CertificateAuthority.pem(ca.certificate()));
         Path key = dir.resolve("dev.key");
