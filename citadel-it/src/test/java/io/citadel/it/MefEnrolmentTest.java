@@ -226,6 +226,38 @@ class MefEnrolmentTest {
                         csr(dir.resolve("again.key"), password)))
                 .contains("HTTP/1.1 401");
 
+        // the device renews over certificate TLS with the certificate it holds (curl, a new key): /simplereenroll
+        int certPort = Integer.parseInt(
+                mef.awaitAnnounced(Pattern.compile("re-enrolment over certificate TLS on port (\\d+)")));
+        Path renewedKey = dir.resolve("dev1b.key");
+        String renewed = reenrol(certPort, dir.resolve("dev1.pem"), key, csr(renewedKey, "no challenge needed"));
+        assertThat(renewed).contains("HTTP/1.1 200").contains("application/pkcs7-mime; smime-type=certs-only");
+        Files.writeString(dir.resolve("renewed.b64"), renewed.substring(renewed.indexOf("\r\n\r\n") + 4));
+        run(
+                null,
+                "openssl",
+                "base64",
+                "-d",
+                "-in",
+                dir.resolve("renewed.b64").toString(),
+                "-out",
+                dir.resolve("renewed.p7").toString());
+        run(
+                null,
+                "openssl",
+                "pkcs7",
+                "-inform",
+                "DER",
+                "-print_certs",
+                "-in",
+                dir.resolve("renewed.p7").toString(),
+                "-out",
+                dir.resolve("dev1b.pem").toString());
+        // the certificate it renewed is stale now: no second renewal with it
+        assertThat(reenrol(certPort, dir.resolve("dev1.pem"), key, csr(dir.resolve("dev1c.key"), "x")))
+                .contains("HTTP/1.1 401");
+        key = renewedKey;
+
         // a CSE that trusts the MEF's CA for its clients (its own certificate from the operator's lab CA)
         CertificateAuthority lab = CertificateAuthority.create(SP, Duration.ofDays(1));
         lab.save(dir.resolve("lab"));
@@ -246,6 +278,9 @@ class MefEnrolmentTest {
                 "true")) {
             int port = Integer.parseInt(
                     cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
+            // the certificate the device renewed is superseded: on the MEF's CRL, refused
+            assertThat(register(port, dir.resolve("dev1.pem"), dir.resolve("dev1.key"), "Cdev1"))
+                    .doesNotContain("X-M2M-RSC: 2");
             String other = register(port, key, "Cother");
             assertThat(other)
                     .as("the certificate binds the policy's identity only")
@@ -255,7 +290,7 @@ class MefEnrolmentTest {
 
             // the operator revokes the device: its live session ends, it cannot connect or enrol again
             try (LiveTlsSession live =
-                    LiveTlsSession.open(port, dir.resolve("dev1.pem"), key, dir.resolve("lab/ca.pem"), "Cdev1")) {
+                    LiveTlsSession.open(port, dir.resolve("dev1b.pem"), key, dir.resolve("lab/ca.pem"), "Cdev1")) {
                 assertThat(cli(
                                 "mef",
                                 "device",
@@ -263,7 +298,7 @@ class MefEnrolmentTest {
                                 KPM_ID,
                                 "--data-dir",
                                 dir.resolve("mef").toString()))
-                        .contains("lists 1 certificate(s)");
+                        .contains("lists 2 certificate(s)"); // the superseded and the current one
                 assertThat(live.awaitEnd(30))
                         .as("the revoked device's live session was closed")
                         .isTrue();
@@ -279,7 +314,35 @@ class MefEnrolmentTest {
         }
     }
 
+    /** {@code /simplereenroll} with curl over certificate TLS; returns the raw response. */
+    private String reenrol(int port, Path cert, Path key, byte[] body) throws Exception {
+        Path request = Files.createTempFile(dir, "reenrol", ".b64");
+        Files.write(request, body);
+        return run(
+                null,
+                "curl",
+                "-sS",
+                "-i",
+                "--cacert",
+                dir.resolve("mef/ca/ca.pem").toString(),
+                "--cert",
+                cert.toString(),
+                "--key",
+                key.toString(),
+                "-H",
+                "Content-Type: application/pkcs10",
+                "--data-binary",
+                "@" + request,
+                "--resolve",
+                "mef." + SP + ":" + port + ":127.0.0.1",
+                "https://mef." + SP + ":" + port + "/.well-known/est/simplereenroll");
+    }
+
     private String register(int port, Path key, String originator) throws Exception {
+        return register(port, dir.resolve("dev1b.pem"), key, originator);
+    }
+
+    private String register(int port, Path cert, Path key, String originator) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 "curl",
                 "-s",
@@ -289,7 +352,7 @@ class MefEnrolmentTest {
                 "--resolve",
                 "id-in." + SP + ":" + port + ":127.0.0.1",
                 "--cert",
-                dir.resolve("dev1.pem").toString(),
+                cert.toString(),
                 "--key",
                 key.toString(),
                 "-X",

@@ -8,8 +8,10 @@ import io.citadel.mef.est.EnrolmentSubject;
 import io.citadel.mef.est.Enrolments;
 import io.citadel.mef.est.EstService;
 import io.citadel.mef.http.MefServer;
+import io.citadel.mef.http.ReenrolmentServer;
 import io.citadel.security.HandshakeThrottle;
 import io.citadel.tls.CertificateAuthority;
+import io.citadel.tls.PemKeys;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -38,7 +40,8 @@ import java.util.concurrent.CountDownLatch;
  *       the policy, and prints both once, for the factory to provision into the device;
  *   <li>{@code mef device list}, {@code mef device revoke ID} (its certificate joins the CRL {@code crl.pem}, it
  *       cannot enrol again), {@code mef device remove ID};
- *   <li>{@code mef serve [--host 127.0.0.1] [--port 8443]}: EST over TLS-PSK; prints {@code Citadel MEF ready}.
+ *   <li>{@code mef serve [--host 127.0.0.1] [--port 8443] [--cert-port 8444] [--fqdn mef.<sp>]}: EST over TLS-PSK,
+ *       and re-enrolment over certificate TLS; prints {@code Citadel MEF ready}.
  * </ul>
  *
  * All take {@code --data-dir DIR} (default {@code ./mef-data}, 0700) and {@code --sp DOMAIN} (default
@@ -92,6 +95,15 @@ public final class MefCli {
         Enrolments enrolments = enrolments(dataDir);
         EstService est = new EstService(ca, enrolments, Clock.systemUTC());
         publishCrl(ca, enrolments, dataDir);
+        enrolments.onRevocation(
+                serials -> { // a renewal supersedes a certificate: on the CRL at once
+                    try {
+                        publishCrl(ca, enrolments, dataDir);
+                    } catch (IOException | RuntimeException e) {
+                        System.getLogger("citadel.mef")
+                                .log(System.Logger.Level.ERROR, "cannot publish the CRL: " + e.getMessage());
+                    }
+                });
         java.util.concurrent.ScheduledExecutorService crlRefresh =
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "mef-crl");
@@ -112,14 +124,25 @@ public final class MefCli {
                 java.util.concurrent.TimeUnit.DAYS);
         HandshakeThrottle throttle = new HandshakeThrottle(
                 10, Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofHours(1), 100_000, Clock.systemUTC());
+        int certPort = Integer.parseInt(opts.getOrDefault("cert-port", "8444"));
+        Path serverKey = serverCertificate(dataDir, opts.getOrDefault("fqdn", "mef." + sp), ca);
         try (MefServer mef = new MefServer(
-                new InetSocketAddress(InetAddress.getByName(host), port),
-                est,
-                bootstrapKeys(dataDir),
-                throttle,
-                10_000)) {
+                        new InetSocketAddress(InetAddress.getByName(host), port),
+                        est,
+                        bootstrapKeys(dataDir),
+                        throttle,
+                        10_000);
+                ReenrolmentServer reenrol = new ReenrolmentServer(
+                        new InetSocketAddress(InetAddress.getByName(host), certPort),
+                        est,
+                        enrolments,
+                        PemKeys.privateKey(serverKey.resolveSibling("server.key")),
+                        PemKeys.chain(serverKey),
+                        ca.certificate(),
+                        10_000)) {
             out.println("Citadel MEF: EST over TLS-PSK listening on https://" + host + ":" + mef.port()
                     + "/.well-known/est/ data=" + dataDir.toAbsolutePath());
+            out.println("Citadel MEF: EST re-enrolment over certificate TLS on port " + reenrol.port());
             out.println("Citadel MEF ready");
             out.flush();
             CountDownLatch stop = new CountDownLatch(1);
@@ -261,6 +284,19 @@ public final class MefCli {
         } finally {
             java.util.Arrays.fill(password, '\0');
         }
+    }
+
+    /**
+     * The MEF's own FQDN certificate (TS-0003 §10.1.1: MEF = FQDN flavour), issued by its CA at first start into
+     * {@code ca/server.pem} and {@code ca/server.key} (0600), for {@code fqdn} only (the CA's name constraints allow
+     * names in the SP's domain, no addresses).
+     */
+    private static Path serverCertificate(Path dataDir, String fqdn, CertificateAuthority ca) {
+        Path dir = dataDir.resolve("ca");
+        if (!Files.exists(dir.resolve("server.key"))) {
+            CertificateAuthority.save(ca.issueServer(fqdn, List.of(), Duration.ofDays(825)), dir, "server");
+        }
+        return dir.resolve("server.pem");
     }
 
     /** The MEF's CA in {@code ca/}, made at first use. */

@@ -62,7 +62,8 @@ final class CommandHelp {
               citadel mef device list | remove KPM-ID
               citadel mef device revoke KPM-ID   its certificate joins the CRL (mef-data/crl.pem, which CSEs
                         read with --tls-crl); it cannot enrol again
-              citadel mef serve [--host 127.0.0.1] [--port 8443]
+              citadel mef serve [--host 127.0.0.1] [--port 8443] [--cert-port 8444] [--fqdn mef.<sp>]
+                        EST over TLS-PSK (bootstrap key); /simplereenroll over TLS with the issued certificate
               (all with [--data-dir d], default ./mef-data, and [--sp citadel.example])
             """;
 

@@ -32,6 +32,7 @@ public final class Enrolments {
     private final FileWatch watch;
     private Map<String, State> byEnrolee = new LinkedHashMap<>();
     private List<BigInteger> revokedSerials = new ArrayList<>();
+    private java.util.function.Consumer<List<BigInteger>> revocationListener;
 
     private Enrolments(Path file) {
         this.file = file;
@@ -136,13 +137,38 @@ public final class Enrolments {
         if (s == null || s.revoked() || !s.policy().equals(policy) || !Objects.equals(s.current(), expected)) {
             return false;
         }
+        List<BigInteger> before = new ArrayList<>(revokedSerials);
+        if (expected != null) { // a renewal supersedes the certificate held: one valid certificate per enrolee
+            revokedSerials.add(expected);
+        }
         byEnrolee.put(policy.enrolee(), new State(policy, issued, false));
-        save(() -> restore(policy.enrolee(), s));
+        save(() -> {
+            restore(policy.enrolee(), s);
+            revokedSerials = before;
+        });
+        if (expected != null) {
+            announceRevocations();
+        }
         return true;
     }
 
     /**
-     * Revokes an enrolee for good: its certificate's serial joins the revoked ones (for the CRL), and it can neither
+     * Calls {@code listener} with every revoked serial after each change of them made through this instance (a
+     * renewal's superseded certificate, a revocation), so that the CRL can be published at once.
+     */
+    public synchronized void onRevocation(java.util.function.Consumer<List<BigInteger>> listener) {
+        this.revocationListener = listener;
+    }
+
+    private void announceRevocations() {
+        if (revocationListener != null) {
+            revocationListener.accept(List.copyOf(revokedSerials));
+        }
+    }
+
+    /**
+     * Revokes an enrolee for good: its certificate's serial joins the revoked ones (for the CRL; the certificates it
+     * renewed are there already, as superseded), and it can neither
      * enrol nor re-enrol again (a new policy for it must be put). False when there is no such enrolee.
      */
     public synchronized boolean revoke(String enrolee) {
@@ -160,7 +186,17 @@ public final class Enrolments {
             byEnrolee.put(enrolee, s);
             revokedSerials = before;
         });
+        announceRevocations();
         return true;
+    }
+
+    /** The enrolee that holds the certificate with {@code serial} now (not one it held before). */
+    public synchronized Optional<String> enroleeHolding(BigInteger serial) {
+        refresh();
+        return byEnrolee.values().stream()
+                .filter(s -> serial != null && serial.equals(s.current()))
+                .map(s -> s.policy().enrolee())
+                .findFirst();
     }
 
     /** True when the enrolee's enrolment was revoked. */

@@ -21,8 +21,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 
 /**
  * EST over HTTP (RFC 7030 §3.2.2): {@code /.well-known/est/cacerts}, {@code csrattrs} (GET), {@code simpleenroll},
@@ -35,39 +38,46 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     static final String PREFIX = "/.well-known/est/";
     private static final String CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only";
 
+    /** Who the TLS handshake proved: the enrolee and, on the certificate listener, the certificate it showed. */
+    record Enrolee(String id, X509Certificate certificate) {}
+
     private final EstService est;
     private final Executor worker;
+    private final Function<ChannelHandlerContext, Optional<Enrolee>> authenticated;
 
-    EstHttpHandler(EstService est, Executor worker) {
+    EstHttpHandler(EstService est, Executor worker, Function<ChannelHandlerContext, Optional<Enrolee>> authenticated) {
         this.est = est;
         this.worker = worker;
+        this.authenticated = authenticated;
+    }
+
+    /** The enrolee of a TLS-PSK session: the bootstrap key's identity. */
+    static Optional<Enrolee> byBootstrapKey(ChannelHandlerContext ctx) {
+        SecurityAssociation association =
+                ctx.channel().attr(ChannelIdentity.ASSOCIATION).get();
+        return association == null ? Optional.empty() : Optional.of(new Enrolee(enrolee(association), null));
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        SecurityAssociation association =
-                ctx.channel().attr(ChannelIdentity.ASSOCIATION).get();
+        Optional<Enrolee> enrolee = authenticated.apply(ctx);
         String operation = request.uri().startsWith(PREFIX) ? request.uri().substring(PREFIX.length()) : null;
         byte[] body = ByteBufUtil.getBytes(request.content());
         HttpMethod method = request.method();
+        String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (association == null) {
+        if (enrolee.isEmpty()) {
             answer(
                     ctx,
                     HttpResponseStatus.UNAUTHORIZED,
                     "text/plain",
-                    "no enrolee: the TLS handshake proved none",
+                    "no enrolee: the TLS handshake proved none the MEF knows",
                     keepAlive);
             return;
         }
         try {
             worker.execute(() -> {
-                FullHttpResponse response = handle(
-                        operation,
-                        method,
-                        request.headers().get(HttpHeaderNames.CONTENT_TYPE),
-                        enrolee(association),
-                        body);
+                FullHttpResponse response = handle(operation, method, contentType, enrolee.get(), body);
                 ctx.executor().execute(() -> write(ctx, response, keepAlive));
             });
         } catch (RejectedExecutionException busy) {
@@ -75,8 +85,8 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
     }
 
-    private FullHttpResponse handle(
-            String operation, HttpMethod method, String contentType, String enrolee, byte[] body) {
+    private FullHttpResponse handle(String operation, HttpMethod method, String contentType, Enrolee who, byte[] body) {
+        String enrolee = who.id();
         try {
             if (operation == null) {
                 return response(HttpResponseStatus.NOT_FOUND, "text/plain", text("no such EST operation"));
@@ -95,8 +105,9 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 case "simplereenroll":
                     requireMethod(method, HttpMethod.POST);
                     requirePkcs10(contentType);
-                    // this listener authenticates enrolees by their bootstrap key only: no certificate to renew
-                    return response(HttpResponseStatus.OK, CERTS_ONLY, est.simpleReenroll(enrolee, null, body));
+                    // by the certificate shown in the handshake (none on the bootstrap-key listener: refused)
+                    return response(
+                            HttpResponseStatus.OK, CERTS_ONLY, est.simpleReenroll(enrolee, who.certificate(), body));
                 default:
                     return response(HttpResponseStatus.NOT_FOUND, "text/plain", text("no such EST operation"));
             }

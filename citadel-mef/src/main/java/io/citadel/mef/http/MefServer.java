@@ -59,7 +59,7 @@ public final class MefServer implements AutoCloseable {
                                     .addLast(new PskTlsHandler(bootstrapKeys, throttle, asIs, handshakeTimeoutMillis))
                                     .addLast(new HttpServerCodec(4096, 8192, 8192))
                                     .addLast(new HttpObjectAggregator(MAX_BODY))
-                                    .addLast(new EstHttpHandler(est, worker));
+                                    .addLast(new EstHttpHandler(est, worker, EstHttpHandler::byBootstrapKey));
                         }
                     })
                     .bind(address)

@@ -213,6 +213,9 @@ class EstServiceTest {
         X509Certificate second =
                 certificateIn(est.simpleReenroll("kpm-dev1", first, csr(p256(), null, "SHA256withECDSA")));
         assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+        assertThat(enrolments.revokedSerials())
+                .as("superseded by the renewal")
+                .containsExactly(first.getSerialNumber());
         assertThat(List.copyOf(second.getSubjectAlternativeNames()))
                 .isEqualTo(List.copyOf(first.getSubjectAlternativeNames()));
         assertThatThrownBy(() -> est.simpleReenroll("kpm-dev1", first, csr(p256(), null, "SHA256withECDSA")))
