@@ -185,27 +185,7 @@ class MefEnrolmentTest {
         Path key = dir.resolve("dev1.key");
         String answer = overPsk(KPM_ID, kpmHex, "POST", "simpleenroll", "application/pkcs10", csr(key, password));
         assertThat(answer).contains("HTTP/1.1 200").contains("application/pkcs7-mime; smime-type=certs-only");
-        Files.writeString(dir.resolve("issued.b64"), answer.substring(answer.indexOf("\r\n\r\n") + 4));
-        run(
-                null,
-                "openssl",
-                "base64",
-                "-d",
-                "-in",
-                dir.resolve("issued.b64").toString(),
-                "-out",
-                dir.resolve("issued.p7").toString());
-        run(
-                null,
-                "openssl",
-                "pkcs7",
-                "-inform",
-                "DER",
-                "-print_certs",
-                "-in",
-                dir.resolve("issued.p7").toString(),
-                "-out",
-                dir.resolve("dev1.pem").toString());
+        certificateIn(answer, "dev1.pem");
         assertThat(run(
                         null,
                         "openssl",
@@ -232,27 +212,7 @@ class MefEnrolmentTest {
         Path renewedKey = dir.resolve("dev1b.key");
         String renewed = reenrol(certPort, dir.resolve("dev1.pem"), key, csr(renewedKey, "no challenge needed"));
         assertThat(renewed).contains("HTTP/1.1 200").contains("application/pkcs7-mime; smime-type=certs-only");
-        Files.writeString(dir.resolve("renewed.b64"), renewed.substring(renewed.indexOf("\r\n\r\n") + 4));
-        run(
-                null,
-                "openssl",
-                "base64",
-                "-d",
-                "-in",
-                dir.resolve("renewed.b64").toString(),
-                "-out",
-                dir.resolve("renewed.p7").toString());
-        run(
-                null,
-                "openssl",
-                "pkcs7",
-                "-inform",
-                "DER",
-                "-print_certs",
-                "-in",
-                dir.resolve("renewed.p7").toString(),
-                "-out",
-                dir.resolve("dev1b.pem").toString());
+        certificateIn(renewed, "dev1b.pem");
         // the certificate it renewed is stale now: no second renewal with it
         assertThat(reenrol(certPort, dir.resolve("dev1.pem"), key, csr(dir.resolve("dev1c.key"), "x")))
                 .contains("HTTP/1.1 401");
@@ -312,6 +272,25 @@ class MefEnrolmentTest {
                             dir.resolve("mef").toString()))
                     .contains(KPM_ID + "\tonem2m://" + SP + "/id-in/Cdev1\tPT720H\trevoked");
         }
+    }
+
+    /** Writes the certificate of an EST answer (base64 certs-only CMS after the HTTP head) to {@code name}, by OpenSSL. */
+    private static void certificateIn(String httpResponse, String name) throws Exception {
+        Path b64 = dir.resolve(name + ".b64");
+        Path p7 = dir.resolve(name + ".p7");
+        Files.writeString(b64, httpResponse.substring(httpResponse.indexOf("\r\n\r\n") + 4));
+        run(null, "openssl", "base64", "-d", "-in", b64.toString(), "-out", p7.toString());
+        run(
+                null,
+                "openssl",
+                "pkcs7",
+                "-inform",
+                "DER",
+                "-print_certs",
+                "-in",
+                p7.toString(),
+                "-out",
+                dir.resolve(name).toString());
     }
 
     /** {@code /simplereenroll} with curl over certificate TLS; returns the raw response. */

@@ -2,30 +2,17 @@ package io.citadel.mef.http;
 
 import io.citadel.mef.est.Enrolments;
 import io.citadel.mef.est.EstService;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -36,12 +23,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * proves itself with its FQDN certificate.
  */
 public final class ReenrolmentServer implements AutoCloseable {
-    private static final int MAX_BODY = 32 * 1024;
-
-    private final EventLoopGroup group = new NioEventLoopGroup(1);
-    private final ThreadPoolExecutor worker =
-            new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256));
-    private final Channel channel;
+    private final EstListener listener;
 
     public ReenrolmentServer(
             InetSocketAddress address,
@@ -57,30 +39,15 @@ public final class ReenrolmentServer implements AutoCloseable {
                 .clientAuth(ClientAuth.REQUIRE)
                 .protocols("TLSv1.3", "TLSv1.2")
                 .build();
-        try {
-            channel = new ServerBootstrap()
-                    .group(group)
-                    .channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            SslHandler ssl = tls.newHandler(ch.alloc());
-                            ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
-                            ch.pipeline()
-                                    .addLast(new ReadTimeoutHandler(30))
-                                    .addLast(ssl)
-                                    .addLast(new HttpServerCodec(4096, 8192, 8192))
-                                    .addLast(new HttpObjectAggregator(MAX_BODY))
-                                    .addLast(new EstHttpHandler(est, worker, ctx -> byCertificate(ctx, enrolments)));
-                        }
-                    })
-                    .bind(address)
-                    .sync()
-                    .channel();
-        } catch (InterruptedException | RuntimeException e) {
-            close();
-            throw e;
-        }
+        listener = new EstListener(
+                address,
+                est,
+                ch -> {
+                    SslHandler ssl = tls.newHandler(ch.alloc());
+                    ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+                    return ssl;
+                },
+                ctx -> byCertificate(ctx, enrolments));
     }
 
     /** The enrolee holding the certificate the client showed in the handshake, with that certificate. */
@@ -98,15 +65,11 @@ public final class ReenrolmentServer implements AutoCloseable {
     }
 
     public int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
+        return listener.port();
     }
 
     @Override
     public void close() {
-        if (channel != null) {
-            channel.close().syncUninterruptibly();
-        }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        worker.shutdownNow();
+        listener.close();
     }
 }
