@@ -37,6 +37,7 @@ class MefEnrolmentTest {
     static String kpmHex;
     static String password;
     static String kpmHex2;
+    static String password3;
 
     @BeforeAll
     static void start() throws Exception {
@@ -73,7 +74,38 @@ class MefEnrolmentTest {
                 "--cse-id",
                 "/id-in");
         kpmHex2 = find(added2, "bootstrap key \\(Kpm, hex, shown once\\): ([0-9a-f]{64})");
-        mef = CseProcess.launch(List.of("mef", "serve", "--data-dir", mefData.toString(), "--port", "0"));
+        // a manufacturer's CA and three factory device certificates (IDevID), made by OpenSSL: one with a policy,
+        // one without, one from a manufacturer the MEF does not trust
+        manufacturer("mfr");
+        manufacturer("rogue-mfr");
+        idevid("mfr", "idev3");
+        idevid("mfr", "idev4");
+        idevid("rogue-mfr", "idev5");
+        String added3 = cli(
+                "mef",
+                "device",
+                "add",
+                "--data-dir",
+                mefData.toString(),
+                "--device-cert",
+                dir.resolve("idev3.pem").toString(),
+                "--ae-id",
+                "Cdev3",
+                "--cse-id",
+                "/id-in");
+        password3 = find(added3, "challenge password \\(shown once\\): (\\S+)");
+        assertThat(added3).contains("device ni:///sha-256;");
+        mef = CseProcess.launch(List.of(
+                "mef",
+                "serve",
+                "--data-dir",
+                mefData.toString(),
+                "--port",
+                "0",
+                "--cert-port",
+                "0",
+                "--device-trust",
+                dir.resolve("mfr.pem").toString()));
     }
 
     @AfterAll
@@ -272,6 +304,127 @@ class MefEnrolmentTest {
                             dir.resolve("mef").toString()))
                     .contains(KPM_ID + "\tonem2m://" + SP + "/id-in/Cdev1\tPT720H\trevoked");
         }
+    }
+
+    static void manufacturer(String name) throws Exception {
+        run(
+                null,
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-subj",
+                "/O=" + name + "/CN=" + name + " device CA",
+                "-keyout",
+                dir.resolve(name + ".key").toString(),
+                "-out",
+                dir.resolve(name + ".pem").toString(),
+                "-days",
+                "2");
+    }
+
+    static void idevid(String manufacturer, String name) throws Exception {
+        run(
+                null,
+                "openssl",
+                "req",
+                "-new",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-subj",
+                "/O=" + manufacturer + "/serialNumber=" + name,
+                "-keyout",
+                dir.resolve(name + ".key").toString(),
+                "-out",
+                dir.resolve(name + ".csr").toString());
+        run(
+                null,
+                "openssl",
+                "x509",
+                "-req",
+                "-in",
+                dir.resolve(name + ".csr").toString(),
+                "-CA",
+                dir.resolve(manufacturer + ".pem").toString(),
+                "-CAkey",
+                dir.resolve(manufacturer + ".key").toString(),
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-out",
+                dir.resolve(name + ".pem").toString());
+    }
+
+    @Test
+    void a_device_enrols_with_its_manufacturer_certificate_and_only_such_a_device() throws Exception {
+        int certPort = Integer.parseInt(
+                mef.awaitAnnounced(Pattern.compile("re-enrolment over certificate TLS on port (\\d+)")));
+        // a manufacturer the MEF does not trust: no session
+        assertThat(enrolByCertificate(certPort, "idev5", csr(dir.resolve("d5.key"), password3)))
+                .doesNotContain("HTTP/1.1");
+        // a trusted manufacturer's device without a policy: 401
+        assertThat(enrolByCertificate(certPort, "idev4", csr(dir.resolve("d4.key"), password3)))
+                .contains("HTTP/1.1 401")
+                .contains("no enrolment policy for this enrolee");
+        // the device with a policy, wrong challenge password: 401
+        assertThat(enrolByCertificate(certPort, "idev3", csr(dir.resolve("d3x.key"), "not-the-password")))
+                .contains("HTTP/1.1 401");
+        // and with its password: a certificate with the policy's identity, chained to the MEF's CA
+        String issued = enrolByCertificate(certPort, "idev3", csr(dir.resolve("d3.key"), password3));
+        assertThat(issued).contains("HTTP/1.1 200");
+        certificateIn(issued, "dev3.pem");
+        assertThat(run(
+                        null,
+                        "openssl",
+                        "verify",
+                        "-CAfile",
+                        dir.resolve("mef/ca/ca.pem").toString(),
+                        dir.resolve("dev3.pem").toString()))
+                .contains("dev3.pem: OK");
+        assertThat(run(
+                        null,
+                        "openssl",
+                        "x509",
+                        "-in",
+                        dir.resolve("dev3.pem").toString(),
+                        "-noout",
+                        "-ext",
+                        "subjectAltName"))
+                .contains("URI:onem2m://" + SP + "/id-in/Cdev3");
+        // its factory certificate cannot enrol it a second time
+        assertThat(enrolByCertificate(certPort, "idev3", csr(dir.resolve("d3y.key"), password3)))
+                .contains("HTTP/1.1 401");
+    }
+
+    /** {@code /simpleenroll} with curl over certificate TLS, authenticated by the device certificate {@code idev}. */
+    private static String enrolByCertificate(int port, String idev, byte[] body) throws Exception {
+        Path request = Files.createTempFile(dir, "enrol", ".b64");
+        Files.write(request, body);
+        return run(
+                null,
+                "curl",
+                "-sS",
+                "-i",
+                "--cacert",
+                dir.resolve("mef/ca/ca.pem").toString(),
+                "--cert",
+                dir.resolve(idev + ".pem").toString(),
+                "--key",
+                dir.resolve(idev + ".key").toString(),
+                "-H",
+                "Content-Type: application/pkcs10",
+                "--data-binary",
+                "@" + request,
+                "--resolve",
+                "mef." + SP + ":" + port + ":127.0.0.1",
+                "https://mef." + SP + ":" + port + "/.well-known/est/simpleenroll");
     }
 
     /** Writes the certificate of an EST answer (base64 certs-only CMS after the HTTP head) to {@code name}, by OpenSSL. */

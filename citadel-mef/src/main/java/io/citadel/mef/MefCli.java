@@ -139,6 +139,7 @@ public final class MefCli {
                         PemKeys.privateKey(serverKey.resolveSibling("server.key")),
                         PemKeys.chain(serverKey),
                         ca.certificate(),
+                        opts.containsKey("device-trust") ? PemKeys.chain(Path.of(opts.get("device-trust"))) : List.of(),
                         10_000)) {
             out.println("Citadel MEF: EST over TLS-PSK listening on https://" + host + ":" + mef.port()
                     + "/.well-known/est/ data=" + dataDir.toAbsolutePath());
@@ -164,16 +165,14 @@ public final class MefCli {
         Enrolments enrolments = enrolments(dataDir);
         switch (sub) {
             case "add" -> {
+                if (opts.containsKey("device-cert")) {
+                    return addDeviceCertificate(dataDir, sp, opts, enrolments, out);
+                }
                 String kpmId = required(opts, "kpm-id");
-                EnrolmentSubject subject = opts.containsKey("node-cse-id")
-                        ? new EnrolmentSubject(EnrolmentSubject.Type.CSE_ID, opts.get("node-cse-id"), null, sp)
-                        : new EnrolmentSubject(
-                                EnrolmentSubject.Type.AE_ID, required(opts, "ae-id"), required(opts, "cse-id"), sp);
+                EnrolmentSubject subject = subject(opts, sp);
                 byte[] kpm = new byte[32];
                 RANDOM.nextBytes(kpm);
-                byte[] secret = new byte[18];
-                RANDOM.nextBytes(secret);
-                String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+                String password = challengePassword();
                 EnrolmentPolicy policy = EnrolmentPolicy.withPassword(
                         kpmId, subject, Duration.parse(opts.getOrDefault("lifetime", "P30D")), password);
                 List<String> bound = List.of(subject.id()); // the identity the enrolled device will use
@@ -226,6 +225,40 @@ public final class MefCli {
                 return 2;
             }
         }
+    }
+
+    /**
+     * {@code device add --device-cert idevid.pem ...}: a device that enrols with its manufacturer's certificate (the
+     * certificate RSPF); it is known by its key's RFC 6920 identifier, and only the challenge password is made.
+     */
+    private static int addDeviceCertificate(
+            Path dataDir, String sp, Map<String, String> opts, Enrolments enrolments, PrintStream out) {
+        List<java.security.cert.X509Certificate> chain = PemKeys.chain(Path.of(opts.get("device-cert")));
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("--device-cert holds no certificate");
+        }
+        String enrolee = ReenrolmentServer.deviceEnrolee(chain.get(0));
+        String password = challengePassword();
+        EnrolmentPolicy policy = EnrolmentPolicy.withPassword(
+                enrolee, subject(opts, sp), Duration.parse(opts.getOrDefault("lifetime", "P30D")), password);
+        enrolments.put(policy);
+        out.println(
+                "device " + enrolee + " may enrol as " + policy.subject().name().getName());
+        out.println("challenge password (shown once): " + password);
+        return 0;
+    }
+
+    private static EnrolmentSubject subject(Map<String, String> opts, String sp) {
+        return opts.containsKey("node-cse-id")
+                ? new EnrolmentSubject(EnrolmentSubject.Type.CSE_ID, opts.get("node-cse-id"), null, sp)
+                : new EnrolmentSubject(
+                        EnrolmentSubject.Type.AE_ID, required(opts, "ae-id"), required(opts, "cse-id"), sp);
+    }
+
+    private static String challengePassword() {
+        byte[] secret = new byte[18];
+        RANDOM.nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     private static String state(Enrolments enrolments, String enrolee) {

@@ -58,6 +58,8 @@ final class CommandHelp {
 
               citadel mef device add --kpm-id ID@mef.example --ae-id Cdev1 --cse-id /id-in [--lifetime P30D]
               citadel mef device add --kpm-id ID@mef.example --node-cse-id /id-mn1
+              citadel mef device add --device-cert idevid.pem --ae-id Cdev1 --cse-id /id-in
+                        a device enrolling with its manufacturer's certificate (serve --device-trust mfr-ca.pem)
                         prints the bootstrap key and the one-time challenge password (once)
               citadel mef device list | remove KPM-ID
               citadel mef device revoke KPM-ID   its certificate joins the CRL (mef-data/crl.pem, which CSEs

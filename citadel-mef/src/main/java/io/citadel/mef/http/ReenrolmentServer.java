@@ -17,10 +17,11 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * The MEF's re-enrolment listener (RFC 7030 §4.2.2): EST over TLS with client certificates issued by the MEF's
- * CA. The enrolee is the one that holds the certificate shown now; an older certificate of it, or one it never
- * held, gets 401 ({@link EstService#simpleReenroll} checks the serial again inside the operation). The MEF
- * proves itself with its FQDN certificate.
+ * The MEF's certificate listener: EST over TLS with client certificates. A certificate the MEF issued
+ * re-enrols (RFC 7030 §4.2.2): the enrolee is the one that holds it now; an older certificate of it, or one it
+ * never held, gets 401 ({@link EstService#simpleReenroll} checks the serial again inside the operation). A device
+ * certificate of a trusted manufacturer enrols (the certificate RSPF, TS-0003 §8.3.2). The MEF proves itself
+ * with its FQDN certificate.
  */
 public final class ReenrolmentServer implements AutoCloseable {
     private final EstListener listener;
@@ -32,10 +33,13 @@ public final class ReenrolmentServer implements AutoCloseable {
             PrivateKey key,
             List<X509Certificate> chain,
             X509Certificate clientCa,
+            List<X509Certificate> deviceAnchors,
             long handshakeTimeoutMillis)
             throws InterruptedException, SSLException {
+        List<X509Certificate> anchors = new java.util.ArrayList<>(List.of(clientCa));
+        anchors.addAll(deviceAnchors);
         SslContext tls = SslContextBuilder.forServer(key, chain)
-                .trustManager(clientCa)
+                .trustManager(anchors)
                 .clientAuth(ClientAuth.REQUIRE)
                 .protocols("TLSv1.3", "TLSv1.2")
                 .build();
@@ -47,20 +51,50 @@ public final class ReenrolmentServer implements AutoCloseable {
                     ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
                     return ssl;
                 },
-                ctx -> byCertificate(ctx, enrolments));
+                ctx -> byCertificate(ctx, enrolments, clientCa));
     }
 
-    /** The enrolee holding the certificate the client showed in the handshake, with that certificate. */
-    static Optional<EstHttpHandler.Enrolee> byCertificate(ChannelHandlerContext ctx, Enrolments enrolments) {
+    /**
+     * Who the client certificate proves. One the MEF issued: the enrolee holding it now, with the certificate (for
+     * re-enrolment). A device certificate of a manufacturer (the handshake chained it to a device trust anchor):
+     * the enrolee named by its key's RFC 6920 identifier, without a certificate of ours (so it may enrol, not
+     * re-enrol).
+     */
+    static Optional<EstHttpHandler.Enrolee> byCertificate(
+            ChannelHandlerContext ctx, Enrolments enrolments, X509Certificate mefCa) {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         try {
             Certificate[] peer = ssl == null ? null : ssl.engine().getSession().getPeerCertificates();
             if (peer == null || peer.length == 0 || !(peer[0] instanceof X509Certificate cert)) {
                 return Optional.empty();
             }
-            return enrolments.enroleeHolding(cert.getSerialNumber()).map(id -> new EstHttpHandler.Enrolee(id, cert));
+            if (issuedBy(cert, mefCa)) {
+                return enrolments
+                        .enroleeHolding(cert.getSerialNumber())
+                        .map(id -> new EstHttpHandler.Enrolee(id, cert));
+            }
+            return Optional.of(new EstHttpHandler.Enrolee(deviceEnrolee(cert), null));
         } catch (SSLPeerUnverifiedException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The enrolee ID of a device certificate: its public key's RFC 6920 identifier ({@code ni:///sha-256;...}). */
+    public static String deviceEnrolee(X509Certificate deviceCertificate) {
+        return io.citadel.credentials.RawPublicKeyId.of(
+                        deviceCertificate.getPublicKey().getEncoded())
+                .toString();
+    }
+
+    private static boolean issuedBy(X509Certificate cert, X509Certificate ca) {
+        if (!cert.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+            return false;
+        }
+        try {
+            cert.verify(ca.getPublicKey());
+            return true;
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
         }
     }
 
