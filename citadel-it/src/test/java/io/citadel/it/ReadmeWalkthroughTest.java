@@ -76,6 +76,20 @@ class ReadmeWalkthroughTest {
     }
 
     @Test
+    void the_readme_onboarding_steps_work_as_written() throws Exception {
+        String text =
+                runBlock("onboarding-walkthrough", Map.of("9443", freePort(), "9444", freePort(), "8447", freePort()));
+        assertThat(text).contains("dev1.pem: OK");
+        assertThat(text).containsPattern("(?i)X-M2M-RSC: 2001");
+        assertThat(text).contains("dev1-new.pem: OK");
+        assertThat(text)
+                .as("the renewed certificate works before the revocation")
+                .containsPattern("(?i)X-M2M-RSC: 2000");
+        assertThat(text).contains("device dev1@mef.citadel.example revoked").contains("lists 2 certificate(s)");
+        assertThat(text).contains("the revoked device is refused");
+    }
+
+    @Test
     void the_readme_hierarchy_steps_work_as_written() throws Exception {
         String text = runBlock("hierarchy-walkthrough", Map.of("8081", freePort(), "9000", freePort()));
         assertThat(text).contains("\"csi\":\"/id-mn\"");
