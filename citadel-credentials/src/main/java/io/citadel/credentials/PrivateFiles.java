@@ -11,7 +11,7 @@ public final class PrivateFiles {
     private PrivateFiles() {}
 
     /** Creates {@code dir} if needed and makes it owner-only (0700). */
-    static void directory(Path dir) throws IOException {
+    public static void directory(Path dir) throws IOException {
         Files.createDirectories(dir);
         restrict(dir, "rwx------");
     }

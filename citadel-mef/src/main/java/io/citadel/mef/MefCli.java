@@ -193,6 +193,7 @@ public final class MefCli {
                 }
                 boolean removed = enrolments.remove(positional.get(1));
                 bootstrapKeys(dataDir).revoke(positional.get(1));
+                publishCrl(authority(dataDir, sp), enrolments, dataDir); // its certificate, if any, is revoked
                 out.println(removed ? "device " + positional.get(1) + " removed" : "no device " + positional.get(1));
                 return removed ? 0 : 1;
             }
@@ -288,12 +289,7 @@ public final class MefCli {
     }
 
     static Path privateDirectory(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        try {
-            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system
-        }
+        PrivateFiles.directory(dir);
         return dir;
     }
 

@@ -6,7 +6,6 @@ import java.security.PublicKey;
 import java.util.Base64;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
@@ -115,10 +114,5 @@ final class CertificationRequestCheck {
         } catch (RuntimeException e) {
             throw EstException.badRequest("the request's extensions are malformed");
         }
-    }
-
-    /** The attribute type of a challenge password, for the CSR attributes a client is told to include. */
-    static ASN1ObjectIdentifier challengePasswordType() {
-        return PKCSObjectIdentifiers.pkcs_9_at_challengePassword;
     }
 }

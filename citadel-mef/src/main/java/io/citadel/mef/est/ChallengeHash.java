@@ -1,6 +1,5 @@
 package io.citadel.mef.est;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -63,9 +62,5 @@ final class ChallengeHash {
             spec.clearPassword();
             java.util.Arrays.fill(chars, '\0');
         }
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

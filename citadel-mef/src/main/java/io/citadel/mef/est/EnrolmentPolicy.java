@@ -40,6 +40,11 @@ public record EnrolmentPolicy(String enrolee, EnrolmentSubject subject, Duration
         return new EnrolmentPolicy(enrolee, subject, lifetime, ChallengeHash.of(password));
     }
 
+    @Override
+    public String toString() { // never the password's hash: it would help an offline guess
+        return "EnrolmentPolicy[enrolee=" + enrolee + ", subject=" + subject + ", lifetime=" + lifetime + "]";
+    }
+
     /** True when {@code offered} is the challenge password. */
     boolean challengedBy(String offered) {
         return ChallengeHash.matches(challengeHash, offered);

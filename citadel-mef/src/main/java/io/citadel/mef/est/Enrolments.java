@@ -89,22 +89,42 @@ public final class Enrolments {
         }
     }
 
-    /** Adds or replaces the policy of its enrolee (a replaced policy forgets the certificate held). */
+    /**
+     * Adds or replaces the policy of its enrolee. A replaced policy's certificate is revoked (superseded): the
+     * device enrols again under the new policy, and what it held before must not stay valid beside it.
+     */
     public synchronized void put(EnrolmentPolicy policy) {
         refresh();
-        State before = byEnrolee.put(policy.enrolee(), new State(policy, null, false));
-        save(() -> restore(policy.enrolee(), before));
+        State before = byEnrolee.get(policy.enrolee());
+        byEnrolee.put(policy.enrolee(), new State(policy, null, false));
+        forgetCertificate(policy.enrolee(), before);
     }
 
-    /** Removes an enrolee: it can no longer enrol or re-enrol. */
+    /** Removes an enrolee: it can no longer enrol or re-enrol, and the certificate it holds is revoked. */
     public synchronized boolean remove(String enrolee) {
         refresh();
         State before = byEnrolee.remove(enrolee);
         if (before == null) {
             return false;
         }
-        save(() -> restore(enrolee, before));
+        forgetCertificate(enrolee, before);
         return true;
+    }
+
+    /** Saves a change of {@code enrolee}'s state that drops {@code before}; its certificate joins the revoked ones. */
+    private void forgetCertificate(String enrolee, State before) {
+        List<BigInteger> revokedBefore = new ArrayList<>(revokedSerials);
+        boolean revoked = before != null && before.current() != null && !revokedSerials.contains(before.current());
+        if (revoked) {
+            revokedSerials.add(before.current());
+        }
+        save(() -> {
+            restore(enrolee, before);
+            revokedSerials = revokedBefore;
+        });
+        if (revoked) {
+            announceRevocations();
+        }
     }
 
     /** The enrolees, in the order they were added. */

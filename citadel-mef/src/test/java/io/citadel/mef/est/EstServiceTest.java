@@ -252,6 +252,16 @@ class EstServiceTest {
     }
 
     @Test
+    void a_replaced_or_removed_policy_revokes_the_certificate_held_under_it() throws Exception {
+        X509Certificate held = certificateIn(est.simpleEnroll("kpm-dev1", csr(p256(), PASSWORD, "SHA256withECDSA")));
+        enrolments.put(EnrolmentPolicy.withPassword("kpm-dev1", DEV2, Duration.ofDays(30), PASSWORD));
+        assertThat(enrolments.revokedSerials()).containsExactly(held.getSerialNumber());
+        X509Certificate again = certificateIn(est.simpleEnroll("kpm-dev1", csr(p256(), PASSWORD, "SHA256withECDSA")));
+        assertThat(enrolments.remove("kpm-dev1")).isTrue();
+        assertThat(enrolments.revokedSerials()).containsExactly(held.getSerialNumber(), again.getSerialNumber());
+    }
+
+    @Test
     void openssl_enrols_and_verifies_the_chain_with_the_policy_identity() throws Exception {
         Files.writeString(dir.resolve("ca.pem"), CertificateAuthority.pem(ca.certificate()));
         Path key = dir.resolve("dev.key");
