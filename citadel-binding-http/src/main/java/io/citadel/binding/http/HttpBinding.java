@@ -6,7 +6,6 @@ import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.protocol.codec.Serialization;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -24,6 +23,9 @@ import java.util.concurrent.TimeUnit;
 
 /** The oneM2M HTTP binding server on Netty; it also accepts oneM2M WebSocket connections (TS-0020) on the same port. */
 public final class HttpBinding implements AutoCloseable {
+    /** The keep-alive handler's name in each connection's pipeline. */
+    static final String KEEP_ALIVE = "keep-alive";
+
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup loops = new NioEventLoopGroup();
     private final Channel channel;
@@ -85,7 +87,7 @@ public final class HttpBinding implements AutoCloseable {
                                 .addLast("http-decoder", framing.decoder(8192, 16384, 8192))
                                 .addLast("exchange-deadline", deadlines.exchanges())
                                 .addLast("onem2m-headers", new OneM2mResponseHeaders())
-                                .addLast(new HttpServerKeepAliveHandler())
+                                .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler())
                                 .addLast(new OneM2mAggregator(settings.maxBodyBytes()))
                                 .addLast(webSocket)
                                 .addLast(handler);
@@ -160,7 +162,9 @@ public final class HttpBinding implements AutoCloseable {
                             ResponseStatusCode.BAD_REQUEST, rqi, rvi, "request body exceeds " + max + " bytes"),
                     Serialization.JSON);
             response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, "close");
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            // written past the keep-alive handler, which would close at once on "Connection: close"
+            ChannelHandlerContext keepAlive = ctx.pipeline().context(KEEP_ALIVE);
+            LingeringClose.after(ctx, (keepAlive != null ? keepAlive : ctx).writeAndFlush(response));
         }
     }
 }

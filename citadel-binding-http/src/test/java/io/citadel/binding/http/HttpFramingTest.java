@@ -70,6 +70,39 @@ class HttpFramingTest {
     }
 
     @Test
+    void an_oversized_body_is_answered_and_the_rest_of_it_dropped_without_a_reset() throws Exception {
+        try (Socket client = listener.connect("127.0.0.4")) {
+            int length = 300_000; // far above the listener's 4096-byte limit
+            send(
+                    client,
+                    "POST /cse-in HTTP/1.1\r\nHost: localhost\r\nX-M2M-Origin: " + TestListener.ADMIN
+                            + "\r\nX-M2M-RI: big\r\nX-M2M-RVI: 3\r\nContent-Type: application/json;ty=2\r\n"
+                            + "Content-Length: " + length + "\r\n\r\n");
+            byte[] chunk = new byte[8192];
+            java.util.Arrays.fill(chunk, (byte) 'x');
+            client.getOutputStream().write(chunk);
+            client.getOutputStream().flush();
+            // the answer comes before the body is complete
+            java.io.InputStream in = client.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().contains("request body exceeds")) {
+                int b = in.read();
+                assertThat(b).as(head.toString()).isNotNegative();
+                head.append((char) b);
+            }
+            assertThat(head.toString()).contains("X-M2M-RSC: 4000");
+            // the client goes on sending its body: read and dropped, never answered with a reset
+            for (int sent = chunk.length; sent < length; sent += chunk.length) {
+                client.getOutputStream().write(chunk, 0, Math.min(chunk.length, length - sent));
+            }
+            client.getOutputStream().flush();
+            byte[] rest = in.readAllBytes(); // the rest of the answer, then end of stream (no SocketException)
+            assertThat(new String(rest, java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .doesNotContain("HTTP/1.1");
+        }
+    }
+
+    @Test
     void transfer_encoding_on_http_1_0_is_refused() throws Exception {
         try (Socket s = listener.connect("127.0.0.1")) {
             send(s, smuggling("Transfer-Encoding: chunked\r\n").replaceFirst("HTTP/1.1", "HTTP/1.0"));
