@@ -40,8 +40,10 @@ import java.util.concurrent.CountDownLatch;
  *       the policy, and prints both once, for the factory to provision into the device;
  *   <li>{@code mef device list}, {@code mef device revoke ID} (its certificate joins the CRL {@code crl.pem}, it
  *       cannot enrol again), {@code mef device remove ID};
- *   <li>{@code mef serve [--host 127.0.0.1] [--port 8443] [--cert-port 8444] [--fqdn mef.<sp>]}: EST over TLS-PSK,
- *       and re-enrolment over certificate TLS; prints {@code Citadel MEF ready}.
+ *   <li>{@code mef serve [--host 127.0.0.1] [--port 8443] [--cert-port 8444] [--fqdn mef.<sp>] [--device-trust PEM]
+ *       [--target-trust PEM]}: EST and the enrolment exchange (Ke) over TLS-PSK; re-enrolment, device-certificate
+ *       enrolment and fetchCredentials for enrolment targets (CSE certificates under {@code --target-trust}) over
+ *       certificate TLS; prints {@code Citadel MEF ready}.
  * </ul>
  *
  * All take {@code --data-dir DIR} (default {@code ./mef-data}, 0700) and {@code --sp DOMAIN} (default
@@ -125,10 +127,16 @@ public final class MefCli {
         HandshakeThrottle throttle = new HandshakeThrottle(
                 10, Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofHours(1), 100_000, Clock.systemUTC());
         int certPort = Integer.parseInt(opts.getOrDefault("cert-port", "8444"));
-        Path serverKey = serverCertificate(dataDir, opts.getOrDefault("fqdn", "mef." + sp), ca);
+        String fqdn = opts.getOrDefault("fqdn", "mef." + sp);
+        Path serverKey = serverCertificate(dataDir, fqdn, ca);
+        io.citadel.mef.keys.EnrolmentKeys enrolmentKeys = new io.citadel.mef.keys.EnrolmentKeys(
+                secretStore(dataDir, "enrolment-keys"), enrolments, fqdn, Clock.systemUTC());
+        io.citadel.mef.http.KeyRoutes keys =
+                new io.citadel.mef.http.KeyRoutes(enrolmentKeys, "https://" + fqdn + ":" + port + "/.well-known/est");
         try (MefServer mef = new MefServer(
                         new InetSocketAddress(InetAddress.getByName(host), port),
                         est,
+                        keys,
                         bootstrapKeys(dataDir),
                         throttle,
                         10_000);
@@ -140,10 +148,13 @@ public final class MefCli {
                         PemKeys.chain(serverKey),
                         ca.certificate(),
                         opts.containsKey("device-trust") ? PemKeys.chain(Path.of(opts.get("device-trust"))) : List.of(),
+                        keys,
+                        opts.containsKey("target-trust") ? PemKeys.chain(Path.of(opts.get("target-trust"))) : List.of(),
                         10_000)) {
             out.println("Citadel MEF: EST over TLS-PSK listening on https://" + host + ":" + mef.port()
                     + "/.well-known/est/ data=" + dataDir.toAbsolutePath());
-            out.println("Citadel MEF: EST re-enrolment over certificate TLS on port " + reenrol.port());
+            out.println("Citadel MEF: EST re-enrolment and fetchCredentials over certificate TLS on port "
+                    + reenrol.port());
             out.println("Citadel MEF ready");
             out.flush();
             CountDownLatch stop = new CountDownLatch(1);
@@ -299,7 +310,15 @@ public final class MefCli {
 
     /** The bootstrap keys, encrypted with a password generated at first use into {@code bootstrap/store.pass}. */
     private static EncryptedFilePskStore bootstrapKeys(Path dataDir) throws IOException {
-        Path dir = privateDirectory(privateDirectory(dataDir).resolve("bootstrap"));
+        return secretStore(dataDir, "bootstrap");
+    }
+
+    /**
+     * An encrypted key store in {@code name/} (bootstrap keys; enrolment keys Ke), its password generated at first
+     * use into {@code name/store.pass}.
+     */
+    private static EncryptedFilePskStore secretStore(Path dataDir, String name) throws IOException {
+        Path dir = privateDirectory(privateDirectory(dataDir).resolve(name));
         Path pass = dir.resolve("store.pass");
         if (!Files.exists(pass)) {
             byte[] secret = new byte[24];

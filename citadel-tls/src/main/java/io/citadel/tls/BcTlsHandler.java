@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.tls.TlsServer;
@@ -47,6 +48,9 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
     private volatile String proven;
 
     private InetSocketAddress peer;
+    private TlsServer server;
+    /** Handshake bytes held while {@link #beforeInput} is waiting (null when nothing is held). */
+    private Queue<byte[]> held;
 
     protected BcTlsHandler(long handshakeTimeoutMillis) {
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
@@ -77,6 +81,14 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
     /** The peer's handshake completed. */
     protected void handshakeSucceeded(InetSocketAddress peer) {}
 
+    /**
+     * Called with each read of the handshake before Bouncy Castle sees it; a stage returned holds these bytes and
+     * the following ones (reading paused) until it completes (a key fetched from a broker, say). Null: go on.
+     */
+    protected CompletionStage<Void> beforeInput(byte[] handshakeBytes) {
+        return null;
+    }
+
     /** The reason a handshake failed, for a log line: the TLS alert's name, never key material. */
     protected static String reason(IOException cause) {
         if (cause instanceof org.bouncycastle.tls.TlsFatalAlert alert) {
@@ -101,7 +113,8 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
             return;
         }
         protocol = new TlsServerProtocol();
-        protocol.accept(server(new BcTlsCrypto(RANDOM), () -> handshakeComplete = true));
+        server = server(new BcTlsCrypto(RANDOM), () -> handshakeComplete = true);
+        protocol.accept(server);
         timeout = ctx.executor()
                 .schedule(
                         () -> {
@@ -137,6 +150,40 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
         byte[] bytes = new byte[in.readableBytes()];
         in.readBytes(bytes);
         in.release();
+        if (held != null) {
+            held.add(bytes);
+            return;
+        }
+        if (!handshakeComplete) {
+            CompletionStage<Void> wait = beforeInput(bytes);
+            if (wait != null) {
+                held = new ArrayDeque<>();
+                held.add(bytes);
+                ctx.channel().config().setAutoRead(false);
+                wait.whenComplete((done, error) -> ctx.executor().execute(() -> resume(ctx)));
+                return;
+            }
+        }
+        offer(ctx, bytes);
+    }
+
+    /** Hands the held bytes to Bouncy Castle and reads on. */
+    private void resume(ChannelHandlerContext ctx) {
+        Queue<byte[]> bytes = held;
+        held = null;
+        if (bytes == null || failed || !ctx.channel().isActive()) {
+            return;
+        }
+        ctx.channel().config().setAutoRead(true);
+        while (!bytes.isEmpty() && !failed && held == null) {
+            offer(ctx, bytes.poll());
+        }
+        if (held != null) {
+            held.addAll(bytes); // waiting again: keep the order
+        }
+    }
+
+    private void offer(ChannelHandlerContext ctx, byte[] bytes) {
         boolean wasHandshaking = !handshakeComplete;
         try {
             protocol.offerInput(bytes);
@@ -183,6 +230,9 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
         }
         proven = association.credentialId();
         ctx.channel().attr(ChannelIdentity.ASSOCIATION).set(association);
+        if (server instanceof KeyingMaterial exporter) {
+            ctx.channel().attr(ChannelIdentity.KEYING_MATERIAL).set(exporter);
+        }
         while (!pendingWrites.isEmpty()) {
             Object[] w = pendingWrites.poll();
             write(ctx, w[0], (ChannelPromise) w[1]);

@@ -8,5 +8,8 @@ public final class ChannelIdentity {
     /** Set by the TLS-PSK and certificate handlers once the handshake is done; absent on plain channels. */
     public static final AttributeKey<SecurityAssociation> ASSOCIATION = AttributeKey.valueOf("citadel.sa");
 
+    /** Set by the Bouncy Castle TLS handlers once the handshake is done: the session's key exporter. */
+    public static final AttributeKey<KeyingMaterial> KEYING_MATERIAL = AttributeKey.valueOf("citadel.exporter");
+
     private ChannelIdentity() {}
 }

@@ -74,6 +74,22 @@ public final class CseClientTls {
         }
     }
 
+    /**
+     * A context for talking to the service {@code fqdn} (a MEF or MAF) with this CSE's own certificate: the server
+     * must chain to {@code anchors} and name {@code fqdn}.
+     */
+    public SSLContext forService(String fqdn, File anchors) throws SSLException {
+        ConstrainedTrustManager serviceChains = trust(anchors, null);
+        synchronized (template) {
+            JdkSslContext ctx = (JdkSslContext) template.sslProvider(SslProvider.JDK)
+                    .trustManager(new ServiceTrust(serviceChains, fqdn))
+                    .protocols(CertificateTls.PROTOCOLS)
+                    .ciphers(CertificateTls.CIPHERS)
+                    .build();
+            return ctx.context();
+        }
+    }
+
     /** The context for talking to the CSE {@code peerCseId} (normalised, e.g. {@code /id-in}). */
     public SSLContext forPeer(String peerCseId) {
         return byPeer.computeIfAbsent(peerCseId, peer -> {

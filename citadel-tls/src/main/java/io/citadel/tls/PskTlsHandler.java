@@ -24,6 +24,8 @@ public final class PskTlsHandler extends BcTlsHandler {
     private final UnaryOperator<String> normalize;
     private String identity;
     private PskTlsServer server;
+    private final PskIdentitySniffer sniffer;
+    private java.util.Map<String, Integer> exports = java.util.Map.of();
 
     /**
      * @param throttle the guard against online guessing of the store's keys, shared by every listener that uses
@@ -36,6 +38,41 @@ public final class PskTlsHandler extends BcTlsHandler {
         this.store = store;
         this.throttle = throttle;
         this.normalize = normalize;
+        this.sniffer = store instanceof io.citadel.credentials.PskPrefetch ? new PskIdentitySniffer() : null;
+    }
+
+    /**
+     * Exports keying material for these labels (→ length) when the handshake completes, for the channel's
+     * {@link ChannelIdentity#KEYING_MATERIAL} (a MEF's Ke, TS-0003 §10.3).
+     */
+    public PskTlsHandler exporting(java.util.Map<String, Integer> labels) {
+        this.exports = java.util.Map.copyOf(labels);
+        return this;
+    }
+
+    /**
+     * With a store that fetches brokered keys: once the client's psk_identity is on the wire, the handshake waits
+     * for the fetch (never the event loop), so the key look-up finds the key. Not for a peer that is shut out.
+     */
+    @Override
+    protected java.util.concurrent.CompletionStage<Void> beforeInput(byte[] handshakeBytes) {
+        if (sniffer == null) {
+            return null;
+        }
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> fetches = new java.util.ArrayList<>();
+        for (String offered : sniffer.offer(handshakeBytes)) {
+            java.net.InetSocketAddress peer = peer();
+            if (peer != null && !throttle.admit("TLS-PSK", peer.getAddress())) {
+                return null; // the look-up refuses it anyway
+            }
+            ((io.citadel.credentials.PskPrefetch) store)
+                    .prefetch(offered)
+                    .ifPresent(f -> fetches.add(f.toCompletableFuture()));
+        }
+        return fetches.isEmpty()
+                ? null
+                : java.util.concurrent.CompletableFuture.allOf(
+                        fetches.toArray(new java.util.concurrent.CompletableFuture<?>[0]));
     }
 
     @Override
@@ -47,6 +84,7 @@ public final class PskTlsHandler extends BcTlsHandler {
             identity = new String(id, StandardCharsets.UTF_8);
             handshakeDone.run();
         });
+        server.exportOnCompletion(exports);
         return server;
     }
 

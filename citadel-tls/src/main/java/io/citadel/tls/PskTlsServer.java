@@ -19,7 +19,7 @@ import org.bouncycastle.tls.crypto.TlsCrypto;
  * ({@code admitted}): a connection opened before its address was shut out gets no key (and the handshake fails
  * without counting as a guess; {@link #refused()}).
  */
-final class PskTlsServer extends PSKTlsServer {
+final class PskTlsServer extends PSKTlsServer implements KeyingMaterial {
     static final int[] SUITES = {
         CipherSuite.TLS_AES_128_GCM_SHA256,
         CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
@@ -120,9 +120,32 @@ final class PskTlsServer extends PSKTlsServer {
         return SUITES.clone();
     }
 
+    /** label → length of the keying material to export when the handshake completes (Bouncy Castle allows no later). */
+    private java.util.Map<String, Integer> exports = java.util.Map.of();
+
+    private final java.util.Map<String, byte[]> exported = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void exportOnCompletion(java.util.Map<String, Integer> labels) {
+        this.exports = java.util.Map.copyOf(labels);
+    }
+
+    /**
+     * The keying material exported for {@code label} at the end of the handshake (RFC 5705 without a context value;
+     * TLS 1.3's exporter), handed out once.
+     */
+    @Override
+    public byte[] export(String label, int length) {
+        byte[] b = exported.remove(label);
+        if (b == null || b.length != length) {
+            throw new IllegalStateException("no keying material of " + length + " bytes for " + label);
+        }
+        return b;
+    }
+
     @Override
     public void notifyHandshakeComplete() throws java.io.IOException {
         super.notifyHandshakeComplete();
+        exports.forEach((label, length) -> exported.put(label, context.exportKeyingMaterial(label, null, length)));
         byte[] tls12 = context.getSecurityParametersConnection().getPSKIdentity();
         onHandshakeComplete.accept(tls12 != null ? tls12 : externalIdentity);
     }

@@ -42,6 +42,24 @@ public record EnrolmentSubject(Type type, String id, String cseId, String spDoma
                 : CertificateAuthority.cseName(id, spDomain);
     }
 
+    /**
+     * The originator a key provisioned for this subject may act as: {@code /<cse>/<AE-ID>} for an AE, the CSE-ID
+     * for a CSE.
+     */
+    public String originator() {
+        return type == Type.AE_ID ? cseId + "/" + id : id;
+    }
+
+    /**
+     * The FQDN of the CSE this subject's keys are for (its registrar: the public domain name of the CSE-ID, TS-0003
+     * §7.1.3), when the policy names one.
+     */
+    public java.util.Optional<String> targetFqdn() {
+        return cseId == null
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(cseId.replaceFirst("^/", "") + "." + spDomain);
+    }
+
     /** The subject distinguished name of the certificate. */
     public String distinguishedName() {
         return "CN=" + (type == Type.AE_ID ? id : id.substring(1) + "." + spDomain);

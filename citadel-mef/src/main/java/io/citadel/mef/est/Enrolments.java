@@ -133,7 +133,8 @@ public final class Enrolments {
         return byEnrolee.values().stream().map(State::policy).toList();
     }
 
-    synchronized Optional<EnrolmentPolicy> policy(String enrolee) {
+    /** The policy of {@code enrolee}, if it has one (revoked or not). */
+    public synchronized Optional<EnrolmentPolicy> policy(String enrolee) {
         refresh();
         State s = enrolee == null ? null : byEnrolee.get(enrolee);
         return s == null ? Optional.empty() : Optional.of(s.policy());

@@ -4,6 +4,7 @@ import io.citadel.credentials.SecurityAssociation;
 import io.citadel.mef.est.EstException;
 import io.citadel.mef.est.EstService;
 import io.citadel.tls.ChannelIdentity;
+import io.citadel.tls.KeyingMaterial;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -22,6 +23,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,15 +40,39 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     static final String PREFIX = "/.well-known/est/";
     private static final String CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only";
 
-    /** Who the TLS handshake proved: the enrolee and, on the certificate listener, the certificate it showed. */
-    record Enrolee(String id, X509Certificate certificate) {}
+    /**
+     * Who the TLS handshake proved: the enrolee and, on the certificate listener, the certificate it showed, and the
+     * FQDNs it proved as an enrolment target (a CSE whose certificate chains to the target anchors or is one the MEF
+     * issued to a CSE).
+     */
+    record Enrolee(String id, X509Certificate certificate, List<String> targetNames) {
+        Enrolee(String id, X509Certificate certificate) {
+            this(id, certificate, List.of());
+        }
+    }
+
+    /** One request, as read on the event loop. */
+    private record Call(
+            String uri,
+            HttpMethod method,
+            String contentType,
+            Enrolee who,
+            byte[] body,
+            String from,
+            KeyingMaterial exporter) {}
 
     private final EstService est;
     private final Executor worker;
     private final Function<ChannelHandlerContext, Optional<Enrolee>> authenticated;
+    private final KeyRoutes keys;
 
-    EstHttpHandler(EstService est, Executor worker, Function<ChannelHandlerContext, Optional<Enrolee>> authenticated) {
+    EstHttpHandler(
+            EstService est,
+            KeyRoutes keys,
+            Executor worker,
+            Function<ChannelHandlerContext, Optional<Enrolee>> authenticated) {
         this.est = est;
+        this.keys = keys;
         this.worker = worker;
         this.authenticated = authenticated;
     }
@@ -75,9 +101,19 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     keepAlive);
             return;
         }
+        Call call = new Call(
+                request.uri(),
+                method,
+                contentType,
+                enrolee.get(),
+                body,
+                request.headers().get("X-M2M-Origin"),
+                ctx.channel().attr(ChannelIdentity.KEYING_MATERIAL).get());
         try {
             worker.execute(() -> {
-                FullHttpResponse response = handle(operation, method, contentType, enrolee.get(), body);
+                FullHttpResponse response = call.uri().startsWith(PREFIX)
+                        ? handle(operation, method, contentType, enrolee.get(), body)
+                        : keyOperation(call);
                 ctx.executor().execute(() -> write(ctx, response, keepAlive));
             });
         } catch (RejectedExecutionException busy) {
@@ -124,6 +160,36 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
     }
 
+    /** The enrolment exchange and fetchCredentials ({@link KeyRoutes}); anything else is not found. */
+    private FullHttpResponse keyOperation(Call call) {
+        KeyRoutes.Answer answer;
+        try {
+            if (KeyRoutes.ENROLMENT.equals(call.uri())) {
+                requireMethod(call.method(), HttpMethod.POST);
+                answer = keys.enrolmentExchange(call.who().id(), call.exporter());
+            } else if (call.uri().startsWith(KeyRoutes.FETCH)) {
+                requireMethod(call.method(), HttpMethod.GET);
+                answer = keys.fetchCredentials(
+                        call.uri().substring(KeyRoutes.FETCH.length()),
+                        call.who().targetNames(),
+                        call.from());
+            } else {
+                return response(HttpResponseStatus.NOT_FOUND, "text/plain", text("no such MEF operation"));
+            }
+        } catch (EstException e) {
+            LOG.log(
+                    Level.INFO,
+                    "MEF " + call.uri() + " refused for " + call.who().id() + ": " + e.getMessage());
+            answer = KeyRoutes.refusal(e);
+        } catch (RuntimeException e) {
+            long incident = System.nanoTime();
+            LOG.log(Level.ERROR, "MEF " + call.uri() + " failed (incident " + incident + ")", e);
+            answer = KeyRoutes.refusal(
+                    new EstException(500, "the MEF could not complete the request (incident " + incident + ")"));
+        }
+        return response(HttpResponseStatus.valueOf(answer.status()), "application/json", answer.json());
+    }
+
     /** The bootstrap identity (KpmID) of the association's Credential-ID ({@code <type>-<identity>}, §10.4). */
     static String enrolee(SecurityAssociation association) {
         return association.credentialId().replaceFirst("^[0-9]{2}-", "");
@@ -148,7 +214,7 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static FullHttpResponse response(HttpResponseStatus status, String type, byte[] body) {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-        if (!type.startsWith("text/")) {
+        if (!type.startsWith("text/") && !type.equals("application/json")) {
             r.headers().set("Content-Transfer-Encoding", "base64");
         }
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);

@@ -40,6 +40,7 @@ final class EstListener implements AutoCloseable {
     EstListener(
             InetSocketAddress address,
             EstService est,
+            KeyRoutes keys,
             Function<SocketChannel, ChannelHandler> security,
             Function<ChannelHandlerContext, Optional<EstHttpHandler.Enrolee>> authenticated)
             throws InterruptedException {
@@ -56,7 +57,7 @@ final class EstListener implements AutoCloseable {
                                     .addLast(security.apply(ch))
                                     .addLast(new HttpServerCodec(4096, 8192, 8192))
                                     .addLast(new HttpObjectAggregator(MAX_BODY))
-                                    .addLast(new EstHttpHandler(est, worker, authenticated));
+                                    .addLast(new EstHttpHandler(est, keys, worker, authenticated));
                         }
                     })
                     .bind(address)

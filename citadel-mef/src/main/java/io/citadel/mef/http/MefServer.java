@@ -23,6 +23,7 @@ public final class MefServer implements AutoCloseable {
     public MefServer(
             InetSocketAddress address,
             EstService est,
+            KeyRoutes keys,
             PskStore bootstrapKeys,
             HandshakeThrottle throttle,
             long handshakeTimeoutMillis)
@@ -31,7 +32,11 @@ public final class MefServer implements AutoCloseable {
         listener = new EstListener(
                 address,
                 est,
-                ch -> new PskTlsHandler(bootstrapKeys, throttle, asIs, handshakeTimeoutMillis),
+                keys,
+                ch -> new PskTlsHandler(bootstrapKeys, throttle, asIs, handshakeTimeoutMillis)
+                        .exporting(java.util.Map.of(
+                                io.citadel.credentials.KeyDerivation.BOOTSTRAP_EXPORTER,
+                                io.citadel.credentials.KeyDerivation.EXPORT_LENGTH)),
                 EstHttpHandler::byBootstrapKey);
     }
 

@@ -34,10 +34,14 @@ public final class ReenrolmentServer implements AutoCloseable {
             List<X509Certificate> chain,
             X509Certificate clientCa,
             List<X509Certificate> deviceAnchors,
+            KeyRoutes keys,
+            List<X509Certificate> targetAnchors,
             long handshakeTimeoutMillis)
             throws InterruptedException, SSLException {
         List<X509Certificate> anchors = new java.util.ArrayList<>(List.of(clientCa));
         anchors.addAll(deviceAnchors);
+        anchors.addAll(targetAnchors);
+        EnrolmentTargets targets = new EnrolmentTargets(clientCa, targetAnchors, enrolments);
         SslContext tls = SslContextBuilder.forServer(key, chain)
                 .trustManager(anchors)
                 .clientAuth(ClientAuth.REQUIRE)
@@ -46,12 +50,13 @@ public final class ReenrolmentServer implements AutoCloseable {
         listener = new EstListener(
                 address,
                 est,
+                keys,
                 ch -> {
                     SslHandler ssl = tls.newHandler(ch.alloc());
                     ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
                     return ssl;
                 },
-                ctx -> byCertificate(ctx, enrolments, clientCa));
+                ctx -> byCertificate(ctx, enrolments, clientCa, targets));
     }
 
     /**
@@ -61,19 +66,20 @@ public final class ReenrolmentServer implements AutoCloseable {
      * re-enrol).
      */
     static Optional<EstHttpHandler.Enrolee> byCertificate(
-            ChannelHandlerContext ctx, Enrolments enrolments, X509Certificate mefCa) {
+            ChannelHandlerContext ctx, Enrolments enrolments, X509Certificate mefCa, EnrolmentTargets targets) {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         try {
             Certificate[] peer = ssl == null ? null : ssl.engine().getSession().getPeerCertificates();
             if (peer == null || peer.length == 0 || !(peer[0] instanceof X509Certificate cert)) {
                 return Optional.empty();
             }
+            List<String> targetNames = targets.namesProven(peer);
             if (issuedBy(cert, mefCa)) {
                 return enrolments
                         .enroleeHolding(cert.getSerialNumber())
-                        .map(id -> new EstHttpHandler.Enrolee(id, cert));
+                        .map(id -> new EstHttpHandler.Enrolee(id, cert, targetNames));
             }
-            return Optional.of(new EstHttpHandler.Enrolee(deviceEnrolee(cert), null));
+            return Optional.of(new EstHttpHandler.Enrolee(deviceEnrolee(cert), null, targetNames));
         } catch (SSLPeerUnverifiedException e) {
             return Optional.empty();
         }
@@ -86,7 +92,7 @@ public final class ReenrolmentServer implements AutoCloseable {
                 .toString();
     }
 
-    private static boolean issuedBy(X509Certificate cert, X509Certificate ca) {
+    static boolean issuedBy(X509Certificate cert, X509Certificate ca) {
         if (!cert.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
             return false;
         }

@@ -10,6 +10,7 @@ import io.citadel.mef.est.EnrolmentPolicy;
 import io.citadel.mef.est.EnrolmentSubject;
 import io.citadel.mef.est.Enrolments;
 import io.citadel.mef.est.EstService;
+import io.citadel.mef.keys.EnrolmentKeys;
 import io.citadel.security.HandshakeThrottle;
 import io.citadel.tls.CertificateAuthority;
 import java.io.IOException;
@@ -57,6 +58,7 @@ class MefServerTest {
 
     static MefServer mef;
     static Enrolments enrolments;
+    static EnrolmentKeys enrolmentKeys;
 
     @BeforeAll
     static void start() throws Exception {
@@ -78,9 +80,15 @@ class MefServerTest {
         keys.put(new PskCredential(KPM_REFUSED, List.of("Cdev2"), null), KPM.clone());
         HandshakeThrottle throttle = new HandshakeThrottle(
                 100, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofHours(1), 100, Clock.systemUTC());
+        enrolmentKeys = new EnrolmentKeys(
+                EncryptedFilePskStore.open(dir.resolve("ke"), "pw".toCharArray()),
+                enrolments,
+                "mef.citadel.example",
+                Clock.systemUTC());
         mef = new MefServer(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new EstService(ca, enrolments, Clock.systemUTC()),
+                new KeyRoutes(enrolmentKeys, "https://mef.citadel.example/.well-known/est"),
                 keys,
                 throttle,
                 10_000);
@@ -194,5 +202,70 @@ class MefServerTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(out).contains("HTTP/1.1 200 OK").contains("application/pkcs7-mime");
+    }
+
+    @Test
+    void the_enrolment_exchange_is_a_post_in_a_bootstrap_session() throws Exception {
+        try (PskHttpConnection c = connection(KPM_REFUSED, KPM)) {
+            PskHttpConnection.Reply r = c.exchange("GET", "/mef/enrolment", Map.of(), null, Duration.ofSeconds(20));
+            assertThat(r.status()).isEqualTo(405);
+            r = c.exchange(
+                    "GET", "/fetchCredentials/00@mef.citadel.example/22", Map.of(), null, Duration.ofSeconds(20));
+            assertThat(r.status()).as("a device is no enrolment target").isEqualTo(403);
+            assertThat(text(r)).contains("\"status\":false").contains("enrolment target");
+        }
+    }
+
+    /**
+     * OpenSSL's s_client exports keying material with the label of TS-0003 §10.3 in the same session in which it asks
+     * for the enrolment exchange: the KeID the MEF answers is the first 16 bytes in hex, and the key a target fetches
+     * is HMAC-SHA-256 over the last 32 bytes, computed here independently of the MEF's code.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"-tls1_3", "-tls1_2"})
+    void openssl_and_the_mef_export_the_same_ke_and_the_target_gets_the_derived_key(String version) throws Exception {
+        Path request = dir.resolve("enrolment.http");
+        Files.writeString(
+                request, "POST /mef/enrolment HTTP/1.1\r\nHost: mef\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        Process p = new ProcessBuilder(
+                        "openssl",
+                        "s_client",
+                        "-connect",
+                        "127.0.0.1:" + mef.port(),
+                        "-psk_identity",
+                        KPM_ID,
+                        "-psk",
+                        HexFormat.of().formatHex(KPM),
+                        "-keymatexport",
+                        "EXPORTER-oneM2M-Bootstrap",
+                        "-keymatexportlen",
+                        "48",
+                        version,
+                        "-ign_eof")
+                .redirectErrorStream(true)
+                .redirectInput(request.toFile())
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        java.util.regex.Matcher km = java.util.regex.Pattern.compile("Keying material: ([0-9A-Fa-f]{96})")
+                .matcher(out);
+        assertThat(km.find()).as(out).isTrue();
+        byte[] exported = HexFormat.of().parseHex(km.group(1));
+        java.util.regex.Matcher id =
+                java.util.regex.Pattern.compile("\"keID\":\"([^\"]+)\"").matcher(out);
+        assertThat(id.find()).as(out).isTrue();
+        String keyId = id.group(1);
+        assertThat(keyId)
+                .isEqualTo(HexFormat.of().formatHex(java.util.Arrays.copyOfRange(exported, 0, 16))
+                        + "@mef.citadel.example");
+
+        EnrolmentKeys.UsageKey key = enrolmentKeys.fetch(keyId, "22", List.of("id-in.citadel.example"), "/id-in");
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Arrays.copyOfRange(exported, 16, 48), "HmacSHA256"));
+        byte[] expected = mac.doFinal(
+                ("oneM2M Enrolment Key to Usage-Constrained Symmetric Key derivation" + "22id-in.citadel.example")
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThat(key.key()).isEqualTo(expected);
+        assertThat(key.enrolee()).isEqualTo("/id-in/Cdev1");
     }
 }

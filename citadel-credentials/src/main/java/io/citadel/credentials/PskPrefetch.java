@@ -1,0 +1,18 @@
+package io.citadel.credentials;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A {@link PskStore} that can learn keys it does not hold from elsewhere (a MEF or MAF that brokers them, TS-0003
+ * §8.3.2.1, §8.2.2.3). A TLS-PSK listener asks it as soon as a client's psk_identity is on the wire, and holds
+ * the handshake until the answer is in, so that the key look-up itself never waits on the network.
+ */
+public interface PskPrefetch {
+    /**
+     * Starts fetching the key of {@code identity} when this store would fetch it (an identity of a broker it knows,
+     * not held yet); empty when there is nothing to wait for. The stage completes, normally, when the key is held
+     * or the fetch failed (the look-up then finds nothing and the handshake fails).
+     */
+    Optional<CompletionStage<Void>> prefetch(String identity);
+}

@@ -1,0 +1,102 @@
+package io.citadel.mef.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.citadel.credentials.KeyDerivation;
+import io.citadel.mef.est.EstException;
+import io.citadel.mef.keys.EnrolmentKeys;
+import io.citadel.tls.KeyingMaterial;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The MEF's key operations over HTTP, with JSON members named after TS-0003's parameters (digest §12.2, §12.3;
+ * the TS-0032 names are not available: decisions, "Issue 16"):
+ * <ul>
+ * <li>{@code POST /mef/enrolment}, inside the enrolee's MEF handshake session: the Enrolment Exchange; both ends
+ * export Ke, the MEF records it and answers {@code keID}, {@code expirationTime} and where certificates are
+ * enrolled;</li>
+ * <li>{@code GET /fetchCredentials/<KeID>/<SUID>}, by an enrolment target over certificate TLS with
+ * {@code X-M2M-Origin}: {@code {"status":true,"credential":base64,"enroleeID":..,"lifetime":..}} or
+ * {@code {"status":false,"errorString":..}}.</li>
+ * </ul>
+ */
+public final class KeyRoutes {
+    static final String ENROLMENT = "/mef/enrolment";
+    static final String FETCH = "/fetchCredentials/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** An HTTP status and JSON body. */
+    record Answer(int status, byte[] json) {}
+
+    private final EnrolmentKeys keys;
+    private final String estBase;
+
+    /**
+     * @param keys    the enrolment keys; null: key operations are off (404)
+     * @param estBase the EST base URI to tell enrolees, e.g. {@code https://mef.sp.example:8443/.well-known/est}
+     */
+    public KeyRoutes(EnrolmentKeys keys, String estBase) {
+        this.keys = keys;
+        this.estBase = estBase;
+    }
+
+    Answer enrolmentExchange(String enrolee, KeyingMaterial session) {
+        requireKeys();
+        if (session == null) {
+            throw new EstException(400, "the enrolment exchange runs in a TLS-PSK MEF handshake session");
+        }
+        EnrolmentKeys.Recorded recorded =
+                keys.record(enrolee, session.export(KeyDerivation.BOOTSTRAP_EXPORTER, KeyDerivation.EXPORT_LENGTH));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("keID", recorded.keyId());
+        body.put("expirationTime", recorded.notAfter().toString());
+        body.put("certificateEnrolment", Map.of("certProvProtocolID", 1, "uri", estBase));
+        return new Answer(200, json(body));
+    }
+
+    Answer fetchCredentials(String path, List<String> callerNames, String from) {
+        requireKeys();
+        String[] parts = path.split("/", -1);
+        if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            throw new EstException(400, "fetchCredentials takes /fetchCredentials/<KeID>/<SUID>");
+        }
+        if (callerNames.isEmpty()) {
+            throw new EstException(403, "only an enrolment target with a CSE certificate may fetch credentials");
+        }
+        if (from == null || from.isBlank()) {
+            throw new EstException(400, "X-M2M-Origin names the enrolment target");
+        }
+        EnrolmentKeys.UsageKey key = keys.fetch(parts[0], parts[1], callerNames, from);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", true);
+        body.put("credential", Base64.getEncoder().encodeToString(key.key()));
+        body.put("enroleeID", key.enrolee());
+        body.put("lifetime", key.notAfter().toString());
+        java.util.Arrays.fill(key.key(), (byte) 0);
+        return new Answer(200, json(body));
+    }
+
+    static Answer refusal(EstException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", false);
+        body.put("errorString", e.getMessage());
+        return new Answer(e.httpStatus(), json(body));
+    }
+
+    private void requireKeys() {
+        if (keys == null) {
+            throw new EstException(404, "this MEF does not provision keys");
+        }
+    }
+
+    private static byte[] json(Map<String, Object> body) {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+}

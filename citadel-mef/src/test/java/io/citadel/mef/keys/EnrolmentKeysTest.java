@@ -1,0 +1,141 @@
+package io.citadel.mef.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.citadel.credentials.EncryptedFilePskStore;
+import io.citadel.mef.est.EnrolmentPolicy;
+import io.citadel.mef.est.EnrolmentSubject;
+import io.citadel.mef.est.Enrolments;
+import io.citadel.mef.est.EstException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ke recorded per enrolee and the usage-constrained keys derived from it: refusals first. */
+class EnrolmentKeysTest {
+    static final String MEF = "mef.citadel.example";
+    static final List<String> TARGET = List.of("id-in.citadel.example");
+
+    @TempDir
+    Path dir;
+
+    Enrolments enrolments;
+    EnrolmentKeys keys;
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
+
+    @BeforeEach
+    void setUp() {
+        enrolments = Enrolments.open(dir.resolve("enrolments.json"));
+        enrolments.put(policy("kpm-1@" + MEF, "Cdev1", "/id-in"));
+        enrolments.put(policy("kpm-2@" + MEF, "Cdev2", null));
+        keys = new EnrolmentKeys(
+                EncryptedFilePskStore.open(dir.resolve("ke"), "pw".toCharArray()), enrolments, MEF, clock);
+    }
+
+    static EnrolmentPolicy policy(String enrolee, String ae, String cse) {
+        EnrolmentSubject subject = cse == null
+                ? new EnrolmentSubject(EnrolmentSubject.Type.CSE_ID, "/id-mn1", null, "citadel.example")
+                : new EnrolmentSubject(EnrolmentSubject.Type.AE_ID, ae, cse, "citadel.example");
+        return EnrolmentPolicy.withPassword(enrolee, subject, Duration.ofDays(30), "a long enough password");
+    }
+
+    static byte[] export() {
+        byte[] b = new byte[48];
+        new SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    static int status(Runnable r) {
+        try {
+            r.run();
+        } catch (EstException e) {
+            return e.httpStatus();
+        }
+        throw new AssertionError("not refused");
+    }
+
+    @Test
+    void unknown_enrolees_and_short_exports_record_nothing() {
+        assertThat(status(() -> keys.record("kpm-9@" + MEF, export()))).isEqualTo(403);
+        assertThatThrownBy(() -> keys.record("kpm-1@" + MEF, new byte[32]))
+                .isInstanceOf(IllegalArgumentException.class);
+        enrolments.revoke("kpm-1@" + MEF);
+        assertThat(status(() -> keys.record("kpm-1@" + MEF, export()))).isEqualTo(403);
+    }
+
+    @Test
+    void a_fetch_is_refused_to_any_but_the_target_for_the_served_use() {
+        String keyId = keys.record("kpm-1@" + MEF, export()).keyId();
+        assertThat(status(() -> keys.fetch("00112233445566778899aabbccddeeff@" + MEF, "22", TARGET, "/id-in")))
+                .as("unknown KeID")
+                .isEqualTo(404);
+        assertThat(status(() -> keys.fetch(keyId, "x", TARGET, "/id-in"))).isEqualTo(400);
+        assertThat(status(() -> keys.fetch(keyId, "23", TARGET, "/id-in")))
+                .as("a use not served")
+                .isEqualTo(403);
+        assertThat(status(() -> keys.fetch(keyId, "22", List.of("id-mn9.citadel.example"), "/id-in")))
+                .as("another CSE's certificate")
+                .isEqualTo(403);
+        assertThat(status(() -> keys.fetch(keyId, "22", TARGET, "/id-mn9")))
+                .as("From not the target")
+                .isEqualTo(403);
+        assertThat(keys.fetch(keyId, "22", TARGET, "/id-in").enrolee()).isEqualTo("/id-in/Cdev1");
+    }
+
+    @Test
+    void an_enrolment_without_a_target_cse_serves_no_target() {
+        String keyId = keys.record("kpm-2@" + MEF, export()).keyId();
+        assertThat(status(() -> keys.fetch(keyId, "22", List.of("id-mn1.citadel.example"), "/id-mn1")))
+                .isEqualTo(403);
+    }
+
+    @Test
+    void a_new_ke_replaces_the_last_and_revocation_and_expiry_end_fetches() {
+        String first = keys.record("kpm-1@" + MEF, export()).keyId();
+        String second = keys.record("kpm-1@" + MEF, export()).keyId();
+        assertThat(status(() -> keys.fetch(first, "22", TARGET, "/id-in"))).isEqualTo(404);
+        assertThat(keys.fetch(second, "22", TARGET, "/id-in").key()).hasSize(32);
+
+        clock.now = clock.now.plus(Duration.ofDays(31));
+        assertThat(status(() -> keys.fetch(second, "22", TARGET, "/id-in")))
+                .as("expired with the enrolment")
+                .isEqualTo(404);
+        clock.now = clock.now.minus(Duration.ofDays(31));
+
+        enrolments.revoke("kpm-1@" + MEF);
+        assertThat(status(() -> keys.fetch(second, "22", TARGET, "/id-in"))).isEqualTo(403);
+        enrolments.remove("kpm-1@" + MEF);
+        assertThat(status(() -> keys.fetch(second, "22", TARGET, "/id-in"))).isEqualTo(403);
+    }
+
+    static final class MutableClock extends Clock {
+        Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
