@@ -172,7 +172,8 @@ public final class CitadelServer implements AutoCloseable {
             CredentialAdmin credentials = new CredentialAdmin(config, dataDir);
             boolean pskListeners = config.get(ConfigKey.PSK_PORT) != null || config.get(ConfigKey.COAPS_PORT) != null;
             io.citadel.security.HandshakeThrottle pskThrottle = pskListeners ? CredentialStores.throttle(config) : null;
-            io.citadel.credentials.PskStore pskStore = pskListeners ? credentials.pskStore() : null;
+            io.citadel.credentials.PskStore pskStore =
+                    pskListeners ? KeyBrokerSetup.wrap(config, settings, credentials.pskStore()) : null;
             if (config.get(ConfigKey.PSK_PORT) != null) {
                 io.citadel.security.OriginatorIds ids =
                         new io.citadel.security.OriginatorIds(settings.cseId(), settings.spId());

@@ -179,6 +179,23 @@ enum ConfigKey {
             "optional"),
     HANDSHAKE_TIMEOUT_MS(
             "handshake-timeout-ms", "10000", "a TLS handshake not done by then closes the connection", Kind.POSITIVE),
+    KEY_BROKER(
+            "key-broker",
+            null,
+            "MEFs whose provisioned keys this CSE fetches (TS-0003 §8.3.2.1), fqdn=https://host:port[,...]: a TLS-PSK"
+                    + " client offering <KeID>@fqdn gets its key from that MEF, with this CSE's certificate"
+                    + " (--tls-cert/--tls-key or --key-store) and --key-broker-trust"),
+    KEY_BROKER_TRUST(
+            "key-broker-trust",
+            null,
+            "PEM trust anchors for the certificates of the --key-broker services (they must name their FQDN)",
+            Kind.FILE),
+    KEY_BROKER_HOLD(
+            "key-broker-hold",
+            "PT1H",
+            "a fetched key is held at most this long (or its lifetime, if shorter), then fetched again: how long"
+                    + " a device its MEF revoked can keep a session",
+            Kind.DURATION),
     PSK_FAILURES_ALLOWED(
             "psk-failures-allowed",
             "10",

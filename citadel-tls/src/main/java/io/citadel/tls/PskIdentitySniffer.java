@@ -24,6 +24,7 @@ final class PskIdentitySniffer {
     private int recordOffset;
     private int handshakeOffset;
     private boolean done;
+    private boolean plaintextOver;
 
     /** Feeds bytes from the wire; returns the identities offered in them (usually none, at most once some). */
     List<String> offer(byte[] bytes) {
@@ -36,20 +37,22 @@ final class PskIdentitySniffer {
             return List.of();
         }
         byte[] all = records.toByteArray();
-        while (!done && all.length - recordOffset >= 5) {
+        while (!plaintextOver && all.length - recordOffset >= 5) {
             int type = all[recordOffset] & 0xff;
             int length = u16(all, recordOffset + 3);
             if (all.length - recordOffset - 5 < length) {
                 break;
             }
             if (type != RECORD_HANDSHAKE) {
-                done = true; // ChangeCipherSpec, alert or application data: the plaintext handshake is over
+                plaintextOver = true; // ChangeCipherSpec, alert or application data: no more handshake to read
                 break;
             }
             handshake.write(all, recordOffset + 5, length);
             recordOffset += 5 + length;
         }
-        return messages();
+        List<String> found = messages();
+        done |= plaintextOver;
+        return found;
     }
 
     private List<String> messages() {

@@ -27,9 +27,10 @@ import java.util.regex.Pattern;
  * The CSE's pre-shared keys: its own store first, then keys that brokers (a MEF, a MAF) hand out for identities of
  * the form {@code relativeKeyId@broker-fqdn}. A key of a known broker not held yet is fetched when a client offers
  * its identity ({@link PskPrefetch}; the TLS handshake waits for it), bound to the originator the broker names,
- * and held in memory only until the broker's lifetime for it or {@code maxHold}, whichever ends first; then it is
- * dropped and announced, which ends the sessions it opened (a device the broker revoked cannot stay connected past
- * {@code maxHold}). One peer cannot make the CSE hammer a broker: a refused identity is not asked again for
+ * and held in memory until the broker's lifetime for it or {@code maxHold}, whichever ends first. Then the broker is
+ * asked again: a key it still vouches for is held on and its sessions go on; one it refuses (a revoked device), or
+ * cannot vouch for (unreachable: fail closed), is dropped and announced, which ends the sessions it opened. So a
+ * device its MEF revoked stays connected for at most {@code maxHold}. One peer cannot make the CSE hammer a broker: a refused identity is not asked again for
  * {@code retryAfter}, and at most {@code maxInFlight} fetches run at once.
  */
 public final class BrokeredPskStore implements PskStore, PskPrefetch, AutoCloseable {
@@ -108,11 +109,14 @@ public final class BrokeredPskStore implements PskStore, PskPrefetch, AutoClosea
         if (raced != null) {
             return Optional.of(raced);
         }
-        fetch(broker, identity, started);
+        fetch(broker, identity, started, null);
         return Optional.of(started);
     }
 
-    private void fetch(KeyBroker broker, String identity, CompletableFuture<Void> done) {
+    /**
+     * Fetches {@code identity}; on failure a key held under {@code held} (when refreshing it) is dropped and announced.
+     */
+    private void fetch(KeyBroker broker, String identity, CompletableFuture<Void> done, PskCredential refreshing) {
         CompletableFuture<BrokeredKey> call;
         try {
             call = broker.fetch(identity);
@@ -124,10 +128,10 @@ public final class BrokeredPskStore implements PskStore, PskPrefetch, AutoClosea
                 if (error == null) {
                     hold(identity, key);
                 } else {
-                    refused(identity, error);
+                    refused(identity, error, refreshing);
                 }
             } catch (RuntimeException unusable) {
-                refused(identity, unusable);
+                refused(identity, unusable, refreshing);
             } finally {
                 if (key != null) {
                     key.destroy();
@@ -159,10 +163,29 @@ public final class BrokeredPskStore implements PskStore, PskPrefetch, AutoClosea
         refusedUntil.remove(identity);
         LOG.log(Level.INFO, "key " + identity + " fetched from its broker for " + key.originator() + " until " + until);
         long delay = Math.max(0, Duration.between(now, until).toMillis());
-        expiry.schedule(() -> drop(identity, credential), delay, TimeUnit.MILLISECONDS);
+        expiry.schedule(() -> holdEnded(identity, credential), delay, TimeUnit.MILLISECONDS);
     }
 
-    private void refused(String identity, Throwable error) {
+    /** The hold of {@code credential} ended: the broker is asked again (unless it was fetched anew meanwhile). */
+    private void holdEnded(String identity, PskCredential credential) {
+        Held h = held.get(identity);
+        if (h == null || !h.credential().equals(credential)) {
+            return;
+        }
+        Matcher m = IDENTITY.matcher(identity);
+        KeyBroker broker = m.matches() ? brokers.get(m.group(1).toLowerCase(java.util.Locale.ROOT)) : null;
+        CompletableFuture<Void> refresh = new CompletableFuture<>();
+        if (broker == null) {
+            drop(identity, credential);
+        } else if (inFlight.putIfAbsent(identity, refresh) == null) {
+            fetch(broker, identity, refresh, credential);
+        }
+    }
+
+    private void refused(String identity, Throwable error, PskCredential refreshing) {
+        if (refreshing != null) {
+            drop(identity, refreshing);
+        }
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause()
                 : error;
@@ -174,7 +197,7 @@ public final class BrokeredPskStore implements PskStore, PskPrefetch, AutoClosea
         refusedUntil.put(identity, clock.instant().plus(retryAfter));
     }
 
-    /** Drops a held key when it ends (unless it was fetched anew meanwhile) and announces it. */
+    /** Drops a held key (unless it was fetched anew meanwhile) and announces it. */
     private void drop(String identity, PskCredential credential) {
         Held h = held.get(identity);
         if (h != null && h.credential().equals(credential) && held.remove(identity, h)) {

@@ -1,0 +1,64 @@
+package io.citadel.server;
+
+import io.citadel.credentials.PskStore;
+import io.citadel.engine.CseSettings;
+import io.citadel.tls.broker.BrokeredPskStore;
+import io.citadel.tls.broker.KeyBroker;
+import io.citadel.tls.broker.MefKeyBroker;
+import java.io.File;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The key brokers as configured ({@code --key-broker fqdn=https://host:port,...}): the CSE's PSK store, wrapped so
+ * that keys a MEF provisioned for this CSE are fetched on first sight of their KeID. Without brokers the store is
+ * used as it is.
+ */
+final class KeyBrokerSetup {
+    private KeyBrokerSetup() {}
+
+    static PskStore wrap(Configuration config, CseSettings settings, PskStore local) {
+        String brokers = config.get(ConfigKey.KEY_BROKER);
+        if (brokers == null || brokers.isBlank()) {
+            return local;
+        }
+        String trust = config.get(ConfigKey.KEY_BROKER_TRUST);
+        if (trust == null) {
+            throw new IllegalArgumentException("--key-broker needs --key-broker-trust (the MEF's trust anchors)");
+        }
+        io.citadel.tls.CseClientTls tls = CertificateTlsSetup.client(config, settings);
+        if (tls == null) {
+            throw new IllegalArgumentException(
+                    "--key-broker needs this CSE's certificate (--tls-cert and --tls-key, or --key-store)");
+        }
+        ExecutorService calls = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "citadel-key-broker");
+            t.setDaemon(true);
+            return t;
+        });
+        Map<String, KeyBroker> byFqdn = new LinkedHashMap<>();
+        for (String entry : brokers.split(",")) {
+            String[] parts = entry.strip().split("=", 2);
+            if (parts.length != 2 || !parts[0].matches("[A-Za-z0-9.-]{1,253}") || !parts[1].startsWith("https://")) {
+                throw new IllegalArgumentException("--key-broker takes fqdn=https://host:port entries, not " + entry);
+            }
+            String fqdn = parts[0].toLowerCase(Locale.ROOT);
+            try {
+                byFqdn.put(
+                        fqdn,
+                        new MefKeyBroker(
+                                URI.create(parts[1]), settings.cseId(), tls.forService(fqdn, new File(trust)), calls));
+            } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("--key-broker " + entry + " unusable: " + e.getMessage());
+            }
+        }
+        Duration hold = Duration.parse(config.get(ConfigKey.KEY_BROKER_HOLD));
+        return new BrokeredPskStore(local, byFqdn, hold, Duration.ofSeconds(30), 16, Clock.systemUTC());
+    }
+}
