@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A TLS session held open by OpenSSL's {@code s_client} with a client certificate: {@link #open} returns once the
+ * A TLS session held open by OpenSSL's {@code s_client} with a client certificate or a pre-shared key: {@link #open} returns once the
  * handshake is done and a first request was answered (so the server has seen the certificate, which TLS 1.3
  * sends after the server's Finished), the session still alive.
  */
@@ -52,6 +52,26 @@ final class LiveTlsSession implements AutoCloseable {
                         trust.toString())
                 .redirectErrorStream(true)
                 .start());
+        return started(s, originator);
+    }
+
+    /** A session of OpenSSL's {@code s_client -psk} (TLS-PSK), opened as {@link #open} does. */
+    static LiveTlsSession openPsk(int port, String identity, String keyHex, String originator) throws Exception {
+        LiveTlsSession s = new LiveTlsSession(new ProcessBuilder(
+                        "openssl",
+                        "s_client",
+                        "-connect",
+                        "127.0.0.1:" + port,
+                        "-psk_identity",
+                        identity,
+                        "-psk",
+                        keyHex)
+                .redirectErrorStream(true)
+                .start());
+        return started(s, originator);
+    }
+
+    private static LiveTlsSession started(LiveTlsSession s, String originator) throws Exception {
         assertThat(s.awaitOutput("Verify return code", 30)).as(s.output()).isTrue();
         s.request(originator, "1");
         assertThat(s.awaitAnswers(1, 30)).as(s.output()).isTrue();
