@@ -6,22 +6,16 @@ import io.citadel.mef.est.EstService;
 import io.citadel.tls.ChannelIdentity;
 import io.citadel.tls.KeyingMaterial;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
@@ -114,7 +108,7 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 FullHttpResponse response = call.uri().startsWith(PREFIX)
                         ? handle(operation, method, contentType, enrolee.get(), body)
                         : keyOperation(call);
-                ctx.executor().execute(() -> write(ctx, response, keepAlive));
+                ctx.executor().execute(() -> HttpAnswers.write(ctx, response, keepAlive));
             });
         } catch (RejectedExecutionException busy) {
             answer(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain", "the MEF is busy; retry later", false);
@@ -125,38 +119,42 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         String enrolee = who.id();
         try {
             if (operation == null) {
-                return response(HttpResponseStatus.NOT_FOUND, "text/plain", text("no such EST operation"));
+                return HttpAnswers.response(
+                        HttpResponseStatus.NOT_FOUND, "text/plain", HttpAnswers.text("no such EST operation"));
             }
             switch (operation) {
                 case "cacerts":
                     requireMethod(method, HttpMethod.GET);
-                    return response(HttpResponseStatus.OK, CERTS_ONLY, est.caCertificates());
+                    return HttpAnswers.response(HttpResponseStatus.OK, CERTS_ONLY, est.caCertificates());
                 case "csrattrs":
                     requireMethod(method, HttpMethod.GET);
-                    return response(HttpResponseStatus.OK, "application/csrattrs", est.csrAttributes(enrolee));
+                    return HttpAnswers.response(
+                            HttpResponseStatus.OK, "application/csrattrs", est.csrAttributes(enrolee));
                 case "simpleenroll":
                     requireMethod(method, HttpMethod.POST);
                     requirePkcs10(contentType);
-                    return response(HttpResponseStatus.OK, CERTS_ONLY, est.simpleEnroll(enrolee, body));
+                    return HttpAnswers.response(HttpResponseStatus.OK, CERTS_ONLY, est.simpleEnroll(enrolee, body));
                 case "simplereenroll":
                     requireMethod(method, HttpMethod.POST);
                     requirePkcs10(contentType);
                     // by the certificate shown in the handshake (none on the bootstrap-key listener: refused)
-                    return response(
+                    return HttpAnswers.response(
                             HttpResponseStatus.OK, CERTS_ONLY, est.simpleReenroll(enrolee, who.certificate(), body));
                 default:
-                    return response(HttpResponseStatus.NOT_FOUND, "text/plain", text("no such EST operation"));
+                    return HttpAnswers.response(
+                            HttpResponseStatus.NOT_FOUND, "text/plain", HttpAnswers.text("no such EST operation"));
             }
         } catch (EstException e) {
             LOG.log(Level.INFO, "EST " + operation + " refused for " + enrolee + ": " + e.getMessage());
-            return response(HttpResponseStatus.valueOf(e.httpStatus()), "text/plain", text(e.getMessage()));
+            return HttpAnswers.response(
+                    HttpResponseStatus.valueOf(e.httpStatus()), "text/plain", HttpAnswers.text(e.getMessage()));
         } catch (RuntimeException e) {
             long incident = System.nanoTime();
             LOG.log(Level.ERROR, "EST " + operation + " failed (incident " + incident + ")", e);
-            return response(
+            return HttpAnswers.response(
                     HttpResponseStatus.INTERNAL_SERVER_ERROR,
                     "text/plain",
-                    text("the MEF could not complete the request (incident " + incident + ")"));
+                    HttpAnswers.text("the MEF could not complete the request (incident " + incident + ")"));
         }
     }
 
@@ -174,7 +172,8 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                         call.who().targetNames(),
                         call.from());
             } else {
-                return response(HttpResponseStatus.NOT_FOUND, "text/plain", text("no such MEF operation"));
+                return HttpAnswers.response(
+                        HttpResponseStatus.NOT_FOUND, "text/plain", HttpAnswers.text("no such MEF operation"));
             }
         } catch (EstException e) {
             LOG.log(
@@ -187,7 +186,7 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             answer = KeyRoutes.refusal(
                     new EstException(500, "the MEF could not complete the request (incident " + incident + ")"));
         }
-        return response(HttpResponseStatus.valueOf(answer.status()), "application/json", answer.json());
+        return HttpAnswers.response(HttpResponseStatus.valueOf(answer.status()), "application/json", answer.json());
     }
 
     /** The bootstrap identity (KpmID) of the association's Credential-ID ({@code <type>-<identity>}, §10.4). */
@@ -207,31 +206,8 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
     }
 
-    private static byte[] text(String message) {
-        return (message + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static FullHttpResponse response(HttpResponseStatus status, String type, byte[] body) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-        if (!type.startsWith("text/") && !type.equals("application/json")) {
-            r.headers().set("Content-Transfer-Encoding", "base64");
-        }
-        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        return r;
-    }
-
     private static void answer(
             ChannelHandlerContext ctx, HttpResponseStatus status, String type, String text, boolean keepAlive) {
-        write(ctx, response(status, type, text(text)), keepAlive);
-    }
-
-    private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
-        if (keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(response);
-        } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+        HttpAnswers.write(ctx, HttpAnswers.response(status, type, HttpAnswers.text(text)), keepAlive);
     }
 }

@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
  * against the peer's address like the CSE's own PSK listeners.
  */
 public final class MefServer implements AutoCloseable {
-    private final EstListener listener;
+    private final ServiceListener listener;
 
     /**
      * Listens on {@code address} (port 0: any free one).
@@ -29,15 +29,13 @@ public final class MefServer implements AutoCloseable {
             long handshakeTimeoutMillis)
             throws InterruptedException {
         UnaryOperator<String> asIs = UnaryOperator.identity();
-        listener = new EstListener(
+        listener = new ServiceListener(
                 address,
-                est,
-                keys,
                 ch -> new PskTlsHandler(bootstrapKeys, throttle, asIs, handshakeTimeoutMillis)
                         .exporting(java.util.Map.of(
                                 io.citadel.credentials.KeyDerivation.BOOTSTRAP_EXPORTER,
                                 io.citadel.credentials.KeyDerivation.EXPORT_LENGTH)),
-                EstHttpHandler::byBootstrapKey);
+                worker -> new EstHttpHandler(est, keys, worker, EstHttpHandler::byBootstrapKey));
     }
 
     /** The port it listens on. */

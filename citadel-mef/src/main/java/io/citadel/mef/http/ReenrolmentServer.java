@@ -24,7 +24,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * with its FQDN certificate.
  */
 public final class ReenrolmentServer implements AutoCloseable {
-    private final EstListener listener;
+    private final ServiceListener listener;
 
     public ReenrolmentServer(
             InetSocketAddress address,
@@ -47,16 +47,15 @@ public final class ReenrolmentServer implements AutoCloseable {
                 .clientAuth(ClientAuth.REQUIRE)
                 .protocols("TLSv1.3", "TLSv1.2")
                 .build();
-        listener = new EstListener(
+        listener = new ServiceListener(
                 address,
-                est,
-                keys,
                 ch -> {
                     SslHandler ssl = tls.newHandler(ch.alloc());
                     ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
                     return ssl;
                 },
-                ctx -> byCertificate(ctx, enrolments, clientCa, targets));
+                worker -> new EstHttpHandler(
+                        est, keys, worker, ctx -> byCertificate(ctx, enrolments, clientCa, targets)));
     }
 
     /**

@@ -1,10 +1,8 @@
 package io.citadel.mef.http;
 
-import io.citadel.mef.est.EstService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -14,18 +12,18 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * One EST listener of the MEF: a TLS handler (which the caller chooses: bootstrap key or certificates), HTTP with
- * bodies of at most 32 KiB, a connection closed after 30 s without a byte, and the EST operations on a bounded
- * pool of two workers (busy: 503).
+ * One listener of the MEF or the MAF: a TLS handler (which the caller chooses: a pre-shared key or certificates),
+ * HTTP with bodies of at most 32 KiB, a connection closed after 30 s without a byte, and the service's handler,
+ * which does its work on a bounded pool of two workers (busy: 503).
  */
-final class EstListener implements AutoCloseable {
+public final class ServiceListener implements AutoCloseable {
     private static final int MAX_BODY = 32 * 1024;
 
     private final EventLoopGroup group = new NioEventLoopGroup(1);
@@ -34,15 +32,13 @@ final class EstListener implements AutoCloseable {
     private final Channel channel;
 
     /**
-     * @param security      makes the TLS handler of a new connection
-     * @param authenticated who that connection's handshake proved
+     * @param security makes the TLS handler of a new connection
+     * @param service  makes the HTTP handler of a new connection, given the bounded worker pool
      */
-    EstListener(
+    public ServiceListener(
             InetSocketAddress address,
-            EstService est,
-            KeyRoutes keys,
             Function<SocketChannel, ChannelHandler> security,
-            Function<ChannelHandlerContext, Optional<EstHttpHandler.Enrolee>> authenticated)
+            Function<Executor, ChannelHandler> service)
             throws InterruptedException {
         Channel bound = null;
         try {
@@ -57,7 +53,7 @@ final class EstListener implements AutoCloseable {
                                     .addLast(security.apply(ch))
                                     .addLast(new HttpServerCodec(4096, 8192, 8192))
                                     .addLast(new HttpObjectAggregator(MAX_BODY))
-                                    .addLast(new EstHttpHandler(est, keys, worker, authenticated));
+                                    .addLast(service.apply(worker));
                         }
                     })
                     .bind(address)
@@ -71,7 +67,7 @@ final class EstListener implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
