@@ -60,6 +60,7 @@ import io.citadel.engine.types.ContainerBehaviour;
 import io.citadel.engine.types.ContentInstanceBehaviour;
 import io.citadel.engine.types.FixedBehaviour;
 import io.citadel.engine.types.GroupBehaviour;
+import io.citadel.engine.types.MgmtObjBehaviour;
 import io.citadel.engine.types.RemoteCseBehaviour;
 import io.citadel.engine.types.SubscriptionBehaviour;
 import io.citadel.engine.types.TypeBehaviour;
@@ -233,6 +234,8 @@ public final class CseBuilder {
                 new AnnouncedBehaviour(ResourceType.CONTAINER_ANNC, IdentifyStage::isCseId, ids::normalize),
                 new AnnouncedBehaviour(ResourceType.CONTENT_INSTANCE_ANNC, IdentifyStage::isCseId, ids::normalize),
                 FixedBehaviour.plain(ResourceType.POLLING_CHANNEL),
+                FixedBehaviour.plain(ResourceType.NODE),
+                new MgmtObjBehaviour(),
                 FixedBehaviour.unchangeable(ResourceType.CSE_BASE))) {
             behaviours.put(b.type(), b);
         }

@@ -13,6 +13,7 @@ import io.citadel.engine.resources.Representation;
 import io.citadel.engine.resources.Resource;
 import io.citadel.engine.resources.Target;
 import io.citadel.engine.resources.Universal;
+import io.citadel.engine.resources.WriteOnly;
 import io.citadel.engine.types.CreateDraft;
 import io.citadel.engine.types.TypeBehaviour;
 import io.citadel.protocol.OneM2mException;
@@ -59,9 +60,15 @@ public final class CreateOperation {
             throw new OneM2mException(
                     ResponseStatusCode.OPERATION_NOT_ALLOWED, type.jsonKey() + " is made by the CSE only");
         }
-        Map<String, Object> requested = Content.single(req.content(), type);
+        Content.Member member = Content.member(req.content(), type, schema.contentKeys(type));
+        Map<String, Object> requested = member.attributes();
         Map<String, Object> attrs =
                 new LinkedHashMap<>(schema.validate(type, Operation.CREATE, requested, ctx.textualContent()));
+        String key = schema.jsonKey(type, attrs);
+        if (!key.equals(member.key())) {
+            throw OneM2mException.badRequest(
+                    "content member '" + member.key() + "' does not match the specialization it names, " + key);
+        }
         Instant now = Instant.now();
         String rawFrom = req.from();
         AccessQuestion question = parts.behaviour(type).createAccess(parent, requested, rawFrom);
@@ -104,6 +111,7 @@ public final class CreateOperation {
         CreateDraft draft =
                 new CreateDraft(parent, attrs, rawFrom, originator.normalized(), Ids.next(type.shortName()), now);
         behaviour.prepareCreate(draft);
+        WriteOnly.seal(parts.schema().writeOnlyAttributes(type, draft.attributes()), draft.attributes());
         if (type == ResourceType.SUBSCRIPTION) {
             parts.verification()
                     .verify(
@@ -180,7 +188,7 @@ public final class CreateOperation {
             case NOTHING -> null;
             case HIERARCHICAL_ADDRESS -> Map.of("m2m:uri", address);
             case HIERARCHICAL_ADDRESS_AND_ATTRIBUTES ->
-                Map.of("m2m:rce", Map.of(created.type().jsonKey(), Representation.visible(created), "uri", address));
+                Map.of("m2m:rce", Map.of(rep.key(created), Representation.visible(created), "uri", address));
             case MODIFIED_ATTRIBUTES -> rep.modified(created, requested);
             default -> rep.full(created);
         };

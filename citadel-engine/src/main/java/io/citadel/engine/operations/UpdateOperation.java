@@ -9,6 +9,7 @@ import io.citadel.engine.resources.Content;
 import io.citadel.engine.resources.Resource;
 import io.citadel.engine.resources.ResourceEvent;
 import io.citadel.engine.resources.Target;
+import io.citadel.engine.resources.WriteOnly;
 import io.citadel.engine.types.TypeBehaviour;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.Operation;
@@ -18,9 +19,11 @@ import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.protocol.ResultContent;
 import io.citadel.protocol.Timestamps;
+import io.citadel.protocol.schema.ResourceSchema;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** UPDATE, including the acpi-only rule authorized by selfPrivileges (TS-0001 §9.6.1.3.2). */
 public final class UpdateOperation {
@@ -42,9 +45,12 @@ public final class UpdateOperation {
             throw new OneM2mException(
                     ResponseStatusCode.OPERATION_NOT_ALLOWED, current.type().jsonKey() + " cannot be updated");
         }
-        Map<String, Object> requested = Content.single(req.content(), current.type());
+        ResourceSchema schema = parts.schema();
+        Map<String, Object> requested = Content.member(
+                        req.content(), current.type(), Set.of(schema.jsonKey(current.type(), current.attributes())))
+                .attributes();
         Map<String, Object> changes = new LinkedHashMap<>(
-                parts.schema().validate(current.type(), Operation.UPDATE, requested, ctx.textualContent()));
+                schema.validateUpdate(current.type(), current.attributes(), requested, ctx.textualContent()));
         boolean acpiUpdate = changes.containsKey("acpi");
         if (acpiUpdate && changes.size() > 1) {
             throw OneM2mException.badRequest("an UPDATE of acpi must not change other attributes");
@@ -98,19 +104,22 @@ public final class UpdateOperation {
                             added,
                             ctx);
         }
+        Set<String> writeOnly = parts.schema().writeOnlyAttributes(current.type(), current.attributes());
         Resource updated = parts.notifier()
                 .write(
                         tx -> {
                             Resource fresh = tx.findById(current.ri())
                                     .orElseThrow(() -> OneM2mException.notFound("resource was deleted"));
-                            Map<String, Object> all = new LinkedHashMap<>(changes);
+                            Map<String, Object> sealed = new LinkedHashMap<>(changes);
+                            WriteOnly.seal(writeOnly, sealed);
+                            Map<String, Object> all = new LinkedHashMap<>(sealed);
                             all.put("lt", Timestamps.format(now));
                             if (fresh.get("st") instanceof Number st) {
                                 all.put("st", st.longValue() + 1);
                             }
                             Resource next = behaviour.afterUpdate(tx, fresh.with(all));
                             tx.update(next);
-                            tx.record(ResourceEvent.updated(next, changes));
+                            tx.record(ResourceEvent.updated(next, sealed));
                             return next;
                         },
                         originator.normalized(),
@@ -120,16 +129,18 @@ public final class UpdateOperation {
                 : ResultContent.of(req.resultContent()).orElseThrow();
         Object content = switch (rcn) {
             case NOTHING -> null;
-            case MODIFIED_ATTRIBUTES -> modified(updated, changes);
+            case MODIFIED_ATTRIBUTES -> modified(updated, changes, writeOnly);
             default -> parts.representation().full(updated);
         };
         return ResponsePrimitive.of(ResponseStatusCode.UPDATED, req, content);
     }
 
-    private Map<String, Object> modified(Resource updated, Map<String, Object> changes) {
+    private Map<String, Object> modified(Resource updated, Map<String, Object> changes, Set<String> writeOnly) {
         Map<String, Object> attrs = new LinkedHashMap<>();
         for (String k : changes.keySet()) {
-            attrs.put(k, updated.get(k));
+            if (!writeOnly.contains(k)) { // a secret is not echoed, not even to its writer
+                attrs.put(k, updated.get(k));
+            }
         }
         attrs.put("lt", updated.get("lt"));
         if (updated.get("st") != null) {

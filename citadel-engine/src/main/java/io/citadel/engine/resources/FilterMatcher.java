@@ -60,7 +60,9 @@ public final class FilterMatcher {
                     cnf != null && fc.contentTypes().stream().anyMatch(t -> cnf.equals(t) || cnf.startsWith(t + ":")));
         }
         for (FilterCriteria.AttributeFilter a : fc.attributes()) {
-            results.add(attributeEquals(r.get(a.name()), a.value()));
+            // hidden attributes (write-only secrets, the engine's own) are never an oracle
+            results.add(
+                    !a.name().startsWith(Representation.HIDDEN_PREFIX) && attributeEquals(r.get(a.name()), a.value()));
         }
         boolean or = fc.filterOperation() == 2;
         return or ? results.contains(Boolean.TRUE) : !results.contains(Boolean.FALSE);

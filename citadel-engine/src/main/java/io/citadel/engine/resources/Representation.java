@@ -22,11 +22,18 @@ public final class Representation {
         this.schema = schema;
     }
 
-    /** {@code {"m2m:cnt": {...}}}. */
+    /** {@code {"m2m:cnt": {...}}}; hidden attributes never leave, whatever the caller put in. */
     public Map<String, Object> wrap(Resource r, Map<String, Object> attributes) {
+        Map<String, Object> shown = new LinkedHashMap<>(attributes);
+        shown.keySet().removeIf(k -> k.startsWith(HIDDEN_PREFIX));
         Map<String, Object> out = new LinkedHashMap<>(2);
-        out.put(r.type().jsonKey(), attributes);
+        out.put(key(r), shown);
         return out;
+    }
+
+    /** The member name of the resource's representation: its specialization's ({@code m2m:fwr}) or its type's. */
+    public String key(Resource r) {
+        return schema.jsonKey(r.type(), r.attributes());
     }
 
     public Map<String, Object> full(Resource r) {
@@ -44,9 +51,8 @@ public final class Representation {
     public Map<String, Object> partial(Resource r, Collection<String> names) {
         Map<String, Object> attrs = new LinkedHashMap<>();
         for (String name : names) {
-            if (!schema.hasAttribute(r.type(), name)) {
-                throw OneM2mException.badRequest(
-                        "'" + name + "' is not an attribute of " + r.type().jsonKey());
+            if (!schema.hasAttribute(r.type(), r.attributes(), name)) {
+                throw OneM2mException.badRequest("'" + name + "' is not an attribute of " + key(r));
             }
             Object v = r.get(name);
             if (v != null) {
@@ -93,7 +99,7 @@ public final class Representation {
         Map<String, Object> attrs = includeAttributes ? visible(r) : new LinkedHashMap<>();
         for (Resource c : children) {
             @SuppressWarnings("unchecked")
-            List<Object> list = (List<Object>) attrs.computeIfAbsent(c.type().jsonKey(), k -> new ArrayList<>());
+            List<Object> list = (List<Object>) attrs.computeIfAbsent(key(c), k -> new ArrayList<>());
             list.add(visible(c));
         }
         return wrap(r, attrs);

@@ -31,10 +31,24 @@ public interface TypeBehaviour {
         return new AccessQuestion.Privilege(
                 Operation.CREATE.permissionBit(),
                 type().code(),
-                specialization instanceof String s ? s : null,
+                specializationId(specialization),
                 parent,
                 false,
                 requested.keySet());
+    }
+
+    /**
+     * The specialization a CREATE names, as {@code acod.spty} is compared with it: a {@code cnd} as it is, a
+     * {@code mgd} (a JSON/CBOR integer or XML text) in decimal; null when there is none.
+     */
+    static String specializationId(Object value) {
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return Long.toString(((Number) value).longValue());
+        }
+        if (value instanceof String s && s.matches("[0-9]{1,18}")) {
+            return Long.toString(Long.parseLong(s));
+        }
+        return value instanceof String s ? s : null;
     }
 
     /** Refuses a parent other than the CSEBase (registrations). */

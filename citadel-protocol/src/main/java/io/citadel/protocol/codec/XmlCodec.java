@@ -26,6 +26,9 @@ import org.xml.sax.SAXParseException;
  */
 final class XmlCodec implements ContentCodec {
     static final String NAMESPACE = "http://www.onem2m.org/xml/protocols";
+    /** The namespace of TS-0022's device configuration objects ({@code dcfg:nycfc}) [inferred URI]. */
+    static final String DCFG_NAMESPACE = "http://www.onem2m.org/xml/dcfg";
+
     static final XmlCodec INSTANCE = new XmlCodec();
     private static final DocumentBuilderFactory FACTORY = secureFactory();
 
@@ -128,11 +131,34 @@ final class XmlCodec implements ContentCodec {
         if (tree instanceof Map<?, ?> m && m.size() == 1) {
             Map.Entry<?, ?> root = m.entrySet().iterator().next();
             String name = String.valueOf(root.getKey());
-            element(sb, name, root.getValue(), " xmlns:m2m=\"" + NAMESPACE + "\"");
+            String namespaces = " xmlns:m2m=\"" + NAMESPACE + "\""
+                    + (usesPrefix(m, "dcfg:", 0) ? " xmlns:dcfg=\"" + DCFG_NAMESPACE + "\"" : "");
+            element(sb, name, root.getValue(), namespaces);
         } else {
             element(sb, "m2m:content", tree, " xmlns:m2m=\"" + NAMESPACE + "\"");
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** True if a member name anywhere in the tree starts with {@code prefix}, so its namespace must be declared. */
+    private static boolean usesPrefix(Object tree, String prefix, int depth) {
+        if (depth > 64) {
+            return false;
+        }
+        if (tree instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (String.valueOf(e.getKey()).startsWith(prefix) || usesPrefix(e.getValue(), prefix, depth + 1)) {
+                    return true;
+                }
+            }
+        } else if (tree instanceof List<?> list) {
+            for (Object v : list) {
+                if (usesPrefix(v, prefix, depth + 1)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void element(StringBuilder sb, String name, Object value, String extra) {

@@ -20,6 +20,12 @@ public abstract class DataType {
     private static final Pattern LABEL = Pattern.compile("[^\\s]{1,512}");
     private static final Pattern APP_ID = Pattern.compile("[RrN][\\x21-\\x7e]{0,255}");
     private static final Pattern CONTENT_INFO = Pattern.compile("[\\w.+-]+/[\\w.+-]+(:[0-2](:[0-9]+)?)?");
+    private static final Pattern FQDN = Pattern.compile(
+            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+    private static final Pattern DURATION =
+            Pattern.compile("P(?=[0-9T])([0-9]{1,9}Y)?([0-9]{1,9}M)?([0-9]{1,9}W)?([0-9]{1,9}D)?"
+                    + "(T(?=[0-9])([0-9]{1,9}H)?([0-9]{1,9}M)?([0-9]{1,9}(\\.[0-9]{1,9})?S)?)?");
+    private static final Pattern HTTPS_URI = Pattern.compile("(?i)https://[\\x21-\\x7e]{1,4088}");
     private static final Set<String> SERIALIZATIONS = Set.of("xml", "json", "cbor");
     private static final Set<String> POA_SCHEMES =
             Set.of("http", "https", "coap", "coaps", "mqtt", "mqtts", "ws", "wss");
@@ -40,11 +46,15 @@ public abstract class DataType {
     /** Parses a datatype token of {@code attributes.tsv}. */
     public static DataType parse(String token) {
         if (token.startsWith("enum:")) {
-            List<Long> allowed = new ArrayList<>();
-            for (String v : token.substring(5).split(",")) {
-                allowed.add(Long.parseLong(v));
-            }
+            List<Long> allowed = numbers(token.substring(5));
             return new IntegerType("one of " + allowed, 0, allowed);
+        }
+        if (token.startsWith("enumlist:")) {
+            List<Long> allowed = numbers(token.substring(9));
+            return new ListType(
+                    "a non-empty list of values from " + allowed,
+                    new IntegerType("one of " + allowed, 0, allowed),
+                    true);
         }
         return switch (token) {
             case "string" -> new StringType("a string", null, 65536);
@@ -58,6 +68,10 @@ public abstract class DataType {
             case "bool" -> new BooleanType();
             case "nonneg" -> new IntegerType("a non-negative integer", 0, null);
             case "pos" -> new IntegerType("a positive integer", 1, null);
+            case "port" -> new IntegerType("a port number 1..65535", 1, 65535, null);
+            case "fqdn" -> new StringType("a fully qualified domain name", FQDN, 253);
+            case "duration" -> new StringType("an ISO 8601 duration such as PT1H", DURATION, 64);
+            case "httpsuri" -> new StringType("an https:// URI (printable ASCII, no spaces)", HTTPS_URI, 4096);
             case "labels" -> new ListType("a list of labels", new StringType("a label", LABEL, 512), false);
             case "idlist" ->
                 new ListType("a non-empty list of identifiers", new StringType("an identifier", ID, 1024), true);
@@ -79,9 +93,18 @@ public abstract class DataType {
                         new StringType("a compact JWT", Pattern.compile("[A-Za-z0-9_=.-]{1,16384}"), 16384),
                         true);
             case "object" -> new ObjectType();
+            case "objlist" -> new ListType("a non-empty list of objects", new ObjectType(), true);
             case "any" -> new AnyType();
             default -> throw new IllegalArgumentException("unknown datatype " + token);
         };
+    }
+
+    private static List<Long> numbers(String commaSeparated) {
+        List<Long> out = new ArrayList<>();
+        for (String v : commaSeparated.split(",")) {
+            out.add(Long.parseLong(v));
+        }
+        return List.copyOf(out);
     }
 
     static final class StringType extends DataType {
@@ -175,11 +198,17 @@ public abstract class DataType {
 
     static final class IntegerType extends DataType {
         private final long min;
+        private final long max;
         private final List<Long> allowed;
 
         IntegerType(String description, long min, List<Long> allowed) {
+            this(description, min, Long.MAX_VALUE, allowed);
+        }
+
+        IntegerType(String description, long min, long max, List<Long> allowed) {
             super(description);
             this.min = min;
+            this.max = max;
             this.allowed = allowed;
         }
 
@@ -193,7 +222,7 @@ public abstract class DataType {
             } else {
                 throw invalid(attribute);
             }
-            if (v < min || (allowed != null && !allowed.contains(v))) {
+            if (v < min || v > max || (allowed != null && !allowed.contains(v))) {
                 throw invalid(attribute);
             }
             return v;
