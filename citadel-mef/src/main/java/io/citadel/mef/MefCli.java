@@ -1,7 +1,6 @@
 package io.citadel.mef;
 
 import io.citadel.credentials.EncryptedFilePskStore;
-import io.citadel.credentials.PrivateFiles;
 import io.citadel.credentials.PskCredential;
 import io.citadel.mef.est.EnrolmentPolicy;
 import io.citadel.mef.est.EnrolmentSubject;
@@ -26,7 +25,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -62,7 +60,7 @@ public final class MefCli {
         List<String> positional = new ArrayList<>();
         Map<String, String> opts;
         try {
-            opts = options(args.subList(1, args.size()), positional);
+            opts = ServiceFiles.options(args.subList(1, args.size()), positional);
             Path dataDir = Path.of(opts.getOrDefault("data-dir", "./mef-data"));
             String sp = opts.getOrDefault("sp", "citadel.example");
             switch (args.get(0)) {
@@ -93,7 +91,7 @@ public final class MefCli {
             throws IOException, InterruptedException {
         String host = opts.getOrDefault("host", "127.0.0.1");
         int port = Integer.parseInt(opts.getOrDefault("port", "8443"));
-        CertificateAuthority ca = authority(dataDir, sp);
+        CertificateAuthority ca = ServiceFiles.authority(dataDir, sp);
         Enrolments enrolments = enrolments(dataDir);
         EstService est = new EstService(ca, enrolments, Clock.systemUTC());
         publishCrl(ca, enrolments, dataDir);
@@ -128,9 +126,9 @@ public final class MefCli {
                 10, Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofHours(1), 100_000, Clock.systemUTC());
         int certPort = Integer.parseInt(opts.getOrDefault("cert-port", "8444"));
         String fqdn = opts.getOrDefault("fqdn", "mef." + sp);
-        Path serverKey = serverCertificate(dataDir, fqdn, ca);
+        Path serverKey = ServiceFiles.serverCertificate(dataDir, fqdn, ca);
         io.citadel.mef.keys.EnrolmentKeys enrolmentKeys = new io.citadel.mef.keys.EnrolmentKeys(
-                secretStore(dataDir, "enrolment-keys"), enrolments, fqdn, Clock.systemUTC());
+                ServiceFiles.secretStore(dataDir, "enrolment-keys"), enrolments, fqdn, Clock.systemUTC());
         io.citadel.mef.http.KeyRoutes keys =
                 new io.citadel.mef.http.KeyRoutes(enrolmentKeys, "https://" + fqdn + ":" + port + "/.well-known/est");
         try (MefServer mef = new MefServer(
@@ -179,7 +177,7 @@ public final class MefCli {
                 if (opts.containsKey("device-cert")) {
                     return addDeviceCertificate(dataDir, sp, opts, enrolments, out);
                 }
-                String kpmId = required(opts, "kpm-id");
+                String kpmId = ServiceFiles.required(opts, "kpm-id");
                 EnrolmentSubject subject = subject(opts, sp);
                 byte[] kpm = new byte[32];
                 RANDOM.nextBytes(kpm);
@@ -204,7 +202,10 @@ public final class MefCli {
                 }
                 boolean removed = enrolments.remove(positional.get(1));
                 bootstrapKeys(dataDir).revoke(positional.get(1));
-                publishCrl(authority(dataDir, sp), enrolments, dataDir); // its certificate, if any, is revoked
+                publishCrl(
+                        ServiceFiles.authority(dataDir, sp),
+                        enrolments,
+                        dataDir); // its certificate, if any, is revoked
                 out.println(removed ? "device " + positional.get(1) + " removed" : "no device " + positional.get(1));
                 return removed ? 0 : 1;
             }
@@ -219,7 +220,7 @@ public final class MefCli {
                     return 1;
                 }
                 bootstrapKeys(dataDir).revoke(kpmId);
-                publishCrl(authority(dataDir, sp), enrolments, dataDir);
+                publishCrl(ServiceFiles.authority(dataDir, sp), enrolments, dataDir);
                 out.println("device " + kpmId + " revoked; CRL "
                         + dataDir.resolve(CRL_FILE).toAbsolutePath() + " lists "
                         + enrolments.revokedSerials().size() + " certificate(s)");
@@ -264,7 +265,10 @@ public final class MefCli {
         return opts.containsKey("node-cse-id")
                 ? new EnrolmentSubject(EnrolmentSubject.Type.CSE_ID, opts.get("node-cse-id"), null, sp)
                 : new EnrolmentSubject(
-                        EnrolmentSubject.Type.AE_ID, required(opts, "ae-id"), required(opts, "cse-id"), sp);
+                        EnrolmentSubject.Type.AE_ID,
+                        ServiceFiles.required(opts, "ae-id"),
+                        ServiceFiles.required(opts, "cse-id"),
+                        sp);
     }
 
     private static String challengePassword() {
@@ -299,84 +303,12 @@ public final class MefCli {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static Path privateDirectory(Path dir) throws IOException {
-        PrivateFiles.directory(dir);
-        return dir;
-    }
-
     private static Enrolments enrolments(Path dataDir) throws IOException {
-        return Enrolments.open(privateDirectory(dataDir).resolve("enrolments.json"));
+        return Enrolments.open(ServiceFiles.privateDirectory(dataDir).resolve("enrolments.json"));
     }
 
     /** The bootstrap keys, encrypted with a password generated at first use into {@code bootstrap/store.pass}. */
     private static EncryptedFilePskStore bootstrapKeys(Path dataDir) throws IOException {
-        return secretStore(dataDir, "bootstrap");
-    }
-
-    /**
-     * An encrypted key store in {@code name/} (bootstrap keys; enrolment keys Ke), its password generated at first
-     * use into {@code name/store.pass}.
-     */
-    private static EncryptedFilePskStore secretStore(Path dataDir, String name) throws IOException {
-        Path dir = privateDirectory(privateDirectory(dataDir).resolve(name));
-        Path pass = dir.resolve("store.pass");
-        if (!Files.exists(pass)) {
-            byte[] secret = new byte[24];
-            RANDOM.nextBytes(secret);
-            PrivateFiles.write(pass, Base64.getEncoder().encode(secret));
-        }
-        char[] password =
-                Files.readString(pass, StandardCharsets.US_ASCII).strip().toCharArray();
-        try {
-            return EncryptedFilePskStore.open(dir, password);
-        } finally {
-            java.util.Arrays.fill(password, '\0');
-        }
-    }
-
-    /**
-     * The MEF's own FQDN certificate (TS-0003 §10.1.1: MEF = FQDN flavour), issued by its CA at first start into
-     * {@code ca/server.pem} and {@code ca/server.key} (0600), for {@code fqdn} only (the CA's name constraints allow
-     * names in the SP's domain, no addresses).
-     */
-    private static Path serverCertificate(Path dataDir, String fqdn, CertificateAuthority ca) {
-        Path dir = dataDir.resolve("ca");
-        if (!Files.exists(dir.resolve("server.key"))) {
-            CertificateAuthority.save(ca.issueServer(fqdn, List.of(), Duration.ofDays(825)), dir, "server");
-        }
-        return dir.resolve("server.pem");
-    }
-
-    /** The MEF's CA in {@code ca/}, made at first use. */
-    private static CertificateAuthority authority(Path dataDir, String sp) throws IOException {
-        Path dir = privateDirectory(privateDirectory(dataDir).resolve("ca"));
-        if (!Files.exists(dir.resolve("ca.key"))) {
-            CertificateAuthority.create(sp, Duration.ofDays(3650)).save(dir);
-        }
-        return CertificateAuthority.load(dir);
-    }
-
-    private static String required(Map<String, String> opts, String name) {
-        String v = opts.get(name);
-        if (v == null || v.isBlank()) {
-            throw new IllegalArgumentException("--" + name + " is required");
-        }
-        return v;
-    }
-
-    private static Map<String, String> options(List<String> args, List<String> positional) {
-        Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.startsWith("--")) {
-                if (i + 1 >= args.size()) {
-                    throw new IllegalArgumentException(a + " needs a value");
-                }
-                opts.put(a.substring(2), args.get(++i));
-            } else {
-                positional.add(a);
-            }
-        }
-        return opts;
+        return ServiceFiles.secretStore(dataDir, "bootstrap");
     }
 }

@@ -16,6 +16,7 @@ final class CommandHelp {
               pki            make a lab PKI per the oneM2M certificate profile
               das            run a Dynamic Authorization Server and manage its policies
               mef            run an M2M Enrolment Function (EST enrolment of devices) and manage its devices
+              maf            run an M2M Authentication Function (keys brokered between AEs and CSEs)
               revoke-token   revoke a token by its ID, also in a running CSE
 
             """;
@@ -73,6 +74,25 @@ final class CommandHelp {
               (all with [--data-dir d], default ./mef-data, and [--sp citadel.example])
             """;
 
+    static final String MAF = """
+            Usage: citadel maf serve|client|key [options]
+
+            The M2M Authentication Function (MAF): a client registers a key for a target (a CSE, for the MAF-based
+            security association), the target retrieves it on first sight of its key identifier.
+
+              citadel maf client add --km-id ID@maf.example --ae-id Cae1 --cse-id /id-in [--lifetime P365D]
+              citadel maf client add --km-id ID@maf.example --node-cse-id /id-mn1
+                        prints the client's master key Km (once); the client is that AE-ID or CSE-ID
+              citadel maf client list | remove KM-ID
+              citadel maf key list
+              citadel maf serve --client-trust cse-ca.pem [--host 127.0.0.1] [--port 8445] [--cert-port 8446]
+                        [--fqdn maf.<sp>] [--max-key-lifetime P1D]
+                        port: POST /maf/keys over TLS-PSK with Km (no keyValue: Kc is exported from the session);
+                        cert-port: GET /maf/keys/<relativeKeyID> by a target with its certificate (a CSE started
+                        with --key-broker maf:maf.<sp>=https://host:cert-port); PUT/DELETE by the source
+              (all with [--data-dir d], default ./maf-data, and [--sp citadel.example])
+            """;
+
     static final String REVOKE_TOKEN = """
             Usage: citadel revoke-token TOKEN-ID [--data-dir DIR]
 
@@ -88,6 +108,7 @@ final class CommandHelp {
             case "credentials" -> CREDENTIALS;
             case "das" -> DAS;
             case "mef" -> MEF;
+            case "maf" -> MAF;
             case "revoke-token" -> REVOKE_TOKEN;
             case "help", "--help", "-h" -> TOP + Configuration.help();
             default -> null;

@@ -182,13 +182,14 @@ enum ConfigKey {
     KEY_BROKER(
             "key-broker",
             null,
-            "MEFs whose provisioned keys this CSE fetches (TS-0003 §8.3.2.1), fqdn=https://host:port[,...]: a TLS-PSK"
-                    + " client offering <KeID>@fqdn gets its key from that MEF, with this CSE's certificate"
+            "MEFs and MAFs whose keys this CSE fetches (TS-0003 §8.3.2.1, §8.2.2.3),"
+                    + " [mef:|maf:]fqdn=https://host:port[,...]: a TLS-PSK client offering <KeID>@fqdn (a MEF's)"
+                    + " or <KcID>@fqdn (a MAF's) gets its key from there, with this CSE's certificate"
                     + " (--tls-cert/--tls-key or --key-store) and --key-broker-trust"),
     KEY_BROKER_TRUST(
             "key-broker-trust",
             null,
-            "PEM trust anchors for the certificates of the --key-broker services (they must name their FQDN)",
+            "PEM trust anchors for the certificates of the --key-broker services (each must name its FQDN)",
             Kind.FILE),
     KEY_BROKER_HOLD(
             "key-broker-hold",

@@ -16,9 +16,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The key brokers as configured ({@code --key-broker fqdn=https://host:port,...}): the CSE's PSK store, wrapped so
- * that keys a MEF provisioned for this CSE are fetched on first sight of their KeID. Without brokers the store is
- * used as it is.
+ * The key brokers as configured ({@code --key-broker [mef:|maf:]fqdn=https://host:port,...}): the CSE's PSK store,
+ * wrapped so that keys a MEF provisioned for this CSE (KeID) or a MAF client registered for it (KcID) are fetched on
+ * first sight of their identity. Without brokers the store is used as it is.
  */
 final class KeyBrokerSetup {
     private KeyBrokerSetup() {}
@@ -45,15 +45,21 @@ final class KeyBrokerSetup {
         Map<String, KeyBroker> byFqdn = new LinkedHashMap<>();
         for (String entry : brokers.split(",")) {
             String[] parts = entry.strip().split("=", 2);
-            if (parts.length != 2 || !parts[0].matches("[A-Za-z0-9.-]{1,253}") || !parts[1].startsWith("https://")) {
-                throw new IllegalArgumentException("--key-broker takes fqdn=https://host:port entries, not " + entry);
+            boolean maf = parts[0].startsWith("maf:");
+            String name = parts[0].replaceFirst("^(maf|mef):", "");
+            if (parts.length != 2 || !name.matches("[A-Za-z0-9.-]{1,253}") || !parts[1].startsWith("https://")) {
+                throw new IllegalArgumentException(
+                        "--key-broker takes [mef:|maf:]fqdn=https://host:port entries, not " + entry);
             }
-            String fqdn = parts[0].toLowerCase(Locale.ROOT);
+            String fqdn = name.toLowerCase(Locale.ROOT);
             try {
+                javax.net.ssl.SSLContext context = tls.forService(fqdn, new File(trust));
+                URI base = URI.create(parts[1]);
                 byFqdn.put(
                         fqdn,
-                        new MefKeyBroker(
-                                URI.create(parts[1]), settings.cseId(), tls.forService(fqdn, new File(trust)), calls));
+                        maf
+                                ? new io.citadel.tls.broker.MafKeyBroker(base, settings.cseId(), context, calls)
+                                : new MefKeyBroker(base, settings.cseId(), context, calls));
             } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
                 throw new IllegalArgumentException("--key-broker " + entry + " unusable: " + e.getMessage());
             }

@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.citadel.credentials.EncryptedFilePskStore;
+import io.citadel.mef.MutableClock;
 import io.citadel.mef.est.EnrolmentPolicy;
 import io.citadel.mef.est.EnrolmentSubject;
 import io.citadel.mef.est.Enrolments;
 import io.citadel.mef.est.EstException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,28 +113,5 @@ class EnrolmentKeysTest {
         assertThat(status(() -> keys.fetch(second, "22", TARGET, "/id-in"))).isEqualTo(403);
         enrolments.remove("kpm-1@" + MEF);
         assertThat(status(() -> keys.fetch(second, "22", TARGET, "/id-in"))).isEqualTo(403);
-    }
-
-    static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
