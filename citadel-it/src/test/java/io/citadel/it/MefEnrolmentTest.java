@@ -239,8 +239,7 @@ class MefEnrolmentTest {
                 .contains("HTTP/1.1 401");
 
         // the device renews over certificate TLS with the certificate it holds (curl, a new key): /simplereenroll
-        int certPort = Integer.parseInt(
-                mef.awaitAnnounced(Pattern.compile("re-enrolment over certificate TLS on port (\\d+)")));
+        int certPort = Integer.parseInt(mef.awaitAnnounced(Pattern.compile("over certificate TLS on port (\\d+)")));
         Path renewedKey = dir.resolve("dev1b.key");
         String renewed = reenrol(certPort, dir.resolve("dev1.pem"), key, csr(renewedKey, "no challenge needed"));
         assertThat(renewed).contains("HTTP/1.1 200").contains("application/pkcs7-mime; smime-type=certs-only");
@@ -364,8 +363,7 @@ class MefEnrolmentTest {
 
     @Test
     void a_device_enrols_with_its_manufacturer_certificate_and_only_such_a_device() throws Exception {
-        int certPort = Integer.parseInt(
-                mef.awaitAnnounced(Pattern.compile("re-enrolment over certificate TLS on port (\\d+)")));
+        int certPort = Integer.parseInt(mef.awaitAnnounced(Pattern.compile("over certificate TLS on port (\\d+)")));
         // a manufacturer the MEF does not trust: no session
         assertThat(enrolByCertificate(certPort, "idev5", csr(dir.resolve("d5.key"), password3)))
                 .doesNotContain("HTTP/1.1");

@@ -83,7 +83,7 @@ public final class MafServer implements AutoCloseable {
                 : Optional.of(sa.identities().iterator().next());
     }
 
-    /** The one AE-ID or CSE-ID the client certificate names (SP-relative). */
+    /** The one AE-ID or CSE-ID the client certificate names, SP-relative when in this SP ({@code /id-in}). */
     static Optional<String> byCertificate(ChannelHandlerContext ctx, String spDomain) {
         try {
             SslHandler ssl = ctx.pipeline().get(SslHandler.class);
@@ -91,7 +91,9 @@ public final class MafServer implements AutoCloseable {
             if (peer == null || peer.length == 0 || !(peer[0] instanceof X509Certificate cert)) {
                 return Optional.empty();
             }
-            SecurityAssociation sa = CertificateTls.identityOf(cert, spDomain, UnaryOperator.identity());
+            String absolute = "//" + spDomain + "/";
+            SecurityAssociation sa = CertificateTls.identityOf(
+                    cert, spDomain, id -> id.startsWith(absolute) ? id.substring(absolute.length() - 1) : id);
             return sa.identities().size() == 1
                     ? Optional.of(sa.identities().iterator().next())
                     : Optional.empty();
