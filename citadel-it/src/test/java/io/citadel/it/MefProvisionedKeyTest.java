@@ -38,6 +38,7 @@ class MefProvisionedKeyTest {
     static TestCse cse;
     static int mefCertPort;
     static int csePskPort;
+    static int coapsPort;
     static final java.util.Map<String, String> kpm = new java.util.HashMap<>();
     static LogWatch security;
 
@@ -51,6 +52,7 @@ class MefProvisionedKeyTest {
         addDevice(mefData, "dev1", "Cdev1", "/id-in");
         addDevice(mefData, "dev2", "Cdev2", "/id-in");
         addDevice(mefData, "dev3", "Cdev3", "/id-mn9"); // registers elsewhere: the CSE /id-in gets no key for it
+        addDevice(mefData, "dev4", "Cdev4", "/id-in"); // a CoAP device
         mef = CseProcess.launch(List.of(
                 "mef",
                 "serve",
@@ -67,6 +69,7 @@ class MefProvisionedKeyTest {
         security = LogWatch.of("citadel.security");
         cse = TestCse.in(dir.resolve("cse"))
                 .psk()
+                .coaps()
                 .flags(
                         "--tls-cert",
                         dir.resolve("lab/cse-in.pem").toString(),
@@ -84,6 +87,8 @@ class MefProvisionedKeyTest {
                         "1000")
                 .start();
         csePskPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS-PSK listening on port (\\d+)")));
+        coapsPort =
+                Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP over DTLS listening on udp port (\\d+)")));
     }
 
     @AfterAll
@@ -283,5 +288,48 @@ class MefProvisionedKeyTest {
             assertThat(other.isAlive()).isTrue();
         }
         assertThat(toCse(dev1.keyId(), key, retrieve("Cdev1"))).doesNotContain("HTTP/1.1");
+    }
+
+    /**
+     * Over CoAP with DTLS-PSK (Scandium as the device's DTLS client): the CSE answers Scandium's key request
+     * asynchronously once the key is fetched, so the first handshake with a KeID succeeds; a wrong key does not.
+     */
+    @Test
+    void a_coap_device_uses_its_provisioned_key_over_dtls() throws Exception {
+        Enrolment dev4 = enrol("dev4");
+        byte[] wrong = HexFormat.of().parseHex(dev4.keyFor("id-mn9." + SP));
+        try (io.citadel.client.CoapTransport t =
+                io.citadel.client.CoapTransport.psk("127.0.0.1", coapsPort, dev4.keyId(), wrong)) {
+            io.citadel.protocol.ResponseStatusCode refused;
+            try {
+                refused = new io.citadel.client.OneM2mClient(t, "Cdev4")
+                        .withTimeout(Duration.ofSeconds(5))
+                        .retrieve("cse-in")
+                        .status();
+            } catch (RuntimeException failed) {
+                refused = null;
+            }
+            assertThat(refused).as("no session with a wrong key").isNull();
+        }
+        // a new enrolment exchange: a KeID the CSE has never seen, so this handshake waits for the fetch
+        Enrolment again = enrol("dev4");
+        assertThat(again.keyId()).isNotEqualTo(dev4.keyId());
+        byte[] key = HexFormat.of().parseHex(again.keyFor("id-in." + SP));
+        try (io.citadel.client.CoapTransport t =
+                io.citadel.client.CoapTransport.psk("127.0.0.1", coapsPort, again.keyId(), key)) {
+            io.citadel.client.OneM2mClient device = new io.citadel.client.OneM2mClient(t, "Cdev4");
+            assertThat(device.create(
+                                    "cse-in",
+                                    2,
+                                    java.util.Map.of(
+                                            "m2m:ae",
+                                            java.util.Map.of(
+                                                    "rn", "Cdev4", "api", "Ndev", "rr", false, "srv", List.of("3"))))
+                            .status())
+                    .isEqualTo(io.citadel.protocol.ResponseStatusCode.CREATED);
+            assertThat(device.as("Cother").retrieve("cse-in").status())
+                    .as("the key binds Cdev4 only")
+                    .isEqualTo(io.citadel.protocol.ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
+        }
     }
 }

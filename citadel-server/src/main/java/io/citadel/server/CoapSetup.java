@@ -82,7 +82,8 @@ final class CoapSetup {
                         return Optional.empty();
                     },
                     throttle,
-                    List.of(psks, rawKeys)); // their announcements end DTLS sessions
+                    List.of(psks, rawKeys), // their announcements end DTLS sessions
+                    psks instanceof io.citadel.credentials.PskPrefetch brokered ? brokered : null);
         }
         return new CoapBinding(
                 ports.open("citadel-coap-worker", config.getInt(ConfigKey.WORKERS)),

@@ -33,16 +33,27 @@ public final class CoapBinding implements AutoCloseable {
      * The DTLS side: PSK keys by identity (or null), this CSE's certificate with the check of client
      * certificates and raw public keys (or null), the identity look-up for each request, the guard against
      * online guessing of the pre-shared keys (failed handshakes per peer address; null for none), and the
-     * credential stores whose revocations end the live sessions their credentials proved.
+     * credential stores whose revocations end the live sessions their credentials proved, and what fetches a key
+     * held elsewhere before it is looked up (a MEF's or MAF's; null for none).
      */
     public record Dtls(
             Function<String, Optional<byte[]>> pskKeys,
             DtlsCertificates certificates,
             PeerIdentities identities,
             io.citadel.security.HandshakeThrottle throttle,
-            List<CredentialStore<?>> stores) {
+            List<CredentialStore<?>> stores,
+            io.citadel.credentials.PskPrefetch pskPrefetch) {
         public Dtls {
             stores = List.copyOf(stores);
+        }
+
+        public Dtls(
+                Function<String, Optional<byte[]>> pskKeys,
+                DtlsCertificates certificates,
+                PeerIdentities identities,
+                io.citadel.security.HandshakeThrottle throttle,
+                List<CredentialStore<?>> stores) {
+            this(pskKeys, certificates, identities, throttle, stores, null);
         }
 
         /** Without a guard against online guessing (no pre-shared keys to guess) and without stores to listen to. */
@@ -136,8 +147,8 @@ public final class CoapBinding implements AutoCloseable {
             b.setDatagramFilter(guard.filter(config));
         }
         if (dtls.pskKeys() != null) {
-            b.setAdvancedPskStore(
-                    new DtlsPskStore(dtls.pskKeys(), guard == null ? cid -> true : guard::admitsKeyLookup));
+            b.setAdvancedPskStore(new DtlsPskStore(
+                    dtls.pskKeys(), guard == null ? cid -> true : guard::admitsKeyLookup, dtls.pskPrefetch()));
         }
         return b.build();
     }

@@ -18,18 +18,30 @@ import org.eclipse.californium.scandium.util.ServerNames;
  * Scandium's PSK look-up over the CSE's credential store (the same KpsaIDs as TLS-PSK): a key is fetched
  * for one handshake, copied into Scandium's secret and the copy we got is zeroed. An unknown, expired or
  * revoked identity gets no key, so its handshake fails; so does a peer the guard against guessing refuses.
+ * A key the store must first fetch from a broker (a MEF's KeID, a MAF's KcID) is answered asynchronously:
+ * Scandium's handshake waits for the result handler, no thread waits on the network.
  */
 final class DtlsPskStore implements AdvancedPskStore {
     private final Function<String, Optional<byte[]>> keys;
     private final java.util.function.Predicate<ConnectionId> admits;
+    private final io.citadel.credentials.PskPrefetch prefetch;
+    private volatile HandshakeResultHandler resultHandler;
 
     /**
      * @param admits asked with the handshake's connection id before each look-up: false gives no key (the peer
      *               was shut out after failed handshakes; see {@link DtlsHandshakeGuard#admitsKeyLookup})
      */
-    DtlsPskStore(Function<String, Optional<byte[]>> keys, java.util.function.Predicate<ConnectionId> admits) {
+    DtlsPskStore(
+            Function<String, Optional<byte[]>> keys,
+            java.util.function.Predicate<ConnectionId> admits,
+            io.citadel.credentials.PskPrefetch prefetch) {
         this.keys = keys;
         this.admits = admits;
+        this.prefetch = prefetch;
+    }
+
+    DtlsPskStore(Function<String, Optional<byte[]>> keys, java.util.function.Predicate<ConnectionId> admits) {
+        this(keys, admits, null);
     }
 
     @Override
@@ -50,6 +62,18 @@ final class DtlsPskStore implements AdvancedPskStore {
             return new PskSecretResult(cid, identity, null); // shut out: no key, the handshake fails
         }
         String id = new String(identity.getBytes(), StandardCharsets.UTF_8);
+        HandshakeResultHandler handler = resultHandler;
+        if (prefetch != null && handler != null) {
+            Optional<java.util.concurrent.CompletionStage<Void>> fetching = prefetch.prefetch(id);
+            if (fetching.isPresent()) {
+                fetching.get().whenComplete((done, error) -> handler.apply(result(cid, identity, id)));
+                return null; // answered through the result handler once the key is in
+            }
+        }
+        return result(cid, identity, id);
+    }
+
+    private PskSecretResult result(ConnectionId cid, PskPublicInformation identity, String id) {
         byte[] key = keys.apply(id).orElse(null);
         if (key == null) {
             return new PskSecretResult(cid, identity, null);
@@ -68,6 +92,6 @@ final class DtlsPskStore implements AdvancedPskStore {
 
     @Override
     public void setResultHandler(HandshakeResultHandler resultHandler) {
-        // answers synchronously
+        this.resultHandler = resultHandler;
     }
 }

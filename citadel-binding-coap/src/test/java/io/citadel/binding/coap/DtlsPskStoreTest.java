@@ -1,0 +1,55 @@
+package io.citadel.binding.coap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.californium.scandium.dtls.ConnectionId;
+import org.eclipse.californium.scandium.dtls.PskPublicInformation;
+import org.eclipse.californium.scandium.dtls.PskSecretResult;
+import org.junit.jupiter.api.Test;
+
+/** The DTLS key look-up: refusals first, then a key fetched from a broker answered through the result handler. */
+class DtlsPskStoreTest {
+    static final ConnectionId CID = new ConnectionId(new byte[] {1, 2, 3});
+    static final PskPublicInformation ID = new PskPublicInformation("00ff@mef.example");
+
+    @Test
+    void a_shut_out_peer_or_an_unknown_identity_gets_no_key_even_when_a_fetch_is_pending() {
+        CompletableFuture<Void> fetch = new CompletableFuture<>();
+        DtlsPskStore shutOut =
+                new DtlsPskStore(id -> Optional.of(new byte[16]), cid -> false, id -> Optional.of(fetch));
+        shutOut.setResultHandler(r -> {});
+        assertThat(shutOut.requestPskSecretResult(CID, null, ID, "HmacSHA256", null, null, false)
+                        .getSecret())
+                .isNull();
+        DtlsPskStore unknown = new DtlsPskStore(id -> Optional.empty(), cid -> true, id -> Optional.empty());
+        unknown.setResultHandler(r -> {});
+        assertThat(unknown.requestPskSecretResult(CID, null, ID, "HmacSHA256", null, null, false)
+                        .getSecret())
+                .isNull();
+    }
+
+    @Test
+    void a_brokered_key_is_answered_once_fetched() {
+        CompletableFuture<Void> fetch = new CompletableFuture<>();
+        AtomicReference<byte[]> held = new AtomicReference<>();
+        DtlsPskStore store = new DtlsPskStore(
+                id -> Optional.ofNullable(held.get()).map(byte[]::clone),
+                cid -> true,
+                id -> id.endsWith("@mef.example") ? Optional.of(fetch) : Optional.empty());
+        AtomicReference<PskSecretResult> answered = new AtomicReference<>();
+        store.setResultHandler(r -> answered.set((PskSecretResult) r));
+        assertThat(store.requestPskSecretResult(CID, null, ID, "HmacSHA256", null, null, false))
+                .as("asynchronous")
+                .isNull();
+        assertThat(answered.get()).isNull();
+        held.set("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+        fetch.complete(null);
+        assertThat(answered.get()).isNotNull();
+        assertThat(answered.get().getSecret()).isNotNull();
+        assertThat(answered.get().getConnectionId()).isEqualTo(CID);
+    }
+}
