@@ -75,9 +75,16 @@ public final class CseProcess implements RunningCse {
      * readiness line {@value #READY} (every listener open, the store reachable); for a DAS, its listening line.
      */
     static CseProcess launch(List<String> mainArgs) throws IOException {
+        return launch(mainArgs, java.util.Map.of());
+    }
+
+    /** As {@link #launch(List)}, with these environment variables added (e.g. a SoftHSM2 configuration of its own). */
+    static CseProcess launch(List<String> mainArgs, java.util.Map<String, String> environment) throws IOException {
         List<String> cmd = CitadelCommand.of(mainArgs.toArray(String[]::new));
         boolean serve = mainArgs.get(0).equals("serve");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         StringBuffer out = new StringBuffer();
         CompletableFuture<Integer> port = new CompletableFuture<>();
         CompletableFuture<Void> ready = new CompletableFuture<>();

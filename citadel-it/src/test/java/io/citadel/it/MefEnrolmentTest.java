@@ -143,7 +143,14 @@ class MefEnrolmentTest {
     /** One HTTP exchange over TLS-PSK with OpenSSL's s_client; returns the raw response. */
     static String overPsk(String identity, String keyHex, String method, String path, String type, byte[] body)
             throws Exception {
-        Path request = Files.createTempFile(dir, "est", ".http");
+        return overPsk(dir, mef.port(), identity, keyHex, method, path, type, body);
+    }
+
+    /** One EST exchange over TLS-PSK with OpenSSL's s_client to the MEF on {@code port} (files in {@code work}). */
+    static String overPsk(
+            Path work, int port, String identity, String keyHex, String method, String path, String type, byte[] body)
+            throws Exception {
+        Path request = Files.createTempFile(work, "est", ".http");
         StringBuilder head = new StringBuilder(
                 method + " /.well-known/est/" + path + " HTTP/1.1\r\nHost: mef\r\n" + "Connection: close\r\n");
         if (body != null) {
@@ -164,7 +171,7 @@ class MefEnrolmentTest {
                 "openssl",
                 "s_client",
                 "-connect",
-                "127.0.0.1:" + mef.port(),
+                "127.0.0.1:" + port,
                 "-psk_identity",
                 identity,
                 "-psk",
@@ -427,6 +434,11 @@ class MefEnrolmentTest {
 
     /** Writes the certificate of an EST answer (base64 certs-only CMS after the HTTP head) to {@code name}, by OpenSSL. */
     private static void certificateIn(String httpResponse, String name) throws Exception {
+        certificateIn(dir, httpResponse, name);
+    }
+
+    /** As above, into {@code dir}. */
+    static void certificateIn(Path dir, String httpResponse, String name) throws Exception {
         Path b64 = dir.resolve(name + ".b64");
         Path p7 = dir.resolve(name + ".p7");
         Files.writeString(b64, httpResponse.substring(httpResponse.indexOf("\r\n\r\n") + 4));

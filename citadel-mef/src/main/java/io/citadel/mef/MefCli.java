@@ -91,7 +91,7 @@ public final class MefCli {
             throws IOException, InterruptedException {
         String host = opts.getOrDefault("host", "127.0.0.1");
         int port = Integer.parseInt(opts.getOrDefault("port", "8443"));
-        CertificateAuthority ca = ServiceFiles.authority(dataDir, sp);
+        CertificateAuthority ca = ServiceFiles.authority(dataDir, sp, opts);
         Enrolments enrolments = enrolments(dataDir);
         EstService est = new EstService(ca, enrolments, Clock.systemUTC());
         publishCrl(ca, enrolments, dataDir);
@@ -203,7 +203,7 @@ public final class MefCli {
                 boolean removed = enrolments.remove(positional.get(1));
                 bootstrapKeys(dataDir).revoke(positional.get(1));
                 publishCrl(
-                        ServiceFiles.authority(dataDir, sp),
+                        ServiceFiles.authority(dataDir, sp, opts),
                         enrolments,
                         dataDir); // its certificate, if any, is revoked
                 out.println(removed ? "device " + positional.get(1) + " removed" : "no device " + positional.get(1));
@@ -220,7 +220,7 @@ public final class MefCli {
                     return 1;
                 }
                 bootstrapKeys(dataDir).revoke(kpmId);
-                publishCrl(ServiceFiles.authority(dataDir, sp), enrolments, dataDir);
+                publishCrl(ServiceFiles.authority(dataDir, sp, opts), enrolments, dataDir);
                 out.println("device " + kpmId + " revoked; CRL "
                         + dataDir.resolve(CRL_FILE).toAbsolutePath() + " lists "
                         + enrolments.revokedSerials().size() + " certificate(s)");

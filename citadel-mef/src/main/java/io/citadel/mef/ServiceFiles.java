@@ -58,6 +58,67 @@ public final class ServiceFiles {
     }
 
     /** The service's CA in {@code ca/}, made at first use. */
+    /**
+     * The service's CA: in software ({@code ca/ca.key}), or, with {@code --ca-key-store pkcs11
+     * --pkcs11-library LIB [--pkcs11-slot-index 0]} and the PIN from {@code --ca-key-pin-file} or
+     * {@code CITADEL_KEY_STORE_PIN}, in a PKCS#11 token under the alias {@code ca}: generated there at first use
+     * (non-extractable), its certificate written to {@code ca/ca.pem}, and every certificate and CRL signed there.
+     */
+    public static CertificateAuthority authority(Path dataDir, String sp, Map<String, String> opts) throws IOException {
+        String store = opts.get("ca-key-store");
+        if (store == null) {
+            return authority(dataDir, sp);
+        }
+        if (!store.equals("pkcs11")) {
+            throw new IllegalArgumentException("--ca-key-store takes pkcs11 (leave it out for a software CA)");
+        }
+        Path dir = privateDirectory(privateDirectory(dataDir).resolve("ca"));
+        if (Files.exists(dir.resolve("ca.key"))) {
+            throw new IllegalArgumentException(
+                    "this data directory has a software CA (ca/ca.key); a CA in a token needs a new data directory");
+        }
+        char[] pin = pin(opts);
+        io.citadel.security.vault.Pkcs11KeyVault token;
+        try {
+            token = io.citadel.security.vault.Pkcs11KeyVault.open(
+                    required(opts, "pkcs11-library"),
+                    Integer.parseInt(opts.getOrDefault("pkcs11-slot-index", "0")),
+                    pin,
+                    dir);
+        } finally {
+            java.util.Arrays.fill(pin, '\0');
+        }
+        try {
+            if (token.keyStore().containsAlias("ca")) {
+                return CertificateAuthority.loadFrom(token.provider(), token.keyStore(), "ca");
+            }
+        } catch (java.security.KeyStoreException e) {
+            throw new IllegalStateException("cannot read the token: " + e.getMessage(), e);
+        }
+        if (Files.exists(dir.resolve("ca.pem"))) {
+            throw new IllegalArgumentException("the token holds no CA, but ca/ca.pem names one: wrong token or slot?");
+        }
+        CertificateAuthority ca =
+                CertificateAuthority.createIn(token.provider(), token.keyStore(), "ca", sp, Duration.ofDays(3650));
+        ca.saveCertificate(dir);
+        return ca;
+    }
+
+    private static char[] pin(Map<String, String> opts) throws IOException {
+        String file = opts.get("ca-key-pin-file");
+        if (file != null) {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8)
+                    .strip()
+                    .toCharArray();
+        }
+        String env = System.getenv("CITADEL_KEY_STORE_PIN");
+        if (env == null || env.isEmpty()) {
+            throw new IllegalArgumentException("the token needs a PIN: --ca-key-pin-file or CITADEL_KEY_STORE_PIN");
+        }
+        return env.toCharArray();
+    }
+
+    /** The service's software CA in {@code ca/}, made at first use. */
     public static CertificateAuthority authority(Path dataDir, String sp) throws IOException {
         Path dir = privateDirectory(privateDirectory(dataDir).resolve("ca"));
         if (!Files.exists(dir.resolve("ca.key"))) {

@@ -7,7 +7,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -51,10 +50,59 @@ public final class CertificateAuthority {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final KeyPair keys;
     private final X509Certificate certificate;
+    /** The provider that signs with the CA key (a PKCS#11 token's), or null for the default software one. */
+    private final java.security.Provider signer;
 
     private CertificateAuthority(KeyPair keys, X509Certificate certificate) {
+        this(keys, certificate, null);
+    }
+
+    private CertificateAuthority(KeyPair keys, X509Certificate certificate, java.security.Provider signer) {
         this.keys = keys;
         this.certificate = certificate;
+        this.signer = signer;
+    }
+
+    /**
+     * A new CA whose key is generated in a token ({@code provider}, e.g. SunPKCS11 over SoftHSM2) and never leaves it:
+     * the key and its self-signed certificate are stored in {@code token} under {@code alias}; every certificate
+     * and CRL is signed inside the token.
+     */
+    public static CertificateAuthority createIn(
+            java.security.Provider provider,
+            java.security.KeyStore token,
+            String alias,
+            String spDomain,
+            Duration validity) {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", provider);
+            g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            KeyPair kp = g.generateKeyPair();
+            X509Certificate cert = selfSigned(kp, spDomain, validity, provider);
+            token.setKeyEntry(alias, kp.getPrivate(), null, new java.security.cert.Certificate[] {cert});
+            return new CertificateAuthority(kp, cert, provider);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot create the CA in the token: " + e.getMessage(), e);
+        }
+    }
+
+    /** The CA whose key and certificate are in {@code token} under {@code alias}; it signs there. */
+    public static CertificateAuthority loadFrom(
+            java.security.Provider provider, java.security.KeyStore token, String alias) {
+        try {
+            if (!(token.getKey(alias, null) instanceof PrivateKey key)
+                    || !(token.getCertificate(alias) instanceof X509Certificate cert)) {
+                throw new IllegalArgumentException("the token holds no CA key and certificate named " + alias);
+            }
+            return new CertificateAuthority(new KeyPair(cert.getPublicKey(), key), cert, provider);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot read the CA from the token: " + e.getMessage());
+        }
+    }
+
+    /** Whether the CA key is in a token (it signs there) rather than in software. */
+    public boolean inToken() {
+        return signer != null;
     }
 
     /** An end-entity credential: key pair and certificate (chain = this plus the CA's). */
@@ -68,6 +116,16 @@ public final class CertificateAuthority {
     public static CertificateAuthority create(String spDomain, Duration validity) {
         try {
             KeyPair kp = p256();
+            return new CertificateAuthority(kp, selfSigned(kp, spDomain, validity, null));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot create the CA: " + e.getMessage(), e);
+        }
+    }
+
+    private static X509Certificate selfSigned(
+            KeyPair kp, String spDomain, Duration validity, java.security.Provider provider)
+            throws GeneralSecurityException, IOException {
+        {
             X500Name name = new X500Name("CN=Citadel test CA for " + spDomain);
             Instant now = Instant.now();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
@@ -97,9 +155,7 @@ public final class CertificateAuthority {
                                                 new byte[] {127, 0, 0, 0, (byte) 255, 0, 0, 0}))),
                             },
                             null));
-            return new CertificateAuthority(kp, sign(b, kp.getPrivate()));
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot create the CA: " + e.getMessage(), e);
+            return sign(b, kp.getPrivate(), provider);
         }
     }
 
@@ -145,7 +201,7 @@ public final class CertificateAuthority {
                     Extension.subjectAlternativeName,
                     false,
                     new GeneralNames(new GeneralName(GeneralName.dNSName, dns)));
-            return sign(b, keys.getPrivate());
+            return sign(b, keys.getPrivate(), signer);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot certify " + dns + ": " + e.getMessage(), e);
         }
@@ -202,7 +258,7 @@ public final class CertificateAuthority {
                     Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
-            return sign(b, keys.getPrivate());
+            return sign(b, keys.getPrivate(), signer);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot issue " + subject + ": " + e.getMessage(), e);
         }
@@ -239,7 +295,7 @@ public final class CertificateAuthority {
                         serial, Date.from(now.minusSeconds(1)), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
             }
             return new org.bouncycastle.cert.jcajce.JcaX509CRLConverter()
-                    .getCRL(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+                    .getCRL(b.build(signerBuilder(signer).build(keys.getPrivate())));
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot sign the CRL: " + e.getMessage(), e);
         }
@@ -247,8 +303,16 @@ public final class CertificateAuthority {
 
     // ---------------------------------------------------------------- files
 
+    /** Writes {@code ca.pem} (the certificate only: for a CA in a token, nothing else can be written). */
+    public void saveCertificate(Path dir) {
+        write(dir.resolve("ca.pem"), pem(certificate), false);
+    }
+
     /** Writes {@code ca.pem} and {@code ca.key} (0600) into {@code dir}. */
     public void save(Path dir) {
+        if (signer != null) {
+            throw new IllegalStateException("the CA key is in a token and cannot be written to a file");
+        }
         write(dir.resolve("ca.pem"), pem(certificate), false);
         write(dir.resolve("ca.key"), pem(keys.getPrivate()), true);
     }
@@ -292,13 +356,10 @@ public final class CertificateAuthority {
     private static void write(Path file, String text, boolean secret) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, text, StandardCharsets.US_ASCII);
-            if (secret) {
-                try {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not POSIX
-                }
+            if (secret) { // owner-only from the first byte, not chmod after writing
+                io.citadel.credentials.PrivateFiles.write(file, text.getBytes(StandardCharsets.US_ASCII));
+            } else {
+                Files.writeString(file, text, StandardCharsets.US_ASCII);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
@@ -315,10 +376,16 @@ public final class CertificateAuthority {
         return new BigInteger(127, RANDOM).add(BigInteger.ONE);
     }
 
-    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) throws GeneralSecurityException {
+    private static JcaContentSignerBuilder signerBuilder(java.security.Provider provider) {
+        JcaContentSignerBuilder b = new JcaContentSignerBuilder("SHA256withECDSA");
+        return provider == null ? b : b.setProvider(provider);
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key, java.security.Provider provider)
+            throws GeneralSecurityException {
         try {
             return new JcaX509CertificateConverter()
-                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+                    .getCertificate(b.build(signerBuilder(provider).build(key)));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException(e);
         }
