@@ -100,6 +100,22 @@ public final class Enrolments {
         forgetCertificate(policy.enrolee(), before);
     }
 
+    /**
+     * Adds many new enrolees at once (a factory batch), in one write; refused, and nothing added, when any of them
+     * has a policy already (replacing one revokes its certificate: {@link #put}).
+     */
+    public synchronized void addAll(List<EnrolmentPolicy> policies) {
+        refresh();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (EnrolmentPolicy p : policies) {
+            if (byEnrolee.containsKey(p.enrolee()) || !seen.add(p.enrolee())) {
+                throw new IllegalArgumentException("enrolee " + p.enrolee() + " has a policy already");
+            }
+        }
+        policies.forEach(p -> byEnrolee.put(p.enrolee(), new State(p, null, false)));
+        save(() -> policies.forEach(p -> byEnrolee.remove(p.enrolee())));
+    }
+
     /** Removes an enrolee: it can no longer enrol or re-enrol, and the certificate it holds is revoked. */
     public synchronized boolean remove(String enrolee) {
         refresh();

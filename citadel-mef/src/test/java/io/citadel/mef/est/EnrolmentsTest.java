@@ -85,4 +85,20 @@ class EnrolmentsTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                 .isEqualTo("rw-------");
     }
+
+    @Test
+    void a_batch_with_a_known_or_repeated_enrolee_adds_nothing_and_a_good_one_survives_a_restart() {
+        Path file = dir.resolve("enrolments.json");
+        Enrolments store = Enrolments.open(file);
+        String hash = ChallengeHash.of(PASSWORD);
+        EnrolmentPolicy one = new EnrolmentPolicy("kpm-1", CSE, Duration.ofDays(1), hash);
+        EnrolmentPolicy two = new EnrolmentPolicy("kpm-2", CSE, Duration.ofDays(1), hash);
+        store.put(one);
+        assertThatThrownBy(() -> store.addAll(java.util.List.of(two, one))).hasMessageContaining("kpm-1");
+        assertThatThrownBy(() -> store.addAll(java.util.List.of(two, two))).hasMessageContaining("kpm-2");
+        assertThat(store.policies()).containsExactly(one);
+        EnrolmentPolicy three = new EnrolmentPolicy("kpm-3", CSE, Duration.ofDays(1), hash);
+        store.addAll(java.util.List.of(two, three));
+        assertThat(Enrolments.open(file).policies()).containsExactly(one, two, three);
+    }
 }
