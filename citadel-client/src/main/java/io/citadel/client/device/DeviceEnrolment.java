@@ -303,7 +303,11 @@ public final class DeviceEnrolment {
         if (!cert.getPublicKey().equals(keys.getPublic())) {
             throw new EnrolmentException("the MEF's certificate is not for this device's key");
         }
-        DeviceCredentials.aeIdentity(cert);
+        try {
+            DeviceCredentials.aeIdentity(cert);
+        } catch (EnrolmentException e) {
+            throw new EnrolmentException("the MEF's " + e.getMessage().substring("the ".length()));
+        }
         return cert;
     }
 
