@@ -159,7 +159,7 @@ public final class DeviceCli {
         ae.put("api", "Ncitadel-device");
         ae.put("rr", false);
         ae.put("srv", List.of("3"));
-        expect(cse.create(cseId, 2, Map.of("m2m:ae", ae)), "register its AE", 2001, 4105);
+        expect(cse.create(cseId, 2, Map.of("m2m:ae", ae)), "register its AE", 2001, 4105, 4117);
         ResponsePrimitive base = expect(cse.retrieve(cseId), "retrieve its CSE", 2000);
         if (base.content() instanceof Map<?, ?> m
                 && m.get("m2m:cb") instanceof Map<?, ?> cb
@@ -187,12 +187,23 @@ public final class DeviceCli {
             t.setDaemon(true);
             return t;
         });
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "device-shutdown"));
+        // the JVM halts once its shutdown hooks end: the hook itself stops the timer and says so
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            timer.shutdownNow();
+                            try {
+                                timer.awaitTermination(5, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            out.println("Citadel device stopped");
+                            out.flush();
+                            stop.countDown();
+                        },
+                        "device-shutdown"));
         schedule(timer, device, out, untilDue(device), Duration.ofMinutes(1));
         stop.await();
-        timer.shutdownNow();
-        out.println("Citadel device stopped");
-        out.flush();
         return 0;
     }
 
@@ -266,15 +277,16 @@ public final class DeviceCli {
 
     private static byte[] hexKey(Path file) throws IOException {
         String hex = Files.readString(file, StandardCharsets.US_ASCII).strip();
+        byte[] key;
         try {
-            byte[] key = HexFormat.of().parseHex(hex);
-            if (key.length < 16) {
-                throw new IllegalArgumentException("the bootstrap key in " + file + " is shorter than 16 bytes");
-            }
-            return key;
+            key = HexFormat.of().parseHex(hex);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the bootstrap key in " + file + " is not hex");
         }
+        if (key.length < 16) {
+            throw new IllegalArgumentException("the bootstrap key in " + file + " is shorter than 16 bytes");
+        }
+        return key;
     }
 
     private static char[] text(Path file) throws IOException {
