@@ -152,7 +152,7 @@ public final class DeviceCli {
         return renewUntilStopped(device, out);
     }
 
-    /** Registers the AE (or finds it registered by an earlier run); returns its address. */
+    /** Registers the AE (or finds it registered by an earlier run: 4105, 4117); returns its address. */
     private static String register(OneM2mClient cse, String cseId, String aeId) {
         Map<String, Object> ae = new LinkedHashMap<>();
         ae.put("rn", aeId);
