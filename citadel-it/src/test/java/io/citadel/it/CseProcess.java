@@ -104,6 +104,10 @@ public final class CseProcess implements RunningCse {
                             if (line.equals(READY)) {
                                 ready.complete(null);
                             }
+                            if (line.startsWith(io.citadel.client.device.DeviceCli.READY)) { // citadel device run
+                                port.complete(0);
+                                ready.complete(null);
+                            }
                         }
                     } catch (IOException ignored) {
                         // process ended
@@ -137,6 +141,19 @@ public final class CseProcess implements RunningCse {
     @Override
     public OneM2mHttpClient client() {
         return OneM2mHttpClient.connect("127.0.0.1", port);
+    }
+
+    /**
+     * SIGTERM, then the exit code (the process is killed if it has not ended after 20 s). Unlike {@link #close}
+     * ({@code Process.destroy} closes the output pipe at once), what the process prints while it stops is kept.
+     */
+    public int terminate() throws InterruptedException {
+        process.toHandle().destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        return process.exitValue();
     }
 
     /** SIGKILL: the process gets no chance to flush or clean up. */

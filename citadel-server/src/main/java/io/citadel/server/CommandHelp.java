@@ -17,6 +17,7 @@ final class CommandHelp {
               das            run a Dynamic Authorization Server and manage its policies
               mef            run an M2M Enrolment Function (EST enrolment of devices) and manage its devices
               maf            run an M2M Authentication Function (keys brokered between AEs and CSEs)
+              device         run a small device that enrols itself with a MEF and registers its AE
               revoke-token   revoke a token by its ID, also in a running CSE
 
             """;
@@ -93,6 +94,21 @@ final class CommandHelp {
               (all with [--data-dir d], default ./maf-data, and [--sp citadel.example])
             """;
 
+    static final String DEVICE = io.citadel.client.device.DeviceCli.USAGE + """
+
+            A device built on the SDK's DeviceEnrolment (io.citadel.client.device). Without credentials in
+            --state-dir it enrols with the MEF over its bootstrap key (TLS-PSK with --kpm-id and the hex key in
+            --kpm-file): the enrolment exchange (Ke, KeID) and EST with the challenge password in
+            --challenge-file. It keeps key, certificate, MEF CA, Ke and the key for its CSE in state-dir/device.p12
+            (0600, encrypted with --store-password-file, env CITADEL_DEVICE_PASSWORD, or a password generated
+            into state-dir/store.pass). It registers its AE (the AE-ID of its certificate) with the CSE
+            --cse-id over certificate TLS (--cse https://host:port; the CSE's certificate must name
+            <cse-id>.<sp> and chain to --cse-trust, default the MEF's CA) or over TLS-PSK (--cse-psk host:port,
+            identity KeID, the key derived from Ke for the CSE), creates the container "data" and a
+            contentInstance, prints "Citadel device ready: <AE-ID>", and renews its certificate at the MEF's
+            certificate port once two thirds of its lifetime have passed, until stopped.
+            """;
+
     static final String REVOKE_TOKEN = """
             Usage: citadel revoke-token TOKEN-ID [--data-dir DIR]
 
@@ -109,6 +125,7 @@ final class CommandHelp {
             case "das" -> DAS;
             case "mef" -> MEF;
             case "maf" -> MAF;
+            case "device" -> DEVICE;
             case "revoke-token" -> REVOKE_TOKEN;
             case "help", "--help", "-h" -> TOP + Configuration.help();
             default -> null;

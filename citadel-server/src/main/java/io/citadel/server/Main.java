@@ -31,6 +31,9 @@ public final class Main {
         if (list.get(0).equals("mef")) {
             return io.citadel.mef.MefCli.run(list.subList(1, list.size()), out, err);
         }
+        if (list.get(0).equals("device")) {
+            return io.citadel.client.device.DeviceCli.run(list.subList(1, list.size()), out, err);
+        }
         if (list.get(0).equals("maf")) {
             return io.citadel.maf.MafCli.run(list.subList(1, list.size()), out, err);
         }

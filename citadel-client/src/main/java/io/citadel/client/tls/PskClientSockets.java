@@ -25,11 +25,20 @@ public final class PskClientSockets {
 
     /** A factory whose sockets authenticate with {@code key} (copied) under {@code identity}. */
     public static SocketFactory factory(String identity, byte[] key) {
+        return factory(identity, key, java.util.Map.of());
+    }
+
+    /**
+     * A factory whose sockets authenticate with {@code key} (copied) under {@code identity} and export keying
+     * material for {@code exports} (label → length) in each handshake, read with {@link #exported}.
+     */
+    public static SocketFactory factory(String identity, byte[] key, java.util.Map<String, Integer> exports) {
         byte[] copy = key.clone();
+        java.util.Map<String, Integer> labels = java.util.Map.copyOf(exports);
         return new SocketFactory() {
             @Override
             public Socket createSocket() {
-                return new PskSocket(identity, copy);
+                return new PskSocket(identity, copy, labels);
             }
 
             @Override
@@ -72,16 +81,34 @@ public final class PskClientSockets {
         throw new IllegalArgumentException("not a connected TLS-PSK socket");
     }
 
+    /**
+     * The keying material a connected socket of this factory exported for {@code label} in its handshake (a copy:
+     * the caller zeroes it); throws when that label was not asked for.
+     */
+    public static byte[] exported(Socket socket, String label) {
+        if (socket instanceof PskSocket psk && psk.tls != null) {
+            byte[] b = psk.exported.get(label);
+            if (b == null) {
+                throw new IllegalStateException("no keying material exported for " + label);
+            }
+            return b.clone();
+        }
+        throw new IllegalArgumentException("not a connected TLS-PSK socket");
+    }
+
     /** A TCP socket that completes a TLS-PSK handshake in {@link #connect} and reads and writes through it. */
     private static final class PskSocket extends Socket {
         private final String identity;
         private final byte[] key;
         private TlsClientProtocol tls;
         private int negotiatedGroup = -1;
+        private final java.util.Map<String, Integer> exports;
+        private final java.util.Map<String, byte[]> exported = new java.util.HashMap<>();
 
-        PskSocket(String identity, byte[] key) {
+        PskSocket(String identity, byte[] key, java.util.Map<String, Integer> exports) {
             this.identity = identity;
             this.key = key;
+            this.exports = exports;
         }
 
         @Override
@@ -96,6 +123,7 @@ public final class PskClientSockets {
                     new BcTlsCrypto(new SecureRandom()),
                     identity.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     secret);
+            client.exportOnCompletion(exports);
             try {
                 protocol.connect(client);
             } catch (IOException e) {
@@ -105,6 +133,7 @@ public final class PskClientSockets {
                 Arrays.fill(secret, (byte) 0);
             }
             negotiatedGroup = client.negotiatedGroup();
+            exports.forEach((label, length) -> exported.put(label, client.export(label, length)));
             setSoTimeout(previous);
             this.tls = protocol;
         }
@@ -128,6 +157,7 @@ public final class PskClientSockets {
         @Override
         public synchronized void close() throws IOException {
             try {
+                exported.values().forEach(b -> Arrays.fill(b, (byte) 0));
                 if (tls != null) {
                     tls.close();
                 }

@@ -32,12 +32,38 @@ public final class PskHttpConnection implements AutoCloseable {
     private final int port;
     private final SocketFactory sockets;
     private Socket socket;
+    /** What the handshake of the last connection exported, by label (kept after the server closed it). */
+    private Map<String, byte[]> lastExports = Map.of();
+
+    private final java.util.Set<String> exportLabels;
 
     /** A connection (opened at the first exchange) to {@code host:port} with {@code key} (copied) under {@code identity}. */
     public PskHttpConnection(String host, int port, String identity, byte[] key) {
+        this(host, port, identity, key, Map.of());
+    }
+
+    /**
+     * As {@link #PskHttpConnection(String, int, String, byte[])}, each handshake exporting keying material for
+     * {@code exports} (label → length), read with {@link #exported}.
+     */
+    public PskHttpConnection(String host, int port, String identity, byte[] key, Map<String, Integer> exports) {
         this.host = host;
         this.port = port;
-        this.sockets = PskClientSockets.factory(identity, key);
+        this.sockets = PskClientSockets.factory(identity, key, exports);
+        this.exportLabels = java.util.Set.copyOf(exports.keySet());
+    }
+
+    /**
+     * The keying material exported for {@code label} by the handshake of the connection that carried the last
+     * exchange (a copy: the caller zeroes it). A POST is never repeated on a new connection, so after a POST this is
+     * the material of the session in which the server handled it.
+     */
+    public synchronized byte[] exported(String label) {
+        byte[] b = lastExports.get(label);
+        if (b == null) {
+            throw new IllegalStateException("no keying material exported for " + label);
+        }
+        return b.clone();
     }
 
     /** One request and its answer; {@code headers} must not include Host or Content-Length. */
@@ -48,7 +74,7 @@ public final class PskHttpConnection implements AutoCloseable {
         try {
             return once(method, pathAndQuery, headers, body, timeout);
         } catch (IOException e) {
-            close();
+            closeSocket();
             if (fresh || method.equals("POST")) {
                 throw e; // a POST may have been carried out: not repeated behind the caller's back
             }
@@ -62,6 +88,12 @@ public final class PskHttpConnection implements AutoCloseable {
             Socket s = sockets.createSocket();
             s.connect(new InetSocketAddress(host, port), (int) Math.min(timeout.toMillis(), 10_000));
             socket = s;
+            Map<String, byte[]> exports = new HashMap<>();
+            for (String label : exportLabels) {
+                exports.put(label, PskClientSockets.exported(s, label));
+            }
+            wipe(lastExports);
+            lastExports = exports;
         }
         socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
         StringBuilder head = new StringBuilder(method)
@@ -112,7 +144,7 @@ public final class PskHttpConnection implements AutoCloseable {
             throw new IOException("connection closed inside the response body");
         }
         if ("close".equalsIgnoreCase(h.get("connection"))) {
-            close();
+            closeSocket();
         }
         return new Reply(code, h, content);
     }
@@ -136,8 +168,19 @@ public final class PskHttpConnection implements AutoCloseable {
         return head.toString(StandardCharsets.ISO_8859_1).trim();
     }
 
+    private static void wipe(Map<String, byte[]> material) {
+        material.values().forEach(b -> java.util.Arrays.fill(b, (byte) 0));
+    }
+
+    /** Closes the connection and forgets any exported keying material. */
     @Override
     public synchronized void close() {
+        closeSocket();
+        wipe(lastExports);
+        lastExports = Map.of();
+    }
+
+    private void closeSocket() {
         if (socket != null) {
             try {
                 socket.close();

@@ -31,6 +31,10 @@ public final class PskTlsClient extends PSKTlsClient {
     private final byte[] identity;
     private final byte[] key;
     private int negotiatedGroup = -1;
+    /** label → length of the keying material to export when the handshake completes (Bouncy Castle allows no later). */
+    private java.util.Map<String, Integer> exports = java.util.Map.of();
+
+    private final java.util.Map<String, byte[]> exported = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** {@code key} is used as given, not copied: the caller zeroes it after the handshake. */
     public PskTlsClient(TlsCrypto crypto, byte[] identity, byte[] key) {
@@ -78,10 +82,32 @@ public final class PskTlsClient extends PSKTlsClient {
         return shares.isEmpty() ? null : shares;
     }
 
+    /**
+     * Asks for keying material to be exported (RFC 5705 without a context value; TLS 1.3's exporter) for each label
+     * with its length, when the handshake completes: Bouncy Castle allows the export at no other time. Call before
+     * the handshake.
+     */
+    public void exportOnCompletion(java.util.Map<String, Integer> labels) {
+        this.exports = java.util.Map.copyOf(labels);
+    }
+
+    /**
+     * The keying material exported for {@code label} at the end of the handshake, handed out once (the caller zeroes
+     * it); throws when none of that length was asked for.
+     */
+    public byte[] export(String label, int length) {
+        byte[] b = exported.remove(label);
+        if (b == null || b.length != length) {
+            throw new IllegalStateException("no keying material of " + length + " bytes for " + label);
+        }
+        return b;
+    }
+
     @Override
     public void notifyHandshakeComplete() throws java.io.IOException {
         super.notifyHandshakeComplete();
         negotiatedGroup = context.getSecurityParametersConnection().getNegotiatedGroup();
+        exports.forEach((label, length) -> exported.put(label, context.exportKeyingMaterial(label, null, length)));
     }
 
     /** The (EC)DHE or hybrid group of the finished handshake; -1 for pure PSK (TLS 1.2 PSK suites). */

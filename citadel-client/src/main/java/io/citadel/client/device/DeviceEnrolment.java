@@ -1,0 +1,423 @@
+package io.citadel.client.device;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.citadel.client.HttpTransport;
+import io.citadel.client.OneM2mClient;
+import io.citadel.client.tls.PskHttpConnection;
+import io.citadel.credentials.KeyDerivation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x509.GeneralNames;
+
+/**
+ * A device that enrols itself with a MEF (TS-0003 §8.3, the pre-provisioned symmetric key RSPF) and keeps its
+ * credentials: in one TLS-PSK session over its bootstrap key (KpmID, Kpm) it runs the enrolment exchange
+ * ({@code POST /mef/enrolment}: Ke, KeID exported from the session, the KeID the MEF answers checked against it) and
+ * EST (RFC 7030: {@code cacerts}, {@code csrattrs}, {@code simpleenroll} with a fresh P-256 key and the challenge
+ * password); it stores key, certificate, MEF CA, Ke and the key for its CSE encrypted in its state directory; it
+ * renews over certificate TLS ({@code simplereenroll} on the MEF's certificate port) once two thirds of the
+ * certificate's lifetime have passed; and it connects to its CSE with the certificate or with TLS-PSK (KeID and
+ * the usage-constrained key). Every failure is an {@link EnrolmentException} and leaves the stored state as it was.
+ *
+ * <pre>{@code
+ * DeviceEnrolment device = DeviceEnrolment.builder()
+ *         .mef("mef-host", 8443, "mef.citadel.example").mefCertificatePort(8444)
+ *         .bootstrapKey("dev1@mef.citadel.example", kpm)
+ *         .challengePassword(password)
+ *         .store(Path.of("state"), storePassword)
+ *         .build();
+ * if (!device.isEnrolled()) device.enrol();
+ * device.renewIfDue(Instant.now());
+ * OneM2mClient cse = device.cseWithCertificate("https://127.0.0.1:8443", cseTrust);
+ * }</pre>
+ */
+public final class DeviceEnrolment {
+    static final String EST = "/.well-known/est/";
+    static final String ENROLMENT = "/mef/enrolment";
+    private static final int MAX_JSON = 8 * 1024;
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String mefHost;
+    private final int mefCertPort;
+    private final String mefFqdn;
+    private final String kpmId;
+    private final char[] challengePassword;
+    private final DeviceState state;
+    private final Supplier<MefChannel> bootstrapChannel;
+    private volatile DeviceCredentials credentials;
+
+    private DeviceEnrolment(Builder b) {
+        this.mefHost = b.mefHost;
+        this.mefCertPort = b.mefCertPort;
+        this.mefFqdn = b.mefFqdn;
+        this.kpmId = b.kpmId;
+        this.challengePassword = b.challengePassword == null ? null : b.challengePassword.clone();
+        this.state = new DeviceState(b.stateDir, b.storePassword);
+        byte[] kpm = b.kpm == null ? null : b.kpm.clone();
+        this.bootstrapChannel = b.channel != null
+                ? b.channel
+                : () -> {
+                    if (kpm == null || kpmId == null) {
+                        throw new EnrolmentException("enrolment needs the bootstrap key (KpmID and Kpm)");
+                    }
+                    return MefChannel.psk(mefHost, b.mefPort, kpmId, kpm, TIMEOUT);
+                };
+        this.credentials = state.load().orElse(null); // a wrong password or open permissions are refused here
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Whether the state directory holds credentials. */
+    public boolean isEnrolled() {
+        return credentials != null;
+    }
+
+    /** The stored credentials; an {@link EnrolmentException} before enrolment. */
+    public DeviceCredentials credentials() {
+        DeviceCredentials c = credentials;
+        if (c == null) {
+            throw new EnrolmentException("this device is not enrolled yet");
+        }
+        return c;
+    }
+
+    /**
+     * Enrols: enrolment exchange and EST in one bootstrap session, then stores everything. Refused when the device is
+     * enrolled already (it renews instead: the MEF enrols a device once).
+     */
+    public synchronized DeviceCredentials enrol() {
+        if (credentials != null) {
+            throw new EnrolmentException("this device is enrolled already; it renews with its certificate");
+        }
+        if (challengePassword == null) {
+            throw new EnrolmentException("enrolment needs the challenge password");
+        }
+        try (MefChannel mef = bootstrapChannel.get()) {
+            Exchanged exchanged = enrolmentExchange(mef);
+            KeyDerivation.ExportedKey exported = exchanged.key();
+            try {
+                byte[] keyForCse = null;
+                KeyPair keys = EstMessages.newKeyPair();
+                X509Certificate ca = onlyCertificate(get(mef, "cacerts"), "CA certificates");
+                GeneralNames identity = EstMessages.requestedIdentity(get(mef, "csrattrs"));
+                byte[] issued = post(mef, EstMessages.certificationRequest(keys, challengePassword, identity));
+                X509Certificate certificate = checkIssued(issued, ca, keys);
+                try {
+                    String cseFqdn = DeviceCredentials.cseFqdn(DeviceCredentials.aeIdentity(certificate));
+                    keyForCse = KeyDerivation.usageConstrainedKey(exported.key(), 22, cseFqdn);
+                    DeviceCredentials c = new DeviceCredentials(
+                            keys.getPrivate(),
+                            List.of(certificate, ca),
+                            ca,
+                            exported.identifier(mefFqdn),
+                            exchanged.notAfter(),
+                            exported.key(),
+                            keyForCse,
+                            cseFqdn);
+                    state.save(c);
+                    credentials = c;
+                    return c;
+                } finally {
+                    if (keyForCse != null) {
+                        Arrays.fill(keyForCse, (byte) 0);
+                    }
+                }
+            } finally {
+                exported.destroy();
+            }
+        }
+    }
+
+    /** What the enrolment exchange gave: Ke and RelativeKeID from the session, Ke's expiry from the MEF. */
+    private record Exchanged(KeyDerivation.ExportedKey key, Instant notAfter) {}
+
+    /**
+     * {@code POST /mef/enrolment} as the first request of the session: the KeID the MEF answers must be the one this
+     * session's export gives ({@code hex(bytes 0..16)@MEF-FQDN}).
+     */
+    private Exchanged enrolmentExchange(MefChannel mef) {
+        PskHttpConnection.Reply r = exchange(mef, "POST", ENROLMENT, Map.of(), new byte[0], "the enrolment exchange");
+        if (r.status() != 200) {
+            throw refused("the enrolment exchange", r);
+        }
+        JsonNode answer = json(r.body(), "enrolment exchange answer");
+        String keId = answer.path("keID").asText(null);
+        String expiry = answer.path("expirationTime").asText(null);
+        if (keId == null || expiry == null) {
+            throw new EnrolmentException("the MEF's enrolment exchange answer has no keID or expirationTime");
+        }
+        Instant notAfter;
+        try {
+            notAfter = Instant.parse(expiry);
+        } catch (DateTimeParseException e) {
+            throw new EnrolmentException("the MEF's expirationTime is not a timestamp");
+        }
+        KeyDerivation.ExportedKey exported = KeyDerivation.split(mef.bootstrapExport());
+        if (!exported.identifier(mefFqdn).equals(keId)) {
+            exported.destroy();
+            throw new EnrolmentException("the MEF answered a KeID that is not this session's ("
+                    + EstMessages.reason(keId.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    + "): not the MEF " + mefFqdn + ", or not the same session");
+        }
+        return new Exchanged(exported, notAfter);
+    }
+
+    private static byte[] get(MefChannel mef, String operation) {
+        PskHttpConnection.Reply r = exchange(mef, "GET", EST + operation, Map.of(), null, "EST " + operation);
+        if (r.status() != 200) {
+            throw refused("EST " + operation, r);
+        }
+        return r.body();
+    }
+
+    private static byte[] post(MefChannel mef, byte[] csr) {
+        PskHttpConnection.Reply r = exchange(
+                mef,
+                "POST",
+                EST + "simpleenroll",
+                Map.of("Content-Type", "application/pkcs10", "Content-Transfer-Encoding", "base64"),
+                csr,
+                "EST simpleenroll");
+        if (r.status() != 200) {
+            throw refused("EST simpleenroll", r);
+        }
+        return r.body();
+    }
+
+    private static PskHttpConnection.Reply exchange(
+            MefChannel mef, String method, String path, Map<String, String> headers, byte[] body, String what) {
+        try {
+            return mef.exchange(method, path, headers, body);
+        } catch (IOException e) {
+            throw new EnrolmentException(
+                    what + " failed: no TLS-PSK session with the MEF (a wrong bootstrap key or KpmID is refused"
+                            + " in the handshake) or no answer",
+                    e);
+        }
+    }
+
+    /**
+     * Renews the certificate when two thirds of its lifetime have passed at {@code now}: {@code simplereenroll} over
+     * certificate TLS with the held certificate, a new key; key and certificate replaced together. True when it
+     * renewed.
+     */
+    public synchronized boolean renewIfDue(Instant now) {
+        DeviceCredentials c = credentials();
+        if (now.isBefore(c.renewalDue())) {
+            return false;
+        }
+        if (mefCertPort <= 0) {
+            throw new EnrolmentException("renewal needs the MEF's certificate port");
+        }
+        KeyPair keys = EstMessages.newKeyPair();
+        SSLContext tls = NamedServerTrust.context(c.privateKey(), c.chain(), List.of(c.mefCa()), mefFqdn);
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(tls)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("https://" + hostPort(mefHost, mefCertPort) + EST + "simplereenroll"))
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/pkcs10")
+                .header("Content-Transfer-Encoding", "base64")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(EstMessages.certificationRequest(keys, null, null)))
+                .build();
+        byte[] body;
+        int status;
+        try {
+            HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            status = r.statusCode();
+            try (InputStream in = r.body()) {
+                body = in.readNBytes(EstMessages.MAX_ANSWER + 1);
+            }
+        } catch (IOException e) {
+            throw new EnrolmentException("EST simplereenroll failed: no certificate TLS session with the MEF at "
+                    + hostPort(mefHost, mefCertPort) + " or no answer ("
+                    + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EnrolmentException("interrupted while renewing");
+        }
+        if (status != 200) {
+            throw new EnrolmentException(
+                    "the MEF refused EST simplereenroll (" + status + "): " + EstMessages.reason(body));
+        }
+        X509Certificate renewed = checkIssued(body, c.mefCa(), keys);
+        if (!DeviceCredentials.aeIdentity(renewed).equals(c.identity())) {
+            throw new EnrolmentException("the renewed certificate names another identity than the device's");
+        }
+        DeviceCredentials next = c.renewed(keys.getPrivate(), List.of(renewed, c.mefCa()));
+        state.save(next);
+        credentials = next;
+        return true;
+    }
+
+    /** The oneM2M client of this device's AE, over certificate TLS to {@code cseBaseUri} (https://host:port). */
+    public OneM2mClient cseWithCertificate(String cseBaseUri, List<X509Certificate> cseTrust) {
+        DeviceCredentials c = credentials();
+        SSLContext tls = NamedServerTrust.context(c.privateKey(), c.chain(), cseTrust, c.cseFqdn());
+        return new OneM2mClient(HttpTransport.connect(cseBaseUri, tls), c.aeId());
+    }
+
+    /** The oneM2M client of this device's AE, over TLS-PSK to {@code host:port} (identity KeID, the derived key). */
+    public OneM2mClient cseWithKey(String host, int port) {
+        DeviceCredentials c = credentials();
+        byte[] key = c.cseKey();
+        try {
+            return new OneM2mClient(HttpTransport.psk(host, port, c.keyId(), key), c.aeId());
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    /** The issued certificate: one, signed by {@code ca}, for {@code keys}' public key, with an AE-ID. */
+    private static X509Certificate checkIssued(byte[] answer, X509Certificate ca, KeyPair keys) {
+        X509Certificate cert = onlyCertificate(answer, "certificate");
+        try {
+            cert.verify(ca.getPublicKey());
+        } catch (GeneralSecurityException e) {
+            throw new EnrolmentException("the MEF's certificate is not signed by the MEF's CA");
+        }
+        if (!cert.getPublicKey().equals(keys.getPublic())) {
+            throw new EnrolmentException("the MEF's certificate is not for this device's key");
+        }
+        try {
+            DeviceCredentials.aeIdentity(cert);
+        } catch (EnrolmentException e) {
+            throw new EnrolmentException("the MEF's " + e.getMessage().substring("the ".length()));
+        }
+        return cert;
+    }
+
+    private static X509Certificate onlyCertificate(byte[] answer, String what) {
+        List<X509Certificate> certs = EstMessages.certsOnly(answer, what);
+        if (certs.size() != 1) {
+            throw new EnrolmentException("the MEF's " + what + " holds " + certs.size() + " certificates, not one");
+        }
+        return certs.get(0);
+    }
+
+    private static JsonNode json(byte[] body, String what) {
+        if (body.length > MAX_JSON) {
+            throw new EnrolmentException("the MEF's " + what + " is over " + MAX_JSON + " bytes");
+        }
+        try {
+            JsonNode n = JSON.readTree(body);
+            if (n == null || !n.isObject()) {
+                throw new EnrolmentException("the MEF's " + what + " is not a JSON object");
+            }
+            return n;
+        } catch (IOException e) {
+            throw new EnrolmentException("the MEF's " + what + " is not JSON");
+        }
+    }
+
+    private static EnrolmentException refused(String what, PskHttpConnection.Reply r) {
+        return new EnrolmentException(
+                "the MEF refused " + what + " (" + r.status() + "): " + EstMessages.reason(r.body()));
+    }
+
+    private static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** How a device enrols: where its MEF is, its bootstrap secrets, where and how its state is kept. */
+    public static final class Builder {
+        private String mefHost;
+        private int mefPort;
+        private int mefCertPort;
+        private String mefFqdn;
+        private String kpmId;
+        private byte[] kpm;
+        private char[] challengePassword;
+        private Path stateDir;
+        private char[] storePassword;
+        private Supplier<MefChannel> channel;
+
+        private Builder() {}
+
+        /** The MEF's TLS-PSK (EST) listener and its FQDN (the KeID's domain, the name in its certificate). */
+        public Builder mef(String host, int port, String fqdn) {
+            this.mefHost = host;
+            this.mefPort = port;
+            this.mefFqdn = fqdn;
+            return this;
+        }
+
+        /** The MEF's certificate listener, for renewal (default 8444). */
+        public Builder mefCertificatePort(int port) {
+            this.mefCertPort = port;
+            return this;
+        }
+
+        /** The bootstrap key (copied; the caller zeroes its array). */
+        public Builder bootstrapKey(String id, byte[] key) {
+            this.kpmId = id;
+            this.kpm = key.clone();
+            return this;
+        }
+
+        public Builder challengePassword(char[] password) {
+            this.challengePassword = password.clone();
+            return this;
+        }
+
+        /** Where the credentials are kept (owner-only), and the password that protects them. */
+        public Builder store(Path dir, char[] password) {
+            this.stateDir = dir;
+            this.storePassword = password.clone();
+            return this;
+        }
+
+        /** A bootstrap channel of a test's making. */
+        Builder channel(Supplier<MefChannel> c) {
+            this.channel = c;
+            return this;
+        }
+
+        /** Opens the state (a wrong password, open permissions or a damaged file are refused here). */
+        public DeviceEnrolment build() {
+            Objects.requireNonNull(mefHost, "mef");
+            Objects.requireNonNull(mefFqdn, "mef");
+            Objects.requireNonNull(stateDir, "store");
+            if (mefCertPort == 0) {
+                mefCertPort = 8444;
+            }
+            try {
+                return new DeviceEnrolment(this);
+            } finally {
+                if (kpm != null) {
+                    Arrays.fill(kpm, (byte) 0);
+                }
+                if (challengePassword != null) {
+                    Arrays.fill(challengePassword, '\0');
+                }
+                if (storePassword != null) {
+                    Arrays.fill(storePassword, '\0');
+                }
+            }
+        }
+    }
+}
