@@ -11,8 +11,8 @@ export SOFTHSM2_CONF="$work/softhsm2.conf"
 printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$work/tokens" > "$SOFTHSM2_CONF"
 pin="bench-$RANDOM$RANDOM"
 softhsm2-util --init-token --free --label bench-ca --pin "$pin" --so-pin "$pin-so" >/dev/null
-"$here/citadel" --help >/dev/null 2>&1 || true   # builds and installs the server modules on first use
-(cd "$here" && mvn -q -B -o -pl bench compile)
-mvn -q -B -o -f "$here/pom.xml" -pl bench dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
+# the reactor builds what the bench needs (no install); the last module written is the bench's classpath
+(cd "$here" && mvn -q -B -pl bench -am package -DskipTests -Dspotless.check.skip=true \
+   dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null)
 java -cp "$here/bench/target/classes:$(cat "$work/cp.txt")" io.citadel.bench.EnrolLoad "$devices" "$threads" "$work" \
   /usr/lib/softhsm/libsofthsm2.so "$pin"

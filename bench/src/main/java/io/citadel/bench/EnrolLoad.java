@@ -2,7 +2,6 @@ package io.citadel.bench;
 
 import io.citadel.client.tls.PskHttpConnection;
 import io.citadel.credentials.CredentialListener;
-import io.citadel.credentials.EncryptedFilePskStore;
 import io.citadel.credentials.PskCredential;
 import io.citadel.credentials.PskStore;
 import io.citadel.mef.est.EnrolmentPolicy;
@@ -97,7 +96,7 @@ public final class EnrolLoad {
         }
         enrolments.addAll(policies);
         EnrolmentKeys keys = new EnrolmentKeys(
-                EncryptedFilePskStore.open(dir.resolve("ke"), "bench".toCharArray()),
+                io.citadel.credentials.SealedFilePskStore.open(dir.resolve("ke"), "bench".toCharArray()),
                 enrolments,
                 "mef.citadel.example",
                 Clock.systemUTC());

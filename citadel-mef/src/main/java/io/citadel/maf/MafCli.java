@@ -87,7 +87,7 @@ public final class MafCli {
     private static MafKeys keys(Path dataDir, String sp, Map<String, String> opts) throws IOException {
         return new MafKeys(
                 ServiceFiles.privateDirectory(dataDir).resolve("keys.json"),
-                ServiceFiles.secretStore(dataDir, "key-values"),
+                ServiceFiles.sealedStore(dataDir, "key-values"),
                 opts.getOrDefault("fqdn", "maf." + sp),
                 Clock.systemUTC(),
                 Duration.parse(opts.getOrDefault("max-key-lifetime", "P1D")),

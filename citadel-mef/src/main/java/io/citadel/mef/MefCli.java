@@ -128,7 +128,7 @@ public final class MefCli {
         String fqdn = opts.getOrDefault("fqdn", "mef." + sp);
         Path serverKey = ServiceFiles.serverCertificate(dataDir, fqdn, ca);
         io.citadel.mef.keys.EnrolmentKeys enrolmentKeys = new io.citadel.mef.keys.EnrolmentKeys(
-                ServiceFiles.secretStore(dataDir, "enrolment-keys"), enrolments, fqdn, Clock.systemUTC());
+                ServiceFiles.sealedStore(dataDir, "enrolment-keys"), enrolments, fqdn, Clock.systemUTC());
         io.citadel.mef.http.KeyRoutes keys =
                 new io.citadel.mef.http.KeyRoutes(enrolmentKeys, "https://" + fqdn + ":" + port + "/.well-known/est");
         try (MefServer mef = new MefServer(

@@ -29,19 +29,37 @@ public final class ServiceFiles {
      */
     public static EncryptedFilePskStore secretStore(Path dataDir, String name) throws IOException {
         Path dir = privateDirectory(privateDirectory(dataDir).resolve(name));
+        char[] password = storePassword(dir);
+        try {
+            return EncryptedFilePskStore.open(dir, password);
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
+    }
+
+    /**
+     * A store of many keys that only the serving process writes (a MEF's Ke, a MAF's key values): sealed one by one
+     * ({@link io.citadel.credentials.SealedFilePskStore}) in {@code name/}, its password generated at first use into
+     * {@code name/store.pass}.
+     */
+    public static io.citadel.credentials.SealedFilePskStore sealedStore(Path dataDir, String name) throws IOException {
+        Path dir = privateDirectory(privateDirectory(dataDir).resolve(name));
+        char[] password = storePassword(dir);
+        try {
+            return io.citadel.credentials.SealedFilePskStore.open(dir, password);
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
+    }
+
+    private static char[] storePassword(Path dir) throws IOException {
         Path pass = dir.resolve("store.pass");
         if (!Files.exists(pass)) {
             byte[] secret = new byte[24];
             RANDOM.nextBytes(secret);
             PrivateFiles.write(pass, Base64.getEncoder().encode(secret));
         }
-        char[] password =
-                Files.readString(pass, StandardCharsets.US_ASCII).strip().toCharArray();
-        try {
-            return EncryptedFilePskStore.open(dir, password);
-        } finally {
-            java.util.Arrays.fill(password, '\0');
-        }
+        return Files.readString(pass, StandardCharsets.US_ASCII).strip().toCharArray();
     }
 
     /**
