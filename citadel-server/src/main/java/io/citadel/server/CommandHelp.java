@@ -73,6 +73,9 @@ final class CommandHelp {
                         --device-trust, and GET /fetchCredentials/<KeID>/22 for CSEs certified by
                         --target-trust (a CSE started with --key-broker mef.<sp>=https://host:cert-port)
               (all with [--data-dir d], default ./mef-data, and [--sp citadel.example])
+              The CA key in a PKCS#11 token instead of mef-data/ca/ca.key (serve and device revoke|remove):
+                        --ca-key-store pkcs11 --pkcs11-library /usr/lib/softhsm/libsofthsm2.so
+                        [--pkcs11-slot-index 0] --ca-key-pin-file pin (or CITADEL_KEY_STORE_PIN)
             """;
 
     static final String MAF = """
