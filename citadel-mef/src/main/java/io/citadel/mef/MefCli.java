@@ -70,8 +70,11 @@ public final class MefCli {
                 case "device" -> {
                     return device(dataDir, sp, positional, opts, out, err);
                 }
+                case "firmware" -> {
+                    return firmware(dataDir, positional, opts, out, err);
+                }
                 default -> {
-                    err.println("citadel mef: unknown command '" + args.get(0) + "'; try: serve, device");
+                    err.println("citadel mef: unknown command '" + args.get(0) + "'; try: serve, device, firmware");
                     return 2;
                 }
             }
@@ -93,7 +96,7 @@ public final class MefCli {
         int port = Integer.parseInt(opts.getOrDefault("port", "8443"));
         CertificateAuthority ca = ServiceFiles.authority(dataDir, sp, opts);
         Enrolments enrolments = enrolments(dataDir);
-        EstService est = new EstService(ca, enrolments, Clock.systemUTC());
+        EstService est = new EstService(ca, enrolments, firmware(dataDir), Clock.systemUTC());
         publishCrl(ca, enrolments, dataDir);
         enrolments.onRevocation(
                 serials -> { // a renewal supersedes a certificate: on the CRL at once
@@ -183,7 +186,8 @@ public final class MefCli {
                 RANDOM.nextBytes(kpm);
                 String password = challengePassword();
                 EnrolmentPolicy policy = EnrolmentPolicy.withPassword(
-                        kpmId, subject, Duration.parse(opts.getOrDefault("lifetime", "P30D")), password);
+                                kpmId, subject, Duration.parse(opts.getOrDefault("lifetime", "P30D")), password)
+                        .with(integrity(opts, subject));
                 List<String> bound = List.of(subject.id()); // the identity the enrolled device will use
                 bootstrapKeys(dataDir).put(new PskCredential(kpmId, bound, null), kpm);
                 enrolments.put(policy);
@@ -252,8 +256,10 @@ public final class MefCli {
         }
         String enrolee = ReenrolmentServer.deviceEnrolee(chain.get(0));
         String password = challengePassword();
+        EnrolmentSubject subject = subject(opts, sp);
         EnrolmentPolicy policy = EnrolmentPolicy.withPassword(
-                enrolee, subject(opts, sp), Duration.parse(opts.getOrDefault("lifetime", "P30D")), password);
+                        enrolee, subject, Duration.parse(opts.getOrDefault("lifetime", "P30D")), password)
+                .with(integrity(opts, subject));
         enrolments.put(policy);
         out.println(
                 "device " + enrolee + " may enrol as " + policy.subject().name().getName());
@@ -301,6 +307,73 @@ public final class MefCli {
                 target,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * {@code --integrity required [--restricted-ae-id C..]}: the device must present firmware evidence; on restricted
+     * firmware it enrols as the restricted AE-ID (same CSE). Without {@code --integrity}: no evidence needed.
+     */
+    private static EnrolmentPolicy.Integrity integrity(Map<String, String> opts, EnrolmentSubject subject) {
+        String mode = opts.get("integrity");
+        if (mode == null) {
+            if (opts.containsKey("restricted-ae-id")) {
+                throw new IllegalArgumentException("--restricted-ae-id comes with --integrity required");
+            }
+            return EnrolmentPolicy.Integrity.NONE;
+        }
+        if (!mode.equals("required")) {
+            throw new IllegalArgumentException("--integrity takes required");
+        }
+        String restricted = opts.get("restricted-ae-id");
+        if (restricted != null && subject.type() != EnrolmentSubject.Type.AE_ID) {
+            throw new IllegalArgumentException("--restricted-ae-id is for a device enrolling as an AE");
+        }
+        return new EnrolmentPolicy.Integrity(
+                true,
+                restricted == null
+                        ? null
+                        : new EnrolmentSubject(
+                                EnrolmentSubject.Type.AE_ID, restricted, subject.cseId(), subject.spDomain()));
+    }
+
+    private static io.citadel.mef.est.FirmwareTrust firmware(Path dataDir) throws IOException {
+        return io.citadel.mef.est.FirmwareTrust.open(
+                ServiceFiles.privateDirectory(dataDir).resolve("firmware.json"));
+    }
+
+    /** {@code firmware add --name N --version V --sha256 H [--restricted true]}, {@code list}, {@code remove ...}. */
+    private static int firmware(
+            Path dataDir, List<String> positional, Map<String, String> opts, PrintStream out, PrintStream err)
+            throws IOException {
+        io.citadel.mef.est.FirmwareTrust trust = firmware(dataDir);
+        String sub = positional.isEmpty() ? "list" : positional.get(0);
+        switch (sub) {
+            case "list" -> {
+                trust.list().forEach(k -> out.println(k.firmware() + "\t" + k.verdict()));
+                return 0;
+            }
+            case "add", "remove" -> {
+                io.citadel.mef.est.FirmwareEvidence fw = new io.citadel.mef.est.FirmwareEvidence(
+                        ServiceFiles.required(opts, "name"),
+                        ServiceFiles.required(opts, "version"),
+                        ServiceFiles.required(opts, "sha256").toLowerCase(java.util.Locale.ROOT));
+                if (sub.equals("remove")) {
+                    boolean removed = trust.remove(fw);
+                    out.println(removed ? "firmware " + fw + " forgotten" : "no such firmware");
+                    return removed ? 0 : 1;
+                }
+                io.citadel.mef.est.FirmwareTrust.Verdict verdict = Boolean.parseBoolean(opts.get("restricted"))
+                        ? io.citadel.mef.est.FirmwareTrust.Verdict.RESTRICTED
+                        : io.citadel.mef.est.FirmwareTrust.Verdict.TRUSTED;
+                trust.put(fw, verdict);
+                out.println("firmware " + fw + " is " + verdict);
+                return 0;
+            }
+            default -> {
+                err.println("citadel mef firmware: unknown command '" + sub + "'; try: add, list, remove");
+                return 2;
+            }
+        }
     }
 
     private static Enrolments enrolments(Path dataDir) throws IOException {

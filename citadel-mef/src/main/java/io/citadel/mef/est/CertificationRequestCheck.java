@@ -32,8 +32,11 @@ final class CertificationRequestCheck {
 
     private CertificationRequestCheck() {}
 
-    /** The requested public key, once every check passed; {@code challenge} null when none is required. */
-    static PublicKey check(byte[] body, EnrolmentPolicy policy, boolean challenge) {
+    /** What a request that passed every check gives: its key and the firmware evidence it carries, if any. */
+    record Checked(PublicKey key, java.util.Optional<FirmwareEvidence> evidence) {}
+
+    /** The requested public key and evidence, once every check passed; {@code challenge}: one is required. */
+    static Checked check(byte[] body, EnrolmentPolicy policy, boolean challenge) {
         PKCS10CertificationRequest csr = parse(body);
         SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
         AlgorithmIdentifier key = spki.getAlgorithm();
@@ -64,10 +67,13 @@ final class CertificationRequestCheck {
             throw EstException.unauthorized("the challenge password is missing or wrong");
         }
         List<GeneralName> asked = requestedNames(csr);
-        if (!asked.isEmpty() && !asked.equals(List.of(policy.subject().name()))) {
+        EnrolmentSubject restricted = policy.integrity().restricted();
+        if (!asked.isEmpty()
+                && !asked.equals(List.of(policy.subject().name()))
+                && (restricted == null || !asked.equals(List.of(restricted.name())))) {
             throw EstException.badRequest("the request asks for an identity the enrolment policy does not give");
         }
-        return publicKey;
+        return new Checked(publicKey, FirmwareEvidence.in(csr));
     }
 
     private static PKCS10CertificationRequest parse(byte[] body) {

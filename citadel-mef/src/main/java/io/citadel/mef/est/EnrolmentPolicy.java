@@ -13,9 +13,39 @@ import java.util.Objects;
  * @param subject       the identity to certify
  * @param lifetime      validity of issued certificates
  * @param challengeHash the challenge password as {@link ChallengeHash} keeps it
+ * @param integrity     whether the device must present firmware evidence, and whom it becomes on restricted firmware
  */
-public record EnrolmentPolicy(String enrolee, EnrolmentSubject subject, Duration lifetime, String challengeHash) {
+public record EnrolmentPolicy(
+        String enrolee, EnrolmentSubject subject, Duration lifetime, String challengeHash, Integrity integrity) {
+
+    /**
+     * Integrity validation at enrolment (TR-0008): {@code required} makes the device present
+     * {@link FirmwareEvidence} in every certification request; trusted firmware enrols it as {@code subject},
+     * restricted firmware as {@code restricted} (an identity the CSE's ACPs keep to reporting; none: refused),
+     * unknown firmware or no evidence is refused.
+     */
+    public record Integrity(boolean required, EnrolmentSubject restricted) {
+        public static final Integrity NONE = new Integrity(false, null);
+
+        public Integrity {
+            if (restricted != null && !required) {
+                throw new IllegalArgumentException("a restricted identity comes with required integrity evidence");
+            }
+        }
+    }
+
+    /** A policy without integrity validation. */
+    public EnrolmentPolicy(String enrolee, EnrolmentSubject subject, Duration lifetime, String challengeHash) {
+        this(enrolee, subject, lifetime, challengeHash, Integrity.NONE);
+    }
+
     public EnrolmentPolicy {
+        integrity = integrity == null ? Integrity.NONE : integrity;
+        if (integrity.restricted() != null
+                && (integrity.restricted().type() != subject.type()
+                        || integrity.restricted().equals(subject))) {
+            throw new IllegalArgumentException("the restricted identity is another identity of the same kind");
+        }
         if (enrolee == null || !enrolee.matches("[\\x21-\\x7e]{1,256}")) {
             throw new IllegalArgumentException("an enrolee has a bootstrap identity of 1 to 256 printable characters");
         }
@@ -31,6 +61,11 @@ public record EnrolmentPolicy(String enrolee, EnrolmentSubject subject, Duration
         }
     }
 
+    /** This policy with {@code integrity} instead. */
+    public EnrolmentPolicy with(Integrity integrity) {
+        return new EnrolmentPolicy(enrolee, subject, lifetime, challengeHash, integrity);
+    }
+
     /** A policy whose challenge password is {@code password} (at least 16 characters; only its hash is kept). */
     public static EnrolmentPolicy withPassword(
             String enrolee, EnrolmentSubject subject, Duration lifetime, String password) {
@@ -42,7 +77,8 @@ public record EnrolmentPolicy(String enrolee, EnrolmentSubject subject, Duration
 
     @Override
     public String toString() { // never the password's hash: it would help an offline guess
-        return "EnrolmentPolicy[enrolee=" + enrolee + ", subject=" + subject + ", lifetime=" + lifetime + "]";
+        return "EnrolmentPolicy[enrolee=" + enrolee + ", subject=" + subject + ", lifetime=" + lifetime + ", integrity="
+                + integrity + "]";
     }
 
     /** True when {@code offered} is the challenge password. */

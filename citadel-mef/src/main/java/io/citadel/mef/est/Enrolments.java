@@ -287,6 +287,14 @@ public final class Enrolments {
         row.put("challenge", p.challengeHash());
         row.put("current", s.current() == null ? null : s.current().toString(16));
         row.put("revoked", s.revoked());
+        if (p.integrity().required()) {
+            row.put("integrityRequired", true);
+            row.put(
+                    "restrictedId",
+                    p.integrity().restricted() == null
+                            ? null
+                            : p.integrity().restricted().id());
+        }
         return row;
     }
 
@@ -299,6 +307,15 @@ public final class Enrolments {
         EnrolmentPolicy policy = new EnrolmentPolicy(
                 (String) row.get("enrolee"), subject, Duration.parse((String) row.get("lifetime")), (String)
                         row.get("challenge"));
+        if (Boolean.TRUE.equals(row.get("integrityRequired"))) {
+            Object restrictedId = row.get("restrictedId");
+            policy = policy.with(new EnrolmentPolicy.Integrity(
+                    true,
+                    restrictedId == null
+                            ? null
+                            : new EnrolmentSubject(
+                                    subject.type(), (String) restrictedId, subject.cseId(), subject.spDomain())));
+        }
         Object current = row.get("current");
         return new State(
                 policy,

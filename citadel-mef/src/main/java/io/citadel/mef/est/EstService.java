@@ -35,13 +35,22 @@ import org.bouncycastle.cms.CMSTypedData;
  * issued or recorded then.
  */
 public final class EstService {
+    private static final System.Logger AUDIT = System.getLogger("citadel.audit");
+
     private final CertificateAuthority ca;
     private final Enrolments enrolments;
     private final Clock clock;
+    private final FirmwareTrust firmware;
 
     public EstService(CertificateAuthority ca, Enrolments enrolments, Clock clock) {
+        this(ca, enrolments, FirmwareTrust.none(), clock);
+    }
+
+    /** @param firmware the firmware the operator knows, for policies that require integrity evidence */
+    public EstService(CertificateAuthority ca, Enrolments enrolments, FirmwareTrust firmware, Clock clock) {
         this.ca = ca;
         this.enrolments = enrolments;
+        this.firmware = firmware;
         this.clock = clock;
     }
 
@@ -60,6 +69,9 @@ public final class EstService {
         attributes.add(PKCSObjectIdentifiers.pkcs_9_at_challengePassword);
         attributes.add(new Attribute(X9ObjectIdentifiers.id_ecPublicKey, new DERSet(SECObjectIdentifiers.secp256r1)));
         attributes.add(X9ObjectIdentifiers.ecdsa_with_SHA256);
+        if (policy.integrity().required()) {
+            attributes.add(FirmwareEvidence.OID); // name;version;sha256-hex of the running firmware
+        }
         Extensions identity = new Extensions(new Extension(
                 Extension.subjectAlternativeName,
                 false,
@@ -80,8 +92,8 @@ public final class EstService {
         if (enrolments.current(enrolee).isPresent()) {
             throw EstException.unauthorized("this enrolee is enrolled already; it re-enrols with its certificate");
         }
-        PublicKey key = CertificationRequestCheck.check(body, policy, true);
-        return issue(policy, null, key);
+        CertificationRequestCheck.Checked request = CertificationRequestCheck.check(body, policy, true);
+        return issue(policy, null, request.key(), subjectFor(policy, request.evidence()));
     }
 
     /**
@@ -98,19 +110,53 @@ public final class EstService {
                 || !current.getIssuerX500Principal().equals(ca.certificate().getSubjectX500Principal())) {
             throw EstException.unauthorized("re-enrolment needs the certificate the MEF issued this enrolee last");
         }
-        PublicKey key = CertificationRequestCheck.check(body, policy, false);
-        return issue(policy, held, key);
+        CertificationRequestCheck.Checked request = CertificationRequestCheck.check(body, policy, false);
+        return issue(policy, held, request.key(), subjectFor(policy, request.evidence()));
     }
 
-    private byte[] issue(EnrolmentPolicy policy, BigInteger expected, PublicKey key) {
+    /**
+     * Whom the certificate names: the policy's subject, or, when the policy requires integrity evidence, what the
+     * firmware verdict says (trusted: the subject; restricted: the restricted identity); no evidence, unknown
+     * firmware, or restricted firmware without a restricted identity: refused (403). Every decision is audited.
+     */
+    private EnrolmentSubject subjectFor(EnrolmentPolicy policy, java.util.Optional<FirmwareEvidence> evidence) {
+        if (!policy.integrity().required()) {
+            return policy.subject();
+        }
+        String who = "integrity of " + policy.enrolee() + ": ";
+        FirmwareEvidence fw = evidence.orElseThrow(() -> {
+            AUDIT.log(System.Logger.Level.WARNING, who + "no firmware evidence: refused");
+            return new EstException(
+                    403, "this device must present firmware evidence (attribute " + FirmwareEvidence.OID + ")");
+        });
+        FirmwareTrust.Verdict verdict = firmware.verdict(fw).orElse(null);
+        if (verdict == FirmwareTrust.Verdict.TRUSTED) {
+            AUDIT.log(
+                    System.Logger.Level.INFO,
+                    who + fw + " trusted: enrolled as " + policy.subject().id());
+            return policy.subject();
+        }
+        if (verdict == FirmwareTrust.Verdict.RESTRICTED && policy.integrity().restricted() != null) {
+            AUDIT.log(
+                    System.Logger.Level.WARNING,
+                    who + fw + " restricted: enrolled as "
+                            + policy.integrity().restricted().id());
+            return policy.integrity().restricted();
+        }
+        AUDIT.log(System.Logger.Level.WARNING, who + fw + (verdict == null ? " unknown" : " restricted") + ": refused");
+        throw new EstException(
+                403, verdict == null ? "the device's firmware is not trusted" : "the device's firmware is restricted");
+    }
+
+    private byte[] issue(EnrolmentPolicy policy, BigInteger expected, PublicKey key, EnrolmentSubject subject) {
         Instant now = clock.instant();
         X509Certificate issued = ca.certify(
                 key,
-                policy.subject().distinguishedName(),
-                List.of(policy.subject().name()),
+                subject.distinguishedName(),
+                List.of(subject.name()),
                 now.minusSeconds(60),
                 now.plus(policy.lifetime()),
-                policy.subject().type() == EnrolmentSubject.Type.CSE_ID,
+                subject.type() == EnrolmentSubject.Type.CSE_ID,
                 true);
         if (!enrolments.advance(policy, expected, issued.getSerialNumber())) {
             throw EstException.unauthorized("another enrolment of this enrolee came first");

@@ -59,6 +59,9 @@ public final class EnrolmentKeys {
             if (enrolments.isRevoked(enrolee)) {
                 throw new EstException(403, "this device's enrolment was revoked");
             }
+            if (policy.integrity().required()) { // a key carries no firmware evidence: such a device enrols by EST
+                throw new EstException(403, "this device must show firmware evidence: it enrols by EST, not for a key");
+            }
             KeyDerivation.ExportedKey ke = KeyDerivation.split(exported);
             try {
                 String keyId = ke.identifier(mefFqdn);

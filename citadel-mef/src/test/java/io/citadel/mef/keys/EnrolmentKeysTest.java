@@ -71,6 +71,12 @@ class EnrolmentKeysTest {
     }
 
     @Test
+    void a_device_that_must_show_firmware_evidence_gets_no_key() {
+        enrolments.put(policy("kpm-4@" + MEF, "Cdev4", "/id-in").with(new EnrolmentPolicy.Integrity(true, null)));
+        assertThat(status(() -> keys.record("kpm-4@" + MEF, export()))).isEqualTo(403);
+    }
+
+    @Test
     void a_fetch_is_refused_to_any_but_the_target_for_the_served_use() {
         String keyId = keys.record("kpm-1@" + MEF, export()).keyId();
         assertThat(status(() -> keys.fetch("00112233445566778899aabbccddeeff@" + MEF, "22", TARGET, "/id-in")))
