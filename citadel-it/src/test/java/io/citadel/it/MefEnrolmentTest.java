@@ -512,4 +512,104 @@ class MefEnrolmentTest {
                 "https://id-in." + SP + ":" + port + "/cse-in"));
         return run(null, cmd.toArray(String[]::new));
     }
+
+    /**
+     * Integrity validation with OpenSSL as the device: {@code openssl req} adds the firmware evidence attribute (name,
+     * version and the SHA-256 {@code openssl dgst} computed of the image); the operator's firmware list decides.
+     */
+    @Test
+    void a_device_with_unknown_firmware_is_refused_and_one_with_restricted_firmware_enrols_restricted()
+            throws Exception {
+        String data = dir.resolve("mef").toString();
+        String added = cli(
+                "mef",
+                "device",
+                "add",
+                "--data-dir",
+                data,
+                "--kpm-id",
+                "dev6@mef.citadel.example",
+                "--ae-id",
+                "Cdev6",
+                "--cse-id",
+                "/id-in",
+                "--integrity",
+                "required",
+                "--restricted-ae-id",
+                "Cdev6q");
+        String kpm6 = find(added, "bootstrap key \\(Kpm, hex, shown once\\): ([0-9a-f]{64})");
+        String password6 = find(added, "challenge password \\(shown once\\): (\\S+)");
+        Path image = dir.resolve("firmware-1.0.bin");
+        Files.writeString(image, "firmware image 1.0");
+        String sha = find(run(null, "openssl", "dgst", "-sha256", "-r", image.toString()), "^([0-9a-f]{64})");
+        assertThat(cli(
+                        "mef",
+                        "firmware",
+                        "add",
+                        "--data-dir",
+                        data,
+                        "--name",
+                        "fw",
+                        "--version",
+                        "1.0",
+                        "--sha256",
+                        sha,
+                        "--restricted",
+                        "true"))
+                .contains("RESTRICTED");
+
+        String unknown = overPsk(
+                "dev6@mef.citadel.example",
+                kpm6,
+                "POST",
+                "simpleenroll",
+                "application/pkcs10",
+                evidenceCsr(dir.resolve("dev6a.key"), password6, "fw;2.0;" + sha));
+        assertThat(unknown).contains("HTTP/1.1 403").contains("the device's firmware is not trusted");
+        String restricted = overPsk(
+                "dev6@mef.citadel.example",
+                kpm6,
+                "POST",
+                "simpleenroll",
+                "application/pkcs10",
+                evidenceCsr(dir.resolve("dev6b.key"), password6, "fw;1.0;" + sha));
+        assertThat(restricted).contains("HTTP/1.1 200");
+        certificateIn(restricted, "dev6.pem");
+        assertThat(run(
+                        null,
+                        "openssl",
+                        "x509",
+                        "-in",
+                        dir.resolve("dev6.pem").toString(),
+                        "-noout",
+                        "-ext",
+                        "subjectAltName"))
+                .contains("URI:onem2m://citadel.example/id-in/Cdev6q");
+    }
+
+    /** A request by {@code openssl req} with the challenge password and the firmware evidence attribute. */
+    static byte[] evidenceCsr(Path key, String challenge, String evidence) throws Exception {
+        run(null, "openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key.toString());
+        Path cnf = key.resolveSibling(key.getFileName() + ".cnf");
+        Files.writeString(
+                cnf,
+                "[req]\nprompt = no\ndistinguished_name = dn\nattributes = attrs\n[dn]\nCN = device\n"
+                        + "[attrs]\nchallengePassword = " + challenge + "\n"
+                        + "2.25.51640520476670301934320748196930289423 = " + evidence + "\n");
+        Path der = key.resolveSibling(key.getFileName() + ".csr");
+        run(
+                null,
+                "openssl",
+                "req",
+                "-new",
+                "-key",
+                key.toString(),
+                "-config",
+                cnf.toString(),
+                "-outform",
+                "DER",
+                "-out",
+                der.toString());
+        return java.util.Base64.getMimeEncoder().encode(Files.readAllBytes(der));
+    }
 }

@@ -63,6 +63,9 @@ final class CommandHelp {
               citadel mef device add --device-cert idevid.pem --ae-id Cdev1 --cse-id /id-in
                         a device enrolling with its manufacturer's certificate (serve --device-trust mfr-ca.pem)
                         prints the bootstrap key and the one-time challenge password (once)
+                        [--integrity required [--restricted-ae-id Cdev1q]]: the device must show firmware
+                        evidence; on restricted firmware it enrols as the restricted AE-ID; unknown: refused
+              citadel mef firmware add --name fw --version 1.2 --sha256 HEX [--restricted true] | list | remove
               citadel mef device list | remove KPM-ID
               citadel mef device revoke KPM-ID   its certificate joins the CRL (mef-data/crl.pem, which CSEs
                         read with --tls-crl); it cannot enrol again
