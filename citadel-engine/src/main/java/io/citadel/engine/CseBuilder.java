@@ -58,6 +58,7 @@ import io.citadel.engine.types.AeBehaviour;
 import io.citadel.engine.types.AnnouncedBehaviour;
 import io.citadel.engine.types.ContainerBehaviour;
 import io.citadel.engine.types.ContentInstanceBehaviour;
+import io.citadel.engine.types.FirmwareSignatures;
 import io.citadel.engine.types.FixedBehaviour;
 import io.citadel.engine.types.GroupBehaviour;
 import io.citadel.engine.types.MgmtObjBehaviour;
@@ -87,6 +88,7 @@ public final class CseBuilder {
     private final CseSettings settings;
     private final ResourceStore store;
     private SecurityOptions security = SecurityOptions.none();
+    private FirmwareSignatures firmwareUpdates = FirmwareSignatures.NONE;
     private final List<Consumer<Pipeline.Builder>> customizations = new ArrayList<>();
 
     CseBuilder(CseSettings settings, ResourceStore store) {
@@ -97,6 +99,12 @@ public final class CseBuilder {
     /** Trusted token issuers, outbound connections, audit, locations and revocations (default: none). */
     public CseBuilder security(SecurityOptions options) {
         this.security = Objects.requireNonNull(options, "options");
+        return this;
+    }
+
+    /** The keys whose signature a firmware update ([firmware] {@code ud} true) needs (default: none, so none is accepted). */
+    public CseBuilder firmwareUpdateKeys(List<java.security.PublicKey> keys) {
+        this.firmwareUpdates = new FirmwareSignatures(keys);
         return this;
     }
 
@@ -235,7 +243,7 @@ public final class CseBuilder {
                 new AnnouncedBehaviour(ResourceType.CONTENT_INSTANCE_ANNC, IdentifyStage::isCseId, ids::normalize),
                 FixedBehaviour.plain(ResourceType.POLLING_CHANNEL),
                 FixedBehaviour.plain(ResourceType.NODE),
-                new MgmtObjBehaviour(),
+                new MgmtObjBehaviour(firmwareUpdates),
                 FixedBehaviour.unchangeable(ResourceType.CSE_BASE))) {
             behaviours.put(b.type(), b);
         }

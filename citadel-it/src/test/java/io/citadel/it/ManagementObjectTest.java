@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.citadel.client.OneM2mHttpClient;
 import io.citadel.client.OneM2mResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,12 +33,38 @@ class ManagementObjectTest {
     @TempDir
     static Path dataDir;
 
+    @TempDir
+    static Path keys;
+
     static RunningCse cse;
     static OneM2mHttpClient admin;
 
     @BeforeAll
-    static void start() {
-        cse = TestCse.start(dataDir, "--registration-allowed", "C*");
+    static void start() throws Exception {
+        // the firmware update key, made by OpenSSL: its public key is what the CSE trusts
+        run(
+                "openssl",
+                "ecparam",
+                "-name",
+                "prime256v1",
+                "-genkey",
+                "-noout",
+                "-out",
+                keys.resolve("update.key").toString());
+        run(
+                "openssl",
+                "ec",
+                "-in",
+                keys.resolve("update.key").toString(),
+                "-pubout",
+                "-out",
+                keys.resolve("update.pub").toString());
+        cse = TestCse.start(
+                dataDir,
+                "--registration-allowed",
+                "C*",
+                "--firmware-update-keys",
+                keys.resolve("update.pub").toString());
         admin = cse.client().as(CseProcess.ADMIN);
     }
 
@@ -143,7 +170,7 @@ class ManagementObjectTest {
     }
 
     @Test
-    void firmware_is_created_read_updated_and_deleted_in_its_own_member_name() {
+    void firmware_is_created_read_updated_and_deleted_in_its_own_member_name() throws Exception {
         String nod = node(Map.of());
         OneM2mResponse created = admin.create(nod, 13, firmware("fw"));
         assertThat(created.rsc()).as(created.text()).isEqualTo(2001);
@@ -161,8 +188,33 @@ class ManagementObjectTest {
                 4000,
                 "content member 'm2m:rbo' does not match the resource type m2m:fwr");
         refused(admin.update(fw, Map.of("m2m:fwr", Map.of("rbo", true))), 4000, "unknown attribute 'rbo'");
+        refused(
+                admin.update(fw, Map.of("m2m:fwr", Map.of("vr", "1.1.0", "ud", true))),
+                4000,
+                "a firmware update needs 'fwh'");
+        String url = "https://updates.example.com/base-1.0.0.bin";
+        String hash = "ab".repeat(32);
+        String forged = sign("base-image", "1.1.0", "https://evil.example/x.bin", hash);
+        refused(
+                admin.update(fw, Map.of("m2m:fwr", Map.of("vr", "1.1.0", "ud", true, "fwh", hash, "fwsg", forged))),
+                4000,
+                "not signed by a trusted update key");
+        assertThat(admin.retrieve(fw).resource("m2m:fwr")).containsEntry("ud", false);
         OneM2mResponse updated = admin.update(
-                fw, Map.of("m2m:fwr", Map.of("vr", "1.1.0", "ud", true, "uds", Map.of("acn", "update", "sus", 3))));
+                fw,
+                Map.of(
+                        "m2m:fwr",
+                        Map.of(
+                                "vr",
+                                "1.1.0",
+                                "ud",
+                                true,
+                                "fwh",
+                                hash,
+                                "fwsg",
+                                sign("base-image", "1.1.0", url, hash),
+                                "uds",
+                                Map.of("acn", "update", "sus", 3))));
         assertThat(updated.rsc()).as(updated.text()).isEqualTo(2004);
         assertThat(updated.resource("m2m:fwr")).containsEntry("vr", "1.1.0").containsEntry("ud", true);
 
@@ -281,5 +333,29 @@ class ManagementObjectTest {
         refused(operator.update(nod + "/auth", Map.of("dcfg:aupf", Map.of("skv", "b3RoZXI="))), 4103, "access denied");
         refused(operator.delete(nod + "/auth"), 4103, "access denied");
         assertThat(admin.retrieve(nod + "/auth").rsc()).isEqualTo(2000);
+    }
+
+    /** The update statement signed by the update key with {@code openssl dgst -sha256 -sign}, in base64. */
+    static String sign(String name, String version, String url, String sha256) throws Exception {
+        Path statement = Files.createTempFile(keys, "fw", ".txt");
+        Files.writeString(statement, "citadel-firmware-v1\n" + name + "\n" + version + "\n" + url + "\n" + sha256);
+        Path signature = statement.resolveSibling(statement.getFileName() + ".sig");
+        run(
+                "openssl",
+                "dgst",
+                "-sha256",
+                "-sign",
+                keys.resolve("update.key").toString(),
+                "-out",
+                signature.toString(),
+                statement.toString());
+        return java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(signature));
+    }
+
+    static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
     }
 }

@@ -158,7 +158,10 @@ public final class CitadelServer implements AutoCloseable {
                 trusted.add(das.trustedIssuer());
                 security = security.with(trusted, security.decryptionKeys());
             }
-            cse = Cse.builder(settings, store).security(security).build();
+            cse = Cse.builder(settings, store)
+                    .security(security)
+                    .firmwareUpdateKeys(FirmwareUpdateKeys.load(config))
+                    .build();
             HttpSettings httpSettings = listener(config, host, port);
             boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);
             HttpBinding[] holder = new HttpBinding[1];

@@ -179,6 +179,12 @@ enum ConfigKey {
             "optional"),
     HANDSHAKE_TIMEOUT_MS(
             "handshake-timeout-ms", "10000", "a TLS handshake not done by then closes the connection", Kind.POSITIVE),
+    FIRMWARE_UPDATE_KEYS(
+            "firmware-update-keys",
+            null,
+            "PEM file of the P-256 public keys or certificates whose signature a firmware update needs ([firmware]"
+                    + " mgmtObj with ud true: fwh and fwsg); unset = no firmware update is accepted",
+            Kind.FILE),
     KEY_BROKER(
             "key-broker",
             null,

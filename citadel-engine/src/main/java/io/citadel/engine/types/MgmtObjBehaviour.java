@@ -20,6 +20,7 @@ import java.util.Set;
  * against {@code mgd}, by the default {@link #createAccess}).
  */
 public final class MgmtObjBehaviour implements TypeBehaviour {
+    static final long FIRMWARE = 1001;
     static final long REBOOT = 1009;
     static final long SOFTWARE = 1002;
     static final long AUTHENTICATION_PROFILE = 1022;
@@ -45,10 +46,35 @@ public final class MgmtObjBehaviour implements TypeBehaviour {
         return TypeBehaviour.super.createAccess(parent, requested, rawFrom);
     }
 
+    private final FirmwareSignatures firmwareUpdates;
+
+    /** Accepting no firmware update (no trusted update key). */
+    public MgmtObjBehaviour() {
+        this(FirmwareSignatures.NONE);
+    }
+
+    public MgmtObjBehaviour(FirmwareSignatures firmwareUpdates) {
+        this.firmwareUpdates = firmwareUpdates;
+    }
+
     @Override
     public void prepareCreate(CreateDraft draft) {
         checkActions(draft.attributes(), draft.attributes());
         check(draft.attributes());
+        checkFirmwareUpdate(draft.attributes(), draft.attributes());
+    }
+
+    /**
+     * A [firmware] that asks for an update ({@code ud} true after the request) and whose request touches what the
+     * device would install needs a trusted update key's signature over it ({@link FirmwareSignatures}).
+     */
+    private void checkFirmwareUpdate(Map<String, Object> requested, Map<String, Object> attrs) {
+        long mgd = attrs.get("mgd") instanceof Number n ? n.longValue() : -1;
+        boolean touched =
+                List.of("ud", "fwn", "vr", "url", "fwh", "fwsg").stream().anyMatch(requested::containsKey);
+        if (mgd == FIRMWARE && Boolean.TRUE.equals(attrs.get("ud")) && touched) {
+            firmwareUpdates.check(attrs);
+        }
     }
 
     @Override
@@ -69,6 +95,7 @@ public final class MgmtObjBehaviour implements TypeBehaviour {
         }
         checkActions(changes, after);
         check(after);
+        checkFirmwareUpdate(changes, after);
     }
 
     /** Rules on the attributes a mgmtObj has (after the CREATE or UPDATE). */

@@ -1,0 +1,75 @@
+package io.citadel.engine.types;
+
+import io.citadel.protocol.OneM2mException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Secure firmware updates (TS 103 645 provision 5.3, TR-0008): a [firmware] mgmtObj may ask a device to update
+ * ({@code ud} true) only with a signature of a trusted update key over what the device will install: the statement
+ * {@code citadel-firmware-v1\n<fwn>\n<vr>\n<url>\n<fwh>} (UTF-8; {@code fwh} the image's SHA-256 in lower-case hex),
+ * ECDSA-SHA256 (DER, base64 in {@code fwsg}), as {@code openssl dgst -sha256 -sign} makes it. The device checks the
+ * image against {@code fwh} before installing it. Without trusted keys no update is accepted (fail closed).
+ */
+public record FirmwareSignatures(List<PublicKey> trusted) {
+    public static final FirmwareSignatures NONE = new FirmwareSignatures(List.of());
+
+    public FirmwareSignatures {
+        trusted = List.copyOf(trusted);
+    }
+
+    /** The statement an update key signs for these attributes. */
+    public static String statement(String name, String version, String url, String sha256) {
+        return "citadel-firmware-v1\n" + name + "\n" + version + "\n" + url + "\n" + sha256;
+    }
+
+    /** Refuses (4000) the firmware mgmtObj attributes {@code attrs} unless an update key signed them. */
+    void check(Map<String, Object> attrs) {
+        if (trusted.isEmpty()) {
+            throw OneM2mException.badRequest(
+                    "no firmware update is accepted: this CSE has no trusted update key (--firmware-update-keys)");
+        }
+        Object fwh = attrs.get("fwh");
+        if (!(fwh instanceof String hash) || !hash.matches("[0-9a-f]{64}")) {
+            throw OneM2mException.badRequest("a firmware update needs 'fwh', the image's SHA-256 in lower-case hex");
+        }
+        byte[] signature;
+        try {
+            signature =
+                    attrs.get("fwsg") instanceof String s ? Base64.getDecoder().decode(s) : null;
+        } catch (IllegalArgumentException e) {
+            signature = null;
+        }
+        if (signature == null || signature.length > 256) {
+            throw OneM2mException.badRequest("a firmware update needs 'fwsg', a base64 ECDSA-SHA256 signature");
+        }
+        byte[] message = statement(
+                        String.valueOf(attrs.get("fwn")),
+                        String.valueOf(attrs.get("vr")),
+                        String.valueOf(attrs.get("url")),
+                        hash)
+                .getBytes(StandardCharsets.UTF_8);
+        for (PublicKey key : trusted) {
+            if (verifies(key, message, signature)) {
+                return;
+            }
+        }
+        throw OneM2mException.badRequest("the firmware update is not signed by a trusted update key");
+    }
+
+    private static boolean verifies(PublicKey key, byte[] message, byte[] signature) {
+        try {
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initVerify(key);
+            s.update(message);
+            return s.verify(signature);
+        } catch (GeneralSecurityException | RuntimeException e) { // a malformed signature is just not a valid one
+            return false;
+        }
+    }
+}
