@@ -30,7 +30,7 @@ public final class HttpBinding implements AutoCloseable {
     private final EventLoopGroup loops = new NioEventLoopGroup();
     private final Channel channel;
     private static final System.Logger LOG = System.getLogger("citadel.http");
-    private final ConnectionLimiter limiter;
+    private final io.citadel.security.ConnectionLimiter limiter;
 
     public HttpBinding(InboundPort port, HttpSettings settings, UpperTester upperTester) throws InterruptedException {
         this(port, settings, upperTester, null);
@@ -48,7 +48,7 @@ public final class HttpBinding implements AutoCloseable {
             UpperTester upperTester,
             java.util.function.Supplier<io.netty.channel.ChannelHandler> security)
             throws InterruptedException {
-        this.limiter = new ConnectionLimiter(
+        this.limiter = new io.citadel.security.ConnectionLimiter(
                 settings.maxConnections(),
                 settings.maxConnectionsPerPeer(),
                 settings.maxConnectionsPerLoopbackPeer(),

@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * One listener of the MEF or the MAF: a TLS handler (which the caller chooses: a pre-shared key or certificates),
- * HTTP with bodies of at most 32 KiB, a connection closed after 30 s without a byte, and the service's handler,
- * which does its work on a bounded pool of two workers (busy: 503).
+ * One listener of the MEF or the MAF: at most 16 connections per peer address (1024 in all; see
+ * {@link io.citadel.security.ConnectionLimiter}), a TLS handler (which the caller chooses: a pre-shared key or
+ * certificates), HTTP with bodies of at most 32 KiB, a connection closed after 30 s without a byte, and the service's
+ * handler, which does its work on a bounded pool of two workers (busy: 503).
  */
 public final class ServiceListener implements AutoCloseable {
     private static final int MAX_BODY = 32 * 1024;
@@ -30,6 +31,9 @@ public final class ServiceListener implements AutoCloseable {
     private final ThreadPoolExecutor worker =
             new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256));
     private final Channel channel;
+    /** 1024 connections, 16 per peer address (its /64 for IPv6), the last 32 for loopback peers. */
+    private final io.citadel.security.ConnectionLimiter limiter =
+            new io.citadel.security.ConnectionLimiter(1024, 16, 64, 32);
 
     /**
      * @param security makes the TLS handler of a new connection
@@ -48,6 +52,12 @@ public final class ServiceListener implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            java.net.InetAddress peer = ch.remoteAddress().getAddress();
+                            if (!limiter.tryAcquire(peer)) {
+                                ch.close(); // this peer holds its share already, or the listener is full
+                                return;
+                            }
+                            ch.closeFuture().addListener(f -> limiter.release(peer));
                             ch.pipeline()
                                     .addLast(new ReadTimeoutHandler(30))
                                     .addLast(security.apply(ch))

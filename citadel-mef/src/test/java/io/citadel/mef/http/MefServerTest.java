@@ -268,4 +268,66 @@ class MefServerTest {
         assertThat(key.key()).isEqualTo(expected);
         assertThat(key.enrolee()).isEqualTo("/id-in/Cdev1");
     }
+
+    /**
+     * What the MEF answers to a TLS ClientHello (the JDK's, which offers no PSK suite) on a connection: an alert when
+     * the connection was admitted, nothing (end of stream) when it was refused.
+     */
+    static byte[] probe(java.net.Socket socket) throws Exception {
+        javax.net.ssl.SSLEngine engine = javax.net.ssl.SSLContext.getDefault().createSSLEngine();
+        engine.setUseClientMode(true);
+        engine.beginHandshake();
+        java.nio.ByteBuffer hello =
+                java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(java.nio.ByteBuffer.allocate(0), hello);
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(hello.array(), 0, hello.position());
+        try {
+            return socket.getInputStream().readAllBytes();
+        } catch (java.net.SocketException reset) {
+            return new byte[0];
+        }
+    }
+
+    /**
+     * One peer address cannot take the listener: past its share of connections (64 for a loopback address) it is
+     * refused at once, while another address still gets in; closing its connections gives it room again.
+     */
+    @Test
+    void one_address_holding_its_share_of_connections_leaves_room_for_others() throws Exception {
+        List<java.net.Socket> held = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 64; i++) {
+                held.add(new java.net.Socket(InetAddress.getLoopbackAddress(), mef.port()));
+            }
+            // the server admits in its event loop: a refused connection reads end-of-stream with no byte
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            byte[] answer;
+            do {
+                try (java.net.Socket extra = new java.net.Socket(InetAddress.getLoopbackAddress(), mef.port())) {
+                    answer = probe(extra);
+                }
+            } while (answer.length > 0 && System.nanoTime() < deadline);
+            assertThat(answer).as("the 65th connection of 127.0.0.1 is refused").isEmpty();
+            try (java.net.Socket other = new java.net.Socket()) {
+                other.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+                other.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), mef.port()));
+                assertThat(probe(other))
+                        .as("another address gets a TLS answer (an alert)")
+                        .isNotEmpty();
+            }
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        byte[] again;
+        do {
+            try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), mef.port())) {
+                again = probe(s);
+            }
+        } while (again.length == 0 && System.nanoTime() < deadline);
+        assertThat(again).as("room again once its connections closed").isNotEmpty();
+    }
 }

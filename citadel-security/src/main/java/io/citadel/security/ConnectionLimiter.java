@@ -1,4 +1,4 @@
-package io.citadel.binding.http;
+package io.citadel.security;
 
 import java.net.InetAddress;
 import java.util.HashMap;
@@ -17,19 +17,19 @@ import java.util.Map;
  * loopback only, every client shares 127.0.0.1, so that bound is the listener's capacity for local clients, not
  * one client's share. Thread-safe; every admitted connection is released exactly once.
  */
-final class ConnectionLimiter {
+public final class ConnectionLimiter {
     private final int total;
     private final int perPeer;
     private final int perLoopbackPeer;
     private final int loopbackReserve;
-    private final Map<io.citadel.security.PeerGroup, Integer> open = new HashMap<>();
+    private final Map<PeerGroup, Integer> open = new HashMap<>();
     private int count;
 
-    ConnectionLimiter(int total, int perPeer, int loopbackReserve) {
+    public ConnectionLimiter(int total, int perPeer, int loopbackReserve) {
         this(total, perPeer, perPeer, loopbackReserve);
     }
 
-    ConnectionLimiter(int total, int perPeer, int perLoopbackPeer, int loopbackReserve) {
+    public ConnectionLimiter(int total, int perPeer, int perLoopbackPeer, int loopbackReserve) {
         if (total < 1 || perPeer < 1 || perLoopbackPeer < 1 || loopbackReserve < 0 || loopbackReserve >= total) {
             throw new IllegalArgumentException("connection limits must be positive, the reserve below the total");
         }
@@ -40,9 +40,9 @@ final class ConnectionLimiter {
     }
 
     /** Admits a connection from {@code peer}, or returns false (the caller closes it at once). */
-    synchronized boolean tryAcquire(InetAddress peer) {
+    public synchronized boolean tryAcquire(InetAddress peer) {
         int limit = peer.isLoopbackAddress() ? total : total - loopbackReserve;
-        io.citadel.security.PeerGroup key = io.citadel.security.PeerGroup.of(peer);
+        PeerGroup key = PeerGroup.of(peer);
         int held = open.getOrDefault(key, 0);
         if (count >= limit || held >= (peer.isLoopbackAddress() ? perLoopbackPeer : perPeer)) {
             return false;
@@ -53,8 +53,8 @@ final class ConnectionLimiter {
     }
 
     /** Releases a connection {@link #tryAcquire} admitted. */
-    synchronized void release(InetAddress peer) {
-        io.citadel.security.PeerGroup key = io.citadel.security.PeerGroup.of(peer);
+    public synchronized void release(InetAddress peer) {
+        PeerGroup key = PeerGroup.of(peer);
         Integer held = open.get(key);
         if (held == null) {
             return;
@@ -68,7 +68,7 @@ final class ConnectionLimiter {
     }
 
     /** Connections currently admitted. */
-    synchronized int open() {
+    public synchronized int open() {
         return count;
     }
 }

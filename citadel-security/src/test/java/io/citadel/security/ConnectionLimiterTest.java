@@ -1,4 +1,4 @@
-package io.citadel.binding.http;
+package io.citadel.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
