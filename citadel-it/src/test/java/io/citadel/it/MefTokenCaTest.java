@@ -114,7 +114,30 @@ class MefTokenCaTest {
 
         List<String> good = new ArrayList<>(serve);
         good.addAll(token(dir.resolve("pin").toString()));
+        good.addAll(List.of("--ocsp-port", "0"));
         mef = CseProcess.launch(good, env);
+        String ocsp = "http://127.0.0.1:"
+                + mef.awaitAnnounced(java.util.regex.Pattern.compile("OCSP over HTTP on http://[^:]+:(\\d+)/ocsp"))
+                + "/ocsp";
+        // malformed and misdirected requests first: an OCSP malformedRequest answer, our 4xx texts
+        Path garbage = dir.resolve("garbage.der");
+        Files.write(garbage, new byte[] {0x30, 0x03, 0x02, 0x01});
+        Path malformed = dir.resolve("malformed.der");
+        run(List.of(
+                "curl",
+                "-sS",
+                "-o",
+                malformed.toString(),
+                "-H",
+                "Content-Type: application/ocsp-request",
+                "--data-binary",
+                "@" + garbage,
+                ocsp));
+        assertThat(Files.readAllBytes(malformed)).containsExactly(0x30, 0x03, 0x0a, 0x01, 0x01);
+        assertThat(run(List.of("curl", "-sS", "-i", "-H", "Content-Type: text/plain", "--data-binary", "x", ocsp)))
+                .contains("HTTP/1.1 415");
+        assertThat(run(List.of("curl", "-sS", "-i", ocsp.replace("/ocsp", "/other"))))
+                .contains("HTTP/1.1 404");
         assertThat(dir.resolve("mef/ca/ca.pem")).exists();
         assertThat(dir.resolve("mef/ca/ca.key"))
                 .as("the CA key is not in a file")
@@ -141,6 +164,20 @@ class MefTokenCaTest {
                         dir.resolve("mef/ca/ca.pem").toString(),
                         dir.resolve("tok1.pem").toString())))
                 .contains("tok1.pem: OK");
+        List<String> ask = List.of(
+                "openssl",
+                "ocsp",
+                "-issuer",
+                dir.resolve("mef/ca/ca.pem").toString(),
+                "-cert",
+                dir.resolve("tok1.pem").toString(),
+                "-url",
+                ocsp,
+                "-CAfile",
+                dir.resolve("mef/ca/ca.pem").toString());
+        assertThat(run(ask))
+                .as("OpenSSL's OCSP client, answer signed in the token")
+                .contains("tok1.pem: good");
 
         List<String> revoke = new ArrayList<>(List.of(
                 "mef",
@@ -151,6 +188,7 @@ class MefTokenCaTest {
                 dir.resolve("mef").toString()));
         revoke.addAll(token(dir.resolve("pin").toString()));
         assertThat(run(CitadelCommand.of(revoke.toArray(String[]::new)))).contains("lists 1 certificate(s)");
+        assertThat(run(ask)).contains("tok1.pem: revoked");
         assertThat(run(List.of(
                         "openssl",
                         "crl",

@@ -41,7 +41,8 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code mef serve [--host 127.0.0.1] [--port 8443] [--cert-port 8444] [--fqdn mef.<sp>] [--device-trust PEM]
  *       [--target-trust PEM]}: EST and the enrolment exchange (Ke) over TLS-PSK; re-enrolment, device-certificate
  *       enrolment and fetchCredentials for enrolment targets (CSE certificates under {@code --target-trust}) over
- *       certificate TLS; prints {@code Citadel MEF ready}.
+ *       certificate TLS; with {@code --ocsp-port P} an OCSP responder (plain HTTP, signed answers); prints
+ *       {@code Citadel MEF ready}.
  * </ul>
  *
  * All take {@code --data-dir DIR} (default {@code ./mef-data}, 0700) and {@code --sp DOMAIN} (default
@@ -151,7 +152,19 @@ public final class MefCli {
                         opts.containsKey("device-trust") ? PemKeys.chain(Path.of(opts.get("device-trust"))) : List.of(),
                         keys,
                         opts.containsKey("target-trust") ? PemKeys.chain(Path.of(opts.get("target-trust"))) : List.of(),
-                        10_000)) {
+                        10_000);
+                io.citadel.mef.http.ServiceListener ocsp = opts.containsKey("ocsp-port")
+                        ? new io.citadel.mef.http.ServiceListener(
+                                new InetSocketAddress(
+                                        InetAddress.getByName(host), Integer.parseInt(opts.get("ocsp-port"))),
+                                ch -> new io.netty.channel.ChannelInboundHandlerAdapter(), // signed answers: plain HTTP
+                                worker -> new io.citadel.mef.ocsp.OcspHttpHandler(
+                                        new io.citadel.mef.ocsp.OcspResponder(ca, enrolments, Clock.systemUTC()),
+                                        worker))
+                        : null) {
+            if (ocsp != null) {
+                out.println("Citadel MEF: OCSP over HTTP on http://" + host + ":" + ocsp.port() + "/ocsp");
+            }
             out.println("Citadel MEF: EST over TLS-PSK listening on https://" + host + ":" + mef.port()
                     + "/.well-known/est/ data=" + dataDir.toAbsolutePath());
             out.println("Citadel MEF: EST re-enrolment and fetchCredentials over certificate TLS on port "

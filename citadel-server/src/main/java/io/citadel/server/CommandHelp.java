@@ -70,11 +70,12 @@ final class CommandHelp {
               citadel mef device revoke KPM-ID   its certificate joins the CRL (mef-data/crl.pem, which CSEs
                         read with --tls-crl); it cannot enrol again
               citadel mef serve [--host 127.0.0.1] [--port 8443] [--cert-port 8444] [--fqdn mef.<sp>]
-                        [--device-trust mfr-ca.pem] [--target-trust cse-ca.pem]
+                        [--device-trust mfr-ca.pem] [--target-trust cse-ca.pem] [--ocsp-port P]
                         port: EST and the enrolment exchange (POST /mef/enrolment: Ke, KeID) over TLS-PSK;
                         cert-port: /simplereenroll with the issued certificate, device certificates of
                         --device-trust, and GET /fetchCredentials/<KeID>/22 for CSEs certified by
                         --target-trust (a CSE started with --key-broker mef.<sp>=https://host:cert-port)
+                        ocsp-port: OCSP over plain HTTP (signed answers) for CSEs with --tls-ocsp-url
               (all with [--data-dir d], default ./mef-data, and [--sp citadel.example])
               The CA key in a PKCS#11 token instead of mef-data/ca/ca.key (serve and device revoke|remove):
                         --ca-key-store pkcs11 --pkcs11-library /usr/lib/softhsm/libsofthsm2.so

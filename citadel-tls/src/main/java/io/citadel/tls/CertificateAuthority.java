@@ -100,6 +100,15 @@ public final class CertificateAuthority {
         }
     }
 
+    /** A signer with the CA key (ECDSA-SHA256, in the token when the key is there), e.g. for OCSP responses. */
+    public org.bouncycastle.operator.ContentSigner contentSigner() {
+        try {
+            return signerBuilder(signer).build(keys.getPrivate());
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("cannot sign with the CA key: " + e.getMessage(), e);
+        }
+    }
+
     /** Whether the CA key is in a token (it signs there) rather than in software. */
     public boolean inToken() {
         return signer != null;
