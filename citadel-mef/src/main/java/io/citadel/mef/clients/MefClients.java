@@ -91,7 +91,8 @@ public final class MefClients {
             if (live.isPresent()) {
                 throw new MefClientException(
                         409,
-                        "this client is registered already as " + live.get().regId());
+                        "this client is registered already as " + live.get().regId(),
+                        live.get().regId());
             }
             byte[] id = new byte[16];
             RANDOM.nextBytes(id);

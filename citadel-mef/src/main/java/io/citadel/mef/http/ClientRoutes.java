@@ -51,7 +51,8 @@ import java.util.Set;
  * (an enrolee with a standing enrolment policy); nothing in a request names it.
  * <ul>
  * <li>{@code POST /mef/clients} {@code {expirationTime?, labels?, adminFQDN?, mefFQDN?}}: 201 with the
- * registration and {@code cmdRef}; 409 when the client has a live registration already;</li>
+ * registration and {@code cmdRef}; 409 when the client has a live registration already (its
+ * {@code mefClientRegID} in the answer, so that a client that lost it goes on with it);</li>
  * <li>{@code GET|PUT|DELETE /mef/clients/<id>}: configuration retrieval, update ({@code expirationTime} and/or
  * {@code labels}; the answer holds the updated values only), de-registration (204); another client's: 403;</li>
  * <li>{@code GET /mef/clients/<id>/cmd}: the command issued (10) or issued again (11), or NO_MORE_COMMANDS with
@@ -126,6 +127,9 @@ public final class ClientRoutes {
                             "MEF client " + method + " " + uri + " refused for " + client + ": " + e.getMessage());
             Map<String, Object> refusal = new LinkedHashMap<>();
             refusal.put(ERROR_STRING, e.getMessage());
+            if (e.regId() != null) { // only ever the caller's own registration
+                refusal.put(REG_ID, e.regId());
+            }
             return new KeyRoutes.Answer(e.httpStatus(), json(refusal));
         }
     }

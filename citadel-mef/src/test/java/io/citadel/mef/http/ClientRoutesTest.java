@@ -145,6 +145,7 @@ class ClientRoutesTest {
         KeyRoutes.Answer second = call("POST", "/mef/clients", DEV1, "{}");
         assertThat(second.status()).isEqualTo(409);
         assertThat(error(second)).contains(id);
+        assertThat(json(second).path("mefClientRegID").asText()).isEqualTo(id);
     }
 
     @Test
