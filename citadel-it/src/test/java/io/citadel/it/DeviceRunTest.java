@@ -202,8 +202,26 @@ class DeviceRunTest {
 
     @Test
     void a_device_registers_over_tls_psk_with_the_key_it_derived_from_ke() throws Exception {
+        // a command waits for it at the MEF: once running, the device polls and answers what it cannot do
+        MefEnrolmentTest.cli(
+                "mef",
+                "command",
+                "add",
+                "--data-dir",
+                dir.resolve("mef").toString(),
+                "--enrolee",
+                "dev2@" + MEF,
+                "--class",
+                "MO_NODE",
+                "--object-path",
+                "./sec/authProfile",
+                "--object-type-id",
+                "1",
+                "--suid",
+                "22");
         CseProcess device = CseProcess.launch(deviceRun("dev2", "dev2.kpm", "dev2.challenge", true));
         assertThat(device.output()).contains("Citadel device ready: Cdev2");
+        device.awaitAnnounced(Pattern.compile("(MEF command \\d+ \\(class 3\\) answered 41 CLASS_NOT_SUPPORTED)"));
         assertThat(device.terminate()).isEqualTo(SIGTERM);
         OneM2mResponse latest = asAdmin("cse-in/Cdev2/data/la");
         assertThat(latest.rsc()).as(latest.text()).isEqualTo(2000);

@@ -41,8 +41,11 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code mef serve [--host 127.0.0.1] [--port 8443] [--cert-port 8444] [--fqdn mef.<sp>] [--device-trust PEM]
  *       [--target-trust PEM]}: EST and the enrolment exchange (Ke) over TLS-PSK; re-enrolment, device-certificate
  *       enrolment and fetchCredentials for enrolment targets (CSE certificates under {@code --target-trust}) over
- *       certificate TLS; with {@code --ocsp-port P} an OCSP responder (plain HTTP, signed answers); prints
- *       {@code Citadel MEF ready}.
+ *       certificate TLS; MEF client registration and commands ({@code /mef/clients}) on both
+ *       ({@code [--client-lifetime P30D] [--command-retry PT5M]}); with {@code --ocsp-port P} an OCSP responder
+ *       (plain HTTP, signed answers); prints {@code Citadel MEF ready}.
+ *   <li>{@code mef command add|list}: the command queue of MEF clients ({@link CommandCli});
+ *       {@code mef firmware add|list|remove}: the firmware the integrity validation knows.
  * </ul>
  *
  * All take {@code --data-dir DIR} (default {@code ./mef-data}, 0700) and {@code --sp DOMAIN} (default
@@ -55,7 +58,7 @@ public final class MefCli {
 
     public static int run(List<String> args, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
-            err.println("usage: citadel mef serve|device [options]");
+            err.println("usage: citadel mef serve|device|command|firmware [options]");
             return 2;
         }
         List<String> positional = new ArrayList<>();
@@ -74,8 +77,12 @@ public final class MefCli {
                 case "firmware" -> {
                     return firmware(dataDir, positional, opts, out, err);
                 }
+                case "command" -> {
+                    return CommandCli.run(dataDir, sp, positional, opts, enrolments(dataDir), out, err);
+                }
                 default -> {
-                    err.println("citadel mef: unknown command '" + args.get(0) + "'; try: serve, device, firmware");
+                    err.println("citadel mef: unknown command '" + args.get(0)
+                            + "'; try: serve, device, command, firmware");
                     return 2;
                 }
             }
@@ -133,8 +140,15 @@ public final class MefCli {
         Path serverKey = ServiceFiles.serverCertificate(dataDir, fqdn, ca);
         io.citadel.mef.keys.EnrolmentKeys enrolmentKeys = new io.citadel.mef.keys.EnrolmentKeys(
                 ServiceFiles.sealedStore(dataDir, "enrolment-keys"), enrolments, fqdn, Clock.systemUTC());
-        io.citadel.mef.http.KeyRoutes keys =
-                new io.citadel.mef.http.KeyRoutes(enrolmentKeys, "https://" + fqdn + ":" + port + "/.well-known/est");
+        io.citadel.mef.http.ClientRoutes clientRoutes = new io.citadel.mef.http.ClientRoutes(
+                CommandCli.clients(
+                        dataDir,
+                        Duration.parse(opts.getOrDefault("client-lifetime", "P30D")),
+                        Duration.parse(opts.getOrDefault("command-retry", "PT5M"))),
+                enrolments,
+                fqdn);
+        io.citadel.mef.http.KeyRoutes keys = new io.citadel.mef.http.KeyRoutes(
+                enrolmentKeys, "https://" + fqdn + ":" + port + "/.well-known/est", clientRoutes);
         try (MefServer mef = new MefServer(
                         new InetSocketAddress(InetAddress.getByName(host), port),
                         est,

@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * holds no credentials, registers its AE (the AE-ID of its certificate) with its CSE over certificate TLS
  * ({@code --cse https://host:port}) or TLS-PSK with the MEF-provisioned key ({@code --cse-psk host:port}), creates
  * a container and a contentInstance, prints {@code Citadel device ready: <AE-ID>}, then renews its certificate
- * when due until it is stopped (SIGTERM).
+ * when due and, as a MEF client ({@link MefCommands}), polls the MEF for commands (at once, then after the
+ * retryDuration the MEF answers) until it is stopped (SIGTERM). {@code --mef-commands off} leaves the MEF client out.
  */
 public final class DeviceCli {
     /** The line printed once the device is registered and has written its first contentInstance. */
@@ -43,7 +44,7 @@ public final class DeviceCli {
             Usage: citadel device run --mef-fqdn F --kpm-id ID --kpm-file FILE --challenge-file FILE
                                       (--cse https://host:port | --cse-psk host:port) --cse-id /id-in --state-dir DIR
                                       [--mef-host 127.0.0.1] [--mef-port 8443] [--mef-cert-port 8444]
-                                      [--cse-trust ca.pem] [--store-password-file FILE]
+                                      [--cse-trust ca.pem] [--store-password-file FILE] [--mef-commands on|off]
             """;
 
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
@@ -61,6 +62,9 @@ public final class DeviceCli {
             if (opts.containsKey("cse") == opts.containsKey("cse-psk")) {
                 throw new IllegalArgumentException(
                         "give exactly one of --cse https://host:port and --cse-psk host:port");
+            }
+            if (!List.of("on", "off").contains(opts.getOrDefault("mef-commands", "on"))) {
+                throw new IllegalArgumentException("--mef-commands takes on or off");
             }
             for (String required : List.of("mef-fqdn", "cse-id", "state-dir")) {
                 if (!opts.containsKey(required)) {
@@ -149,7 +153,8 @@ public final class DeviceCli {
         }
         out.println(READY + c.aeId());
         out.flush();
-        return renewUntilStopped(device, out);
+        return renewUntilStopped(
+                device, "on".equals(opts.getOrDefault("mef-commands", "on")) ? new MefCommands(device) : null, out);
     }
 
     /** Registers the AE (or finds it registered by an earlier run: 4105, 4117); returns its address. */
@@ -179,8 +184,12 @@ public final class DeviceCli {
         throw new EnrolmentException("the CSE refused to " + what + ": " + rsc);
     }
 
-    /** Renews when due (checked at the due time, then again), until SIGTERM. */
-    private static int renewUntilStopped(DeviceEnrolment device, PrintStream out) throws InterruptedException {
+    /**
+     * Renews when due (checked at the due time, then again) and polls the MEF for commands (if {@code commands} is
+     * not null), on one timer thread, until SIGTERM.
+     */
+    private static int renewUntilStopped(DeviceEnrolment device, MefCommands commands, PrintStream out)
+            throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "device-renewal");
@@ -203,6 +212,9 @@ public final class DeviceCli {
                         },
                         "device-shutdown"));
         schedule(timer, device, out, untilDue(device), Duration.ofMinutes(1));
+        if (commands != null) {
+            poll(timer, commands, Duration.ZERO, out, Duration.ofMinutes(1));
+        }
         stop.await();
         return 0;
     }
@@ -230,6 +242,34 @@ public final class DeviceCli {
                     }
                 },
                 Math.max(1000, delay.toMillis()),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Polls the MEF for commands after {@code delay}, then again after the MEF's retryDuration (after a failure:
+     * {@code backoff}, doubled up to an hour).
+     */
+    private static void poll(
+            ScheduledExecutorService timer, MefCommands commands, Duration delay, PrintStream out, Duration backoff) {
+        timer.schedule(
+                () -> {
+                    try {
+                        MefCommands.Poll p = commands.poll();
+                        for (MefCommands.Executed e : p.executed()) {
+                            out.println("Citadel device: MEF command " + e.cmdId() + " (class " + e.cmdClassId()
+                                    + ") answered " + e.result().code + " " + e.result() + ": " + e.detail());
+                        }
+                        poll(timer, commands, p.retryAfter(), out, Duration.ofMinutes(1));
+                    } catch (EnrolmentException | IllegalStateException e) {
+                        out.println(
+                                "Citadel device: MEF commands failed, retrying in " + backoff + ": " + e.getMessage());
+                        Duration longer = backoff.multipliedBy(2);
+                        poll(timer, commands, backoff, out, longer.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : longer);
+                    } finally {
+                        out.flush();
+                    }
+                },
+                delay.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -352,7 +392,8 @@ public final class DeviceCli {
                 "cse-id",
                 "cse-trust",
                 "state-dir",
-                "store-password-file");
+                "store-password-file",
+                "mef-commands");
         for (String k : opts.keySet()) {
             if (!known.contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k);

@@ -227,51 +227,84 @@ public final class DeviceEnrolment {
         if (now.isBefore(c.renewalDue())) {
             return false;
         }
-        if (mefCertPort <= 0) {
-            throw new EnrolmentException("renewal needs the MEF's certificate port");
-        }
+        renew();
+        return true;
+    }
+
+    /**
+     * Renews the certificate now, whenever it is due (what a MEF's CERT_PROV command asks of an enrolled device):
+     * {@code simplereenroll} over certificate TLS with the held certificate and a new key; key and certificate
+     * replaced together, or nothing changed.
+     */
+    public synchronized void renew() {
+        DeviceCredentials c = credentials();
         KeyPair keys = EstMessages.newKeyPair();
-        SSLContext tls = NamedServerTrust.context(c.privateKey(), c.chain(), List.of(c.mefCa()), mefFqdn);
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .sslContext(tls)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("https://" + hostPort(mefHost, mefCertPort) + EST + "simplereenroll"))
-                .timeout(TIMEOUT)
-                .header("Content-Type", "application/pkcs10")
-                .header("Content-Transfer-Encoding", "base64")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(EstMessages.certificationRequest(keys, null, null)))
-                .build();
-        byte[] body;
-        int status;
-        try {
-            HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            status = r.statusCode();
-            try (InputStream in = r.body()) {
-                body = in.readNBytes(EstMessages.MAX_ANSWER + 1);
-            }
-        } catch (IOException e) {
-            throw new EnrolmentException("EST simplereenroll failed: no certificate TLS session with the MEF at "
-                    + hostPort(mefHost, mefCertPort) + " or no answer ("
-                    + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EnrolmentException("interrupted while renewing");
-        }
-        if (status != 200) {
+        Answer r = overCertificate(
+                "POST",
+                EST + "simplereenroll",
+                EstMessages.certificationRequest(keys, null, null),
+                EstMessages.MAX_ANSWER,
+                "EST simplereenroll");
+        if (r.status() != 200) {
             throw new EnrolmentException(
-                    "the MEF refused EST simplereenroll (" + status + "): " + EstMessages.reason(body));
+                    "the MEF refused EST simplereenroll (" + r.status() + "): " + EstMessages.reason(r.body()));
         }
-        X509Certificate renewed = checkIssued(body, c.mefCa(), keys);
+        X509Certificate renewed = checkIssued(r.body(), c.mefCa(), keys);
         if (!DeviceCredentials.aeIdentity(renewed).equals(c.identity())) {
             throw new EnrolmentException("the renewed certificate names another identity than the device's");
         }
         DeviceCredentials next = c.renewed(keys.getPrivate(), List.of(renewed, c.mefCa()));
         state.save(next);
         credentials = next;
-        return true;
+    }
+
+    /** An HTTP status and at most the answer's first {@code max + 1} bytes. */
+    record Answer(int status, byte[] body) {}
+
+    /**
+     * One exchange with the MEF's certificate listener, authenticated with the certificate the device holds now
+     * (a PKCS#10 body for EST, JSON otherwise); the MEF must prove its FQDN under the MEF CA.
+     */
+    Answer overCertificate(String method, String path, byte[] body, int max, String what) {
+        DeviceCredentials c = credentials();
+        if (mefCertPort <= 0) {
+            throw new EnrolmentException(what + " needs the MEF's certificate port");
+        }
+        SSLContext tls = NamedServerTrust.context(c.privateKey(), c.chain(), List.of(c.mefCa()), mefFqdn);
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(tls)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("https://" + hostPort(mefHost, mefCertPort) + path))
+                .timeout(TIMEOUT);
+        if (path.startsWith(EST)) {
+            request.header("Content-Type", "application/pkcs10").header("Content-Transfer-Encoding", "base64");
+        } else if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        request.method(
+                method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        try {
+            HttpResponse<InputStream> r = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = r.body()) {
+                return new Answer(r.statusCode(), in.readNBytes(max + 1));
+            }
+        } catch (IOException e) {
+            throw new EnrolmentException(what + " failed: no certificate TLS session with the MEF at "
+                    + hostPort(mefHost, mefCertPort) + " or no answer ("
+                    + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EnrolmentException("interrupted during " + what);
+        }
+    }
+
+    /** The MEF's FQDN (the host its EST base URI names). */
+    String mefFqdn() {
+        return mefFqdn;
     }
 
     /** The oneM2M client of this device's AE, over certificate TLS to {@code cseBaseUri} (https://host:port). */

@@ -171,6 +171,9 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                         call.uri().substring(KeyRoutes.FETCH.length()),
                         call.who().targetNames(),
                         call.from());
+            } else if (ClientRoutes.serves(call.uri())) {
+                answer = keys.clientOperation(
+                        call.method().name(), call.uri(), call.who().id(), call.body());
             } else {
                 return HttpAnswers.response(
                         HttpResponseStatus.NOT_FOUND, "text/plain", HttpAnswers.text("no such MEF operation"));

@@ -33,14 +33,29 @@ public final class KeyRoutes {
 
     private final EnrolmentKeys keys;
     private final String estBase;
+    private final ClientRoutes clients;
 
     /**
      * @param keys    the enrolment keys; null: key operations are off (404)
      * @param estBase the EST base URI to tell enrolees, e.g. {@code https://mef.sp.example:8443/.well-known/est}
      */
     public KeyRoutes(EnrolmentKeys keys, String estBase) {
+        this(keys, estBase, null);
+    }
+
+    /** @param clients MEF client registration and commands; null: off (404) */
+    public KeyRoutes(EnrolmentKeys keys, String estBase, ClientRoutes clients) {
         this.keys = keys;
         this.estBase = estBase;
+        this.clients = clients;
+    }
+
+    /** MEF client registration and commands ({@link ClientRoutes}). */
+    Answer clientOperation(String method, String uri, String client, byte[] body) {
+        if (clients == null) {
+            throw new EstException(404, "this MEF does not register clients");
+        }
+        return clients.handle(method, uri, client, body);
     }
 
     Answer enrolmentExchange(String enrolee, KeyingMaterial session) {
