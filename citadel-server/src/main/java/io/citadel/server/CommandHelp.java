@@ -53,7 +53,7 @@ final class CommandHelp {
             """;
 
     static final String MEF = """
-            Usage: citadel mef serve|device [options]
+            Usage: citadel mef serve|device|command|firmware [options]
 
             The M2M Enrolment Function (MEF): devices enrol with their bootstrap key over TLS-PSK and get a
             certificate by EST (RFC 7030) with the identity their enrolment policy gives.
@@ -76,6 +76,15 @@ final class CommandHelp {
                         --device-trust, and GET /fetchCredentials/<KeID>/22 for CSEs certified by
                         --target-trust (a CSE started with --key-broker mef.<sp>=https://host:cert-port)
                         ocsp-port: OCSP over plain HTTP (signed answers) for CSEs with --tls-ocsp-url
+              citadel mef command add --enrolee ID --class CERT_PROV [--cert-subject-type 3] [--cert-subject-id Cdev1]
+                        [--uri https://mef.<sp>:8443/.well-known/est | --fqdn F --port P]
+              citadel mef command add --enrolee ID --class DEV_CFG --dev-mgmt-id 1-4 --uri URI
+              citadel mef command add --enrolee ID --class MO_NODE --object-path P --object-type-id 1-3 [--suid N]
+                        [--args k=v,k=v]   (all: [--target-id ID]) queue a command for a MEF client (TS-0003 §8.3.9)
+              citadel mef command list [--enrolee ID]   the commands, where they stand or their result
+              serve also: [--client-lifetime P30D] [--command-retry PT5M]; both TLS ports serve MEF client
+                        registration (POST /mef/clients, GET|PUT|DELETE /mef/clients/<id>) and commands
+                        (GET|PUT /mef/clients/<id>/cmd)
               (all with [--data-dir d], default ./mef-data, and [--sp citadel.example])
               The CA key in a PKCS#11 token instead of mef-data/ca/ca.key (serve and device revoke|remove):
                         --ca-key-store pkcs11 --pkcs11-library /usr/lib/softhsm/libsofthsm2.so
@@ -113,7 +122,10 @@ final class CommandHelp {
             <cse-id>.<sp> and chain to --cse-trust, default the MEF's CA) or over TLS-PSK (--cse-psk host:port,
             identity KeID, the key derived from Ke for the CSE), creates the container "data" and a
             contentInstance, prints "Citadel device ready: <AE-ID>", and renews its certificate at the MEF's
-            certificate port once two thirds of its lifetime have passed, until stopped.
+            certificate port once two thirds of its lifetime have passed, until stopped. As a MEF client it
+            polls the MEF for commands over certificate TLS (CERT_PROV renews its certificate; other classes are
+            answered 41 CLASS_NOT_SUPPORTED), after the retryDuration the MEF answers; --mef-commands off leaves
+            this out.
             """;
 
     static final String REVOKE_TOKEN = """
