@@ -82,7 +82,7 @@ public final class CseClientTls {
         ConstrainedTrustManager serviceChains = trust(anchors, null);
         synchronized (template) {
             JdkSslContext ctx = (JdkSslContext) template.sslProvider(SslProvider.JDK)
-                    .trustManager(new ServiceTrust(serviceChains, fqdn))
+                    .trustManager(new io.citadel.client.tls.NamedServerTrust(serviceChains, fqdn))
                     .protocols(CertificateTls.PROTOCOLS)
                     .ciphers(CertificateTls.CIPHERS)
                     .build();

@@ -270,7 +270,7 @@ public final class DeviceEnrolment {
         if (mefCertPort <= 0) {
             throw new EnrolmentException(what + " needs the MEF's certificate port");
         }
-        SSLContext tls = NamedServerTrust.context(c.privateKey(), c.chain(), List.of(c.mefCa()), mefFqdn);
+        SSLContext tls = DeviceTls.context(c.privateKey(), c.chain(), List.of(c.mefCa()), mefFqdn);
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .sslContext(tls)
@@ -310,7 +310,7 @@ public final class DeviceEnrolment {
     /** The oneM2M client of this device's AE, over certificate TLS to {@code cseBaseUri} (https://host:port). */
     public OneM2mClient cseWithCertificate(String cseBaseUri, List<X509Certificate> cseTrust) {
         DeviceCredentials c = credentials();
-        SSLContext tls = NamedServerTrust.context(c.privateKey(), c.chain(), cseTrust, c.cseFqdn());
+        SSLContext tls = DeviceTls.context(c.privateKey(), c.chain(), cseTrust, c.cseFqdn());
         return new OneM2mClient(HttpTransport.connect(cseBaseUri, tls), c.aeId());
     }
 
