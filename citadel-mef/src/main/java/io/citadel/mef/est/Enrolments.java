@@ -32,6 +32,8 @@ public final class Enrolments {
     private final FileWatch watch;
     private Map<String, State> byEnrolee = new LinkedHashMap<>();
     private List<BigInteger> revokedSerials = new ArrayList<>();
+    /** When each revoked serial was revoked (entries of serials no longer revoked are ignored). */
+    private Map<BigInteger, java.time.Instant> revokedAt = new java.util.HashMap<>();
     private java.util.function.Consumer<List<BigInteger>> revocationListener;
 
     private Enrolments(Path file) {
@@ -49,14 +51,17 @@ public final class Enrolments {
         Contents c = read(file);
         e.byEnrolee = c.byEnrolee();
         e.revokedSerials = c.revoked();
+        e.revokedAt = c.revokedAt();
         return e;
     }
 
-    private record Contents(Map<String, State> byEnrolee, List<BigInteger> revoked) {}
+    private record Contents(
+            Map<String, State> byEnrolee, List<BigInteger> revoked, Map<BigInteger, java.time.Instant> revokedAt) {}
 
     private static Contents read(Path file) {
         Map<String, State> states = new LinkedHashMap<>();
         List<BigInteger> revoked = new ArrayList<>();
+        Map<BigInteger, java.time.Instant> at = new java.util.HashMap<>();
         if (Files.exists(file)) {
             try {
                 Map<?, ?> all = JSON.readValue(file.toFile(), Map.class);
@@ -67,11 +72,15 @@ public final class Enrolments {
                 for (Object serial : (List<?>) all.get("revokedSerials")) {
                     revoked.add(new BigInteger((String) serial, 16));
                 }
+                if (all.get("revokedAt") instanceof Map<?, ?> times) { // absent in files of older versions
+                    times.forEach((serial, when) ->
+                            at.put(new BigInteger((String) serial, 16), java.time.Instant.parse((String) when)));
+                }
             } catch (IOException | RuntimeException bad) {
                 throw new IllegalStateException("the enrolment store " + file + " cannot be read: it is damaged");
             }
         }
-        return new Contents(states, revoked);
+        return new Contents(states, revoked, at);
     }
 
     /** Reads the file again when another writer changed it; a damaged file keeps the last good state, logged. */
@@ -83,6 +92,7 @@ public final class Enrolments {
             Contents c = read(file);
             byEnrolee = c.byEnrolee();
             revokedSerials = c.revoked();
+            revokedAt = c.revokedAt();
         } catch (IllegalStateException damaged) {
             watch.retryLater();
             System.getLogger("citadel.mef").log(System.Logger.Level.WARNING, damaged.getMessage());
@@ -132,7 +142,7 @@ public final class Enrolments {
         List<BigInteger> revokedBefore = new ArrayList<>(revokedSerials);
         boolean revoked = before != null && before.current() != null && !revokedSerials.contains(before.current());
         if (revoked) {
-            revokedSerials.add(before.current());
+            markRevoked(before.current());
         }
         save(() -> {
             restore(enrolee, before);
@@ -176,7 +186,7 @@ public final class Enrolments {
         }
         List<BigInteger> before = new ArrayList<>(revokedSerials);
         if (expected != null) { // a renewal supersedes the certificate held: one valid certificate per enrolee
-            revokedSerials.add(expected);
+            markRevoked(expected);
         }
         byEnrolee.put(policy.enrolee(), new State(policy, issued, false));
         save(() -> {
@@ -216,7 +226,7 @@ public final class Enrolments {
         }
         List<BigInteger> before = new ArrayList<>(revokedSerials);
         if (s.current() != null && !revokedSerials.contains(s.current())) {
-            revokedSerials.add(s.current());
+            markRevoked(s.current());
         }
         byEnrolee.put(enrolee, new State(s.policy(), null, true));
         save(() -> {
@@ -243,6 +253,23 @@ public final class Enrolments {
         return s != null && s.revoked();
     }
 
+    private void markRevoked(BigInteger serial) {
+        revokedSerials.add(serial);
+        revokedAt.putIfAbsent(serial, java.time.Instant.now());
+    }
+
+    /**
+     * Every certificate revoked here and when (for the CRL and OCSP); a revocation recorded by an older version,
+     * without its time, is dated now.
+     */
+    public synchronized Map<BigInteger, java.time.Instant> revocations() {
+        refresh();
+        Map<BigInteger, java.time.Instant> out = new LinkedHashMap<>();
+        java.time.Instant now = java.time.Instant.now();
+        revokedSerials.forEach(serial -> out.put(serial, revokedAt.getOrDefault(serial, now)));
+        return out;
+    }
+
     /** The serials of every certificate revoked here, for the CRL. */
     public synchronized List<BigInteger> revokedSerials() {
         refresh();
@@ -265,6 +292,14 @@ public final class Enrolments {
         all.put(
                 "revokedSerials",
                 revokedSerials.stream().map(b -> b.toString(16)).toList());
+        Map<String, String> times = new LinkedHashMap<>();
+        revokedSerials.forEach(serial -> {
+            java.time.Instant when = revokedAt.get(serial);
+            if (when != null) {
+                times.put(serial.toString(16), when.toString());
+            }
+        });
+        all.put("revokedAt", times);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             PrivateFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
