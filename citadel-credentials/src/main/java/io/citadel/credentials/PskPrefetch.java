@@ -14,5 +14,18 @@ public interface PskPrefetch {
      * not held yet); empty when there is nothing to wait for. The stage completes, normally, when the key is held
      * or the fetch failed (the look-up then finds nothing and the handshake fails).
      */
-    Optional<CompletionStage<Void>> prefetch(String identity);
+    default Optional<CompletionStage<Void>> prefetch(String identity) {
+        return prefetch(identity, null);
+    }
+
+    /**
+     * As {@link #prefetch(String)}, for a client at {@code peer} (null when unknown): one address may have only a few
+     * fetches running at once.
+     */
+    Optional<CompletionStage<Void>> prefetch(String identity, java.net.InetAddress peer);
+
+    /** Whether fetches are refused now because as many as allowed are running (a refusal that is no guess). */
+    default boolean saturated() {
+        return false;
+    }
 }

@@ -29,7 +29,7 @@ import javax.crypto.spec.SecretKeySpec;
  * Pre-shared keys of a service that holds many and adds them often (a MEF's enrolment keys, a MAF's registered
  * keys): one file ({@code sealed.json}, 0600, replaced atomically), each key sealed with AES-256-GCM under a data key
  * derived once, when the store opens, from its password (PBKDF2-HMAC-SHA256, 310,000 iterations, random salt kept in
- * the file), the identity as associated data (a sealed key moved to another identity does not open). Adding a key
+ * the file), the identity, the originators it may act as and its expiry as associated data (a sealed key moved to another identity, re-bound or prolonged does not open). Adding a key
  * costs one AES-GCM operation and one file write, whatever the number of keys: the PKCS#12 store
  * ({@link EncryptedFilePskStore}) re-encrypts every entry with its own password-based key on each write, which suits
  * a CSE's handful of operator-made keys, not thousands. This store has one writer, the service that opened it:
@@ -116,7 +116,7 @@ public final class SealedFilePskStore implements PskStore {
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, dataKey, new GCMParameterSpec(128, e.iv()));
-            c.updateAAD(e.credential().identity().getBytes(StandardCharsets.UTF_8));
+            c.updateAAD(associatedData(e.credential()));
             return c.doFinal(e.sealed());
         } catch (GeneralSecurityException bad) {
             throw new IllegalStateException("a sealed key does not open: wrong password or damaged store");
@@ -129,11 +129,25 @@ public final class SealedFilePskStore implements PskStore {
             RANDOM.nextBytes(iv);
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.ENCRYPT_MODE, dataKey, new GCMParameterSpec(128, iv));
-            c.updateAAD(credential.identity().getBytes(StandardCharsets.UTF_8));
+            c.updateAAD(associatedData(credential));
             return new Entry(credential, iv, c.doFinal(key));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot seal a key", e);
         }
+    }
+
+    /**
+     * What a sealed key is bound to: its identity, the originators it may act as and its expiry, so that none of them
+     * can be changed in the file without the key failing to open.
+     */
+    private static byte[] associatedData(PskCredential c) {
+        StringBuilder b = new StringBuilder();
+        b.append(c.identity().length()).append(':').append(c.identity());
+        for (String a : c.allowed()) {
+            b.append(a.length()).append(':').append(a);
+        }
+        b.append(';').append(c.notAfter() == null ? "-" : c.notAfter().toString());
+        return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

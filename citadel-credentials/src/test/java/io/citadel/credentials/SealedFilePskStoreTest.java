@@ -50,6 +50,10 @@ class SealedFilePskStoreTest {
         assertThatThrownBy(() -> moved.key("xx@mef.example", Instant.now()))
                 .as("the identity is the sealed key's associated data")
                 .hasMessageContaining("does not open");
+        Files.writeString(file, text.replace("/id-in/Cdev1", "/id-in/Cother"));
+        assertThatThrownBy(() -> SealedFilePskStore.open(dir, PASSWORD))
+                .as("the originators are bound to the sealed keys")
+                .hasMessageContaining("does not open");
         Files.writeString(
                 file, text.replace(sealedB, sealedB.replaceFirst("\"sealed\" : \"(.)", "\"sealed\" : \"A$1")));
         assertThatThrownBy(() -> SealedFilePskStore.open(dir, PASSWORD).key("bb@mef.example", Instant.now()))

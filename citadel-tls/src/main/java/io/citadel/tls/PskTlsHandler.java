@@ -25,6 +25,11 @@ public final class PskTlsHandler extends BcTlsHandler {
     private String identity;
     private PskTlsServer server;
     private final PskIdentitySniffer sniffer;
+    /** The broker's fetches were all taken when this peer offered its identity (its failure is not counted). */
+    private volatile boolean brokerBusy;
+    /** A refused brokered identity of this connection was counted already. */
+    private volatile boolean charged;
+
     private java.util.Map<String, Integer> exports = java.util.Map.of();
 
     /**
@@ -59,15 +64,24 @@ public final class PskTlsHandler extends BcTlsHandler {
         if (sniffer == null) {
             return null;
         }
+        io.citadel.credentials.PskPrefetch brokered = (io.citadel.credentials.PskPrefetch) store;
+        java.net.InetSocketAddress peer = peer();
         java.util.List<java.util.concurrent.CompletableFuture<Void>> fetches = new java.util.ArrayList<>();
         for (String offered : sniffer.offer(handshakeBytes)) {
-            java.net.InetSocketAddress peer = peer();
             if (peer != null && !throttle.admit("TLS-PSK", peer.getAddress())) {
                 return null; // the look-up refuses it anyway
             }
-            ((io.citadel.credentials.PskPrefetch) store)
-                    .prefetch(offered)
-                    .ifPresent(f -> fetches.add(f.toCompletableFuture()));
+            java.util.Optional<java.util.concurrent.CompletionStage<Void>> fetch =
+                    brokered.prefetch(offered, peer == null ? null : peer.getAddress());
+            if (fetch.isEmpty() && brokered.saturated()) {
+                brokerBusy = true; // the handshake fails for want of a key, which is no guess of the peer's
+            }
+            fetch.ifPresent(f -> fetches.add(f.toCompletableFuture().whenComplete((done, error) -> {
+                if (peer != null && store.lookup(offered, Instant.now()).isEmpty()) {
+                    charged = true; // counted now, even when the peer has gone already (it cannot dodge the count)
+                    throttle.failed("TLS-PSK", peer.getAddress(), offered, "identity refused by its key broker");
+                }
+            })));
         }
         return fetches.isEmpty()
                 ? null
@@ -100,7 +114,7 @@ public final class PskTlsHandler extends BcTlsHandler {
      */
     @Override
     protected void handshakeFailed(java.net.InetSocketAddress peer, java.io.IOException cause) {
-        if (server != null && server.refused()) {
+        if ((server != null && server.refused()) || brokerBusy || charged) {
             return;
         }
         String offered = server == null ? null : server.offeredIdentity();

@@ -66,7 +66,11 @@ final class DtlsPskStore implements AdvancedPskStore {
         if (prefetch != null && handler != null) {
             Optional<java.util.concurrent.CompletionStage<Void>> fetching = prefetch.prefetch(id);
             if (fetching.isPresent()) {
-                fetching.get().whenComplete((done, error) -> handler.apply(result(cid, identity, id)));
+                fetching.get()
+                        .whenComplete((done, error) -> handler.apply(
+                                admits.test(cid) // shut out meanwhile: still no key
+                                        ? result(cid, identity, id)
+                                        : new PskSecretResult(cid, identity, null)));
                 return null; // answered through the result handler once the key is in
             }
         }

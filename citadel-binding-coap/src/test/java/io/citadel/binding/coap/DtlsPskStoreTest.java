@@ -20,12 +20,12 @@ class DtlsPskStoreTest {
     void a_shut_out_peer_or_an_unknown_identity_gets_no_key_even_when_a_fetch_is_pending() {
         CompletableFuture<Void> fetch = new CompletableFuture<>();
         DtlsPskStore shutOut =
-                new DtlsPskStore(id -> Optional.of(new byte[16]), cid -> false, id -> Optional.of(fetch));
+                new DtlsPskStore(id -> Optional.of(new byte[16]), cid -> false, (id, peer) -> Optional.of(fetch));
         shutOut.setResultHandler(r -> {});
         assertThat(shutOut.requestPskSecretResult(CID, null, ID, "HmacSHA256", null, null, false)
                         .getSecret())
                 .isNull();
-        DtlsPskStore unknown = new DtlsPskStore(id -> Optional.empty(), cid -> true, id -> Optional.empty());
+        DtlsPskStore unknown = new DtlsPskStore(id -> Optional.empty(), cid -> true, (id, peer) -> Optional.empty());
         unknown.setResultHandler(r -> {});
         assertThat(unknown.requestPskSecretResult(CID, null, ID, "HmacSHA256", null, null, false)
                         .getSecret())
@@ -39,7 +39,7 @@ class DtlsPskStoreTest {
         DtlsPskStore store = new DtlsPskStore(
                 id -> Optional.ofNullable(held.get()).map(byte[]::clone),
                 cid -> true,
-                id -> id.endsWith("@mef.example") ? Optional.of(fetch) : Optional.empty());
+                (id, peer) -> id.endsWith("@mef.example") ? Optional.of(fetch) : Optional.empty());
         AtomicReference<PskSecretResult> answered = new AtomicReference<>();
         store.setResultHandler(r -> answered.set((PskSecretResult) r));
         assertThat(store.requestPskSecretResult(CID, null, ID, "HmacSHA256", null, null, false))

@@ -34,6 +34,7 @@ public final class Enrolments {
     private List<BigInteger> revokedSerials = new ArrayList<>();
     /** When each revoked serial was revoked (entries of serials no longer revoked are ignored). */
     private Map<BigInteger, java.time.Instant> revokedAt = new java.util.HashMap<>();
+
     private java.util.function.Consumer<List<BigInteger>> revocationListener;
 
     private Enrolments(Path file) {
@@ -105,6 +106,7 @@ public final class Enrolments {
      */
     public synchronized void put(EnrolmentPolicy policy) {
         refresh();
+        refuseTakenIdentities(List.of(policy));
         State before = byEnrolee.get(policy.enrolee());
         byEnrolee.put(policy.enrolee(), new State(policy, null, false));
         forgetCertificate(policy.enrolee(), before);
@@ -122,8 +124,44 @@ public final class Enrolments {
                 throw new IllegalArgumentException("enrolee " + p.enrolee() + " has a policy already");
             }
         }
+        refuseTakenIdentities(policies);
+        java.util.Set<String> batch = new java.util.HashSet<>();
+        for (EnrolmentPolicy p : policies) {
+            for (String id : identities(p)) {
+                if (!batch.add(id)) {
+                    throw new IllegalArgumentException("identity " + id + " is given twice in the batch");
+                }
+            }
+        }
         policies.forEach(p -> byEnrolee.put(p.enrolee(), new State(p, null, false)));
         save(() -> policies.forEach(p -> byEnrolee.remove(p.enrolee())));
+    }
+
+    /** The identities a policy can certify: its subject and its restricted identity. */
+    private static List<String> identities(EnrolmentPolicy p) {
+        return p.integrity().restricted() == null
+                ? List.of(p.subject().originator())
+                : List.of(p.subject().originator(), p.integrity().restricted().originator());
+    }
+
+    /**
+     * Refuses policies that could certify an identity another enrolee's policy already gives (its subject or its
+     * restricted identity): two devices must never hold certificates for one AE-ID or CSE-ID.
+     */
+    private void refuseTakenIdentities(List<EnrolmentPolicy> policies) {
+        for (EnrolmentPolicy p : policies) {
+            for (State other : byEnrolee.values()) {
+                if (other.policy().enrolee().equals(p.enrolee())) {
+                    continue;
+                }
+                for (String id : identities(p)) {
+                    if (identities(other.policy()).contains(id)) {
+                        throw new IllegalArgumentException("identity " + id + " is given already, to "
+                                + other.policy().enrolee());
+                    }
+                }
+            }
+        }
     }
 
     /** Removes an enrolee: it can no longer enrol or re-enrol, and the certificate it holds is revoked. */

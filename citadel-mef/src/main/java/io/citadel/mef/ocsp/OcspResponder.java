@@ -82,6 +82,9 @@ public final class OcspResponder {
                 b.addResponse(id, status, Date.from(now), Date.from(now.plus(Duration.ofHours(1))), null);
             }
             Extension nonce = req.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+            if (nonce != null && nonce.getExtnValue().getOctets().length > 34) {
+                return status(OCSPRespBuilder.MALFORMED_REQUEST); // RFC 8954: a nonce has at most 32 octets
+            }
             if (nonce != null) {
                 b.setResponseExtensions(new Extensions(nonce));
             }

@@ -20,6 +20,10 @@ class EnrolmentsTest {
     @TempDir
     Path dir;
 
+    static EnrolmentSubject cse(String id) {
+        return new EnrolmentSubject(EnrolmentSubject.Type.CSE_ID, id, null, "citadel.example");
+    }
+
     @Test
     void a_damaged_store_is_refused_naming_it_not_read_as_empty() throws Exception {
         Path file = dir.resolve("enrolments.json");
@@ -92,13 +96,30 @@ class EnrolmentsTest {
         Enrolments store = Enrolments.open(file);
         String hash = ChallengeHash.of(PASSWORD);
         EnrolmentPolicy one = new EnrolmentPolicy("kpm-1", CSE, Duration.ofDays(1), hash);
-        EnrolmentPolicy two = new EnrolmentPolicy("kpm-2", CSE, Duration.ofDays(1), hash);
+        EnrolmentPolicy two = new EnrolmentPolicy("kpm-2", cse("/id-mn2"), Duration.ofDays(1), hash);
         store.put(one);
         assertThatThrownBy(() -> store.addAll(java.util.List.of(two, one))).hasMessageContaining("kpm-1");
         assertThatThrownBy(() -> store.addAll(java.util.List.of(two, two))).hasMessageContaining("kpm-2");
         assertThat(store.policies()).containsExactly(one);
-        EnrolmentPolicy three = new EnrolmentPolicy("kpm-3", CSE, Duration.ofDays(1), hash);
+        EnrolmentPolicy three = new EnrolmentPolicy("kpm-3", cse("/id-mn3"), Duration.ofDays(1), hash);
         store.addAll(java.util.List.of(two, three));
         assertThat(Enrolments.open(file).policies()).containsExactly(one, two, three);
+    }
+
+    @Test
+    void no_two_enrolees_may_be_given_one_identity() {
+        Enrolments store = Enrolments.open(dir.resolve("enrolments.json"));
+        String hash = ChallengeHash.of(PASSWORD);
+        EnrolmentSubject ae1 = new EnrolmentSubject(EnrolmentSubject.Type.AE_ID, "Cdev1", "/id-in", "citadel.example");
+        EnrolmentSubject ae2 = new EnrolmentSubject(EnrolmentSubject.Type.AE_ID, "Cdev2", "/id-in", "citadel.example");
+        store.put(new EnrolmentPolicy("kpm-1", ae1, Duration.ofDays(1), hash));
+        assertThatThrownBy(() -> store.put(new EnrolmentPolicy("kpm-2", ae1, Duration.ofDays(1), hash)))
+                .hasMessageContaining("is given already, to kpm-1");
+        assertThatThrownBy(() -> store.put(new EnrolmentPolicy("kpm-2", ae2, Duration.ofDays(1), hash)
+                        .with(new EnrolmentPolicy.Integrity(true, ae1))))
+                .as("a restricted identity that is another device's")
+                .hasMessageContaining("/id-in/Cdev1");
+        store.put(new EnrolmentPolicy("kpm-1", ae1, Duration.ofDays(2), hash)); // the same enrolee may change its own
+        assertThat(store.policies()).hasSize(1);
     }
 }

@@ -35,6 +35,8 @@ class IntegrityEnrolmentTest {
     static final String GOOD = "a".repeat(64);
     static final String OLD = "b".repeat(64);
     static final EnrolmentSubject DEV = new EnrolmentSubject(EnrolmentSubject.Type.AE_ID, "Cdev1", "/id-in", SP);
+    static final EnrolmentSubject DEV2 = new EnrolmentSubject(EnrolmentSubject.Type.AE_ID, "Cdev2", "/id-in", SP);
+    static final EnrolmentSubject DEV3 = new EnrolmentSubject(EnrolmentSubject.Type.AE_ID, "Cdev3", "/id-in", SP);
     static final EnrolmentSubject QUARANTINE =
             new EnrolmentSubject(EnrolmentSubject.Type.AE_ID, "Cdev1q", "/id-in", SP);
 
@@ -54,9 +56,9 @@ class IntegrityEnrolmentTest {
         EnrolmentPolicy.Integrity required = new EnrolmentPolicy.Integrity(true, QUARANTINE);
         enrolments.put(EnrolmentPolicy.withPassword("kpm-1", DEV, Duration.ofDays(30), PASSWORD)
                 .with(required));
-        enrolments.put(EnrolmentPolicy.withPassword("kpm-2", DEV, Duration.ofDays(30), PASSWORD)
+        enrolments.put(EnrolmentPolicy.withPassword("kpm-2", DEV2, Duration.ofDays(30), PASSWORD)
                 .with(new EnrolmentPolicy.Integrity(true, null)));
-        enrolments.put(EnrolmentPolicy.withPassword("kpm-3", DEV, Duration.ofDays(30), PASSWORD));
+        enrolments.put(EnrolmentPolicy.withPassword("kpm-3", DEV3, Duration.ofDays(30), PASSWORD));
         est = new EstService(
                 CertificateAuthority.create(SP, Duration.ofDays(1)), enrolments, firmware, Clock.systemUTC());
     }
@@ -126,11 +128,11 @@ class IntegrityEnrolmentTest {
         X509Certificate trusted =
                 EstServiceTest.certificateIn(est.simpleEnroll("kpm-2", csr(new DERPrintableString("fw;2.0;" + GOOD))));
         assertThat(trusted.getSubjectAlternativeNames().iterator().next().get(1))
-                .isEqualTo("onem2m://citadel.example/id-in/Cdev1");
+                .isEqualTo("onem2m://citadel.example/id-in/Cdev2");
         X509Certificate ignored = EstServiceTest.certificateIn(est.simpleEnroll("kpm-3", csr()));
         assertThat(ignored.getSubjectAlternativeNames().iterator().next().get(1))
                 .as("a policy without integrity needs no evidence")
-                .isEqualTo("onem2m://citadel.example/id-in/Cdev1");
+                .isEqualTo("onem2m://citadel.example/id-in/Cdev3");
         assertThat(new String(Base64.getMimeDecoder().decode(est.csrAttributes("kpm-1")), StandardCharsets.ISO_8859_1))
                 .as("csrattrs asks for the evidence")
                 .isNotEmpty();

@@ -91,7 +91,7 @@ class MefServerTest {
                 new KeyRoutes(enrolmentKeys, "https://mef.citadel.example/.well-known/est"),
                 keys,
                 throttle,
-                10_000);
+                60_000); // idle test connections must outlive the slowest assertion
     }
 
     @AfterAll

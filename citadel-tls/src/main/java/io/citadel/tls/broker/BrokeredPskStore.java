@@ -35,8 +35,13 @@ import java.util.regex.Pattern;
  */
 public final class BrokeredPskStore implements PskStore, PskPrefetch, AutoCloseable {
     private static final Logger LOG = System.getLogger("citadel.security");
-    private static final Pattern IDENTITY = Pattern.compile("[A-Za-z0-9._-]{1,128}@([A-Za-z0-9.-]{1,253})");
+    /** A brokered identity: its FQDN part in lower case (another spelling would dodge the refusal memory). */
+    private static final Pattern IDENTITY = Pattern.compile("[A-Za-z0-9._-]{1,128}@([a-z0-9.-]{1,253})");
+    /** Fetches one client address may have running at once. */
+    private static final int PER_PEER = 2;
+
     private static final int MAX_REFUSED = 10_000;
+    private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
 
     private final PskStore local;
     private final Map<String, KeyBroker> brokers;
@@ -46,6 +51,7 @@ public final class BrokeredPskStore implements PskStore, PskPrefetch, AutoClosea
     private final Clock clock;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+    private final Map<io.citadel.security.PeerGroup, Integer> inFlightByPeer = new java.util.HashMap<>();
     private final Map<String, Instant> refusedUntil = new ConcurrentHashMap<>();
     private final List<CredentialListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -80,12 +86,17 @@ public final class BrokeredPskStore implements PskStore, PskPrefetch, AutoClosea
     }
 
     @Override
-    public Optional<CompletionStage<Void>> prefetch(String identity) {
+    public boolean saturated() {
+        return inFlight.size() >= maxInFlight;
+    }
+
+    @Override
+    public Optional<CompletionStage<Void>> prefetch(String identity, java.net.InetAddress peer) {
         Matcher m = IDENTITY.matcher(identity == null ? "" : identity);
         if (!m.matches()) {
             return Optional.empty();
         }
-        KeyBroker broker = brokers.get(m.group(1).toLowerCase(java.util.Locale.ROOT));
+        KeyBroker broker = brokers.get(m.group(1));
         Instant now = clock.instant();
         if (broker == null || local.lookup(identity, now).isPresent() || heldNow(identity, now) != null) {
             return Optional.empty();
@@ -104,13 +115,43 @@ public final class BrokeredPskStore implements PskStore, PskPrefetch, AutoClosea
                     "key broker fetch of " + identity + " not started: " + maxInFlight + " fetches are running");
             return Optional.empty();
         }
+        io.citadel.security.PeerGroup group = peer == null ? null : io.citadel.security.PeerGroup.of(peer);
+        if (group != null && !admitPeer(group)) {
+            LOG.log(
+                    Level.INFO,
+                    "key broker fetch of " + identity + " not started: " + peer.getHostAddress() + " has " + PER_PEER
+                            + " running");
+            return Optional.empty();
+        }
         CompletableFuture<Void> started = new CompletableFuture<>();
         CompletableFuture<Void> raced = inFlight.putIfAbsent(identity, started);
         if (raced != null) {
+            releasePeer(group);
             return Optional.of(raced);
         }
+        started.whenComplete((done, error) -> releasePeer(group));
         fetch(broker, identity, started, null);
         return Optional.of(started);
+    }
+
+    private boolean admitPeer(io.citadel.security.PeerGroup group) {
+        synchronized (inFlightByPeer) {
+            int running = inFlightByPeer.getOrDefault(group, 0);
+            if (running >= PER_PEER) {
+                return false;
+            }
+            inFlightByPeer.put(group, running + 1);
+            return true;
+        }
+    }
+
+    private void releasePeer(io.citadel.security.PeerGroup group) {
+        if (group == null) {
+            return;
+        }
+        synchronized (inFlightByPeer) {
+            inFlightByPeer.computeIfPresent(group, (g, n) -> n <= 1 ? null : n - 1);
+        }
     }
 
     /**
@@ -119,7 +160,8 @@ public final class BrokeredPskStore implements PskStore, PskPrefetch, AutoClosea
     private void fetch(KeyBroker broker, String identity, CompletableFuture<Void> done, PskCredential refreshing) {
         CompletableFuture<BrokeredKey> call;
         try {
-            call = broker.fetch(identity);
+            // a broker that answers its headers and then stalls must not hold the identity (or a refresh) for ever
+            call = broker.fetch(identity).orTimeout(FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
@@ -183,13 +225,21 @@ public final class BrokeredPskStore implements PskStore, PskPrefetch, AutoClosea
     }
 
     private void refused(String identity, Throwable error, PskCredential refreshing) {
-        if (refreshing != null) {
+        // whatever is held for the identity goes, whoever's fetch was refused: the broker no longer vouches for it
+        Held current = held.get(identity);
+        if (current != null) {
+            drop(identity, current.credential());
+        } else if (refreshing != null) {
             drop(identity, refreshing);
         }
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause()
                 : error;
-        String reason = cause instanceof KeyBrokerException ? cause.getMessage() : "the broker could not be asked";
+        String reason = cause instanceof KeyBrokerException
+                ? cause.getMessage()
+                : cause instanceof java.util.concurrent.TimeoutException
+                        ? "the broker did not answer within " + FETCH_TIMEOUT.toSeconds() + " s"
+                        : "the broker could not be asked";
         LOG.log(Level.INFO, "key " + identity + " not fetched: " + reason);
         if (refusedUntil.size() >= MAX_REFUSED) {
             refusedUntil.clear();

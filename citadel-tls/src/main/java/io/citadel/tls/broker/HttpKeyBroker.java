@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.citadel.credentials.BoundOriginators;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,7 +60,9 @@ abstract class HttpKeyBroker implements KeyBroker {
                 .header("Accept", "application/json")
                 .GET()
                 .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+        // read without blocking a thread (a stalled body is cut off by the caller's timeout); the broker is
+        // authenticated by its certificate, and an answer over 8 KiB is refused
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                 .thenApply(response -> answer(identity, response))
                 .exceptionally(e -> {
                     Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -73,10 +74,10 @@ abstract class HttpKeyBroker implements KeyBroker {
                 });
     }
 
-    private BrokeredKey answer(String identity, HttpResponse<InputStream> response) {
+    private BrokeredKey answer(String identity, HttpResponse<byte[]> response) {
         JsonNode body;
-        try (InputStream in = response.body()) {
-            byte[] bytes = in.readNBytes(MAX_ANSWER + 1);
+        try {
+            byte[] bytes = response.body();
             if (bytes.length > MAX_ANSWER) {
                 throw new KeyBrokerException("the " + name + "'s answer for " + identity + " is too long");
             }

@@ -141,4 +141,80 @@ class BrokeredPskStoreTest {
         assertThat(store.lookup(ID, Instant.now())).isEmpty();
         store.close();
     }
+
+    @Test
+    void one_address_runs_at_most_two_fetches_and_upper_case_broker_names_are_not_fetched() throws Exception {
+        CompletableFuture<BrokeredKey> pending = new CompletableFuture<>();
+        FakeBroker broker = new FakeBroker(id -> pending);
+        BrokeredPskStore store = new BrokeredPskStore(
+                EncryptedFilePskStore.open(dir.resolve("psk"), "pw".toCharArray()),
+                Map.of("mef.example", broker),
+                Duration.ofHours(1),
+                Duration.ofMinutes(1),
+                16,
+                Clock.systemUTC());
+        java.net.InetAddress attacker = java.net.InetAddress.getByName("192.0.2.1");
+        assertThat(store.prefetch("01@mef.example", attacker)).isPresent();
+        assertThat(store.prefetch("02@mef.example", attacker)).isPresent();
+        assertThat(store.prefetch("03@mef.example", attacker))
+                .as("a third from one address")
+                .isEmpty();
+        assertThat(store.prefetch("04@mef.example", java.net.InetAddress.getByName("192.0.2.2")))
+                .as("another address")
+                .isPresent();
+        assertThat(store.prefetch("05@MEF.example", java.net.InetAddress.getByName("192.0.2.3")))
+                .isEmpty();
+        assertThat(store.saturated()).isFalse();
+        pending.completeExceptionally(new KeyBrokerException("refused"));
+        assertThat(store.prefetch("06@mef.example", attacker))
+                .as("room again once they ended")
+                .isPresent();
+    }
+
+    @Test
+    void a_refusal_of_any_fetch_drops_what_is_held_for_the_identity() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        FakeBroker broker = new FakeBroker(id -> key(32, clock.instant().plusSeconds(3 * 3600)));
+        BrokeredPskStore store = new BrokeredPskStore(
+                EncryptedFilePskStore.open(dir.resolve("psk"), "pw".toCharArray()),
+                Map.of("mef.example", broker),
+                Duration.ofHours(1),
+                Duration.ofMinutes(1),
+                16,
+                clock);
+        BlockingQueue<Credential> announced = new LinkedBlockingQueue<>();
+        store.addListener(announced::add);
+        await(store.prefetch(ID).orElseThrow().toCompletableFuture());
+        broker.answer = id -> CompletableFuture.failedFuture(new KeyBrokerException("revoked"));
+        clock.now = clock.now.plus(Duration.ofHours(2)); // the hold is over before its timer ran
+        await(store.prefetch(ID).orElseThrow().toCompletableFuture()); // a new handshake's fetch, refused
+        assertThat(announced.poll(10, TimeUnit.SECONDS))
+                .as("sessions of the dropped key end")
+                .isNotNull();
+        assertThat(store.list()).isEmpty();
+        store.close();
+    }
+
+    static final class MutableClock extends Clock {
+        volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
 }
