@@ -58,10 +58,10 @@ public final class KeyDerivation {
     /**
      * The usage-constrained key a MEF derives from Ke for one enrolment target and one use: HMAC-SHA-256(Ke, label ||
      * SUID || target), the SUID as its decimal digits, the target as an FQDN (a CSE's: its CSE-ID's public domain
-     * name).
+     * name, in lower case: DNS names compare without case).
      */
     public static byte[] usageConstrainedKey(byte[] ke, int suid, String targetFqdn) {
-        return hmac(ke, USAGE_CONSTRAINED + suid + targetFqdn);
+        return hmac(ke, USAGE_CONSTRAINED + suid + targetFqdn.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Kpsa for the enrolee-B {@code enroleeB} (a CSE-ID or AE-ID): HMAC-SHA-256(Ke, label || Enrolee-B-ID). */

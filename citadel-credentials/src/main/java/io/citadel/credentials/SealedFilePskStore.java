@@ -43,6 +43,9 @@ public final class SealedFilePskStore implements PskStore {
 
     private record Entry(PskCredential credential, byte[] iv, byte[] sealed) {}
 
+    /** Sealed in every file, so that a wrong password is found at open even when the store holds no key. */
+    private static final PskCredential CHECK = new PskCredential("check@sealed.store", List.of("Ccheck"), null);
+
     private final Path file;
     private final SecretKey dataKey;
     private final byte[] salt;
@@ -70,6 +73,14 @@ public final class SealedFilePskStore implements PskStore {
             Map<?, ?> all = JSON.readValue(file.toFile(), Map.class);
             byte[] salt = Base64.getDecoder().decode((String) all.get("salt"));
             SealedFilePskStore store = new SealedFilePskStore(file, derive(password, salt), salt);
+            if (all.get("check") instanceof Map<?, ?> check) {
+                Arrays.fill(
+                        store.open(new Entry(
+                                CHECK,
+                                Base64.getDecoder().decode((String) check.get("iv")),
+                                Base64.getDecoder().decode((String) check.get("sealed")))),
+                        (byte) 0);
+            }
             for (Object o : (List<?>) all.get("keys")) {
                 Map<?, ?> row = (Map<?, ?>) o;
                 List<String> allowed = new ArrayList<>();
@@ -256,6 +267,14 @@ public final class SealedFilePskStore implements PskStore {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("format", "citadel-sealed-keys-1 (AES-256-GCM, PBKDF2-HMAC-SHA256 " + ITERATIONS + ")");
         all.put("salt", Base64.getEncoder().encodeToString(salt));
+        Entry check = seal(CHECK, new byte[16]);
+        all.put(
+                "check",
+                Map.of(
+                        "iv",
+                        Base64.getEncoder().encodeToString(check.iv()),
+                        "sealed",
+                        Base64.getEncoder().encodeToString(check.sealed())));
         all.put("keys", rows);
         try {
             PrivateFiles.write(file, JSON.writeValueAsBytes(all));

@@ -61,6 +61,13 @@ class SealedFilePskStoreTest {
     }
 
     @Test
+    void a_wrong_password_is_refused_even_for_an_empty_store() {
+        SealedFilePskStore.open(dir, PASSWORD);
+        assertThatThrownBy(() -> SealedFilePskStore.open(dir, "wrong".toCharArray()))
+                .hasMessageContaining("cannot be read");
+    }
+
+    @Test
     void keys_survive_a_restart_expired_ones_go_and_changes_are_announced() throws Exception {
         SealedFilePskStore store = SealedFilePskStore.open(dir, PASSWORD);
         List<Credential> announced = new ArrayList<>();

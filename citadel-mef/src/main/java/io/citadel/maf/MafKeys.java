@@ -164,7 +164,8 @@ public final class MafKeys {
                 u.expires() == null ? key.expires() : expires(u.expires(), now),
                 u.labels() == null ? key.labels() : labels(u.labels()));
         if (!changed.expires().equals(key.expires())) {
-            byte[] value = values.key(relativeId + "@" + fqdn, now).orElseThrow();
+            byte[] value = values.key(relativeId + "@" + fqdn, now)
+                    .orElseThrow(() -> new MafException(404, "no such key, or it has expired"));
             try {
                 values.put(new PskCredential(relativeId + "@" + fqdn, List.of(source), changed.expires()), value);
             } finally {

@@ -108,7 +108,17 @@ public final class ServiceFiles {
         }
         try {
             if (token.keyStore().containsAlias("ca")) {
-                return CertificateAuthority.loadFrom(token.provider(), token.keyStore(), "ca");
+                CertificateAuthority inToken = CertificateAuthority.loadFrom(token.provider(), token.keyStore(), "ca");
+                Path pem = dir.resolve("ca.pem");
+                if (Files.exists(pem)
+                        && !io.citadel.tls.PemKeys.chain(pem).get(0).equals(inToken.certificate())) {
+                    throw new IllegalArgumentException(
+                            "the token's CA is not the one in ca/ca.pem: another service's token or slot?");
+                }
+                if (!Files.exists(pem)) {
+                    inToken.saveCertificate(dir);
+                }
+                return inToken;
             }
         } catch (java.security.KeyStoreException e) {
             throw new IllegalStateException("cannot read the token: " + e.getMessage(), e);

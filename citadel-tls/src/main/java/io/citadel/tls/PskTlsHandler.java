@@ -102,6 +102,14 @@ public final class PskTlsHandler extends BcTlsHandler {
         return server;
     }
 
+    @Override
+    public void handlerRemoved(io.netty.channel.ChannelHandlerContext ctx) {
+        super.handlerRemoved(ctx);
+        if (server != null) {
+            server.wipe(); // exported keying material the session did not use
+        }
+    }
+
     /** A peer shut out after failed handshakes (online guessing of keys) is disconnected before any handshake. */
     @Override
     protected boolean admits(java.net.InetSocketAddress peer) {

@@ -129,6 +129,12 @@ final class PskTlsServer extends PSKTlsServer implements KeyingMaterial {
         this.exports = java.util.Map.copyOf(labels);
     }
 
+    /** Overwrites keying material nobody took (the connection ends). */
+    void wipe() {
+        exported.values().forEach(b -> Arrays.fill(b, (byte) 0));
+        exported.clear();
+    }
+
     /**
      * The keying material exported for {@code label} at the end of the handshake (RFC 5705 without a context value;
      * TLS 1.3's exporter), handed out once.

@@ -48,11 +48,12 @@ public record FirmwareSignatures(List<PublicKey> trusted) {
         if (signature == null || signature.length > 256) {
             throw OneM2mException.badRequest("a firmware update needs 'fwsg', a base64 ECDSA-SHA256 signature");
         }
-        byte[] message = statement(
-                        String.valueOf(attrs.get("fwn")),
-                        String.valueOf(attrs.get("vr")),
-                        String.valueOf(attrs.get("url")),
-                        hash)
+        for (String field : java.util.List.of("fwn", "vr", "url")) {
+            if (!(attrs.get(field) instanceof String text) || text.isEmpty() || text.contains("\n")) {
+                throw OneM2mException.badRequest("a firmware update needs '" + field + "' on one line");
+            }
+        }
+        byte[] message = statement((String) attrs.get("fwn"), (String) attrs.get("vr"), (String) attrs.get("url"), hash)
                 .getBytes(StandardCharsets.UTF_8);
         for (PublicKey key : trusted) {
             if (verifies(key, message, signature)) {

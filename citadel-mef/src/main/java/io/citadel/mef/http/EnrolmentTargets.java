@@ -36,9 +36,16 @@ final class EnrolmentTargets {
         if (!(chain[0] instanceof X509Certificate leaf)) {
             return List.of();
         }
-        boolean mefIssued = ReenrolmentServer.issuedBy(leaf, mefCa)
-                && enrolments.enroleeHolding(leaf.getSerialNumber()).isPresent();
-        return mefIssued || chainsToTargetAnchor(chain) ? dnsNames(leaf) : List.of();
+        if (ReenrolmentServer.issuedBy(leaf, mefCa)) { // a CSE the MEF enrolled: the name its policy gives, no other
+            return enrolments
+                    .enroleeHolding(leaf.getSerialNumber())
+                    .flatMap(enrolments::policy)
+                    .filter(p -> p.subject().type() == io.citadel.mef.est.EnrolmentSubject.Type.CSE_ID)
+                    .map(p -> List.of(p.subject().id().replaceFirst("^/", "") + "."
+                            + p.subject().spDomain()))
+                    .orElse(List.of());
+        }
+        return chainsToTargetAnchor(chain) ? dnsNames(leaf) : List.of();
     }
 
     private boolean chainsToTargetAnchor(Certificate[] chain) {
