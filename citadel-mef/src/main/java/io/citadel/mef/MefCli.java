@@ -325,7 +325,7 @@ public final class MefCli {
 
     /** Writes the CRL of every revoked certificate, valid 7 days (a running MEF re-publishes it daily). */
     static void publishCrl(CertificateAuthority ca, Enrolments enrolments, Path dataDir) throws IOException {
-        java.security.cert.X509CRL crl = ca.crl(enrolments.revokedSerials(), Duration.ofDays(7));
+        java.security.cert.X509CRL crl = ca.crl(enrolments.revocations(), Duration.ofDays(7));
         Path target = dataDir.resolve(CRL_FILE);
         Path tmp = Files.createTempFile(dataDir, ".crl", ".tmp");
         Files.writeString(tmp, CertificateAuthority.pem(crl), StandardCharsets.US_ASCII);

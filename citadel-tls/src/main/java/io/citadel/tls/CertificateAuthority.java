@@ -292,6 +292,14 @@ public final class CertificateAuthority {
 
     /** A CRL signed by this CA listing the given serial numbers, valid for {@code validity}. */
     public java.security.cert.X509CRL crl(List<BigInteger> revoked, Duration validity) {
+        java.util.Map<BigInteger, Instant> at = new java.util.LinkedHashMap<>();
+        Instant now = Instant.now().minusSeconds(1);
+        revoked.forEach(serial -> at.put(serial, now));
+        return crl(at, validity);
+    }
+
+    /** A CRL signed by this CA listing the given serial numbers with when each was revoked. */
+    public java.security.cert.X509CRL crl(java.util.Map<BigInteger, Instant> revoked, Duration validity) {
         try {
             Instant now = Instant.now();
             org.bouncycastle.cert.X509v2CRLBuilder b = new org.bouncycastle.cert.X509v2CRLBuilder(
@@ -299,10 +307,8 @@ public final class CertificateAuthority {
                             certificate.getSubjectX500Principal().getEncoded()),
                     Date.from(now.minusSeconds(60)));
             b.setNextUpdate(Date.from(now.plus(validity)));
-            for (BigInteger serial : revoked) {
-                b.addCRLEntry(
-                        serial, Date.from(now.minusSeconds(1)), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
-            }
+            revoked.forEach((serial, when) ->
+                    b.addCRLEntry(serial, Date.from(when), org.bouncycastle.asn1.x509.CRLReason.keyCompromise));
             return new org.bouncycastle.cert.jcajce.JcaX509CRLConverter()
                     .getCRL(b.build(signerBuilder(signer).build(keys.getPrivate())));
         } catch (GeneralSecurityException | OperatorCreationException e) {

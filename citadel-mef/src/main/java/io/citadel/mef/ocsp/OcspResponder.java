@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
@@ -66,14 +65,14 @@ public final class OcspResponder {
             DigestCalculatorProvider digests = new JcaDigestCalculatorProviderBuilder().build();
             BasicOCSPRespBuilder b = new BasicOCSPRespBuilder(new RespID(issuer.getSubject()));
             Instant now = clock.instant();
-            List<BigInteger> revoked = enrolments.revokedSerials();
+            java.util.Map<BigInteger, Instant> revoked = enrolments.revocations();
             for (Req r : asked) {
                 CertificateID id = r.getCertID();
                 CertificateStatus status;
                 if (!id.matchesIssuer(issuer, digests)) {
                     status = new UnknownStatus();
-                } else if (revoked.contains(id.getSerialNumber())) {
-                    status = new RevokedStatus(Date.from(now.minusSeconds(1)), CRLReason.keyCompromise);
+                } else if (revoked.containsKey(id.getSerialNumber())) {
+                    status = new RevokedStatus(Date.from(revoked.get(id.getSerialNumber())), CRLReason.keyCompromise);
                 } else if (enrolments.enroleeHolding(id.getSerialNumber()).isPresent()) {
                     status = CertificateStatus.GOOD;
                 } else {

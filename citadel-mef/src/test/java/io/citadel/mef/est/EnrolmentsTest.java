@@ -122,4 +122,17 @@ class EnrolmentsTest {
         store.put(new EnrolmentPolicy("kpm-1", ae1, Duration.ofDays(2), hash)); // the same enrolee may change its own
         assertThat(store.policies()).hasSize(1);
     }
+
+    @Test
+    void a_revocation_keeps_its_time_across_a_restart() {
+        Path file = dir.resolve("enrolments.json");
+        Enrolments store = Enrolments.open(file);
+        EnrolmentPolicy policy = new EnrolmentPolicy("kpm-1", CSE, Duration.ofDays(1), ChallengeHash.of(PASSWORD));
+        store.put(policy);
+        assertThat(store.advance(policy, null, BigInteger.valueOf(77))).isTrue();
+        assertThat(store.revoke("kpm-1")).isTrue();
+        java.time.Instant at = store.revocations().get(BigInteger.valueOf(77));
+        assertThat(at).isNotNull();
+        assertThat(Enrolments.open(file).revocations()).containsEntry(BigInteger.valueOf(77), at);
+    }
 }
