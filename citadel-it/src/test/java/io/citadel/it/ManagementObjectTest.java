@@ -194,7 +194,24 @@ class ManagementObjectTest {
                 "a firmware update needs 'fwh'");
         String url = "https://updates.example.com/base-1.0.0.bin";
         String hash = "ab".repeat(32);
-        String forged = sign("base-image", "1.1.0", "https://evil.example/x.bin", hash);
+        String nodeRi = (String) admin.retrieve(nod).resource("m2m:nod").get("ri");
+        String forged = sign(nodeRi, "base-image", "1.1.0", "https://evil.example/x.bin", hash);
+        refused(
+                admin.update(
+                        fw,
+                        Map.of(
+                                "m2m:fwr",
+                                Map.of(
+                                        "vr",
+                                        "1.1.0",
+                                        "ud",
+                                        true,
+                                        "fwh",
+                                        hash,
+                                        "fwsg",
+                                        sign("another-node", "base-image", "1.1.0", url, hash)))),
+                4000,
+                "not signed by a trusted update key");
         refused(
                 admin.update(fw, Map.of("m2m:fwr", Map.of("vr", "1.1.0", "ud", true, "fwh", hash, "fwsg", forged))),
                 4000,
@@ -212,7 +229,7 @@ class ManagementObjectTest {
                                 "fwh",
                                 hash,
                                 "fwsg",
-                                sign("base-image", "1.1.0", url, hash),
+                                sign(nodeRi, "base-image", "1.1.0", url, hash),
                                 "uds",
                                 Map.of("acn", "update", "sus", 3))));
         assertThat(updated.rsc()).as(updated.text()).isEqualTo(2004);
@@ -336,9 +353,10 @@ class ManagementObjectTest {
     }
 
     /** The update statement signed by the update key with {@code openssl dgst -sha256 -sign}, in base64. */
-    static String sign(String name, String version, String url, String sha256) throws Exception {
+    static String sign(String node, String name, String version, String url, String sha256) throws Exception {
         Path statement = Files.createTempFile(keys, "fw", ".txt");
-        Files.writeString(statement, "citadel-firmware-v1\n" + name + "\n" + version + "\n" + url + "\n" + sha256);
+        Files.writeString(
+                statement, "citadel-firmware-v1\n" + node + "\n" + name + "\n" + version + "\n" + url + "\n" + sha256);
         Path signature = statement.resolveSibling(statement.getFileName() + ".sig");
         run(
                 "openssl",

@@ -11,8 +11,10 @@ import java.util.Map;
 
 /**
  * Secure firmware updates (TS 103 645 provision 5.3, TR-0008): a [firmware] mgmtObj may ask a device to update
- * ({@code ud} true) only with a signature of a trusted update key over what the device will install: the statement
- * {@code citadel-firmware-v1\n<fwn>\n<vr>\n<url>\n<fwh>} (UTF-8; {@code fwh} the image's SHA-256 in lower-case hex),
+ * ({@code ud} true) only with a signature of a trusted update key over what the device will install and which device:
+ * the statement {@code citadel-firmware-v1\n<node ri>\n<fwn>\n<vr>\n<url>\n<fwh>} (UTF-8; the resource ID of the
+ * {@code <node>} the [firmware] is under, so a signed update cannot be replayed on another device; {@code fwh} the
+ * image's SHA-256 in lower-case hex),
  * ECDSA-SHA256 (DER, base64 in {@code fwsg}), as {@code openssl dgst -sha256 -sign} makes it. The device checks the
  * image against {@code fwh} before installing it. Without trusted keys no update is accepted (fail closed).
  */
@@ -24,12 +26,12 @@ public record FirmwareSignatures(List<PublicKey> trusted) {
     }
 
     /** The statement an update key signs for these attributes. */
-    public static String statement(String name, String version, String url, String sha256) {
-        return "citadel-firmware-v1\n" + name + "\n" + version + "\n" + url + "\n" + sha256;
+    public static String statement(String node, String name, String version, String url, String sha256) {
+        return "citadel-firmware-v1\n" + node + "\n" + name + "\n" + version + "\n" + url + "\n" + sha256;
     }
 
     /** Refuses (4000) the firmware mgmtObj attributes {@code attrs} unless an update key signed them. */
-    void check(Map<String, Object> attrs) {
+    void check(String node, Map<String, Object> attrs) {
         if (trusted.isEmpty()) {
             throw OneM2mException.badRequest(
                     "no firmware update is accepted: this CSE has no trusted update key (--firmware-update-keys)");
@@ -53,7 +55,8 @@ public record FirmwareSignatures(List<PublicKey> trusted) {
                 throw OneM2mException.badRequest("a firmware update needs '" + field + "' on one line");
             }
         }
-        byte[] message = statement((String) attrs.get("fwn"), (String) attrs.get("vr"), (String) attrs.get("url"), hash)
+        byte[] message = statement(
+                        node, (String) attrs.get("fwn"), (String) attrs.get("vr"), (String) attrs.get("url"), hash)
                 .getBytes(StandardCharsets.UTF_8);
         for (PublicKey key : trusted) {
             if (verifies(key, message, signature)) {

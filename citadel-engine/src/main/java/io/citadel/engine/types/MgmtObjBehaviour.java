@@ -61,19 +61,19 @@ public final class MgmtObjBehaviour implements TypeBehaviour {
     public void prepareCreate(CreateDraft draft) {
         checkActions(draft.attributes(), draft.attributes());
         check(draft.attributes());
-        checkFirmwareUpdate(draft.attributes(), draft.attributes());
+        checkFirmwareUpdate(draft.parent().ri(), draft.attributes(), draft.attributes());
     }
 
     /**
      * A [firmware] that asks for an update ({@code ud} true after the request) and whose request touches what the
      * device would install needs a trusted update key's signature over it ({@link FirmwareSignatures}).
      */
-    private void checkFirmwareUpdate(Map<String, Object> requested, Map<String, Object> attrs) {
+    private void checkFirmwareUpdate(String node, Map<String, Object> requested, Map<String, Object> attrs) {
         long mgd = attrs.get("mgd") instanceof Number n ? n.longValue() : -1;
         boolean touched =
                 List.of("ud", "fwn", "vr", "url", "fwh", "fwsg").stream().anyMatch(requested::containsKey);
         if (mgd == FIRMWARE && Boolean.TRUE.equals(attrs.get("ud")) && touched) {
-            firmwareUpdates.check(attrs);
+            firmwareUpdates.check(node, attrs);
         }
     }
 
@@ -95,7 +95,7 @@ public final class MgmtObjBehaviour implements TypeBehaviour {
         }
         checkActions(changes, after);
         check(after);
-        checkFirmwareUpdate(changes, after);
+        checkFirmwareUpdate(current.parentId(), changes, after);
     }
 
     /** Rules on the attributes a mgmtObj has (after the CREATE or UPDATE). */

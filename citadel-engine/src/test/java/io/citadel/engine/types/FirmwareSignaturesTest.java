@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Secure firmware updates: every unsigned, wrongly signed or tampered update first, then a signed one. */
 class FirmwareSignaturesTest {
     static final String HASH = "0123456789abcdef".repeat(4);
+    static final String NODE = "nod123";
 
     static KeyPair p256() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
@@ -41,14 +42,14 @@ class FirmwareSignaturesTest {
                 true));
         Signature s = Signature.getInstance("SHA256withECDSA");
         s.initSign(signer.getPrivate());
-        s.update(FirmwareSignatures.statement("base", "1.1", "https://u.example/b-1.1.bin", HASH)
+        s.update(FirmwareSignatures.statement(NODE, "base", "1.1", "https://u.example/b-1.1.bin", HASH)
                 .getBytes(StandardCharsets.UTF_8));
         attrs.put("fwsg", Base64.getEncoder().encodeToString(s.sign()));
         return attrs;
     }
 
     static void refused(FirmwareSignatures f, Map<String, Object> attrs, String message) {
-        assertThatThrownBy(() -> f.check(attrs))
+        assertThatThrownBy(() -> f.check(NODE, attrs))
                 .isInstanceOf(OneM2mException.class)
                 .hasMessageContaining(message);
     }
@@ -78,6 +79,9 @@ class FirmwareSignaturesTest {
         Map<String, Object> tampered = update(trusted);
         tampered.put("url", "https://evil.example/b-1.1.bin");
         refused(f, tampered, "not signed by a trusted update key");
+        assertThatThrownBy(() -> f.check("nod456", update(trusted)))
+                .as("signed for another device")
+                .hasMessageContaining("not signed by a trusted update key");
     }
 
     @Test
@@ -85,6 +89,6 @@ class FirmwareSignaturesTest {
         KeyPair first = p256();
         KeyPair second = p256();
         FirmwareSignatures f = new FirmwareSignatures(List.of(first.getPublic(), second.getPublic()));
-        assertThatCode(() -> f.check(update(second))).doesNotThrowAnyException();
+        assertThatCode(() -> f.check(NODE, update(second))).doesNotThrowAnyException();
     }
 }
