@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * One listener of the MEF or the MAF: at most 16 connections per peer address (1024 in all; see
+ * One listener of the MEF or the MAF: a client that started sending must have sent what is answered within 30 s
+ * ({@link AnswerDeadline}), at most 16 connections per peer address (1024 in all; see
  * {@link io.citadel.security.ConnectionLimiter}), a TLS handler (which the caller chooses: a pre-shared key or
  * certificates), HTTP with bodies of at most 32 KiB, a connection closed after 30 s without a byte, and the service's
  * handler, which does its work on a bounded pool of two workers (busy: 503).
@@ -44,6 +45,16 @@ public final class ServiceListener implements AutoCloseable {
             Function<SocketChannel, ChannelHandler> security,
             Function<Executor, ChannelHandler> service)
             throws InterruptedException {
+        this(address, security, service, 30_000);
+    }
+
+    /** @param answerDeadlineMillis how long a client that started sending may take to send what is answered */
+    ServiceListener(
+            InetSocketAddress address,
+            Function<SocketChannel, ChannelHandler> security,
+            Function<Executor, ChannelHandler> service,
+            long answerDeadlineMillis)
+            throws InterruptedException {
         Channel bound = null;
         try {
             bound = new ServerBootstrap()
@@ -58,11 +69,14 @@ public final class ServiceListener implements AutoCloseable {
                                 return;
                             }
                             ch.closeFuture().addListener(f -> limiter.release(peer));
+                            AnswerDeadline deadline = new AnswerDeadline(answerDeadlineMillis);
                             ch.pipeline()
+                                    .addLast(deadline)
                                     .addLast(new ReadTimeoutHandler(30))
                                     .addLast(security.apply(ch))
                                     .addLast(new HttpServerCodec(4096, 8192, 8192))
                                     .addLast(new HttpObjectAggregator(MAX_BODY))
+                                    .addLast(deadline.requestReceived())
                                     .addLast(service.apply(worker));
                         }
                     })

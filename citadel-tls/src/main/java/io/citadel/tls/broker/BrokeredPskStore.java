@@ -201,6 +201,9 @@ public final class BrokeredPskStore implements PskStore, PskPrefetch, AutoClosea
         Held previous = held.put(identity, new Held(credential, bytes));
         if (previous != null) {
             java.util.Arrays.fill(previous.key(), (byte) 0);
+            if (!previous.credential().allowed().equals(credential.allowed())) {
+                announce(previous.credential()); // bound to someone else now: sessions of the old binding end
+            }
         }
         refusedUntil.remove(identity);
         LOG.log(Level.INFO, "key " + identity + " fetched from its broker for " + key.originator() + " until " + until);
