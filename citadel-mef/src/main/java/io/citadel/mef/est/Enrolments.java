@@ -124,15 +124,7 @@ public final class Enrolments {
                 throw new IllegalArgumentException("enrolee " + p.enrolee() + " has a policy already");
             }
         }
-        refuseTakenIdentities(policies);
-        java.util.Set<String> batch = new java.util.HashSet<>();
-        for (EnrolmentPolicy p : policies) {
-            for (String id : identities(p)) {
-                if (!batch.add(id)) {
-                    throw new IllegalArgumentException("identity " + id + " is given twice in the batch");
-                }
-            }
-        }
+        refuseTakenIdentities(policies); // also two of the batch with one identity
         policies.forEach(p -> byEnrolee.put(p.enrolee(), new State(p, null, false)));
         save(() -> policies.forEach(p -> byEnrolee.remove(p.enrolee())));
     }
@@ -149,16 +141,16 @@ public final class Enrolments {
      * restricted identity): two devices must never hold certificates for one AE-ID or CSE-ID.
      */
     private void refuseTakenIdentities(List<EnrolmentPolicy> policies) {
+        Map<String, String> taken = new java.util.HashMap<>(); // identity -> enrolee, indexed once: O(stored + new)
+        byEnrolee
+                .values()
+                .forEach(st -> identities(st.policy())
+                        .forEach(id -> taken.put(id, st.policy().enrolee())));
         for (EnrolmentPolicy p : policies) {
-            for (State other : byEnrolee.values()) {
-                if (other.policy().enrolee().equals(p.enrolee())) {
-                    continue;
-                }
-                for (String id : identities(p)) {
-                    if (identities(other.policy()).contains(id)) {
-                        throw new IllegalArgumentException("identity " + id + " is given already, to "
-                                + other.policy().enrolee());
-                    }
+            for (String id : identities(p)) {
+                String holder = taken.putIfAbsent(id, p.enrolee());
+                if (holder != null && !holder.equals(p.enrolee())) {
+                    throw new IllegalArgumentException("identity " + id + " is given already, to " + holder);
                 }
             }
         }
