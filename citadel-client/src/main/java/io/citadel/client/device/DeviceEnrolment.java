@@ -19,10 +19,12 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.x509.GeneralNames;
@@ -63,7 +65,9 @@ public final class DeviceEnrolment {
     private final char[] challengePassword;
     private final DeviceState state;
     private final Supplier<MefChannel> bootstrapChannel;
+    private final Map<String, String> addresses;
     private volatile DeviceCredentials credentials;
+    private volatile ManagedSettings settings;
 
     private DeviceEnrolment(Builder b) {
         this.mefHost = b.mefHost;
@@ -81,7 +85,14 @@ public final class DeviceEnrolment {
                     }
                     return MefChannel.psk(mefHost, b.mefPort, kpmId, kpm, TIMEOUT);
                 };
-        this.credentials = state.load().orElse(null); // a wrong password or open permissions are refused here
+        this.addresses = Map.copyOf(b.addresses);
+        // a wrong password or open permissions are refused here
+        Optional<DeviceState.Stored> stored = state.load();
+        this.credentials = stored.map(DeviceState.Stored::credentials).orElse(null);
+        ManagedSettings s = stored.map(DeviceState.Stored::settings).orElse(ManagedSettings.NONE);
+        this.settings = s.firmwareName() == null && b.firmwareName != null
+                ? s.withFirmware(b.firmwareName, b.firmwareVersion)
+                : s;
     }
 
     public static Builder builder() {
@@ -135,7 +146,7 @@ public final class DeviceEnrolment {
                             exported.key(),
                             keyForCse,
                             cseFqdn);
-                    state.save(c);
+                    state.save(c, settings);
                     credentials = c;
                     return c;
                 } finally {
@@ -254,7 +265,7 @@ public final class DeviceEnrolment {
             throw new EnrolmentException("the renewed certificate names another identity than the device's");
         }
         DeviceCredentials next = c.renewed(keys.getPrivate(), List.of(renewed, c.mefCa()));
-        state.save(next);
+        state.save(next, settings);
         credentials = next;
     }
 
@@ -266,11 +277,23 @@ public final class DeviceEnrolment {
      * (a PKCS#10 body for EST, JSON otherwise); the MEF must prove its FQDN under the MEF CA.
      */
     Answer overCertificate(String method, String path, byte[] body, int max, String what) {
+        return overCertificate(mefFqdn(), mefPort(), method, path, body, max, what);
+    }
+
+    /**
+     * One exchange with the MEF {@code fqdn} on its certificate listener {@code port}: its certificate must name
+     * {@code fqdn} under the MEF's CA or a trust anchor a management object added.
+     */
+    Answer overCertificate(String fqdn, int port, String method, String path, byte[] body, int max, String what) {
         DeviceCredentials c = credentials();
-        if (mefCertPort <= 0) {
+        if (port <= 0) {
             throw new EnrolmentException(what + " needs the MEF's certificate port");
         }
-        SSLContext tls = DeviceTls.context(c.privateKey(), c.chain(), List.of(c.mefCa()), mefFqdn);
+        String mefHost = address(fqdn);
+        int mefCertPort = port;
+        List<X509Certificate> trust = new ArrayList<>(List.of(c.mefCa()));
+        trust.addAll(settings.anchorList());
+        SSLContext tls = DeviceTls.context(c.privateKey(), c.chain(), trust, fqdn);
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .sslContext(tls)
@@ -302,15 +325,51 @@ public final class DeviceEnrolment {
         }
     }
 
-    /** The MEF's FQDN (the host its EST base URI names). */
+    /** The FQDN of the MEF the device follows now (the host its EST base URI names). */
     String mefFqdn() {
-        return mefFqdn;
+        String moved = settings.mefFqdn();
+        return moved != null ? moved : mefFqdn;
+    }
+
+    /** The certificate port of the MEF the device follows now. */
+    int mefPort() {
+        return settings.mefFqdn() != null ? settings.mefPort() : mefCertPort;
+    }
+
+    /** Where to reach {@code fqdn}: the address given for it ({@code mef(...)}, {@code address(...)}), else by DNS. */
+    String address(String fqdn) {
+        if (fqdn.equalsIgnoreCase(mefFqdn)) {
+            return mefHost;
+        }
+        return addresses.getOrDefault(fqdn.toLowerCase(java.util.Locale.ROOT), fqdn);
+    }
+
+    /** What management objects changed on this device (kept in its state). */
+    public ManagedSettings settings() {
+        return settings;
+    }
+
+    /** Changes the managed settings and stores them with the credentials, or changes nothing. */
+    synchronized ManagedSettings changeSettings(java.util.function.UnaryOperator<ManagedSettings> change) {
+        ManagedSettings next = change.apply(settings);
+        if (!next.equals(settings)) {
+            state.save(credentials(), next);
+            settings = next;
+        }
+        return next;
+    }
+
+    /** {@code base} and the trust anchors management objects added. */
+    public List<X509Certificate> trust(List<X509Certificate> base) {
+        List<X509Certificate> all = new ArrayList<>(base);
+        all.addAll(settings.anchorList());
+        return all;
     }
 
     /** The oneM2M client of this device's AE, over certificate TLS to {@code cseBaseUri} (https://host:port). */
     public OneM2mClient cseWithCertificate(String cseBaseUri, List<X509Certificate> cseTrust) {
         DeviceCredentials c = credentials();
-        SSLContext tls = DeviceTls.context(c.privateKey(), c.chain(), cseTrust, c.cseFqdn());
+        SSLContext tls = DeviceTls.context(c.privateKey(), c.chain(), trust(cseTrust), c.cseFqdn());
         return new OneM2mClient(HttpTransport.connect(cseBaseUri, tls), c.aeId());
     }
 
@@ -388,8 +447,27 @@ public final class DeviceEnrolment {
         private Path stateDir;
         private char[] storePassword;
         private Supplier<MefChannel> channel;
+        private final Map<String, String> addresses = new java.util.HashMap<>();
+        private String firmwareName;
+        private String firmwareVersion;
 
         private Builder() {}
+
+        /**
+         * The address of another server the device may be pointed to by name (a MEF a [MEFClientRegCfg] names),
+         * where DNS does not know it; otherwise names are looked up by DNS.
+         */
+        public Builder address(String fqdn, String address) {
+            addresses.put(fqdn.toLowerCase(java.util.Locale.ROOT), address);
+            return this;
+        }
+
+        /** The firmware the device runs when its state records none (what a [firmware] update must be newer than). */
+        public Builder firmware(String name, String version) {
+            this.firmwareName = name;
+            this.firmwareVersion = version;
+            return this;
+        }
 
         /** The MEF's TLS-PSK (EST) listener and its FQDN (the KeID's domain, the name in its certificate). */
         public Builder mef(String host, int port, String fqdn) {

@@ -57,8 +57,11 @@ final class DeviceState {
         return dir.resolve(FILE);
     }
 
+    /** What the state holds: the credentials and what management objects changed. */
+    record Stored(DeviceCredentials credentials, ManagedSettings settings) {}
+
     /** The stored credentials, if any; refused (wrong permissions, owner or password, damaged) with our exception. */
-    Optional<DeviceCredentials> load() {
+    Optional<Stored> load() {
         checkPrivate(dir);
         Path file = file();
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -95,14 +98,20 @@ final class DeviceState {
                     (String) facts.get("cseFqdn"));
             Arrays.fill(ke, (byte) 0);
             Arrays.fill(cseKey, (byte) 0);
-            return Optional.of(c);
+            ManagedSettings settings = ManagedSettings.NONE;
+            if (ks.containsAlias("managed")) {
+                byte[] managed = secret(ks, "managed", p);
+                settings = ManagedSettings.fromJson(managed);
+                Arrays.fill(managed, (byte) 0);
+            }
+            return Optional.of(new Stored(c, settings));
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new EnrolmentException("the device state " + file + " is incomplete or damaged");
         }
     }
 
-    /** Writes {@code c} (0600, atomically), creating the directory (0700) when needed. */
-    void save(DeviceCredentials c) {
+    /** Writes {@code c} and {@code settings} (0600, atomically), creating the directory (0700) when needed. */
+    void save(DeviceCredentials c, ManagedSettings settings) {
         try {
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 checkPrivate(dir);
@@ -125,6 +134,8 @@ final class DeviceState {
                 ks.setEntry("ke", new KeyStore.SecretKeyEntry(new SecretKeySpec(ke, "HmacSHA256")), p);
                 ks.setEntry("cse-key", new KeyStore.SecretKeyEntry(new SecretKeySpec(cseKey, "HmacSHA256")), p);
                 ks.setEntry("facts", new KeyStore.SecretKeyEntry(new SecretKeySpec(meta, "HmacSHA256")), p);
+                ks.setEntry(
+                        "managed", new KeyStore.SecretKeyEntry(new SecretKeySpec(settings.toJson(), "HmacSHA256")), p);
             } finally {
                 Arrays.fill(ke, (byte) 0);
                 Arrays.fill(cseKey, (byte) 0);

@@ -1,11 +1,8 @@
 package io.citadel.engine.types;
 
+import io.citadel.credentials.FirmwareStatement;
 import io.citadel.protocol.OneM2mException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +24,7 @@ public record FirmwareSignatures(List<PublicKey> trusted) {
 
     /** The statement an update key signs for these attributes. */
     public static String statement(String node, String name, String version, String url, String sha256) {
-        return "citadel-firmware-v1\n" + node + "\n" + name + "\n" + version + "\n" + url + "\n" + sha256;
+        return FirmwareStatement.of(node, name, version, url, sha256);
     }
 
     /** Refuses (4000) the firmware mgmtObj attributes {@code attrs} unless an update key signed them. */
@@ -40,14 +37,8 @@ public record FirmwareSignatures(List<PublicKey> trusted) {
         if (!(fwh instanceof String hash) || !hash.matches("[0-9a-f]{64}")) {
             throw OneM2mException.badRequest("a firmware update needs 'fwh', the image's SHA-256 in lower-case hex");
         }
-        byte[] signature;
-        try {
-            signature =
-                    attrs.get("fwsg") instanceof String s ? Base64.getDecoder().decode(s) : null;
-        } catch (IllegalArgumentException e) {
-            signature = null;
-        }
-        if (signature == null || signature.length > 256) {
+        byte[] signature = FirmwareStatement.signature(attrs.get("fwsg"));
+        if (signature == null) {
             throw OneM2mException.badRequest("a firmware update needs 'fwsg', a base64 ECDSA-SHA256 signature");
         }
         for (String field : java.util.List.of("fwn", "vr", "url")) {
@@ -55,25 +46,10 @@ public record FirmwareSignatures(List<PublicKey> trusted) {
                 throw OneM2mException.badRequest("a firmware update needs '" + field + "' on one line");
             }
         }
-        byte[] message = statement(
-                        node, (String) attrs.get("fwn"), (String) attrs.get("vr"), (String) attrs.get("url"), hash)
-                .getBytes(StandardCharsets.UTF_8);
-        for (PublicKey key : trusted) {
-            if (verifies(key, message, signature)) {
-                return;
-            }
-        }
-        throw OneM2mException.badRequest("the firmware update is not signed by a trusted update key");
-    }
-
-    private static boolean verifies(PublicKey key, byte[] message, byte[] signature) {
-        try {
-            Signature s = Signature.getInstance("SHA256withECDSA");
-            s.initVerify(key);
-            s.update(message);
-            return s.verify(signature);
-        } catch (GeneralSecurityException | RuntimeException e) { // a malformed signature is just not a valid one
-            return false;
+        String statement =
+                statement(node, (String) attrs.get("fwn"), (String) attrs.get("vr"), (String) attrs.get("url"), hash);
+        if (!FirmwareStatement.signedBy(trusted, statement, signature)) {
+            throw OneM2mException.badRequest("the firmware update is not signed by a trusted update key");
         }
     }
 }
