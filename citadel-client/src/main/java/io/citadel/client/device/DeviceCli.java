@@ -35,6 +35,10 @@ import java.util.concurrent.TimeUnit;
  * a container and a contentInstance, prints {@code Citadel device ready: <AE-ID>}, then renews its certificate
  * when due and, as a MEF client ({@link MefCommands}), polls the MEF for commands (at once, then after the
  * retryDuration the MEF answers) until it is stopped (SIGTERM). {@code --mef-commands off} leaves the MEF client out.
+ * With {@code --node <address>} it follows the management objects under its {@code <node>} ({@link NodeFollower},
+ * every {@code --node-poll} seconds): trust anchors, its authentication profile (both {@code --cse} and
+ * {@code --cse-psk} given, it can switch between them), its MEF, and firmware signed by a key of
+ * {@code --firmware-keys}, installed into {@code --firmware-dir} (default {@code <state-dir>/firmware}).
  */
 public final class DeviceCli {
     /** The line printed once the device is registered and has written its first contentInstance. */
@@ -45,6 +49,8 @@ public final class DeviceCli {
                                       (--cse https://host:port | --cse-psk host:port) --cse-id /id-in --state-dir DIR
                                       [--mef-host 127.0.0.1] [--mef-port 8443] [--mef-cert-port 8444]
                                       [--cse-trust ca.pem] [--store-password-file FILE] [--mef-commands on|off]
+                                      [--node ADDRESS [--node-poll SECONDS] [--firmware-keys keys.pem]
+                                       [--firmware NAME;VERSION] [--firmware-dir DIR]] [--address FQDN=IP,...]
             """;
 
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
@@ -59,12 +65,14 @@ public final class DeviceCli {
         Map<String, String> opts;
         try {
             opts = options(args.subList(1, args.size()));
-            if (opts.containsKey("cse") == opts.containsKey("cse-psk")) {
-                throw new IllegalArgumentException(
-                        "give exactly one of --cse https://host:port and --cse-psk host:port");
+            if (!opts.containsKey("cse") && !opts.containsKey("cse-psk")) {
+                throw new IllegalArgumentException("give --cse https://host:port or --cse-psk host:port, or both");
             }
             if (!List.of("on", "off").contains(opts.getOrDefault("mef-commands", "on"))) {
                 throw new IllegalArgumentException("--mef-commands takes on or off");
+            }
+            if (opts.containsKey("node-poll") && !opts.get("node-poll").matches("[1-9][0-9]{0,4}")) {
+                throw new IllegalArgumentException("--node-poll takes 1 to 99999 seconds");
             }
             for (String required : List.of("mef-fqdn", "cse-id", "state-dir")) {
                 if (!opts.containsKey(required)) {
@@ -101,6 +109,23 @@ public final class DeviceCli {
                 .mefCertificatePort(port(opts.getOrDefault("mef-cert-port", "8444")))
                 .store(state, storePassword);
         Arrays.fill(storePassword, '\0');
+        for (String pair : opts.getOrDefault("address", "").split(",")) {
+            String[] kv = pair.split("=", 2);
+            if (pair.isEmpty()) {
+                continue;
+            }
+            if (kv.length != 2 || kv[0].isEmpty() || kv[1].isEmpty()) {
+                throw new IllegalArgumentException("--address takes FQDN=IP pairs, separated by commas");
+            }
+            b.address(kv[0], kv[1]);
+        }
+        if (opts.containsKey("firmware")) {
+            String[] nv = opts.get("firmware").split(";", 2);
+            if (nv.length != 2 || nv[0].isEmpty() || nv[1].isEmpty()) {
+                throw new IllegalArgumentException("--firmware takes NAME;VERSION");
+            }
+            b.firmware(nv[0], nv[1]);
+        }
         boolean enrolled = Files.exists(state.resolve(DeviceState.FILE), LinkOption.NOFOLLOW_LINKS);
         if (!enrolled) { // the factory secrets are read only when they are needed
             byte[] kpm = hexKey(required(opts, "kpm-file"));
@@ -126,18 +151,29 @@ public final class DeviceCli {
             throw new IllegalArgumentException(
                     "this device is enrolled for the CSE " + c.cseId() + ", not " + cseId + " (--cse-id)");
         }
-        OneM2mClient cse;
-        if (opts.containsKey("cse")) {
-            List<X509Certificate> trust =
-                    opts.containsKey("cse-trust") ? certificates(Path.of(opts.get("cse-trust"))) : List.of(c.mefCa());
-            cse = device.cseWithCertificate(opts.get("cse"), trust);
-        } else {
-            URI hostPort = URI.create("tls://" + opts.get("cse-psk"));
+        List<X509Certificate> trust =
+                opts.containsKey("cse-trust") ? certificates(Path.of(opts.get("cse-trust"))) : List.of(c.mefCa());
+        URI hostPort = null;
+        if (opts.containsKey("cse-psk")) {
+            hostPort = URI.create("tls://" + opts.get("cse-psk"));
             if (hostPort.getHost() == null || hostPort.getPort() < 0) {
                 throw new IllegalArgumentException("--cse-psk takes host:port");
             }
-            cse = device.cseWithKey(hostPort.getHost(), hostPort.getPort());
         }
+        DeviceManagement management = DeviceManagement.of(
+                device,
+                new DeviceManagement.CseEndpoints(
+                        opts.get("cse"),
+                        trust,
+                        hostPort == null ? null : hostPort.getHost(),
+                        hostPort == null ? 0 : hostPort.getPort()),
+                opts.containsKey("firmware-keys")
+                        ? UpdateKeys.load(Path.of(opts.get("firmware-keys")), "--firmware-keys")
+                        : List.of(),
+                new DirectoryInstaller(Path.of(opts.getOrDefault(
+                        "firmware-dir", state.resolve("firmware").toString()))),
+                state.resolve("downloads"));
+        OneM2mClient cse = management.cse();
         try {
             String ae = register(cse, cseId, c.aeId());
             expect(cse.create(ae, 3, Map.of("m2m:cnt", Map.of("rn", "data"))), "create its container", 2001, 4105);
@@ -153,8 +189,14 @@ public final class DeviceCli {
         }
         out.println(READY + c.aeId());
         out.flush();
+        NodeFollower node = opts.containsKey("node") ? new NodeFollower(management, opts.get("node")) : null;
+        Duration nodePoll = Duration.ofSeconds(Integer.parseInt(opts.getOrDefault("node-poll", "60")));
         return renewUntilStopped(
-                device, "on".equals(opts.getOrDefault("mef-commands", "on")) ? new MefCommands(device) : null, out);
+                device,
+                "on".equals(opts.getOrDefault("mef-commands", "on")) ? new MefCommands(device, management) : null,
+                node,
+                nodePoll,
+                out);
     }
 
     /** Registers the AE (or finds it registered by an earlier run: 4105, 4117); returns its address. */
@@ -188,7 +230,8 @@ public final class DeviceCli {
      * Renews when due (checked at the due time, then again) and polls the MEF for commands (if {@code commands} is
      * not null), on one timer thread, until SIGTERM.
      */
-    private static int renewUntilStopped(DeviceEnrolment device, MefCommands commands, PrintStream out)
+    private static int renewUntilStopped(
+            DeviceEnrolment device, MefCommands commands, NodeFollower node, Duration nodePoll, PrintStream out)
             throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -214,6 +257,9 @@ public final class DeviceCli {
         schedule(timer, device, out, untilDue(device), Duration.ofMinutes(1));
         if (commands != null) {
             poll(timer, commands, Duration.ZERO, out, Duration.ofMinutes(1));
+        }
+        if (node != null) {
+            timer.scheduleWithFixedDelay(() -> follow(node, out), 0, nodePoll.toMillis(), TimeUnit.MILLISECONDS);
         }
         stop.await();
         return 0;
@@ -271,6 +317,24 @@ public final class DeviceCli {
                 },
                 delay.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** One poll of the node's management objects; each outcome printed, a failure printed and tried again later. */
+    private static void follow(NodeFollower node, PrintStream out) {
+        try {
+            for (NodeFollower.Applied a : node.poll()) {
+                out.println("Citadel device: management object " + a.source() + " (mgd " + a.mgd() + ") "
+                        + (a.outcome().isApplied() ? "applied: " : "refused: ")
+                        + a.outcome().action());
+            }
+        } catch (EnrolmentException | IllegalStateException e) {
+            out.println("Citadel device: its management objects could not be read: " + e.getMessage());
+        } catch (RuntimeException e) {
+            out.println("Citadel device: following its management objects failed ("
+                    + e.getClass().getSimpleName() + ")");
+        } finally {
+            out.flush();
+        }
     }
 
     private static Duration untilDue(DeviceEnrolment device) {
@@ -393,7 +457,13 @@ public final class DeviceCli {
                 "cse-trust",
                 "state-dir",
                 "store-password-file",
-                "mef-commands");
+                "mef-commands",
+                "node",
+                "node-poll",
+                "firmware-keys",
+                "firmware",
+                "firmware-dir",
+                "address");
         for (String k : opts.keySet()) {
             if (!known.contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k);

@@ -97,7 +97,10 @@ final class FirmwareUpdate {
         }
         Path image = null;
         try {
-            Files.createDirectories(scratch);
+            if (!Files.exists(scratch, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                io.citadel.credentials.PrivateFiles.directory(scratch);
+            }
+            DeviceState.checkPrivate(scratch);
             image = Files.createTempFile(
                     scratch,
                     "image-",
@@ -111,6 +114,11 @@ final class FirmwareUpdate {
             return ManagementOutcome.applied("installed " + name + " " + version);
         } catch (IOException e) {
             return ManagementOutcome.failed(e.getMessage() == null ? "the update failed" : e.getMessage());
+        } catch (EnrolmentException e) {
+            return ManagementOutcome.failed(e.getMessage());
+        } catch (RuntimeException e) {
+            return ManagementOutcome.failed(
+                    "the installation failed (" + e.getClass().getSimpleName() + ")");
         } finally {
             if (image != null) {
                 try {

@@ -38,8 +38,11 @@ import java.util.Optional;
  *
  * <p>What it executes: CERT_PROV by EST at the MEF it enrolled with ({@link DeviceEnrolment#renew}: a new key and
  * certificate; 42 malformed arguments, 43 another protocol than EST, another MEF, or another subject than its own
- * AE-ID; 100 the MEF refused or could not be reached, 101 a failure of its own). Other classes (DEV_CFG, MO_NODE)
- * are answered 41 CLASS_NOT_SUPPORTED. A cmdID it executed already is answered 40 REPEATED_CMD_ID when ISSUED
+ * AE-ID; 100 the MEF refused or could not be reached, 101 a failure of its own); MO_NODE, when it follows management
+ * objects ({@link DeviceManagement}): objectTypeID 1 [authenticationProfile], 2 [trustAnchorCred], 3 [MAFClientRegCfg],
+ * the object's attributes as the command's arguments, answered 20, 302 (malformed), 303 (not acceptable) or 305
+ * (failed; nothing changed). DEV_CFG (an OMA DM, LwM2M or TR-069 server: this device has none of these clients) and
+ * MO_NODE without management are answered 41 CLASS_NOT_SUPPORTED. A cmdID it executed already is answered 40 REPEATED_CMD_ID when ISSUED
  * again, and with the result it had when REISSUED (its report was lost).
  */
 public final class MefCommands {
@@ -65,6 +68,7 @@ public final class MefCommands {
     public record Poll(List<Executed> executed, Duration retryAfter) {}
 
     private final DeviceEnrolment device;
+    private final DeviceManagement management;
     private final Transport mef;
     private final Map<Long, CommandStatus> executed = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -73,23 +77,37 @@ public final class MefCommands {
         }
     };
     private String regId;
+    /** The MEF ({@code fqdn:port}) {@link #regId} is at. */
+    private String regMef;
 
     /** The device's MEF client over certificate TLS; the device must be enrolled. */
     public MefCommands(DeviceEnrolment device) {
+        this(device, (DeviceManagement) null);
+    }
+
+    /** The device's MEF client, executing MO_NODE commands with {@code management} (null: 41). */
+    public MefCommands(DeviceEnrolment device, DeviceManagement management) {
         this(
                 device,
+                management,
                 (method, path, body) ->
                         device.overCertificate(method, path, body, MAX_JSON, "MEF client " + method + " " + path));
     }
 
     MefCommands(DeviceEnrolment device, Transport mef) {
+        this(device, null, mef);
+    }
+
+    MefCommands(DeviceEnrolment device, DeviceManagement management, Transport mef) {
         this.device = device;
+        this.management = management;
         this.mef = mef;
     }
 
     /** The MEFClientRegID, registering first if needed. */
     public synchronized String register() {
-        if (regId != null) {
+        String at = device.mefFqdn() + ":" + device.mefPort();
+        if (regId != null && at.equals(regMef)) {
             return regId;
         }
         DeviceEnrolment.Answer a = mef.exchange("POST", CLIENTS_PATH, "{}".getBytes(StandardCharsets.UTF_8));
@@ -99,6 +117,7 @@ public final class MefCommands {
             throw refused("MEF client registration", a);
         }
         regId = id;
+        regMef = at;
         return id;
     }
 
@@ -169,9 +188,14 @@ public final class MefCommands {
                     ? new Executed(cmdId, classId, before, "reported again")
                     : new Executed(cmdId, classId, CommandStatus.REPEATED_CMD_ID, "executed already");
         }
-        Executed e = classId == CommandClass.CERT_PROV.id
-                ? certProv(cmdId, args)
-                : new Executed(cmdId, classId, CommandStatus.CLASS_NOT_SUPPORTED, "not supported by this device");
+        Executed e;
+        if (classId == CommandClass.CERT_PROV.id) {
+            e = certProv(cmdId, args);
+        } else if (classId == CommandClass.MO_NODE.id && management != null) {
+            e = moNode(cmdId, args);
+        } else {
+            e = new Executed(cmdId, classId, CommandStatus.CLASS_NOT_SUPPORTED, "not supported by this device");
+        }
         executed.put(cmdId, e.result());
         return e;
     }
@@ -209,6 +233,43 @@ public final class MefCommands {
                     CommandStatus.CERT_PROV_CLIENT_ERROR,
                     e.getClass().getSimpleName());
         }
+    }
+
+    /** MO_NODE: the object's attributes are the arguments; the object is known by its objectPath. */
+    private Executed moNode(long cmdId, JsonNode args) {
+        int classId = CommandClass.MO_NODE.id;
+        JsonNode path = args.path(MmefNames.OBJECT_PATH);
+        JsonNode type = args.path(MmefNames.OBJECT_TYPE_ID);
+        if (!path.isTextual() || path.asText().isEmpty() || !type.isIntegralNumber()) {
+            return new Executed(cmdId, classId, CommandStatus.MO_NODE_BAD_ARGS, "objectPath or objectTypeID missing");
+        }
+        long mgd = switch (type.asInt()) {
+            case 1 -> DeviceManagement.AUTHENTICATION_PROFILE;
+            case 2 -> DeviceManagement.TRUST_ANCHOR;
+            case 3 -> DeviceManagement.MAF_CLIENT_REG_CFG;
+            default -> -1;
+        };
+        if (mgd < 0) {
+            return new Executed(cmdId, classId, CommandStatus.MO_NODE_TYPE_CONFLICT, "objectTypeID is not 1, 2 or 3");
+        }
+        Map<String, Object> attrs = JSON.convertValue(args, new com.fasterxml.jackson.core.type.TypeReference<>() {});
+        ManagementOutcome o;
+        try {
+            o = management.apply(mgd, null, "mo:" + path.asText(), attrs);
+        } catch (RuntimeException ex) {
+            return new Executed(
+                    cmdId,
+                    classId,
+                    CommandStatus.MO_NODE_EXECUTION_ERROR,
+                    ex.getClass().getSimpleName());
+        }
+        CommandStatus result = switch (o.kind()) {
+            case APPLIED -> CommandStatus.OK;
+            case BAD_ARGUMENTS -> CommandStatus.MO_NODE_BAD_ARGS;
+            case UNACCEPTABLE -> CommandStatus.MO_NODE_UNACCEPTABLE_ARGS;
+            case FAILED -> CommandStatus.MO_NODE_EXECUTION_ERROR;
+        };
+        return new Executed(cmdId, classId, result, o.action());
     }
 
     private Optional<String> unacceptable(int protocol, String uri, int type, String subject) {
