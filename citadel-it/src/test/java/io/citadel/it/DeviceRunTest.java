@@ -202,7 +202,7 @@ class DeviceRunTest {
 
     @Test
     void a_device_registers_over_tls_psk_with_the_key_it_derived_from_ke() throws Exception {
-        // a command waits for it at the MEF: once running, the device polls and answers what it cannot do
+        // a command waits for it at the MEF: once running, the device polls and executes it (it uses that profile)
         MefEnrolmentTest.cli(
                 "mef",
                 "command",
@@ -219,9 +219,43 @@ class DeviceRunTest {
                 "1",
                 "--suid",
                 "22");
-        CseProcess device = CseProcess.launch(deviceRun("dev2", "dev2.kpm", "dev2.challenge", true));
+        // and its node holds a trust anchor to add: the MEF's CA, which it knows, named by its fingerprint
+        var admin = cse.client().as(CseProcess.ADMIN);
+        OneM2mResponse acp = admin.create(
+                "cse-in",
+                1,
+                Fixtures.acp(
+                        "acp-node-Cdev2",
+                        List.of(Fixtures.rule(List.of("Cdev2"), 2 | 4 | 32)),
+                        List.of(Fixtures.rule(List.of(CseProcess.ADMIN), 63))));
+        assertThat(acp.rsc()).as(acp.text()).isEqualTo(2001);
+        List<String> acpi = List.of((String) acp.resource("m2m:acp").get("ri"));
+        assertThat(admin.create(
+                                "cse-in",
+                                14,
+                                Map.of("m2m:nod", Map.of("rn", "node-Cdev2", "ni", "urn:dev2", "acpi", acpi)))
+                        .rsc())
+                .isEqualTo(2001);
+        String fingerprint = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(java.security.cert.CertificateFactory.getInstance("X.509")
+                                .generateCertificate(Files.newInputStream(dir.resolve("mef/ca/ca.pem")))
+                                .getEncoded()));
+        assertThat(admin.create(
+                                "cse-in/node-Cdev2",
+                                13,
+                                Map.of(
+                                        "dcfg:tacr",
+                                        Map.of("rn", "mef-ca", "mgd", 1024, "cfp", fingerprint, "acpi", acpi)))
+                        .rsc())
+                .isEqualTo(2001);
+        List<String> args = new ArrayList<>(deviceRun("dev2", "dev2.kpm", "dev2.challenge", true));
+        args.addAll(List.of("--node", "/id-in/cse-in/node-Cdev2", "--node-poll", "3600"));
+        CseProcess device = CseProcess.launch(args);
         assertThat(device.output()).contains("Citadel device ready: Cdev2");
-        device.awaitAnnounced(Pattern.compile("(MEF command \\d+ \\(class 3\\) answered 41 CLASS_NOT_SUPPORTED)"));
+        device.awaitAnnounced(Pattern.compile("(management object \\S+ \\(mgd 1024\\) applied: trust anchor added)"));
+        device.awaitAnnounced(Pattern.compile("(MEF command \\d+ \\(class 3\\) answered 20 OK: authenticates to its"
+                + " CSE by TLS-PSK with its MEF-provisioned key \\(SUID 22\\) already)"));
         assertThat(device.terminate()).isEqualTo(SIGTERM);
         OneM2mResponse latest = asAdmin("cse-in/Cdev2/data/la");
         assertThat(latest.rsc()).as(latest.text()).isEqualTo(2000);

@@ -106,7 +106,7 @@ public final class MefCommands {
 
     /** The MEFClientRegID, registering first if needed. */
     public synchronized String register() {
-        String at = device.mefFqdn() + ":" + device.mefPort();
+        String at = device == null ? "" : device.mefFqdn() + ":" + device.mefPort(); // null: a scripted MEF
         if (regId != null && at.equals(regMef)) {
             return regId;
         }
