@@ -107,12 +107,34 @@ public final class MafCli {
         HandshakeThrottle throttle = new HandshakeThrottle(
                 10, Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofHours(1), 100_000, Clock.systemUTC());
         InetAddress address = InetAddress.getByName(host);
+        io.citadel.credentials.SealedFilePskStore assigned = ServiceFiles.sealedStore(dataDir, "assigned-keys");
+        io.citadel.credentials.PskStore layered =
+                new io.citadel.credentials.LayeredPskStore(List.of(clients(dataDir), assigned));
+        Map<String, io.citadel.tls.broker.KeyBroker> brokers = MafBrokers.of(opts, fqdn, sp, serverCert);
+        io.citadel.credentials.PskStore sessionKeys = brokers.isEmpty()
+                ? layered
+                : new io.citadel.tls.broker.BrokeredPskStore(
+                        layered,
+                        brokers,
+                        Duration.parse(opts.getOrDefault("key-broker-hold", "PT1H")),
+                        Duration.ofSeconds(30),
+                        16,
+                        Clock.systemUTC());
+        MafClients registrations = new MafClients(
+                ServiceFiles.privateDirectory(dataDir).resolve("maf-clients.json"),
+                sessionKeys,
+                assigned,
+                brokers.keySet(),
+                fqdn,
+                Clock.systemUTC(),
+                Duration.parse(opts.getOrDefault("client-lifetime", "P30D")));
         try (MafServer maf = new MafServer(
                 new InetSocketAddress(address, Integer.parseInt(opts.getOrDefault("port", "8445"))),
                 new InetSocketAddress(address, Integer.parseInt(opts.getOrDefault("cert-port", "8446"))),
                 keys(dataDir, sp, opts),
+                registrations,
                 fqdn,
-                clients(dataDir),
+                sessionKeys,
                 throttle,
                 PemKeys.privateKey(serverCert.resolveSibling("server.key")),
                 PemKeys.chain(serverCert),

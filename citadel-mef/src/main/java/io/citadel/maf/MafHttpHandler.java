@@ -37,7 +37,8 @@ import java.util.function.Function;
  * "keyValue"?}} → 201 with the key's {@code relativeKeyID} and {@code keyID};</li>
  * <li>{@code GET /maf/keys/<relativeKeyID>}: Key Retrieval by a target (with {@code keyValue}), or the key's
  * configuration for its source (without);</li>
- * <li>{@code PUT /maf/keys/<relativeKeyID>} Key Registration Update, {@code DELETE} Key De-registration (source only).</li>
+ * <li>{@code PUT /maf/keys/<relativeKeyID>} Key Registration Update, {@code DELETE} Key De-registration (source only);</li>
+ * <li>{@code /maf/clients}: MAF client registration ({@link MafClientRoutes}).</li>
  * </ul>
  * The client is who its handshake proved; refusals are their HTTP status with {@code {"errorString"}}.
  */
@@ -47,20 +48,33 @@ public final class MafHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MafKeys keys;
+    private final MafClientRoutes clients;
     private final String fqdn;
     private final Executor worker;
     private final Function<ChannelHandlerContext, Optional<String>> client;
 
     /** @param client the MAF client the connection's handshake proved (its one AE-ID or CSE-ID) */
     public MafHttpHandler(
-            MafKeys keys, String fqdn, Executor worker, Function<ChannelHandlerContext, Optional<String>> client) {
+            MafKeys keys,
+            MafClients clients,
+            String fqdn,
+            Executor worker,
+            Function<ChannelHandlerContext, Optional<String>> client) {
         this.keys = keys;
+        this.clients = new MafClientRoutes(clients, fqdn);
         this.fqdn = fqdn;
         this.worker = worker;
         this.client = client;
     }
 
-    private record Call(String client, HttpMethod method, String uri, byte[] body, KeyingMaterial session) {}
+    private record Call(
+            String client,
+            String pskIdentity,
+            HttpMethod method,
+            String uri,
+            byte[] body,
+            KeyingMaterial session,
+            List<Runnable> afterAnswer) {}
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -70,16 +84,25 @@ public final class MafHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
             HttpAnswers.write(ctx, refusal(new MafException(401, "the TLS handshake proved no MAF client")), false);
             return;
         }
+        io.citadel.credentials.SecurityAssociation sa =
+                ctx.channel().attr(ChannelIdentity.ASSOCIATION).get();
+        String psk = sa != null && sa.credentialId().startsWith("12-")
+                ? sa.credentialId().substring(3)
+                : null;
         Call call = new Call(
                 who.get(),
+                psk,
                 request.method(),
                 request.uri(),
                 ByteBufUtil.getBytes(request.content()),
-                ctx.channel().attr(ChannelIdentity.KEYING_MATERIAL).get());
+                ctx.channel().attr(ChannelIdentity.KEYING_MATERIAL).get(),
+                new java.util.concurrent.CopyOnWriteArrayList<>());
         try {
             worker.execute(() -> {
                 FullHttpResponse response = handle(call);
-                ctx.executor().execute(() -> HttpAnswers.write(ctx, response, keepAlive));
+                ctx.executor()
+                        .execute(() -> HttpAnswers.write(ctx, response, keepAlive)
+                                .addListener(written -> call.afterAnswer().forEach(Runnable::run)));
             });
         } catch (RejectedExecutionException busy) {
             HttpAnswers.write(ctx, refusal(new MafException(503, "the MAF is busy; retry later")), false);
@@ -88,6 +111,22 @@ public final class MafHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     private FullHttpResponse handle(Call call) {
         try {
+            if (MafClientRoutes.serves(call.uri())) {
+                MafClientRoutes.Answer a = clients.handle(
+                        call.method().name(),
+                        call.uri(),
+                        call.client(),
+                        call.pskIdentity(),
+                        call.body(),
+                        call.afterAnswer()::add);
+                LOG.log(
+                        Level.INFO,
+                        "MAF client " + call.method() + " " + call.uri() + " by " + call.client() + " answered "
+                                + a.status());
+                return a.body() == null
+                        ? HttpAnswers.response(HttpResponseStatus.valueOf(a.status()), "application/json", new byte[0])
+                        : json(a.status(), a.body());
+            }
             if (call.uri().equals(KEYS)) {
                 requireMethod(call.method(), HttpMethod.POST);
                 MafKey key = keys.register(call.client(), registration(call.body()), () -> exported(call.session()));
@@ -260,6 +299,11 @@ public final class MafHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     private static FullHttpResponse refusal(MafException e) {
-        return json(e.httpStatus(), Map.of("errorString", e.getMessage()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("errorString", e.getMessage());
+        if (e.regId() != null) { // only ever the caller's own registration
+            body.put(MafClientRoutes.REG_ID, e.regId());
+        }
+        return json(e.httpStatus(), body);
     }
 }

@@ -37,6 +37,7 @@ public final class MafServer implements AutoCloseable {
             InetSocketAddress pskAddress,
             InetSocketAddress certificateAddress,
             MafKeys keys,
+            MafClients clients,
             String fqdn,
             PskStore clientKeys,
             HandshakeThrottle throttle,
@@ -51,7 +52,7 @@ public final class MafServer implements AutoCloseable {
                 pskAddress,
                 ch -> new PskTlsHandler(clientKeys, throttle, asIs, handshakeTimeoutMillis)
                         .exporting(Map.of(KeyDerivation.CONNECTION_EXPORTER, KeyDerivation.EXPORT_LENGTH)),
-                worker -> new MafHttpHandler(keys, fqdn, worker, MafServer::byKey));
+                worker -> new MafHttpHandler(keys, clients, fqdn, worker, MafServer::byKey));
         ServiceListener second = null;
         try {
             SslContext tls = SslContextBuilder.forServer(key, chain)
@@ -66,7 +67,7 @@ public final class MafServer implements AutoCloseable {
                         ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
                         return ssl;
                     },
-                    worker -> new MafHttpHandler(keys, fqdn, worker, ctx -> byCertificate(ctx, spDomain)));
+                    worker -> new MafHttpHandler(keys, clients, fqdn, worker, ctx -> byCertificate(ctx, spDomain)));
         } finally {
             certificates = second;
             if (second == null) {

@@ -43,7 +43,9 @@ import java.util.concurrent.CountDownLatch;
  *       enrolment and fetchCredentials for enrolment targets (CSE certificates under {@code --target-trust}) over
  *       certificate TLS; MEF client registration and commands ({@code /mef/clients}) on both
  *       ({@code [--client-lifetime P30D] [--command-retry PT5M]}); with {@code --ocsp-port P} an OCSP responder
- *       (plain HTTP, signed answers); prints {@code Citadel MEF ready}.
+ *       (plain HTTP, signed answers); with {@code --maf-fqdn maf.<sp>} the master keys (Km, SUID 21) of its
+ *       enrolees at that MAF, fetched by the MAF (its certificate under {@code --target-trust}); prints
+ *       {@code Citadel MEF ready}.
  *   <li>{@code mef command add|list}: the command queue of MEF clients ({@link CommandCli});
  *       {@code mef firmware add|list|remove}: the firmware the integrity validation knows.
  * </ul>
@@ -139,7 +141,11 @@ public final class MefCli {
         String fqdn = opts.getOrDefault("fqdn", "mef." + sp);
         Path serverKey = ServiceFiles.serverCertificate(dataDir, fqdn, ca);
         io.citadel.mef.keys.EnrolmentKeys enrolmentKeys = new io.citadel.mef.keys.EnrolmentKeys(
-                ServiceFiles.sealedStore(dataDir, "enrolment-keys"), enrolments, fqdn, Clock.systemUTC());
+                ServiceFiles.sealedStore(dataDir, "enrolment-keys"),
+                enrolments,
+                fqdn,
+                opts.get("maf-fqdn"),
+                Clock.systemUTC());
         io.citadel.mef.http.ClientRoutes clientRoutes = new io.citadel.mef.http.ClientRoutes(
                 CommandCli.clients(
                         dataDir,

@@ -69,10 +69,24 @@ public final class ServiceFiles {
      */
     public static Path serverCertificate(Path dataDir, String fqdn, CertificateAuthority ca) {
         Path dir = dataDir.resolve("ca");
-        if (!Files.exists(dir.resolve("server.key"))) {
-            CertificateAuthority.save(ca.issueServer(fqdn, List.of(), Duration.ofDays(825)), dir, "server");
+        if (!Files.exists(dir.resolve("server.key")) || !servesAsClient(dir.resolve("server.pem"))) {
+            CertificateAuthority.save(ca.issueService(fqdn, Duration.ofDays(825)), dir, "server");
         }
         return dir.resolve("server.pem");
+    }
+
+    /**
+     * Whether the service certificate may also be shown as a client certificate (a MAF fetching keys from a MEF):
+     * one issued before services were clients is issued again.
+     */
+    private static boolean servesAsClient(Path pem) {
+        try {
+            List<java.security.cert.X509Certificate> chain = io.citadel.tls.PemKeys.chain(pem);
+            List<String> eku = chain.isEmpty() ? null : chain.get(0).getExtendedKeyUsage();
+            return eku != null && eku.contains("1.3.6.1.5.5.7.3.2");
+        } catch (RuntimeException | java.security.cert.CertificateParsingException e) {
+            return false;
+        }
     }
 
     /** The service's CA in {@code ca/}, made at first use. */

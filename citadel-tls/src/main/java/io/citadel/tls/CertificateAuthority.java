@@ -183,6 +183,14 @@ public final class CertificateAuthority {
     }
 
     /** FQDN (server) certificate with optional IP addresses. */
+    /**
+     * The FQDN certificate of a service (a MEF, a MAF) that is also a client of other services: serverAuth and
+     * clientAuth.
+     */
+    public Issued issueService(String dns, Duration validity) {
+        return issue("CN=" + dns, List.of(new GeneralName(GeneralName.dNSName, dns)), validity, true, true);
+    }
+
     public Issued issueServer(String dns, List<String> ips, Duration validity) {
         List<GeneralName> names = new ArrayList<>(List.of(new GeneralName(GeneralName.dNSName, dns)));
         ips.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));

@@ -30,12 +30,13 @@ public final class HttpAnswers {
         return r;
     }
 
-    public static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    /** Writes the answer (closing after it unless {@code keepAlive}); the future of the write. */
+    public static io.netty.channel.ChannelFuture write(
+            ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(response);
-        } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return ctx.writeAndFlush(response);
         }
+        return ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -77,7 +77,8 @@ public final class ServiceListener implements AutoCloseable {
                                     .addLast(new HttpServerCodec(4096, 8192, 8192))
                                     .addLast(new HttpObjectAggregator(MAX_BODY))
                                     .addLast(deadline.requestReceived())
-                                    .addLast(service.apply(worker));
+                                    .addLast(service.apply(worker))
+                                    .addLast(new ConnectionFailures());
                         }
                     })
                     .bind(address)

@@ -21,18 +21,31 @@ import java.util.List;
  * for a use the MEF serves, while the enrolment stands.
  */
 public final class EnrolmentKeys {
-    /** The uses served: a security association (TLS/DTLS-PSK) with an RSPF-provisioned key (m2m:suid 22). */
-    static final List<Integer> SERVED_SUIDS = List.of(22);
+    /**
+     * The uses served (m2m:suid): 22 a security association (TLS/DTLS-PSK) with the enrolee's CSE, 21 the enrolee's
+     * master key (Km) at the SP's MAF, when the MEF knows one.
+     */
+    static final List<Integer> SERVED_SUIDS = List.of(21, 22);
 
     private final PskStore keys;
     private final Enrolments enrolments;
     private final String mefFqdn;
+    private final String mafFqdn;
     private final Clock clock;
 
     public EnrolmentKeys(PskStore keys, Enrolments enrolments, String mefFqdn, Clock clock) {
+        this(keys, enrolments, mefFqdn, null, clock);
+    }
+
+    /**
+     * @param mafFqdn the SP's MAF, the one target of SUID 21 keys (a master key its enrolees use there), or null:
+     *     none served
+     */
+    public EnrolmentKeys(PskStore keys, Enrolments enrolments, String mefFqdn, String mafFqdn, Clock clock) {
         this.keys = keys;
         this.enrolments = enrolments;
         this.mefFqdn = mefFqdn;
+        this.mafFqdn = mafFqdn == null ? null : mafFqdn.toLowerCase(java.util.Locale.ROOT);
         this.clock = clock;
     }
 
@@ -102,11 +115,21 @@ public final class EnrolmentKeys {
         PskCredential credential = keys.lookup(keyId, now)
                 .orElseThrow(() -> new EstException(404, "no such KeID, or its enrolment has expired"));
         EnrolmentPolicy policy = enroleeOf(credential);
-        String target = policy.subject()
-                .targetFqdn()
-                .orElseThrow(() -> new EstException(403, "this enrolment names no target CSE"));
-        if (callerNames.stream().noneMatch(target::equalsIgnoreCase)
-                || !policy.subject().cseId().equals(from)) {
+        String target;
+        String targetId;
+        if (use == 21) {
+            if (mafFqdn == null) {
+                throw new EstException(403, "this MEF provisions no MAF master keys (no --maf-fqdn)");
+            }
+            target = mafFqdn;
+            targetId = mafFqdn;
+        } else {
+            target = policy.subject()
+                    .targetFqdn()
+                    .orElseThrow(() -> new EstException(403, "this enrolment names no target CSE"));
+            targetId = policy.subject().cseId();
+        }
+        if (callerNames.stream().noneMatch(target::equalsIgnoreCase) || !targetId.equalsIgnoreCase(from)) {
             throw new EstException(403, "the caller is not this enrolment's target");
         }
         byte[] ke = keys.key(keyId, now)

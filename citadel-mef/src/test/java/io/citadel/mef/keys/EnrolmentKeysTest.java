@@ -96,6 +96,33 @@ class EnrolmentKeysTest {
     }
 
     @Test
+    void a_master_key_for_the_maf_is_served_only_to_the_maf_this_mef_names() {
+        byte[] exported = export();
+        byte[] ke = java.util.Arrays.copyOfRange(exported, 16, 48);
+        String keyId = keys.record("kpm-1@" + MEF, exported).keyId();
+        assertThat(status(() -> keys.fetch(keyId, "21", List.of("maf.citadel.example"), "maf.citadel.example")))
+                .as("this MEF names no MAF")
+                .isEqualTo(403);
+        EnrolmentKeys withMaf = new EnrolmentKeys(
+                EncryptedFilePskStore.open(dir.resolve("ke"), "pw".toCharArray()),
+                enrolments,
+                MEF,
+                "maf.citadel.example",
+                clock);
+        assertThat(status(() -> withMaf.fetch(keyId, "21", List.of("maf.other.example"), "maf.citadel.example")))
+                .as("another MAF's certificate")
+                .isEqualTo(403);
+        assertThat(status(() -> withMaf.fetch(keyId, "21", TARGET, "/id-in")))
+                .as("the CSE asking for the MAF's key")
+                .isEqualTo(403);
+        EnrolmentKeys.UsageKey km = withMaf.fetch(keyId, "21", List.of("maf.citadel.example"), "maf.citadel.example");
+        assertThat(km.enrolee()).isEqualTo("/id-in/Cdev1");
+        assertThat(km.key())
+                .isEqualTo(io.citadel.credentials.KeyDerivation.usageConstrainedKey(ke, 21, "maf.citadel.example"))
+                .isNotEqualTo(withMaf.fetch(keyId, "22", TARGET, "/id-in").key());
+    }
+
+    @Test
     void an_enrolment_without_a_target_cse_serves_no_target() {
         String keyId = keys.record("kpm-2@" + MEF, export()).keyId();
         assertThat(status(() -> keys.fetch(keyId, "22", List.of("id-mn1.citadel.example"), "/id-mn1")))

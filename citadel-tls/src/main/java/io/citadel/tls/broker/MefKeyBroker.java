@@ -13,6 +13,10 @@ import javax.net.ssl.SSLContext;
 public final class MefKeyBroker extends HttpKeyBroker {
     /** The SUID of a key for a security association (SAEF) provisioned by a MEF (TS-0004 m2m:suid 22). */
     public static final int SAEF_SUID = 22;
+    /** The SUID of a MAF client's master key (Km) provisioned by a MEF (TS-0004 m2m:suid 21). */
+    public static final int MAF_SUID = 21;
+
+    private final int suid;
 
     /**
      * @param base  the MEF's URI, e.g. {@code https://mef.sp.example:8444}
@@ -20,12 +24,21 @@ public final class MefKeyBroker extends HttpKeyBroker {
      * @param tls   this CSE's certificate and trust in the MEF
      */
     public MefKeyBroker(URI base, String cseId, SSLContext tls, Executor executor) {
-        super("MEF", base, cseId, tls, executor);
+        this(base, cseId, tls, executor, SAEF_SUID);
+    }
+
+    /**
+     * The MEF as broker of keys for use {@code suid}: 22 for a CSE (security associations), 21 for a MAF (its
+     * clients' master keys), {@code from} the target's ID (a CSE-ID, the MAF's FQDN).
+     */
+    public MefKeyBroker(URI base, String from, SSLContext tls, Executor executor, int suid) {
+        super("MEF", base, from, tls, executor);
+        this.suid = suid;
     }
 
     @Override
     String path(String identity) {
-        return "/fetchCredentials/" + identity + "/" + SAEF_SUID;
+        return "/fetchCredentials/" + identity + "/" + suid;
     }
 
     @Override
