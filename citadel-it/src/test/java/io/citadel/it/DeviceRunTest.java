@@ -40,6 +40,7 @@ class DeviceRunTest {
     static int mefCertPort;
     static int cseTlsPort;
     static int csePskPort;
+    static int cseCoapsPort;
     static final Map<String, String> challenge = new java.util.HashMap<>();
 
     @BeforeAll
@@ -48,7 +49,7 @@ class DeviceRunTest {
         lab.save(dir.resolve("lab"));
         CertificateAuthority.save(lab.issueCse("/id-in", SP, Duration.ofDays(1)), dir.resolve("lab"), "cse-in");
         Path mefData = dir.resolve("mef");
-        for (String dev : List.of("dev1", "dev2", "dev3")) {
+        for (String dev : List.of("dev1", "dev2", "dev3", "dev4")) {
             String added = MefEnrolmentTest.cli(
                     "mef",
                     "device",
@@ -81,6 +82,7 @@ class DeviceRunTest {
         mefCertPort = Integer.parseInt(mef.awaitAnnounced(Pattern.compile("over certificate TLS on port (\\d+)")));
         cse = TestCse.in(dir.resolve("cse"))
                 .psk()
+                .coaps()
                 .flags(
                         "--tls-port",
                         "0",
@@ -98,6 +100,8 @@ class DeviceRunTest {
         cseTlsPort = Integer.parseInt(
                 cse.awaitAnnounced(Pattern.compile("TLS \\(certificates\\) listening on port (\\d+)")));
         csePskPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS-PSK listening on port (\\d+)")));
+        cseCoapsPort =
+                Integer.parseInt(cse.awaitAnnounced(Pattern.compile("CoAP over DTLS listening on udp port (\\d+)")));
     }
 
     @AfterAll
@@ -258,6 +262,21 @@ class DeviceRunTest {
                 + " CSE by TLS-PSK with its MEF-provisioned key \\(SUID 22\\) already)"));
         assertThat(device.terminate()).isEqualTo(SIGTERM);
         OneM2mResponse latest = asAdmin("cse-in/Cdev2/data/la");
+        assertThat(latest.rsc()).as(latest.text()).isEqualTo(2000);
+        assertThat(latest.text()).contains("ready at ");
+    }
+
+    @Test
+    void a_coap_device_registers_over_dtls_psk_with_the_key_it_derived_from_ke() throws Exception {
+        List<String> args = new ArrayList<>(deviceRun("dev4", "dev4.kpm", "dev4.challenge", true));
+        int psk = args.indexOf("--cse-psk");
+        args.set(psk, "--cse-coaps");
+        args.set(psk + 1, "127.0.0.1:" + cseCoapsPort);
+        args.addAll(List.of("--mef-commands", "off"));
+        CseProcess device = CseProcess.launch(args);
+        assertThat(device.output()).contains("Citadel device ready: Cdev4");
+        assertThat(device.terminate()).isEqualTo(SIGTERM);
+        OneM2mResponse latest = asAdmin("cse-in/Cdev4/data/la");
         assertThat(latest.rsc()).as(latest.text()).isEqualTo(2000);
         assertThat(latest.text()).contains("ready at ");
     }

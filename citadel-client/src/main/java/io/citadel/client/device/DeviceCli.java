@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code citadel device run}: a small device built on {@link DeviceEnrolment}. It enrols when its state directory
  * holds no credentials, registers its AE (the AE-ID of its certificate) with its CSE over certificate TLS
- * ({@code --cse https://host:port}) or TLS-PSK with the MEF-provisioned key ({@code --cse-psk host:port}), creates
+ * ({@code --cse https://host:port}, or CoAP over DTLS with {@code coaps://host:port}) or with the MEF-provisioned key
+ * over TLS-PSK ({@code --cse-psk host:port}) or DTLS-PSK ({@code --cse-coaps host:port}), creates
  * a container and a contentInstance, prints {@code Citadel device ready: <AE-ID>}, then renews its certificate
  * when due and, as a MEF client ({@link MefCommands}), polls the MEF for commands (at once, then after the
  * retryDuration the MEF answers) until it is stopped (SIGTERM). {@code --mef-commands off} leaves the MEF client out.
@@ -46,7 +47,8 @@ public final class DeviceCli {
 
     public static final String USAGE = """
             Usage: citadel device run --mef-fqdn F --kpm-id ID --kpm-file FILE --challenge-file FILE
-                                      (--cse https://host:port | --cse-psk host:port) --cse-id /id-in --state-dir DIR
+                                      [--cse https://host:port|coaps://host:port]
+                                      [--cse-psk host:port | --cse-coaps host:port] --cse-id /id-in --state-dir DIR
                                       [--mef-host 127.0.0.1] [--mef-port 8443] [--mef-cert-port 8444]
                                       [--cse-trust ca.pem] [--store-password-file FILE] [--mef-commands on|off]
                                       [--node ADDRESS [--node-poll SECONDS] [--firmware-keys keys.pem]
@@ -65,8 +67,12 @@ public final class DeviceCli {
         Map<String, String> opts;
         try {
             opts = options(args.subList(1, args.size()));
-            if (!opts.containsKey("cse") && !opts.containsKey("cse-psk")) {
-                throw new IllegalArgumentException("give --cse https://host:port or --cse-psk host:port, or both");
+            if (!opts.containsKey("cse") && !opts.containsKey("cse-psk") && !opts.containsKey("cse-coaps")) {
+                throw new IllegalArgumentException("give --cse https://host:port (or coaps://host:port), and/or"
+                        + " --cse-psk host:port or --cse-coaps host:port");
+            }
+            if (opts.containsKey("cse-psk") && opts.containsKey("cse-coaps")) {
+                throw new IllegalArgumentException("give --cse-psk (TLS-PSK) or --cse-coaps (DTLS-PSK), not both");
             }
             if (!List.of("on", "off").contains(opts.getOrDefault("mef-commands", "on"))) {
                 throw new IllegalArgumentException("--mef-commands takes on or off");
@@ -154,10 +160,19 @@ public final class DeviceCli {
         List<X509Certificate> trust =
                 opts.containsKey("cse-trust") ? certificates(Path.of(opts.get("cse-trust"))) : List.of(c.mefCa());
         URI hostPort = null;
-        if (opts.containsKey("cse-psk")) {
-            hostPort = URI.create("tls://" + opts.get("cse-psk"));
+        String pskOption = opts.containsKey("cse-coaps") ? "cse-coaps" : "cse-psk";
+        if (opts.containsKey(pskOption)) {
+            hostPort = URI.create("tls://" + opts.get(pskOption));
             if (hostPort.getHost() == null || hostPort.getPort() < 0) {
-                throw new IllegalArgumentException("--cse-psk takes host:port");
+                throw new IllegalArgumentException("--" + pskOption + " takes host:port");
+            }
+        }
+        if (opts.containsKey("cse")) {
+            URI u = URI.create(opts.get("cse"));
+            if (!List.of("https", "coaps").contains(String.valueOf(u.getScheme()))
+                    || u.getHost() == null
+                    || u.getPort() < 0) {
+                throw new IllegalArgumentException("--cse takes https://host:port or coaps://host:port");
             }
         }
         DeviceManagement management = DeviceManagement.of(
@@ -166,7 +181,8 @@ public final class DeviceCli {
                         opts.get("cse"),
                         trust,
                         hostPort == null ? null : hostPort.getHost(),
-                        hostPort == null ? 0 : hostPort.getPort()),
+                        hostPort == null ? 0 : hostPort.getPort(),
+                        opts.containsKey("cse-coaps")),
                 opts.containsKey("firmware-keys")
                         ? UpdateKeys.load(Path.of(opts.get("firmware-keys")), "--firmware-keys")
                         : List.of(),
@@ -453,6 +469,7 @@ public final class DeviceCli {
                 "challenge-file",
                 "cse",
                 "cse-psk",
+                "cse-coaps",
                 "cse-id",
                 "cse-trust",
                 "state-dir",

@@ -373,6 +373,26 @@ public final class DeviceEnrolment {
         return new OneM2mClient(HttpTransport.connect(cseBaseUri, tls), c.aeId());
     }
 
+    /** The oneM2M client of this device's AE over CoAP and DTLS with its certificate to {@code host:port}. */
+    public OneM2mClient cseWithCertificateOverCoap(String host, int port, List<X509Certificate> cseTrust) {
+        DeviceCredentials c = credentials();
+        return new OneM2mClient(
+                io.citadel.client.CoapTransport.certificate(
+                        host, port, c.privateKey(), c.chain(), DeviceTls.trust(trust(cseTrust), c.cseFqdn())),
+                c.aeId());
+    }
+
+    /** The oneM2M client of this device's AE over CoAP and DTLS-PSK (identity KeID, the derived key). */
+    public OneM2mClient cseWithKeyOverCoap(String host, int port) {
+        DeviceCredentials c = credentials();
+        byte[] key = c.cseKey();
+        try {
+            return new OneM2mClient(io.citadel.client.CoapTransport.psk(host, port, c.keyId(), key), c.aeId());
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
     /** The oneM2M client of this device's AE, over TLS-PSK to {@code host:port} (identity KeID, the derived key). */
     public OneM2mClient cseWithKey(String host, int port) {
         DeviceCredentials c = credentials();

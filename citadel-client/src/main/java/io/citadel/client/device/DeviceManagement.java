@@ -30,10 +30,20 @@ import java.util.Map;
  * in its state ({@link ManagedSettings}) with its credentials.
  */
 public final class DeviceManagement {
-    /** Where the device's CSE listens: certificate TLS ({@code https://host:port}), TLS-PSK, either may be null. */
-    public record CseEndpoints(String certificateUri, List<X509Certificate> trust, String pskHost, int pskPort) {
+    /**
+     * Where the device's CSE listens: with its certificate ({@code https://host:port}, or {@code coaps://host:port}
+     * for CoAP over DTLS), with its MEF-provisioned key ({@code pskHost:pskPort}, TLS-PSK, or DTLS-PSK when
+     * {@code pskOverCoap}); either may be absent (null).
+     */
+    public record CseEndpoints(
+            String certificateUri, List<X509Certificate> trust, String pskHost, int pskPort, boolean pskOverCoap) {
         public CseEndpoints {
             trust = List.copyOf(trust);
+        }
+
+        /** HTTP over TLS for both. */
+        public CseEndpoints(String certificateUri, List<X509Certificate> trust, String pskHost, int pskPort) {
+            this(certificateUri, trust, pskHost, pskPort, false);
         }
     }
 
@@ -89,8 +99,14 @@ public final class DeviceManagement {
     }
 
     private OneM2mClient cse(CseAuthentication a) {
-        return a == CseAuthentication.CERTIFICATE
-                ? device.cseWithCertificate(cse.certificateUri(), cse.trust())
+        if (a == CseAuthentication.CERTIFICATE) {
+            java.net.URI u = java.net.URI.create(cse.certificateUri());
+            return "coaps".equals(u.getScheme())
+                    ? device.cseWithCertificateOverCoap(u.getHost(), u.getPort(), cse.trust())
+                    : device.cseWithCertificate(cse.certificateUri(), cse.trust());
+        }
+        return cse.pskOverCoap()
+                ? device.cseWithKeyOverCoap(cse.pskHost(), cse.pskPort())
                 : device.cseWithKey(cse.pskHost(), cse.pskPort());
     }
 
