@@ -5,6 +5,8 @@ import io.citadel.client.coap.DtlsCertificates;
 import io.citadel.client.coap.DtlsServerConfig;
 import io.citadel.credentials.CredentialStore;
 import io.citadel.engine.pipeline.InboundPort;
+import io.citadel.tls.dtls.DtlsHandshakeGuard;
+import io.citadel.tls.dtls.DtlsPskStore;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.citadel.binding.coap;
+package io.citadel.tls.dtls;
 
 import io.citadel.security.HandshakeThrottle;
 import java.net.DatagramPacket;
@@ -36,9 +36,9 @@ import org.eclipse.californium.scandium.dtls.SessionAdapter;
  * dropped as before. UDP sources can be forged, so a third party that knows a device's address and port can
  * still inject such a record during that device's handshake; docs/decisions.md weighs this.
  */
-final class DtlsHandshakeGuard {
+public final class DtlsHandshakeGuard {
     private static final byte HANDSHAKE = 22;
-    /** Handshakes under way remembered at most (Scandium's connection limit in {@link CoapBinding}). */
+    /** Handshakes under way remembered at most (Scandium's connection limit, {@code DtlsServerConfig}). */
     static final int MAX_PENDING = 20_000;
 
     private final HandshakeThrottle throttle;
@@ -61,7 +61,7 @@ final class DtlsHandshakeGuard {
         }
     }
 
-    DtlsHandshakeGuard(HandshakeThrottle throttle) {
+    public DtlsHandshakeGuard(HandshakeThrottle throttle) {
         this.throttle = throttle;
     }
 
@@ -69,7 +69,7 @@ final class DtlsHandshakeGuard {
      * Whether the handshake of connection {@code cid} may have its key looked up: false when its peer's address
      * was shut out since the handshake began, or when the handshake is not known here (fail closed).
      */
-    boolean admitsKeyLookup(ConnectionId cid) {
+    public boolean admitsKeyLookup(ConnectionId cid) {
         Pending p = cid == null ? null : pending.get(cid);
         if (p == null) {
             return false;
@@ -82,7 +82,7 @@ final class DtlsHandshakeGuard {
     }
 
     /** Hears of every handshake's start and end. */
-    SessionAdapter sessions() {
+    public SessionAdapter sessions() {
         return new SessionAdapter() {
             @Override
             public void handshakeStarted(Handshaker handshaker) {
@@ -131,7 +131,7 @@ final class DtlsHandshakeGuard {
     }
 
     /** Scandium's datagram filter, plus: no epoch-0 handshake records from a shut-out address. */
-    DtlsDatagramFilter filter(Configuration config) {
+    public DtlsDatagramFilter filter(Configuration config) {
         return new DtlsDatagramFilter(config) {
             @Override
             public boolean onReceiving(DatagramPacket packet) {

@@ -1,4 +1,4 @@
-package io.citadel.binding.coap;
+package io.citadel.tls.dtls;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +15,13 @@ import org.eclipse.californium.scandium.util.SecretUtil;
 import org.eclipse.californium.scandium.util.ServerNames;
 
 /**
- * Scandium's PSK look-up over the CSE's credential store (the same KpsaIDs as TLS-PSK): a key is fetched
+ * Scandium's PSK look-up over a credential store (the CSE's KpsaIDs, the MEF's bootstrap keys; the same as TLS-PSK): a key is fetched
  * for one handshake, copied into Scandium's secret and the copy we got is zeroed. An unknown, expired or
  * revoked identity gets no key, so its handshake fails; so does a peer the guard against guessing refuses.
  * A key the store must first fetch from a broker (a MEF's KeID, a MAF's KcID) is answered asynchronously:
  * Scandium's handshake waits for the result handler, no thread waits on the network.
  */
-final class DtlsPskStore implements AdvancedPskStore {
+public final class DtlsPskStore implements AdvancedPskStore {
     private final Function<String, Optional<byte[]>> keys;
     private final java.util.function.Predicate<ConnectionId> admits;
     private final io.citadel.credentials.PskPrefetch prefetch;
@@ -31,7 +31,7 @@ final class DtlsPskStore implements AdvancedPskStore {
      * @param admits asked with the handshake's connection id before each look-up: false gives no key (the peer
      *               was shut out after failed handshakes; see {@link DtlsHandshakeGuard#admitsKeyLookup})
      */
-    DtlsPskStore(
+    public DtlsPskStore(
             Function<String, Optional<byte[]>> keys,
             java.util.function.Predicate<ConnectionId> admits,
             io.citadel.credentials.PskPrefetch prefetch) {
@@ -40,7 +40,7 @@ final class DtlsPskStore implements AdvancedPskStore {
         this.prefetch = prefetch;
     }
 
-    DtlsPskStore(Function<String, Optional<byte[]>> keys, java.util.function.Predicate<ConnectionId> admits) {
+    public DtlsPskStore(Function<String, Optional<byte[]>> keys, java.util.function.Predicate<ConnectionId> admits) {
         this(keys, admits, null);
     }
 
