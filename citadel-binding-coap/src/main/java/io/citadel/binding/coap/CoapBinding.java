@@ -150,7 +150,10 @@ public final class CoapBinding implements AutoCloseable {
         }
         if (dtls.pskKeys() != null) {
             b.setAdvancedPskStore(new DtlsPskStore(
-                    dtls.pskKeys(), guard == null ? cid -> true : guard::admitsKeyLookup, dtls.pskPrefetch()));
+                    dtls.pskKeys(),
+                    guard == null ? cid -> true : guard::admitsKeyLookup,
+                    dtls.pskPrefetch(),
+                    guard == null ? (cid, id) -> {} : guard::noKey));
         }
         return b.build();
     }

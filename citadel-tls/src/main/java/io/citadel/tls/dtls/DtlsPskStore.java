@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import javax.crypto.SecretKey;
 import org.eclipse.californium.scandium.dtls.ConnectionId;
@@ -25,19 +26,32 @@ public final class DtlsPskStore implements AdvancedPskStore {
     private final Function<String, Optional<byte[]>> keys;
     private final java.util.function.Predicate<ConnectionId> admits;
     private final io.citadel.credentials.PskPrefetch prefetch;
+    private final BiConsumer<ConnectionId, String> noKey;
     private volatile HandshakeResultHandler resultHandler;
 
     /**
      * @param admits asked with the handshake's connection id before each look-up: false gives no key (the peer
      *               was shut out after failed handshakes; see {@link DtlsHandshakeGuard#admitsKeyLookup})
+     * @param noKey  told of an admitted look-up that found no key (an unknown, expired or revoked identity), with
+     *               the handshake's connection id and the identity offered: Scandium drops such a handshake quietly,
+     *               without reporting it as failed (see {@link DtlsHandshakeGuard#noKey})
      */
     public DtlsPskStore(
             Function<String, Optional<byte[]>> keys,
             java.util.function.Predicate<ConnectionId> admits,
-            io.citadel.credentials.PskPrefetch prefetch) {
+            io.citadel.credentials.PskPrefetch prefetch,
+            BiConsumer<ConnectionId, String> noKey) {
         this.keys = keys;
         this.admits = admits;
         this.prefetch = prefetch;
+        this.noKey = noKey;
+    }
+
+    public DtlsPskStore(
+            Function<String, Optional<byte[]>> keys,
+            java.util.function.Predicate<ConnectionId> admits,
+            io.citadel.credentials.PskPrefetch prefetch) {
+        this(keys, admits, prefetch, (cid, id) -> {});
     }
 
     public DtlsPskStore(Function<String, Optional<byte[]>> keys, java.util.function.Predicate<ConnectionId> admits) {
@@ -80,6 +94,7 @@ public final class DtlsPskStore implements AdvancedPskStore {
     private PskSecretResult result(ConnectionId cid, PskPublicInformation identity, String id) {
         byte[] key = keys.apply(id).orElse(null);
         if (key == null) {
+            noKey.accept(cid, id);
             return new PskSecretResult(cid, identity, null);
         }
         try {
