@@ -8,6 +8,7 @@ import io.citadel.security.HandshakeThrottle;
 import io.citadel.tls.KeyingMaterial;
 import io.citadel.tls.dtls.DtlsHandshakeGuard;
 import io.citadel.tls.dtls.DtlsPskStore;
+import io.citadel.tls.dtls.PeerLimitedConnectionStore;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -33,7 +34,9 @@ import org.eclipse.californium.scandium.dtls.DTLSContext;
  * over DTLS 1.2 with pre-shared keys only (the bootstrap keys, KpmID as psk_identity; the suites and connection limits
  * of the CSE's CoAP binding, {@link DtlsServerConfig}), EST over CoAP (RFC 9148), the enrolment exchange and MEF client
  * registration ({@link MefCoapDeliverer}). Failed handshakes count against the peer's address in the same
- * {@link HandshakeThrottle} as the TLS-PSK listener's. Block-wise transfers (RFC 7959) are Californium's, bounded to
+ * {@link HandshakeThrottle} as the TLS-PSK listener's; a peer address holds at most 16 connections (64 for loopback),
+ * a new one replacing its least recently used ({@link PeerLimitedConnectionStore}), within Scandium's 20,000 with
+ * HelloVerifyRequest and bounded handshake jobs. Block-wise transfers (RFC 7959) are Californium's, bounded to
  * {@link #MAX_BODY} bytes per request, and an upload must be completed within 30 s. The work runs on two workers with a
  * queue of 256 (then 5.03), as on the HTTP listeners.
  */
@@ -80,7 +83,9 @@ public final class CoapsMefServer implements AutoCloseable {
                 .setDatagramFilter(guard.filter(dtls))
                 .setAdvancedPskStore(new DtlsPskStore(
                         id -> bootstrapKeys.key(id, clock.instant()), guard::admitsKeyLookup, null, guard::noKey));
-        this.connector = new DTLSConnector(b.build());
+        // 16 connections per peer address (64 for loopback), as on the TCP listeners; a new one replaces the peer's
+        // least recently used
+        this.connector = PeerLimitedConnectionStore.connector(b.build(), 16, 64);
         this.endpoint = CoapEndpoint.builder()
                 .setConfiguration(config)
                 .setConnector(connector)
