@@ -97,9 +97,9 @@ public final class CoapsMefServer implements AutoCloseable {
                 new MefCoapDeliverer(new EstOverCoap(est), keys, bootstrapKeys, this::session, worker, clock));
         try {
             server.start();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException e) { // Californium's text says which endpoint; ours says where
             close();
-            throw e;
+            throw new IllegalStateException("cannot listen for CoAPS on UDP " + address, e);
         }
     }
 

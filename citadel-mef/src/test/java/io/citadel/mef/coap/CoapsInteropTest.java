@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -236,36 +238,32 @@ class CoapsInteropTest {
         assertThat(mef.ke.key(keId, Instant.now())).hasValue(java.util.Arrays.copyOfRange(exported, 16, 48));
     }
 
-    /** What {@code in} gives until {@code wanted} shows in it (read as ISO-8859-1: CoAP is binary), at most 60 s. */
+    /** What {@code in} gives (as ISO-8859-1: CoAP is binary) until {@code wanted} shows, at most 60 s. */
     static String readUntil(InputStream in, Pattern wanted) throws Exception {
         StringBuilder seen = new StringBuilder();
-        Thread reader = Thread.currentThread();
-        Thread watchdog = new Thread(() -> {
+        CompletableFuture<Void> found = CompletableFuture.runAsync(() -> {
+            byte[] buffer = new byte[4096];
             try {
-                Thread.sleep(60_000);
-                in.close(); // the peer went quiet: end the read
-            } catch (InterruptedException | IOException e) {
-                // done in time
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    synchronized (seen) {
+                        seen.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+                        if (wanted.matcher(seen).find()) {
+                            return;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
             }
         });
-        watchdog.setDaemon(true);
-        watchdog.start();
         try {
-            byte[] buffer = new byte[4096];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                seen.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
-                if (wanted.matcher(seen).find()) {
-                    return seen.toString();
-                }
-            }
-        } catch (IOException closed) {
-            // the watchdog closed it
-        } finally {
-            watchdog.interrupt();
+            found.get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            // reported below with what came
         }
-        assertThat(seen.toString())
-                .as("waited for " + wanted + " from " + reader.getName())
-                .containsPattern(wanted);
-        return seen.toString();
+        synchronized (seen) {
+            assertThat(seen.toString()).as("waited 60 s for " + wanted).containsPattern(wanted);
+            return seen.toString();
+        }
     }
 }
