@@ -2,6 +2,7 @@ package io.citadel.mef;
 
 import io.citadel.credentials.EncryptedFilePskStore;
 import io.citadel.credentials.PskCredential;
+import io.citadel.mef.coap.CoapsMefServer;
 import io.citadel.mef.est.EnrolmentPolicy;
 import io.citadel.mef.est.EnrolmentSubject;
 import io.citadel.mef.est.Enrolments;
@@ -39,7 +40,8 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code mef device list}, {@code mef device revoke ID} (its certificate joins the CRL {@code crl.pem}, it
  *       cannot enrol again), {@code mef device remove ID};
  *   <li>{@code mef serve [--host 127.0.0.1] [--port 8443] [--cert-port 8444] [--fqdn mef.<sp>] [--device-trust PEM]
- *       [--target-trust PEM]}: EST and the enrolment exchange (Ke) over TLS-PSK; re-enrolment, device-certificate
+ *       [--target-trust PEM] [--coaps-port P]}: EST and the enrolment exchange (Ke) over TLS-PSK (and, with
+ *       {@code --coaps-port}, over CoAP on DTLS-PSK: EST per RFC 9148); re-enrolment, device-certificate
  *       enrolment and fetchCredentials for enrolment targets (CSE certificates under {@code --target-trust}) over
  *       certificate TLS; MEF client registration and commands ({@code /mef/clients}) on both
  *       ({@code [--client-lifetime P30D] [--command-retry PT5M]}); with {@code --ocsp-port P} an OCSP responder
@@ -155,13 +157,25 @@ public final class MefCli {
                 fqdn);
         io.citadel.mef.http.KeyRoutes keys = new io.citadel.mef.http.KeyRoutes(
                 enrolmentKeys, "https://" + fqdn + ":" + port + "/.well-known/est", clientRoutes);
+        EncryptedFilePskStore bootstrap = bootstrapKeys(dataDir);
         try (MefServer mef = new MefServer(
                         new InetSocketAddress(InetAddress.getByName(host), port),
                         est,
                         keys,
-                        bootstrapKeys(dataDir),
+                        bootstrap,
                         throttle,
                         10_000);
+                CoapsMefServer coaps = opts.containsKey("coaps-port")
+                        ? coaps(
+                                host,
+                                Integer.parseInt(opts.get("coaps-port")),
+                                fqdn,
+                                est,
+                                enrolmentKeys,
+                                clientRoutes,
+                                bootstrap,
+                                throttle)
+                        : null;
                 ReenrolmentServer reenrol = new ReenrolmentServer(
                         new InetSocketAddress(InetAddress.getByName(host), certPort),
                         est,
@@ -189,6 +203,10 @@ public final class MefCli {
                     + "/.well-known/est/ data=" + dataDir.toAbsolutePath());
             out.println("Citadel MEF: EST re-enrolment and fetchCredentials over certificate TLS on port "
                     + reenrol.port());
+            if (coaps != null) {
+                out.println("Citadel MEF: EST over CoAPS (DTLS-PSK) listening on coaps://" + host + ":" + coaps.port()
+                        + "/.well-known/est/");
+            }
             out.println("Citadel MEF ready");
             out.flush();
             CountDownLatch stop = new CountDownLatch(1);
@@ -196,6 +214,31 @@ public final class MefCli {
             stop.await();
         }
         return 0;
+    }
+
+    /**
+     * {@code --coaps-port P}: EST over CoAP (RFC 9148), the enrolment exchange and MEF client registration over
+     * DTLS-PSK with the same bootstrap keys and guard against guessing as the TLS-PSK listener; enrolees are told the
+     * {@code coaps://} EST base.
+     */
+    private static CoapsMefServer coaps(
+            String host,
+            int port,
+            String fqdn,
+            EstService est,
+            io.citadel.mef.keys.EnrolmentKeys enrolmentKeys,
+            io.citadel.mef.http.ClientRoutes clientRoutes,
+            EncryptedFilePskStore bootstrap,
+            HandshakeThrottle throttle)
+            throws IOException {
+        return new CoapsMefServer(
+                new InetSocketAddress(InetAddress.getByName(host), port),
+                est,
+                new io.citadel.mef.http.KeyRoutes(
+                        enrolmentKeys, "coaps://" + fqdn + ":" + port + "/.well-known/est", clientRoutes),
+                bootstrap,
+                throttle,
+                Clock.systemUTC());
     }
 
     private static int device(

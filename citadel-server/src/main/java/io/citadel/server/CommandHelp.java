@@ -70,12 +70,14 @@ final class CommandHelp {
               citadel mef device revoke KPM-ID   its certificate joins the CRL (mef-data/crl.pem, which CSEs
                         read with --tls-crl); it cannot enrol again
               citadel mef serve [--host 127.0.0.1] [--port 8443] [--cert-port 8444] [--fqdn mef.<sp>]
-                        [--device-trust mfr-ca.pem] [--target-trust cse-ca.pem] [--ocsp-port P]
+                        [--device-trust mfr-ca.pem] [--target-trust cse-ca.pem] [--ocsp-port P] [--coaps-port P]
                         port: EST and the enrolment exchange (POST /mef/enrolment: Ke, KeID) over TLS-PSK;
                         cert-port: /simplereenroll with the issued certificate, device certificates of
                         --device-trust, and GET /fetchCredentials/<KeID>/22 for CSEs certified by
                         --target-trust (a CSE started with --key-broker mef.<sp>=https://host:cert-port)
                         ocsp-port: OCSP over plain HTTP (signed answers) for CSEs with --tls-ocsp-url
+                        coaps-port: for CoAP devices, over DTLS-PSK with the bootstrap keys: EST over CoAP
+                        (RFC 9148: /.well-known/est/crts|att|sen, DER), POST /mef/enrolment, /mef/clients
               citadel mef command add --enrolee ID --class CERT_PROV [--cert-subject-type 3] [--cert-subject-id Cdev1]
                         [--uri https://mef.<sp>:8443/.well-known/est | --fqdn F --port P]
               citadel mef command add --enrolee ID --class DEV_CFG --dev-mgmt-id 1-4 --uri URI

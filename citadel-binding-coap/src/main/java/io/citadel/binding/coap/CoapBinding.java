@@ -5,6 +5,8 @@ import io.citadel.client.coap.DtlsCertificates;
 import io.citadel.client.coap.DtlsServerConfig;
 import io.citadel.credentials.CredentialStore;
 import io.citadel.engine.pipeline.InboundPort;
+import io.citadel.tls.dtls.DtlsHandshakeGuard;
+import io.citadel.tls.dtls.DtlsPskStore;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
@@ -148,7 +150,10 @@ public final class CoapBinding implements AutoCloseable {
         }
         if (dtls.pskKeys() != null) {
             b.setAdvancedPskStore(new DtlsPskStore(
-                    dtls.pskKeys(), guard == null ? cid -> true : guard::admitsKeyLookup, dtls.pskPrefetch()));
+                    dtls.pskKeys(),
+                    guard == null ? cid -> true : guard::admitsKeyLookup,
+                    dtls.pskPrefetch(),
+                    guard == null ? (cid, id) -> {} : guard::noKey));
         }
         return b.build();
     }

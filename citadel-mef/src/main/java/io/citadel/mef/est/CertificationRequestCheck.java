@@ -21,7 +21,8 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
- * Checks an EST certificate signing request (RFC 7030 §4.2.1: base64 of a DER PKCS#10) against the oneM2M profile
+ * Checks an EST certificate signing request (a DER PKCS#10: base64 over HTTP, RFC 7030 §4.2.1; as is over CoAP,
+ * RFC 9148) against the oneM2M profile
  * (digest §4.1: P-256 with an uncompressed point, ECDSA-SHA256) and the enrolee's policy: the request proves
  * possession of its key, carries the challenge password where one is required, and asks for no identity other
  * than the one the policy gives (a subjectAltName, when present, must be exactly the policy's).
@@ -35,9 +36,15 @@ final class CertificationRequestCheck {
     /** What a request that passed every check gives: its key and the firmware evidence it carries, if any. */
     record Checked(PublicKey key, java.util.Optional<FirmwareEvidence> evidence) {}
 
+    /** How a request's body carries the DER: base64 (EST over HTTP) or as is (EST over CoAP). */
+    enum Encoding {
+        BASE64,
+        DER
+    }
+
     /** The requested public key and evidence, once every check passed; {@code challenge}: one is required. */
-    static Checked check(byte[] body, EnrolmentPolicy policy, boolean challenge) {
-        PKCS10CertificationRequest csr = parse(body);
+    static Checked check(byte[] body, Encoding encoding, EnrolmentPolicy policy, boolean challenge) {
+        PKCS10CertificationRequest csr = parse(body, encoding);
         SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
         AlgorithmIdentifier key = spki.getAlgorithm();
         if (!X9ObjectIdentifiers.id_ecPublicKey.equals(key.getAlgorithm())
@@ -76,19 +83,21 @@ final class CertificationRequestCheck {
         return new Checked(publicKey, FirmwareEvidence.in(csr));
     }
 
-    private static PKCS10CertificationRequest parse(byte[] body) {
+    private static PKCS10CertificationRequest parse(byte[] body, Encoding encoding) {
         if (body == null || body.length == 0) {
             throw EstException.badRequest("the request has no certification request");
         }
         if (body.length > MAX_BYTES * 2) {
             throw EstException.badRequest("the certification request is larger than " + MAX_BYTES + " bytes");
         }
-        byte[] der;
-        try {
-            String text = new String(body, StandardCharsets.US_ASCII).replaceAll("[\\r\\n\\t ]", "");
-            der = Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw EstException.badRequest("the body is not base64 (RFC 7030 §4.2.1)");
+        byte[] der = body;
+        if (encoding == Encoding.BASE64) {
+            try {
+                String text = new String(body, StandardCharsets.US_ASCII).replaceAll("[\\r\\n\\t ]", "");
+                der = Base64.getDecoder().decode(text);
+            } catch (IllegalArgumentException e) {
+                throw EstException.badRequest("the body is not base64 (RFC 7030 §4.2.1)");
+            }
         }
         if (der.length > MAX_BYTES) {
             throw EstException.badRequest("the certification request is larger than " + MAX_BYTES + " bytes");

@@ -29,10 +29,11 @@ import org.bouncycastle.cms.CMSTypedData;
 
 /**
  * The EST server operations of the MEF (RFC 7030 §4; TS-0003 §8.3.6), without transport: the caller (the MEF's
- * HTTPS listener) has authenticated the enrolee in the MEF handshake and passes its bootstrap identity. Bodies in
- * and out are as on the wire: base64 DER, certificates as a certs-only CMS SignedData
- * ({@code application/pkcs7-mime; smime-type=certs-only}). Every refusal is an {@link EstException}; nothing is
- * issued or recorded then.
+ * HTTPS or CoAPS listener) has authenticated the enrolee in the MEF handshake and passes its bootstrap identity.
+ * The RFC 7030 operations take and give bodies as on the HTTP wire: base64 DER, certificates as a certs-only CMS
+ * SignedData ({@code application/pkcs7-mime; smime-type=certs-only}); the DER ones ({@link #caCertificatesDer},
+ * {@link #csrAttributesDer}, {@link #enrol}, {@link #reenrol}) are what EST over CoAP (RFC 9148) carries. Both make
+ * the same checks and decisions. Every refusal is an {@link EstException}; nothing is issued or recorded then.
  */
 public final class EstService {
     private static final System.Logger AUDIT = System.getLogger("citadel.audit");
@@ -56,7 +57,17 @@ public final class EstService {
 
     /** {@code /cacerts}: the CA certificate the MEF issues under. */
     public byte[] caCertificates() {
+        return base64(caCertificatesDer());
+    }
+
+    /** {@code /crts} (RFC 9148): the CA certificate the MEF issues under, as a DER certs-only CMS. */
+    public byte[] caCertificatesDer() {
         return certsOnly(List.of(ca.certificate()));
+    }
+
+    /** The CA certificate the MEF issues under (RFC 9148's {@code application/pkix-cert} answer to {@code /crts}). */
+    public X509Certificate caCertificate() {
+        return ca.certificate();
     }
 
     /**
@@ -64,6 +75,11 @@ public final class EstService {
      * signature, and (as an extension request) the identity the MEF will certify.
      */
     public byte[] csrAttributes(String enrolee) {
+        return base64(csrAttributesDer(enrolee));
+    }
+
+    /** {@code /att} (RFC 9148): {@link #csrAttributes}, as DER. */
+    public byte[] csrAttributesDer(String enrolee) {
         EnrolmentPolicy policy = policyOf(enrolee);
         ASN1EncodableVector attributes = new ASN1EncodableVector();
         attributes.add(PKCSObjectIdentifiers.pkcs_9_at_challengePassword);
@@ -77,7 +93,7 @@ public final class EstService {
                 false,
                 der(new GeneralNames(policy.subject().name()))));
         attributes.add(new Attribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, new DERSet(identity)));
-        return base64(der(new DERSequence(attributes)));
+        return der(new DERSequence(attributes));
     }
 
     /**
@@ -85,6 +101,15 @@ public final class EstService {
      * second enrolment: it re-enrols with the certificate it holds).
      */
     public byte[] simpleEnroll(String enrolee, byte[] body) {
+        return base64(certsOnly(List.of(enrol(enrolee, body, CertificationRequestCheck.Encoding.BASE64))));
+    }
+
+    /** {@code /sen} (RFC 9148): {@link #simpleEnroll} for a DER request; the certificate issued. */
+    public X509Certificate enrol(String enrolee, byte[] derRequest) {
+        return enrol(enrolee, derRequest, CertificationRequestCheck.Encoding.DER);
+    }
+
+    private X509Certificate enrol(String enrolee, byte[] body, CertificationRequestCheck.Encoding encoding) {
         EnrolmentPolicy policy = policyOf(enrolee);
         if (enrolments.isRevoked(enrolee)) {
             throw EstException.unauthorized("this enrolee was revoked; it cannot enrol again");
@@ -92,7 +117,7 @@ public final class EstService {
         if (enrolments.current(enrolee).isPresent()) {
             throw EstException.unauthorized("this enrolee is enrolled already; it re-enrols with its certificate");
         }
-        CertificationRequestCheck.Checked request = CertificationRequestCheck.check(body, policy, true);
+        CertificationRequestCheck.Checked request = CertificationRequestCheck.check(body, encoding, policy, true);
         return issue(policy, null, request.key(), subjectFor(policy, request.evidence()));
     }
 
@@ -101,6 +126,16 @@ public final class EstService {
      * the MEF issued it last (RFC 7030 §4.2.2); any older one, or one of another enrolee, is refused.
      */
     public byte[] simpleReenroll(String enrolee, X509Certificate current, byte[] body) {
+        return base64(certsOnly(List.of(reenrol(enrolee, current, body, CertificationRequestCheck.Encoding.BASE64))));
+    }
+
+    /** {@code /sren} (RFC 9148): {@link #simpleReenroll} for a DER request; the certificate issued. */
+    public X509Certificate reenrol(String enrolee, X509Certificate current, byte[] derRequest) {
+        return reenrol(enrolee, current, derRequest, CertificationRequestCheck.Encoding.DER);
+    }
+
+    private X509Certificate reenrol(
+            String enrolee, X509Certificate current, byte[] body, CertificationRequestCheck.Encoding encoding) {
         EnrolmentPolicy policy = policyOf(enrolee);
         BigInteger held = enrolments
                 .current(enrolee)
@@ -110,7 +145,7 @@ public final class EstService {
                 || !current.getIssuerX500Principal().equals(ca.certificate().getSubjectX500Principal())) {
             throw EstException.unauthorized("re-enrolment needs the certificate the MEF issued this enrolee last");
         }
-        CertificationRequestCheck.Checked request = CertificationRequestCheck.check(body, policy, false);
+        CertificationRequestCheck.Checked request = CertificationRequestCheck.check(body, encoding, policy, false);
         return issue(policy, held, request.key(), subjectFor(policy, request.evidence()));
     }
 
@@ -148,7 +183,8 @@ public final class EstService {
                 403, verdict == null ? "the device's firmware is not trusted" : "the device's firmware is restricted");
     }
 
-    private byte[] issue(EnrolmentPolicy policy, BigInteger expected, PublicKey key, EnrolmentSubject subject) {
+    private X509Certificate issue(
+            EnrolmentPolicy policy, BigInteger expected, PublicKey key, EnrolmentSubject subject) {
         Instant now = clock.instant();
         X509Certificate issued = ca.certify(
                 key,
@@ -161,7 +197,7 @@ public final class EstService {
         if (!enrolments.advance(policy, expected, issued.getSerialNumber())) {
             throw EstException.unauthorized("another enrolment of this enrolee came first");
         }
-        return certsOnly(List.of(issued));
+        return issued;
     }
 
     private EnrolmentPolicy policyOf(String enrolee) {
@@ -170,12 +206,13 @@ public final class EstService {
                 .orElseThrow(() -> EstException.unauthorized("no enrolment policy for this enrolee"));
     }
 
-    private static byte[] certsOnly(List<X509Certificate> certificates) {
+    /** {@code certificates} as a DER certs-only CMS SignedData (no signers, no content). */
+    public static byte[] certsOnly(List<X509Certificate> certificates) {
         try {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addCertificates(new JcaCertStore(certificates));
             CMSTypedData empty = new CMSProcessableByteArray(new byte[0]);
-            return base64(generator.generate(empty, false).getEncoded());
+            return generator.generate(empty, false).getEncoded();
         } catch (CertificateEncodingException | CMSException | IOException e) {
             throw new IllegalStateException("cannot encode certificates: " + e.getMessage(), e);
         }

@@ -79,7 +79,7 @@ public final class ClientRoutes {
     }
 
     /** Whether {@code uri} is one of these routes. */
-    static boolean serves(String uri) {
+    public static boolean serves(String uri) {
         return uri.equals(CLIENTS_PATH) || uri.startsWith(CLIENTS_PATH + "/");
     }
 

@@ -75,7 +75,7 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     static Optional<Enrolee> byBootstrapKey(ChannelHandlerContext ctx) {
         SecurityAssociation association =
                 ctx.channel().attr(ChannelIdentity.ASSOCIATION).get();
-        return association == null ? Optional.empty() : Optional.of(new Enrolee(enrolee(association), null));
+        return association == null ? Optional.empty() : Optional.of(new Enrolee(MefServer.enrolee(association), null));
     }
 
     @Override
@@ -190,11 +190,6 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     new EstException(500, "the MEF could not complete the request (incident " + incident + ")"));
         }
         return HttpAnswers.response(HttpResponseStatus.valueOf(answer.status()), "application/json", answer.json());
-    }
-
-    /** The bootstrap identity (KpmID) of the association's Credential-ID ({@code <type>-<identity>}, §10.4). */
-    static String enrolee(SecurityAssociation association) {
-        return association.credentialId().replaceFirst("^[0-9]{2}-", "");
     }
 
     private static void requireMethod(HttpMethod actual, HttpMethod expected) {

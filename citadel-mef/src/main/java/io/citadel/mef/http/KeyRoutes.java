@@ -15,7 +15,8 @@ import java.util.Map;
  * The MEF's key operations over HTTP, with JSON members named after TS-0003's parameters (digest §12.2, §12.3;
  * the TS-0032 names are not available: decisions, "Issue 16"):
  * <ul>
- * <li>{@code POST /mef/enrolment}, inside the enrolee's MEF handshake session: the Enrolment Exchange; both ends
+ * <li>{@code POST /mef/enrolment}, inside the enrolee's MEF handshake session (TLS-PSK over HTTP, DTLS-PSK over
+ * CoAP): the Enrolment Exchange; both ends
  * export Ke, the MEF records it and answers {@code keID}, {@code expirationTime} and where certificates are
  * enrolled;</li>
  * <li>{@code GET /fetchCredentials/<KeID>/<SUID>}, by an enrolment target over certificate TLS with
@@ -24,12 +25,12 @@ import java.util.Map;
  * </ul>
  */
 public final class KeyRoutes {
-    static final String ENROLMENT = "/mef/enrolment";
+    public static final String ENROLMENT = "/mef/enrolment";
     static final String FETCH = "/fetchCredentials/";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** An HTTP status and JSON body. */
-    record Answer(int status, byte[] json) {}
+    /** An HTTP status and JSON body (the CoAPS listener maps the status to its CoAP code). */
+    public record Answer(int status, byte[] json) {}
 
     private final EnrolmentKeys keys;
     private final String estBase;
@@ -51,17 +52,21 @@ public final class KeyRoutes {
     }
 
     /** MEF client registration and commands ({@link ClientRoutes}). */
-    Answer clientOperation(String method, String uri, String client, byte[] body) {
+    public Answer clientOperation(String method, String uri, String client, byte[] body) {
         if (clients == null) {
             throw new EstException(404, "this MEF does not register clients");
         }
         return clients.handle(method, uri, client, body);
     }
 
-    Answer enrolmentExchange(String enrolee, KeyingMaterial session) {
+    /**
+     * The enrolment exchange of {@code enrolee} in the MEF handshake session {@code session} (TLS-PSK or DTLS-PSK:
+     * both export with the same label); null: not in such a session (400).
+     */
+    public Answer enrolmentExchange(String enrolee, KeyingMaterial session) {
         requireKeys();
         if (session == null) {
-            throw new EstException(400, "the enrolment exchange runs in a TLS-PSK MEF handshake session");
+            throw new EstException(400, "the enrolment exchange runs in a (D)TLS-PSK MEF handshake session");
         }
         EnrolmentKeys.Recorded recorded =
                 keys.record(enrolee, session.export(KeyDerivation.BOOTSTRAP_EXPORTER, KeyDerivation.EXPORT_LENGTH));
@@ -94,7 +99,7 @@ public final class KeyRoutes {
         return new Answer(200, json(body));
     }
 
-    static Answer refusal(EstException e) {
+    public static Answer refusal(EstException e) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", false);
         body.put("errorString", e.getMessage());

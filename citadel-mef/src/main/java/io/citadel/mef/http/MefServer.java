@@ -38,6 +38,14 @@ public final class MefServer implements AutoCloseable {
                 worker -> new EstHttpHandler(est, keys, worker, EstHttpHandler::byBootstrapKey));
     }
 
+    /**
+     * The bootstrap identity (KpmID) of a MEF handshake's association: its Credential-ID ({@code <type>-<identity>},
+     * §10.4) without the type; the same over TLS-PSK and DTLS-PSK.
+     */
+    public static String enrolee(io.citadel.credentials.SecurityAssociation association) {
+        return association.credentialId().replaceFirst("^[0-9]{2}-", "");
+    }
+
     /** The port it listens on. */
     public int port() {
         return listener.port();

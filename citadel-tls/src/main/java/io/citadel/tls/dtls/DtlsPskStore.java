@@ -1,9 +1,10 @@
-package io.citadel.binding.coap;
+package io.citadel.tls.dtls;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import javax.crypto.SecretKey;
 import org.eclipse.californium.scandium.dtls.ConnectionId;
@@ -15,32 +16,45 @@ import org.eclipse.californium.scandium.util.SecretUtil;
 import org.eclipse.californium.scandium.util.ServerNames;
 
 /**
- * Scandium's PSK look-up over the CSE's credential store (the same KpsaIDs as TLS-PSK): a key is fetched
+ * Scandium's PSK look-up over a credential store (the CSE's KpsaIDs, the MEF's bootstrap keys; the same as TLS-PSK): a key is fetched
  * for one handshake, copied into Scandium's secret and the copy we got is zeroed. An unknown, expired or
  * revoked identity gets no key, so its handshake fails; so does a peer the guard against guessing refuses.
  * A key the store must first fetch from a broker (a MEF's KeID, a MAF's KcID) is answered asynchronously:
  * Scandium's handshake waits for the result handler, no thread waits on the network.
  */
-final class DtlsPskStore implements AdvancedPskStore {
+public final class DtlsPskStore implements AdvancedPskStore {
     private final Function<String, Optional<byte[]>> keys;
     private final java.util.function.Predicate<ConnectionId> admits;
     private final io.citadel.credentials.PskPrefetch prefetch;
+    private final BiConsumer<ConnectionId, String> noKey;
     private volatile HandshakeResultHandler resultHandler;
 
     /**
      * @param admits asked with the handshake's connection id before each look-up: false gives no key (the peer
      *               was shut out after failed handshakes; see {@link DtlsHandshakeGuard#admitsKeyLookup})
+     * @param noKey  told of an admitted look-up that found no key (an unknown, expired or revoked identity), with
+     *               the handshake's connection id and the identity offered: Scandium drops such a handshake quietly,
+     *               without reporting it as failed (see {@link DtlsHandshakeGuard#noKey})
      */
-    DtlsPskStore(
+    public DtlsPskStore(
             Function<String, Optional<byte[]>> keys,
             java.util.function.Predicate<ConnectionId> admits,
-            io.citadel.credentials.PskPrefetch prefetch) {
+            io.citadel.credentials.PskPrefetch prefetch,
+            BiConsumer<ConnectionId, String> noKey) {
         this.keys = keys;
         this.admits = admits;
         this.prefetch = prefetch;
+        this.noKey = noKey;
     }
 
-    DtlsPskStore(Function<String, Optional<byte[]>> keys, java.util.function.Predicate<ConnectionId> admits) {
+    public DtlsPskStore(
+            Function<String, Optional<byte[]>> keys,
+            java.util.function.Predicate<ConnectionId> admits,
+            io.citadel.credentials.PskPrefetch prefetch) {
+        this(keys, admits, prefetch, (cid, id) -> {});
+    }
+
+    public DtlsPskStore(Function<String, Optional<byte[]>> keys, java.util.function.Predicate<ConnectionId> admits) {
         this(keys, admits, null);
     }
 
@@ -80,6 +94,7 @@ final class DtlsPskStore implements AdvancedPskStore {
     private PskSecretResult result(ConnectionId cid, PskPublicInformation identity, String id) {
         byte[] key = keys.apply(id).orElse(null);
         if (key == null) {
+            noKey.accept(cid, id);
             return new PskSecretResult(cid, identity, null);
         }
         try {

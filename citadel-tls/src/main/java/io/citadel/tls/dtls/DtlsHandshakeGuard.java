@@ -1,4 +1,4 @@
-package io.citadel.binding.coap;
+package io.citadel.tls.dtls;
 
 import io.citadel.security.HandshakeThrottle;
 import java.net.DatagramPacket;
@@ -24,7 +24,8 @@ import org.eclipse.californium.scandium.dtls.SessionAdapter;
 /**
  * The DTLS side of the guard against online guessing of pre-shared keys ({@link HandshakeThrottle}, shared
  * with TLS-PSK): a handshake that fails is logged (identity, peer, reason; never a key) and counted against
- * the peer's address, a completed one clears its identity's failures; while an address is shut out, its
+ * the peer's address (one whose identity has no key as soon as its key is looked up, {@link #noKey}), a completed
+ * one clears its identity's failures; while an address is shut out, its
  * epoch-0 handshake records (a new handshake's flights, and the ClientKeyExchange of one begun earlier) are
  * dropped quietly before Scandium looks at them, and the PSK look-up of a handshake begun earlier is refused
  * ({@link #admitsKeyLookup}); such a refusal tried no key and is not counted. Records of established sessions
@@ -36,13 +37,16 @@ import org.eclipse.californium.scandium.dtls.SessionAdapter;
  * dropped as before. UDP sources can be forged, so a third party that knows a device's address and port can
  * still inject such a record during that device's handshake; docs/decisions.md weighs this.
  */
-final class DtlsHandshakeGuard {
+public final class DtlsHandshakeGuard {
     private static final byte HANDSHAKE = 22;
-    /** Handshakes under way remembered at most (Scandium's connection limit in {@link CoapBinding}). */
+    /** Handshakes under way remembered at most (Scandium's connection limit, {@code DtlsServerConfig}). */
     static final int MAX_PENDING = 20_000;
 
     private final HandshakeThrottle throttle;
-    /** Handshakes under way by their connection id: the peer's address, and whether its key look-up was refused. */
+    /**
+     * Handshakes under way by their connection id: the peer's address, whether its key look-up was refused, and
+     * whether it was counted as failed already.
+     */
     private final Map<ConnectionId, Pending> pending =
             java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
                 @Override
@@ -55,13 +59,14 @@ final class DtlsHandshakeGuard {
     private static final class Pending {
         final InetAddress peer;
         volatile boolean refused;
+        volatile boolean counted;
 
         Pending(InetAddress peer) {
             this.peer = peer;
         }
     }
 
-    DtlsHandshakeGuard(HandshakeThrottle throttle) {
+    public DtlsHandshakeGuard(HandshakeThrottle throttle) {
         this.throttle = throttle;
     }
 
@@ -69,7 +74,7 @@ final class DtlsHandshakeGuard {
      * Whether the handshake of connection {@code cid} may have its key looked up: false when its peer's address
      * was shut out since the handshake began, or when the handshake is not known here (fail closed).
      */
-    boolean admitsKeyLookup(ConnectionId cid) {
+    public boolean admitsKeyLookup(ConnectionId cid) {
         Pending p = cid == null ? null : pending.get(cid);
         if (p == null) {
             return false;
@@ -81,8 +86,22 @@ final class DtlsHandshakeGuard {
         return true;
     }
 
+    /**
+     * The key look-up of handshake {@code cid} found no key for {@code identity} (unknown, expired or revoked): a
+     * failed guess, counted now, once (as TLS-PSK counts it). Scandium answers such a handshake with nothing (its
+     * UNKNOWN_PSK_IDENTITY is a quiet drop, so that identities cannot be probed) and never reports it as failed.
+     */
+    public void noKey(ConnectionId cid, String identity) {
+        Pending p = cid == null ? null : pending.get(cid);
+        if (p == null || p.counted) {
+            return;
+        }
+        p.counted = true;
+        throttle.failed("DTLS-PSK", p.peer, identity, "unknown, expired or revoked identity");
+    }
+
     /** Hears of every handshake's start and end. */
-    SessionAdapter sessions() {
+    public SessionAdapter sessions() {
         return new SessionAdapter() {
             @Override
             public void handshakeStarted(Handshaker handshaker) {
@@ -97,8 +116,8 @@ final class DtlsHandshakeGuard {
             public void handshakeFailed(Handshaker handshaker, Throwable error) {
                 Pending p = forget(handshaker);
                 InetSocketAddress peer = handshaker.getPeerAddress();
-                if (p != null && p.refused) {
-                    return; // its key look-up was refused: no key was tried
+                if (p != null && (p.refused || p.counted)) {
+                    return; // its key look-up was refused (no key was tried), or it was counted already
                 }
                 if (peer == null || error == null || !(error instanceof HandshakeException)) {
                     return; // a peer that went away or a replaced handshake is no guess
@@ -131,7 +150,7 @@ final class DtlsHandshakeGuard {
     }
 
     /** Scandium's datagram filter, plus: no epoch-0 handshake records from a shut-out address. */
-    DtlsDatagramFilter filter(Configuration config) {
+    public DtlsDatagramFilter filter(Configuration config) {
         return new DtlsDatagramFilter(config) {
             @Override
             public boolean onReceiving(DatagramPacket packet) {

@@ -1,4 +1,4 @@
-package io.citadel.binding.coap;
+package io.citadel.tls.dtls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

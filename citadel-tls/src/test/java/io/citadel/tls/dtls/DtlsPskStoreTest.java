@@ -1,4 +1,4 @@
-package io.citadel.binding.coap;
+package io.citadel.tls.dtls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,6 +30,22 @@ class DtlsPskStoreTest {
         assertThat(unknown.requestPskSecretResult(CID, null, ID, "HmacSHA256", null, null, false)
                         .getSecret())
                 .isNull();
+    }
+
+    @Test
+    void an_admitted_look_up_without_a_key_is_reported_a_refused_one_is_not() {
+        java.util.List<String> noKey = new java.util.concurrent.CopyOnWriteArrayList<>();
+        new DtlsPskStore(id -> Optional.empty(), cid -> true, null, (cid, id) -> noKey.add(cid + " " + id))
+                .requestPskSecretResult(CID, null, ID, "HmacSHA256", null, null, false);
+        assertThat(noKey).containsExactly(CID + " 00ff@mef.example");
+        noKey.clear();
+        new DtlsPskStore(id -> Optional.empty(), cid -> false, null, (cid, id) -> noKey.add(id))
+                .requestPskSecretResult(CID, null, ID, "HmacSHA256", null, null, false);
+        new DtlsPskStore(id -> Optional.of(new byte[16]), cid -> true, null, (cid, id) -> noKey.add(id))
+                .requestPskSecretResult(CID, null, ID, "HmacSHA256", null, null, false);
+        assertThat(noKey)
+                .as("shut out (no key tried) or a key found: nothing to report")
+                .isEmpty();
     }
 
     @Test
