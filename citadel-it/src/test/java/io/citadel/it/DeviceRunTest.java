@@ -49,7 +49,7 @@ class DeviceRunTest {
         lab.save(dir.resolve("lab"));
         CertificateAuthority.save(lab.issueCse("/id-in", SP, Duration.ofDays(1)), dir.resolve("lab"), "cse-in");
         Path mefData = dir.resolve("mef");
-        for (String dev : List.of("dev1", "dev2", "dev3", "dev4")) {
+        for (String dev : List.of("dev1", "dev2", "dev3", "dev4", "dev5")) {
             String added = MefEnrolmentTest.cli(
                     "mef",
                     "device",
@@ -279,5 +279,94 @@ class DeviceRunTest {
         OneM2mResponse latest = asAdmin("cse-in/Cdev4/data/la");
         assertThat(latest.rsc()).as(latest.text()).isEqualTo(2000);
         assertThat(latest.text()).contains("ready at ");
+    }
+
+    /** Runs a tool with {@code env} added; its output, asserting it exits 0. */
+    static String tool(Map<String, String> env, String... cmd) throws Exception {
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
+        b.environment().putAll(env);
+        Process p = b.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
+        return out;
+    }
+
+    @Test
+    void a_device_with_a_pkcs11_token_keeps_its_key_there_through_enrolment_and_renewal() throws Exception {
+        Tools.require("softhsm2", "softhsm2-util", "--version");
+        Tools.require("opensc", "pkcs11-tool", "--help");
+        String library = "/usr/lib/softhsm/libsofthsm2.so";
+        Path conf = dir.resolve("softhsm2.conf");
+        Files.createDirectories(dir.resolve("tokens"));
+        Files.writeString(
+                conf,
+                "directories.tokendir = " + dir.resolve("tokens")
+                        + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        Map<String, String> env = Map.of("SOFTHSM2_CONF", conf.toString());
+        String pin = "4716";
+        tool(env, "softhsm2-util", "--init-token", "--free", "--label", "device", "--pin", pin, "--so-pin", "9911");
+        io.citadel.credentials.PrivateFiles.write(dir.resolve("dev5.pin"), pin.getBytes(StandardCharsets.UTF_8));
+        io.citadel.credentials.PrivateFiles.write(dir.resolve("dev5.badpin"), "0000".getBytes(StandardCharsets.UTF_8));
+
+        List<String> args = new ArrayList<>(deviceRun("dev5", "dev5.kpm", "dev5.challenge", false));
+        args.addAll(List.of(
+                "--pkcs11-library",
+                library,
+                "--pkcs11-pin-file",
+                dir.resolve("dev5.badpin").toString()));
+        Process wrong = new ProcessBuilder(CitadelCommand.of(args.toArray(String[]::new)))
+                .redirectErrorStream(true)
+                .start();
+        String refusal = new String(wrong.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(wrong.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(refusal)
+                .contains("citadel device: the PKCS#11 token cannot be opened")
+                .doesNotContain("\tat ");
+        assertThat(dir.resolve("state-dev5/device.p12")).doesNotExist();
+
+        // a CERT_PROV waits at the MEF: the device renews at once, with a new key in the token
+        MefEnrolmentTest.cli(
+                "mef",
+                "command",
+                "add",
+                "--data-dir",
+                dir.resolve("mef").toString(),
+                "--enrolee",
+                "dev5@" + MEF,
+                "--class",
+                "CERT_PROV");
+        args.set(args.size() - 1, dir.resolve("dev5.pin").toString());
+        CseProcess device = CseProcess.launch(args, env);
+        assertThat(device.output()).contains("Citadel device ready: Cdev5");
+        device.awaitAnnounced(Pattern.compile("(MEF command \\d+ \\(class 1\\) answered 20 OK)"));
+        assertThat(device.terminate()).isEqualTo(SIGTERM);
+        assertThat(asAdmin("cse-in/Cdev5/data/la").rsc()).isEqualTo(2000);
+
+        // one private key in the token (the renewed one; the first was removed), none in the state
+        String keys = tool(
+                env,
+                "pkcs11-tool",
+                "--module",
+                library,
+                "--login",
+                "--pin",
+                pin,
+                "--list-objects",
+                "--type",
+                "privkey");
+        assertThat(Pattern.compile("Private Key Object").matcher(keys).results().count())
+                .as(keys)
+                .isEqualTo(1);
+        java.security.KeyStore state = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(dir.resolve("state-dev5/device.p12"))) {
+            state.load(
+                    in,
+                    Files.readString(dir.resolve("state-dev5/store.pass"))
+                            .strip()
+                            .toCharArray());
+        }
+        assertThat(state.containsAlias("device")).isFalse();
+        assertThat(state.containsAlias("chain-0")).isTrue();
     }
 }

@@ -39,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  * With {@code --node <address>} it follows the management objects under its {@code <node>} ({@link NodeFollower},
  * every {@code --node-poll} seconds): trust anchors, its authentication profile (both {@code --cse} and
  * {@code --cse-psk} given, it can switch between them), its MEF, and firmware signed by a key of
- * {@code --firmware-keys}, installed into {@code --firmware-dir} (default {@code <state-dir>/firmware}).
+ * {@code --firmware-keys}, installed into {@code --firmware-dir} (default {@code <state-dir>/firmware}). With
+ * {@code --pkcs11-library} its private key is made and kept in that PKCS#11 token (PIN from {@code --pkcs11-pin-file}
+ * or {@code CITADEL_DEVICE_PIN}), never in its state.
  */
 public final class DeviceCli {
     /** The line printed once the device is registered and has written its first contentInstance. */
@@ -53,6 +55,7 @@ public final class DeviceCli {
                                       [--cse-trust ca.pem] [--store-password-file FILE] [--mef-commands on|off]
                                       [--node ADDRESS [--node-poll SECONDS] [--firmware-keys keys.pem]
                                        [--firmware NAME;VERSION] [--firmware-dir DIR]] [--address FQDN=IP,...]
+                                      [--pkcs11-library LIB [--pkcs11-slot-index 0] [--pkcs11-pin-file FILE]]
             """;
 
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
@@ -124,6 +127,18 @@ public final class DeviceCli {
                 throw new IllegalArgumentException("--address takes FQDN=IP pairs, separated by commas");
             }
             b.address(kv[0], kv[1]);
+        }
+        if (opts.containsKey("pkcs11-library")) {
+            char[] pin = pin(opts);
+            try {
+                b.token(
+                        opts.get("pkcs11-library"),
+                        Integer.parseInt(opts.getOrDefault("pkcs11-slot-index", "0")),
+                        pin,
+                        state.resolve("pkcs11"));
+            } finally {
+                Arrays.fill(pin, '\0');
+            }
         }
         if (opts.containsKey("firmware")) {
             String[] nv = opts.get("firmware").split(";", 2);
@@ -387,6 +402,19 @@ public final class DeviceCli {
         return text(file);
     }
 
+    /** The token's user PIN: {@code --pkcs11-pin-file}, else env {@code CITADEL_DEVICE_PIN}; never a flag. */
+    private static char[] pin(Map<String, String> opts) throws IOException {
+        if (opts.containsKey("pkcs11-pin-file")) {
+            return text(Path.of(opts.get("pkcs11-pin-file")));
+        }
+        String env = System.getenv("CITADEL_DEVICE_PIN");
+        if (env == null || env.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "--pkcs11-library needs the token's PIN: --pkcs11-pin-file FILE or CITADEL_DEVICE_PIN");
+        }
+        return env.toCharArray();
+    }
+
     private static Path required(Map<String, String> opts, String name) {
         String v = opts.get(name);
         if (v == null) {
@@ -480,7 +508,10 @@ public final class DeviceCli {
                 "firmware-keys",
                 "firmware",
                 "firmware-dir",
-                "address");
+                "address",
+                "pkcs11-library",
+                "pkcs11-slot-index",
+                "pkcs11-pin-file");
         for (String k : opts.keySet()) {
             if (!known.contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k);

@@ -24,6 +24,7 @@ public final class DeviceCredentials {
     private final byte[] ke;
     private final byte[] cseKey;
     private final String cseFqdn;
+    private final String keyAlias;
 
     DeviceCredentials(
             PrivateKey privateKey,
@@ -33,7 +34,8 @@ public final class DeviceCredentials {
             Instant keyNotAfter,
             byte[] ke,
             byte[] cseKey,
-            String cseFqdn) {
+            String cseFqdn,
+            String keyAlias) {
         this.privateKey = privateKey;
         this.chain = List.copyOf(chain);
         this.mefCa = mefCa;
@@ -42,11 +44,17 @@ public final class DeviceCredentials {
         this.ke = ke.clone();
         this.cseKey = cseKey.clone();
         this.cseFqdn = cseFqdn;
+        this.keyAlias = keyAlias;
     }
 
-    /** The same Ke, KeID and CSE key with a renewed private key and chain. */
-    DeviceCredentials renewed(PrivateKey key, List<X509Certificate> newChain) {
-        return new DeviceCredentials(key, newChain, mefCa, keyId, keyNotAfter, ke, cseKey, cseFqdn);
+    /** The same Ke, KeID and CSE key with a renewed private key and chain (kept under {@code alias} in a token). */
+    DeviceCredentials renewed(PrivateKey key, List<X509Certificate> newChain, String alias) {
+        return new DeviceCredentials(key, newChain, mefCa, keyId, keyNotAfter, ke, cseKey, cseFqdn, alias);
+    }
+
+    /** The alias of the private key in the device's PKCS#11 token; null when the key is in its state. */
+    public String keyAlias() {
+        return keyAlias;
     }
 
     public PrivateKey privateKey() {

@@ -66,6 +66,7 @@ public final class DeviceEnrolment {
     private final DeviceState state;
     private final Supplier<MefChannel> bootstrapChannel;
     private final Map<String, String> addresses;
+    private final DeviceKeys keys;
     private volatile DeviceCredentials credentials;
     private volatile ManagedSettings settings;
 
@@ -75,7 +76,8 @@ public final class DeviceEnrolment {
         this.mefFqdn = b.mefFqdn;
         this.kpmId = b.kpmId;
         this.challengePassword = b.challengePassword == null ? null : b.challengePassword.clone();
-        this.state = new DeviceState(b.stateDir, b.storePassword);
+        this.keys = b.keys != null ? b.keys : DeviceKeys.software();
+        this.state = new DeviceState(b.stateDir, b.storePassword, keys);
         byte[] kpm = b.kpm == null ? null : b.kpm.clone();
         this.bootstrapChannel = b.channel != null
                 ? b.channel
@@ -129,11 +131,12 @@ public final class DeviceEnrolment {
             KeyDerivation.ExportedKey exported = exchanged.key();
             try {
                 byte[] keyForCse = null;
-                KeyPair keys = EstMessages.newKeyPair();
+                KeyPair keys = this.keys.generate();
                 X509Certificate ca = onlyCertificate(get(mef, "cacerts"), "CA certificates");
                 GeneralNames identity = EstMessages.requestedIdentity(get(mef, "csrattrs"));
                 byte[] issued = post(mef, EstMessages.certificationRequest(keys, challengePassword, identity));
                 X509Certificate certificate = checkIssued(issued, ca, keys);
+                String alias = this.keys.keep(keys.getPrivate(), List.of(certificate, ca));
                 try {
                     String cseFqdn = DeviceCredentials.cseFqdn(DeviceCredentials.aeIdentity(certificate));
                     keyForCse = KeyDerivation.usageConstrainedKey(exported.key(), 22, cseFqdn);
@@ -145,7 +148,8 @@ public final class DeviceEnrolment {
                             exchanged.notAfter(),
                             exported.key(),
                             keyForCse,
-                            cseFqdn);
+                            cseFqdn,
+                            alias);
                     state.save(c, settings);
                     credentials = c;
                     return c;
@@ -249,7 +253,7 @@ public final class DeviceEnrolment {
      */
     public synchronized void renew() {
         DeviceCredentials c = credentials();
-        KeyPair keys = EstMessages.newKeyPair();
+        KeyPair keys = this.keys.generate();
         Answer r = overCertificate(
                 "POST",
                 EST + "simplereenroll",
@@ -264,9 +268,17 @@ public final class DeviceEnrolment {
         if (!DeviceCredentials.aeIdentity(renewed).equals(c.identity())) {
             throw new EnrolmentException("the renewed certificate names another identity than the device's");
         }
-        DeviceCredentials next = c.renewed(keys.getPrivate(), List.of(renewed, c.mefCa()));
-        state.save(next, settings);
+        List<X509Certificate> chain = List.of(renewed, c.mefCa());
+        String alias = this.keys.keep(keys.getPrivate(), chain);
+        DeviceCredentials next = c.renewed(keys.getPrivate(), chain, alias);
+        try {
+            state.save(next, settings);
+        } catch (EnrolmentException e) {
+            this.keys.discard(alias);
+            throw e;
+        }
         credentials = next;
+        this.keys.discard(c.keyAlias()); // the state names the new key now
     }
 
     /** An HTTP status and at most the answer's first {@code max + 1} bytes. */
@@ -412,7 +424,7 @@ public final class DeviceEnrolment {
         } catch (GeneralSecurityException e) {
             throw new EnrolmentException("the MEF's certificate is not signed by the MEF's CA");
         }
-        if (!cert.getPublicKey().equals(keys.getPublic())) {
+        if (!Arrays.equals(cert.getPublicKey().getEncoded(), keys.getPublic().getEncoded())) {
             throw new EnrolmentException("the MEF's certificate is not for this device's key");
         }
         try {
@@ -470,6 +482,7 @@ public final class DeviceEnrolment {
         private final Map<String, String> addresses = new java.util.HashMap<>();
         private String firmwareName;
         private String firmwareVersion;
+        private DeviceKeys keys;
 
         private Builder() {}
 
@@ -479,6 +492,16 @@ public final class DeviceEnrolment {
          */
         public Builder address(String fqdn, String address) {
             addresses.put(fqdn.toLowerCase(java.util.Locale.ROOT), address);
+            return this;
+        }
+
+        /**
+         * Keeps the device's private key in a PKCS#11 token (generated there, never leaving it) instead of its state:
+         * the module {@code library}, slot list index {@code slot}, user PIN {@code pin} (copied; the caller zeroes
+         * its array).
+         */
+        public Builder token(String library, int slot, char[] pin, Path workDir) {
+            this.keys = DeviceKeys.token(library, slot, pin, workDir);
             return this;
         }
 

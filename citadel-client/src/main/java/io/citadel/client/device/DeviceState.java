@@ -44,8 +44,10 @@ final class DeviceState {
 
     private final Path dir;
     private final char[] password;
+    private final DeviceKeys keys;
 
-    DeviceState(Path dir, char[] password) {
+    DeviceState(Path dir, char[] password, DeviceKeys keys) {
+        this.keys = keys;
         if (password == null || password.length == 0) {
             throw new EnrolmentException("the device state needs a password");
         }
@@ -77,25 +79,39 @@ final class DeviceState {
         }
         try {
             KeyStore.ProtectionParameter p = new KeyStore.PasswordProtection(password);
-            KeyStore.PrivateKeyEntry device = (KeyStore.PrivateKeyEntry) ks.getEntry("device", p);
             X509Certificate ca = (X509Certificate) ks.getCertificate("mef-ca");
             byte[] ke = secret(ks, "ke", p);
             byte[] cseKey = secret(ks, "cse-key", p);
             byte[] meta = secret(ks, "facts", p);
             Map<?, ?> facts = JSON.readValue(meta, Map.class);
             Arrays.fill(meta, (byte) 0);
-            List<X509Certificate> chain = Arrays.stream(device.getCertificateChain())
-                    .map(c -> (X509Certificate) c)
-                    .toList();
+            String alias = (String) facts.get("keyAlias");
+            java.security.PrivateKey privateKey;
+            List<X509Certificate> chain;
+            if (alias == null) {
+                KeyStore.PrivateKeyEntry device = (KeyStore.PrivateKeyEntry) ks.getEntry("device", p);
+                privateKey = device.getPrivateKey();
+                chain = Arrays.stream(device.getCertificateChain())
+                        .map(x -> (X509Certificate) x)
+                        .toList();
+            } else {
+                privateKey = keys.find(alias);
+                List<X509Certificate> held = new java.util.ArrayList<>();
+                for (int i = 0; ks.containsAlias("chain-" + i); i++) {
+                    held.add((X509Certificate) ks.getCertificate("chain-" + i));
+                }
+                chain = held;
+            }
             DeviceCredentials c = new DeviceCredentials(
-                    device.getPrivateKey(),
+                    privateKey,
                     chain,
                     ca,
                     (String) facts.get("keID"),
                     Instant.parse((String) facts.get("keyNotAfter")),
                     ke,
                     cseKey,
-                    (String) facts.get("cseFqdn"));
+                    (String) facts.get("cseFqdn"),
+                    alias);
             Arrays.fill(ke, (byte) 0);
             Arrays.fill(cseKey, (byte) 0);
             ManagedSettings settings = ManagedSettings.NONE;
@@ -105,6 +121,8 @@ final class DeviceState {
                 Arrays.fill(managed, (byte) 0);
             }
             return Optional.of(new Stored(c, settings));
+        } catch (EnrolmentException e) {
+            throw e; // the token does not hold the key the state names
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new EnrolmentException("the device state " + file + " is incomplete or damaged");
         }
@@ -121,7 +139,13 @@ final class DeviceState {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, password);
             KeyStore.ProtectionParameter p = new KeyStore.PasswordProtection(password);
-            ks.setKeyEntry("device", c.privateKey(), password, c.chain().toArray(Certificate[]::new));
+            if (c.keyAlias() == null) {
+                ks.setKeyEntry("device", c.privateKey(), password, c.chain().toArray(Certificate[]::new));
+            } else { // the key is in the token: only its chain and alias here
+                for (int i = 0; i < c.chain().size(); i++) {
+                    ks.setCertificateEntry("chain-" + i, c.chain().get(i));
+                }
+            }
             ks.setCertificateEntry("mef-ca", c.mefCa());
             byte[] ke = c.enrolmentKey();
             byte[] cseKey = c.cseKey();
@@ -129,6 +153,9 @@ final class DeviceState {
             facts.put("keID", c.keyId());
             facts.put("keyNotAfter", c.keyNotAfter().toString());
             facts.put("cseFqdn", c.cseFqdn());
+            if (c.keyAlias() != null) {
+                facts.put("keyAlias", c.keyAlias());
+            }
             byte[] meta = JSON.writeValueAsBytes(facts);
             try {
                 ks.setEntry("ke", new KeyStore.SecretKeyEntry(new SecretKeySpec(ke, "HmacSHA256")), p);

@@ -6,7 +6,6 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -40,17 +39,65 @@ final class DeviceTls {
     /** TLS 1.3/1.2 with {@code key} and {@code chain} as client certificate, trusting servers that name {@code fqdn}. */
     static SSLContext context(PrivateKey key, List<X509Certificate> chain, List<X509Certificate> anchors, String fqdn) {
         try {
-            char[] none = new char[0];
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, none);
-            keys.setKeyEntry("device", key, none, chain.toArray(X509Certificate[]::new));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, none);
             SSLContext tls = SSLContext.getInstance("TLSv1.3");
-            tls.init(kmf.getKeyManagers(), new TrustManager[] {trust(anchors, fqdn)}, new SecureRandom());
+            tls.init(
+                    new javax.net.ssl.KeyManager[] {new OneKey(key, chain)},
+                    new TrustManager[] {trust(anchors, fqdn)},
+                    new SecureRandom());
             return tls;
-        } catch (GeneralSecurityException | java.io.IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up certificate TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The device's one key and chain as TLS client credentials, wherever the key is (in memory, or a PKCS#11 token's
+     * handle: it is never copied into a key store).
+     */
+    private static final class OneKey extends javax.net.ssl.X509ExtendedKeyManager {
+        private static final String ALIAS = "device";
+        private final PrivateKey key;
+        private final X509Certificate[] chain;
+
+        OneKey(PrivateKey key, List<X509Certificate> chain) {
+            this.key = key;
+            this.chain = chain.toArray(X509Certificate[]::new);
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+            return new String[] {ALIAS};
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            return ALIAS;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(
+                String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+            return ALIAS;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+            return new String[0];
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return ALIAS.equals(alias) ? chain.clone() : null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return ALIAS.equals(alias) ? key : null;
         }
     }
 }

@@ -77,7 +77,6 @@ class CoapsInteropTest {
         }
         throw new AssertionError(
                 "this test needs libcoap's coap-client (apt-get install libcoap3-bin; .ci/run installs it)");
-        return null;
     }
 
     /** Runs {@code command}; its output (stdout and stderr); fails unless it ends within 60 s with status 0. */

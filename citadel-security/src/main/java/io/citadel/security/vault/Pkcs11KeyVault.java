@@ -1,13 +1,10 @@
 package io.citadel.security.vault;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Provider;
-import java.security.Security;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 
@@ -30,29 +27,7 @@ public final class Pkcs11KeyVault extends AbstractKeyVault {
      */
     public static Pkcs11KeyVault open(String library, int slotListIndex, char[] pin, Path workDir) {
         try {
-            Files.createDirectories(workDir);
-            Path cfg = workDir.resolve("citadel-pkcs11.cfg");
-            Files.writeString(
-                    cfg,
-                    String.join(
-                            "\n",
-                            "name = Citadel" + Integer.toHexString(library.hashCode() ^ slotListIndex),
-                            "library = " + library,
-                            "slotListIndex = " + slotListIndex,
-                            "attributes(*,CKO_PRIVATE_KEY,*) = {",
-                            "  CKA_TOKEN = true",
-                            "  CKA_SENSITIVE = true",
-                            "  CKA_EXTRACTABLE = false",
-                            "}",
-                            "attributes(*,CKO_SECRET_KEY,*) = {",
-                            "  CKA_TOKEN = true",
-                            "  CKA_SENSITIVE = true",
-                            "  CKA_EXTRACTABLE = false",
-                            "}",
-                            ""),
-                    StandardCharsets.US_ASCII);
-            Provider provider = Security.getProvider("SunPKCS11").configure(cfg.toString());
-            Security.addProvider(provider);
+            Provider provider = io.citadel.credentials.Pkcs11Provider.open(library, slotListIndex, workDir);
             KeyStore ks = KeyStore.getInstance("PKCS11", provider);
             ks.load(null, pin);
             return new Pkcs11KeyVault(ks, provider, pin, "pkcs11 (" + library + ", slot index " + slotListIndex + ")");

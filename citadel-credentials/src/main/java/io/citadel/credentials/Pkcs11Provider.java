@@ -1,0 +1,50 @@
+package io.citadel.credentials;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Provider;
+import java.security.Security;
+
+/**
+ * The JDK's SunPKCS11 provider over a PKCS#11 module (tested with SoftHSM2), configured so that every private and
+ * secret key created or imported through it is token-resident, sensitive and non-extractable: no key can be read out
+ * through this process; signatures, HMAC and AES-GCM run in the token. The provider is added to the JCA's list, so
+ * that TLS stacks find it for the token's keys.
+ */
+public final class Pkcs11Provider {
+    private Pkcs11Provider() {}
+
+    /**
+     * @param library the PKCS#11 module, e.g. {@code /usr/lib/softhsm/libsofthsm2.so}
+     * @param slotListIndex which slot of the module's list (0 = the first with a token)
+     * @param workDir where the provider's configuration file is written
+     */
+    public static Provider open(String library, int slotListIndex, Path workDir) throws IOException {
+        Files.createDirectories(workDir);
+        Path cfg = workDir.resolve("citadel-pkcs11.cfg");
+        Files.writeString(
+                cfg,
+                String.join(
+                        "\n",
+                        "name = Citadel" + Integer.toHexString(library.hashCode() ^ slotListIndex),
+                        "library = " + library,
+                        "slotListIndex = " + slotListIndex,
+                        "attributes(*,CKO_PRIVATE_KEY,*) = {",
+                        "  CKA_TOKEN = true",
+                        "  CKA_SENSITIVE = true",
+                        "  CKA_EXTRACTABLE = false",
+                        "}",
+                        "attributes(*,CKO_SECRET_KEY,*) = {",
+                        "  CKA_TOKEN = true",
+                        "  CKA_SENSITIVE = true",
+                        "  CKA_EXTRACTABLE = false",
+                        "}",
+                        ""),
+                StandardCharsets.US_ASCII);
+        Provider provider = Security.getProvider("SunPKCS11").configure(cfg.toString());
+        Security.addProvider(provider);
+        return provider;
+    }
+}
