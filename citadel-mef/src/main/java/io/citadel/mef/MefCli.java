@@ -144,6 +144,7 @@ public final class MefCli {
         Path serverKey = ServiceFiles.serverCertificate(dataDir, fqdn, ca);
         io.citadel.mef.keys.EnrolmentKeys enrolmentKeys = new io.citadel.mef.keys.EnrolmentKeys(
                 ServiceFiles.sealedStore(dataDir, "enrolment-keys"),
+                ServiceFiles.privateDirectory(dataDir).resolve("enrolment-key-bindings.json"),
                 enrolments,
                 fqdn,
                 opts.get("maf-fqdn"),

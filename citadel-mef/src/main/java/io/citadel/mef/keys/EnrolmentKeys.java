@@ -1,16 +1,29 @@
 package io.citadel.mef.keys;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.citadel.credentials.KeyDerivation;
+import io.citadel.credentials.PrivateFiles;
 import io.citadel.credentials.PskCredential;
 import io.citadel.credentials.PskStore;
 import io.citadel.mef.est.EnrolmentPolicy;
 import io.citadel.mef.est.Enrolments;
 import io.citadel.mef.est.EstException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The enrolment keys (Ke) of the MEF's enrolees and the keys it derives from them for enrolment targets (TS-0003
@@ -19,8 +32,14 @@ import java.util.List;
  * encrypted store, for the enrolment's lifetime, one per enrolee (a new one replaces the last). An enrolment target
  * that sees the KeID asks for the usage-constrained key: it gets it only when it is the CSE the enrolee's policy names,
  * for a use the MEF serves, while the enrolment stands.
+ *
+ * <p>A Ke is bound to the policy it was recorded under (the enrolee and a stamp of that policy: its enrolee, identity
+ * and challenge hash, which a new policy never shares), in an owner-only index beside the keys. A policy removed or
+ * replaced, even by one for the same identity, leaves the Ke recorded before it unserved: another device given that
+ * identity later never inherits it.
  */
 public final class EnrolmentKeys {
+    private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * The uses served (m2m:suid): 22 a security association (TLS/DTLS-PSK) with the enrolee's CSE, 21 the enrolee's
      * master key (Km) at the SP's MAF, when the MEF knows one.
@@ -32,6 +51,11 @@ public final class EnrolmentKeys {
     private final String mefFqdn;
     private final String mafFqdn;
     private final Clock clock;
+    private final Path bindingsFile;
+    private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
+
+    /** The policy instance a Ke was recorded under. */
+    private record Binding(String enrolee, String stamp) {}
 
     public EnrolmentKeys(PskStore keys, Enrolments enrolments, String mefFqdn, Clock clock) {
         this(keys, enrolments, mefFqdn, null, clock);
@@ -42,6 +66,25 @@ public final class EnrolmentKeys {
      *     none served
      */
     public EnrolmentKeys(PskStore keys, Enrolments enrolments, String mefFqdn, String mafFqdn, Clock clock) {
+        this(keys, null, enrolments, mefFqdn, mafFqdn, clock);
+    }
+
+    /**
+     * @param bindingsFile where the Ke → policy bindings are kept (owner-only JSON, this service its only writer);
+     *     null: in memory only (a restart then leaves every Ke unserved until its device repeats the exchange)
+     */
+    public EnrolmentKeys(
+            PskStore keys, Path bindingsFile, Enrolments enrolments, String mefFqdn, String mafFqdn, Clock clock) {
+        this.bindingsFile = bindingsFile;
+        if (bindingsFile != null && Files.exists(bindingsFile, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                Map<String, Map<String, String>> stored =
+                        JSON.readValue(Files.readAllBytes(bindingsFile), new TypeReference<>() {});
+                stored.forEach((id, b) -> bindings.put(id, new Binding(b.get("enrolee"), b.get("stamp"))));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("the enrolment key bindings " + bindingsFile + " cannot be read");
+            }
+        }
         this.keys = keys;
         this.enrolments = enrolments;
         this.mefFqdn = mefFqdn;
@@ -84,9 +127,14 @@ public final class EnrolmentKeys {
                     if (old.allowed().equals(List.of(originator))
                             && !old.identity().equals(keyId)) {
                         keys.revoke(old.identity());
+                        bindings.remove(old.identity());
                     }
                 }
                 keys.put(new PskCredential(keyId, List.of(originator), notAfter), ke.key());
+                bindings.put(keyId, new Binding(enrolee, stamp(policy)));
+                bindings.keySet()
+                        .removeIf(id -> keys.lookup(id, clock.instant()).isEmpty());
+                saveBindings();
                 return new Recorded(keyId, notAfter);
             } finally {
                 ke.destroy();
@@ -114,7 +162,7 @@ public final class EnrolmentKeys {
         Instant now = clock.instant();
         PskCredential credential = keys.lookup(keyId, now)
                 .orElseThrow(() -> new EstException(404, "no such KeID, or its enrolment has expired"));
-        EnrolmentPolicy policy = enroleeOf(credential);
+        EnrolmentPolicy policy = enroleeOf(keyId, credential);
         String target;
         String targetId;
         if (use == 21) {
@@ -144,17 +192,44 @@ public final class EnrolmentKeys {
         }
     }
 
-    /** The one policy whose enrolee the key was recorded for, while it stands. */
-    private EnrolmentPolicy enroleeOf(PskCredential credential) {
-        List<EnrolmentPolicy> matching = enrolments.policies().stream()
-                .filter(p -> credential.allowed().equals(List.of(p.subject().originator())))
-                .toList();
-        if (matching.size() != 1) {
+    /** The policy the key was recorded under, while that very policy stands. */
+    private EnrolmentPolicy enroleeOf(String keyId, PskCredential credential) {
+        Binding b = bindings.get(keyId);
+        EnrolmentPolicy policy =
+                b == null ? null : enrolments.policy(b.enrolee()).orElse(null);
+        if (policy == null
+                || !stamp(policy).equals(b.stamp())
+                || !credential.allowed().equals(List.of(policy.subject().originator()))) {
             throw new EstException(403, "this key's enrolment no longer stands");
         }
-        if (enrolments.isRevoked(matching.get(0).enrolee())) {
+        if (enrolments.isRevoked(policy.enrolee())) {
             throw new EstException(403, "this device's enrolment was revoked");
         }
-        return matching.get(0);
+        return policy;
+    }
+
+    /** What tells one policy instance from another: its enrolee, identity and (salted) challenge hash. */
+    private static String stamp(EnrolmentPolicy p) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256")
+                    .digest((p.enrolee() + "\n" + p.subject().originator() + "\n" + p.challengeHash())
+                            .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void saveBindings() {
+        if (bindingsFile == null) {
+            return;
+        }
+        Map<String, Map<String, String>> stored = new java.util.TreeMap<>();
+        bindings.forEach((id, b) -> stored.put(id, Map.of("enrolee", b.enrolee(), "stamp", b.stamp())));
+        try {
+            PrivateFiles.write(bindingsFile, JSON.writeValueAsBytes(stored));
+        } catch (IOException e) {
+            throw new EstException(500, "the enrolment key could not be recorded");
+        }
     }
 }

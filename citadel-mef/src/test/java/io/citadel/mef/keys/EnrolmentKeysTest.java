@@ -36,7 +36,12 @@ class EnrolmentKeysTest {
         enrolments.put(policy("kpm-1@" + MEF, "Cdev1", "/id-in"));
         enrolments.put(policy("kpm-2@" + MEF, "Cdev2", null));
         keys = new EnrolmentKeys(
-                EncryptedFilePskStore.open(dir.resolve("ke"), "pw".toCharArray()), enrolments, MEF, clock);
+                EncryptedFilePskStore.open(dir.resolve("ke"), "pw".toCharArray()),
+                dir.resolve("ke-bindings.json"),
+                enrolments,
+                MEF,
+                null,
+                clock);
     }
 
     static EnrolmentPolicy policy(String enrolee, String ae, String cse) {
@@ -105,6 +110,7 @@ class EnrolmentKeysTest {
                 .isEqualTo(403);
         EnrolmentKeys withMaf = new EnrolmentKeys(
                 EncryptedFilePskStore.open(dir.resolve("ke"), "pw".toCharArray()),
+                dir.resolve("ke-bindings.json"),
                 enrolments,
                 MEF,
                 "maf.citadel.example",
@@ -120,6 +126,28 @@ class EnrolmentKeysTest {
         assertThat(km.key())
                 .isEqualTo(io.citadel.credentials.KeyDerivation.usageConstrainedKey(ke, 21, "maf.citadel.example"))
                 .isNotEqualTo(withMaf.fetch(keyId, "22", TARGET, "/id-in").key());
+    }
+
+    @Test
+    void a_ke_is_not_inherited_by_a_new_policy_for_the_same_identity_and_its_binding_survives_a_restart() {
+        EncryptedFilePskStore store = EncryptedFilePskStore.open(dir.resolve("ke2"), "pw".toCharArray());
+        Path bindings = dir.resolve("bindings.json");
+        EnrolmentKeys first = new EnrolmentKeys(store, bindings, enrolments, MEF, null, clock);
+        String keyId = first.record("kpm-1@" + MEF, export()).keyId();
+        EnrolmentKeys restarted = new EnrolmentKeys(store, bindings, enrolments, MEF, null, clock);
+        assertThat(restarted.fetch(keyId, "22", TARGET, "/id-in").enrolee()).isEqualTo("/id-in/Cdev1");
+        assertThat(status(() -> new EnrolmentKeys(store, null, enrolments, MEF, null, clock)
+                        .fetch(keyId, "22", TARGET, "/id-in")))
+                .as("no binding known: not served")
+                .isEqualTo(403);
+
+        // the device is decommissioned and another one is given its identity: the old Ke must not serve it
+        enrolments.remove("kpm-1@" + MEF);
+        enrolments.put(policy("kpm-5@" + MEF, "Cdev1", "/id-in"));
+        assertThat(status(() -> restarted.fetch(keyId, "22", TARGET, "/id-in"))).isEqualTo(403);
+        // nor does the same enrolee's policy made anew (a new challenge password: a new provisioning)
+        enrolments.put(policy("kpm-1@" + MEF, "Cdev9", "/id-in"));
+        assertThat(status(() -> restarted.fetch(keyId, "22", TARGET, "/id-in"))).isEqualTo(403);
     }
 
     @Test
