@@ -281,6 +281,40 @@ public final class CertificateAuthority {
         }
     }
 
+    /**
+     * A delegated OCSP signer of this CA (RFC 6960 §4.2.2.2): a fresh P-256 key in memory, EKU id-kp-OCSPSigning and
+     * id-pkix-ocsp-nocheck (its own status is not asked: it lives {@code validity}, short), so that OCSP answers are
+     * signed without the CA key (which may be in a token) at every request.
+     */
+    public Issued issueOcspSigner(Duration validity) {
+        try {
+            KeyPair kp = p256();
+            Instant now = Instant.now();
+            X500Name subject = new X500Name(
+                    "CN=OCSP signer of " + certificate.getSubjectX500Principal().getName());
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                    certificate,
+                    serial(),
+                    Date.from(now.minusSeconds(60)),
+                    Date.from(now.plus(validity)),
+                    subject,
+                    kp.getPublic());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning));
+            b.addExtension(
+                    org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers.id_pkix_ocsp_nocheck,
+                    false,
+                    org.bouncycastle.asn1.DERNull.INSTANCE);
+            b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
+            return new Issued(kp.getPrivate(), sign(b, keys.getPrivate(), signer), certificate);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot issue an OCSP signer: " + e.getMessage(), e);
+        }
+    }
+
     /** The SAN of an AE-ID certificate: URI {@code onem2m://<sp-domain>/<cse-id>/<ae-id>}. */
     public static GeneralName aeName(String aeId, String cseId, String spDomain) {
         return new GeneralName(

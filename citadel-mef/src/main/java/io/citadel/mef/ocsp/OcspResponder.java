@@ -29,17 +29,31 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
- * The MEF's OCSP responder (RFC 6960), without transport: answers about certificates its CA issued, signed by the CA
- * itself (in the token when the key is there): good while the enrolee holds the certificate, revoked once revoked or
+ * The MEF's OCSP responder (RFC 6960), without transport: answers about certificates its CA issued, signed by a
+ * delegated OCSP signer of the CA ({@link CertificateAuthority#issueOcspSigner}: a software key that lives a week and
+ * is replaced a day before it ends, so the CA key, perhaps in a token, signs once a week, not at every request;
+ * answers carry the signer's certificate): good while the enrolee holds the certificate, revoked once revoked or
  * superseded, unknown for any other serial or issuer. Answers are valid for an hour; a nonce is echoed. A request
  * that does not parse, or asks about more than 10 certificates, gets {@code malformedRequest}.
  */
 public final class OcspResponder {
     private static final int MAX_REQUESTS = 10;
 
+    /** How long a delegated signer lives, and how long before its end it is replaced. */
+    static final Duration SIGNER_LIFETIME = Duration.ofDays(7);
+
+    static final Duration SIGNER_RENEWAL = Duration.ofDays(1);
+
     private final CertificateAuthority ca;
     private final Enrolments enrolments;
     private final Clock clock;
+    private volatile Signer signer;
+
+    /** The delegated signer: its key's content signer and its certificate. */
+    private record Signer(
+            org.bouncycastle.operator.ContentSigner contentSigner,
+            X509CertificateHolder certificate,
+            Instant notAfter) {}
 
     public OcspResponder(CertificateAuthority ca, Enrolments enrolments, Clock clock) {
         this.ca = ca;
@@ -63,7 +77,8 @@ public final class OcspResponder {
             X509CertificateHolder issuer =
                     new X509CertificateHolder(ca.certificate().getEncoded());
             DigestCalculatorProvider digests = new JcaDigestCalculatorProviderBuilder().build();
-            BasicOCSPRespBuilder b = new BasicOCSPRespBuilder(new RespID(issuer.getSubject()));
+            BasicOCSPRespBuilder b = new BasicOCSPRespBuilder(
+                    new RespID(signer(clock.instant()).certificate().getSubject()));
             Instant now = clock.instant();
             java.util.Map<BigInteger, Instant> revoked = enrolments.revocations();
             for (Req r : asked) {
@@ -90,11 +105,37 @@ public final class OcspResponder {
             return new OCSPRespBuilder()
                     .build(
                             OCSPRespBuilder.SUCCESSFUL,
-                            b.build(ca.contentSigner(), new X509CertificateHolder[] {issuer}, Date.from(now)))
+                            b.build(
+                                    signer(now).contentSigner(),
+                                    new X509CertificateHolder[] {signer(now).certificate()},
+                                    Date.from(now)))
                     .getEncoded();
-        } catch (OCSPException | OperatorCreationException | CertificateEncodingException | IOException e) {
+        } catch (OCSPException
+                | OperatorCreationException
+                | CertificateEncodingException
+                | IOException
+                | IllegalStateException e) {
             return status(OCSPRespBuilder.INTERNAL_ERROR);
         }
+    }
+
+    /** The delegated signer, made anew when it has less than {@link #SIGNER_RENEWAL} left. */
+    private synchronized Signer signer(Instant now) {
+        Signer s = signer;
+        if (s == null || now.isAfter(s.notAfter().minus(SIGNER_RENEWAL))) {
+            CertificateAuthority.Issued issued = ca.issueOcspSigner(SIGNER_LIFETIME);
+            try {
+                s = new Signer(
+                        new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                                .build(issued.key()),
+                        new X509CertificateHolder(issued.certificate().getEncoded()),
+                        issued.certificate().getNotAfter().toInstant());
+            } catch (OperatorCreationException | CertificateEncodingException | IOException e) {
+                throw new IllegalStateException("cannot use the OCSP signer: " + e.getMessage(), e);
+            }
+            signer = s;
+        }
+        return s;
     }
 
     private static byte[] status(int status) {
