@@ -95,7 +95,9 @@ class MafClientRegistrationTest {
                 "--key-broker",
                 MEF + "=https://127.0.0.1:" + mefCertPort,
                 "--key-broker-trust",
-                mefData.resolve("ca/ca.pem").toString()));
+                mefData.resolve("ca/ca.pem").toString(),
+                "--key-broker-hold",
+                "PT2S"));
     }
 
     @AfterAll
@@ -221,13 +223,29 @@ class MafClientRegistrationTest {
     }
 
     @Test
-    void a_key_for_another_use_or_another_maf_opens_no_session() throws Exception {
+    void another_key_opens_no_session_and_a_device_revoked_at_the_mef_loses_its_assigned_key() throws Exception {
         Enrolled dev = enrol("dev2");
-        byte[] ke22 = dev.km(); // Km is SUID 21; the key for its CSE (22) or for another MAF must not work here
-        assertThatThrownBy(() -> toMaf(
-                        dev.keyId(), KeyDerivation.usageConstrainedKey(ke22, 22, MAF), "POST", "/maf/clients", "{}"))
+        byte[] other = KeyDerivation.usageConstrainedKey(dev.km(), 22, MAF); // not Km
+        assertThatThrownBy(() -> toMaf(dev.keyId(), other, "POST", "/maf/clients", "{}"))
                 .isInstanceOf(java.io.IOException.class);
-        assertThat(toMaf(dev.keyId(), dev.km(), "POST", "/maf/clients", "{}").status())
-                .isEqualTo(201);
+        Answer registered = toMaf(dev.keyId(), dev.km(), "POST", "/maf/clients", "{}");
+        assertThat(registered.status()).isEqualTo(201);
+        String regId = registered.body().path("mafClientRegID").asText();
+        String assigned = registered.body().path("assignedSymmKeyID").asText();
+        assertThat(toMaf(assigned, dev.km(), "GET", "/maf/clients/" + regId, null)
+                        .status())
+                .isEqualTo(200);
+
+        // the MEF revokes the device: the MAF's next check of the source (every 2 s here) ends the assigned key too
+        MefEnrolmentTest.cli(
+                "mef",
+                "device",
+                "revoke",
+                "dev2@" + MEF,
+                "--data-dir",
+                dir.resolve("mef").toString());
+        maf.awaitAnnounced(Pattern.compile("MAF client registration (" + regId + ") of /id-in/Cdev2 ended"));
+        assertThatThrownBy(() -> toMaf(assigned, dev.km(), "GET", "/maf/clients/" + regId, null))
+                .isInstanceOf(java.io.IOException.class);
     }
 }

@@ -128,6 +128,7 @@ public final class MafCli {
                 fqdn,
                 Clock.systemUTC(),
                 Duration.parse(opts.getOrDefault("client-lifetime", "P30D")));
+        registrations.followSources();
         try (MafServer maf = new MafServer(
                 new InetSocketAddress(address, Integer.parseInt(opts.getOrDefault("port", "8445"))),
                 new InetSocketAddress(address, Integer.parseInt(opts.getOrDefault("cert-port", "8446"))),

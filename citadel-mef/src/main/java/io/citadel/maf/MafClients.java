@@ -41,14 +41,18 @@ public final class MafClients {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** One registration; {@code assignedKeyId} null when none was assigned. */
+    /**
+     * One registration; {@code assignedKeyId} null when none was assigned, {@code assignedFrom} the MEF-provisioned
+     * identity whose Km it carries (null with it).
+     */
     public record Registration(
             String regId,
             String clientId,
             Instant expirationTime,
             List<String> labels,
             String adminFqdn,
-            String assignedKeyId) {}
+            String assignedKeyId,
+            String assignedFrom) {}
 
     private final Path file;
     private final PskStore sessionKeys;
@@ -91,10 +95,79 @@ public final class MafClients {
                         Instant.parse((String) m.get("expirationTime")),
                         labels,
                         (String) m.get("adminFqdn"),
-                        (String) m.get("assignedKeyId"));
+                        (String) m.get("assignedKeyId"),
+                        (String) m.get("assignedFrom"));
                 byId.put(r.regId(), r);
             }
         }
+    }
+
+    /**
+     * Ties assigned keys to the MEF-provisioned keys they carry: when the MEF no longer vouches for a source (its
+     * brokered key is dropped and announced: revoked, removed, expired or unreachable, fail closed), the registrations
+     * assigned from it end with their keys. At start, every source is asked again; one the MEF refuses ends them too.
+     */
+    public void followSources() {
+        sessionKeys.addListener(credential -> {
+            String id = credential.credentialId();
+            if (id.startsWith("12-")) {
+                endAssignedFrom(id.substring(3));
+            }
+        });
+        synchronized (this) { // an assigned key whose registration is gone (a removal that failed) goes now
+            java.util.Set<String> live = new java.util.HashSet<>();
+            byId.values().forEach(r -> live.add(r.assignedKeyId()));
+            for (PskCredential c : assigned.list()) {
+                if (!live.contains(c.identity())) {
+                    assigned.revoke(c.identity());
+                }
+            }
+        }
+        if (!(sessionKeys instanceof io.citadel.credentials.PskPrefetch brokered)) {
+            return;
+        }
+        List<String> sources;
+        synchronized (this) {
+            sources = byId.values().stream()
+                    .map(Registration::assignedFrom)
+                    .filter(java.util.Objects::nonNull)
+                    .distinct()
+                    .toList();
+        }
+        for (String source : sources) {
+            brokered.prefetch(source)
+                    .ifPresentOrElse(
+                            done -> done.whenComplete((ok, error) -> {
+                                if (sessionKeys.lookup(source, clock.instant()).isEmpty()) {
+                                    endAssignedFrom(source);
+                                }
+                            }),
+                            () -> {
+                                if (sessionKeys.lookup(source, clock.instant()).isEmpty()) {
+                                    endAssignedFrom(source);
+                                }
+                            });
+        }
+    }
+
+    /** Ends the registrations whose assigned key carries {@code source}'s Km, and their keys. */
+    synchronized void endAssignedFrom(String source) {
+        List<Registration> ended = byId.values().stream()
+                .filter(r -> source.equals(r.assignedFrom()))
+                .toList();
+        if (ended.isEmpty()) {
+            return;
+        }
+        for (Registration r : ended) {
+            byId.remove(r.regId());
+            assigned.revoke(r.assignedKeyId());
+            System.getLogger("citadel.maf")
+                    .log(
+                            System.Logger.Level.INFO,
+                            "MAF client registration " + r.regId() + " of " + r.clientId()
+                                    + " ended: its MEF no longer vouches for the master key it was assigned from");
+        }
+        save();
     }
 
     /** The longest a registration lives. */
@@ -121,7 +194,14 @@ public final class MafClients {
         if (sessionIdentity != null && brokered(sessionIdentity)) {
             assignedId = assign(client, sessionIdentity, until, now);
         }
-        Registration r = new Registration(regId, client, until, List.copyOf(labels), admin, assignedId);
+        Registration r = new Registration(
+                regId,
+                client,
+                until,
+                List.copyOf(labels),
+                admin,
+                assignedId,
+                assignedId == null ? null : sessionIdentity);
         byId.put(regId, r);
         save();
         return r;
@@ -149,7 +229,13 @@ public final class MafClients {
         Registration r = registration(client, regId);
         Instant until = expires.isPresent() ? lifetime(expires, clock.instant()) : r.expirationTime();
         Registration next = new Registration(
-                regId, client, until, labels.map(List::copyOf).orElse(r.labels()), r.adminFqdn(), r.assignedKeyId());
+                regId,
+                client,
+                until,
+                labels.map(List::copyOf).orElse(r.labels()),
+                r.adminFqdn(),
+                r.assignedKeyId(),
+                r.assignedFrom());
         if (r.assignedKeyId() != null && until.isBefore(r.expirationTime())) {
             shorten(r.assignedKeyId(), until);
         }
@@ -256,6 +342,7 @@ public final class MafClients {
                 m.put("labels", r.labels());
                 m.put("adminFqdn", r.adminFqdn());
                 m.put("assignedKeyId", r.assignedKeyId());
+                m.put("assignedFrom", r.assignedFrom());
                 stored.add(m);
             }
             PrivateFiles.write(file, JSON.writeValueAsBytes(stored));

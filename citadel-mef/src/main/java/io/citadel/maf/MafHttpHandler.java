@@ -102,10 +102,26 @@ public final class MafHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
                 FullHttpResponse response = handle(call);
                 ctx.executor()
                         .execute(() -> HttpAnswers.write(ctx, response, keepAlive)
-                                .addListener(written -> call.afterAnswer().forEach(Runnable::run)));
+                                .addListener(written -> call.afterAnswer().forEach(this::afterAnswer)));
             });
         } catch (RejectedExecutionException busy) {
             HttpAnswers.write(ctx, refusal(new MafException(503, "the MAF is busy; retry later")), false);
+        }
+    }
+
+    /** Runs what must follow an answer on the worker, never on the event loop (it writes to disk). */
+    private void afterAnswer(Runnable action) {
+        Runnable logged = () -> {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "MAF: an assigned key could not be removed; it is removed at the next start", e);
+            }
+        };
+        try {
+            worker.execute(logged);
+        } catch (RejectedExecutionException busy) {
+            logged.run();
         }
     }
 
