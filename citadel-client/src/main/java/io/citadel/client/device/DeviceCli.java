@@ -270,10 +270,17 @@ public final class DeviceCli {
             t.setDaemon(true);
             return t;
         });
-        // the JVM halts once its shutdown hooks end: the hook itself stops the timer and says so
+        // management (MEF commands, the node's objects, downloads) on its own thread: renewal never waits for it
+        ScheduledExecutorService management = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "device-management");
+            t.setDaemon(true);
+            return t;
+        });
+        // the JVM halts once its shutdown hooks end: the hook itself stops the timers and says so
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            management.shutdownNow();
                             timer.shutdownNow();
                             try {
                                 timer.awaitTermination(5, TimeUnit.SECONDS);
@@ -287,10 +294,10 @@ public final class DeviceCli {
                         "device-shutdown"));
         schedule(timer, device, out, untilDue(device), Duration.ofMinutes(1));
         if (commands != null) {
-            poll(timer, commands, Duration.ZERO, out, Duration.ofMinutes(1));
+            poll(management, commands, Duration.ZERO, out, Duration.ofMinutes(1));
         }
         if (node != null) {
-            timer.scheduleWithFixedDelay(() -> follow(node, out), 0, nodePoll.toMillis(), TimeUnit.MILLISECONDS);
+            management.scheduleWithFixedDelay(() -> follow(node, out), 0, nodePoll.toMillis(), TimeUnit.MILLISECONDS);
         }
         stop.await();
         return 0;

@@ -2,13 +2,9 @@ package io.citadel.client.device;
 
 import io.citadel.credentials.FirmwareStatement;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -32,7 +28,8 @@ final class FirmwareUpdate {
     /** The default bound on an image. */
     static final long MAX_IMAGE = 64L * 1024 * 1024;
 
-    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    /** The longest a whole image download may take. */
+    static final Duration DEADLINE = Duration.ofMinutes(10);
 
     private final List<PublicKey> updateKeys;
     private final FirmwareInstaller installer;
@@ -130,45 +127,38 @@ final class FirmwareUpdate {
         }
     }
 
-    /** Downloads into {@code image}, at most {@link #maxImage} bytes; the SHA-256 of what it wrote. */
+    /**
+     * Downloads into {@code image}, at most {@link #maxImage} bytes within {@link #DEADLINE}; the SHA-256 of what it
+     * wrote.
+     */
     private byte[] download(URI from, Path image) throws IOException {
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        HttpResponse<InputStream> r;
-        try {
-            r = http.send(
-                    HttpRequest.newBuilder(from).timeout(TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new IOException(
-                    "the image could not be downloaded (" + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while downloading the image");
-        }
         MessageDigest sha256;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        try (InputStream in = r.body();
-                OutputStream out = Files.newOutputStream(image)) {
-            if (r.statusCode() != 200) {
-                throw new IOException("the image's url answered " + r.statusCode());
-            }
-            byte[] buffer = new byte[16 * 1024];
-            long total = 0;
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                total += n;
-                if (total > maxImage) {
-                    throw new IOException("the image is over " + maxImage + " bytes");
+        try (java.nio.channels.FileChannel out =
+                java.nio.channels.FileChannel.open(image, java.nio.file.StandardOpenOption.WRITE)) {
+            int status = BoundedDownload.fetch(http, from, "the image", maxImage, DEADLINE, chunk -> {
+                sha256.update(chunk.duplicate());
+                try {
+                    while (chunk.hasRemaining()) {
+                        out.write(chunk);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
-                sha256.update(buffer, 0, n);
-                out.write(buffer, 0, n);
+            });
+            if (status != 200) {
+                throw new IOException("the image's url answered " + status);
             }
+        } catch (java.io.UncheckedIOException e) {
+            throw new IOException("the image could not be written");
         }
         return sha256.digest();
     }

@@ -2,11 +2,8 @@ package io.citadel.client.device;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -104,30 +101,18 @@ final class TrustAnchorFetch {
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        HttpResponse<InputStream> r;
-        try {
-            r = http.send(
-                    HttpRequest.newBuilder(from).timeout(TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new IOException("the certificate could not be fetched from uri ("
-                    + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while fetching the certificate");
-        }
-        byte[] body;
-        try (InputStream in = r.body()) {
-            body = in.readNBytes(MAX_ANSWER + 1);
-        }
-        if (r.statusCode() != 200) {
-            throw new IOException("uri answered " + r.statusCode());
-        }
-        if (body.length > MAX_ANSWER) {
-            throw new IOException("the answer at uri is over " + MAX_ANSWER + " bytes");
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        int status = BoundedDownload.fetch(http, from, "the certificate at uri", MAX_ANSWER, TIMEOUT, chunk -> {
+            byte[] b = new byte[chunk.remaining()];
+            chunk.get(b);
+            body.write(b, 0, b.length);
+        });
+        if (status != 200) {
+            throw new IOException("uri answered " + status);
         }
         try {
-            var certs = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(body));
+            var certs = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(body.toByteArray()));
             if (certs.size() != 1) {
                 throw new IOException("the answer at uri holds " + certs.size() + " certificates, not one");
             }
