@@ -22,17 +22,32 @@ public final class Pkcs11Provider {
      * @param workDir where the provider's configuration file is written
      */
     public static Provider open(String library, int slotListIndex, Path workDir) throws IOException {
-        Files.createDirectories(workDir);
-        Path cfg = workDir.resolve("citadel-pkcs11.cfg");
+        return open(library, slotListIndex, workDir, true);
+    }
+
+    /**
+     * As {@link #open(String, int, Path)}; with {@code tokenResident} false, private keys are made as session objects
+     * (still sensitive and not extractable) that become token objects only when stored under an alias
+     * ({@code KeyStore.setKeyEntry}), so a key made for a request that then fails leaves nothing in the token.
+     *
+     * @param workDir an owner-only directory (made so when missing) for the provider's configuration file
+     */
+    public static Provider open(String library, int slotListIndex, Path workDir, boolean tokenResident)
+            throws IOException {
+        if (!Files.exists(workDir)) {
+            PrivateFiles.directory(workDir);
+        }
+        Path cfg = workDir.resolve(tokenResident ? "citadel-pkcs11.cfg" : "citadel-pkcs11-session.cfg");
         Files.writeString(
                 cfg,
                 String.join(
                         "\n",
-                        "name = Citadel" + Integer.toHexString(library.hashCode() ^ slotListIndex),
+                        "name = Citadel" + Integer.toHexString(library.hashCode() ^ slotListIndex)
+                                + (tokenResident ? "" : "s"),
                         "library = " + library,
                         "slotListIndex = " + slotListIndex,
                         "attributes(*,CKO_PRIVATE_KEY,*) = {",
-                        "  CKA_TOKEN = true",
+                        "  CKA_TOKEN = " + tokenResident,
                         "  CKA_SENSITIVE = true",
                         "  CKA_EXTRACTABLE = false",
                         "}",

@@ -55,6 +55,12 @@ class SecureEnvironmentTest {
         vault = Pkcs11KeyVault.open(LIBRARY, 0, PIN.toCharArray(), work);
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void forgetTheToken() {
+        // the provider is global to the JVM: later tests in it must not meet it in their JCA look-ups
+        java.security.Security.removeProvider(vault.provider().getName());
+    }
+
     static String run(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -129,6 +129,9 @@ public final class DeviceCli {
             b.address(kv[0], kv[1]);
         }
         if (opts.containsKey("pkcs11-library")) {
+            if (!Files.exists(state, LinkOption.NOFOLLOW_LINKS)) {
+                io.citadel.credentials.PrivateFiles.directory(state);
+            }
             char[] pin = pin(opts);
             try {
                 b.token(

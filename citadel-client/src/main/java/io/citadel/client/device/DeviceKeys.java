@@ -18,8 +18,9 @@ import java.util.List;
 
 /**
  * Where a device's private key lives: in its password-protected state (software), or in a PKCS#11 token when it has
- * one ({@link #token}): generated there (P-256, sensitive, not extractable), used there for the certification
- * request and every TLS handshake, kept under an alias with its certificate chain; the state then holds the chain
+ * one ({@link #token}): generated there (P-256, sensitive, not extractable; a session object, so a key made for an
+ * enrolment or renewal that fails leaves nothing behind), used there for the certification request and every TLS
+ * handshake, kept under an alias with its certificate chain (only then a token object); the state then holds the chain
  * and the alias only. A renewal makes a new key under a new alias and removes the old one after the state names the
  * new.
  */
@@ -66,7 +67,7 @@ abstract class DeviceKeys {
      */
     static DeviceKeys token(String library, int slot, char[] pin, Path workDir) {
         try {
-            Provider provider = Pkcs11Provider.open(library, slot, workDir);
+            Provider provider = Pkcs11Provider.open(library, slot, workDir, false); // session keys until kept
             KeyStore store = KeyStore.getInstance("PKCS11", provider);
             store.load(null, pin);
             return new Token(provider, store);

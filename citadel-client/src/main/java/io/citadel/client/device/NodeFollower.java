@@ -11,9 +11,11 @@ import java.util.Set;
 
 /**
  * Follows the management objects under the device's {@code <node>} on its CSE: each {@link #poll} discovers the
- * {@code <mgmtObj>} children (at most {@link ManagedSettings#MAX_OBJECTS}), applies each one whose {@code lt} it has
- * not applied yet ({@link DeviceManagement}) and reports the outcome on it: {@code apst} on the security objects,
- * {@code uds} (and {@code ud} false) on a [firmware]. A [trustAnchorCred] that is gone takes its anchor with it.
+ * {@code <mgmtObj>} children (at most {@link ManagedSettings#MAX_OBJECTS}), applies each one whose operator-set
+ * attributes it has not applied yet (it remembers a digest of what it applied, not a time: a change made while it
+ * applies is applied at the next poll) ({@link DeviceManagement}) and reports the outcome on it: {@code apst} on the
+ * security objects, {@code uds} (and {@code ud} false) on a [firmware]. A [trustAnchorCred] that is gone takes its
+ * anchor with it, but only when the poll saw the whole node: a failed read or a full page forgets nothing.
  * The device's AE needs RETRIEVE and DISCOVERY on the node and UPDATE on its objects; the operator's ACP says so.
  */
 public final class NodeFollower {
@@ -41,37 +43,50 @@ public final class NodeFollower {
                     cse.retrieve(node, Map.of("fu", List.of("1"), "ty", List.of("13"), "lim", List.of("64"))),
                     "discover its management objects");
             Set<String> present = new HashSet<>();
-            for (String address : addresses(found)) {
+            List<String> listed = addresses(found);
+            boolean complete = listed.size() < ManagedSettings.MAX_OBJECTS;
+            for (String address : listed) {
                 ResponsePrimitive r = cse.retrieve(address);
+                if (r.status().code() == 4004) {
+                    continue; // deleted since the discovery
+                }
                 if (r.status().code() != 2000 || !(r.content() instanceof Map<?, ?> wrapped) || wrapped.size() != 1) {
-                    continue; // deleted since, or not for this device to read
+                    complete = false; // not read now: nothing it holds is forgotten on this poll
+                    continue;
                 }
                 var member = wrapped.entrySet().iterator().next();
                 if (!(member.getValue() instanceof Map<?, ?> raw)) {
                     continue;
                 }
                 Map<String, Object> attrs = strings(raw);
-                if (!(attrs.get("ri") instanceof String ri)
-                        || !(attrs.get("lt") instanceof String lt)
-                        || !(attrs.get("mgd") instanceof Number mgd)) {
+                if (!(attrs.get("ri") instanceof String ri) || !(attrs.get("mgd") instanceof Number mgd)) {
+                    complete = false;
                     continue;
                 }
                 present.add(ri);
-                if (lt.equals(management.device().settings().applied().get(ri))) {
+                String digest = digest(attrs);
+                if (digest.equals(management.device().settings().applied().get(ri))) {
                     continue;
                 }
                 ManagementOutcome outcome = management.apply(mgd.longValue(), nodeId, ri, attrs);
-                String appliedLt = lt;
                 if (outcome != null) {
                     done.add(new Applied(ri, mgd.longValue(), outcome));
                     if (outcome.isApplied() && mgd.longValue() == DeviceManagement.AUTHENTICATION_PROFILE) {
                         cse.transport().close(); // the rest of the poll over the new association
                         cse = management.cse();
                     }
-                    appliedLt = report(cse, address, (String) member.getKey(), mgd.longValue(), outcome, lt);
+                    report(cse, address, (String) member.getKey(), mgd.longValue(), outcome);
                 }
-                String recorded = appliedLt;
-                management.device().changeSettings(m -> m.withApplied(ri, recorded));
+                // what the object holds once its report is in: the operator's next change differs from it
+                Map<String, Object> reported = new java.util.HashMap<>(attrs);
+                if (outcome != null && mgd.longValue() == DeviceManagement.FIRMWARE) {
+                    reported.put("ud", false);
+                }
+                String appliedDigest = digest(reported);
+                management.device().changeSettings(m -> m.withApplied(ri, appliedDigest));
+            }
+            if (!complete) {
+                return done;
             }
             for (String gone :
                     List.copyOf(management.device().settings().applied().keySet())) {
@@ -91,9 +106,31 @@ public final class NodeFollower {
         }
     }
 
-    /** Reports {@code outcome} on the object; the {@code lt} its update gave (the object's own when it failed). */
-    private static String report(
-            OneM2mClient cse, String address, String member, long mgd, ManagementOutcome outcome, String lt) {
+    /**
+     * A digest of what the operator set on the object: everything but what the device or the CSE sets ({@code lt},
+     * {@code apst}, {@code uds}). The device records it as the object will be once its report is in ({@code ud} false
+     * on a [firmware]), so any later change of the operator's (asking for an update again), or one made while it
+     * applied, differs from it and is applied.
+     */
+    static String digest(Map<String, Object> attrs) {
+        Map<String, Object> set = new java.util.TreeMap<>(attrs);
+        set.keySet().removeAll(List.of("lt", "apst", "uds"));
+        try {
+            byte[] canonical = CANONICAL.writeValueAsBytes(set);
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot digest a management object", e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                    .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    /** Reports {@code outcome} on the object (a failed report is tried again only when the object changes). */
+    private static void report(OneM2mClient cse, String address, String member, long mgd, ManagementOutcome outcome) {
         Map<String, Object> attrs = new LinkedHashMap<>();
         if (mgd == DeviceManagement.FIRMWARE) {
             attrs.put("uds", outcome.actionStatus());
@@ -101,14 +138,7 @@ public final class NodeFollower {
         } else {
             attrs.put("apst", outcome.actionStatus());
         }
-        ResponsePrimitive r = cse.update(address, Map.of(member, attrs));
-        if (r.status().code() == 2004
-                && r.content() instanceof Map<?, ?> wrapped
-                && wrapped.get(member) instanceof Map<?, ?> updated
-                && updated.get("lt") instanceof String after) {
-            return after;
-        }
-        return lt;
+        cse.update(address, Map.of(member, attrs));
     }
 
     private static ResponsePrimitive expect(ResponsePrimitive r, String what) {

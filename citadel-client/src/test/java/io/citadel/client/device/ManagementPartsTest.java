@@ -61,8 +61,14 @@ class ManagementPartsTest {
         assertThat(Versions.compare("1.2", "1.2.1")).isNegative();
         assertThat(Versions.compare("2.0", "1.99-rc1")).isPositive();
         assertThat(Versions.compare("1.0-rc1", "1.0-rc2")).isNegative();
-        assertThat(Versions.compare("1.0.1", "1.0.rc")).isPositive();
-        assertThat(Versions.compare("99999999999999999999", "1")).isNotZero(); // too long for a number: as text
+        // a pre-release of what it runs is older: a signed release candidate cannot roll it back
+        assertThat(Versions.compare("1.0-rc1", "1.0")).isNegative();
+        assertThat(Versions.compare("1.0.0-beta", "1.0.0")).isNegative();
+        assertThat(Versions.compare("1.0.0-alpha.1", "1.0.0-alpha.beta")).isNegative();
+        assertThat(Versions.compare("1.0.0+build.7", "1.0.0")).isZero();
+        // long numbers are numbers, however long
+        assertThat(Versions.compare("99999999999999999999", "1")).isPositive();
+        assertThat(Versions.compare("1.0010", "1.9")).isPositive();
     }
 
     @Test
