@@ -39,6 +39,16 @@ public record SecurityAssociation(String credentialId, Set<String> identities, C
                 credential.kind());
     }
 
+    /** The psk_identity of a session a pre-shared key proved (Credential-ID type 12, TS-0003 §10.4). */
+    public java.util.Optional<String> pskIdentity() {
+        return credentialId != null && credentialId.startsWith(PSK_PREFIX)
+                ? java.util.Optional.of(credentialId.substring(PSK_PREFIX.length()))
+                : java.util.Optional.empty();
+    }
+
+    /** The Credential-ID prefix of a symmetric SAEF key. */
+    public static final String PSK_PREFIX = "12-";
+
     public boolean allows(String normalizedOriginator) {
         return identities.contains(normalizedOriginator);
     }

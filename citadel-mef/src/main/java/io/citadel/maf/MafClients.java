@@ -110,8 +110,8 @@ public final class MafClients {
     public void followSources() {
         sessionKeys.addListener(credential -> {
             String id = credential.credentialId();
-            if (id.startsWith("12-")) {
-                endAssignedFrom(id.substring(3));
+            if (id.startsWith(io.citadel.credentials.SecurityAssociation.PSK_PREFIX)) {
+                endAssignedFrom(id.substring(io.citadel.credentials.SecurityAssociation.PSK_PREFIX.length()));
             }
         });
         synchronized (this) { // an assigned key whose registration is gone (a removal that failed) goes now

@@ -86,9 +86,8 @@ public final class MafHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         io.citadel.credentials.SecurityAssociation sa =
                 ctx.channel().attr(ChannelIdentity.ASSOCIATION).get();
-        String psk = sa != null && sa.credentialId().startsWith("12-")
-                ? sa.credentialId().substring(3)
-                : null;
+        String psk =
+                sa != null && sa.pskIdentity().isPresent() ? sa.pskIdentity().get() : null;
         Call call = new Call(
                 who.get(),
                 psk,

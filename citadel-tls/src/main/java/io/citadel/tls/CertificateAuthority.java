@@ -182,7 +182,6 @@ public final class CertificateAuthority {
         return issue("CN=" + aeId, List.of(aeName(aeId, cseId, spDomain)), validity, true, true);
     }
 
-    /** FQDN (server) certificate with optional IP addresses. */
     /**
      * The FQDN certificate of a service (a MEF, a MAF) that is also a client of other services: serverAuth and
      * clientAuth.
@@ -191,6 +190,7 @@ public final class CertificateAuthority {
         return issue("CN=" + dns, List.of(new GeneralName(GeneralName.dNSName, dns)), validity, true, true);
     }
 
+    /** FQDN (server) certificate with optional IP addresses. */
     public Issued issueServer(String dns, List<String> ips, Duration validity) {
         List<GeneralName> names = new ArrayList<>(List.of(new GeneralName(GeneralName.dNSName, dns)));
         ips.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));

@@ -153,7 +153,8 @@ public final class CoapBinding implements AutoCloseable {
                     dtls.pskKeys(),
                     guard == null ? cid -> true : guard::admitsKeyLookup,
                     dtls.pskPrefetch(),
-                    guard == null ? (cid, id) -> {} : guard::noKey));
+                    guard == null ? (cid, id) -> {} : guard::noKey,
+                    guard == null ? cid -> null : guard::peerOf));
         }
         return b.build();
     }

@@ -294,7 +294,7 @@ public final class DeviceEnrolment {
 
     /**
      * One exchange with the MEF {@code fqdn} on its certificate listener {@code port}: its certificate must name
-     * {@code fqdn} under the MEF's CA or a trust anchor a management object added.
+     * {@code fqdn} under the MEF's CA (the one the device enrolled with; no other anchor counts for a MEF).
      */
     Answer overCertificate(String fqdn, int port, String method, String path, byte[] body, int max, String what) {
         DeviceCredentials c = credentials();
@@ -303,9 +303,8 @@ public final class DeviceEnrolment {
         }
         String mefHost = address(fqdn);
         int mefCertPort = port;
-        List<X509Certificate> trust = new ArrayList<>(List.of(c.mefCa()));
-        trust.addAll(settings.anchorList());
-        SSLContext tls = DeviceTls.context(c.privateKey(), c.chain(), trust, fqdn);
+        // only the MEF's CA: anchors a CSE's management objects added must not make a server pass for the MEF
+        SSLContext tls = DeviceTls.context(c.privateKey(), c.chain(), List.of(c.mefCa()), fqdn);
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .sslContext(tls)

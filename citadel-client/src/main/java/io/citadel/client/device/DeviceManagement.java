@@ -145,9 +145,14 @@ public final class DeviceManagement {
 
     ManagementOutcome trustAnchor(String source, Map<String, Object> attrs) {
         ManagedSettings s = device.settings();
-        if (!s.anchors().containsKey(source) && s.anchors().size() >= ManagedSettings.MAX_OBJECTS) {
-            return ManagementOutcome.unacceptable("this device holds " + ManagedSettings.MAX_OBJECTS
-                    + " trust anchors from management objects already");
+        boolean fromMef = source.startsWith("mo:");
+        long same = s.anchors().keySet().stream()
+                .filter(k -> k.startsWith("mo:") == fromMef)
+                .count();
+        int cap = fromMef ? ManagedSettings.MAX_MEF_ANCHORS : ManagedSettings.MAX_OBJECTS;
+        if (!s.anchors().containsKey(source) && same >= cap) {
+            return ManagementOutcome.unacceptable("this device holds " + cap + " trust anchors from "
+                    + (fromMef ? "MEF commands" : "its node") + " already");
         }
         List<X509Certificate> known = new ArrayList<>(device.trust(cse.trust()));
         known.add(device.credentials().mefCa());

@@ -38,6 +38,11 @@ public record ManagedSettings(
     static final ManagedSettings NONE = new ManagedSettings(Map.of(), null, null, 0, null, null, Map.of());
     /** The most objects a device keeps track of; more are refused (a CSE cannot fill its state). */
     static final int MAX_OBJECTS = 64;
+    /**
+     * The most trust anchors MEF commands may add (each objectPath holds one, replaced when the path comes again;
+     * counted apart from the node's, so neither can crowd the other out).
+     */
+    static final int MAX_MEF_ANCHORS = 16;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -15,7 +15,7 @@ final class ConnectionFailures extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        String message = String.valueOf(reason.getMessage());
+        String message = String.valueOf(reason.getMessage()).replaceAll("[^\\x20-\\x7e]", "?"); // peer bytes
         LOG.log(
                 Level.INFO,
                 "connection from " + ctx.channel().remoteAddress() + " closed: "

@@ -86,6 +86,12 @@ public final class DtlsHandshakeGuard {
         return true;
     }
 
+    /** The address of the peer of handshake {@code cid}, or null when it is not known here. */
+    public InetAddress peerOf(ConnectionId cid) {
+        Pending p = cid == null ? null : pending.get(cid);
+        return p == null ? null : p.peer;
+    }
+
     /**
      * The key look-up of handshake {@code cid} found no key for {@code identity} (unknown, expired or revoked): a
      * failed guess, counted now, once (as TLS-PSK counts it). Scandium answers such a handshake with nothing (its

@@ -27,6 +27,7 @@ public final class DtlsPskStore implements AdvancedPskStore {
     private final java.util.function.Predicate<ConnectionId> admits;
     private final io.citadel.credentials.PskPrefetch prefetch;
     private final BiConsumer<ConnectionId, String> noKey;
+    private final Function<ConnectionId, java.net.InetAddress> peers;
     private volatile HandshakeResultHandler resultHandler;
 
     /**
@@ -41,10 +42,24 @@ public final class DtlsPskStore implements AdvancedPskStore {
             java.util.function.Predicate<ConnectionId> admits,
             io.citadel.credentials.PskPrefetch prefetch,
             BiConsumer<ConnectionId, String> noKey) {
+        this(keys, admits, prefetch, noKey, cid -> null);
+    }
+
+    /**
+     * @param peers the address of the handshake's peer (null when unknown): a broker lets one address have only a
+     *     few fetches running, so one peer cannot take every fetch slot
+     */
+    public DtlsPskStore(
+            Function<String, Optional<byte[]>> keys,
+            java.util.function.Predicate<ConnectionId> admits,
+            io.citadel.credentials.PskPrefetch prefetch,
+            BiConsumer<ConnectionId, String> noKey,
+            Function<ConnectionId, java.net.InetAddress> peers) {
         this.keys = keys;
         this.admits = admits;
         this.prefetch = prefetch;
         this.noKey = noKey;
+        this.peers = peers;
     }
 
     public DtlsPskStore(
@@ -77,24 +92,29 @@ public final class DtlsPskStore implements AdvancedPskStore {
         }
         String id = new String(identity.getBytes(), StandardCharsets.UTF_8);
         HandshakeResultHandler handler = resultHandler;
+        boolean busy = false;
         if (prefetch != null && handler != null) {
-            Optional<java.util.concurrent.CompletionStage<Void>> fetching = prefetch.prefetch(id);
+            Optional<java.util.concurrent.CompletionStage<Void>> fetching = prefetch.prefetch(id, peers.apply(cid));
             if (fetching.isPresent()) {
                 fetching.get()
                         .whenComplete((done, error) -> handler.apply(
                                 admits.test(cid) // shut out meanwhile: still no key
-                                        ? result(cid, identity, id)
+                                        ? result(cid, identity, id, false)
                                         : new PskSecretResult(cid, identity, null)));
                 return null; // answered through the result handler once the key is in
             }
+            busy = prefetch.saturated();
         }
-        return result(cid, identity, id);
+        return result(cid, identity, id, busy);
     }
 
-    private PskSecretResult result(ConnectionId cid, PskPublicInformation identity, String id) {
+    /** @param brokerBusy no fetch could start for want of room: no key now, but no guess of the peer's either */
+    private PskSecretResult result(ConnectionId cid, PskPublicInformation identity, String id, boolean brokerBusy) {
         byte[] key = keys.apply(id).orElse(null);
         if (key == null) {
-            noKey.accept(cid, id);
+            if (!brokerBusy) {
+                noKey.accept(cid, id);
+            }
             return new PskSecretResult(cid, identity, null);
         }
         try {

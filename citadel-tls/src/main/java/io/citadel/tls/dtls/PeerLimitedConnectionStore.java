@@ -74,7 +74,10 @@ public final class PeerLimitedConnectionStore extends InMemoryConnectionStore {
         if (held.size() < share) {
             return;
         }
-        held.sort(Comparator.comparingLong(Connection::getLastMessageNanos));
+        // handshakes under way go first, then the least recently used: fresh ClientHellos from one address cannot
+        // push out that address's established sessions while it has handshakes of its own to drop
+        held.sort(Comparator.comparing(Connection::hasEstablishedDtlsContext)
+                .thenComparingLong(Connection::getLastMessageNanos));
         for (Connection replaced : held.subList(0, held.size() - share + 1)) {
             remove(replaced, false);
         }

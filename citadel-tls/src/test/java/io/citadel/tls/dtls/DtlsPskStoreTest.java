@@ -68,4 +68,34 @@ class DtlsPskStoreTest {
         assertThat(answered.get().getSecret()).isNotNull();
         assertThat(answered.get().getConnectionId()).isEqualTo(CID);
     }
+
+    @Test
+    void a_busy_broker_is_no_guess_of_the_peer_and_the_peer_address_goes_to_the_broker() throws Exception {
+        java.net.InetAddress peer = java.net.InetAddress.getByName("192.0.2.7");
+        java.util.List<java.net.InetAddress> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.citadel.credentials.PskPrefetch saturated = new io.citadel.credentials.PskPrefetch() {
+            @Override
+            public Optional<java.util.concurrent.CompletionStage<Void>> prefetch(
+                    String identity, java.net.InetAddress from) {
+                asked.add(from);
+                return Optional.empty(); // no room for another fetch
+            }
+
+            @Override
+            public boolean saturated() {
+                return true;
+            }
+        };
+        java.util.List<String> noKey = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DtlsPskStore store = new DtlsPskStore(
+                id -> Optional.empty(), cid -> true, saturated, (cid, id) -> noKey.add(id), cid -> peer);
+        store.setResultHandler(r -> {});
+        assertThat(store.requestPskSecretResult(CID, null, ID, "HmacSHA256", null, null, false)
+                        .getSecret())
+                .isNull();
+        assertThat(noKey)
+                .as("the handshake fails, but it is not counted against the peer")
+                .isEmpty();
+        assertThat(asked).containsExactly(peer);
+    }
 }
