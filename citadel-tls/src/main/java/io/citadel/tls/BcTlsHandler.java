@@ -25,7 +25,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
  * Server-side TLS for one Netty channel with Bouncy Castle's non-blocking TLS API, for what the JDK cannot do
- * (PSK, raw public keys): ciphertext in → {@code offerInput} → plaintext up the pipeline; plaintext down →
+ * (PSK, raw public keys, exporting keying material on Java 17): ciphertext in → {@code offerInput} → plaintext up the pipeline; plaintext down →
  * {@code writeApplicationData} → ciphertext out. Application data is held back until the handshake
  * completes; a handshake that does not complete within the timeout closes the connection (slowloris). After
  * the handshake the channel carries the {@link SecurityAssociation} the credential proves
@@ -62,8 +62,14 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
     /** What the finished handshake proves; empty when the credential is no longer usable (the session is closed). */
     protected abstract Optional<SecurityAssociation> association();
 
-    /** The store of the credential this session's handshake proves, whose announcements can end the session. */
+    /**
+     * The store of the credential this session's handshake proves, whose announcements can end the session; null when
+     * no store vouches for it (a certificate, checked at the handshake).
+     */
     protected abstract CredentialStore<?> store();
+
+    /** Called once the association is bound, to put on the channel what else the handshake proved. */
+    protected void established(io.netty.channel.Channel channel) {}
 
     /** The peer's address (known before {@link #server} is called), or null when the channel has none. */
     protected final InetSocketAddress peer() {
@@ -221,8 +227,11 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
             handshakeSucceeded(peer);
         }
         // listening before the look-up: a revocation after it is heard, one before it makes it come back empty
-        revocations = revoked -> endUnlessVouched(ctx, revoked);
-        store().addListener(revocations);
+        CredentialStore<?> store = store();
+        if (store != null) {
+            revocations = revoked -> endUnlessVouched(ctx, revoked);
+            store.addListener(revocations);
+        }
         SecurityAssociation association = vouched().orElse(null);
         if (association == null) {
             ctx.close(); // revoked between the handshake's look-up and now
@@ -230,6 +239,7 @@ public abstract class BcTlsHandler extends ChannelDuplexHandler {
         }
         proven = association.credentialId();
         ctx.channel().attr(ChannelIdentity.ASSOCIATION).set(association);
+        established(ctx.channel());
         if (server instanceof KeyingMaterial exporter) {
             ctx.channel().attr(ChannelIdentity.KEYING_MATERIAL).set(exporter);
         }

@@ -69,6 +69,18 @@ final class ConstrainedTrustManager implements X509TrustManager {
         this.current = load(pem);
     }
 
+    /**
+     * Fixed trust anchors (a listener's, given at start), without revocation checks: path validation, the anchors'
+     * name constraints and the clientAuth extended key usage only.
+     */
+    ConstrainedTrustManager(List<X509Certificate> anchors) {
+        this.crls = null;
+        this.ocsp = null;
+        this.source = null;
+        this.watch = null;
+        this.current = anchorsOf(anchors);
+    }
+
     /** Reads a PEM file, or every {@code *.pem} in a directory (the credential store's trust anchors). */
     private static Anchors load(File source) throws IOException, GeneralSecurityException {
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
@@ -82,8 +94,6 @@ final class ConstrainedTrustManager implements X509TrustManager {
         } else {
             files.add(source);
         }
-        Set<TrustAnchor> anchors = new HashSet<>();
-        Map<X509Certificate, NameConstraints> constraints = new HashMap<>();
         List<X509Certificate> certs = new java.util.ArrayList<>();
         for (File f : files) {
             try (InputStream in = new FileInputStream(f)) {
@@ -95,6 +105,12 @@ final class ConstrainedTrustManager implements X509TrustManager {
         if (certs.isEmpty() && !source.isDirectory()) {
             throw new GeneralSecurityException("no trust anchor in " + source);
         }
+        return anchorsOf(certs);
+    }
+
+    private static Anchors anchorsOf(List<X509Certificate> certs) {
+        Set<TrustAnchor> anchors = new HashSet<>();
+        Map<X509Certificate, NameConstraints> constraints = new HashMap<>();
         for (X509Certificate c : certs) {
             byte[] ext = c.getExtensionValue(NAME_CONSTRAINTS);
             if (ext != null) {
@@ -110,7 +126,7 @@ final class ConstrainedTrustManager implements X509TrustManager {
 
     /** The anchors, re-read at most once a second when the files changed (add or remove a CA live). */
     private Anchors anchors() {
-        if (watch.changed()) {
+        if (watch != null && watch.changed()) {
             try {
                 current = load(source);
             } catch (IOException | GeneralSecurityException e) {

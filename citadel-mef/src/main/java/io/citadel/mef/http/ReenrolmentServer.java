@@ -1,27 +1,28 @@
 package io.citadel.mef.http;
 
+import io.citadel.credentials.KeyDerivation;
 import io.citadel.mef.est.Enrolments;
 import io.citadel.mef.est.EstService;
+import io.citadel.tls.CertificateTlsHandler;
+import io.citadel.tls.ChannelIdentity;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The MEF's certificate listener: EST over TLS with client certificates. A certificate the MEF issued
  * re-enrols (RFC 7030 §4.2.2): the enrolee is the one that holds it now; an older certificate of it, or one it
  * never held, gets 401 ({@link EstService#simpleReenroll} checks the serial again inside the operation). A device
  * certificate of a trusted manufacturer enrols (the certificate RSPF, TS-0003 §8.3.2). The MEF proves itself
- * with its FQDN certificate.
+ * with its FQDN certificate. TLS is Bouncy Castle's ({@link CertificateTlsHandler}), which exports
+ * {@code EXPORTER-oneM2M-Bootstrap} from every session, so that the enrolment exchange ({@code POST /mef/enrolment})
+ * gives a device proved by its certificate a Ke as the bootstrap-key listener does.
  */
 public final class ReenrolmentServer implements AutoCloseable {
     private final ServiceListener listener;
@@ -42,18 +43,11 @@ public final class ReenrolmentServer implements AutoCloseable {
         anchors.addAll(deviceAnchors);
         anchors.addAll(targetAnchors);
         EnrolmentTargets targets = new EnrolmentTargets(clientCa, targetAnchors, enrolments);
-        SslContext tls = SslContextBuilder.forServer(key, chain)
-                .trustManager(anchors)
-                .clientAuth(ClientAuth.REQUIRE)
-                .protocols("TLSv1.3", "TLSv1.2")
-                .build();
+        CertificateTlsHandler.Settings tls = CertificateTlsHandler.Settings.of(key, chain, anchors);
+        Map<String, Integer> exported = Map.of(KeyDerivation.BOOTSTRAP_EXPORTER, KeyDerivation.EXPORT_LENGTH);
         listener = new ServiceListener(
                 address,
-                ch -> {
-                    SslHandler ssl = tls.newHandler(ch.alloc());
-                    ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
-                    return ssl;
-                },
+                ch -> tls.newHandler(handshakeTimeoutMillis).exporting(exported),
                 worker -> new EstHttpHandler(
                         est, keys, worker, ctx -> byCertificate(ctx, enrolments, clientCa, targets)));
     }
@@ -66,22 +60,19 @@ public final class ReenrolmentServer implements AutoCloseable {
      */
     static Optional<EstHttpHandler.Enrolee> byCertificate(
             ChannelHandlerContext ctx, Enrolments enrolments, X509Certificate mefCa, EnrolmentTargets targets) {
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        try {
-            Certificate[] peer = ssl == null ? null : ssl.engine().getSession().getPeerCertificates();
-            if (peer == null || peer.length == 0 || !(peer[0] instanceof X509Certificate cert)) {
-                return Optional.empty();
-            }
-            List<String> targetNames = targets.namesProven(peer);
-            if (issuedBy(cert, mefCa)) {
-                return enrolments
-                        .enroleeHolding(cert.getSerialNumber())
-                        .map(id -> new EstHttpHandler.Enrolee(id, cert, targetNames));
-            }
-            return Optional.of(new EstHttpHandler.Enrolee(deviceEnrolee(cert), null, targetNames));
-        } catch (SSLPeerUnverifiedException e) {
+        List<X509Certificate> chain =
+                ctx.channel().attr(ChannelIdentity.PEER_CERTIFICATES).get();
+        if (chain == null || chain.isEmpty()) {
             return Optional.empty();
         }
+        X509Certificate cert = chain.get(0);
+        List<String> targetNames = targets.namesProven(chain.toArray(Certificate[]::new));
+        if (issuedBy(cert, mefCa)) {
+            return enrolments
+                    .enroleeHolding(cert.getSerialNumber())
+                    .map(id -> new EstHttpHandler.Enrolee(id, cert, targetNames));
+        }
+        return Optional.of(new EstHttpHandler.Enrolee(deviceEnrolee(cert), null, targetNames));
     }
 
     /** The enrolee ID of a device certificate: its public key's RFC 6920 identifier ({@code ni:///sha-256;...}). */
