@@ -229,7 +229,10 @@ final class CertificateTlsServer extends DefaultTlsServer implements KeyingMater
         clientChain = List.copyOf(chain);
     }
 
-    /** The alert that says why a chain did not validate: expired, no trusted anchor, or a bad certificate. */
+    /**
+     * The alert that says why a chain did not validate: expired, no trusted anchor (or a CA of a trusted anchor's name
+     * that did not sign it), or a bad certificate.
+     */
     private static short alertFor(Throwable refused) {
         for (Throwable t = refused; t != null; t = t.getCause()) {
             if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
@@ -240,7 +243,8 @@ final class CertificateTlsServer extends DefaultTlsServer implements KeyingMater
                         || v.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
                     return AlertDescription.certificate_expired;
                 }
-                if (v.getReason() == java.security.cert.PKIXReason.NO_TRUST_ANCHOR) {
+                if (v.getReason() == java.security.cert.PKIXReason.NO_TRUST_ANCHOR
+                        || v.getReason() == CertPathValidatorException.BasicReason.INVALID_SIGNATURE) {
                     return AlertDescription.unknown_ca;
                 }
             }
