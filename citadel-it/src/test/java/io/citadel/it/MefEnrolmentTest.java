@@ -408,6 +408,79 @@ class MefEnrolmentTest {
                 .contains("HTTP/1.1 401");
     }
 
+    /**
+     * The certificate RSPF's enrolment exchange with OpenSSL as the device (TS-0003 §8.3.2.1): {@code s_client} with the
+     * factory certificate exports {@code EXPORTER-oneM2M-Bootstrap} itself, and the KeID the MEF answers is the first
+     * 16 bytes of it in hex, over TLS 1.3 and 1.2. Refusals first: a manufacturer the MEF does not trust, a device
+     * without a policy, a device whose policy requires firmware evidence.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"-tls1_3", "-tls1_2"})
+    void a_device_certificate_gets_its_ke_in_the_enrolment_exchange(String version) throws Exception {
+        int certPort = Integer.parseInt(mef.awaitAnnounced(Pattern.compile("over certificate TLS on port (\\d+)")));
+        String rogue = "idev5";
+        assertThat(enrolmentExchange(certPort, rogue, version)).doesNotContain("HTTP/1.1");
+        assertThat(enrolmentExchange(certPort, "idev4", version))
+                .contains("HTTP/1.1 403")
+                .contains("no enrolment policy for this device");
+        String integrityDevice = version.equals("-tls1_3") ? "idev7" : "idev8";
+        idevid("mfr", integrityDevice);
+        cli(
+                "mef",
+                "device",
+                "add",
+                "--data-dir",
+                dir.resolve("mef").toString(),
+                "--device-cert",
+                dir.resolve(integrityDevice + ".pem").toString(),
+                "--ae-id",
+                "C" + integrityDevice,
+                "--cse-id",
+                "/id-in",
+                "--integrity",
+                "required");
+        assertThat(enrolmentExchange(certPort, integrityDevice, version))
+                .contains("HTTP/1.1 403")
+                .contains("firmware evidence");
+
+        String out = enrolmentExchange(certPort, "idev3", version);
+        assertThat(out).contains("HTTP/1.1 200").contains("Verify return code: 0 (ok)");
+        byte[] exported = java.util.HexFormat.of().parseHex(find(out, "Keying material: ([0-9A-F]{96})"));
+        assertThat(find(out, "\"keID\":\"([^\"]+)\""))
+                .isEqualTo(java.util.HexFormat.of().formatHex(java.util.Arrays.copyOfRange(exported, 0, 16)) + "@mef."
+                        + SP);
+    }
+
+    /** {@code POST /mef/enrolment} with OpenSSL's s_client and the device certificate {@code idev}; its output. */
+    private static String enrolmentExchange(int port, String idev, String version) throws Exception {
+        Path request = Files.createTempFile(dir, "exchange", ".http");
+        Files.writeString(
+                request,
+                "POST /mef/enrolment HTTP/1.1\r\nHost: mef." + SP
+                        + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return run(
+                request,
+                "openssl",
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + port,
+                "-servername",
+                "mef." + SP,
+                "-cert",
+                dir.resolve(idev + ".pem").toString(),
+                "-key",
+                dir.resolve(idev + ".key").toString(),
+                "-CAfile",
+                dir.resolve("mef/ca/ca.pem").toString(),
+                "-verify_return_error",
+                "-keymatexport",
+                "EXPORTER-oneM2M-Bootstrap",
+                "-keymatexportlen",
+                "48",
+                version,
+                "-ign_eof");
+    }
+
     /** {@code /simpleenroll} with curl over certificate TLS, authenticated by the device certificate {@code idev}. */
     private static String enrolByCertificate(int port, String idev, byte[] body) throws Exception {
         Path request = Files.createTempFile(dir, "enrol", ".b64");
