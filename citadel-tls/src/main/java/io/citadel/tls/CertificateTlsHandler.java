@@ -133,7 +133,7 @@ public final class CertificateTlsHandler extends BcTlsHandler {
     protected void handshakeFailed(InetSocketAddress peer, IOException cause) {
         String why = server != null && server.refusal() != null ? server.refusal() : reason(cause);
         LOG.log(
-                Level.WARNING,
+                Level.INFO,
                 "certificate TLS handshake failed: peer=" + peer.getAddress().getHostAddress() + " reason=" + why);
     }
 
