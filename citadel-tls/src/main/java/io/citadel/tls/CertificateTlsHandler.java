@@ -68,22 +68,20 @@ public final class CertificateTlsHandler extends BcTlsHandler {
             if (chain.isEmpty() || clientAnchors.isEmpty()) {
                 throw new SSLException("certificate TLS needs the server's chain and at least one client trust anchor");
             }
+            AsymmetricKeyParameter bcKey;
+            List<byte[]> der = new java.util.ArrayList<>();
             try {
-                AsymmetricKeyParameter bcKey = PrivateKeyFactory.createKey(key.getEncoded());
-                if (!(bcKey instanceof ECPrivateKeyParameters)) {
-                    throw new SSLException("the server's key must be an EC (P-256) key");
-                }
-                List<byte[]> der = new java.util.ArrayList<>();
+                bcKey = PrivateKeyFactory.createKey(key.getEncoded());
                 for (X509Certificate c : chain) {
                     der.add(c.getEncoded());
                 }
-                return new Settings(List.copyOf(der), bcKey, List.copyOf(clientAnchors));
             } catch (IOException | CertificateEncodingException | RuntimeException e) {
-                if (e instanceof SSLException ssl) {
-                    throw ssl;
-                }
                 throw new SSLException("cannot use the server's key and chain for TLS");
             }
+            if (!(bcKey instanceof ECPrivateKeyParameters)) {
+                throw new SSLException("the server's key must be an EC (P-256) key");
+            }
+            return new Settings(List.copyOf(der), bcKey, List.copyOf(clientAnchors));
         }
 
         /** The handler of one new connection; a handshake that does not complete in time closes it. */

@@ -228,6 +228,21 @@ class CertificateTlsHandlerTest {
         assertThat(lines.get(0).getThrown()).isNull();
     }
 
+    @Test
+    void a_server_key_that_is_not_ec_or_no_client_anchor_is_refused_at_start() throws Exception {
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        List<X509Certificate> chain = List.of(server.certificate(), ca.certificate());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CertificateTlsHandler.Settings.of(
+                        rsa.generateKeyPair().getPrivate(), chain, List.of(ca.certificate())))
+                .isInstanceOf(javax.net.ssl.SSLException.class)
+                .hasMessage("the server's key must be an EC (P-256) key");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> CertificateTlsHandler.Settings.of(server.key(), chain, List.of()))
+                .isInstanceOf(javax.net.ssl.SSLException.class)
+                .hasMessageContaining("at least one client trust anchor");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void a_client_without_a_certificate_gets_no_session(String protocol) throws Exception {
