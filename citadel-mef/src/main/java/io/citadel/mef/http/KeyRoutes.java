@@ -66,7 +66,7 @@ public final class KeyRoutes {
     public Answer enrolmentExchange(String enrolee, KeyingMaterial session) {
         requireKeys();
         if (session == null) {
-            throw new EstException(400, "the enrolment exchange runs in a (D)TLS-PSK MEF handshake session");
+            throw new EstException(400, "the enrolment exchange runs in a MEF handshake session");
         }
         EnrolmentKeys.Recorded recorded =
                 keys.record(enrolee, session.export(KeyDerivation.BOOTSTRAP_EXPORTER, KeyDerivation.EXPORT_LENGTH));
