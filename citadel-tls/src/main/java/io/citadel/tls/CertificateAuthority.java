@@ -290,8 +290,10 @@ public final class CertificateAuthority {
         try {
             KeyPair kp = p256();
             Instant now = Instant.now();
-            X500Name subject = new X500Name(
-                    "CN=OCSP signer of " + certificate.getSubjectX500Principal().getName());
+            X500Name subject = new org.bouncycastle.asn1.x500.X500NameBuilder(
+                            org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE)
+                    .addRDN(org.bouncycastle.asn1.x500.style.BCStyle.CN, "OCSP signer")
+                    .build();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
                     certificate,
                     serial(),

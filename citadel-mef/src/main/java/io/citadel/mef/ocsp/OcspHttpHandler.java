@@ -61,8 +61,22 @@ public final class OcspHttpHandler extends SimpleChannelInboundHandler<FullHttpR
         byte[] asked = der;
         try {
             worker.execute(() -> {
-                FullHttpResponse response = HttpAnswers.response(
-                        HttpResponseStatus.OK, "application/ocsp-response", responder.respond(asked));
+                byte[] answer;
+                try {
+                    answer = responder.respond(asked);
+                } catch (RuntimeException e) {
+                    long incident = System.nanoTime();
+                    System.getLogger("citadel.mef")
+                            .log(System.Logger.Level.ERROR, "OCSP answer failed (incident " + incident + ")", e);
+                    ctx.executor()
+                            .execute(() -> plain(
+                                    ctx,
+                                    HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                                    "the OCSP answer could not be made (incident " + incident + ")"));
+                    return;
+                }
+                FullHttpResponse response =
+                        HttpAnswers.response(HttpResponseStatus.OK, "application/ocsp-response", answer);
                 response.headers().remove("Content-Transfer-Encoding"); // binary DER, not base64
                 ctx.executor().execute(() -> HttpAnswers.write(ctx, response, keepAlive));
             });
