@@ -1,6 +1,5 @@
 package io.citadel.maf;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.citadel.credentials.KeyDerivation;
 import io.citadel.mef.http.HttpAnswers;
@@ -17,10 +16,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +42,7 @@ public final class MafHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
     private static final Logger LOG = System.getLogger("citadel.maf");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final MafKeys keys;
+    private final KeyProcedureRoutes keyRoutes;
     private final MafClientRoutes clients;
     private final String fqdn;
     private final Executor worker;
@@ -60,7 +55,7 @@ public final class MafHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
             String fqdn,
             Executor worker,
             Function<ChannelHandlerContext, Optional<String>> client) {
-        this.keys = keys;
+        this.keyRoutes = new KeyProcedureRoutes(keys, KEYS, fqdn, "sourceMafClientID", LOG);
         this.clients = new MafClientRoutes(clients, fqdn);
         this.fqdn = fqdn;
         this.worker = worker;
@@ -142,41 +137,9 @@ public final class MafHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
                         ? HttpAnswers.response(HttpResponseStatus.valueOf(a.status()), "application/json", new byte[0])
                         : json(a.status(), a.body());
             }
-            if (call.uri().equals(KEYS)) {
-                requireMethod(call.method(), HttpMethod.POST);
-                MafKey key = keys.register(call.client(), registration(call.body()), () -> exported(call.session()));
-                LOG.log(
-                        Level.INFO,
-                        "MAF key " + key.relativeKeyId() + " registered by " + call.client() + " for " + key.targets()
-                                + " (suid " + key.suid() + ")");
-                return json(201, describe(key, null));
-            }
-            if (!call.uri().startsWith(KEYS + "/")) {
-                throw new MafException(404, "no such MAF operation");
-            }
-            String id = call.uri().substring(KEYS.length() + 1);
-            if (call.method().equals(HttpMethod.GET)) {
-                MafKey own = ownKey(call.client(), id);
-                if (own != null) {
-                    return json(200, describe(own, null));
-                }
-                MafKeys.Retrieved r = keys.retrieve(call.client(), id);
-                try {
-                    LOG.log(Level.INFO, "MAF key " + id + " retrieved by " + call.client());
-                    return json(200, describe(r.key(), r.value()));
-                } finally {
-                    java.util.Arrays.fill(r.value(), (byte) 0);
-                }
-            }
-            if (call.method().equals(HttpMethod.PUT)) {
-                return json(200, describe(keys.update(call.client(), id, update(call.body())), null));
-            }
-            if (call.method().equals(HttpMethod.DELETE)) {
-                keys.deregister(call.client(), id);
-                LOG.log(Level.INFO, "MAF key " + id + " de-registered by " + call.client());
-                return json(200, Map.of());
-            }
-            throw new MafException(405, "a key takes GET, PUT or DELETE");
+            KeyProcedureRoutes.Answer a = keyRoutes.handle(
+                    call.method().name(), call.uri(), call.client(), call.body(), () -> exported(call.session()));
+            return json(a.status(), a.body());
         } catch (MafException e) {
             LOG.log(
                     Level.INFO,
@@ -199,109 +162,6 @@ public final class MafHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
         } catch (IllegalStateException usedAlready) {
             return null;
         }
-    }
-
-    /** The key when {@code client} registered it and is not also one of its targets; else null. */
-    private MafKey ownKey(String client, String id) {
-        try {
-            MafKey k = keys.configuration(client, id);
-            return k.targets().contains(client) ? null : k;
-        } catch (MafException notOwn) {
-            return null;
-        }
-    }
-
-    private static void requireMethod(HttpMethod actual, HttpMethod expected) {
-        if (!actual.equals(expected)) {
-            throw new MafException(405, "this MAF operation takes " + expected);
-        }
-    }
-
-    private static JsonNode body(byte[] body) {
-        try {
-            JsonNode n = JSON.readTree(body);
-            if (n == null || !n.isObject()) {
-                throw new MafException(400, "the request body is a JSON object");
-            }
-            return n;
-        } catch (IOException e) {
-            throw new MafException(400, "the request body is not JSON");
-        }
-    }
-
-    static MafKeys.Registration registration(byte[] bytes) {
-        JsonNode n = body(bytes);
-        JsonNode suid = n.get("suid");
-        if (suid == null || !suid.canConvertToInt() || !suid.isIntegralNumber()) {
-            throw new MafException(400, "suid is a number (m2m:suid)");
-        }
-        byte[] value = null;
-        if (n.has("keyValue")) {
-            try {
-                value = Base64.getDecoder().decode(text(n, "keyValue"));
-            } catch (IllegalArgumentException e) {
-                throw new MafException(400, "keyValue is base64");
-            }
-        }
-        return new MafKeys.Registration(
-                suid.intValue(), strings(n, "targetIDs"), time(n, "expirationTime"), strings(n, "labels"), value);
-    }
-
-    static MafKeys.Update update(byte[] bytes) {
-        JsonNode n = body(bytes);
-        return new MafKeys.Update(strings(n, "targetIDs"), time(n, "expirationTime"), strings(n, "labels"));
-    }
-
-    private static String text(JsonNode n, String member) {
-        JsonNode v = n.get(member);
-        if (v == null || !v.isTextual()) {
-            throw new MafException(400, member + " is a string");
-        }
-        return v.asText();
-    }
-
-    private static Instant time(JsonNode n, String member) {
-        if (!n.has(member)) {
-            return null;
-        }
-        try {
-            return Instant.parse(text(n, member));
-        } catch (DateTimeParseException e) {
-            throw new MafException(400, member + " is a UTC timestamp (2026-12-31T00:00:00Z)");
-        }
-    }
-
-    private static List<String> strings(JsonNode n, String member) {
-        if (!n.has(member)) {
-            return null;
-        }
-        JsonNode v = n.get(member);
-        if (!v.isArray() || v.size() > 64) {
-            throw new MafException(400, member + " is a list of strings");
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode e : v) {
-            if (!e.isTextual()) {
-                throw new MafException(400, member + " is a list of strings");
-            }
-            out.add(e.asText());
-        }
-        return out;
-    }
-
-    private Map<String, Object> describe(MafKey k, byte[] value) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("relativeKeyID", k.relativeKeyId());
-        m.put("keyID", k.relativeKeyId() + "@" + fqdn);
-        m.put("sourceMafClientID", k.source());
-        m.put("suid", k.suid());
-        m.put("targetIDs", k.targets());
-        m.put("expirationTime", k.expires().toString());
-        m.put("labels", k.labels());
-        if (value != null) {
-            m.put("keyValue", Base64.getEncoder().encodeToString(value));
-        }
-        return m;
     }
 
     private static FullHttpResponse json(int status, Object body) {

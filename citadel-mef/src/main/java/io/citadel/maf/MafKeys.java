@@ -39,7 +39,20 @@ import java.util.function.Supplier;
 public final class MafKeys {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final List<Integer> SUIDS = List.of(32, 33, 34, 35);
+    /**
+     * The uses a service registers keys for: the SUIDs, those with exactly one target (SAEF, ESPrim; the others take
+     * 1 to 16), and what they are called in refusals.
+     */
+    public record Uses(List<Integer> suids, java.util.Set<Integer> oneTarget, String name) {
+        /** The MAF's: MAF-distributed keys, SUID 32 (SAEF), 33 (ESPrim), 34, 35 (ESData). */
+        public static final Uses MAF =
+                new Uses(List.of(32, 33, 34, 35), java.util.Set.of(32, 33), "a MAF-distributed key");
+        /** The MEF's: RSPF-provisioned keys, SUID 22 (SAEF), 23 (ESPrim), 24, 25 (ESData). */
+        public static final Uses MEF =
+                new Uses(List.of(22, 23, 24, 25), java.util.Set.of(22, 23), "an RSPF-provisioned key");
+    }
+
+    private final Uses uses;
 
     private final Path file;
     private final FileWatch watch;
@@ -58,6 +71,12 @@ public final class MafKeys {
     public record Update(List<String> targets, Instant expires, List<String> labels) {}
 
     public MafKeys(Path file, PskStore values, String fqdn, Clock clock, Duration maxLifetime, int maxPerClient) {
+        this(file, values, fqdn, clock, maxLifetime, maxPerClient, Uses.MAF);
+    }
+
+    public MafKeys(
+            Path file, PskStore values, String fqdn, Clock clock, Duration maxLifetime, int maxPerClient, Uses uses) {
+        this.uses = uses;
         this.file = file;
         this.watch = new FileWatch(file, Duration.ofSeconds(1));
         this.values = values;
@@ -76,8 +95,8 @@ public final class MafKeys {
     public synchronized MafKey register(String source, Registration r, Supplier<byte[]> sessionExport) {
         refresh();
         Instant now = clock.instant();
-        if (r.suid() == null || !SUIDS.contains(r.suid())) {
-            throw new MafException(400, "suid must be one of " + SUIDS + " (a MAF-distributed key)");
+        if (r.suid() == null || !uses.suids().contains(r.suid())) {
+            throw new MafException(400, "suid must be one of " + uses.suids() + " (" + uses.name() + ")");
         }
         List<String> targets = targets(r.suid(), r.targets());
         Instant expires = expires(r.expires(), now);
@@ -201,11 +220,11 @@ public final class MafKeys {
         return key;
     }
 
-    private static List<String> targets(int suid, List<String> targets) {
+    private List<String> targets(int suid, List<String> targets) {
         if (targets == null || targets.isEmpty()) {
             throw new MafException(400, "targetIDs names who may retrieve the key");
         }
-        boolean one = suid == 32 || suid == 33;
+        boolean one = uses.oneTarget().contains(suid);
         if (one ? targets.size() != 1 : targets.size() > 16) {
             throw new MafException(
                     400,

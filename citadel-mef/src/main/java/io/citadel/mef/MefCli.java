@@ -156,8 +156,25 @@ public final class MefCli {
                         Duration.parse(opts.getOrDefault("command-retry", "PT5M"))),
                 enrolments,
                 fqdn);
+        io.citadel.maf.KeyProcedureRoutes procedures = new io.citadel.maf.KeyProcedureRoutes(
+                new io.citadel.maf.MafKeys(
+                        ServiceFiles.privateDirectory(dataDir).resolve("mef-keys.json"),
+                        ServiceFiles.sealedStore(dataDir, "mef-key-values"),
+                        fqdn,
+                        Clock.systemUTC(),
+                        Duration.parse(opts.getOrDefault("max-key-lifetime", "P1D")),
+                        64,
+                        io.citadel.maf.MafKeys.Uses.MEF),
+                "/mef/keys",
+                fqdn,
+                "sourceMefClientID",
+                System.getLogger("citadel.mef"));
         io.citadel.mef.http.KeyRoutes keys = new io.citadel.mef.http.KeyRoutes(
-                enrolmentKeys, "https://" + fqdn + ":" + port + "/.well-known/est", clientRoutes);
+                enrolmentKeys,
+                "https://" + fqdn + ":" + port + "/.well-known/est",
+                clientRoutes,
+                procedures,
+                enrolments);
         EncryptedFilePskStore bootstrap = bootstrapKeys(dataDir);
         try (MefServer mef = new MefServer(
                         new InetSocketAddress(InetAddress.getByName(host), port),
@@ -174,6 +191,8 @@ public final class MefCli {
                                 est,
                                 enrolmentKeys,
                                 clientRoutes,
+                                procedures,
+                                enrolments,
                                 bootstrap,
                                 throttle)
                         : null;
@@ -229,6 +248,8 @@ public final class MefCli {
             EstService est,
             io.citadel.mef.keys.EnrolmentKeys enrolmentKeys,
             io.citadel.mef.http.ClientRoutes clientRoutes,
+            io.citadel.maf.KeyProcedureRoutes procedures,
+            Enrolments enrolments,
             EncryptedFilePskStore bootstrap,
             HandshakeThrottle throttle)
             throws IOException {
@@ -236,7 +257,11 @@ public final class MefCli {
                 new InetSocketAddress(InetAddress.getByName(host), port),
                 est,
                 new io.citadel.mef.http.KeyRoutes(
-                        enrolmentKeys, "coaps://" + fqdn + ":" + port + "/.well-known/est", clientRoutes),
+                        enrolmentKeys,
+                        "coaps://" + fqdn + ":" + port + "/.well-known/est",
+                        clientRoutes,
+                        procedures,
+                        enrolments),
                 bootstrap,
                 throttle,
                 Clock.systemUTC());

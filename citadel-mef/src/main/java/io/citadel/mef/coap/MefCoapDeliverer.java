@@ -113,6 +113,13 @@ final class MefCoapDeliverer implements MessageDeliverer {
                     throw new EstException(405, "the enrolment exchange takes POST");
                 }
                 answer = keys.enrolmentExchange(enrolee.get(), sessions.apply(request.getSourceContext()));
+            } else if (keys.servesKeyProcedures(path)) {
+                answer = keys.keyProcedure(
+                        method.name(),
+                        path,
+                        enrolee.get(),
+                        request.getPayload(),
+                        sessions.apply(request.getSourceContext()));
             } else if (ClientRoutes.serves(path)) {
                 answer = keys.clientOperation(method.name(), path, enrolee.get(), request.getPayload());
             } else {

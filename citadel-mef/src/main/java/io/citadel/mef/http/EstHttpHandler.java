@@ -171,6 +171,9 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                         call.uri().substring(KeyRoutes.FETCH.length()),
                         call.who().targetNames(),
                         call.from());
+            } else if (keys.servesKeyProcedures(call.uri())) {
+                answer = keys.keyProcedure(
+                        call.method().name(), call.uri(), call.who().id(), call.body(), call.exporter());
             } else if (ClientRoutes.serves(call.uri())) {
                 answer = keys.clientOperation(
                         call.method().name(), call.uri(), call.who().id(), call.body());

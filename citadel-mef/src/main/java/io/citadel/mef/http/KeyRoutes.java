@@ -35,6 +35,8 @@ public final class KeyRoutes {
     private final EnrolmentKeys keys;
     private final String estBase;
     private final ClientRoutes clients;
+    private final io.citadel.maf.KeyProcedureRoutes procedures;
+    private final io.citadel.mef.est.Enrolments enrolments;
 
     /**
      * @param keys    the enrolment keys; null: key operations are off (404)
@@ -46,9 +48,56 @@ public final class KeyRoutes {
 
     /** @param clients MEF client registration and commands; null: off (404) */
     public KeyRoutes(EnrolmentKeys keys, String estBase, ClientRoutes clients) {
+        this(keys, estBase, clients, null, null);
+    }
+
+    /**
+     * @param procedures the MEF Key Registration, Retrieval, Update and De-registration between MEF clients
+     *     (TS-0003 §8.3.5.2; {@code /mef/keys}); null: off (404)
+     * @param enrolments who a MEF client is: the identity its enrolment policy gives, while the policy stands
+     */
+    public KeyRoutes(
+            EnrolmentKeys keys,
+            String estBase,
+            ClientRoutes clients,
+            io.citadel.maf.KeyProcedureRoutes procedures,
+            io.citadel.mef.est.Enrolments enrolments) {
         this.keys = keys;
         this.estBase = estBase;
         this.clients = clients;
+        this.procedures = procedures;
+        this.enrolments = enrolments;
+    }
+
+    /** Whether {@code uri} is one of the MEF key procedures ({@code /mef/keys}). */
+    public boolean servesKeyProcedures(String uri) {
+        return procedures != null && procedures.serves(uri);
+    }
+
+    /**
+     * A MEF key procedure of {@code enrolee} (its source and target ID is the AE-ID or CSE-ID its policy gives); a
+     * registration without a value takes the key from the MEF handshake session's export, once per session.
+     */
+    public Answer keyProcedure(String method, String uri, String enrolee, byte[] body, KeyingMaterial session) {
+        io.citadel.mef.est.EnrolmentPolicy policy = enrolments
+                .policy(enrolee)
+                .filter(p -> !enrolments.isRevoked(enrolee))
+                .orElseThrow(() -> new EstException(403, "only an enrolee whose policy stands is a MEF client"));
+        try {
+            io.citadel.maf.KeyProcedureRoutes.Answer a =
+                    procedures.handle(method, uri, policy.subject().originator(), body, () -> {
+                        try {
+                            return session == null
+                                    ? null
+                                    : session.export(KeyDerivation.BOOTSTRAP_EXPORTER, KeyDerivation.EXPORT_LENGTH);
+                        } catch (IllegalStateException usedAlready) {
+                            return null;
+                        }
+                    });
+            return new Answer(a.status(), json(a.body()));
+        } catch (io.citadel.maf.MafException e) {
+            throw new EstException(e.httpStatus(), e.getMessage());
+        }
     }
 
     /** MEF client registration and commands ({@link ClientRoutes}). */
