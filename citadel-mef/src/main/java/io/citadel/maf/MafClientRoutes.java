@@ -1,20 +1,9 @@
 package io.citadel.maf;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +20,8 @@ import java.util.Set;
  * </ul>
  */
 final class MafClientRoutes {
+    private static final io.citadel.mef.http.JsonRequests REQUESTS =
+            new io.citadel.mef.http.JsonRequests((status, why) -> new MafException(status, why));
     static final String CLIENTS = "/maf/clients";
     static final String MAF_FQDN = "mafFQDN";
     static final String REG_ID = "mafClientRegID";
@@ -39,11 +30,6 @@ final class MafClientRoutes {
     static final String LABELS = "labels";
     static final String ADMIN_FQDN = "adminFQDN";
     static final String ASSIGNED_KEY_ID = "assignedSymmKeyID";
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final DateTimeFormatter ONEM2M_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss", Locale.ROOT);
 
     private final MafClients clients;
     private final String fqdn;
@@ -75,16 +61,18 @@ final class MafClientRoutes {
             if (!method.equals("POST")) {
                 throw new MafException(405, "MAF client registration takes POST");
             }
-            JsonNode request = object(body, Set.of(MAF_FQDN, EXPIRATION_TIME, LABELS, ADMIN_FQDN));
-            if (request.has(MAF_FQDN) && !fqdn.equalsIgnoreCase(text(request, MAF_FQDN))) {
+            JsonNode request = REQUESTS.object(body, Set.of(MAF_FQDN, EXPIRATION_TIME, LABELS, ADMIN_FQDN));
+            if (request.has(MAF_FQDN) && !fqdn.equalsIgnoreCase(REQUESTS.text(request, MAF_FQDN))) {
                 throw new MafException(400, "mafFQDN names another MAF than " + fqdn);
             }
-            String admin = request.has(ADMIN_FQDN) ? fqdnOf(text(request, ADMIN_FQDN)) : null;
+            String admin =
+                    request.has(ADMIN_FQDN) ? REQUESTS.fqdn(REQUESTS.text(request, ADMIN_FQDN), ADMIN_FQDN) : null;
             MafClients.Registration r = clients.register(
                     client,
                     sessionIdentity,
-                    expirationTime(request),
-                    labels(request).orElse(List.of()),
+                    REQUESTS.time(request, EXPIRATION_TIME),
+                    REQUESTS.labels(request, LABELS, MafClients.MAX_LABELS, MafClients.MAX_LABEL_LENGTH)
+                            .orElse(List.of()),
                     admin);
             return new Answer(201, describe(r));
         }
@@ -95,9 +83,10 @@ final class MafClientRoutes {
         return switch (method) {
             case "GET" -> new Answer(200, describe(clients.registration(client, regId)));
             case "PUT" -> {
-                JsonNode request = object(body, Set.of(EXPIRATION_TIME, LABELS));
-                Optional<Instant> expiry = expirationTime(request);
-                Optional<List<String>> labels = labels(request);
+                JsonNode request = REQUESTS.object(body, Set.of(EXPIRATION_TIME, LABELS));
+                Optional<Instant> expiry = REQUESTS.time(request, EXPIRATION_TIME);
+                Optional<List<String>> labels =
+                        REQUESTS.labels(request, LABELS, MafClients.MAX_LABELS, MafClients.MAX_LABEL_LENGTH);
                 MafClients.Registration r = clients.update(client, regId, expiry, labels);
                 Map<String, Object> changed = new LinkedHashMap<>();
                 expiry.ifPresent(
@@ -129,85 +118,5 @@ final class MafClientRoutes {
             m.put(ASSIGNED_KEY_ID, r.assignedKeyId());
         }
         return m;
-    }
-
-    private static JsonNode object(byte[] body, Set<String> allowed) {
-        JsonNode n;
-        try {
-            n = body == null || body.length == 0 ? null : JSON.readTree(body);
-        } catch (IOException e) {
-            throw new MafException(400, "the request body is not JSON");
-        }
-        if (n == null || !n.isObject()) {
-            throw new MafException(400, "the request body is a JSON object");
-        }
-        for (Iterator<String> names = n.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!allowed.contains(name)) {
-                throw new MafException(
-                        400,
-                        "unexpected member '" + printable(name) + "' (this request takes "
-                                + new java.util.TreeSet<>(allowed) + ")");
-            }
-        }
-        return n;
-    }
-
-    private static String text(JsonNode request, String member) {
-        JsonNode v = request.get(member);
-        if (!v.isTextual()) {
-            throw new MafException(400, member + " is a string");
-        }
-        return v.asText();
-    }
-
-    /** ISO-8601 or oneM2M's basic form ({@code 20300101T000000}, UTC). */
-    private static Optional<Instant> expirationTime(JsonNode request) {
-        if (!request.has(EXPIRATION_TIME)) {
-            return Optional.empty();
-        }
-        String t = text(request, EXPIRATION_TIME);
-        try {
-            return Optional.of(
-                    t.matches("[0-9]{8}T[0-9]{6}")
-                            ? LocalDateTime.parse(t, ONEM2M_TIME).toInstant(ZoneOffset.UTC)
-                            : Instant.parse(t));
-        } catch (DateTimeParseException e) {
-            throw new MafException(400, "expirationTime is not a timestamp");
-        }
-    }
-
-    private static Optional<List<String>> labels(JsonNode request) {
-        if (!request.has(LABELS)) {
-            return Optional.empty();
-        }
-        JsonNode v = request.get(LABELS);
-        if (!v.isArray() || v.size() > MafClients.MAX_LABELS) {
-            throw new MafException(400, "labels is a list of at most " + MafClients.MAX_LABELS + " strings");
-        }
-        List<String> labels = new ArrayList<>();
-        for (JsonNode l : v) {
-            if (!l.isTextual()
-                    || l.asText().isEmpty()
-                    || l.asText().length() > MafClients.MAX_LABEL_LENGTH
-                    || !l.asText().chars().allMatch(ch -> ch >= 0x20 && ch != 0x7f)) {
-                throw new MafException(400, "a label is 1 to " + MafClients.MAX_LABEL_LENGTH + " printable characters");
-            }
-            labels.add(l.asText());
-        }
-        return Optional.of(labels);
-    }
-
-    private static String fqdnOf(String name) {
-        if (name.length() > 253
-                || !name.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
-            throw new MafException(400, "adminFQDN is not a domain name");
-        }
-        return name;
-    }
-
-    private static String printable(String s) {
-        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 }

@@ -30,17 +30,9 @@ import io.citadel.mef.clients.MefCommand;
 import io.citadel.mef.est.Enrolments;
 import io.citadel.protocol.mef.MmefNames.CommandClass;
 import io.citadel.protocol.mef.MmefNames.CommandStatus;
-import java.io.IOException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -62,11 +54,12 @@ import java.util.Set;
  * Refusals are their HTTP status with {@code {"errorString": ...}}; a body over 8 KiB is 413.
  */
 public final class ClientRoutes {
+    private static final io.citadel.mef.http.JsonRequests REQUESTS =
+            new io.citadel.mef.http.JsonRequests((status, why) -> new MefClientException(status, why));
     static final int MAX_BODY = 8 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final DateTimeFormatter ONEM2M_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss", Locale.ROOT);
 
     private final MefClients clients;
     private final Enrolments enrolments;
@@ -135,20 +128,25 @@ public final class ClientRoutes {
     }
 
     private KeyRoutes.Answer register(String client, byte[] body) {
-        JsonNode request = object(body, Set.of(EXPIRATION_TIME, LABELS, ADMIN_FQDN, MEF_FQDN));
-        if (request.has(MEF_FQDN) && !mefFqdn.equalsIgnoreCase(text(request, MEF_FQDN))) {
+        JsonNode request = REQUESTS.object(body, Set.of(EXPIRATION_TIME, LABELS, ADMIN_FQDN, MEF_FQDN));
+        if (request.has(MEF_FQDN) && !mefFqdn.equalsIgnoreCase(REQUESTS.text(request, MEF_FQDN))) {
             throw new MefClientException(400, "mefFQDN names another MEF than " + mefFqdn);
         }
-        String admin = request.has(ADMIN_FQDN) ? fqdn(text(request, ADMIN_FQDN)) : null;
+        String admin = request.has(ADMIN_FQDN) ? REQUESTS.fqdn(REQUESTS.text(request, ADMIN_FQDN), ADMIN_FQDN) : null;
         MefClientRegistration r = clients.register(
-                client, expirationTime(request), labels(request).orElse(List.of()), admin);
+                client,
+                REQUESTS.time(request, EXPIRATION_TIME),
+                REQUESTS.labels(request, LABELS, MefClients.MAX_LABELS, MefClients.MAX_LABEL_LENGTH)
+                        .orElse(List.of()),
+                admin);
         return new KeyRoutes.Answer(201, json(registration(r)));
     }
 
     private KeyRoutes.Answer update(String client, String regId, byte[] body) {
-        JsonNode request = object(body, Set.of(EXPIRATION_TIME, LABELS));
-        Optional<Instant> expiry = expirationTime(request);
-        Optional<List<String>> labels = labels(request);
+        JsonNode request = REQUESTS.object(body, Set.of(EXPIRATION_TIME, LABELS));
+        Optional<Instant> expiry = REQUESTS.time(request, EXPIRATION_TIME);
+        Optional<List<String>> labels =
+                REQUESTS.labels(request, LABELS, MefClients.MAX_LABELS, MefClients.MAX_LABEL_LENGTH);
         MefClientRegistration r = clients.update(client, regId, expiry, labels);
         Map<String, Object> updated = new LinkedHashMap<>();
         expiry.ifPresent(e -> updated.put(EXPIRATION_TIME, r.expirationTime().toString()));
@@ -157,7 +155,7 @@ public final class ClientRoutes {
     }
 
     private KeyRoutes.Answer report(String client, String regId, byte[] body) {
-        JsonNode request = object(body, Set.of(CMD_ID, CMD_STATUS_CODE));
+        JsonNode request = REQUESTS.object(body, Set.of(CMD_ID, CMD_STATUS_CODE));
         long cmdId = integer(request, CMD_ID);
         long code = integer(request, CMD_STATUS_CODE);
         CommandStatus result = CommandStatus.of((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, code)))
@@ -213,96 +211,12 @@ public final class ClientRoutes {
         }
     }
 
-    private static JsonNode object(byte[] body, Set<String> allowed) {
-        JsonNode n;
-        try {
-            n = body == null || body.length == 0 ? null : JSON.readTree(body);
-        } catch (IOException e) {
-            throw new MefClientException(400, "the request is not JSON");
-        }
-        if (n == null || !n.isObject()) {
-            throw new MefClientException(400, "the request is a JSON object");
-        }
-        for (Iterator<String> names = n.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!allowed.contains(name)) {
-                throw new MefClientException(
-                        400,
-                        "unexpected member " + printable(name) + " (this request takes "
-                                + new java.util.TreeSet<>(allowed) + ")");
-            }
-        }
-        return n;
-    }
-
-    private static String text(JsonNode request, String member) {
-        JsonNode v = request.get(member);
-        if (!v.isTextual()) {
-            throw new MefClientException(400, member + " is a string");
-        }
-        return v.asText();
-    }
-
     private static long integer(JsonNode request, String member) {
         JsonNode v = request.get(member);
         if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
             throw new MefClientException(400, member + " is required, an integer");
         }
         return v.asLong();
-    }
-
-    /** ISO-8601 ({@code 2030-01-01T00:00:00Z}) or oneM2M's basic form ({@code 20300101T000000}, UTC). */
-    private static Optional<Instant> expirationTime(JsonNode request) {
-        if (!request.has(EXPIRATION_TIME)) {
-            return Optional.empty();
-        }
-        String t = text(request, EXPIRATION_TIME);
-        try {
-            return Optional.of(
-                    t.matches("[0-9]{8}T[0-9]{6}")
-                            ? LocalDateTime.parse(t, ONEM2M_TIME).toInstant(ZoneOffset.UTC)
-                            : Instant.parse(t));
-        } catch (DateTimeParseException e) {
-            throw new MefClientException(400, "expirationTime is not a timestamp");
-        }
-    }
-
-    private static Optional<List<String>> labels(JsonNode request) {
-        if (!request.has(LABELS)) {
-            return Optional.empty();
-        }
-        JsonNode v = request.get(LABELS);
-        if (!v.isArray()) {
-            throw new MefClientException(400, "labels is a list of strings");
-        }
-        if (v.size() > MefClients.MAX_LABELS) {
-            throw new MefClientException(400, "at most " + MefClients.MAX_LABELS + " labels");
-        }
-        List<String> labels = new ArrayList<>();
-        for (JsonNode l : v) {
-            if (!l.isTextual()
-                    || l.asText().isEmpty()
-                    || l.asText().length() > MefClients.MAX_LABEL_LENGTH
-                    || !l.asText().chars().allMatch(ch -> ch >= 0x20 && ch != 0x7f)) {
-                throw new MefClientException(
-                        400, "a label is 1 to " + MefClients.MAX_LABEL_LENGTH + " printable characters");
-            }
-            labels.add(l.asText());
-        }
-        return Optional.of(labels);
-    }
-
-    private static String fqdn(String name) {
-        if (name.length() > 253
-                || !name.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
-            throw new MefClientException(400, "adminFQDN is not a domain name");
-        }
-        return name;
-    }
-
-    private static String printable(String s) {
-        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        return "'" + cut.replaceAll("[^\\x20-\\x7e]", "?") + "'";
     }
 
     private static byte[] json(Map<String, Object> body) {
