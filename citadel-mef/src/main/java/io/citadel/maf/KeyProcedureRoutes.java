@@ -50,6 +50,11 @@ public final class KeyProcedureRoutes {
         this.log = log;
     }
 
+    /** The keys these routes serve. */
+    public MafKeys keys() {
+        return keys;
+    }
+
     /** Whether {@code uri} is one of these routes. */
     public boolean serves(String uri) {
         return uri.equals(base) || uri.startsWith(base + "/");

@@ -138,7 +138,15 @@ public final class KeyRoutes {
         if (from == null || from.isBlank()) {
             throw new EstException(400, "X-M2M-Origin names the enrolment target");
         }
-        EnrolmentKeys.UsageKey key = keys.fetch(parts[0], parts[1], callerNames, from);
+        EnrolmentKeys.UsageKey key;
+        try {
+            key = keys.fetch(parts[0], parts[1], callerNames, from);
+        } catch (EstException notKe) {
+            if (notKe.httpStatus() != 404 || procedures == null) {
+                throw notKe;
+            }
+            return registeredKey(parts[0], parts[1], callerNames, from);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", true);
         body.put("credential", Base64.getEncoder().encodeToString(key.key()));
@@ -146,6 +154,42 @@ public final class KeyRoutes {
         body.put("lifetime", key.notAfter().toString());
         java.util.Arrays.fill(key.key(), (byte) 0);
         return new Answer(200, json(body));
+    }
+
+    /**
+     * A key a MEF client registered for this caller ({@code /mef/keys}): {@code <relativeKeyID>@<MEF-FQDN>} asked by a
+     * target CSE whose certificate proves the CSE-ID it names in {@code From}, for the SUID it was registered for.
+     */
+    private Answer registeredKey(String keyId, String suid, List<String> callerNames, String from) {
+        int at = keyId.lastIndexOf('@');
+        if (at <= 0 || !from.matches("/[A-Za-z0-9._-]+")) {
+            throw new EstException(404, "no such KeID, or its enrolment has expired");
+        }
+        // the CSE's public domain name in the MEF's SP (the MEF is mef.<sp>): what its certificate must prove
+        String mef = keyId.substring(at + 1);
+        String expected = from.substring(1) + "." + mef.substring(mef.indexOf('.') + 1);
+        if (callerNames.stream().noneMatch(expected::equalsIgnoreCase)) {
+            throw new EstException(403, "the caller's certificate does not prove " + from);
+        }
+        io.citadel.maf.MafKeys.Retrieved r;
+        try {
+            r = procedures.keys().retrieve(from, keyId.substring(0, at));
+        } catch (io.citadel.maf.MafException e) {
+            throw new EstException(e.httpStatus(), e.getMessage());
+        }
+        try {
+            if (!String.valueOf(r.key().suid()).equals(suid)) {
+                throw new EstException(403, "this key was registered for another use than SUID " + suid);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", true);
+            body.put("credential", Base64.getEncoder().encodeToString(r.value()));
+            body.put("enroleeID", r.key().source());
+            body.put("lifetime", r.key().expires().toString());
+            return new Answer(200, json(body));
+        } finally {
+            java.util.Arrays.fill(r.value(), (byte) 0);
+        }
     }
 
     public static Answer refusal(EstException e) {

@@ -49,6 +49,7 @@ class MefKeyProceduresTest {
     static Path dir;
 
     static MefServer mef;
+    static KeyRoutes routes;
     static Enrolments enrolments;
     static final Map<String, byte[]> kpm = new HashMap<>();
 
@@ -81,7 +82,7 @@ class MefKeyProceduresTest {
                 FQDN,
                 "sourceMefClientID",
                 System.getLogger("citadel.mef"));
-        KeyRoutes routes = new KeyRoutes(
+        routes = new KeyRoutes(
                 new EnrolmentKeys(
                         EncryptedFilePskStore.open(dir.resolve("ke"), "pw".toCharArray()),
                         enrolments,
@@ -188,5 +189,39 @@ class MefKeyProceduresTest {
                 "{\"suid\":22,\"targetIDs\":[\"/id-in\"],\"keyValue\":\"" + "A".repeat(43) + "=\"}");
         assertThat(r.status()).isEqualTo(403);
         assertThat(error(r)).isEqualTo("only an enrolee whose policy stands is a MEF client");
+    }
+
+    static int refused(Runnable r) {
+        try {
+            r.run();
+        } catch (io.citadel.mef.est.EstException e) {
+            return e.httpStatus();
+        }
+        throw new AssertionError("not refused");
+    }
+
+    @Test
+    void a_key_registered_for_a_cse_is_fetched_by_that_cse_only_for_its_use() throws Exception {
+        Reply registered = call("dev1", "POST", "/mef/keys", "{\"suid\":22,\"targetIDs\":[\"/id-in\"]}");
+        assertThat(registered.status()).as(String.valueOf(registered.body())).isEqualTo(201);
+        String keyId = registered.body().path("keyID").asText();
+        List<String> idIn = List.of("id-in.citadel.example");
+        assertThat(refused(() -> routes.fetchCredentials(keyId + "/22", List.of("id-mn1.citadel.example"), "/id-in")))
+                .as("a certificate that does not prove the CSE-ID it claims")
+                .isEqualTo(403);
+        assertThat(refused(() -> routes.fetchCredentials(keyId + "/22", List.of("id-mn1.citadel.example"), "/id-mn1")))
+                .as("a CSE that is not the target")
+                .isEqualTo(403);
+        assertThat(refused(() -> routes.fetchCredentials(keyId + "/23", idIn, "/id-in")))
+                .as("another use")
+                .isEqualTo(403);
+        assertThat(refused(() ->
+                        routes.fetchCredentials("00112233445566778899aabbccddeeff@" + FQDN + "/22", idIn, "/id-in")))
+                .isEqualTo(404);
+        JsonNode fetched = JSON.readTree(
+                routes.fetchCredentials(keyId + "/22", idIn, "/id-in").json());
+        assertThat(fetched.path("enroleeID").asText()).isEqualTo("/id-in/Cdev1");
+        assertThat(Base64.getDecoder().decode(fetched.path("credential").asText()))
+                .isEqualTo(Arrays.copyOfRange(registered.export(), 16, 48));
     }
 }
