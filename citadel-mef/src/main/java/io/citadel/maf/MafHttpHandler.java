@@ -155,13 +155,7 @@ public final class MafHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     /** The session's Kc material, once per session; null when it has none (certificate TLS) or gave it already. */
     private static byte[] exported(KeyingMaterial session) {
-        try {
-            return session == null
-                    ? null
-                    : session.export(KeyDerivation.CONNECTION_EXPORTER, KeyDerivation.EXPORT_LENGTH);
-        } catch (IllegalStateException usedAlready) {
-            return null;
-        }
+        return KeyingMaterial.once(session, KeyDerivation.CONNECTION_EXPORTER, KeyDerivation.EXPORT_LENGTH);
     }
 
     private static FullHttpResponse json(int status, Object body) {

@@ -84,10 +84,14 @@ class CertificateTlsHandlerTest {
     static final Queue<String> delivered = new ConcurrentLinkedQueue<>();
 
     final Queue<LogRecord> logged = new ConcurrentLinkedQueue<>();
+    /** One permit per line logged: the signal a test waits for. */
+    final java.util.concurrent.Semaphore arrived = new java.util.concurrent.Semaphore(0);
+
     final Handler capture = new Handler() {
         @Override
         public void publish(LogRecord r) {
             logged.add(r);
+            arrived.release();
         }
 
         @Override
@@ -211,9 +215,8 @@ class CertificateTlsHandlerTest {
 
     /** The log lines of citadel.security, once at least {@code n} arrived (within 10 s). */
     List<LogRecord> awaitLogged(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (logged.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        if (arrived.tryAcquire(n, 10, TimeUnit.SECONDS)) {
+            arrived.release(n); // what arrived stays counted until the test clears it
         }
         return List.copyOf(logged);
     }
@@ -265,6 +268,7 @@ class CertificateTlsHandlerTest {
             assertThat(delivered).isEmpty();
             assertOneLogLine("under no trusted anchor");
             logged.clear();
+            arrived.drainPermits();
         }
     }
 

@@ -17,6 +17,11 @@ final class DeviceTls {
 
     /** Trusting servers whose certificate chains to {@code anchors} and names {@code fqdn} (TLS and DTLS alike). */
     static X509TrustManager trust(List<X509Certificate> anchors, String fqdn) {
+        return new io.citadel.client.tls.NamedServerTrust(pkix(anchors), fqdn);
+    }
+
+    /** PKIX path validation to {@code anchors} (no name check of its own). */
+    static X509TrustManager pkix(List<X509Certificate> anchors) {
         try {
             KeyStore trusted = KeyStore.getInstance("PKCS12");
             trusted.load(null, new char[0]);
@@ -27,7 +32,7 @@ final class DeviceTls {
             tmf.init(trusted);
             for (TrustManager tm : tmf.getTrustManagers()) {
                 if (tm instanceof X509TrustManager x) {
-                    return new io.citadel.client.tls.NamedServerTrust(x, fqdn);
+                    return x;
                 }
             }
             throw new IllegalStateException("no PKIX trust manager");

@@ -133,15 +133,8 @@ final class TrustAnchorFetch {
                     anchors.addAll(List.of(x.getAcceptedIssuers()));
                 }
             }
-            KeyStore trusted = KeyStore.getInstance("PKCS12");
-            trusted.load(null, new char[0]);
-            for (int i = 0; i < anchors.size(); i++) {
-                trusted.setCertificateEntry("anchor-" + i, anchors.get(i));
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-            tmf.init(trusted);
             SSLContext tls = SSLContext.getInstance("TLSv1.3");
-            tls.init(null, tmf.getTrustManagers(), new SecureRandom());
+            tls.init(null, new TrustManager[] {DeviceTls.pkix(anchors)}, new SecureRandom());
             return tls;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS to fetch the certificate");

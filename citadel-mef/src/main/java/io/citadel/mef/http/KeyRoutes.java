@@ -84,16 +84,12 @@ public final class KeyRoutes {
                 .filter(p -> !enrolments.isRevoked(enrolee))
                 .orElseThrow(() -> new EstException(403, "only an enrolee whose policy stands is a MEF client"));
         try {
-            io.citadel.maf.KeyProcedureRoutes.Answer a =
-                    procedures.handle(method, uri, policy.subject().originator(), body, () -> {
-                        try {
-                            return session == null
-                                    ? null
-                                    : session.export(KeyDerivation.BOOTSTRAP_EXPORTER, KeyDerivation.EXPORT_LENGTH);
-                        } catch (IllegalStateException usedAlready) {
-                            return null;
-                        }
-                    });
+            io.citadel.maf.KeyProcedureRoutes.Answer a = procedures.handle(
+                    method,
+                    uri,
+                    policy.subject().originator(),
+                    body,
+                    () -> KeyingMaterial.once(session, KeyDerivation.BOOTSTRAP_EXPORTER, KeyDerivation.EXPORT_LENGTH));
             return new Answer(a.status(), json(a.body()));
         } catch (io.citadel.maf.MafException e) {
             throw new EstException(e.httpStatus(), e.getMessage());

@@ -86,6 +86,9 @@ public final class EnrolmentKeys {
             }
         }
         this.keys = keys;
+        // bindings of keys gone (expired, replaced) are dropped once, when loaded, not at each record
+        Instant loaded = clock.instant();
+        bindings.keySet().removeIf(id -> keys.lookup(id, loaded).isEmpty());
         this.enrolments = enrolments;
         this.mefFqdn = mefFqdn;
         this.mafFqdn = mafFqdn == null ? null : mafFqdn.toLowerCase(java.util.Locale.ROOT);
@@ -132,8 +135,6 @@ public final class EnrolmentKeys {
                 }
                 keys.put(new PskCredential(keyId, List.of(originator), notAfter), ke.key());
                 bindings.put(keyId, new Binding(enrolee, stamp(policy)));
-                bindings.keySet()
-                        .removeIf(id -> keys.lookup(id, clock.instant()).isEmpty());
                 saveBindings();
                 return new Recorded(keyId, notAfter);
             } finally {
