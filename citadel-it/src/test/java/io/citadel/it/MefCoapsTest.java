@@ -2,12 +2,15 @@ package io.citadel.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.citadel.tls.CertificateAuthority;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code citadel mef serve --coaps-port 0} (its own process): the MEF announces its CoAPS port, and a device that
- * speaks CoAP over DTLS with its bootstrap key ({@code openssl s_client -dtls1_2 -psk}, a raw CoAP request written
- * here) runs the enrolment exchange in that session: the KeID the MEF answers is the hex of the first 16 bytes
+ * {@code citadel mef serve --coaps-port 0 --device-trust mfr.pem} (its own process): the MEF announces its CoAPS port,
+ * and a device that speaks CoAP over DTLS ({@code openssl s_client -dtls1_2}, a raw CoAP request written here) with its
+ * bootstrap key, or with its factory certificate (the certificate RSPF), runs the enrolment exchange in that session: the KeID the MEF answers is the hex of the first 16 bytes
  * OpenSSL exports with the label of TS-0003 §10.3.
  */
 class MefCoapsTest {
@@ -50,10 +53,43 @@ class MefCoapsTest {
                 "--cse-id",
                 "/id-in");
         kpmHex = MefEnrolmentTest.find(added, "bootstrap key \\(Kpm, hex, shown once\\): ([0-9a-f]{64})");
+        // a manufacturer's CA and a factory certificate (IDevID) with a policy, for the certificate RSPF over DTLS
+        CertificateAuthority manufacturer = CertificateAuthority.create("mfr.example", Duration.ofDays(1));
+        Files.writeString(dir.resolve("mfr.pem"), CertificateAuthority.pem(manufacturer.certificate()));
+        Instant now = Instant.now();
+        CertificateAuthority.Issued idevid = manufacturer.issue(
+                "CN=coap-idev", List.of(), now.minusSeconds(60), now.plus(Duration.ofDays(1)), false, true);
+        Files.writeString(dir.resolve("idev.pem"), CertificateAuthority.pem(idevid.certificate()));
+        Files.writeString(dir.resolve("idev.key"), CertificateAuthority.pem(idevid.key()));
+        MefEnrolmentTest.cli(
+                "mef",
+                "device",
+                "add",
+                "--data-dir",
+                data.toString(),
+                "--device-cert",
+                dir.resolve("idev.pem").toString(),
+                "--ae-id",
+                "Ccoap-idev",
+                "--cse-id",
+                "/id-in");
         mef = CseProcess.launch(List.of(
-                "mef", "serve", "--data-dir", data.toString(), "--port", "0", "--cert-port", "0", "--coaps-port", "0"));
-        coapsPort = Integer.parseInt(mef.awaitAnnounced(Pattern.compile(
-                "EST over CoAPS \\(DTLS-PSK\\) listening on coaps://127\\.0\\.0\\.1:(\\d+)/\\.well-known/est/")));
+                "mef",
+                "serve",
+                "--data-dir",
+                data.toString(),
+                "--port",
+                "0",
+                "--cert-port",
+                "0",
+                "--coaps-port",
+                "0",
+                "--device-trust",
+                dir.resolve("mfr.pem").toString()));
+        coapsPort = Integer.parseInt(
+                mef.awaitAnnounced(
+                        Pattern.compile(
+                                "EST over CoAPS \\(DTLS with bootstrap keys or certificates\\) listening on coaps://127\\.0\\.0\\.1:(\\d+)/\\.well-known/est/")));
     }
 
     @AfterAll
@@ -65,6 +101,21 @@ class MefCoapsTest {
 
     @Test
     void a_coap_device_runs_the_enrolment_exchange_over_dtls_with_its_bootstrap_key() throws Exception {
+        enrolmentExchange(List.of("-psk_identity", KPM_ID, "-psk", kpmHex));
+        assertThat(mef.output()).doesNotContain(kpmHex);
+    }
+
+    @Test
+    void a_coap_device_runs_the_enrolment_exchange_over_dtls_with_its_factory_certificate() throws Exception {
+        enrolmentExchange(List.of(
+                "-cert",
+                dir.resolve("idev.pem").toString(),
+                "-key",
+                dir.resolve("idev.key").toString()));
+    }
+
+    /** {@code openssl s_client -dtls1_2} with {@code credential} sends {@code POST /mef/enrolment} and checks the KeID. */
+    static void enrolmentExchange(List<String> credential) throws Exception {
         ByteArrayOutputStream coap = new ByteArrayOutputStream();
         coap.write(new byte[] {0x41, 0x02, 0x00, 0x01, 0x2a}); // CON POST, message ID 1, a token of 1 byte
         coap.write(0xb3); // Uri-Path "mef"
@@ -73,21 +124,11 @@ class MefCoapsTest {
         coap.write("enrolment".getBytes(StandardCharsets.US_ASCII));
         Path request = dir.resolve("enrolment.coap");
         Files.write(request, coap.toByteArray());
-        Process p = new ProcessBuilder(
-                        "openssl",
-                        "s_client",
-                        "-dtls1_2",
-                        "-connect",
-                        "127.0.0.1:" + coapsPort,
-                        "-psk_identity",
-                        KPM_ID,
-                        "-psk",
-                        kpmHex,
-                        "-keymatexport",
-                        "EXPORTER-oneM2M-Bootstrap",
-                        "-keymatexportlen",
-                        "48",
-                        "-ign_eof")
+        List<String> command = new java.util.ArrayList<>(
+                List.of("openssl", "s_client", "-dtls1_2", "-connect", "127.0.0.1:" + coapsPort));
+        command.addAll(credential);
+        command.addAll(List.of("-keymatexport", "EXPORTER-oneM2M-Bootstrap", "-keymatexportlen", "48", "-ign_eof"));
+        Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectInput(request.toFile())
                 .start();
@@ -102,7 +143,6 @@ class MefCoapsTest {
         assertThat(material.find()).as(out).isTrue();
         String relativeKeId = material.group(1).substring(0, 32).toLowerCase(java.util.Locale.ROOT);
         assertThat(out).contains("\"keID\":\"" + relativeKeId + "@mef.citadel.example\"");
-        assertThat(mef.output()).doesNotContain(kpmHex);
     }
 
     /** What {@code in} gives (as ISO-8859-1: CoAP is binary) until {@code wanted} shows, at most 60 s. */

@@ -176,6 +176,24 @@ public final class MefCli {
                 procedures,
                 enrolments);
         EncryptedFilePskStore bootstrap = bootstrapKeys(dataDir);
+        java.security.PrivateKey mefKey = PemKeys.privateKey(serverKey.resolveSibling("server.key"));
+        List<java.security.cert.X509Certificate> mefChain = PemKeys.chain(serverKey);
+        List<java.security.cert.X509Certificate> deviceAnchors =
+                opts.containsKey("device-trust") ? PemKeys.chain(Path.of(opts.get("device-trust"))) : List.of();
+        List<java.security.cert.X509Certificate> targetAnchors =
+                opts.containsKey("target-trust") ? PemKeys.chain(Path.of(opts.get("target-trust"))) : List.of();
+        // the CoAPS listener checks client certificates as the certificate listener does
+        CoapsMefServer.Certificates certificates = new CoapsMefServer.Certificates(
+                new io.citadel.client.coap.DtlsCertificates(
+                        mefKey,
+                        mefChain,
+                        io.citadel.tls.CertificateTlsHandler.Settings.of(
+                                        mefKey,
+                                        mefChain,
+                                        ReenrolmentServer.clientAnchors(ca.certificate(), deviceAnchors, targetAnchors))
+                                .clientTrust(),
+                        null),
+                new io.citadel.mef.http.CertificateEnrolees(enrolments, ca.certificate(), targetAnchors));
         try (MefServer mef = new MefServer(
                         new InetSocketAddress(InetAddress.getByName(host), port),
                         est,
@@ -189,10 +207,13 @@ public final class MefCli {
                                 Integer.parseInt(opts.get("coaps-port")),
                                 fqdn,
                                 est,
-                                enrolmentKeys,
-                                clientRoutes,
-                                procedures,
-                                enrolments,
+                                new io.citadel.mef.http.KeyRoutes(
+                                        enrolmentKeys,
+                                        "coaps://" + fqdn + ":" + opts.get("coaps-port") + "/.well-known/est",
+                                        clientRoutes,
+                                        procedures,
+                                        enrolments),
+                                certificates,
                                 bootstrap,
                                 throttle)
                         : null;
@@ -200,12 +221,12 @@ public final class MefCli {
                         new InetSocketAddress(InetAddress.getByName(host), certPort),
                         est,
                         enrolments,
-                        PemKeys.privateKey(serverKey.resolveSibling("server.key")),
-                        PemKeys.chain(serverKey),
+                        mefKey,
+                        mefChain,
                         ca.certificate(),
-                        opts.containsKey("device-trust") ? PemKeys.chain(Path.of(opts.get("device-trust"))) : List.of(),
+                        deviceAnchors,
                         keys,
-                        opts.containsKey("target-trust") ? PemKeys.chain(Path.of(opts.get("target-trust"))) : List.of(),
+                        targetAnchors,
                         10_000);
                 io.citadel.mef.http.ServiceListener ocsp = opts.containsKey("ocsp-port")
                         ? new io.citadel.mef.http.ServiceListener(
@@ -224,8 +245,9 @@ public final class MefCli {
             out.println("Citadel MEF: EST re-enrolment and fetchCredentials over certificate TLS on port "
                     + reenrol.port());
             if (coaps != null) {
-                out.println("Citadel MEF: EST over CoAPS (DTLS-PSK) listening on coaps://" + host + ":" + coaps.port()
-                        + "/.well-known/est/");
+                out.println(
+                        "Citadel MEF: EST over CoAPS (DTLS with bootstrap keys or certificates) listening on coaps://"
+                                + host + ":" + coaps.port() + "/.well-known/est/");
             }
             out.println("Citadel MEF ready");
             out.flush();
@@ -237,32 +259,26 @@ public final class MefCli {
     }
 
     /**
-     * {@code --coaps-port P}: EST over CoAP (RFC 9148), the enrolment exchange and MEF client registration over
-     * DTLS-PSK with the same bootstrap keys and guard against guessing as the TLS-PSK listener; enrolees are told the
-     * {@code coaps://} EST base.
+     * {@code --coaps-port P}: EST over CoAP (RFC 9148), the enrolment exchange, MEF client registration and the key
+     * procedures over DTLS, with the same bootstrap keys and guard against guessing as the TLS-PSK listener and the
+     * same certificate checks as the certificate listener; enrolees are told the {@code coaps://} EST base.
      */
     private static CoapsMefServer coaps(
             String host,
             int port,
             String fqdn,
             EstService est,
-            io.citadel.mef.keys.EnrolmentKeys enrolmentKeys,
-            io.citadel.mef.http.ClientRoutes clientRoutes,
-            io.citadel.maf.KeyProcedureRoutes procedures,
-            Enrolments enrolments,
+            io.citadel.mef.http.KeyRoutes keys,
+            CoapsMefServer.Certificates certificates,
             EncryptedFilePskStore bootstrap,
             HandshakeThrottle throttle)
             throws IOException {
         return new CoapsMefServer(
                 new InetSocketAddress(InetAddress.getByName(host), port),
                 est,
-                new io.citadel.mef.http.KeyRoutes(
-                        enrolmentKeys,
-                        "coaps://" + fqdn + ":" + port + "/.well-known/est",
-                        clientRoutes,
-                        procedures,
-                        enrolments),
+                keys,
                 bootstrap,
+                certificates,
                 throttle,
                 Clock.systemUTC());
     }
@@ -356,7 +372,7 @@ public final class MefCli {
         if (chain.isEmpty()) {
             throw new IllegalArgumentException("--device-cert holds no certificate");
         }
-        String enrolee = ReenrolmentServer.deviceEnrolee(chain.get(0));
+        String enrolee = io.citadel.mef.http.CertificateEnrolees.deviceEnrolee(chain.get(0));
         String password = challengePassword();
         EnrolmentSubject subject = subject(opts, sp);
         EnrolmentPolicy policy = EnrolmentPolicy.withPassword(

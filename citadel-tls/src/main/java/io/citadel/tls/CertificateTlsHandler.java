@@ -84,6 +84,14 @@ public final class CertificateTlsHandler extends BcTlsHandler {
             return new Settings(List.copyOf(der), bcKey, List.copyOf(clientAnchors));
         }
 
+        /**
+         * The check of a client's chain these settings make (anchors with their name constraints, clientAuth when the
+         * certificate names its uses), for a DTLS listener of the same service.
+         */
+        public javax.net.ssl.X509TrustManager clientTrust() {
+            return clientTrust;
+        }
+
         /** The handler of one new connection; a handshake that does not complete in time closes it. */
         public CertificateTlsHandler newHandler(long handshakeTimeoutMillis) {
             return new CertificateTlsHandler(this, handshakeTimeoutMillis);

@@ -61,11 +61,14 @@ public final class DtlsServerConfig {
 
     /**
      * A connector configuration (to be completed and built) with {@code config} listening on {@code address},
-     * presenting {@code certificates} (when not null) and checking the client's certificate or raw key with them.
+     * presenting {@code certificates} (when not null) and checking the client's certificate or raw key with them; a
+     * client that offers a PSK suite gets one ({@link PskFirstCipherSuiteSelector}).
      */
     public static DtlsConnectorConfig.Builder builder(
             Configuration config, InetSocketAddress address, DtlsCertificates certificates) {
-        DtlsConnectorConfig.Builder b = DtlsConnectorConfig.builder(config).setAddress(address);
+        DtlsConnectorConfig.Builder b = DtlsConnectorConfig.builder(config)
+                .setAddress(address)
+                .setCipherSuiteSelector(new PskFirstCipherSuiteSelector());
         if (certificates != null) {
             CertificateType[] types = certificates.trustedRawKey() == null
                     ? new CertificateType[] {CertificateType.X_509}

@@ -1,8 +1,10 @@
 package io.citadel.mef.coap;
 
+import io.citadel.client.coap.DtlsCertificates;
 import io.citadel.client.coap.DtlsServerConfig;
 import io.citadel.credentials.PskStore;
 import io.citadel.mef.est.EstService;
+import io.citadel.mef.http.CertificateEnrolees;
 import io.citadel.mef.http.KeyRoutes;
 import io.citadel.security.HandshakeThrottle;
 import io.citadel.tls.KeyingMaterial;
@@ -30,10 +32,12 @@ import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 import org.eclipse.californium.scandium.dtls.DTLSContext;
 
 /**
- * The MEF's listener for constrained devices (TS-0003 §8.3.2, the pre-provisioned symmetric key RSPF over DTLS): CoAP
- * over DTLS 1.2 with pre-shared keys only (the bootstrap keys, KpmID as psk_identity; the suites and connection limits
- * of the CSE's CoAP binding, {@link DtlsServerConfig}), EST over CoAP (RFC 9148), the enrolment exchange and MEF client
- * registration ({@link MefCoapDeliverer}). Failed handshakes count against the peer's address in the same
+ * The MEF's listener for constrained devices (TS-0003 §8.3.2, both RSPFs over DTLS): CoAP over DTLS 1.2 with
+ * pre-shared keys (the bootstrap keys, KpmID as psk_identity) and, when given {@link Certificates}, with certificates
+ * (a device's manufacturer certificate, or one the MEF issued, checked as on the TLS certificate listener: same
+ * anchors, name constraints, clientAuth), with the suites and connection limits of the CSE's CoAP binding
+ * ({@link DtlsServerConfig}); EST over CoAP (RFC 9148), the enrolment exchange, MEF client registration and the key
+ * procedures ({@link MefCoapDeliverer}). Failed handshakes count against the peer's address in the same
  * {@link HandshakeThrottle} as the TLS-PSK listener's; a peer address holds at most 16 connections (64 for loopback),
  * a new one replacing its least recently used ({@link PeerLimitedConnectionStore}), within Scandium's 20,000 with
  * HelloVerifyRequest and bounded handshake jobs. Block-wise transfers (RFC 7959) are Californium's, bounded to
@@ -57,11 +61,12 @@ public final class CoapsMefServer implements AutoCloseable {
     private final CoapEndpoint endpoint;
 
     /**
-     * Listens on {@code address} (port 0: any free one).
-     *
-     * @param bootstrapKeys the KpmID → Kpm keys of the devices that may enrol
-     * @param throttle      the guard against PSK guessing, shared with the TLS-PSK listener
+     * The certificate side of the listener: the MEF's FQDN certificate and the check of a client's chain
+     * ({@link DtlsCertificates}, raw public keys refused), and who a checked chain proves.
      */
+    public record Certificates(DtlsCertificates dtls, CertificateEnrolees enrolees) {}
+
+    /** A listener for bootstrap keys only (DTLS-PSK). */
     public CoapsMefServer(
             InetSocketAddress address,
             EstService est,
@@ -69,16 +74,39 @@ public final class CoapsMefServer implements AutoCloseable {
             PskStore bootstrapKeys,
             HandshakeThrottle throttle,
             Clock clock) {
+        this(address, est, keys, bootstrapKeys, null, throttle, clock);
+    }
+
+    /**
+     * Listens on {@code address} (port 0: any free one).
+     *
+     * @param bootstrapKeys the KpmID → Kpm keys of the devices that may enrol
+     * @param certificates  the certificate suites' side (a device's manufacturer certificate, a certificate the MEF
+     *                      issued), or null for bootstrap keys only
+     * @param throttle      the guard against PSK guessing, shared with the TLS-PSK listener
+     */
+    public CoapsMefServer(
+            InetSocketAddress address,
+            EstService est,
+            KeyRoutes keys,
+            PskStore bootstrapKeys,
+            Certificates certificates,
+            HandshakeThrottle throttle,
+            Clock clock) {
+        if (certificates != null && certificates.dtls().trustedRawKey() != null) {
+            throw new IllegalArgumentException("the MEF takes no raw public keys");
+        }
+        DtlsCertificates dtlsCertificates = certificates == null ? null : certificates.dtls();
         Configuration config = Configuration.createStandardWithoutFile();
         config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, MAX_BODY);
         config.set(CoapConfig.BLOCKWISE_STATUS_LIFETIME, 30, TimeUnit.SECONDS);
         // block-wise uploads under way (each up to MAX_BODY) and message-ID state: bounded
         config.set(CoapConfig.MAX_ACTIVE_PEERS, 1024);
         config.set(CoapConfig.PROTOCOL_STAGE_THREAD_COUNT, 2);
-        Configuration dtls = DtlsServerConfig.configuration(config, true, null);
+        Configuration dtls = DtlsServerConfig.configuration(config, true, dtlsCertificates);
         dtls.set(DtlsConfig.DTLS_SUPPORT_KEY_MATERIAL_EXPORT, true); // the enrolment exchange's Ke
         DtlsHandshakeGuard guard = new DtlsHandshakeGuard(throttle);
-        DtlsConnectorConfig.Builder b = DtlsServerConfig.builder(dtls, address, null)
+        DtlsConnectorConfig.Builder b = DtlsServerConfig.builder(dtls, address, dtlsCertificates)
                 .setSessionListener(guard.sessions())
                 .setDatagramFilter(guard.filter(dtls))
                 .setAdvancedPskStore(new DtlsPskStore(
@@ -93,8 +121,14 @@ public final class CoapsMefServer implements AutoCloseable {
         endpoint.addInterceptor(new LibraryAnswers(MAX_BODY));
         this.server = new CoapServer(config);
         server.addEndpoint(endpoint);
-        server.setMessageDeliverer(
-                new MefCoapDeliverer(new EstOverCoap(est), keys, bootstrapKeys, this::session, worker, clock));
+        server.setMessageDeliverer(new MefCoapDeliverer(
+                new EstOverCoap(est),
+                keys,
+                bootstrapKeys,
+                certificates == null ? null : certificates.enrolees(),
+                this::session,
+                worker,
+                clock));
         try {
             server.start();
         } catch (RuntimeException e) { // Californium's text says which endpoint; ours says where

@@ -8,6 +8,7 @@ import static org.eclipse.californium.core.coap.MediaTypeRegistry.UNDEFINED;
 
 import io.citadel.mef.est.EstException;
 import io.citadel.mef.est.EstService;
+import io.citadel.mef.http.Enrolee;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -17,8 +18,8 @@ import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 /**
  * EST over CoAP (RFC 9148) on {@link EstService}: {@code /.well-known/est/crts} (GET: 281 certs-only CMS, or 287
  * the CA certificate when the Accept option asks for it), {@code att} (GET: 285 csrattrs), {@code sen} (POST of a DER
- * PKCS#10 with Content-Format 286: 2.04 with 281, or 287), {@code sren} (refused by {@link EstService} on the
- * bootstrap key: 4.01). Bodies are DER, not base64. Every decision is {@link EstService}'s; its refusals become the
+ * PKCS#10 with Content-Format 286: 2.04 with 281, or 287), {@code sren} (by the certificate the MEF issued, shown in
+ * the DTLS handshake; refused by {@link EstService} on a bootstrap key or a manufacturer's certificate: 4.01). Bodies are DER, not base64. Every decision is {@link EstService}'s; its refusals become the
  * CoAP code of their HTTP status with their one line as diagnostic payload. Server-side key generation
  * ({@code skg}, {@code skc}) is not offered (4.04).
  */
@@ -33,10 +34,11 @@ final class EstOverCoap {
     }
 
     /**
-     * Answers {@code operation} (the path below {@link #PREFIX}) for {@code enrolee}, the bootstrap identity the DTLS
-     * handshake proved; {@code contentFormat} and {@code accept} as in the request ({@code UNDEFINED}: none).
+     * Answers {@code operation} (the path below {@link #PREFIX}) for {@code who}, the enrolee the DTLS handshake
+     * proved; {@code contentFormat} and {@code accept} as in the request ({@code UNDEFINED}: none).
      */
-    CoapAnswer handle(String operation, Code method, int contentFormat, int accept, String enrolee, byte[] payload) {
+    CoapAnswer handle(String operation, Code method, int contentFormat, int accept, Enrolee who, byte[] payload) {
+        String enrolee = who.id();
         try {
             switch (operation) {
                 case "crts" -> {
@@ -59,9 +61,11 @@ final class EstOverCoap {
                                 415, "a certification request is sent as Content-Format 286 (application/pkcs10)");
                     }
                     int format = accepted(accept, APPLICATION_PKCS7_CERTS_ONLY, APPLICATION_PKIX_CERT);
-                    // sren by the certificate shown in the handshake: none on the bootstrap key, so EstService refuses
-                    X509Certificate issued =
-                            operation.equals("sen") ? est.enrol(enrolee, payload) : est.reenrol(enrolee, null, payload);
+                    // sren by the certificate the MEF issued and the handshake showed (none on a bootstrap key or a
+                    // manufacturer's certificate: EstService refuses)
+                    X509Certificate issued = operation.equals("sen")
+                            ? est.enrol(enrolee, payload)
+                            : est.reenrol(enrolee, who.certificate(), payload);
                     return new CoapAnswer(
                             ResponseCode.CHANGED,
                             format,

@@ -2,11 +2,14 @@ package io.citadel.mef.coap;
 
 import io.citadel.credentials.PskStore;
 import io.citadel.mef.est.EstException;
+import io.citadel.mef.http.CertificateEnrolees;
 import io.citadel.mef.http.ClientRoutes;
+import io.citadel.mef.http.Enrolee;
 import io.citadel.mef.http.KeyRoutes;
 import io.citadel.mef.http.MefServer;
 import io.citadel.tls.KeyingMaterial;
 import java.security.Principal;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -22,6 +25,7 @@ import org.eclipse.californium.core.network.Exchange;
 import org.eclipse.californium.core.server.MessageDeliverer;
 import org.eclipse.californium.elements.EndpointContext;
 import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
+import org.eclipse.californium.elements.auth.X509CertPath;
 
 /**
  * Every request of the MEF's CoAPS listener: the enrolee is the bootstrap identity (KpmID) the DTLS-PSK handshake
@@ -37,11 +41,13 @@ final class MefCoapDeliverer implements MessageDeliverer {
     private final EstOverCoap est;
     private final KeyRoutes keys;
     private final PskStore bootstrapKeys;
+    private final CertificateEnrolees certificates;
     private final Function<EndpointContext, KeyingMaterial> sessions;
     private final Executor worker;
     private final Clock clock;
 
     /**
+     * @param certificates who a client certificate proves, or null when the listener takes bootstrap keys only
      * @param sessions the keying material of the DTLS session a request came in (null when that session is no longer
      *                 the peer's current one)
      */
@@ -49,12 +55,14 @@ final class MefCoapDeliverer implements MessageDeliverer {
             EstOverCoap est,
             KeyRoutes keys,
             PskStore bootstrapKeys,
+            CertificateEnrolees certificates,
             Function<EndpointContext, KeyingMaterial> sessions,
             Executor worker,
             Clock clock) {
         this.est = est;
         this.keys = keys;
         this.bootstrapKeys = bootstrapKeys;
+        this.certificates = certificates;
         this.sessions = sessions;
         this.worker = worker;
         this.clock = clock;
@@ -90,7 +98,7 @@ final class MefCoapDeliverer implements MessageDeliverer {
     }
 
     private CoapAnswer answer(Request request) {
-        Optional<String> enrolee = enrolee(request.getSourceContext());
+        Optional<Enrolee> enrolee = enrolee(request.getSourceContext());
         if (enrolee.isEmpty()) {
             return CoapAnswer.diagnostic(
                     ResponseCode.UNAUTHORIZED, "no enrolee: the DTLS handshake proved none the MEF knows");
@@ -112,21 +120,23 @@ final class MefCoapDeliverer implements MessageDeliverer {
                 if (method != Code.POST) {
                     throw new EstException(405, "the enrolment exchange takes POST");
                 }
-                answer = keys.enrolmentExchange(enrolee.get(), sessions.apply(request.getSourceContext()));
+                answer = keys.enrolmentExchange(enrolee.get().id(), sessions.apply(request.getSourceContext()));
             } else if (keys.servesKeyProcedures(path)) {
                 answer = keys.keyProcedure(
                         method.name(),
                         path,
-                        enrolee.get(),
+                        enrolee.get().id(),
                         request.getPayload(),
                         sessions.apply(request.getSourceContext()));
             } else if (ClientRoutes.serves(path)) {
-                answer = keys.clientOperation(method.name(), path, enrolee.get(), request.getPayload());
+                answer = keys.clientOperation(method.name(), path, enrolee.get().id(), request.getPayload());
             } else {
                 return CoapAnswer.diagnostic(ResponseCode.NOT_FOUND, "no such MEF operation");
             }
         } catch (EstException e) {
-            LOG.log(System.Logger.Level.INFO, "MEF " + path + " refused for " + enrolee.get() + ": " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "MEF " + path + " refused for " + enrolee.get().id() + ": " + e.getMessage());
             answer = KeyRoutes.refusal(e);
         } catch (RuntimeException e) {
             long incident = System.nanoTime();
@@ -140,14 +150,23 @@ final class MefCoapDeliverer implements MessageDeliverer {
                 answer.json());
     }
 
-    /** The bootstrap identity the session proved, while the bootstrap-key store still vouches for it. */
-    private Optional<String> enrolee(EndpointContext source) {
+    /**
+     * Who the session proved: the bootstrap identity while the bootstrap-key store still vouches for it, or the enrolee
+     * of the client certificate ({@link CertificateEnrolees}: the holder of a certificate the MEF issued, the device
+     * of a manufacturer's certificate) while that certificate is valid and, if ours, still the enrolee's current one.
+     */
+    private Optional<Enrolee> enrolee(EndpointContext source) {
         Principal peer = source == null ? null : source.getPeerIdentity();
-        if (!(peer instanceof PreSharedKeyIdentity psk)) {
-            return Optional.empty();
+        if (peer instanceof PreSharedKeyIdentity psk) {
+            return bootstrapKeys
+                    .association(psk.getIdentity(), clock.instant(), UnaryOperator.identity())
+                    .map(association -> Enrolee.byBootstrapKey(MefServer.enrolee(association)));
         }
-        return bootstrapKeys
-                .association(psk.getIdentity(), clock.instant(), UnaryOperator.identity())
-                .map(MefServer::enrolee);
+        if (peer instanceof X509CertPath path && certificates != null) {
+            return certificates.of(path.getPath().getCertificates().stream()
+                    .map(c -> (X509Certificate) c)
+                    .toList());
+        }
+        return Optional.empty();
     }
 }

@@ -36,7 +36,7 @@ final class EnrolmentTargets {
         if (!(chain[0] instanceof X509Certificate leaf)) {
             return List.of();
         }
-        if (ReenrolmentServer.issuedBy(leaf, mefCa)) { // a CSE the MEF enrolled: the name its policy gives, no other
+        if (CertificateEnrolees.issuedBy(leaf, mefCa)) { // a CSE the MEF enrolled: the name its policy gives, no other
             return enrolments
                     .enroleeHolding(leaf.getSerialNumber())
                     .flatMap(enrolments::policy)

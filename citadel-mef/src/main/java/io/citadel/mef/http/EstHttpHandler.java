@@ -16,8 +16,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,17 +31,6 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final Logger LOG = System.getLogger("citadel.mef");
     static final String PREFIX = "/.well-known/est/";
     private static final String CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only";
-
-    /**
-     * Who the TLS handshake proved: the enrolee and, on the certificate listener, the certificate it showed, and the
-     * FQDNs it proved as an enrolment target (a CSE whose certificate chains to the target anchors or is one the MEF
-     * issued to a CSE).
-     */
-    record Enrolee(String id, X509Certificate certificate, List<String> targetNames) {
-        Enrolee(String id, X509Certificate certificate) {
-            this(id, certificate, List.of());
-        }
-    }
 
     /** One request, as read on the event loop. */
     private record Call(
@@ -75,7 +62,9 @@ final class EstHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     static Optional<Enrolee> byBootstrapKey(ChannelHandlerContext ctx) {
         SecurityAssociation association =
                 ctx.channel().attr(ChannelIdentity.ASSOCIATION).get();
-        return association == null ? Optional.empty() : Optional.of(new Enrolee(MefServer.enrolee(association), null));
+        return association == null
+                ? Optional.empty()
+                : Optional.of(Enrolee.byBootstrapKey(MefServer.enrolee(association)));
     }
 
     @Override

@@ -5,14 +5,11 @@ import io.citadel.mef.est.Enrolments;
 import io.citadel.mef.est.EstService;
 import io.citadel.tls.CertificateTlsHandler;
 import io.citadel.tls.ChannelIdentity;
-import io.netty.channel.ChannelHandlerContext;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.net.ssl.SSLException;
 
 /**
@@ -39,59 +36,32 @@ public final class ReenrolmentServer implements AutoCloseable {
             List<X509Certificate> targetAnchors,
             long handshakeTimeoutMillis)
             throws InterruptedException, SSLException {
-        List<X509Certificate> anchors = new java.util.ArrayList<>(List.of(clientCa));
-        anchors.addAll(deviceAnchors);
-        anchors.addAll(targetAnchors);
-        EnrolmentTargets targets = new EnrolmentTargets(clientCa, targetAnchors, enrolments);
+        List<X509Certificate> anchors = clientAnchors(clientCa, deviceAnchors, targetAnchors);
+        CertificateEnrolees enrolees = new CertificateEnrolees(enrolments, clientCa, targetAnchors);
         CertificateTlsHandler.Settings tls = CertificateTlsHandler.Settings.of(key, chain, anchors);
         Map<String, Integer> exported = Map.of(KeyDerivation.BOOTSTRAP_EXPORTER, KeyDerivation.EXPORT_LENGTH);
         listener = new ServiceListener(
                 address,
                 ch -> tls.newHandler(handshakeTimeoutMillis).exporting(exported),
                 worker -> new EstHttpHandler(
-                        est, keys, worker, ctx -> byCertificate(ctx, enrolments, clientCa, targets)));
+                        est,
+                        keys,
+                        worker,
+                        ctx -> enrolees.of(ctx.channel()
+                                .attr(ChannelIdentity.PEER_CERTIFICATES)
+                                .get())));
     }
 
     /**
-     * Who the client certificate proves. One the MEF issued: the enrolee holding it now, with the certificate (for
-     * re-enrolment). A device certificate of a manufacturer (the handshake chained it to a device trust anchor):
-     * the enrolee named by its key's RFC 6920 identifier, without a certificate of ours (so it may enrol, not
-     * re-enrol).
+     * The anchors a client certificate of the MEF must chain to, on TLS and DTLS alike: the MEF's CA (re-enrolment),
+     * the manufacturers' (the certificate RSPF), the enrolment targets' (fetchCredentials).
      */
-    static Optional<EstHttpHandler.Enrolee> byCertificate(
-            ChannelHandlerContext ctx, Enrolments enrolments, X509Certificate mefCa, EnrolmentTargets targets) {
-        List<X509Certificate> chain =
-                ctx.channel().attr(ChannelIdentity.PEER_CERTIFICATES).get();
-        if (chain == null || chain.isEmpty()) {
-            return Optional.empty();
-        }
-        X509Certificate cert = chain.get(0);
-        List<String> targetNames = targets.namesProven(chain.toArray(Certificate[]::new));
-        if (issuedBy(cert, mefCa)) {
-            return enrolments
-                    .enroleeHolding(cert.getSerialNumber())
-                    .map(id -> new EstHttpHandler.Enrolee(id, cert, targetNames));
-        }
-        return Optional.of(new EstHttpHandler.Enrolee(deviceEnrolee(cert), null, targetNames));
-    }
-
-    /** The enrolee ID of a device certificate: its public key's RFC 6920 identifier ({@code ni:///sha-256;...}). */
-    public static String deviceEnrolee(X509Certificate deviceCertificate) {
-        return io.citadel.credentials.RawPublicKeyId.of(
-                        deviceCertificate.getPublicKey().getEncoded())
-                .toString();
-    }
-
-    static boolean issuedBy(X509Certificate cert, X509Certificate ca) {
-        if (!cert.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
-            return false;
-        }
-        try {
-            cert.verify(ca.getPublicKey());
-            return true;
-        } catch (java.security.GeneralSecurityException e) {
-            return false;
-        }
+    public static List<X509Certificate> clientAnchors(
+            X509Certificate mefCa, List<X509Certificate> deviceAnchors, List<X509Certificate> targetAnchors) {
+        List<X509Certificate> anchors = new java.util.ArrayList<>(List.of(mefCa));
+        anchors.addAll(deviceAnchors);
+        anchors.addAll(targetAnchors);
+        return List.copyOf(anchors);
     }
 
     public int port() {

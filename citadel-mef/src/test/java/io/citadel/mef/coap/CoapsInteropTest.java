@@ -3,6 +3,7 @@ package io.citadel.mef.coap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.citadel.credentials.KeyDerivation;
+import io.citadel.tls.CertificateAuthority;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * bootstrap key) fetches the CA ({@code crts}) and enrols with a request {@code openssl req} made (DER, Content-Format
  * 286); {@code openssl verify} accepts the certificate. OpenSSL's {@code s_client -dtls1_2} sends a raw CoAP
  * {@code POST /mef/enrolment} and exports keying material with the label of TS-0003 §10.3: the KeID the MEF answers and
- * the Ke it records are that material's. Without libcoap's coap-client (package libcoap3-bin, which
+ * the Ke it records are that material's, with the bootstrap key and with a manufacturer's certificate (the certificate
+ * RSPF). Without libcoap's coap-client (package libcoap3-bin, which
  * {@code .ci/run} installs) the test fails, naming the package.
  */
 class CoapsInteropTest {
@@ -97,10 +99,20 @@ class CoapsInteropTest {
 
     /** A P-256 key and a DER request with the challenge password, by {@code openssl req}. */
     static Path opensslRequest(String password) throws Exception {
-        Path key = dir.resolve("device.key");
+        return opensslRequestFor(opensslKey(), password);
+    }
+
+    /** A new P-256 key (PEM), by {@code openssl ecparam}. */
+    static Path opensslKey() throws Exception {
+        Path key = dir.resolve("device-" + System.nanoTime() + ".key");
+        run(List.of("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key.toString()));
+        return key;
+    }
+
+    /** A DER request for {@code key} with the challenge password, by {@code openssl req}. */
+    static Path opensslRequestFor(Path key, String password) throws Exception {
         Path config = dir.resolve("req.cnf");
         Path request = dir.resolve("req-" + System.nanoTime() + ".der");
-        run(List.of("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key.toString()));
         Files.writeString(
                 config,
                 "[req]\nprompt = no\ndistinguished_name = dn\nattributes = attrs\n[dn]\nCN = device\n"
@@ -190,12 +202,141 @@ class CoapsInteropTest {
     }
 
     /**
+     * The certificate RSPF with libcoap: {@code coap-client} with a manufacturer's certificate (PEM) enrols with a
+     * request {@code openssl req} made, then re-enrols with the certificate it got; each issued certificate passes
+     * {@code openssl verify}, and the first no longer proves anybody once superseded.
+     */
+    @Test
+    void coap_client_enrols_with_a_factory_certificate_and_re_enrols_with_the_issued_one() throws Exception {
+        String client = coapClient();
+        CoapsMef.Holder factory = mef.factoryDevice(mef.manufacturer, "libcoap-idev", "Clibcoap-idev");
+        Path factoryCert = dir.resolve("libcoap-idev.pem");
+        Path factoryKey = dir.resolve("libcoap-idev.key");
+        Files.writeString(factoryCert, CertificateAuthority.pem(factory.chain().get(0)));
+        Files.writeString(factoryKey, CertificateAuthority.pem(factory.key()));
+        Path mefCa = dir.resolve("mef-ca.pem");
+        Files.writeString(mefCa, CertificateAuthority.pem(mef.ca.certificate()));
+
+        Path deviceKey = opensslKey();
+        Path request = opensslRequestFor(deviceKey, CoapsMef.PASSWORD);
+        Path first = dir.resolve("first.der");
+        run(List.of(
+                client,
+                "-B",
+                "30",
+                "-c",
+                factoryCert.toString(),
+                "-j",
+                factoryKey.toString(),
+                "-C",
+                mefCa.toString(),
+                "-m",
+                "post",
+                "-t",
+                "286",
+                "-A",
+                "287",
+                "-f",
+                request.toString(),
+                "-o",
+                first.toString(),
+                EST.formatted(mef.server.port()) + "sen"));
+        Path firstPem = pemOf(first);
+        assertThat(run(List.of("openssl", "verify", "-CAfile", mefCa.toString(), firstPem.toString())))
+                .contains(": OK");
+        assertThat(run(List.of("openssl", "x509", "-in", firstPem.toString(), "-noout", "-ext", "subjectAltName")))
+                .contains("URI:onem2m://citadel.example/id-in/Clibcoap-idev");
+
+        Path second = dir.resolve("second.der");
+        run(List.of(
+                client,
+                "-B",
+                "30",
+                "-c",
+                firstPem.toString(),
+                "-j",
+                deviceKey.toString(),
+                "-C",
+                mefCa.toString(),
+                "-m",
+                "post",
+                "-t",
+                "286",
+                "-A",
+                "287",
+                "-f",
+                opensslRequestFor(deviceKey, CoapsMef.PASSWORD).toString(),
+                "-o",
+                second.toString(),
+                EST.formatted(mef.server.port()) + "sren"));
+        Path secondPem = pemOf(second);
+        assertThat(run(List.of("openssl", "verify", "-CAfile", mefCa.toString(), secondPem.toString())))
+                .contains(": OK");
+
+        String superseded = run(List.of(
+                client,
+                "-B",
+                "30",
+                "-c",
+                firstPem.toString(),
+                "-j",
+                deviceKey.toString(),
+                "-C",
+                mefCa.toString(),
+                "-m",
+                "post",
+                "-t",
+                "286",
+                "-A",
+                "287",
+                "-f",
+                request.toString(),
+                EST.formatted(mef.server.port()) + "sren"));
+        assertThat(superseded).contains("4.01").contains("no enrolee: the DTLS handshake proved none the MEF knows");
+    }
+
+    /** {@code der} as PEM, by {@code openssl x509}. */
+    static Path pemOf(Path der) throws Exception {
+        Path pem = dir.resolve(der.getFileName() + ".pem");
+        run(List.of("openssl", "x509", "-inform", "DER", "-in", der.toString(), "-out", pem.toString()));
+        return pem;
+    }
+
+    /**
      * {@code openssl s_client -dtls1_2} with {@code -keymatexport EXPORTER-oneM2M-Bootstrap -keymatexportlen 48}
      * sends a CON {@code POST /mef/enrolment} (written here byte by byte, RFC 7252 §3) and prints the keying material;
      * the MEF's answer carries KeID = hex of its first 16 bytes, and the Ke it keeps is the last 32.
      */
     @Test
     void openssl_over_dtls_exports_the_same_ke_as_the_mef() throws Exception {
+        // OpenSSL offers its ECDHE-ECDSA suites first: the MEF, which also takes certificates, still picks PSK
+        enrolmentExchange(List.of(
+                "-psk_identity",
+                CoapsMef.kpmId("openssl"),
+                "-psk",
+                HexFormat.of().formatHex(opensslKey)));
+    }
+
+    /** The certificate RSPF: the same exchange over DTLS with a manufacturer's certificate, in PEM files. */
+    @Test
+    void openssl_with_a_factory_certificate_exports_the_same_ke_as_the_mef() throws Exception {
+        CoapsMef.Holder factory = mef.factoryDevice(mef.manufacturer, "openssl-idev", "Copenssl-idev");
+        Path cert = dir.resolve("idev.pem");
+        Path key = dir.resolve("idev.key");
+        Files.writeString(cert, CertificateAuthority.pem(factory.chain().get(0)));
+        Files.writeString(key, CertificateAuthority.pem(factory.key()));
+        Path mefCa = dir.resolve("mef-ca.pem");
+        Files.writeString(mefCa, CertificateAuthority.pem(mef.ca.certificate()));
+        String keId = enrolmentExchange(List.of(
+                "-cert", cert.toString(), "-key", key.toString(), "-CAfile", mefCa.toString(), "-verify_return_error"));
+        assertThat(mef.ke.lookup(keId, Instant.now()).orElseThrow().allowed()).containsExactly("/id-in/Copenssl-idev");
+    }
+
+    /**
+     * {@code openssl s_client -dtls1_2} with {@code credential} runs the enrolment exchange; the KeID the MEF answers
+     * and the Ke it records are OpenSSL's keying material; the KeID.
+     */
+    static String enrolmentExchange(List<String> credential) throws Exception {
         Path request = dir.resolve("enrolment.coap");
         ByteArrayOutputStream coap = new ByteArrayOutputStream();
         coap.write(new byte[] {0x41, 0x02, 0x12, 0x34, 0x7a}); // CON, POST, message ID, token of 1 byte
@@ -204,21 +345,12 @@ class CoapsInteropTest {
         coap.write(0x09); // Uri-Path again, 9 bytes
         coap.write("enrolment".getBytes(StandardCharsets.US_ASCII));
         Files.write(request, coap.toByteArray());
-        Process p = new ProcessBuilder(
-                        "openssl",
-                        "s_client",
-                        "-dtls1_2",
-                        "-connect",
-                        "127.0.0.1:" + mef.server.port(),
-                        "-psk_identity",
-                        CoapsMef.kpmId("openssl"),
-                        "-psk",
-                        HexFormat.of().formatHex(opensslKey),
-                        "-keymatexport",
-                        KeyDerivation.BOOTSTRAP_EXPORTER,
-                        "-keymatexportlen",
-                        "48",
-                        "-ign_eof")
+        List<String> command = new ArrayList<>(
+                List.of("openssl", "s_client", "-dtls1_2", "-connect", "127.0.0.1:" + mef.server.port()));
+        command.addAll(credential);
+        command.addAll(
+                List.of("-keymatexport", KeyDerivation.BOOTSTRAP_EXPORTER, "-keymatexportlen", "48", "-ign_eof"));
+        Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectInput(request.toFile())
                 .start();
@@ -235,6 +367,7 @@ class CoapsInteropTest {
         String keId = HexFormat.of().formatHex(exported, 0, 16) + "@" + CoapsMef.FQDN;
         assertThat(out).contains("\"keID\":\"" + keId + "\"");
         assertThat(mef.ke.key(keId, Instant.now())).hasValue(java.util.Arrays.copyOfRange(exported, 16, 48));
+        return keId;
     }
 
     /** What {@code in} gives (as ISO-8859-1: CoAP is binary) until {@code wanted} shows, at most 60 s. */

@@ -1,9 +1,16 @@
 package io.citadel.mef.coap;
 
+import io.citadel.client.coap.PeerCredentialVerifier;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.config.CoapConfig;
@@ -13,13 +20,15 @@ import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.CertificateType;
 import org.eclipse.californium.scandium.dtls.DTLSContext;
 import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
 import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
+import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
 
 /**
- * A constrained device in the tests: a Scandium DTLS-PSK client (from a given loopback address) that can export
- * keying material from its session, as a device does for the enrolment exchange.
+ * A constrained device in the tests: a Scandium DTLS client with a bootstrap key (from a given loopback address) or a
+ * certificate, that can export keying material from its session, as a device does for the enrolment exchange.
  */
 final class ScandiumEnrolee implements AutoCloseable {
     static {
@@ -38,20 +47,58 @@ final class ScandiumEnrolee implements AutoCloseable {
      */
     ScandiumEnrolee(String identity, byte[] key, String localAddress, int mefPort, boolean quickToGiveUp)
             throws Exception {
+        this(
+                CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
+                b -> b.setAdvancedPskStore(new AdvancedSinglePskStore(identity, key)),
+                localAddress,
+                mefPort,
+                quickToGiveUp);
+    }
+
+    /**
+     * A device proved by a certificate ({@code chain}, leaf first, for {@code key}): a manufacturer's, or one the MEF
+     * issued; the MEF's certificate must chain to {@code mefCa}.
+     */
+    static ScandiumEnrolee withCertificate(
+            PrivateKey key, List<X509Certificate> chain, X509Certificate mefCa, int mefPort, boolean quickToGiveUp)
+            throws Exception {
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        anchors.setCertificateEntry("mef-ca", mefCa);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(anchors);
+        X509TrustManager trust = (X509TrustManager) tmf.getTrustManagers()[0];
+        return new ScandiumEnrolee(
+                CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8,
+                b -> b.setCertificateIdentityProvider(new SingleCertificateProvider(
+                                key, chain.toArray(X509Certificate[]::new), CertificateType.X_509))
+                        .setAdvancedCertificateVerifier(new PeerCredentialVerifier(trust, null)),
+                "127.0.0.1",
+                mefPort,
+                quickToGiveUp);
+    }
+
+    private ScandiumEnrolee(
+            CipherSuite suite,
+            java.util.function.Consumer<DtlsConnectorConfig.Builder> credential,
+            String localAddress,
+            int mefPort,
+            boolean quickToGiveUp)
+            throws Exception {
         Configuration config = Configuration.createStandardWithoutFile();
         config.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY);
         config.set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false);
-        config.setAsList(DtlsConfig.DTLS_CIPHER_SUITES, CipherSuite.TLS_PSK_WITH_AES_128_CCM_8);
+        config.setAsList(DtlsConfig.DTLS_CIPHER_SUITES, suite);
         config.set(DtlsConfig.DTLS_SUPPORT_KEY_MATERIAL_EXPORT, true);
         config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, 64 * 1024);
         if (quickToGiveUp) {
             config.set(DtlsConfig.DTLS_RETRANSMISSION_TIMEOUT, 200, TimeUnit.MILLISECONDS);
             config.set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 3);
         }
-        connector = new DTLSConnector(DtlsConnectorConfig.builder(config)
-                .setAddress(new InetSocketAddress(InetAddress.getByName(localAddress), 0))
-                .setAdvancedPskStore(new AdvancedSinglePskStore(identity, key))
-                .build());
+        DtlsConnectorConfig.Builder b = DtlsConnectorConfig.builder(config)
+                .setAddress(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+        credential.accept(b);
+        connector = new DTLSConnector(b.build());
         endpoint = CoapEndpoint.builder()
                 .setConfiguration(config)
                 .setConnector(connector)

@@ -91,9 +91,9 @@ class CertificateEnrolmentExchangeTest {
         idevid = factoryCertificate("idev1");
         integrityDevice = factoryCertificate("idev2");
         unknownDevice = factoryCertificate("idev3");
-        enrolments.put(policy(ReenrolmentServer.deviceEnrolee(idevid.chain().get(0)), "Cdev1"));
+        enrolments.put(policy(CertificateEnrolees.deviceEnrolee(idevid.chain().get(0)), "Cdev1"));
         enrolments.put(
-                policy(ReenrolmentServer.deviceEnrolee(integrityDevice.chain().get(0)), "Cdev2")
+                policy(CertificateEnrolees.deviceEnrolee(integrityDevice.chain().get(0)), "Cdev2")
                         .with(new EnrolmentPolicy.Integrity(true, null)));
         for (String dev : List.of("dev4", "dev5")) {
             enrolments.put(policy(dev + "@" + FQDN, "C" + dev));

@@ -1,0 +1,24 @@
+package io.citadel.client.coap;
+
+import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
+import org.eclipse.californium.scandium.dtls.cipher.CipherSuiteParameters;
+import org.eclipse.californium.scandium.dtls.cipher.DefaultCipherSuiteSelector;
+
+/**
+ * A server's choice of suite when it takes pre-shared keys and certificates on one port: a PSK suite whenever the
+ * client offers one, else Scandium's choice in the client's order. In DTLS 1.2 the server learns the PSK identity only
+ * after it chose the suite, and a client offers PSK suites only when it holds a key (OpenSSL with {@code -psk}, libcoap
+ * with {@code -k}); taken in the client's order, OpenSSL's default list would put ECDHE-ECDSA first and a device that
+ * holds a key but no certificate would be asked for one and fail.
+ */
+public final class PskFirstCipherSuiteSelector extends DefaultCipherSuiteSelector {
+    @Override
+    public boolean select(CipherSuiteParameters parameters) {
+        for (CipherSuite suite : parameters.getCipherSuites()) {
+            if (suite.isPskBased() && select(suite, parameters)) {
+                return true;
+            }
+        }
+        return super.select(parameters);
+    }
+}
