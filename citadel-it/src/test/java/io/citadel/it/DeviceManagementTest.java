@@ -79,6 +79,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DeviceManagementTest {
     static final String SP = "citadel.example";
     static final String MEF = "mef." + SP;
+    static final String MAF = "maf." + SP;
     static final String PASSWORD = "challenge password of this test";
 
     @TempDir
@@ -91,6 +92,10 @@ class DeviceManagementTest {
     static ReenrolmentServer mefCertificates;
     static ReenrolmentServer movedMef;
     static MefClients clients;
+    /** The MAF, its own process, fetching its clients' master keys from the MEF (SUID 21). */
+    static CseProcess maf;
+
+    static Path mafData;
     static TestCse cse;
     static HttpsServer anchors;
     static HttpServer images;
@@ -113,11 +118,35 @@ class DeviceManagementTest {
         lab.save(dir.resolve("lab"));
         CertificateAuthority.save(lab.issueCse("/id-in", SP, Duration.ofDays(1)), dir.resolve("lab"), "cse-in");
         otherCa = CertificateAuthority.create(SP, Duration.ofDays(1));
+        mafData = dir.resolve("maf");
+        io.citadel.credentials.PrivateFiles.directory(mafData);
+        io.citadel.credentials.PrivateFiles.directory(mafData.resolve("ca"));
+        CertificateAuthority.create(SP, Duration.ofDays(1)).save(mafData.resolve("ca"));
         startMef();
         trustedUpdateKey = p256();
         otherUpdateKey = p256();
         Files.writeString(dir.resolve("update-keys.pem"), pem(trustedUpdateKey) + pem(otherUpdateKey));
         mefCa.saveCertificate(dir.resolve("mef-ca"));
+        maf = CseProcess.launch(List.of(
+                "maf",
+                "serve",
+                "--data-dir",
+                mafData.toString(),
+                "--port",
+                "0",
+                "--cert-port",
+                "0",
+                "--client-trust",
+                dir.resolve("lab/ca.pem").toString(),
+                "--key-broker",
+                MEF + "=https://127.0.0.1:" + mefCertificates.port(),
+                "--key-broker-trust",
+                dir.resolve("mef-ca/ca.pem").toString()));
+        int mafCertPort = Integer.parseInt(
+                maf.awaitAnnounced(Pattern.compile("key procedures over certificate TLS on port (\\d+)")));
+        Files.writeString(
+                dir.resolve("brokers.pem"),
+                Files.readString(dir.resolve("mef-ca/ca.pem")) + Files.readString(mafData.resolve("ca/ca.pem")));
         cse = TestCse.in(dir.resolve("cse"))
                 .psk()
                 .flags(
@@ -130,9 +159,10 @@ class DeviceManagementTest {
                         "--tls-trust",
                         dir.resolve("mef-ca/ca.pem").toString(),
                         "--key-broker",
-                        MEF + "=https://127.0.0.1:" + mefCertificates.port(),
+                        MEF + "=https://127.0.0.1:" + mefCertificates.port() + ",maf:" + MAF + "=https://127.0.0.1:"
+                                + mafCertPort,
                         "--key-broker-trust",
-                        dir.resolve("mef-ca/ca.pem").toString(),
+                        dir.resolve("brokers.pem").toString(),
                         "--firmware-update-keys",
                         dir.resolve("update-keys.pem").toString())
                 .start();
@@ -177,9 +207,12 @@ class DeviceManagementTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (cse != null) {
             cse.close();
+        }
+        if (maf != null) {
+            maf.close();
         }
         for (AutoCloseable c : new AutoCloseable[] {mef, mefCertificates, movedMef}) {
             try {
@@ -214,7 +247,11 @@ class DeviceManagementTest {
         Files.write(dir.resolve("dev1.kpm"), kpm);
         keys.put(new PskCredential("dev1@" + MEF, List.of("Cdev1"), null), kpm);
         EnrolmentKeys enrolmentKeys = new EnrolmentKeys(
-                EncryptedFilePskStore.open(m.resolve("ke"), "pw".toCharArray()), enrolments, MEF, Clock.systemUTC());
+                EncryptedFilePskStore.open(m.resolve("ke"), "pw".toCharArray()),
+                enrolments,
+                MEF,
+                MAF,
+                Clock.systemUTC());
         EstService est = new EstService(mefCa, enrolments, Clock.systemUTC());
         clients = new MefClients(
                 m.resolve("mef-clients.json"), Clock.systemUTC(), Duration.ofDays(1), Duration.ofSeconds(30));
@@ -230,6 +267,9 @@ class DeviceManagementTest {
                         100, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofHours(1), 100, Clock.systemUTC()),
                 10_000);
         CertificateAuthority.Issued server = mefCa.issueServer(MEF, List.of(), Duration.ofDays(1));
+        // the MAF fetches its clients' master keys as an enrolment target, with its certificate
+        X509Certificate mafCa =
+                io.citadel.tls.PemKeys.chain(mafData.resolve("ca/ca.pem")).get(0);
         mefCertificates = new ReenrolmentServer(
                 any,
                 est,
@@ -239,7 +279,7 @@ class DeviceManagementTest {
                 mefCa.certificate(),
                 List.of(),
                 routes,
-                List.of(lab.certificate()),
+                List.of(lab.certificate(), mafCa),
                 10_000);
         movedMef = new ReenrolmentServer(
                 any,
@@ -250,7 +290,7 @@ class DeviceManagementTest {
                 mefCa.certificate(),
                 List.of(),
                 routes,
-                List.of(lab.certificate()),
+                List.of(lab.certificate(), mafCa),
                 10_000);
     }
 
@@ -292,6 +332,8 @@ class DeviceManagementTest {
                 .challengePassword(PASSWORD.toCharArray())
                 .store(dir.resolve("state"), "store password".toCharArray())
                 .firmware("meter-fw", "1.0.0")
+                .address(MAF, "127.0.0.1")
+                .address("maf.other.example", "127.0.0.1")
                 .build();
     }
 
@@ -572,8 +614,80 @@ class DeviceManagementTest {
         return a;
     }
 
+    static Map<String, Object> mafConfig(String rn, String fqdn, Integer port) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("rn", rn);
+        a.put("mgd", 1025);
+        a.put("fqdn", fqdn);
+        a.put("afqdn", "admin." + SP);
+        if (port != null) {
+            a.put("hprt", port);
+        } else {
+            a.put("cprt", 5684); // the MAF over CoAP only: this device has no MAF client over DTLS
+        }
+        return a;
+    }
+
+    /**
+     * [MAFClientRegCfg] then an [authenticationProfile] with SUID 32: the device registers at the MAF with the master
+     * key its MEF provisioned (SUID 21), registers a key for its CSE there and uses it; the CSE fetches that key from the
+     * MAF. Refusals first: SUID 32 before any MAF, no HTTPS port, a name that is not a domain (the CSE's refusal), a MAF
+     * whose name does not match the key the device derives (no session).
+     */
     @Test
     @Order(6)
+    void the_device_becomes_a_maf_client_and_reaches_its_cse_with_a_key_from_the_maf() throws Exception {
+        String early = object("dcfg:aupf", profile("ap-maf-early", 32, Map.of("krd", "PT1H")));
+        assertThat(only(poll()).action())
+                .isEqualTo("SUID 32 needs a MAF: this device is no MAF client ([MAFClientRegCfg] first)");
+        admin.delete(early);
+        String noPort = object("dcfg:mafrc", mafConfig("maf-no-port", MAF, null));
+        assertThat(only(poll()).action()).isEqualTo("this device reaches its MAF over HTTPS: hprt is needed");
+        admin.delete(noPort);
+        assertThat(admin.create(NODE, 13, Map.of("dcfg:mafrc", mafConfig("maf-bad-name", "not a name", 1)))
+                        .rsc())
+                .as("the CSE refuses a name that is not a domain")
+                .isEqualTo(4000);
+        String otherMaf = object("dcfg:mafrc", mafConfig("maf-other", "maf.other.example", maf.port()));
+        assertThat(only(poll()).action())
+                .startsWith("no TLS-PSK session with the MAF at maf.other.example")
+                .endsWith(": not registered");
+        assertThat(status(otherMaf, "dcfg:mafrc", "apst")).containsEntry("sus", 2L);
+        admin.delete(otherMaf);
+        assertThat(device.settings().maf()).isNull();
+
+        String mafObject = object("dcfg:mafrc", mafConfig("maf", MAF, maf.port()));
+        ManagementOutcome registered = only(poll());
+        assertThat(registered.isApplied()).as(registered.action()).isTrue();
+        assertThat(registered.action())
+                .matches("registered as client \\S+ of the MAF " + Pattern.quote(MAF) + ":" + maf.port()
+                        + ", assigned KmID [0-9a-f]{32}@" + Pattern.quote(MAF));
+        assertThat(newDevice().settings().maf().assignedKmId()).endsWith("@" + MAF);
+
+        String toMaf = object("dcfg:aupf", profile("ap-maf", 32, Map.of("krd", "PT2H")));
+        ManagementOutcome switched = only(poll());
+        assertThat(switched.isApplied()).as(switched.action()).isTrue();
+        assertThat(management.cseAuthentication()).isEqualTo(CseAuthentication.MAF_KEY);
+        assertThat(status(toMaf, "dcfg:aupf", "apst")) // reported over the association with the MAF's key
+                .containsEntry("sus", 1L)
+                .containsEntry("acn", "authenticates to its CSE by TLS-PSK with a key from its MAF (SUID 32)");
+        try (var c = closing(management.cse())) {
+            assertThat(c.client().retrieve("/id-in/Cdev1").status().code()).isEqualTo(2000);
+        }
+        admin.delete(toMaf);
+
+        // the object deleted: the device de-registers and goes back to the association it started with
+        admin.delete(mafObject);
+        poll();
+        assertThat(device.settings().maf()).isNull();
+        assertThat(management.cseAuthentication()).isEqualTo(CseAuthentication.CERTIFICATE);
+        try (var c = closing(management.cse())) {
+            assertThat(c.client().retrieve("/id-in/Cdev1").status().code()).isEqualTo(2000);
+        }
+    }
+
+    @Test
+    @Order(7)
     void a_mef_that_cannot_be_reached_is_not_followed_then_the_device_follows_its_mef_to_a_new_address()
             throws Exception {
         int closed;
@@ -609,10 +723,10 @@ class DeviceManagementTest {
                         "cfp",
                         fingerprint(mefCa.certificate())),
                 null);
-        MefCommand maf = clients.enqueue(
+        MefCommand mafCommand = clients.enqueue(
                 "dev1@" + MEF,
                 CommandClass.MO_NODE,
-                Map.of("objectPath", "./maf", "objectTypeID", 3, "fqdn", "maf." + SP, "hprt", "8445"),
+                Map.of("objectPath", "./maf", "objectTypeID", 3, "fqdn", "maf.other.example", "hprt", maf.port()),
                 null);
         MefCommand badSuid = clients.enqueue(
                 "dev1@" + MEF,
@@ -626,7 +740,7 @@ class DeviceManagementTest {
                 .extracting(MefCommands.Executed::cmdId, MefCommands.Executed::result)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(anchor.cmdId(), CommandStatus.OK),
-                        org.assertj.core.groups.Tuple.tuple(maf.cmdId(), CommandStatus.MO_NODE_UNACCEPTABLE_ARGS),
+                        org.assertj.core.groups.Tuple.tuple(mafCommand.cmdId(), CommandStatus.MO_NODE_EXECUTION_ERROR),
                         org.assertj.core.groups.Tuple.tuple(badSuid.cmdId(), CommandStatus.MO_NODE_UNACCEPTABLE_ARGS),
                         org.assertj.core.groups.Tuple.tuple(noType.cmdId(), CommandStatus.MO_NODE_TYPE_CONFLICT));
         assertThat(device.settings().anchors()).containsKey("mo:./trustAnchors/mefCa");

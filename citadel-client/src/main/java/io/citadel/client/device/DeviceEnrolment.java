@@ -404,6 +404,18 @@ public final class DeviceEnrolment {
         }
     }
 
+    /**
+     * The oneM2M client of this device's AE with another pre-shared key ({@code identity}, {@code key}; a key from its
+     * MAF, say) over TLS-PSK to {@code host:port}, or DTLS-PSK when {@code overCoap}.
+     */
+    public OneM2mClient cseWithPsk(String host, int port, String identity, byte[] key, boolean overCoap) {
+        return new OneM2mClient(
+                overCoap
+                        ? io.citadel.client.CoapTransport.psk(host, port, identity, key)
+                        : HttpTransport.psk(host, port, identity, key),
+                credentials().aeId());
+    }
+
     /** The oneM2M client of this device's AE, over TLS-PSK to {@code host:port} (identity KeID, the derived key). */
     public OneM2mClient cseWithKey(String host, int port) {
         DeviceCredentials c = credentials();

@@ -23,11 +23,15 @@ import java.util.Map;
  *       after a request over the new association succeeded;
  *   <li>[MEFClientRegCfg] (1026): the MEF at {@code fqdn}, certificate port {@code hprt}, followed only after it
  *       accepted the device as a MEF client there;
+ *   <li>[MAFClientRegCfg] (1025): the device registers as a client of the MAF at {@code fqdn}, TLS-PSK port
+ *       {@code hprt}, with the master key its MEF provisioned (SUID 21, {@link MafClient}); the object deleted, it
+ *       de-registers. An [authenticationProfile] with SUID 32 then has it register a key for its CSE at that MAF and
+ *       use it (the MAF-based SAEF);
  *   <li>[firmware] (1001) with {@code ud} true: {@link FirmwareUpdate}.
  * </ul>
  *
- * Other objects ([MAFClientRegCfg]: this device has no MAF client) are refused as unacceptable. What it changes is kept
- * in its state ({@link ManagedSettings}) with its credentials.
+ * What it changes is kept in its state ({@link ManagedSettings}) with its credentials; a key registered at the MAF
+ * for the CSE is kept in memory only, until a minute before its end (a restart registers a new one).
  */
 public final class DeviceManagement {
     /**
@@ -52,10 +56,15 @@ public final class DeviceManagement {
     static final long TRUST_ANCHOR = 1024;
     static final long MAF_CLIENT_REG_CFG = 1025;
     static final long MEF_CLIENT_REG_CFG = 1026;
+    private static final String FQDN = "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+";
 
     private final DeviceEnrolment device;
     private final CseEndpoints cse;
     private final FirmwareUpdate firmware;
+    /** The key registered at the MAF for the CSE (SUID 32), or null; replaced a minute before its end. */
+    private MafClient.CseKey mafCseKey;
+    /** How long a key registered at the MAF is asked to last ({@code krd} of the profile), or null: the MAF's default. */
+    private java.time.Duration mafKeyDuration;
 
     /**
      * @param firmware how it installs firmware, or null: every update refused
@@ -105,9 +114,29 @@ public final class DeviceManagement {
                     ? device.cseWithCertificateOverCoap(u.getHost(), u.getPort(), cse.trust())
                     : device.cseWithCertificate(cse.certificateUri(), cse.trust());
         }
+        if (a == CseAuthentication.MAF_KEY) {
+            MafClient.CseKey k = mafCseKey();
+            return device.cseWithPsk(cse.pskHost(), cse.pskPort(), k.keyId(), k.key(), cse.pskOverCoap());
+        }
         return cse.pskOverCoap()
                 ? device.cseWithKeyOverCoap(cse.pskHost(), cse.pskPort())
                 : device.cseWithKey(cse.pskHost(), cse.pskPort());
+    }
+
+    /** The key for the CSE registered at the MAF, registered anew when there is none or it ends within a minute. */
+    private synchronized MafClient.CseKey mafCseKey() {
+        ManagedSettings.MafRegistration maf = device.settings().maf();
+        if (maf == null) {
+            throw new EnrolmentException("this device is no MAF client: no key for its CSE from a MAF");
+        }
+        java.time.Instant soon = java.time.Instant.now().plusSeconds(60);
+        if (mafCseKey == null
+                || !mafCseKey.notAfter().isAfter(soon)
+                || !mafCseKey.keyId().endsWith("@" + maf.fqdn())) {
+            mafCseKey =
+                    MafClient.registerKeyFor(device, maf, device.credentials().cseId(), mafKeyDuration);
+        }
+        return mafCseKey;
     }
 
     /**
@@ -125,7 +154,7 @@ public final class DeviceManagement {
         } else if (mgd == MEF_CLIENT_REG_CFG) {
             return mefConfiguration(attrs);
         } else if (mgd == MAF_CLIENT_REG_CFG) {
-            return ManagementOutcome.unacceptable("this device has no MAF client");
+            return mafConfiguration(source, attrs);
         } else if (mgd == FIRMWARE) {
             if (!FirmwareUpdate.requested(attrs)) {
                 return null;
@@ -163,8 +192,28 @@ public final class DeviceManagement {
         return r.outcome();
     }
 
-    /** The trust anchor {@code source} added goes with it (its object was deleted). */
+    /**
+     * What {@code source} changed goes with it (its object was deleted): the trust anchor it added; the MAF
+     * registration it made, ended at the MAF (best effort: the MAF's own expiry ends it otherwise), and with it an
+     * association by a MAF key (back to as started).
+     */
     void forget(String source) {
+        ManagedSettings.MafRegistration maf = device.settings().maf();
+        if (maf != null && source.equals(maf.source())) {
+            try {
+                MafClient.deregister(device, maf);
+            } catch (EnrolmentException e) {
+                System.getLogger("citadel.device")
+                        .log(System.Logger.Level.WARNING, "MAF de-registration not confirmed: " + e.getMessage());
+            }
+            synchronized (this) {
+                mafCseKey = null;
+            }
+            device.changeSettings(m -> {
+                ManagedSettings next = m.withMaf(null);
+                return next.cseAuthentication() == CseAuthentication.MAF_KEY ? next.withCseAuthentication(null) : next;
+            });
+        }
         device.changeSettings(m -> m.withAnchor(source, null).withApplied(source, null));
     }
 
@@ -198,13 +247,41 @@ public final class DeviceManagement {
                 return ManagementOutcome.unacceptable("this device knows no TLS-PSK address of its CSE");
             }
             wanted = CseAuthentication.ENROLMENT_KEY;
+        } else if (suid == MafClient.MAF_SAEF) {
+            if (device.settings().maf() == null) {
+                return ManagementOutcome.unacceptable(
+                        "SUID 32 needs a MAF: this device is no MAF client ([MAFClientRegCfg] first)");
+            }
+            if (cse.pskHost() == null) {
+                return ManagementOutcome.unacceptable("this device knows no TLS-PSK address of its CSE");
+            }
+            if (attrs.get("krd") != null) {
+                try {
+                    java.time.Duration krd = java.time.Duration.parse(String.valueOf(attrs.get("krd")));
+                    if (krd.compareTo(java.time.Duration.ofMinutes(2)) < 0) {
+                        return ManagementOutcome.unacceptable("krd is shorter than two minutes");
+                    }
+                    synchronized (this) {
+                        if (!krd.equals(mafKeyDuration)) {
+                            mafKeyDuration = krd;
+                            mafCseKey = null;
+                        }
+                    }
+                } catch (java.time.format.DateTimeParseException e) {
+                    return ManagementOutcome.badArguments("krd is not a duration");
+                }
+            }
+            wanted = CseAuthentication.MAF_KEY;
         } else {
             return ManagementOutcome.unacceptable("SUID " + suid + " is not a security association this device"
-                    + " can make with its CSE (22 with its MEF-provisioned key, 42 with its certificate)");
+                    + " can make with its CSE (22 with its MEF-provisioned key, 32 with a key from its MAF, 42 with"
+                    + " its certificate)");
         }
-        String how = wanted == CseAuthentication.CERTIFICATE
-                ? "certificate TLS (SUID 42)"
-                : "TLS-PSK with its MEF-provisioned key (SUID 22)";
+        String how = switch (wanted) {
+            case CERTIFICATE -> "certificate TLS (SUID 42)";
+            case ENROLMENT_KEY -> "TLS-PSK with its MEF-provisioned key (SUID 22)";
+            case MAF_KEY -> "TLS-PSK with a key from its MAF (SUID 32)";
+        };
         if (wanted == cseAuthentication()) {
             device.changeSettings(m -> m.withCseAuthentication(wanted));
             return ManagementOutcome.applied("authenticates to its CSE by " + how + " already");
@@ -217,6 +294,8 @@ public final class DeviceManagement {
                 return ManagementOutcome.failed("its CSE refused a request over " + how + " ("
                         + r.status().code() + "): not switched");
             }
+        } catch (EnrolmentException e) { // the MAF would not register a key: its line
+            return ManagementOutcome.failed(e.getMessage() + ": not switched");
         } catch (RuntimeException e) {
             return ManagementOutcome.failed("no " + how + " with its CSE: not switched");
         } finally {
@@ -229,8 +308,7 @@ public final class DeviceManagement {
     }
 
     ManagementOutcome mefConfiguration(Map<String, Object> attrs) {
-        if (!(attrs.get("fqdn") instanceof String fqdn)
-                || !fqdn.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")) {
+        if (!(attrs.get("fqdn") instanceof String fqdn) || !fqdn.matches(FQDN)) {
             return ManagementOutcome.badArguments("fqdn is missing or not a domain name");
         }
         Long port = number(attrs.get("hprt"), null);
@@ -263,6 +341,54 @@ public final class DeviceManagement {
         }
         device.changeSettings(m -> m.withMef(name, port.intValue()));
         return ManagementOutcome.applied("follows the MEF " + name + ":" + port);
+    }
+
+    /**
+     * [MAFClientRegCfg]: registers at the MAF {@code fqdn} on TLS-PSK port {@code hprt}; a registration at another
+     * MAF (or another port) is ended once the new one stands.
+     */
+    ManagementOutcome mafConfiguration(String source, Map<String, Object> attrs) {
+        if (!(attrs.get("fqdn") instanceof String fqdn) || !fqdn.matches(FQDN)) {
+            return ManagementOutcome.badArguments("fqdn is missing or not a domain name");
+        }
+        Long port = number(attrs.get("hprt"), null);
+        if (port == null) {
+            return ManagementOutcome.unacceptable("this device reaches its MAF over HTTPS: hprt is needed");
+        }
+        if (port < 1 || port > 65535) {
+            return ManagementOutcome.badArguments("hprt is not a port");
+        }
+        String name = fqdn.toLowerCase(java.util.Locale.ROOT);
+        if (device.credentials().keyId() == null) {
+            return ManagementOutcome.unacceptable(
+                    "this device holds no MEF-provisioned key to derive its MAF master key from");
+        }
+        ManagedSettings.MafRegistration before = device.settings().maf();
+        if (before != null && before.fqdn().equals(name) && before.port() == port) {
+            device.changeSettings(m -> m.withMaf(new ManagedSettings.MafRegistration(
+                    source, before.fqdn(), before.port(), before.regId(), before.assignedKmId())));
+            return ManagementOutcome.applied("is a client of the MAF " + name + ":" + port + " already");
+        }
+        ManagedSettings.MafRegistration registered;
+        try {
+            registered = MafClient.register(device, source, name, port.intValue());
+        } catch (EnrolmentException e) {
+            return ManagementOutcome.failed(e.getMessage() + ": not registered");
+        }
+        device.changeSettings(m -> m.withMaf(registered));
+        synchronized (this) {
+            mafCseKey = null;
+        }
+        if (before != null) {
+            try {
+                MafClient.deregister(device, before);
+            } catch (EnrolmentException e) {
+                System.getLogger("citadel.device")
+                        .log(System.Logger.Level.WARNING, "MAF de-registration not confirmed: " + e.getMessage());
+            }
+        }
+        return ManagementOutcome.applied("registered as client " + registered.regId() + " of the MAF " + name + ":"
+                + port + (registered.assignedKmId() == null ? "" : ", assigned KmID " + registered.assignedKmId()));
     }
 
     /** A whole number given as a number or as decimal text (a MEF command's arguments are text). */

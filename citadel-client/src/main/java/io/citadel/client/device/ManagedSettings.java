@@ -17,13 +17,14 @@ import java.util.Map;
 /**
  * What management objects changed on a device, kept in its state with its credentials so that a restart connects as
  * they said: trust anchors added by [trustAnchorCred] objects (by the object that added each), how it authenticates
- * to its CSE ([authenticationProfile]), where its MEF is now ([MEFClientRegCfg]), the firmware it installed, and which
- * version ({@code lt}) of each object it applied.
+ * to its CSE ([authenticationProfile]), where its MEF is now ([MEFClientRegCfg]), its registration as a MAF client
+ * ([MAFClientRegCfg]), the firmware it installed, and which version ({@code lt}) of each object it applied.
  *
  * @param anchors source (a mgmtObj's resource ID, or {@code mo:<objectPath>} for a MEF command) → trust anchor
  * @param cseAuthentication how it authenticates to its CSE, or null: as started
  * @param mefFqdn the MEF it follows now, or null: the one it enrolled with
  * @param mefPort that MEF's certificate port (0 with a null {@code mefFqdn})
+ * @param maf its registration as a MAF client, or null: none
  * @param firmwareName the firmware it runs, or null: as started
  * @param applied source → the {@code lt} of the object last applied (or reported as refused)
  */
@@ -32,10 +33,11 @@ public record ManagedSettings(
         CseAuthentication cseAuthentication,
         String mefFqdn,
         int mefPort,
+        MafRegistration maf,
         String firmwareName,
         String firmwareVersion,
         Map<String, String> applied) {
-    static final ManagedSettings NONE = new ManagedSettings(Map.of(), null, null, 0, null, null, Map.of());
+    static final ManagedSettings NONE = new ManagedSettings(Map.of(), null, null, 0, null, null, null, Map.of());
     /** The most objects a device keeps track of; more are refused (a CSE cannot fill its state). */
     static final int MAX_OBJECTS = 64;
     /**
@@ -51,8 +53,18 @@ public record ManagedSettings(
         /** SUID 42: certificate TLS with the certificate the MEF issued. */
         CERTIFICATE,
         /** SUID 22: TLS-PSK with the usage-constrained key derived from the MEF-provisioned Ke. */
-        ENROLMENT_KEY
+        ENROLMENT_KEY,
+        /** SUID 32: TLS-PSK with a key Kc it registered at its MAF for its CSE (the MAF-based SAEF). */
+        MAF_KEY
     }
+
+    /**
+     * The device as a client of a MAF (TS-0003 §8.8.2.1): where the MAF is, the registration's ID, and the KmID the
+     * MAF assigned to its master key (null: none assigned, the device keeps opening MAF sessions with its KeID).
+     *
+     * @param source the object that asked for it (a mgmtObj's resource ID, or {@code mo:<objectPath>})
+     */
+    public record MafRegistration(String source, String fqdn, int port, String regId, String assignedKmId) {}
 
     public ManagedSettings {
         anchors = Collections.unmodifiableMap(new LinkedHashMap<>(anchors));
@@ -70,19 +82,26 @@ public record ManagedSettings(
         } else {
             next.put(source, anchor);
         }
-        return new ManagedSettings(next, cseAuthentication, mefFqdn, mefPort, firmwareName, firmwareVersion, applied);
+        return new ManagedSettings(
+                next, cseAuthentication, mefFqdn, mefPort, maf, firmwareName, firmwareVersion, applied);
     }
 
     ManagedSettings withCseAuthentication(CseAuthentication a) {
-        return new ManagedSettings(anchors, a, mefFqdn, mefPort, firmwareName, firmwareVersion, applied);
+        return new ManagedSettings(anchors, a, mefFqdn, mefPort, maf, firmwareName, firmwareVersion, applied);
     }
 
     ManagedSettings withMef(String fqdn, int port) {
-        return new ManagedSettings(anchors, cseAuthentication, fqdn, port, firmwareName, firmwareVersion, applied);
+        return new ManagedSettings(anchors, cseAuthentication, fqdn, port, maf, firmwareName, firmwareVersion, applied);
+    }
+
+    /** Its registration as a MAF client (null: none). */
+    ManagedSettings withMaf(MafRegistration registration) {
+        return new ManagedSettings(
+                anchors, cseAuthentication, mefFqdn, mefPort, registration, firmwareName, firmwareVersion, applied);
     }
 
     ManagedSettings withFirmware(String name, String version) {
-        return new ManagedSettings(anchors, cseAuthentication, mefFqdn, mefPort, name, version, applied);
+        return new ManagedSettings(anchors, cseAuthentication, mefFqdn, mefPort, maf, name, version, applied);
     }
 
     /** Records the {@code lt} applied for {@code source} (null: forgets it). */
@@ -93,7 +112,8 @@ public record ManagedSettings(
         } else {
             next.put(source, lastModified);
         }
-        return new ManagedSettings(anchors, cseAuthentication, mefFqdn, mefPort, firmwareName, firmwareVersion, next);
+        return new ManagedSettings(
+                anchors, cseAuthentication, mefFqdn, mefPort, maf, firmwareName, firmwareVersion, next);
     }
 
     byte[] toJson() {
@@ -110,6 +130,15 @@ public record ManagedSettings(
         m.put("cseAuthentication", cseAuthentication == null ? null : cseAuthentication.name());
         m.put("mefFqdn", mefFqdn);
         m.put("mefPort", mefPort);
+        if (maf != null) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("source", maf.source());
+            r.put("fqdn", maf.fqdn());
+            r.put("port", maf.port());
+            r.put("regId", maf.regId());
+            r.put("assignedKmId", maf.assignedKmId());
+            m.put("maf", r);
+        }
         m.put("firmwareName", firmwareName);
         m.put("firmwareVersion", firmwareVersion);
         m.put("applied", applied);
@@ -133,11 +162,21 @@ public record ManagedSettings(
             applied.put(e.getKey(), e.getValue().asText());
         }
         String auth = n.path("cseAuthentication").asText(null);
+        JsonNode maf = n.path("maf");
+        MafRegistration registration = maf.isObject()
+                ? new MafRegistration(
+                        maf.path("source").asText(null),
+                        maf.path("fqdn").asText(null),
+                        maf.path("port").asInt(0),
+                        maf.path("regId").asText(null),
+                        maf.path("assignedKmId").asText(null))
+                : null;
         return new ManagedSettings(
                 anchors,
                 auth == null ? null : CseAuthentication.valueOf(auth),
                 n.path("mefFqdn").asText(null),
                 n.path("mefPort").asInt(0),
+                registration,
                 n.path("firmwareName").asText(null),
                 n.path("firmwareVersion").asText(null),
                 applied);

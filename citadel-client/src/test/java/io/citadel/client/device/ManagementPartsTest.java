@@ -131,10 +131,13 @@ class ManagementPartsTest {
                 .withCseAuthentication(ManagedSettings.CseAuthentication.ENROLMENT_KEY)
                 .withMef("mef2.citadel.example", 9444)
                 .withFirmware("fw", "2.0")
+                .withMaf(new ManagedSettings.MafRegistration(
+                        "maf-ri", "maf.citadel.example", 8446, "reg-1", "00ff@maf.citadel.example"))
                 .withApplied("anchor-ri", "20261207T101010");
         assertThat(ManagedSettings.fromJson(s.toJson())).isEqualTo(s);
         assertThat(ManagedSettings.fromJson(ManagedSettings.NONE.toJson())).isEqualTo(ManagedSettings.NONE);
         assertThat(s.withAnchor("anchor-ri", null).anchors()).isEmpty();
+        assertThat(ManagedSettings.fromJson(s.withMaf(null).toJson()).maf()).isNull();
         assertThat(ManagementOutcome.failed("x".repeat(500)).action()).hasSize(ManagementOutcome.MAX_ACTION);
         assertThat(ManagementOutcome.applied("done").actionStatus()).isEqualTo(Map.of("acn", "done", "sus", 1));
     }
