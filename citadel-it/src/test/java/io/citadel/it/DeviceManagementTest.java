@@ -675,6 +675,29 @@ class DeviceManagementTest {
             assertThat(c.client().retrieve("/id-in/Cdev1").status().code()).isEqualTo(2000);
         }
         admin.delete(toMaf);
+        String firstKey = device.settings().maf().keyId();
+        assertThat(firstKey).matches("[0-9a-f]{32}@" + Pattern.quote(MAF));
+
+        // a krd the MAF refuses (it gives keys a day at most) changes nothing: the device keeps its key and its CSE
+        String tooLong = object("dcfg:aupf", profile("ap-maf-2d", 32, Map.of("krd", "P2D")));
+        ManagementOutcome refused = only(poll());
+        assertThat(refused.action())
+                .startsWith("the MAF at " + MAF + " refused POST /maf/keys (400")
+                .endsWith(": not switched");
+        assertThat(management.cseAuthentication()).isEqualTo(CseAuthentication.MAF_KEY);
+        assertThat(device.settings().maf().keyId()).isEqualTo(firstKey);
+        admin.delete(tooLong);
+        // a krd it takes: a new key, and the one it replaces is de-registered at the MAF
+        String threeHours = object("dcfg:aupf", profile("ap-maf-3h", 32, Map.of("krd", "PT3H")));
+        assertThat(only(poll()).isApplied()).isTrue();
+        String secondKey = device.settings().maf().keyId();
+        assertThat(secondKey).isNotEqualTo(firstKey);
+        String regId = device.settings().maf().regId();
+        String kmId = device.settings().maf().assignedKmId();
+        assertThat(atMaf(kmId, "GET", "/maf/keys/" + secondKey.substring(0, 32)))
+                .isEqualTo(200);
+        assertThat(atMaf(kmId, "GET", "/maf/keys/" + firstKey.substring(0, 32))).isEqualTo(404);
+        admin.delete(threeHours);
 
         // the object deleted: the device de-registers and goes back to the association it started with
         admin.delete(mafObject);
@@ -683,6 +706,20 @@ class DeviceManagementTest {
         assertThat(management.cseAuthentication()).isEqualTo(CseAuthentication.CERTIFICATE);
         try (var c = closing(management.cse())) {
             assertThat(c.client().retrieve("/id-in/Cdev1").status().code()).isEqualTo(2000);
+        }
+        assertThat(atMaf(device.credentials().keyId(), "GET", "/maf/clients/" + regId))
+                .as("the registration is gone at the MAF")
+                .isEqualTo(404);
+    }
+
+    /** The status the MAF answers the device (its Km, derived from its Ke) under {@code identity}. */
+    static int atMaf(String identity, String method, String path) throws Exception {
+        byte[] ke = device.credentials().enrolmentKey();
+        byte[] km = io.citadel.credentials.KeyDerivation.usageConstrainedKey(ke, 21, MAF);
+        try (io.citadel.client.tls.PskHttpConnection c =
+                new io.citadel.client.tls.PskHttpConnection("127.0.0.1", maf.port(), identity, km)) {
+            return c.exchange(method, path, Map.of(), null, Duration.ofSeconds(20))
+                    .status();
         }
     }
 

@@ -107,15 +107,42 @@ class MefCoapsTest {
 
     @Test
     void a_coap_device_runs_the_enrolment_exchange_over_dtls_with_its_factory_certificate() throws Exception {
+        // a certificate of a manufacturer the MEF does not trust: no session, no answer
+        CertificateAuthority rogue = CertificateAuthority.create("mfr.example", Duration.ofDays(1));
+        Instant now = Instant.now();
+        CertificateAuthority.Issued forged =
+                rogue.issue("CN=coap-idev", List.of(), now.minusSeconds(60), now.plus(Duration.ofDays(1)), false, true);
+        Files.writeString(dir.resolve("forged.pem"), CertificateAuthority.pem(forged.certificate()));
+        Files.writeString(dir.resolve("forged.key"), CertificateAuthority.pem(forged.key()));
+        Process p = new ProcessBuilder(List.of(
+                        "openssl",
+                        "s_client",
+                        "-dtls1_2",
+                        "-connect",
+                        "127.0.0.1:" + coapsPort,
+                        "-cert",
+                        dir.resolve("forged.pem").toString(),
+                        "-key",
+                        dir.resolve("forged.key").toString()))
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(request().toFile()))
+                .start();
+        String refused = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(refused).contains("alert").doesNotContain("keID");
+
         enrolmentExchange(List.of(
                 "-cert",
                 dir.resolve("idev.pem").toString(),
                 "-key",
-                dir.resolve("idev.key").toString()));
+                dir.resolve("idev.key").toString(),
+                "-CAfile",
+                dir.resolve("mef/ca/ca.pem").toString(),
+                "-verify_return_error"));
     }
 
-    /** {@code openssl s_client -dtls1_2} with {@code credential} sends {@code POST /mef/enrolment} and checks the KeID. */
-    static void enrolmentExchange(List<String> credential) throws Exception {
+    /** A CON {@code POST /mef/enrolment} written byte by byte (RFC 7252 §3), in a file. */
+    static Path request() throws IOException {
         ByteArrayOutputStream coap = new ByteArrayOutputStream();
         coap.write(new byte[] {0x41, 0x02, 0x00, 0x01, 0x2a}); // CON POST, message ID 1, a token of 1 byte
         coap.write(0xb3); // Uri-Path "mef"
@@ -124,6 +151,12 @@ class MefCoapsTest {
         coap.write("enrolment".getBytes(StandardCharsets.US_ASCII));
         Path request = dir.resolve("enrolment.coap");
         Files.write(request, coap.toByteArray());
+        return request;
+    }
+
+    /** {@code openssl s_client -dtls1_2} with {@code credential} sends {@code POST /mef/enrolment} and checks the KeID. */
+    static void enrolmentExchange(List<String> credential) throws Exception {
+        Path request = request();
         List<String> command = new java.util.ArrayList<>(
                 List.of("openssl", "s_client", "-dtls1_2", "-connect", "127.0.0.1:" + coapsPort));
         command.addAll(credential);

@@ -56,15 +56,13 @@ public final class DeviceManagement {
     static final long TRUST_ANCHOR = 1024;
     static final long MAF_CLIENT_REG_CFG = 1025;
     static final long MEF_CLIENT_REG_CFG = 1026;
-    private static final String FQDN = "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+";
+    private static final String FQDN = ManagedSettings.MafRegistration.FQDN;
 
     private final DeviceEnrolment device;
     private final CseEndpoints cse;
     private final FirmwareUpdate firmware;
-    /** The key registered at the MAF for the CSE (SUID 32), or null; replaced a minute before its end. */
-    private MafClient.CseKey mafCseKey;
-    /** How long a key registered at the MAF is asked to last ({@code krd} of the profile), or null: the MAF's default. */
-    private java.time.Duration mafKeyDuration;
+    /** Its registration as a MAF client and the key it registered there for its CSE. */
+    private final MafAssociation maf;
 
     /**
      * @param firmware how it installs firmware, or null: every update refused
@@ -76,6 +74,7 @@ public final class DeviceManagement {
         this.device = device;
         this.cse = cse;
         this.firmware = firmware;
+        this.maf = new MafAssociation(device);
     }
 
     /** Following management objects, installing firmware signed by {@code updateKeys} with {@code installer}. */
@@ -91,6 +90,41 @@ public final class DeviceManagement {
 
     public DeviceEnrolment device() {
         return device;
+    }
+
+    /** How the device authenticated to its CSE when it started (before any [authenticationProfile]). */
+    private CseAuthentication started() {
+        return cse.certificateUri() != null ? CseAuthentication.CERTIFICATE : CseAuthentication.ENROLMENT_KEY;
+    }
+
+    /** A client over TLS-PSK (or DTLS-PSK) with a key from the MAF; the key is zeroed once the transport holds it. */
+    private OneM2mClient overMafKey(MafClient.CseKey k) {
+        try {
+            return device.cseWithPsk(cse.pskHost(), cse.pskPort(), k.keyId(), k.key(), cse.pskOverCoap());
+        } finally {
+            k.zero();
+        }
+    }
+
+    /** Null when the CSE answers a RETRIEVE of itself over {@code client} with 2000; else why not. */
+    private String probe(java.util.function.Supplier<OneM2mClient> client, String how) {
+        OneM2mClient c = null;
+        try {
+            c = client.get();
+            ResponsePrimitive r = c.retrieve(device.credentials().cseId());
+            return r.status().code() == 2000
+                    ? null
+                    : "its CSE refused a request over " + how + " ("
+                            + r.status().code() + ")";
+        } catch (EnrolmentException e) {
+            return e.getMessage();
+        } catch (RuntimeException e) {
+            return "no " + how + " with its CSE";
+        } finally {
+            if (c != null) {
+                c.transport().close();
+            }
+        }
     }
 
     /** How the device authenticates to its CSE now. */
@@ -115,28 +149,22 @@ public final class DeviceManagement {
                     : device.cseWithCertificate(cse.certificateUri(), cse.trust());
         }
         if (a == CseAuthentication.MAF_KEY) {
-            MafClient.CseKey k = mafCseKey();
-            return device.cseWithPsk(cse.pskHost(), cse.pskPort(), k.keyId(), k.key(), cse.pskOverCoap());
+            MafClient.CseKey k;
+            try {
+                k = maf.key();
+            } catch (EnrolmentException e) { // still manageable: the association it started with
+                System.getLogger("citadel.device")
+                        .log(
+                                System.Logger.Level.WARNING,
+                                "no key from the MAF for the CSE (" + e.getMessage()
+                                        + "); connecting as started instead");
+                return cse(started());
+            }
+            return overMafKey(k);
         }
         return cse.pskOverCoap()
                 ? device.cseWithKeyOverCoap(cse.pskHost(), cse.pskPort())
                 : device.cseWithKey(cse.pskHost(), cse.pskPort());
-    }
-
-    /** The key for the CSE registered at the MAF, registered anew when there is none or it ends within a minute. */
-    private synchronized MafClient.CseKey mafCseKey() {
-        ManagedSettings.MafRegistration maf = device.settings().maf();
-        if (maf == null) {
-            throw new EnrolmentException("this device is no MAF client: no key for its CSE from a MAF");
-        }
-        java.time.Instant soon = java.time.Instant.now().plusSeconds(60);
-        if (mafCseKey == null
-                || !mafCseKey.notAfter().isAfter(soon)
-                || !mafCseKey.keyId().endsWith("@" + maf.fqdn())) {
-            mafCseKey =
-                    MafClient.registerKeyFor(device, maf, device.credentials().cseId(), mafKeyDuration);
-        }
-        return mafCseKey;
     }
 
     /**
@@ -198,22 +226,7 @@ public final class DeviceManagement {
      * association by a MAF key (back to as started).
      */
     void forget(String source) {
-        ManagedSettings.MafRegistration maf = device.settings().maf();
-        if (maf != null && source.equals(maf.source())) {
-            try {
-                MafClient.deregister(device, maf);
-            } catch (EnrolmentException e) {
-                System.getLogger("citadel.device")
-                        .log(System.Logger.Level.WARNING, "MAF de-registration not confirmed: " + e.getMessage());
-            }
-            synchronized (this) {
-                mafCseKey = null;
-            }
-            device.changeSettings(m -> {
-                ManagedSettings next = m.withMaf(null);
-                return next.cseAuthentication() == CseAuthentication.MAF_KEY ? next.withCseAuthentication(null) : next;
-            });
-        }
+        maf.forget(source);
         device.changeSettings(m -> m.withAnchor(source, null).withApplied(source, null));
     }
 
@@ -248,30 +261,7 @@ public final class DeviceManagement {
             }
             wanted = CseAuthentication.ENROLMENT_KEY;
         } else if (suid == MafClient.MAF_SAEF) {
-            if (device.settings().maf() == null) {
-                return ManagementOutcome.unacceptable(
-                        "SUID 32 needs a MAF: this device is no MAF client ([MAFClientRegCfg] first)");
-            }
-            if (cse.pskHost() == null) {
-                return ManagementOutcome.unacceptable("this device knows no TLS-PSK address of its CSE");
-            }
-            if (attrs.get("krd") != null) {
-                try {
-                    java.time.Duration krd = java.time.Duration.parse(String.valueOf(attrs.get("krd")));
-                    if (krd.compareTo(java.time.Duration.ofMinutes(2)) < 0) {
-                        return ManagementOutcome.unacceptable("krd is shorter than two minutes");
-                    }
-                    synchronized (this) {
-                        if (!krd.equals(mafKeyDuration)) {
-                            mafKeyDuration = krd;
-                            mafCseKey = null;
-                        }
-                    }
-                } catch (java.time.format.DateTimeParseException e) {
-                    return ManagementOutcome.badArguments("krd is not a duration");
-                }
-            }
-            wanted = CseAuthentication.MAF_KEY;
+            return mafProfile(attrs);
         } else {
             return ManagementOutcome.unacceptable("SUID " + suid + " is not a security association this device"
                     + " can make with its CSE (22 with its MEF-provisioned key, 32 with a key from its MAF, 42 with"
@@ -280,31 +270,56 @@ public final class DeviceManagement {
         String how = switch (wanted) {
             case CERTIFICATE -> "certificate TLS (SUID 42)";
             case ENROLMENT_KEY -> "TLS-PSK with its MEF-provisioned key (SUID 22)";
-            case MAF_KEY -> "TLS-PSK with a key from its MAF (SUID 32)";
+            case MAF_KEY -> BY_MAF_KEY;
         };
         if (wanted == cseAuthentication()) {
             device.changeSettings(m -> m.withCseAuthentication(wanted));
             return ManagementOutcome.applied("authenticates to its CSE by " + how + " already");
         }
-        OneM2mClient probe = null;
-        try {
-            probe = cse(wanted);
-            ResponsePrimitive r = probe.retrieve(c.cseId());
-            if (r.status().code() != 2000) {
-                return ManagementOutcome.failed("its CSE refused a request over " + how + " ("
-                        + r.status().code() + "): not switched");
-            }
-        } catch (EnrolmentException e) { // the MAF would not register a key: its line
-            return ManagementOutcome.failed(e.getMessage() + ": not switched");
-        } catch (RuntimeException e) {
-            return ManagementOutcome.failed("no " + how + " with its CSE: not switched");
-        } finally {
-            if (probe != null) {
-                probe.transport().close();
-            }
+        String refused = probe(() -> cse(wanted), how);
+        if (refused != null) {
+            return ManagementOutcome.failed(refused + ": not switched");
         }
         device.changeSettings(m -> m.withCseAuthentication(wanted));
         return ManagementOutcome.applied("authenticates to its CSE by " + how);
+    }
+
+    private static final String BY_MAF_KEY = "TLS-PSK with a key from its MAF (SUID 32)";
+
+    /**
+     * SUID 32, the MAF-based SAEF: a key for the CSE registered at its MAF to last {@code krd} (2 minutes to 30 days;
+     * none: as the MAF gives), switched to only once the CSE took a request over it, also when only {@code krd}
+     * changed.
+     */
+    private ManagementOutcome mafProfile(Map<String, Object> attrs) {
+        if (device.settings().maf() == null) {
+            return ManagementOutcome.unacceptable(
+                    "SUID 32 needs a MAF: this device is no MAF client ([MAFClientRegCfg] first)");
+        }
+        if (cse.pskHost() == null) {
+            return ManagementOutcome.unacceptable("this device knows no TLS-PSK address of its CSE");
+        }
+        java.time.Duration krd = null;
+        if (attrs.get("krd") != null) {
+            try {
+                krd = java.time.Duration.parse(String.valueOf(attrs.get("krd")));
+            } catch (java.time.format.DateTimeParseException e) {
+                return ManagementOutcome.badArguments("krd is not a duration");
+            }
+            if (krd.compareTo(MafAssociation.MIN_KEY_DURATION) < 0
+                    || krd.compareTo(MafAssociation.MAX_KEY_DURATION) > 0) {
+                return ManagementOutcome.unacceptable("krd is not between two minutes and 30 days");
+            }
+        }
+        if (cseAuthentication() == CseAuthentication.MAF_KEY && java.util.Objects.equals(krd, maf.keyDuration())) {
+            return ManagementOutcome.applied("authenticates to its CSE by " + BY_MAF_KEY + " already");
+        }
+        ManagementOutcome refused = maf.switchKey(krd, k -> probe(() -> overMafKey(k.copy()), BY_MAF_KEY));
+        if (refused != null) {
+            return refused;
+        }
+        device.changeSettings(m -> m.withCseAuthentication(CseAuthentication.MAF_KEY));
+        return ManagementOutcome.applied("authenticates to its CSE by " + BY_MAF_KEY);
     }
 
     ManagementOutcome mefConfiguration(Map<String, Object> attrs) {
@@ -363,32 +378,12 @@ public final class DeviceManagement {
             return ManagementOutcome.unacceptable(
                     "this device holds no MEF-provisioned key to derive its MAF master key from");
         }
-        ManagedSettings.MafRegistration before = device.settings().maf();
-        if (before != null && before.fqdn().equals(name) && before.port() == port) {
-            device.changeSettings(m -> m.withMaf(new ManagedSettings.MafRegistration(
-                    source, before.fqdn(), before.port(), before.regId(), before.assignedKmId())));
-            return ManagementOutcome.applied("is a client of the MAF " + name + ":" + port + " already");
-        }
-        ManagedSettings.MafRegistration registered;
-        try {
-            registered = MafClient.register(device, source, name, port.intValue());
-        } catch (EnrolmentException e) {
-            return ManagementOutcome.failed(e.getMessage() + ": not registered");
-        }
-        device.changeSettings(m -> m.withMaf(registered));
-        synchronized (this) {
-            mafCseKey = null;
-        }
-        if (before != null) {
-            try {
-                MafClient.deregister(device, before);
-            } catch (EnrolmentException e) {
-                System.getLogger("citadel.device")
-                        .log(System.Logger.Level.WARNING, "MAF de-registration not confirmed: " + e.getMessage());
-            }
-        }
-        return ManagementOutcome.applied("registered as client " + registered.regId() + " of the MAF " + name + ":"
-                + port + (registered.assignedKmId() == null ? "" : ", assigned KmID " + registered.assignedKmId()));
+        return maf.configure(
+                source,
+                name,
+                port.intValue(),
+                cseAuthentication() == CseAuthentication.MAF_KEY,
+                k -> probe(() -> overMafKey(k.copy()), BY_MAF_KEY));
     }
 
     /** A whole number given as a number or as decimal text (a MEF command's arguments are text). */

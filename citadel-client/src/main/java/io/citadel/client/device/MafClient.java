@@ -33,7 +33,15 @@ final class MafClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A key registered for the device's CSE: its identifier ({@code <hex KcID>@<MAF-FQDN>}), Kc, and its end. */
-    record CseKey(String keyId, byte[] key, Instant notAfter) {}
+    record CseKey(String keyId, byte[] key, Instant notAfter) {
+        CseKey copy() {
+            return new CseKey(keyId, key.clone(), notAfter);
+        }
+
+        void zero() {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
 
     private MafClient() {}
 
@@ -47,7 +55,7 @@ final class MafClient {
         JsonNode answer = posted.json();
         if (posted.status() == 409) { // registered before (an answer lost, a restart): its configuration
             String live = answer.path("mafClientRegID").asText("");
-            if (!live.matches("[A-Za-z0-9._~-]{1,128}")) {
+            if (!live.matches(MafRegistration.REG_ID)) {
                 throw new EnrolmentException("the MAF at " + fqdn + " answered no usable mafClientRegID");
             }
             answer = exchange(device, fqdn, port, c.keyId(), "GET", CLIENTS + "/" + live, null, false)
@@ -55,14 +63,14 @@ final class MafClient {
             ((com.fasterxml.jackson.databind.node.ObjectNode) answer).put("mafClientRegID", live);
         }
         String regId = answer.path("mafClientRegID").asText("");
-        if (!regId.matches("[A-Za-z0-9._~-]{1,128}")) {
+        if (!regId.matches(MafRegistration.REG_ID)) {
             throw new EnrolmentException("the MAF at " + fqdn + " answered no usable mafClientRegID");
         }
         String assigned = answer.path("assignedSymmKeyID").asText(null);
         if (assigned != null && !assigned.matches("[0-9a-f]{32}@" + java.util.regex.Pattern.quote(fqdn))) {
             throw new EnrolmentException("the MAF at " + fqdn + " assigned a KmID that is not one of its own");
         }
-        return new MafRegistration(source, fqdn, port, regId, assigned);
+        return new MafRegistration(source, fqdn, port, regId, assigned, null, null);
     }
 
     /** Ends the registration at the MAF (already gone there: done as well). */
@@ -82,18 +90,27 @@ final class MafClient {
                                 + quoted(Instant.now().plus(duration).toString()))
                 + "}";
         Exchange e = exchange(device, r.fqdn(), r.port(), identity(device, r), "POST", KEYS, body, true);
-        KeyDerivation.ExportedKey exported = KeyDerivation.split(e.exported());
+        byte[] material = e.exported();
+        KeyDerivation.ExportedKey exported = KeyDerivation.split(material);
+        Arrays.fill(material, (byte) 0);
         String keyId = exported.identifier(r.fqdn());
-        if (!keyId.equals(e.json().path("keyID").asText())) {
-            throw new EnrolmentException("the MAF at " + r.fqdn() + " names another key than this session's");
-        }
-        Instant notAfter;
         try {
-            notAfter = Instant.parse(e.json().path("expirationTime").asText());
+            if (!keyId.equals(e.json().path("keyID").asText())) {
+                throw new EnrolmentException("the MAF at " + r.fqdn() + " names another key than this session's");
+            }
+            Instant notAfter = Instant.parse(e.json().path("expirationTime").asText());
+            return new CseKey(keyId, exported.key().clone(), notAfter);
         } catch (DateTimeParseException ex) {
             throw new EnrolmentException("the MAF at " + r.fqdn() + " gave the key no expirationTime");
+        } finally {
+            Arrays.fill(exported.key(), (byte) 0);
         }
-        return new CseKey(keyId, exported.key(), notAfter);
+    }
+
+    /** De-registers the key {@code keyId} ({@code <relative>@<MAF-FQDN>}) at the MAF (gone already: done as well). */
+    static void deregisterKey(DeviceEnrolment device, MafRegistration r, String keyId) {
+        String relative = keyId.substring(0, keyId.indexOf('@'));
+        exchange(device, r.fqdn(), r.port(), identity(device, r), "DELETE", KEYS + "/" + relative, null, false);
     }
 
     private static String identity(DeviceEnrolment device, MafRegistration r) {
@@ -135,7 +152,7 @@ final class MafClient {
                     json == null ? null : json.getBytes(StandardCharsets.UTF_8),
                     TIMEOUT);
             boolean accepted = switch (method) {
-                case "DELETE" -> r.status() == 204 || r.status() == 404;
+                case "DELETE" -> r.status() == 200 || r.status() == 204 || r.status() == 404;
                 case "GET" -> r.status() == 200;
                 default -> r.status() == 201 || (path.equals(CLIENTS) && r.status() == 409);
             };
@@ -146,8 +163,8 @@ final class MafClient {
             JsonNode answer = r.body().length == 0 ? JSON.createObjectNode() : json(r.body(), fqdn);
             return new Exchange(r.status(), answer, exportKey ? c.exported(KeyDerivation.CONNECTION_EXPORTER) : null);
         } catch (IOException e) {
-            throw new EnrolmentException("no TLS-PSK session with the MAF at " + fqdn + " (" + host + ":" + port
-                    + ") or no answer (" + e.getClass().getSimpleName() + ")");
+            throw new EnrolmentException(
+                    "no TLS-PSK session with the MAF at " + fqdn + " (" + host + ":" + port + ") or no answer");
         } finally {
             Arrays.fill(km, (byte) 0);
         }

@@ -59,12 +59,46 @@ public record ManagedSettings(
     }
 
     /**
-     * The device as a client of a MAF (TS-0003 §8.8.2.1): where the MAF is, the registration's ID, and the KmID the
-     * MAF assigned to its master key (null: none assigned, the device keeps opening MAF sessions with its KeID).
+     * The device as a client of a MAF (TS-0003 §8.8.2.1): where the MAF is, the registration's ID, the KmID the MAF
+     * assigned to its master key (null: none assigned, the device keeps opening MAF sessions with its KeID), how long
+     * a key for its CSE is asked to last ({@code krd} of its [authenticationProfile]; null: as the MAF gives) and the
+     * identifier of the last such key (de-registered when it is replaced; null: none).
      *
      * @param source the object that asked for it (a mgmtObj's resource ID, or {@code mo:<objectPath>})
      */
-    public record MafRegistration(String source, String fqdn, int port, String regId, String assignedKmId) {}
+    public record MafRegistration(
+            String source,
+            String fqdn,
+            int port,
+            String regId,
+            String assignedKmId,
+            java.time.Duration keyDuration,
+            String keyId) {
+        static final String FQDN = "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+";
+        static final String REG_ID = "[A-Za-z0-9._~-]{1,128}";
+
+        /** Whether it is one the device can use (a state file edited by hand, or written by a newer version). */
+        boolean usable() {
+            return source != null
+                    && fqdn != null
+                    && fqdn.matches(FQDN)
+                    && port >= 1
+                    && port <= 65535
+                    && regId != null
+                    && regId.matches(REG_ID)
+                    && (assignedKmId == null
+                            || assignedKmId.matches("[0-9a-f]{32}@" + java.util.regex.Pattern.quote(fqdn)))
+                    && (keyId == null || keyId.matches("[0-9a-f]{32}@" + java.util.regex.Pattern.quote(fqdn)));
+        }
+
+        MafRegistration withSource(String s) {
+            return new MafRegistration(s, fqdn, port, regId, assignedKmId, keyDuration, keyId);
+        }
+
+        MafRegistration withKey(java.time.Duration duration, String id) {
+            return new MafRegistration(source, fqdn, port, regId, assignedKmId, duration, id);
+        }
+    }
 
     public ManagedSettings {
         anchors = Collections.unmodifiableMap(new LinkedHashMap<>(anchors));
@@ -137,6 +171,10 @@ public record ManagedSettings(
             r.put("port", maf.port());
             r.put("regId", maf.regId());
             r.put("assignedKmId", maf.assignedKmId());
+            r.put(
+                    "keyDuration",
+                    maf.keyDuration() == null ? null : maf.keyDuration().toString());
+            r.put("keyId", maf.keyId());
             m.put("maf", r);
         }
         m.put("firmwareName", firmwareName);
@@ -161,19 +199,38 @@ public record ManagedSettings(
         for (var e : iterable(n.path("applied").fields())) {
             applied.put(e.getKey(), e.getValue().asText());
         }
+        CseAuthentication authentication = null;
         String auth = n.path("cseAuthentication").asText(null);
+        for (CseAuthentication a : CseAuthentication.values()) {
+            if (a.name().equals(auth)) { // one this version does not know: as started
+                authentication = a;
+            }
+        }
         JsonNode maf = n.path("maf");
-        MafRegistration registration = maf.isObject()
-                ? new MafRegistration(
-                        maf.path("source").asText(null),
-                        maf.path("fqdn").asText(null),
-                        maf.path("port").asInt(0),
-                        maf.path("regId").asText(null),
-                        maf.path("assignedKmId").asText(null))
-                : null;
+        MafRegistration registration = null;
+        if (maf.isObject()) {
+            java.time.Duration keyDuration = null;
+            try {
+                String d = maf.path("keyDuration").asText(null);
+                keyDuration = d == null ? null : java.time.Duration.parse(d);
+            } catch (java.time.format.DateTimeParseException e) {
+                // as the MAF gives
+            }
+            registration = new MafRegistration(
+                    maf.path("source").asText(null),
+                    maf.path("fqdn").asText(null),
+                    maf.path("port").asInt(0),
+                    maf.path("regId").asText(null),
+                    maf.path("assignedKmId").asText(null),
+                    keyDuration,
+                    maf.path("keyId").asText(null));
+            if (!registration.usable()) {
+                registration = null; // forgotten: the operator's [MAFClientRegCfg] registers it again
+            }
+        }
         return new ManagedSettings(
                 anchors,
-                auth == null ? null : CseAuthentication.valueOf(auth),
+                authentication == CseAuthentication.MAF_KEY && registration == null ? null : authentication,
                 n.path("mefFqdn").asText(null),
                 n.path("mefPort").asInt(0),
                 registration,

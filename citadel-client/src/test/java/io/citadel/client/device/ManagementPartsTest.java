@@ -132,12 +132,32 @@ class ManagementPartsTest {
                 .withMef("mef2.citadel.example", 9444)
                 .withFirmware("fw", "2.0")
                 .withMaf(new ManagedSettings.MafRegistration(
-                        "maf-ri", "maf.citadel.example", 8446, "reg-1", "00ff@maf.citadel.example"))
+                        "maf-ri",
+                        "maf.citadel.example",
+                        8446,
+                        "reg-1",
+                        "00112233445566778899aabbccddeeff@maf.citadel.example",
+                        java.time.Duration.ofHours(2),
+                        "ffeeddccbbaa99887766554433221100@maf.citadel.example"))
                 .withApplied("anchor-ri", "20261207T101010");
         assertThat(ManagedSettings.fromJson(s.toJson())).isEqualTo(s);
         assertThat(ManagedSettings.fromJson(ManagedSettings.NONE.toJson())).isEqualTo(ManagedSettings.NONE);
         assertThat(s.withAnchor("anchor-ri", null).anchors()).isEmpty();
         assertThat(ManagedSettings.fromJson(s.withMaf(null).toJson()).maf()).isNull();
+        // a state written by hand or by another version: what this one cannot use is forgotten, never trusted
+        String tampered = new String(
+                        s.withCseAuthentication(ManagedSettings.CseAuthentication.MAF_KEY)
+                                .toJson(),
+                        java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\"reg-1\"", "\"../clients\"");
+        ManagedSettings loaded = ManagedSettings.fromJson(tampered.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(loaded.maf()).isNull();
+        assertThat(loaded.cseAuthentication()).as("no MAF key without a MAF").isNull();
+        String future = new String(s.toJson(), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\"ENROLMENT_KEY\"", "\"QUANTUM_KEY\"");
+        assertThat(ManagedSettings.fromJson(future.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .cseAuthentication())
+                .isNull();
         assertThat(ManagementOutcome.failed("x".repeat(500)).action()).hasSize(ManagementOutcome.MAX_ACTION);
         assertThat(ManagementOutcome.applied("done").actionStatus()).isEqualTo(Map.of("acn", "done", "sus", 1));
     }

@@ -20,12 +20,20 @@ public final class CertificateEnrolees {
     private final Enrolments enrolments;
     private final X509Certificate mefCa;
     private final EnrolmentTargets targets;
+    private final java.time.Clock clock;
 
     /**
      * @param mefCa the MEF's CA certificate
      * @param targetAnchors the anchors of CSE certificates that may fetch their enrolees' keys
      */
     public CertificateEnrolees(Enrolments enrolments, X509Certificate mefCa, List<X509Certificate> targetAnchors) {
+        this(enrolments, mefCa, targetAnchors, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock what "valid now" means */
+    public CertificateEnrolees(
+            Enrolments enrolments, X509Certificate mefCa, List<X509Certificate> targetAnchors, java.time.Clock clock) {
+        this.clock = clock;
         this.enrolments = enrolments;
         this.mefCa = mefCa;
         this.targets = new EnrolmentTargets(mefCa, targetAnchors, enrolments);
@@ -38,7 +46,7 @@ public final class CertificateEnrolees {
         }
         X509Certificate cert = chain.get(0);
         try { // a session may outlive the certificate it began with
-            cert.checkValidity();
+            cert.checkValidity(java.util.Date.from(clock.instant()));
         } catch (java.security.cert.CertificateException e) {
             return Optional.empty();
         }

@@ -95,13 +95,22 @@ class CoapsCertificateEnrolmentTest {
         CertificateAuthority counterfeit = CertificateAuthority.create("mfr.example", Duration.ofDays(1));
         CoapsMef.Holder forged = mef.factoryDevice(counterfeit, "forged", "Cforged");
         try (ScandiumEnrolee dev = ScandiumEnrolee.withCertificate(
-                forged.key(), forged.chain(), mef.ca.certificate(), mef.server.port(), true)) {
+                forged.key(), forged.chain(), mef.ca.certificate(), "127.0.0.4", mef.server.port(), true)) {
             assertThat(dev.get(EST + "crts")).isNull();
             assertThat(enrol(dev, "sen", p256())).isNull();
         }
         assertThat(mef.enrolments.current(
                         CertificateEnrolees.deviceEnrolee(forged.chain().get(0))))
                 .isEmpty();
+        // the refusal was the certificate's: a trusted device from the same address gets its session, and refused
+        // certificates guess no key, so they shut nobody out
+        CoapsMef.Holder genuine = mef.factoryDevice(mef.manufacturer, "genuine", null);
+        try (ScandiumEnrolee dev = ScandiumEnrolee.withCertificate(
+                genuine.key(), genuine.chain(), mef.ca.certificate(), "127.0.0.4", mef.server.port(), false)) {
+            assertThat(dev.get(EST + "crts").getCode()).isEqualTo(ResponseCode.CONTENT);
+        }
+        assertThat(mef.throttle.admit("DTLS-PSK", java.net.InetAddress.getByName("127.0.0.4")))
+                .isTrue();
     }
 
     @Test
@@ -190,6 +199,14 @@ class CoapsCertificateEnrolmentTest {
             X509Certificate renewed = certificate(enrol(dev, "sren", p256()));
             assertThat(renewed.getSubjectAlternativeNames())
                     .containsExactlyElementsOf(issued.getSubjectAlternativeNames());
+            assertThat(mef.enrolments.current(enrolee)).contains(renewed.getSerialNumber());
+            // the same live session: the certificate it showed is superseded now and proves nobody
+            refused(
+                    enrol(dev, "sren", p256()),
+                    ResponseCode.UNAUTHORIZED,
+                    "no enrolee: the DTLS handshake proved none the MEF knows");
+            Response exchange = dev.send(Request.newPost(), "/mef/enrolment");
+            assertThat(exchange.getCode()).isEqualTo(ResponseCode.UNAUTHORIZED);
             assertThat(mef.enrolments.current(enrolee)).contains(renewed.getSerialNumber());
         }
     }

@@ -62,6 +62,18 @@ final class ScandiumEnrolee implements AutoCloseable {
     static ScandiumEnrolee withCertificate(
             PrivateKey key, List<X509Certificate> chain, X509Certificate mefCa, int mefPort, boolean quickToGiveUp)
             throws Exception {
+        return withCertificate(key, chain, mefCa, "127.0.0.1", mefPort, quickToGiveUp);
+    }
+
+    /** As above, from {@code localAddress}. */
+    static ScandiumEnrolee withCertificate(
+            PrivateKey key,
+            List<X509Certificate> chain,
+            X509Certificate mefCa,
+            String localAddress,
+            int mefPort,
+            boolean quickToGiveUp)
+            throws Exception {
         KeyStore anchors = KeyStore.getInstance("PKCS12");
         anchors.load(null, null);
         anchors.setCertificateEntry("mef-ca", mefCa);
@@ -73,7 +85,7 @@ final class ScandiumEnrolee implements AutoCloseable {
                 b -> b.setCertificateIdentityProvider(new SingleCertificateProvider(
                                 key, chain.toArray(X509Certificate[]::new), CertificateType.X_509))
                         .setAdvancedCertificateVerifier(new PeerCredentialVerifier(trust, null)),
-                "127.0.0.1",
+                localAddress,
                 mefPort,
                 quickToGiveUp);
     }

@@ -23,7 +23,7 @@ import org.eclipse.californium.scandium.dtls.SessionAdapter;
 
 /**
  * The DTLS side of the guard against online guessing of pre-shared keys ({@link HandshakeThrottle}, shared
- * with TLS-PSK): a handshake that fails is logged (identity, peer, reason; never a key) and counted against
+ * with TLS-PSK): a PSK handshake that fails is logged (identity, peer, reason; never a key) and counted against
  * the peer's address (one whose identity has no key as soon as its key is looked up, {@link #noKey}), a completed
  * one clears its identity's failures; while an address is shut out, its
  * epoch-0 handshake records (a new handshake's flights, and the ClientKeyExchange of one begun earlier) are
@@ -127,6 +127,13 @@ public final class DtlsHandshakeGuard {
                 }
                 if (peer == null || error == null || !(error instanceof HandshakeException)) {
                     return; // a peer that went away or a replaced handshake is no guess
+                }
+                org.eclipse.californium.scandium.dtls.cipher.CipherSuite suite =
+                        handshaker.getSession().getCipherSuite();
+                if (suite == null || !suite.isPskBased()) {
+                    // a certificate refused, or no suite agreed: no key was guessed, and a device with an expired
+                    // factory certificate must not shut out the bootstrap-key devices behind the same address
+                    return;
                 }
                 HandshakeException e = (HandshakeException) error;
                 throttle.failed(
