@@ -1,0 +1,46 @@
+package io.citadel.e2e.esprim;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** Where a receiver finds a pairwise ESPrim key by its ID (TS-0003 §8.4.2, phase A). */
+@FunctionalInterface
+public interface PairwiseKeys {
+
+    /** The key {@code kid} names, if one is known and valid at {@code now}. */
+    Optional<PairwiseKey> find(String kid, Instant now);
+
+    /**
+     * A pairwise ESPrim key: its ID, the key, and the identity (an AE-ID or CSE-ID, normalised as the receiver
+     * compares originators) it is bound to; only that identity may be the {@code From} of a request it protects.
+     */
+    record PairwiseKey(String kid, byte[] key, String identity) {
+        public PairwiseKey {
+            key = key.clone();
+        }
+
+        @Override
+        public byte[] key() {
+            return key.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PairwiseKey k
+                    && k.kid.equals(kid)
+                    && Arrays.equals(k.key, key)
+                    && k.identity.equals(identity);
+        }
+
+        @Override
+        public int hashCode() {
+            return kid.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "PairwiseKey[" + kid + " for " + identity + "]"; // never the key
+        }
+    }
+}
