@@ -90,6 +90,9 @@ public final class CseBuilder {
     private SecurityOptions security = SecurityOptions.none();
     private FirmwareSignatures firmwareUpdates = FirmwareSignatures.NONE;
     private final List<Consumer<Pipeline.Builder>> customizations = new ArrayList<>();
+    private io.citadel.e2e.esprim.PairwiseKeys esprimKeys = (kid, now) -> java.util.Optional.empty();
+    private io.citadel.e2e.esprim.EsprimReceiver.Settings esprimSettings =
+            io.citadel.e2e.esprim.EsprimReceiver.Settings.defaults();
 
     CseBuilder(CseSettings settings, ResourceStore store) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -105,6 +108,17 @@ public final class CseBuilder {
     /** The keys whose signature a firmware update ([firmware] {@code ud} true) needs (default: none, so none is accepted). */
     public CseBuilder firmwareUpdateKeys(List<java.security.PublicKey> keys) {
         this.firmwareUpdates = new FirmwareSignatures(keys);
+        return this;
+    }
+
+    /**
+     * The pairwise ESPrim keys this CSE accepts as a receiver and how it runs ESPrim (default: no keys, so every
+     * ESPrim object is 4112).
+     */
+    public CseBuilder esprim(
+            io.citadel.e2e.esprim.PairwiseKeys keys, io.citadel.e2e.esprim.EsprimReceiver.Settings esprim) {
+        this.esprimKeys = Objects.requireNonNull(keys, "keys");
+        this.esprimSettings = Objects.requireNonNull(esprim, "esprim");
         return this;
     }
 
@@ -197,6 +211,13 @@ public final class CseBuilder {
                 .then(StageNames.RESULT_EXPIRATION, new ResultExpirationStage(Clock.systemUTC()))
                 .then(StageNames.CREDENTIALS, new CredentialsStage(tokens, roles, remotes))
                 .then(StageNames.TARGET, new TargetStage(addressing))
+                .then(
+                        StageNames.ESPRIM,
+                        new io.citadel.engine.pipeline.EsprimStage(
+                                new io.citadel.e2e.esprim.EsprimReceiver(esprimKeys, esprimSettings, Clock.systemUTC()),
+                                forwarder,
+                                ids,
+                                self::handle))
                 .then(StageNames.EXECUTION_TIME, new ExecutionTimeStage())
                 .then(StageNames.AUTHORIZE, new AuthorizeStage(operations, accessControl))
                 .then(StageNames.OPERATE, new OperateStage());

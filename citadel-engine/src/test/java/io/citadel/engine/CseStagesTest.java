@@ -164,6 +164,7 @@ public class CseStagesTest {
                         StageNames.RESULT_EXPIRATION,
                         StageNames.CREDENTIALS,
                         StageNames.TARGET,
+                        StageNames.ESPRIM,
                         StageNames.EXECUTION_TIME,
                         StageNames.AUTHORIZE,
                         StageNames.OPERATE);

@@ -19,6 +19,11 @@ public final class StageNames {
     public static final String CREDENTIALS = "credentials";
     /** Resolves {@code To} to a resource of this CSE (or a virtual one). */
     public static final String TARGET = "target";
+    /**
+     * ESPrim as the receiver: answers a NOTIFY {@code m2m:seci} sit 3 to the CSEBase, opens sit 5 and runs its inner
+     * request through the whole pipeline, sealing the answer.
+     */
+    public static final String ESPRIM = "esprim";
     /** Waits for the operation execution time ({@code oet}). */
     public static final String EXECUTION_TIME = "execution-time";
     /**
