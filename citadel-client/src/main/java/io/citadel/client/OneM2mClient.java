@@ -44,6 +44,11 @@ public final class OneM2mClient {
         return new OneM2mClient(transport, newOriginator, timeout);
     }
 
+    /** The {@code From} of its requests. */
+    public String originator() {
+        return originator;
+    }
+
     public OneM2mTransport transport() {
         return transport;
     }

@@ -158,9 +158,11 @@ public final class CitadelServer implements AutoCloseable {
                 trusted.add(das.trustedIssuer());
                 security = security.with(trusted, security.decryptionKeys());
             }
+            CredentialAdmin credentials = new CredentialAdmin(config, dataDir);
             cse = Cse.builder(settings, store)
                     .security(security)
                     .firmwareUpdateKeys(FirmwareUpdateKeys.load(config))
+                    .esprim(EsprimSetup.keys(credentials.esprimStore()), EsprimSetup.settings(config))
                     .build();
             HttpSettings httpSettings = listener(config, host, port);
             boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);
@@ -172,7 +174,6 @@ public final class CitadelServer implements AutoCloseable {
                     ut ? new CseUpperTester(engine, () -> holder[0].port()) : null);
             HttpBinding psk = null;
             // one set of stores for the listeners and the admin API: a revocation there reaches the sessions at once
-            CredentialAdmin credentials = new CredentialAdmin(config, dataDir);
             boolean pskListeners = config.get(ConfigKey.PSK_PORT) != null || config.get(ConfigKey.COAPS_PORT) != null;
             io.citadel.security.HandshakeThrottle pskThrottle = pskListeners ? CredentialStores.throttle(config) : null;
             io.citadel.credentials.PskStore pskStore =

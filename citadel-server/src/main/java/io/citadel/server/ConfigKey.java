@@ -192,6 +192,19 @@ enum ConfigKey {
                     + " [mef:|maf:]fqdn=https://host:port[,...]: a TLS-PSK client offering <KeID>@fqdn (a MEF's)"
                     + " or <KcID>@fqdn (a MAF's) gets its key from there, with this CSE's certificate"
                     + " (--tls-cert/--tls-key or --key-store) and --key-broker-trust"),
+    ESPRIM_RAND_INPUT(
+            "esprim-rand-input",
+            "values",
+            "how ESPrim rand objects enter the session key (TS-0003 leaves it open): values (their 128 random bits)"
+                    + " or objects (their compact JSON); both ends must agree",
+            Kind.CHOICE,
+            "values",
+            "objects"),
+    ESPRIM_RAND_LIFETIME(
+            "esprim-rand-lifetime",
+            "PT1H",
+            "how long this CSE's ESPrim receiver rand object is valid (a new one is made at half its life)",
+            Kind.DURATION),
     KEY_BROKER_TRUST(
             "key-broker-trust",
             null,

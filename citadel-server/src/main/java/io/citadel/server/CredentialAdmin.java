@@ -290,6 +290,31 @@ final class CredentialAdmin {
         return psk;
     }
 
+    private PskStore esprim;
+
+    /** The pairwise ESPrim key store, opened on first use; the same for the CLI's operations and the CSE. */
+    synchronized PskStore esprimStore() {
+        if (esprim == null) {
+            esprim = CredentialStores.esprim(config, dataDir);
+        }
+        return esprim;
+    }
+
+    /** Stores a pairwise ESPrim key {@code kid} bound to one identity, with a new key (printed once by the caller). */
+    IssuedKey issueEsprimKey(PskCredential credential) {
+        if (credential.allowed().size() != 1) {
+            throw new IllegalArgumentException("a pairwise ESPrim key is bound to exactly one AE-ID or CSE-ID");
+        }
+        byte[] key = generateKey(false);
+        try {
+            esprimStore().put(credential, key);
+            return new IssuedKey(credential, key, false);
+        } catch (RuntimeException e) {
+            Arrays.fill(key, (byte) 0);
+            throw e;
+        }
+    }
+
     /** The raw public key store, opened on first use; the same for the admin operations and the CSE's listeners. */
     synchronized RawPublicKeyStore rawKeyStore() {
         if (rawKeys == null) {

@@ -38,6 +38,14 @@ final class CredentialStores {
     }
 
     /**
+     * The pairwise ESPrim keys (TS-0003 §8.4.2, SUID 13: kid → key, bound to one AE-ID or CSE-ID), apart from the
+     * PSKs (a key has one use), in {@code esprim/} of the credential directory, encrypted with the same password.
+     */
+    static PskStore esprim(Configuration config, Path dataDir) {
+        return open(config, dataDir, (dir, password) -> EncryptedFilePskStore.open(dir.resolve("esprim"), password));
+    }
+
+    /**
      * The guard against online guessing of the PSK store's keys that its listeners (TLS-PSK, DTLS-PSK) share
      * (--psk-failures-allowed, --psk-block-ms).
      */

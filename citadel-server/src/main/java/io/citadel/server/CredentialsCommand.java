@@ -20,6 +20,8 @@ final class CredentialsCommand {
     static final String USAGE =
             "citadel credentials psk add --identity KPSAID --allow ID[,ID] [--expires ISO-INSTANT] [--text-key]"
                     + " | list | rotate KPSAID | revoke KPSAID   [--data-dir DIR] [--credentials-dir DIR]\n"
+                    + "       citadel credentials esprim add --kid KID --for AE-ID|CSE-ID [--expires ISO-INSTANT]"
+                    + " | list | revoke KID   [--data-dir DIR]\n"
                     + "       " + RawPublicKeyCommand.USAGE + "\n"
                     + "       " + SecretCommand.USAGE + "\n"
                     + "       citadel credentials ca add --name NAME --file CA.pem | list | remove NAME   [--data-dir DIR]";
@@ -32,6 +34,9 @@ final class CredentialsCommand {
         }
         if (args.size() >= 2 && args.get(0).equals("secret")) {
             return SecretCommand.run(args.subList(1, args.size()), System.in, out, err);
+        }
+        if (args.size() >= 2 && args.get(0).equals("esprim")) {
+            return esprim(args.get(1), new ArrayList<>(args.subList(2, args.size())), out, err);
         }
         if (args.size() >= 2 && args.get(0).equals("rpk")) {
             return RawPublicKeyCommand.run(args.subList(1, args.size()), out, err);
@@ -99,6 +104,73 @@ final class CredentialsCommand {
                 }
                 case "list" -> {
                     for (PskCredential p : admin.psks()) {
+                        out.println(p.identity() + "\t" + String.join(",", p.allowed()) + "\t"
+                                + (p.notAfter() == null ? "no expiry" : p.notAfter()));
+                    }
+                    return 0;
+                }
+                default -> {
+                    err.println("unknown verb '" + verb + "'");
+                    return 2;
+                }
+            }
+        } catch (IllegalArgumentException | IllegalStateException | DateTimeParseException e) {
+            err.println("citadel: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /**
+     * {@code citadel credentials esprim add|list|revoke}: pairwise ESPrim keys (SUID 13) this CSE accepts as a
+     * receiver, each bound to one identity; a new key is printed once, in hex, for the originator's configuration.
+     */
+    private static int esprim(String verb, List<String> rest, PrintStream out, PrintStream err) {
+        String kid = null;
+        String bound = null;
+        String expires = null;
+        List<String> config = new ArrayList<>();
+        for (int i = 0; i < rest.size(); i++) {
+            String a = rest.get(i);
+            switch (a) {
+                case "--kid" -> kid = i + 1 < rest.size() ? rest.get(++i) : null;
+                case "--for" -> bound = i + 1 < rest.size() ? rest.get(++i) : null;
+                case "--expires" -> expires = i + 1 < rest.size() ? rest.get(++i) : null;
+                default -> {
+                    if (a.startsWith("--") && i + 1 < rest.size()) {
+                        config.add(a);
+                        config.add(rest.get(++i));
+                    } else if (kid == null) {
+                        kid = a;
+                    }
+                }
+            }
+        }
+        try {
+            Configuration c = Configuration.resolve(config, System.getenv());
+            CredentialAdmin admin = new CredentialAdmin(c, Path.of(c.get(ConfigKey.DATA_DIR)));
+            switch (verb) {
+                case "add" -> {
+                    if (kid == null || bound == null) {
+                        err.println("add needs --kid and --for");
+                        return 2;
+                    }
+                    CredentialAdmin.IssuedKey issued = admin.issueEsprimKey(new PskCredential(
+                            kid, List.of(bound.trim()), expires == null ? null : Instant.parse(expires)));
+                    try {
+                        out.println("kid: " + issued.credential().identity() + " (for " + bound.trim() + ")");
+                        out.println("pairwise ESPrim key (hex, shown only now): " + issued.hex());
+                        return 0;
+                    } finally {
+                        issued.wipe();
+                    }
+                }
+                case "revoke" -> {
+                    boolean done = kid != null && admin.esprimStore().revoke(kid);
+                    out.println(done ? "revoked " + kid : "no ESPrim key " + kid);
+                    return done ? 0 : 1;
+                }
+                case "list" -> {
+                    for (PskCredential p : admin.esprimStore().list()) {
                         out.println(p.identity() + "\t" + String.join(",", p.allowed()) + "\t"
                                 + (p.notAfter() == null ? "no expiry" : p.notAfter()));
                     }

@@ -1,0 +1,133 @@
+package io.citadel.client;
+
+import io.citadel.e2e.esprim.EsprimObject;
+import io.citadel.e2e.esprim.EsprimOriginator;
+import io.citadel.e2e.esprim.RandObject;
+import io.citadel.e2e.esprim.SessionKeys;
+import io.citadel.protocol.OneM2mException;
+import io.citadel.protocol.Operation;
+import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResponsePrimitive;
+import io.citadel.protocol.ResponseStatusCode;
+import io.citadel.protocol.codec.PrimitiveCodec;
+import io.citadel.protocol.codec.Serialization;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * An AE's requests to a CSE through CSEs it does not trust, protected end to end by ESPrim (TS-0003 §8.4): each
+ * request travels encrypted in a NOTIFY ({@code m2m:seci} sit 5) to the target's {@code <CSEBase>} over the AE's
+ * ordinary hop ({@link OneM2mClient}), and its answer comes back encrypted under the same session key. The receiver
+ * rand object comes from a sit 3 NOTIFY; a session lasts as long as both rand objects (then a new one is made), and
+ * one refused because the receiver no longer knows it (4113, 4114) is made again once. The pairwise key is the one
+ * the CSE's operator issued for this AE ({@code citadel credentials esprim add}); it is kept only as long as the
+ * client, zeroed by {@link #close()}.
+ */
+public final class EsprimClient implements AutoCloseable {
+    private final OneM2mClient hop;
+    private final String target;
+    private final String innerFrom;
+    private final String kid;
+    private final byte[] pairwiseKey;
+    private final SessionKeys.Input input;
+    private final Duration lifetime;
+    private EsprimOriginator session;
+
+    /**
+     * @param hop the AE's client towards its own CSE (its originator is the inner and the outer {@code From})
+     * @param targetCseBase the {@code <CSEBase>} the requests are for, as the hop can address it (e.g.
+     *     {@code /id-in/cse-in}, or {@code //sp/id-in/cse-in} from another SP)
+     * @param innerFrom the AE's ID as the target CSE knows it (SP-relative, e.g. {@code /id-mn/Cae1}): the inner
+     *     {@code From}, which must be the identity the pairwise key is bound to
+     */
+    public EsprimClient(
+            OneM2mClient hop,
+            String targetCseBase,
+            String innerFrom,
+            String kid,
+            byte[] pairwiseKey,
+            SessionKeys.Input input) {
+        this.hop = hop;
+        this.target = targetCseBase;
+        this.innerFrom = innerFrom;
+        this.kid = kid;
+        this.pairwiseKey = pairwiseKey.clone();
+        this.input = input;
+        this.lifetime = Duration.ofMinutes(30);
+    }
+
+    /**
+     * Sends {@code op} to {@code to} (at the target CSE) end to end; the answer of the target CSE. Refusals of the
+     * outer NOTIFY (by a transit CSE, or the receiver's ESPrim checks) come back as they are.
+     */
+    public synchronized ResponsePrimitive send(
+            Operation op, String to, java.util.function.UnaryOperator<RequestPrimitive.Builder> details) {
+        RequestPrimitive inner = details.apply(RequestPrimitive.builder(op, to)
+                        .from(innerFrom)
+                        .requestId("e2e" + System.nanoTime())
+                        .releaseVersion("3"))
+                .build();
+        byte[] json = PrimitiveCodec.serialize(PrimitiveCodec.encode(inner), Serialization.JSON);
+        ResponsePrimitive outer = exchange(json);
+        if (outer.status() == ResponseStatusCode.ESPRIM_UNKNOWN_ORIG_RAND_ID
+                || outer.status() == ResponseStatusCode.ESPRIM_UNKNOWN_RECV_RAND_ID) {
+            drop(); // the receiver forgot the session or rotated its rand object: once more, afresh
+            outer = exchange(json);
+        }
+        if (outer.status() != ResponseStatusCode.OK) {
+            return outer;
+        }
+        if (!(outer.content() instanceof Map<?, ?> c)
+                || !(c.get("m2m:seci") instanceof Map<?, ?> seci)
+                || !(seci.get("sit") instanceof Number n)
+                || n.intValue() != 5
+                || !(seci.get("epo") instanceof String epo)) {
+            throw new OneM2mException(ResponseStatusCode.BAD_REQUEST, "the answer carries no ESPrim object");
+        }
+        byte[] answer = session.open(epo);
+        return PrimitiveCodec.decodeResponse(PrimitiveCodec.document(answer, Serialization.JSON));
+    }
+
+    private ResponsePrimitive exchange(byte[] json) {
+        EsprimOriginator s = session();
+        String epo = s.seal(json, EsprimObject.REQUEST_TYPE);
+        return hop.send(Operation.NOTIFY, target, b -> b.content(Map.of("m2m:seci", Map.of("sit", 5L, "epo", epo))));
+    }
+
+    /** The session, begun (a sit 3 exchange for the receiver rand object) when there is none or it expires soon. */
+    private EsprimOriginator session() {
+        if (session != null && !session.isExpired(Duration.ofSeconds(30))) {
+            return session;
+        }
+        drop();
+        ResponsePrimitive r = hop.send(Operation.NOTIFY, target, b -> b.content(Map.of("m2m:seci", Map.of("sit", 3L))));
+        if (r.status() != ResponseStatusCode.OK
+                || !(r.content() instanceof Map<?, ?> c)
+                || !(c.get("m2m:seci") instanceof Map<?, ?> seci)
+                || seci.get("ero") == null) {
+            throw new OneM2mException(
+                    r.status() == ResponseStatusCode.OK ? ResponseStatusCode.BAD_REQUEST : r.status(),
+                    "the target CSE gave no receiver rand object");
+        }
+        RandObject receiver = RandObject.parse(seci.get("ero"), true);
+        int protocol =
+                receiver.protocols().contains(10) ? 10 : receiver.protocols().get(0);
+        session = new EsprimOriginator(kid, pairwiseKey, receiver, protocol, lifetime, input, Clock.systemUTC());
+        return session;
+    }
+
+    private void drop() {
+        if (session != null) {
+            session.destroy();
+            session = null;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        drop();
+        Arrays.fill(pairwiseKey, (byte) 0);
+    }
+}

@@ -1,0 +1,307 @@
+package io.citadel.it;
+
+import static io.citadel.it.Fixtures.acp;
+import static io.citadel.it.Fixtures.rule;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.citadel.client.EsprimClient;
+import io.citadel.client.HttpTransport;
+import io.citadel.client.OneM2mClient;
+import io.citadel.client.OneM2mHttpClient;
+import io.citadel.client.OneM2mResponse;
+import io.citadel.e2e.esprim.SessionKeys;
+import io.citadel.protocol.Operation;
+import io.citadel.protocol.ResponsePrimitive;
+import io.citadel.protocol.ResponseStatusCode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ESPrim through a CSE that is not trusted: AE Cae1 on the MN-CSE reads and writes a container on the IN-CSE (both
+ * their own processes) with every request sealed for the IN. Between the MN and the IN sits a relay that records every
+ * byte the MN sends and gets, and tampers or replays on demand: what the MN relays, and what it keeps, holds no
+ * plaintext. Refusals first: a flipped bit (4115), a replay (4113), an object under a key the IN revoked (4112), each
+ * creating nothing; then a CREATE and a RETRIEVE whose answers only the AE can read.
+ */
+class EsprimHierarchyTest {
+    static final String KID = "esprim-ae1@citadel.example";
+
+    @TempDir
+    static Path dir;
+
+    static CseProcess in;
+    static CseProcess mn;
+    static HttpServer relay;
+    static final List<String> relayed = new CopyOnWriteArrayList<>();
+    static final AtomicBoolean tamper = new AtomicBoolean();
+    static final AtomicReference<Captured> lastNotify = new AtomicReference<>();
+    static int inPort;
+    static byte[] pairwise;
+    static OneM2mClient ae;
+
+    record Captured(String method, String path, Map<String, List<String>> headers, byte[] body) {}
+
+    @BeforeAll
+    static void start() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            inPort = s.getLocalPort();
+        }
+        Path inData = dir.resolve("in");
+        String added = MefEnrolmentTest.cli(
+                "credentials", "esprim", "add", "--kid", KID, "--for", "/id-mn/Cae1", "--data-dir", inData.toString());
+        pairwise = HexFormat.of()
+                .parseHex(
+                        MefEnrolmentTest.find(added, "pairwise ESPrim key \\(hex, shown only now\\): ([0-9a-f]{64})"));
+        assertThat(MefEnrolmentTest.cli("credentials", "esprim", "list", "--data-dir", inData.toString()))
+                .contains(KID + "\t/id-mn/Cae1")
+                .doesNotContain(HexFormat.of().formatHex(pairwise));
+        in = CseProcess.start(inData, "--http-port", String.valueOf(inPort), "--insecure-cse-peers", "/id-mn");
+        startRelay();
+        mn = CseProcess.start(
+                dir.resolve("mn"),
+                "--cse-id",
+                "/id-mn",
+                "--cse-name",
+                "cse-mn",
+                "--cse-type",
+                "MN",
+                "--registrar-cse-id",
+                "/id-in",
+                "--registrar-poa",
+                "http://127.0.0.1:" + relay.getAddress().getPort() + "/",
+                "--insecure-cse-peers",
+                "/id-in");
+        OneM2mHttpClient inAdmin = in.client().as(CseProcess.ADMIN);
+        CseHierarchyTest.await(() -> inAdmin.retrieve("cse-in/id-mn").rsc() == 2000, "MN registered at IN");
+        OneM2mResponse policy = inAdmin.create(
+                "cse-in",
+                1,
+                acp(
+                        "acp-vault",
+                        List.of(rule(List.of("/id-mn/Cae1"), 63)),
+                        List.of(rule(List.of(CseProcess.ADMIN), 63))));
+        assertThat(policy.rsc()).as(policy.text()).isEqualTo(2001);
+        String acpId = (String) policy.resource("m2m:acp").get("ri");
+        assertThat(inAdmin.create("cse-in", 3, Map.of("m2m:cnt", Map.of("rn", "vault", "acpi", List.of(acpId))))
+                        .rsc())
+                .isEqualTo(2001);
+        ae = new OneM2mClient(HttpTransport.connect("http://127.0.0.1:" + mn.port(), null), "Cae1");
+        ResponsePrimitive registered = ae.create(
+                "/id-mn/cse-mn",
+                2,
+                Map.of("m2m:ae", Map.of("rn", "Cae1", "api", "Nesprim", "rr", false, "srv", List.of("3"))));
+        assertThat(registered.status()).isEqualTo(ResponseStatusCode.CREATED);
+    }
+
+    /** The hostile link: relays the MN's requests to the IN, records both ways, tampers and replays on demand. */
+    static void startRelay() throws IOException {
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        relay = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        relay.createContext("/", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                String text = new String(body, StandardCharsets.UTF_8);
+                relayed.add(exchange.getRequestURI() + " " + exchange.getRequestHeaders() + " " + text);
+                if (text.contains("\"epo\"")) {
+                    lastNotify.set(new Captured(
+                            exchange.getRequestMethod(),
+                            exchange.getRequestURI().toString(),
+                            Map.copyOf(exchange.getRequestHeaders()),
+                            body));
+                    if (tamper.getAndSet(false)) {
+                        body = flipInCiphertext(text).getBytes(StandardCharsets.UTF_8);
+                    }
+                }
+                HttpResponse<byte[]> r = forward(
+                        client,
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI().toString(),
+                        exchange.getRequestHeaders(),
+                        body);
+                relayed.add(new String(r.body(), StandardCharsets.UTF_8));
+                r.headers().map().forEach((k, v) -> {
+                    if (!k.equalsIgnoreCase("content-length")
+                            && !k.equalsIgnoreCase("transfer-encoding")
+                            && !k.equalsIgnoreCase("connection")
+                            && !k.equalsIgnoreCase(":status")) {
+                        exchange.getResponseHeaders().put(k, v);
+                    }
+                });
+                exchange.sendResponseHeaders(r.statusCode(), r.body().length == 0 ? -1 : r.body().length);
+                exchange.getResponseBody().write(r.body());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        relay.start();
+    }
+
+    static HttpResponse<byte[]> forward(
+            HttpClient client, String method, String path, Map<String, List<String>> headers, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + inPort + path))
+                .timeout(Duration.ofSeconds(20))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach((k, v) -> {
+            String lower = k.toLowerCase(java.util.Locale.ROOT);
+            if (!List.of("host", "content-length", "connection", "expect", "upgrade")
+                    .contains(lower)) {
+                v.forEach(value -> b.header(k, value));
+            }
+        });
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The outer NOTIFY with one bit of its ESPrim object's ciphertext flipped. */
+    static String flipInCiphertext(String notify) {
+        Matcher m = Pattern.compile("\"epo\"\\s*:\\s*\"([^\"]+)\"").matcher(notify);
+        assertThat(m.find()).isTrue();
+        String[] parts = m.group(1).split("\\.", -1);
+        char c = parts[3].charAt(0);
+        parts[3] = (c == 'A' ? 'B' : 'A') + parts[3].substring(1);
+        return notify.substring(0, m.start(1)) + String.join(".", parts) + notify.substring(m.end(1));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (mn != null) {
+            mn.close();
+        }
+        if (in != null) {
+            in.close();
+        }
+        if (relay != null) {
+            relay.stop(0);
+        }
+    }
+
+    EsprimClient esprim(byte[] key) {
+        return new EsprimClient(ae, "/id-in/cse-in", "/id-mn/Cae1", KID, key, SessionKeys.Input.VALUES);
+    }
+
+    static Map<String, Object> instance(String con) {
+        return Map.of("m2m:cin", Map.of("con", con, "cnf", "text/plain:0"));
+    }
+
+    long instances() {
+        return (long) in.client()
+                .as(CseProcess.ADMIN)
+                .retrieve("cse-in/vault")
+                .resource("m2m:cnt")
+                .get("cni");
+    }
+
+    @Test
+    void a_tampered_replayed_or_revoked_object_is_refused_and_the_mn_never_sees_plaintext() throws Exception {
+        String secret = "TOP-SECRET-" + UUID.randomUUID();
+        try (EsprimClient client = esprim(pairwise)) {
+            tamper.set(true);
+            ResponsePrimitive tampered = client.send(
+                    Operation.CREATE,
+                    "/id-in/cse-in/vault",
+                    b -> b.resourceType(4).content(instance(secret + "-tampered")));
+            assertThat(tampered.status()).isEqualTo(ResponseStatusCode.ESPRIM_BAD_MAC);
+            assertThat(instances()).isZero();
+
+            ResponsePrimitive created = client.send(
+                    Operation.CREATE,
+                    "/id-in/cse-in/vault",
+                    b -> b.resourceType(4).content(instance(secret)));
+            assertThat(created.status()).as(String.valueOf(created.content())).isEqualTo(ResponseStatusCode.CREATED);
+            assertThat(instances()).isEqualTo(1);
+            // the MN, or anyone on its link, replays the CREATE it relayed
+            Captured c = lastNotify.get();
+            HttpResponse<byte[]> replayed =
+                    forward(HttpClient.newHttpClient(), c.method(), c.path(), c.headers(), c.body());
+            assertThat(new String(replayed.body(), StandardCharsets.UTF_8))
+                    .contains("this ESPrim object was accepted before");
+            assertThat(replayed.headers().firstValue("X-M2M-RSC")).hasValue("4113");
+            assertThat(instances()).isEqualTo(1);
+
+            ResponsePrimitive read = client.send(Operation.RETRIEVE, "/id-in/cse-in/vault/la", b -> b);
+            assertThat(read.status()).isEqualTo(ResponseStatusCode.OK);
+            assertThat(String.valueOf(read.content())).contains(secret);
+        }
+        byte[] other = pairwise.clone();
+        other[1] ^= 1;
+        try (EsprimClient wrongKey = esprim(other)) {
+            assertThat(wrongKey.send(Operation.RETRIEVE, "/id-in/cse-in/vault/la", b -> b)
+                            .status())
+                    .isEqualTo(ResponseStatusCode.ESPRIM_BAD_MAC);
+        }
+        // nothing the MN relayed or keeps holds the content, neither way
+        assertThat(relayed).isNotEmpty().noneMatch(s -> s.contains(secret)).anyMatch(s -> s.contains("\"epo\""));
+        assertThat(mn.output()).doesNotContain(secret);
+        assertThat(filesContaining(dir.resolve("mn"), secret)).isEmpty();
+        assertThat(filesContaining(dir.resolve("in"), secret))
+                .as("the search finds the content where it is kept in clear: at the IN")
+                .isNotEmpty();
+
+        MefEnrolmentTest.cli(
+                "credentials",
+                "esprim",
+                "revoke",
+                KID,
+                "--data-dir",
+                dir.resolve("in").toString());
+        try (EsprimClient revoked = esprim(pairwise)) {
+            assertThat(revoked.send(Operation.RETRIEVE, "/id-in/cse-in/vault/la", b -> b)
+                            .status())
+                    .isEqualTo(ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID);
+        }
+    }
+
+    static List<Path> filesContaining(Path root, String text) throws IOException {
+        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> {
+                        try {
+                            return indexOf(Files.readAllBytes(f), needle) >= 0;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    })
+                    .toList();
+        }
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
