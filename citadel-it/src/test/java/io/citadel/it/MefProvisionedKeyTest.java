@@ -53,6 +53,7 @@ class MefProvisionedKeyTest {
         addDevice(mefData, "dev2", "Cdev2", "/id-in");
         addDevice(mefData, "dev3", "Cdev3", "/id-mn9"); // registers elsewhere: the CSE /id-in gets no key for it
         addDevice(mefData, "dev4", "Cdev4", "/id-in"); // a CoAP device
+        addDevice(mefData, "dev5", "Cdev5", "/id-in"); // ESPrim with its MEF-provisioned key
         mef = CseProcess.launch(List.of(
                 "mef",
                 "serve",
@@ -122,11 +123,16 @@ class MefProvisionedKeyTest {
     record Enrolment(String keyId, byte[] ke) {
         /** The usage-constrained key for the CSE {@code targetFqdn} and SUID 22, computed here independently. */
         String keyFor(String targetFqdn) throws Exception {
+            return keyFor(22, targetFqdn);
+        }
+
+        /** The usage-constrained key for {@code targetFqdn} and {@code suid}, computed here independently. */
+        String keyFor(int suid, String targetFqdn) throws Exception {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(ke, "HmacSHA256"));
             return HexFormat.of()
                     .formatHex(mac.doFinal(
-                            ("oneM2M Enrolment Key to Usage-Constrained Symmetric Key derivation22" + targetFqdn)
+                            ("oneM2M Enrolment Key to Usage-Constrained Symmetric Key derivation" + suid + targetFqdn)
                                     .getBytes(StandardCharsets.UTF_8)));
         }
     }
@@ -239,8 +245,16 @@ class MefProvisionedKeyTest {
         assertThat(fetch("cse-in", "/id-mn9", path))
                 .as("From not the certificate's CSE")
                 .contains("HTTP/1.1 403");
-        assertThat(fetch("cse-in", "/id-in", "/fetchCredentials/" + dev2.keyId() + "/23"))
+        assertThat(fetch("cse-in", "/id-in", "/fetchCredentials/" + dev2.keyId() + "/24"))
+                .as("a use the MEF does not serve (ESData keys)")
                 .contains("HTTP/1.1 403");
+        String esprim = fetch("cse-in", "/id-in", "/fetchCredentials/" + dev2.keyId() + "/23");
+        assertThat(HexFormat.of()
+                        .formatHex(java.util.Base64.getDecoder()
+                                .decode(MefEnrolmentTest.find(esprim, "\"credential\":\"([^\"]+)\""))))
+                .as("the pairwise ESPrim key (SUID 23) is another key than the SAEF key")
+                .isEqualTo(dev2.keyFor(23, "id-in." + SP))
+                .isNotEqualTo(dev2.keyFor("id-in." + SP));
         assertThat(fetch("cse-in", "/id-in", "/fetchCredentials/00@" + MEF + "/22"))
                 .contains("HTTP/1.1 404");
         assertThat(fetch("cse-in", "/id-in", "/fetchCredentials/" + dev2.keyId()))
@@ -288,6 +302,53 @@ class MefProvisionedKeyTest {
             assertThat(other.isAlive()).isTrue();
         }
         assertThat(toCse(dev1.keyId(), key, retrieve("Cdev1"))).doesNotContain("HTTP/1.1");
+    }
+
+    /**
+     * ESPrim with the pairwise key the MEF provisioned (SUID 23, its ID the KeID): the CSE fetches it from the MEF on
+     * first sight of the kid and binds it to the enrolee. The SAEF key (SUID 22) does not open an ESPrim object (4115),
+     * nor does a KeID the MEF will not give this CSE (4112); the SUID 23 key does.
+     */
+    @Test
+    void a_device_protects_its_requests_end_to_end_with_its_mef_provisioned_esprim_key() throws Exception {
+        Enrolment dev5 = enrol("dev5");
+        String saefKey = dev5.keyFor("id-in." + SP);
+        assertThat(toCse(dev5.keyId(), saefKey, register("Cdev5"))).contains("X-M2M-RSC: 2001");
+        io.citadel.client.OneM2mClient hop = new io.citadel.client.OneM2mClient(
+                io.citadel.client.HttpTransport.psk(
+                        "127.0.0.1", csePskPort, dev5.keyId(), HexFormat.of().parseHex(saefKey)),
+                "Cdev5");
+        try (io.citadel.client.EsprimClient wrong = esprim(hop, dev5.keyId(), saefKey)) {
+            assertThat(wrong.send(io.citadel.protocol.Operation.RETRIEVE, "/id-in/cse-in/Cdev5", b -> b)
+                            .status())
+                    .isEqualTo(io.citadel.protocol.ResponseStatusCode.ESPRIM_BAD_MAC);
+        }
+        Enrolment dev3 = enrol("dev3"); // the MEF gives /id-in no key of a device that registers elsewhere
+        try (io.citadel.client.EsprimClient foreign = esprim(hop, dev3.keyId(), dev3.keyFor(23, "id-in." + SP))) {
+            assertThat(foreign.send(io.citadel.protocol.Operation.RETRIEVE, "/id-in/cse-in/Cdev5", b -> b)
+                            .status())
+                    .isEqualTo(io.citadel.protocol.ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID);
+        }
+        try (io.citadel.client.EsprimClient e2e = esprim(hop, dev5.keyId(), dev5.keyFor(23, "id-in." + SP))) {
+            io.citadel.protocol.ResponsePrimitive read =
+                    e2e.send(io.citadel.protocol.Operation.RETRIEVE, "/id-in/cse-in/Cdev5", b -> b);
+            assertThat(read.status())
+                    .as(String.valueOf(read.content()))
+                    .isEqualTo(io.citadel.protocol.ResponseStatusCode.OK);
+            assertThat(String.valueOf(read.content())).contains("Cdev5");
+        } finally {
+            hop.transport().close();
+        }
+    }
+
+    static io.citadel.client.EsprimClient esprim(io.citadel.client.OneM2mClient hop, String kid, String keyHex) {
+        return new io.citadel.client.EsprimClient(
+                hop,
+                "/id-in/cse-in",
+                "Cdev5",
+                kid,
+                HexFormat.of().parseHex(keyHex),
+                io.citadel.e2e.esprim.SessionKeys.Input.VALUES);
     }
 
     /**

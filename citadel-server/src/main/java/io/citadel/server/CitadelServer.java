@@ -162,7 +162,9 @@ public final class CitadelServer implements AutoCloseable {
             cse = Cse.builder(settings, store)
                     .security(security)
                     .firmwareUpdateKeys(FirmwareUpdateKeys.load(config))
-                    .esprim(EsprimSetup.keys(credentials.esprimStore()), EsprimSetup.settings(config))
+                    .esprim(
+                            EsprimSetup.keys(KeyBrokerSetup.wrapForEsprim(config, settings, credentials.esprimStore())),
+                            EsprimSetup.settings(config))
                     .build();
             HttpSettings httpSettings = listener(config, host, port);
             boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);

@@ -18,8 +18,27 @@ import java.util.Optional;
 final class EsprimSetup {
     private EsprimSetup() {}
 
+    /** How long a pipeline worker waits for a key broker's answer about a kid it has not seen. */
+    private static final Duration FETCH_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * The keys of {@code store}; a brokered store ({@code --key-broker}) is asked to fetch a kid it does not hold,
+     * waited for at most {@link #FETCH_WAIT} (its own bounds on fetches under way apply).
+     */
     static PairwiseKeys keys(PskStore store) {
         return (kid, now) -> {
+            if (store.lookup(kid, now).isEmpty() && store instanceof io.citadel.credentials.PskPrefetch brokered) {
+                brokered.prefetch(kid, null).ifPresent(fetch -> {
+                    try {
+                        fetch.toCompletableFuture()
+                                .get(FETCH_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                        // not fetched: the lookup below finds nothing (4112)
+                    }
+                });
+            }
             Optional<PskCredential> c = store.lookup(kid, now);
             if (c.isEmpty() || c.get().allowed().size() != 1) {
                 return Optional.empty();

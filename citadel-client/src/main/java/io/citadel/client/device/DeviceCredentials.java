@@ -95,6 +95,14 @@ public final class DeviceCredentials {
         return cseKey.clone();
     }
 
+    /**
+     * The pairwise ESPrim key with the device's CSE (SUID 23: the usage-constrained key of Ke for {@link #cseFqdn},
+     * TS-0003 §8.4.2), whose ID is the KeID; the caller zeroes it.
+     */
+    public byte[] esprimKey() {
+        return io.citadel.credentials.KeyDerivation.usageConstrainedKey(ke, 23, cseFqdn);
+    }
+
     /** The public domain name of the device's CSE ({@code id-in.citadel.example}). */
     public String cseFqdn() {
         return cseFqdn;

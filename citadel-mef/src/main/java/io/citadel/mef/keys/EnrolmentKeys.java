@@ -44,7 +44,7 @@ public final class EnrolmentKeys {
      * The uses served (m2m:suid): 22 a security association (TLS/DTLS-PSK) with the enrolee's CSE, 21 the enrolee's
      * master key (Km) at the SP's MAF, when the MEF knows one.
      */
-    static final List<Integer> SERVED_SUIDS = List.of(21, 22);
+    static final List<Integer> SERVED_SUIDS = List.of(21, 22, 23);
 
     private final PskStore keys;
     private final Enrolments enrolments;
