@@ -1,8 +1,8 @@
 """ESPrim objects from another JOSE implementation (python3-jwcrypto, Debian) for the interop test.
 
-usage: jwcrypto_esprim.py open KEYHEX            (the compact JWE on stdin) -> prints the header JSON, a line, the plaintext
-       jwcrypto_esprim.py seal KEYHEX HEADERJSON (the plaintext on stdin)  -> prints the compact JWE
-The key is the session key (direct mode, alg dir).
+usage: jwcrypto_esprim.py open            (stdin: the key in hex, a line, the compact JWE) -> the header JSON, a line, the plaintext
+       jwcrypto_esprim.py seal HEADERJSON (stdin: the key in hex, a line, the plaintext)    -> the compact JWE
+The key is the session key (direct mode, alg dir); it comes on stdin so that no process listing shows it.
 """
 import json
 import sys
@@ -16,14 +16,15 @@ def key(hexkey):
 
 
 def main():
-    mode, hexkey = sys.argv[1], sys.argv[2]
+    mode = sys.argv[1]
+    hexkey = sys.stdin.buffer.readline().decode("ascii").strip()
     if mode == "open":
         token = jwe.JWE()
-        token.deserialize(sys.stdin.read().strip(), key=key(hexkey))
+        token.deserialize(sys.stdin.buffer.read().decode("ascii").strip(), key=key(hexkey))
         sys.stdout.write(json.dumps(token.jose_header, sort_keys=True) + "\n")
         sys.stdout.write(token.payload.decode("utf-8"))
     elif mode == "seal":
-        header = json.loads(sys.argv[3])
+        header = json.loads(sys.argv[2])
         token = jwe.JWE(sys.stdin.buffer.read(), protected=json.dumps(header))
         token.add_recipient(key(hexkey))
         sys.stdout.write(token.serialize(compact=True))

@@ -20,8 +20,10 @@ import java.util.Map;
  * An AE's requests to a CSE through CSEs it does not trust, protected end to end by ESPrim (TS-0003 §8.4): each
  * request travels encrypted in a NOTIFY ({@code m2m:seci} sit 5) to the target's {@code <CSEBase>} over the AE's
  * ordinary hop ({@link OneM2mClient}), and its answer comes back encrypted under the same session key. The receiver
- * rand object comes from a sit 3 NOTIFY; a session lasts as long as both rand objects (then a new one is made), and
- * one refused because the receiver no longer knows it (4113, 4114) is made again once. The pairwise key is the one
+ * rand object comes from a sit 3 NOTIFY; a session lasts as long as both rand objects (then a new one is made); a
+ * RETRIEVE refused because the receiver no longer knows the session (4113, 4114) is sent once more in a new one. An
+ * answer outside the protection is an {@link OuterFailure}, never a response; a sealed answer must carry the
+ * request's {@code rqi}. The pairwise key is the one
  * the CSE's operator issued for this AE ({@code citadel credentials esprim add}); it is kept only as long as the
  * client, zeroed by {@link #close()}.
  */
@@ -71,13 +73,20 @@ public final class EsprimClient implements AutoCloseable {
                 .build();
         byte[] json = PrimitiveCodec.serialize(PrimitiveCodec.encode(inner), Serialization.JSON);
         ResponsePrimitive outer = exchange(json);
-        if (outer.status() == ResponseStatusCode.ESPRIM_UNKNOWN_ORIG_RAND_ID
-                || outer.status() == ResponseStatusCode.ESPRIM_UNKNOWN_RECV_RAND_ID) {
-            drop(); // the receiver forgot the session or rotated its rand object: once more, afresh
+        if (op == Operation.RETRIEVE
+                && (outer.status() == ResponseStatusCode.ESPRIM_UNKNOWN_ORIG_RAND_ID
+                        || outer.status() == ResponseStatusCode.ESPRIM_UNKNOWN_RECV_RAND_ID)) {
+            // the receiver forgot the session or rotated its rand object: once more, afresh. Only a RETRIEVE: that
+            // answer is not authenticated, and a relay that delivered a CREATE could fake it to have it run twice
+            drop();
             outer = exchange(json);
         }
         if (outer.status() != ResponseStatusCode.OK) {
-            return outer;
+            if (outer.status() == ResponseStatusCode.ESPRIM_UNKNOWN_ORIG_RAND_ID
+                    || outer.status() == ResponseStatusCode.ESPRIM_UNKNOWN_RECV_RAND_ID) {
+                drop(); // the next request begins a new session
+            }
+            throw new OuterFailure(outer.status());
         }
         if (!(outer.content() instanceof Map<?, ?> c)
                 || !(c.get("m2m:seci") instanceof Map<?, ?> seci)
@@ -87,7 +96,28 @@ public final class EsprimClient implements AutoCloseable {
             throw new OneM2mException(ResponseStatusCode.BAD_REQUEST, "the answer carries no ESPrim object");
         }
         byte[] answer = session.open(epo);
-        return PrimitiveCodec.decodeResponse(PrimitiveCodec.document(answer, Serialization.JSON));
+        ResponsePrimitive response = PrimitiveCodec.decodeResponse(PrimitiveCodec.document(answer, Serialization.JSON));
+        if (!inner.requestId().equals(response.requestId())) { // an earlier answer of the session, replayed
+            throw new OneM2mException(
+                    ResponseStatusCode.BAD_REQUEST, "the sealed answer is not the answer to this request (rqi)");
+        }
+        return response;
+    }
+
+    /**
+     * The outer NOTIFY was not answered with a sealed answer: by a transit CSE, or by the receiver's ESPrim checks. Its
+     * status is not authenticated (any CSE on the way could have made it), so it is never taken for the target's
+     * answer to the inner request.
+     */
+    public static final class OuterFailure extends OneM2mException {
+        private static final long serialVersionUID = 1L;
+
+        OuterFailure(ResponseStatusCode status) {
+            super(
+                    status,
+                    "the end-to-end request was answered " + status.code()
+                            + " outside its protection (by a CSE on the way or the target's ESPrim checks)");
+        }
     }
 
     private ResponsePrimitive exchange(byte[] json) {

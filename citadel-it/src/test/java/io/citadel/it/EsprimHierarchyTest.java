@@ -72,11 +72,27 @@ class EsprimHierarchyTest {
             inPort = s.getLocalPort();
         }
         Path inData = dir.resolve("in");
+        // refusals first: a --for that is not an SP-relative or absolute ID (it would bind to this CSE's own AE)
+        assertThat(failingCli(
+                        "credentials", "esprim", "add", "--kid", KID, "--for", "Cae1", "--data-dir", inData.toString()))
+                .contains("--for takes an AE-ID or CSE-ID in SP-relative");
         String added = MefEnrolmentTest.cli(
                 "credentials", "esprim", "add", "--kid", KID, "--for", "/id-mn/Cae1", "--data-dir", inData.toString());
         pairwise = HexFormat.of()
                 .parseHex(
                         MefEnrolmentTest.find(added, "pairwise ESPrim key \\(hex, shown only now\\): ([0-9a-f]{64})"));
+        assertThat(failingCli(
+                        "credentials",
+                        "esprim",
+                        "add",
+                        "--kid",
+                        KID,
+                        "--for",
+                        "/id-mn/Cother",
+                        "--data-dir",
+                        inData.toString()))
+                .as("a kid is never re-bound")
+                .contains("exists; revoke it first");
         assertThat(MefEnrolmentTest.cli("credentials", "esprim", "list", "--data-dir", inData.toString()))
                 .contains(KID + "\t/id-mn/Cae1")
                 .doesNotContain(HexFormat.of().formatHex(pairwise));
@@ -116,6 +132,17 @@ class EsprimHierarchyTest {
                 2,
                 Map.of("m2m:ae", Map.of("rn", "Cae1", "api", "Nesprim", "rr", false, "srv", List.of("3"))));
         assertThat(registered.status()).isEqualTo(ResponseStatusCode.CREATED);
+    }
+
+    /** Runs the CLI expecting exit status 2; its output. */
+    static String failingCli(String... args) throws Exception {
+        Process p = new ProcessBuilder(CitadelCommand.of(args))
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(2);
+        return out;
     }
 
     /** The hostile link: relays the MN's requests to the IN, records both ways, tampers and replays on demand. */
@@ -222,11 +249,12 @@ class EsprimHierarchyTest {
         String secret = "TOP-SECRET-" + UUID.randomUUID();
         try (EsprimClient client = esprim(pairwise)) {
             tamper.set(true);
-            ResponsePrimitive tampered = client.send(
-                    Operation.CREATE,
-                    "/id-in/cse-in/vault",
-                    b -> b.resourceType(4).content(instance(secret + "-tampered")));
-            assertThat(tampered.status()).isEqualTo(ResponseStatusCode.ESPRIM_BAD_MAC);
+            refusedOutside(
+                    () -> client.send(
+                            Operation.CREATE,
+                            "/id-in/cse-in/vault",
+                            b -> b.resourceType(4).content(instance(secret + "-tampered"))),
+                    ResponseStatusCode.ESPRIM_BAD_MAC);
             assertThat(instances()).isZero();
 
             ResponsePrimitive created = client.send(
@@ -251,9 +279,9 @@ class EsprimHierarchyTest {
         byte[] other = pairwise.clone();
         other[1] ^= 1;
         try (EsprimClient wrongKey = esprim(other)) {
-            assertThat(wrongKey.send(Operation.RETRIEVE, "/id-in/cse-in/vault/la", b -> b)
-                            .status())
-                    .isEqualTo(ResponseStatusCode.ESPRIM_BAD_MAC);
+            refusedOutside(
+                    () -> wrongKey.send(Operation.RETRIEVE, "/id-in/cse-in/vault/la", b -> b),
+                    ResponseStatusCode.ESPRIM_BAD_MAC);
         }
         // nothing the MN relayed or keeps holds the content, neither way
         assertThat(relayed).isNotEmpty().noneMatch(s -> s.contains(secret)).anyMatch(s -> s.contains("\"epo\""));
@@ -271,10 +299,18 @@ class EsprimHierarchyTest {
                 "--data-dir",
                 dir.resolve("in").toString());
         try (EsprimClient revoked = esprim(pairwise)) {
-            assertThat(revoked.send(Operation.RETRIEVE, "/id-in/cse-in/vault/la", b -> b)
-                            .status())
-                    .isEqualTo(ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID);
+            refusedOutside(
+                    () -> revoked.send(Operation.RETRIEVE, "/id-in/cse-in/vault/la", b -> b),
+                    ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID);
         }
+    }
+
+    /** The end-to-end request was refused outside its protection, with {@code code}. */
+    static void refusedOutside(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ResponseStatusCode code) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        EsprimClient.OuterFailure.class,
+                        f -> assertThat(f.status()).isEqualTo(code));
     }
 
     static List<Path> filesContaining(Path root, String text) throws IOException {

@@ -154,8 +154,20 @@ final class CredentialsCommand {
                         err.println("add needs --kid and --for");
                         return 2;
                     }
-                    CredentialAdmin.IssuedKey issued = admin.issueEsprimKey(new PskCredential(
-                            kid, List.of(bound.trim()), expires == null ? null : Instant.parse(expires)));
+                    String id = bound.trim();
+                    if (!id.matches("(//[A-Za-z0-9.-]{1,253})?/[A-Za-z0-9._-]{1,64}(/[A-Za-z0-9._-]{1,64})?")) {
+                        err.println("--for takes an AE-ID or CSE-ID in SP-relative (/cse-id/ae-id) or absolute"
+                                + " (//sp/cse-id/ae-id) form: the identity as this CSE sees it");
+                        return 2;
+                    }
+                    String newKid = kid;
+                    if (admin.esprimStore().list().stream()
+                            .anyMatch(p -> p.identity().equals(newKid))) {
+                        err.println("the ESPrim key " + kid + " exists; revoke it first (a kid is never re-bound)");
+                        return 2;
+                    }
+                    CredentialAdmin.IssuedKey issued = admin.issueEsprimKey(
+                            new PskCredential(kid, List.of(id), expires == null ? null : Instant.parse(expires)));
                     try {
                         out.println("kid: " + issued.credential().identity() + " (for " + bound.trim() + ")");
                         out.println("pairwise ESPrim key (hex, shown only now): " + issued.hex());

@@ -19,16 +19,21 @@ final class EsprimSetup {
     private EsprimSetup() {}
 
     /** How long a pipeline worker waits for a key broker's answer about a kid it has not seen. */
-    private static final Duration FETCH_WAIT = Duration.ofSeconds(10);
+    private static final Duration FETCH_WAIT = Duration.ofSeconds(5);
 
     /**
      * The keys of {@code store}; a brokered store ({@code --key-broker}) is asked to fetch a kid it does not hold,
      * waited for at most {@link #FETCH_WAIT} (its own bounds on fetches under way apply).
      */
     static PairwiseKeys keys(PskStore store) {
+        // at most two pipeline workers wait for a broker at once: unknown kids cost a sender nothing
+        java.util.concurrent.Semaphore waiting = new java.util.concurrent.Semaphore(2);
         return (kid, now) -> {
             if (store.lookup(kid, now).isEmpty() && store instanceof io.citadel.credentials.PskPrefetch brokered) {
                 brokered.prefetch(kid, null).ifPresent(fetch -> {
+                    if (!waiting.tryAcquire()) {
+                        return; // the fetch goes on; this object gets 4112, a retry finds the key
+                    }
                     try {
                         fetch.toCompletableFuture()
                                 .get(FETCH_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -36,6 +41,8 @@ final class EsprimSetup {
                         Thread.currentThread().interrupt();
                     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                         // not fetched: the lookup below finds nothing (4112)
+                    } finally {
+                        waiting.release();
                     }
                 });
             }

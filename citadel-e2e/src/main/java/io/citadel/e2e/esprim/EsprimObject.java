@@ -8,6 +8,7 @@ import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.DirectDecrypter;
 import com.nimbusds.jose.crypto.DirectEncrypter;
+import com.nimbusds.jose.util.Base64URL;
 import io.citadel.protocol.OneM2mException;
 import io.citadel.protocol.ResponseStatusCode;
 import java.text.ParseException;
@@ -58,9 +59,9 @@ public final class EsprimObject {
             return header;
         }
 
-        /** The initialization vector (base64url), which a replay repeats. */
+        /** The initialization vector (its canonical base64url: parse refused any other spelling), which a replay repeats. */
         public String iv() {
-            return jwe.getIV() == null ? "" : jwe.getIV().toString();
+            return Base64URL.encode(jwe.getIV().decode()).toString();
         }
     }
 
@@ -111,6 +112,12 @@ public final class EsprimObject {
             throw bad("the ESPrim object is not a JWE in compact serialization");
         }
         JWEHeader h = jwe.getHeader();
+        if (h.getCompressionAlgorithm() != null
+                || (h.getCriticalParams() != null && !h.getCriticalParams().isEmpty())) {
+            throw new OneM2mException(
+                    ResponseStatusCode.ESPRIM_UNSUPPORTED_OPTION,
+                    "an ESPrim object is neither compressed (zip) nor carries critical header parameters");
+        }
         if (!JWEAlgorithm.DIR.equals(h.getAlgorithm())) {
             throw new OneM2mException(
                     ResponseStatusCode.ESPRIM_UNSUPPORTED_OPTION, "an ESPrim object is in direct mode (alg dir)");
@@ -122,6 +129,19 @@ public final class EsprimObject {
         if (jwe.getEncryptedKey() != null && !jwe.getEncryptedKey().toString().isEmpty()) {
             throw new OneM2mException(
                     ResponseStatusCode.ESPRIM_UNSUPPORTED_OPTION, "an ESPrim object carries no encrypted key");
+        }
+        // every part in its one canonical base64url spelling: a decoder that skips stray characters would otherwise
+        // let a relay make a recorded object look new (the replay check keys on the IV)
+        for (String part : compact.split("\\.", -1)) {
+            if (!Base64URL.encode(new Base64URL(part).decode()).toString().equals(part)) {
+                throw bad("the ESPrim object is not in canonical base64url");
+            }
+        }
+        if (jwe.getIV() == null
+                || jwe.getIV().decode().length != 12
+                || jwe.getAuthTag() == null
+                || jwe.getAuthTag().decode().length != 16) {
+            throw bad("the ESPrim object's IV or tag is not the size AES-GCM has");
         }
         String kid = h.getKeyID();
         if (kid == null || kid.isEmpty() || kid.length() > 256) {

@@ -83,7 +83,8 @@ public final class EsprimOriginator {
         if (!kid.equals(h.kid())
                 || !originator.id().equals(h.ori())
                 || !receiver.id().equals(h.rri())
-                || !enc.equals(h.enc())) {
+                || !enc.equals(h.enc())
+                || !EsprimObject.RESPONSE_TYPE.equals(h.contentType())) {
             throw new OneM2mException(
                     ResponseStatusCode.BAD_REQUEST, "the answer's ESPrim object is not of this session");
         }

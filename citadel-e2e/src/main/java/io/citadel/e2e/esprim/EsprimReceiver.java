@@ -90,6 +90,11 @@ public final class EsprimReceiver {
         public String keyId() {
             return session.kid;
         }
+
+        /** Overwrites this object's copy of the session key, when no answer will be sealed (a refusal after opening). */
+        public void discard() {
+            Arrays.fill(key, (byte) 0);
+        }
     }
 
     private record SessionId(String kid, String ori, String rri) {}
@@ -99,13 +104,29 @@ public final class EsprimReceiver {
         final RandObject receiver;
         final RandObject originator;
         final byte[] key;
+        /** The identity and the pairwise key (fingerprint) it began with: a re-bound or re-keyed kid ends it. */
+        final String identity;
+
+        final byte[] keyFingerprint;
         final Set<String> ivs = new LinkedHashSet<>();
 
-        Session(String kid, RandObject receiver, RandObject originator, byte[] key) {
+        Session(
+                String kid,
+                RandObject receiver,
+                RandObject originator,
+                byte[] key,
+                String identity,
+                byte[] keyFingerprint) {
             this.kid = kid;
             this.receiver = receiver;
             this.originator = originator;
             this.key = key;
+            this.identity = identity;
+            this.keyFingerprint = keyFingerprint;
+        }
+
+        boolean sameKey(PairwiseKeys.PairwiseKey k) {
+            return identity.equals(k.identity()) && Arrays.equals(keyFingerprint, k.fingerprint());
         }
 
         Instant expires() {
@@ -148,50 +169,71 @@ public final class EsprimReceiver {
         PairwiseKeys.PairwiseKey pairwise = keys.find(h.kid(), now)
                 .orElseThrow(() -> new OneM2mException(
                         ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID, "no valid pairwise ESPrim key of this kid"));
+        try {
+            return open(parsed, h, pairwise, now);
+        } finally {
+            pairwise.destroy();
+        }
+    }
+
+    private Opened open(
+            EsprimObject.Parsed parsed, EsprimObject.Header h, PairwiseKeys.PairwiseKey pairwise, Instant now) {
         int protocol = EsprimOptions.protocol(h.enc()).orElseThrow();
         SessionId id = new SessionId(h.kid(), h.ori(), h.rri());
         Session known;
         RandObject receiver;
+        byte[] key = null;
         synchronized (this) {
             receiver = receiverObject(h.rri(), now);
             known = sessions.get(id);
-            if (known != null && !known.expires().isAfter(now)) {
-                forget(id, known);
+            if (known != null && (!known.expires().isAfter(now) || !known.sameKey(pairwise))) {
+                forget(id, known); // expired, or its kid was re-bound or re-keyed since: it proves nothing more
                 known = null;
+            }
+            if (known != null) {
+                key = known.key.clone(); // under the lock: the session may expire and be zeroed after
             }
         }
         if (!receiver.protocols().contains(protocol)) {
+            wipe(key);
             throw unsupported("enc is not one the receiver rand object offers");
         }
         Session session = known != null ? known : newSession(h, pairwise, receiver, now);
+        if (key == null) {
+            key = session.key.clone();
+        }
         if (!session.originator.protocols().contains(protocol)) {
+            wipe(key);
             throw unsupported("enc is not one the originator rand object offers");
         }
-        byte[] key = session.key.clone(); // the session may expire and be zeroed meanwhile
         byte[] plaintext;
         try {
             plaintext = EsprimObject.decrypt(parsed, key);
         } catch (RuntimeException e) {
-            Arrays.fill(key, (byte) 0);
+            wipe(key);
             if (known == null) { // a new session is kept only when an object under it decrypted
                 Arrays.fill(session.key, (byte) 0);
             }
             throw e;
         }
         synchronized (this) {
-            if (known == null) {
-                admit(id, session);
-            }
-            if (session.ivs.size() >= settings.maxObjectsPerSession()) {
-                Arrays.fill(key, (byte) 0);
+            Session stored = known != null ? known : admit(id, session);
+            if (stored.ivs.size() >= settings.maxObjectsPerSession()) {
+                wipe(key);
                 throw stale("this originator rand object protected as many objects as it may; make a new one");
             }
-            if (!session.ivs.add(parsed.iv())) {
-                Arrays.fill(key, (byte) 0);
+            if (!stored.ivs.add(parsed.iv())) {
+                wipe(key);
                 throw stale("this ESPrim object was accepted before (a replay)");
             }
+            return new Opened(plaintext, h.contentType(), pairwise.identity(), stored, h.enc(), key);
         }
-        return new Opened(plaintext, h.contentType(), pairwise.identity(), session, h.enc(), key);
+    }
+
+    private static void wipe(byte[] key) {
+        if (key != null) {
+            Arrays.fill(key, (byte) 0);
+        }
     }
 
     /**
@@ -257,17 +299,23 @@ public final class EsprimReceiver {
                     h.kid(),
                     receiver,
                     originator,
-                    SessionKeys.derive(pk, receiver, originator, settings.input(), EsprimOptions.keyLength(h.enc())));
+                    SessionKeys.derive(pk, receiver, originator, settings.input(), EsprimOptions.keyLength(h.enc())),
+                    pairwise.identity(),
+                    pairwise.fingerprint());
         } finally {
             Arrays.fill(pk, (byte) 0);
         }
     }
 
-    /** Keeps a new session, within the bounds (expired ones go first); under the lock. */
-    private void admit(SessionId id, Session s) {
-        if (sessions.containsKey(id)) { // another thread opened it meanwhile: one is enough
+    /**
+     * Keeps a new session, within the bounds (expired ones go first); under the lock. The session kept: another
+     * thread's, when it opened the same one meanwhile (so that both objects' IVs are checked against one set).
+     */
+    private Session admit(SessionId id, Session s) {
+        Session raced = sessions.get(id);
+        if (raced != null) {
             Arrays.fill(s.key, (byte) 0);
-            return;
+            return raced;
         }
         Instant now = clock.instant();
         if (sessions.size() >= settings.maxSessions()
@@ -284,6 +332,7 @@ public final class EsprimReceiver {
         }
         sessions.put(id, s);
         perKey.merge(id.kid(), 1, Integer::sum);
+        return s;
     }
 
     private void purgeExpired(Instant now) {

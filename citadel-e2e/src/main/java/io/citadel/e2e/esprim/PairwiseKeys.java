@@ -25,6 +25,20 @@ public interface PairwiseKeys {
             return key.clone();
         }
 
+        /** Overwrites this copy of the key. */
+        public void destroy() {
+            Arrays.fill(key, (byte) 0);
+        }
+
+        /** A SHA-256 fingerprint of the key, to tell a replaced key from the one a session began with. */
+        byte[] fingerprint() {
+            try {
+                return java.security.MessageDigest.getInstance("SHA-256").digest(key);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof PairwiseKey k

@@ -15,6 +15,7 @@ import io.citadel.protocol.ResponseStatusCode;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -224,6 +225,93 @@ class EsprimReceiverTest {
         EsprimOriginator fresh = new EsprimOriginator(
                 KID, PAIRWISE, small.randObject(), 10, Duration.ofMinutes(10), SessionKeys.Input.VALUES, clock);
         assertThat(small.open(fresh.seal(utf8("{}"), null)).identity()).isEqualTo("/id-in/Cae1");
+    }
+
+    @Test
+    void a_recorded_object_respelled_or_compressed_is_refused_not_taken_for_a_new_one() throws Exception {
+        EsprimOriginator o = originator(PAIRWISE, Duration.ofMinutes(30));
+        String sealed = o.seal(utf8("{}"), EsprimObject.REQUEST_TYPE);
+        receiver.open(sealed);
+        String[] parts = sealed.split("\\.", -1);
+        for (String iv : List.of(parts[2] + "A", parts[2] + "=", parts[2] + " ", parts[2] + "!", "A" + parts[2])) {
+            String respelled = String.join(".", parts[0], parts[1], iv, parts[3], parts[4]);
+            assertThatThrownBy(() -> receiver.open(respelled))
+                    .isInstanceOfSatisfying(
+                            OneM2mException.class,
+                            e -> assertThat(e.status())
+                                    .isIn(
+                                            ResponseStatusCode.BAD_REQUEST,
+                                            ResponseStatusCode.ESPRIM_UNKNOWN_ORIG_RAND_ID));
+        }
+        String padded = String.join(".", parts[0], parts[1], parts[2] + "A", parts[3], parts[4]);
+        refused(
+                () -> receiver.open(padded),
+                ResponseStatusCode.BAD_REQUEST,
+                "the ESPrim object is not in canonical base64url");
+        JWEObject zipped = new JWEObject(
+                new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A128GCM)
+                        .keyID(KID)
+                        .compressionAlgorithm(com.nimbusds.jose.CompressionAlgorithm.DEF)
+                        .customParam("ori", "a")
+                        .customParam("rri", "b")
+                        .build(),
+                new Payload("x".repeat(10_000)));
+        zipped.encrypt(new DirectEncrypter(new byte[16]));
+        refused(
+                () -> receiver.open(zipped.serialize()),
+                ResponseStatusCode.ESPRIM_UNSUPPORTED_OPTION,
+                "an ESPrim object is neither compressed (zip) nor carries critical header parameters");
+    }
+
+    @Test
+    void the_same_first_object_sent_twice_at_once_is_executed_once() throws Exception {
+        receiver = new EsprimReceiver(
+                keys(PAIRWISE),
+                new EsprimReceiver.Settings(Duration.ofHours(1), SessionKeys.Input.VALUES, 10_000, 1_000, 10_000),
+                clock); // every trial is a new session
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int trial = 0; trial < 200; trial++) {
+                String sealed = originator(PAIRWISE, Duration.ofMinutes(30)).seal(utf8("{}"), null);
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                java.util.concurrent.Callable<Boolean> attempt = () -> {
+                    start.await();
+                    try {
+                        receiver.open(sealed);
+                        return true;
+                    } catch (OneM2mException e) {
+                        return false;
+                    }
+                };
+                var a = two.submit(attempt);
+                var b = two.submit(attempt);
+                assertThat((a.get() ? 1 : 0) + (b.get() ? 1 : 0))
+                        .as("trial " + trial)
+                        .isEqualTo(1);
+            }
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_kid_bound_to_another_identity_since_ends_the_sessions_it_had() {
+        java.util.concurrent.atomic.AtomicReference<String> bound =
+                new java.util.concurrent.atomic.AtomicReference<>("/id-in/CaeA");
+        EsprimReceiver r = new EsprimReceiver(
+                (kid, now) -> Optional.of(new PairwiseKeys.PairwiseKey(KID, PAIRWISE, bound.get())),
+                EsprimReceiver.Settings.defaults(),
+                clock);
+        EsprimOriginator o = new EsprimOriginator(
+                KID, PAIRWISE, r.randObject(), 10, Duration.ofMinutes(30), SessionKeys.Input.VALUES, clock);
+        EsprimReceiver.Opened first = r.open(o.seal(utf8("{}"), null));
+        assertThat(first.identity()).isEqualTo("/id-in/CaeA");
+        o.open(r.sealResponse(first, utf8("{}"))); // the originator now sends without oro
+        bound.set("/id-in/CaeB");
+        refused(
+                () -> r.open(o.seal(utf8("{}"), null)),
+                ResponseStatusCode.ESPRIM_UNKNOWN_ORIG_RAND_ID,
+                "no originator rand object of this ori is known, and the object carries none (oro)");
     }
 
     @Test

@@ -25,13 +25,14 @@ import org.junit.jupiter.api.Test;
 class JwcryptoInteropTest {
     static final String KID = "13-esprim-ae1@citadel.example";
 
-    static String run(List<String> args, String stdin) throws Exception {
+    /** Runs the script with {@code args}; {@code key} (hex) then {@code stdin} on its standard input. */
+    static String run(List<String> args, String key, String stdin) throws Exception {
         Path script = Path.of(
                 JwcryptoInteropTest.class.getResource("/jwcrypto_esprim.py").toURI());
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString()));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().write((key + "\n" + stdin).getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -60,7 +61,8 @@ class JwcryptoInteropTest {
         // jwcrypto opens the originator's object
         String inner = "{\"op\":2,\"to\":\"/id-in\",\"fr\":\"/id-in/Cae1\",\"rqi\":\"1\",\"rvi\":\"3\"}";
         String opened = run(
-                List.of("open", hex),
+                List.of("open"),
+                hex,
                 originator.seal(inner.getBytes(StandardCharsets.UTF_8), EsprimObject.REQUEST_TYPE));
         String[] lines = opened.split("\n", 2);
         assertThat(lines[1]).isEqualTo(inner);
@@ -73,19 +75,20 @@ class JwcryptoInteropTest {
         String header = "{\"alg\":\"dir\",\"enc\":\"A128GCM\",\"kid\":\"" + KID + "\",\"ori\":\""
                 + originator.originatorRand().id() + "\",\"rri\":\"" + r.id() + "\",\"oro\":"
                 + Json.MAPPER.writeValueAsString(originator.originatorRand().toJson()) + "}";
-        String theirs = run(List.of("seal", hex, header), inner).strip();
+        String theirs = run(List.of("seal", header), hex, inner).strip();
         EsprimReceiver.Opened o = receiver.open(theirs);
         assertThat(new String(o.plaintext(), StandardCharsets.UTF_8)).isEqualTo(inner);
         // and jwcrypto opens the receiver's answer
         assertThat(run(
-                                List.of("open", hex),
+                                List.of("open"),
+                                hex,
                                 receiver.sealResponse(o, "{\"rsc\":2000}".getBytes(StandardCharsets.UTF_8)))
                         .split("\n", 2)[1])
                 .isEqualTo("{\"rsc\":2000}");
 
         byte[] wrong = sessionKey.clone();
         wrong[0] ^= 1;
-        String forged = run(List.of("seal", HexFormat.of().formatHex(wrong), header), inner)
+        String forged = run(List.of("seal", header), HexFormat.of().formatHex(wrong), inner)
                 .strip();
         try {
             receiver.open(forged);

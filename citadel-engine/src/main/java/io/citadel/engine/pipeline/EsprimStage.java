@@ -71,13 +71,22 @@ public final class EsprimStage implements Stage {
             throw OneM2mException.badRequest("an m2m:seci of sit 5 carries the ESPrim object as epo");
         }
         EsprimReceiver.Opened opened = receiver.open(epo);
+        try {
+            return answer(exchange, req, opened);
+        } catch (RuntimeException e) {
+            opened.discard(); // no answer will be sealed with it
+            throw e;
+        }
+    }
+
+    private ResponsePrimitive answer(Exchange exchange, RequestPrimitive req, EsprimReceiver.Opened opened) {
         RequestPrimitive inner = inner(opened, exchange.context().receivedAt());
         String originator = ids.normalize(inner.from());
         if (!originator.equals(ids.normalize(opened.identity()))) {
             LOG.log(
                     System.Logger.Level.WARNING,
                     "ESPrim: key " + opened.keyId() + " is bound to " + opened.identity()
-                            + ", the inner request is from " + inner.from() + ": refused (4116)");
+                            + ", the inner request is from " + printable(inner.from()) + ": refused (4116)");
             throw new OneM2mException(
                     ResponseStatusCode.ESPRIM_IMPERSONATION_ERROR,
                     "the inner request is not from the identity the pairwise key is bound to");
@@ -101,6 +110,12 @@ public final class EsprimStage implements Stage {
                 ResponseStatusCode.OK,
                 req,
                 Map.of("m2m:seci", Map.of("sit", 5L, "epo", receiver.sealResponse(opened, response))));
+    }
+
+    /** {@code text} for a log line: control characters replaced, at most 128 characters. */
+    private static String printable(String text) {
+        String t = text.replaceAll("\\p{Cntrl}", "?");
+        return t.length() > 128 ? t.substring(0, 128) + "..." : t;
     }
 
     /** The inner request: JSON ({@code cty} absent or a JSON type), a request primitive; else 4111 or 4000. */
