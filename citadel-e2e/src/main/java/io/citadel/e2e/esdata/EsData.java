@@ -226,6 +226,9 @@ public final class EsData {
                 return jws.serialize();
             }
             SymmetricSigner s = (SymmetricSigner) signer;
+            if (s.key().length < 32) {
+                throw new EsDataException("an HS256 key (a MIC) is at least 32 bytes");
+            }
             JWSObject jws = new JWSObject(
                     new JWSHeader.Builder(JWSAlgorithm.HS256)
                             .keyID(s.kid())
@@ -237,6 +240,48 @@ public final class EsData {
         } catch (JOSEException e) {
             throw new EsDataException("the data could not be signed with " + signer.kid());
         }
+    }
+
+    // ---- inspecting (no key: what a CSE that stores protected data can check)
+
+    /**
+     * The {@code m2m:contentSecurity} of an envelope, checked for shape without any key: 1 for a compact JWS or JWE,
+     * 2 for a JWE in JSON serialization, each with algorithms ESData allows, no {@code zip}; refused otherwise.
+     */
+    public static int inspect(String envelope) {
+        if (envelope == null || envelope.isEmpty() || envelope.length() > MAX_LENGTH) {
+            throw new EsDataException("protected data is missing or longer than " + MAX_LENGTH + " characters");
+        }
+        String e = envelope.strip();
+        try {
+            if (e.startsWith("{")) {
+                JWEObjectJSON jwe = JWEObjectJSON.parse(e);
+                JWEHeader h = jwe.getHeader();
+                if (!CONTENT.contains(h.getEncryptionMethod()) || h.getCompressionAlgorithm() != null) {
+                    throw new EsDataException("the JWE's enc is not one ESData allows, or it is compressed");
+                }
+                return 2;
+            }
+            int parts = e.split("\\.", -1).length;
+            if (parts == 5) {
+                JWEHeader h = JWEObject.parse(e).getHeader();
+                checkAlgorithms(h.getAlgorithm(), h.getEncryptionMethod(), h);
+                return 1;
+            }
+            if (parts == 3) {
+                JWSHeader h = JWSObject.parse(e).getHeader();
+                if (!SIGNATURES.contains(h.getAlgorithm()) || h.getKeyID() == null) {
+                    throw new EsDataException("the JWS's alg is not one ESData allows, or it names no key");
+                }
+                return 1;
+            }
+        } catch (ParseException | RuntimeException ex) {
+            if (ex instanceof EsDataException d) {
+                throw d;
+            }
+            throw new EsDataException("the content is not a JWS or a JWE");
+        }
+        throw new EsDataException("the content is not a JWS or a JWE");
     }
 
     // ---- opening

@@ -14,11 +14,27 @@ public final class ContainerBehaviour implements TypeBehaviour {
         return ResourceType.CONTAINER;
     }
 
+    /** {@code esdp} 1: the container takes only ESData-protected content (Citadel's, digest §8). */
+    static final long ESDATA_REQUIRED = 1;
+
     @Override
     public void prepareCreate(CreateDraft draft) {
+        checkEsdataPolicy(draft.attributes().get("esdp"));
         draft.attributes().put("st", 0L);
         draft.attributes().put("cni", 0L);
         draft.attributes().put("cbs", 0L);
+    }
+
+    @Override
+    public void checkUpdate(Resource current, Map<String, Object> changes) {
+        checkEsdataPolicy(changes.get("esdp"));
+    }
+
+    private static void checkEsdataPolicy(Object esdp) {
+        if (esdp instanceof Number n && n.longValue() > ESDATA_REQUIRED) {
+            throw io.citadel.protocol.OneM2mException.badRequest(
+                    "esdp is 0 (any content) or 1 (only ESData-protected content)");
+        }
     }
 
     @Override

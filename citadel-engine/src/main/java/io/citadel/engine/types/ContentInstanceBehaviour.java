@@ -25,6 +25,9 @@ public final class ContentInstanceBehaviour implements TypeBehaviour {
     @Override
     public void prepareCreate(CreateDraft draft) {
         Resource container = draft.parent();
+        if (container.getLong("esdp", 0) == ContainerBehaviour.ESDATA_REQUIRED) {
+            requireProtected(draft.attributes().get("con"), draft.attributes().get("cnf"));
+        }
         long cs = contentSize(draft.attributes().get("con"));
         long mbs = container.getLong("mbs", Long.MAX_VALUE);
         if (cs > mbs) {
@@ -40,6 +43,28 @@ public final class ContentInstanceBehaviour implements TypeBehaviour {
             Object et = draft.attributes().get("et");
             Instant requested = et instanceof String s ? Timestamps.parse(s).orElse(limit) : limit;
             draft.attributes().put("et", Timestamps.format(requested.isBefore(limit) ? requested : limit));
+        }
+    }
+
+    /**
+     * A container with {@code esdp} 1 takes only ESData: {@code con} a JWS or JWE of the allowed algorithms (checked
+     * for shape; the CSE holds no key to open it), {@code cnf} naming the content security its form has (1 compact,
+     * 2 JSON). Stored as it is.
+     */
+    private static void requireProtected(Object con, Object cnf) {
+        if (!(con instanceof String envelope)) {
+            throw OneM2mException.badRequest("this container takes ESData-protected content only (a JWS or a JWE)");
+        }
+        int form;
+        try {
+            form = io.citadel.e2e.esdata.EsData.inspect(envelope);
+        } catch (io.citadel.e2e.esdata.EsDataException e) {
+            throw OneM2mException.badRequest("this container takes ESData-protected content only: " + e.getMessage());
+        }
+        String[] parts = cnf instanceof String c ? c.split(":", -1) : new String[0];
+        if (parts.length != 3 || !parts[2].equals(String.valueOf(form))) {
+            throw OneM2mException.badRequest(
+                    "cnf must name the content security of the protected content (<type>:<encoding>:" + form + ")");
         }
     }
 
