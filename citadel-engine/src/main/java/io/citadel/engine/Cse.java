@@ -40,6 +40,9 @@ public final class Cse implements PrimitiveHandler, AutoCloseable {
     private final RevocationList revocations;
     private final List<AutoCloseable> services;
 
+    /** This CSE's {@code esi}, handed to its registrar with the registration. */
+    private final java.util.function.Supplier<Map<String, Object>> ownSecurityInfo;
+
     Cse(
             CseSettings settings,
             EngineParts parts,
@@ -50,7 +53,9 @@ public final class Cse implements PrimitiveHandler, AutoCloseable {
             RemoteCseIndex remotes,
             SubscriptionIndex subscriptions,
             RevocationList revocations,
+            java.util.function.Supplier<Map<String, Object>> ownSecurityInfo,
             List<AutoCloseable> services) {
+        this.ownSecurityInfo = ownSecurityInfo;
         this.settings = settings;
         this.parts = parts;
         this.pipeline = pipeline;
@@ -107,7 +112,8 @@ public final class Cse implements PrimitiveHandler, AutoCloseable {
                         outbound,
                         parts.store(),
                         remotes,
-                        ownPointOfAccess),
+                        ownPointOfAccess,
+                        ownSecurityInfo),
                 registrarCseId);
     }
 

@@ -91,6 +91,7 @@ public final class CseBuilder {
     private FirmwareSignatures firmwareUpdates = FirmwareSignatures.NONE;
     private final List<Consumer<Pipeline.Builder>> customizations = new ArrayList<>();
     private io.citadel.e2e.esprim.PairwiseKeys esprimKeys = (kid, now) -> java.util.Optional.empty();
+    private List<Integer> esprimSuids = List.of(13);
     private io.citadel.e2e.esprim.EsprimReceiver.Settings esprimSettings =
             io.citadel.e2e.esprim.EsprimReceiver.Settings.defaults();
 
@@ -119,6 +120,17 @@ public final class CseBuilder {
             io.citadel.e2e.esprim.PairwiseKeys keys, io.citadel.e2e.esprim.EsprimReceiver.Settings esprim) {
         this.esprimKeys = Objects.requireNonNull(keys, "keys");
         this.esprimSettings = Objects.requireNonNull(esprim, "esprim");
+        return this;
+    }
+
+    /** As {@link #esprim(io.citadel.e2e.esprim.PairwiseKeys, io.citadel.e2e.esprim.EsprimReceiver.Settings)}, advertising
+     * {@code suids} (ESPrim SUIDs: 13 configured keys, 23 keys a MEF provisions) in the CSEBase's {@code esi}. */
+    public CseBuilder esprim(
+            io.citadel.e2e.esprim.PairwiseKeys keys,
+            io.citadel.e2e.esprim.EsprimReceiver.Settings esprim,
+            List<Integer> suids) {
+        esprim(keys, esprim);
+        this.esprimSuids = List.copyOf(suids);
         return this;
     }
 
@@ -203,6 +215,8 @@ public final class CseBuilder {
                 new NotifyOperation(parts, entities, Duration.ofSeconds(5)),
                 fanOut,
                 new PollingChannelOperation(parts, pollingChannels, Duration.ofSeconds(30)));
+        io.citadel.e2e.esprim.EsprimReceiver esprimReceiver =
+                new io.citadel.e2e.esprim.EsprimReceiver(esprimKeys, esprimSettings, Clock.systemUTC());
         Pipeline.Builder stages = Pipeline.builder()
                 .then(StageNames.VALIDATE, new ValidateStage())
                 .then(StageNames.IDENTIFY, new IdentifyStage(settings, ids, repository, remotes))
@@ -213,11 +227,7 @@ public final class CseBuilder {
                 .then(StageNames.TARGET, new TargetStage(addressing))
                 .then(
                         StageNames.ESPRIM,
-                        new io.citadel.engine.pipeline.EsprimStage(
-                                new io.citadel.e2e.esprim.EsprimReceiver(esprimKeys, esprimSettings, Clock.systemUTC()),
-                                forwarder,
-                                ids,
-                                self::handle))
+                        new io.citadel.engine.pipeline.EsprimStage(esprimReceiver, forwarder, ids, self::handle))
                 .then(StageNames.EXECUTION_TIME, new ExecutionTimeStage())
                 .then(StageNames.AUTHORIZE, new AuthorizeStage(operations, accessControl))
                 .then(StageNames.OPERATE, new OperateStage());
@@ -226,6 +236,9 @@ public final class CseBuilder {
         self.set(pipeline);
         notifier.deleteWith(ri -> delete.delete(ri, null).isPresent());
         new CseBootstrap(settings, schema, store, repository).ensureCseBase();
+        io.citadel.engine.e2e.SecurityInfoPublisher esi = new io.citadel.engine.e2e.SecurityInfoPublisher(
+                esprimReceiver, esprimSuids, store, settings, esprimSettings.randLifetime());
+        esi.publish();
         ExpiryReaper reaper = new ExpiryReaper(store, delete);
         return new Cse(
                 settings,
@@ -237,7 +250,8 @@ public final class CseBuilder {
                 remotes,
                 subscriptions,
                 options.revocations(),
-                List.of(reaper, fanOut, announcer, nonBlocking, notifier));
+                esi::esi,
+                List.of(reaper, fanOut, announcer, nonBlocking, notifier, esi));
     }
 
     private Map<ResourceType, TypeBehaviour> behaviours(

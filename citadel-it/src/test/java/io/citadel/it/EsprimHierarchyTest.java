@@ -114,6 +114,11 @@ class EsprimHierarchyTest {
                 "/id-in");
         OneM2mHttpClient inAdmin = in.client().as(CseProcess.ADMIN);
         CseHierarchyTest.await(() -> inAdmin.retrieve("cse-in/id-mn").rsc() == 2000, "MN registered at IN");
+        // the MN handed its end-to-end security information to the IN with its registration
+        assertThat(String.valueOf(
+                        inAdmin.retrieve("cse-in/id-mn").resource("m2m:csr").get("esi")))
+                .contains("esf=[13]")
+                .contains("esri=r");
         OneM2mResponse policy = inAdmin.create(
                 "cse-in",
                 1,

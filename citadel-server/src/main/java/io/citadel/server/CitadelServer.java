@@ -164,7 +164,8 @@ public final class CitadelServer implements AutoCloseable {
                     .firmwareUpdateKeys(FirmwareUpdateKeys.load(config))
                     .esprim(
                             EsprimSetup.keys(KeyBrokerSetup.wrapForEsprim(config, settings, credentials.esprimStore())),
-                            EsprimSetup.settings(config))
+                            EsprimSetup.settings(config),
+                            EsprimSetup.suids(config))
                     .build();
             HttpSettings httpSettings = listener(config, host, port);
             boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);

@@ -63,6 +63,15 @@ final class EsprimSetup {
         };
     }
 
+    /** The ESPrim SUIDs this CSE takes: 13 (configured keys), and 23 when a MEF brokers keys for it. */
+    static java.util.List<Integer> suids(Configuration config) {
+        String brokers = config.get(ConfigKey.KEY_BROKER);
+        boolean mef = brokers != null
+                && java.util.Arrays.stream(brokers.split(","))
+                        .anyMatch(b -> !b.strip().startsWith("maf:"));
+        return mef ? java.util.List.of(13, 23) : java.util.List.of(13);
+    }
+
     static EsprimReceiver.Settings settings(Configuration config) {
         SessionKeys.Input input = SessionKeys.Input.valueOf(
                 config.get(ConfigKey.ESPRIM_RAND_INPUT).toUpperCase(Locale.ROOT));

@@ -65,13 +65,17 @@ public final class RegistrarLink implements AutoCloseable {
     private volatile boolean reachable = true;
     private volatile String remoteAddress;
 
+    private final java.util.function.Supplier<Map<String, Object>> ownSecurityInfo;
+
     public RegistrarLink(
             CseSettings settings,
             Registrar registrar,
             OutboundRequests outbound,
             ResourceStore store,
             RemoteCseIndex routes,
-            List<String> ownPointOfAccess) {
+            List<String> ownPointOfAccess,
+            java.util.function.Supplier<Map<String, Object>> ownSecurityInfo) {
+        this.ownSecurityInfo = ownSecurityInfo;
         this.settings = settings;
         this.registrar = registrar;
         this.outbound = outbound;
@@ -211,6 +215,9 @@ public final class RegistrarLink implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("poa", ownPointOfAccess);
         m.put("dcse", routes.descendants());
+        if (ownSecurityInfo != null) {
+            m.put("esi", ownSecurityInfo.get()); // kept current: the rand object in it is replaced now and then
+        }
         return m;
     }
 

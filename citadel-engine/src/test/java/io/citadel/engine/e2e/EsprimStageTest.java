@@ -178,6 +178,28 @@ class EsprimStageTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void the_cse_base_shows_its_esprim_suids_and_the_receiver_rand_object_an_originator_may_use() {
+        ResponsePrimitive cb = cse.handle(
+                RequestPrimitive.builder(Operation.RETRIEVE, "/id-in/cse-in")
+                        .from("Cae1")
+                        .requestId("cb")
+                        .releaseVersion("3")
+                        .build(),
+                RequestContext.local());
+        Map<String, Object> esi = (Map<String, Object>)
+                ((Map<String, Object>) ((Map<String, Object>) cb.content()).get("m2m:cb")).get("esi");
+        assertThat(esi).containsEntry("esf", List.of(13L));
+        RandObject esro = RandObject.parse(esi.get("esro"), true);
+        assertThat(esro).isEqualTo(receiverRand()).as("the sit 3 answer is the same shared object");
+        EsprimOriginator o = new EsprimOriginator(
+                KID, pairwise, esro, 10, Duration.ofMinutes(10), SessionKeys.Input.VALUES, Clock.systemUTC());
+        assertThat(opened(o, send(o, createContainer("Cae1", "/id-in/cse-in/Cae1", "via-esro")))
+                        .status())
+                .isEqualTo(ResponseStatusCode.CREATED);
+    }
+
+    @Test
     void a_create_and_a_retrieve_through_esprim_are_answered_sealed() {
         EsprimOriginator o = originator(KID, pairwise);
         ResponsePrimitive created = opened(o, send(o, createContainer("Cae1", "/id-in/cse-in/Cae1", "secret")));
