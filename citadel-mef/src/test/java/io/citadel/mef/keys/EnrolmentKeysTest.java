@@ -88,8 +88,8 @@ class EnrolmentKeysTest {
                 .as("unknown KeID")
                 .isEqualTo(404);
         assertThat(status(() -> keys.fetch(keyId, "x", TARGET, "/id-in"))).isEqualTo(400);
-        assertThat(status(() -> keys.fetch(keyId, "23", TARGET, "/id-in")))
-                .as("a use not served")
+        assertThat(status(() -> keys.fetch(keyId, "24", TARGET, "/id-in")))
+                .as("a use not served (ESData keys)")
                 .isEqualTo(403);
         assertThat(status(() -> keys.fetch(keyId, "22", List.of("id-mn9.citadel.example"), "/id-in")))
                 .as("another CSE's certificate")
@@ -98,6 +98,9 @@ class EnrolmentKeysTest {
                 .as("From not the target")
                 .isEqualTo(403);
         assertThat(keys.fetch(keyId, "22", TARGET, "/id-in").enrolee()).isEqualTo("/id-in/Cdev1");
+        assertThat(keys.fetch(keyId, "23", TARGET, "/id-in").enrolee())
+                .as("the pairwise ESPrim key goes to the same target")
+                .isEqualTo("/id-in/Cdev1");
     }
 
     @Test
