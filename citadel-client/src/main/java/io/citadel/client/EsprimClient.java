@@ -133,6 +133,9 @@ public final class EsprimClient implements AutoCloseable {
         }
         drop();
         ResponsePrimitive r = hop.send(Operation.NOTIFY, target, b -> b.content(Map.of("m2m:seci", Map.of("sit", 3L))));
+        if (r.status() != ResponseStatusCode.OK) {
+            throw new OuterFailure(r.status());
+        }
         if (r.status() != ResponseStatusCode.OK
                 || !(r.content() instanceof Map<?, ?> c)
                 || !(c.get("m2m:seci") instanceof Map<?, ?> seci)

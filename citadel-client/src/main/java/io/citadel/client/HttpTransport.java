@@ -246,7 +246,14 @@ public final class HttpTransport implements OneM2mTransport {
                 if (rsp.requestId() != null) {
                     exchange.getResponseHeaders().add("X-M2M-RI", rsp.requestId());
                 }
-                exchange.sendResponseHeaders(rsp.status().httpStatus(), -1);
+                if (rsp.content() == null) {
+                    exchange.sendResponseHeaders(rsp.status().httpStatus(), -1);
+                } else { // an answer with content (an ESPrim answer, say)
+                    byte[] json = ContentCodec.of(Serialization.JSON).encode(rsp.content());
+                    exchange.getResponseHeaders().add("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(rsp.status().httpStatus(), json.length);
+                    exchange.getResponseBody().write(json);
+                }
             } catch (RuntimeException e) {
                 exchange.getResponseHeaders().add("X-M2M-RSC", "4000");
                 exchange.sendResponseHeaders(400, -1);

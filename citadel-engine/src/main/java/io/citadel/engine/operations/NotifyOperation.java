@@ -18,8 +18,10 @@ import java.util.Map;
 
 /**
  * NOTIFY received by this CSE (TS-0001 §10.2.5.21-23): to an {@code <AE>} or {@code <remoteCSE>} it is
- * re-targeted to that entity's {@code poa} after the originator's NOTIFY privilege on it is checked; to
- * the {@code <CSEBase>} it is for the CSE itself and acknowledged; any other target refuses it.
+ * re-targeted to that entity's {@code poa} after the originator's NOTIFY privilege on it is checked (also an
+ * {@code m2m:seci}, e.g. an ESPrim object for that entity, which this CSE only relays); to the {@code <CSEBase>} it is
+ * for the CSE itself and acknowledged (the ESPrim stage has taken {@code m2m:seci} sit 3 and 5 before); any other
+ * target refuses it.
  */
 public final class NotifyOperation {
     private final EngineParts parts;
@@ -38,14 +40,17 @@ public final class NotifyOperation {
             throw new OneM2mException(
                     ResponseStatusCode.OPERATION_NOT_ALLOWED, "NOTIFY cannot target a virtual resource or attribute");
         }
+        Resource r = target.resource();
+        boolean toEntity = r.type() == ResourceType.AE || r.type() == ResourceType.REMOTE_CSE;
         if (!(req.content() instanceof Map<?, ?> content)
                 || content.size() != 1
                 || !(content.containsKey("m2m:sgn")
                         || content.containsKey("m2m:agn")
-                        || content.containsKey("m2m:rsp"))) {
-            throw OneM2mException.badRequest("NOTIFY content must be one m2m:sgn, m2m:agn or m2m:rsp");
+                        || content.containsKey("m2m:rsp")
+                        || (toEntity && content.containsKey("m2m:seci")))) {
+            throw OneM2mException.badRequest(
+                    "NOTIFY content must be one m2m:sgn, m2m:agn or m2m:rsp (or m2m:seci to an AE or remote CSE)");
         }
-        Resource r = target.resource();
         switch (r.type()) {
             case CSE_BASE -> {
                 return new OperationPlan(
