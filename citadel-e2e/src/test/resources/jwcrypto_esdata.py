@@ -42,6 +42,10 @@ def main():
         token = jwe.JWE(data, protected=json.dumps({"alg": "ECDH-ES+A128KW", "enc": "A128GCM", "kid": sys.argv[3]}))
         token.add_recipient(cert_key(sys.argv[2]))
         sys.stdout.write(token.serialize(compact=True))
+    elif mode == "encrypt-json-one":
+        token = jwe.JWE(data, protected=json.dumps({"enc": "A128GCM"}))
+        token.add_recipient(cert_key(sys.argv[2]), header=json.dumps({"alg": "ECDH-ES+A128KW", "kid": sys.argv[3]}))
+        sys.stdout.write(token.serialize())
     elif mode == "encrypt-json":
         token = jwe.JWE(data, protected=json.dumps({"enc": "A128GCM"}))
         other = jwk.JWK.generate(kty="EC", crv="P-256")

@@ -21,7 +21,6 @@ import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
-import com.nimbusds.jose.crypto.MultiDecrypter;
 import com.nimbusds.jose.crypto.MultiEncrypter;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -255,11 +254,7 @@ public final class EsData {
         String e = envelope.strip();
         try {
             if (e.startsWith("{")) {
-                JWEObjectJSON jwe = JWEObjectJSON.parse(e);
-                JWEHeader h = jwe.getHeader();
-                if (!CONTENT.contains(h.getEncryptionMethod()) || h.getCompressionAlgorithm() != null) {
-                    throw new EsDataException("the JWE's enc is not one ESData allows, or it is compressed");
-                }
+                parseJson(e); // every recipient's merged header checked as open() checks it
                 return 2;
             }
             int parts = e.split("\\.", -1).length;
@@ -270,8 +265,9 @@ public final class EsData {
             }
             if (parts == 3) {
                 JWSHeader h = JWSObject.parse(e).getHeader();
-                if (!SIGNATURES.contains(h.getAlgorithm()) || h.getKeyID() == null) {
-                    throw new EsDataException("the JWS's alg is not one ESData allows, or it names no key");
+                if (!SIGNATURES.contains(h.getAlgorithm()) || h.getKeyID() == null || h.getCriticalParams() != null) {
+                    throw new EsDataException(
+                            "the JWS's alg is not one ESData allows, it names no key, or it has critical parameters");
                 }
                 return 1;
             }
@@ -325,12 +321,18 @@ public final class EsData {
             throw new EsDataException("the JWE names no key (kid)");
         }
         try {
-            if (JWEAlgorithm.DIR.equals(h.getAlgorithm())) {
-                jwe.decrypt(new DirectDecrypter(symmetric(keys, kid)));
-            } else if (h.getAlgorithm().getName().startsWith("ECDH-ES")) {
+            if (h.getAlgorithm().getName().startsWith("ECDH-ES")) {
                 jwe.decrypt(new ECDHDecrypter(ecPrivate(keys, kid)));
             } else {
-                jwe.decrypt(new AESDecrypter(symmetric(keys, kid)));
+                byte[] key = symmetric(keys, kid);
+                try {
+                    jwe.decrypt(
+                            JWEAlgorithm.DIR.equals(h.getAlgorithm())
+                                    ? new DirectDecrypter(key)
+                                    : new AESDecrypter(key));
+                } finally {
+                    java.util.Arrays.fill(key, (byte) 0);
+                }
             }
         } catch (JOSEException | RuntimeException ex) {
             if (ex instanceof EsDataException d) {
@@ -344,79 +346,171 @@ public final class EsData {
                 keys);
     }
 
-    private static Opened decryptJson(String json, Keys keys) {
-        JWEObjectJSON jwe;
+    /** One recipient of a JWE in JSON serialization: its whole header (protected, shared, own) and wrapped key. */
+    private record JsonRecipient(JWEHeader header, com.nimbusds.jose.util.Base64URL encryptedKey) {}
+
+    /** A JWE in JSON serialization (general or flattened), its headers merged and checked per recipient. */
+    private record JsonJwe(
+            List<JsonRecipient> recipients,
+            com.nimbusds.jose.util.Base64URL iv,
+            com.nimbusds.jose.util.Base64URL ciphertext,
+            com.nimbusds.jose.util.Base64URL tag,
+            byte[] aad) {}
+
+    /**
+     * Parses a JWE in JSON serialization by hand: each recipient's header is the protected header, the shared
+     * unprotected one and its own, merged (a name twice is refused, RFC 7516 §7.2.1) and checked as a compact header
+     * is (allowed alg and enc, no zip, no crit), so that no recipient's unprotected header can change how the content
+     * is opened. The AAD is the protected header as sent (and {@code aad} when present).
+     */
+    private static JsonJwe parseJson(String json) {
+        com.fasterxml.jackson.databind.JsonNode n;
         try {
-            jwe = JWEObjectJSON.parse(json);
-        } catch (ParseException | RuntimeException ex) {
+            n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        } catch (java.io.IOException e) {
             throw new EsDataException("protected data is not a JWE in JSON serialization");
         }
-        JWEHeader shared = jwe.getHeader();
-        if (shared.getCompressionAlgorithm() != null || shared.getCriticalParams() != null) {
-            throw new EsDataException("compressed JWEs and critical header parameters are not taken");
+        if (n == null
+                || !n.isObject()
+                || !n.path("protected").isTextual()
+                || !n.path("ciphertext").isTextual()
+                || !n.path("iv").isTextual()
+                || !n.path("tag").isTextual()) {
+            throw new EsDataException("protected data is not a JWE in JSON serialization");
         }
-        if (!CONTENT.contains(shared.getEncryptionMethod())) {
-            throw new EsDataException("enc is not A128GCM, A192GCM or A256GCM");
+        String protectedB64 = n.get("protected").asText();
+        java.util.Map<String, Object> shared = new java.util.LinkedHashMap<>();
+        try {
+            shared.putAll(com.nimbusds.jose.util.JSONObjectUtils.parse(
+                    new com.nimbusds.jose.util.Base64URL(protectedB64).decodeToString()));
+            if (n.has("unprotected")) {
+                merge(
+                        shared,
+                        com.nimbusds.jose.util.JSONObjectUtils.parse(
+                                n.get("unprotected").toString()));
+            }
+        } catch (ParseException e) {
+            throw new EsDataException("the JWE's header is not JSON");
         }
-        for (JWEObjectJSON.Recipient r : jwe.getRecipients()) {
-            String kid = r.getUnprotectedHeader() == null
-                    ? null
-                    : r.getUnprotectedHeader().getKeyID();
-            Object alg = r.getUnprotectedHeader() == null
-                    ? null
-                    : r.getUnprotectedHeader().getParam("alg");
-            if (kid == null || alg == null) {
-                continue;
+        List<com.fasterxml.jackson.databind.JsonNode> parts = new ArrayList<>();
+        if (n.has("recipients")) {
+            if (!n.get("recipients").isArray()
+                    || n.get("recipients").size() == 0
+                    || n.get("recipients").size() > 64) {
+                throw new EsDataException("the JWE has no or too many recipients");
             }
-            JWEAlgorithm algorithm = JWEAlgorithm.parse(alg.toString());
-            if (!KEY_MANAGEMENT.contains(algorithm) || JWEAlgorithm.DIR.equals(algorithm)) {
-                continue;
-            }
-            JWK jwk = jwk(keys, kid, algorithm);
-            if (jwk == null) {
-                continue;
-            }
+            n.get("recipients").forEach(parts::add);
+        } else {
+            parts.add(n); // flattened: header and encrypted_key at the top
+        }
+        List<JsonRecipient> recipients = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode r : parts) {
+            java.util.Map<String, Object> merged = new java.util.LinkedHashMap<>(shared);
             try {
-                jwe.decrypt(new MultiDecrypter(jwk));
+                if (r.has("header")) {
+                    merge(
+                            merged,
+                            com.nimbusds.jose.util.JSONObjectUtils.parse(
+                                    r.get("header").toString()));
+                }
+                JWEHeader h = JWEHeader.parse(merged);
+                checkAlgorithms(h.getAlgorithm(), h.getEncryptionMethod(), h);
+                recipients.add(new JsonRecipient(
+                        h,
+                        r.path("encrypted_key").isTextual()
+                                ? new com.nimbusds.jose.util.Base64URL(
+                                        r.get("encrypted_key").asText())
+                                : null));
+            } catch (ParseException e) {
+                throw new EsDataException("a recipient's header of the JWE is not usable");
+            }
+        }
+        String aad =
+                protectedB64 + (n.path("aad").isTextual() ? "." + n.get("aad").asText() : "");
+        return new JsonJwe(
+                recipients,
+                new com.nimbusds.jose.util.Base64URL(n.get("iv").asText()),
+                new com.nimbusds.jose.util.Base64URL(n.get("ciphertext").asText()),
+                new com.nimbusds.jose.util.Base64URL(n.get("tag").asText()),
+                aad.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    private static void merge(java.util.Map<String, Object> into, java.util.Map<String, Object> more) {
+        for (var e : more.entrySet()) {
+            if (into.putIfAbsent(e.getKey(), e.getValue()) != null) {
+                throw new EsDataException("the JWE names the header parameter " + e.getKey() + " twice");
+            }
+        }
+    }
+
+    private static Opened decryptJson(String json, Keys keys) {
+        JsonJwe jwe = parseJson(json);
+        for (JsonRecipient r : jwe.recipients()) {
+            String kid = r.header().getKeyID();
+            if (kid == null) {
+                continue;
+            }
+            JWEAlgorithm alg = r.header().getAlgorithm();
+            byte[] plain;
+            try {
+                if (alg.getName().startsWith("ECDH-ES")) {
+                    Optional<java.security.KeyPair> pair = keys.decryption(kid);
+                    if (pair.isEmpty() || !(pair.get().getPrivate() instanceof ECPrivateKey ec)) {
+                        continue;
+                    }
+                    plain = new ECDHDecrypter(ec)
+                            .decrypt(r.header(), r.encryptedKey(), jwe.iv(), jwe.ciphertext(), jwe.tag(), jwe.aad());
+                } else {
+                    Optional<byte[]> key = keys.symmetric(kid);
+                    if (key.isEmpty()) {
+                        continue;
+                    }
+                    try {
+                        plain = JWEAlgorithm.DIR.equals(alg)
+                                ? new DirectDecrypter(key.get())
+                                        .decrypt(
+                                                r.header(),
+                                                r.encryptedKey(),
+                                                jwe.iv(),
+                                                jwe.ciphertext(),
+                                                jwe.tag(),
+                                                jwe.aad())
+                                : new AESDecrypter(key.get())
+                                        .decrypt(
+                                                r.header(),
+                                                r.encryptedKey(),
+                                                jwe.iv(),
+                                                jwe.ciphertext(),
+                                                jwe.tag(),
+                                                jwe.aad());
+                    } finally {
+                        java.util.Arrays.fill(key.get(), (byte) 0);
+                    }
+                }
             } catch (JOSEException | RuntimeException ex) {
                 throw new EsDataException("the JWE does not open with the key " + kid);
             }
             return nested(
-                    jwe.getPayload().toBytes(),
-                    shared.getContentType() == null
+                    plain,
+                    r.header().getContentType() == null
                             ? null
-                            : shared.getContentType().toString(),
+                            : r.header().getContentType().toString(),
                     keys);
         }
         throw new EsDataException("none of the JWE's recipients is a key of this side");
-    }
-
-    private static JWK jwk(Keys keys, String kid, JWEAlgorithm algorithm) {
-        if (algorithm.getName().startsWith("ECDH-ES")) {
-            Optional<java.security.KeyPair> k = keys.decryption(kid);
-            if (k.isEmpty()
-                    || !(k.get().getPrivate() instanceof ECPrivateKey ec)
-                    || !(k.get().getPublic() instanceof ECPublicKey pub)) {
-                return null;
-            }
-            return new ECKey.Builder(Curve.P_256, pub)
-                    .privateKey(ec)
-                    .keyID(kid)
-                    .algorithm(algorithm)
-                    .build();
-        }
-        Optional<byte[]> k = keys.symmetric(kid);
-        return k.map(bytes -> (JWK) new OctetSequenceKey.Builder(bytes)
-                        .keyID(kid)
-                        .algorithm(algorithm)
-                        .build())
-                .orElse(null);
     }
 
     private static Opened nested(byte[] payload, String cty, Keys keys) {
         if (cty != null && cty.equalsIgnoreCase("JOSE")) {
             String inner = new String(payload, java.nio.charset.StandardCharsets.US_ASCII);
             if (inner.split("\\.", -1).length != 3) {
+                throw new EsDataException("the nested content of the JWE is not a JWS");
+            }
+            try {
+                if (!JWSObject.parse(inner).getHeader().getAlgorithm().getName().startsWith("ES")) {
+                    throw new EsDataException("a nested signature is a certificate's (ES256), not a MIC");
+                }
+            } catch (ParseException e) {
                 throw new EsDataException("the nested content of the JWE is not a JWS");
             }
             return new Opened(verify(inner, keys), signerOf(inner), true);

@@ -135,6 +135,48 @@ class EsDataTest {
     }
 
     @Test
+    void an_unprotected_recipient_header_cannot_change_how_the_content_is_opened() throws Exception {
+        EsData.Keys keys = targetSide();
+        String several = EsData.encrypt(
+                        PLAIN,
+                        List.of(
+                                new EsData.CertificateRecipient("target", target.certificate()),
+                                new EsData.SymmetricRecipient("14-shared@citadel.example", SHARED)),
+                        false)
+                .envelope();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode zipped =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(several);
+        for (var r : zipped.withArray("recipients")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) r.get("header")).put("zip", "DEF");
+        }
+        refused(
+                () -> EsData.open(zipped.toString(), keys),
+                "compressed JWEs and critical header parameters are not taken");
+        refused(
+                () -> EsData.inspect(zipped.toString()),
+                "compressed JWEs and critical header parameters are not taken");
+        com.fasterxml.jackson.databind.node.ObjectNode twice =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(several);
+        ((com.fasterxml.jackson.databind.node.ObjectNode)
+                        twice.withArray("recipients").get(0).get("header"))
+                .put("enc", "A256GCM");
+        refused(() -> EsData.open(twice.toString(), keys), "the JWE names the header parameter enc twice");
+        // a nested MIC is no signature of the source: refused inside a JWE
+        JWEObject nestedMic = new JWEObject(
+                new JWEHeader.Builder(JWEAlgorithm.A128KW, EncryptionMethod.A128GCM)
+                        .keyID("14-shared@citadel.example")
+                        .contentType("JOSE")
+                        .build(),
+                new Payload(EsData.sign(PLAIN, new EsData.SymmetricSigner("15-mic@citadel.example", MIC))
+                        .envelope()));
+        nestedMic.encrypt(new AESEncrypter(SHARED));
+        refused(
+                () -> EsData.open(nestedMic.serialize(), keys),
+                "a nested signature is a certificate's (ES256), not a MIC");
+    }
+
+    @Test
     void encryption_only_for_one_or_several_recipients_opens_for_each() {
         EsData.Keys keys = targetSide();
         for (EsData.Protected p : List.of(

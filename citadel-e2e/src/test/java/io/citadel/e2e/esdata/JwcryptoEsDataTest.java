@@ -150,6 +150,11 @@ class JwcryptoEsDataTest {
                                 .payload(),
                         StandardCharsets.UTF_8))
                 .isEqualTo(PLAIN);
+        String flattened = run(PLAIN, "encrypt-json-one", target.certPem().toString(), "target");
+        assertThat(flattened).contains("\"header\"").doesNotContain("\"recipients\"");
+        assertThat(new String(EsData.open(flattened, targetSide).payload(), StandardCharsets.UTF_8))
+                .as("one recipient in the flattened JSON serialization")
+                .isEqualTo(PLAIN);
         assertThat(new String(
                         EsData.open(run(PLAIN, "encrypt-json", target.certPem().toString(), "target"), targetSide)
                                 .payload(),
