@@ -11,23 +11,38 @@ import io.citadel.protocol.codec.PrimitiveCodec;
 import io.citadel.protocol.codec.Serialization;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * An AE as the receiver of ESPrim (TS-0003 §8.4): in front of the AE's own handler of the requests its CSE delivers
- * ({@link OneM2mTransport#receive}), it answers a NOTIFY {@code m2m:seci} sit 3 with the AE's receiver rand object,
- * opens a sit 5 ESPrim object ({@link EsprimReceiver}: its checks and codes), refuses an inner request that is not
- * from the identity the pairwise key is bound to (4116), hands the inner request to the handler, and seals its
- * answer. Anything else goes to the handler as it came. The hosting CSE only relays the NOTIFY (after checking the
- * originator's NOTIFY privilege on the AE).
+ * An AE as the receiver of ESPrim (TS-0003 §8.4), in front of the AE's handlers of what its CSE delivers
+ * ({@link OneM2mTransport#receive}): a NOTIFY {@code m2m:seci} sit 3 gets the AE's receiver rand object; a sit 5
+ * ESPrim object is opened ({@link EsprimReceiver}: its checks and codes) and its inner request, which must be a
+ * request, JSON, from the identity the pairwise key is bound to (4116) and for this AE or a resource below it (4005),
+ * goes to the {@code sealed} handler with that authenticated identity; whatever that handler answers, refusals
+ * included, goes back sealed. Everything else goes to the {@code plain} handler as it came. The hosting CSE only relays
+ * the NOTIFY (after checking the originator's NOTIFY privilege on the AE).
  */
 public final class EsprimResponder implements Function<RequestPrimitive, ResponsePrimitive> {
     private final EsprimReceiver receiver;
-    private final Function<RequestPrimitive, ResponsePrimitive> handler;
+    private final String self;
+    private final BiFunction<RequestPrimitive, String, ResponsePrimitive> sealed;
+    private final Function<RequestPrimitive, ResponsePrimitive> plain;
 
-    public EsprimResponder(EsprimReceiver receiver, Function<RequestPrimitive, ResponsePrimitive> handler) {
+    /**
+     * @param self the AE's resource address as originators name it (e.g. {@code /id-in/cse-in/CaeB})
+     * @param sealed answers an inner request; its second argument is the ESPrim-authenticated originator
+     * @param plain answers every other request the CSE delivers
+     */
+    public EsprimResponder(
+            EsprimReceiver receiver,
+            String self,
+            BiFunction<RequestPrimitive, String, ResponsePrimitive> sealed,
+            Function<RequestPrimitive, ResponsePrimitive> plain) {
         this.receiver = receiver;
-        this.handler = handler;
+        this.self = self;
+        this.sealed = sealed;
+        this.plain = plain;
     }
 
     @Override
@@ -37,7 +52,7 @@ public final class EsprimResponder implements Function<RequestPrimitive, Respons
                 || !(c.get("m2m:seci") instanceof Map<?, ?> seci)
                 || !(seci.get("sit") instanceof Number sit)
                 || (sit.intValue() != 3 && sit.intValue() != 5)) {
-            return handler.apply(request);
+            return plain.apply(request);
         }
         try {
             if (sit.intValue() == 3) {
@@ -54,27 +69,31 @@ public final class EsprimResponder implements Function<RequestPrimitive, Respons
             EsprimReceiver.Opened opened = receiver.open(epo);
             RequestPrimitive inner;
             try {
-                if (opened.contentType() != null && !opened.contentType().equals(EsprimObject.REQUEST_TYPE)) {
-                    throw new OneM2mException(
-                            ResponseStatusCode.ESPRIM_UNSUPPORTED_OPTION, "the inner request is JSON here");
-                }
-                inner = PrimitiveCodec.decodeRequest(
-                        PrimitiveCodec.document(opened.plaintext(), Serialization.JSON), Instant.now());
-                if (inner.from() == null || !inner.from().equals(opened.identity())) {
-                    throw new OneM2mException(
-                            ResponseStatusCode.ESPRIM_IMPERSONATION_ERROR,
-                            "the inner request is not from the identity the pairwise key is bound to");
-                }
+                inner = inner(opened);
             } catch (RuntimeException e) {
                 opened.discard();
                 throw e;
             }
-            ResponsePrimitive answer = handler.apply(inner);
-            byte[] json = PrimitiveCodec.serialize(PrimitiveCodec.encode(answer, inner.from()), Serialization.JSON);
+            ResponsePrimitive answer;
+            try {
+                answer = sealed.apply(inner, opened.identity());
+            } catch (OneM2mException e) { // the handler's refusal is the inner answer: sealed like any other
+                answer = ResponsePrimitive.of(e.status(), inner, Map.of("m2m:dbg", e.getMessage()));
+            } catch (RuntimeException e) {
+                answer = ResponsePrimitive.of(
+                        ResponseStatusCode.INTERNAL_SERVER_ERROR, inner, Map.of("m2m:dbg", "the AE could not answer"));
+            }
+            String epoAnswer;
+            try {
+                epoAnswer = receiver.sealResponse(
+                        opened,
+                        PrimitiveCodec.serialize(PrimitiveCodec.encode(answer, inner.from()), Serialization.JSON));
+            } catch (RuntimeException e) {
+                opened.discard();
+                throw new OneM2mException(ResponseStatusCode.ESPRIM_ENCRYPTION_ERROR, "the answer could not be sealed");
+            }
             return ResponsePrimitive.of(
-                    ResponseStatusCode.OK,
-                    request,
-                    Map.of("m2m:seci", Map.of("sit", 5L, "epo", receiver.sealResponse(opened, json))));
+                    ResponseStatusCode.OK, request, Map.of("m2m:seci", Map.of("sit", 5L, "epo", epoAnswer)));
         } catch (OneM2mException e) {
             return ResponsePrimitive.of(e.status(), request, Map.of("m2m:dbg", e.getMessage()));
         } catch (RuntimeException e) {
@@ -83,5 +102,27 @@ public final class EsprimResponder implements Function<RequestPrimitive, Respons
                     request,
                     Map.of("m2m:dbg", "the ESPrim object could not be handled"));
         }
+    }
+
+    private RequestPrimitive inner(EsprimReceiver.Opened opened) {
+        String cty = opened.contentType();
+        if (cty != null && !cty.equals(EsprimObject.REQUEST_TYPE) && !cty.equals("application/json")) {
+            throw new OneM2mException(ResponseStatusCode.ESPRIM_UNSUPPORTED_OPTION, "the inner request is JSON here");
+        }
+        Map<String, Object> document = PrimitiveCodec.document(opened.plaintext(), Serialization.JSON);
+        if (PrimitiveCodec.isResponse(document)) {
+            throw OneM2mException.badRequest("the inner primitive is a response, not a request");
+        }
+        RequestPrimitive inner = PrimitiveCodec.decodeRequest(document, Instant.now());
+        if (inner.from() == null || !inner.from().equals(opened.identity())) {
+            throw new OneM2mException(
+                    ResponseStatusCode.ESPRIM_IMPERSONATION_ERROR,
+                    "the inner request is not from the identity the pairwise key is bound to");
+        }
+        if (!inner.to().equals(self) && !inner.to().startsWith(self + "/")) {
+            throw new OneM2mException(
+                    ResponseStatusCode.OPERATION_NOT_ALLOWED, "the inner request is for another entity than this AE");
+        }
+        return inner;
     }
 }

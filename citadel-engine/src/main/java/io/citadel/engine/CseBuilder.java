@@ -91,7 +91,9 @@ public final class CseBuilder {
     private FirmwareSignatures firmwareUpdates = FirmwareSignatures.NONE;
     private final List<Consumer<Pipeline.Builder>> customizations = new ArrayList<>();
     private io.citadel.e2e.esprim.PairwiseKeys esprimKeys = (kid, now) -> java.util.Optional.empty();
-    private List<Integer> esprimSuids = List.of(13);
+    /** The ESPrim SUIDs advertised in the CSEBase's esi; none: no esi (an absent esi says: no end-to-end security). */
+    private List<Integer> esprimSuids = List.of();
+
     private io.citadel.e2e.esprim.EsprimReceiver.Settings esprimSettings =
             io.citadel.e2e.esprim.EsprimReceiver.Settings.defaults();
 
@@ -120,6 +122,7 @@ public final class CseBuilder {
             io.citadel.e2e.esprim.PairwiseKeys keys, io.citadel.e2e.esprim.EsprimReceiver.Settings esprim) {
         this.esprimKeys = Objects.requireNonNull(keys, "keys");
         this.esprimSettings = Objects.requireNonNull(esprim, "esprim");
+        this.esprimSuids = List.of(13);
         return this;
     }
 
@@ -236,9 +239,18 @@ public final class CseBuilder {
         self.set(pipeline);
         notifier.deleteWith(ri -> delete.delete(ri, null).isPresent());
         new CseBootstrap(settings, schema, store, repository).ensureCseBase();
-        io.citadel.engine.e2e.SecurityInfoPublisher esi = new io.citadel.engine.e2e.SecurityInfoPublisher(
-                esprimReceiver, esprimSuids, store, settings, esprimSettings.randLifetime());
-        esi.publish();
+        io.citadel.engine.e2e.SecurityInfoPublisher esi = esprimSuids.isEmpty()
+                ? null
+                : new io.citadel.engine.e2e.SecurityInfoPublisher(
+                        esprimReceiver, esprimSuids, store, settings, esprimSettings.randLifetime());
+        if (esi != null) {
+            try {
+                esi.publish();
+            } catch (RuntimeException e) {
+                esi.close();
+                throw e;
+            }
+        }
         ExpiryReaper reaper = new ExpiryReaper(store, delete);
         return new Cse(
                 settings,
@@ -250,8 +262,10 @@ public final class CseBuilder {
                 remotes,
                 subscriptions,
                 options.revocations(),
-                esi::esi,
-                List.of(reaper, fanOut, announcer, nonBlocking, notifier, esi));
+                esi == null ? null : esi::esi,
+                esi == null
+                        ? List.of(reaper, fanOut, announcer, nonBlocking, notifier)
+                        : List.of(reaper, fanOut, announcer, nonBlocking, notifier, esi));
     }
 
     private Map<ResourceType, TypeBehaviour> behaviours(

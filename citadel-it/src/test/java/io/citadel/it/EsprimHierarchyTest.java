@@ -98,6 +98,17 @@ class EsprimHierarchyTest {
                 .doesNotContain(HexFormat.of().formatHex(pairwise));
         in = CseProcess.start(inData, "--http-port", String.valueOf(inPort), "--insecure-cse-peers", "/id-mn");
         startRelay();
+        // the MN takes ESPrim objects too (from an IN application): it will say so to the IN with its registration
+        MefEnrolmentTest.cli(
+                "credentials",
+                "esprim",
+                "add",
+                "--kid",
+                "esprim-in-app@citadel.example",
+                "--for",
+                "/id-in/Capp",
+                "--data-dir",
+                dir.resolve("mn").toString());
         mn = CseProcess.start(
                 dir.resolve("mn"),
                 "--cse-id",
@@ -114,7 +125,11 @@ class EsprimHierarchyTest {
                 "/id-in");
         OneM2mHttpClient inAdmin = in.client().as(CseProcess.ADMIN);
         CseHierarchyTest.await(() -> inAdmin.retrieve("cse-in/id-mn").rsc() == 2000, "MN registered at IN");
-        // the MN handed its end-to-end security information to the IN with its registration
+        // both hold pairwise keys and advertise ESPrim (SUID 13) and a receiver rand object; the MN's comes to the IN
+        // with its registration
+        assertThat(String.valueOf(inAdmin.retrieve("cse-in").resource("m2m:cb").get("esi")))
+                .contains("esf=[13]")
+                .contains("esri=r");
         assertThat(String.valueOf(
                         inAdmin.retrieve("cse-in/id-mn").resource("m2m:csr").get("esi")))
                 .contains("esf=[13]")

@@ -61,11 +61,20 @@ class EsprimToAeTest {
                         : Optional.empty(),
                 EsprimReceiver.Settings.defaults(),
                 Clock.systemUTC());
-        String poa = bTransport.receive(new EsprimResponder(bReceiver, inner -> {
-            reachedB.add(inner);
-            return ResponsePrimitive.of(
-                    ResponseStatusCode.OK, inner, Map.of("m2m:cin", Map.of("con", "valve-open-42")));
-        }));
+        String poa = bTransport.receive(new EsprimResponder(
+                bReceiver,
+                "/id-in/cse-in/CaeB",
+                (inner, authenticated) -> {
+                    assertThat(authenticated).isEqualTo("/id-in/CaeA");
+                    reachedB.add(inner);
+                    if (inner.to().endsWith("/locked")) {
+                        throw new io.citadel.protocol.OneM2mException(
+                                ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE, "the lock is not yours");
+                    }
+                    return ResponsePrimitive.of(
+                            ResponseStatusCode.OK, inner, Map.of("m2m:cin", Map.of("con", "valve-open-42")));
+                },
+                n -> ResponsePrimitive.of(ResponseStatusCode.OK, n, null)));
         b = new OneM2mClient(bTransport, "CaeB");
         assertThat(b.create("/id-in/cse-in", 2, ae("CaeB", List.of(poa))).status())
                 .isEqualTo(ResponseStatusCode.CREATED);
@@ -126,6 +135,13 @@ class EsprimToAeTest {
                             EsprimClient.OuterFailure.class,
                             f -> assertThat(f.status()).isEqualTo(ResponseStatusCode.ESPRIM_BAD_MAC));
         }
+        try (EsprimClient elsewhere = esprim(a, "/id-in/CaeA", KID, pairwise)) {
+            assertThatThrownBy(() -> elsewhere.send(Operation.RETRIEVE, "/id-in/cse-in/CaeC/valve", r -> r))
+                    .as("an inner request for another entity than the AE it was sealed for")
+                    .isInstanceOfSatisfying(
+                            EsprimClient.OuterFailure.class,
+                            f -> assertThat(f.status()).isEqualTo(ResponseStatusCode.OPERATION_NOT_ALLOWED));
+        }
         assertThat(reachedB).isEmpty();
 
         try (EsprimClient e2e = esprim(a, "/id-in/CaeA", KID, pairwise)) {
@@ -133,7 +149,13 @@ class EsprimToAeTest {
             assertThat(answer.status()).isEqualTo(ResponseStatusCode.OK);
             assertThat(answer.content()).isEqualTo(Map.of("m2m:cin", Map.of("con", "valve-open-42")));
         }
-        assertThat(reachedB).singleElement().satisfies(inner -> {
+        try (EsprimClient e2e = esprim(a, "/id-in/CaeA", KID, pairwise)) {
+            ResponsePrimitive refusal = e2e.send(Operation.RETRIEVE, "/id-in/cse-in/CaeB/locked", r -> r);
+            assertThat(refusal.status())
+                    .as("the AE's own refusal comes back sealed, as its answer")
+                    .isEqualTo(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
+        }
+        assertThat(reachedB).hasSize(2).first().satisfies(inner -> {
             assertThat(inner.from()).isEqualTo("/id-in/CaeA");
             assertThat(inner.to()).isEqualTo("/id-in/cse-in/CaeB/valve");
         });

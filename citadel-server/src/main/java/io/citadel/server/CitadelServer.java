@@ -165,7 +165,7 @@ public final class CitadelServer implements AutoCloseable {
                     .esprim(
                             EsprimSetup.keys(KeyBrokerSetup.wrapForEsprim(config, settings, credentials.esprimStore())),
                             EsprimSetup.settings(config),
-                            EsprimSetup.suids(config))
+                            EsprimSetup.suids(config, credentials.esprimStore()))
                     .build();
             HttpSettings httpSettings = listener(config, host, port);
             boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);

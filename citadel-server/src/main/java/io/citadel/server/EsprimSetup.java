@@ -63,13 +63,24 @@ final class EsprimSetup {
         };
     }
 
-    /** The ESPrim SUIDs this CSE takes: 13 (configured keys), and 23 when a MEF brokers keys for it. */
-    static java.util.List<Integer> suids(Configuration config) {
+    /**
+     * The ESPrim SUIDs this CSE advertises: 13 when it holds configured pairwise keys, 23 when a MEF brokers keys for
+     * it; none (no {@code esi}) otherwise. Keys added while it runs are advertised from the next start.
+     */
+    static java.util.List<Integer> suids(Configuration config, PskStore esprimKeys) {
         String brokers = config.get(ConfigKey.KEY_BROKER);
         boolean mef = brokers != null
+                && !brokers.isBlank()
                 && java.util.Arrays.stream(brokers.split(","))
-                        .anyMatch(b -> !b.strip().startsWith("maf:"));
-        return mef ? java.util.List.of(13, 23) : java.util.List.of(13);
+                        .anyMatch(b -> !b.isBlank() && !b.strip().startsWith("maf:"));
+        java.util.List<Integer> suids = new java.util.ArrayList<>();
+        if (!esprimKeys.list().isEmpty()) {
+            suids.add(13);
+        }
+        if (mef) {
+            suids.add(23);
+        }
+        return java.util.List.copyOf(suids);
     }
 
     static EsprimReceiver.Settings settings(Configuration config) {

@@ -8,6 +8,7 @@ import io.citadel.engine.pipeline.RequestContext;
 import io.citadel.engine.resources.Resource;
 import io.citadel.engine.resources.Target;
 import io.citadel.protocol.OneM2mException;
+import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResourceType;
 import io.citadel.protocol.ResponsePrimitive;
@@ -58,7 +59,11 @@ public final class NotifyOperation {
                         () -> ResponsePrimitive.of(ResponseStatusCode.OK, req, null));
             }
             case AE, REMOTE_CSE -> {
-                return new OperationPlan(question((Map<?, ?>) content, r), () -> retarget(req, r));
+                AccessQuestion q = ((Map<?, ?>) req.content()).containsKey("m2m:seci")
+                        // an end-to-end object for the entity: NOTIFY privilege on it, for a CSE as for anyone
+                        ? AccessQuestion.Privilege.of(Operation.NOTIFY.permissionBit(), r)
+                        : question((Map<?, ?>) req.content(), r);
+                return new OperationPlan(q, () -> retarget(req, r));
             }
             default ->
                 throw new OneM2mException(
