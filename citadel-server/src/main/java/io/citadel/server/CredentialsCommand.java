@@ -103,11 +103,7 @@ final class CredentialsCommand {
                     return done ? 0 : 1;
                 }
                 case "list" -> {
-                    for (PskCredential p : admin.psks()) {
-                        out.println(p.identity() + "\t" + String.join(",", p.allowed()) + "\t"
-                                + (p.notAfter() == null ? "no expiry" : p.notAfter()));
-                    }
-                    return 0;
+                    return list(admin.psks(), out);
                 }
                 default -> {
                     err.println("unknown verb '" + verb + "'");
@@ -182,11 +178,7 @@ final class CredentialsCommand {
                     return done ? 0 : 1;
                 }
                 case "list" -> {
-                    for (PskCredential p : admin.esprimStore().list()) {
-                        out.println(p.identity() + "\t" + String.join(",", p.allowed()) + "\t"
-                                + (p.notAfter() == null ? "no expiry" : p.notAfter()));
-                    }
-                    return 0;
+                    return list(admin.esprimStore().list(), out);
                 }
                 default -> {
                     err.println("unknown verb '" + verb + "'");
@@ -197,6 +189,15 @@ final class CredentialsCommand {
             err.println("citadel: " + e.getMessage());
             return 2;
         }
+    }
+
+    /** One line per credential: its identity, the identities it is bound to, its expiry; never a key. */
+    private static int list(List<PskCredential> credentials, PrintStream out) {
+        for (PskCredential p : credentials) {
+            out.println(p.identity() + "\t" + String.join(",", p.allowed()) + "\t"
+                    + (p.notAfter() == null ? "no expiry" : p.notAfter()));
+        }
+        return 0;
     }
 
     /** Prints a new key once (hex; with a text key also the text) and wipes it. */

@@ -220,27 +220,14 @@ class CoapsInteropTest {
         Path deviceKey = opensslKey();
         Path request = opensslRequestFor(deviceKey, CoapsMef.PASSWORD);
         Path first = dir.resolve("first.der");
-        run(List.of(
+        run(estPost(
                 client,
-                "-B",
-                "30",
-                "-c",
                 factoryCert.toString(),
-                "-j",
                 factoryKey.toString(),
-                "-C",
                 mefCa.toString(),
-                "-m",
-                "post",
-                "-t",
-                "286",
-                "-A",
-                "287",
-                "-f",
                 request.toString(),
-                "-o",
                 first.toString(),
-                EST.formatted(mef.server.port()) + "sen"));
+                "sen"));
         Path firstPem = pemOf(first);
         assertThat(run(List.of("openssl", "verify", "-CAfile", mefCa.toString(), firstPem.toString())))
                 .contains(": OK");
@@ -248,51 +235,38 @@ class CoapsInteropTest {
                 .contains("URI:onem2m://citadel.example/id-in/Clibcoap-idev");
 
         Path second = dir.resolve("second.der");
-        run(List.of(
+        Path renewal = opensslRequestFor(deviceKey, CoapsMef.PASSWORD);
+        run(estPost(
                 client,
-                "-B",
-                "30",
-                "-c",
                 firstPem.toString(),
-                "-j",
                 deviceKey.toString(),
-                "-C",
                 mefCa.toString(),
-                "-m",
-                "post",
-                "-t",
-                "286",
-                "-A",
-                "287",
-                "-f",
-                opensslRequestFor(deviceKey, CoapsMef.PASSWORD).toString(),
-                "-o",
+                renewal.toString(),
                 second.toString(),
-                EST.formatted(mef.server.port()) + "sren"));
+                "sren"));
         Path secondPem = pemOf(second);
         assertThat(run(List.of("openssl", "verify", "-CAfile", mefCa.toString(), secondPem.toString())))
                 .contains(": OK");
 
-        String superseded = run(List.of(
-                client,
-                "-B",
-                "30",
-                "-c",
-                firstPem.toString(),
-                "-j",
-                deviceKey.toString(),
-                "-C",
-                mefCa.toString(),
-                "-m",
-                "post",
-                "-t",
-                "286",
-                "-A",
-                "287",
-                "-f",
-                request.toString(),
-                EST.formatted(mef.server.port()) + "sren"));
+        String superseded = run(estPost(
+                client, firstPem.toString(), deviceKey.toString(), mefCa.toString(), request.toString(), null, "sren"));
         assertThat(superseded).contains("4.01").contains("no enrolee: the DTLS handshake proved none the MEF knows");
+    }
+
+    /**
+     * A {@code coap-client} POST of a DER request (286) to EST {@code operation} with a certificate ({@code -c},
+     * {@code -j}) and the MEF's CA ({@code -C}), asking for the certificate alone (287), into {@code output} if given.
+     */
+    static List<String> estPost(
+            String client, String cert, String key, String ca, String request, String output, String operation) {
+        List<String> command = new ArrayList<>(List.of(
+                client, "-B", "30", "-c", cert, "-j", key, "-C", ca, "-m", "post", "-t", "286", "-A", "287", "-f",
+                request));
+        if (output != null) {
+            command.addAll(List.of("-o", output));
+        }
+        command.add(EST.formatted(mef.server.port()) + operation);
+        return command;
     }
 
     /** {@code der} as PEM, by {@code openssl x509}. */
