@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A P-256 key and its self-signed certificate, made by {@code openssl req} at test time. */
-record TestKeys(KeyPair pair, X509Certificate certificate, Path keyPem, Path certPem) {
-    static TestKeys make(Path dir, String name) throws Exception {
+public record TestKeys(KeyPair pair, X509Certificate certificate, Path keyPem, Path certPem) {
+    public static TestKeys make(Path dir, String name) throws Exception {
         Path key = dir.resolve(name + ".key");
         Path cert = dir.resolve(name + ".pem");
         Process p = new ProcessBuilder(List.of(
