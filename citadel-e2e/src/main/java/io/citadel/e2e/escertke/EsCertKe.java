@@ -89,20 +89,24 @@ public final class EsCertKe {
             try {
                 protocol.connect(client);
                 return output(protocol);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 throw failed(e);
             }
         }
 
         /** M3 for the terminator's M2. */
         public byte[] next(byte[] m2) {
-            return step(protocol, m2);
+            byte[] m3 = step(protocol, m2);
+            if (m3.length == 0) {
+                throw new EsCertKeException("M2 is not a whole server flight");
+            }
+            return m3;
         }
 
         /** The pairwise key, once the terminator's M4 completed the handshake. */
         public PairwiseKey finish(byte[] m4) {
             step(protocol, m4);
-            return exported(protocol, client.material);
+            return exported(protocol, client.take());
         }
 
         /**
@@ -118,9 +122,9 @@ public final class EsCertKe {
             return client.material != null && protocol.isConnected() && !protocol.isHandshaking();
         }
 
-        /** The pairwise key of a completed handshake. */
+        /** The pairwise key of a completed handshake; once. */
         public PairwiseKey key() {
-            return exported(protocol, client.material);
+            return exported(protocol, client.take());
         }
     }
 
@@ -136,26 +140,34 @@ public final class EsCertKe {
         }
 
         public byte[] respond(byte[] m1) {
+            if (accepted) {
+                throw new EsCertKeException("M1 came already: this handshake goes on with M3");
+            }
             try {
-                if (!accepted) {
-                    protocol.accept(server);
-                    accepted = true;
-                }
-            } catch (IOException e) {
+                protocol.accept(server);
+                accepted = true;
+            } catch (IOException | RuntimeException e) {
                 throw failed(e);
             }
-            return step(protocol, m1);
+            byte[] m2 = step(protocol, m1);
+            if (m2.length == 0) {
+                throw new EsCertKeException("M1 is not a whole ClientHello");
+            }
+            return m2;
         }
 
         /** M4 for M3, and the pairwise key. */
         public Finished finish(byte[] m3) {
             byte[] m4 = step(protocol, m3);
-            return new Finished(m4, exported(protocol, server.material));
+            if (m4.length == 0) {
+                throw new EsCertKeException("M3 did not complete the ESCertKE handshake");
+            }
+            return new Finished(m4, exported(protocol, server.take()), server.admitted);
         }
     }
 
-    /** The terminator's last message and the key. */
-    public record Finished(byte[] m4, PairwiseKey key) {}
+    /** The terminator's last message, the key, and which admitted initiator's certificate the handshake proved. */
+    public record Finished(byte[] m4, PairwiseKey key, X509Certificate initiator) {}
 
     private static byte[] step(TlsProtocol protocol, byte[] input) {
         if (input == null || input.length == 0 || input.length > MAX_MESSAGE) {
@@ -178,7 +190,7 @@ public final class EsCertKe {
 
     private static PairwiseKey exported(TlsProtocol protocol, byte[] material) {
         if (material == null || !protocol.isConnected() || protocol.isHandshaking()) {
-            throw new EsCertKeException("the ESCertKE handshake is not complete");
+            throw new EsCertKeException("the ESCertKE handshake is not complete, or its key was taken already");
         }
         try {
             return new PairwiseKey(HexFormat.of().formatHex(material, 0, 16), Arrays.copyOfRange(material, 16, 48));
@@ -203,10 +215,15 @@ public final class EsCertKe {
     }
 
     private static AsymmetricKeyParameter bcKey(PrivateKey key) {
+        byte[] encoded = key.getEncoded();
         try {
-            return PrivateKeyFactory.createKey(key.getEncoded());
+            return PrivateKeyFactory.createKey(encoded);
         } catch (IOException e) {
             throw new EsCertKeException("the end's key is not usable for ESCertKE");
+        } finally {
+            if (encoded != null) {
+                Arrays.fill(encoded, (byte) 0);
+            }
         }
     }
 
@@ -224,20 +241,25 @@ public final class EsCertKe {
 
     /** Whether the peer's leaf certificate is one of {@code pinned} (same DER). */
     private static boolean pinned(Certificate peer, List<X509Certificate> pinned) throws IOException {
+        return match(peer, pinned) != null;
+    }
+
+    /** The one of {@code pinned} that is the peer's leaf certificate (same DER), or null. */
+    private static X509Certificate match(Certificate peer, List<X509Certificate> pinned) throws IOException {
         if (peer == null || peer.isEmpty()) {
-            return false;
+            return null;
         }
         byte[] leaf = peer.getCertificateAt(0).getEncoded();
         for (X509Certificate c : pinned) {
             try {
                 if (Arrays.equals(c.getEncoded(), leaf)) {
-                    return true;
+                    return c;
                 }
             } catch (CertificateEncodingException e) {
                 // not this one
             }
         }
-        return false;
+        return null;
     }
 
     private static final class Client extends DefaultTlsClient {
@@ -257,6 +279,13 @@ public final class EsCertKe {
         public void notifyHandshakeComplete() throws IOException {
             super.notifyHandshakeComplete();
             material = context.exportKeyingMaterial(EXPORTER, null, 48);
+        }
+
+        /** The material, once: the caller wipes it. */
+        byte[] take() {
+            byte[] m = material;
+            material = null;
+            return m;
         }
 
         @Override
@@ -312,6 +341,13 @@ public final class EsCertKe {
             material = context.exportKeyingMaterial(EXPORTER, null, 48);
         }
 
+        /** The material, once: the caller wipes it. */
+        byte[] take() {
+            byte[] m = material;
+            material = null;
+            return m;
+        }
+
         @Override
         protected ProtocolVersion[] getSupportedVersions() {
             return ProtocolVersion.TLSv12.only();
@@ -340,9 +376,13 @@ public final class EsCertKe {
             return new CertificateRequest(new short[] {ClientCertificateType.ecdsa_sign}, algorithms, null);
         }
 
+        /** The admitted initiator's certificate the client presented (its key proved by CertificateVerify). */
+        X509Certificate admitted;
+
         @Override
         public void notifyClientCertificate(Certificate clientCertificate) throws IOException {
-            if (!pinned(clientCertificate, initiators)) {
+            admitted = match(clientCertificate, initiators);
+            if (admitted == null) {
                 throw new TlsFatalAlert(AlertDescription.bad_certificate, "not an admitted initiator");
             }
         }

@@ -58,7 +58,9 @@ class EsCertKeTest {
         EsCertKe.Terminator t = new EsCertKe.Terminator(credential(terminator), List.of(initiator.certificate()));
         byte[] m3 = i.next(t.respond(i.start()));
         m3[m3.length - 5] ^= 1;
-        assertThatThrownBy(() -> t.finish(m3)).isInstanceOf(EsCertKeException.class);
+        assertThatThrownBy(() -> t.finish(m3))
+                .isInstanceOf(EsCertKeException.class)
+                .hasMessageStartingWith("the ESCertKE handshake failed");
         EsCertKe.Terminator fresh = new EsCertKe.Terminator(credential(terminator), List.of(initiator.certificate()));
         assertThatThrownBy(() -> fresh.respond(new byte[0])).hasMessage("an ESCertKE message is 1 to 16384 bytes");
         assertThatThrownBy(() -> fresh.respond("not a TLS record".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
@@ -171,7 +173,31 @@ class EsCertKeTest {
                 .matches("[0-9a-f]{32}")
                 .isEqualTo(done.key().relativeId());
         assertThat(initiatorKey.key()).hasSize(32).isEqualTo(done.key().key());
-        assertThat(initiatorKey.toString())
-                .doesNotContain(java.util.HexFormat.of().formatHex(initiatorKey.key()));
+        assertThat(initiatorKey.toString()).isEqualTo("PairwiseKey[" + initiatorKey.relativeId() + "]");
+        assertThat(done.initiator()).isEqualTo(initiator.certificate());
+        assertThatThrownBy(i::key)
+                .as("a key is taken once")
+                .hasMessage("the ESCertKE handshake is not complete, or its key was taken already");
+    }
+
+    @Test
+    void a_stolen_certificate_without_its_key_or_a_second_m1_gets_nothing_and_the_admitted_initiator_is_named() {
+        // the admitted initiator's certificate, presented with another key: CertificateVerify does not verify
+        EsCertKe.Initiator thief = new EsCertKe.Initiator(
+                new EsCertKe.Credential(stranger.pair().getPrivate(), List.of(initiator.certificate())),
+                terminator.certificate());
+        EsCertKe.Terminator t = new EsCertKe.Terminator(credential(terminator), List.of(initiator.certificate()));
+        byte[] m3 = thief.next(t.respond(thief.start()));
+        assertThatThrownBy(() -> t.finish(m3)).hasMessageStartingWith("the ESCertKE handshake failed");
+        assertThatThrownBy(() -> t.respond(new byte[] {22}))
+                .hasMessage("M1 came already: this handshake goes on with M3");
+
+        // with two admitted initiators, the handshake names the one whose key it proved
+        EsCertKe.Terminator both = new EsCertKe.Terminator(
+                credential(terminator), List.of(initiator.certificate(), stranger.certificate()));
+        EsCertKe.Initiator second = new EsCertKe.Initiator(credential(stranger), terminator.certificate());
+        EsCertKe.Finished done = both.finish(second.next(both.respond(second.start())));
+        assertThat(done.initiator()).isEqualTo(stranger.certificate());
+        assertThat(second.finish(done.m4()).key()).isEqualTo(done.key().key());
     }
 }
