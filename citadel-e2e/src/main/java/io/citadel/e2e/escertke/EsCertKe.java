@@ -106,7 +106,7 @@ public final class EsCertKe {
         /** The pairwise key, once the terminator's M4 completed the handshake. */
         public PairwiseKey finish(byte[] m4) {
             step(protocol, m4);
-            return exported(protocol, client.take());
+            return exported(protocol, client.export.take());
         }
 
         /**
@@ -119,12 +119,12 @@ public final class EsCertKe {
 
         /** Whether the handshake has completed. */
         public boolean done() {
-            return client.material != null && protocol.isConnected() && !protocol.isHandshaking();
+            return client.export.ready() && protocol.isConnected() && !protocol.isHandshaking();
         }
 
         /** The pairwise key of a completed handshake; once. */
         public PairwiseKey key() {
-            return exported(protocol, client.take());
+            return exported(protocol, client.export.take());
         }
     }
 
@@ -162,7 +162,7 @@ public final class EsCertKe {
             if (m4.length == 0) {
                 throw new EsCertKeException("M3 did not complete the ESCertKE handshake");
             }
-            return new Finished(m4, exported(protocol, server.take()), server.admitted);
+            return new Finished(m4, exported(protocol, server.export.take()), server.admitted);
         }
     }
 
@@ -262,6 +262,37 @@ public final class EsCertKe {
         return null;
     }
 
+    /** The keying material of a completed handshake, taken when it completes (the only moment Bouncy Castle allows). */
+    private static final class Export {
+        private byte[] material;
+
+        void capture(org.bouncycastle.tls.TlsContext context) {
+            material = context.exportKeyingMaterial(EXPORTER, null, 48);
+        }
+
+        boolean ready() {
+            return material != null;
+        }
+
+        /** The material, once: the caller wipes it. */
+        byte[] take() {
+            byte[] m = material;
+            material = null;
+            return m;
+        }
+    }
+
+    /** This end's ECDSA (P-256, SHA-256) signer with its certificate chain. */
+    private static TlsCredentials signer(org.bouncycastle.tls.TlsContext context, BcTlsCrypto crypto, Credential own)
+            throws IOException {
+        return new BcDefaultTlsCredentialedSigner(
+                new TlsCryptoParameters(context),
+                crypto,
+                bcKey(own.key()),
+                bcChain(crypto, own.chain()),
+                new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+    }
+
     private static final class Client extends DefaultTlsClient {
         private final Credential own;
         private final X509Certificate terminator;
@@ -272,20 +303,12 @@ public final class EsCertKe {
             this.terminator = terminator;
         }
 
-        /** The exported material, taken when the handshake completed (the only moment Bouncy Castle allows). */
-        byte[] material;
+        final Export export = new Export();
 
         @Override
         public void notifyHandshakeComplete() throws IOException {
             super.notifyHandshakeComplete();
-            material = context.exportKeyingMaterial(EXPORTER, null, 48);
-        }
-
-        /** The material, once: the caller wipes it. */
-        byte[] take() {
-            byte[] m = material;
-            material = null;
-            return m;
+            export.capture(context);
         }
 
         @Override
@@ -310,13 +333,7 @@ public final class EsCertKe {
 
                 @Override
                 public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
-                    BcTlsCrypto crypto = (BcTlsCrypto) getCrypto();
-                    return new BcDefaultTlsCredentialedSigner(
-                            new TlsCryptoParameters(context),
-                            crypto,
-                            bcKey(own.key()),
-                            bcChain(crypto, own.chain()),
-                            new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+                    return signer(context, (BcTlsCrypto) getCrypto(), own);
                 }
             };
         }
@@ -332,20 +349,12 @@ public final class EsCertKe {
             this.initiators = List.copyOf(initiators);
         }
 
-        /** The exported material, taken when the handshake completed (the only moment Bouncy Castle allows). */
-        byte[] material;
+        final Export export = new Export();
 
         @Override
         public void notifyHandshakeComplete() throws IOException {
             super.notifyHandshakeComplete();
-            material = context.exportKeyingMaterial(EXPORTER, null, 48);
-        }
-
-        /** The material, once: the caller wipes it. */
-        byte[] take() {
-            byte[] m = material;
-            material = null;
-            return m;
+            export.capture(context);
         }
 
         @Override
@@ -360,13 +369,7 @@ public final class EsCertKe {
 
         @Override
         public TlsCredentials getCredentials() throws IOException {
-            BcTlsCrypto crypto = (BcTlsCrypto) getCrypto();
-            return new BcDefaultTlsCredentialedSigner(
-                    new TlsCryptoParameters(context),
-                    crypto,
-                    bcKey(own.key()),
-                    bcChain(crypto, own.chain()),
-                    new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+            return signer(context, (BcTlsCrypto) getCrypto(), own);
         }
 
         @Override
