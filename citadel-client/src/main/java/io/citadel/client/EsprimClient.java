@@ -31,8 +31,11 @@ public final class EsprimClient implements AutoCloseable {
     private final OneM2mClient hop;
     private final String target;
     private final String innerFrom;
-    private final String kid;
-    private final byte[] pairwiseKey;
+    private String kid;
+    private byte[] pairwiseKey;
+    /** A new pairwise key when the receiver no longer knows this one (4112), or null: the key is configured. */
+    private final java.util.function.Supplier<io.citadel.e2e.escertke.EsCertKe.PairwiseKey> rekey;
+
     private final SessionKeys.Input input;
     private final Duration lifetime;
     private EsprimOriginator session;
@@ -51,6 +54,18 @@ public final class EsprimClient implements AutoCloseable {
             String kid,
             byte[] pairwiseKey,
             SessionKeys.Input input) {
+        this(hop, targetCseBase, innerFrom, kid, pairwiseKey, input, null);
+    }
+
+    private EsprimClient(
+            OneM2mClient hop,
+            String targetCseBase,
+            String innerFrom,
+            String kid,
+            byte[] pairwiseKey,
+            SessionKeys.Input input,
+            java.util.function.Supplier<io.citadel.e2e.escertke.EsCertKe.PairwiseKey> rekey) {
+        this.rekey = rekey;
         this.hop = hop;
         this.target = targetCseBase;
         this.innerFrom = innerFrom;
@@ -58,6 +73,30 @@ public final class EsprimClient implements AutoCloseable {
         this.pairwiseKey = pairwiseKey.clone();
         this.input = input;
         this.lifetime = Duration.ofMinutes(30);
+    }
+
+    /**
+     * As the constructor, with a pairwise key agreed with the target CSE by ESCertKE ({@link EsCertKeClient}, SUID
+     * 43) now; when the target no longer knows the key (4112: it restarted, or the key's lifetime ended) a new one is
+     * agreed, and a RETRIEVE is sent once more with it.
+     *
+     * @param terminator the certificate the target CSE must prove (pinned, from configuration)
+     */
+    public static EsprimClient overEsCertKe(
+            OneM2mClient hop,
+            String targetCseBase,
+            String innerFrom,
+            io.citadel.e2e.escertke.EsCertKe.Credential own,
+            java.security.cert.X509Certificate terminator,
+            SessionKeys.Input input) {
+        java.util.function.Supplier<io.citadel.e2e.escertke.EsCertKe.PairwiseKey> agree =
+                () -> EsCertKeClient.establish(hop, targetCseBase, own, terminator);
+        io.citadel.e2e.escertke.EsCertKe.PairwiseKey first = agree.get();
+        try {
+            return new EsprimClient(hop, targetCseBase, innerFrom, first.relativeId(), first.key(), input, agree);
+        } finally {
+            first.destroy();
+        }
     }
 
     /**
@@ -73,6 +112,13 @@ public final class EsprimClient implements AutoCloseable {
                 .build();
         byte[] json = PrimitiveCodec.serialize(PrimitiveCodec.encode(inner), Serialization.JSON);
         ResponsePrimitive outer = exchange(json);
+        if (outer.status() == ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID && rekey != null) {
+            // not authenticated either: a new key costs a handshake, and only a RETRIEVE is sent again
+            replaceKey();
+            if (op == Operation.RETRIEVE) {
+                outer = exchange(json);
+            }
+        }
         if (op == Operation.RETRIEVE
                 && (outer.status() == ResponseStatusCode.ESPRIM_UNKNOWN_ORIG_RAND_ID
                         || outer.status() == ResponseStatusCode.ESPRIM_UNKNOWN_RECV_RAND_ID)) {
@@ -115,7 +161,7 @@ public final class EsprimClient implements AutoCloseable {
         OuterFailure(ResponseStatusCode status) {
             super(
                     status,
-                    "the end-to-end request was answered " + status.code()
+                    "the end-to-end exchange was answered " + status.code()
                             + " outside its protection (by a CSE on the way or the target's ESPrim checks)");
         }
     }
@@ -149,6 +195,18 @@ public final class EsprimClient implements AutoCloseable {
                 receiver.protocols().contains(10) ? 10 : receiver.protocols().get(0);
         session = new EsprimOriginator(kid, pairwiseKey, receiver, protocol, lifetime, input, Clock.systemUTC());
         return session;
+    }
+
+    private void replaceKey() {
+        io.citadel.e2e.escertke.EsCertKe.PairwiseKey fresh = rekey.get();
+        try {
+            drop();
+            Arrays.fill(pairwiseKey, (byte) 0);
+            kid = fresh.relativeId();
+            pairwiseKey = fresh.key().clone();
+        } finally {
+            fresh.destroy();
+        }
     }
 
     private void drop() {

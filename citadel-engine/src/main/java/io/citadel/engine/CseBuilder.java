@@ -94,6 +94,9 @@ public final class CseBuilder {
     /** The ESPrim SUIDs advertised in the CSEBase's esi; none: no esi (an absent esi says: no end-to-end security). */
     private List<Integer> esprimSuids = List.of();
 
+    private io.citadel.e2e.escertke.EsCertKeTerminal escertke;
+    private java.security.cert.X509Certificate escertkeCertificate;
+
     private io.citadel.e2e.esprim.EsprimReceiver.Settings esprimSettings =
             io.citadel.e2e.esprim.EsprimReceiver.Settings.defaults();
 
@@ -134,6 +137,18 @@ public final class CseBuilder {
             List<Integer> suids) {
         esprim(keys, esprim);
         this.esprimSuids = List.copyOf(suids);
+        return this;
+    }
+
+    /**
+     * ESCertKE at this CSE as the terminator: {@code terminal} answers sit 6 NOTIFYs to the CSEBase, and the keys it
+     * agrees are ESPrim pairwise keys (SUID 43) beside the configured ones; {@code certificate} (this CSE's ESCertKE
+     * certificate) is published in the CSEBase's {@code esi} ({@code escert}).
+     */
+    public CseBuilder escertke(
+            io.citadel.e2e.escertke.EsCertKeTerminal terminal, java.security.cert.X509Certificate certificate) {
+        this.escertke = Objects.requireNonNull(terminal, "terminal");
+        this.escertkeCertificate = Objects.requireNonNull(certificate, "certificate");
         return this;
     }
 
@@ -218,8 +233,13 @@ public final class CseBuilder {
                 new NotifyOperation(parts, entities, Duration.ofSeconds(5)),
                 fanOut,
                 new PollingChannelOperation(parts, pollingChannels, Duration.ofSeconds(30)));
+        io.citadel.e2e.esprim.PairwiseKeys configuredKeys = esprimKeys;
+        io.citadel.e2e.escertke.EsCertKeTerminal agreedKeys = escertke;
+        io.citadel.e2e.esprim.PairwiseKeys allKeys = agreedKeys == null
+                ? configuredKeys
+                : (kid, now) -> configuredKeys.find(kid, now).or(() -> agreedKeys.find(kid, now));
         io.citadel.e2e.esprim.EsprimReceiver esprimReceiver =
-                new io.citadel.e2e.esprim.EsprimReceiver(esprimKeys, esprimSettings, Clock.systemUTC());
+                new io.citadel.e2e.esprim.EsprimReceiver(allKeys, esprimSettings, Clock.systemUTC());
         Pipeline.Builder stages = Pipeline.builder()
                 .then(StageNames.VALIDATE, new ValidateStage())
                 .then(StageNames.IDENTIFY, new IdentifyStage(settings, ids, repository, remotes))
@@ -231,6 +251,7 @@ public final class CseBuilder {
                 .then(
                         StageNames.ESPRIM,
                         new io.citadel.engine.pipeline.EsprimStage(esprimReceiver, forwarder, ids, self::handle))
+                .then(StageNames.ESCERTKE, new io.citadel.engine.pipeline.EsCertKeStage(escertke))
                 .then(StageNames.EXECUTION_TIME, new ExecutionTimeStage())
                 .then(StageNames.AUTHORIZE, new AuthorizeStage(operations, accessControl))
                 .then(StageNames.OPERATE, new OperateStage());
@@ -239,10 +260,19 @@ public final class CseBuilder {
         self.set(pipeline);
         notifier.deleteWith(ri -> delete.delete(ri, null).isPresent());
         new CseBootstrap(settings, schema, store, repository).ensureCseBase();
-        io.citadel.engine.e2e.SecurityInfoPublisher esi = esprimSuids.isEmpty()
+        List<Integer> suids = new ArrayList<>(esprimSuids);
+        if (escertke != null) {
+            suids.add(io.citadel.e2e.escertke.EsCertKeTerminal.SUID);
+        }
+        io.citadel.engine.e2e.SecurityInfoPublisher esi = suids.isEmpty()
                 ? null
                 : new io.citadel.engine.e2e.SecurityInfoPublisher(
-                        esprimReceiver, esprimSuids, store, settings, esprimSettings.randLifetime());
+                        esprimReceiver,
+                        suids,
+                        escertkeCertificate == null ? List.of() : List.of(escertkeCertificate),
+                        store,
+                        settings,
+                        esprimSettings.randLifetime());
         if (esi != null) {
             try {
                 esi.publish();

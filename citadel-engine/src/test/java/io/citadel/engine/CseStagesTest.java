@@ -165,6 +165,7 @@ public class CseStagesTest {
                         StageNames.CREDENTIALS,
                         StageNames.TARGET,
                         StageNames.ESPRIM,
+                        StageNames.ESCERTKE,
                         StageNames.EXECUTION_TIME,
                         StageNames.AUTHORIZE,
                         StageNames.OPERATE);

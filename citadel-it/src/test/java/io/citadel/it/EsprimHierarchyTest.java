@@ -4,7 +4,6 @@ import static io.citadel.it.Fixtures.acp;
 import static io.citadel.it.Fixtures.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.citadel.client.EsprimClient;
 import io.citadel.client.HttpTransport;
 import io.citadel.client.OneM2mClient;
@@ -16,23 +15,15 @@ import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -56,15 +47,10 @@ class EsprimHierarchyTest {
 
     static CseProcess in;
     static CseProcess mn;
-    static HttpServer relay;
-    static final List<String> relayed = new CopyOnWriteArrayList<>();
-    static final AtomicBoolean tamper = new AtomicBoolean();
-    static final AtomicReference<Captured> lastNotify = new AtomicReference<>();
+    static RecordingRelay relay;
     static int inPort;
     static byte[] pairwise;
     static OneM2mClient ae;
-
-    record Captured(String method, String path, Map<String, List<String>> headers, byte[] body) {}
 
     @BeforeAll
     static void start() throws Exception {
@@ -97,7 +83,7 @@ class EsprimHierarchyTest {
                 .contains(KID + "\t/id-mn/Cae1")
                 .doesNotContain(HexFormat.of().formatHex(pairwise));
         in = CseProcess.start(inData, "--http-port", String.valueOf(inPort), "--insecure-cse-peers", "/id-mn");
-        startRelay();
+        relay = new RecordingRelay(inPort);
         // the MN takes ESPrim objects too (from an IN application): it will say so to the IN with its registration
         MefEnrolmentTest.cli(
                 "credentials",
@@ -120,7 +106,7 @@ class EsprimHierarchyTest {
                 "--registrar-cse-id",
                 "/id-in",
                 "--registrar-poa",
-                "http://127.0.0.1:" + relay.getAddress().getPort() + "/",
+                "http://127.0.0.1:" + relay.port() + "/",
                 "--insecure-cse-peers",
                 "/id-in");
         OneM2mHttpClient inAdmin = in.client().as(CseProcess.ADMIN);
@@ -165,66 +151,6 @@ class EsprimHierarchyTest {
         return out;
     }
 
-    /** The hostile link: relays the MN's requests to the IN, records both ways, tampers and replays on demand. */
-    static void startRelay() throws IOException {
-        HttpClient client =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        relay = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        relay.createContext("/", exchange -> {
-            try (exchange) {
-                byte[] body = exchange.getRequestBody().readAllBytes();
-                String text = new String(body, StandardCharsets.UTF_8);
-                relayed.add(exchange.getRequestURI() + " " + exchange.getRequestHeaders() + " " + text);
-                if (text.contains("\"epo\"")) {
-                    lastNotify.set(new Captured(
-                            exchange.getRequestMethod(),
-                            exchange.getRequestURI().toString(),
-                            Map.copyOf(exchange.getRequestHeaders()),
-                            body));
-                    if (tamper.getAndSet(false)) {
-                        body = flipInCiphertext(text).getBytes(StandardCharsets.UTF_8);
-                    }
-                }
-                HttpResponse<byte[]> r = forward(
-                        client,
-                        exchange.getRequestMethod(),
-                        exchange.getRequestURI().toString(),
-                        exchange.getRequestHeaders(),
-                        body);
-                relayed.add(new String(r.body(), StandardCharsets.UTF_8));
-                r.headers().map().forEach((k, v) -> {
-                    if (!k.equalsIgnoreCase("content-length")
-                            && !k.equalsIgnoreCase("transfer-encoding")
-                            && !k.equalsIgnoreCase("connection")
-                            && !k.equalsIgnoreCase(":status")) {
-                        exchange.getResponseHeaders().put(k, v);
-                    }
-                });
-                exchange.sendResponseHeaders(r.statusCode(), r.body().length == 0 ? -1 : r.body().length);
-                exchange.getResponseBody().write(r.body());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        relay.start();
-    }
-
-    static HttpResponse<byte[]> forward(
-            HttpClient client, String method, String path, Map<String, List<String>> headers, byte[] body)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + inPort + path))
-                .timeout(Duration.ofSeconds(20))
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach((k, v) -> {
-            String lower = k.toLowerCase(java.util.Locale.ROOT);
-            if (!List.of("host", "content-length", "connection", "expect", "upgrade")
-                    .contains(lower)) {
-                v.forEach(value -> b.header(k, value));
-            }
-        });
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
     /** The outer NOTIFY with one bit of its ESPrim object's ciphertext flipped. */
     static String flipInCiphertext(String notify) {
         Matcher m = Pattern.compile("\"epo\"\\s*:\\s*\"([^\"]+)\"").matcher(notify);
@@ -244,7 +170,7 @@ class EsprimHierarchyTest {
             in.close();
         }
         if (relay != null) {
-            relay.stop(0);
+            relay.close();
         }
     }
 
@@ -268,7 +194,7 @@ class EsprimHierarchyTest {
     void a_tampered_replayed_or_revoked_object_is_refused_and_the_mn_never_sees_plaintext() throws Exception {
         String secret = "TOP-SECRET-" + UUID.randomUUID();
         try (EsprimClient client = esprim(pairwise)) {
-            tamper.set(true);
+            relay.tamperNext(t -> t.contains("\"epo\"") ? flipInCiphertext(t) : null);
             refusedOutside(
                     () -> client.send(
                             Operation.CREATE,
@@ -284,9 +210,7 @@ class EsprimHierarchyTest {
             assertThat(created.status()).as(String.valueOf(created.content())).isEqualTo(ResponseStatusCode.CREATED);
             assertThat(instances()).isEqualTo(1);
             // the MN, or anyone on its link, replays the CREATE it relayed
-            Captured c = lastNotify.get();
-            HttpResponse<byte[]> replayed =
-                    forward(HttpClient.newHttpClient(), c.method(), c.path(), c.headers(), c.body());
+            HttpResponse<byte[]> replayed = relay.replay(relay.lastSecurityInfo());
             assertThat(new String(replayed.body(), StandardCharsets.UTF_8))
                     .contains("this ESPrim object was accepted before");
             assertThat(replayed.headers().firstValue("X-M2M-RSC")).hasValue("4113");
@@ -304,7 +228,10 @@ class EsprimHierarchyTest {
                     ResponseStatusCode.ESPRIM_BAD_MAC);
         }
         // nothing the MN relayed or keeps holds the content, neither way
-        assertThat(relayed).isNotEmpty().noneMatch(s -> s.contains(secret)).anyMatch(s -> s.contains("\"epo\""));
+        assertThat(relay.relayed())
+                .isNotEmpty()
+                .noneMatch(s -> s.contains(secret))
+                .anyMatch(s -> s.contains("\"epo\""));
         assertThat(mn.output()).doesNotContain(secret);
         assertThat(filesContaining(dir.resolve("mn"), secret)).isEmpty();
         assertThat(filesContaining(dir.resolve("in"), secret))

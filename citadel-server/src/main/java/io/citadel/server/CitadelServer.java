@@ -159,14 +159,15 @@ public final class CitadelServer implements AutoCloseable {
                 security = security.with(trusted, security.decryptionKeys());
             }
             CredentialAdmin credentials = new CredentialAdmin(config, dataDir);
-            cse = Cse.builder(settings, store)
+            io.citadel.engine.CseBuilder builder = Cse.builder(settings, store)
                     .security(security)
                     .firmwareUpdateKeys(FirmwareUpdateKeys.load(config))
                     .esprim(
                             EsprimSetup.keys(KeyBrokerSetup.wrapForEsprim(config, settings, credentials.esprimStore())),
                             EsprimSetup.settings(config),
-                            EsprimSetup.suids(config, credentials.esprimStore()))
-                    .build();
+                            EsprimSetup.suids(config, credentials.esprimStore()));
+            EsCertKeSetup.configure(config, settings, builder);
+            cse = builder.build();
             HttpSettings httpSettings = listener(config, host, port);
             boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);
             HttpBinding[] holder = new HttpBinding[1];

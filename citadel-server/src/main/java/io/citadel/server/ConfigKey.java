@@ -205,6 +205,17 @@ enum ConfigKey {
             "PT1H",
             "how long this CSE's ESPrim receiver rand object is valid (a new one is made at half its life)",
             Kind.DURATION),
+    ESCERTKE_INITIATORS(
+            "escertke-initiators",
+            null,
+            "PEM file of the certificates admitted as ESCertKE initiators, each naming its one AE-ID or CSE-ID in"
+                    + " subjectAltName; turns ESCertKE on (the CSE proves tls-cert, a P-256 key)",
+            Kind.FILE),
+    ESCERTKE_KEY_LIFETIME(
+            "escertke-key-lifetime",
+            "PT24H",
+            "how long a pairwise key agreed by ESCertKE is kept (in memory only; a restart forgets it)",
+            Kind.DURATION),
     KEY_BROKER_TRUST(
             "key-broker-trust",
             null,

@@ -58,13 +58,17 @@ public final class EsprimReceiver {
         /** The session key, for this object's answer only (zeroed once it is sealed). */
         private final byte[] key;
 
+        private final int suid;
+
         private Opened(
                 byte[] plaintext,
                 String contentType,
                 String identity,
                 Session session,
                 EncryptionMethod enc,
-                byte[] key) {
+                byte[] key,
+                int suid) {
+            this.suid = suid;
             this.plaintext = plaintext;
             this.contentType = contentType;
             this.identity = identity;
@@ -89,6 +93,11 @@ public final class EsprimReceiver {
 
         public String keyId() {
             return session.kid;
+        }
+
+        /** The SUID of the pairwise key (13, 23 or 43): the kind of credential the originator proved. */
+        public int suid() {
+            return suid;
         }
 
         /** Overwrites this object's copy of the session key, when no answer will be sealed (a refusal after opening). */
@@ -226,7 +235,7 @@ public final class EsprimReceiver {
                 wipe(key);
                 throw stale("this ESPrim object was accepted before (a replay)");
             }
-            return new Opened(plaintext, h.contentType(), pairwise.identity(), stored, h.enc(), key);
+            return new Opened(plaintext, h.contentType(), pairwise.identity(), stored, h.enc(), key, pairwise.suid());
         }
     }
 

@@ -13,11 +13,17 @@ public interface PairwiseKeys {
 
     /**
      * A pairwise ESPrim key: its ID, the key, and the identity (an AE-ID or CSE-ID, normalised as the receiver
-     * compares originators) it is bound to; only that identity may be the {@code From} of a request it protects.
+     * compares originators) it is bound to; only that identity may be the {@code From} of a request it protects; and
+     * the SUID of its kind (13 configured, 23 from a MEF, 43 agreed by ESCertKE).
      */
-    record PairwiseKey(String kid, byte[] key, String identity) {
+    record PairwiseKey(String kid, byte[] key, String identity, int suid) {
         public PairwiseKey {
             key = key.clone();
+        }
+
+        /** A pre-provisioned key (SUID 13). */
+        public PairwiseKey(String kid, byte[] key, String identity) {
+            this(kid, key, identity, 13);
         }
 
         @Override

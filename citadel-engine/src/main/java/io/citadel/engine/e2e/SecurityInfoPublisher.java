@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * This CSE's end-to-end security information (TS-0004 {@code m2m:e2eSecInfo}, digest §7.1) as its CSEBase's
- * {@code esi}: the SUIDs it takes ESPrim objects under ({@code esf}) and its current receiver rand object
+ * {@code esi}: the SUIDs it takes ESPrim objects under ({@code esf}), its ESCertKE certificate ({@code escert}) and its
+ * current receiver rand object
  * ({@code esro}), which any originator may use instead of asking with a sit 3 NOTIFY. Written at start and whenever
  * the receiver rand object is replaced (checked every quarter of its lifetime), and handed to the registrar with the
  * registration ({@code <remoteCSE>} {@code esi}).
@@ -25,6 +26,9 @@ public final class SecurityInfoPublisher implements AutoCloseable {
 
     private final EsprimReceiver receiver;
     private final List<Long> suids;
+    /** {@code escert}: base64 of the DER of each certificate published for ESCertKE and ESData. */
+    private final List<String> certificates;
+
     private final ResourceStore store;
     private final CseSettings settings;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -37,11 +41,14 @@ public final class SecurityInfoPublisher implements AutoCloseable {
     public SecurityInfoPublisher(
             EsprimReceiver receiver,
             List<Integer> suids,
+            List<java.security.cert.X509Certificate> certificates,
             ResourceStore store,
             CseSettings settings,
             Duration lifetime) {
         this.receiver = receiver;
         this.suids = suids.stream().map(Long::valueOf).toList();
+        this.certificates =
+                certificates.stream().map(SecurityInfoPublisher::base64).toList();
         this.store = store;
         this.settings = settings;
         long every = Math.max(1, lifetime.dividedBy(4).toSeconds());
@@ -52,6 +59,9 @@ public final class SecurityInfoPublisher implements AutoCloseable {
     public Map<String, Object> esi() {
         Map<String, Object> esi = new LinkedHashMap<>();
         esi.put("esf", suids);
+        if (!certificates.isEmpty()) {
+            esi.put("escert", certificates);
+        }
         esi.put("esro", receiver.randObject().toJson());
         return esi;
     }
@@ -75,6 +85,14 @@ public final class SecurityInfoPublisher implements AutoCloseable {
             publish();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "the CSEBase esi could not be refreshed: " + e.getMessage());
+        }
+    }
+
+    private static String base64(java.security.cert.X509Certificate c) {
+        try {
+            return java.util.Base64.getEncoder().encodeToString(c.getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalArgumentException("a published certificate cannot be encoded");
         }
     }
 

@@ -4,11 +4,8 @@ import io.citadel.credentials.SecurityAssociation;
 import io.citadel.e2e.esprim.EsprimObject;
 import io.citadel.e2e.esprim.EsprimReceiver;
 import io.citadel.engine.hierarchy.Forwarder;
-import io.citadel.engine.resources.Target;
 import io.citadel.protocol.OneM2mException;
-import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
-import io.citadel.protocol.ResourceType;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.protocol.codec.PrimitiveCodec;
@@ -44,18 +41,14 @@ public final class EsprimStage implements Stage {
         this.pipeline = pipeline;
     }
 
-    /** The Credential-ID prefix of an association an ESPrim pairwise key proved (its SUID, pre-provisioned). */
-    public static final String CREDENTIAL_PREFIX = "13-";
-
     @Override
     public ResponsePrimitive apply(Exchange exchange, Next next) {
         RequestPrimitive req = exchange.request();
-        Integer sit = securityInfoType(req);
-        if (sit == null || (sit != 3 && sit != 5) || !toCseBase(exchange)) {
+        Integer sit = SecurityInfo.type(req);
+        if (sit == null || (sit != 3 && sit != 5) || !SecurityInfo.toCseBase(exchange)) {
             return next.proceed(exchange);
         }
-        SecurityAssociation hop = exchange.context().association();
-        if (hop != null && hop.credentialId() != null && hop.credentialId().startsWith(CREDENTIAL_PREFIX)) {
+        if (SecurityInfo.insideEsprim(exchange)) {
             throw OneM2mException.badRequest("an ESPrim object does not carry another one");
         }
         if (sit == 3) {
@@ -86,7 +79,8 @@ public final class EsprimStage implements Stage {
             LOG.log(
                     System.Logger.Level.WARNING,
                     "ESPrim: key " + opened.keyId() + " is bound to " + opened.identity()
-                            + ", the inner request is from " + printable(inner.from()) + ": refused (4116)");
+                            + ", the inner request is from " + SecurityInfo.printable(inner.from())
+                            + ": refused (4116)");
             throw new OneM2mException(
                     ResponseStatusCode.ESPRIM_IMPERSONATION_ERROR,
                     "the inner request is not from the identity the pairwise key is bound to");
@@ -95,12 +89,13 @@ public final class EsprimStage implements Stage {
             throw new OneM2mException(
                     ResponseStatusCode.OPERATION_NOT_ALLOWED, "the inner request of an ESPrim object is for this CSE");
         }
-        if (securityInfoType(inner) != null) {
+        if (SecurityInfo.type(inner) != null) {
             throw OneM2mException.badRequest("an ESPrim object does not carry another one");
         }
         RequestContext innerContext = new RequestContext(
                 exchange.context().peerAddress(),
-                new SecurityAssociation(CREDENTIAL_PREFIX + opened.keyId(), Set.of(originator)),
+                new SecurityAssociation(
+                        SecurityInfo.esprimCredential(opened.suid(), opened.keyId()), Set.of(originator)),
                 false,
                 exchange.context().receivedAt());
         ResponsePrimitive answer = pipeline.handle(
@@ -110,12 +105,6 @@ public final class EsprimStage implements Stage {
                 ResponseStatusCode.OK,
                 req,
                 Map.of("m2m:seci", Map.of("sit", 5L, "epo", receiver.sealResponse(opened, response))));
-    }
-
-    /** {@code text} for a log line: control characters replaced, at most 128 characters. */
-    private static String printable(String text) {
-        String t = text.replaceAll("\\p{Cntrl}", "?");
-        return t.length() > 128 ? t.substring(0, 128) + "..." : t;
     }
 
     /** The inner request: JSON ({@code cty} absent or a JSON type), a request primitive; else 4111 or 4000. */
@@ -142,24 +131,5 @@ public final class EsprimStage implements Stage {
                     ResponseStatusCode.ESPRIM_IMPERSONATION_ERROR, "the inner request names no originator");
         }
         return inner;
-    }
-
-    /** The {@code sit} of a NOTIFY carrying {@code m2m:seci}, or null. */
-    private static Integer securityInfoType(RequestPrimitive req) {
-        if (req.operation() != Operation.NOTIFY
-                || !(req.content() instanceof Map<?, ?> c)
-                || !(c.get("m2m:seci") instanceof Map<?, ?> seci)
-                || !(seci.get("sit") instanceof Number n)) {
-            return null;
-        }
-        return n.intValue();
-    }
-
-    private static boolean toCseBase(Exchange exchange) {
-        Target t = exchange.get(TargetStage.TARGET);
-        return t.resource() != null
-                && t.resource().type() == ResourceType.CSE_BASE
-                && t.virtual() == Target.Virtual.NONE
-                && t.attribute() == null;
     }
 }

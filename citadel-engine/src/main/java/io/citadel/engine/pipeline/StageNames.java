@@ -24,6 +24,8 @@ public final class StageNames {
      * request through the whole pipeline, sealing the answer.
      */
     public static final String ESPRIM = "esprim";
+    /** ESCertKE as the terminator: answers a NOTIFY {@code m2m:seci} sit 6 to the CSEBase with the next message. */
+    public static final String ESCERTKE = "escertke";
     /** Waits for the operation execution time ({@code oet}). */
     public static final String EXECUTION_TIME = "execution-time";
     /**

@@ -1,0 +1,186 @@
+package io.citadel.e2e.escertke;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.citadel.e2e.esdata.TestKeys;
+import io.citadel.e2e.esprim.PairwiseKeys;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The terminator for many initiators: refusals first (a message out of sequence, an M3 after its handshake timed out,
+ * an initiator not admitted), then keys kept per identity and in all within their bounds, expired and zeroed.
+ */
+class EsCertKeTerminalTest {
+    @TempDir
+    static Path dir;
+
+    static TestKeys terminator;
+    static TestKeys alice;
+    static TestKeys bob;
+    static TestKeys stranger;
+
+    /** The real time moved on by the test (the certificates are valid from now). */
+    static final class MovedClock extends Clock {
+        private volatile Duration ahead = Duration.ZERO;
+
+        void advance(Duration d) {
+            ahead = ahead.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(ahead);
+        }
+    }
+
+    @BeforeAll
+    static void keys() throws Exception {
+        terminator = TestKeys.make(dir, "terminator");
+        alice = TestKeys.make(dir, "alice");
+        bob = TestKeys.make(dir, "bob");
+        stranger = TestKeys.make(dir, "stranger");
+    }
+
+    static EsCertKe.Credential credential(TestKeys k) {
+        return new EsCertKe.Credential(k.pair().getPrivate(), List.of(k.certificate()));
+    }
+
+    static EsCertKeTerminal terminal(EsCertKeTerminal.Settings settings, Clock clock) {
+        Map<java.security.cert.X509Certificate, String> admitted = new LinkedHashMap<>();
+        admitted.put(alice.certificate(), "/id-mn/Calice");
+        admitted.put(bob.certificate(), "/id-mn/Cbob");
+        return new EsCertKeTerminal(credential(terminator), admitted, settings, clock);
+    }
+
+    /** One whole handshake of {@code who} as {@code peer}; the initiator's key. */
+    static EsCertKe.PairwiseKey handshake(EsCertKeTerminal t, String peer, TestKeys who) {
+        EsCertKe.Initiator i = new EsCertKe.Initiator(credential(who), terminator.certificate());
+        byte[] m2 = t.receive(peer, i.start());
+        byte[] m4 = t.receive(peer, i.next(m2));
+        return i.finish(m4);
+    }
+
+    @Test
+    void out_of_sequence_late_or_unadmitted_messages_get_no_key() {
+        MovedClock clock = new MovedClock();
+        EsCertKeTerminal t = terminal(EsCertKeTerminal.Settings.defaults(), clock);
+        assertThatThrownBy(() -> t.receive("/id-mn/Calice", new byte[] {22, 3, 3, 0, 4, 11, 0, 0, 0}))
+                .isInstanceOfSatisfying(
+                        EsCertKeException.class,
+                        e -> assertThat(e.kind()).isEqualTo(EsCertKeException.Kind.OUT_OF_SEQUENCE))
+                .hasMessage("no ESCertKE handshake of this originator is under way (M1 first)");
+        assertThatThrownBy(() -> t.receive("p", new byte[0]))
+                .isInstanceOfSatisfying(
+                        EsCertKeException.class,
+                        e -> assertThat(e.kind()).isEqualTo(EsCertKeException.Kind.OUT_OF_SEQUENCE));
+
+        // an M3 after the handshake timed out
+        EsCertKe.Initiator late = new EsCertKe.Initiator(credential(alice), terminator.certificate());
+        byte[] m2 = t.receive("p", late.start());
+        byte[] m3 = late.next(m2);
+        clock.advance(Duration.ofSeconds(31));
+        assertThatThrownBy(() -> t.receive("p", m3))
+                .isInstanceOfSatisfying(
+                        EsCertKeException.class,
+                        e -> assertThat(e.kind()).isEqualTo(EsCertKeException.Kind.OUT_OF_SEQUENCE));
+
+        // a certificate not admitted: the handshake fails, and is over
+        EsCertKe.Initiator intruder = new EsCertKe.Initiator(credential(stranger), terminator.certificate());
+        byte[] intruderM3 = intruder.next(t.receive("q", intruder.start()));
+        assertThatThrownBy(() -> t.receive("q", intruderM3))
+                .isInstanceOfSatisfying(
+                        EsCertKeException.class, e -> assertThat(e.kind()).isEqualTo(EsCertKeException.Kind.HANDSHAKE));
+        assertThatThrownBy(() -> t.receive("q", intruderM3))
+                .isInstanceOfSatisfying(
+                        EsCertKeException.class,
+                        e -> assertThat(e.kind()).isEqualTo(EsCertKeException.Kind.OUT_OF_SEQUENCE));
+        assertThat(t.keyCount()).isZero();
+
+        // a new M1 from the same peer replaces its handshake under way: the old M3 fails
+        EsCertKe.Initiator first = new EsCertKe.Initiator(credential(alice), terminator.certificate());
+        byte[] firstM3 = first.next(t.receive("r", first.start()));
+        EsCertKe.Initiator second = new EsCertKe.Initiator(credential(alice), terminator.certificate());
+        byte[] secondM2 = t.receive("r", second.start());
+        assertThatThrownBy(() -> t.receive("r", firstM3)).isInstanceOf(EsCertKeException.class);
+        assertThat(t.keyCount()).isZero();
+        assertThatThrownBy(() -> t.receive("r", second.next(secondM2)))
+                .as("the failed M3 ended the peer's handshake")
+                .isInstanceOf(EsCertKeException.class);
+    }
+
+    @Test
+    void keys_are_bound_to_the_admitted_identity_bounded_and_expire() {
+        MovedClock clock = new MovedClock();
+        EsCertKeTerminal t =
+                terminal(new EsCertKeTerminal.Settings(Duration.ofSeconds(30), 4, Duration.ofHours(1), 3, 2), clock);
+        // the peer name only finds the handshake: the key is bound to the certificate's identity
+        EsCertKe.PairwiseKey a1 = handshake(t, "/id-mn/Cbob", alice);
+        PairwiseKeys.PairwiseKey found =
+                t.find(a1.relativeId(), clock.instant()).orElseThrow();
+        assertThat(found.identity()).isEqualTo("/id-mn/Calice");
+        assertThat(found.suid()).isEqualTo(43);
+        assertThat(found.key()).isEqualTo(a1.key());
+        assertThat(found.toString()).doesNotContain(java.util.HexFormat.of().formatHex(a1.key()));
+
+        // at most two keys per identity: a third of alice's pushes out her oldest
+        EsCertKe.PairwiseKey a2 = handshake(t, "alice", alice);
+        EsCertKe.PairwiseKey a3 = handshake(t, "alice", alice);
+        assertThat(t.find(a1.relativeId(), clock.instant())).isEmpty();
+        assertThat(t.find(a2.relativeId(), clock.instant())).isPresent();
+        // at most three in all: bob's second key pushes out the oldest (a2)
+        EsCertKe.PairwiseKey b1 = handshake(t, "bob", bob);
+        EsCertKe.PairwiseKey b2 = handshake(t, "bob", bob);
+        assertThat(t.keyCount()).isEqualTo(3);
+        assertThat(t.find(a2.relativeId(), clock.instant())).isEmpty();
+        assertThat(t.find(a3.relativeId(), clock.instant()).orElseThrow().identity())
+                .isEqualTo("/id-mn/Calice");
+        assertThat(t.find(b1.relativeId(), clock.instant()).orElseThrow().identity())
+                .isEqualTo("/id-mn/Cbob");
+
+        clock.advance(Duration.ofHours(1));
+        assertThat(t.find(b2.relativeId(), clock.instant()))
+                .as("a key ends with its lifetime")
+                .isEmpty();
+        t.clear();
+        assertThat(t.keyCount()).isZero();
+    }
+
+    @Test
+    void a_terminator_admits_someone_and_binds_each_to_an_identity() {
+        assertThatThrownBy(() -> new EsCertKeTerminal(
+                        credential(terminator), Map.of(), EsCertKeTerminal.Settings.defaults(), Clock.systemUTC()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new EsCertKeTerminal(
+                        credential(terminator),
+                        Map.of(alice.certificate(), " "),
+                        EsCertKeTerminal.Settings.defaults(),
+                        Clock.systemUTC()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(EsCertKeTerminal.isClientHello(new byte[] {22, 3, 1, 0, 5, 1}))
+                .isTrue();
+        assertThat(EsCertKeTerminal.isClientHello(new byte[] {22, 3, 3, 0, 5, 11}))
+                .isFalse();
+    }
+}

@@ -1,0 +1,56 @@
+package io.citadel.engine.pipeline;
+
+import io.citadel.credentials.SecurityAssociation;
+import io.citadel.engine.resources.Target;
+import io.citadel.protocol.Operation;
+import io.citadel.protocol.RequestPrimitive;
+import io.citadel.protocol.ResourceType;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** What the end-to-end stages ask of a request: its {@code m2m:seci} type, whether it is for the CSEBase itself. */
+final class SecurityInfo {
+    private SecurityInfo() {}
+
+    /** Credential-IDs of associations an ESPrim pairwise key proved: its SUID (13, 23, 43), a dash, its kid. */
+    private static final Pattern ESPRIM_ASSOCIATION = Pattern.compile("^[124]3-.*", Pattern.DOTALL);
+
+    /** The {@code sit} of a NOTIFY carrying {@code m2m:seci}, or null. */
+    static Integer type(RequestPrimitive req) {
+        if (req.operation() != Operation.NOTIFY
+                || !(req.content() instanceof Map<?, ?> c)
+                || !(c.get("m2m:seci") instanceof Map<?, ?> seci)
+                || !(seci.get("sit") instanceof Number n)) {
+            return null;
+        }
+        return n.intValue();
+    }
+
+    /** Whether the request is addressed to this CSE's {@code <CSEBase>} itself (not a virtual child or attribute). */
+    static boolean toCseBase(Exchange exchange) {
+        Target t = exchange.get(TargetStage.TARGET);
+        return t.resource() != null
+                && t.resource().type() == ResourceType.CSE_BASE
+                && t.virtual() == Target.Virtual.NONE
+                && t.attribute() == null;
+    }
+
+    /** The Credential-ID of the association an ESPrim object with a key of {@code suid} and {@code kid} proves. */
+    static String esprimCredential(int suid, String kid) {
+        return suid + "-" + kid;
+    }
+
+    /** Whether the request is the inner request of an ESPrim object (its association is a pairwise key). */
+    static boolean insideEsprim(Exchange exchange) {
+        SecurityAssociation hop = exchange.context().association();
+        return hop != null
+                && hop.credentialId() != null
+                && ESPRIM_ASSOCIATION.matcher(hop.credentialId()).matches();
+    }
+
+    /** {@code text} for a log line: control characters replaced, at most 128 characters. */
+    static String printable(String text) {
+        String t = String.valueOf(text).replaceAll("\\p{Cntrl}", "?");
+        return t.length() > 128 ? t.substring(0, 128) + "..." : t;
+    }
+}
