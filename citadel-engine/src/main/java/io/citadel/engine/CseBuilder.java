@@ -95,6 +95,7 @@ public final class CseBuilder {
     private List<Integer> esprimSuids = List.of();
 
     private io.citadel.e2e.escertke.EsCertKeTerminal escertke;
+    private List<java.security.cert.X509Certificate> esdataAnchors = List.of();
     private java.security.cert.X509Certificate escertkeCertificate;
 
     private io.citadel.e2e.esprim.EsprimReceiver.Settings esprimSettings =
@@ -149,6 +150,15 @@ public final class CseBuilder {
             io.citadel.e2e.escertke.EsCertKeTerminal terminal, java.security.cert.X509Certificate certificate) {
         this.escertke = Objects.requireNonNull(terminal, "terminal");
         this.escertkeCertificate = Objects.requireNonNull(certificate, "certificate");
+        return this;
+    }
+
+    /**
+     * The issuers whose certificates this CSE takes for ESData signers: a container with {@code esdp} 2 then stores
+     * only content signed by its originator's certificate (default: none, and no container may ask for it).
+     */
+    public CseBuilder esdataTrust(List<java.security.cert.X509Certificate> anchors) {
+        this.esdataAnchors = List.copyOf(anchors);
         return this;
     }
 
@@ -301,10 +311,12 @@ public final class CseBuilder {
     private Map<ResourceType, TypeBehaviour> behaviours(
             OriginatorIds ids, Forwarder forwarder, NotificationTargets targets, AeBehaviour ae) {
         Map<ResourceType, TypeBehaviour> behaviours = new EnumMap<>(ResourceType.class);
+        io.citadel.engine.e2e.SignedContent signedContent = new io.citadel.engine.e2e.SignedContent(
+                esdataAnchors, ids, settings.spId().substring(2));
         for (TypeBehaviour b : List.of(
                 ae,
-                new ContainerBehaviour(),
-                new ContentInstanceBehaviour(),
+                new ContainerBehaviour(signedContent),
+                new ContentInstanceBehaviour(signedContent),
                 new AccessControlPolicyBehaviour(ids),
                 FixedBehaviour.plain(ResourceType.DYNAMIC_AUTHORIZATION_CONSULTATION),
                 FixedBehaviour.plain(ResourceType.ROLE),

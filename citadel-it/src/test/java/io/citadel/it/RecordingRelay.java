@@ -18,8 +18,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * A hostile HTTP link between two CSE processes: relays every request to the target port, records every byte both
- * ways, keeps the last request that carried {@code m2m:seci} (to replay it), and rewrites the next such request on
- * demand.
+ * ways, keeps the last request that carried {@code m2m:seci} (to replay it), and rewrites a request on demand.
  */
 final class RecordingRelay implements AutoCloseable {
     /** A request as it crossed the relay. */
@@ -47,11 +46,11 @@ final class RecordingRelay implements AutoCloseable {
                             exchange.getRequestURI().toString(),
                             Map.copyOf(exchange.getRequestHeaders()),
                             body));
-                    UnaryOperator<String> rewrite = tamper.get();
-                    String rewritten = rewrite == null ? null : rewrite.apply(text);
-                    if (rewritten != null && tamper.compareAndSet(rewrite, null)) {
-                        body = rewritten.getBytes(StandardCharsets.UTF_8);
-                    }
+                }
+                UnaryOperator<String> rewrite = tamper.get();
+                String rewritten = rewrite == null ? null : rewrite.apply(text);
+                if (rewritten != null && tamper.compareAndSet(rewrite, null)) {
+                    body = rewritten.getBytes(StandardCharsets.UTF_8);
                 }
                 HttpResponse<byte[]> r = forward(
                         client,
@@ -91,10 +90,7 @@ final class RecordingRelay implements AutoCloseable {
         return lastSecurityInfo.get();
     }
 
-    /**
-     * Rewrites the next request that carries {@code m2m:seci} and that {@code rewrite} (given its body as text) does
-     * not answer null for.
-     */
+    /** Rewrites the next request that {@code rewrite} (given its body as text) does not answer null for. */
     void tamperNext(UnaryOperator<String> rewrite) {
         tamper.set(rewrite);
     }

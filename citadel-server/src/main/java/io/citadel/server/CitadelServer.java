@@ -167,6 +167,10 @@ public final class CitadelServer implements AutoCloseable {
                             EsprimSetup.settings(config),
                             EsprimSetup.suids(config, credentials.esprimStore()));
             EsCertKeSetup.configure(config, settings, builder);
+            if (config.get(ConfigKey.ESDATA_TRUST) != null) {
+                builder.esdataTrust(
+                        io.citadel.tls.PemKeys.chain(java.nio.file.Path.of(config.get(ConfigKey.ESDATA_TRUST))));
+            }
             cse = builder.build();
             HttpSettings httpSettings = listener(config, host, port);
             boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);

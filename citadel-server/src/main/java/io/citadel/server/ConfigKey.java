@@ -205,6 +205,12 @@ enum ConfigKey {
             "PT1H",
             "how long this CSE's ESPrim receiver rand object is valid (a new one is made at half its life)",
             Kind.DURATION),
+    ESDATA_TRUST(
+            "esdata-trust",
+            null,
+            "PEM file of the issuers whose certificates sign ESData; a container with esdp 2 then stores only content"
+                    + " signed by its originator's certificate (x5c)",
+            Kind.FILE),
     ESCERTKE_INITIATORS(
             "escertke-initiators",
             null,

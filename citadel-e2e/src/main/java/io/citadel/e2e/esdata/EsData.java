@@ -93,7 +93,19 @@ public final class EsData {
         String kid();
     }
 
-    public record CertificateSigner(String kid, PrivateKey key) implements Signer {}
+    /**
+     * The source's certificate key; with {@code chain} (leaf first) the JWS carries it as {@code x5c}, so that a
+     * hosting CSE that trusts its issuer can check the signature ({@link EsDataSignatures}).
+     */
+    public record CertificateSigner(String kid, PrivateKey key, List<X509Certificate> chain) implements Signer {
+        public CertificateSigner {
+            chain = List.copyOf(chain);
+        }
+
+        public CertificateSigner(String kid, PrivateKey key) {
+            this(kid, key, List.of());
+        }
+    }
 
     public record SymmetricSigner(String kid, byte[] key) implements Signer {
         public SymmetricSigner {
@@ -219,8 +231,15 @@ public final class EsData {
                 if (!(c.key() instanceof ECPrivateKey ec)) {
                     throw new EsDataException("a certificate signature takes an EC (P-256) key");
                 }
-                JWSObject jws = new JWSObject(
-                        new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(c.kid()).build(), new Payload(payload));
+                JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(c.kid());
+                if (!c.chain().isEmpty()) {
+                    List<com.nimbusds.jose.util.Base64> x5c = new ArrayList<>();
+                    for (X509Certificate cert : c.chain()) {
+                        x5c.add(com.nimbusds.jose.util.Base64.encode(cert.getEncoded()));
+                    }
+                    header.x509CertChain(x5c);
+                }
+                JWSObject jws = new JWSObject(header.build(), new Payload(payload));
                 jws.sign(new ECDSASigner(ec));
                 return jws.serialize();
             }
@@ -236,7 +255,7 @@ public final class EsData {
                     new Payload(payload));
             jws.sign(new MACSigner(s.key()));
             return jws.serialize();
-        } catch (JOSEException e) {
+        } catch (JOSEException | java.security.cert.CertificateEncodingException e) {
             throw new EsDataException("the data could not be signed with " + signer.kid());
         }
     }

@@ -1,11 +1,13 @@
 package io.citadel.e2e.esdata;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -97,6 +99,37 @@ class JwcryptoEsDataTest {
         } catch (EsDataException e) {
             assertThat(e).hasMessage("the JWE does not open with the key target");
         }
+    }
+
+    @Test
+    void a_signature_jwcrypto_made_with_its_certificate_chain_is_checked_by_a_party_with_no_key_of_the_source()
+            throws Exception {
+        String withChain = run(
+                PLAIN,
+                "sign-x5c",
+                source.keyPem().toString(),
+                "source",
+                source.certPem().toString());
+        // refusals first: another party's anchor, and the same JWS with its payload changed
+        assertThatThrownBy(() -> new EsDataSignatures(List.of(target.certificate())).verify(withChain, Instant.now()))
+                .hasMessage("the signer's certificate is not trusted here or not valid now");
+        String[] parts = withChain.split("\\.");
+        String changed = parts[0] + "."
+                + java.util.Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString("{\"temperature\":99}".getBytes(StandardCharsets.UTF_8))
+                + "." + parts[2];
+        assertThatThrownBy(() -> new EsDataSignatures(List.of(source.certificate())).verify(changed, Instant.now()))
+                .hasMessage("the signature of source does not verify");
+        assertThat(new EsDataSignatures(List.of(source.certificate())).verify(withChain, Instant.now()))
+                .isEqualTo(source.certificate());
+        // and jwcrypto verifies ours, which carries the chain
+        String ours = EsData.sign(
+                        PLAIN.getBytes(StandardCharsets.UTF_8),
+                        new EsData.CertificateSigner(
+                                "source", source.pair().getPrivate(), List.of(source.certificate())))
+                .envelope();
+        assertThat(run(ours, "verify", source.certPem().toString())).isEqualTo(PLAIN);
     }
 
     @Test

@@ -16,6 +16,17 @@ public final class ContainerBehaviour implements TypeBehaviour {
 
     /** {@code esdp} 1: the container takes only ESData-protected content (Citadel's, digest §8). */
     static final long ESDATA_REQUIRED = 1;
+    /**
+     * {@code esdp} 2: only ESData signed with the originator's certificate, checked by this CSE before it stores the
+     * content ({@link io.citadel.engine.e2e.SignedContent}).
+     */
+    static final long ESDATA_SIGNED = 2;
+
+    private final io.citadel.engine.e2e.SignedContent signed;
+
+    public ContainerBehaviour(io.citadel.engine.e2e.SignedContent signed) {
+        this.signed = signed;
+    }
 
     @Override
     public void prepareCreate(CreateDraft draft) {
@@ -30,10 +41,15 @@ public final class ContainerBehaviour implements TypeBehaviour {
         checkEsdataPolicy(changes.get("esdp"));
     }
 
-    private static void checkEsdataPolicy(Object esdp) {
-        if (esdp instanceof Number n && n.longValue() > ESDATA_REQUIRED) {
+    private void checkEsdataPolicy(Object esdp) {
+        if (esdp instanceof Number n && n.longValue() > ESDATA_SIGNED) {
             throw io.citadel.protocol.OneM2mException.badRequest(
-                    "esdp is 0 (any content) or 1 (only ESData-protected content)");
+                    "esdp is 0 (any content), 1 (only ESData-protected content) or 2 (only content signed by its"
+                            + " originator)");
+        }
+        if (esdp instanceof Number n && n.longValue() == ESDATA_SIGNED && !signed.available()) {
+            throw io.citadel.protocol.OneM2mException.badRequest(
+                    "esdp 2 needs ESData trust anchors at this CSE (--esdata-trust): none are configured");
         }
     }
 

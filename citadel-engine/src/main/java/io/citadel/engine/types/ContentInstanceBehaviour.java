@@ -17,6 +17,12 @@ import java.util.Map;
  * are maintained in the same transaction as the insert or delete.
  */
 public final class ContentInstanceBehaviour implements TypeBehaviour {
+    private final io.citadel.engine.e2e.SignedContent signed;
+
+    public ContentInstanceBehaviour(io.citadel.engine.e2e.SignedContent signed) {
+        this.signed = signed;
+    }
+
     @Override
     public ResourceType type() {
         return ResourceType.CONTENT_INSTANCE;
@@ -25,8 +31,12 @@ public final class ContentInstanceBehaviour implements TypeBehaviour {
     @Override
     public void prepareCreate(CreateDraft draft) {
         Resource container = draft.parent();
-        if (container.getLong("esdp", 0) == ContainerBehaviour.ESDATA_REQUIRED) {
+        long esdp = container.getLong("esdp", 0);
+        if (esdp == ContainerBehaviour.ESDATA_REQUIRED || esdp == ContainerBehaviour.ESDATA_SIGNED) {
             requireProtected(draft.attributes().get("con"), draft.attributes().get("cnf"));
+        }
+        if (esdp == ContainerBehaviour.ESDATA_SIGNED) {
+            signed.requireSignedBy(draft.attributes().get("con"), draft.creator(), draft.now());
         }
         long cs = contentSize(draft.attributes().get("con"));
         long mbs = container.getLong("mbs", Long.MAX_VALUE);

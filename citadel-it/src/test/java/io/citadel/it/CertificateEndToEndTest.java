@@ -49,9 +49,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --tls-cert}, which the AE was told of. Certificates by {@code openssl req} at test time. Refusals first: a
  * certificate naming no identity at start, ESCertKE at a CSE without it (5001), a message not base64 or out of
  * sequence (4000), a certificate not admitted and a tampered M3 (4106), a terminator that is not the one the AE was
- * told of, an inner request from another AE under the agreed key (4116).
+ * told of, an inner request from another AE under the agreed key (4116). And ESData signed with Cae1's certificate
+ * crosses the MN in a container with {@code esdp} 2: the IN ({@code --esdata-trust}) refuses a payload the relay
+ * changed, a certificate it does not trust and plain content, and stores the genuine one as it came.
  */
-class EsCertKeHierarchyTest {
+class CertificateEndToEndTest {
     @TempDir
     static Path dir;
 
@@ -145,6 +147,8 @@ class EsCertKeHierarchyTest {
                 "--tls-trust",
                 inCert.cert().toString(),
                 "--escertke-initiators",
+                aeCert.cert().toString(),
+                "--esdata-trust",
                 aeCert.cert().toString());
         in = CseProcess.start(dir.resolve("in"), inFlags.toArray(String[]::new));
         relay = new RecordingRelay(inPort);
@@ -174,6 +178,13 @@ class EsCertKeHierarchyTest {
         assertThat(policy.rsc()).as(policy.text()).isEqualTo(2001);
         String acpId = (String) policy.resource("m2m:acp").get("ri");
         assertThat(inAdmin.create("cse-in", 3, Map.of("m2m:cnt", Map.of("rn", "vault", "acpi", List.of(acpId))))
+                        .rsc())
+                .isEqualTo(2001);
+        // a container that stores only content its originator signed with a certificate the IN trusts
+        assertThat(inAdmin.create(
+                                "cse-in",
+                                3,
+                                Map.of("m2m:cnt", Map.of("rn", "signed", "esdp", 2, "acpi", List.of(acpId))))
                         .rsc())
                 .isEqualTo(2001);
         ae = new OneM2mClient(HttpTransport.connect("http://127.0.0.1:" + mn.port(), null), "Cae1");
@@ -225,7 +236,7 @@ class EsCertKeHierarchyTest {
                 .isInstanceOf(EsCertKeException.class)
                 .hasMessageContaining("bad_certificate");
         // the relay flips a bit of M3: the IN's Finished check fails, no key
-        relay.tamperNext(EsCertKeHierarchyTest::flipInM3);
+        relay.tamperNext(CertificateEndToEndTest::flipInM3);
         refusedOutside(
                 () -> EsCertKeClient.establish(ae, "/id-in/cse-in", aeCert.credential(), inCert.certificate()),
                 ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
@@ -284,6 +295,54 @@ class EsCertKeHierarchyTest {
                 .anyMatch(s -> s.contains("\"eckm\""));
         assertThat(mn.output()).doesNotContain(secret);
         assertThat(filesContaining(dir.resolve("mn"), secret)).isEmpty();
+    }
+
+    @Test
+    void signed_content_crosses_the_mn_and_the_in_stores_it_only_when_the_signature_is_the_originators()
+            throws Exception {
+        String reading = "{\"temperature\":21.5,\"id\":\"" + UUID.randomUUID() + "\"}";
+        // refusals first: the relay changes the signed payload on its way; a certificate the IN does not trust
+        String genuine = sign(reading, aeCert);
+        relay.tamperNext(t -> t.contains(genuine) ? t.replace(genuine, changedPayload(genuine)) : null);
+        ResponsePrimitive tampered = ae.create("/id-in/cse-in/signed", 4, signedInstance(genuine));
+        assertThat(tampered.status()).isEqualTo(ResponseStatusCode.CONTENTS_UNACCEPTABLE);
+        assertThat(String.valueOf(tampered.content())).contains("does not verify");
+        ResponsePrimitive untrusted = ae.create("/id-in/cse-in/signed", 4, signedInstance(sign(reading, stranger)));
+        assertThat(untrusted.status()).isEqualTo(ResponseStatusCode.CONTENTS_UNACCEPTABLE);
+        assertThat(String.valueOf(untrusted.content())).contains("not trusted here");
+        ResponsePrimitive plain = ae.create(
+                "/id-in/cse-in/signed", 4, Map.of("m2m:cin", Map.of("con", reading, "cnf", "application/json:0")));
+        assertThat(plain.status()).isEqualTo(ResponseStatusCode.BAD_REQUEST);
+        OneM2mHttpClient inAdmin = in.client().as(CseProcess.ADMIN);
+        assertThat(inAdmin.retrieve("cse-in/signed").resource("m2m:cnt").get("cni"))
+                .isEqualTo(0L);
+
+        ResponsePrimitive stored = ae.create("/id-in/cse-in/signed", 4, signedInstance(genuine));
+        assertThat(stored.status()).as(String.valueOf(stored.content())).isEqualTo(ResponseStatusCode.CREATED);
+        assertThat(inAdmin.retrieve("cse-in/signed/la").resource("m2m:cin").get("con"))
+                .isEqualTo(genuine);
+    }
+
+    static String sign(String payload, Pem by) {
+        return io.citadel.e2e.esdata.EsData.sign(
+                        payload.getBytes(StandardCharsets.UTF_8),
+                        new io.citadel.e2e.esdata.EsData.CertificateSigner(
+                                "45-ae1@citadel.example", by.credential().key(), List.of(by.certificate())))
+                .envelope();
+    }
+
+    static Map<String, Object> signedInstance(String jws) {
+        return Map.of("m2m:cin", Map.of("con", jws, "cnf", "application/json:0:1"));
+    }
+
+    /** The JWS with another payload and the same signature. */
+    static String changedPayload(String jws) {
+        String[] parts = jws.split("\\.");
+        return parts[0] + "."
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString("{\"temperature\":99}".getBytes(StandardCharsets.UTF_8))
+                + "." + parts[2];
     }
 
     /** The NOTIFY carrying M3 (a Certificate record first) with one bit of its last byte flipped; else null. */
