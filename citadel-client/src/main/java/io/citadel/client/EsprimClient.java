@@ -112,8 +112,9 @@ public final class EsprimClient implements AutoCloseable {
                 .build();
         byte[] json = PrimitiveCodec.serialize(PrimitiveCodec.encode(inner), Serialization.JSON);
         ResponsePrimitive outer = exchange(json);
-        if (outer.status() == ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID && rekey != null) {
-            // not authenticated either: a new key costs a handshake, and only a RETRIEVE is sent again
+        if (outer.status() == ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID && rekey != null && rekeyAllowed()) {
+            // not authenticated either: a new key costs a handshake (at most one every REKEY_PAUSE), and only a
+            // RETRIEVE is sent again
             replaceKey();
             if (op == Operation.RETRIEVE) {
                 outer = exchange(json);
@@ -195,6 +196,25 @@ public final class EsprimClient implements AutoCloseable {
                 receiver.protocols().contains(10) ? 10 : receiver.protocols().get(0);
         session = new EsprimOriginator(kid, pairwiseKey, receiver, protocol, lifetime, input, Clock.systemUTC());
         return session;
+    }
+
+    /** The least time between two keys agreed because of a 4112 (which anyone on the way could fake). */
+    private static final Duration REKEY_PAUSE = Duration.ofSeconds(5);
+
+    private java.time.Instant lastRekey = java.time.Instant.MIN;
+
+    private boolean rekeyAllowed() {
+        java.time.Instant now = java.time.Instant.now();
+        if (lastRekey.plus(REKEY_PAUSE).isAfter(now)) {
+            return false;
+        }
+        lastRekey = now;
+        return true;
+    }
+
+    /** The pairwise key's ID now in use (not secret; it changes when a new key is agreed). */
+    public synchronized String keyId() {
+        return kid;
     }
 
     private void replaceKey() {

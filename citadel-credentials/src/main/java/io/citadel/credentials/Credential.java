@@ -17,6 +17,8 @@ public sealed interface Credential
         RAW_PUBLIC_KEY,
         CERTIFICATE,
         TOKEN,
+        /** A pairwise end-to-end key (ESPrim): the inner request of an ESPrim object, whatever the hop was. */
+        END_TO_END,
         NONE
     }
 

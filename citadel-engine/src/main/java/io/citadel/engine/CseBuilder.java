@@ -304,8 +304,17 @@ public final class CseBuilder {
                 options.revocations(),
                 esi == null ? null : esi::esi,
                 esi == null
-                        ? List.of(reaper, fanOut, announcer, nonBlocking, notifier)
-                        : List.of(reaper, fanOut, announcer, nonBlocking, notifier, esi));
+                        ? closing(List.of(reaper, fanOut, announcer, nonBlocking, notifier))
+                        : closing(List.of(reaper, fanOut, announcer, nonBlocking, notifier, esi)));
+    }
+
+    /** {@code services} and, when ESCertKE runs here, its terminator (its keys are zeroed when the CSE closes). */
+    private List<AutoCloseable> closing(List<AutoCloseable> services) {
+        List<AutoCloseable> all = new ArrayList<>(services);
+        if (escertke != null) {
+            all.add(escertke);
+        }
+        return all;
     }
 
     private Map<ResourceType, TypeBehaviour> behaviours(

@@ -134,6 +134,13 @@ class CertificateEndToEndTest {
                 "--escertke-initiators",
                 anonymous.cert().toString());
         assertThat(refused).contains("names exactly one AE-ID or CSE-ID");
+        // an admitted certificate naming the administrator would give an ESCertKE key the administrator's rights
+        Pem posingAdmin = pem("posing-admin", "URI:onem2m://citadel.example/id-in/" + CseProcess.ADMIN);
+        assertThat(refusedStart(inCert.cert(), inCert.key(), posingAdmin.cert()))
+                .contains("cannot act as this CSE or its administrator");
+        // a key that is not the certificate's: every handshake would fail at the initiator
+        assertThat(refusedStart(inCert.cert(), stranger.key(), aeCert.cert()))
+                .contains("tls-key is not the key of tls-cert");
 
         inFlags = List.of(
                 "--http-port",
@@ -193,6 +200,26 @@ class CertificateEndToEndTest {
                 2,
                 Map.of("m2m:ae", Map.of("rn", "Cae1", "api", "Nescertke", "rr", false, "srv", List.of("3"))));
         assertThat(registered.status()).isEqualTo(ResponseStatusCode.CREATED);
+    }
+
+    /** Starting a CSE with this ESCertKE configuration fails (exit 2); its output. */
+    static String refusedStart(Path cert, Path key, Path initiators) throws Exception {
+        return EsprimHierarchyTest.failingCli(
+                "serve",
+                "--http-port",
+                "0",
+                "--data-dir",
+                dir.resolve("refused").toString(),
+                "--admin-originator",
+                CseProcess.ADMIN,
+                "--tls-cert",
+                cert.toString(),
+                "--tls-key",
+                key.toString(),
+                "--tls-trust",
+                inCert.cert().toString(),
+                "--escertke-initiators",
+                initiators.toString());
     }
 
     @AfterAll
@@ -282,9 +309,25 @@ class CertificateEndToEndTest {
                             .content()))
                     .contains(secret);
 
-            // the IN restarts and forgets the key (kept in memory only): the RETRIEVE gets 4112, a new key is agreed
+            // the IN restarts and forgets the key (kept in memory only): a CREATE gets 4112 and is not sent again
+            // (the 4112 is not authenticated: a relay could fake it after delivering the CREATE), a new key is agreed
+            // for the next request, and the RETRIEVE runs under it
+            String firstKey = client.keyId();
             in.close();
             in = CseProcess.start(dir.resolve("in"), inFlags.toArray(String[]::new));
+            refusedOutside(
+                    () -> client.send(
+                            Operation.CREATE,
+                            "/id-in/cse-in/vault",
+                            b -> b.resourceType(4).content(EsprimHierarchyTest.instance(secret + "-again"))),
+                    ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID);
+            assertThat(client.keyId()).isNotEqualTo(firstKey);
+            assertThat(in.client()
+                            .as(CseProcess.ADMIN)
+                            .retrieve("cse-in/vault")
+                            .resource("m2m:cnt")
+                            .get("cni"))
+                    .isEqualTo(1L);
             ResponsePrimitive again = client.send(Operation.RETRIEVE, "/id-in/cse-in/vault/la", b -> b);
             assertThat(again.status()).isEqualTo(ResponseStatusCode.OK);
             assertThat(String.valueOf(again.content())).contains(secret);

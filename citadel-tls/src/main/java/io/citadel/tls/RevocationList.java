@@ -66,7 +66,7 @@ public final class RevocationList {
     }
 
     /** True when the certificate is listed as revoked now (for ending live sessions). */
-    boolean isRevoked(X509Certificate cert) {
+    public boolean isRevoked(X509Certificate cert) {
         refresh();
         return crls.stream().anyMatch(c -> c.isRevoked(cert));
     }

@@ -9,7 +9,9 @@ public final class EsCertKeException extends RuntimeException {
         /** The handshake failed: a certificate not admitted or not expected, a signature or Finished that fails. */
         HANDSHAKE,
         /** The message is not one the exchange can take now (not an ESCertKE message, no handshake under way). */
-        OUT_OF_SEQUENCE
+        OUT_OF_SEQUENCE,
+        /** No room for another handshake now (the ones under way go on). */
+        BUSY
     }
 
     private final Kind kind;

@@ -14,7 +14,8 @@ public interface PairwiseKeys {
     /**
      * A pairwise ESPrim key: its ID, the key, and the identity (an AE-ID or CSE-ID, normalised as the receiver
      * compares originators) it is bound to; only that identity may be the {@code From} of a request it protects; and
-     * the SUID of its kind (13 configured, 23 from a MEF, 43 agreed by ESCertKE).
+     * the SUID of its kind (13 from the CSE's key store, which also holds the keys a MEF provisioned: it does not tell
+     * the two apart; 43 agreed by ESCertKE).
      */
     record PairwiseKey(String kid, byte[] key, String identity, int suid) {
         public PairwiseKey {

@@ -1,5 +1,6 @@
 package io.citadel.engine.pipeline;
 
+import io.citadel.credentials.SecurityAssociation;
 import io.citadel.e2e.escertke.EsCertKeException;
 import io.citadel.e2e.escertke.EsCertKeTerminal;
 import io.citadel.protocol.OneM2mException;
@@ -15,7 +16,8 @@ import java.util.Map;
  * (base64 of TLS records); the answer carries the next one the same way (M1 → M2, M3 → M4). The handshake is found by
  * the originator ({@code From}, as the identify stage bound it to the hop); the key it agrees is bound to the identity
  * configured for the admitted certificate it proved. Refusals: a message that is not base64 or comes out of sequence,
- * 4000; a handshake that fails (a certificate not admitted, a signature or Finished that does not verify), 4106;
+ * 4000; a handshake that fails (a certificate not admitted, a signature or Finished that does not verify), 4106 with
+ * one fixed line (the reason is logged, not told); no room for another handshake, 5000 (overloaded);
  * ESCertKE not configured here, 5001. Transit CSEs forward the NOTIFY untouched.
  */
 public final class EsCertKeStage implements Stage {
@@ -55,17 +57,27 @@ public final class EsCertKeStage implements Stage {
             throw OneM2mException.badRequest("an m2m:seci of sit 6 carries the ESCertKE message in eckm (base64)");
         }
         String peer = exchange.find(Facts.ORIGINATOR_ID).orElse(req.from());
+        SecurityAssociation association = exchange.context().association();
+        String hop = association != null && association.credentialId() != null
+                ? "sa:" + association.credentialId()
+                : "ip:" + exchange.context().peerAddress();
         byte[] answer;
         try {
-            answer = terminal.receive(peer, message);
+            answer = terminal.receive(peer, hop, message);
         } catch (EsCertKeException e) {
-            if (e.kind() == EsCertKeException.Kind.OUT_OF_SEQUENCE) {
-                throw OneM2mException.badRequest(e.getMessage());
+            switch (e.kind()) {
+                case OUT_OF_SEQUENCE -> throw OneM2mException.badRequest(e.getMessage());
+                case BUSY -> throw new OneM2mException(ResponseStatusCode.INTERNAL_SERVER_ERROR, e.getMessage());
+                case HANDSHAKE -> {
+                    // the reason stays here: telling it would say whether a certificate is admitted
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "ESCertKE with " + SecurityInfo.printable(peer) + ": " + e.getMessage());
+                    throw new OneM2mException(
+                            ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED, "the ESCertKE handshake failed");
+                }
+                default -> throw new IllegalStateException("unknown ESCertKE refusal " + e.kind());
             }
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "ESCertKE with " + SecurityInfo.printable(peer) + ": " + e.getMessage());
-            throw new OneM2mException(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED, e.getMessage());
         }
         return ResponsePrimitive.of(
                 ResponseStatusCode.OK,

@@ -95,7 +95,9 @@ public final class EsprimStage implements Stage {
         RequestContext innerContext = new RequestContext(
                 exchange.context().peerAddress(),
                 new SecurityAssociation(
-                        SecurityInfo.esprimCredential(opened.suid(), opened.keyId()), Set.of(originator)),
+                        SecurityInfo.esprimCredential(opened.suid(), opened.keyId()),
+                        Set.of(originator),
+                        io.citadel.credentials.Credential.Kind.END_TO_END),
                 false,
                 exchange.context().receivedAt());
         ResponsePrimitive answer = pipeline.handle(

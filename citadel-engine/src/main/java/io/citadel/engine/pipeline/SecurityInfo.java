@@ -6,14 +6,10 @@ import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResourceType;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** What the end-to-end stages ask of a request: its {@code m2m:seci} type, whether it is for the CSEBase itself. */
 final class SecurityInfo {
     private SecurityInfo() {}
-
-    /** Credential-IDs of associations an ESPrim pairwise key proved: its SUID (13, 23, 43), a dash, its kid. */
-    private static final Pattern ESPRIM_ASSOCIATION = Pattern.compile("^[124]3-.*", Pattern.DOTALL);
 
     /** The {@code sit} of a NOTIFY carrying {@code m2m:seci}, or null. */
     static Integer type(RequestPrimitive req) {
@@ -43,9 +39,7 @@ final class SecurityInfo {
     /** Whether the request is the inner request of an ESPrim object (its association is a pairwise key). */
     static boolean insideEsprim(Exchange exchange) {
         SecurityAssociation hop = exchange.context().association();
-        return hop != null
-                && hop.credentialId() != null
-                && ESPRIM_ASSOCIATION.matcher(hop.credentialId()).matches();
+        return hop != null && hop.kind() == io.citadel.credentials.Credential.Kind.END_TO_END;
     }
 
     /** {@code text} for a log line: control characters replaced, at most 128 characters. */
