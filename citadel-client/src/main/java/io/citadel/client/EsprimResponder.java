@@ -25,7 +25,7 @@ import java.util.function.Function;
  */
 public final class EsprimResponder implements Function<RequestPrimitive, ResponsePrimitive> {
     private final EsprimReceiver receiver;
-    private final String self;
+    private final java.util.List<String> self;
     private final BiFunction<RequestPrimitive, String, ResponsePrimitive> sealed;
     private final Function<RequestPrimitive, ResponsePrimitive> plain;
 
@@ -39,8 +39,23 @@ public final class EsprimResponder implements Function<RequestPrimitive, Respons
             String self,
             BiFunction<RequestPrimitive, String, ResponsePrimitive> sealed,
             Function<RequestPrimitive, ResponsePrimitive> plain) {
+        this(receiver, java.util.List.of(self), sealed, plain);
+    }
+
+    /**
+     * As above, for an AE that originators name in several ways (e.g. its resource address and its AE-ID, which a
+     * notification is addressed to).
+     */
+    public EsprimResponder(
+            EsprimReceiver receiver,
+            java.util.List<String> self,
+            BiFunction<RequestPrimitive, String, ResponsePrimitive> sealed,
+            Function<RequestPrimitive, ResponsePrimitive> plain) {
+        if (self.isEmpty()) {
+            throw new IllegalArgumentException("an ESPrim responder answers for at least one address");
+        }
         this.receiver = receiver;
-        this.self = self;
+        this.self = java.util.List.copyOf(self);
         this.sealed = sealed;
         this.plain = plain;
     }
@@ -119,7 +134,7 @@ public final class EsprimResponder implements Function<RequestPrimitive, Respons
                     ResponseStatusCode.ESPRIM_IMPERSONATION_ERROR,
                     "the inner request is not from the identity the pairwise key is bound to");
         }
-        if (!inner.to().equals(self) && !inner.to().startsWith(self + "/")) {
+        if (self.stream().noneMatch(s -> inner.to().equals(s) || inner.to().startsWith(s + "/"))) {
             throw new OneM2mException(
                     ResponseStatusCode.OPERATION_NOT_ALLOWED, "the inner request is for another entity than this AE");
         }

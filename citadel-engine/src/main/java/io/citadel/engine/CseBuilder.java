@@ -203,7 +203,16 @@ public final class CseBuilder {
         NotificationTargets targets = new NotificationTargets(settings, repository, ids);
         EntityConnections connections = new EntityConnections(ids::normalize);
         EntityDelivery entities = new EntityDelivery(options.outbound(), pollingChannels, connections);
-        NotifyRequests notifyRequests = new NotifyRequests(settings, targets, options.outbound(), remotes, entities);
+        io.citadel.e2e.esprim.PairwiseKeys configuredKeys = esprimKeys;
+        io.citadel.e2e.escertke.EsCertKeTerminal agreedKeys = escertke;
+        io.citadel.e2e.esprim.PairwiseKeys allKeys =
+                agreedKeys == null ? configuredKeys : configuredKeys.or(agreedKeys);
+        io.citadel.engine.e2e.EsprimSender esprimSender = esprimSuids.isEmpty() && escertke == null
+                ? null
+                : new io.citadel.engine.e2e.EsprimSender(
+                        allKeys, ids, settings.cseId(), esprimSettings.input(), Clock.systemUTC());
+        NotifyRequests notifyRequests =
+                new NotifyRequests(settings, targets, options.outbound(), remotes, entities, esprimSender);
         NotificationDispatcher dispatcher = new NotificationDispatcher(notifyRequests, DispatchSettings.defaults());
         connections.onBind(dispatcher::wakeParked);
         Notifier notifier = new Notifier(settings, store, subscriptions, dispatcher, representation);
@@ -243,11 +252,6 @@ public final class CseBuilder {
                 new NotifyOperation(parts, entities, Duration.ofSeconds(5)),
                 fanOut,
                 new PollingChannelOperation(parts, pollingChannels, Duration.ofSeconds(30)));
-        io.citadel.e2e.esprim.PairwiseKeys configuredKeys = esprimKeys;
-        io.citadel.e2e.escertke.EsCertKeTerminal agreedKeys = escertke;
-        io.citadel.e2e.esprim.PairwiseKeys allKeys = agreedKeys == null
-                ? configuredKeys
-                : (kid, now) -> configuredKeys.find(kid, now).or(() -> agreedKeys.find(kid, now));
         io.citadel.e2e.esprim.EsprimReceiver esprimReceiver =
                 new io.citadel.e2e.esprim.EsprimReceiver(allKeys, esprimSettings, Clock.systemUTC());
         Pipeline.Builder stages = Pipeline.builder()
@@ -304,13 +308,19 @@ public final class CseBuilder {
                 options.revocations(),
                 esi == null ? null : esi::esi,
                 esi == null
-                        ? closing(List.of(reaper, fanOut, announcer, nonBlocking, notifier))
-                        : closing(List.of(reaper, fanOut, announcer, nonBlocking, notifier, esi)));
+                        ? closing(List.of(reaper, fanOut, announcer, nonBlocking, notifier), esprimSender)
+                        : closing(List.of(reaper, fanOut, announcer, nonBlocking, notifier, esi), esprimSender));
     }
 
-    /** {@code services} and, when ESCertKE runs here, its terminator (its keys are zeroed when the CSE closes). */
-    private List<AutoCloseable> closing(List<AutoCloseable> services) {
+    /**
+     * {@code services} and, when end-to-end security runs here, the ESPrim sender and the ESCertKE terminator (their
+     * keys are zeroed when the CSE closes).
+     */
+    private List<AutoCloseable> closing(List<AutoCloseable> services, io.citadel.engine.e2e.EsprimSender esprimSender) {
         List<AutoCloseable> all = new ArrayList<>(services);
+        if (esprimSender != null) {
+            all.add(esprimSender);
+        }
         if (escertke != null) {
             all.add(escertke);
         }

@@ -5,12 +5,16 @@ import static io.citadel.it.Fixtures.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.citadel.client.EsprimClient;
+import io.citadel.client.EsprimResponder;
 import io.citadel.client.HttpTransport;
 import io.citadel.client.OneM2mClient;
 import io.citadel.client.OneM2mHttpClient;
 import io.citadel.client.OneM2mResponse;
+import io.citadel.e2e.esprim.EsprimReceiver;
+import io.citadel.e2e.esprim.PairwiseKeys;
 import io.citadel.e2e.esprim.SessionKeys;
 import io.citadel.protocol.Operation;
+import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
 import java.io.IOException;
@@ -20,10 +24,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -41,6 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EsprimHierarchyTest {
     static final String KID = "esprim-ae1@citadel.example";
+    static final String NOTIFY_KID = "esprim-ae2@citadel.example";
+    static byte[] notifyPairwise;
 
     @TempDir
     static Path dir;
@@ -82,6 +92,20 @@ class EsprimHierarchyTest {
         assertThat(MefEnrolmentTest.cli("credentials", "esprim", "list", "--data-dir", inData.toString()))
                 .contains(KID + "\t/id-mn/Cae1")
                 .doesNotContain(HexFormat.of().formatHex(pairwise));
+        // a key for AE Cae2 too: the IN seals its notifications to Cae2 (through the MN) with it
+        notifyPairwise = HexFormat.of()
+                .parseHex(MefEnrolmentTest.find(
+                        MefEnrolmentTest.cli(
+                                "credentials",
+                                "esprim",
+                                "add",
+                                "--kid",
+                                NOTIFY_KID,
+                                "--for",
+                                "/id-mn/Cae2",
+                                "--data-dir",
+                                inData.toString()),
+                        "pairwise ESPrim key \\(hex, shown only now\\): ([0-9a-f]{64})"));
         in = CseProcess.start(inData, "--http-port", String.valueOf(inPort), "--insecure-cse-peers", "/id-mn");
         relay = new RecordingRelay(inPort);
         // the MN takes ESPrim objects too (from an IN application): it will say so to the IN with its registration
@@ -191,6 +215,113 @@ class EsprimHierarchyTest {
     }
 
     @Test
+    void the_in_seals_its_notifications_to_an_ae_behind_the_mn_and_only_the_ae_reads_them() throws Exception {
+        List<RequestPrimitive> sealed = new CopyOnWriteArrayList<>();
+        List<RequestPrimitive> plain = new CopyOnWriteArrayList<>();
+        HttpTransport transport = HttpTransport.connect("http://127.0.0.1:" + mn.port(), null);
+        // Cae2 takes ESPrim objects under the key it shares with the IN (whose inner requests come from /id-in)
+        byte[] wrong = notifyPairwise.clone();
+        wrong[0] ^= 1;
+        AtomicReference<byte[]> aeKey = new AtomicReference<>(notifyPairwise);
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        EsprimReceiver receiver = new EsprimReceiver(
+                (kid, now) -> {
+                    if (!NOTIFY_KID.equals(kid)) {
+                        return Optional.empty();
+                    }
+                    lookups.incrementAndGet();
+                    return Optional.of(new PairwiseKeys.PairwiseKey(NOTIFY_KID, aeKey.get(), "/id-in"));
+                },
+                EsprimReceiver.Settings.defaults(),
+                Clock.systemUTC());
+        String poa = transport.receive(new EsprimResponder(
+                receiver,
+                List.of("/id-mn/Cae2", "/id-mn/cse-mn/Cae2"),
+                (inner, authenticated) -> {
+                    assertThat(authenticated).isEqualTo("/id-in");
+                    sealed.add(inner);
+                    return ResponsePrimitive.of(ResponseStatusCode.OK, inner, null);
+                },
+                n -> {
+                    plain.add(n);
+                    return ResponsePrimitive.of(ResponseStatusCode.OK, n, null);
+                }));
+        OneM2mClient cae2 = new OneM2mClient(transport, "Cae2");
+        assertThat(cae2.create(
+                                "/id-mn/cse-mn",
+                                2,
+                                Map.of(
+                                        "m2m:ae",
+                                        Map.of(
+                                                "rn",
+                                                "Cae2",
+                                                "api",
+                                                "Nesprim",
+                                                "rr",
+                                                true,
+                                                "srv",
+                                                List.of("3"),
+                                                "poa",
+                                                List.of(poa))))
+                        .status())
+                .isEqualTo(ResponseStatusCode.CREATED);
+        // the MN relays an ESPrim NOTIFY to Cae2 only for an originator with NOTIFY privilege on it: the IN
+        OneM2mResponse policy = mn.client()
+                .as(CseProcess.ADMIN)
+                .create(
+                        "cse-mn",
+                        1,
+                        acp("acp-cae2", List.of(rule(List.of("/id-in"), 16)), List.of(rule(List.of("Cae2"), 63))));
+        assertThat(policy.rsc()).as(policy.text()).isEqualTo(2001);
+        assertThat(cae2.update(
+                                "/id-mn/cse-mn/Cae2",
+                                Map.of(
+                                        "m2m:ae",
+                                        Map.of(
+                                                "acpi",
+                                                List.of(policy.resource("m2m:acp")
+                                                        .get("ri")))))
+                        .status())
+                .isEqualTo(ResponseStatusCode.UPDATED);
+
+        OneM2mHttpClient inAdmin = in.client().as(CseProcess.ADMIN);
+        assertThat(inAdmin.create("cse-in", 3, Map.of("m2m:cnt", Map.of("rn", "watched")))
+                        .rsc())
+                .isEqualTo(2001);
+        OneM2mResponse subscribed = inAdmin.create(
+                "cse-in/watched",
+                23,
+                Map.of(
+                        "m2m:sub",
+                        Map.of("rn", "to-cae2", "nu", List.of("/id-mn/Cae2"), "enc", Map.of("net", List.of(3)))));
+        assertThat(subscribed.rsc()).as(subscribed.text()).isEqualTo(2001);
+        // the subscription's verification request went sealed. Now Cae2 holds a wrong key for a while: the IN's sealed
+        // notification fails at Cae2 (4115) and is never sent in clear instead
+        aeKey.set(wrong);
+        String refused = "REFUSED-SECRET-" + UUID.randomUUID();
+        int before = lookups.get();
+        assertThat(inAdmin.create("cse-in/watched", 4, instance(refused)).rsc()).isEqualTo(2001);
+        CseHierarchyTest.await(() -> lookups.get() > before, "the sealed notification reached Cae2's ESPrim checks");
+        aeKey.set(notifyPairwise);
+        String secret = "NOTIFIED-SECRET-" + UUID.randomUUID();
+        assertThat(inAdmin.create("cse-in/watched", 4, instance(secret)).rsc()).isEqualTo(2001);
+        CseHierarchyTest.await(
+                () -> sealed.stream().anyMatch(n -> String.valueOf(n.content()).contains(secret)),
+                "the sealed notification reached Cae2");
+        RequestPrimitive notification = sealed.stream()
+                .filter(n -> String.valueOf(n.content()).contains(secret))
+                .findFirst()
+                .orElseThrow();
+        assertThat(notification.operation()).isEqualTo(Operation.NOTIFY);
+        assertThat(notification.from()).isEqualTo("/id-in");
+        // nothing reached Cae2 in clear, and the MN, which relayed it, holds nothing of it
+        assertThat(plain).noneMatch(n -> String.valueOf(n.content()).contains(secret));
+        assertThat(plain).noneMatch(n -> String.valueOf(n.content()).contains(refused));
+        assertThat(mn.output()).doesNotContain(secret);
+        assertThat(filesContaining(dir.resolve("mn"), secret)).isEmpty();
+    }
+
+    @Test
     void a_tampered_replayed_or_revoked_object_is_refused_and_the_mn_never_sees_plaintext() throws Exception {
         String secret = "TOP-SECRET-" + UUID.randomUUID();
         try (EsprimClient client = esprim(pairwise)) {
@@ -245,11 +376,18 @@ class EsprimHierarchyTest {
                 KID,
                 "--data-dir",
                 dir.resolve("in").toString());
-        try (EsprimClient revoked = esprim(pairwise)) {
-            refusedOutside(
-                    () -> revoked.send(Operation.RETRIEVE, "/id-in/cse-in/vault/la", b -> b),
-                    ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID);
-        }
+        // the running IN sees the CLI's edit within a second (its stores look at their files at most once a second)
+        CseHierarchyTest.await(
+                () -> {
+                    try (EsprimClient revoked = esprim(pairwise)) {
+                        revoked.send(Operation.RETRIEVE, "/id-in/cse-in/vault/la", b -> b);
+                        return false;
+                    } catch (EsprimClient.OuterFailure f) {
+                        assertThat(f.status()).isEqualTo(ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID);
+                        return true;
+                    }
+                },
+                "the revoked key refused (4112)");
     }
 
     /** The end-to-end request was refused outside its protection, with {@code code}. */

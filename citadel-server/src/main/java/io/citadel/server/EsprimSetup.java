@@ -26,6 +26,28 @@ final class EsprimSetup {
      * waited for at most {@link #FETCH_WAIT} (its own bounds on fetches under way apply).
      */
     static PairwiseKeys keys(PskStore store) {
+        PairwiseKeys byKid = byKid(store);
+        return new PairwiseKeys() {
+            @Override
+            public Optional<PairwiseKeys.PairwiseKey> find(String kid, java.time.Instant now) {
+                return byKid.find(kid, now);
+            }
+
+            @Override
+            public Optional<PairwiseKeys.PairwiseKey> findFor(
+                    java.util.function.Predicate<String> identity, java.time.Instant now) {
+                return store.list().stream()
+                        .filter(c -> c.validAt(now)
+                                && c.allowed().size() == 1
+                                && identity.test(c.allowed().get(0)))
+                        .map(c -> byKid.find(c.identity(), now))
+                        .flatMap(Optional::stream)
+                        .findFirst();
+            }
+        };
+    }
+
+    private static PairwiseKeys byKid(PskStore store) {
         // at most two pipeline workers wait for a broker at once: unknown kids cost a sender nothing
         java.util.concurrent.Semaphore waiting = new java.util.concurrent.Semaphore(2);
         return (kid, now) -> {

@@ -272,6 +272,17 @@ public final class EsCertKeTerminal implements PairwiseKeys, AutoCloseable {
         return Optional.of(new PairwiseKey(e.kid, e.key, e.identity, SUID));
     }
 
+    @Override
+    public synchronized Optional<PairwiseKey> findFor(Predicate<String> identity, Instant now) {
+        Established newest = null;
+        for (Established e : keys.values()) { // least recently used first: the last match is the most recent
+            if (identity.test(e.identity) && now.isBefore(e.expires) && !revoked.test(e.certificate)) {
+                newest = e;
+            }
+        }
+        return newest == null ? Optional.empty() : find(newest.kid, now);
+    }
+
     /** How many keys are held (for tests and metrics). */
     public synchronized int keyCount() {
         return keys.size();

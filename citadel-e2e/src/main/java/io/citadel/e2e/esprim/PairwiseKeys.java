@@ -12,6 +12,30 @@ public interface PairwiseKeys {
     Optional<PairwiseKey> find(String kid, Instant now);
 
     /**
+     * A key bound to an identity {@code identity} accepts, valid at {@code now}, for this side to originate ESPrim
+     * objects to that entity with (a pairwise key serves both directions); none by default.
+     */
+    default Optional<PairwiseKey> findFor(java.util.function.Predicate<String> identity, Instant now) {
+        return Optional.empty();
+    }
+
+    /** These keys, then {@code other}'s for a kid or identity these do not know. */
+    default PairwiseKeys or(PairwiseKeys other) {
+        PairwiseKeys first = this;
+        return new PairwiseKeys() {
+            @Override
+            public Optional<PairwiseKey> find(String kid, Instant now) {
+                return first.find(kid, now).or(() -> other.find(kid, now));
+            }
+
+            @Override
+            public Optional<PairwiseKey> findFor(java.util.function.Predicate<String> identity, Instant now) {
+                return first.findFor(identity, now).or(() -> other.findFor(identity, now));
+            }
+        };
+    }
+
+    /**
      * A pairwise ESPrim key: its ID, the key, and the identity (an AE-ID or CSE-ID, normalised as the receiver
      * compares originators) it is bound to; only that identity may be the {@code From} of a request it protects; and
      * the SUID of its kind (13 from the CSE's key store, which also holds the keys a MEF provisioned: it does not tell

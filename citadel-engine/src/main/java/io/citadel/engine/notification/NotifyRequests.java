@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Sends a notification as a NOTIFY request primitive from this CSE through the outbound port: to a URL
  * target directly, to an AE or registree of ours at its {@code poa}, to any other oneM2M ID through the
- * next hop towards the CSE that hosts it.
+ * next hop towards the CSE that hosts it; sealed by ESPrim ({@link io.citadel.engine.e2e.EsprimSender}) on that last
+ * path when this CSE shares a pairwise key with the entity the ID names.
  */
 public final class NotifyRequests implements NotificationSender {
     private final CseSettings settings;
@@ -23,6 +24,7 @@ public final class NotifyRequests implements NotificationSender {
     private final OutboundRequests outbound;
     private final Routes routes;
     private final EntityDelivery entities;
+    private final io.citadel.engine.e2e.EsprimSender esprim; // null: ESPrim not configured
 
     public NotifyRequests(
             CseSettings settings,
@@ -30,6 +32,21 @@ public final class NotifyRequests implements NotificationSender {
             OutboundRequests outbound,
             Routes routes,
             EntityDelivery entities) {
+        this(settings, targets, outbound, routes, entities, null);
+    }
+
+    /**
+     * @param esprim seals a notification to an entity reached through other CSEs when this CSE shares a pairwise
+     *     ESPrim key with it (null: never)
+     */
+    public NotifyRequests(
+            CseSettings settings,
+            NotificationTargets targets,
+            OutboundRequests outbound,
+            Routes routes,
+            EntityDelivery entities,
+            io.citadel.engine.e2e.EsprimSender esprim) {
+        this.esprim = esprim;
         this.entities = entities;
         this.settings = settings;
         this.targets = targets;
@@ -48,7 +65,13 @@ public final class NotifyRequests implements NotificationSender {
         return request(d, target, content, timeout)
                 .thenApply(rsp -> rsp.status().isSuccess()
                         ? Outcome.DELIVERED
-                        : rsp.status().code() >= 5000 ? Outcome.RETRY : Outcome.REFUSED);
+                        : rsp.status().code() >= 5000
+                                        || rsp.status()
+                                                == io.citadel.protocol.ResponseStatusCode.ESPRIM_UNKNOWN_ORIG_RAND_ID
+                                        || rsp.status()
+                                                == io.citadel.protocol.ResponseStatusCode.ESPRIM_UNKNOWN_RECV_RAND_ID
+                                ? Outcome.RETRY // 4113/4114: the ESPrim session was dropped, the next try begins one
+                                : Outcome.REFUSED);
     }
 
     /** Sends one NOTIFY and completes with the answer; a target that cannot be resolved answers 5103/4004. */
@@ -78,8 +101,18 @@ public final class NotifyRequests implements NotificationSender {
                         "3",
                         "no route to the CSE of notification target " + target));
             }
-            return outbound.forward(
-                    hop.get().pointOfAccess(), hop.get().cseId(), notify(d.get().to(), content), timeout);
+            RequestPrimitive notify = notify(d.get().to(), content);
+            Optional<io.citadel.e2e.esprim.PairwiseKeys.PairwiseKey> key =
+                    esprim == null ? Optional.empty() : esprim.keyFor(d.get().to());
+            if (key.isPresent()) { // through CSEs that need not be trusted: sealed end to end
+                return esprim.send(
+                                key.get(),
+                                notify,
+                                outer -> outbound.forward(
+                                        hop.get().pointOfAccess(), hop.get().cseId(), outer, timeout))
+                        .whenComplete((r, e) -> key.get().destroy());
+            }
+            return outbound.forward(hop.get().pointOfAccess(), hop.get().cseId(), notify, timeout);
         }
         return outbound.send(uri, notify(d.get().to(), content), timeout);
     }
