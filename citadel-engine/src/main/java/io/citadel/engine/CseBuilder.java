@@ -96,6 +96,7 @@ public final class CseBuilder {
 
     private io.citadel.e2e.escertke.EsCertKeTerminal escertke;
     private List<java.security.cert.X509Certificate> esdataAnchors = List.of();
+    private java.util.function.Predicate<java.security.cert.X509Certificate> esdataRevoked = c -> false;
     private java.security.cert.X509Certificate escertkeCertificate;
 
     private io.citadel.e2e.esprim.EsprimReceiver.Settings esprimSettings =
@@ -158,7 +159,15 @@ public final class CseBuilder {
      * only content signed by its originator's certificate (default: none, and no container may ask for it).
      */
     public CseBuilder esdataTrust(List<java.security.cert.X509Certificate> anchors) {
+        return esdataTrust(anchors, c -> false);
+    }
+
+    /** As {@link #esdataTrust(List)}, refusing signers whose certificate {@code revoked} says is revoked. */
+    public CseBuilder esdataTrust(
+            List<java.security.cert.X509Certificate> anchors,
+            java.util.function.Predicate<java.security.cert.X509Certificate> revoked) {
         this.esdataAnchors = List.copyOf(anchors);
+        this.esdataRevoked = Objects.requireNonNull(revoked, "revoked");
         return this;
     }
 
@@ -331,7 +340,7 @@ public final class CseBuilder {
             OriginatorIds ids, Forwarder forwarder, NotificationTargets targets, AeBehaviour ae) {
         Map<ResourceType, TypeBehaviour> behaviours = new EnumMap<>(ResourceType.class);
         io.citadel.engine.e2e.SignedContent signedContent = new io.citadel.engine.e2e.SignedContent(
-                esdataAnchors, ids, settings.spId().substring(2));
+                esdataAnchors, esdataRevoked, ids, settings.spId().substring(2));
         for (TypeBehaviour b : List.of(
                 ae,
                 new ContainerBehaviour(signedContent),

@@ -64,6 +64,7 @@ class CertificateEndToEndTest {
     static OneM2mClient ae;
     static Pem inCert;
     static Pem aeCert;
+    static Pem deviceCa;
     static Pem stranger;
     static List<String> inFlags;
 
@@ -75,6 +76,11 @@ class CertificateEndToEndTest {
     }
 
     static Pem pem(String name, String subjectAltName) throws Exception {
+        return pem(name, subjectAltName, null);
+    }
+
+    /** As {@link #pem(String, String)}; issued by {@code issuer} (an end entity's certificate) when given. */
+    static Pem pem(String name, String subjectAltName, Pem issuer, String... extensions) throws Exception {
         Path key = dir.resolve(name + ".key");
         Path cert = dir.resolve(name + ".pem");
         List<String> args = new ArrayList<>(List.of(
@@ -97,6 +103,20 @@ class CertificateEndToEndTest {
         if (subjectAltName != null) {
             args.addAll(List.of("-addext", "subjectAltName=" + subjectAltName));
         }
+        if (issuer != null) {
+            args.addAll(List.of(
+                    "-CA",
+                    issuer.cert().toString(),
+                    "-CAkey",
+                    issuer.key().toString(),
+                    "-addext",
+                    "basicConstraints=critical,CA:FALSE",
+                    "-addext",
+                    "keyUsage=critical,digitalSignature"));
+        }
+        for (String e : extensions) {
+            args.addAll(List.of("-addext", e));
+        }
         Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -112,8 +132,15 @@ class CertificateEndToEndTest {
             inPort = s.getLocalPort();
         }
         inCert = pem("in", "DNS:id-in.citadel.example");
-        aeCert = pem("ae1", "URI:onem2m://citadel.example/id-mn/Cae1");
-        stranger = pem("stranger", "URI:onem2m://citadel.example/id-mn/Cstranger");
+        // the operator's device CA issues Cae1's certificate: ESCertKE pins it, ESData signatures chain to the CA
+        deviceCa = pem("device-ca", null, null, "basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign");
+        aeCert = pem("ae1", "URI:onem2m://citadel.example/id-mn/Cae1", deviceCa);
+        stranger = pem(
+                "stranger",
+                "URI:onem2m://citadel.example/id-mn/Cstranger",
+                null,
+                "basicConstraints=critical,CA:FALSE",
+                "keyUsage=critical,digitalSignature");
         Pem anonymous = pem("anonymous", null);
 
         // refusal at start: an admitted certificate that names no AE-ID or CSE-ID could bind its keys to nobody
@@ -156,7 +183,7 @@ class CertificateEndToEndTest {
                 "--escertke-initiators",
                 aeCert.cert().toString(),
                 "--esdata-trust",
-                aeCert.cert().toString());
+                deviceCa.cert().toString());
         in = CseProcess.start(dir.resolve("in"), inFlags.toArray(String[]::new));
         relay = new RecordingRelay(inPort);
         mn = CseProcess.start(

@@ -168,8 +168,13 @@ public final class CitadelServer implements AutoCloseable {
                             EsprimSetup.suids(config, credentials.esprimStore()));
             EsCertKeSetup.configure(config, settings, builder);
             if (config.get(ConfigKey.ESDATA_TRUST) != null) {
+                io.citadel.tls.RevocationList crls = config.get(ConfigKey.TLS_CRL) == null
+                        ? null
+                        : new io.citadel.tls.RevocationList(
+                                java.nio.file.Path.of(config.get(ConfigKey.TLS_CRL)), false);
                 builder.esdataTrust(
-                        io.citadel.tls.PemKeys.chain(java.nio.file.Path.of(config.get(ConfigKey.ESDATA_TRUST))));
+                        io.citadel.tls.PemKeys.chain(java.nio.file.Path.of(config.get(ConfigKey.ESDATA_TRUST))),
+                        crls == null ? c -> false : crls::isRevoked);
             }
             cse = builder.build();
             HttpSettings httpSettings = listener(config, host, port);

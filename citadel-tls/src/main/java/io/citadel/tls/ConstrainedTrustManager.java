@@ -8,24 +8,12 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.net.ssl.X509TrustManager;
-import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralSubtree;
-import org.bouncycastle.asn1.x509.NameConstraintValidatorException;
-import org.bouncycastle.asn1.x509.NameConstraints;
-import org.bouncycastle.asn1.x509.PKIXNameConstraintValidator;
 
 /**
  * Validates client certificates with RFC 5280 path validation against trust anchors whose own name
@@ -36,14 +24,11 @@ import org.bouncycastle.asn1.x509.PKIXNameConstraintValidator;
 final class ConstrainedTrustManager implements X509TrustManager {
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
-    private static final String NAME_CONSTRAINTS = "2.5.29.30";
-    /** One consistent view of the trust anchors; replaced whole when the files change. */
-    private record Anchors(
-            Set<TrustAnchor> anchors, Map<X509Certificate, NameConstraints> constraints, X509Certificate[] issuers) {}
 
     private final File source;
     private final io.citadel.credentials.FileWatch watch;
-    private volatile Anchors current;
+    /** One consistent view of the trust anchors; replaced whole when the files change. */
+    private volatile io.citadel.credentials.TrustedPaths current;
 
     private final RevocationList crls;
     private final OcspPolicy ocsp;
@@ -78,11 +63,11 @@ final class ConstrainedTrustManager implements X509TrustManager {
         this.ocsp = null;
         this.source = null;
         this.watch = null;
-        this.current = anchorsOf(anchors);
+        this.current = new io.citadel.credentials.TrustedPaths(anchors);
     }
 
     /** Reads a PEM file, or every {@code *.pem} in a directory (the credential store's trust anchors). */
-    private static Anchors load(File source) throws IOException, GeneralSecurityException {
+    private static io.citadel.credentials.TrustedPaths load(File source) throws IOException, GeneralSecurityException {
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         List<File> files = new java.util.ArrayList<>();
         if (source.isDirectory()) {
@@ -105,27 +90,11 @@ final class ConstrainedTrustManager implements X509TrustManager {
         if (certs.isEmpty() && !source.isDirectory()) {
             throw new GeneralSecurityException("no trust anchor in " + source);
         }
-        return anchorsOf(certs);
-    }
-
-    private static Anchors anchorsOf(List<X509Certificate> certs) {
-        Set<TrustAnchor> anchors = new HashSet<>();
-        Map<X509Certificate, NameConstraints> constraints = new HashMap<>();
-        for (X509Certificate c : certs) {
-            byte[] ext = c.getExtensionValue(NAME_CONSTRAINTS);
-            if (ext != null) {
-                constraints.put(
-                        c,
-                        NameConstraints.getInstance(
-                                ASN1OctetString.getInstance(ext).getOctets()));
-            }
-            anchors.add(new TrustAnchor(c, null)); // the JDK's PKIX cannot take them; enforced below
-        }
-        return new Anchors(anchors, constraints, certs.toArray(X509Certificate[]::new));
+        return new io.citadel.credentials.TrustedPaths(certs);
     }
 
     /** The anchors, re-read at most once a second when the files changed (add or remove a CA live). */
-    private Anchors anchors() {
+    private io.citadel.credentials.TrustedPaths anchors() {
         if (watch != null && watch.changed()) {
             try {
                 current = load(source);
@@ -161,35 +130,15 @@ final class ConstrainedTrustManager implements X509TrustManager {
      */
     boolean stillAnchored(X509Certificate[] chain) {
         try {
-            Anchors a = anchors();
-            if (a.anchors().isEmpty()) {
+            io.citadel.credentials.TrustedPaths a = anchors();
+            if (a.isEmpty()) {
                 return false;
             }
-            pathToAnchor(chain, a);
+            a.validate(Arrays.asList(chain), null);
             return true;
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         }
-    }
-
-    private record Validated(List<X509Certificate> path, PKIXParameters params, PKIXCertPathValidatorResult result) {}
-
-    /** RFC 5280 path validation to one of {@code a}'s anchors, then the anchor's own name constraints. */
-    private Validated pathToAnchor(X509Certificate[] chain, Anchors a) throws GeneralSecurityException {
-        // the path without any certificate that is itself a trust anchor
-        List<X509Certificate> path = Arrays.stream(chain)
-                .filter(c ->
-                        a.anchors().stream().noneMatch(t -> t.getTrustedCert().equals(c)))
-                .toList();
-        PKIXParameters params = new PKIXParameters(a.anchors());
-        params.setRevocationEnabled(false);
-        PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
-                .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
-        NameConstraints nc = a.constraints().get(result.getTrustAnchor().getTrustedCert());
-        if (nc != null) {
-            enforce(nc, path);
-        }
-        return new Validated(path, params, result);
     }
 
     private void validate(X509Certificate[] chain, String purpose, String role) throws CertificateException {
@@ -201,13 +150,9 @@ final class ConstrainedTrustManager implements X509TrustManager {
             throw new CertificateException("certificate is not for " + role + " authentication");
         }
         try {
-            Anchors a = anchors();
-            if (a.anchors().isEmpty()) {
-                throw new CertificateException("no trust anchors are configured");
-            }
-            Validated v = pathToAnchor(chain, a);
+            io.citadel.credentials.TrustedPaths.Validated v = anchors().validate(Arrays.asList(chain), null);
             if (crls != null) {
-                crls.check(v.path(), v.result().getTrustAnchor().getTrustedCert());
+                crls.check(v.path(), v.anchor());
             }
             if (ocsp != null) {
                 checkOcsp(v.path(), v.params());
@@ -249,38 +194,8 @@ final class ConstrainedTrustManager implements X509TrustManager {
         }
     }
 
-    /** The trust anchor's name constraints over every name of every certificate in the path. */
-    private static void enforce(NameConstraints nc, List<X509Certificate> path) throws CertificateException {
-        PKIXNameConstraintValidator validator = new PKIXNameConstraintValidator();
-        if (nc.getPermittedSubtrees() != null) {
-            validator.intersectPermittedSubtree(nc.getPermittedSubtrees());
-        }
-        if (nc.getExcludedSubtrees() != null) {
-            for (GeneralSubtree excluded : nc.getExcludedSubtrees()) {
-                validator.addExcludedSubtree(excluded);
-            }
-        }
-        for (X509Certificate cert : path) {
-            try {
-                Collection<List<?>> names = cert.getSubjectAlternativeNames();
-                for (List<?> n : names == null ? List.<List<?>>of() : names) {
-                    int tag = (Integer) n.get(0);
-                    GeneralName name = n.get(1) instanceof String v
-                            ? (tag == GeneralName.iPAddress
-                                    ? new GeneralName(GeneralName.iPAddress, v)
-                                    : new GeneralName(tag, v))
-                            : GeneralName.getInstance(n.get(1));
-                    validator.checkPermitted(name);
-                    validator.checkExcluded(name);
-                }
-            } catch (NameConstraintValidatorException | RuntimeException e) {
-                throw new CertificateException("a name in the certificate is outside its CA's name constraints");
-            }
-        }
-    }
-
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return anchors().issuers().clone();
+        return anchors().issuers().toArray(X509Certificate[]::new);
     }
 }

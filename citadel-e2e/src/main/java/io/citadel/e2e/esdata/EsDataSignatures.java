@@ -3,14 +3,10 @@ package io.citadel.e2e.esdata;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
-import java.security.InvalidAlgorithmParameterException;
+import io.citadel.credentials.TrustedPaths;
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.text.ParseException;
 import java.time.Instant;
@@ -18,50 +14,60 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Signature-only ESData checked by a party that holds no key of the source's: a CSE storing content (TS-0003 §8.5).
- * The content must be a compact JWS signed with {@code ES256} or {@code ES384} whose protected header carries the
- * signer's certificate chain ({@code x5c}, leaf first, at most {@value #MAX_CHAIN} certificates); the chain must lead
- * to one of this side's trust anchors and be valid at the time of the check (PKIX; revocation is not checked here);
- * the signature must verify with the leaf's key. The caller decides whether the leaf names the originator.
+ * The content must be exactly a compact JWS (base64url parts, no whitespace, a payload: what is checked is what is
+ * stored) signed with {@code ES256} (P-256, the oneM2M certificate profile, digest §4.1) whose protected header carries
+ * the signer's certificate chain ({@code x5c}, leaf first, at most {@value #MAX_CHAIN} certificates); the chain must
+ * lead to one of this side's trust anchors within the anchor's name constraints and be valid at the time of the check;
+ * the leaf must be an end entity (not a CA) whose key usage, when stated, allows digital signatures, and must not be
+ * revoked; the signature must verify with the leaf's key. The caller decides whether the leaf names the originator.
  */
 public final class EsDataSignatures {
     /** The longest {@code x5c} taken. */
     public static final int MAX_CHAIN = 5;
 
-    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384);
+    /** Three base64url parts, the signature of a P-256 ES256 JWS being 86 characters. */
+    private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{86}");
 
-    private final Set<TrustAnchor> anchors;
+    private final TrustedPaths anchors;
+    private final Predicate<X509Certificate> revoked;
 
-    /** @param anchors the issuers whose certificates this side takes for signers (at least one) */
-    public EsDataSignatures(List<X509Certificate> anchors) {
+    /**
+     * @param anchors the issuers whose certificates this side takes for signers (at least one)
+     * @param revoked whether a certificate is revoked now
+     */
+    public EsDataSignatures(TrustedPaths anchors, Predicate<X509Certificate> revoked) {
         if (anchors.isEmpty()) {
             throw new IllegalArgumentException("ESData signatures need at least one trust anchor");
         }
-        Set<TrustAnchor> a = new java.util.HashSet<>();
-        anchors.forEach(c -> a.add(new TrustAnchor(c, null)));
-        this.anchors = Set.copyOf(a);
+        this.anchors = anchors;
+        this.revoked = revoked;
+    }
+
+    public EsDataSignatures(List<X509Certificate> anchors) {
+        this(new TrustedPaths(anchors), c -> false);
     }
 
     /** The signer's certificate, once the content's signature and certificate chain check out at {@code now}. */
     public X509Certificate verify(String envelope, Instant now) {
-        if (envelope == null || envelope.isEmpty() || envelope.length() > EsData.MAX_LENGTH) {
-            throw new EsDataException("protected data is missing or longer than " + EsData.MAX_LENGTH + " characters");
-        }
-        String e = envelope.strip();
-        if (e.split("\\.", -1).length != 3) {
-            throw new EsDataException("the content is not a JWS in compact serialization (signed ESData)");
+        if (envelope == null
+                || envelope.length() > EsData.MAX_LENGTH
+                || !COMPACT.matcher(envelope).matches()) {
+            throw new EsDataException(
+                    "the content is not exactly a JWS in compact serialization (signed ESData, ES256)");
         }
         JWSHeader h;
         try {
-            h = JWSObject.parse(e).getHeader();
+            h = JWSObject.parse(envelope).getHeader();
         } catch (ParseException | RuntimeException ex) {
             throw new EsDataException("the content is not a JWS in compact serialization (signed ESData)");
         }
-        if (!ALGORITHMS.contains(h.getAlgorithm())) {
-            throw new EsDataException("the signature must be made with a certificate's key (ES256 or ES384)");
+        if (!JWSAlgorithm.ES256.equals(h.getAlgorithm())) {
+            throw new EsDataException("the signature must be made with a certificate's P-256 key (ES256)");
         }
         List<com.nimbusds.jose.util.Base64> x5c = h.getX509CertChain();
         if (x5c == null || x5c.isEmpty() || x5c.size() > MAX_CHAIN) {
@@ -70,12 +76,16 @@ public final class EsDataSignatures {
         X509Certificate leaf = validated(x5c, now);
         PublicKey key = leaf.getPublicKey();
         String kid = h.getKeyID();
-        EsData.open(e, new EsData.Keys() {
-            @Override
-            public Optional<PublicKey> verification(String k) {
-                return k.equals(kid) ? Optional.of(key) : Optional.empty();
-            }
-        });
+        try {
+            EsData.open(envelope, new EsData.Keys() {
+                @Override
+                public Optional<PublicKey> verification(String k) {
+                    return k.equals(kid) ? Optional.of(key) : Optional.empty();
+                }
+            });
+        } catch (EsDataException e) { // its message may name the sender's kid: ours instead
+            throw new EsDataException("the signature does not verify with the signer's certificate");
+        }
         return leaf;
     }
 
@@ -86,18 +96,26 @@ public final class EsDataSignatures {
             for (com.nimbusds.jose.util.Base64 b : x5c) {
                 chain.add((X509Certificate) f.generateCertificate(new java.io.ByteArrayInputStream(b.decode())));
             }
-            PKIXParameters params = new PKIXParameters(anchors);
-            params.setRevocationEnabled(false);
-            params.setDate(Date.from(now));
-            CertPathValidator.getInstance("PKIX").validate(f.generateCertPath(chain), params);
-        } catch (CertPathValidatorException ex) {
-            throw new EsDataException("the signer's certificate is not trusted here or not valid now");
-        } catch (CertificateException
-                | InvalidAlgorithmParameterException
-                | RuntimeException
-                | java.security.NoSuchAlgorithmException ex) {
+        } catch (GeneralSecurityException | RuntimeException ex) {
             throw new EsDataException("the signer's certificate chain (x5c) cannot be read");
         }
-        return chain.get(0);
+        X509Certificate leaf = chain.get(0);
+        if (leaf.getBasicConstraints() >= 0) {
+            throw new EsDataException("the signer's certificate is a CA's, not an end entity's");
+        }
+        boolean[] usage = leaf.getKeyUsage();
+        if (usage != null && !usage[0]) {
+            throw new EsDataException("the signer's certificate is not for digital signatures (keyUsage)");
+        }
+        try {
+            leaf.checkValidity(Date.from(now));
+            anchors.validate(chain, Date.from(now));
+        } catch (GeneralSecurityException | RuntimeException ex) {
+            throw new EsDataException("the signer's certificate is not trusted here or not valid now");
+        }
+        if (revoked.test(leaf)) {
+            throw new EsDataException("the signer's certificate is revoked");
+        }
+        return leaf;
     }
 }

@@ -120,7 +120,7 @@ class JwcryptoEsDataTest {
                         .encodeToString("{\"temperature\":99}".getBytes(StandardCharsets.UTF_8))
                 + "." + parts[2];
         assertThatThrownBy(() -> new EsDataSignatures(List.of(source.certificate())).verify(changed, Instant.now()))
-                .hasMessage("the signature of source does not verify");
+                .hasMessage("the signature does not verify with the signer's certificate");
         assertThat(new EsDataSignatures(List.of(source.certificate())).verify(withChain, Instant.now()))
                 .isEqualTo(source.certificate());
         // and jwcrypto verifies ours, which carries the chain

@@ -23,9 +23,19 @@ public final class SignedContent {
     private final OriginatorIds ids;
     private final String spDomain;
 
-    /** @param anchors the issuers of signers' certificates; none: signatures are not checked here */
-    public SignedContent(List<X509Certificate> anchors, OriginatorIds ids, String spDomain) {
-        this.signatures = anchors.isEmpty() ? null : new EsDataSignatures(anchors);
+    /**
+     * @param anchors the issuers of signers' certificates (their name constraints honoured); none: signatures are not
+     *     checked here
+     * @param revoked whether a signer's certificate is revoked now
+     */
+    public SignedContent(
+            List<X509Certificate> anchors,
+            java.util.function.Predicate<X509Certificate> revoked,
+            OriginatorIds ids,
+            String spDomain) {
+        this.signatures = anchors.isEmpty()
+                ? null
+                : new EsDataSignatures(new io.citadel.credentials.TrustedPaths(anchors), revoked);
         this.ids = ids;
         this.spDomain = spDomain;
     }

@@ -35,15 +35,15 @@ public final class ContentInstanceBehaviour implements TypeBehaviour {
         if (esdp == ContainerBehaviour.ESDATA_REQUIRED || esdp == ContainerBehaviour.ESDATA_SIGNED) {
             requireProtected(draft.attributes().get("con"), draft.attributes().get("cnf"));
         }
-        if (esdp == ContainerBehaviour.ESDATA_SIGNED) {
-            signed.requireSignedBy(draft.attributes().get("con"), draft.creator(), draft.now());
-        }
         long cs = contentSize(draft.attributes().get("con"));
         long mbs = container.getLong("mbs", Long.MAX_VALUE);
         if (cs > mbs) {
             throw new OneM2mException(
                     ResponseStatusCode.NOT_ACCEPTABLE,
                     "content size " + cs + " exceeds the container's maxByteSize " + mbs);
+        }
+        if (esdp == ContainerBehaviour.ESDATA_SIGNED) { // after the cheap checks: this one validates a chain
+            signed.requireSignedBy(draft.attributes().get("con"), draft.creator(), draft.now());
         }
         draft.attributes().put("cs", cs);
         draft.attributes().put("st", 0L);

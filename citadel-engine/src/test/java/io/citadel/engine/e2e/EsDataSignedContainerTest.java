@@ -47,21 +47,41 @@ class EsDataSignedContainerTest {
     @TempDir
     static Path dir;
 
-    record Issued(X509Certificate certificate, PrivateKey key) {}
+    record Issued(X509Certificate certificate, PrivateKey key, Path cert, Path keyFile) {}
 
     static Issued ca;
     static Issued device;
     static Issued other;
     static Issued stranger;
+    static Issued subCa;
+    static Issued keyAgreementOnly;
+    static Issued partnerCa;
+    static Issued partnerLeaf;
+
+    static final String END_ENTITY = "basicConstraints=critical,CA:FALSE";
+    static final String SIGNING = "keyUsage=critical,digitalSignature";
 
     Cse cse;
 
     @BeforeAll
     static void certificates() throws Exception {
+        String me = "subjectAltName=URI:onem2m://citadel.example/id-in/" + ADMIN;
         ca = openssl("ca", null, "basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign");
-        device = openssl("device", ca, "subjectAltName=URI:onem2m://citadel.example/id-in/" + ADMIN);
-        other = openssl("other", ca, "subjectAltName=URI:onem2m://citadel.example/id-in/Cother");
-        stranger = openssl("stranger", null, "subjectAltName=URI:onem2m://citadel.example/id-in/" + ADMIN);
+        device = openssl("device", ca, END_ENTITY, SIGNING, me);
+        other = openssl("other", ca, END_ENTITY, SIGNING, "subjectAltName=URI:onem2m://citadel.example/id-in/Cother");
+        stranger = openssl("stranger", null, END_ENTITY, SIGNING, me);
+        // a CA certificate used as a signer, and a certificate whose key is not for signatures
+        subCa = openssl(
+                "subca", ca, "basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign,digitalSignature", me);
+        keyAgreementOnly = openssl("agreement", ca, END_ENTITY, "keyUsage=critical,keyAgreement", me);
+        // an anchor limited to partner.example vouching for one of ours
+        partnerCa = openssl(
+                "partner-ca",
+                null,
+                "basicConstraints=critical,CA:TRUE",
+                "keyUsage=critical,keyCertSign",
+                "nameConstraints=critical,permitted;URI:partner.example,permitted;DNS:partner.example");
+        partnerLeaf = openssl("partner-leaf", partnerCa, END_ENTITY, SIGNING, me);
     }
 
     /** A P-256 key and a certificate for it, self-signed or issued by {@code issuer}, with {@code extensions}. */
@@ -86,9 +106,8 @@ class EsDataSignedContainerTest {
                 "-out",
                 cert.toString()));
         if (issuer != null) {
-            Path caCert = dir.resolve("ca.pem");
             cmd.addAll(List.of(
-                    "-CA", caCert.toString(), "-CAkey", dir.resolve("ca.key").toString()));
+                    "-CA", issuer.cert().toString(), "-CAkey", issuer.keyFile().toString()));
         }
         for (String e : extensions) {
             cmd.addAll(List.of("-addext", e));
@@ -102,7 +121,7 @@ class EsDataSignedContainerTest {
         String pem = Files.readString(key).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         PrivateKey k = KeyFactory.getInstance("EC")
                 .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
-        return new Issued(c, k);
+        return new Issued(c, k, cert, key);
     }
 
     @AfterEach
@@ -151,12 +170,19 @@ class EsDataSignedContainerTest {
         assertThat(send(Operation.CREATE, "/id-in/cse-in", 3, Map.of("m2m:cnt", Map.of("rn", "signed", "esdp", 3)))
                         .status())
                 .isEqualTo(ResponseStatusCode.BAD_REQUEST);
+        // the policy is fixed at creation: raising it over content stored unchecked is refused
+        assertThat(send(Operation.CREATE, "/id-in/cse-in", 3, Map.of("m2m:cnt", Map.of("rn", "open")))
+                        .status())
+                .isEqualTo(ResponseStatusCode.CREATED);
+        assertThat(send(Operation.UPDATE, "/id-in/cse-in/open", null, Map.of("m2m:cnt", Map.of("esdp", 1)))
+                        .status())
+                .isEqualTo(ResponseStatusCode.BAD_REQUEST);
     }
 
     @Test
     void only_content_its_originator_signed_with_a_trusted_certificate_is_stored() {
         cse = Cse.builder(SETTINGS, new InMemoryResourceStore())
-                .esdataTrust(List.of(ca.certificate()))
+                .esdataTrust(List.of(ca.certificate(), partnerCa.certificate()))
                 .build();
         assertThat(send(Operation.CREATE, "/id-in/cse-in", 3, Map.of("m2m:cnt", Map.of("rn", "signed", "esdp", 2)))
                         .status())
@@ -167,18 +193,32 @@ class EsDataSignedContainerTest {
                         "{\"t\":1}".getBytes(StandardCharsets.UTF_8),
                         new EsData.SymmetricSigner("15-k@citadel.example", new byte[32]))
                 .envelope();
-        refused(mic, "made with a certificate's key");
+        refused(mic, "not exactly a JWS"); // an HS256 MIC: the CSE holds no key to check it
         refused(signed("{\"t\":2}", device, List.of()), "no signer certificate chain");
         refused(signed("{\"t\":3}", stranger, List.of(stranger.certificate())), "not trusted here");
         // the device's certificate, but the signature is the stranger's
         refused(signed("{\"t\":4}", stranger, List.of(device.certificate(), ca.certificate())), "does not verify");
         refused(signed("{\"t\":5}", other, List.of(other.certificate())), "not signed by its originator");
+        refused(signed("{\"t\":8}", subCa, List.of(subCa.certificate(), ca.certificate())), "a CA's");
+        refused(
+                signed("{\"t\":9}", keyAgreementOnly, List.of(keyAgreementOnly.certificate())),
+                "not for digital signatures");
+        refused(
+                signed("{\"t\":10}", partnerLeaf, List.of(partnerLeaf.certificate(), partnerCa.certificate())),
+                "not trusted here");
+        // what is checked is what is stored: no whitespace or stray characters around or inside the JWS
+        String genuine = signed("{\"t\":11}", device, List.of(device.certificate()));
+        refused(" " + genuine, "not exactly a JWS");
+        refused(genuine + "\u2003", "not exactly a JWS");
+        refused(
+                genuine.substring(0, genuine.length() - 4) + "!*~$" + genuine.substring(genuine.length() - 4),
+                "not exactly a JWS");
         String jwe = EsData.encrypt(
                         "{\"t\":6}".getBytes(StandardCharsets.UTF_8),
                         List.of(new EsData.CertificateRecipient("44-in@citadel.example", device.certificate())),
                         false)
                 .envelope();
-        refused(jwe, "not a JWS");
+        refused(jwe, "not exactly a JWS");
         assertThat(send(Operation.RETRIEVE, "/id-in/cse-in/signed", null, null)
                         .content()
                         .toString())
