@@ -28,6 +28,8 @@ public final class EsprimResponder implements Function<RequestPrimitive, Respons
     private final java.util.List<String> self;
     private final BiFunction<RequestPrimitive, String, ResponsePrimitive> sealed;
     private final Function<RequestPrimitive, ResponsePrimitive> plain;
+    /** The AE as an ESCertKE terminator (sit 6), or null: such messages go to the plain handler. */
+    private final io.citadel.e2e.escertke.EsCertKeTerminal terminal;
 
     /**
      * @param self the AE's resource address as originators name it (e.g. {@code /id-in/cse-in/CaeB})
@@ -51,13 +53,89 @@ public final class EsprimResponder implements Function<RequestPrimitive, Respons
             java.util.List<String> self,
             BiFunction<RequestPrimitive, String, ResponsePrimitive> sealed,
             Function<RequestPrimitive, ResponsePrimitive> plain) {
+        this(receiver, null, self, sealed, plain);
+    }
+
+    private EsprimResponder(
+            EsprimReceiver receiver,
+            io.citadel.e2e.escertke.EsCertKeTerminal terminal,
+            java.util.List<String> self,
+            BiFunction<RequestPrimitive, String, ResponsePrimitive> sealed,
+            Function<RequestPrimitive, ResponsePrimitive> plain) {
         if (self.isEmpty()) {
             throw new IllegalArgumentException("an ESPrim responder answers for at least one address");
         }
+        this.terminal = terminal;
         this.receiver = receiver;
         this.self = java.util.List.copyOf(self);
         this.sealed = sealed;
         this.plain = plain;
+    }
+
+    /**
+     * As above, and the AE as an ESCertKE terminator (TS-0003 §8.7): a NOTIFY {@code m2m:seci} sit 6 carries the next
+     * handshake message (the initiators {@code terminal} admits, each bound to its identity); the keys agreed serve as
+     * pairwise ESPrim keys (SUID 43) beside {@code keys}. Refusals as at a CSE: 4000 for a message out of sequence,
+     * 4106 (one fixed line) for a failed handshake, 5000 when no handshake can begin now.
+     */
+    public static EsprimResponder withEsCertKe(
+            io.citadel.e2e.esprim.PairwiseKeys keys,
+            EsprimReceiver.Settings settings,
+            io.citadel.e2e.escertke.EsCertKeTerminal terminal,
+            java.util.List<String> self,
+            BiFunction<RequestPrimitive, String, ResponsePrimitive> sealed,
+            Function<RequestPrimitive, ResponsePrimitive> plain) {
+        return new EsprimResponder(
+                new EsprimReceiver(keys.or(terminal), settings, java.time.Clock.systemUTC()),
+                terminal,
+                self,
+                sealed,
+                plain);
+    }
+
+    /** The answer to an ESCertKE message: the next one, or a refusal. */
+    private ResponsePrimitive handshake(RequestPrimitive request, Map<?, ?> seci) {
+        byte[] message;
+        try {
+            message = seci.get("eckm") instanceof String eckm
+                    ? java.util.Base64.getDecoder().decode(eckm)
+                    : null;
+        } catch (IllegalArgumentException e) {
+            message = null;
+        }
+        if (message == null) {
+            return ResponsePrimitive.of(
+                    ResponseStatusCode.BAD_REQUEST,
+                    request,
+                    Map.of("m2m:dbg", "an m2m:seci of sit 6 carries the ESCertKE message in eckm (base64)"));
+        }
+        try {
+            // every message comes over the AE's own CSE: the originator is the only name the AE has for the peer
+            byte[] answer = terminal.receive(request.from(), String.valueOf(request.from()), message);
+            return ResponsePrimitive.of(
+                    ResponseStatusCode.OK,
+                    request,
+                    Map.of(
+                            "m2m:seci",
+                            Map.of(
+                                    "sit",
+                                    6L,
+                                    "eckm",
+                                    java.util.Base64.getEncoder().encodeToString(answer))));
+        } catch (io.citadel.e2e.escertke.EsCertKeException e) {
+            return switch (e.kind()) {
+                case OUT_OF_SEQUENCE ->
+                    ResponsePrimitive.of(ResponseStatusCode.BAD_REQUEST, request, Map.of("m2m:dbg", e.getMessage()));
+                case BUSY ->
+                    ResponsePrimitive.of(
+                            ResponseStatusCode.INTERNAL_SERVER_ERROR, request, Map.of("m2m:dbg", e.getMessage()));
+                case HANDSHAKE ->
+                    ResponsePrimitive.of(
+                            ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED,
+                            request,
+                            Map.of("m2m:dbg", "the ESCertKE handshake failed"));
+            };
+        }
     }
 
     @Override
@@ -66,8 +144,11 @@ public final class EsprimResponder implements Function<RequestPrimitive, Respons
                 || !(request.content() instanceof Map<?, ?> c)
                 || !(c.get("m2m:seci") instanceof Map<?, ?> seci)
                 || !(seci.get("sit") instanceof Number sit)
-                || (sit.intValue() != 3 && sit.intValue() != 5)) {
+                || (sit.intValue() != 3 && sit.intValue() != 5 && (sit.intValue() != 6 || terminal == null))) {
             return plain.apply(request);
+        }
+        if (sit.intValue() == 6) {
+            return handshake(request, seci);
         }
         try {
             if (sit.intValue() == 3) {

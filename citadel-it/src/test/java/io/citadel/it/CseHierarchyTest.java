@@ -373,6 +373,25 @@ class CseHierarchyTest {
         return Map.of("m2m:csr", m);
     }
 
+    /**
+     * Calls {@code call} until its value is {@code ready} (e.g. a running server has read a file the CLI just
+     * changed: its stores look at their files at most once a second); that value.
+     */
+    static <T> T awaitValue(java.util.concurrent.Callable<T> call, java.util.function.Predicate<T> ready, String what)
+            throws Exception {
+        long end = System.currentTimeMillis() + 20_000;
+        while (true) {
+            T value = call.call();
+            if (ready.test(value)) {
+                return value;
+            }
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError("timed out waiting until: " + what + " (last: " + value + ")");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
         for (long end = System.currentTimeMillis() + 20_000; System.currentTimeMillis() < end; Thread.sleep(100)) {
             try {

@@ -10,6 +10,7 @@ import io.citadel.client.EsprimResponder;
 import io.citadel.client.HttpTransport;
 import io.citadel.client.OneM2mClient;
 import io.citadel.client.OneM2mResponse;
+import io.citadel.e2e.escertke.EsCertKeTerminal;
 import io.citadel.e2e.esprim.EsprimReceiver;
 import io.citadel.e2e.esprim.PairwiseKeys;
 import io.citadel.e2e.esprim.SessionKeys;
@@ -48,6 +49,9 @@ class EsprimToAeTest {
     static OneM2mClient b;
     static OneM2mClient stranger;
     static final List<RequestPrimitive> reachedB = new CopyOnWriteArrayList<>();
+    static Pem certA;
+    static Pem certB;
+    static Pem strangerCert;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,15 +59,22 @@ class EsprimToAeTest {
         cse = TestCse.in(dir.resolve("cse")).start();
         String base = "http://127.0.0.1:" + cse.port();
         HttpTransport bTransport = HttpTransport.connect(base, null);
-        EsprimReceiver bReceiver = new EsprimReceiver(
+        // CaeB also terminates ESCertKE: it admits CaeA's certificate (bound to /id-in/CaeA) and proves its own
+        certA = Pem.make(dir, "caea", "URI:onem2m://citadel.example/id-in/CaeA", null);
+        certB = Pem.make(dir, "caeb", "URI:onem2m://citadel.example/id-in/CaeB", null);
+        strangerCert = Pem.make(dir, "stranger", "URI:onem2m://citadel.example/id-in/Cstranger", null);
+        EsCertKeTerminal terminal = new EsCertKeTerminal(
+                certB.credential(),
+                Map.of(certA.certificate(), "/id-in/CaeA"),
+                EsCertKeTerminal.Settings.defaults(),
+                Clock.systemUTC());
+        String poa = bTransport.receive(EsprimResponder.withEsCertKe(
                 (kid, now) -> KID.equals(kid)
                         ? Optional.of(new PairwiseKeys.PairwiseKey(KID, pairwise, "/id-in/CaeA"))
                         : Optional.empty(),
                 EsprimReceiver.Settings.defaults(),
-                Clock.systemUTC());
-        String poa = bTransport.receive(new EsprimResponder(
-                bReceiver,
-                "/id-in/cse-in/CaeB",
+                terminal,
+                List.of("/id-in/cse-in/CaeB"),
                 (inner, authenticated) -> {
                     assertThat(authenticated).isEqualTo("/id-in/CaeA");
                     reachedB.add(inner);
@@ -109,12 +120,47 @@ class EsprimToAeTest {
         }
     }
 
+    @Test
+    void an_ae_agrees_a_key_with_another_by_escertke_through_the_cse_and_asks_it_end_to_end() {
+        // refusals first: a certificate CaeB does not admit (the CSE relays CaeB's 4106), a CaeB that is not the one
+        // CaeA was told of (CaeA stops), and an originator without NOTIFY privilege on CaeB (the CSE refuses)
+        assertThatThrownBy(() -> io.citadel.client.EsCertKeClient.establish(
+                        a, "/id-in/cse-in/CaeB", strangerCert.credential(), certB.certificate()))
+                .isInstanceOfSatisfying(
+                        EsprimClient.OuterFailure.class,
+                        f -> assertThat(f.status()).isEqualTo(ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED));
+        assertThatThrownBy(() -> io.citadel.client.EsCertKeClient.establish(
+                        a, "/id-in/cse-in/CaeB", certA.credential(), strangerCert.certificate()))
+                .isInstanceOf(io.citadel.e2e.escertke.EsCertKeException.class);
+        assertThatThrownBy(() -> io.citadel.client.EsCertKeClient.establish(
+                        stranger, "/id-in/cse-in/CaeB", certA.credential(), certB.certificate()))
+                .isInstanceOfSatisfying(
+                        EsprimClient.OuterFailure.class,
+                        f -> assertThat(f.status()).isEqualTo(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE));
+        int before = reachedB.size();
+        try (EsprimClient e2e = EsprimClient.overEsCertKe(
+                a,
+                "/id-in/cse-in/CaeB",
+                "/id-in/CaeA",
+                certA.credential(),
+                certB.certificate(),
+                SessionKeys.Input.VALUES)) {
+            ResponsePrimitive answer = e2e.send(Operation.RETRIEVE, "/id-in/cse-in/CaeB/valve", r -> r);
+            assertThat(answer.status()).isEqualTo(ResponseStatusCode.OK);
+            assertThat(answer.content()).isEqualTo(Map.of("m2m:cin", Map.of("con", "valve-open-42")));
+            assertThat(e2e.keyId()).matches("[0-9a-f]{32}");
+        }
+        assertThat(reachedB).hasSize(before + 1);
+        assertThat(reachedB.get(before).from()).isEqualTo("/id-in/CaeA");
+    }
+
     static EsprimClient esprim(OneM2mClient hop, String from, String kid, byte[] key) {
         return new EsprimClient(hop, "/id-in/cse-in/CaeB", from, kid, key, SessionKeys.Input.VALUES);
     }
 
     @Test
     void an_ae_asks_another_through_the_cse_which_only_relays() {
+        int before = reachedB.size(); // the other test may have run first
         try (EsprimClient denied = esprim(stranger, "/id-in/Cstranger", KID, pairwise)) {
             assertThatThrownBy(() -> denied.send(Operation.RETRIEVE, "/id-in/cse-in/CaeB/valve", r -> r))
                     .isInstanceOfSatisfying(
@@ -142,7 +188,7 @@ class EsprimToAeTest {
                             EsprimClient.OuterFailure.class,
                             f -> assertThat(f.status()).isEqualTo(ResponseStatusCode.OPERATION_NOT_ALLOWED));
         }
-        assertThat(reachedB).isEmpty();
+        assertThat(reachedB).hasSize(before);
 
         try (EsprimClient e2e = esprim(a, "/id-in/CaeA", KID, pairwise)) {
             ResponsePrimitive answer = e2e.send(Operation.RETRIEVE, "/id-in/cse-in/CaeB/valve", r -> r);
@@ -155,7 +201,7 @@ class EsprimToAeTest {
                     .as("the AE's own refusal comes back sealed, as its answer")
                     .isEqualTo(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE);
         }
-        assertThat(reachedB).hasSize(2).first().satisfies(inner -> {
+        assertThat(reachedB.subList(before, reachedB.size())).hasSize(2).first().satisfies(inner -> {
             assertThat(inner.from()).isEqualTo("/id-in/CaeA");
             assertThat(inner.to()).isEqualTo("/id-in/cse-in/CaeB/valve");
         });

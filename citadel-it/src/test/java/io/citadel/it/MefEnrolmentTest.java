@@ -439,7 +439,11 @@ class MefEnrolmentTest {
                 "/id-in",
                 "--integrity",
                 "required");
-        assertThat(enrolmentExchange(certPort, integrityDevice, version))
+        // the running MEF reads the CLI's change within a second
+        assertThat(CseHierarchyTest.awaitValue(
+                        () -> enrolmentExchange(certPort, integrityDevice, version),
+                        answer -> !answer.contains("no enrolment policy for this device"),
+                        "the MEF knows the new device"))
                 .contains("HTTP/1.1 403")
                 .contains("firmware evidence");
 

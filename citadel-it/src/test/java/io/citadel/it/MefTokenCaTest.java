@@ -188,7 +188,9 @@ class MefTokenCaTest {
                 dir.resolve("mef").toString()));
         revoke.addAll(token(dir.resolve("pin").toString()));
         assertThat(run(CitadelCommand.of(revoke.toArray(String[]::new)))).contains("lists 1 certificate(s)");
-        assertThat(run(ask)).contains("tok1.pem: revoked");
+        // the running MEF reads the CLI's revocation within a second
+        assertThat(CseHierarchyTest.awaitValue(() -> run(ask), out -> !out.contains("tok1.pem: good"), "revoked"))
+                .contains("tok1.pem: revoked");
         assertThat(run(List.of(
                         "openssl",
                         "crl",
