@@ -110,8 +110,8 @@ public final class EsprimResponder implements Function<RequestPrimitive, Respons
                     Map.of("m2m:dbg", "an m2m:seci of sit 6 carries the ESCertKE message in eckm (base64)"));
         }
         try {
-            // every message comes over the AE's own CSE: the originator is the only name the AE has for the peer
-            byte[] answer = terminal.receive(request.from(), String.valueOf(request.from()), message);
+            // every message comes over the AE's own CSE; the originator's CSE (its ID's first part) shares out the room
+            byte[] answer = terminal.receive(request.from(), originatorCse(request.from()), message);
             return ResponsePrimitive.of(
                     ResponseStatusCode.OK,
                     request,
@@ -136,6 +136,16 @@ public final class EsprimResponder implements Function<RequestPrimitive, Respons
                             Map.of("m2m:dbg", "the ESCertKE handshake failed"));
             };
         }
+    }
+
+    /** {@code /id-mn} of {@code /id-mn/Cae1}, {@code //sp/id-mn} of {@code //sp/id-mn/Cae1}; else the ID itself. */
+    static String originatorCse(String from) {
+        if (from == null) {
+            return "";
+        }
+        int start = from.startsWith("//") ? from.indexOf('/', 2) : 0;
+        int end = start < 0 ? -1 : from.indexOf('/', start + 1);
+        return end > 0 ? from.substring(0, end) : from;
     }
 
     @Override

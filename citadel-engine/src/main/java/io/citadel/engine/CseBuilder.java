@@ -216,10 +216,9 @@ public final class CseBuilder {
         io.citadel.e2e.escertke.EsCertKeTerminal agreedKeys = escertke;
         io.citadel.e2e.esprim.PairwiseKeys allKeys =
                 agreedKeys == null ? configuredKeys : configuredKeys.or(agreedKeys);
-        io.citadel.engine.e2e.EsprimSender esprimSender = esprimSuids.isEmpty() && escertke == null
-                ? null
-                : new io.citadel.engine.e2e.EsprimSender(
-                        allKeys, ids, settings.cseId(), esprimSettings.input(), Clock.systemUTC());
+        // always there: a key added while the CSE runs can seal the notifications of subscriptions that ask for it
+        io.citadel.engine.e2e.EsprimSender esprimSender = new io.citadel.engine.e2e.EsprimSender(
+                allKeys, ids, settings.cseId(), esprimSettings.input(), Clock.systemUTC());
         NotifyRequests notifyRequests =
                 new NotifyRequests(settings, targets, options.outbound(), remotes, entities, esprimSender);
         NotificationDispatcher dispatcher = new NotificationDispatcher(notifyRequests, DispatchSettings.defaults());

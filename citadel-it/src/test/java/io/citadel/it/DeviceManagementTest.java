@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.citadel.client.EsprimClient;
 import io.citadel.client.OneM2mClient;
 import io.citadel.client.OneM2mHttpClient;
 import io.citadel.client.OneM2mResponse;
@@ -19,6 +20,7 @@ import io.citadel.client.device.NodeFollower;
 import io.citadel.credentials.EncryptedFilePskStore;
 import io.citadel.credentials.FirmwareStatement;
 import io.citadel.credentials.PskCredential;
+import io.citadel.e2e.esprim.SessionKeys;
 import io.citadel.mef.clients.MefClients;
 import io.citadel.mef.clients.MefCommand;
 import io.citadel.mef.est.EnrolmentPolicy;
@@ -30,6 +32,8 @@ import io.citadel.mef.http.KeyRoutes;
 import io.citadel.mef.http.MefServer;
 import io.citadel.mef.http.ReenrolmentServer;
 import io.citadel.mef.keys.EnrolmentKeys;
+import io.citadel.protocol.Operation;
+import io.citadel.protocol.ResponseStatusCode;
 import io.citadel.protocol.mef.MmefNames.CommandClass;
 import io.citadel.protocol.mef.MmefNames.CommandStatus;
 import io.citadel.security.HandshakeThrottle;
@@ -664,6 +668,49 @@ class DeviceManagementTest {
                         + ", assigned KmID [0-9a-f]{32}@" + Pattern.quote(MAF));
         assertThat(newDevice().settings().maf().assignedKmId()).endsWith("@" + MAF);
 
+        // ESPrim with a key from the MAF (SUID 33): the CSE fetches it by its ID on first sight and binds it to the
+        // device's AE-ID (the MAF's source client). Refusals first: a kid of that MAF it does not know (4112), another
+        // AE's inner request under the key (4116)
+        DeviceManagement.EsprimKey esprimKey = management.esprimKeyFromMaf(Duration.ofHours(1));
+        assertThat(esprimKey.kid()).matches("[0-9a-f]{32}@" + Pattern.quote(MAF));
+        assertThat(esprimKey.toString()).doesNotContain(java.util.HexFormat.of().formatHex(esprimKey.key()));
+        try (var c = closing(management.cse())) {
+            try (EsprimClient unknown = new EsprimClient(
+                    c.client(),
+                    "/id-in/cse-in",
+                    "/id-in/Cdev1",
+                    "0".repeat(32) + "@" + MAF,
+                    new byte[32],
+                    SessionKeys.Input.VALUES)) {
+                EsprimHierarchyTest.refusedOutside(
+                        () -> unknown.send(Operation.RETRIEVE, "/id-in/Cdev1", b -> b),
+                        ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID);
+            }
+            try (EsprimClient other = new EsprimClient(
+                    c.client(),
+                    "/id-in/cse-in",
+                    "/id-in/Cother",
+                    esprimKey.kid(),
+                    esprimKey.key(),
+                    SessionKeys.Input.VALUES)) {
+                EsprimHierarchyTest.refusedOutside(
+                        () -> other.send(Operation.RETRIEVE, "/id-in/Cdev1", b -> b),
+                        ResponseStatusCode.ESPRIM_IMPERSONATION_ERROR);
+            }
+            try (EsprimClient e2e = new EsprimClient(
+                    c.client(),
+                    "/id-in/cse-in",
+                    "/id-in/Cdev1",
+                    esprimKey.kid(),
+                    esprimKey.key(),
+                    SessionKeys.Input.VALUES)) {
+                assertThat(e2e.send(Operation.RETRIEVE, "/id-in/Cdev1", b -> b).status())
+                        .isEqualTo(ResponseStatusCode.OK);
+            }
+        } finally {
+            esprimKey.destroy();
+        }
+
         String toMaf = object("dcfg:aupf", profile("ap-maf", 32, Map.of("krd", "PT2H")));
         ManagementOutcome switched = only(poll());
         assertThat(switched.isApplied()).as(switched.action()).isTrue();
@@ -677,6 +724,20 @@ class DeviceManagementTest {
         admin.delete(toMaf);
         String firstKey = device.settings().maf().keyId();
         assertThat(firstKey).matches("[0-9a-f]{32}@" + Pattern.quote(MAF));
+        // the SAEF key (SUID 32) is no ESPrim key: the CSE's broker refuses it (4112, where a known key with wrong
+        // bytes would be 4115)
+        try (var c = closing(management.cse());
+                EsprimClient saef = new EsprimClient(
+                        c.client(),
+                        "/id-in/cse-in",
+                        "/id-in/Cdev1",
+                        firstKey,
+                        new byte[32],
+                        SessionKeys.Input.VALUES)) {
+            EsprimHierarchyTest.refusedOutside(
+                    () -> saef.send(Operation.RETRIEVE, "/id-in/Cdev1", b -> b),
+                    ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID);
+        }
 
         // a krd the MAF refuses (it gives keys a day at most) changes nothing: the device keeps its key and its CSE
         String tooLong = object("dcfg:aupf", profile("ap-maf-2d", 32, Map.of("krd", "P2D")));

@@ -293,10 +293,23 @@ class EsprimHierarchyTest {
                 23,
                 Map.of(
                         "m2m:sub",
-                        Map.of("rn", "to-cae2", "nu", List.of("/id-mn/Cae2"), "enc", Map.of("net", List.of(3)))));
+                        Map.of(
+                                "rn",
+                                "to-cae2",
+                                "nu",
+                                List.of("/id-mn/Cae2"),
+                                "enc",
+                                Map.of("net", List.of(3)),
+                                "e2es",
+                                1)));
         assertThat(subscribed.rsc()).as(subscribed.text()).isEqualTo(2001);
-        // the subscription's verification request went sealed. Now Cae2 holds a wrong key for a while: the IN's sealed
-        // notification fails at Cae2 (4115) and is never sent in clear instead
+        String subscription = (String) subscribed.resource("m2m:sub").get("ri");
+        assertThat(inAdmin.update(subscription, Map.of("m2m:sub", Map.of("e2es", 0)))
+                        .rsc())
+                .as("e2es is fixed at creation: no one on the way lowers it")
+                .isEqualTo(4000);
+        // Cae2 holds a wrong key for a while: the IN's sealed notification fails at Cae2 (4115) and is never sent in
+        // clear instead
         aeKey.set(wrong);
         String refused = "REFUSED-SECRET-" + UUID.randomUUID();
         int before = lookups.get();
@@ -317,6 +330,30 @@ class EsprimHierarchyTest {
         // nothing reached Cae2 in clear, and the MN, which relayed it, holds nothing of it
         assertThat(plain).noneMatch(n -> String.valueOf(n.content()).contains(secret));
         assertThat(plain).noneMatch(n -> String.valueOf(n.content()).contains(refused));
+        // a sealed subscription naming Cae2 by its resource address, for which the IN holds no key: not sent at all
+        OneM2mResponse byAddress = inAdmin.create(
+                "cse-in/watched",
+                23,
+                Map.of(
+                        "m2m:sub",
+                        Map.of(
+                                "rn",
+                                "to-cae2-address",
+                                "nu",
+                                List.of("/id-mn/cse-mn/Cae2"),
+                                "enc",
+                                Map.of("net", List.of(3)),
+                                "e2es",
+                                1)));
+        assertThat(byAddress.rsc()).as(byAddress.text()).isEqualTo(2001);
+        inAdmin.delete(subscription);
+        String unkeyed = "UNKEYED-SECRET-" + UUID.randomUUID();
+        assertThat(inAdmin.create("cse-in/watched", 4, instance(unkeyed)).rsc()).isEqualTo(2001);
+        CseHierarchyTest.await(
+                () -> in.output().contains("a notification to /id-mn/cse-mn/Cae2 must be sealed"),
+                "the IN refused to send it");
+        assertThat(plain).noneMatch(n -> String.valueOf(n.content()).contains(unkeyed));
+        assertThat(sealed).noneMatch(n -> String.valueOf(n.content()).contains(unkeyed));
         assertThat(mn.output()).doesNotContain(secret);
         assertThat(filesContaining(dir.resolve("mn"), secret)).isEmpty();
     }

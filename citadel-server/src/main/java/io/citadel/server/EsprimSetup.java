@@ -87,7 +87,7 @@ final class EsprimSetup {
 
     /**
      * The ESPrim SUIDs this CSE advertises: 13 when it holds configured pairwise keys, 23 when a MEF brokers keys for
-     * it; none (no {@code esi}) otherwise. Keys added while it runs are advertised from the next start.
+     * it, 33 when a MAF does; none (no {@code esi}) otherwise. Keys added while it runs are advertised from the next start.
      */
     static java.util.List<Integer> suids(Configuration config, PskStore esprimKeys) {
         String brokers = config.get(ConfigKey.KEY_BROKER);
@@ -101,6 +101,12 @@ final class EsprimSetup {
         }
         if (mef) {
             suids.add(23);
+        }
+        boolean maf = brokers != null
+                && java.util.Arrays.stream(brokers.split(","))
+                        .anyMatch(b -> b.strip().startsWith("maf:"));
+        if (maf) {
+            suids.add(33);
         }
         return java.util.List.copyOf(suids);
     }

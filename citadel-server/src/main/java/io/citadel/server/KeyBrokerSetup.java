@@ -24,20 +24,20 @@ final class KeyBrokerSetup {
     private KeyBrokerSetup() {}
 
     static PskStore wrap(Configuration config, CseSettings settings, PskStore local) {
-        return wrap(config, settings, local, MefKeyBroker.SAEF_SUID, true);
+        return wrap(config, settings, local, MefKeyBroker.SAEF_SUID, io.citadel.tls.broker.MafKeyBroker.SAEF_SUID);
     }
 
     /**
      * The pairwise ESPrim key store, wrapped so that a key a MEF provisioned for a device and this CSE (SUID 23, its
-     * ID the device's KeID) is fetched on first sight. MAFs are not asked: TS-0003 leaves open how a pairwise ESPrim
-     * key follows from a MAF's Kc (SUID 33).
+     * ID the device's KeID) or a key a MAF client registered for ESPrim with this CSE (SUID 33, its ID the KcID) is
+     * fetched on first sight. TS-0003 leaves open how a pairwise ESPrim key follows from a MAF key (digest §9.2):
+     * the key registered for SUID 33 is the pairwise key itself (docs/decisions.md).
      */
     static PskStore wrapForEsprim(Configuration config, CseSettings settings, PskStore local) {
-        return wrap(config, settings, local, 23, false);
+        return wrap(config, settings, local, 23, io.citadel.tls.broker.MafKeyBroker.ESPRIM_SUID);
     }
 
-    private static PskStore wrap(
-            Configuration config, CseSettings settings, PskStore local, int mefSuid, boolean withMafs) {
+    private static PskStore wrap(Configuration config, CseSettings settings, PskStore local, int mefSuid, int mafSuid) {
         String brokers = config.get(ConfigKey.KEY_BROKER);
         if (brokers == null || brokers.isBlank()) {
             return local;
@@ -66,16 +66,14 @@ final class KeyBrokerSetup {
                         "--key-broker takes [mef:|maf:]fqdn=https://host:port entries, not " + entry);
             }
             String fqdn = name.toLowerCase(Locale.ROOT);
-            if (maf && !withMafs) {
-                continue;
-            }
             try {
                 javax.net.ssl.SSLContext context = tls.forService(fqdn, new File(trust));
                 URI base = URI.create(parts[1]);
                 byFqdn.put(
                         fqdn,
                         maf
-                                ? new io.citadel.tls.broker.MafKeyBroker(base, settings.cseId(), context, calls)
+                                ? new io.citadel.tls.broker.MafKeyBroker(
+                                        base, settings.cseId(), context, calls, mafSuid)
                                 : new MefKeyBroker(base, settings.cseId(), context, calls, mefSuid));
             } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
                 throw new IllegalArgumentException("--key-broker " + entry + " unusable: " + e.getMessage());

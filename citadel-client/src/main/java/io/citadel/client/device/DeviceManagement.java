@@ -127,6 +127,39 @@ public final class DeviceManagement {
         }
     }
 
+    /**
+     * A pairwise ESPrim key for the device's CSE from its MAF (SUID 33, TS-0003 §8.4.2): registered there for that CSE,
+     * which fetches it by its ID on first sight. Use it with {@link io.citadel.client.EsprimClient} ({@code kid} the
+     * key's ID); the caller zeroes it ({@link EsprimKey#destroy}).
+     *
+     * @param lifetime how long the key should last (the MAF may give less)
+     */
+    public EsprimKey esprimKeyFromMaf(java.time.Duration lifetime) {
+        MafClient.CseKey k = maf.esprimKey(lifetime);
+        try {
+            return new EsprimKey(k.keyId(), k.key(), k.notAfter());
+        } finally {
+            k.zero();
+        }
+    }
+
+    /** A pairwise ESPrim key: its ID, the key (a copy) and its end. */
+    public record EsprimKey(String kid, byte[] key, java.time.Instant notAfter) {
+        public EsprimKey {
+            key = key.clone();
+        }
+
+        /** Overwrites the key. */
+        public void destroy() {
+            java.util.Arrays.fill(key, (byte) 0);
+        }
+
+        @Override
+        public String toString() {
+            return "EsprimKey[" + kid + " until " + notAfter + "]"; // never the key
+        }
+    }
+
     /** How the device authenticates to its CSE now. */
     public CseAuthentication cseAuthentication() {
         CseAuthentication chosen = device.settings().cseAuthentication();

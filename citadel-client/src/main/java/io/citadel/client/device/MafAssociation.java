@@ -35,6 +35,21 @@ final class MafAssociation {
     }
 
     /**
+     * A pairwise ESPrim key (SUID 33) registered at the device's MAF for its CSE, to last {@code duration}; not kept
+     * here (the caller keeps and zeroes it).
+     */
+    MafClient.CseKey esprimKey(Duration duration) {
+        MafRegistration r;
+        synchronized (lock) {
+            r = device.settings().maf();
+        }
+        if (r == null) {
+            throw new EnrolmentException("this device is no MAF client: no ESPrim key from a MAF");
+        }
+        return MafClient.registerKeyFor(device, r, device.credentials().cseId(), duration, MafClient.MAF_ESPRIM);
+    }
+
+    /**
      * The key for the CSE (a copy: the caller zeroes it), registered anew when there is none or it ends within a
      * minute.
      */

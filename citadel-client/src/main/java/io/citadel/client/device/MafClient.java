@@ -27,6 +27,8 @@ final class MafClient {
     static final String KEYS = "/maf/keys";
     /** The SUID of a key for a security association with a CSE brokered by a MAF (TS-0004 m2m:suid). */
     static final int MAF_SAEF = 32;
+    /** The SUID of a MAF-distributed pairwise ESPrim key (the key registered is the pairwise key itself). */
+    static final int MAF_ESPRIM = 33;
 
     private static final int MAX_JSON = 8 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -83,7 +85,13 @@ final class MafClient {
      * (null: as long as the MAF gives).
      */
     static CseKey registerKeyFor(DeviceEnrolment device, MafRegistration r, String targetCseId, Duration duration) {
-        String body = "{\"suid\":" + MAF_SAEF + ",\"targetIDs\":[" + quoted(targetCseId) + "]"
+        return registerKeyFor(device, r, targetCseId, duration, MAF_SAEF);
+    }
+
+    /** As above, for the use {@code suid} (32 the SAEF, 33 ESPrim). */
+    static CseKey registerKeyFor(
+            DeviceEnrolment device, MafRegistration r, String targetCseId, Duration duration, int suid) {
+        String body = "{\"suid\":" + suid + ",\"targetIDs\":[" + quoted(targetCseId) + "]"
                 + (duration == null
                         ? ""
                         : ",\"expirationTime\":"

@@ -24,6 +24,14 @@ public final class EsprimOriginator {
     private final byte[] sessionKey;
     private final Clock clock;
     private volatile boolean confirmed;
+    /** Set by {@link #destroy}: the session key is zeroed, nothing may be sealed or opened with it any more. */
+    private boolean destroyed;
+
+    private void usable() {
+        if (destroyed) {
+            throw new IllegalStateException("this ESPrim session has ended");
+        }
+    }
 
     /**
      * @param pairwiseKey the pairwise ESPrim key shared with the receiver (not kept)
@@ -61,7 +69,8 @@ public final class EsprimOriginator {
     }
 
     /** The ESPrim object of an inner request (its serialization, {@code contentType}). */
-    public String seal(byte[] innerRequest, String contentType) {
+    public synchronized String seal(byte[] innerRequest, String contentType) {
+        usable();
         return EsprimObject.seal(
                 innerRequest,
                 sessionKey,
@@ -77,7 +86,8 @@ public final class EsprimOriginator {
      * The inner response of an answer's ESPrim object; refused (4000) when it is not under this session's key ID and
      * rand objects, 4115 when it does not verify.
      */
-    public byte[] open(String answer) {
+    public synchronized byte[] open(String answer) {
+        usable();
         EsprimObject.Parsed parsed = EsprimObject.parse(answer);
         EsprimObject.Header h = parsed.header();
         if (!kid.equals(h.kid())
@@ -98,7 +108,8 @@ public final class EsprimOriginator {
     }
 
     /** Overwrites the session key; the originator is unusable after. */
-    public void destroy() {
+    public synchronized void destroy() {
+        destroyed = true;
         Arrays.fill(sessionKey, (byte) 0);
     }
 

@@ -77,7 +77,7 @@ public final class EsprimSender implements AutoCloseable {
                     drop(sessionId(to, key));
                 }
                 if (answer.status() != ResponseStatusCode.OK) {
-                    return answer;
+                    return unsealed(answer);
                 }
                 return opened(s, inner, answer);
             });
@@ -86,6 +86,21 @@ public final class EsprimSender implements AutoCloseable {
 
     /** A session begun, or the answer that refused to begin one. */
     private record Begun(EsprimOriginator session, ResponsePrimitive refusal) {}
+
+    /**
+     * An answer outside the protection: a refusal stays one (by a CSE on the way or the receiver's checks: not
+     * authenticated either way); a success is not believed (only a sealed answer can say the request succeeded).
+     */
+    private static ResponsePrimitive unsealed(ResponsePrimitive answer) {
+        if (!answer.status().isSuccess()) {
+            return answer;
+        }
+        return ResponsePrimitive.error(
+                ResponseStatusCode.BAD_REQUEST,
+                null,
+                "3",
+                "answered " + answer.status().code() + " outside ESPrim");
+    }
 
     private ResponsePrimitive opened(EsprimOriginator s, RequestPrimitive inner, ResponsePrimitive answer) {
         if (!(answer.content() instanceof Map<?, ?> c)
@@ -136,9 +151,9 @@ public final class EsprimSender implements AutoCloseable {
                 return new Begun(
                         null,
                         r.status() != ResponseStatusCode.OK
-                                ? r
+                                ? unsealed(r)
                                 : ResponsePrimitive.error(
-                                        ResponseStatusCode.ESPRIM_UNKNOWN_RECV_RAND_ID,
+                                        ResponseStatusCode.BAD_REQUEST,
                                         null,
                                         "3",
                                         "the receiver gave no ESPrim receiver rand object"));

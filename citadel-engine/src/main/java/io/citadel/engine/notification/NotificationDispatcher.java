@@ -258,7 +258,7 @@ public final class NotificationDispatcher implements AutoCloseable {
             requests++;
             Map<String, Object> head = queue.peekFirst();
             try {
-                sender.send(target, head, settings.timeout())
+                sender.send(target, head, settings.timeout(), policy.sealed())
                         .whenComplete((outcome, error) ->
                                 completed(error != null ? NotificationSender.Outcome.RETRY : outcome));
             } catch (RuntimeException e) {

@@ -24,4 +24,12 @@ public interface NotificationSender {
 
     /** Must not block; completes exceptionally only for faults (treated as {@link Outcome#RETRY}). */
     CompletableFuture<Outcome> send(String target, Object content, Duration timeout);
+
+    /**
+     * As {@link #send(String, Object, Duration)}; {@code sealed}: only sealed end to end (ESPrim), never in clear, so a
+     * sender that cannot seal refuses.
+     */
+    default CompletableFuture<Outcome> send(String target, Object content, Duration timeout, boolean sealed) {
+        return sealed ? CompletableFuture.completedFuture(Outcome.REFUSED) : send(target, content, timeout);
+    }
 }

@@ -15,8 +15,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Sends a notification as a NOTIFY request primitive from this CSE through the outbound port: to a URL
  * target directly, to an AE or registree of ours at its {@code poa}, to any other oneM2M ID through the
- * next hop towards the CSE that hosts it; sealed by ESPrim ({@link io.citadel.engine.e2e.EsprimSender}) on that last
- * path when this CSE shares a pairwise key with the entity the ID names.
+ * next hop towards the CSE that hosts it. A subscription with {@code e2es} 1 has its notifications sealed by ESPrim
+ * ({@link io.citadel.engine.e2e.EsprimSender}) under the pairwise key this CSE shares with the entity the target ID
+ * names, or not sent at all.
  */
 public final class NotifyRequests implements NotificationSender {
     private final CseSettings settings;
@@ -56,13 +57,18 @@ public final class NotifyRequests implements NotificationSender {
 
     @Override
     public CompletableFuture<Outcome> send(String target, Object content, Duration timeout) {
+        return send(target, content, timeout, false);
+    }
+
+    @Override
+    public CompletableFuture<Outcome> send(String target, Object content, Duration timeout, boolean sealed) {
         Optional<NotificationTargets.Destination> d = targets.resolve(target);
         if (d.isPresent()
                 && d.get().local() != null
                 && entities.awaitsConnection(d.get().local())) {
             return CompletableFuture.completedFuture(Outcome.AWAIT_CONNECTION);
         }
-        return request(d, target, content, timeout)
+        return request(d, target, content, timeout, sealed)
                 .thenApply(rsp -> rsp.status().isSuccess()
                         ? Outcome.DELIVERED
                         : rsp.status().code() >= 5000
@@ -76,11 +82,15 @@ public final class NotifyRequests implements NotificationSender {
 
     /** Sends one NOTIFY and completes with the answer; a target that cannot be resolved answers 5103/4004. */
     CompletableFuture<ResponsePrimitive> request(String target, Object content, Duration timeout) {
-        return request(targets.resolve(target), target, content, timeout);
+        return request(targets.resolve(target), target, content, timeout, false);
     }
 
     private CompletableFuture<ResponsePrimitive> request(
-            Optional<NotificationTargets.Destination> d, String target, Object content, Duration timeout) {
+            Optional<NotificationTargets.Destination> d,
+            String target,
+            Object content,
+            Duration timeout,
+            boolean sealed) {
         if (d.isEmpty()) {
             return CompletableFuture.completedFuture(ResponsePrimitive.error(
                     io.citadel.protocol.ResponseStatusCode.TARGET_NOT_REACHABLE,
@@ -89,6 +99,9 @@ public final class NotifyRequests implements NotificationSender {
                     "notification target " + target + " has no point of access"));
         }
         String uri = d.get().uri();
+        if (sealed) {
+            return sealed(d.get(), target, content, timeout);
+        }
         if (d.get().local() != null) {
             return entities.deliver(d.get().local(), notify(d.get().to(), content), timeout);
         }
@@ -101,21 +114,54 @@ public final class NotifyRequests implements NotificationSender {
                         "3",
                         "no route to the CSE of notification target " + target));
             }
-            RequestPrimitive notify = notify(d.get().to(), content);
-            Optional<io.citadel.e2e.esprim.PairwiseKeys.PairwiseKey> key =
-                    esprim == null ? Optional.empty() : esprim.keyFor(d.get().to());
-            if (key.isPresent()) { // through CSEs that need not be trusted: sealed end to end
-                return esprim.send(
-                                key.get(),
-                                notify,
-                                outer -> outbound.forward(
-                                        hop.get().pointOfAccess(), hop.get().cseId(), outer, timeout))
-                        .whenComplete((r, e) -> key.get().destroy());
-            }
-            return outbound.forward(hop.get().pointOfAccess(), hop.get().cseId(), notify, timeout);
+            return outbound.forward(
+                    hop.get().pointOfAccess(), hop.get().cseId(), notify(d.get().to(), content), timeout);
         }
         return outbound.send(uri, notify(d.get().to(), content), timeout);
     }
+
+    /**
+     * A notification that travels only sealed (its subscription's {@code e2es}): to an entity named by its ID (not a
+     * URL), under the pairwise key this CSE shares with it, each of the two exchanges with half the time; refused
+     * (never sent in clear) when there is no key.
+     */
+    private CompletableFuture<ResponsePrimitive> sealed(
+            NotificationTargets.Destination d, String target, Object content, Duration timeout) {
+        Optional<io.citadel.e2e.esprim.PairwiseKeys.PairwiseKey> key =
+                esprim == null || d.uri() != null ? Optional.empty() : esprim.keyFor(d.to());
+        if (key.isEmpty()) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "a notification to " + target + " must be sealed and this CSE holds no pairwise ESPrim key for"
+                            + " it: not sent");
+            return CompletableFuture.completedFuture(ResponsePrimitive.error(
+                    io.citadel.protocol.ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID,
+                    null,
+                    "3",
+                    "no pairwise ESPrim key for the notification target " + target));
+        }
+        Duration leg = timeout.dividedBy(2);
+        java.util.function.Function<RequestPrimitive, CompletableFuture<ResponsePrimitive>> transport;
+        if (d.local() != null) {
+            transport = outer -> entities.deliver(d.local(), outer, leg);
+        } else {
+            Optional<Routes.Hop> hop = routes.nextHopFor(d.to());
+            if (hop.isEmpty()) {
+                key.get().destroy();
+                return CompletableFuture.completedFuture(ResponsePrimitive.error(
+                        io.citadel.protocol.ResponseStatusCode.TARGET_NOT_REACHABLE,
+                        null,
+                        "3",
+                        "no route to the CSE of notification target " + target));
+            }
+            transport = outer ->
+                    outbound.forward(hop.get().pointOfAccess(), hop.get().cseId(), outer, leg);
+        }
+        return esprim.send(key.get(), notify(d.to(), content), transport)
+                .whenComplete((r, e) -> key.get().destroy());
+    }
+
+    private static final System.Logger LOG = System.getLogger("citadel.notification");
 
     private RequestPrimitive notify(String to, Object content) {
         return RequestPrimitive.builder(Operation.NOTIFY, to)

@@ -65,6 +65,10 @@ public final class SubscriptionBehaviour implements TypeBehaviour {
         if (a.get("bn") != null) {
             policyOf(a);
         }
+        if (a.get("e2es") instanceof Number e && e.longValue() > 1) {
+            throw OneM2mException.badRequest(
+                    "e2es is 0 (as the CSE sends) or 1 (only sealed by ESPrim, never in clear)");
+        }
     }
 
     /** The delivery policy a subscription's {@code bn}, {@code ln} and {@code pn} ask for. */
@@ -96,7 +100,8 @@ public final class SubscriptionBehaviour implements TypeBehaviour {
         DeliveryPolicy.Pending pending = sub.get("pn") instanceof Number p && p.intValue() == 1
                 ? DeliveryPolicy.Pending.LATEST
                 : DeliveryPolicy.Pending.ALL;
-        return new DeliveryPolicy(num, dur, latest, pending);
+        boolean sealed = sub.get("e2es") instanceof Number e && e.longValue() == 1;
+        return new DeliveryPolicy(num, dur, latest, pending, sealed);
     }
 
     /** xs:duration ({@code PT5S}) or, as many CSEs accept, a number of milliseconds. */
