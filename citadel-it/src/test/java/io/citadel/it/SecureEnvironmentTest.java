@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A missing SoftHSM2 fails loudly (CI installs it).
  */
 class SecureEnvironmentTest {
-    static final String LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
-    static final String PIN = "4711-" + Long.toHexString(System.nanoTime());
+    static final String LIBRARY = SoftHsm.LIBRARY;
+    static final String PIN = SoftHsm.PIN;
 
     @TempDir
     static Path work;
@@ -37,28 +37,7 @@ class SecureEnvironmentTest {
 
     @BeforeAll
     static void token() throws Exception {
-        Path conf = Path.of(System.getenv("SOFTHSM2_CONF"));
-        Path tokens = work.resolve("tokens");
-        Files.createDirectories(tokens);
-        Files.writeString(
-                conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-        run(
-                "softhsm2-util",
-                "--init-token",
-                "--free",
-                "--label",
-                "citadel-test",
-                "--pin",
-                PIN,
-                "--so-pin",
-                PIN + "-so");
-        vault = Pkcs11KeyVault.open(LIBRARY, 0, PIN.toCharArray(), work);
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void forgetTheToken() {
-        // the provider is global to the JVM: later tests in it must not meet it in their JCA look-ups
-        java.security.Security.removeProvider(vault.provider().getName());
+        vault = SoftHsm.vault(); // one token per JVM, shared with the other classes that need one
     }
 
     static String run(String... cmd) throws Exception {

@@ -163,9 +163,11 @@ public final class CitadelServer implements AutoCloseable {
                     .security(security)
                     .firmwareUpdateKeys(FirmwareUpdateKeys.load(config))
                     .esprim(
-                            EsprimSetup.keys(KeyBrokerSetup.wrapForEsprim(config, settings, credentials.esprimStore())),
+                            EsprimSetup.keys(
+                                    KeyBrokerSetup.wrapForEsprim(config, settings, credentials.esprimStore()),
+                                    credentials.esprimVault()),
                             EsprimSetup.settings(config),
-                            EsprimSetup.suids(config, credentials.esprimStore()));
+                            EsprimSetup.suids(config, credentials.esprimKeys()));
             EsCertKeSetup.configure(config, settings, builder);
             if (config.get(ConfigKey.ESDATA_TRUST) != null) {
                 io.citadel.tls.RevocationList crls = config.get(ConfigKey.TLS_CRL) == null

@@ -300,10 +300,45 @@ final class CredentialAdmin {
         return esprim;
     }
 
-    /** Stores a pairwise ESPrim key {@code kid} bound to one identity, with a new key (printed once by the caller). */
+    private VaultEsprimKeys esprimVault;
+
+    /**
+     * The pairwise ESPrim keys kept in the key vault, when one is configured ({@code --key-store}); null otherwise
+     * (they are then kept in the encrypted file store, {@link #esprimStore}).
+     */
+    synchronized VaultEsprimKeys esprimVault() {
+        if (config.get(ConfigKey.KEY_STORE) == null) {
+            return null;
+        }
+        if (esprimVault == null) {
+            esprimVault = VaultEsprimKeys.open(KeyVaults.open(config), CredentialStores.directory(config, dataDir));
+        }
+        return esprimVault;
+    }
+
+    /** The pairwise ESPrim keys' bindings, wherever the keys are kept; never a key. */
+    List<PskCredential> esprimKeys() {
+        VaultEsprimKeys vault = esprimVault();
+        return vault != null ? vault.list() : esprimStore().list();
+    }
+
+    /** Revokes the pairwise ESPrim key {@code kid}; false when there is none. */
+    boolean revokeEsprimKey(String kid) {
+        VaultEsprimKeys vault = esprimVault();
+        return vault != null ? vault.revoke(kid) : esprimStore().revoke(kid);
+    }
+
+    /**
+     * Stores a pairwise ESPrim key {@code kid} bound to one identity, with a new key (printed once by the caller): in
+     * the key vault when one is configured, else in the encrypted file store.
+     */
     IssuedKey issueEsprimKey(PskCredential credential) {
         if (credential.allowed().size() != 1) {
             throw new IllegalArgumentException("a pairwise ESPrim key is bound to exactly one AE-ID or CSE-ID");
+        }
+        VaultEsprimKeys vault = esprimVault();
+        if (vault != null) {
+            return new IssuedKey(credential, vault.add(credential), false);
         }
         byte[] key = generateKey(false);
         try {

@@ -157,8 +157,7 @@ final class CredentialsCommand {
                         return 2;
                     }
                     String newKid = kid;
-                    if (admin.esprimStore().list().stream()
-                            .anyMatch(p -> p.identity().equals(newKid))) {
+                    if (admin.esprimKeys().stream().anyMatch(p -> p.identity().equals(newKid))) {
                         err.println("the ESPrim key " + kid + " exists; revoke it first (a kid is never re-bound)");
                         return 2;
                     }
@@ -167,18 +166,22 @@ final class CredentialsCommand {
                     try {
                         out.println("kid: " + issued.credential().identity() + " (for " + bound.trim() + ")");
                         out.println("pairwise ESPrim key (hex, shown only now): " + issued.hex());
+                        if (admin.esprimVault() != null) {
+                            out.println("kept in the key vault: "
+                                    + admin.esprimVault().level());
+                        }
                         return 0;
                     } finally {
                         issued.wipe();
                     }
                 }
                 case "revoke" -> {
-                    boolean done = kid != null && admin.esprimStore().revoke(kid);
+                    boolean done = kid != null && admin.revokeEsprimKey(kid);
                     out.println(done ? "revoked " + kid : "no ESPrim key " + kid);
                     return done ? 0 : 1;
                 }
                 case "list" -> {
-                    return list(admin.esprimStore().list(), out);
+                    return list(admin.esprimKeys(), out);
                 }
                 default -> {
                     err.println("unknown verb '" + verb + "'");

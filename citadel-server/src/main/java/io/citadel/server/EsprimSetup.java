@@ -25,6 +25,11 @@ final class EsprimSetup {
      * The keys of {@code store}; a brokered store ({@code --key-broker}) is asked to fetch a kid it does not hold,
      * waited for at most {@link #FETCH_WAIT} (its own bounds on fetches under way apply).
      */
+    /** As {@link #keys(PskStore)}, then the keys of the key vault when there is one. */
+    static PairwiseKeys keys(PskStore store, VaultEsprimKeys vault) {
+        return vault == null ? keys(store) : keys(store).or(vault);
+    }
+
     static PairwiseKeys keys(PskStore store) {
         PairwiseKeys byKid = byKid(store);
         return new PairwiseKeys() {
@@ -89,14 +94,14 @@ final class EsprimSetup {
      * The ESPrim SUIDs this CSE advertises: 13 when it holds configured pairwise keys, 23 when a MEF brokers keys for
      * it, 33 when a MAF does; none (no {@code esi}) otherwise. Keys added while it runs are advertised from the next start.
      */
-    static java.util.List<Integer> suids(Configuration config, PskStore esprimKeys) {
+    static java.util.List<Integer> suids(Configuration config, java.util.List<?> esprimKeys) {
         String brokers = config.get(ConfigKey.KEY_BROKER);
         boolean mef = brokers != null
                 && !brokers.isBlank()
                 && java.util.Arrays.stream(brokers.split(","))
                         .anyMatch(b -> !b.isBlank() && !b.strip().startsWith("maf:"));
         java.util.List<Integer> suids = new java.util.ArrayList<>();
-        if (!esprimKeys.list().isEmpty()) {
+        if (!esprimKeys.isEmpty()) {
             suids.add(13);
         }
         if (mef) {

@@ -78,6 +78,22 @@ final class KeyProtection {
             String password = CredentialStores.passwordSource(config, credentials);
             out.add(new Entry("credential store password", password, password.startsWith("CLEAR")));
         }
+        if (Files.exists(credentials.resolve(VaultEsprimKeys.FILE)) && config.get(ConfigKey.KEY_STORE) != null) {
+            out.add(new Entry(
+                    "pairwise ESPrim keys",
+                    "pkcs11".equals(config.get(ConfigKey.KEY_STORE))
+                            ? "PKCS#11 token " + config.get(ConfigKey.PKCS11_LIBRARY)
+                                    + ": sensitive, non-extractable; session keys derived inside the token"
+                            : "software: encrypted PKCS#12 " + config.get(ConfigKey.KEY_STORE_FILE),
+                    false));
+        }
+        if (Files.exists(credentials.resolve("esprim"))) {
+            out.add(new Entry(
+                    "pairwise ESPrim keys (file store)",
+                    "software: encrypted PKCS#12 " + credentials.resolve("esprim")
+                            + " (--key-store keeps new ones in the key vault instead)",
+                    false));
+        }
         if (config.get(ConfigKey.ADMIN_PORT) != null) {
             String token = config.get(ConfigKey.ADMIN_TOKEN_FILE) != null
                     ? config.get(ConfigKey.ADMIN_TOKEN_FILE)

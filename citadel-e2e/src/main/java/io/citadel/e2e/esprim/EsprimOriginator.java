@@ -46,6 +46,29 @@ public final class EsprimOriginator {
             Duration lifetime,
             SessionKeys.Input input,
             Clock clock) {
+        this(new PairwiseKeys.PairwiseKey(kid, pairwiseKey, "-"), receiver, protocol, lifetime, input, clock, true);
+    }
+
+    /** As above, with the session key derived where {@code pairwise} is (a key vault, or its bytes). */
+    public EsprimOriginator(
+            PairwiseKeys.PairwiseKey pairwise,
+            RandObject receiver,
+            int protocol,
+            Duration lifetime,
+            SessionKeys.Input input,
+            Clock clock) {
+        this(pairwise, receiver, protocol, lifetime, input, clock, false);
+    }
+
+    private EsprimOriginator(
+            PairwiseKeys.PairwiseKey pairwise,
+            RandObject receiver,
+            int protocol,
+            Duration lifetime,
+            SessionKeys.Input input,
+            Clock clock,
+            boolean ownCopy) {
+        String kid = pairwise.kid();
         if (!receiver.receiver()) {
             throw new IllegalArgumentException("an originator needs the receiver's rand object");
         }
@@ -59,7 +82,13 @@ public final class EsprimOriginator {
                     ResponseStatusCode.ESPRIM_UNSUPPORTED_OPTION, "the receiver offers no key generation known here");
         }
         this.originator = RandObject.newOriginator(receiver, clock.instant().plus(lifetime), protocol);
-        this.sessionKey = SessionKeys.derive(pairwiseKey, receiver, originator, input, EsprimOptions.keyLength(enc));
+        try {
+            this.sessionKey = SessionKeys.derive(pairwise, receiver, originator, input, EsprimOptions.keyLength(enc));
+        } finally {
+            if (ownCopy) {
+                pairwise.destroy();
+            }
+        }
     }
 
     /** True once either rand object has expired (or does within {@code margin}): start again. */

@@ -302,18 +302,13 @@ public final class EsprimReceiver {
         if (!receiver.protocols().containsAll(originator.protocols())) {
             throw unsupported("the originator rand object offers what the receiver's does not");
         }
-        byte[] pk = pairwise.key();
-        try {
-            return new Session(
-                    h.kid(),
-                    receiver,
-                    originator,
-                    SessionKeys.derive(pk, receiver, originator, settings.input(), EsprimOptions.keyLength(h.enc())),
-                    pairwise.identity(),
-                    pairwise.fingerprint());
-        } finally {
-            Arrays.fill(pk, (byte) 0);
-        }
+        return new Session(
+                h.kid(),
+                receiver,
+                originator,
+                SessionKeys.derive(pairwise, receiver, originator, settings.input(), EsprimOptions.keyLength(h.enc())),
+                pairwise.identity(),
+                pairwise.fingerprint());
     }
 
     /**

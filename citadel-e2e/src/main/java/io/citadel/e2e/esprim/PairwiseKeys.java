@@ -36,14 +36,24 @@ public interface PairwiseKeys {
     }
 
     /**
-     * A pairwise ESPrim key: its ID, the key, and the identity (an AE-ID or CSE-ID, normalised as the receiver
-     * compares originators) it is bound to; only that identity may be the {@code From} of a request it protects; and
-     * the SUID of its kind (13 from the CSE's key store, which also holds the keys a MEF provisioned: it does not tell
-     * the two apart; 43 agreed by ESCertKE).
+     * A pairwise ESPrim key: its ID, the key, the identity (an AE-ID or CSE-ID, normalised as the receiver compares
+     * originators) it is bound to (only that identity may be the {@code From} of a request it protects), and the SUID
+     * of its kind (13 from the CSE's key store, which also holds the keys a MEF or MAF provisioned: it does not tell
+     * them apart; 43 agreed by ESCertKE). The key is either bytes this copy holds ({@link #destroy} zeroes them) or a
+     * key that stays in a key vault, of which only HMAC-SHA256 results are seen ({@link #held}).
      */
-    record PairwiseKey(String kid, byte[] key, String identity, int suid) {
-        public PairwiseKey {
-            key = key.clone();
+    final class PairwiseKey {
+        private static final byte[] FINGERPRINT_LABEL =
+                "Citadel pairwise ESPrim key fingerprint".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        private final String kid;
+        private final byte[] key; // null: held in a vault
+        private final java.util.function.UnaryOperator<byte[]> hmac; // null: the bytes above
+        private final String identity;
+        private final int suid;
+
+        public PairwiseKey(String kid, byte[] key, String identity, int suid) {
+            this(kid, key.clone(), null, identity, suid);
         }
 
         /** A pre-provisioned key (SUID 13). */
@@ -51,31 +61,79 @@ public interface PairwiseKeys {
             this(kid, key, identity, 13);
         }
 
-        @Override
+        private PairwiseKey(
+                String kid, byte[] key, java.util.function.UnaryOperator<byte[]> hmac, String identity, int suid) {
+            this.kid = java.util.Objects.requireNonNull(kid, "kid");
+            this.key = key;
+            this.hmac = hmac;
+            this.identity = java.util.Objects.requireNonNull(identity, "identity");
+            this.suid = suid;
+        }
+
+        /** A key that stays where it lives (a PKCS#11 token, an encrypted key store): {@code hmac} computes there. */
+        public static PairwiseKey held(
+                String kid, java.util.function.UnaryOperator<byte[]> hmac, String identity, int suid) {
+            return new PairwiseKey(kid, null, java.util.Objects.requireNonNull(hmac, "hmac"), identity, suid);
+        }
+
+        public String kid() {
+            return kid;
+        }
+
+        public String identity() {
+            return identity;
+        }
+
+        public int suid() {
+            return suid;
+        }
+
+        /** Whether the key's bytes are here (false: it stays in its vault). */
+        public boolean readable() {
+            return key != null;
+        }
+
+        /** A copy of the key's bytes; not for a key held in a vault. */
         public byte[] key() {
+            if (key == null) {
+                throw new IllegalStateException("the pairwise key " + kid + " stays in its key vault");
+            }
             return key.clone();
         }
 
-        /** Overwrites this copy of the key. */
-        public void destroy() {
-            Arrays.fill(key, (byte) 0);
+        /** HMAC-SHA256 under this key of {@code data}, computed where the key is. */
+        public byte[] hmacSha256(byte[] data) {
+            if (hmac != null) {
+                return hmac.apply(data);
+            }
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+                return mac.doFinal(data);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("HMAC-SHA256 is not available", e);
+            }
         }
 
-        /** A SHA-256 fingerprint of the key, to tell a replaced key from the one a session began with. */
-        byte[] fingerprint() {
-            try {
-                return java.security.MessageDigest.getInstance("SHA-256").digest(key);
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
+        /** Overwrites this copy of the key (nothing to overwrite for a key held in a vault). */
+        public void destroy() {
+            if (key != null) {
+                Arrays.fill(key, (byte) 0);
             }
+        }
+
+        /** A fingerprint of the key (an HMAC under it of a fixed label), to tell a replaced key from the one a session began with. */
+        byte[] fingerprint() {
+            return hmacSha256(FINGERPRINT_LABEL);
         }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof PairwiseKey k
                     && k.kid.equals(kid)
-                    && Arrays.equals(k.key, key)
-                    && k.identity.equals(identity);
+                    && k.identity.equals(identity)
+                    && k.suid == suid
+                    && Arrays.equals(k.fingerprint(), fingerprint());
         }
 
         @Override

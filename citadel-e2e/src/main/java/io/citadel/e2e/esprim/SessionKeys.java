@@ -29,6 +29,22 @@ public final class SessionKeys {
 
     private SessionKeys() {}
 
+    /** As below, with the HMAC computed where the pairwise key is (a key vault, or these bytes). */
+    public static byte[] derive(
+            PairwiseKeys.PairwiseKey pairwise, RandObject receiver, RandObject originator, Input input, int length) {
+        if (length != 16 && length != 24 && length != 32) {
+            throw new IllegalArgumentException("a session key is 16, 24 or 32 bytes");
+        }
+        java.io.ByteArrayOutputStream in = new java.io.ByteArrayOutputStream();
+        in.writeBytes(bytes(receiver, input));
+        in.writeBytes(bytes(originator, input));
+        in.writeBytes(LABEL);
+        byte[] full = pairwise.hmacSha256(in.toByteArray());
+        byte[] key = Arrays.copyOf(full, length);
+        Arrays.fill(full, (byte) 0);
+        return key;
+    }
+
     /** The session key of {@code length} bytes (16, 24 or 32). */
     public static byte[] derive(
             byte[] pairwiseKey, RandObject receiver, RandObject originator, Input input, int length) {

@@ -16,7 +16,6 @@ import io.citadel.protocol.codec.Serialization;
 import io.citadel.security.OriginatorIds;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -158,14 +157,13 @@ public final class EsprimSender implements AutoCloseable {
                                         "3",
                                         "the receiver gave no ESPrim receiver rand object"));
             }
-            byte[] pairwise = key.key();
             try {
                 RandObject receiver = RandObject.parse(seci.get("ero"), true);
                 int protocol = receiver.protocols().contains(10)
                         ? 10
                         : receiver.protocols().get(0);
-                EsprimOriginator s = new EsprimOriginator(
-                        key.kid(), pairwise, receiver, protocol, Duration.ofMinutes(30), input, clock);
+                EsprimOriginator s =
+                        new EsprimOriginator(key, receiver, protocol, Duration.ofMinutes(30), input, clock);
                 synchronized (this) {
                     while (sessions.size() >= MAX_SESSIONS) {
                         drop(sessions.keySet().iterator().next());
@@ -184,8 +182,6 @@ public final class EsprimSender implements AutoCloseable {
                                 null,
                                 "3",
                                 "the receiver's rand object is not usable here"));
-            } finally {
-                Arrays.fill(pairwise, (byte) 0);
             }
         });
     }

@@ -37,6 +37,18 @@ public interface KeyVault extends AutoCloseable {
     /** Generates a secret key in the vault (sensitive, non-extractable where the vault can enforce it). */
     void generateSecretKey(String alias, String algorithm, int bits);
 
+    /**
+     * Imports a secret key that must also be known elsewhere (a pairwise key shared with a device): kept sensitive and
+     * non-extractable from then on where the vault can enforce it. The caller zeroes its copy.
+     */
+    void importSecretKey(String alias, byte[] key, String algorithm);
+
+    /** Removes the entry {@code alias} (none: nothing happens). */
+    void deleteEntry(String alias);
+
+    /** Reads the vault again (entries another process added or removed). */
+    void reload();
+
     @Override
     void close();
 }

@@ -46,6 +46,45 @@ public final class Pkcs11KeyVault extends AbstractKeyVault {
     }
 
     @Override
+    public void importSecretKey(String alias, byte[] key, String algorithm) {
+        javax.crypto.spec.SecretKeySpec spec = new javax.crypto.spec.SecretKeySpec(key, algorithm);
+        try {
+            store.setKeyEntry(alias, spec, null, null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot import " + algorithm + " key '" + alias + "' into the token", e);
+        } finally {
+            try {
+                spec.destroy();
+            } catch (javax.security.auth.DestroyFailedException ignored) {
+                // SecretKeySpec cannot be destroyed; the caller zeroes its own copy
+            }
+        }
+    }
+
+    @Override
+    public void deleteEntry(String alias) {
+        try {
+            if (store.containsAlias(alias)) {
+                store.deleteEntry(alias);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot delete '" + alias + "' from the token", e);
+        }
+    }
+
+    @Override
+    public void reload() {
+        char[] pin = entryPassword();
+        try {
+            store.load(null, pin);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the PKCS#11 token again: " + e.getMessage(), e);
+        } finally {
+            java.util.Arrays.fill(pin, '\0');
+        }
+    }
+
+    @Override
     public void generateSecretKey(String alias, String algorithm, int bits) {
         try {
             KeyGenerator g = KeyGenerator.getInstance(algorithm, provider);

@@ -59,6 +59,46 @@ public final class Pkcs12KeyVault extends AbstractKeyVault {
         }
     }
 
+    @Override
+    public void importSecretKey(String alias, byte[] key, String algorithm) {
+        try {
+            store.setEntry(
+                    alias,
+                    new KeyStore.SecretKeyEntry(new javax.crypto.spec.SecretKeySpec(key, algorithm)),
+                    new KeyStore.PasswordProtection(entryPassword()));
+            save();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot import key '" + alias + "'", e);
+        }
+    }
+
+    @Override
+    public void deleteEntry(String alias) {
+        try {
+            if (store.containsAlias(alias)) {
+                store.deleteEntry(alias);
+                save();
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot delete '" + alias + "'", e);
+        }
+    }
+
+    @Override
+    public synchronized void reload() {
+        if (!Files.exists(file)) {
+            return;
+        }
+        char[] password = entryPassword();
+        try (InputStream in = Files.newInputStream(file)) {
+            store.load(in, password);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read " + file + " again (wrong password or damaged)", e);
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
+    }
+
     /** Writes the store back (0600, atomic). */
     public void save() {
         try {
