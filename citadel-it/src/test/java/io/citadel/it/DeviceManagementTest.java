@@ -3,6 +3,7 @@ package io.citadel.it;
 import static io.citadel.it.Fixtures.acp;
 import static io.citadel.it.Fixtures.rule;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -671,7 +672,7 @@ class DeviceManagementTest {
         // ESPrim with a key from the MAF (SUID 33): the CSE fetches it by its ID on first sight and binds it to the
         // device's AE-ID (the MAF's source client). Refusals first: a kid of that MAF it does not know (4112), another
         // AE's inner request under the key (4116)
-        DeviceManagement.EsprimKey esprimKey = management.esprimKeyFromMaf(Duration.ofHours(1));
+        DeviceManagement.DistributedKey esprimKey = management.esprimKeyFromMaf(Duration.ofHours(1));
         assertThat(esprimKey.kid()).matches("[0-9a-f]{32}@" + Pattern.quote(MAF));
         assertThat(esprimKey.toString()).doesNotContain(java.util.HexFormat.of().formatHex(esprimKey.key()));
         try (var c = closing(management.cse())) {
@@ -709,6 +710,45 @@ class DeviceManagementTest {
             }
         } finally {
             esprimKey.destroy();
+        }
+
+        // ESData with keys from the MAF (SUID 34): the MAF hands a key's value only to a target (here the device
+        // itself;
+        // the source of one registered for another AE gets no value), and only for the SUID asked; the key protects
+        // data (A128KW) that the holders of the key open
+        String me = device.credentials().cseId() + "/" + device.credentials().aeId();
+        DeviceManagement.DistributedKey forMe = management.esdataKeyFromMaf(34, List.of(me), Duration.ofHours(1));
+        DeviceManagement.DistributedKey forOther =
+                management.esdataKeyFromMaf(34, List.of("/id-in/Cother"), Duration.ofHours(1));
+        try {
+            // its source is no target: the MAF shows it the key's configuration, not its value
+            assertThatThrownBy(() -> management.mafKey(forOther.kid(), 34)).hasMessageContaining("no usable keyValue");
+            assertThatThrownBy(() -> management.mafKey(forMe.kid(), 35)).hasMessageContaining("not for SUID 35");
+            assertThatThrownBy(() -> management.esdataKeyFromMaf(33, List.of(me), Duration.ofHours(1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            DeviceManagement.DistributedKey retrieved = management.mafKey(forMe.kid(), 34);
+            assertThat(retrieved.key()).isEqualTo(forMe.key());
+            byte[] reading = "{\"t\":21.5}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String sealed = io.citadel.e2e.esdata.EsData.encrypt(
+                            reading,
+                            List.of(new io.citadel.e2e.esdata.EsData.SymmetricRecipient(
+                                    forMe.kid(), forMe.firstHalf())),
+                            false)
+                    .envelope();
+            assertThat(io.citadel.e2e.esdata.EsData.open(sealed, new io.citadel.e2e.esdata.EsData.Keys() {
+                                @Override
+                                public java.util.Optional<byte[]> symmetric(String kid) {
+                                    return kid.equals(retrieved.kid())
+                                            ? java.util.Optional.of(retrieved.firstHalf())
+                                            : java.util.Optional.empty();
+                                }
+                            })
+                            .payload())
+                    .isEqualTo(reading);
+            retrieved.destroy();
+        } finally {
+            forMe.destroy();
+            forOther.destroy();
         }
 
         String toMaf = object("dcfg:aupf", profile("ap-maf", 32, Map.of("krd", "PT2H")));

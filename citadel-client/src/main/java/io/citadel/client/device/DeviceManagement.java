@@ -134,19 +134,51 @@ public final class DeviceManagement {
      *
      * @param lifetime how long the key should last (the MAF may give less)
      */
-    public EsprimKey esprimKeyFromMaf(java.time.Duration lifetime) {
-        MafClient.CseKey k = maf.esprimKey(lifetime);
+    public DistributedKey esprimKeyFromMaf(java.time.Duration lifetime) {
+        return handOver(maf.esprimKey(lifetime));
+    }
+
+    /**
+     * An ESData key from the device's MAF (TS-0003 §8.5, §8.8): registered there for {@code targets} (the AE-IDs or
+     * CSE-IDs that may retrieve it, 1 to 16), SUID 34 for encryption (A128KW; nested) or 35 for a MIC (HS256). Use its
+     * ID as the {@code kid} of {@link io.citadel.e2e.esdata.EsData}; a target gets the key with {@link #mafKey}. The
+     * caller zeroes it.
+     */
+    public DistributedKey esdataKeyFromMaf(int suid, List<String> targets, java.time.Duration lifetime) {
+        return handOver(maf.esdataKey(suid, targets, lifetime));
+    }
+
+    /**
+     * Key Retrieval: the key {@code keyId} of SUID {@code suid} that another client of the device's MAF registered
+     * with this device among its targets (the MAF refuses others). The caller zeroes it.
+     */
+    public DistributedKey mafKey(String keyId, int suid) {
+        return handOver(maf.retrieve(keyId, suid));
+    }
+
+    private static DistributedKey handOver(MafClient.CseKey k) {
         try {
-            return new EsprimKey(k.keyId(), k.key(), k.notAfter());
+            return new DistributedKey(k.keyId(), k.key(), k.notAfter());
         } finally {
             k.zero();
         }
     }
 
-    /** A pairwise ESPrim key: its ID, the key (a copy) and its end. */
-    public record EsprimKey(String kid, byte[] key, java.time.Instant notAfter) {
-        public EsprimKey {
+    /**
+     * A key a MAF distributed: its ID, the key (its accessor gives this record's own array: {@link #destroy} zeroes it)
+     * and its end.
+     */
+    public record DistributedKey(String kid, byte[] key, java.time.Instant notAfter) {
+        public DistributedKey {
             key = key.clone();
+        }
+
+        /**
+         * The key's first half (a copy), for a protocol that takes one 128-bit key, such as ESData's A128KW or
+         * A128GCM: TS-0003 takes the first half of a distributed key when the protocol needs one key.
+         */
+        public byte[] firstHalf() {
+            return java.util.Arrays.copyOf(key, key.length / 2);
         }
 
         /** Overwrites the key. */
@@ -156,7 +188,7 @@ public final class DeviceManagement {
 
         @Override
         public String toString() {
-            return "EsprimKey[" + kid + " until " + notAfter + "]"; // never the key
+            return "DistributedKey[" + kid + " until " + notAfter + "]"; // never the key
         }
     }
 

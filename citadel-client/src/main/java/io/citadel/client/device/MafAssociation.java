@@ -49,6 +49,30 @@ final class MafAssociation {
         return MafClient.registerKeyFor(device, r, device.credentials().cseId(), duration, MafClient.MAF_ESPRIM);
     }
 
+    /** An ESData key (SUID 34 or 35) registered at the device's MAF for {@code targets}; the caller zeroes it. */
+    MafClient.CseKey esdataKey(int suid, java.util.List<String> targets, Duration duration) {
+        if (suid != 34 && suid != 35) {
+            throw new IllegalArgumentException("an ESData key from a MAF is SUID 34 (encryption, nested) or 35 (MIC)");
+        }
+        return MafClient.registerKeyFor(device, registration("ESData"), targets, duration, suid);
+    }
+
+    /** A key of SUID {@code suid} that another client of the device's MAF registered for it (Key Retrieval). */
+    MafClient.CseKey retrieve(String keyId, int suid) {
+        return MafClient.retrieveKey(device, registration("a key"), keyId, suid);
+    }
+
+    private MafRegistration registration(String what) {
+        MafRegistration r;
+        synchronized (lock) {
+            r = device.settings().maf();
+        }
+        if (r == null) {
+            throw new EnrolmentException("this device is no MAF client: no " + what + " from a MAF");
+        }
+        return r;
+    }
+
     /**
      * The key for the CSE (a copy: the caller zeroes it), registered anew when there is none or it ends within a
      * minute.

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -91,7 +92,17 @@ final class MafClient {
     /** As above, for the use {@code suid} (32 the SAEF, 33 ESPrim). */
     static CseKey registerKeyFor(
             DeviceEnrolment device, MafRegistration r, String targetCseId, Duration duration, int suid) {
-        String body = "{\"suid\":" + suid + ",\"targetIDs\":[" + quoted(targetCseId) + "]"
+        return registerKeyFor(device, r, List.of(targetCseId), duration, suid);
+    }
+
+    /** As above, for several targets (ESData keys, SUID 34 and 35: 1 to 16). */
+    static CseKey registerKeyFor(
+            DeviceEnrolment device, MafRegistration r, List<String> targets, Duration duration, int suid) {
+        StringBuilder ids = new StringBuilder();
+        for (String t : targets) {
+            ids.append(ids.length() == 0 ? "" : ",").append(quoted(t));
+        }
+        String body = "{\"suid\":" + suid + ",\"targetIDs\":[" + ids + "]"
                 + (duration == null
                         ? ""
                         : ",\"expirationTime\":"
@@ -112,6 +123,51 @@ final class MafClient {
             throw new EnrolmentException("the MAF at " + r.fqdn() + " gave the key no expirationTime");
         } finally {
             Arrays.fill(exported.key(), (byte) 0);
+        }
+    }
+
+    /**
+     * Key Retrieval: the key {@code keyId} ({@code <relative>@<MAF-FQDN>}) another client of the MAF registered with
+     * this device among its targets; its value and end. The MAF refuses a device that is not a target.
+     */
+    static CseKey retrieveKey(DeviceEnrolment device, MafRegistration r, String keyId, int suid) {
+        int at = keyId.indexOf('@');
+        if (at != 32
+                || !keyId.substring(0, at).matches("[0-9a-f]{32}")
+                || !keyId.substring(at + 1).equals(r.fqdn())) {
+            throw new EnrolmentException("a key of the MAF " + r.fqdn() + " is named <32 hex digits>@" + r.fqdn());
+        }
+        Exchange e = exchange(
+                device,
+                r.fqdn(),
+                r.port(),
+                identity(device, r),
+                "GET",
+                KEYS + "/" + keyId.substring(0, at),
+                null,
+                false);
+        if (e.json().path("suid").asInt(-1) != suid) {
+            throw new EnrolmentException("the MAF's key " + keyId + " is not for SUID " + suid);
+        }
+        byte[] value;
+        try {
+            value = java.util.Base64.getDecoder()
+                    .decode(e.json().path("keyValue").asText(""));
+        } catch (IllegalArgumentException ex) {
+            throw new EnrolmentException("the MAF at " + r.fqdn() + " gave no usable keyValue");
+        }
+        try {
+            if (value.length < 16) {
+                throw new EnrolmentException("the MAF at " + r.fqdn() + " gave no usable keyValue");
+            }
+            return new CseKey(
+                    keyId,
+                    value.clone(),
+                    Instant.parse(e.json().path("expirationTime").asText()));
+        } catch (DateTimeParseException ex) {
+            throw new EnrolmentException("the MAF at " + r.fqdn() + " gave the key no expirationTime");
+        } finally {
+            Arrays.fill(value, (byte) 0);
         }
     }
 
