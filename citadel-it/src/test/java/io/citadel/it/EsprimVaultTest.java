@@ -29,6 +29,8 @@ class EsprimVaultTest {
     static final String LIBRARY = SecureEnvironmentTest.LIBRARY;
     static final String PIN = SoftHsm.PIN;
     static final String KID = "esprim-vault@citadel.example";
+    static final String OLD_KID = "esprim-old@citadel.example";
+    static final String SECOND_KID = "esprim-second@citadel.example";
 
     @TempDir
     static Path work;
@@ -80,13 +82,28 @@ class EsprimVaultTest {
         Files.writeString(wrongPin, "not-the-pin");
         assertThat(EsprimHierarchyTest.failingCli(esprim("add", wrongPin, "--kid", KID, "--for", "/id-in/Cvault")))
                 .contains("cannot open the PKCS#11 token");
+        // a key added before the vault was configured stays in the file store: listed, honoured, revocable, its kid
+        // taken
+        MefEnrolmentTest.cli(
+                "credentials",
+                "esprim",
+                "add",
+                "--kid",
+                OLD_KID,
+                "--for",
+                "/id-in/Cold",
+                "--data-dir",
+                data.toString());
         String added = MefEnrolmentTest.cli(esprim("add", pinFile, "--kid", KID, "--for", "/id-in/Cvault"));
         assertThat(added).contains("kept in the key vault: pkcs11");
         String hex = MefEnrolmentTest.find(added, "pairwise ESPrim key \\(hex, shown only now\\): ([0-9a-f]{64})");
         byte[] key = HexFormat.of().parseHex(hex);
         assertThat(MefEnrolmentTest.cli(esprim("list", pinFile)))
                 .contains(KID + "\t/id-in/Cvault")
+                .contains(OLD_KID + "\t/id-in/Cold")
                 .doesNotContain(hex);
+        assertThat(EsprimHierarchyTest.failingCli(esprim("add", pinFile, "--kid", OLD_KID, "--for", "/id-in/Cvault")))
+                .contains("exists; revoke it first");
         assertThat(EsprimHierarchyTest.filesContaining(data, hex)).isEmpty();
         String objects = SecureEnvironmentTest.run(
                 "pkcs11-tool", "--module", LIBRARY, "--login", "--pin", PIN, "--list-objects", "--type", "secrkey");
@@ -97,6 +114,7 @@ class EsprimVaultTest {
                 .contains("Access:     sensitive")
                 .doesNotContain("extractable")
                 .contains("CKR_ATTRIBUTE_SENSITIVE");
+        String label = MefEnrolmentTest.find(objects, "label:\\s+(esprim-[0-9a-f]+)");
 
         try (CseProcess cse = CseProcess.start(
                 data,
@@ -132,6 +150,56 @@ class EsprimVaultTest {
                 assertThat(read.status()).isEqualTo(ResponseStatusCode.OK);
                 assertThat(String.valueOf(read.content())).contains("Nvault");
             }
+            assertThat(MefEnrolmentTest.cli(esprim("revoke", pinFile, OLD_KID))).contains("revoked " + OLD_KID);
+
+            // a key added while the CSE runs is honoured within a second
+            String second = MefEnrolmentTest.cli(esprim("add", pinFile, "--kid", SECOND_KID, "--for", "/id-in/Cother"));
+            byte[] secondKey = HexFormat.of()
+                    .parseHex(MefEnrolmentTest.find(
+                            second, "pairwise ESPrim key \\(hex, shown only now\\): ([0-9a-f]{64})"));
+            CseHierarchyTest.await(
+                    () -> {
+                        try (EsprimClient other = new EsprimClient(
+                                ae,
+                                "/id-in/cse-in",
+                                "/id-in/Cother",
+                                SECOND_KID,
+                                secondKey,
+                                SessionKeys.Input.VALUES)) {
+                            // Cother is not registered: a 4xxx from inside the protection says the key was honoured
+                            return other.send(Operation.RETRIEVE, "/id-in/cse-in", b -> b)
+                                            .status()
+                                    != null;
+                        } catch (EsprimClient.OuterFailure f) {
+                            return false;
+                        }
+                    },
+                    "the key added while the CSE runs honoured");
+            // someone who may write the data directory rebinds that kid to Cvault: the edited binding names no key
+            Path bindings = data.resolve("credentials").resolve("esprim-vault.json");
+            Files.writeString(bindings, Files.readString(bindings).replace("/id-in/Cother", "/id-in/Cvault"));
+            CseHierarchyTest.await(
+                    () -> {
+                        try (EsprimClient rebound = new EsprimClient(
+                                ae,
+                                "/id-in/cse-in",
+                                "/id-in/Cvault",
+                                SECOND_KID,
+                                secondKey,
+                                SessionKeys.Input.VALUES)) {
+                            rebound.send(Operation.RETRIEVE, "/id-in/cse-in/Cvault", b -> b);
+                            return false;
+                        } catch (EsprimClient.OuterFailure f) {
+                            if (f.status() == ResponseStatusCode.ESPRIM_IMPERSONATION_ERROR) {
+                                return false; // the CSE has not read the edited file yet: still bound to Cother
+                            }
+                            assertThat(f.status()).isEqualTo(ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID);
+                            return true;
+                        }
+                    },
+                    "the rebound kid refused (4112)");
+            assertThat(cse.output()).doesNotContain(hex);
+
             assertThat(MefEnrolmentTest.cli(esprim("revoke", pinFile, KID))).contains("revoked " + KID);
             CseHierarchyTest.await(
                     () -> {
@@ -157,6 +225,6 @@ class EsprimVaultTest {
                         "--type",
                         "secrkey"))
                 .as("the key is gone from the token")
-                .doesNotContain("esprim-");
+                .doesNotContain(label);
     }
 }

@@ -316,16 +316,25 @@ final class CredentialAdmin {
         return esprimVault;
     }
 
-    /** The pairwise ESPrim keys' bindings, wherever the keys are kept; never a key. */
+    /**
+     * The pairwise ESPrim keys' bindings, wherever the keys are kept (the file store, and the vault when there is one:
+     * keys added before a vault was configured stay in the file store and are honoured); never a key.
+     */
     List<PskCredential> esprimKeys() {
         VaultEsprimKeys vault = esprimVault();
-        return vault != null ? vault.list() : esprimStore().list();
+        List<PskCredential> all = new java.util.ArrayList<>(esprimStore().list());
+        if (vault != null) {
+            all.addAll(vault.list());
+        }
+        return all;
     }
 
-    /** Revokes the pairwise ESPrim key {@code kid}; false when there is none. */
+    /** Revokes the pairwise ESPrim key {@code kid} wherever it is kept; false when there is none. */
     boolean revokeEsprimKey(String kid) {
         VaultEsprimKeys vault = esprimVault();
-        return vault != null ? vault.revoke(kid) : esprimStore().revoke(kid);
+        boolean inFile = esprimStore().revoke(kid);
+        boolean inVault = vault != null && vault.revoke(kid);
+        return inFile || inVault;
     }
 
     /**
@@ -335,6 +344,10 @@ final class CredentialAdmin {
     IssuedKey issueEsprimKey(PskCredential credential) {
         if (credential.allowed().size() != 1) {
             throw new IllegalArgumentException("a pairwise ESPrim key is bound to exactly one AE-ID or CSE-ID");
+        }
+        if (esprimKeys().stream().anyMatch(k -> k.identity().equals(credential.identity()))) {
+            throw new IllegalArgumentException(
+                    "the ESPrim key " + credential.identity() + " exists; revoke it first (a kid is never re-bound)");
         }
         VaultEsprimKeys vault = esprimVault();
         if (vault != null) {

@@ -39,10 +39,14 @@ final class VaultEsprimKeys implements PairwiseKeys {
 
     /** One key's binding: its kid, the identity, its end (null: none). */
     record Entry(String kid, String identity, Instant notAfter) {
-        /** The vault alias: derived from the kid (aliases take fewer characters than kids). */
+        /**
+         * The vault alias: derived from the whole binding (kid, identity, end), so that a binding edited in the file
+         * names no key at all (aliases also take fewer characters than kids).
+         */
         String alias() {
             try {
-                byte[] h = MessageDigest.getInstance("SHA-256").digest(kid.getBytes(StandardCharsets.UTF_8));
+                String binding = kid + "\n" + identity + "\n" + notAfter;
+                byte[] h = MessageDigest.getInstance("SHA-256").digest(binding.getBytes(StandardCharsets.UTF_8));
                 return "esprim-" + HexFormat.of().formatHex(h, 0, 12);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
@@ -58,21 +62,55 @@ final class VaultEsprimKeys implements PairwiseKeys {
         }
     }
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("citadel.security");
+    private static final byte[] FINGERPRINT_LABEL =
+            "Citadel pairwise ESPrim key fingerprint".getBytes(StandardCharsets.US_ASCII);
+
     private final KeyVault vault;
     private final Path file;
+    private final Path lock;
     private final FileWatch watch;
     private Map<String, Entry> entries = Map.of();
+    /** The bindings or the vault could not be read at the last look: nothing is vouched for until they can. */
+    private boolean unreadable;
+    /** Each key's fingerprint (an HMAC under it of a fixed label), computed once per reading of the vault. */
+    private final Map<String, byte[]> fingerprints = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private volatile long lastFaultLogged;
 
     private VaultEsprimKeys(KeyVault vault, Path file) {
         this.vault = vault;
         this.file = file;
         this.watch = new FileWatch(file, Duration.ofSeconds(1));
+        this.lock = file.resolveSibling(FILE + ".lock");
     }
 
     static VaultEsprimKeys open(KeyVault vault, Path credentialsDirectory) {
         VaultEsprimKeys keys = new VaultEsprimKeys(vault, credentialsDirectory.resolve(FILE));
-        keys.refresh();
+        synchronized (keys) {
+            keys.refresh();
+        }
         return keys;
+    }
+
+    /** Runs {@code change} holding the bindings' lock file: another CLI or server process changes them in turn. */
+    private <T> T locked(java.util.function.Supplier<T> change) {
+        try {
+            Files.createDirectories(lock.getParent());
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                            lock, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                    java.nio.channels.FileLock ignored = ch.lock()) {
+                watch.reset(); // another process may have changed them just now
+                refresh();
+                if (unreadable) {
+                    throw new IllegalStateException(
+                            "the ESPrim key bindings in " + file + " or the key vault cannot be read");
+                }
+                return change.get();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot lock " + lock);
+        }
     }
 
     /** Where the keys live (for the key protection report). */
@@ -85,7 +123,10 @@ final class VaultEsprimKeys implements PairwiseKeys {
      * recorded; the key's bytes, for the caller to print once and zero. An existing kid is refused (never re-bound).
      */
     synchronized byte[] add(PskCredential credential) {
-        refresh();
+        return locked(() -> added(credential));
+    }
+
+    private byte[] added(PskCredential credential) {
         if (credential.allowed().size() != 1) {
             throw new IllegalArgumentException("a pairwise ESPrim key is bound to exactly one AE-ID or CSE-ID");
         }
@@ -111,7 +152,10 @@ final class VaultEsprimKeys implements PairwiseKeys {
 
     /** Removes the key from the vault and its binding; false when there was none. */
     synchronized boolean revoke(String kid) {
-        refresh();
+        return locked(() -> revoked(kid));
+    }
+
+    private boolean revoked(String kid) {
         Entry e = entries.get(kid);
         if (e == null) {
             return false;
@@ -146,7 +190,13 @@ final class VaultEsprimKeys implements PairwiseKeys {
         } catch (GeneralSecurityException ex) {
             return Optional.empty();
         }
-        return Optional.of(PairwiseKey.held(kid, data -> hmac(alias, data), e.identity(), 13));
+        byte[] fingerprint;
+        try {
+            fingerprint = fingerprints.computeIfAbsent(alias, a -> hmac(a, FINGERPRINT_LABEL));
+        } catch (RuntimeException ex) {
+            return Optional.empty(); // the vault failed (logged): this kid proves nothing now
+        }
+        return Optional.of(PairwiseKey.held(kid, data -> hmac(alias, data), fingerprint, e.identity(), 13));
     }
 
     /** HMAC-SHA256 in the vault; a key gone meanwhile (revoked by the CLI) is an unknown key, not a fault. */
@@ -154,6 +204,12 @@ final class VaultEsprimKeys implements PairwiseKeys {
         try {
             return vault.hmacSha256(alias, data);
         } catch (RuntimeException e) {
+            long now = System.currentTimeMillis();
+            if (now - lastFaultLogged > 60_000) { // an outage is logged once a minute, not once per object
+                lastFaultLogged = now;
+                LOG.warning("the key vault " + vault.level() + " could not use an ESPrim key: "
+                        + e.getClass().getSimpleName() + "; its objects are answered 4112 meanwhile");
+            }
             throw new io.citadel.protocol.OneM2mException(
                     io.citadel.protocol.ResponseStatusCode.ESPRIM_UNKNOWN_KEY_ID,
                     "no valid pairwise ESPrim key of this kid");
@@ -174,30 +230,39 @@ final class VaultEsprimKeys implements PairwiseKeys {
                 .findFirst();
     }
 
-    /** Reads the bindings again when the file changed, and the vault with them (the CLI adds keys from another process). */
+    /**
+     * Reads the bindings again when the file changed, and the vault with them (the CLI adds keys from another process).
+     * Anything unreadable (the file, an entry in it, the vault) leaves nothing vouched for (fail closed) and is tried
+     * again at the next look; it is logged, never thrown to a request.
+     */
     private void refresh() {
         if (!watch.changed()) {
             return;
         }
-        Map<String, Entry> read = new LinkedHashMap<>();
-        if (Files.exists(file)) {
-            try {
+        fingerprints.clear();
+        try {
+            Map<String, Entry> read = new LinkedHashMap<>();
+            if (Files.exists(file)) {
                 for (var n : JSON.readTree(file.toFile()).path("keys")) {
                     String notAfter = n.path("notAfter").asText(null);
                     Entry e = new Entry(
                             n.path("kid").asText(),
                             n.path("identity").asText(),
                             notAfter == null ? null : Instant.parse(notAfter));
+                    e.credential(); // the same checks as for a new one: a kid, one AE-ID or CSE-ID
                     read.put(e.kid(), e);
                 }
-            } catch (IOException | RuntimeException ex) {
-                watch.retryLater();
-                entries = Map.of(); // unreadable: nothing is vouched for (fail closed)
-                throw new IllegalStateException("the ESPrim key bindings in " + file + " cannot be read");
             }
+            vault.reload();
+            entries = Map.copyOf(read);
+            unreadable = false;
+        } catch (IOException | RuntimeException ex) {
+            watch.retryLater();
+            entries = Map.of();
+            unreadable = true;
+            LOG.warning("the ESPrim key bindings in " + file + " or the key vault cannot be read ("
+                    + ex.getClass().getSimpleName() + "): no vault key is honoured until they can");
         }
-        vault.reload();
-        entries = Map.copyOf(read);
     }
 
     private void write(Map<String, Entry> next) {

@@ -43,17 +43,16 @@ public interface PairwiseKeys {
      * key that stays in a key vault, of which only HMAC-SHA256 results are seen ({@link #held}).
      */
     final class PairwiseKey {
-        private static final byte[] FINGERPRINT_LABEL =
-                "Citadel pairwise ESPrim key fingerprint".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
         private final String kid;
         private final byte[] key; // null: held in a vault
         private final java.util.function.UnaryOperator<byte[]> hmac; // null: the bytes above
         private final String identity;
         private final int suid;
+        /** For a held key: its fingerprint, computed once by its vault. */
+        private final byte[] heldFingerprint;
 
         public PairwiseKey(String kid, byte[] key, String identity, int suid) {
-            this(kid, key.clone(), null, identity, suid);
+            this(kid, key.clone(), null, null, identity, suid);
         }
 
         /** A pre-provisioned key (SUID 13). */
@@ -62,7 +61,13 @@ public interface PairwiseKeys {
         }
 
         private PairwiseKey(
-                String kid, byte[] key, java.util.function.UnaryOperator<byte[]> hmac, String identity, int suid) {
+                String kid,
+                byte[] key,
+                java.util.function.UnaryOperator<byte[]> hmac,
+                byte[] heldFingerprint,
+                String identity,
+                int suid) {
+            this.heldFingerprint = heldFingerprint;
             this.kid = java.util.Objects.requireNonNull(kid, "kid");
             this.key = key;
             this.hmac = hmac;
@@ -70,10 +75,18 @@ public interface PairwiseKeys {
             this.suid = suid;
         }
 
-        /** A key that stays where it lives (a PKCS#11 token, an encrypted key store): {@code hmac} computes there. */
+        /**
+         * A key that stays where it lives (a PKCS#11 token, an encrypted key store): {@code hmac} computes there;
+         * {@code fingerprint} tells it from another key under the same kid (its vault computes it once).
+         */
         public static PairwiseKey held(
-                String kid, java.util.function.UnaryOperator<byte[]> hmac, String identity, int suid) {
-            return new PairwiseKey(kid, null, java.util.Objects.requireNonNull(hmac, "hmac"), identity, suid);
+                String kid,
+                java.util.function.UnaryOperator<byte[]> hmac,
+                byte[] fingerprint,
+                String identity,
+                int suid) {
+            return new PairwiseKey(
+                    kid, null, java.util.Objects.requireNonNull(hmac, "hmac"), fingerprint.clone(), identity, suid);
         }
 
         public String kid() {
@@ -122,9 +135,16 @@ public interface PairwiseKeys {
             }
         }
 
-        /** A fingerprint of the key (an HMAC under it of a fixed label), to tell a replaced key from the one a session began with. */
+        /** A fingerprint of the key, to tell a replaced key from the one a session began with (no vault I/O). */
         byte[] fingerprint() {
-            return hmacSha256(FINGERPRINT_LABEL);
+            if (heldFingerprint != null) {
+                return heldFingerprint.clone();
+            }
+            try {
+                return java.security.MessageDigest.getInstance("SHA-256").digest(key);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         @Override

@@ -50,11 +50,27 @@ abstract class AbstractKeyVault implements KeyVault {
         return out;
     }
 
+    /** Key handles by alias (a handle in a token; the decrypted key of a PKCS#12 entry), until the vault changes. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Key> handles =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Forgets the key handles (after the vault changed). */
+    protected void forgetHandles() {
+        handles.clear();
+    }
+
     protected Key key(String alias) {
+        Key cached = handles.get(alias);
+        if (cached != null) {
+            return cached;
+        }
         try {
             Key k = store.getKey(alias, password);
             if (k == null) {
                 throw new IllegalArgumentException("no key '" + alias + "' in " + level());
+            }
+            if (handles.size() < 4096) {
+                handles.put(alias, k);
             }
             return k;
         } catch (GeneralSecurityException e) {

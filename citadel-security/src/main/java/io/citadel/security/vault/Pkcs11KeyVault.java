@@ -47,6 +47,7 @@ public final class Pkcs11KeyVault extends AbstractKeyVault {
 
     @Override
     public void importSecretKey(String alias, byte[] key, String algorithm) {
+        forgetHandles();
         javax.crypto.spec.SecretKeySpec spec = new javax.crypto.spec.SecretKeySpec(key, algorithm);
         try {
             store.setKeyEntry(alias, spec, null, null);
@@ -63,6 +64,7 @@ public final class Pkcs11KeyVault extends AbstractKeyVault {
 
     @Override
     public void deleteEntry(String alias) {
+        forgetHandles();
         try {
             if (store.containsAlias(alias)) {
                 store.deleteEntry(alias);
@@ -74,6 +76,7 @@ public final class Pkcs11KeyVault extends AbstractKeyVault {
 
     @Override
     public void reload() {
+        forgetHandles();
         char[] pin = entryPassword();
         try {
             store.load(null, pin);

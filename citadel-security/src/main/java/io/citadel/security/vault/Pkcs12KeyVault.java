@@ -61,6 +61,7 @@ public final class Pkcs12KeyVault extends AbstractKeyVault {
 
     @Override
     public void importSecretKey(String alias, byte[] key, String algorithm) {
+        forgetHandles();
         try {
             store.setEntry(
                     alias,
@@ -74,6 +75,7 @@ public final class Pkcs12KeyVault extends AbstractKeyVault {
 
     @Override
     public void deleteEntry(String alias) {
+        forgetHandles();
         try {
             if (store.containsAlias(alias)) {
                 store.deleteEntry(alias);
@@ -86,6 +88,7 @@ public final class Pkcs12KeyVault extends AbstractKeyVault {
 
     @Override
     public synchronized void reload() {
+        forgetHandles();
         if (!Files.exists(file)) {
             return;
         }
