@@ -36,6 +36,15 @@ public final class EsDataSignatures {
     private final TrustedPaths anchors;
     private final Predicate<X509Certificate> revoked;
 
+    /** A chain validated lately, by the SHA-256 of its {@code x5c}: its leaf and until when the result is reused. */
+    private record Validated(X509Certificate leaf, Instant until) {}
+
+    /** Path validation is most of a check's cost and a device signs with one chain: results are kept a minute. */
+    private static final java.time.Duration REUSE = java.time.Duration.ofMinutes(1);
+
+    private static final int MAX_REMEMBERED = 1024;
+    private final java.util.Map<String, Validated> validated = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
      * @param anchors the issuers whose certificates this side takes for signers (at least one)
      * @param revoked whether a certificate is revoked now
@@ -90,6 +99,40 @@ public final class EsDataSignatures {
     }
 
     private X509Certificate validated(List<com.nimbusds.jose.util.Base64> x5c, Instant now) {
+        String id = chainId(x5c);
+        Validated seen = validated.get(id);
+        if (seen != null
+                && now.isBefore(seen.until())
+                && !now.isBefore(seen.leaf().getNotBefore().toInstant())) {
+            if (revoked.test(seen.leaf())) { // revocation is asked every time, not remembered
+                throw new EsDataException("the signer's certificate is revoked");
+            }
+            return seen.leaf();
+        }
+        X509Certificate leaf = validatedNow(x5c, now);
+        if (validated.size() >= MAX_REMEMBERED) {
+            validated.clear();
+        }
+        Instant until = now.plus(REUSE);
+        Instant notAfter = leaf.getNotAfter().toInstant();
+        validated.put(id, new Validated(leaf, until.isAfter(notAfter) ? notAfter : until));
+        return leaf;
+    }
+
+    private static String chainId(List<com.nimbusds.jose.util.Base64> x5c) {
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            for (com.nimbusds.jose.util.Base64 b : x5c) {
+                d.update(b.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                d.update((byte) 0);
+            }
+            return java.util.HexFormat.of().formatHex(d.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private X509Certificate validatedNow(List<com.nimbusds.jose.util.Base64> x5c, Instant now) {
         List<X509Certificate> chain = new ArrayList<>();
         try {
             CertificateFactory f = CertificateFactory.getInstance("X.509");
