@@ -19,8 +19,6 @@ import io.citadel.e2e.esprim.SessionKeys;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -71,9 +69,7 @@ class CertificateEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            inPort = s.getLocalPort();
-        }
+        inPort = Ports.free();
         inCert = pem("in", "DNS:id-in.citadel.example");
         // the operator's device CA issues Cae1's certificate: ESCertKE pins it, ESData signatures chain to the CA
         deviceCa = pem("device-ca", null, null, "basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign");

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.citadel.client.OneM2mHttpClient;
 import io.citadel.client.OneM2mResponse;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -45,9 +44,7 @@ class CseHierarchyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            inPort = s.getLocalPort();
-        }
+        inPort = Ports.free();
         in = startIn(dir.resolve("in"));
         mn = startRegisteredMn(dir.resolve("mn"), inPort, "/id-in,/id-asn");
         asn = CseProcess.start(

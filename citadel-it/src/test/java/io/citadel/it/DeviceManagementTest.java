@@ -41,7 +41,6 @@ import io.citadel.security.HandshakeThrottle;
 import io.citadel.tls.CertificateAuthority;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -829,9 +828,7 @@ class DeviceManagementTest {
     void a_mef_that_cannot_be_reached_is_not_followed_then_the_device_follows_its_mef_to_a_new_address()
             throws Exception {
         int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        closed = Ports.free();
         String nowhere = object("dcfg:mefrc", mefConfig("mef-nowhere", closed));
         assertThat(only(poll()).action())
                 .isEqualTo("the MEF " + MEF + ":" + closed + " could not be reached: not switched");

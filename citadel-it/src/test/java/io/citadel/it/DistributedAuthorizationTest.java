@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.citadel.client.OneM2mHttpClient;
 import io.citadel.client.OneM2mResponse;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -132,9 +131,7 @@ class DistributedAuthorizationTest {
         acp("viaPdp", Map.of("adri", List.of(pdpUrl)));
         acp("viaPrp", Map.of("apri", List.of(prpUrl)));
         int closed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort();
-        }
+        closed = Ports.free();
         acp("deadPdp", Map.of("adri", List.of("http://127.0.0.1:" + closed + "/cse-pdp/pdp1")));
         box("byPdp", "viaPdp");
         box("byPrp", "viaPrp");

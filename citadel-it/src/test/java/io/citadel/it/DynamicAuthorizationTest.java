@@ -116,9 +116,7 @@ class DynamicAuthorizationTest {
         dac("das", "http://127.0.0.1:" + das.port() + "/das/dynaAuth");
         dac("root", "http://127.0.0.1:" + das.port() + "/");
         int closed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort();
-        }
+        closed = Ports.free();
         dac("down", "http://127.0.0.1:" + closed + "/");
         dac("slow", "http://127.0.0.1:" + silent.getLocalPort() + "/");
         box("box", "das");

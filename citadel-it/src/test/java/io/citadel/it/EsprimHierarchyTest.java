@@ -18,8 +18,6 @@ import io.citadel.protocol.RequestPrimitive;
 import io.citadel.protocol.ResponsePrimitive;
 import io.citadel.protocol.ResponseStatusCode;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,9 +62,7 @@ class EsprimHierarchyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            inPort = s.getLocalPort();
-        }
+        inPort = Ports.free();
         Path inData = dir.resolve("in");
         // refusals first: a --for that is not an SP-relative or absolute ID (it would bind to this CSE's own AE)
         assertThat(failingCli(

@@ -1,7 +1,6 @@
 package io.citadel.it;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +28,7 @@ final class Mosquitto implements AutoCloseable {
     static Mosquitto start(Path dir, String extra) throws Exception {
         Tools.require("mosquitto", "sh", "-c", "command -v mosquitto");
         int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = Ports.free();
         Path conf = dir.resolve("mosquitto-" + port + ".conf");
         // run as the test user: the broker must read files in the test's private temporary directory
         Files.writeString(

@@ -3,7 +3,6 @@ package io.citadel.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.citadel.tls.CertificateAuthority;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +47,7 @@ class OcspTest {
                         + bad.certificate().getSerialNumber().toString(16).toUpperCase()
                         + "\tunknown\t/CN=Cbad\n");
         int ocspPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            ocspPort = s.getLocalPort();
-        }
+        ocspPort = Ports.free();
         Process responder = new ProcessBuilder(
                         "openssl",
                         "ocsp",

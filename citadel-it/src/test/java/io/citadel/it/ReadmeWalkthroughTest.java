@@ -2,7 +2,6 @@ package io.citadel.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,21 +158,7 @@ class ReadmeWalkthroughTest {
         return text;
     }
 
-    /**
-     * A free port below the kernel's ephemeral range (32768 and up on Linux): a port taken from that range and released
-     * can be handed to another test's connection or listener (the other test JVM binds port 0 all the time) before
-     * the walk-through's server binds it, which once failed CI with "Address already in use".
-     */
-    private static int freePort() throws Exception {
-        java.util.Random random = new java.util.Random();
-        for (int tries = 0; tries < 200; tries++) {
-            int port = 20_000 + random.nextInt(12_000);
-            try (ServerSocket s = new ServerSocket(port)) {
-                return s.getLocalPort();
-            } catch (java.io.IOException taken) {
-                // try another
-            }
-        }
-        throw new IllegalStateException("no free port between 20000 and 32000");
+    private static int freePort() {
+        return Ports.free();
     }
 }

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.citadel.client.OneM2mHttpClient;
 import io.citadel.client.OneM2mResponse;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -136,9 +135,7 @@ class SubscriptionTest {
         assertThat(refused.rsc()).isEqualTo(5204);
         assertThat(receiver.next().isVerification()).isTrue();
         int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        closedPort = Ports.free();
         OneM2mResponse unreachable = owner.create(
                 "cse-in/owner/verify", 23, sub("s2", List.of("http://127.0.0.1:" + closedPort + "/x"), Map.of()));
         assertThat(unreachable.rsc()).isEqualTo(5204);
