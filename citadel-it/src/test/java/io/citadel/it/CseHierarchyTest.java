@@ -389,16 +389,23 @@ class CseHierarchyTest {
         }
     }
 
+    /** Until {@code condition} holds (an exception it throws counts as "not yet"); the same deadline as above. */
     static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
-        for (long end = System.currentTimeMillis() + 20_000; System.currentTimeMillis() < end; Thread.sleep(100)) {
-            try {
-                if (condition.get()) {
-                    return;
-                }
-            } catch (RuntimeException ignored) {
-                // not there yet
-            }
+        try {
+            awaitValue(
+                    () -> {
+                        try {
+                            return condition.get();
+                        } catch (RuntimeException notYet) {
+                            return false;
+                        }
+                    },
+                    Boolean.TRUE::equals,
+                    what);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // the condition throws no checked exception
+            throw new IllegalStateException(e);
         }
-        throw new AssertionError("timed out waiting until: " + what);
     }
 }

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.citadel.e2e.esdata.TestKeys;
 import io.citadel.e2e.esprim.PairwiseKeys;
+import io.citadel.e2e.esprim.TestClock;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,30 +29,6 @@ class EsCertKeTerminalTest {
     static TestKeys alice;
     static TestKeys bob;
     static TestKeys stranger;
-
-    /** The real time moved on by the test (the certificates are valid from now). */
-    static final class MovedClock extends Clock {
-        private volatile Duration ahead = Duration.ZERO;
-
-        void advance(Duration d) {
-            ahead = ahead.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(ahead);
-        }
-    }
 
     @BeforeAll
     static void keys() throws Exception {
@@ -91,7 +66,7 @@ class EsCertKeTerminalTest {
 
     @Test
     void out_of_sequence_late_or_unadmitted_messages_get_no_key() {
-        MovedClock clock = new MovedClock();
+        TestClock clock = new TestClock(Instant.now());
         EsCertKeTerminal t = terminal(EsCertKeTerminal.Settings.defaults(), clock);
         assertThatThrownBy(() -> t.receive("/id-mn/Calice", "hop", new byte[] {22, 3, 3, 0, 4, 11, 0, 0, 0}))
                 .isInstanceOfSatisfying(
@@ -139,7 +114,7 @@ class EsCertKeTerminalTest {
 
     @Test
     void keys_are_bound_to_the_admitted_identity_bounded_and_expire() {
-        MovedClock clock = new MovedClock();
+        TestClock clock = new TestClock(Instant.now());
         EsCertKeTerminal t =
                 terminal(new EsCertKeTerminal.Settings(Duration.ofSeconds(30), 4, 4, Duration.ofHours(1), 3, 2), clock);
         // the peer name only finds the handshake: the key is bound to the certificate's identity
@@ -176,7 +151,7 @@ class EsCertKeTerminalTest {
 
     @Test
     void when_full_a_new_m1_is_refused_and_the_handshakes_under_way_go_on() {
-        MovedClock clock = new MovedClock();
+        TestClock clock = new TestClock(Instant.now());
         EsCertKeTerminal t = terminal(
                 new EsCertKeTerminal.Settings(Duration.ofSeconds(30), 3, 2, Duration.ofHours(1), 16, 4), clock);
         EsCertKe.Initiator victim = new EsCertKe.Initiator(credential(alice), terminator.certificate());
@@ -211,7 +186,7 @@ class EsCertKeTerminalTest {
 
     @Test
     void a_key_ends_with_its_certificate_or_its_revocation() {
-        MovedClock clock = new MovedClock();
+        TestClock clock = new TestClock(Instant.now());
         java.util.Set<java.security.cert.X509Certificate> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
         EsCertKeTerminal t = terminal(
                 EsCertKeTerminal.Settings.defaults().withKeyLifetime(Duration.ofDays(7)), clock, revoked::contains);

@@ -7,10 +7,19 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock the test moves. */
-final class TestClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-12-07T12:00:00Z");
+public final class TestClock extends Clock {
+    private volatile Instant now;
 
-    void advance(Duration d) {
+    public TestClock() {
+        this(Instant.parse("2026-12-07T12:00:00Z"));
+    }
+
+    /** From {@code start} (e.g. now, for certificates made at test time). */
+    public TestClock(Instant start) {
+        this.now = start;
+    }
+
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
