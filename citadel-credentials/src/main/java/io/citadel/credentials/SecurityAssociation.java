@@ -13,14 +13,26 @@ import java.util.stream.Collectors;
  * @param credentialId the Credential-ID (e.g. {@code 12-sensor1@psk.example} for a KpsaID)
  * @param identities normalised AE-IDs and CSE-IDs the credential may act as
  * @param kind the kind of credential that proved it ({@link Credential.Kind#NONE} when none of the family did)
+ * @param assurance the level of assurance of the authentication (TR-0008 §9.1.1)
  */
-public record SecurityAssociation(String credentialId, Set<String> identities, Credential.Kind kind) {
+public record SecurityAssociation(
+        String credentialId, Set<String> identities, Credential.Kind kind, LevelOfAssurance assurance) {
 
     public SecurityAssociation {
         identities = Set.copyOf(identities);
-        if (kind == null) {
-            throw new IllegalArgumentException("a security association needs the kind of its credential");
+        if (kind == null || assurance == null) {
+            throw new IllegalArgumentException("a security association needs the kind of its credential and its level");
         }
+    }
+
+    /** An association whose level is the one its kind of credential gives ({@link LevelOfAssurance#of(Credential.Kind)}). */
+    public SecurityAssociation(String credentialId, Set<String> identities, Credential.Kind kind) {
+        this(credentialId, identities, kind, kind == null ? null : LevelOfAssurance.of(kind));
+    }
+
+    /** This association at {@code level} instead (a certificate the enrolment authority vouched for, say). */
+    public SecurityAssociation withAssurance(LevelOfAssurance level) {
+        return new SecurityAssociation(credentialId, identities, kind, level);
     }
 
     /**

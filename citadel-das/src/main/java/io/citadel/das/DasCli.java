@@ -22,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  *   das serve  [--data-dir d] [--host h] [--port p] [--id /id-das] [--fqdn das.example] [--encrypt-for cse.jwk]
  *   das jwks   [--data-dir d]            public keys, to paste into a CSE's trusted-issuers file
- *   das policy add --id p1 --originator PATTERN --target PATTERN --ops 2 [--lifetime PT1H] [--grant token|acp|both] [--ipv4 CIDR,..]
+ *   das policy add --id p1 --originator PATTERN --target PATTERN --ops 2 [--lifetime PT1H] [--grant token|acp|both] [--ipv4 CIDR,..] [--min-assurance 1-4]
  *   das policy list | remove ID          (all with [--data-dir d])
  * </pre>
  */
@@ -114,7 +114,8 @@ public final class DasCli {
                         Duration.parse(opts.getOrDefault("lifetime", "PT1H")),
                         DasPolicy.Grant.valueOf(
                                 opts.getOrDefault("grant", "both").toUpperCase(Locale.ROOT)),
-                        ipv4.isBlank() ? List.of() : List.of(ipv4.split(",")));
+                        ipv4.isBlank() ? List.of() : List.of(ipv4.split(",")),
+                        opts.containsKey("min-assurance") ? minAssurance(opts.get("min-assurance")) : null);
                 PolicyStore.put(file, p);
                 out.println("policy " + p.id() + " stored");
                 return 0;
@@ -131,7 +132,8 @@ public final class DasCli {
             case "list" -> {
                 for (DasPolicy p : Files.exists(file) ? PolicyStore.read(file) : List.<DasPolicy>of()) {
                     out.println(p.id() + "\t" + p.originator() + "\t" + p.target() + "\tops=" + p.operations() + "\t"
-                            + p.lifetime() + "\t" + p.grant().name().toLowerCase(Locale.ROOT) + "\t" + p.ipv4());
+                            + p.lifetime() + "\t" + p.grant().name().toLowerCase(Locale.ROOT) + "\t" + p.ipv4()
+                            + (p.minAssurance() == null ? "" : "\tloa>=" + p.minAssurance()));
                 }
                 return 0;
             }
@@ -140,6 +142,13 @@ public final class DasCli {
                 return 2;
             }
         }
+    }
+
+    private static Integer minAssurance(String v) {
+        if (!v.matches("[1-4]")) {
+            throw new IllegalArgumentException("--min-assurance must be a level of assurance from 1 to 4");
+        }
+        return Integer.valueOf(v);
     }
 
     private static String required(Map<String, String> opts, String name) {

@@ -118,7 +118,8 @@ public final class DynamicAuthorizationServer implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "DENY malformed consultation (needs or, op, trid)");
             return Map.of();
         }
-        Optional<DasPolicy> match = policies.firstMatch(originator, target, bit, ip);
+        Integer stated = dreq.get("loa") instanceof Number n ? Integer.valueOf(n.intValue()) : null;
+        Optional<DasPolicy> match = policies.firstMatch(originator, target, bit, ip, stated);
         if (match.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "DENY " + originator + " op " + bit + " on " + target + ": no policy");
             return Map.of();
@@ -129,16 +130,12 @@ public final class DynamicAuthorizationServer implements AutoCloseable {
         if (!tokensOnly && p.grant() != DasPolicy.Grant.TOKEN) {
             dres.put(
                     "dai",
-                    Map.of(
-                            "gp",
-                            Map.of("acr", List.of(Map.of("acor", List.of(originator), "acop", p.operations()))),
-                            "pl",
-                            Timestamps.format(until)));
+                    Map.of("gp", Map.of("acr", List.of(p.grantedRule(originator))), "pl", Timestamps.format(until)));
         }
         if (tokensOnly || p.grant() != DasPolicy.Grant.ACP) {
             String cseId = audienceFor(target, originator, consultingCse);
             List<String> tokens = new ArrayList<>();
-            tokens.add(issuer.issue(originator, List.of(cseId), List.of(target), p.operations(), until));
+            tokens.add(issuer.issue(originator, List.of(cseId), List.of(target), p.grantedRule(originator), until));
             dres.put("tkns", tokens);
         }
         LOG.log(

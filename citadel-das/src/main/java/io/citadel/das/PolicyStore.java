@@ -41,8 +41,14 @@ public final class PolicyStore {
     }
 
     public Optional<DasPolicy> firstMatch(String originator, String target, int operationBit, String ip) {
+        return firstMatch(originator, target, operationBit, ip, null);
+    }
+
+    /** @param statedAssurance the level the consultation states, or null (see {@link DasPolicy#matches}) */
+    public Optional<DasPolicy> firstMatch(
+            String originator, String target, int operationBit, String ip, Integer statedAssurance) {
         return policies().stream()
-                .filter(p -> p.matches(originator, target, operationBit, ip))
+                .filter(p -> p.matches(originator, target, operationBit, ip, statedAssurance))
                 .findFirst();
     }
 
@@ -73,10 +79,21 @@ public final class PolicyStore {
                         DasPolicy.Grant.valueOf(String.valueOf(m.get("grant")).toUpperCase(Locale.ROOT)),
                         m.get("ipv4") instanceof List<?> l
                                 ? l.stream().map(String::valueOf).toList()
-                                : List.of()));
+                                : List.of(),
+                        minAssurance(m.get("minAssurance"))));
             }
         }
         return out;
+    }
+
+    private static Integer minAssurance(Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Integer level)) {
+            throw new IllegalArgumentException("minAssurance must be a level of assurance from 1 to 4");
+        }
+        return level;
     }
 
     /** Adds or replaces a policy (by id) and writes the file atomically. */
@@ -107,6 +124,9 @@ public final class PolicyStore {
                 m.put("lifetime", p.lifetime().toString());
                 m.put("grant", p.grant().name().toLowerCase(Locale.ROOT));
                 m.put("ipv4", p.ipv4());
+                if (p.minAssurance() != null) {
+                    m.put("minAssurance", p.minAssurance());
+                }
                 out.add(m);
             }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

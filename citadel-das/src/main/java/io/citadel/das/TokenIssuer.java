@@ -101,6 +101,21 @@ public final class TokenIssuer {
      */
     public String issue(
             String holder, List<String> audience, List<String> resourceIds, int operations, Instant notAfter) {
+        return issue(holder, audience, resourceIds, Map.of("acor", List.of(holder), "acop", operations), notAfter);
+    }
+
+    /**
+     * @param holder absolute originator ID
+     * @param audience CSE-IDs the token is for
+     * @param resourceIds the resources the permission covers
+     * @param rule the one access control rule ({@code acr} entry) the permission holds
+     */
+    public String issue(
+            String holder,
+            List<String> audience,
+            List<String> resourceIds,
+            Map<String, Object> rule,
+            Instant notAfter) {
         byte[] rel = new byte[12];
         random.nextBytes(rel);
         Instant now = Instant.now();
@@ -112,15 +127,7 @@ public final class TokenIssuer {
                 .expirationTime(Date.from(notAfter))
                 .audience(audience)
                 .claim("tkvr", "1")
-                .claim(
-                        "tkps",
-                        Map.of(
-                                "pm",
-                                List.of(Map.of(
-                                        "ris",
-                                        resourceIds,
-                                        "pv",
-                                        Map.of("acr", List.of(Map.of("acor", List.of(holder), "acop", operations)))))))
+                .claim("tkps", Map.of("pm", List.of(Map.of("ris", resourceIds, "pv", Map.of("acr", List.of(rule))))))
                 .build();
         try {
             SignedJWT jwt = new SignedJWT(

@@ -174,8 +174,9 @@ public class CseStagesTest {
     @Test
     void the_polling_channel_owner_rule_is_an_audited_access_decision_that_binds_even_the_administrator() {
         List<String> audit = new CopyOnWriteArrayList<>();
-        AuditLog recording = (originator, target, operation, decision) -> audit.add(originator + " " + operation + " "
-                + (decision.permitted() ? "PERMIT" : "DENY") + " " + decision.reason());
+        AuditLog recording = e -> audit.add(
+                e.originator() + " " + e.operation() + " " + (e.decision().permitted() ? "PERMIT" : "DENY") + " "
+                        + e.decision().reason());
         Cse cse = start(Cse.builder(SETTINGS, new InMemoryResourceStore())
                 .security(SecurityOptions.none().withAudit(recording)));
         ResponsePrimitive registered = cse.handle(registerAe("Cowner", "reg"), RequestContext.local());

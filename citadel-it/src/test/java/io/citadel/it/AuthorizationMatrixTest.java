@@ -275,7 +275,7 @@ class AuthorizationMatrixTest {
             Thread.sleep(50);
         }
         assertThat(cse.output())
-                .containsPattern("PERMIT originator=/id-in/Cauditee .*op=RETRIEVE by=.{0,2}ACP acp\\w+ rule 1");
+                .containsPattern("PERMIT originator=/id-in/Cauditee .*op=RETRIEVE loa=1 by=.{0,2}ACP acp\\w+ rule 1");
         assertThat(cse.output()).contains("DENY originator=/id-in/Cintruder");
     }
 

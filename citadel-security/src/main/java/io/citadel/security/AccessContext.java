@@ -1,5 +1,6 @@
 package io.citadel.security;
 
+import io.citadel.credentials.LevelOfAssurance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,17 +15,27 @@ import java.util.function.Supplier;
  * @param windows {@code actw}: the request time must fall into one of them (empty = no restriction)
  * @param ipPrefixes {@code acip}: the transport peer address must be inside one (null = no restriction)
  * @param region {@code aclr}: the originator location must be inside it (null = no restriction)
+ * @param minimumAssurance {@code loa}, a Citadel extension: the originator's level of assurance (TR-0008 §9.1.1)
+ *     must be at least this one (null = no restriction); a request whose level is unknown never meets it
  */
-public record AccessContext(List<ScheduleExpression> windows, List<IpPrefix> ipPrefixes, LocationRegion region) {
-    private static final Set<String> MEMBERS = Set.of("actw", "acip", "aclr");
+public record AccessContext(
+        List<ScheduleExpression> windows,
+        List<IpPrefix> ipPrefixes,
+        LocationRegion region,
+        LevelOfAssurance minimumAssurance) {
+    private static final Set<String> MEMBERS = Set.of("actw", "acip", "aclr", "loa");
+
+    public AccessContext(List<ScheduleExpression> windows, List<IpPrefix> ipPrefixes, LocationRegion region) {
+        this(windows, ipPrefixes, region, null);
+    }
 
     /** Parses one validated acco entry; throws {@link IllegalArgumentException} naming what is wrong. */
     static AccessContext parse(Map<?, ?> acco) {
         if (!MEMBERS.containsAll(acco.keySet())) {
-            throw new IllegalArgumentException("acco may hold only actw, acip and aclr; got " + acco.keySet());
+            throw new IllegalArgumentException("acco may hold only actw, acip, aclr and loa; got " + acco.keySet());
         }
         if (acco.isEmpty()) {
-            throw new IllegalArgumentException("an acco entry must restrict something (actw, acip or aclr)");
+            throw new IllegalArgumentException("an acco entry must restrict something (actw, acip, aclr or loa)");
         }
         List<ScheduleExpression> windows = new ArrayList<>();
         if (acco.containsKey("actw")) {
@@ -56,7 +67,20 @@ public record AccessContext(List<ScheduleExpression> windows, List<IpPrefix> ipP
             prefixes = List.copyOf(prefixes);
         }
         LocationRegion region = acco.containsKey("aclr") ? LocationRegion.parse(acco.get("aclr")) : null;
-        return new AccessContext(List.copyOf(windows), prefixes, region);
+        LevelOfAssurance minimum = acco.containsKey("loa") ? level(acco.get("loa")) : null;
+        return new AccessContext(List.copyOf(windows), prefixes, region, minimum);
+    }
+
+    /** {@code loa}: 1 to 4, as a number or (XML) its digits. */
+    private static LevelOfAssurance level(Object v) {
+        Optional<LevelOfAssurance> level = Optional.empty();
+        if ((v instanceof Integer || v instanceof Long || v instanceof Short)
+                && Math.abs(((Number) v).longValue()) <= 4) {
+            level = LevelOfAssurance.of(((Number) v).intValue());
+        } else if (v instanceof String s && s.matches("[1-4]")) {
+            level = LevelOfAssurance.of(Integer.parseInt(s));
+        }
+        return level.orElseThrow(() -> new IllegalArgumentException("loa must be a level of assurance from 1 to 4"));
     }
 
     private static List<?> asList(Object v, String name) {
@@ -69,8 +93,12 @@ public record AccessContext(List<ScheduleExpression> windows, List<IpPrefix> ipP
         return l;
     }
 
-    /** True if every element present holds; unknown peer address or location makes it FALSE. */
+    /** True if every element present holds; unknown peer address, location or level of assurance makes it FALSE. */
     boolean holds(AccessRequest request, Supplier<Optional<GeoLocation>> location) {
+        if (minimumAssurance != null
+                && (request.assurance() == null || !request.assurance().satisfies(minimumAssurance))) {
+            return false;
+        }
         if (!windows.isEmpty() && (request.time() == null || !ScheduleExpression.anyMatches(windows, request.time()))) {
             return false;
         }

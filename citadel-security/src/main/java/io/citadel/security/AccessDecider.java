@@ -114,7 +114,8 @@ public final class AccessDecider {
                         request.peerAddress(),
                         request.time(),
                         roles,
-                        request.attributes());
+                        request.attributes(),
+                        request.assurance());
     }
 
     private AccessDecision decidePolicy(AccessRequest request, GoverningPolicy policy) {

@@ -1,5 +1,6 @@
 package io.citadel.security;
 
+import io.citadel.credentials.LevelOfAssurance;
 import java.time.Instant;
 import java.util.Set;
 
@@ -16,6 +17,8 @@ import java.util.Set;
  *     by the decider)
  * @param attributes the attributes the request touches (created, updated or partially retrieved), or
  *     null when it concerns the whole resource; rules with {@code aca} permit only within their list
+ * @param assurance how strongly the originator was authenticated, or null when that cannot be established (a
+ *     request relayed by another CSE, a policy decision point's question): rules that require a level then fail
  */
 public record AccessRequest(
         String originator,
@@ -28,12 +31,41 @@ public record AccessRequest(
         String peerAddress,
         Instant time,
         Set<String> roles,
-        Set<String> attributes) {
+        Set<String> attributes,
+        LevelOfAssurance assurance) {
 
     public AccessRequest {
         targetIds = targetIds == null ? Set.of() : Set.copyOf(targetIds);
         roles = roles == null ? Set.of() : Set.copyOf(roles);
         attributes = attributes == null ? null : Set.copyOf(attributes);
+    }
+
+    /** A request whose originator's level of assurance is not known. */
+    public AccessRequest(
+            String originator,
+            boolean authenticated,
+            int operationBit,
+            Integer createdType,
+            String createdSpecialization,
+            Integer targetType,
+            Set<String> targetIds,
+            String peerAddress,
+            Instant time,
+            Set<String> roles,
+            Set<String> attributes) {
+        this(
+                originator,
+                authenticated,
+                operationBit,
+                createdType,
+                createdSpecialization,
+                targetType,
+                targetIds,
+                peerAddress,
+                time,
+                roles,
+                attributes,
+                null);
     }
 
     public AccessRequest(
@@ -58,7 +90,7 @@ public record AccessRequest(
                 peerAddress,
                 time,
                 roles,
-                null);
+                (Set<String>) null);
     }
 
     /** A request without roles, specialization or target IDs (tests, benchmarks, registration). */

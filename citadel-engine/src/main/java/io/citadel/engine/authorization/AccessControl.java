@@ -118,7 +118,9 @@ public final class AccessControl {
                             Set.of(),
                             ctx.peerAddress(),
                             ctx.receivedAt(),
-                            originator.roles()),
+                            originator.roles(),
+                            null,
+                            originator.assurance()),
                     new GoverningPolicy.OwnerOnly(o.ownerId(), "polling channel"));
             target = o.channel().ri();
             operation = "POLL";
@@ -158,7 +160,7 @@ public final class AccessControl {
             throw new IllegalArgumentException(
                     "ask the parts of " + question.getClass().getSimpleName() + " one by one");
         }
-        audit.record(originator.normalized(), target, operation, d);
+        audit.record(new AuditEntry(originator.normalized(), target, operation, d, originator.assurance()));
         return d;
     }
 
@@ -215,15 +217,17 @@ public final class AccessControl {
                     }
                 }
             } catch (OneM2mException e) {
-                audit.record(
+                audit.record(new AuditEntry(
                         originator.normalized(),
                         target.ri(),
                         opName(operationBit),
-                        AccessDecision.deny(e.getMessage()));
+                        AccessDecision.deny(e.getMessage()),
+                        originator.assurance()));
                 throw e;
             }
         }
-        audit.record(originator.normalized(), target.ri(), opName(operationBit), d);
+        audit.record(
+                new AuditEntry(originator.normalized(), target.ri(), opName(operationBit), d, originator.assurance()));
         return d;
     }
 
@@ -260,7 +264,8 @@ public final class AccessControl {
                 ctx.peerAddress(),
                 ctx.receivedAt(),
                 originator.roles(),
-                attributes);
+                attributes,
+                originator.assurance());
         GoverningPolicy policy = governing(governed, selfPrivileges, originator);
         return decider.decide(
                 request, peerCseNotify ? new GoverningPolicy.PeerCseNotify(true, policy) : policy, originator.tokens());
@@ -287,7 +292,9 @@ public final class AccessControl {
                 Set.of(),
                 ctx.peerAddress(),
                 ctx.receivedAt(),
-                originator.roles());
+                originator.roles(),
+                null,
+                originator.assurance());
         return decider.decide(request, new GoverningPolicy.Rules(rules), originator.tokens());
     }
 
@@ -310,7 +317,9 @@ public final class AccessControl {
                 targetIds(target, governed),
                 ctx.peerAddress(),
                 ctx.receivedAt(),
-                originator.roles());
+                originator.roles(),
+                null,
+                originator.assurance());
         return decider.decide(request, new GoverningPolicy.Rules(rules), originator.tokens());
     }
 

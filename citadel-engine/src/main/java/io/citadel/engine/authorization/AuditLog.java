@@ -4,19 +4,25 @@ import io.citadel.security.AccessDecision;
 import java.lang.System.Logger.Level;
 
 /**
- * Where access decisions are recorded: who, what, which operation, and which rule or token permitted it or
- * why nothing did. Never tokens, keys or content, and never the administrator originator, which on a plain
- * listener is a bearer secret: {@link #namingAdministrator} puts {@value #ADMINISTRATOR} in its place.
+ * Where access decisions are recorded ({@link AuditEntry}): who, what, which operation, which rule or token
+ * permitted it or why nothing did, and the originator's level of assurance. Never tokens, keys or content, and
+ * never the administrator originator, which on a plain listener is a bearer secret: {@link #namingAdministrator}
+ * puts {@value #ADMINISTRATOR} in its place.
  */
 @FunctionalInterface
 public interface AuditLog {
 
-    AuditLog OFF = (originator, target, operation, decision) -> {};
+    AuditLog OFF = entry -> {};
 
     /** What the audit log writes where the administrator originator would stand. */
     String ADMINISTRATOR = "admin";
 
-    void record(String originator, String target, String operation, AccessDecision decision);
+    void record(AuditEntry entry);
+
+    /** Records a decision about an originator whose level of assurance is not known here. */
+    default void record(String originator, String target, String operation, AccessDecision decision) {
+        record(new AuditEntry(originator, target, operation, decision, null));
+    }
 
     /**
      * This log with the administrator originator ({@code secrets}: its spellings, as configured, normalised and
@@ -29,26 +35,18 @@ public interface AuditLog {
             return this;
         }
         AuditLog inner = this;
-        return (originator, target, operation, decision) -> inner.record(
-                admin.isSecret(originator) ? ADMINISTRATOR : admin.apply(originator),
-                admin.apply(target),
-                operation,
-                decision.permitted()
-                        ? AccessDecision.permit(admin.apply(decision.reason()))
-                        : AccessDecision.deny(admin.apply(decision.reason())));
+        return entry ->
+                inner.record(entry.rewritten(o -> admin.isSecret(o) ? ADMINISTRATOR : admin.apply(o), admin::apply));
     }
 
     /** Writes to the {@code citadel.audit} logger, every decision or only denials. */
     static AuditLog toLogger(boolean denialsOnly) {
         System.Logger log = System.getLogger("citadel.audit");
-        return (originator, target, operation, decision) -> {
-            if (denialsOnly && decision.permitted()) {
+        return entry -> {
+            if (denialsOnly && entry.decision().permitted()) {
                 return;
             }
-            log.log(
-                    Level.INFO,
-                    (decision.permitted() ? "PERMIT" : "DENY") + " originator=" + originator + " target=" + target
-                            + " op=" + operation + " by=\"" + decision.reason().replace('"', '\'') + "\"");
+            log.log(Level.INFO, entry.line());
         };
     }
 }

@@ -236,7 +236,8 @@ public final class DistributedAuthorization {
                     originator.registered(),
                     originator.tokens(),
                     false,
-                    held);
+                    held,
+                    originator.assurance());
             for (String pdp : strings(acp.get("adri"))) {
                 Map<String, Object> req = new LinkedHashMap<>();
                 req.put("to", settings.cseId() + "/" + target.ri());

@@ -203,6 +203,9 @@ public final class DynamicAuthorization {
             dreq.put("oip", ctx.peerIpAddress());
         }
         dreq.put("rts", Timestamps.format(ctx.receivedAt()));
+        if (originator.assurance() != null) { // a Citadel extension: lets a DAS refuse early what the CSE would
+            dreq.put("loa", (long) originator.assurance().level());
+        }
         return dreq;
     }
 

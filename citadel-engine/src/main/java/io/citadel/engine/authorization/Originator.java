@@ -1,5 +1,6 @@
 package io.citadel.engine.authorization;
 
+import io.citadel.credentials.LevelOfAssurance;
 import io.citadel.security.AccessToken;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import java.util.List;
  * @param tokens verified tokens it presented ({@code tkns}) or referred to ({@code ltids})
  * @param tokenRequestIndicator {@code tqi}: it can fetch tokens from a DAS itself (indirect flow)
  * @param roles Role-IDs from {@code rids} that valid {@code <role>} resources give it
+ * @param assurance how strongly it was authenticated (TR-0008 §9.1.1), or null when that is not known here
  */
 public record Originator(
         String raw,
@@ -21,16 +23,29 @@ public record Originator(
         boolean registered,
         List<AccessToken> tokens,
         boolean tokenRequestIndicator,
-        java.util.Set<String> roles) {
+        java.util.Set<String> roles,
+        LevelOfAssurance assurance) {
 
     public Originator {
         tokens = List.copyOf(tokens);
         roles = java.util.Set.copyOf(roles);
     }
 
+    /** An originator whose level of assurance is not known here (another CSE's question, a stored creator). */
+    public Originator(
+            String raw,
+            String normalized,
+            boolean authenticated,
+            boolean registered,
+            List<AccessToken> tokens,
+            boolean tokenRequestIndicator,
+            java.util.Set<String> roles) {
+        this(raw, normalized, authenticated, registered, tokens, tokenRequestIndicator, roles, null);
+    }
+
     Originator withTokens(List<AccessToken> more) {
         List<AccessToken> all = new java.util.ArrayList<>(tokens);
         all.addAll(more);
-        return new Originator(raw, normalized, authenticated, registered, all, tokenRequestIndicator, roles);
+        return new Originator(raw, normalized, authenticated, registered, all, tokenRequestIndicator, roles, assurance);
     }
 }

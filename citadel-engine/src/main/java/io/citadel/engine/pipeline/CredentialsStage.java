@@ -71,6 +71,7 @@ public final class CredentialsStage implements Stage {
                 registered,
                 admitted.tokens(),
                 req.tokenRequestIndicator(),
-                roles.validRoles(req.roleIds(), normalized, exchange.context().receivedAt()));
+                roles.validRoles(req.roleIds(), normalized, exchange.context().receivedAt()),
+                auth.assurance());
     }
 }

@@ -97,7 +97,8 @@ public final class EsprimStage implements Stage {
                 new SecurityAssociation(
                         SecurityInfo.esprimCredential(opened.suid(), opened.keyId()),
                         Set.of(originator),
-                        io.citadel.credentials.Credential.Kind.END_TO_END),
+                        io.citadel.credentials.Credential.Kind.END_TO_END,
+                        SecurityInfo.esprimAssurance(opened.suid())),
                 false,
                 exchange.context().receivedAt());
         ResponsePrimitive answer = pipeline.handle(

@@ -1,5 +1,6 @@
 package io.citadel.engine.pipeline;
 
+import io.citadel.credentials.LevelOfAssurance;
 import io.citadel.credentials.SecurityAssociation;
 import io.citadel.engine.CseSettings;
 import io.citadel.engine.hierarchy.RemoteCseIndex;
@@ -68,7 +69,18 @@ public final class IdentifyStage implements Stage {
         if (!authenticated && !admin && !cse && !isAeRegistration(req)) {
             requireUnsecuredAeMayAct(normalized, ae);
         }
-        return new Authentication(authenticated, admin, cse, ae);
+        return new Authentication(authenticated, admin, cse, ae, assurance(sa, normalized));
+    }
+
+    /**
+     * The originator's level of assurance: asserted without an association, the association's own when it proved
+     * the originator, and unknown (null) when the hop only relayed it for an entity behind another CSE.
+     */
+    private static LevelOfAssurance assurance(SecurityAssociation sa, String normalized) {
+        if (sa == null) {
+            return LevelOfAssurance.ASSERTED;
+        }
+        return sa.allows(normalized) ? sa.assurance() : null;
     }
 
     public static boolean isAeRegistration(RequestPrimitive req) {

@@ -1,6 +1,8 @@
 package io.citadel.engine.pipeline;
 
+import io.citadel.credentials.LevelOfAssurance;
 import io.citadel.credentials.SecurityAssociation;
+import io.citadel.e2e.escertke.EsCertKeTerminal;
 import io.citadel.engine.resources.Target;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
@@ -34,6 +36,14 @@ final class SecurityInfo {
     /** The Credential-ID of the association an ESPrim object with a key of {@code suid} and {@code kid} proves. */
     static String esprimCredential(int suid, String kid) {
         return suid + "-" + kid;
+    }
+
+    /**
+     * The level of assurance of a request an ESPrim object protected: a key agreed by ESCertKE (SUID 43) is as strong
+     * as the certificate that agreed it; a pre-provisioned, MEF- or MAF-brokered key (13, 23, 33) as a shared key.
+     */
+    static LevelOfAssurance esprimAssurance(int suid) {
+        return suid == EsCertKeTerminal.SUID ? LevelOfAssurance.CERTIFIED : LevelOfAssurance.SHARED_KEY;
     }
 
     /** Whether the request is the inner request of an ESPrim object (its association is a pairwise key). */

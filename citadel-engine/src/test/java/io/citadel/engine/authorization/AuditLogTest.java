@@ -10,9 +10,8 @@ import org.junit.jupiter.api.Test;
 /** The audit log never writes the administrator originator, which is a bearer secret on a plain listener. */
 public class AuditLogTest {
     private final List<String> lines = new ArrayList<>();
-    private final AuditLog recording =
-            (originator, target, operation, decision) -> lines.add((decision.permitted() ? "PERMIT " : "DENY ")
-                    + originator + " " + target + " " + operation + " " + decision.reason());
+    private final AuditLog recording = e -> lines.add((e.decision().permitted() ? "PERMIT " : "DENY ") + e.originator()
+            + " " + e.target() + " " + e.operation() + " " + e.decision().reason());
 
     @Test
     void the_administrator_is_named_admin_in_every_field() {

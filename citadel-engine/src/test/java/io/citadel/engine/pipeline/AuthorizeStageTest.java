@@ -38,8 +38,8 @@ class AuthorizeStageTest {
     }
 
     private Cse start(CseSettings settings) {
-        AuditLog recording = (originator, target, operation, decision) -> audit.add(
-                originator + " " + operation + " " + target + " " + (decision.permitted() ? "PERMIT" : "DENY"));
+        AuditLog recording = e -> audit.add(e.originator() + " " + e.operation() + " " + e.target() + " "
+                + (e.decision().permitted() ? "PERMIT" : "DENY"));
         Stage probe = (exchange, next) -> {
             reachedOperate.add(exchange);
             return next.proceed(exchange);
