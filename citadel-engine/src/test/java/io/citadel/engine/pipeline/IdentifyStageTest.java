@@ -2,6 +2,8 @@ package io.citadel.engine.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.citadel.credentials.Credential;
+import io.citadel.credentials.LevelOfAssurance;
 import io.citadel.credentials.SecurityAssociation;
 import io.citadel.engine.CseSettings;
 import io.citadel.protocol.Operation;
@@ -160,5 +162,29 @@ class IdentifyStageTest {
         run.reached.clear();
         assertRefused(
                 run.handle(from("/id-asn/Celsewhere"), over(mn)), ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED);
+    }
+
+    @Test
+    void a_relayed_originator_has_no_level_of_assurance_a_proven_one_has_its_associations_and_a_plain_one_asserts() {
+        fixture.insert(ResourceType.REMOTE_CSE, "csr-mn", Map.of("csi", "/id-mn", "cb", "/id-mn/cse-mn"));
+        fixture.insert(ResourceType.AE, "Cplain", Map.of("aei", "Cplain"));
+        SecurityAssociation mn =
+                new SecurityAssociation("32-mn.citadel.example", Set.of("/id-mn"), Credential.Kind.CERTIFICATE);
+
+        assertThat(run.handle(from("/id-mn/Cbehind"), over(mn)).status()).isEqualTo(ResponseStatusCode.OK);
+        assertThat(run.reached.get(0).get(Authentication.KEY).assurance())
+                .as("how the MN-CSE's AE authenticated is not known here, however strong the hop")
+                .isNull();
+        run.reached.clear();
+        assertThat(run.handle(from("/id-mn"), over(mn)).status()).isEqualTo(ResponseStatusCode.OK);
+        assertThat(run.reached.get(0).get(Authentication.KEY).assurance()).isEqualTo(LevelOfAssurance.CERTIFIED);
+        run.reached.clear();
+        SecurityAssociation sensor =
+                new SecurityAssociation("12-sensor@psk.example", Set.of("/id-in/Csensor"), Credential.Kind.PSK);
+        assertThat(run.handle(from("Csensor"), over(sensor)).status()).isEqualTo(ResponseStatusCode.OK);
+        assertThat(run.reached.get(0).get(Authentication.KEY).assurance()).isEqualTo(LevelOfAssurance.SHARED_KEY);
+        run.reached.clear();
+        assertThat(run.handle(from("Cplain")).status()).isEqualTo(ResponseStatusCode.OK);
+        assertThat(run.reached.get(0).get(Authentication.KEY).assurance()).isEqualTo(LevelOfAssurance.ASSERTED);
     }
 }
