@@ -18,6 +18,13 @@ public enum LevelOfAssurance {
     /** Level 4: a certificate for a key kept in hardware, which the enrolment authority vouched for. */
     HARDWARE_KEY(4);
 
+    /**
+     * The certificate policy (RFC 5280 §4.2.1.4) by which an enrolment authority states that the certified key is
+     * kept in hardware: a UUID-based OID (ITU-T X.667), Citadel's own, since TR-0008 defines none. It lifts a
+     * certificate to level 4 only where the operator named the issuing authority as one that may vouch for it.
+     */
+    public static final String HARDWARE_KEY_POLICY = "2.25.114410984324981786870323945914746593839";
+
     private final int level;
 
     LevelOfAssurance(int level) {

@@ -2,17 +2,23 @@ package io.citadel.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.citadel.credentials.LevelOfAssurance;
 import io.citadel.tls.CertificateAuthority;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +53,27 @@ class LevelOfAssuranceTest {
         ca.save(pki);
         CertificateAuthority.save(ca.issueCse("/id-in", SP, Duration.ofDays(1)), pki, "cse-in");
         CertificateAuthority.save(ca.issueAe("Cdev", "/id-in", SP, Duration.ofDays(1)), pki, "Cdev");
+        // the same AE with a key its enrolment authority (this CA, as the MEF's) vouched is kept in hardware
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair hw = g.generateKeyPair();
+        Instant now = Instant.now();
+        CertificateAuthority.save(
+                new CertificateAuthority.Issued(
+                        hw.getPrivate(),
+                        ca.certify(
+                                hw.getPublic(),
+                                "CN=Cdev",
+                                List.of(new GeneralName(
+                                        GeneralName.uniformResourceIdentifier, "onem2m://" + SP + "/id-in/Cdev")),
+                                now.minusSeconds(60),
+                                now.plus(Duration.ofDays(1)),
+                                false,
+                                true,
+                                List.of(LevelOfAssurance.HARDWARE_KEY_POLICY)),
+                        ca.certificate()),
+                pki,
+                "Cdev-hw");
         Matcher key = Pattern.compile("shown only now\\): ([0-9a-f]+)")
                 .matcher(Psk.run(dataDir, "add", "--identity", "dev@psk.example", "--allow", "Cdev"));
         assertThat(key.find()).isTrue();
@@ -65,6 +92,8 @@ class LevelOfAssuranceTest {
                 "--tls-key",
                 pki.resolve("cse-in.key").toString(),
                 "--tls-trust",
+                pki.resolve("ca.pem").toString(),
+                "--assurance-4-issuers",
                 pki.resolve("ca.pem").toString());
         pskPort = Integer.parseInt(cse.awaitAnnounced(Pattern.compile("TLS-PSK listening on port (\\d+)")));
         tlsPort = Integer.parseInt(
@@ -72,7 +101,7 @@ class LevelOfAssuranceTest {
         // the AE registers over plain HTTP, so it may come over any of the three
         Fixtures.register(cse, "Cdev");
         var admin = cse.client().as(CseProcess.ADMIN);
-        for (int level : List.of(2, 3)) {
+        for (int level : List.of(2, 3, 4)) {
             assertThat(admin.create("cse-in", 1, acp("need" + level, level)).rsc())
                     .isEqualTo(2001);
             assertThat(admin.create(
@@ -132,6 +161,11 @@ class LevelOfAssuranceTest {
 
     /** GET over TLS with Cdev's certificate, with curl. */
     private static String overCertificate(String path) throws Exception {
+        return overCertificate("Cdev", path);
+    }
+
+    /** GET over TLS with the certificate saved as {@code name}, with curl. */
+    private static String overCertificate(String name, String path) throws Exception {
         return rsc(run(
                 null,
                 "curl",
@@ -142,9 +176,9 @@ class LevelOfAssuranceTest {
                 "--resolve",
                 "id-in." + SP + ":" + tlsPort + ":127.0.0.1",
                 "--cert",
-                pki.resolve("Cdev.pem").toString(),
+                pki.resolve(name + ".pem").toString(),
                 "--key",
-                pki.resolve("Cdev.key").toString(),
+                pki.resolve(name + ".key").toString(),
                 "-H",
                 "X-M2M-Origin: Cdev",
                 "-H",
@@ -187,6 +221,10 @@ class LevelOfAssuranceTest {
         assertThat(plain("cse-in/box2")).isEqualTo(4103);
         assertThat(plain("cse-in/box3")).isEqualTo(4103);
         assertThat(overPsk("/cse-in/box3")).isEqualTo("4103");
+        assertThat(overPsk("/cse-in/box4")).isEqualTo("4103");
+        assertThat(overCertificate("/cse-in/box4"))
+                .as("a certificate that does not state the hardware-key policy is level 3")
+                .isEqualTo("4103");
         assertThat(audit.await(
                         m -> m.startsWith("DENY originator=/id-in/Cdev target=") && m.contains("op=RETRIEVE loa=2 "),
                         1,
@@ -200,6 +238,8 @@ class LevelOfAssuranceTest {
         assertThat(overPsk("/cse-in/box2")).isEqualTo("2000");
         assertThat(overCertificate("/cse-in/box3")).isEqualTo("2000");
         assertThat(overCertificate("/cse-in/box2")).isEqualTo("2000");
+        assertThat(overCertificate("Cdev-hw", "/cse-in/box4")).isEqualTo("2000");
+        assertThat(overCertificate("Cdev-hw", "/cse-in/box2")).isEqualTo("2000");
         // the same AE, right after, over plain HTTP: the level is the request's, not the AE's best
         assertThat(plain("cse-in/box2")).isEqualTo(4103);
         assertThat(audit.await(

@@ -83,7 +83,9 @@ class StartupSafetyTest {
                 "--registrar-cse-id /id-in",
                 "--mqtt-broker foo://127.0.0.1:1883",
                 "--db-url jdbc:postgresql://127.0.0.1:1/citadel",
-                "--tls-port 0"
+                "--tls-port 0",
+                "--assurance-4-issuers /etc/hostname",
+                "--coaps-port 0 --assurance-4-issuers /nonexistent/mef-ca.pem"
             })
     void a_wrong_setting_creates_no_data_directory_and_prints_no_administrator(String setting) throws Exception {
         Path dataDir = work.resolve("fresh-data");

@@ -34,7 +34,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code citadel mef ...}: the M2M Enrolment Function as its own process.
  *
  * <ul>
- *   <li>{@code mef device add --kpm-id ID --ae-id C.. --cse-id /id-in | --node-cse-id /id-mn1 [--lifetime P30D]}:
+ *   <li>{@code mef device add --kpm-id ID --ae-id C.. --cse-id /id-in | --node-cse-id /id-mn1 [--lifetime P30D]
+ *       [--assurance 4]}:
  *       generates the device's bootstrap key (Kpm) and one-time challenge password, stores the key encrypted and
  *       the policy, and prints both once, for the factory to provision into the device;
  *   <li>{@code mef device list}, {@code mef device revoke ID} (its certificate joins the CRL {@code crl.pem}, it
@@ -305,7 +306,8 @@ public final class MefCli {
                 String password = challengePassword();
                 EnrolmentPolicy policy = EnrolmentPolicy.withPassword(
                                 kpmId, subject, Duration.parse(opts.getOrDefault("lifetime", "P30D")), password)
-                        .with(integrity(opts, subject));
+                        .with(integrity(opts, subject))
+                        .withHardwareKey(hardwareKey(opts));
                 List<String> bound = List.of(subject.id()); // the identity the enrolled device will use
                 bootstrapKeys(dataDir).put(new PskCredential(kpmId, bound, null), kpm);
                 enrolments.put(policy);
@@ -351,7 +353,7 @@ public final class MefCli {
             case "list" -> {
                 for (EnrolmentPolicy p : enrolments.policies()) {
                     out.println(p.enrolee() + "\t" + p.subject().name().getName() + "\t" + p.lifetime() + "\t"
-                            + state(enrolments, p.enrolee()));
+                            + state(enrolments, p.enrolee()) + (p.hardwareKey() ? "\tassurance 4" : ""));
                 }
                 return 0;
             }
@@ -377,12 +379,28 @@ public final class MefCli {
         EnrolmentSubject subject = subject(opts, sp);
         EnrolmentPolicy policy = EnrolmentPolicy.withPassword(
                         enrolee, subject, Duration.parse(opts.getOrDefault("lifetime", "P30D")), password)
-                .with(integrity(opts, subject));
+                .with(integrity(opts, subject))
+                .withHardwareKey(hardwareKey(opts));
         enrolments.put(policy);
         out.println(
                 "device " + enrolee + " may enrol as " + policy.subject().name().getName());
         out.println("challenge password (shown once): " + password);
         return 0;
+    }
+
+    /**
+     * {@code --assurance 4}: the operator vouches that the device keeps its key in hardware, and its certificates say
+     * so (level of assurance 4 at CSEs that trust this MEF's CA for it); {@code 3}, the default, vouches nothing.
+     */
+    private static boolean hardwareKey(Map<String, String> opts) {
+        String level = opts.getOrDefault("assurance", "3");
+        return switch (level) {
+            case "3" -> false;
+            case "4" -> true;
+            default ->
+                throw new IllegalArgumentException(
+                        "--assurance is 3 (a certificate) or 4 (a certificate for a key in hardware)");
+        };
     }
 
     private static EnrolmentSubject subject(Map<String, String> opts, String sp) {

@@ -175,7 +175,21 @@ final class CertificateTlsSetup {
                         ? null
                         : new io.citadel.tls.OcspPolicy(
                                 java.net.URI.create(ocsp), config.getBoolean(ConfigKey.TLS_OCSP_REQUIRED), 60_000),
-                auth.equals("required"));
+                auth.equals("required"),
+                hardwareKeyIssuers(config));
+    }
+
+    /** {@code --assurance-4-issuers}: the CAs whose hardware-key certificates reach level of assurance 4. */
+    static io.citadel.tls.HardwareKeyIssuers hardwareKeyIssuers(Configuration config) {
+        String pem = config.get(ConfigKey.ASSURANCE_4_ISSUERS);
+        if (pem == null) {
+            return io.citadel.tls.HardwareKeyIssuers.NONE;
+        }
+        try {
+            return io.citadel.tls.HardwareKeyIssuers.load(Path.of(pem));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--assurance-4-issuers: " + e.getMessage());
+        }
     }
 
     /** TLS with the key in a vault: a PKCS#11 token or an encrypted PKCS#12 file. */

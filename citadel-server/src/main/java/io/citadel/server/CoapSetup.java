@@ -62,6 +62,7 @@ final class CoapSetup {
                                 + " the key store's key (give --tls-cert/--tls-key for DTLS certificates)");
             }
             String sp = settings.spId().substring(2);
+            io.citadel.tls.HardwareKeyIssuers hardwareKeys = CertificateTlsSetup.hardwareKeyIssuers(config);
             dtls = new CoapBinding.Dtls(
                     identity -> psks.key(identity, Instant.now()),
                     certificates,
@@ -74,7 +75,9 @@ final class CoapSetup {
                         }
                         if (principal instanceof X509CertPath path) {
                             try {
-                                return Optional.of(CertificateTls.identityOf(path.getTarget(), sp, ids::normalize));
+                                return Optional.of(hardwareKeys.levelOf(
+                                        path.getTarget(),
+                                        CertificateTls.identityOf(path.getTarget(), sp, ids::normalize)));
                             } catch (java.security.cert.CertificateParsingException e) {
                                 return Optional.empty();
                             }

@@ -157,6 +157,11 @@ enum ConfigKey {
             null,
             "directory of <host>.pem/<host>.key pairs served by SNI name (same key password); tls-cert is the default"),
     TLS_TRUST("tls-trust", null, "PEM file of trust anchors for client certificates (name constraints are honoured)"),
+    ASSURANCE_4_ISSUERS(
+            "assurance-4-issuers",
+            null,
+            "PEM file of CA certificates (the MEF's) whose certificates stating Citadel's hardware-key policy give"
+                    + " level of assurance 4; unset = no certificate reaches level 4"),
     TLS_CRL("tls-crl", null, "PEM/DER file of CRLs for client certificates, re-read when it changes"),
     TLS_CRL_REQUIRED(
             "tls-crl-required",

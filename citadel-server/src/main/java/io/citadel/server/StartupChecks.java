@@ -33,6 +33,13 @@ final class StartupChecks {
                 config.getInt(ConfigKey.HTTP_PORT));
         checkRegistrar(config);
         checkMqtt(config, plainAllowed);
+        if (config.get(ConfigKey.ASSURANCE_4_ISSUERS) != null) {
+            if (config.get(ConfigKey.TLS_PORT) == null && config.get(ConfigKey.COAPS_PORT) == null) {
+                throw new IllegalArgumentException(
+                        "--assurance-4-issuers concerns client certificates: it needs --tls-port or --coaps-port");
+            }
+            CertificateTlsSetup.hardwareKeyIssuers(config); // readable, CA certificates only
+        }
         if ("pkcs12".equals(config.get(ConfigKey.KEY_STORE)) && config.get(ConfigKey.KEY_STORE_FILE) == null) {
             throw new IllegalArgumentException("--key-store pkcs12 needs --key-store-file");
         }

@@ -256,6 +256,19 @@ public final class CertificateAuthority {
             Instant notAfter,
             boolean server,
             boolean client) {
+        return certify(key, subject, names, notBefore, notAfter, server, client, List.of());
+    }
+
+    /** The same, stating the certificate policies {@code policyOids} (RFC 5280 §4.2.1.4) when there are any. */
+    public X509Certificate certify(
+            java.security.PublicKey key,
+            String subject,
+            List<GeneralName> names,
+            Instant notBefore,
+            Instant notAfter,
+            boolean server,
+            boolean client,
+            List<String> policyOids) {
         try {
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
                     certificate, serial(), Date.from(notBefore), Date.from(notAfter), new X500Name(subject), key);
@@ -275,6 +288,15 @@ public final class CertificateAuthority {
                     Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
+            if (!policyOids.isEmpty()) {
+                b.addExtension(
+                        Extension.certificatePolicies,
+                        false,
+                        new org.bouncycastle.asn1.x509.CertificatePolicies(policyOids.stream()
+                                .map(oid -> new org.bouncycastle.asn1.x509.PolicyInformation(
+                                        new org.bouncycastle.asn1.ASN1ObjectIdentifier(oid)))
+                                .toArray(org.bouncycastle.asn1.x509.PolicyInformation[]::new)));
+            }
             return sign(b, keys.getPrivate(), signer);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot issue " + subject + ": " + e.getMessage(), e);

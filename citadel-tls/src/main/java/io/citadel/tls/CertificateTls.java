@@ -126,7 +126,9 @@ public final class CertificateTls {
                                 return ssl;
                             }
                         })
-                        .addLast("tls-identity", new IdentityFromCertificate(spDomain, normalize, crls, trust));
+                        .addLast(
+                                "tls-identity",
+                                new IdentityFromCertificate(spDomain, normalize, crls, trust, auth.hardwareKeys()));
             }
         };
     }
@@ -179,7 +181,9 @@ public final class CertificateTls {
                 ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
                 ch.pipeline()
                         .addLast("tls", ssl)
-                        .addLast("tls-identity", new IdentityFromCertificate(spDomain, normalize, crls, trust));
+                        .addLast(
+                                "tls-identity",
+                                new IdentityFromCertificate(spDomain, normalize, crls, trust, auth.hardwareKeys()));
             }
         };
     }
@@ -190,15 +194,21 @@ public final class CertificateTls {
         private final UnaryOperator<String> normalize;
         private final RevocationList crls;
         private final ConstrainedTrustManager trust;
+        private final HardwareKeyIssuers hardwareKeys;
         private java.util.concurrent.ScheduledFuture<?> revocationCheck;
         private Object anchorsSeen;
 
         IdentityFromCertificate(
-                String spDomain, UnaryOperator<String> normalize, RevocationList crls, ConstrainedTrustManager trust) {
+                String spDomain,
+                UnaryOperator<String> normalize,
+                RevocationList crls,
+                ConstrainedTrustManager trust,
+                HardwareKeyIssuers hardwareKeys) {
             this.spDomain = spDomain.toLowerCase(Locale.ROOT);
             this.normalize = normalize;
             this.crls = crls;
             this.trust = trust;
+            this.hardwareKeys = hardwareKeys;
         }
 
         @Override
@@ -266,7 +276,7 @@ public final class CertificateTls {
         }
 
         SecurityAssociation associationOf(X509Certificate cert) throws CertificateParsingException {
-            return identityOf(cert, spDomain, normalize);
+            return hardwareKeys.levelOf(cert, identityOf(cert, spDomain, normalize));
         }
     }
 

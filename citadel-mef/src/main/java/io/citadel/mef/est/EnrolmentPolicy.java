@@ -14,9 +14,23 @@ import java.util.Objects;
  * @param lifetime      validity of issued certificates
  * @param challengeHash the challenge password as {@link ChallengeHash} keeps it
  * @param integrity     whether the device must present firmware evidence, and whom it becomes on restricted firmware
+ * @param hardwareKey   whether the operator vouches that the device keeps its key in hardware (a secure element made
+ *                      so at the factory): its certificates then state Citadel's hardware-key policy, which CSEs that
+ *                      name this MEF's CA take as level of assurance 4 (TR-0008 §9.1.1)
  */
 public record EnrolmentPolicy(
-        String enrolee, EnrolmentSubject subject, Duration lifetime, String challengeHash, Integrity integrity) {
+        String enrolee,
+        EnrolmentSubject subject,
+        Duration lifetime,
+        String challengeHash,
+        Integrity integrity,
+        boolean hardwareKey) {
+
+    /** A policy for a device whose key is not vouched to be in hardware. */
+    public EnrolmentPolicy(
+            String enrolee, EnrolmentSubject subject, Duration lifetime, String challengeHash, Integrity integrity) {
+        this(enrolee, subject, lifetime, challengeHash, integrity, false);
+    }
 
     /**
      * Integrity validation at enrolment (TR-0008): {@code required} makes the device present
@@ -63,7 +77,12 @@ public record EnrolmentPolicy(
 
     /** This policy with {@code integrity} instead. */
     public EnrolmentPolicy with(Integrity integrity) {
-        return new EnrolmentPolicy(enrolee, subject, lifetime, challengeHash, integrity);
+        return new EnrolmentPolicy(enrolee, subject, lifetime, challengeHash, integrity, hardwareKey);
+    }
+
+    /** This policy vouching (or not) that the device's key is kept in hardware. */
+    public EnrolmentPolicy withHardwareKey(boolean vouched) {
+        return new EnrolmentPolicy(enrolee, subject, lifetime, challengeHash, integrity, vouched);
     }
 
     /** A policy whose challenge password is {@code password} (at least 16 characters; only its hash is kept). */
@@ -78,7 +97,7 @@ public record EnrolmentPolicy(
     @Override
     public String toString() { // never the password's hash: it would help an offline guess
         return "EnrolmentPolicy[enrolee=" + enrolee + ", subject=" + subject + ", lifetime=" + lifetime + ", integrity="
-                + integrity + "]";
+                + integrity + ", hardwareKey=" + hardwareKey + "]";
     }
 
     /** True when {@code offered} is the challenge password. */

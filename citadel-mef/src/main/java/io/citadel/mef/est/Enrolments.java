@@ -352,6 +352,9 @@ public final class Enrolments {
         row.put("challenge", p.challengeHash());
         row.put("current", s.current() == null ? null : s.current().toString(16));
         row.put("revoked", s.revoked());
+        if (p.hardwareKey()) {
+            row.put("hardwareKey", true);
+        }
         if (p.integrity().required()) {
             row.put("integrityRequired", true);
             row.put(
@@ -372,6 +375,7 @@ public final class Enrolments {
         EnrolmentPolicy policy = new EnrolmentPolicy(
                 (String) row.get("enrolee"), subject, Duration.parse((String) row.get("lifetime")), (String)
                         row.get("challenge"));
+        policy = policy.withHardwareKey(Boolean.TRUE.equals(row.get("hardwareKey")));
         if (Boolean.TRUE.equals(row.get("integrityRequired"))) {
             Object restrictedId = row.get("restrictedId");
             policy = policy.with(new EnrolmentPolicy.Integrity(

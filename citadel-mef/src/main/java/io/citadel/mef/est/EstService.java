@@ -1,5 +1,6 @@
 package io.citadel.mef.est;
 
+import io.citadel.credentials.LevelOfAssurance;
 import io.citadel.tls.CertificateAuthority;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -193,7 +194,8 @@ public final class EstService {
                 now.minusSeconds(60),
                 now.plus(policy.lifetime()),
                 subject.type() == EnrolmentSubject.Type.CSE_ID,
-                true);
+                true,
+                policy.hardwareKey() ? List.of(LevelOfAssurance.HARDWARE_KEY_POLICY) : List.of());
         if (!enrolments.advance(policy, expected, issued.getSerialNumber())) {
             throw EstException.unauthorized("another enrolment of this enrolee came first");
         }

@@ -3,7 +3,11 @@ package io.citadel.mef.est;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.citadel.credentials.LevelOfAssurance;
+import io.citadel.credentials.SecurityAssociation;
 import io.citadel.tls.CertificateAuthority;
+import io.citadel.tls.CertificateTls;
+import io.citadel.tls.HardwareKeyIssuers;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -203,6 +207,28 @@ class EstServiceTest {
         }
         assertThatThrownBy(() -> est.simpleEnroll("kpm-dev1", request))
                 .hasMessage("this enrolee is enrolled already; it re-enrols with its certificate");
+    }
+
+    @Test
+    void only_a_policy_vouching_for_a_hardware_key_states_it_and_the_vouching_survives_a_reload() throws Exception {
+        X509Certificate plain = certificateIn(est.simpleEnroll("kpm-dev1", csr(p256(), PASSWORD, "SHA256withECDSA")));
+        assertThat(HardwareKeyIssuers.statesHardwareKey(plain)).isFalse();
+        enrolments.put(EnrolmentPolicy.withPassword("kpm-dev2", DEV2, Duration.ofDays(30), PASSWORD)
+                .withHardwareKey(true));
+        assertThat(Enrolments.open(dir.resolve("mef/enrolments.json"))
+                        .policy("kpm-dev2")
+                        .orElseThrow()
+                        .hardwareKey())
+                .isTrue();
+        X509Certificate vouched = certificateIn(est.simpleEnroll("kpm-dev2", csr(p256(), PASSWORD, "SHA256withECDSA")));
+        assertThat(HardwareKeyIssuers.statesHardwareKey(vouched)).isTrue();
+        ca.saveCertificate(dir);
+        HardwareKeyIssuers issuers = HardwareKeyIssuers.load(dir.resolve("ca.pem"));
+        SecurityAssociation association = CertificateTls.identityOf(vouched, SP, id -> id);
+        assertThat(issuers.levelOf(vouched, association).assurance()).isEqualTo(LevelOfAssurance.HARDWARE_KEY);
+        assertThat(issuers.levelOf(plain, CertificateTls.identityOf(plain, SP, id -> id))
+                        .assurance())
+                .isEqualTo(LevelOfAssurance.CERTIFIED);
     }
 
     @Test
