@@ -52,6 +52,23 @@ class ReadmeWalkthroughTest {
     }
 
     @Test
+    void the_readme_privacy_steps_work_as_written() throws Exception {
+        String text = runBlock("privacy-walkthrough", Map.of("8443", freePort()));
+        assertThat(text)
+                .containsSubsequence(
+                        "X-M2M-RSC: 2001", // the AE
+                        "X-M2M-RSC: 2001",
+                        "X-M2M-RSC: 2001", // the policies at levels 2 and 3
+                        "X-M2M-RSC: 4000", // level 7
+                        "X-M2M-RSC: 2001",
+                        "X-M2M-RSC: 2001", // the containers
+                        "X-M2M-RSC: 2000",
+                        "X-M2M-RSC: 4103",
+                        "DENY originator=/id-in/Cdev target=");
+        assertThat(text).containsPattern("DENY originator=/id-in/Cdev target=\\S+ op=RETRIEVE loa=2");
+    }
+
+    @Test
     void the_readme_psk_steps_work_as_written() throws Exception {
         String text = runBlock("psk-walkthrough", Map.of("8443", freePort(), "8445", freePort()));
         assertThat(text).containsPattern("(?i)X-M2M-RSC: 2001");
