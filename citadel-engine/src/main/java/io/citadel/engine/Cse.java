@@ -39,6 +39,7 @@ public final class Cse implements PrimitiveHandler, AutoCloseable {
     private final SubscriptionIndex subscriptions;
     private final RevocationList revocations;
     private final List<AutoCloseable> services;
+    private final io.citadel.engine.privacy.PrivacyService privacy;
 
     /** This CSE's {@code esi}, handed to its registrar with the registration. */
     private final java.util.function.Supplier<Map<String, Object>> ownSecurityInfo;
@@ -54,7 +55,9 @@ public final class Cse implements PrimitiveHandler, AutoCloseable {
             SubscriptionIndex subscriptions,
             RevocationList revocations,
             java.util.function.Supplier<Map<String, Object>> ownSecurityInfo,
+            io.citadel.engine.privacy.PrivacyService privacy,
             List<AutoCloseable> services) {
+        this.privacy = privacy;
         this.ownSecurityInfo = ownSecurityInfo;
         this.settings = settings;
         this.parts = parts;
@@ -77,6 +80,11 @@ public final class Cse implements PrimitiveHandler, AutoCloseable {
     public static List<String> administratorSpellings(CseSettings settings, OriginatorIds ids) {
         String normalized = ids.normalize(settings.administrator());
         return List.of(settings.administrator(), normalized, ids.absolute(normalized));
+    }
+
+    /** Export and access logs of data subjects (the operator's side of privacy). */
+    public io.citadel.engine.privacy.PrivacyService privacy() {
+        return privacy;
     }
 
     /** The connections registered entities keep open here (bindings with two-way connections bind them). */

@@ -99,6 +99,9 @@ public final class CseBuilder {
     private java.util.function.Predicate<java.security.cert.X509Certificate> esdataRevoked = c -> false;
     private java.security.cert.X509Certificate escertkeCertificate;
 
+    private io.citadel.engine.privacy.SubjectAccessLog accessLog =
+            new io.citadel.engine.privacy.InMemorySubjectAccessLog();
+
     private io.citadel.e2e.esprim.EsprimReceiver.Settings esprimSettings =
             io.citadel.e2e.esprim.EsprimReceiver.Settings.defaults();
 
@@ -171,6 +174,15 @@ public final class CseBuilder {
         return this;
     }
 
+    /**
+     * Where the data subjects' access logs are kept (default: in memory, the newest 10,000 entries per subject); the
+     * CSE closes it when it closes.
+     */
+    public CseBuilder accessLog(io.citadel.engine.privacy.SubjectAccessLog log) {
+        this.accessLog = Objects.requireNonNull(log, "log");
+        return this;
+    }
+
     /** Changes the standard stage composition, e.g. {@code p -> p.before(StageNames.VALIDATE, "unwrap", stage)}. */
     public CseBuilder stages(Consumer<Pipeline.Builder> customization) {
         customizations.add(Objects.requireNonNull(customization, "customization"));
@@ -225,13 +237,17 @@ public final class CseBuilder {
         connections.onBind(dispatcher::wakeParked);
         Notifier notifier = new Notifier(settings, store, subscriptions, dispatcher, representation);
         NonBlockingRequests nonBlocking = new NonBlockingRequests(settings, store, dispatcher);
+        io.citadel.engine.privacy.DataSubjects dataSubjects =
+                new io.citadel.engine.privacy.DataSubjects(repository, ids, settings.administrator());
         AccessControl accessControl = new AccessControl(
                 settings,
                 repository,
                 ids,
                 options,
                 new DynamicAuthorization(settings, store, repository, schema, tokens, options),
-                distributed);
+                distributed,
+                new io.citadel.engine.privacy.SubjectAccessRecorder(
+                        dataSubjects, accessLog, Cse.administratorSpellings(settings, ids), Clock.systemUTC()));
         Announcer announcer = new Announcer(settings, schema, repository, options.outbound(), links::registrar);
         notifier.observeWith(announcer::changed);
         EngineParts parts = new EngineParts(
@@ -259,7 +275,8 @@ public final class CseBuilder {
                 delete,
                 new NotifyOperation(parts, entities, Duration.ofSeconds(5)),
                 fanOut,
-                new PollingChannelOperation(parts, pollingChannels, Duration.ofSeconds(30)));
+                new PollingChannelOperation(parts, pollingChannels, Duration.ofSeconds(30)),
+                new io.citadel.engine.operations.AccessLogOperation(ids, accessLog, 1000));
         io.citadel.e2e.esprim.EsprimReceiver esprimReceiver =
                 new io.citadel.e2e.esprim.EsprimReceiver(allKeys, esprimSettings, Clock.systemUTC());
         Pipeline.Builder stages = Pipeline.builder()
@@ -315,9 +332,13 @@ public final class CseBuilder {
                 subscriptions,
                 options.revocations(),
                 esi == null ? null : esi::esi,
+                new io.citadel.engine.privacy.PrivacyService(
+                        dataSubjects, store, accessLog, representation, ids, Clock.systemUTC()),
                 esi == null
-                        ? closing(List.of(reaper, fanOut, announcer, nonBlocking, notifier), esprimSender)
-                        : closing(List.of(reaper, fanOut, announcer, nonBlocking, notifier, esi), esprimSender));
+                        ? closing(List.of(reaper, fanOut, announcer, nonBlocking, notifier, accessLog), esprimSender)
+                        : closing(
+                                List.of(reaper, fanOut, announcer, nonBlocking, notifier, esi, accessLog),
+                                esprimSender));
     }
 
     /**

@@ -69,7 +69,12 @@ final class AdminApi implements AutoCloseable {
      * Starts the API over {@code credentials} (the running CSE's) when {@code --admin-port} is set; null otherwise.
      * Refuses a non-loopback interface.
      */
-    static AdminApi start(Configuration config, Path dataDir, java.io.PrintStream announce, CredentialAdmin credentials)
+    static AdminApi start(
+            Configuration config,
+            Path dataDir,
+            java.io.PrintStream announce,
+            CredentialAdmin credentials,
+            io.citadel.engine.privacy.PrivacyService privacy)
             throws InterruptedException {
         if (config.get(ConfigKey.ADMIN_PORT) == null) {
             return null;
@@ -84,7 +89,10 @@ final class AdminApi implements AutoCloseable {
                 host,
                 config.getInt(ConfigKey.ADMIN_PORT),
                 digest,
-                new AdminRoutes(credentials, () -> KeyProtection.of(config, dataDir)));
+                new AdminRoutes(
+                        credentials,
+                        () -> KeyProtection.of(config, dataDir),
+                        privacy == null ? null : new PrivacyAdmin(privacy, dataDir.resolve("exports"))));
         announce.println("Citadel admin API listening on http://" + host + ":" + api.port()
                 + "/admin/ (bearer token in " + tokenFile + ")");
         return api;

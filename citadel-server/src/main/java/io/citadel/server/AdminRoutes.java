@@ -37,7 +37,8 @@ import java.util.logging.Logger;
  * PUT    secrets/{name}      {"value": "..."} → 204
  * DELETE secrets/{name}      remove
  * </pre>
- * and {@code GET /admin/keys}: which level of the secure environment protects which key.
+ * and {@code GET /admin/keys}: which level of the secure environment protects which key; {@code /admin/privacy/}
+ * is {@link PrivacyAdmin}.
  * Bad input is 400 with a message, an unknown thing 404, an existing PSK identity on POST 409, a wrong
  * method 405, a store that cannot be read or written 503. Every change is written to the audit log without
  * its secret.
@@ -68,10 +69,32 @@ final class AdminRoutes {
 
     private final CredentialAdmin admin;
     private final java.util.function.Supplier<List<KeyProtection.Entry>> keyProtection;
+    private final PrivacyAdmin privacy;
 
-    AdminRoutes(CredentialAdmin admin, java.util.function.Supplier<List<KeyProtection.Entry>> keyProtection) {
+    AdminRoutes(
+            CredentialAdmin admin,
+            java.util.function.Supplier<List<KeyProtection.Entry>> keyProtection,
+            PrivacyAdmin privacy) {
         this.admin = admin;
         this.keyProtection = keyProtection;
+        this.privacy = privacy;
+    }
+
+    /** {@code /admin/privacy/...}: bad input 400, a store that fails 503, never a stack trace. */
+    private Reply privacy(String method, String uri, byte[] body) {
+        if (privacy == null) {
+            return Reply.error(404, "privacy administration is not available here");
+        }
+        try {
+            return privacy.handle(method, uri, body);
+        } catch (IllegalArgumentException e) {
+            return Reply.error(400, e.getMessage() == null ? "bad request" : e.getMessage());
+        } catch (java.io.IOException | RuntimeException e) {
+            Logger.getLogger("citadel.server").warning("admin API (privacy): " + e);
+            return Reply.error(
+                    503,
+                    "the data could not be read or written: " + e.getClass().getSimpleName());
+        }
     }
 
     Reply handle(String method, String uri, byte[] body) {
@@ -79,6 +102,9 @@ final class AdminRoutes {
             String path = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
             if (path.equals("/admin/keys") || path.equals("/admin/keys/")) {
                 return method.equals("GET") ? Reply.json(200, keyProtection.get()) : notAllowed("GET");
+            }
+            if (path.startsWith(PrivacyAdmin.PREFIX)) {
+                return privacy(method, uri, body);
             }
             if (!path.startsWith(PREFIX)) {
                 return Reply.error(404, "no such admin resource; see /admin/credentials/{psk,rpk,ca,secrets}");

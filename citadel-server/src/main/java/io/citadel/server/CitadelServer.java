@@ -161,6 +161,10 @@ public final class CitadelServer implements AutoCloseable {
             CredentialAdmin credentials = new CredentialAdmin(config, dataDir);
             io.citadel.engine.CseBuilder builder = Cse.builder(settings, store)
                     .security(security)
+                    .accessLog(new io.citadel.store.jdbc.JdbcSubjectAccessLog(
+                            store,
+                            java.time.Duration.parse(config.get(ConfigKey.ACCESS_LOG_RETENTION)),
+                            java.time.Clock.systemUTC()))
                     .firmwareUpdateKeys(FirmwareUpdateKeys.load(config))
                     .esprim(
                             EsprimSetup.keys(
@@ -282,7 +286,7 @@ public final class CitadelServer implements AutoCloseable {
             if (server.coap != null && server.coap.securePort() >= 0) {
                 announce.println("Citadel CoAP over DTLS listening on udp port " + server.coap.securePort());
             }
-            server.adminApi = AdminApi.start(config, dataDir, announce, credentials);
+            server.adminApi = AdminApi.start(config, dataDir, announce, credentials, cse.privacy());
             for (KeyProtection.Entry key : KeyProtection.of(config, dataDir)) {
                 announce.println("Citadel key protection: " + key.key() + ": " + key.level());
                 if (key.clearAtRest() && key.key().startsWith("tls-key")) {

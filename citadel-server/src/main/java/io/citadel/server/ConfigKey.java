@@ -68,6 +68,11 @@ enum ConfigKey {
             "all"),
     DAS_TIMEOUT_MS(
             "das-timeout-ms", "2000", "longest wait for a Dynamic Authorization Server; then deny", Kind.POSITIVE),
+    ACCESS_LOG_RETENTION(
+            "access-log-retention",
+            "P365D",
+            "how long each data subject's access log keeps an entry (ISO 8601 duration)",
+            Kind.DURATION),
     MAX_GRANT_LIFETIME(
             "max-grant-lifetime", "PT24H", "cap on privileges a DAS grants (ISO 8601 duration)", Kind.DURATION),
     DAS_PORT(

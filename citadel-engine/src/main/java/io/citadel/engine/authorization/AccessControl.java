@@ -35,6 +35,7 @@ public final class AccessControl {
     private final DynamicAuthorization dynamic;
     private final DistributedAuthorization distributed;
     private final AuditLog audit;
+    private final io.citadel.engine.privacy.SubjectAccessRecorder subjectAccesses;
     private final Map<String, ParsedAcp> parsed = new ConcurrentHashMap<>();
 
     /** The rules of one version of an ACP; valid while the repository hands out that same instance. */
@@ -47,7 +48,9 @@ public final class AccessControl {
             OriginatorIds ids,
             SecurityOptions security,
             DynamicAuthorization dynamic,
-            DistributedAuthorization distributed) {
+            DistributedAuthorization distributed,
+            io.citadel.engine.privacy.SubjectAccessRecorder subjectAccesses) {
+        this.subjectAccesses = subjectAccesses;
         this.settings = settings;
         this.repository = repository;
         this.ids = ids;
@@ -106,6 +109,24 @@ public final class AccessControl {
                     new GoverningPolicy.Registration(settings.registrationAllowed(), r.requestedStem()));
             target = settings.cseBaseId();
             operation = "CREATE";
+        } else if (question instanceof AccessQuestion.AccessLogOwner o) {
+            d = decider.decide(
+                    new AccessRequest(
+                            originator.normalized(),
+                            originator.authenticated(),
+                            Operation.RETRIEVE.permissionBit(),
+                            null,
+                            null,
+                            o.ae().type().code(),
+                            Set.of(),
+                            ctx.peerAddress(),
+                            ctx.receivedAt(),
+                            originator.roles(),
+                            null,
+                            originator.assurance()),
+                    new GoverningPolicy.OwnerOnly(o.ownerId(), "access log"));
+            target = o.ae().ri() + "/" + io.citadel.engine.privacy.DataSubjects.ACCESS_LOG;
+            operation = "RETRIEVE";
         } else if (question instanceof AccessQuestion.PollingChannelOwner o) {
             d = decider.decide(
                     new AccessRequest(
@@ -217,17 +238,21 @@ public final class AccessControl {
                     }
                 }
             } catch (OneM2mException e) {
-                audit.record(new AuditEntry(
+                AuditEntry failed = new AuditEntry(
                         originator.normalized(),
                         target.ri(),
                         opName(operationBit),
                         AccessDecision.deny(e.getMessage()),
-                        originator.assurance()));
+                        originator.assurance());
+                audit.record(failed);
+                subjectAccesses.record(failed, target);
                 throw e;
             }
         }
-        audit.record(
-                new AuditEntry(originator.normalized(), target.ri(), opName(operationBit), d, originator.assurance()));
+        AuditEntry decided =
+                new AuditEntry(originator.normalized(), target.ri(), opName(operationBit), d, originator.assurance());
+        audit.record(decided);
+        subjectAccesses.record(decided, target);
         return d;
     }
 

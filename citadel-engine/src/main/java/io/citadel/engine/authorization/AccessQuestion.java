@@ -82,6 +82,19 @@ public sealed interface AccessQuestion {
         }
     }
 
+    /** A data subject's access log (the {@code accessLog} child of its {@code <AE>}): the subject's alone. */
+    record AccessLogOwner(String ownerId, Resource ae) implements AccessQuestion {
+        @Override
+        public ResponseStatusCode refusal() {
+            return ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE;
+        }
+
+        @Override
+        public String refusalMessage(AccessDecision denied) {
+            return "access denied: only the AE itself may read its access log";
+        }
+    }
+
     /** A {@code <pollingChannel>}: its owner's alone. */
     record PollingChannelOwner(String ownerId, Resource channel) implements AccessQuestion {
         @Override

@@ -90,7 +90,10 @@ public final class CreateOperation {
         TypeBehaviour behaviour = parts.behaviour(type);
         String rawFrom = req.from();
         String name = (String) attrs.remove("rn");
-        if (name != null && Addressing.isVirtual(name)) {
+        if (name != null
+                && (Addressing.isVirtual(name)
+                        || parent.type() == ResourceType.AE
+                                && name.equals(io.citadel.engine.privacy.DataSubjects.ACCESS_LOG))) {
             throw OneM2mException.badRequest("resource name '" + name + "' is reserved");
         }
         parts.acpiValidator().canonicalize(attrs);

@@ -29,7 +29,8 @@ public final class OperateStage implements Stage {
             DeleteOperation delete,
             NotifyOperation notification,
             FanOutOperation fanOut,
-            PollingChannelOperation polling) {
+            PollingChannelOperation polling,
+            io.citadel.engine.operations.AccessLogOperation accessLog) {
 
         OperationPlan plan(
                 RequestPrimitive request,
@@ -39,6 +40,7 @@ public final class OperateStage implements Stage {
             return switch (target.virtual()) {
                 case FAN_OUT -> fanOut.plan(request, originator, target, ctx);
                 case POLLING -> polling.plan(request, originator, target);
+                case ACCESS_LOG -> accessLog.plan(request, target);
                 default ->
                     switch (request.operation()) {
                         case CREATE -> create.plan(request, originator, target, ctx);

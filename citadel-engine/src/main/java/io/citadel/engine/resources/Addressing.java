@@ -134,6 +134,14 @@ public final class Addressing {
                 return new Target(parent.get(), Target.Virtual.POLLING, null);
             }
         }
+        if (last.equals(io.citadel.engine.privacy.DataSubjects.ACCESS_LOG)) {
+            Optional<Resource> parent = parentPath.length() == base.path().length()
+                    ? Optional.of(base)
+                    : repository.findByPath(parentPath.toString());
+            if (parent.isPresent() && parent.get().type() == ResourceType.AE) {
+                return new Target(parent.get(), Target.Virtual.ACCESS_LOG, null);
+            }
+        }
         Resource found = repository
                 .findByPath(parentPath + "/" + last)
                 .orElseThrow(() -> OneM2mException.notFound("no resource '" + relative + "'"));

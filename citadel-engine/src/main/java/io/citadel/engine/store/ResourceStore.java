@@ -29,6 +29,12 @@ public interface ResourceStore extends AutoCloseable {
     /** Resources of one type in creation order, up to {@code limit} (start-up indexes: subscriptions, remote CSEs). */
     List<Resource> ofType(int type, int limit);
 
+    /**
+     * A data subject's resources in creation order, from sequence {@code afterSeq} (exclusive), at most {@code limit}:
+     * those {@code creator} created, and the subtree at {@code aePath} (its {@code <AE>}) when that is not null.
+     */
+    List<Resource> ofSubject(String creator, String aePath, long afterSeq, int limit);
+
     /** IDs of resources whose expiration time is before {@code now}, oldest first. */
     List<String> expired(Instant now, int limit);
 

@@ -54,6 +54,19 @@ public enum Dialect {
                 "CREATE INDEX resources_children ON resources (pi, ty, seq)",
                 "CREATE INDEX resources_parent_seq ON resources (pi, seq)",
                 "CREATE INDEX resources_expiry ON resources (et)",
-                "CREATE INDEX resources_type ON resources (ty, seq)");
+                "CREATE INDEX resources_type ON resources (ty, seq)",
+                // issue 18: a data subject's resources, and who accessed them
+                "CREATE INDEX resources_creator ON resources (creator, seq)",
+                "CREATE TABLE subject_access ("
+                        + " id BIGINT NOT NULL PRIMARY KEY,"
+                        + " subject VARCHAR(1024) NOT NULL,"
+                        + " accessor VARCHAR(1024) NOT NULL,"
+                        + " target VARCHAR(255) NOT NULL,"
+                        + " op VARCHAR(16) NOT NULL,"
+                        + " permitted BOOLEAN NOT NULL,"
+                        + " loa INTEGER,"
+                        + " at BIGINT NOT NULL)",
+                "CREATE INDEX subject_access_subject ON subject_access (subject, id)",
+                "CREATE INDEX subject_access_at ON subject_access (at)");
     }
 }

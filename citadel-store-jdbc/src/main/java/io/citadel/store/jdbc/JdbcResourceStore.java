@@ -165,6 +165,30 @@ public final class JdbcResourceStore implements ResourceStore {
     }
 
     @Override
+    public List<Resource> ofSubject(String creator, String aePath, long afterSeq, int limit) {
+        return reads.with(c -> {
+            PreparedStatement ps;
+            if (aePath == null) {
+                ps = c.prepare("SELECT " + Rows.COLUMNS
+                        + " FROM resources WHERE creator = ? AND seq > ? ORDER BY seq LIMIT ?");
+                ps.setString(1, creator);
+                ps.setLong(2, afterSeq);
+                ps.setInt(3, limit);
+            } else {
+                ps = c.prepare("SELECT " + Rows.COLUMNS + " FROM resources WHERE seq > ?"
+                        + " AND (creator = ? OR path = ? OR (path > ? AND path < ?)) ORDER BY seq LIMIT ?");
+                ps.setLong(1, afterSeq);
+                ps.setString(2, creator);
+                ps.setString(3, aePath);
+                ps.setString(4, aePath + "/"); // the subtree: paths between "<ae>/" and "<ae>0" ('0' follows '/')
+                ps.setString(5, aePath + "0");
+                ps.setInt(6, limit);
+            }
+            return all(ps);
+        });
+    }
+
+    @Override
     public List<String> expired(Instant now, int limit) {
         return reads.with(c -> {
             PreparedStatement ps =
@@ -179,6 +203,11 @@ public final class JdbcResourceStore implements ResourceStore {
             }
             return ids;
         });
+    }
+
+    /** Runs a read on a pooled connection (for the access log, which shares the store's connections). */
+    <T> T read(ConnectionPool.Work<T> work) {
+        return reads.with(work);
     }
 
     @Override

@@ -124,8 +124,55 @@ final class WriterTransaction implements StoreTransaction {
         }
     }
 
+    /** Appends entries of data subjects' access logs (numbered already). */
+    void insertAccesses(List<io.citadel.engine.privacy.SubjectAccess> entries) {
+        try {
+            PreparedStatement ps = connection.prepare("INSERT INTO subject_access"
+                    + " (id, subject, accessor, target, op, permitted, loa, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            for (io.citadel.engine.privacy.SubjectAccess a : entries) {
+                ps.setLong(1, a.id());
+                ps.setString(2, a.subject());
+                ps.setString(3, a.accessor());
+                ps.setString(4, a.target());
+                ps.setString(5, a.operation());
+                ps.setBoolean(6, a.permitted());
+                if (a.assurance() == null) {
+                    ps.setNull(7, java.sql.Types.INTEGER);
+                } else {
+                    ps.setInt(7, a.assurance());
+                }
+                ps.setLong(8, a.time().toEpochMilli());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw JdbcResourceStore.failure("access log", e);
+        }
+    }
+
+    /** Deletes a subject's access log entries, and with {@code before} also everyone's older than it. */
+    int deleteAccesses(String subject, java.time.Instant before) {
+        try {
+            int n = 0;
+            if (subject != null) {
+                PreparedStatement ps = connection.prepare("DELETE FROM subject_access WHERE subject = ?");
+                ps.setString(1, subject);
+                n += ps.executeUpdate();
+            }
+            if (before != null) {
+                PreparedStatement ps = connection.prepare("DELETE FROM subject_access WHERE at < ?");
+                ps.setLong(1, before.toEpochMilli());
+                n += ps.executeUpdate();
+            }
+            return n;
+        } catch (SQLException e) {
+            throw JdbcResourceStore.failure("access log", e);
+        }
+    }
+
     void deleteAll() {
         try {
+            connection.prepare("DELETE FROM subject_access").executeUpdate();
             connection.prepare("DELETE FROM resources").executeUpdate();
         } catch (SQLException e) {
             throw JdbcResourceStore.failure("wipe", e);

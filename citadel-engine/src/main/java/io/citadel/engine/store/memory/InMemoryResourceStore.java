@@ -90,6 +90,19 @@ public final class InMemoryResourceStore implements ResourceStore {
         return resources(read(() -> committed.ofType(type).stream().limit(limit).toList()));
     }
 
+    @Override
+    public List<Resource> ofSubject(String creator, String aePath, long afterSeq, int limit) {
+        requireLimit("read failed", limit);
+        return resources(read(() -> committed.all().stream()
+                .filter(r -> r.seq() > afterSeq)
+                .filter(r -> creator.equals(r.creator())
+                        || aePath != null
+                                && (r.path().equals(aePath) || r.path().startsWith(aePath + "/")))
+                .sorted(java.util.Comparator.comparingLong(Row::seq))
+                .limit(limit)
+                .toList()));
+    }
+
     /** IDs whose expiration time is at or before {@code now} (as the JDBC store's {@code et <= ?}), oldest first. */
     @Override
     public List<String> expired(Instant now, int limit) {

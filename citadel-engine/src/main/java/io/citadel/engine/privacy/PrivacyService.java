@@ -1,0 +1,136 @@
+package io.citadel.engine.privacy;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.citadel.engine.operations.AccessLogOperation;
+import io.citadel.engine.resources.Representation;
+import io.citadel.engine.resources.Resource;
+import io.citadel.engine.store.ResourceStore;
+import io.citadel.protocol.Timestamps;
+import io.citadel.security.OriginatorIds;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the operator does for a data subject (TS 103 645 provisions 8 and 11): export everything the CSE holds about
+ * it as JSON, and read its access log. Exports are streamed page by page, so a subject with many instances needs no
+ * more memory than one page.
+ */
+public final class PrivacyService {
+    private static final int PAGE = 500;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DataSubjects subjects;
+    private final ResourceStore store;
+    private final SubjectAccessLog log;
+    private final Representation representation;
+    private final OriginatorIds ids;
+    private final Clock clock;
+
+    public PrivacyService(
+            DataSubjects subjects,
+            ResourceStore store,
+            SubjectAccessLog log,
+            Representation representation,
+            OriginatorIds ids,
+            Clock clock) {
+        this.subjects = subjects;
+        this.store = store;
+        this.log = log;
+        this.representation = representation;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /** How much an export wrote. */
+    public record Exported(String subject, long resources, long accesses) {}
+
+    /** The normalised data subject for {@code subject} (an AE-ID in any form); refuses what cannot be one. */
+    public String subject(String subject) {
+        if (subject == null || subject.isBlank() || subject.length() > 1024) {
+            throw new IllegalArgumentException("a data subject is an AE-ID");
+        }
+        String normalized = ids.normalize(subject.trim());
+        if (!subjects.isSubject(normalized)) {
+            throw new IllegalArgumentException("a data subject is an AE-ID, not a CSE-ID or the administrator");
+        }
+        return normalized;
+    }
+
+    /** Whether the CSE holds anything of {@code subject}: its {@code <AE>}, a resource it created, or log entries. */
+    public boolean knows(String subject) {
+        String s = subject(subject);
+        return subjects.registeredAe(s).isPresent()
+                || !store.ofSubject(s, null, 0, 1).isEmpty()
+                || !log.read(s, 0, 1).isEmpty();
+    }
+
+    /**
+     * Writes {@code {"subject", "cse", "exportedAt", "resources":[...], "accessLog":[...]}} to {@code out}: every
+     * resource of the subject as a client would retrieve it (no hidden or write-only attribute), then its access
+     * log.
+     *
+     * @throws IllegalArgumentException when the CSE holds nothing of the subject (nothing is written)
+     */
+    public Exported export(String subject, OutputStream out) throws IOException {
+        String s = subject(subject);
+        if (!knows(s)) {
+            throw new IllegalArgumentException("this CSE holds no data of " + s);
+        }
+        log.flush();
+        String aePath = subjects.registeredAe(s).map(Resource::path).orElse(null);
+        long resources = 0;
+        long accesses = 0;
+        try (JsonGenerator g = new JsonFactory(JSON).createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("subject", s);
+            g.writeStringField("cse", ids.cseId());
+            g.writeStringField("exportedAt", Timestamps.format(clock.instant()));
+            g.writeArrayFieldStart("resources");
+            long after = 0;
+            while (true) {
+                List<Resource> page = store.ofSubject(s, aePath, after, PAGE);
+                for (Resource r : page) {
+                    g.writeObject(representation.full(r));
+                    after = r.seq();
+                    resources++;
+                }
+                if (page.size() < PAGE) {
+                    break;
+                }
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("accessLog");
+            long afterId = 0;
+            while (true) {
+                List<SubjectAccess> page = log.read(s, afterId, PAGE);
+                for (SubjectAccess a : page) {
+                    g.writeObject(AccessLogOperation.entry(a));
+                    afterId = a.id();
+                    accesses++;
+                }
+                if (page.size() < PAGE) {
+                    break;
+                }
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        return new Exported(s, resources, accesses);
+    }
+
+    /** The subject's newest {@code limit} access log entries, oldest first. */
+    public List<SubjectAccess> accessLog(String subject, int limit) {
+        return log.latest(subject(subject), limit);
+    }
+
+    /** The subject's {@code <AE>} on this CSE, if it registered here. */
+    public Optional<Resource> registeredAe(String subject) {
+        return subjects.registeredAe(subject(subject));
+    }
+}
