@@ -83,6 +83,23 @@ class DynamicAuthorizationTest {
                 "2",
                 "--grant",
                 "token");
+        cli(
+                "policy",
+                "add",
+                "--data-dir",
+                dasDir.toString(),
+                "--id",
+                "strong-only",
+                "--originator",
+                "//citadel.example/id-in/Cstrong*",
+                "--target",
+                "/id-in/*",
+                "--ops",
+                "2",
+                "--grant",
+                "both",
+                "--min-assurance",
+                "2");
         das = CseProcess.startDas(dasDir);
         String jwks = cli("jwks", "--data-dir", dasDir.toString());
         Files.writeString(configDir.resolve("das.jwks"), jwks);
@@ -100,7 +117,17 @@ class DynamicAuthorizationTest {
         owner = cse.client().as("Cowner");
         assertThat(owner.create("cse-in", 2, ae("owner")).rsc()).isEqualTo(2001);
         Fixtures.register(
-                cse, "Ctok1", "Cstranger", "Cguest1", "Cguest2", "Cguest3", "Cguest5", "Cguest6", "Cguest8", "Cguest9");
+                cse,
+                "Ctok1",
+                "Cstranger",
+                "Cstrong1",
+                "Cguest1",
+                "Cguest2",
+                "Cguest3",
+                "Cguest5",
+                "Cguest6",
+                "Cguest8",
+                "Cguest9");
         silent = new ServerSocket(0);
         Thread acceptor = new Thread(() -> {
             while (!silent.isClosed()) {
@@ -180,6 +207,29 @@ class DynamicAuthorizationTest {
         // no daci, no consultation
         assertThat(cse.client().as("Cguest3").retrieve("cse-in/owner/plain").rsc())
                 .isEqualTo(4103);
+    }
+
+    @Test
+    void a_policy_that_asks_for_a_level_of_assurance_grants_nothing_to_a_lower_one() {
+        assertThat(cli("policy", "list", "--data-dir", dasDir.toString()))
+                .contains("strong-only")
+                .contains("loa>=2");
+        // Cstrong1 comes over plain HTTP (level 1): the consultation says so, and the DAS grants nothing
+        OneM2mResponse weak = cse.client().as("Cstrong1").retrieve("cse-in/owner/box");
+        assertThat(weak.rsc()).isEqualTo(4103);
+        assertThat(weak.text()).contains("denied");
+        OneM2mResponse again = cse.client().as("Cstrong1").retrieve("cse-in/owner/box");
+        assertThat(again.rsc()).isEqualTo(4103);
+        // and no dynamic ACP was stored for it
+        OneM2mHttpClient admin = cse.client().as(CseProcess.ADMIN);
+        OneM2mResponse grants = admin.retrieve("cse-in?fu=1&ty=1&lbl=citadel:dynamic-grant");
+        assertThat(grants.rsc()).isEqualTo(2000);
+        for (String uri : grants.text().replaceAll(".*\\[|\\].*", "").split(",")) {
+            String ri = uri.replace("\"", "").trim();
+            if (!ri.isEmpty()) {
+                assertThat(admin.retrieve(ri).text()).doesNotContain("Cstrong1");
+            }
+        }
     }
 
     /** Not an assertion on time: prints the added latency of a consultation for the notes (loopback, same run). */

@@ -225,6 +225,9 @@ public final class AccessControl {
                     d = again.permitted()
                             ? AccessDecision.permit("after DAS consultation: " + again.reason())
                             : AccessDecision.deny(d.reason() + "; " + o.summary());
+                    if (!again.permitted() && (o.granted() || !o.tokens().isEmpty())) {
+                        dynamic.unavailing(originator, operationBit, target, ctx.receivedAt());
+                    }
                 }
                 if (!d.permitted()) {
                     Optional<AccessDecision> remote =

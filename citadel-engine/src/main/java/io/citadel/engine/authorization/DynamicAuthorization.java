@@ -135,7 +135,7 @@ public final class DynamicAuthorization {
                     "access denied; ask a Dynamic Authorization Server for tokens",
                     Map.of("m2m:tqf", Map.of("dasi", dasi)));
         }
-        String key = originator.normalized() + "\u0000" + target.ri() + "\u0000" + operationBit;
+        String key = denialKey(originator, operationBit, target);
         Instant deniedAt = recentDenials.get(key);
         if (deniedAt != null && deniedAt.plus(NEGATIVE_CACHE).isAfter(ctx.receivedAt())) {
             return Optional.of(new Outcome(List.of(), false, "the DAS denied this moments ago"));
@@ -159,6 +159,20 @@ public final class DynamicAuthorization {
         } finally {
             inFlight.release();
         }
+    }
+
+    /** Who asked what, at which level of assurance: a denial at one level says nothing about a higher one. */
+    private static String denialKey(Originator originator, int operationBit, Resource target) {
+        return originator.normalized() + "\u0000" + target.ri() + "\u0000" + operationBit + "\u0000"
+                + (originator.assurance() == null ? "-" : originator.assurance().level());
+    }
+
+    /**
+     * Remembers that what a DAS granted did not permit the request after all (a grant for a level of assurance the
+     * request does not have, say), so that the next identical request does not ask again for {@code NEGATIVE_CACHE}.
+     */
+    void unavailing(Originator originator, int operationBit, Resource target, Instant when) {
+        remember(denialKey(originator, operationBit, target), when);
     }
 
     private void remember(String key, Instant when) {
@@ -258,7 +272,7 @@ public final class DynamicAuthorization {
         List<String> notes = new ArrayList<>();
         if (dres.get("dai") instanceof Map<?, ?> dai) {
             try {
-                storeGrant(dai, governed, dap);
+                storeGrant(dai, governed, dap, originator);
                 granted = true;
             } catch (OneM2mException e) {
                 notes.add("grant of " + dap + " refused: " + e.getMessage());
@@ -280,6 +294,15 @@ public final class DynamicAuthorization {
         return Optional.of(new Outcome(accepted, granted, summary));
     }
 
+    /** Whether every context of {@code rule} asks for a level of assurance {@code originator} does not have. */
+    private static boolean beyondLevel(AccessControlRule rule, Originator originator) {
+        return !rule.contexts().isEmpty()
+                && rule.contexts().stream()
+                        .allMatch(c -> c.minimumAssurance() != null
+                                && (originator.assurance() == null
+                                        || !originator.assurance().satisfies(c.minimumAssurance())));
+    }
+
     private static boolean isSit(Object v, int expected) {
         return v instanceof Number n
                 ? n.intValue() == expected
@@ -287,7 +310,7 @@ public final class DynamicAuthorization {
     }
 
     /** Stores the DAS grant as an ACP under the CSEBase and indexes it for the governed resource. */
-    private void storeGrant(Map<?, ?> dai, Resource governed, String dap) {
+    private void storeGrant(Map<?, ?> dai, Resource governed, String dap, Originator originator) {
         Instant now = Instant.now();
         Instant until = now.plus(security.maxGrantLifetime());
         if (dai.get("pl") instanceof String pl) {
@@ -303,10 +326,14 @@ public final class DynamicAuthorization {
         requested.put("pvs", Map.of("acr", List.of(Map.of("acor", List.of(settings.cseId()), "acop", 14L))));
         Map<String, Object> attrs =
                 schema.validate(ResourceType.ACCESS_CONTROL_POLICY, Operation.CREATE, requested, false);
-        AccessControlRule.firstDefect(AccessControlRule.parseSet(attrs.get("pv"), ids))
-                .ifPresent(d -> {
-                    throw OneM2mException.badRequest(d);
-                });
+        List<AccessControlRule> rules = AccessControlRule.parseSet(attrs.get("pv"), ids);
+        AccessControlRule.firstDefect(rules).ifPresent(d -> {
+            throw OneM2mException.badRequest(d);
+        });
+        if (!rules.isEmpty() && rules.stream().allMatch(r -> beyondLevel(r, originator))) {
+            throw OneM2mException.badRequest(
+                    "it asks for a level of assurance this request does not have; nothing stored");
+        }
         String ri = Ids.next("acp");
         String rn = "dynacp-" + ri;
         Map<String, Object> all =

@@ -98,7 +98,7 @@ public final class EsprimStage implements Stage {
                         SecurityInfo.esprimCredential(opened.suid(), opened.keyId()),
                         Set.of(originator),
                         io.citadel.credentials.Credential.Kind.END_TO_END,
-                        SecurityInfo.esprimAssurance(opened.suid())),
+                        SecurityInfo.esprimAssurance(exchange.context().association(), originator)),
                 false,
                 exchange.context().receivedAt());
         ResponsePrimitive answer = pipeline.handle(

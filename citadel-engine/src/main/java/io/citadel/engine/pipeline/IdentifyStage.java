@@ -73,12 +73,15 @@ public final class IdentifyStage implements Stage {
     }
 
     /**
-     * The originator's level of assurance: asserted without an association, the association's own when it proved
-     * the originator, and unknown (null) when the hop only relayed it for an entity behind another CSE.
+     * The originator's level of assurance: the association's own when it proved the originator; asserted without an
+     * association for this CSE's AEs and a CSE that speaks for itself (a lab's insecure peer); unknown (null) for an
+     * entity behind another CSE, relayed over an association or (in a lab) without one.
      */
-    private static LevelOfAssurance assurance(SecurityAssociation sa, String normalized) {
+    private LevelOfAssurance assurance(SecurityAssociation sa, String normalized) {
         if (sa == null) {
-            return LevelOfAssurance.ASSERTED;
+            return normalized.isEmpty() || ownStem(normalized) != null || isCseId(normalized)
+                    ? LevelOfAssurance.ASSERTED
+                    : null;
         }
         return sa.allows(normalized) ? sa.assurance() : null;
     }

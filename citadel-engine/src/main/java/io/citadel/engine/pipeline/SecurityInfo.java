@@ -2,7 +2,6 @@ package io.citadel.engine.pipeline;
 
 import io.citadel.credentials.LevelOfAssurance;
 import io.citadel.credentials.SecurityAssociation;
-import io.citadel.e2e.escertke.EsCertKeTerminal;
 import io.citadel.engine.resources.Target;
 import io.citadel.protocol.Operation;
 import io.citadel.protocol.RequestPrimitive;
@@ -39,11 +38,16 @@ final class SecurityInfo {
     }
 
     /**
-     * The level of assurance of a request an ESPrim object protected: a key agreed by ESCertKE (SUID 43) is as strong
-     * as the certificate that agreed it; a pre-provisioned, MEF- or MAF-brokered key (13, 23, 33) as a shared key.
+     * The level of assurance of a request an ESPrim object protected: that of a shared key, whatever the SUID. A key
+     * ESCertKE agreed (43) counts no higher, since its initiators' certificates are pinned by the operator
+     * ({@code --escertke-initiators}), not validated against a CA, as a registered raw public key is. When the hop's
+     * own association proved the same originator more strongly, that level stands.
      */
-    static LevelOfAssurance esprimAssurance(int suid) {
-        return suid == EsCertKeTerminal.SUID ? LevelOfAssurance.CERTIFIED : LevelOfAssurance.SHARED_KEY;
+    static LevelOfAssurance esprimAssurance(SecurityAssociation hop, String originator) {
+        LevelOfAssurance endToEnd = LevelOfAssurance.SHARED_KEY;
+        return hop != null && hop.allows(originator) && hop.assurance().satisfies(endToEnd)
+                ? hop.assurance()
+                : endToEnd;
     }
 
     /** Whether the request is the inner request of an ESPrim object (its association is a pairwise key). */

@@ -108,7 +108,12 @@ class IdentifyStageTest {
         StageFixture.Run labRun =
                 new StageFixture.Run(new IdentifyStage(lab, StageFixture.IDS, fixture.repository, fixture.remotes));
         assertThat(labRun.handle(from("/id-mn")).status()).isEqualTo(ResponseStatusCode.OK);
+        assertThat(labRun.reached.get(0).get(Authentication.KEY).assurance()).isEqualTo(LevelOfAssurance.ASSERTED);
         assertThat(labRun.handle(from("/id-asn")).status()).isEqualTo(ResponseStatusCode.SECURITY_ASSOCIATION_REQUIRED);
+        // an entity behind the lab peer, relayed without any association: no level, not even 1
+        labRun.reached.clear();
+        assertThat(labRun.handle(from("/id-mn/Cbehind")).status()).isEqualTo(ResponseStatusCode.OK);
+        assertThat(labRun.reached.get(0).get(Authentication.KEY).assurance()).isNull();
     }
 
     @Test

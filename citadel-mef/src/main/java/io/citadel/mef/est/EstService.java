@@ -119,7 +119,7 @@ public final class EstService {
             throw EstException.unauthorized("this enrolee is enrolled already; it re-enrols with its certificate");
         }
         CertificationRequestCheck.Checked request = CertificationRequestCheck.check(body, encoding, policy, true);
-        return issue(policy, null, request.key(), subjectFor(policy, request.evidence()));
+        return issue(policy, null, request.key(), subjectFor(policy, request.evidence()), policy.hardwareKey());
     }
 
     /**
@@ -147,7 +147,17 @@ public final class EstService {
             throw EstException.unauthorized("re-enrolment needs the certificate the MEF issued this enrolee last");
         }
         CertificationRequestCheck.Checked request = CertificationRequestCheck.check(body, encoding, policy, false);
-        return issue(policy, held, request.key(), subjectFor(policy, request.evidence()));
+        // the operator vouched for the key made in hardware, which a device keeps: a new key is not that key
+        boolean sameHardwareKey = policy.hardwareKey()
+                && request.key().equals(current.getPublicKey())
+                && io.citadel.tls.HardwareKeyIssuers.statesHardwareKey(current);
+        if (policy.hardwareKey() && !sameHardwareKey) {
+            AUDIT.log(
+                    System.Logger.Level.WARNING,
+                    "re-enrolment of " + enrolee
+                            + " with another key: its certificate no longer states a hardware key");
+        }
+        return issue(policy, held, request.key(), subjectFor(policy, request.evidence()), sameHardwareKey);
     }
 
     /**
@@ -184,8 +194,9 @@ public final class EstService {
                 403, verdict == null ? "the device's firmware is not trusted" : "the device's firmware is restricted");
     }
 
+    /** @param hardwareKey whether the certificate states that the key is kept in hardware (level of assurance 4) */
     private X509Certificate issue(
-            EnrolmentPolicy policy, BigInteger expected, PublicKey key, EnrolmentSubject subject) {
+            EnrolmentPolicy policy, BigInteger expected, PublicKey key, EnrolmentSubject subject, boolean hardwareKey) {
         Instant now = clock.instant();
         X509Certificate issued = ca.certify(
                 key,
@@ -195,7 +206,7 @@ public final class EstService {
                 now.plus(policy.lifetime()),
                 subject.type() == EnrolmentSubject.Type.CSE_ID,
                 true,
-                policy.hardwareKey() ? List.of(LevelOfAssurance.HARDWARE_KEY_POLICY) : List.of());
+                hardwareKey ? List.of(LevelOfAssurance.HARDWARE_KEY_POLICY) : List.of());
         if (!enrolments.advance(policy, expected, issued.getSerialNumber())) {
             throw EstException.unauthorized("another enrolment of this enrolee came first");
         }

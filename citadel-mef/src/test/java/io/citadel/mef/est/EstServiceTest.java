@@ -232,6 +232,31 @@ class EstServiceTest {
     }
 
     @Test
+    void a_re_enrolment_with_another_key_no_longer_states_a_hardware_key_and_one_with_the_same_key_does()
+            throws Exception {
+        enrolments.put(EnrolmentPolicy.withPassword("kpm-dev2", DEV2, Duration.ofDays(30), PASSWORD)
+                .withHardwareKey(true));
+        KeyPair factory = p256();
+        X509Certificate first = certificateIn(est.simpleEnroll("kpm-dev2", csr(factory, PASSWORD, "SHA256withECDSA")));
+        assertThat(HardwareKeyIssuers.statesHardwareKey(first)).isTrue();
+        X509Certificate renewed =
+                certificateIn(est.simpleReenroll("kpm-dev2", first, csr(factory, null, "SHA256withECDSA")));
+        assertThat(HardwareKeyIssuers.statesHardwareKey(renewed))
+                .as("the same key: a renewal")
+                .isTrue();
+        X509Certificate software =
+                certificateIn(est.simpleReenroll("kpm-dev2", renewed, csr(p256(), null, "SHA256withECDSA")));
+        assertThat(HardwareKeyIssuers.statesHardwareKey(software))
+                .as("a key the device made anew is not the key the operator vouched for")
+                .isFalse();
+        X509Certificate back =
+                certificateIn(est.simpleReenroll("kpm-dev2", software, csr(factory, null, "SHA256withECDSA")));
+        assertThat(HardwareKeyIssuers.statesHardwareKey(back))
+                .as("once lost, a re-enrolment does not win the vouching back")
+                .isFalse();
+    }
+
+    @Test
     void re_enrolment_needs_the_certificate_issued_last() throws Exception {
         assertThatThrownBy(() -> est.simpleReenroll("kpm-dev1", null, csr(p256(), null, "SHA256withECDSA")))
                 .hasMessage("this enrolee has no certificate to re-enrol with");
