@@ -436,7 +436,7 @@ class StartupSafetyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pki", "credentials", "das", "revoke-token"})
+    @ValueSource(strings = {"pki", "credentials", "das", "revoke-token", "privacy"})
     void each_command_has_its_own_help(String command) throws Exception {
         Run r = run(command, "--help");
         assertThat(r.exit()).isZero();

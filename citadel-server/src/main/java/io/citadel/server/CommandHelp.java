@@ -19,7 +19,22 @@ final class CommandHelp {
               maf            run an M2M Authentication Function (keys brokered between AEs and CSEs)
               device         run a small device that enrols itself with a MEF and registers its AE
               revoke-token   revoke a token by its ID, also in a running CSE
+              privacy        export a data subject's data, read its access log (through the admin API)
 
+            """;
+
+    static final String PRIVACY = """
+            Usage: citadel privacy export|access-log --subject AE-ID --admin-port P [options]
+
+            A data subject's rights, through the running CSE's admin API (loopback; the bearer token of
+            --admin-token-file, by default DATA-DIR/admin-api.token). A data subject is an AE: its <AE> and
+            everything under it, and every resource it created elsewhere.
+
+              citadel privacy export     --subject Cdev --admin-port 8445 [--out dev.json] [--data-dir data]
+                  everything the CSE holds of the subject, and its access log, as JSON (0600); without --out
+                  the file stays in DATA-DIR/exports/
+              citadel privacy access-log --subject Cdev --admin-port 8445 [--limit 100]
+                  who accessed the subject's resources: one JSON line per access, oldest first
             """;
 
     static final String PKI = """
@@ -148,6 +163,7 @@ final class CommandHelp {
             case "maf" -> MAF;
             case "device" -> DEVICE;
             case "revoke-token" -> REVOKE_TOKEN;
+            case "privacy" -> PRIVACY;
             case "help", "--help", "-h" -> TOP + Configuration.help();
             default -> null;
         };

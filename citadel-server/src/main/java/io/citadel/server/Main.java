@@ -43,6 +43,9 @@ public final class Main {
         if (list.get(0).equals("credentials")) {
             return CredentialsCommand.run(list.subList(1, list.size()), out, err);
         }
+        if (list.get(0).equals("privacy")) {
+            return PrivacyCommand.run(list.subList(1, list.size()), out, err);
+        }
         if (list.get(0).equals("revoke-token")) {
             return revokeToken(list.subList(1, list.size()), out, err);
         }

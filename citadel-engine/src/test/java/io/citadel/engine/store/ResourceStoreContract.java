@@ -678,4 +678,40 @@ public abstract class ResourceStoreContract {
             throw new IllegalStateException(e);
         }
     }
+
+    private static Resource by(String creator, String ri, String pi, String path, long seq) {
+        return new Resource(
+                ri,
+                ResourceType.CONTAINER,
+                pi,
+                path.substring(path.lastIndexOf('/') + 1),
+                path,
+                seq,
+                creator,
+                Map.of());
+    }
+
+    @Test
+    void a_subjects_resources_are_its_subtree_and_what_it_created_elsewhere_in_creation_order() {
+        write(tx -> {
+            tx.insert(by("/id-in/Cdev", "ae", "root", "root/dev", 1));
+            tx.insert(by("/id-in/Cdev", "c1", "ae", "root/dev/c1", 2));
+            tx.insert(by("/id-in/Capp", "c2", "ae", "root/dev/c2", 3)); // someone else's, under the subject's AE
+            tx.insert(by("/id-in/Capp", "sib", "root", "root/dev2", 4)); // a sibling whose name starts alike
+            tx.insert(by("/id-in/Capp", "sibc", "sib", "root/dev2/x", 5));
+            tx.insert(by("/id-in/Cdev", "far", "sib", "root/dev2/far", 6)); // the subject's, elsewhere
+            tx.insert(by("/id-in/Capp", "devx", "root", "root/dev0", 7)); // '0' follows '/'
+            return null;
+        });
+        assertThat(store.ofSubject("/id-in/Cdev", "root/dev", 0, 100))
+                .extracting(Resource::ri)
+                .containsExactly("ae", "c1", "c2", "far");
+        assertThat(store.ofSubject("/id-in/Cdev", "root/dev", 2, 2))
+                .extracting(Resource::ri)
+                .containsExactly("c2", "far");
+        assertThat(store.ofSubject("/id-in/Cdev", null, 0, 100))
+                .extracting(Resource::ri)
+                .containsExactly("ae", "c1", "far");
+        assertThat(store.ofSubject("/id-in/Cnobody", null, 0, 100)).isEmpty();
+    }
 }
