@@ -53,7 +53,7 @@ class ReadmeWalkthroughTest {
 
     @Test
     void the_readme_privacy_steps_work_as_written() throws Exception {
-        String text = runBlock("privacy-walkthrough", Map.of("8443", freePort()));
+        String text = runBlock("privacy-walkthrough", Map.of("8443", freePort(), "8445", freePort()));
         assertThat(text)
                 .containsSubsequence(
                         "X-M2M-RSC: 2001", // the AE
@@ -64,7 +64,9 @@ class ReadmeWalkthroughTest {
                         "X-M2M-RSC: 2001", // the containers
                         "X-M2M-RSC: 2000",
                         "X-M2M-RSC: 4103",
-                        "DENY originator=/id-in/Cdev target=");
+                        "DENY originator=/id-in/Cdev target=",
+                        "X-M2M-RSC: 2000", // its own access log
+                        "exported /id-in/Cdev: 5 resources");
         assertThat(text).containsPattern("DENY originator=/id-in/Cdev target=\\S+ op=RETRIEVE loa=2");
     }
 
