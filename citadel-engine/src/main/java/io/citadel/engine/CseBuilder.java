@@ -333,7 +333,14 @@ public final class CseBuilder {
                 options.revocations(),
                 esi == null ? null : esi::esi,
                 new io.citadel.engine.privacy.PrivacyService(
-                        dataSubjects, store, accessLog, representation, ids, Clock.systemUTC()),
+                        dataSubjects,
+                        store,
+                        accessLog,
+                        representation,
+                        ids,
+                        Clock.systemUTC(),
+                        ri -> delete.delete(ri, null).isPresent(),
+                        dispatcher::discard),
                 esi == null
                         ? closing(List.of(reaper, fanOut, announcer, nonBlocking, notifier, accessLog), esprimSender)
                         : closing(

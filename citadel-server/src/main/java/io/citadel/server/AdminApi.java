@@ -74,7 +74,8 @@ final class AdminApi implements AutoCloseable {
             Path dataDir,
             java.io.PrintStream announce,
             CredentialAdmin credentials,
-            io.citadel.engine.privacy.PrivacyService privacy)
+            io.citadel.engine.privacy.PrivacyService privacy,
+            ErasureJournal erasures)
             throws InterruptedException {
         if (config.get(ConfigKey.ADMIN_PORT) == null) {
             return null;
@@ -92,7 +93,7 @@ final class AdminApi implements AutoCloseable {
                 new AdminRoutes(
                         credentials,
                         () -> KeyProtection.of(config, dataDir),
-                        privacy == null ? null : new PrivacyAdmin(privacy, dataDir.resolve("exports"))));
+                        privacy == null ? null : new PrivacyAdmin(privacy, dataDir.resolve("exports"), erasures)));
         announce.println("Citadel admin API listening on http://" + host + ":" + api.port()
                 + "/admin/ (bearer token in " + tokenFile + ")");
         return api;

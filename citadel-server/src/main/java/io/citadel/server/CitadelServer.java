@@ -286,7 +286,9 @@ public final class CitadelServer implements AutoCloseable {
             if (server.coap != null && server.coap.securePort() >= 0) {
                 announce.println("Citadel CoAP over DTLS listening on udp port " + server.coap.securePort());
             }
-            server.adminApi = AdminApi.start(config, dataDir, announce, credentials, cse.privacy());
+            ErasureJournal erasures = new ErasureJournal(dataDir.resolve("erasures.pending"));
+            erasures.resume(cse.privacy()); // an erasure a stop interrupted is finished before the CSE is ready
+            server.adminApi = AdminApi.start(config, dataDir, announce, credentials, cse.privacy(), erasures);
             for (KeyProtection.Entry key : KeyProtection.of(config, dataDir)) {
                 announce.println("Citadel key protection: " + key.key() + ": " + key.level());
                 if (key.clearAtRest() && key.key().startsWith("tls-key")) {
@@ -393,7 +395,7 @@ public final class CitadelServer implements AutoCloseable {
         boolean sync = config.getBoolean(ConfigKey.STORAGE_SYNC);
         String url = config.get(ConfigKey.DB_URL);
         if (url == null || url.isBlank()) {
-            return StoreSettings.embedded(dataDir, sync);
+            return StoreSettings.embedded(dataDir, sync).withSubjectKeys(dataDir.resolve(SUBJECT_KEYS));
         }
         String password = System.getenv("CITADEL_DB_PASSWORD");
         String file = config.get(ConfigKey.DB_PASSWORD_FILE);
@@ -405,8 +407,12 @@ public final class CitadelServer implements AutoCloseable {
                 throw new IllegalArgumentException("cannot read --db-password-file " + file);
             }
         }
-        return new StoreSettings(url, config.get(ConfigKey.DB_USER), password, 8, sync);
+        return new StoreSettings(url, config.get(ConfigKey.DB_USER), password, 8, sync)
+                .withSubjectKeys(dataDir.resolve(SUBJECT_KEYS));
     }
+
+    /** The data subjects' content keys, beside the database (never in it): see {@code docs/privacy.md}. */
+    static final String SUBJECT_KEYS = "subject-keys.json";
 
     static CseSettings cseSettings(Configuration config, String admin, String host, int port) {
         int type = switch (config.get(ConfigKey.CSE_TYPE).toUpperCase(Locale.ROOT)) {

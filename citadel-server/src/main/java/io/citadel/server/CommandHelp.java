@@ -24,7 +24,7 @@ final class CommandHelp {
             """;
 
     static final String PRIVACY = """
-            Usage: citadel privacy export|access-log --subject AE-ID --admin-port P [options]
+            Usage: citadel privacy export|access-log|erase --subject AE-ID --admin-port P [options]
 
             A data subject's rights, through the running CSE's admin API (loopback; the bearer token of
             --admin-token-file, by default DATA-DIR/admin-api.token). A data subject is an AE: its <AE> and
@@ -35,6 +35,9 @@ final class CommandHelp {
                   the file stays in DATA-DIR/exports/
               citadel privacy access-log --subject Cdev --admin-port 8445 [--limit 100]
                   who accessed the subject's resources: one JSON line per access, oldest first
+              citadel privacy erase      --subject Cdev --admin-port 8445
+                  deletes everything of the subject (its <AE> subtree, what it created, undelivered
+                  notifications, its access log) and destroys the keys its stored data was encrypted under
             """;
 
     static final String PKI = """

@@ -23,6 +23,8 @@ import java.util.logging.Logger;
  * POST   export              {"subject": AE-ID} → 201 {"file", "subject", "resources", "accessLog"}: the subject's data
  *                            as JSON in {@code data-dir/exports/} (0600), for the operator to hand over and delete
  * GET    access-log?subject=AE-ID[&amp;limit=N]   the subject's newest entries (at most 1000), oldest first
+ * POST   erase               {"subject": AE-ID} → 200 {"subject", "resources", "notifications", "accessLog", "keys"}:
+ *                            everything of the subject deleted, its content keys destroyed ({@link ErasureJournal})
  * </pre>
  * A subject the CSE holds nothing of is 404; every export is written to the audit log.
  */
@@ -36,10 +38,12 @@ final class PrivacyAdmin {
 
     private final PrivacyService privacy;
     private final Path exports;
+    private final ErasureJournal erasures;
 
-    PrivacyAdmin(PrivacyService privacy, Path exports) {
+    PrivacyAdmin(PrivacyService privacy, Path exports, ErasureJournal erasures) {
         this.privacy = privacy;
         this.exports = exports;
+        this.erasures = erasures;
     }
 
     AdminRoutes.Reply handle(String method, String uri, byte[] body) throws IOException {
@@ -49,11 +53,14 @@ final class PrivacyAdmin {
         return switch (what) {
             case "export", "export/" -> method.equals("POST") ? export(body) : notAllowed("POST");
             case "access-log", "access-log/" -> method.equals("GET") ? accessLog(query) : notAllowed("GET");
-            default -> AdminRoutes.Reply.error(404, "no such admin resource; see /admin/privacy/{export,access-log}");
+            case "erase", "erase/" -> method.equals("POST") ? erase(body) : notAllowed("POST");
+            default ->
+                AdminRoutes.Reply.error(404, "no such admin resource; see /admin/privacy/{export,access-log,erase}");
         };
     }
 
-    private AdminRoutes.Reply export(byte[] body) throws IOException {
+    /** The subject of a {@code {"subject": "<AE-ID>"}} body, normalised. */
+    private String subjectIn(byte[] body) {
         Map<?, ?> request;
         try {
             request = JSON.readValue(body, Map.class);
@@ -63,7 +70,26 @@ final class PrivacyAdmin {
         if (request == null || !(request.get("subject") instanceof String given) || request.size() != 1) {
             throw new IllegalArgumentException("the body must be {\"subject\": \"<AE-ID>\"}");
         }
-        String subject = privacy.subject(given);
+        return privacy.subject(given);
+    }
+
+    private AdminRoutes.Reply erase(byte[] body) {
+        String subject = subjectIn(body);
+        if (!privacy.knows(subject)) {
+            return AdminRoutes.Reply.error(404, "this CSE holds no data of " + subject);
+        }
+        PrivacyService.Erased done = erasures.erase(privacy, subject, "admin-api");
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("subject", done.subject());
+        reply.put("resources", done.resources());
+        reply.put("notifications", done.notifications());
+        reply.put("accessLog", done.accesses());
+        reply.put("keys", done.keys());
+        return AdminRoutes.Reply.json(200, reply);
+    }
+
+    private AdminRoutes.Reply export(byte[] body) throws IOException {
+        String subject = subjectIn(body);
         if (!privacy.knows(subject)) {
             return AdminRoutes.Reply.error(404, "this CSE holds no data of " + subject);
         }

@@ -30,8 +30,8 @@ final class PrivacyCommand {
     private PrivacyCommand() {}
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
-        if (args.isEmpty() || !List.of("export", "access-log").contains(args.get(0))) {
-            err.println("usage: citadel privacy export|access-log --subject AE-ID --admin-port P [--out FILE]"
+        if (args.isEmpty() || !List.of("export", "access-log", "erase").contains(args.get(0))) {
+            err.println("usage: citadel privacy export|access-log|erase --subject AE-ID --admin-port P [--out FILE]"
                     + " [--limit N] [--data-dir DIR]");
             return 2;
         }
@@ -75,6 +75,24 @@ final class PrivacyCommand {
                 }
                 out.println("exported " + done.get("subject") + ": " + done.get("resources") + " resources, "
                         + done.get("accessLog") + " access log entries, to " + file);
+                return 0;
+            }
+            if (args.get(0).equals("erase")) {
+                HttpResponse<String> rsp = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "erase"))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        JSON.writeValueAsString(Map.of("subject", subject))))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (rsp.statusCode() != 200) {
+                    return refused(rsp, err);
+                }
+                Map<?, ?> done = JSON.readValue(rsp.body(), Map.class);
+                out.println("erased " + done.get("subject") + ": " + done.get("resources") + " resources, "
+                        + done.get("notifications") + " undelivered notifications, " + done.get("accessLog")
+                        + " access log entries, " + done.get("keys") + " content keys destroyed");
                 return 0;
             }
             String limit = parsed.option("limit") == null ? "100" : parsed.option("limit");

@@ -86,6 +86,18 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops what a deleted subscription's lanes still hold (an erased data subject's notifications): nothing queued is
+     * sent any more; one already on its way cannot be called back. Returns how many were dropped.
+     */
+    public int discard(String subscription) {
+        int dropped = 0;
+        for (Lane lane : lanesOf(subscription)) {
+            dropped += lane.discard();
+        }
+        return dropped;
+    }
+
     /** Counters per target of a subscription, in the order its targets were first used. */
     public List<DeliveryStats> stats(String subscription) {
         List<DeliveryStats> out = new ArrayList<>();
@@ -188,6 +200,19 @@ public final class NotificationDispatcher implements AutoCloseable {
             agn.put("m2m:agn", Map.of("m2m:sgn", sgns));
             push(agn);
             pump();
+        }
+
+        synchronized int discard() {
+            retired = true;
+            int discarded = 0;
+            while (queue.size() > (inFlight ? 1 : 0)) {
+                queue.removeLast();
+                pendingTotal.decrementAndGet();
+                discarded++;
+            }
+            dropped += discarded;
+            removeIfIdle();
+            return discarded;
         }
 
         synchronized void retire() {

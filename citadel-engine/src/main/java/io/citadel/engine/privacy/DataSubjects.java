@@ -47,6 +47,14 @@ public final class DataSubjects {
                 && !IdentifyStage.isCseId(normalized);
     }
 
+    /**
+     * The resource ID an {@code <AE>} of this CSE registered as {@code subject} has or had (its AE-ID-Stem), whether
+     * or not it is registered now; empty for an AE-ID of another CSE.
+     */
+    public Optional<String> aeResourceId(String subject) {
+        return Optional.ofNullable(ownStem(subject));
+    }
+
     /** The {@code <AE>} of this CSE registered as {@code subject}, if there is one. */
     public Optional<Resource> registeredAe(String subject) {
         String stem = ownStem(subject);

@@ -31,14 +31,24 @@ public final class PrivacyService {
     private final Representation representation;
     private final OriginatorIds ids;
     private final Clock clock;
+    private final java.util.function.Predicate<String> delete;
+    private final java.util.function.ToIntFunction<String> discardNotifications;
 
+    /**
+     * @param delete deletes a resource by ID as a DELETE does (notifications, de-announcement), false when it is gone
+     * @param discardNotifications drops what a subscription's notification queues still hold
+     */
     public PrivacyService(
             DataSubjects subjects,
             ResourceStore store,
             SubjectAccessLog log,
             Representation representation,
             OriginatorIds ids,
-            Clock clock) {
+            Clock clock,
+            java.util.function.Predicate<String> delete,
+            java.util.function.ToIntFunction<String> discardNotifications) {
+        this.delete = delete;
+        this.discardNotifications = discardNotifications;
         this.subjects = subjects;
         this.store = store;
         this.log = log;
@@ -122,6 +132,64 @@ public final class PrivacyService {
             g.writeEndObject();
         }
         return new Exported(s, resources, accesses);
+    }
+
+    /** What an erasure removed. */
+    public record Erased(String subject, long resources, int notifications, int accesses, int keys) {}
+
+    /**
+     * Erases everything the CSE holds of {@code subject}: its {@code <AE>} with everything under it (as a DELETE does:
+     * subscribers are told, announced copies are de-announced), every resource it created elsewhere, the undelivered
+     * notifications of the subscriptions among them, its access log, and, where the store keeps data at rest, the
+     * content keys its rows were encrypted under, so that no copy of them can be read any more.
+     *
+     * @param resuming true to finish an erasure that stopped halfway (the subject may already look unknown)
+     * @throws IllegalArgumentException for what is not a subject, or (unless resuming) one the CSE holds nothing of
+     */
+    public Erased erase(String subject, boolean resuming) {
+        String s = subject(subject);
+        if (!resuming && !knows(s)) {
+            throw new IllegalArgumentException("this CSE holds no data of " + s);
+        }
+        Optional<Resource> ae = subjects.registeredAe(s);
+        String aePath = ae.map(Resource::path).orElse(null);
+        List<String> subscriptions = new java.util.ArrayList<>();
+        long resources = 0;
+        long after = 0;
+        while (true) {
+            List<Resource> page = store.ofSubject(s, aePath, after, PAGE);
+            for (Resource r : page) {
+                if (r.type() == io.citadel.protocol.ResourceType.SUBSCRIPTION) {
+                    subscriptions.add(r.ri());
+                }
+                after = r.seq();
+                resources++;
+            }
+            if (page.size() < PAGE) {
+                break;
+            }
+        }
+        ae.ifPresent(r -> delete.test(r.ri()));
+        while (true) { // what it created elsewhere; a parent's deletion may take children with it
+            List<Resource> page = store.ofSubject(s, null, 0, PAGE);
+            if (page.isEmpty()) {
+                break;
+            }
+            boolean progress = false;
+            for (Resource r : page) {
+                progress |= delete.test(r.ri());
+            }
+            if (!progress) {
+                throw new IllegalStateException("resources of " + s + " could not be deleted; the erasure stopped");
+            }
+        }
+        int notifications = 0;
+        for (String sub : subscriptions) {
+            notifications += discardNotifications.applyAsInt(sub);
+        }
+        int accesses = log.erase(s);
+        int keys = store.eraseSubjectKeys(subjects.aeResourceId(s).orElse(null), s);
+        return new Erased(s, resources, notifications, accesses, keys);
     }
 
     /** The subject's newest {@code limit} access log entries, oldest first. */

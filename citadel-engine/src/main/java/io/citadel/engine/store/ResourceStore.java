@@ -35,6 +35,15 @@ public interface ResourceStore extends AutoCloseable {
      */
     List<Resource> ofSubject(String creator, String aePath, long afterSeq, int limit);
 
+    /**
+     * Makes an erased data subject's deleted rows unreadable where the store keeps data at rest: destroys the content
+     * keys of the {@code <AE>} {@code aeResourceId} (may be null) and of {@code creator}. Returns how many keys went;
+     * a store that keeps nothing at rest has none.
+     */
+    default int eraseSubjectKeys(String aeResourceId, String creator) {
+        return 0;
+    }
+
     /** IDs of resources whose expiration time is before {@code now}, oldest first. */
     List<String> expired(Instant now, int limit);
 

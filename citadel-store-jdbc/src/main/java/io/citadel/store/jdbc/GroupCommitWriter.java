@@ -29,6 +29,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private static final int MAX_QUEUE = 100_000;
 
     private final StoreSettings settings;
+    private final Rows rows;
     private final Dialect dialect;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>(MAX_QUEUE);
     private final Thread thread;
@@ -44,7 +45,8 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    GroupCommitWriter(StoreSettings settings, Dialect dialect) {
+    GroupCommitWriter(StoreSettings settings, Dialect dialect, Rows rows) {
+        this.rows = rows;
         this.settings = settings;
         this.dialect = dialect;
         this.connection = new PooledConnection(ConnectionPool.open(settings, false));
@@ -110,7 +112,7 @@ final class GroupCommitWriter implements AutoCloseable {
         List<Throwable> failures = new ArrayList<>(batch.size());
         List<Change> changes = new ArrayList<>();
         long startSequence = sequence;
-        WriterTransaction tx = new WriterTransaction(connection, sequence);
+        WriterTransaction tx = new WriterTransaction(connection, sequence, rows);
         try {
             for (Pending<?> p : batch) {
                 Savepoint sp = batch.size() > 1 ? c.setSavepoint() : null;

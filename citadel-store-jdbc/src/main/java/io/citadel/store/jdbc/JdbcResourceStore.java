@@ -30,8 +30,11 @@ public final class JdbcResourceStore implements ResourceStore {
             "SELECT " + Rows.COLUMNS + " FROM resources WHERE pi = ? AND ty = ? ORDER BY seq ASC LIMIT ?";
 
     private final InstanceLock lock;
+    private final StoreSettings settings;
+    private final Dialect dialect;
     private final ConnectionPool reads;
     private final GroupCommitWriter writer;
+    private final Rows rows;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
@@ -42,13 +45,16 @@ public final class JdbcResourceStore implements ResourceStore {
      */
     public JdbcResourceStore(StoreSettings settings) {
         Dialect dialect = Dialect.ofUrl(settings.jdbcUrl());
+        this.settings = settings;
+        this.dialect = dialect;
         this.lock = InstanceLock.acquire(settings, dialect);
         ConnectionPool pool = null;
         try {
             Migrations.run(settings, dialect);
+            this.rows = new Rows(settings.subjectKeys() == null ? null : subjectCipher(settings));
             pool = new ConnectionPool(settings, settings.readConnections());
             this.reads = pool;
-            this.writer = new GroupCommitWriter(settings, dialect);
+            this.writer = new GroupCommitWriter(settings, dialect, rows);
         } catch (RuntimeException e) {
             if (pool != null) {
                 pool.close();
@@ -56,6 +62,46 @@ public final class JdbcResourceStore implements ResourceStore {
             lock.close();
             throw e;
         }
+    }
+
+    /** The subjects' content keys, and the {@code <AE>}s whose subtrees they cover, as the database has them. */
+    private static SubjectCipher subjectCipher(StoreSettings settings) {
+        SubjectCipher cipher = new SubjectCipher(new SubjectKeyRing(settings.subjectKeys()));
+        try (java.sql.Connection c = ConnectionPool.open(settings, true);
+                PreparedStatement ps = c.prepareStatement("SELECT path, ri FROM resources WHERE ty = ?")) {
+            ps.setInt(1, io.citadel.protocol.ResourceType.AE.code());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    cipher.aeAt(rs.getString(1), rs.getString(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the registered AEs: " + e.getMessage(), e);
+        }
+        return cipher;
+    }
+
+    /**
+     * Makes a data subject's rows unreadable at rest: destroys the content key of the {@code <AE>} with resource ID
+     * {@code aeResourceId} (when not null) and that of {@code creator}, then asks the database to reclaim the space
+     * of deleted rows. Returns how many keys went (0 when the store keeps bodies in clear).
+     */
+    @Override
+    public int eraseSubjectKeys(String aeResourceId, String creator) {
+        SubjectCipher cipher = rows.cipher();
+        int destroyed = cipher == null ? 0 : cipher.destroy(aeResourceId, creator);
+        String reclaim = dialect == Dialect.POSTGRESQL ? "VACUUM resources" : "CHECKPOINT SYNC";
+        try (java.sql.Connection c = ConnectionPool.open(settings, true);
+                java.sql.Statement st = c.createStatement()) {
+            st.execute(reclaim);
+            if (dialect == Dialect.POSTGRESQL) {
+                st.execute("VACUUM subject_access");
+            }
+        } catch (SQLException | StoreException e) {
+            java.util.logging.Logger.getLogger("citadel.privacy")
+                    .warning("reclaiming deleted rows failed (the keys are gone all the same): " + e.getMessage());
+        }
+        return destroyed;
     }
 
     /** How often {@link #watchInstanceLock} checks by default (5 s). */
@@ -73,21 +119,22 @@ public final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public Optional<Resource> findById(String ri) {
-        return reads.with(c -> one(c.prepare(BY_ID), ri));
+        return reads.with(c -> rows.one(c.prepare(BY_ID), ri));
     }
 
     @Override
     public Optional<Resource> findByPath(String path) {
-        return reads.with(c -> one(c.prepare(BY_PATH), path));
+        return reads.with(c -> rows.one(c.prepare(BY_PATH), path));
     }
 
     @Override
     public Optional<Resource> edgeChild(String parentId, int type, boolean latest) {
-        return reads.with(c -> edge(c, parentId, type, latest));
+        return reads.with(c -> edge(rows, c, parentId, type, latest));
     }
 
     /** The newest or oldest child of a type, on the given connection (shared by readers and the writer). */
-    static Optional<Resource> edge(ConnectionPool.PooledConnection c, String parentId, int type, boolean latest)
+    static Optional<Resource> edge(
+            Rows rows, ConnectionPool.PooledConnection c, String parentId, int type, boolean latest)
             throws SQLException {
         PreparedStatement ps = c.prepare(latest ? LATEST : OLDEST);
         ps.setString(1, parentId);
@@ -95,7 +142,7 @@ public final class JdbcResourceStore implements ResourceStore {
         if (!latest) {
             ps.setInt(3, 1);
         }
-        return first(ps);
+        return rows.first(ps);
     }
 
     @Override
@@ -117,7 +164,7 @@ public final class JdbcResourceStore implements ResourceStore {
                 ps.setInt(i++, t);
             }
             ps.setInt(i, limit);
-            return all(ps);
+            return rows.all(ps);
         });
     }
 
@@ -131,7 +178,7 @@ public final class JdbcResourceStore implements ResourceStore {
             ps.setString(2, root.path() + "0"); // '0' is the character after '/'
             ps.setInt(3, maxDepth == 0 ? limit : Math.max(limit, limit * 4));
             List<Resource> out = new ArrayList<>();
-            for (Resource r : all(ps)) {
+            for (Resource r : rows.all(ps)) {
                 if (maxDepth == 0 || depth(r.path()) - rootDepth <= maxDepth) {
                     out.add(r);
                     if (out.size() >= limit) {
@@ -160,7 +207,7 @@ public final class JdbcResourceStore implements ResourceStore {
                     c.prepare("SELECT " + Rows.COLUMNS + " FROM resources WHERE ty = ? ORDER BY seq LIMIT ?");
             ps.setInt(1, type);
             ps.setInt(2, limit);
-            return all(ps);
+            return rows.all(ps);
         });
     }
 
@@ -184,7 +231,7 @@ public final class JdbcResourceStore implements ResourceStore {
                 ps.setString(5, aePath + "0");
                 ps.setInt(6, limit);
             }
-            return all(ps);
+            return rows.all(ps);
         });
     }
 
@@ -237,27 +284,6 @@ public final class JdbcResourceStore implements ResourceStore {
         writer.close();
         reads.close();
         lock.close();
-    }
-
-    static Optional<Resource> one(PreparedStatement ps, String key) throws SQLException {
-        ps.setString(1, key);
-        return first(ps);
-    }
-
-    static Optional<Resource> first(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(Rows.read(rs)) : Optional.empty();
-        }
-    }
-
-    static List<Resource> all(PreparedStatement ps) throws SQLException {
-        List<Resource> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(Rows.read(rs));
-            }
-        }
-        return out;
     }
 
     /** Wraps SQL failures of the writer. */

@@ -10,21 +10,36 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Maps resources to rows and back. The body column holds the attributes as JSON. */
+/**
+ * Maps resources to rows and back. The body column holds the attributes as JSON, encrypted under the data subjects'
+ * keys when the store has them ({@link SubjectCipher}).
+ */
 final class Rows {
     static final String COLUMNS = "ri, pi, rn, ty, path, seq, et, creator, body";
     private static final ContentCodec JSON = ContentCodec.of(Serialization.JSON);
 
-    private Rows() {}
+    private final SubjectCipher cipher;
+
+    /** @param cipher the subjects' content encryption, or null to store bodies in clear */
+    Rows(SubjectCipher cipher) {
+        this.cipher = cipher;
+    }
+
+    SubjectCipher cipher() {
+        return cipher;
+    }
 
     @SuppressWarnings("unchecked")
-    static Resource read(ResultSet rs) throws SQLException {
+    Resource read(ResultSet rs) throws SQLException {
         ResourceType type =
                 ResourceType.of(rs.getInt(4)).orElseThrow(() -> new SQLException("unknown resource type in store"));
-        Map<String, Object> attrs =
-                (Map<String, Object>) JSON.decode(rs.getString(9).getBytes(StandardCharsets.UTF_8));
+        String body = cipher == null ? rs.getString(9) : cipher.open(rs.getString(1), rs.getString(9));
+        Map<String, Object> attrs = (Map<String, Object>) JSON.decode(body.getBytes(StandardCharsets.UTF_8));
         return new Resource(
                 rs.getString(1),
                 type,
@@ -37,7 +52,7 @@ final class Rows {
     }
 
     /** Binds the columns in {@link #COLUMNS} order starting at index 1. */
-    static void bindAll(PreparedStatement ps, Resource r) throws SQLException {
+    void bindAll(PreparedStatement ps, Resource r) throws SQLException {
         ps.setString(1, r.ri());
         ps.setString(2, r.parentId());
         ps.setString(3, r.name());
@@ -51,7 +66,29 @@ final class Rows {
             ps.setLong(7, et);
         }
         ps.setString(8, r.creator());
-        ps.setString(9, new String(JSON.encode(r.attributes()), StandardCharsets.UTF_8));
+        String json = new String(JSON.encode(r.attributes()), StandardCharsets.UTF_8);
+        ps.setString(9, cipher == null ? json : cipher.seal(r, json));
+    }
+
+    Optional<Resource> one(PreparedStatement ps, String key) throws SQLException {
+        ps.setString(1, key);
+        return first(ps);
+    }
+
+    Optional<Resource> first(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
+    }
+
+    List<Resource> all(PreparedStatement ps) throws SQLException {
+        List<Resource> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(read(rs));
+            }
+        }
+        return out;
     }
 
     static Long expiry(Resource r) {

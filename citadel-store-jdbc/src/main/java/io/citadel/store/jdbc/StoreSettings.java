@@ -7,7 +7,26 @@ package io.citadel.store.jdbc;
  * @param readConnections connections kept for concurrent reads
  * @param syncCommits also force each group commit to the storage device (power-loss durability)
  */
-public record StoreSettings(String jdbcUrl, String user, String password, int readConnections, boolean syncCommits) {
+public record StoreSettings(
+        String jdbcUrl,
+        String user,
+        String password,
+        int readConnections,
+        boolean syncCommits,
+        java.nio.file.Path subjectKeys) {
+
+    /** Settings without subject keys: bodies are stored in clear. */
+    public StoreSettings(String jdbcUrl, String user, String password, int readConnections, boolean syncCommits) {
+        this(jdbcUrl, user, password, readConnections, syncCommits, null);
+    }
+
+    /**
+     * These settings with the data subjects' content keys in {@code file} (0600): every row's body is encrypted under
+     * its subjects' keys, so that erasing a subject destroys its data at rest.
+     */
+    public StoreSettings withSubjectKeys(java.nio.file.Path file) {
+        return new StoreSettings(jdbcUrl, user, password, readConnections, syncCommits, file);
+    }
 
     public StoreSettings {
         if (readConnections < 1) {

@@ -13,10 +13,12 @@ import java.util.Optional;
 /** The writer connection seen by one mutation; records the changes for the cache after commit. */
 final class WriterTransaction implements StoreTransaction {
     private final PooledConnection connection;
+    private final Rows rows;
     private final List<Change> changes = new ArrayList<>();
     private long sequence;
 
-    WriterTransaction(PooledConnection connection, long sequence) {
+    WriterTransaction(PooledConnection connection, long sequence, Rows rows) {
+        this.rows = rows;
         this.connection = connection;
         this.sequence = sequence;
     }
@@ -38,7 +40,7 @@ final class WriterTransaction implements StoreTransaction {
     @Override
     public Optional<Resource> findById(String ri) {
         try {
-            return JdbcResourceStore.one(connection.prepare(JdbcResourceStore.BY_ID), ri);
+            return rows.one(connection.prepare(JdbcResourceStore.BY_ID), ri);
         } catch (SQLException e) {
             throw JdbcResourceStore.failure("read by id", e);
         }
@@ -47,7 +49,7 @@ final class WriterTransaction implements StoreTransaction {
     @Override
     public Optional<Resource> findByPath(String path) {
         try {
-            return JdbcResourceStore.one(connection.prepare(JdbcResourceStore.BY_PATH), path);
+            return rows.one(connection.prepare(JdbcResourceStore.BY_PATH), path);
         } catch (SQLException e) {
             throw JdbcResourceStore.failure("read by path", e);
         }
@@ -56,7 +58,7 @@ final class WriterTransaction implements StoreTransaction {
     @Override
     public Optional<Resource> edgeChild(String parentId, int type, boolean latest) {
         try {
-            return JdbcResourceStore.edge(connection, parentId, type, latest);
+            return JdbcResourceStore.edge(rows, connection, parentId, type, latest);
         } catch (SQLException e) {
             throw JdbcResourceStore.failure("read edge child", e);
         }
@@ -69,7 +71,7 @@ final class WriterTransaction implements StoreTransaction {
             ps.setString(1, parentId);
             ps.setInt(2, type);
             ps.setInt(3, limit);
-            return JdbcResourceStore.all(ps);
+            return rows.all(ps);
         } catch (SQLException e) {
             throw JdbcResourceStore.failure("read oldest children", e);
         }
@@ -85,8 +87,11 @@ final class WriterTransaction implements StoreTransaction {
         try {
             PreparedStatement ps =
                     connection.prepare("INSERT INTO resources (" + Rows.COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)");
-            Rows.bindAll(ps, resource);
+            rows.bindAll(ps, resource);
             ps.executeUpdate();
+            if (resource.type() == io.citadel.protocol.ResourceType.AE && rows.cipher() != null) {
+                rows.cipher().aeAt(resource.path(), resource.ri());
+            }
             changes.add(new Change(resource, false));
         } catch (SQLException e) {
             throw JdbcResourceStore.failure("insert", e);
@@ -98,7 +103,7 @@ final class WriterTransaction implements StoreTransaction {
         try {
             PreparedStatement ps = connection.prepare("UPDATE resources SET ri = ?, pi = ?, rn = ?, ty = ?, path = ?,"
                     + " seq = ?, et = ?, creator = ?, body = ? WHERE ri = ?");
-            Rows.bindAll(ps, resource);
+            rows.bindAll(ps, resource);
             ps.setString(10, resource.ri());
             if (ps.executeUpdate() != 1) {
                 throw new SQLException("resource " + resource.ri() + " vanished during update");
@@ -117,6 +122,9 @@ final class WriterTransaction implements StoreTransaction {
             ps.setString(2, resource.path() + "/");
             ps.setString(3, resource.path() + "0");
             int n = ps.executeUpdate();
+            if (resource.type() == io.citadel.protocol.ResourceType.AE && rows.cipher() != null) {
+                rows.cipher().aeGone(resource.path());
+            }
             changes.add(new Change(resource, true));
             return n;
         } catch (SQLException e) {
