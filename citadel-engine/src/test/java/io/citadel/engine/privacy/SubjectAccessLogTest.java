@@ -235,4 +235,100 @@ class SubjectAccessLogTest {
         cse.privacy().export("Capp", other);
         assertThat(other.toString()).doesNotContain("heart rate 61");
     }
+
+    @Test
+    void an_erasure_refuses_what_is_not_a_subject_or_unknown_and_changes_nothing() {
+        for (String notASubject : List.of("/id-mn", ADMIN, "")) {
+            assertThatThrownBy(() -> cse.privacy().erase(notASubject, false))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> cse.privacy().erase("Cnobody", false)).hasMessageContaining("no data");
+        assertThat(request(Operation.RETRIEVE, "Cdev", "/id-in/cse-in/dev/box/la")
+                        .status()
+                        .code())
+                .isEqualTo(2000);
+    }
+
+    @Test
+    void an_erasure_removes_the_subjects_tree_what_it_made_elsewhere_and_its_log_and_leaves_others_alone() {
+        // the subject's data elsewhere: a container under Capp, which Capp's ACP-less AE lets its creator... not; so
+        // the administrator opens one for it at the CSEBase
+        assertThat(create(
+                                ADMIN,
+                                "/id-in/cse-in",
+                                ResourceType.ACCESS_CONTROL_POLICY,
+                                Map.of(
+                                        "m2m:acp",
+                                        Map.of(
+                                                "rn", "open",
+                                                "pv",
+                                                        Map.of(
+                                                                "acr",
+                                                                List.of(Map.of("acor", List.of("all"), "acop", 63))),
+                                                "pvs",
+                                                        Map.of(
+                                                                "acr",
+                                                                List.of(Map.of("acor", List.of(ADMIN), "acop", 63))))))
+                        .status()
+                        .code())
+                .isEqualTo(2001);
+        assertThat(create(
+                                ADMIN,
+                                "/id-in/cse-in",
+                                ResourceType.CONTAINER,
+                                Map.of("m2m:cnt", Map.of("rn", "shared", "acpi", List.of("cse-in/open"))))
+                        .status()
+                        .code())
+                .isEqualTo(2001);
+        assertThat(create(
+                                "Cdev",
+                                "/id-in/cse-in/shared",
+                                ResourceType.CONTENT_INSTANCE,
+                                Map.of("m2m:cin", Map.of("rn", "devnote", "con", "dev was here")))
+                        .status()
+                        .code())
+                .isEqualTo(2001);
+        assertThat(create(
+                                "Capp",
+                                "/id-in/cse-in/shared",
+                                ResourceType.CONTENT_INSTANCE,
+                                Map.of("m2m:cin", Map.of("rn", "appnote", "con", "app was here")))
+                        .status()
+                        .code())
+                .isEqualTo(2001);
+        assertThat(request(Operation.RETRIEVE, "Capp", "/id-in/cse-in/dev/box")
+                        .status()
+                        .code())
+                .isEqualTo(2000);
+        assertThat(cse.privacy().accessLog("Cdev", 10)).isNotEmpty();
+
+        PrivacyService.Erased done = cse.privacy().erase("Cdev", false);
+        assertThat(done.subject()).isEqualTo("/id-in/Cdev");
+        assertThat(done.resources()).isEqualTo(5); // AE, ACP, container, instance, and the note elsewhere
+        assertThat(done.accesses()).isPositive();
+        assertThat(done.keys()).as("the memory store keeps nothing at rest").isZero();
+
+        assertThat(request(Operation.RETRIEVE, ADMIN, "/id-in/cse-in/dev")
+                        .status()
+                        .code())
+                .isEqualTo(4004);
+        assertThat(request(Operation.RETRIEVE, ADMIN, "/id-in/cse-in/shared/devnote")
+                        .status()
+                        .code())
+                .isEqualTo(4004);
+        assertThat(request(Operation.RETRIEVE, ADMIN, "/id-in/cse-in/shared/appnote")
+                        .status()
+                        .code())
+                .isEqualTo(2000);
+        assertThat(request(Operation.RETRIEVE, ADMIN, "/id-in/cse-in/app")
+                        .status()
+                        .code())
+                .isEqualTo(2000);
+        assertThat(cse.privacy().accessLog("Cdev", 10)).isEmpty();
+        assertThat(cse.privacy().knows("Cdev")).isFalse();
+        assertThatThrownBy(() -> cse.privacy().erase("Cdev", false)).hasMessageContaining("no data");
+        assertThat(cse.privacy().erase("Cdev", true).resources())
+                .as("resuming a finished erasure is harmless")
+                .isZero();
+    }
 }
