@@ -21,11 +21,19 @@ public final class DataSubjects {
     private final ResourceRepository repository;
     private final OriginatorIds ids;
     private final String administrator;
+    private final java.util.List<String> administratorSpellings;
 
     public DataSubjects(ResourceRepository repository, OriginatorIds ids, String administrator) {
         this.repository = repository;
         this.ids = ids;
         this.administrator = ids.normalize(administrator);
+        this.administratorSpellings =
+                java.util.List.of(administrator, this.administrator, ids.absolute(this.administrator));
+    }
+
+    /** The administrator originator as configured, normalised and absolute: a secret, never to be shown. */
+    public java.util.List<String> administratorSpellings() {
+        return administratorSpellings;
     }
 
     /** The subjects of {@code resource}: at most two, the AE above it first. */

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,6 +33,7 @@ public final class PrivacyService {
     private final OriginatorIds ids;
     private final Clock clock;
     private final java.util.function.Predicate<String> delete;
+    private final io.citadel.security.Redaction administrator;
     private final java.util.function.ToIntFunction<String> discardNotifications;
 
     /**
@@ -48,6 +50,8 @@ public final class PrivacyService {
             java.util.function.Predicate<String> delete,
             java.util.function.ToIntFunction<String> discardNotifications) {
         this.delete = delete;
+        this.administrator = io.citadel.security.Redaction.of(
+                io.citadel.engine.authorization.AuditLog.ADMINISTRATOR, subjects.administratorSpellings());
         this.discardNotifications = discardNotifications;
         this.subjects = subjects;
         this.store = store;
@@ -76,7 +80,7 @@ public final class PrivacyService {
     public boolean knows(String subject) {
         String s = subject(subject);
         return subjects.registeredAe(s).isPresent()
-                || !store.ofSubject(s, null, 0, 1).isEmpty()
+                || !store.createdBy(s, 0, 1).isEmpty()
                 || !log.read(s, 0, 1).isEmpty();
     }
 
@@ -102,17 +106,9 @@ public final class PrivacyService {
             g.writeStringField("cse", ids.cseId());
             g.writeStringField("exportedAt", Timestamps.format(clock.instant()));
             g.writeArrayFieldStart("resources");
-            long after = 0;
-            while (true) {
-                List<Resource> page = store.ofSubject(s, aePath, after, PAGE);
-                for (Resource r : page) {
-                    g.writeObject(representation.full(r));
-                    after = r.seq();
-                    resources++;
-                }
-                if (page.size() < PAGE) {
-                    break;
-                }
+            for (Resource r : (Iterable<Resource>) resourcesOf(s, aePath)::iterator) {
+                g.writeObject(redacted(representation.full(r)));
+                resources++;
             }
             g.writeEndArray();
             g.writeArrayFieldStart("accessLog");
@@ -155,23 +151,15 @@ public final class PrivacyService {
         String aePath = ae.map(Resource::path).orElse(null);
         List<String> subscriptions = new java.util.ArrayList<>();
         long resources = 0;
-        long after = 0;
-        while (true) {
-            List<Resource> page = store.ofSubject(s, aePath, after, PAGE);
-            for (Resource r : page) {
-                if (r.type() == io.citadel.protocol.ResourceType.SUBSCRIPTION) {
-                    subscriptions.add(r.ri());
-                }
-                after = r.seq();
-                resources++;
+        for (Resource r : (Iterable<Resource>) resourcesOf(s, aePath)::iterator) {
+            if (r.type() == io.citadel.protocol.ResourceType.SUBSCRIPTION) {
+                subscriptions.add(r.ri());
             }
-            if (page.size() < PAGE) {
-                break;
-            }
+            resources++;
         }
         ae.ifPresent(r -> delete.test(r.ri()));
         while (true) { // what it created elsewhere; a parent's deletion may take children with it
-            List<Resource> page = store.ofSubject(s, null, 0, PAGE);
+            List<Resource> page = store.createdBy(s, 0, PAGE);
             if (page.isEmpty()) {
                 break;
             }
@@ -190,6 +178,48 @@ public final class PrivacyService {
         int accesses = log.erase(s);
         int keys = store.eraseSubjectKeys(subjects.aeResourceId(s).orElse(null), s);
         return new Erased(s, resources, notifications, accesses, keys);
+    }
+
+    /**
+     * The subject's resources, read page by page as the stream is consumed: its {@code <AE>} subtree in path order
+     * (when {@code aePath} is not null), then what it created elsewhere in creation order.
+     */
+    private java.util.stream.Stream<Resource> resourcesOf(String subject, String aePath) {
+        java.util.stream.Stream<Resource> tree = aePath == null
+                ? java.util.stream.Stream.empty()
+                : pages(after -> store.subtree(aePath, after == null ? null : after.path(), PAGE));
+        java.util.stream.Stream<Resource> elsewhere = pages(
+                        after -> store.createdBy(subject, after == null ? 0 : after.seq(), PAGE))
+                .filter(r ->
+                        aePath == null || !(r.path().equals(aePath) || r.path().startsWith(aePath + "/")));
+        return java.util.stream.Stream.concat(tree, elsewhere);
+    }
+
+    /** The pages {@code next} gives (from the last resource of the page before), one after the other. */
+    private static java.util.stream.Stream<Resource> pages(java.util.function.Function<Resource, List<Resource>> next) {
+        return java.util.stream.Stream.iterate(
+                        next.apply(null),
+                        page -> !page.isEmpty(),
+                        page -> page.size() < PAGE ? List.of() : next.apply(page.get(page.size() - 1)))
+                .flatMap(List::stream);
+    }
+
+    /** A representation with the administrator's originator (a secret) written as {@code admin} wherever it is. */
+    private Object redacted(Object value) {
+        if (value instanceof String s) {
+            return administrator.isSecret(s)
+                    ? io.citadel.engine.authorization.AuditLog.ADMINISTRATOR
+                    : administrator.apply(s);
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(k, redacted(v)));
+            return out;
+        }
+        if (value instanceof List<?> l) {
+            return l.stream().map(this::redacted).toList();
+        }
+        return value;
     }
 
     /** The subject's newest {@code limit} access log entries, oldest first. */

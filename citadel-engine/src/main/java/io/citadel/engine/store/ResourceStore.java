@@ -29,11 +29,14 @@ public interface ResourceStore extends AutoCloseable {
     /** Resources of one type in creation order, up to {@code limit} (start-up indexes: subscriptions, remote CSEs). */
     List<Resource> ofType(int type, int limit);
 
+    /** What {@code creator} created, in creation order after sequence {@code afterSeq} (exclusive), at most {@code limit}. */
+    List<Resource> createdBy(String creator, long afterSeq, int limit);
+
     /**
-     * A data subject's resources in creation order, from sequence {@code afterSeq} (exclusive), at most {@code limit}:
-     * those {@code creator} created, and the subtree at {@code aePath} (its {@code <AE>}) when that is not null.
+     * The subtree at {@code rootPath}, the root included, in path order after {@code afterPath} (exclusive; null or
+     * empty: from the start), at most {@code limit}.
      */
-    List<Resource> ofSubject(String creator, String aePath, long afterSeq, int limit);
+    List<Resource> subtree(String rootPath, String afterPath, int limit);
 
     /**
      * Makes an erased data subject's deleted rows unreadable where the store keeps data at rest: destroys the content

@@ -703,15 +703,21 @@ public abstract class ResourceStoreContract {
             tx.insert(by("/id-in/Capp", "devx", "root", "root/dev0", 7)); // '0' follows '/'
             return null;
         });
-        assertThat(store.ofSubject("/id-in/Cdev", "root/dev", 0, 100))
+        assertThat(store.subtree("root/dev", null, 100))
                 .extracting(Resource::ri)
-                .containsExactly("ae", "c1", "c2", "far");
-        assertThat(store.ofSubject("/id-in/Cdev", "root/dev", 2, 2))
+                .as("the subtree in path order, the sibling root/dev2 and root/dev0 not in it")
+                .containsExactly("ae", "c1", "c2");
+        assertThat(store.subtree("root/dev", "root/dev/c1", 100))
                 .extracting(Resource::ri)
-                .containsExactly("c2", "far");
-        assertThat(store.ofSubject("/id-in/Cdev", null, 0, 100))
+                .containsExactly("c2");
+        assertThat(store.subtree("root/dev", null, 2)).extracting(Resource::ri).containsExactly("ae", "c1");
+        assertThat(store.createdBy("/id-in/Cdev", 0, 100))
                 .extracting(Resource::ri)
                 .containsExactly("ae", "c1", "far");
-        assertThat(store.ofSubject("/id-in/Cnobody", null, 0, 100)).isEmpty();
+        assertThat(store.createdBy("/id-in/Cdev", 2, 1))
+                .extracting(Resource::ri)
+                .containsExactly("far");
+        assertThat(store.createdBy("/id-in/Cnobody", 0, 100)).isEmpty();
+        assertThat(store.subtree("root/nothing", null, 100)).isEmpty();
     }
 }

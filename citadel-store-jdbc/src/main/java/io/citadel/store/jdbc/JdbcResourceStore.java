@@ -212,25 +212,28 @@ public final class JdbcResourceStore implements ResourceStore {
     }
 
     @Override
-    public List<Resource> ofSubject(String creator, String aePath, long afterSeq, int limit) {
+    public List<Resource> createdBy(String creator, long afterSeq, int limit) {
         return reads.with(c -> {
-            PreparedStatement ps;
-            if (aePath == null) {
-                ps = c.prepare("SELECT " + Rows.COLUMNS
-                        + " FROM resources WHERE creator = ? AND seq > ? ORDER BY seq LIMIT ?");
-                ps.setString(1, creator);
-                ps.setLong(2, afterSeq);
-                ps.setInt(3, limit);
-            } else {
-                ps = c.prepare("SELECT " + Rows.COLUMNS + " FROM resources WHERE seq > ?"
-                        + " AND (creator = ? OR path = ? OR (path > ? AND path < ?)) ORDER BY seq LIMIT ?");
-                ps.setLong(1, afterSeq);
-                ps.setString(2, creator);
-                ps.setString(3, aePath);
-                ps.setString(4, aePath + "/"); // the subtree: paths between "<ae>/" and "<ae>0" ('0' follows '/')
-                ps.setString(5, aePath + "0");
-                ps.setInt(6, limit);
-            }
+            PreparedStatement ps = c.prepare(
+                    "SELECT " + Rows.COLUMNS + " FROM resources WHERE creator = ? AND seq > ? ORDER BY seq LIMIT ?");
+            ps.setString(1, creator);
+            ps.setLong(2, afterSeq);
+            ps.setInt(3, limit);
+            return rows.all(ps);
+        });
+    }
+
+    @Override
+    public List<Resource> subtree(String rootPath, String afterPath, int limit) {
+        return reads.with(c -> {
+            // a range of the path index, in its order: the root, then paths between "<root>/" and "<root>0"
+            PreparedStatement ps = c.prepare("SELECT " + Rows.COLUMNS + " FROM resources"
+                    + " WHERE (path = ? OR (path > ? AND path < ?)) AND path > ? ORDER BY path LIMIT ?");
+            ps.setString(1, rootPath);
+            ps.setString(2, rootPath + "/");
+            ps.setString(3, rootPath + "0");
+            ps.setString(4, afterPath == null ? "" : afterPath);
+            ps.setInt(5, limit);
             return rows.all(ps);
         });
     }

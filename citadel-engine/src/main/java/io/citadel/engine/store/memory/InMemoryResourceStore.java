@@ -91,14 +91,23 @@ public final class InMemoryResourceStore implements ResourceStore {
     }
 
     @Override
-    public List<Resource> ofSubject(String creator, String aePath, long afterSeq, int limit) {
+    public List<Resource> createdBy(String creator, long afterSeq, int limit) {
         requireLimit("read failed", limit);
         return resources(read(() -> committed.all().stream()
-                .filter(r -> r.seq() > afterSeq)
-                .filter(r -> creator.equals(r.creator())
-                        || aePath != null
-                                && (r.path().equals(aePath) || r.path().startsWith(aePath + "/")))
+                .filter(r -> r.seq() > afterSeq && creator.equals(r.creator()))
                 .sorted(java.util.Comparator.comparingLong(Row::seq))
+                .limit(limit)
+                .toList()));
+    }
+
+    @Override
+    public List<Resource> subtree(String rootPath, String afterPath, int limit) {
+        requireLimit("read failed", limit);
+        String after = afterPath == null ? "" : afterPath;
+        return resources(read(() -> committed.all().stream()
+                .filter(r -> r.path().equals(rootPath) || r.path().startsWith(rootPath + "/"))
+                .filter(r -> r.path().compareTo(after) > 0)
+                .sorted(java.util.Comparator.comparing(Row::path))
                 .limit(limit)
                 .toList()));
     }
