@@ -146,6 +146,7 @@ public final class Cse implements PrimitiveHandler, AutoCloseable {
 
     /** Deletes every resource and recreates the CSEBase (Upper Tester "Reset"). */
     public void reset() {
+        privacy.clearAccessLogs();
         parts.store().wipe();
         parts.repository().clear();
         subscriptions.clear();

@@ -40,7 +40,14 @@ final class AdminApi implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ExecutorService longOperations = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "citadel-admin-api-privacy");
+        t.setDaemon(true);
+        return t;
+    });
     private final Channel channel;
+    /** The name of the idle-connection timeout in each connection's pipeline. */
+    static final String IDLE = "idle-timeout";
 
     private AdminApi(String host, int port, byte[] tokenDigest, AdminRoutes routes) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
@@ -51,10 +58,10 @@ final class AdminApi implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
-                                .addLast(new ReadTimeoutHandler(10))
+                                .addLast(IDLE, new ReadTimeoutHandler(10))
                                 .addLast(new HttpServerCodec(4096, 8192, 8192))
                                 .addLast(new HttpObjectAggregator(MAX_BODY))
-                                .addLast(new AdminRequestHandler(tokenDigest, routes, operations));
+                                .addLast(new AdminRequestHandler(tokenDigest, routes, operations, longOperations));
                     }
                 });
         try {
@@ -155,5 +162,6 @@ final class AdminApi implements AutoCloseable {
         }
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         operations.shutdownNow();
+        longOperations.shutdownNow();
     }
 }

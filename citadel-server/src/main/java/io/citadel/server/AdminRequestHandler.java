@@ -29,11 +29,19 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private final byte[] tokenDigest;
     private final AdminRoutes routes;
     private final ExecutorService operations;
+    private final ExecutorService longOperations;
 
-    AdminRequestHandler(byte[] tokenDigest, AdminRoutes routes, ExecutorService operations) {
+    /**
+     * @param operations runs credential requests, one at a time
+     * @param longOperations runs privacy requests (exports, erasures: long work), one at a time, so that they never
+     *     hold up a credential revocation
+     */
+    AdminRequestHandler(
+            byte[] tokenDigest, AdminRoutes routes, ExecutorService operations, ExecutorService longOperations) {
         this.tokenDigest = tokenDigest;
         this.routes = routes;
         this.operations = operations;
+        this.longOperations = longOperations;
     }
 
     @Override
@@ -55,11 +63,22 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
         String method = request.method().name();
         String uri = request.uri();
         byte[] body = ByteBufUtil.getBytes(request.content());
+        // the idle timeout is for a silent client, not for a request being worked on: off until the answer is sent
+        io.netty.channel.ChannelHandler idle = ctx.pipeline().get(AdminApi.IDLE);
+        if (idle != null) {
+            ctx.pipeline().remove(idle);
+        }
+        ExecutorService runner = uri.startsWith(PrivacyAdmin.PREFIX) ? longOperations : operations;
         try {
-            operations.execute(() -> {
+            runner.execute(() -> {
                 AdminRoutes.Reply reply = routes.handle(method, uri, body);
                 java.util.Arrays.fill(body, (byte) 0); // a body may hold a secret
-                ctx.executor().execute(() -> send(ctx, reply, keepAlive));
+                ctx.executor().execute(() -> {
+                    if (keepAlive && ctx.channel().isActive() && ctx.pipeline().get(AdminApi.IDLE) == null) {
+                        ctx.pipeline().addFirst(AdminApi.IDLE, new io.netty.handler.timeout.ReadTimeoutHandler(10));
+                    }
+                    send(ctx, reply, keepAlive);
+                });
             });
         } catch (RejectedExecutionException e) {
             send(ctx, AdminRoutes.Reply.error(503, "the admin API is shutting down"), false);

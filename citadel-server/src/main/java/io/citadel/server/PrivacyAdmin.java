@@ -35,6 +35,13 @@ final class PrivacyAdmin {
                     "yyyyMMdd'T'HHmmssSSS", java.util.Locale.ROOT)
             .withZone(ZoneOffset.UTC);
     static final String PREFIX = "/admin/privacy/";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    private static byte[] random() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        return b;
+    }
 
     private final PrivacyService privacy;
     private final Path exports;
@@ -95,17 +102,18 @@ final class PrivacyAdmin {
         }
         Files.createDirectories(exports);
         Files.setPosixFilePermissions(exports, PosixFilePermissions.fromString("rwx------"));
+        String readable = subject.replaceAll("[^A-Za-z0-9._-]", "_");
         String name =
-                subject.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + STAMP.format(java.time.Instant.now()) + ".json";
-        Path file = exports.resolve(name);
+                readable.substring(0, Math.min(64, readable.length())) + "-" + STAMP.format(java.time.Instant.now())
+                        + "-" + java.util.HexFormat.of().formatHex(random()) + ".json";
+        Path file = Files.createFile(
+                exports.resolve(name),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         PrivacyService.Exported done;
-        try (OutputStream out = Files.newOutputStream(
-                Files.createFile(
-                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
-                StandardOpenOption.WRITE)) {
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
             done = privacy.export(subject, out);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(file);
+            Files.deleteIfExists(file); // this request's own file: createFile above made it
             throw e;
         }
         AUDIT.info("PRIVACY export subject=" + subject + " resources=" + done.resources() + " accessLog="
@@ -144,6 +152,7 @@ final class PrivacyAdmin {
         if (!privacy.knows(s)) {
             return AdminRoutes.Reply.error(404, "this CSE holds no data of " + s);
         }
+        AUDIT.info("PRIVACY access-log subject=" + s + " limit=" + limit + " by=admin-api");
         return AdminRoutes.Reply.json(
                 200,
                 privacy.accessLog(s, limit).stream()

@@ -68,8 +68,21 @@ final class PrivacyCommand {
                 }
                 Map<?, ?> done = JSON.readValue(rsp.body(), Map.class);
                 Path file = Path.of(String.valueOf(done.get("file")));
+                // only a file the CSE wrote where it writes exports is moved: never whatever a reply names
+                Path exports = Path.of(config.get(ConfigKey.DATA_DIR))
+                        .resolve("exports")
+                        .toRealPath();
+                if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        || !file.toRealPath().getParent().equals(exports)) {
+                    err.println("citadel: the admin API named a file outside " + exports + "; nothing moved");
+                    return 1;
+                }
                 if (parsed.option("out") != null) {
                     Path target = Path.of(parsed.option("out"));
+                    if (Files.isDirectory(target)) {
+                        err.println("citadel: --out names a directory; give a file name");
+                        return 2;
+                    }
                     Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
                     file = target;
                 }

@@ -57,5 +57,10 @@ public final class InMemorySubjectAccessLog implements SubjectAccessLog {
     }
 
     @Override
+    public synchronized void clear() {
+        bySubject.clear();
+    }
+
+    @Override
     public void flush() {}
 }

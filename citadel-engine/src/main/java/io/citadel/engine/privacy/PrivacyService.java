@@ -130,6 +130,11 @@ public final class PrivacyService {
         return new Exported(s, resources, accesses);
     }
 
+    /** Empties every access log (Upper Tester reset). */
+    public void clearAccessLogs() {
+        log.clear();
+    }
+
     /** What an erasure removed. */
     public record Erased(String subject, long resources, int notifications, int accesses, int keys) {}
 

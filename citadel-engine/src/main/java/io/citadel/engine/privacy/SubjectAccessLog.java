@@ -22,6 +22,9 @@ public interface SubjectAccessLog extends AutoCloseable {
     /** Removes every entry of the subject; returns how many went. */
     int erase(String subject);
 
+    /** Removes every entry of every subject (Upper Tester reset), what is still queued included. */
+    void clear();
+
     /** Waits until what was appended so far is kept (tests, export). */
     void flush();
 

@@ -10,7 +10,9 @@ import java.util.Collection;
 /**
  * Turns access decisions on resources into entries of their data subjects' access logs: one per subject other than
  * the accessor (what an AE does with its own data is not news to it). The administrator is written as
- * {@value AuditLog#ADMINISTRATOR}: its originator is a secret, and the subject may read its log.
+ * {@value AuditLog#ADMINISTRATOR}: its originator is a secret, and the subject may read its log. The same access
+ * (subject, accessor, target, operation, outcome, level) repeated within {@value #REPEAT_SECONDS} seconds is kept once:
+ * a peer that repeats a request, denied or not, cannot grow a subject's log faster than that.
  */
 public final class SubjectAccessRecorder {
     /** Records nothing. */
@@ -20,6 +22,14 @@ public final class SubjectAccessRecorder {
     private final SubjectAccessLog log;
     private final Redaction administrator;
     private final Clock clock;
+    static final int REPEAT_SECONDS = 60;
+    private final java.util.Map<String, java.time.Instant> recent = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<String, java.time.Instant>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, java.time.Instant> eldest) {
+                    return size() > 10_000;
+                }
+            });
 
     public SubjectAccessRecorder(
             DataSubjects subjects, SubjectAccessLog log, Collection<String> administratorSpellings, Clock clock) {
@@ -39,19 +49,28 @@ public final class SubjectAccessRecorder {
         String accessor =
                 administrator.isSecret(decision.originator()) ? AuditLog.ADMINISTRATOR : decision.originator();
         for (String subject : subjects.of(target)) {
-            if (!subject.equals(decision.originator())) {
-                log.append(new SubjectAccess(
-                        0,
-                        subject,
-                        accessor,
-                        target.ri(),
-                        decision.operation(),
-                        decision.decision().permitted(),
-                        decision.assurance() == null
-                                ? null
-                                : decision.assurance().level(),
-                        clock.instant()));
+            if (subject.equals(decision.originator())) {
+                continue;
             }
+            Integer level =
+                    decision.assurance() == null ? null : decision.assurance().level();
+            java.time.Instant now = clock.instant();
+            String key = subject + "\u0000" + accessor + "\u0000" + target.ri() + "\u0000" + decision.operation()
+                    + "\u0000" + decision.decision().permitted() + "\u0000" + level;
+            java.time.Instant before = recent.put(key, now);
+            if (before != null && before.plusSeconds(REPEAT_SECONDS).isAfter(now)) {
+                recent.put(key, before); // a repeat: the first time of the window stands
+                continue;
+            }
+            log.append(new SubjectAccess(
+                    0,
+                    subject,
+                    accessor,
+                    target.ri(),
+                    decision.operation(),
+                    decision.decision().permitted(),
+                    level,
+                    now));
         }
     }
 }

@@ -35,6 +35,9 @@ public final class JdbcSubjectAccessLog implements SubjectAccessLog {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicLong next;
     private final AtomicLong dropped = new AtomicLong();
+    /** The highest entry number written so far. */
+    private final AtomicLong written = new AtomicLong();
+
     private volatile CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
     private volatile Instant lastPrune = Instant.MIN;
     private volatile Instant lastDropWarning = Instant.MIN;
@@ -53,6 +56,7 @@ public final class JdbcSubjectAccessLog implements SubjectAccessLog {
                     }
                 })
                 + 1);
+        this.written.set(next.get() - 1);
     }
 
     @Override
@@ -92,15 +96,17 @@ public final class JdbcSubjectAccessLog implements SubjectAccessLog {
                     if (!batch.isEmpty()) {
                         jdbc.insertAccesses(batch);
                     }
-                    if (prune) {
-                        jdbc.deleteAccesses(null, now.minus(retention));
-                    }
-                    return null;
+                    return prune ? jdbc.deleteAccesses(null, now.minus(retention)) : 0;
                 })
-                .whenComplete((ok, failure) -> {
+                .whenComplete((pruned, failure) -> {
                     if (failure != null) {
                         dropped.addAndGet(batch.size());
                         LOG.warning("access log entries lost (" + batch.size() + "): " + failure.getMessage());
+                    } else {
+                        batch.forEach(a -> written.accumulateAndGet(a.id(), Math::max));
+                        if (pruned != null && pruned >= WriterTransaction.PRUNE_CHUNK) {
+                            lastPrune = Instant.MIN; // more expired entries wait: the next write takes the next chunk
+                        }
                     }
                     writing.set(false);
                     if (!pending.isEmpty()) {
@@ -169,9 +175,14 @@ public final class JdbcSubjectAccessLog implements SubjectAccessLog {
                 .join();
     }
 
-    /** Waits until every entry appended before the call is written (or given up as lost). */
+    /**
+     * Waits until the entries appended before the call are written (or given up as lost): until an entry numbered at
+     * least as high as the last one handed out then is written, or nothing waits any more. Appends that go on
+     * meanwhile do not keep it waiting.
+     */
     @Override
     public void flush() {
+        long target = next.get() - 1;
         while (true) {
             write();
             CompletableFuture<?> current = inFlight;
@@ -180,10 +191,16 @@ public final class JdbcSubjectAccessLog implements SubjectAccessLog {
             } catch (RuntimeException lostAndLogged) {
                 // the entries were counted as dropped
             }
-            if (pending.isEmpty() && !writing.get() && current == inFlight) {
+            if (written.get() >= target || pending.isEmpty() && !writing.get() && current == inFlight) {
                 return;
             }
         }
+    }
+
+    @Override
+    public void clear() {
+        flush();
+        store.write(tx -> ((WriterTransaction) tx).deleteAllAccesses()).join();
     }
 
     /** Writes what is queued; the store is closed after this. */

@@ -158,7 +158,13 @@ final class WriterTransaction implements StoreTransaction {
         }
     }
 
-    /** Deletes a subject's access log entries, and with {@code before} also everyone's older than it. */
+    /** How many expired access log entries one write removes at most. */
+    static final int PRUNE_CHUNK = 5_000;
+
+    /**
+     * Deletes a subject's access log entries, and with {@code before} also (at most {@value #PRUNE_CHUNK} of) everyone's
+     * older than it.
+     */
     int deleteAccesses(String subject, java.time.Instant before) {
         try {
             int n = 0;
@@ -167,12 +173,21 @@ final class WriterTransaction implements StoreTransaction {
                 ps.setString(1, subject);
                 n += ps.executeUpdate();
             }
-            if (before != null) {
-                PreparedStatement ps = connection.prepare("DELETE FROM subject_access WHERE at < ?");
+            if (before != null) { // at most PRUNE_CHUNK rows per write: the writer serves everyone
+                PreparedStatement ps = connection.prepare("DELETE FROM subject_access WHERE id IN"
+                        + " (SELECT id FROM subject_access WHERE at < ? ORDER BY at LIMIT " + PRUNE_CHUNK + ")");
                 ps.setLong(1, before.toEpochMilli());
                 n += ps.executeUpdate();
             }
             return n;
+        } catch (SQLException e) {
+            throw JdbcResourceStore.failure("access log", e);
+        }
+    }
+
+    int deleteAllAccesses() {
+        try {
+            return connection.prepare("DELETE FROM subject_access").executeUpdate();
         } catch (SQLException e) {
             throw JdbcResourceStore.failure("access log", e);
         }
