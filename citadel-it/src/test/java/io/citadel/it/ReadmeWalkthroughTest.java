@@ -66,7 +66,9 @@ class ReadmeWalkthroughTest {
                         "X-M2M-RSC: 4103",
                         "DENY originator=/id-in/Cdev target=",
                         "X-M2M-RSC: 2000", // its own access log
-                        "exported /id-in/Cdev: 5 resources");
+                        "exported /id-in/Cdev: 5 resources",
+                        "erased /id-in/Cdev: 5 resources",
+                        "X-M2M-RSC: 4106"); // the erased AE is not registered any more
         assertThat(text).containsPattern("DENY originator=/id-in/Cdev target=\\S+ op=RETRIEVE loa=2");
     }
 
