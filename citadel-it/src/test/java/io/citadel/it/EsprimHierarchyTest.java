@@ -357,6 +357,7 @@ class EsprimHierarchyTest {
     @Test
     void a_tampered_replayed_or_revoked_object_is_refused_and_the_mn_never_sees_plaintext() throws Exception {
         String secret = "TOP-SECRET-" + UUID.randomUUID();
+        String name = "nm" + UUID.randomUUID().toString().substring(0, 12); // a name: the IN keeps names in clear
         try (EsprimClient client = esprim(pairwise)) {
             relay.tamperNext(t -> t.contains("\"epo\"") ? flipInCiphertext(t) : null);
             refusedOutside(
@@ -370,7 +371,8 @@ class EsprimHierarchyTest {
             ResponsePrimitive created = client.send(
                     Operation.CREATE,
                     "/id-in/cse-in/vault",
-                    b -> b.resourceType(4).content(instance(secret)));
+                    b -> b.resourceType(4)
+                            .content(Map.of("m2m:cin", Map.of("rn", name, "con", secret, "cnf", "text/plain:0"))));
             assertThat(created.status()).as(String.valueOf(created.content())).isEqualTo(ResponseStatusCode.CREATED);
             assertThat(instances()).isEqualTo(1);
             // the MN, or anyone on its link, replays the CREATE it relayed
@@ -398,9 +400,13 @@ class EsprimHierarchyTest {
                 .anyMatch(s -> s.contains("\"epo\""));
         assertThat(mn.output()).doesNotContain(secret);
         assertThat(filesContaining(dir.resolve("mn"), secret)).isEmpty();
-        assertThat(filesContaining(dir.resolve("in"), secret))
-                .as("the search finds the content where it is kept in clear: at the IN")
+        assertThat(filesContaining(dir.resolve("mn"), name)).isEmpty();
+        assertThat(filesContaining(dir.resolve("in"), name))
+                .as("the search finds what the IN keeps in clear: the instance's name")
                 .isNotEmpty();
+        assertThat(filesContaining(dir.resolve("in"), secret))
+                .as("the IN keeps the content encrypted under its data subject's keys")
+                .isEmpty();
 
         MefEnrolmentTest.cli(
                 "credentials",

@@ -68,7 +68,7 @@ class ReadmeWalkthroughTest {
                         "X-M2M-RSC: 2000", // its own access log
                         "exported /id-in/Cdev: 5 resources",
                         "erased /id-in/Cdev: 5 resources",
-                        "X-M2M-RSC: 4106"); // the erased AE is not registered any more
+                        "X-M2M-RSC: 4004"); // the erased AE's container is gone
         assertThat(text).containsPattern("DENY originator=/id-in/Cdev target=\\S+ op=RETRIEVE loa=2");
     }
 

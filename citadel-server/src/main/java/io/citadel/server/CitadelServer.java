@@ -395,7 +395,7 @@ public final class CitadelServer implements AutoCloseable {
         boolean sync = config.getBoolean(ConfigKey.STORAGE_SYNC);
         String url = config.get(ConfigKey.DB_URL);
         if (url == null || url.isBlank()) {
-            return StoreSettings.embedded(dataDir, sync).withSubjectKeys(dataDir.resolve(SUBJECT_KEYS));
+            return StoreSettings.embedded(dataDir, sync).withSubjectKeys(subjectKeys(config, dataDir));
         }
         String password = System.getenv("CITADEL_DB_PASSWORD");
         String file = config.get(ConfigKey.DB_PASSWORD_FILE);
@@ -408,7 +408,12 @@ public final class CitadelServer implements AutoCloseable {
             }
         }
         return new StoreSettings(url, config.get(ConfigKey.DB_USER), password, 8, sync)
-                .withSubjectKeys(dataDir.resolve(SUBJECT_KEYS));
+                .withSubjectKeys(subjectKeys(config, dataDir));
+    }
+
+    private static Path subjectKeys(Configuration config, Path dataDir) {
+        String file = config.get(ConfigKey.SUBJECT_KEYS);
+        return file == null ? dataDir.resolve(SUBJECT_KEYS) : Path.of(file);
     }
 
     /** The data subjects' content keys, beside the database (never in it): see {@code docs/privacy.md}. */

@@ -68,6 +68,11 @@ enum ConfigKey {
             "all"),
     DAS_TIMEOUT_MS(
             "das-timeout-ms", "2000", "longest wait for a Dynamic Authorization Server; then deny", Kind.POSITIVE),
+    SUBJECT_KEYS(
+            "subject-keys",
+            null,
+            "file of the data subjects' content keys (0600), which the stored data is encrypted under; unset ="
+                    + " data-dir/subject-keys.json. Every instance on one database needs the same file"),
     ACCESS_LOG_RETENTION(
             "access-log-retention",
             "P365D",

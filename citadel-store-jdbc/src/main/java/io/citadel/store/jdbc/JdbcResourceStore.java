@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -55,6 +56,7 @@ public final class JdbcResourceStore implements ResourceStore {
             pool = new ConnectionPool(settings, settings.readConnections());
             this.reads = pool;
             this.writer = new GroupCommitWriter(settings, dialect, rows);
+            purgeErased(); // AEs of subjects erased since a restored backup was taken
         } catch (RuntimeException e) {
             if (pool != null) {
                 pool.close();
@@ -64,19 +66,40 @@ public final class JdbcResourceStore implements ResourceStore {
         }
     }
 
-    /** The subjects' content keys, and the {@code <AE>}s whose subtrees they cover, as the database has them. */
+    /**
+     * The subjects' content keys, and the {@code <AE>}s whose subtrees they cover, as the database has them. Refuses a
+     * key file that lacks the keys of a registered AE (another instance's database, or a key file left behind): the
+     * store would otherwise start and fail on every one of that AE's rows.
+     */
     private static SubjectCipher subjectCipher(StoreSettings settings) {
         SubjectCipher cipher = new SubjectCipher(new SubjectKeyRing(settings.subjectKeys()));
+        int encrypted = 0;
+        int opened = 0;
         try (java.sql.Connection c = ConnectionPool.open(settings, true);
-                PreparedStatement ps = c.prepareStatement("SELECT path, ri FROM resources WHERE ty = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT path, ri, body FROM resources WHERE ty = ?")) {
             ps.setInt(1, io.citadel.protocol.ResourceType.AE.code());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     cipher.aeAt(rs.getString(1), rs.getString(2));
+                    if (!rs.getString(3).startsWith("{")) {
+                        encrypted++;
+                        try {
+                            cipher.open(rs.getString(2), rs.getString(3));
+                            opened++;
+                        } catch (SubjectCipher.ErasedRow erased) {
+                            cipher.sawErased(rs.getString(2), rs.getString(1)); // deleted once the store runs
+                        }
+                    }
                 }
             }
         } catch (SQLException e) {
             throw new StoreException("cannot read the registered AEs: " + e.getMessage(), e);
+        }
+        if (encrypted > 0 && opened == 0) { // not one AE opens: this is not the key file the data was written with
+            throw new StoreException(
+                    "the database holds data encrypted under subject keys that " + settings.subjectKeys()
+                            + " does not have (give --subject-keys the key file of the instance that wrote it)",
+                    null);
         }
         return cipher;
     }
@@ -119,17 +142,17 @@ public final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public Optional<Resource> findById(String ri) {
-        return reads.with(c -> rows.one(c.prepare(BY_ID), ri));
+        return readAndPurge(c -> rows.one(c.prepare(BY_ID), ri));
     }
 
     @Override
     public Optional<Resource> findByPath(String path) {
-        return reads.with(c -> rows.one(c.prepare(BY_PATH), path));
+        return readAndPurge(c -> rows.one(c.prepare(BY_PATH), path));
     }
 
     @Override
     public Optional<Resource> edgeChild(String parentId, int type, boolean latest) {
-        return reads.with(c -> edge(rows, c, parentId, type, latest));
+        return readAndPurge(c -> edge(rows, c, parentId, type, latest));
     }
 
     /** The newest or oldest child of a type, on the given connection (shared by readers and the writer). */
@@ -156,7 +179,7 @@ public final class JdbcResourceStore implements ResourceStore {
             sql.append(')');
         }
         sql.append(" ORDER BY seq LIMIT ?");
-        return reads.with(c -> {
+        return readAndPurge(c -> {
             PreparedStatement ps = c.prepare(sql.toString());
             int i = 1;
             ps.setString(i++, parentId);
@@ -171,7 +194,7 @@ public final class JdbcResourceStore implements ResourceStore {
     @Override
     public List<Resource> descendants(Resource root, int maxDepth, int limit) {
         int rootDepth = depth(root.path());
-        return reads.with(c -> {
+        return readAndPurge(c -> {
             PreparedStatement ps = c.prepare(
                     "SELECT " + Rows.COLUMNS + " FROM resources WHERE path > ? AND path < ? ORDER BY path LIMIT ?");
             ps.setString(1, root.path() + "/");
@@ -202,7 +225,7 @@ public final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public List<Resource> ofType(int type, int limit) {
-        return reads.with(c -> {
+        return readAndPurge(c -> {
             PreparedStatement ps =
                     c.prepare("SELECT " + Rows.COLUMNS + " FROM resources WHERE ty = ? ORDER BY seq LIMIT ?");
             ps.setInt(1, type);
@@ -213,7 +236,7 @@ public final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public List<Resource> createdBy(String creator, long afterSeq, int limit) {
-        return reads.with(c -> {
+        return readAndPurge(c -> {
             PreparedStatement ps = c.prepare(
                     "SELECT " + Rows.COLUMNS + " FROM resources WHERE creator = ? AND seq > ? ORDER BY seq LIMIT ?");
             ps.setString(1, creator);
@@ -225,7 +248,7 @@ public final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public List<Resource> subtree(String rootPath, String afterPath, int limit) {
-        return reads.with(c -> {
+        return readAndPurge(c -> {
             // a range of the path index, in its order: the root, then paths between "<root>/" and "<root>0"
             PreparedStatement ps = c.prepare("SELECT " + Rows.COLUMNS + " FROM resources"
                     + " WHERE (path = ? OR (path > ? AND path < ?)) AND path > ? ORDER BY path LIMIT ?");
@@ -258,6 +281,30 @@ public final class JdbcResourceStore implements ResourceStore {
     /** Runs a read on a pooled connection (for the access log, which shares the store's connections). */
     <T> T read(ConnectionPool.Work<T> work) {
         return reads.with(work);
+    }
+
+    /**
+     * Runs a read, then has the writer delete the rows of erased data subjects it met (a restored backup holds them:
+     * they read as absent, and go at first sight).
+     */
+    private <T> T readAndPurge(ConnectionPool.Work<T> work) {
+        T result = reads.with(work);
+        purgeErased();
+        return result;
+    }
+
+    private void purgeErased() {
+        SubjectCipher cipher = rows.cipher();
+        Map<String, String> erased = cipher == null ? Map.of() : cipher.takeErased();
+        if (!erased.isEmpty()) {
+            writer.submit(tx -> ((WriterTransaction) tx).purge(erased)).whenComplete((n, failure) -> {
+                if (failure == null) {
+                    java.util.logging.Logger.getLogger("citadel.privacy")
+                            .warning(n + " rows of erased data subjects found in the database (a restored backup?)"
+                                    + " were deleted");
+                }
+            });
+        }
     }
 
     @Override

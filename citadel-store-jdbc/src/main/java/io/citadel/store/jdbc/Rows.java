@@ -34,11 +34,18 @@ final class Rows {
         return cipher;
     }
 
+    /** The resource of the current row, or null for a row of an erased data subject (noted for deletion). */
     @SuppressWarnings("unchecked")
     Resource read(ResultSet rs) throws SQLException {
         ResourceType type =
                 ResourceType.of(rs.getInt(4)).orElseThrow(() -> new SQLException("unknown resource type in store"));
-        String body = cipher == null ? rs.getString(9) : cipher.open(rs.getString(1), rs.getString(9));
+        String body;
+        try {
+            body = cipher == null ? rs.getString(9) : cipher.open(rs.getString(1), rs.getString(9));
+        } catch (SubjectCipher.ErasedRow erased) {
+            cipher.sawErased(rs.getString(1), rs.getString(5));
+            return null;
+        }
         Map<String, Object> attrs = (Map<String, Object>) JSON.decode(body.getBytes(StandardCharsets.UTF_8));
         return new Resource(
                 rs.getString(1),
@@ -75,17 +82,22 @@ final class Rows {
         return first(ps);
     }
 
+    /** The first readable row (a row of an erased subject reads as absent). */
     Optional<Resource> first(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            return rs.next() ? Optional.ofNullable(read(rs)) : Optional.empty();
         }
     }
 
+    /** The readable rows (those of erased subjects left out). */
     List<Resource> all(PreparedStatement ps) throws SQLException {
         List<Resource> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(read(rs));
+                Resource r = read(rs);
+                if (r != null) {
+                    out.add(r);
+                }
             }
         }
         return out;

@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Encrypts each row's body (AES-256-GCM, the resource ID as associated data) under a key derived from the keys of
  * its two possible data subjects: the {@code <AE>} it sits under, and its creator. Destroying either subject's key
  * makes the row unreadable. The stored body is {@code enc1:<ae key id or ->:<creator key id>:<base64 iv|ciphertext>};
- * a body written before the keys existed is plain JSON and is read as such. Names and paths stay in clear (indexed).
+ * a body written before the keys existed, or of a resource without a data subject, is plain JSON and is read as such.
+ * Names and paths stay in clear (indexed).
  */
 final class SubjectCipher {
     private static final String PREFIX = "enc1:";
@@ -53,9 +55,16 @@ final class SubjectCipher {
         aeByPath.remove(path);
     }
 
-    /** The body to store for {@code r}. */
+    /**
+     * The body to store for {@code r}: encrypted when it has a data subject (it sits under an {@code <AE>}, or an AE
+     * created it), in clear when a CSE made it outside any AE (the CSEBase, a registration), which is no one's
+     * personal data.
+     */
     String seal(Resource r, String json) throws SQLException {
         String ae = aeOf(r);
+        if (ae == null && (r.creator() == null || io.citadel.engine.pipeline.IdentifyStage.isCseId(r.creator()))) {
+            return json;
+        }
         String aeId = ae == null ? "-" : SubjectKeyRing.aeKeyId(ae);
         String crId = SubjectKeyRing.creatorKeyId(r.creator());
         SecretKeySpec key = rowKey(aeId, crId, true).orElseThrow();
@@ -84,8 +93,7 @@ final class SubjectCipher {
         if (parts.length != 3) {
             throw new SQLException("row " + ri + " has a malformed encrypted body");
         }
-        SecretKeySpec key = rowKey(parts[0], parts[1], false)
-                .orElseThrow(() -> new SQLException("row " + ri + " belongs to an erased data subject"));
+        SecretKeySpec key = rowKey(parts[0], parts[1], false).orElseThrow(() -> new ErasedRow(ri));
         try {
             byte[] in = Base64.getDecoder().decode(parts[2]);
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
@@ -95,6 +103,38 @@ final class SubjectCipher {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new SQLException("row " + ri + " cannot be decrypted");
         }
+    }
+
+    /** A row whose data subject was erased: no key opens it any more (a restored backup holds such rows). */
+    static final class ErasedRow extends SQLException {
+        ErasedRow(String ri) {
+            super("row " + ri + " belongs to an erased data subject");
+        }
+    }
+
+    /** Rows of erased subjects met while reading (resource ID → path), to be deleted. */
+    private final Map<String, String> erasedSeen = new ConcurrentHashMap<>();
+
+    /** Notes a row of an erased subject met while reading. */
+    void sawErased(String ri, String path) {
+        if (erasedSeen.size() < 10_000) {
+            erasedSeen.put(ri, path);
+        }
+    }
+
+    /** The rows of erased subjects met since the last call (resource ID → path), forgotten here. */
+    Map<String, String> takeErased() {
+        if (erasedSeen.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String ri : List.copyOf(erasedSeen.keySet())) {
+            String path = erasedSeen.remove(ri);
+            if (path != null) {
+                out.put(ri, path);
+            }
+        }
+        return out;
     }
 
     /** Destroys the subject keys named; rows that used them can no longer be read, anywhere. */

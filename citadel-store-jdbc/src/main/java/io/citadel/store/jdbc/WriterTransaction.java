@@ -185,6 +185,23 @@ final class WriterTransaction implements StoreTransaction {
         }
     }
 
+    /** Deletes the rows (and subtrees) of erased subjects met while reading; returns how many rows went. */
+    int purge(java.util.Map<String, String> erased) {
+        int n = 0;
+        try {
+            PreparedStatement ps = connection.prepare("DELETE FROM resources WHERE ri = ? OR (path > ? AND path < ?)");
+            for (java.util.Map.Entry<String, String> e : erased.entrySet()) {
+                ps.setString(1, e.getKey());
+                ps.setString(2, e.getValue() + "/");
+                ps.setString(3, e.getValue() + "0");
+                n += ps.executeUpdate();
+            }
+            return n;
+        } catch (SQLException e) {
+            throw JdbcResourceStore.failure("purge", e);
+        }
+    }
+
     int deleteAllAccesses() {
         try {
             return connection.prepare("DELETE FROM subject_access").executeUpdate();
