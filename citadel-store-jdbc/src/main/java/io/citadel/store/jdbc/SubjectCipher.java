@@ -28,6 +28,14 @@ final class SubjectCipher {
     private static final String PREFIX = "enc1:";
     private static final byte[] LABEL = "citadel row key v1".getBytes(StandardCharsets.US_ASCII);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** One AES-GCM instance per thread: looking the algorithm up costs more than encrypting a body. */
+    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
 
     private final SubjectKeyRing ring;
     /** The {@code <AE>}s by path ({@code cse-in/x} → its resource ID): whose subtree a new row falls into. */
@@ -71,7 +79,7 @@ final class SubjectCipher {
         try {
             byte[] iv = new byte[12];
             RANDOM.nextBytes(iv);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = GCM.get();
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
             c.updateAAD(r.ri().getBytes(StandardCharsets.UTF_8));
             byte[] ct = c.doFinal(json.getBytes(StandardCharsets.UTF_8));
@@ -96,7 +104,7 @@ final class SubjectCipher {
         SecretKeySpec key = rowKey(parts[0], parts[1], false).orElseThrow(() -> new ErasedRow(ri));
         try {
             byte[] in = Base64.getDecoder().decode(parts[2]);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = GCM.get();
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, in, 0, 12));
             c.updateAAD(ri.getBytes(StandardCharsets.UTF_8));
             return new String(c.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8);
