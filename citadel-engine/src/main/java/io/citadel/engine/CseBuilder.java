@@ -339,7 +339,7 @@ public final class CseBuilder {
                         representation,
                         ids,
                         Clock.systemUTC(),
-                        ri -> delete.delete(ri, null).isPresent(),
+                        delete::deleteCounting,
                         dispatcher::discard),
                 esi == null
                         ? closing(List.of(reaper, fanOut, announcer, nonBlocking, notifier, accessLog), esprimSender)

@@ -60,6 +60,24 @@ public final class DeleteOperation {
     }
 
     /** Deletes durably on behalf of {@code originator} (null: the CSE itself); empty if it was gone already. */
+    /** Deletes {@code ri} and its subtree as {@link #delete} does; returns how many resources went (0: none was there). */
+    public int deleteCounting(String ri) {
+        int[] rows = new int[1];
+        parts.notifier()
+                .write(
+                        tx -> {
+                            Optional<Resource> fresh = tx.findById(ri);
+                            fresh.ifPresent(r -> {
+                                parts.behaviour(r.type()).beforeDelete(tx, r);
+                                rows[0] = tx.deleteSubtree(r);
+                            });
+                            return fresh;
+                        },
+                        null,
+                        Operation.DELETE);
+        return rows[0];
+    }
+
     public Optional<Resource> delete(String ri, String originator) {
         return parts.notifier()
                 .write(

@@ -32,12 +32,13 @@ public final class PrivacyService {
     private final Representation representation;
     private final OriginatorIds ids;
     private final Clock clock;
-    private final java.util.function.Predicate<String> delete;
+    private final java.util.function.ToIntFunction<String> delete;
     private final io.citadel.security.Redaction administrator;
     private final java.util.function.ToIntFunction<String> discardNotifications;
 
     /**
-     * @param delete deletes a resource by ID as a DELETE does (notifications, de-announcement), false when it is gone
+     * @param delete deletes a resource and its subtree by ID as a DELETE does (notifications, de-announcement);
+     *     returns how many resources went, 0 when it was gone
      * @param discardNotifications drops what a subscription's notification queues still hold
      */
     public PrivacyService(
@@ -47,7 +48,7 @@ public final class PrivacyService {
             Representation representation,
             OriginatorIds ids,
             Clock clock,
-            java.util.function.Predicate<String> delete,
+            java.util.function.ToIntFunction<String> delete,
             java.util.function.ToIntFunction<String> discardNotifications) {
         this.delete = delete;
         this.administrator = io.citadel.security.Redaction.of(
@@ -154,15 +155,15 @@ public final class PrivacyService {
         }
         Optional<Resource> ae = subjects.registeredAe(s);
         String aePath = ae.map(Resource::path).orElse(null);
-        List<String> subscriptions = new java.util.ArrayList<>();
-        long resources = 0;
-        for (Resource r : (Iterable<Resource>) resourcesOf(s, aePath)::iterator) {
-            if (r.type() == io.citadel.protocol.ResourceType.SUBSCRIPTION) {
-                subscriptions.add(r.ri());
-            }
-            resources++;
-        }
-        ae.ifPresent(r -> delete.test(r.ri()));
+        // the subscriptions among its resources, whose undelivered notifications go too (subscriptions are few)
+        List<String> subscriptions =
+                store.ofType(io.citadel.protocol.ResourceType.SUBSCRIPTION.code(), 1_000_000).stream()
+                        .filter(r -> s.equals(r.creator())
+                                || aePath != null
+                                        && (r.path().equals(aePath) || r.path().startsWith(aePath + "/")))
+                        .map(Resource::ri)
+                        .toList();
+        long resources = ae.map(r -> (long) delete.applyAsInt(r.ri())).orElse(0L);
         while (true) { // what it created elsewhere; a parent's deletion may take children with it
             List<Resource> page = store.createdBy(s, 0, PAGE);
             if (page.isEmpty()) {
@@ -170,7 +171,9 @@ public final class PrivacyService {
             }
             boolean progress = false;
             for (Resource r : page) {
-                progress |= delete.test(r.ri());
+                int gone = delete.applyAsInt(r.ri());
+                resources += gone;
+                progress |= gone > 0;
             }
             if (!progress) {
                 throw new IllegalStateException("resources of " + s + " could not be deleted; the erasure stopped");
