@@ -183,6 +183,9 @@ public final class CitadelServer implements AutoCloseable {
                         crls == null ? c -> false : crls::isRevoked);
             }
             cse = builder.build();
+            // an erasure a stop interrupted is finished before any listener opens
+            ErasureJournal erasures = new ErasureJournal(dataDir.resolve("erasures.pending"));
+            erasures.resume(cse.privacy());
             HttpSettings httpSettings = listener(config, host, port);
             boolean ut = config.getBoolean(ConfigKey.UPPER_TESTER);
             HttpBinding[] holder = new HttpBinding[1];
@@ -286,8 +289,6 @@ public final class CitadelServer implements AutoCloseable {
             if (server.coap != null && server.coap.securePort() >= 0) {
                 announce.println("Citadel CoAP over DTLS listening on udp port " + server.coap.securePort());
             }
-            ErasureJournal erasures = new ErasureJournal(dataDir.resolve("erasures.pending"));
-            erasures.resume(cse.privacy()); // an erasure a stop interrupted is finished before the CSE is ready
             server.adminApi = AdminApi.start(config, dataDir, announce, credentials, cse.privacy(), erasures);
             for (KeyProtection.Entry key : KeyProtection.of(config, dataDir)) {
                 announce.println("Citadel key protection: " + key.key() + ": " + key.level());

@@ -73,33 +73,26 @@ public final class JdbcResourceStore implements ResourceStore {
      */
     private static SubjectCipher subjectCipher(StoreSettings settings) {
         SubjectCipher cipher = new SubjectCipher(new SubjectKeyRing(settings.subjectKeys()));
-        int encrypted = 0;
-        int opened = 0;
         try (java.sql.Connection c = ConnectionPool.open(settings, true);
                 PreparedStatement ps = c.prepareStatement("SELECT path, ri, body FROM resources WHERE ty = ?")) {
             ps.setInt(1, io.citadel.protocol.ResourceType.AE.code());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    cipher.aeAt(rs.getString(1), rs.getString(2));
-                    if (!rs.getString(3).startsWith("{")) {
-                        encrypted++;
-                        try {
-                            cipher.open(rs.getString(2), rs.getString(3));
-                            opened++;
-                        } catch (SubjectCipher.ErasedRow erased) {
-                            cipher.sawErased(rs.getString(2), rs.getString(1)); // deleted once the store runs
-                        }
+                    try {
+                        cipher.open(rs.getString(2), rs.getString(3));
+                    } catch (SubjectCipher.ErasedRow erased) {
+                        cipher.sawErased(rs.getString(2), rs.getString(1)); // erased since: deleted once the store runs
+                    } catch (SQLException unknownKey) {
+                        throw new StoreException(
+                                "the database holds data encrypted under subject keys that " + settings.subjectKeys()
+                                        + " does not have (give --subject-keys the key file of the instance that"
+                                        + " wrote it)",
+                                null);
                     }
                 }
             }
         } catch (SQLException e) {
             throw new StoreException("cannot read the registered AEs: " + e.getMessage(), e);
-        }
-        if (encrypted > 0 && opened == 0) { // not one AE opens: this is not the key file the data was written with
-            throw new StoreException(
-                    "the database holds data encrypted under subject keys that " + settings.subjectKeys()
-                            + " does not have (give --subject-keys the key file of the instance that wrote it)",
-                    null);
         }
         return cipher;
     }

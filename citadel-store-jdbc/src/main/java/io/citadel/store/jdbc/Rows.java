@@ -59,7 +59,12 @@ final class Rows {
     }
 
     /** Binds the columns in {@link #COLUMNS} order starting at index 1. */
-    void bindAll(PreparedStatement ps, Resource r) throws SQLException {
+    /**
+     * @param aeAtPath the resource ID of the {@code <AE>} at a path, as the writer sees the database (null: none), for
+     *     the key of a row under it
+     */
+    void bindAll(PreparedStatement ps, Resource r, java.util.function.Function<String, String> aeAtPath)
+            throws SQLException {
         ps.setString(1, r.ri());
         ps.setString(2, r.parentId());
         ps.setString(3, r.name());
@@ -74,7 +79,7 @@ final class Rows {
         }
         ps.setString(8, r.creator());
         String json = new String(JSON.encode(r.attributes()), StandardCharsets.UTF_8);
-        ps.setString(9, cipher == null ? json : cipher.seal(r, json));
+        ps.setString(9, cipher == null ? json : cipher.seal(r, json, aeAtPath));
     }
 
     Optional<Resource> one(PreparedStatement ps, String key) throws SQLException {

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
@@ -20,9 +22,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Encrypts each row's body (AES-256-GCM, the resource ID as associated data) under a key derived from the keys of
  * its two possible data subjects: the {@code <AE>} it sits under, and its creator. Destroying either subject's key
- * makes the row unreadable. The stored body is {@code enc1:<ae key id or ->:<creator key id>:<base64 iv|ciphertext>};
- * a body written before the keys existed, or of a resource without a data subject, is plain JSON and is read as such.
- * Names and paths stay in clear (indexed).
+ * makes the row unreadable. The stored body is {@code enc1:<AE key id or ->:<creator key id>:<base64 iv|ciphertext>};
+ * a body written before the keys existed, or of a resource without a data subject (a CSE's own, outside any AE), is
+ * plain JSON and is read as such. Names and paths stay in clear (indexed).
  */
 final class SubjectCipher {
     private static final String PREFIX = "enc1:";
@@ -38,8 +40,8 @@ final class SubjectCipher {
     });
 
     private final SubjectKeyRing ring;
-    /** The {@code <AE>}s by path ({@code cse-in/x} → its resource ID): whose subtree a new row falls into. */
-    private final Map<String, String> aeByPath = new ConcurrentHashMap<>();
+    /** Raised by every destruction: a row key derived before it is not cached after it. */
+    private final AtomicLong generation = new AtomicLong();
 
     private final Map<String, SecretKeySpec> rowKeys =
             java.util.Collections.synchronizedMap(new LinkedHashMap<String, SecretKeySpec>(256, 0.75f, true) {
@@ -48,34 +50,36 @@ final class SubjectCipher {
                     return size() > 10_000;
                 }
             });
+    /** Rows of erased subjects met while reading (resource ID → path), to be deleted. */
+    private final Map<String, String> erasedSeen = new ConcurrentHashMap<>();
 
     SubjectCipher(SubjectKeyRing ring) {
         this.ring = ring;
     }
 
-    /** Learns an {@code <AE>} (at start, and when one is created). */
-    void aeAt(String path, String ri) {
-        aeByPath.put(path, ri);
-    }
-
-    /** Forgets the {@code <AE>} at {@code path} (deleted). */
-    void aeGone(String path) {
-        aeByPath.remove(path);
+    /** A row whose data subject was erased: its key was destroyed (a restored backup holds such rows). */
+    static final class ErasedRow extends SQLException {
+        ErasedRow(String ri) {
+            super("row " + ri + " belongs to an erased data subject");
+        }
     }
 
     /**
      * The body to store for {@code r}: encrypted when it has a data subject (it sits under an {@code <AE>}, or an AE
-     * created it), in clear when a CSE made it outside any AE (the CSEBase, a registration), which is no one's
-     * personal data.
+     * created it), in clear when a CSE made it outside any AE (the CSEBase, a registration): no one's personal data.
+     *
+     * @param aeAtPath the resource ID of the {@code <AE>} at a path as the writer sees the database, or null
      */
-    String seal(Resource r, String json) throws SQLException {
-        String ae = aeOf(r);
+    String seal(Resource r, String json, Function<String, String> aeAtPath) throws SQLException {
+        String ae = aeOf(r, aeAtPath);
         if (ae == null && (r.creator() == null || io.citadel.engine.pipeline.IdentifyStage.isCseId(r.creator()))) {
             return json;
         }
-        String aeId = ae == null ? "-" : SubjectKeyRing.aeKeyId(ae);
-        String crId = SubjectKeyRing.creatorKeyId(r.creator());
-        SecretKeySpec key = rowKey(aeId, crId, true).orElseThrow();
+        String aeId = ae == null ? "-" : ring.currentId(SubjectKeyRing.aeOwner(ae));
+        String crId = ring.currentId(SubjectKeyRing.creatorOwner(r.creator()));
+        SecretKeySpec key = rowKey(aeId, crId)
+                .orElseThrow(() ->
+                        new SQLException("the subject key of row " + r.ri() + " was destroyed as it was written"));
         try {
             byte[] iv = new byte[12];
             RANDOM.nextBytes(iv);
@@ -92,7 +96,10 @@ final class SubjectCipher {
         }
     }
 
-    /** The JSON of a stored body; an encrypted one whose subject was erased, or that was altered, is refused. */
+    /**
+     * The JSON of a stored body. A body under a destroyed key is an {@link ErasedRow}; one under a key the key file
+     * never had (another database's key file), or altered, is refused.
+     */
     String open(String ri, String stored) throws SQLException {
         if (!stored.startsWith(PREFIX)) {
             return stored;
@@ -101,27 +108,24 @@ final class SubjectCipher {
         if (parts.length != 3) {
             throw new SQLException("row " + ri + " has a malformed encrypted body");
         }
-        SecretKeySpec key = rowKey(parts[0], parts[1], false).orElseThrow(() -> new ErasedRow(ri));
+        Optional<SecretKeySpec> key = rowKey(parts[0], parts[1]);
+        if (key.isEmpty()) {
+            if (ring.wasDestroyed(parts[0]) || ring.wasDestroyed(parts[1])) {
+                throw new ErasedRow(ri);
+            }
+            throw new SQLException("row " + ri + " is encrypted under a subject key the key file does not have:"
+                    + " the key file does not belong with this database");
+        }
         try {
             byte[] in = Base64.getDecoder().decode(parts[2]);
             Cipher c = GCM.get();
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, in, 0, 12));
+            c.init(Cipher.DECRYPT_MODE, key.get(), new GCMParameterSpec(128, in, 0, 12));
             c.updateAAD(ri.getBytes(StandardCharsets.UTF_8));
             return new String(c.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new SQLException("row " + ri + " cannot be decrypted");
         }
     }
-
-    /** A row whose data subject was erased: no key opens it any more (a restored backup holds such rows). */
-    static final class ErasedRow extends SQLException {
-        ErasedRow(String ri) {
-            super("row " + ri + " belongs to an erased data subject");
-        }
-    }
-
-    /** Rows of erased subjects met while reading (resource ID → path), to be deleted. */
-    private final Map<String, String> erasedSeen = new ConcurrentHashMap<>();
 
     /** Notes a row of an erased subject met while reading. */
     void sawErased(String ri, String path) {
@@ -145,38 +149,44 @@ final class SubjectCipher {
         return out;
     }
 
-    /** Destroys the subject keys named; rows that used them can no longer be read, anywhere. */
+    /**
+     * Destroys the current keys of the {@code <AE>} {@code aeResourceId} (may be null) and of {@code creator}: rows
+     * that used them can no longer be read, anywhere; the next rows of either get new keys.
+     */
     int destroy(String aeResourceId, String creator) {
         int n = 0;
-        if (aeResourceId != null && ring.destroy(SubjectKeyRing.aeKeyId(aeResourceId))) {
+        generation.incrementAndGet();
+        if (aeResourceId != null && ring.destroy(SubjectKeyRing.aeOwner(aeResourceId))) {
             n++;
         }
-        if (creator != null && ring.destroy(SubjectKeyRing.creatorKeyId(creator))) {
+        if (creator != null && ring.destroy(SubjectKeyRing.creatorOwner(creator))) {
             n++;
         }
+        generation.incrementAndGet();
         rowKeys.clear();
         return n;
     }
 
-    private String aeOf(Resource r) {
+    /** The resource ID of the {@code <AE>} {@code r} sits under (or is). */
+    private static String aeOf(Resource r, Function<String, String> aeAtPath) {
         if (r.type() == ResourceType.AE) {
             return r.ri();
         }
         String path = r.path();
         int first = path.indexOf('/');
         int second = first < 0 ? -1 : path.indexOf('/', first + 1);
-        return second < 0 ? null : aeByPath.get(path.substring(0, second));
+        return second < 0 ? null : aeAtPath.apply(path.substring(0, second));
     }
 
-    private Optional<SecretKeySpec> rowKey(String aeId, String crId, boolean create) {
+    private Optional<SecretKeySpec> rowKey(String aeId, String crId) {
         String name = aeId + ":" + crId;
         SecretKeySpec cached = rowKeys.get(name);
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<byte[]> creatorKey = create ? Optional.of(ring.keyFor(crId)) : ring.key(crId);
-        Optional<byte[]> aeKey =
-                aeId.equals("-") ? Optional.of(new byte[0]) : create ? Optional.of(ring.keyFor(aeId)) : ring.key(aeId);
+        long before = generation.get();
+        Optional<byte[]> creatorKey = ring.key(crId);
+        Optional<byte[]> aeKey = aeId.equals("-") ? Optional.of(new byte[0]) : ring.key(aeId);
         if (creatorKey.isEmpty() || aeKey.isEmpty()) {
             return Optional.empty();
         }
@@ -188,7 +198,9 @@ final class SubjectCipher {
             SecretKeySpec key = new SecretKeySpec(mac.doFinal(), "AES");
             java.util.Arrays.fill(creatorKey.get(), (byte) 0);
             java.util.Arrays.fill(aeKey.get(), (byte) 0);
-            rowKeys.put(name, key);
+            if (generation.get() == before) { // no destruction meanwhile: safe to keep
+                rowKeys.put(name, key);
+            }
             return Optional.of(key);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -16,17 +16,25 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The data subjects' content keys (256-bit, random), one file (0600) outside the database: each row's body is
  * encrypted under keys of its subjects ({@link SubjectCipher}), so destroying a subject's keys makes every copy of its
- * rows unreadable, wherever the database keeps them: free pages, the write-ahead log, backups of the database. The
- * file is rewritten whole on every change (a temporary file, forced to the device, moved over the old one); a key is
- * written before any row uses it. Keys are named by a hash of what they belong to, never by an originator.
+ * rows unreadable, wherever the database keeps them: free pages, the write-ahead log, backups of the database.
+ *
+ * <p>A key has a random ID, new for each incarnation of its owner: a subject that comes back after an erasure gets
+ * new keys, never the destroyed ones' IDs. The file maps each owner (by a hash of what it is: an {@code <AE>}'s
+ * resource ID or a creator, never the name itself) to its current key, and keeps the IDs of destroyed keys
+ * (tombstones), so that a row under a destroyed key is known for an erased subject's, and a row under a key the file
+ * never had is known for a configuration error. The file is rewritten whole on every change (a temporary file, forced
+ * to the device, moved over the old one); a key is written before any row uses it.
  */
 final class SubjectKeyRing {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,17 +42,26 @@ final class SubjectKeyRing {
 
     private final Path file;
     private final Map<String, byte[]> keys = new HashMap<>();
+    /** Owner (hashed) → the ID of its current key. */
+    private final Map<String, String> current = new HashMap<>();
+
+    private final Set<String> destroyed = new HashSet<>();
 
     SubjectKeyRing(Path file) {
         this.file = file;
         try {
             if (Files.exists(file)) {
                 Map<?, ?> root = JSON.readValue(file.toFile(), Map.class);
-                if (!(root.get("keys") instanceof Map<?, ?> stored)) {
-                    throw new IOException("no keys member");
+                if (!Integer.valueOf(2).equals(root.get("v"))
+                        || !(root.get("keys") instanceof Map<?, ?> stored)
+                        || !(root.get("current") instanceof Map<?, ?> owners)
+                        || !(root.get("destroyed") instanceof List<?> tombstones)) {
+                    throw new IOException("not a version 2 subject key file");
                 }
                 stored.forEach((id, key) ->
                         keys.put(String.valueOf(id), Base64.getDecoder().decode(String.valueOf(key))));
+                owners.forEach((owner, id) -> current.put(String.valueOf(owner), String.valueOf(id)));
+                tombstones.forEach(id -> destroyed.add(String.valueOf(id)));
             } else {
                 persist();
             }
@@ -53,17 +70,17 @@ final class SubjectKeyRing {
         }
     }
 
-    /** The name of the key of everything under the {@code <AE>} whose resource ID is {@code aeResourceId}. */
-    static String aeKeyId(String aeResourceId) {
-        return id("ae:" + aeResourceId);
+    /** The owner name of everything under the {@code <AE>} whose resource ID is {@code aeResourceId}. */
+    static String aeOwner(String aeResourceId) {
+        return hash("ae:" + aeResourceId);
     }
 
-    /** The name of the key of everything {@code creator} (a normalised originator) created. */
-    static String creatorKeyId(String creator) {
-        return id("cr:" + (creator == null ? "" : creator));
+    /** The owner name of everything {@code creator} (a normalised originator) created. */
+    static String creatorOwner(String creator) {
+        return hash("cr:" + (creator == null ? "" : creator));
     }
 
-    private static String id(String what) {
+    private static String hash(String what) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(what.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
@@ -72,49 +89,74 @@ final class SubjectKeyRing {
         }
     }
 
-    /** The key named {@code id}, or empty when there is none (never made, or destroyed). */
+    /** The key with this ID, or empty when there is none (destroyed, or never in this file). */
     synchronized Optional<byte[]> key(String id) {
         byte[] k = keys.get(id);
         return k == null ? Optional.empty() : Optional.of(k.clone());
     }
 
-    /** The key named {@code id}, made and written to the file first when there is none. */
-    synchronized byte[] keyFor(String id) {
-        byte[] k = keys.get(id);
-        if (k == null) {
-            k = new byte[32];
-            RANDOM.nextBytes(k);
-            keys.put(id, k);
-            try {
-                persist();
-            } catch (IOException e) {
-                keys.remove(id);
-                throw new UncheckedIOException("cannot write the subject key file " + file, e);
-            }
-        }
-        return k.clone();
+    /** Whether the key with this ID was destroyed (its rows belong to an erased subject). */
+    synchronized boolean wasDestroyed(String id) {
+        return destroyed.contains(id);
     }
 
-    /** Destroys the key named {@code id}: gone from the file (rewritten) and from memory; false when there was none. */
-    synchronized boolean destroy(String id) {
-        byte[] k = keys.remove(id);
-        if (k == null) {
-            return false;
+    /** The ID of {@code owner}'s current key, a new key made and written to the file first when it has none. */
+    synchronized String currentId(String owner) {
+        String id = current.get(owner);
+        if (id != null) {
+            return id;
         }
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        id = HexFormat.of().formatHex(random);
+        byte[] k = new byte[32];
+        RANDOM.nextBytes(k);
+        keys.put(id, k);
+        current.put(owner, id);
         try {
             persist();
         } catch (IOException e) {
-            keys.put(id, k);
+            keys.remove(id);
+            current.remove(owner);
             throw new UncheckedIOException("cannot write the subject key file " + file, e);
         }
-        Arrays.fill(k, (byte) 0);
+        return id;
+    }
+
+    /**
+     * Destroys {@code owner}'s current key: gone from the file (rewritten) and from memory, its ID kept as destroyed;
+     * the owner's next key is a new one. False when it had none.
+     */
+    synchronized boolean destroy(String owner) {
+        String id = current.remove(owner);
+        if (id == null) {
+            return false;
+        }
+        byte[] k = keys.remove(id);
+        destroyed.add(id);
+        try {
+            persist();
+        } catch (IOException e) {
+            current.put(owner, id);
+            keys.put(id, k);
+            destroyed.remove(id);
+            throw new UncheckedIOException("cannot write the subject key file " + file, e);
+        }
+        if (k != null) {
+            Arrays.fill(k, (byte) 0);
+        }
         return true;
     }
 
     private void persist() throws IOException {
         Map<String, String> encoded = new LinkedHashMap<>();
         keys.forEach((id, k) -> encoded.put(id, Base64.getEncoder().encodeToString(k)));
-        byte[] content = JSON.writeValueAsBytes(Map.of("v", 1, "keys", encoded));
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("v", 2);
+        root.put("keys", encoded);
+        root.put("current", current);
+        root.put("destroyed", List.copyOf(destroyed));
+        byte[] content = JSON.writeValueAsBytes(root);
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(

@@ -87,11 +87,8 @@ final class WriterTransaction implements StoreTransaction {
         try {
             PreparedStatement ps =
                     connection.prepare("INSERT INTO resources (" + Rows.COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)");
-            rows.bindAll(ps, resource);
+            rows.bindAll(ps, resource, this::aeAt);
             ps.executeUpdate();
-            if (resource.type() == io.citadel.protocol.ResourceType.AE && rows.cipher() != null) {
-                rows.cipher().aeAt(resource.path(), resource.ri());
-            }
             changes.add(new Change(resource, false));
         } catch (SQLException e) {
             throw JdbcResourceStore.failure("insert", e);
@@ -103,7 +100,7 @@ final class WriterTransaction implements StoreTransaction {
         try {
             PreparedStatement ps = connection.prepare("UPDATE resources SET ri = ?, pi = ?, rn = ?, ty = ?, path = ?,"
                     + " seq = ?, et = ?, creator = ?, body = ? WHERE ri = ?");
-            rows.bindAll(ps, resource);
+            rows.bindAll(ps, resource, this::aeAt);
             ps.setString(10, resource.ri());
             if (ps.executeUpdate() != 1) {
                 throw new SQLException("resource " + resource.ri() + " vanished during update");
@@ -122,9 +119,6 @@ final class WriterTransaction implements StoreTransaction {
             ps.setString(2, resource.path() + "/");
             ps.setString(3, resource.path() + "0");
             int n = ps.executeUpdate();
-            if (resource.type() == io.citadel.protocol.ResourceType.AE && rows.cipher() != null) {
-                rows.cipher().aeGone(resource.path());
-            }
             changes.add(new Change(resource, true));
             return n;
         } catch (SQLException e) {
@@ -155,6 +149,20 @@ final class WriterTransaction implements StoreTransaction {
             ps.executeBatch();
         } catch (SQLException e) {
             throw JdbcResourceStore.failure("access log", e);
+        }
+    }
+
+    /** The resource ID of the {@code <AE>} at {@code path} in this transaction's view, or null. */
+    private String aeAt(String path) {
+        try {
+            PreparedStatement ps = connection.prepare("SELECT ri FROM resources WHERE path = ? AND ty = ?");
+            ps.setString(1, path);
+            ps.setInt(2, io.citadel.protocol.ResourceType.AE.code());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw JdbcResourceStore.failure("read the AE of a path", e);
         }
     }
 

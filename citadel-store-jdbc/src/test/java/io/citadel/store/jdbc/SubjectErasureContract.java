@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.citadel.engine.resources.Resource;
+import io.citadel.engine.store.StoreException;
 import io.citadel.protocol.ResourceType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -160,6 +161,7 @@ abstract class SubjectErasureContract {
         assertThat(found(content)).as("content is stored encrypted").isFalse();
         Path backupKeys = dir.resolve("backup-keys.json");
         Files.copy(keys, backupKeys);
+        String aeKey = new SubjectKeyRing(keys).currentId(SubjectKeyRing.aeOwner("Cdev"));
         backup();
         try (JdbcResourceStore store = reopen(keys)) {
             store.write(tx -> tx.deleteSubtree(tx.findById("Cdev").orElseThrow()))
@@ -173,7 +175,12 @@ abstract class SubjectErasureContract {
             assertThat(store.findById("kept").orElseThrow().get("con")).isEqualTo("the other subject's own data");
         }
         assertThat(found(content)).isFalse();
-        assertThat(Files.readString(keys)).doesNotContain(SubjectKeyRing.aeKeyId("Cdev"));
+        SubjectKeyRing after = new SubjectKeyRing(keys);
+        assertThat(after.key(aeKey)).isEmpty();
+        assertThat(after.wasDestroyed(aeKey)).isTrue();
+        assertThat(after.currentId(SubjectKeyRing.aeOwner("Cdev")))
+                .as("the subject, were it to come back, gets a new key, never the destroyed one's ID")
+                .isNotEqualTo(aeKey);
         // a backup of the database taken before the erasure: the subject's rows are there, unreadable; the store reads
         // them as absent and deletes them at first sight (its AE at start), others' rows read as ever
         try (JdbcResourceStore copy = openBackup(keys)) {
@@ -197,10 +204,94 @@ abstract class SubjectErasureContract {
         SubjectCipher current = new SubjectCipher(new SubjectKeyRing(keys));
         SubjectCipher before = new SubjectCipher(new SubjectKeyRing(backupKeys));
         String sealed = before.seal(
-                row("cin9", ResourceType.CONTENT_INSTANCE, "box", "cse-in/dev/box/x", 9, "/id-in/Cdev", null), "{}");
+                row("cin9", ResourceType.CONTENT_INSTANCE, "box", "cse-in/dev/box/x", 9, "/id-in/Cdev", null),
+                "{}",
+                path -> "Cdev");
         assertThatThrownBy(() -> current.open("cin9", sealed))
                 .isInstanceOf(java.sql.SQLException.class)
                 .hasMessageContaining("erased");
+    }
+
+    @Test
+    void a_key_file_older_than_the_database_refuses_the_store_and_deletes_nothing() throws Exception {
+        Path keys = dir.resolve("keys.json");
+        try (JdbcResourceStore store = open(keys)) {
+            fill(store, "pulse", "n");
+        }
+        Path stale = dir.resolve("stale-keys.json");
+        Files.copy(keys, stale);
+        try (JdbcResourceStore store = reopen(keys)) {
+            store.write(tx -> {
+                        tx.insert(row(
+                                "Cnew", ResourceType.AE, "cb", "cse-in/new", tx.nextSequence(), "/id-in/Cnew", null));
+                        tx.insert(row(
+                                "newbox",
+                                ResourceType.CONTAINER,
+                                "Cnew",
+                                "cse-in/new/b",
+                                tx.nextSequence(),
+                                "/id-in/Cnew",
+                                null));
+                        return null;
+                    })
+                    .join();
+        }
+        assertThatThrownBy(() -> reopen(stale).close())
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("does not have");
+        try (JdbcResourceStore store = reopen(keys)) {
+            assertThat(store.findById("newbox")).as("nothing was purged").isPresent();
+            assertThat(store.findById("Cdev")).isPresent();
+        }
+    }
+
+    @Test
+    void rows_left_under_an_erased_key_read_as_absent_also_after_the_subject_comes_back() throws Exception {
+        Path keys = dir.resolve("keys.json");
+        try (JdbcResourceStore store = open(keys)) {
+            fill(store, "pulse", "n");
+            // a row of the subject that the erasure's deletes missed (written meanwhile, say)
+            store.write(tx -> {
+                        tx.insert(row(
+                                "late",
+                                ResourceType.CONTENT_INSTANCE,
+                                "Capp",
+                                "cse-in/app/late",
+                                tx.nextSequence(),
+                                "/id-in/Cdev",
+                                "written as the erasure ran"));
+                        return null;
+                    })
+                    .join();
+            store.write(tx -> tx.deleteSubtree(tx.findById("Cdev").orElseThrow()))
+                    .join();
+            store.eraseSubjectKeys("Cdev", "/id-in/Cdev");
+            // the subject registers again and writes
+            store.write(tx -> {
+                        tx.insert(row(
+                                "Cdev", ResourceType.AE, "cb", "cse-in/dev", tx.nextSequence(), "/id-in/Cdev", null));
+                        tx.insert(row(
+                                "again",
+                                ResourceType.CONTENT_INSTANCE,
+                                "Cdev",
+                                "cse-in/dev/again",
+                                tx.nextSequence(),
+                                "/id-in/Cdev",
+                                "new data"));
+                        return null;
+                    })
+                    .join();
+            assertThat(store.findById("late")).isEmpty();
+            assertThat(store.subtree("cse-in/app", null, 100))
+                    .extracting(Resource::ri)
+                    .doesNotContain("late");
+            assertThat(store.findById("again").orElseThrow().get("con")).isEqualTo("new data");
+            assertThat(store.findById("kept").orElseThrow().get("con")).isEqualTo("the other subject's own data");
+        }
+        try (JdbcResourceStore store = reopen(keys)) {
+            assertThat(store.findById("again").orElseThrow().get("con")).isEqualTo("new data");
+            assertThat(store.findById("late")).isEmpty();
+        }
     }
 
     /** The H2 file database. */
