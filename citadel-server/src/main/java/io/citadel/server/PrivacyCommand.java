@@ -55,14 +55,7 @@ final class PrivacyCommand {
                     .connectTimeout(Duration.ofSeconds(10))
                     .build();
             if (args.get(0).equals("export")) {
-                HttpResponse<String> rsp = http.send(
-                        HttpRequest.newBuilder(URI.create(base + "export"))
-                                .header("Authorization", "Bearer " + token)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        JSON.writeValueAsString(Map.of("subject", subject))))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> rsp = post(http, base + "export", token, subject);
                 if (rsp.statusCode() != 201) {
                     return refused(rsp, err);
                 }
@@ -91,14 +84,7 @@ final class PrivacyCommand {
                 return 0;
             }
             if (args.get(0).equals("erase")) {
-                HttpResponse<String> rsp = http.send(
-                        HttpRequest.newBuilder(URI.create(base + "erase"))
-                                .header("Authorization", "Bearer " + token)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        JSON.writeValueAsString(Map.of("subject", subject))))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> rsp = post(http, base + "erase", token, subject);
                 if (rsp.statusCode() != 200) {
                     return refused(rsp, err);
                 }
@@ -137,6 +123,18 @@ final class PrivacyCommand {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /** POST {@code {"subject": subject}} to {@code uri} with the admin API's bearer token. */
+    private static HttpResponse<String> post(HttpClient http, String uri, String token, String subject)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(uri))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("subject", subject))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static int refused(HttpResponse<String> rsp, PrintStream err) {

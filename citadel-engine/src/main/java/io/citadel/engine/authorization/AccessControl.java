@@ -111,37 +111,12 @@ public final class AccessControl {
             operation = "CREATE";
         } else if (question instanceof AccessQuestion.AccessLogOwner o) {
             d = decider.decide(
-                    new AccessRequest(
-                            originator.normalized(),
-                            originator.authenticated(),
-                            Operation.RETRIEVE.permissionBit(),
-                            null,
-                            null,
-                            o.ae().type().code(),
-                            Set.of(),
-                            ctx.peerAddress(),
-                            ctx.receivedAt(),
-                            originator.roles(),
-                            null,
-                            originator.assurance()),
-                    new GoverningPolicy.OwnerOnly(o.ownerId(), "access log"));
+                    ownerRequest(originator, o.ae(), ctx), new GoverningPolicy.OwnerOnly(o.ownerId(), "access log"));
             target = o.ae().ri() + "/" + io.citadel.engine.privacy.DataSubjects.ACCESS_LOG;
             operation = "RETRIEVE";
         } else if (question instanceof AccessQuestion.PollingChannelOwner o) {
             d = decider.decide(
-                    new AccessRequest(
-                            originator.normalized(),
-                            originator.authenticated(),
-                            Operation.RETRIEVE.permissionBit(),
-                            null,
-                            null,
-                            o.channel().type().code(),
-                            Set.of(),
-                            ctx.peerAddress(),
-                            ctx.receivedAt(),
-                            originator.roles(),
-                            null,
-                            originator.assurance()),
+                    ownerRequest(originator, o.channel(), ctx),
                     new GoverningPolicy.OwnerOnly(o.ownerId(), "polling channel"));
             target = o.channel().ri();
             operation = "POLL";
@@ -183,6 +158,23 @@ public final class AccessControl {
         }
         audit.record(new AuditEntry(originator.normalized(), target, operation, d, originator.assurance()));
         return d;
+    }
+
+    /** The question of using something that is its owner's alone ({@code target}): a RETRIEVE by the originator. */
+    private static AccessRequest ownerRequest(Originator originator, Resource target, RequestContext ctx) {
+        return new AccessRequest(
+                originator.normalized(),
+                originator.authenticated(),
+                Operation.RETRIEVE.permissionBit(),
+                null,
+                null,
+                target.type().code(),
+                Set.of(),
+                ctx.peerAddress(),
+                ctx.receivedAt(),
+                originator.roles(),
+                null,
+                originator.assurance());
     }
 
     /** Static policy, then dynamic authorization and distributed policy points when it denies; audited. */
