@@ -198,8 +198,28 @@ class StartupSafetyTest {
                                 .rsc())
                         .isEqualTo(2000);
             }
-            // the lock goes with the process: the database can be taken again
-            try (CseProcess again = CseProcess.start(work.resolve("pg3"), "--db-url", url, "--db-user", "postgres")) {
+            // a takeover without the first instance's subject key file is refused: the data is encrypted with it
+            Run keyless = run(
+                    "serve",
+                    "--http-port",
+                    "0",
+                    "--data-dir",
+                    work.resolve("pg4").toString(),
+                    "--db-url",
+                    url,
+                    "--db-user",
+                    "postgres");
+            assertThat(keyless.exit()).isNotZero();
+            assertThat(keyless.err()).contains("another subject key file").contains("--subject-keys");
+            // the lock goes with the process: with that key file, the database can be taken again
+            try (CseProcess again = CseProcess.start(
+                    work.resolve("pg3"),
+                    "--db-url",
+                    url,
+                    "--db-user",
+                    "postgres",
+                    "--subject-keys",
+                    work.resolve("pg1").resolve("subject-keys.json").toString())) {
                 assertThat(again.client()
                                 .as(CseProcess.ADMIN)
                                 .retrieve("cse-in")

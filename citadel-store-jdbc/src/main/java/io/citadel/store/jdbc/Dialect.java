@@ -67,6 +67,8 @@ public enum Dialect {
                         + " loa INTEGER,"
                         + " at BIGINT NOT NULL)",
                 "CREATE INDEX subject_access_subject ON subject_access (subject, id)",
-                "CREATE INDEX subject_access_at ON subject_access (at)");
+                "CREATE INDEX subject_access_at ON subject_access (at)",
+                // the ID of the subject key file this database's rows are encrypted with: another file is refused
+                "CREATE TABLE subject_key_file (id VARCHAR(64) NOT NULL PRIMARY KEY)");
     }
 }

@@ -72,7 +72,26 @@ public final class JdbcResourceStore implements ResourceStore {
      * store would otherwise start and fail on every one of that AE's rows.
      */
     private static SubjectCipher subjectCipher(StoreSettings settings) {
-        SubjectCipher cipher = new SubjectCipher(new SubjectKeyRing(settings.subjectKeys()));
+        SubjectKeyRing ring = new SubjectKeyRing(settings.subjectKeys());
+        SubjectCipher cipher = new SubjectCipher(ring);
+        try (java.sql.Connection c = ConnectionPool.open(settings, true);
+                java.sql.Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT id FROM subject_key_file")) {
+            String bound = rs.next() ? rs.getString(1) : null;
+            if (bound == null) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO subject_key_file (id) VALUES (?)")) {
+                    ps.setString(1, ring.fileId());
+                    ps.executeUpdate();
+                }
+            } else if (!bound.equals(ring.fileId())) {
+                throw new StoreException(
+                        "the database's data is encrypted with another subject key file than " + settings.subjectKeys()
+                                + " (give --subject-keys the key file of the instance that wrote it)",
+                        null);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read which subject key file the database uses: " + e.getMessage(), e);
+        }
         try (java.sql.Connection c = ConnectionPool.open(settings, true);
                 PreparedStatement ps = c.prepareStatement("SELECT path, ri, body FROM resources WHERE ty = ?")) {
             ps.setInt(1, io.citadel.protocol.ResourceType.AE.code());
@@ -82,12 +101,16 @@ public final class JdbcResourceStore implements ResourceStore {
                         cipher.open(rs.getString(2), rs.getString(3));
                     } catch (SubjectCipher.ErasedRow erased) {
                         cipher.sawErased(rs.getString(2), rs.getString(1)); // erased since: deleted once the store runs
-                    } catch (SQLException unknownKey) {
+                    } catch (SubjectCipher.UnknownKey unknownKey) {
                         throw new StoreException(
                                 "the database holds data encrypted under subject keys that " + settings.subjectKeys()
                                         + " does not have (give --subject-keys the key file of the instance that"
                                         + " wrote it)",
                                 null);
+                    } catch (SQLException damaged) {
+                        throw new StoreException(
+                                "the registered AE " + rs.getString(2) + " cannot be read: " + damaged.getMessage(),
+                                damaged);
                     }
                 }
             }

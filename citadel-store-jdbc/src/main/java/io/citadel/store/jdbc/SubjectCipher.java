@@ -64,6 +64,14 @@ final class SubjectCipher {
         }
     }
 
+    /** A row under a subject key the key file never had: the key file does not belong with this database. */
+    static final class UnknownKey extends SQLException {
+        UnknownKey(String ri) {
+            super("row " + ri + " is encrypted under a subject key the key file does not have:"
+                    + " the key file does not belong with this database");
+        }
+    }
+
     /**
      * The body to store for {@code r}: encrypted when it has a data subject (it sits under an {@code <AE>}, or an AE
      * created it), in clear when a CSE made it outside any AE (the CSEBase, a registration): no one's personal data.
@@ -113,8 +121,7 @@ final class SubjectCipher {
             if (ring.wasDestroyed(parts[0]) || ring.wasDestroyed(parts[1])) {
                 throw new ErasedRow(ri);
             }
-            throw new SQLException("row " + ri + " is encrypted under a subject key the key file does not have:"
-                    + " the key file does not belong with this database");
+            throw new UnknownKey(ri);
         }
         try {
             byte[] in = Base64.getDecoder().decode(parts[2]);
@@ -155,15 +162,19 @@ final class SubjectCipher {
      */
     int destroy(String aeResourceId, String creator) {
         int n = 0;
-        generation.incrementAndGet();
+        synchronized (rowKeys) {
+            generation.incrementAndGet();
+        }
         if (aeResourceId != null && ring.destroy(SubjectKeyRing.aeOwner(aeResourceId))) {
             n++;
         }
         if (creator != null && ring.destroy(SubjectKeyRing.creatorOwner(creator))) {
             n++;
         }
-        generation.incrementAndGet();
-        rowKeys.clear();
+        synchronized (rowKeys) { // with the check-and-put of rowKey: no key derived before this stays cached
+            generation.incrementAndGet();
+            rowKeys.clear();
+        }
         return n;
     }
 
@@ -198,8 +209,10 @@ final class SubjectCipher {
             SecretKeySpec key = new SecretKeySpec(mac.doFinal(), "AES");
             java.util.Arrays.fill(creatorKey.get(), (byte) 0);
             java.util.Arrays.fill(aeKey.get(), (byte) 0);
-            if (generation.get() == before) { // no destruction meanwhile: safe to keep
-                rowKeys.put(name, key);
+            synchronized (rowKeys) {
+                if (generation.get() == before) { // no destruction meanwhile: safe to keep
+                    rowKeys.put(name, key);
+                }
             }
             return Optional.of(key);
         } catch (GeneralSecurityException e) {

@@ -46,6 +46,8 @@ final class SubjectKeyRing {
     private final Map<String, String> current = new HashMap<>();
 
     private final Set<String> destroyed = new HashSet<>();
+    /** This key file's own random ID, which the database it serves records: another file is refused. */
+    private String fileId;
 
     SubjectKeyRing(Path file) {
         this.file = file;
@@ -55,14 +57,19 @@ final class SubjectKeyRing {
                 if (!Integer.valueOf(2).equals(root.get("v"))
                         || !(root.get("keys") instanceof Map<?, ?> stored)
                         || !(root.get("current") instanceof Map<?, ?> owners)
-                        || !(root.get("destroyed") instanceof List<?> tombstones)) {
+                        || !(root.get("destroyed") instanceof List<?> tombstones)
+                        || !(root.get("id") instanceof String ownId)) {
                     throw new IOException("not a version 2 subject key file");
                 }
                 stored.forEach((id, key) ->
                         keys.put(String.valueOf(id), Base64.getDecoder().decode(String.valueOf(key))));
                 owners.forEach((owner, id) -> current.put(String.valueOf(owner), String.valueOf(id)));
-                tombstones.forEach(id -> destroyed.add(String.valueOf(id)));
+                tombstones.forEach(t -> destroyed.add(String.valueOf(t)));
+                fileId = ownId;
             } else {
+                byte[] random = new byte[16];
+                RANDOM.nextBytes(random);
+                fileId = HexFormat.of().formatHex(random);
                 persist();
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -87,6 +94,11 @@ final class SubjectKeyRing {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** This key file's ID (random, made with the file). */
+    String fileId() {
+        return fileId;
     }
 
     /** The key with this ID, or empty when there is none (destroyed, or never in this file). */
@@ -153,6 +165,7 @@ final class SubjectKeyRing {
         keys.forEach((id, k) -> encoded.put(id, Base64.getEncoder().encodeToString(k)));
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("v", 2);
+        root.put("id", fileId);
         root.put("keys", encoded);
         root.put("current", current);
         root.put("destroyed", List.copyOf(destroyed));

@@ -197,12 +197,17 @@ final class WriterTransaction implements StoreTransaction {
     int purge(java.util.Map<String, String> erased) {
         int n = 0;
         try {
-            PreparedStatement ps = connection.prepare("DELETE FROM resources WHERE ri = ? OR (path > ? AND path < ?)");
+            PreparedStatement row = connection.prepare("DELETE FROM resources WHERE ri = ? AND path = ?");
+            PreparedStatement below = connection.prepare("DELETE FROM resources WHERE path > ? AND path < ?");
             for (java.util.Map.Entry<String, String> e : erased.entrySet()) {
-                ps.setString(1, e.getKey());
-                ps.setString(2, e.getValue() + "/");
-                ps.setString(3, e.getValue() + "0");
-                n += ps.executeUpdate();
+                row.setString(1, e.getKey());
+                row.setString(2, e.getValue());
+                int gone = row.executeUpdate();
+                if (gone == 1) { // only then is what lies below it the erased row's (a new one may hold its path)
+                    below.setString(1, e.getValue() + "/");
+                    below.setString(2, e.getValue() + "0");
+                    n += gone + below.executeUpdate();
+                }
             }
             return n;
         } catch (SQLException e) {

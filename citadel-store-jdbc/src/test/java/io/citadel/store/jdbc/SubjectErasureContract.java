@@ -143,6 +143,16 @@ abstract class SubjectErasureContract {
             fill(store, "pulse", "n");
             assertThat(store.findById("cin0").orElseThrow().get("con")).isEqualTo("pulse #0");
         }
+        // another key file (another instance's, or a fresh one) cannot open this database's subjects' data: refused
+        assertThatThrownBy(() -> reopen(dir.resolve("other-keys.json")).close())
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("another subject key file");
+        try (JdbcResourceStore store = reopen(keys)) {
+            assertThat(store.findById("cb"))
+                    .as("a CSE's own resource is no one's personal data")
+                    .isPresent();
+            assertThat(store.findById("cin0")).isPresent();
+        }
     }
 
     @Test
