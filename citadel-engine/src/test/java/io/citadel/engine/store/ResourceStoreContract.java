@@ -720,4 +720,26 @@ public abstract class ResourceStoreContract {
         assertThat(store.createdBy("/id-in/Cnobody", 0, 100)).isEmpty();
         assertThat(store.subtree("root/nothing", null, 100)).isEmpty();
     }
+
+    @Test
+    void a_mutation_that_throws_an_error_fails_and_the_writer_goes_on() {
+        java.util.concurrent.CompletableFuture<Object> broken = store.write(tx -> {
+            tx.insert(container("half", "root", "root/half", tx.nextSequence()));
+            throw new AssertionError("a bug in a mutation");
+        });
+        // an upper bound, not a wait: a writer that died would leave these futures pending for ever
+        assertThatThrownBy(() -> broken.get(60, java.util.concurrent.TimeUnit.SECONDS))
+                .isInstanceOf(java.util.concurrent.ExecutionException.class)
+                .hasCauseInstanceOf(AssertionError.class);
+        store.write(tx -> {
+                    tx.insert(container("after", "root", "root/after", tx.nextSequence()));
+                    return null;
+                })
+                .orTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
+                .join();
+        assertThat(store.findById("after")).isPresent();
+        assertThat(store.findById("half"))
+                .as("the failed mutation left nothing")
+                .isEmpty();
+    }
 }

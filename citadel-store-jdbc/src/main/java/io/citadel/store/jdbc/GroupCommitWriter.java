@@ -82,11 +82,17 @@ final class GroupCommitWriter implements AutoCloseable {
         return future;
     }
 
+    /**
+     * Commits batches until closed, then what is still queued. Nothing a mutation throws, an {@link Error} included,
+     * stops the writer: the batch's callers are told, and the next batch starts on a clean transaction. An interrupt
+     * stops taking new work; what is queued is still written, without waiting (an interrupted wait would throw again).
+     */
     private void run() {
         List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+        boolean interrupted = false;
         while (running || !queue.isEmpty()) {
             try {
-                Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Pending<?> first = running ? queue.poll(100, TimeUnit.MILLISECONDS) : queue.poll();
                 if (first == null) {
                     continue;
                 }
@@ -94,16 +100,20 @@ final class GroupCommitWriter implements AutoCloseable {
                 queue.drainTo(batch, MAX_BATCH - 1);
                 commitBatch(batch);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
                 running = false;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.log(Level.ERROR, "store writer failure", e);
+                rollbackQuietly(connection.connection());
                 batch.forEach(p -> p.future().completeExceptionally(e));
             } finally {
                 batch.clear();
             }
         }
         connection.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void commitBatch(List<Pending<?>> batch) {
@@ -125,7 +135,8 @@ final class GroupCommitWriter implements AutoCloseable {
                     if (sp != null) {
                         c.releaseSavepoint(sp);
                     }
-                } catch (RuntimeException e) {
+                } catch (RuntimeException
+                        | Error e) { // an Error (a bug's assertion, a deep recursion) fails this one only
                     if (sp != null) {
                         c.rollback(sp);
                     } else {
@@ -152,7 +163,7 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         try {
             listener.committed(changes);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // committed all the same: the callers are told so
             LOG.log(Level.ERROR, "change listener failed", e);
         }
         for (int i = 0; i < batch.size(); i++) {
