@@ -238,7 +238,7 @@ public final class CseBuilder {
         Notifier notifier = new Notifier(settings, store, subscriptions, dispatcher, representation);
         NonBlockingRequests nonBlocking = new NonBlockingRequests(settings, store, dispatcher);
         io.citadel.engine.privacy.DataSubjects dataSubjects =
-                new io.citadel.engine.privacy.DataSubjects(repository, ids, settings.administrator());
+                new io.citadel.engine.privacy.DataSubjects(repository, ids, Cse.administratorSpellings(settings, ids));
         AccessControl accessControl = new AccessControl(
                 settings,
                 repository,
@@ -247,7 +247,7 @@ public final class CseBuilder {
                 new DynamicAuthorization(settings, store, repository, schema, tokens, options),
                 distributed,
                 new io.citadel.engine.privacy.SubjectAccessRecorder(
-                        dataSubjects, accessLog, Cse.administratorSpellings(settings, ids), Clock.systemUTC()));
+                        dataSubjects, accessLog, dataSubjects.administratorSpellings(), Clock.systemUTC()));
         Announcer announcer = new Announcer(settings, schema, repository, options.outbound(), links::registrar);
         notifier.observeWith(announcer::changed);
         EngineParts parts = new EngineParts(

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.citadel.credentials.LevelOfAssurance;
 import io.citadel.tls.CertificateAuthority;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -12,10 +11,8 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -145,7 +142,7 @@ class LevelOfAssuranceTest {
                 in,
                 "GET " + path + " HTTP/1.1\r\nHost: cse\r\nX-M2M-Origin: Cdev\r\nX-M2M-RI: r1\r\nX-M2M-RVI: 3\r\n"
                         + "Connection: close\r\n\r\n");
-        return rsc(run(
+        return PskTlsTest.rsc(MefEnrolmentTest.run(
                 in,
                 "openssl",
                 "s_client",
@@ -166,7 +163,7 @@ class LevelOfAssuranceTest {
 
     /** GET over TLS with the certificate saved as {@code name}, with curl. */
     private static String overCertificate(String name, String path) throws Exception {
-        return rsc(run(
+        return PskTlsTest.rsc(MefEnrolmentTest.run(
                 null,
                 "curl",
                 "-s",
@@ -186,23 +183,6 @@ class LevelOfAssuranceTest {
                 "-H",
                 "X-M2M-RVI: 3",
                 "https://id-in." + SP + ":" + tlsPort + path));
-    }
-
-    private static String run(Path input, String... command) throws Exception {
-        ProcessBuilder b = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true);
-        b.redirectInput(
-                input == null
-                        ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
-                        : ProcessBuilder.Redirect.from(input.toFile()));
-        Process p = b.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return out;
-    }
-
-    private static String rsc(String response) {
-        Matcher m = Pattern.compile("(?i)X-M2M-RSC: (\\d+)").matcher(response);
-        return m.find() ? m.group(1) : "none: " + response;
     }
 
     @Test

@@ -36,6 +36,15 @@ public record OriginatorIds(String cseId, String spId) {
         return cseId + "/" + id;
     }
 
+    /** The AE-ID-Stem of one of this CSE's AE-IDs ({@code /cse/Cx}, {@code /Sx}, normalised); null for any other ID. */
+    public String ownStem(String normalized) {
+        String prefix = cseId + "/";
+        String stem = normalized.startsWith(prefix)
+                ? normalized.substring(prefix.length())
+                : normalized.startsWith("/S") ? normalized.substring(1) : null;
+        return stem == null || stem.isEmpty() || stem.contains("/") ? null : stem;
+    }
+
     /** The absolute form ({@code //sp/...}) of a normalised ID, as sent to other CSEs and servers. */
     public String absolute(String normalized) {
         return normalized.startsWith("//") ? normalized : spId + normalized;

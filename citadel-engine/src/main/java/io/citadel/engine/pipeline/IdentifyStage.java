@@ -180,13 +180,8 @@ public final class IdentifyStage implements Stage {
         return false;
     }
 
-    /** The AE-ID-Stem of one of this CSE's AE-IDs ({@code /cse/Cx}, {@code /Sx}); null for any other ID. */
     private String ownStem(String normalized) {
-        String prefix = settings.cseId() + "/";
-        String stem = normalized.startsWith(prefix)
-                ? normalized.substring(prefix.length())
-                : normalized.startsWith("/S") ? normalized.substring(1) : null;
-        return stem == null || stem.isEmpty() || stem.contains("/") ? null : stem;
+        return ids.ownStem(normalized);
     }
 
     private Optional<Resource> registeredAe(String normalized) {

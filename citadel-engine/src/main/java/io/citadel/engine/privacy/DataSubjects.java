@@ -23,12 +23,13 @@ public final class DataSubjects {
     private final String administrator;
     private final java.util.List<String> administratorSpellings;
 
-    public DataSubjects(ResourceRepository repository, OriginatorIds ids, String administrator) {
+    /** @param administratorSpellings the administrator originator as configured, normalised and absolute */
+    public DataSubjects(
+            ResourceRepository repository, OriginatorIds ids, java.util.List<String> administratorSpellings) {
         this.repository = repository;
         this.ids = ids;
-        this.administrator = ids.normalize(administrator);
-        this.administratorSpellings =
-                java.util.List.of(administrator, this.administrator, ids.absolute(this.administrator));
+        this.administrator = ids.normalize(administratorSpellings.get(0));
+        this.administratorSpellings = java.util.List.copyOf(administratorSpellings);
     }
 
     /** The administrator originator as configured, normalised and absolute: a secret, never to be shown. */
@@ -60,22 +61,13 @@ public final class DataSubjects {
      * or not it is registered now; empty for an AE-ID of another CSE.
      */
     public Optional<String> aeResourceId(String subject) {
-        return Optional.ofNullable(ownStem(subject));
+        return Optional.ofNullable(ids.ownStem(subject));
     }
 
     /** The {@code <AE>} of this CSE registered as {@code subject}, if there is one. */
     public Optional<Resource> registeredAe(String subject) {
-        String stem = ownStem(subject);
+        String stem = ids.ownStem(subject);
         return stem == null ? Optional.empty() : repository.findById(stem).filter(r -> r.type() == ResourceType.AE);
-    }
-
-    /** The AE-ID-Stem of one of this CSE's AE-IDs (as the identify stage reads it), else null. */
-    private String ownStem(String normalized) {
-        String prefix = ids.cseId() + "/";
-        String stem = normalized.startsWith(prefix)
-                ? normalized.substring(prefix.length())
-                : normalized.startsWith("/S") ? normalized.substring(1) : null;
-        return stem == null || stem.isEmpty() || stem.contains("/") ? null : stem;
     }
 
     private Optional<String> aeAbove(Resource r) {
